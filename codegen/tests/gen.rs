@@ -1,0 +1,117 @@
+//! The generator's tests, in one binary: freshness of the checked-in code, that a spec change reaches the generated
+//! code, insta snapshots of feature fixtures and of the diagnostics for broken specs.
+
+use std::path::{Path, PathBuf};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch spec directory: the real `spec/` (codes, charsets, operations), with `overlay`'s files on top.
+/// `keep_ops = false` drops the real operations first.
+fn scratch_spec(name: &str, overlay: Option<&Path>, keep_ops: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("epsilon-codegen-{}-{name}", std::process::id())).join("spec");
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&codegen::default_spec_dir(), &dir);
+    if !keep_ops {
+        std::fs::remove_dir_all(dir.join("operations")).unwrap();
+        std::fs::create_dir_all(dir.join("operations")).unwrap();
+    }
+    if let Some(overlay) = overlay {
+        copy_dir(overlay, &dir);
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn render_errors(spec_dir: &Path) -> String {
+    match codegen::generate(spec_dir) {
+        Ok(_) => panic!("{} should not compile", spec_dir.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn checked_in_generated_code_is_fresh() {
+    let files = codegen::generate(&codegen::default_spec_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let out = codegen::default_out_dir();
+    let diffs = codegen::check(&out, &files).unwrap();
+    if diffs.is_empty() {
+        return;
+    }
+    if std::env::var_os("CI").is_none() {
+        // like prost's fixtures: outside CI, rewrite and still fail, so the change is seen and committed
+        codegen::write(&out, &files).unwrap();
+    }
+    panic!("generated code is stale; run `cargo codegen`\n{}", diffs.join("\n"));
+}
+
+#[test]
+fn changing_a_limit_in_spec_changes_the_generated_code() {
+    let dir = scratch_spec("limit", None, true);
+    let path = dir.join("operations/user_register.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    let needle = "kind: text\n    max_bytes: 64";
+    assert!(yaml.contains(needle), "user_name's limit moved in spec/operations/user_register.yaml");
+    std::fs::write(&path, yaml.replacen(needle, "kind: text\n    max_bytes: 40", 1)).unwrap();
+
+    let find = |files: &[codegen::GeneratedFile]| {
+        files.iter().find(|f| f.path == Path::new("user_register.rs")).unwrap().contents.clone()
+    };
+    let before = find(&codegen::generate(&codegen::default_spec_dir()).unwrap());
+    let after = find(&codegen::generate(&dir).unwrap());
+    let user_name = |src: &str| {
+        let start = src.find("wire: \"user_name\"").unwrap();
+        src[start..start + 600].to_owned()
+    };
+    assert!(user_name(&before).contains("ByteLimit::Max(64)"));
+    assert!(user_name(&after).contains("ByteLimit::Max(40)"));
+    assert!(after.contains("at most 40 bytes"), "the field docs follow the spec too");
+}
+
+#[test]
+fn all_kinds_fixture() {
+    let dir = scratch_spec("all_kinds", Some(&manifest().join("tests/fixtures/all_kinds")), false);
+    let files = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let op = files.iter().find(|f| f.path == Path::new("all_kinds.rs")).unwrap();
+    insta::assert_snapshot!("all_kinds_rs", op.contents);
+    let module = files.iter().find(|f| f.path == Path::new("mod.rs")).unwrap();
+    insta::assert_snapshot!("all_kinds_mod_rs", module.contents);
+}
+
+#[test]
+fn every_semantic_mistake_is_reported_with_file_line_and_path() {
+    let dir = scratch_spec("many_mistakes", Some(&manifest().join("tests/errors/many_mistakes")), false);
+    insta::assert_snapshot!("many_mistakes_errors", render_errors(&dir));
+}
+
+#[test]
+fn yaml_and_schema_errors_name_the_file() {
+    let dir = scratch_spec("bad_yaml", Some(&manifest().join("tests/errors/bad_yaml")), false);
+    insta::assert_snapshot!("bad_yaml_errors", render_errors(&dir));
+}
+
+#[test]
+fn ascii_sets_treat_a_dash_after_a_range_as_literal() {
+    // `A-Za-z0-9-.+/@`: the `-` right after `0-9` is literal; `.-+` would be a backwards range
+    let dir = scratch_spec("ascii", None, false);
+    std::fs::write(
+        dir.join("operations/x.yaml"),
+        "name: x\ncgi: x.cgi\ntitle_ja: x\ntitle_en: x\nsource: s\nfields:\n  - {wire: a, label_ja: a, meaning: m, required: \"○\", kind: ascii, ascii: \"A-Za-z0-9.-+/@\", source: s}\n",
+    )
+    .unwrap();
+    let errors = render_errors(&dir);
+    assert!(errors.contains("fields[0].ascii: range .-+ is empty or not ASCII"), "{errors}");
+}

@@ -1,0 +1,330 @@
+//! `epsilon`: the GMO Epsilon (イプシロン) protocol on the command line.
+//!
+//! Spec tables, request validation and encoding, response decoding, and a demo. The exit status is a stable
+//! contract for scripts: 0 ok, 1 input rejected, 2 usage error.
+#![forbid(unsafe_code)]
+
+mod demo;
+mod input;
+mod spec_show;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use epsilon_proto::spec::OperationSpec;
+use epsilon_proto::{Charset, DynamicRequest, OPERATIONS, Options, Response, Version, Violation};
+
+/// Input rejected: invalid request, unreadable or malformed input, undecodable body.
+const REJECTED: u8 = 1;
+
+const EXIT_STATUS_HELP: &str = "\
+Exit status: 0 ok, 1 input rejected (invalid request, unreadable or malformed input, undecodable answer), \
+2 usage error.";
+
+const VALIDATE_HELP: &str = "\
+Input: one JSON object of parameter name -> string value, read from FILE or, when FILE is absent or `-`, from \
+stdin; UTF-8, an optional byte-order mark is ignored. Every value must be a JSON string: numbers, booleans, null, \
+arrays and objects are rejected (exit 1, message on stderr), never converted; write \"1000\", not 1000, and leave \
+out a parameter instead of writing null. A parameter name that occurs twice in the object is rejected too. An \
+empty string counts as absent. Names the operation does not have are `unknown` violations.
+
+Fixed parameters (process_code, xml, a fixed st_code) may be left out; the encoder sends them.";
+
+fn main() -> ExitCode {
+    let matches = cli().get_matches();
+    let code = match matches.subcommand() {
+        Some(("spec", m)) => spec(m),
+        Some(("validate", m)) => request(m, Mode::Validate),
+        Some(("encode", m)) => request(m, Mode::Encode),
+        Some(("decode", m)) => decode(m),
+        Some(("demo", _)) => demo::run(),
+        // subcommand_required: clap has already rejected anything else
+        _ => 2,
+    };
+    ExitCode::from(code)
+}
+
+/// The command line definition.
+fn cli() -> Command {
+    Command::new("epsilon")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("GMO Epsilon payment gateway: spec tables, request validation and encoding, response decoding")
+        .after_help(EXIT_STATUS_HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("spec")
+                .about("List the operations or show one operation's parameter table")
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                .subcommand(Command::new("list").about("Print one operation name per line"))
+                .subcommand(
+                    Command::new("show")
+                        .about("Print an operation's parameters and answer attributes")
+                        .arg(op_arg())
+                        .arg(
+                            Arg::new("format")
+                                .long("format")
+                                .value_name("FORMAT")
+                                .help("Output format")
+                                .value_parser(PossibleValuesParser::new(["markdown", "json"]))
+                                .default_value("markdown"),
+                        ),
+                ),
+        )
+        .subcommand(
+            Command::new("validate")
+                .about("Check a JSON request; print one JSON line per violation on stdout")
+                .long_about(format!(
+                    "Check a JSON request against the operation's spec.\n\nValid: exit 0, nothing printed. \
+                     Invalid: exit 1 and one JSON object per violation and line on stdout: \
+                     {{\"field\":…,\"rule\":…,\"message\":…}}, rule being one of required, unknown, max_bytes, \
+                     exact_bytes, charset, pattern, value.\n\n{VALIDATE_HELP}"
+                ))
+                .args(request_args()),
+        )
+        .subcommand(
+            Command::new("encode")
+                .about("Encode a JSON request as the form body to POST (raw bytes on stdout)")
+                .long_about(format!(
+                    "Validate a JSON request and write its application/x-www-form-urlencoded body to stdout \
+                     (raw bytes, no trailing newline): parameters in spec order, fixed ones filled in, \
+                     version=2 and the charset parameter added for utf-8.\n\nInvalid: exit 1, nothing on stdout, \
+                     the violations as JSON lines (as `validate` prints them) on stderr.\n\n{VALIDATE_HELP}"
+                ))
+                .args(request_args()),
+        )
+        .subcommand(
+            Command::new("decode")
+                .about("Decode an XML answer body into a JSON object")
+                .long_about(
+                    "Decode a raw XML answer body (<Epsilon_result>) read from FILE or, when FILE is absent or \
+                     `-`, from stdin.\n\nPrints one JSON object and a newline: attribute name -> decoded string, \
+                     in document order (an empty <Epsilon_result> prints {}). An attribute name that occurs more \
+                     than once becomes one key, at its first position, whose value is the array of its decoded \
+                     strings in document order.\n\nAnything that cannot be decoded (HTML error page, truncated \
+                     body, bad percent escape, bytes invalid in the charset): exit 1, message on stderr.",
+                )
+                .disable_version_flag(true)
+                .arg(
+                    Arg::new("version")
+                        .long("version")
+                        .value_name("VERSION")
+                        .help("The `version` the request was sent with: 1 = CP932 text, 2 = UTF-8 text")
+                        .value_parser(PossibleValuesParser::new(["1", "2"]))
+                        .default_value("1"),
+                )
+                .arg(file_arg("The answer body")),
+        )
+        .subcommand(
+            Command::new("demo").about("A short walk through validation, encoding and decoding on built-in data"),
+        )
+}
+
+/// The required OP positional.
+fn op_arg() -> Arg {
+    Arg::new("op")
+        .value_name("OP")
+        .required(true)
+        .help("Operation name (see `epsilon spec list`)")
+        .value_parser(parse_operation)
+}
+
+fn parse_operation(name: &str) -> Result<&'static OperationSpec, String> {
+    epsilon_proto::operation(name).ok_or_else(|| {
+        let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+        format!("unknown operation {name}; expected one of: {}", names.join(", "))
+    })
+}
+
+fn file_arg(what: &str) -> Arg {
+    Arg::new("file")
+        .value_name("FILE")
+        .help(format!("{what}; stdin when absent or `-`"))
+        .value_parser(clap::value_parser!(PathBuf))
+}
+
+/// The arguments of `validate` and `encode`.
+fn request_args() -> [Arg; 4] {
+    let charsets = Charset::ALL.map(|c| {
+        let aliases: &[&str] = match c {
+            Charset::Cp932 => &["shift_jis", "shift-jis", "sjis", "windows-31j", "ms932"],
+            Charset::EucJp => &["eucjp", "euc_jp"],
+            Charset::Utf8 => &["utf8"],
+            _ => &[],
+        };
+        PossibleValue::new(c.label()).aliases(aliases.iter().copied())
+    });
+    [
+        op_arg(),
+        Arg::new("charset")
+            .long("charset")
+            .value_name("CHARSET")
+            .help("The charset the request is sent in (byte limits count CP932 bytes for utf-8)")
+            .ignore_case(true)
+            .value_parser(PossibleValuesParser::new(charsets))
+            .default_value("cp932"),
+        Arg::new("normalize")
+            .long("normalize")
+            .action(ArgAction::SetTrue)
+            .help("Map JIS look-alikes to their CP932 forms first (〜 U+301C -> ～ U+FF5E, − U+2212 -> － U+FF0D, …)"),
+        file_arg("The JSON request"),
+    ]
+}
+
+fn spec(m: &ArgMatches) -> u8 {
+    match m.subcommand() {
+        Some(("list", _)) => {
+            let mut text = String::new();
+            for op in OPERATIONS {
+                text.push_str(op.name);
+                text.push('\n');
+            }
+            emit(text.as_bytes())
+        }
+        Some(("show", m)) => {
+            let Some(&op) = m.get_one::<&'static OperationSpec>("op") else {
+                return 2;
+            };
+            let text = match m.get_one::<String>("format").map(String::as_str) {
+                Some("json") => spec_show::json(op),
+                _ => spec_show::markdown(op),
+            };
+            emit(text.as_bytes())
+        }
+        _ => 2,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Validate,
+    Encode,
+}
+
+fn request(m: &ArgMatches, mode: Mode) -> u8 {
+    let Some(&op) = m.get_one::<&'static OperationSpec>("op") else {
+        return 2;
+    };
+    let charset = m.get_one::<String>("charset").and_then(|label| Charset::from_label(label)).unwrap_or_default();
+    let options = Options::new(charset).normalize(m.get_flag("normalize"));
+
+    let params = match input::read(m.get_one::<PathBuf>("file"))
+        .and_then(|(bytes, name)| input::parse_params(&bytes, &name).map_err(|errors| errors.join("\n")))
+    {
+        Ok(params) => params,
+        Err(message) => {
+            for line in message.lines() {
+                eprintln!("input rejected: {line}");
+            }
+            return REJECTED;
+        }
+    };
+
+    let mut req = DynamicRequest::new(op);
+    for (name, value) in &params {
+        req.set(name, value);
+    }
+    let result = match mode {
+        Mode::Validate => req.validate(options).map(|()| Vec::new()),
+        Mode::Encode => {
+            let mut body = Vec::new();
+            req.encode(options, &mut body).map(|_| body)
+        }
+    };
+    match result {
+        Ok(body) => emit(&body),
+        Err(report) => {
+            let mut lines = String::new();
+            for v in report.violations() {
+                lines.push_str(&violation_line(v));
+                lines.push('\n');
+            }
+            match mode {
+                Mode::Validate => {
+                    emit(lines.as_bytes());
+                }
+                Mode::Encode => eprint!("{lines}"),
+            }
+            REJECTED
+        }
+    }
+}
+
+/// A JSON string literal.
+pub(crate) fn json_str(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+/// `{"field":…,"rule":…,"message":…}`, keys in that order.
+fn violation_line(v: &Violation) -> String {
+    format!(
+        "{{\"field\":{},\"rule\":{},\"message\":{}}}",
+        json_str(&v.field),
+        json_str(v.kind.rule()),
+        json_str(&v.kind.to_string())
+    )
+}
+
+fn decode(m: &ArgMatches) -> u8 {
+    let version = match m.get_one::<String>("version").map(String::as_str) {
+        Some("2") => Version::V2,
+        _ => Version::V1,
+    };
+    let (body, _) = match input::read(m.get_one::<PathBuf>("file")) {
+        Ok(read) => read,
+        Err(message) => {
+            eprintln!("decode: {message}");
+            return REJECTED;
+        }
+    };
+    match Response::parse(&body, version) {
+        Ok(response) => {
+            let mut text = decoded_json(&response);
+            text.push('\n');
+            emit(text.as_bytes())
+        }
+        Err(e) => {
+            eprintln!("decode: {e}");
+            REJECTED
+        }
+    }
+}
+
+/// The answer as one JSON object in document order; a repeated name becomes an array at its first position.
+pub(crate) fn decoded_json(response: &Response<'_>) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for a in response.attributes() {
+        match groups.iter_mut().find(|(name, _)| *name == a.name) {
+            Some((_, values)) => values.push(&a.value),
+            None => groups.push((a.name, vec![&a.value])),
+        }
+    }
+    let members: Vec<String> = groups
+        .iter()
+        .map(|(name, values)| {
+            let value = match values.as_slice() {
+                [one] => json_str(one),
+                many => format!("[{}]", many.iter().map(|v| json_str(v)).collect::<Vec<_>>().join(",")),
+            };
+            format!("{}:{value}", json_str(name))
+        })
+        .collect();
+    format!("{{{}}}", members.join(","))
+}
+
+/// Writes to stdout; 0, or 1 when stdout cannot be written (a closed pipe ends the output quietly).
+fn emit(bytes: &[u8]) -> u8 {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("epsilon: cannot write to stdout: {e}");
+            REJECTED
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! `epsilon spec show`: an operation's tables as Markdown or JSON.
+
+use std::fmt::Write as _;
+
+use epsilon_proto::spec::{ByteLimit, Direction, FieldSpec, Marker, OperationSpec, ValueKind};
+use serde_json::{Value, json};
+
+const NONE: &str = "—";
+
+fn direction(op: &OperationSpec) -> &'static str {
+    match op.direction {
+        Direction::Outgoing => "outgoing",
+        Direction::Incoming => "incoming",
+        _ => "unknown",
+    }
+}
+
+/// A Markdown table cell: `|` escaped, line breaks flattened, empty shown as —.
+fn cell(s: &str) -> String {
+    if s.is_empty() {
+        return NONE.to_owned();
+    }
+    s.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+fn code(s: &str) -> String {
+    format!("`{s}`")
+}
+
+fn marker_text(f: &FieldSpec) -> String {
+    match (f.marker, f.condition) {
+        (Marker::Conditional, Some(c)) => format!("△ ({})", c.description),
+        (m, _) => m.symbol().to_owned(),
+    }
+}
+
+fn kind_text(kind: &ValueKind) -> String {
+    match kind {
+        ValueKind::Ascii(set) => format!("{} {}", set.kind, code(set.description)),
+        ValueKind::Code(table) => format!("code (table {})", code(table.name)),
+        other => other.name().to_owned(),
+    }
+}
+
+fn values_text(f: &FieldSpec) -> String {
+    if let Some(fixed) = f.fixed {
+        return format!("fixed {}", code(fixed));
+    }
+    f.allowed.iter().map(|v| code(v)).collect::<Vec<_>>().join(", ")
+}
+
+/// The Markdown form.
+pub(crate) fn markdown(op: &OperationSpec) -> String {
+    let mut s = String::new();
+    // writing to a String cannot fail
+    let _ = writeln!(s, "# {} — {}\n", op.name, op.title_ja);
+    let _ = writeln!(s, "{}\n", op.title_en);
+    let _ = writeln!(s, "- CGI: {} ({})", code(op.cgi), direction(op));
+    let _ = writeln!(s, "- Source: {}", op.source);
+    let _ = writeln!(s, "- Uncertain: {}", op.uncertain.unwrap_or(NONE));
+    s.push_str("\n## Parameters\n\n");
+    s.push_str(
+        "| parameter | 項目名 | meaning | marker | kind | limit | fixed/allowed values | source | uncertain |\n",
+    );
+    s.push_str("|---|---|---|---|---|---|---|---|---|\n");
+    for f in op.fields {
+        let limit = f.limit.map_or_else(|| NONE.to_owned(), |l| l.to_string());
+        let secret = if f.secret { " (secret)" } else { "" };
+        let _ = writeln!(
+            s,
+            "| {}{secret} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            code(f.wire),
+            cell(f.label_ja),
+            cell(f.meaning),
+            cell(&marker_text(f)),
+            cell(&kind_text(&f.kind)),
+            limit,
+            cell(&values_text(f)),
+            cell(f.source),
+            cell(f.uncertain.unwrap_or("")),
+        );
+    }
+    if let Some(response) = op.response {
+        s.push_str("\n## Response attributes\n\n");
+        let _ = writeln!(s, "Source: {}", response.source);
+        if let Some(empty) = response.empty_root {
+            let _ = writeln!(s, "Empty `Epsilon_result`: {empty}");
+        }
+        if let Some(uncertain) = response.uncertain {
+            let _ = writeln!(s, "Uncertain: {uncertain}");
+        }
+        s.push_str("\n| name | meaning | code table | source |\n|---|---|---|---|\n");
+        for a in response.attributes {
+            let secret = if a.secret { " (secret)" } else { "" };
+            let _ = writeln!(
+                s,
+                "| {}{secret} | {} | {} | {} |",
+                code(a.name),
+                cell(a.meaning),
+                a.table.map_or_else(|| NONE.to_owned(), |t| code(t.name)),
+                cell(a.source),
+            );
+        }
+    }
+    s.push_str("\n## UTF-8 transport\n\n");
+    if op.utf8_params.is_empty() {
+        s.push_str("No parameters are added when the request is sent as UTF-8.\n");
+    } else {
+        let params: Vec<String> = op.utf8_params.iter().map(|(n, v)| code(&format!("{n}={v}"))).collect();
+        let _ = writeln!(s, "Sent as UTF-8, the encoder adds {}.", params.join(", "));
+    }
+    s
+}
+
+fn field_json(f: &FieldSpec) -> Value {
+    let (ascii, table) = match &f.kind {
+        ValueKind::Ascii(set) => (Some(set.description), None),
+        ValueKind::Code(t) => (None, Some(t.name)),
+        _ => (None, None),
+    };
+    let (max_bytes, exact_bytes) = match f.limit {
+        Some(ByteLimit::Max(n)) => (Some(n), None),
+        Some(ByteLimit::Exact(n)) => (None, Some(n)),
+        _ => (None, None),
+    };
+    json!({
+        "wire": f.wire,
+        "label_ja": f.label_ja,
+        "meaning": f.meaning,
+        "marker": f.marker.symbol(),
+        "condition": f.condition.map(|c| c.description),
+        "kind": f.kind.name(),
+        "ascii": ascii,
+        "table": table,
+        "max_bytes": max_bytes,
+        "exact_bytes": exact_bytes,
+        "fixed": f.fixed,
+        "allowed": f.allowed,
+        "secret": f.secret,
+        "source": f.source,
+        "uncertain": f.uncertain,
+    })
+}
+
+/// The JSON form (pretty-printed, with a final newline).
+pub(crate) fn json(op: &OperationSpec) -> String {
+    let response = op.response.map(|r| {
+        json!({
+            "source": r.source,
+            "empty_root": r.empty_root,
+            "uncertain": r.uncertain,
+            "attributes": r.attributes.iter().map(|a| json!({
+                "name": a.name,
+                "meaning": a.meaning,
+                "table": a.table.map(|t| t.name),
+                "secret": a.secret,
+                "source": a.source,
+                "uncertain": a.uncertain,
+            })).collect::<Vec<_>>(),
+        })
+    });
+    let value = json!({
+        "name": op.name,
+        "cgi": op.cgi,
+        "direction": direction(op),
+        "title_ja": op.title_ja,
+        "title_en": op.title_en,
+        "source": op.source,
+        "uncertain": op.uncertain,
+        "utf8_params": op.utf8_params.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+        "fields": op.fields.iter().map(field_json).collect::<Vec<_>>(),
+        "response": response,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+    text.push('\n');
+    text
+}

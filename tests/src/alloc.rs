@@ -1,0 +1,113 @@
+//! "Validating a valid request allocates nothing": counted with a per-thread counting allocator.
+#![allow(unsafe_code)] // a GlobalAlloc impl is unsafe by definition; it only forwards to System
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use epsilon_proto::{Charset, LinkOrder, Options, OrderInfo, UserChange, UserRegister};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counter is a const-initialised
+// thread-local Cell, which neither allocates nor re-enters the allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as the caller's
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        // SAFETY: same contract as the caller's
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Validates, measures and encodes one request into the buffer; returns the bytes counted.
+type Check<'c> = &'c dyn Fn(&mut Vec<u8>) -> usize;
+
+fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let out = f();
+    (out, ALLOCATIONS.with(Cell::get) - before)
+}
+
+#[test]
+fn validating_and_encoding_a_valid_request_allocates_nothing() {
+    let register = UserRegister {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "髙橋 ①郎",
+        user_mail_add: "taro@example.com",
+        memo1: Some("10時〜12時"),
+        memo2: Some("ﾃｽﾄ"),
+    };
+    let change = UserChange {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "山田 太郎",
+        user_mail_add: "taro@example.com",
+        st_code: "00000-0000-00000-00000-00000-00000-00000",
+        memo1: None,
+        memo2: None,
+    };
+    let order = LinkOrder {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "ヤマダ タロウ",
+        user_mail_add: "taro@example.com",
+        item_code: "ITEM001",
+        item_name: "テスト商品",
+        order_number: "T20261122001",
+        st_code: "00100-0000-00000-00000-00000-00000-00000",
+        mission_code: "1",
+        item_price: "1980",
+        conveni_code: Some("31"),
+        user_tel: Some("0312345678"),
+        user_name_kana: Some("ヤマダ タロウ"),
+        ..Default::default()
+    };
+    let info = OrderInfo { contract_code: "12345678", order_number: Some("T20261122001"), trans_code: None };
+    let mut out = Vec::with_capacity(4096);
+    for charset in [Charset::Cp932, Charset::Utf8] {
+        let options = Options::new(charset).normalize(true);
+        let checks: [(&str, Check<'_>); 4] = [
+            ("user_register", &|o| {
+                register.validate(options).unwrap();
+                register.encoded_len(options).unwrap() + register.encode(options, o).unwrap()
+            }),
+            ("user_change", &|o| {
+                change.validate(options).unwrap();
+                change.encoded_len(options).unwrap() + change.encode(options, o).unwrap()
+            }),
+            ("link_order", &|o| {
+                order.validate(options).unwrap();
+                order.encoded_len(options).unwrap() + order.encode(options, o).unwrap()
+            }),
+            ("order_info", &|o| {
+                info.validate(options).unwrap();
+                info.encoded_len(options).unwrap() + info.encode(options, o).unwrap()
+            }),
+        ];
+        for (name, check) in checks {
+            out.clear();
+            let (n, count) = allocations(|| check(&mut out));
+            assert!(n > 0);
+            assert_eq!(count, 0, "{name} in {charset}: {count} allocations");
+        }
+    }
+    // the counter does count: an invalid request allocates its report
+    let (_, count) = allocations(|| UserRegister::default().validate(Options::default()));
+    assert!(count > 0);
+}

@@ -1,0 +1,118 @@
+//! The per-character charset contract, checked exhaustively over every Unicode scalar value against encoding_rs's
+//! whole-string API, plus a table of hand-checked bytes.
+
+use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS};
+use epsilon_proto::Charset;
+use epsilon_proto::charset::{encode_char, normalized};
+use epsilon_proto::generated::{LOSSY, NORMALIZE};
+
+/// The slow model: encode with the whole-string API, decode back, compare.
+fn round_trips(c: char, encoding: &'static Encoding) -> Option<Vec<u8>> {
+    let s = c.to_string();
+    let mut encoder = encoding.new_encoder();
+    let mut out = vec![0u8; 16];
+    let (result, _, written) = encoder.encode_from_utf8_without_replacement(&s, &mut out, true);
+    if result != encoding_rs::EncoderResult::InputEmpty {
+        return None;
+    }
+    out.truncate(written);
+    let back = encoding.decode_without_bom_handling_and_without_replacement(&out)?;
+    (back == s).then_some(out)
+}
+
+fn encodes(c: char, encoding: &'static Encoding) -> bool {
+    let s = c.to_string();
+    let mut out = vec![0u8; 16];
+    let (result, _, _) = encoding.new_encoder().encode_from_utf8_without_replacement(&s, &mut out, true);
+    result == encoding_rs::EncoderResult::InputEmpty
+}
+
+fn all_scalars() -> impl Iterator<Item = char> {
+    (0..=0x10FFFFu32).filter_map(char::from_u32)
+}
+
+#[test]
+fn encode_char_agrees_with_a_full_round_trip_for_every_scalar_value() {
+    for (charset, encoding) in [(Charset::Cp932, SHIFT_JIS), (Charset::EucJp, EUC_JP)] {
+        let mut representable = 0usize;
+        for c in all_scalars() {
+            let ours = encode_char(c, charset).map(|b| b.as_bytes().to_vec());
+            let model = round_trips(c, encoding)
+                .filter(|b| charset != Charset::EucJp || !crate::oracle::euc_jp_uses_rejected_row(b));
+            assert_eq!(ours, model, "{charset} U+{:04X}", c as u32);
+            representable += usize::from(model.is_some());
+        }
+        // CP932: 128 ASCII + 63 half-width kana + 7,724 double-byte minus the 3 lossy = well over 7,000
+        assert!(representable > 7_000, "{charset}: only {representable} representable characters");
+    }
+}
+
+#[test]
+fn lossy_is_exactly_the_characters_that_encode_but_come_back_different() {
+    for encoding in [SHIFT_JIS, EUC_JP] {
+        let lossy: Vec<char> =
+            all_scalars().filter(|&c| encodes(c, encoding) && round_trips(c, encoding).is_none()).collect();
+        assert_eq!(
+            lossy,
+            {
+                let mut l = LOSSY.to_vec();
+                l.sort_unstable();
+                l
+            },
+            "{}",
+            encoding.name()
+        );
+    }
+}
+
+#[test]
+fn an_encoded_character_is_never_longer_than_its_utf8_form() {
+    for charset in [Charset::Cp932, Charset::EucJp] {
+        for c in all_scalars() {
+            if let Some(b) = encode_char(c, charset) {
+                assert!(b.len() <= c.len_utf8(), "{charset} U+{:04X}", c as u32);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_normalization_maps_an_unrepresentable_character_to_a_representable_one() {
+    for &(from, to) in NORMALIZE {
+        assert!(encode_char(from, Charset::Cp932).is_none(), "U+{:04X} is already CP932", from as u32);
+        assert!(encode_char(to, Charset::Cp932).is_some(), "U+{:04X} not in CP932", to as u32);
+        // (U+FFE4 ￤ is an IBM extension: CP932 only; sending it as EUC-JP stays a charset violation)
+        assert!(encode_char(to, Charset::Utf8).is_some());
+        assert_eq!(normalized(from), Some(to));
+    }
+    assert_eq!(normalized('A'), None);
+    assert_eq!(normalized('～'), None);
+}
+
+#[track_caller]
+fn bytes(c: char, charset: Charset, expected: Option<&[u8]>) {
+    assert_eq!(encode_char(c, charset).as_ref().map(|b| b.as_bytes()), expected, "{c} in {charset}");
+}
+
+#[test]
+fn table_of_known_bytes() {
+    use Charset::{Cp932, EucJp, Utf8};
+    bytes('A', Cp932, Some(b"A"));
+    bytes('ｱ', Cp932, Some(b"\xB1")); // half-width kana: 1 byte in CP932
+    bytes('ｱ', EucJp, Some(b"\x8E\xB1")); // 2 in EUC-JP
+    bytes('ア', Cp932, Some(b"\x83\x41"));
+    bytes('ア', EucJp, Some(b"\xA5\xA2"));
+    bytes('～', Cp932, Some(b"\x81\x60")); // FULLWIDTH TILDE is CP932's 0x8160
+    bytes('〜', Cp932, None); // WAVE DASH is not
+    bytes('①', Cp932, Some(b"\x87\x40")); // NEC row 13
+    bytes('①', EucJp, None); // encoding_rs would write AD A1 (NEC row 13), which JIS X 0208 EUC-JP lacks
+    bytes('㈱', Cp932, Some(b"\x87\x8A"));
+    bytes('髙', Cp932, Some(b"\xFB\xFC")); // IBM extension
+    bytes('髙', EucJp, None); // FC E2 in encoding_rs (IBM extension row 92): rejected too
+    bytes('¥', Cp932, None); // would come back as a backslash
+    bytes('−', Cp932, None); // would come back as U+FF0D
+    bytes('－', Cp932, Some(b"\x81\x7C"));
+    bytes('\u{E000}', Cp932, None); // private use: decodes from F0 40 but never encodes
+    bytes('😀', Cp932, None);
+    bytes('😀', Utf8, Some("😀".as_bytes()));
+}

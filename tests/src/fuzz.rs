@@ -1,0 +1,486 @@
+//! The fuzz target bodies: one `pub fn NAME(data: &[u8])` per target of `fuzz/fuzz_targets/NAME.rs`.
+//!
+//! Each function accepts any input without panicking as long as `epsilon-proto` behaves as documented, and panics
+//! (through `assert!`) as soon as an invariant breaks. The `corpus` tests replay `fuzz/corpus/**` and
+//! `fuzz/regressions/**` through the same functions, so the targets are exercised by a plain `cargo test` on stable.
+//!
+//! Where a target checks results, it checks them against a slow, independent model written here: a full
+//! `encoding_rs` encode of the whole value instead of the crate's per-character fast path, a byte-at-a-time percent
+//! decoder, a small XML reference resolver.
+//!
+//! | target | input | checks |
+//! | --- | --- | --- |
+//! | [`parse_response`] | an answer body | no U+FFFD that the bytes do not encode; values equal the model decode; re-rendered body parses the same |
+//! | [`percent_decode`] | a percent-encoded value or query string | agrees with the model decoder; in-range error offsets; borrowing |
+//! | [`validate_request`] | operation, options and values (see [`RequestInput`]) | validation agrees with the model; `encoded_len` is exact; the body decodes back |
+//! | [`charset_roundtrip`] | text | `encode_char` is exactly "encodes and decodes back to itself" |
+#![allow(clippy::panic)]
+
+use std::borrow::Cow;
+
+use encoding_rs::SHIFT_JIS;
+use epsilon_proto::OPERATIONS;
+use epsilon_proto::charset::{self, Charset};
+use epsilon_proto::generated::NORMALIZE;
+use epsilon_proto::request::Options;
+use epsilon_proto::response::{self, ParseError, Response, Version};
+use epsilon_proto::spec::{Direction, OperationSpec};
+
+const VERSIONS: [Version; 2] = [Version::V1, Version::V2];
+
+// ---------------------------------------------------------------------------------------------------------------
+// parse_response
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Fuzz target `parse_response`: arbitrary bytes as an answer body, decoded as version 1 and version 2.
+///
+/// On success every value must equal the model decode of its raw value (XML whitespace normalization, the five
+/// predefined entities and character references, percent-decoding, strict CP932 or UTF-8), hold no U+FFFD the
+/// percent-decoded bytes do not spell out (CP932 never produces one), borrow from the body when the raw value needs no
+/// decoding, be named by an XML name preceded by white space (well-formed XML), and re-rendering the attributes as a
+/// canonical body and parsing that must give the same attributes.
+/// Errors must point inside the body. A body both versions accept has the same names and raw values in both; when
+/// one version fails and the other succeeds, the failure is a charset error.
+pub fn parse_response(data: &[u8]) {
+    let results = VERSIONS.map(|version| Response::parse(data, version));
+    for (version, result) in VERSIONS.into_iter().zip(&results) {
+        match result {
+            Ok(response) => check_response(data, response, version),
+            Err(e) => assert!(e.offset() <= data.len(), "{version:?}: error offset out of range: {e:?}"),
+        }
+    }
+    match &results {
+        [Ok(v1), Ok(v2)] => {
+            let raw = |r: &Response<'_>| r.iter().map(|a| (a.name.to_owned(), a.raw.to_owned())).collect::<Vec<_>>();
+            assert_eq!(raw(v1), raw(v2), "the versions disagree on names or raw values");
+        }
+        [Ok(_), Err(e)] | [Err(e), Ok(_)] => {
+            assert!(matches!(e, ParseError::Charset { .. }), "only one version failed, and not on the charset: {e:?}");
+        }
+        [Err(_), Err(_)] => {}
+    }
+}
+
+fn check_response(body: &[u8], response: &Response<'_>, version: Version) {
+    for attr in response {
+        let model = model_attribute_value(attr.raw, version);
+        if let Some(model) = &model {
+            assert_eq!(
+                attr.value, model.text,
+                "{version:?}: attribute {:?} (raw {:?}) decoded differently from the model",
+                attr.name, attr.raw
+            );
+        }
+        if attr.value.contains('\u{FFFD}') {
+            assert!(version == Version::V2, "V1 (CP932) produced U+FFFD in {:?} (raw {:?})", attr.name, attr.raw);
+            let spelled = match &model {
+                Some(model) => contains(&model.bytes, b"\xEF\xBF\xBD"),
+                // a reference the model does not resolve: fall back to looking at the raw value
+                None => attr.raw.to_ascii_uppercase().contains("%EF%BF%BD") || attr.raw.contains('&'),
+            };
+            assert!(spelled, "V2 produced a U+FFFD the bytes do not encode in {:?} (raw {:?})", attr.name, attr.raw);
+        }
+        if !attr.raw.bytes().any(|b| matches!(b, b'%' | b'+' | b'&' | b'\t' | b'\r' | b'\n')) {
+            assert!(
+                matches!(attr.value, Cow::Borrowed(_)),
+                "{:?}: a raw value that needs no decoding was copied",
+                attr.name
+            );
+            assert_eq!(attr.value, attr.raw);
+        }
+        assert!(
+            offset_in(body, attr.raw.as_bytes()).is_some(),
+            "raw value of {:?} is not borrowed from the body",
+            attr.name
+        );
+        let at = offset_in(body, attr.name.as_bytes())
+            .unwrap_or_else(|| panic!("name {:?} is not borrowed from the body", attr.name));
+        // well-formed XML: an attribute is an XML Name preceded by white space (`<result a="1"b="2"/>` is not XML)
+        assert!(
+            is_xml_name(attr.name),
+            "{version:?}: accepted attribute name {:?}, which is not an XML name",
+            attr.name
+        );
+        assert!(
+            at > 0 && matches!(body[at - 1], b' ' | b'\t' | b'\r' | b'\n'),
+            "{version:?}: accepted attribute {:?} not preceded by white space",
+            attr.name
+        );
+        assert_eq!(response.get(attr.name), response.get_all(attr.name).next());
+    }
+    let first = response.iter().next().map(|a| a.name);
+    if let Some(name) = first {
+        assert_eq!(response.get(name), Some(response.attributes()[0].value.as_ref()));
+    }
+    assert_eq!(response.is_empty(), response.attributes().is_empty());
+    assert_eq!(response.len(), response.iter().count());
+
+    let canonical = render_canonical(response);
+    let again = Response::parse(canonical.as_bytes(), version)
+        .unwrap_or_else(|e| panic!("{version:?}: the re-rendered body does not parse: {e}\n{canonical}"));
+    let pairs = |r: &Response<'_>| r.iter().map(|a| (a.name.to_owned(), a.value.to_string())).collect::<Vec<_>>();
+    assert_eq!(pairs(response), pairs(&again), "{version:?}: re-rendered body parses differently\n{canonical}");
+}
+
+/// An XML 1.0 `Name` (ASCII only: bodies are ASCII): `[A-Za-z_:][A-Za-z0-9_:.-]*`.
+fn is_xml_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b == b':')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-'))
+}
+
+/// `<?xml version="1.0"?><Epsilon_result>` + one `<result NAME="RAW" />` per attribute + `</Epsilon_result>`.
+pub fn render_canonical(response: &Response<'_>) -> String {
+    let mut out = String::from("<?xml version=\"1.0\"?><Epsilon_result>");
+    for attr in response {
+        // the raw value kept its quotes' other kind; a value may hold `"` only when it was single-quoted
+        let quote = if attr.raw.contains('"') { '\'' } else { '"' };
+        out.push_str("<result ");
+        out.push_str(attr.name);
+        out.push('=');
+        out.push(quote);
+        out.push_str(attr.raw);
+        out.push(quote);
+        out.push_str(" />");
+    }
+    out.push_str("</Epsilon_result>");
+    out
+}
+
+/// The model decode of one attribute value.
+struct ModelValue {
+    /// The percent-decoded bytes.
+    bytes: Vec<u8>,
+    /// The text.
+    text: String,
+}
+
+/// Decodes a raw attribute value the slow way; `None` when the model rejects it (an XML reference it does not
+/// resolve, a bad escape, invalid text).
+fn model_attribute_value(raw: &str, version: Version) -> Option<ModelValue> {
+    let normalized = model_normalize_space(raw);
+    let unescaped = model_unescape(&normalized)?;
+    if !unescaped.is_ascii() {
+        return None;
+    }
+    let bytes = model_percent_decode(unescaped.as_bytes()).ok()?;
+    let text = model_decode_text(&bytes, version)?;
+    Some(ModelValue { bytes, text })
+}
+
+/// XML attribute-value normalization of literal line breaks and tabs: CR LF, CR, LF, TAB → one space each.
+fn model_normalize_space(raw: &str) -> String {
+    raw.replace("\r\n", " ").replace(['\r', '\n', '\t'], " ")
+}
+
+/// Resolves `&lt;` `&gt;` `&amp;` `&apos;` `&quot;`, `&#DDD;` and `&#xHHH;` (not U+0000).
+fn model_unescape(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let semi = after.find(';')?;
+        let entity = &after[..semi];
+        let c = match entity {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "apos" => '\'',
+            "quot" => '"',
+            _ => {
+                let digits = entity.strip_prefix('#')?;
+                let (digits, radix) = match digits.strip_prefix('x') {
+                    Some(hex) => (hex, 16),
+                    None => (digits, 10),
+                };
+                if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+                    return None;
+                }
+                let n = u32::from_str_radix(digits, radix).ok()?;
+                if n == 0 {
+                    return None;
+                }
+                char::from_u32(n)?
+            }
+        };
+        out.push(c);
+        rest = &after[semi + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// `%XX` (either case) → the byte, `+` → space, anything else kept; `Err(offset)` of the first bad `%`.
+pub(crate) fn model_percent_decode(raw: &[u8]) -> Result<Vec<u8>, usize> {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'%' => {
+                let hi = raw.get(i + 1).copied().and_then(hex);
+                let lo = raw.get(i + 2).copied().and_then(hex);
+                let (Some(hi), Some(lo)) = (hi, lo) else { return Err(i) };
+                out.push(hi * 16 + lo);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Strict CP932 (WHATWG Shift_JIS) or UTF-8.
+fn model_decode_text(bytes: &[u8], version: Version) -> Option<String> {
+    match version {
+        Version::V1 => SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes).map(Cow::into_owned),
+        Version::V2 => String::from_utf8(bytes.to_vec()).ok(),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The offset of `inner` inside `outer`, when `inner` is a sub-slice of it.
+fn offset_in(outer: &[u8], inner: &[u8]) -> Option<usize> {
+    let from = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    (from + inner.len() <= outer.len()).then_some(from)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// percent_decode
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Fuzz target `percent_decode`: arbitrary bytes through `percent_decode`, then `decode_text` as version 1 and 2,
+/// and through `parse_query`.
+///
+/// Results must agree with the model decoders; error offsets must point at the offending `%` or inside the bytes;
+/// input without `%` and `+` must come back borrowed and unchanged; CP932 never yields U+FFFD and UTF-8 only when the
+/// bytes hold EF BF BD; `parse_query` values must equal the model decode of their raw values.
+pub fn percent_decode(data: &[u8]) {
+    let decoded = response::percent_decode(data);
+    match (&decoded, model_percent_decode(data)) {
+        (Ok(bytes), Ok(model)) => assert_eq!(&**bytes, &model[..], "percent_decode disagrees with the model"),
+        (Err(e), Err(offset)) => {
+            assert!(e.offset <= data.len(), "percent error offset {} out of range (len {})", e.offset, data.len());
+            assert_eq!(e.offset, offset, "percent error offset disagrees with the model");
+            assert_eq!(data.get(e.offset), Some(&b'%'), "percent error offset does not point at a `%`");
+        }
+        (got, model) => panic!("percent_decode gave {got:?}, the model {model:?}"),
+    }
+    let Ok(bytes) = decoded else {
+        check_query(data);
+        return;
+    };
+    if !data.iter().any(|&b| b == b'%' || b == b'+') {
+        assert!(matches!(bytes, Cow::Borrowed(_)), "input without `%` and `+` was copied");
+        assert_eq!(&*bytes, data);
+    }
+    for version in VERSIONS {
+        let borrowed_ascii = matches!(bytes, Cow::Borrowed(_)) && bytes.is_ascii();
+        let text = response::decode_text(bytes.clone(), version);
+        let model = model_decode_text(&bytes, version);
+        match (&text, &model) {
+            (Ok(text), Some(model)) => {
+                assert_eq!(text, model, "{version:?}: decode_text disagrees with the model");
+                if borrowed_ascii {
+                    assert!(matches!(text, Cow::Borrowed(_)), "{version:?}: borrowed ASCII input was copied");
+                }
+                if text.contains('\u{FFFD}') {
+                    assert!(version == Version::V2, "V1 (CP932) produced U+FFFD");
+                    assert!(contains(&bytes, b"\xEF\xBF\xBD"), "V2 produced a U+FFFD the bytes do not encode");
+                }
+            }
+            (Err(e), None) => {
+                assert!(e.offset <= bytes.len(), "{version:?}: charset error offset {} out of range", e.offset);
+                assert_eq!(e.version, version);
+                // everything before the offset is valid text
+                assert!(
+                    model_decode_text(&bytes[..e.offset.min(bytes.len())], version).is_some(),
+                    "{version:?}: the bytes before the charset error offset {} are not valid",
+                    e.offset
+                );
+                if version == Version::V2 {
+                    let valid_up_to = std::str::from_utf8(&bytes).err().map(|e| e.valid_up_to());
+                    assert_eq!(Some(e.offset), valid_up_to, "V2 charset error offset disagrees with std");
+                }
+            }
+            (got, model) => panic!("{version:?}: decode_text gave {got:?}, the model {model:?}"),
+        }
+    }
+    check_query(data);
+}
+
+/// `parse_query` on the same bytes: must not panic; on success every value equals the model decode.
+fn check_query(data: &[u8]) {
+    for version in VERSIONS {
+        match Response::parse_query(data, version) {
+            Ok(response) => {
+                for attr in &response {
+                    let model = model_percent_decode(attr.raw.as_bytes())
+                        .ok()
+                        .and_then(|bytes| model_decode_text(&bytes, version));
+                    assert_eq!(
+                        Some(attr.value.as_ref()),
+                        model.as_deref(),
+                        "{version:?}: query value {:?} (raw {:?}) disagrees with the model",
+                        attr.name,
+                        attr.raw
+                    );
+                    assert!(!attr.name.is_empty());
+                }
+            }
+            Err(e) => assert!(e.offset() <= data.len(), "{version:?}: query error offset out of range: {e:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// validate_request
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The structured input of [`validate_request`].
+///
+/// Byte 0 picks an outgoing operation (index modulo their number), byte 1 the charset (low 7 bits modulo 3, in
+/// [`Charset::ALL`] order) and the normalize flag (high bit). The rest is split on `0xFF` into the field values, in
+/// spec field order: an empty chunk is `None`, the single byte `0xFE` is `Some("")`, anything else is its lossy UTF-8
+/// text. Extra chunks are ignored; missing ones are `None`.
+#[derive(Debug)]
+pub struct RequestInput {
+    /// The operation.
+    pub spec: &'static OperationSpec,
+    /// The options.
+    pub options: Options,
+    /// The values, one per field.
+    pub values: Vec<Option<String>>,
+}
+
+impl RequestInput {
+    /// Decodes fuzz bytes; `None` for fewer than 2 bytes.
+    pub fn from_bytes(data: &[u8]) -> Option<RequestInput> {
+        let [op, flags, rest @ ..] = data else { return None };
+        let outgoing: Vec<&'static OperationSpec> =
+            OPERATIONS.iter().copied().filter(|s| s.direction != Direction::Incoming).collect();
+        let spec = *outgoing.get(usize::from(*op) % outgoing.len())?;
+        let charset = Charset::ALL[usize::from(flags & 0x7F) % Charset::ALL.len()];
+        let options = Options::new(charset).normalize(flags & 0x80 != 0);
+        let mut chunks = rest.split(|&b| b == 0xFF);
+        let values = spec
+            .fields
+            .iter()
+            .map(|_| match chunks.next() {
+                None | Some([]) => None,
+                Some([0xFE]) => Some(String::new()),
+                Some(chunk) => Some(String::from_utf8_lossy(chunk).into_owned()),
+            })
+            .collect();
+        Some(RequestInput { spec, options, values })
+    }
+
+    /// Encodes back to fuzz bytes (for writing seeds), without trailing absent values.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let op = OPERATIONS
+            .iter()
+            .filter(|s| s.direction != Direction::Incoming)
+            .position(|s| std::ptr::eq(*s, self.spec))
+            .unwrap_or(0);
+        let charset = Charset::ALL.iter().position(|c| *c == self.options.charset).unwrap_or(0);
+        let mut out = vec![op as u8, charset as u8 | if self.options.normalize { 0x80 } else { 0 }];
+        let used = self.values.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+        for (i, value) in self.values[..used].iter().enumerate() {
+            if i > 0 {
+                out.push(0xFF);
+            }
+            match value.as_deref() {
+                None => {}
+                Some("") => out.push(0xFE),
+                Some(v) => out.extend_from_slice(v.as_bytes()),
+            }
+        }
+        out
+    }
+}
+
+/// Fuzz target `validate_request`: a structured request ([`RequestInput`]) through `request::validate`,
+/// `DynamicRequest`, `encoded_len` and `encode`.
+///
+/// The report must equal the model's ([`model_validate`]) violation for violation; an invalid request writes nothing;
+/// for a valid one `encoded_len` equals the bytes `encode` writes, the body uses only the form serializer's bytes,
+/// and it decodes back to the parameters in spec order (fixed ones filled in, the UTF-8 markers appended) with each
+/// value equal to the (normalized) text in the transport charset.
+pub fn validate_request(data: &[u8]) {
+    let Some(input) = RequestInput::from_bytes(data) else { return };
+    let RequestInput { spec, options, ref values } = input;
+    let values: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+
+    crate::oracle::check_request(spec, &values, options);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// charset_roundtrip
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Fuzz target `charset_roundtrip`: the lossy UTF-8 text of the input, character by character.
+///
+/// `encode_char(c, CP932 | EUC-JP)` must be `Some` exactly when the model says `c` is representable (a full
+/// non-replacing encode that decodes back to `c`, and `c` not in `LOSSY`), with the same bytes, and those bytes must
+/// decode strictly to exactly `c`. UTF-8 represents every character as its UTF-8 bytes. A look-alike's normalized
+/// form is a different character that CP932 represents.
+pub fn charset_roundtrip(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for c in text.chars() {
+        check_char(c);
+    }
+}
+
+/// The `charset_roundtrip` checks for one character.
+pub fn check_char(c: char) {
+    let mut buf = [0u8; 4];
+    let s: &str = c.encode_utf8(&mut buf);
+    for charset in [Charset::Cp932, Charset::EucJp] {
+        let encoding = if charset == Charset::Cp932 { encoding_rs::SHIFT_JIS } else { encoding_rs::EUC_JP };
+        let got = charset::encode_char(c, charset);
+        if let Some(bytes) = got {
+            let back = encoding.decode_without_bom_handling_and_without_replacement(bytes.as_bytes());
+            assert_eq!(
+                back.as_deref(),
+                Some(s),
+                "encode_char({c:?} U+{:04X}, {charset}) = {:02X?} does not decode back",
+                c as u32,
+                bytes.as_bytes()
+            );
+            assert_eq!(bytes.len(), bytes.as_bytes().len());
+        }
+        let model = crate::oracle::model_representable(s, charset);
+        assert_eq!(
+            got.map(|b| b.as_bytes().to_vec()),
+            model,
+            "encode_char(U+{:04X}, {charset}) disagrees with the full encode",
+            c as u32
+        );
+    }
+    let utf8 = charset::encode_char(c, Charset::Utf8);
+    assert_eq!(utf8.as_ref().map(|b| b.as_bytes()), Some(s.as_bytes()), "UTF-8 bytes of U+{:04X}", c as u32);
+    let table = NORMALIZE.iter().find(|(from, _)| *from == c).map(|(_, to)| *to);
+    assert_eq!(charset::normalized(c), table, "normalized(U+{:04X}) disagrees with the table", c as u32);
+    if let Some(to) = table {
+        assert_ne!(to, c);
+        assert!(
+            charset::encode_char(to, Charset::Cp932).is_some(),
+            "U+{:04X} normalizes to U+{:04X}, which CP932 does not represent",
+            c as u32,
+            to as u32
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! Cross-crate tests of the Epsilon workspace, in one test binary (`cargo test -p epsilon-tests`), plus the fuzz
+//! target bodies (`pub mod fuzz`), which `fuzz/` calls and the `corpus` tests replay over the checked-in corpus.
+#![deny(unsafe_code)]
+
+pub mod fuzz;
+pub mod oracle;
+
+#[cfg(test)]
+mod alloc;
+#[cfg(test)]
+mod charsets;
+#[cfg(test)]
+mod corpus;
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod recorded;
+#[cfg(test)]
+mod reports;

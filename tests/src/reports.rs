@@ -1,0 +1,183 @@
+//! insta snapshots of what people read: validator reports and decoded responses (the project's own fixtures in
+//! `tests/data/responses/`). Update with `cargo insta review`; CI never writes snapshots.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use epsilon_proto::response::{ResultState, Version};
+use epsilon_proto::{Charset, LinkOrder, Options, OrderInfo, Response, UserChange, UserRegister};
+
+fn data(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/responses").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn dump(response: &Response<'_>) -> String {
+    let mut out = String::new();
+    let state = match response.result() {
+        ResultState::Absent => "absent".to_owned(),
+        ResultState::Empty => "empty".to_owned(),
+        ResultState::Value(v) => format!("{v:?}"),
+    };
+    writeln!(out, "result: {state}; empty root: {}", response.is_empty()).unwrap();
+    for a in response.attributes() {
+        let borrowed = matches!(a.value, std::borrow::Cow::Borrowed(_));
+        writeln!(out, "{} = {:?}{}", a.name, a.value, if borrowed { "" } else { "  (decoded)" }).unwrap();
+    }
+    out
+}
+
+#[test]
+fn decoded_responses() {
+    let cases = [
+        ("link_order_redirect.xml", Version::V1),
+        ("link_order_conveni.xml", Version::V1),
+        ("order_info_found.xml", Version::V1),
+        ("order_info_not_found.xml", Version::V1),
+        ("error_908.xml", Version::V1),
+        ("error_v2_utf8.xml", Version::V2),
+        ("cancel_empty_result.xml", Version::V1),
+    ];
+    let mut out = String::new();
+    for (name, version) in cases {
+        let body = data(name);
+        let response = Response::parse(&body, version).unwrap_or_else(|e| panic!("{name}: {e}"));
+        writeln!(out, "## {name} ({version:?})\n{}", dump(&response)).unwrap();
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn the_charset_is_chosen_by_the_version_never_guessed() {
+    // ﾃｽﾄ in CP932 is also valid UTF-8 (ý + a continuation byte? no: %C3%BD is ý) — the version decides
+    let body = b"<?xml version=\"1.0\"?><Epsilon_result><result n=\"%C3%BD\" /></Epsilon_result>";
+    assert_eq!(Response::parse(body, Version::V1).unwrap().get("n"), Some("ﾃｽ"));
+    assert_eq!(Response::parse(body, Version::V2).unwrap().get("n"), Some("ý"));
+    // a version-2 (UTF-8) answer read as version 1 is an error or different text, never silently "fixed"
+    let v2 = data("error_v2_utf8.xml");
+    match Response::parse(&v2, Version::V1) {
+        Ok(r) => assert_ne!(r.get("err_detail"), Some("ユーザーIDの形式が異常です")),
+        Err(e) => assert!(e.to_string().contains("err_detail"), "{e}"),
+    }
+}
+
+#[test]
+fn typed_views_read_codes_and_remediation() {
+    let body = data("error_908.xml");
+    let r = epsilon_proto::UserRegisterResponse::parse(&body, Version::V1).unwrap();
+    let result = r.result().unwrap();
+    assert_eq!(result.raw, "0");
+    let err = r.err_code().unwrap().entry.unwrap();
+    assert_eq!(err.code, "908");
+    assert!(err.remediation.is_some());
+
+    let found = data("order_info_found.xml");
+    let info = epsilon_proto::OrderInfoResponse::parse(&found, Version::V1).unwrap();
+    assert_eq!(info.raw.result(), ResultState::Absent, "getsales2 never sends result");
+    assert_eq!(info.state().unwrap().entry.map(|e| e.code), Some("5"));
+    assert_eq!(info.raw.get("new_attribute"), Some("kept"), "unknown attributes are kept");
+    let not_found = data("order_info_not_found.xml");
+    assert!(epsilon_proto::OrderInfoResponse::parse(&not_found, Version::V1).unwrap().raw.is_empty());
+}
+
+fn report(r: Result<(), epsilon_proto::Report>) -> String {
+    match r {
+        Ok(()) => "valid".to_owned(),
+        Err(report) => {
+            report.violations().iter().map(|v| format!("[{}] {v}", v.kind.rule())).collect::<Vec<_>>().join("\n")
+        }
+    }
+}
+
+#[test]
+fn validator_reports() {
+    let base = UserRegister {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "山田 太郎",
+        user_mail_add: "taro@example.com",
+        memo1: None,
+        memo2: None,
+    };
+    let cp932 = Options::new(Charset::Cp932);
+    let mut out = String::new();
+    let mut case = |title: &str, r: Result<(), epsilon_proto::Report>| {
+        writeln!(out, "## {title}\n{}\n", report(r)).unwrap();
+    };
+    case("valid registration", base.validate(cp932));
+    case(
+        "everything wrong at once",
+        UserRegister {
+            contract_code: "1234567",
+            user_id: "U 0001",
+            user_name: &"髙".repeat(33),
+            user_mail_add: "taro+1@example.com",
+            memo1: Some("10〜20"),
+            memo2: Some("😀"),
+        }
+        .validate(cp932),
+    );
+    case("wave dash with normalize", UserRegister { memo1: Some("10〜20"), ..base }.validate(cp932.normalize(true)));
+    case("yen sign is not representable", UserRegister { memo1: Some("¥100"), ..base }.validate(cp932));
+    case("empty required fields", UserRegister::default().validate(cp932));
+    case("half-width kana count 1 byte in CP932", UserRegister { user_name: &"ﾃ".repeat(64), ..base }.validate(cp932));
+    case(
+        "and 2 bytes in EUC-JP",
+        UserRegister { user_name: &"ﾃ".repeat(64), ..base }.validate(Options::new(Charset::EucJp)),
+    );
+    case(
+        "UTF-8 transport counts CP932 bytes",
+        UserRegister { user_name: &"山".repeat(32), ..base }.validate(Options::new(Charset::Utf8)),
+    );
+    case("CP932-only characters are fine in CP932", UserRegister { user_name: "①㈱髙", ..base }.validate(cp932));
+    case(
+        "but not when sent as EUC-JP",
+        UserRegister { user_name: "①㈱髙", ..base }.validate(Options::new(Charset::EucJp)),
+    );
+    case(
+        "user_change st_code must be one of two",
+        UserChange {
+            contract_code: "12345678",
+            user_id: "U0001",
+            user_name: "x",
+            user_mail_add: "a@b",
+            st_code: "00100-0000-00000-00000-00000-00000-00000",
+            memo1: None,
+            memo2: None,
+        }
+        .validate(cp932),
+    );
+    case(
+        "direct convenience-store order needs all three fields",
+        LinkOrder { conveni_code: Some("31"), ..link_order() }.validate(cp932),
+    );
+    case(
+        "unknown convenience store and bad st_code",
+        LinkOrder {
+            conveni_code: Some("99"),
+            user_tel: Some("0312345678"),
+            user_name_kana: Some("ヤマダ タロウ"),
+            st_code: "00100-0000",
+            ..link_order()
+        }
+        .validate(cp932),
+    );
+    case("order_info needs a key", OrderInfo { contract_code: "12345678", ..Default::default() }.validate(cp932));
+    insta::assert_snapshot!(out);
+}
+
+fn link_order() -> LinkOrder<'static> {
+    LinkOrder {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "山田 太郎",
+        user_mail_add: "taro@example.com",
+        item_code: "ITEM001",
+        item_name: "テスト商品",
+        order_number: "T20261122001",
+        st_code: "00100-0000-00000-00000-00000-00000-00000",
+        mission_code: "1",
+        item_price: "1980",
+        ..Default::default()
+    }
+}
