@@ -157,24 +157,73 @@ pub(crate) struct Unrepresentable {
     pub(crate) charset: Charset,
 }
 
-/// Counts the bytes of `value` in `count_in`, after checking every character is representable in CP932, and in
-/// EUC-JP too when `sent_in` is EUC-JP. With `normalize`, look-alikes are mapped first. Allocation-free.
-pub(crate) fn text_len(value: &str, sent_in: Charset, normalize: bool) -> Result<usize, Unrepresentable> {
-    let count_in = sent_in.limit_charset();
+/// Whether `c` needs the character-by-character path: a lossy character, or a look-alike to normalize.
+fn special(c: char, normalize: bool) -> bool {
+    !c.is_ascii() && (LOSSY.contains(&c) || (normalize && normalized(c).is_some()))
+}
+
+/// Encodes `value` for sending in `sent_in`, handing the transport bytes to `emit` in chunks, after checking that
+/// every character is representable in CP932, and in EUC-JP too when sending EUC-JP. With `normalize`, look-alikes
+/// are mapped first. Returns the value's length in the limit charset ([`Charset::limit_charset`]). Allocation-free.
+///
+/// CP932 and UTF-8 text without lossy characters or look-alikes goes through one encoding_rs encoder call per
+/// 128 output bytes; everything else character by character through [`encode_char`].
+pub(crate) fn encode_text(
+    value: &str,
+    sent_in: Charset,
+    normalize: bool,
+    mut emit: impl FnMut(&[u8]),
+) -> Result<usize, Unrepresentable> {
     if value.is_ascii() {
+        emit(value.as_bytes());
         return Ok(value.len());
     }
+    if sent_in != Charset::EucJp && !value.chars().any(|c| special(c, normalize)) {
+        let mut encoder = SHIFT_JIS.new_encoder();
+        let mut buf = [0u8; 128];
+        let mut src = value;
+        let mut total = 0usize;
+        loop {
+            let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, &mut buf, true);
+            let chunk = buf.get(..written).unwrap_or(&[]);
+            if sent_in == Charset::Cp932 {
+                emit(chunk);
+            }
+            total += written;
+            let consumed = value.len() - src.len() + read;
+            src = src.get(read..).unwrap_or("");
+            match result {
+                EncoderResult::InputEmpty => break,
+                EncoderResult::OutputFull => {}
+                EncoderResult::Unmappable(ch) => {
+                    let char_index = value.get(..consumed).map_or(0, |p| p.chars().count().saturating_sub(1));
+                    return Err(Unrepresentable { ch, char_index, charset: Charset::Cp932 });
+                }
+            }
+        }
+        if sent_in == Charset::Utf8 {
+            emit(value.as_bytes());
+        }
+        return Ok(total);
+    }
+    let count_in = sent_in.limit_charset();
     let mut total = 0usize;
     for (char_index, c) in value.chars().enumerate() {
         let c = if normalize { normalized(c).unwrap_or(c) } else { c };
         let fail = |charset| Unrepresentable { ch: c, char_index, charset };
         let cp932 = encode_char(c, Charset::Cp932).ok_or_else(|| fail(Charset::Cp932))?;
-        let counted = if count_in == Charset::EucJp {
-            encode_char(c, Charset::EucJp).ok_or_else(|| fail(Charset::EucJp))?.len()
-        } else {
-            cp932.len()
+        let sent = match sent_in {
+            Charset::EucJp => encode_char(c, Charset::EucJp).ok_or_else(|| fail(Charset::EucJp))?,
+            Charset::Utf8 => encode_char(c, Charset::Utf8).ok_or_else(|| fail(Charset::Utf8))?,
+            Charset::Cp932 => cp932,
         };
-        total += counted;
+        emit(sent.as_bytes());
+        total += if count_in == Charset::EucJp { sent.len() } else { cp932.len() };
     }
     Ok(total)
+}
+
+/// Counts the bytes of `value` in the limit charset of `sent_in`; see [`encode_text`].
+pub(crate) fn text_len(value: &str, sent_in: Charset, normalize: bool) -> Result<usize, Unrepresentable> {
+    encode_text(value, sent_in, normalize, |_| {})
 }

@@ -373,32 +373,19 @@ fn put_form_byte(sink: &mut impl Sink, b: u8) {
 }
 
 fn put_value(sink: &mut impl Sink, field: Option<&FieldSpec>, value: &str, options: Options) -> Result<(), Violation> {
-    if value.is_ascii() {
-        for b in value.bytes() {
+    let written = charset::encode_text(value, options.charset, options.normalize, |bytes| {
+        for &b in bytes {
             put_form_byte(sink, b);
         }
-        return Ok(());
-    }
-    for (char_index, c) in value.chars().enumerate() {
-        let c = if options.normalize { charset::normalized(c).unwrap_or(c) } else { c };
-        let Some(bytes) = charset::encode_char(c, options.charset) else {
-            // validation runs first, so this is unreachable for generated operations; still an error, not a panic
-            let secret = field.is_some_and(|f| f.secret);
-            return Err(Violation {
-                field: Cow::Owned(field.map_or("", |f| f.wire).to_owned()),
-                kind: ViolationKind::Charset {
-                    charset: options.charset,
-                    ch: if secret { None } else { Some(c) },
-                    char_index,
-                    normalizes_to: None,
-                },
-            });
-        };
-        for &b in bytes.as_bytes() {
-            put_form_byte(sink, b);
+    });
+    written.map(|_| ()).map_err(|Unrepresentable { ch, char_index, charset }| {
+        // validation runs first, so this is unreachable for generated operations; still an error, not a panic
+        let secret = field.is_some_and(|f| f.secret);
+        Violation {
+            field: Cow::Owned(field.map_or("", |f| f.wire).to_owned()),
+            kind: ViolationKind::Charset { charset, ch: if secret { None } else { Some(ch) }, char_index, normalizes_to: None },
         }
-    }
-    Ok(())
+    })
 }
 
 fn emit(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut impl Sink) -> Result<(), Report> {
