@@ -383,7 +383,12 @@ fn put_value(sink: &mut impl Sink, field: Option<&FieldSpec>, value: &str, optio
         let secret = field.is_some_and(|f| f.secret);
         Violation {
             field: Cow::Owned(field.map_or("", |f| f.wire).to_owned()),
-            kind: ViolationKind::Charset { charset, ch: if secret { None } else { Some(ch) }, char_index, normalizes_to: None },
+            kind: ViolationKind::Charset {
+                charset,
+                ch: if secret { None } else { Some(ch) },
+                char_index,
+                normalizes_to: None,
+            },
         }
     })
 }

@@ -181,3 +181,36 @@ fn link_order() -> LinkOrder<'static> {
         ..Default::default()
     }
 }
+
+#[test]
+fn spec_readme_lists_every_uncertain_fact() {
+    let readme = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/README.md")).unwrap();
+    let section = readme.split("## Uncertain facts").nth(1).expect("spec/README.md has an Uncertain facts section");
+    let flat = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut facts: Vec<(String, &str)> = Vec::new();
+    for op in epsilon_proto::OPERATIONS {
+        facts.extend(op.uncertain.map(|u| (format!("{} (operation)", op.name), u)));
+        for f in op.fields {
+            facts.extend(f.uncertain.map(|u| (format!("{}.{}", op.name, f.wire), u)));
+        }
+        for a in op.response.map_or(&[][..], |r| r.attributes) {
+            facts.extend(a.uncertain.map(|u| (format!("{} response {}", op.name, a.name), u)));
+        }
+    }
+    for t in epsilon_proto::generated::codes::TABLES {
+        facts.extend(t.uncertain.map(|u| (format!("table {}", t.name), u)));
+        for e in t.entries {
+            facts.extend(e.uncertain.map(|u| (format!("{} {:?}", t.name, e.code), u)));
+        }
+    }
+    for p in &epsilon_proto::generated::codes::ST_CODE_POSITIONS {
+        facts.extend(p.uncertain.map(|u| (format!("st_code {}", p.label), u)));
+    }
+    assert!(facts.len() > 50, "only {} uncertain facts found", facts.len());
+    let missing: Vec<_> = facts
+        .iter()
+        .filter(|(_, u)| !flat.contains(&u.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .map(|(w, _)| w.as_str())
+        .collect();
+    assert!(missing.is_empty(), "spec/README.md does not list the uncertain facts of: {missing:?}");
+}
