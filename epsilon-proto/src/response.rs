@@ -559,9 +559,16 @@ fn parse_xml(body: &[u8], version: Version) -> Result<Response<'_>, ParseError> 
             Event::GeneralRef(_) => {
                 return Err(ParseError::UnexpectedText { offset: start });
             }
-            Event::Decl(_) => {
+            Event::Decl(d) => {
                 if state != State::Prolog || start != 0 {
                     return Err(ParseError::MisplacedDeclaration { offset: start });
+                }
+                // the declared encoding is ignored (it is unreliable), but the declaration itself must be one
+                if !matches!(d.version().as_deref(), Ok(b"1.0")) {
+                    return Err(ParseError::Xml {
+                        offset: start,
+                        message: "expected an xml declaration of the form <?xml version=\"1.0\" …?>".to_owned(),
+                    });
                 }
             }
             Event::DocType(d) => {
@@ -1886,6 +1893,14 @@ mod tests {
                 "a quote inside an attribute name (fuzz regression)",
                 b"<Epsilon_result><result a=\"1\" b\"c\"=\"2\" /></Epsilon_result>",
                 ParseError::AttributeSyntax { offset: 30 },
+            ),
+            (
+                "a declaration without version (fuzz finding)",
+                b"<?xml versISO?>\n<Epsilon_result></Epsilon_result>",
+                ParseError::Xml {
+                    offset: 0,
+                    message: "expected an xml declaration of the form <?xml version=\"1.0\" …?>".to_owned(),
+                },
             ),
             (
                 "result without attribute, spaced",
