@@ -521,7 +521,8 @@ fn parse_xml(body: &[u8], version: Version) -> Result<Response<'_>, ParseError> 
     }
 
     let mut state = State::Prolog;
-    let mut attrs = Vec::new();
+    // a `<result name="" />` element takes at least 20 bytes
+    let mut attrs = Vec::with_capacity(body.len() / 24);
     loop {
         let start = to_usize(reader.buffer_position());
         let event = match reader.read_event() {
@@ -762,6 +763,14 @@ fn decode_percent_text<'a>(
     offset: usize,
     version: Version,
 ) -> Result<Cow<'a, str>, ParseError> {
+    // the common case, CP932 text: percent-decode straight into the decoder, one allocation; any error is located
+    // by the slower path below
+    if version == Version::V1
+        && text.bytes().any(|b| b == b'%' || b == b'+')
+        && let Some(decoded) = decode_cp932_percent(text.as_bytes())
+    {
+        return Ok(Cow::Owned(decoded));
+    }
     let percent_error =
         |e: PercentError| ParseError::Percent { attribute: name_for_error(name.as_bytes()), offset, index: e.offset };
     let bytes: Cow<'a, [u8]> = match text {
@@ -777,6 +786,40 @@ fn decode_percent_text<'a>(
         offset,
         index: e.offset,
     })
+}
+
+/// Percent-decodes `raw` (`+` is a space) and decodes the bytes as CP932 in one pass, through a 64-byte buffer into
+/// one `String`. `None` for a bad escape or invalid CP932; the caller then finds out where.
+fn decode_cp932_percent(raw: &[u8]) -> Option<String> {
+    let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(decoder.max_utf8_buffer_length_without_replacement(raw.len())?);
+    let mut buf = [0u8; 64];
+    let mut n = 0usize;
+    let mut i = 0usize;
+    while let Some(&b) = raw.get(i) {
+        let byte = match b {
+            b'+' => b' ',
+            b'%' => {
+                let hi = raw.get(i + 1).copied().and_then(hex_value)?;
+                let lo = raw.get(i + 2).copied().and_then(hex_value)?;
+                i += 2;
+                (hi << 4) | lo
+            }
+            b => b,
+        };
+        i += 1;
+        *buf.get_mut(n)? = byte;
+        n += 1;
+        if n == buf.len() {
+            let (result, _) = decoder.decode_to_string_without_replacement(&buf, &mut out, false);
+            if result != DecoderResult::InputEmpty {
+                return None;
+            }
+            n = 0;
+        }
+    }
+    let (result, _) = decoder.decode_to_string_without_replacement(buf.get(..n)?, &mut out, true);
+    (result == DecoderResult::InputEmpty).then_some(out)
 }
 
 /// XML attribute-value normalization: CR LF, CR, LF and TAB each become one space.
