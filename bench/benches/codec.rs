@@ -274,7 +274,32 @@ fn print_ratios() {
     );
 }
 
+/// `EPSILON_BENCH_CALLS=<encode-ours|encode-naive|decode-ours|decode-naive>:<n>`: only call that function `n`
+/// times and exit, for an instruction count that does not depend on machine load:
+/// `valgrind --tool=callgrind target/release/deps/codec-* ` with n and with 0; the difference over n is per call.
+fn calls_only(spec: &str) {
+    let (which, n) = spec.split_once(':').unwrap_or((spec, "1000"));
+    let n: u32 = n.parse().unwrap_or(1000);
+    let order = order();
+    let pairs = order_pairs();
+    let body = getsales2_body();
+    let mut buf = Vec::with_capacity(1024);
+    for _ in 0..n {
+        match which {
+            "encode-ours" => drop(black_box(encode_ours(black_box(&order), &mut buf))),
+            "encode-naive" => drop(black_box(encode_naive(black_box(&pairs)))),
+            "decode-ours" => drop(black_box(decode_ours(black_box(&body)))),
+            "decode-naive" => drop(black_box(decode_naive(black_box(&body)))),
+            other => panic!("unknown function {other}"),
+        }
+    }
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("EPSILON_BENCH_CALLS") {
+        calls_only(&spec);
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     bench_encode(&mut c);
     bench_decode(&mut c);

@@ -501,11 +501,12 @@ fn parse_xml(body: &[u8], version: Version) -> Result<Response<'_>, ParseError> 
     if body.iter().all(|&b| is_xml_space(b)) {
         return Err(ParseError::Empty);
     }
-    if let Some(offset) = body.iter().position(|b| !b.is_ascii()) {
-        return Err(ParseError::NonAscii { offset });
-    }
-    if let Some(offset) = body.iter().position(|&b| b.is_ascii_control() && !is_xml_space(b) && b != 0x7F) {
-        return Err(ParseError::InvalidCharacter { offset });
+    // one pass for both rules: 7-bit ASCII only, and no control character but tab, CR and LF
+    if let Some(offset) = body.iter().position(|&b| b >= 0x80 || (b < 0x20 && !is_xml_space(b))) {
+        return Err(match body.get(offset) {
+            Some(&b) if b >= 0x80 => ParseError::NonAscii { offset },
+            _ => ParseError::InvalidCharacter { offset },
+        });
     }
     let text = std::str::from_utf8(body).map_err(|e| ParseError::NonAscii { offset: e.valid_up_to() })?;
 
