@@ -63,20 +63,11 @@ fn validating_and_encoding_a_valid_request_allocates_nothing() {
         memo2: None,
     };
     let order = LinkOrder {
-        contract_code: "12345678",
-        user_id: "U0001",
         user_name: "ヤマダ タロウ",
-        user_mail_add: "taro@example.com",
-        item_code: "ITEM001",
-        item_name: "テスト商品",
-        order_number: "T20261122001",
-        st_code: "00100-0000-00000-00000-00000-00000-00000",
-        mission_code: "1",
-        item_price: "1980",
         conveni_code: Some("31"),
         user_tel: Some("0312345678"),
         user_name_kana: Some("ヤマダ タロウ"),
-        ..Default::default()
+        ..crate::reports::link_order()
     };
     let info = OrderInfo { contract_code: "12345678", order_number: Some("T20261122001"), trans_code: None };
     let mut out = Vec::with_capacity(4096);

@@ -166,7 +166,8 @@ fn validator_reports() {
     insta::assert_snapshot!(out);
 }
 
-fn link_order() -> LinkOrder<'static> {
+/// A valid link order (no convenience-store fields), shared by the tests.
+pub(crate) fn link_order() -> LinkOrder<'static> {
     LinkOrder {
         contract_code: "12345678",
         user_id: "U0001",
