@@ -98,6 +98,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod charset;
 #[rustfmt::skip]
