@@ -1,6 +1,6 @@
 //! The spec compiler: `spec/*.yaml` → `epsilon-proto/src/generated/*.rs`.
 //!
-//! Four stages, each in its own module: [`syntax`] (serde structs that mirror the YAML, with spans), [`model`]
+//! Four stages, each in its own module: `syntax` (serde structs that mirror the YAML, with spans), `model`
 //! (semantic checks that collect *every* error with `file:line:column` and a field path, and the checked model),
 //! `emit` (quote + prettyplease), and the file I/O below (`write`, `check`). `cargo codegen` runs it;
 //! `cargo codegen --check` and the test suite compare the checked-in files with a fresh run.

@@ -415,7 +415,7 @@ impl RequestInput {
 /// Fuzz target `validate_request`: a structured request ([`RequestInput`]) through `request::validate`,
 /// `DynamicRequest`, `encoded_len` and `encode`.
 ///
-/// The report must equal the model's ([`model_validate`]) violation for violation; an invalid request writes nothing;
+/// The report must equal the model's ([`crate::oracle::model_validate`]) violation for violation; an invalid request writes nothing;
 /// for a valid one `encoded_len` equals the bytes `encode` writes, the body uses only the form serializer's bytes,
 /// and it decodes back to the parameters in spec order (fixed ones filled in, the UTF-8 markers appended) with each
 /// value equal to the (normalized) text in the transport charset.
