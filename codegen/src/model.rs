@@ -327,7 +327,17 @@ pub(crate) fn load(spec_dir: &Path) -> Result<Model, SpecErrors> {
     for rel in files {
         if let Some(f) = read::<syntax::OperationFile>(spec_dir, &rel, &mut errors) {
             let mut cx = Ctx { file: display_name(spec_dir, &rel), errors: &mut errors };
-            ops.push(check_op(&mut cx, stem(&rel), f, &table_names, &table_codes));
+            let mut op = check_op(&mut cx, stem(&rel), f, &table_names, &table_codes);
+            // a name listed in secrets.yaml is secret in every operation, marked there or not
+            for field in &mut op.fields {
+                field.secret |= secrets.contains(&field.wire);
+            }
+            if let Some(r) = &mut op.response {
+                for a in &mut r.attrs {
+                    a.secret |= secrets.contains(&a.name);
+                }
+            }
+            ops.push(op);
         }
     }
 

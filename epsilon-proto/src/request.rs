@@ -551,3 +551,67 @@ impl fmt::Debug for DynamicRequest<'_> {
         debug_request(f, self.spec.name, self.spec, &self.values)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
+mod tests {
+    use super::*;
+    use crate::spec::{AsciiSet, Direction, FieldSpec, Marker, OperationSpec, ValueKind};
+
+    static CARD: OperationSpec = OperationSpec {
+        name: "card",
+        cgi: "test.cgi",
+        direction: Direction::Outgoing,
+        title_ja: "テスト",
+        title_en: "a secret field",
+        source: "unit test",
+        uncertain: None,
+        utf8_params: &[],
+        fields: &[
+            FieldSpec {
+                wire: "card_number",
+                label_ja: "カード番号",
+                meaning: "card number",
+                marker: Marker::Required,
+                condition: None,
+                kind: ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" }),
+                limit: Some(ByteLimit::Max(16)),
+                fixed: None,
+                allowed: &[],
+                secret: true,
+                source: "unit test",
+                uncertain: None,
+            },
+            FieldSpec {
+                wire: "memo1",
+                label_ja: "予備1",
+                meaning: "memo",
+                marker: Marker::Optional,
+                condition: None,
+                kind: ValueKind::Text,
+                limit: None,
+                fixed: None,
+                allowed: &[],
+                secret: false,
+                source: "unit test",
+                uncertain: None,
+            },
+        ],
+        response: None,
+    };
+
+    #[test]
+    fn secret_values_never_reach_debug_output_or_violations() {
+        let mut request = DynamicRequest::new(&CARD);
+        request.set("card_number", "4242x42424242424");
+        request.set("memo1", "visible");
+        let debug = format!("{request:?}");
+        assert!(debug.contains("<redacted>") && debug.contains("visible"), "{debug}");
+        assert!(!debug.contains("4242"), "{debug}");
+        let report = request.validate(Options::default()).unwrap_err();
+        let text = format!("{report} {report:?}");
+        assert_eq!(report.violations()[0].kind.rule(), "pattern");
+        assert!(!text.contains("'x'"), "the offending character is hidden: {text}");
+        assert!(text.contains("ch: None"), "{text}");
+    }
+}
