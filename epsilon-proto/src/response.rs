@@ -381,31 +381,37 @@ pub fn percent_decode(raw: &[u8]) -> Result<Cow<'_, [u8]>, PercentError> {
         return Ok(Cow::Borrowed(raw));
     }
     let mut out = Vec::with_capacity(raw.len());
+    for byte in percent_bytes(raw) {
+        out.push(byte?);
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// The bytes `raw` percent-decodes to, one at a time: `%XX` (either hex case) is one byte, `+` a space, any other
+/// byte itself. A `%` without two hex digits yields one error with its offset and ends the iteration.
+fn percent_bytes(raw: &[u8]) -> impl Iterator<Item = Result<u8, PercentError>> + '_ {
     let mut i = 0usize;
-    while let Some(&b) = raw.get(i) {
-        match b {
-            b'+' => {
-                out.push(b' ');
-                i = i.saturating_add(1);
-            }
+    std::iter::from_fn(move || {
+        let b = *raw.get(i)?;
+        let (byte, len) = match b {
+            b'+' => (b' ', 1),
             b'%' => {
                 let hi = raw.get(i.saturating_add(1)).copied().and_then(hex_value);
                 let lo = raw.get(i.saturating_add(2)).copied().and_then(hex_value);
                 match (hi, lo) {
-                    (Some(hi), Some(lo)) => {
-                        out.push((hi << 4) | lo);
-                        i = i.saturating_add(3);
+                    (Some(hi), Some(lo)) => ((hi << 4) | lo, 3),
+                    _ => {
+                        let offset = i;
+                        i = raw.len();
+                        return Some(Err(PercentError { offset }));
                     }
-                    _ => return Err(PercentError { offset: i }),
                 }
             }
-            _ => {
-                out.push(b);
-                i = i.saturating_add(1);
-            }
-        }
-    }
-    Ok(Cow::Owned(out))
+            b => (b, 1),
+        };
+        i = i.saturating_add(len);
+        Some(Ok(byte))
+    })
 }
 
 /// The value of one hex digit (either case).
@@ -796,19 +802,8 @@ fn decode_cp932_percent(raw: &[u8]) -> Option<String> {
     let mut out = String::with_capacity(decoder.max_utf8_buffer_length_without_replacement(raw.len())?);
     let mut buf = [0u8; 64];
     let mut n = 0usize;
-    let mut i = 0usize;
-    while let Some(&b) = raw.get(i) {
-        let byte = match b {
-            b'+' => b' ',
-            b'%' => {
-                let hi = raw.get(i + 1).copied().and_then(hex_value)?;
-                let lo = raw.get(i + 2).copied().and_then(hex_value)?;
-                i += 2;
-                (hi << 4) | lo
-            }
-            b => b,
-        };
-        i += 1;
+    for byte in percent_bytes(raw) {
+        let byte = byte.ok()?;
         *buf.get_mut(n)? = byte;
         n += 1;
         if n == buf.len() {
