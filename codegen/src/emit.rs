@@ -153,7 +153,17 @@ fn emit_mod(model: &Model) -> GeneratedFile {
         #(#mods)*
         #(#reexports)*
         /// Every operation of the spec, in file-name order.
-        pub static OPERATIONS: &[&crate::spec::OperationSpec] = &[#(#ops),*];
+        pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[#(#ops),*];
+        /// GMO Epsilon: CP932 storage, limits counted in CP932 for UTF-8 transport, the tables of `spec/charsets.yaml`,
+        /// and the names of `spec/secrets.yaml`.
+        pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
+            "epsilon",
+            "GMO Epsilon",
+            ::japay_core::charset::TextPolicy::new()
+                .count_in(::japay_core::charset::Charset::Utf8, ::japay_core::charset::Charset::Cp932)
+                .stored_in(::japay_core::charset::Charset::Cp932)
+                .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
+        ).with_secret_names(SECRET_NAMES);
         /// Look-alikes the normalize option maps (`spec/charsets.yaml`), as (from, to).
         pub const NORMALIZE: &[(char, char)] = &[#(#normalize),*];
         /// Characters that encode in CP932/EUC-JP but decode as another character (`spec/charsets.yaml`).
@@ -174,19 +184,17 @@ fn emit_codes(model: &Model) -> GeneratedFile {
         let uncertain = opt_str(&t.uncertain);
         let rows = t.rows.iter().map(|r| {
             let (code, ja, en, source) = (&r.code, &r.ja, &r.en, &r.source);
-            let remediation = opt_str(&r.remediation);
             let uncertain = opt_str(&r.uncertain);
+            let remediation = r.remediation.as_ref().map(|rem| quote!(.with_remediation(#rem)));
             quote! {
-                crate::spec::CodeEntry { code: #code, ja: #ja, en: #en, remediation: #remediation, source: #source, uncertain: #uncertain }
+                ::japay_core::spec::CodeEntry::new(#code, #ja, #en) #remediation .with_source(#source, #uncertain)
             }
         });
         let doc = doc_lines(&format!("`{name}`: {meaning} ({}).", t.file));
         quote! {
             #(#[doc = #doc])*
-            pub static #c: crate::spec::CodeTable = crate::spec::CodeTable {
-                name: #name, meaning: #meaning, source: #source, uncertain: #uncertain,
-                entries: &[#(#rows),*],
-            };
+            pub static #c: ::japay_core::spec::CodeTable =
+                ::japay_core::spec::CodeTable::new(#name, #meaning, &[#(#rows),*]).with_source(#source, #uncertain);
         }
     });
     let all = model.tables.iter().map(|t| {
@@ -202,35 +210,41 @@ fn emit_codes(model: &Model) -> GeneratedFile {
         let (label, key, ja, en, source) = (&p.label, &p.key, &p.ja, &p.en, &p.source);
         let uncertain = opt_str(&p.uncertain);
         quote! {
-            crate::spec::StCodePosition { pos: #pos, label: #label, key: #key, ja: #ja, en: #en, source: #source, uncertain: #uncertain }
+            ::japay_core::spec::BitmapPosition::new(#pos, #label, #key, #ja, #en).with_source(#source, #uncertain)
         }
     });
     let st_doc = doc_lines(&format!("`st_code`: {} Source: {}.", st.meaning, st.source));
     let st_unc = opt_str(&st.uncertain);
+    let st_desc = "nnnnn-nnnn-nnnnn-nnnnn-nnnnn-nnnnn-nnnnn or nnnnn-nnnn-nnnnn with n = 0 or 1";
+    let (st_meaning, st_source) = (&st.meaning, &st.source);
     let tokens = quote! {
         //! Code tables (`spec/codes/`).
         #(#tables)*
         /// Every code table.
-        pub static TABLES: &[&crate::spec::CodeTable] = &[#(#all),*];
+        pub static TABLES: &[&::japay_core::spec::CodeTable] = &[#(#all),*];
         /// Group lengths of the 7-group `st_code` form.
         pub const ST_CODE_GROUPS: &[u8] = &[#(#groups),*];
         /// Group lengths of the legacy 3-group `st_code` form.
         pub const ST_CODE_LEGACY_GROUPS: &[u8] = &[#(#legacy),*];
         #(#[doc = #st_doc])*
-        pub static ST_CODE_POSITIONS: [crate::spec::StCodePosition; #n] = [#(#positions),*];
+        pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; #n] = [#(#positions),*];
         /// What is not known about the `st_code` table as a whole.
         pub const ST_CODE_UNCERTAIN: ::core::option::Option<&str> = #st_unc;
+        /// The `st_code` bitmap as a value kind.
+        pub static ST_CODE: ::japay_core::spec::BitmapSpec = ::japay_core::spec::BitmapSpec::new(
+            "st_code", #st_desc, ST_CODE_GROUPS, &ST_CODE_POSITIONS,
+        ).with_legacy_groups(ST_CODE_LEGACY_GROUPS).with_source(#st_meaning, #st_source, #st_unc);
     };
     GeneratedFile { path: PathBuf::from("codes.rs"), contents: render("spec/codes/", tokens) }
 }
 
 fn marker_tokens(m: Marker) -> TokenStream {
     match m {
-        Marker::Supplied => quote!(crate::spec::Marker::Supplied),
-        Marker::Required => quote!(crate::spec::Marker::Required),
-        Marker::Unique => quote!(crate::spec::Marker::Unique),
-        Marker::Conditional => quote!(crate::spec::Marker::Conditional),
-        Marker::Optional => quote!(crate::spec::Marker::Optional),
+        Marker::Supplied => quote!(::japay_core::spec::Marker::Supplied),
+        Marker::Required => quote!(::japay_core::spec::Marker::Required),
+        Marker::Unique => quote!(::japay_core::spec::Marker::Unique),
+        Marker::Conditional => quote!(::japay_core::spec::Marker::Conditional),
+        Marker::Optional => quote!(::japay_core::spec::Marker::Optional),
     }
 }
 
@@ -248,15 +262,15 @@ fn kind_tokens(k: &Kind) -> TokenStream {
     match k {
         Kind::Ascii { kind, spec, mask } => {
             let mask: TokenStream = format!("0x{mask:032x}").parse().unwrap_or_default();
-            quote!(crate::spec::ValueKind::Ascii(crate::spec::AsciiSet { mask: #mask, kind: #kind, description: #spec }))
+            quote!(::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet { mask: #mask, kind: #kind, description: #spec }))
         }
-        Kind::Text => quote!(crate::spec::ValueKind::Text),
-        Kind::HalfwidthKana => quote!(crate::spec::ValueKind::HalfwidthKana),
-        Kind::FullwidthKana => quote!(crate::spec::ValueKind::FullwidthKana),
-        Kind::StCode => quote!(crate::spec::ValueKind::StCode),
+        Kind::Text => quote!(::japay_core::spec::ValueKind::Text),
+        Kind::HalfwidthKana => quote!(::japay_core::spec::ValueKind::HalfwidthKana),
+        Kind::FullwidthKana => quote!(::japay_core::spec::ValueKind::FullwidthKana),
+        Kind::StCode => quote!(::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE)),
         Kind::Code(t) => {
             let c = upper(t);
-            quote!(crate::spec::ValueKind::Code(&super::codes::#c))
+            quote!(::japay_core::spec::ValueKind::Code(&super::codes::#c))
         }
     }
 }
@@ -296,41 +310,41 @@ fn field_doc(f: &Field) -> String {
 
 fn field_spec(f: &Field) -> TokenStream {
     let (wire, label_ja, meaning, source) = (&f.wire, &f.label_ja, &f.meaning, &f.source);
-    let marker = marker_tokens(f.marker);
-    let condition = match &f.cond {
-        Some((present, idx, desc)) => {
-            let idx = idx.iter().map(|i| Literal::usize_unsuffixed(*i));
-            let test = if *present {
-                quote!(crate::spec::ConditionTest::PresentAny(&[#(#idx),*]))
-            } else {
-                quote!(crate::spec::ConditionTest::AbsentAll(&[#(#idx),*]))
-            };
-            quote!(::core::option::Option::Some(crate::spec::Condition { test: #test, description: #desc }))
-        }
-        None => quote!(::core::option::Option::None),
-    };
     let kind = kind_tokens(&f.kind);
-    let limit = match f.limit {
-        Some((exact, n)) => {
-            let n = Literal::usize_unsuffixed(n as usize);
-            if exact {
-                quote!(::core::option::Option::Some(crate::spec::ByteLimit::Exact(#n)))
-            } else {
-                quote!(::core::option::Option::Some(crate::spec::ByteLimit::Max(#n)))
-            }
+    let marker = (f.marker != Marker::Optional).then(|| {
+        let m = marker_tokens(f.marker);
+        quote!(.with_marker(#m))
+    });
+    let condition = f.cond.as_ref().map(|(present, idx, desc)| {
+        let idx = idx.iter().map(|i| Literal::usize_unsuffixed(*i));
+        let test = if *present {
+            quote!(::japay_core::spec::ConditionTest::PresentAny(&[#(#idx),*]))
+        } else {
+            quote!(::japay_core::spec::ConditionTest::AbsentAll(&[#(#idx),*]))
+        };
+        quote!(.with_condition(::japay_core::spec::Condition::new(#test, #desc)))
+    });
+    let limit = f.limit.map(|(exact, n)| {
+        let n = Literal::usize_unsuffixed(n as usize);
+        if exact {
+            quote!(.with_limit(::japay_core::spec::ByteLimit::Exact(#n)))
+        } else {
+            quote!(.with_limit(::japay_core::spec::ByteLimit::Max(#n)))
         }
-        None => quote!(::core::option::Option::None),
-    };
-    let fixed = opt_str(&f.fixed);
+    });
     let allowed = &f.allowed;
-    let secret = f.secret;
+    let values = match &f.fixed {
+        Some(fixed) => Some(quote!(.with_fixed(#fixed, &[#(#allowed),*]))),
+        None if !allowed.is_empty() => Some(quote!(.with_allowed(&[#(#allowed),*]))),
+        None => None,
+    };
+    let secret = f.secret.then(|| quote!(.secret()));
     let uncertain = opt_str(&f.uncertain);
     quote! {
-        crate::spec::FieldSpec {
-            wire: #wire, label_ja: #label_ja, meaning: #meaning, marker: #marker, condition: #condition,
-            kind: #kind, limit: #limit, fixed: #fixed, allowed: &[#(#allowed),*], secret: #secret,
-            source: #source, uncertain: #uncertain,
-        }
+        ::japay_core::spec::FieldSpec::new(#wire, #kind)
+            .with_label(#label_ja, #meaning)
+            #marker #condition #limit #values #secret
+            .with_source(#source, #uncertain)
     }
 }
 
@@ -339,46 +353,42 @@ fn emit_op(op: &Op) -> String {
     let ty = format_ident!("{}", camel(&op.name));
     let (name, cgi, title_ja, title_en, source) = (&op.name, &op.cgi, &op.title_ja, &op.title_en, &op.source);
     let uncertain = opt_str(&op.uncertain);
-    let direction =
-        if op.incoming { quote!(crate::spec::Direction::Incoming) } else { quote!(crate::spec::Direction::Outgoing) };
+    let direction = op.incoming.then(|| quote!(.with_direction(::japay_core::spec::Direction::Incoming)));
     let utf8 = op.utf8.iter().map(|(n, v)| quote!((#n, #v)));
     let fields = op.fields.iter().map(field_spec);
     let response = match &op.response {
         Some(r) => {
             let attrs = r.attrs.iter().map(|a| {
                 let (an, am, asrc) = (&a.name, &a.meaning, &a.source);
-                let table = match &a.table {
-                    Some(t) => {
-                        let t = upper(t);
-                        quote!(::core::option::Option::Some(&super::codes::#t))
-                    }
-                    None => quote!(::core::option::Option::None),
-                };
-                let secret = a.secret;
+                let table = a.table.as_ref().map(|t| {
+                    let t = upper(t);
+                    quote!(.with_table(&super::codes::#t))
+                });
+                let secret = a.secret.then(|| quote!(.secret()));
                 let unc = opt_str(&a.uncertain);
                 quote! {
-                    crate::spec::AttributeSpec { name: #an, meaning: #am, table: #table, secret: #secret, source: #asrc, uncertain: #unc }
+                    ::japay_core::spec::AttributeSpec::new(#an, #am) #table #secret .with_source(#asrc, #unc)
                 }
             });
             let rsrc = &r.source;
-            let empty = opt_str(&r.empty_root);
-            let unc = opt_str(&r.uncertain);
-            quote! {
-                ::core::option::Option::Some(&crate::spec::ResponseSpec {
-                    source: #rsrc, empty_root: #empty, uncertain: #unc, attributes: &[#(#attrs),*],
-                })
-            }
+            let empty = r.empty_root.as_ref().map(|e| quote!(.with_empty_root(#e)));
+            let unc = r.uncertain.as_ref().map(|u| quote!(.with_uncertain(#u)));
+            Some(quote! {
+                .with_response(&::japay_core::spec::ResponseSpec::new(#rsrc, &[#(#attrs),*]) #empty #unc)
+            })
         }
-        None => quote!(::core::option::Option::None),
+        None => None,
     };
     let spec_doc = doc_lines(&format!("The spec of `{name}` ({}).", op.file));
     let spec = quote! {
         #(#[doc = #spec_doc])*
-        pub static #c: crate::spec::OperationSpec = crate::spec::OperationSpec {
-            name: #name, cgi: #cgi, direction: #direction, title_ja: #title_ja, title_en: #title_en,
-            source: #source, uncertain: #uncertain, utf8_params: &[#(#utf8),*], fields: &[#(#fields),*],
-            response: #response,
-        };
+        pub static #c: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(#name, &super::GATEWAY, #cgi)
+            #direction
+            .with_titles(#title_ja, #title_en)
+            .with_source(#source, #uncertain)
+            .with_utf8_params(&[#(#utf8),*])
+            .with_fields(&[#(#fields),*])
+            #response;
     };
     let mut module_doc = format!("{title_ja}: {title_en}.\n\nCGI `{cgi}`. Source: {source}.");
     if let Some(u) = &op.uncertain {
@@ -442,45 +452,15 @@ fn emit_outgoing(op: &Op, ty: &Ident, c: &Ident) -> TokenStream {
             #(#struct_fields)*
         }
 
-        impl<'a> #ty<'a> {
-            /// The operation's spec.
-            pub const SPEC: &'static crate::spec::OperationSpec = &#c;
-
-            /// The values in spec field order (`None` for absent and fixed parameters).
-            pub fn values(&self) -> [::core::option::Option<&'a str>; #n] {
+        impl ::japay_core::Operation for #ty<'_> {
+            const SPEC: &'static ::japay_core::spec::OperationSpec = &#c;
+            type Values<'s> = [::core::option::Option<&'s str>; #n] where Self: 's;
+            fn values(&self) -> Self::Values<'_> {
                 [#(#values),*]
             }
-
-            /// Checks every parameter; allocation-free when the request is valid.
-            ///
-            /// # Errors
-            /// Every violation, in field order.
-            pub fn validate(&self, options: crate::request::Options) -> ::core::result::Result<(), crate::request::Report> {
-                crate::request::validate(&#c, &self.values(), options)
-            }
-
-            /// The exact length of the form body [`Self::encode`] writes.
-            ///
-            /// # Errors
-            /// Every violation, in field order.
-            pub fn encoded_len(&self, options: crate::request::Options) -> ::core::result::Result<usize, crate::request::Report> {
-                crate::request::encoded_len(&#c, &self.values(), options)
-            }
-
-            /// Validates and appends the `application/x-www-form-urlencoded` body to `out`; returns the bytes written.
-            ///
-            /// # Errors
-            /// Every violation, in field order; nothing is written then.
-            pub fn encode(&self, options: crate::request::Options, out: &mut ::std::vec::Vec<u8>) -> ::core::result::Result<usize, crate::request::Report> {
-                crate::request::encode(&#c, &self.values(), options, out)
-            }
         }
 
-        impl ::core::fmt::Debug for #ty<'_> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                crate::request::debug_request(f, #name, &#c, &self.values())
-            }
-        }
+        ::japay_core::operation_shortcuts!(#ty);
 
         #response
     }
@@ -514,8 +494,8 @@ fn emit_view(op: &Op, ty: &Ident, attrs: &[(&str, &str, Option<&str>)], query: b
                 let doc = doc_lines(&format!("`{name}`: {meaning} (first occurrence, looked up in its code table)."));
                 quote! {
                     #(#[doc = #doc])*
-                    pub fn #id(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
-                        self.raw.get(#name).map(|v| crate::spec::Code::new(v, &super::codes::#t))
+                    pub fn #id(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+                        self.raw.get(#name).map(|v| ::japay_core::spec::Code::new(v, &super::codes::#t))
                     }
                 }
             }

@@ -73,7 +73,7 @@ fn changing_a_limit_in_spec_changes_the_generated_code() {
     let before = find(&codegen::generate(&codegen::default_spec_dir()).unwrap());
     let after = find(&codegen::generate(&dir).unwrap());
     let user_name = |src: &str| {
-        let start = src.find("wire: \"user_name\"").unwrap();
+        let start = src.find("\"user_name\",").unwrap();
         src[start..start + 600].to_owned()
     };
     assert!(user_name(&before).contains("ByteLimit::Max(64)"));

@@ -55,7 +55,7 @@ pub(crate) fn markdown(op: &OperationSpec) -> String {
     // writing to a String cannot fail
     let _ = writeln!(s, "# {} — {}\n", op.name, op.title_ja);
     let _ = writeln!(s, "{}\n", op.title_en);
-    let _ = writeln!(s, "- CGI: {} ({})", code(op.cgi), direction(op));
+    let _ = writeln!(s, "- CGI: {} ({})", code(op.path), direction(op));
     let _ = writeln!(s, "- Source: {}", op.source);
     let _ = writeln!(s, "- Uncertain: {}", op.uncertain.unwrap_or(NONE));
     s.push_str("\n## Parameters\n\n");
@@ -161,7 +161,7 @@ pub(crate) fn json(op: &OperationSpec) -> String {
     });
     let value = json!({
         "name": op.name,
-        "cgi": op.cgi,
+        "cgi": op.path,
         "direction": direction(op),
         "title_ja": op.title_ja,
         "title_en": op.title_en,

@@ -103,10 +103,11 @@
 pub mod charset;
 #[rustfmt::skip]
 pub mod generated;
-pub mod request;
 pub mod response;
 pub mod spec;
 pub mod st_code;
+
+pub use japay_core::{Operation, request};
 
 pub use charset::Charset;
 pub use generated::{

@@ -231,7 +231,7 @@ fn model_check_value(field: &FieldSpec, value: &str, options: Options) -> Option
     if let Some((char_index, c)) = value.chars().enumerate().find(|&(_, c)| !kind_allows(&field.kind, c)) {
         return Some(ViolationKind::Pattern { expected: field.kind.expected(), ch: shown(c), char_index });
     }
-    if matches!(field.kind, ValueKind::StCode) && !st_code_ok(value) {
+    if matches!(field.kind, ValueKind::Bitmap(_)) && !st_code_ok(value) {
         return Some(ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
     }
     let normalized = model_normalize(value, options.normalize);
@@ -285,7 +285,7 @@ fn kind_allows(kind: &ValueKind, c: char) -> bool {
         ValueKind::FullwidthKana => {
             ('\u{30A1}'..='\u{30F6}').contains(&c) || ['ー', '・', ' ', '\u{3000}'].contains(&c)
         }
-        ValueKind::StCode | ValueKind::Code(_) => c.is_ascii(),
+        ValueKind::Bitmap(_) | ValueKind::Code(_) => c.is_ascii(),
         _ => true,
     }
 }

@@ -66,7 +66,7 @@ const BAD_ST_CODES: &[&str] = &[
 
 /// The characters a valid value of `kind` is made of, when sent in `charset`.
 fn valid_chars(kind: &ValueKind, charset: Charset) -> Vec<char> {
-    let limit_charset = charset.limit_charset();
+    let limit_charset = epsilon_proto::charset::limit_charset(charset);
     let ok = |c: &char| encode_char(*c, Charset::Cp932).is_some() && encode_char(*c, limit_charset).is_some();
     match kind {
         ValueKind::Ascii(set) => ascii_chars(set.mask),
@@ -81,7 +81,7 @@ fn valid_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Str
     if !field.allowed.is_empty() {
         return select(field.allowed.to_vec()).prop_map(str::to_owned).boxed();
     }
-    if matches!(field.kind, ValueKind::StCode) {
+    if matches!(field.kind, ValueKind::Bitmap(_)) {
         return select(VALID_ST_CODES).prop_map(str::to_owned).boxed();
     }
     let targets = match field.limit {
@@ -89,7 +89,7 @@ fn valid_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Str
         Some(ByteLimit::Max(n)) => vec![n.saturating_sub(1).max(1), n],
         _ => vec![1, 5, 12],
     };
-    let count_in = charset.limit_charset();
+    let count_in = epsilon_proto::charset::limit_charset(charset);
     (select(targets), prop::collection::vec(select(valid_chars(&field.kind, charset)), 1..8))
         .prop_map(move |(target, mut seed)| {
             seed.extend(valid_chars_filler(&seed));
@@ -111,7 +111,7 @@ fn valid_chars_filler(seed: &[char]) -> Option<char> {
 
 /// Any value for `field`: absent, empty, valid, one byte over the limit, or made of the wrong characters.
 fn any_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Option<String>> {
-    let count_in = charset.limit_charset();
+    let count_in = epsilon_proto::charset::limit_charset(charset);
     let over = match limit_of(field) {
         Some(n) => {
             let chars = valid_chars(&field.kind, charset);

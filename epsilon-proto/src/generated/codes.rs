@@ -3,919 +3,908 @@
 //! Code tables (`spec/codes/`).
 
 /// `card_st_code`: card payment kind (one-time, instalments, revolving) (spec/codes/card_st_code.yaml).
-pub static CARD_ST_CODE: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "card_st_code",
-    meaning: "card payment kind (one-time, instalments, revolving)",
-    source: "facts §3.5",
-    uncertain: ::core::option::Option::Some(
-        "other kinds (e.g. bonus payment) were not found in any source [?]",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "10",
-            ja: "一括払い",
-            en: "single payment; pay_time ignored (getsales2 reports 1)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.5 (AM CreditType::SINGLE; CAS:find_order_success; JAVA)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "61",
-            ja: "分割払い",
-            en: "instalments; pay_time 3, 5, 6, 10, 12, 15, 18, 20 or 24",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.5 (AM README; CAS:installment_purchase_successful)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "80",
-            ja: "リボ払い",
-            en: "revolving; pay_time empty",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.5 (AM; CAS:revolving_purchase_successful)",
-            uncertain: ::core::option::Option::None,
-        },
-    ],
-};
-
+pub static CARD_ST_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "card_st_code",
+        "card payment kind (one-time, instalments, revolving)",
+        &[
+            ::japay_core::spec::CodeEntry::new(
+                    "10",
+                    "一括払い",
+                    "single payment; pay_time ignored (getsales2 reports 1)",
+                )
+                .with_source(
+                    "facts §3.5 (AM CreditType::SINGLE; CAS:find_order_success; JAVA)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "61",
+                    "分割払い",
+                    "instalments; pay_time 3, 5, 6, 10, 12, 15, 18, 20 or 24",
+                )
+                .with_source(
+                    "facts §3.5 (AM README; CAS:installment_purchase_successful)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "80",
+                    "リボ払い",
+                    "revolving; pay_time empty",
+                )
+                .with_source(
+                    "facts §3.5 (AM; CAS:revolving_purchase_successful)",
+                    ::core::option::Option::None,
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.5",
+        ::core::option::Option::Some(
+            "other kinds (e.g. bonus payment) were not found in any source [?]",
+        ),
+    );
 /// `conveni_code`: convenience store of a convenience-store payment (spec/codes/conveni_code.yaml).
-pub static CONVENI_CODE: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "conveni_code",
-    meaning: "convenience store of a convenience-store payment",
-    source: "facts §3.4",
-    uncertain: ::core::option::Option::Some(
-        "the \"0\" placeholder of Epsilon's sample UIs (not specified) is not a store and is not listed; which legacy codes the gateway still accepts is unknown",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "11",
-            ja: "セブンイレブン",
-            en: "Seven-Eleven (13-digit slip number and slip URL)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EC4; EC2)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "21",
-            ja: "ファミリーマート",
-            en: "FamilyMart (company code plus 12-digit order number)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EC4; SMO)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "31",
-            ja: "ローソン",
-            en: "Lawson (receipt number plus the registered phone at Loppi)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EC4; CAS:convenience_store_purchase_successful; SMO fixture)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "32",
-            ja: "セイコーマート",
-            en: "Seicomart (receipt number plus phone)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EC4)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "33",
-            ja: "ミニストップ",
-            en: "Ministop (receipt number plus phone at Loppi)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EC4)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "34",
-            ja: "デイリーヤマザキ",
-            en: "Daily Yamazaki (legacy)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EC2, 2006-07)",
-            uncertain: ::core::option::Option::Some(
-                "seen only in a 2006-07 client; probably obsolete [?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "35",
-            ja: "サークルK",
-            en: "Circle K (legacy)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
-            uncertain: ::core::option::Option::Some(
-                "legacy store code; whether the gateway still accepts it is unknown",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "36",
-            ja: "サンクス",
-            en: "Sunkus (legacy)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
-            uncertain: ::core::option::Option::Some(
-                "legacy store code; whether the gateway still accepts it is unknown",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "88",
-            ja: "ペイジー",
-            en: "Pay-easy (in answers and notifications; kigyou_code = 収納機関番号, receipt_no = 確認番号)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.4 (EPS-GS; SMO points.ts)",
-            uncertain: ::core::option::Option::Some(
-                "known from client code only [code]; seen in answers and notifications, not documented as a value to send",
-            ),
-        },
-    ],
-};
-
+pub static CONVENI_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "conveni_code",
+        "convenience store of a convenience-store payment",
+        &[
+            ::japay_core::spec::CodeEntry::new(
+                    "11",
+                    "セブンイレブン",
+                    "Seven-Eleven (13-digit slip number and slip URL)",
+                )
+                .with_source("facts §3.4 (EC4; EC2)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "21",
+                    "ファミリーマート",
+                    "FamilyMart (company code plus 12-digit order number)",
+                )
+                .with_source("facts §3.4 (EC4; SMO)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "31",
+                    "ローソン",
+                    "Lawson (receipt number plus the registered phone at Loppi)",
+                )
+                .with_source(
+                    "facts §3.4 (EC4; CAS:convenience_store_purchase_successful; SMO fixture)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "32",
+                    "セイコーマート",
+                    "Seicomart (receipt number plus phone)",
+                )
+                .with_source("facts §3.4 (EC4)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "33",
+                    "ミニストップ",
+                    "Ministop (receipt number plus phone at Loppi)",
+                )
+                .with_source("facts §3.4 (EC4)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "34",
+                    "デイリーヤマザキ",
+                    "Daily Yamazaki (legacy)",
+                )
+                .with_source(
+                    "facts §3.4 (EC2, 2006-07)",
+                    ::core::option::Option::Some(
+                        "seen only in a 2006-07 client; probably obsolete [?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "35",
+                    "サークルK",
+                    "Circle K (legacy)",
+                )
+                .with_source(
+                    "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
+                    ::core::option::Option::Some(
+                        "legacy store code; whether the gateway still accepts it is unknown",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new("36", "サンクス", "Sunkus (legacy)")
+                .with_source(
+                    "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
+                    ::core::option::Option::Some(
+                        "legacy store code; whether the gateway still accepts it is unknown",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "88",
+                    "ペイジー",
+                    "Pay-easy (in answers and notifications; kigyou_code = 収納機関番号, receipt_no = 確認番号)",
+                )
+                .with_source(
+                    "facts §3.4 (EPS-GS; SMO points.ts)",
+                    ::core::option::Option::Some(
+                        "known from client code only [code]; seen in answers and notifications, not documented as a value to send",
+                    ),
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.4",
+        ::core::option::Option::Some(
+            "the \"0\" placeholder of Epsilon's sample UIs (not specified) is not a store and is not listed; which legacy codes the gateway still accepts is unknown",
+        ),
+    );
 /// `err_code`: error code of a failed request; err_detail carries the Japanese text (spec/codes/err_code.yaml).
-pub static ERR_CODE: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "err_code",
-    meaning: "error code of a failed request; err_detail carries the Japanese text",
-    source: "facts §3.10; seed 001_048153cbac884b9b.txt (FAQ on 604, 907, 908)",
-    uncertain: ::core::option::Option::Some(
-        "the official エラーコード一覧 was not available (facts B5); codes known only from the ERR-EN fragment are unverified, and their ja text is our Japanese rendering of that English paraphrase, not Epsilon's wording. An HTTP 500 page (receive_order3 process 9 with an unknown user) is a transport error, not a code, and is not listed",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "320",
-            ja: "カード会社との通信ができません",
-            en: "Epsilon cannot reach the card company",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "330",
-            ja: "WebMoneyのサーバーとの通信ができません",
-            en: "Epsilon cannot reach WebMoney's server",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "331",
-            ja: "WebMoneyからの結果通知を正しく受信できませんでした",
-            en: "Epsilon did not correctly receive WebMoney's result notification",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "360",
-            ja: "GMO後払いの審査データが受け付けられませんでした",
-            en: "GMO後払い data rejected (seen with an ASCII name or an unreal address under version 1)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (AM commit 429f501 message)",
-            uncertain: ::core::option::Option::Some(
-                "known only from a third-party commit message [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "501",
-            ja: "データベースの更新に失敗しました",
-            en: "database update failed",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "502",
-            ja: "注文情報を受け付けることができませんでした",
-            en: "the order could not be accepted (e.g. registered-card charge with an empty user_id)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:registered_purchase_fail)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "503",
-            ja: "エラー",
-            en: "generic error",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "585",
-            ja: "システムが混雑しています。しばらくしてから再度お試しください",
-            en: "system busy; retry later",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "601",
-            ja: "パラメータエラー(内容は err_detail 参照)",
-            en: "parameter or validation error, also card declines; err_detail says which (card, phone, user_id, st_code, ...)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:epsilon_link_type_purchase_fail, CAS:gmo_id_purchase_failure, ...)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "602",
-            ja: "エラー",
-            en: "generic error",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "603",
-            ja: "エラー",
-            en: "generic error",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (ERR-EN)",
-            uncertain: ::core::option::Option::Some(
-                "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "604",
-            ja: "既にイプシロン決済システム側で受け取られた注文番号と同一の注文番号で接続されました",
-            en: "the order_number was already received by Epsilon; an order number can never be reused",
-            remediation: ::core::option::Option::Some(
-                "Epsilon has already received an order with this order_number, and an order number that was received once can never be used for a payment again. Build your system so that every order sent to Epsilon carries an order_number that has never been sent before. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment (test or production), the time of the connection to the minute and the order number.",
-            ),
-            source: "seed 001_048153cbac884b9b.txt",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "605",
-            ja: "月次課金データ検索エラー",
-            en: "monthly-billing record not found (wrong user_id or item_code for process 8)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:cancel_recurring_fail)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "607",
-            ja: "契約コード形式エラー",
-            en: "contract code malformed or unknown",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:epsilon_link_type_void_fail; EC2; EC4)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "801",
-            ja: "イプシロンに登録の電話番号の下4桁(下三桁の場合は下三桁)を入力お願いします。",
-            en: "get_user_info failure (seen for an empty user_id; one client reads it as no stored card)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:find_user_failure; WOO-CMIT)",
-            uncertain: ::core::option::Option::Some(
-                "the err_detail text does not match the situation and the meaning is not documented [?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "810",
-            ja: "対象取引はありません",
-            en: "no matching transaction",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:void_fail, CAS:capture_failure, CAS:change_recurring_amount_failure)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "907",
-            ja: "契約コードの状態が決済システムを利用可能な状態(正式契約)ではありません",
-            en: "contract not in a usable (formal-contract) state, payment method outside the contract, or wrong contract_code",
-            remediation: ::core::option::Option::Some(
-                "Check that the formal contract with Epsilon is complete and that the payment method you request is part of the contract (see the registration-completion notice, 登録完了通知書); a method outside the contract gives the same error. Check that the contract_code your server sends is the right one. If the error persists, contact Epsilon through the inquiry form with the contract code, the environment, the time to the minute and the order number.",
-            ),
-            source: "seed 001_048153cbac884b9b.txt",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "908",
-            ja: "このCGIを実行する権限がありません",
-            en: "the request came from an IP address or host other than the registered オーダー情報発信元ホスト",
-            remediation: ::core::option::Option::Some(
-                "Register your server under 「オーダー情報発信元ホスト」 in the admin screen (設定 ⇒ 決済システムの接続設定) as an IP address or a reverse-resolvable host name, not as a URL; on shared or virtual hosting register the main server's IP address (or its reverse-resolvable host name). Then make sure the requests really leave from the registered server. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment, the time to the minute and the order number.",
-            ),
-            source: "seed 001_048153cbac884b9b.txt; facts §3.10 (err_detail text from the SMO fixture)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "909",
-            ja: "課金区分の指定が異常です",
-            en: "invalid mission_code",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:registered_recurring_fail)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "936",
-            ja: "すでに使用済みのトークンです。再度トークンの発行をお願いします。",
-            en: "the card token was already used; issue a new one",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.10 (CAS:token_verify_failure)",
-            uncertain: ::core::option::Option::None,
-        },
-    ],
-};
-
+pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "err_code",
+        "error code of a failed request; err_detail carries the Japanese text",
+        &[
+            ::japay_core::spec::CodeEntry::new(
+                    "320",
+                    "カード会社との通信ができません",
+                    "Epsilon cannot reach the card company",
+                )
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "330",
+                    "WebMoneyのサーバーとの通信ができません",
+                    "Epsilon cannot reach WebMoney's server",
+                )
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "331",
+                    "WebMoneyからの結果通知を正しく受信できませんでした",
+                    "Epsilon did not correctly receive WebMoney's result notification",
+                )
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "360",
+                    "GMO後払いの審査データが受け付けられませんでした",
+                    "GMO後払い data rejected (seen with an ASCII name or an unreal address under version 1)",
+                )
+                .with_source(
+                    "facts §3.10 (AM commit 429f501 message)",
+                    ::core::option::Option::Some(
+                        "known only from a third-party commit message [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "501",
+                    "データベースの更新に失敗しました",
+                    "database update failed",
+                )
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "502",
+                    "注文情報を受け付けることができませんでした",
+                    "the order could not be accepted (e.g. registered-card charge with an empty user_id)",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:registered_purchase_fail)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new("503", "エラー", "generic error")
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "585",
+                    "システムが混雑しています。しばらくしてから再度お試しください",
+                    "system busy; retry later",
+                )
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "601",
+                    "パラメータエラー(内容は err_detail 参照)",
+                    "parameter or validation error, also card declines; err_detail says which (card, phone, user_id, st_code, ...)",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:epsilon_link_type_purchase_fail, CAS:gmo_id_purchase_failure, ...)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new("602", "エラー", "generic error")
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new("603", "エラー", "generic error")
+                .with_source(
+                    "facts §3.10 (ERR-EN)",
+                    ::core::option::Option::Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "604",
+                    "既にイプシロン決済システム側で受け取られた注文番号と同一の注文番号で接続されました",
+                    "the order_number was already received by Epsilon; an order number can never be reused",
+                )
+                .with_remediation(
+                    "Epsilon has already received an order with this order_number, and an order number that was received once can never be used for a payment again. Build your system so that every order sent to Epsilon carries an order_number that has never been sent before. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment (test or production), the time of the connection to the minute and the order number.",
+                )
+                .with_source(
+                    "seed 001_048153cbac884b9b.txt",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "605",
+                    "月次課金データ検索エラー",
+                    "monthly-billing record not found (wrong user_id or item_code for process 8)",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:cancel_recurring_fail)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "607",
+                    "契約コード形式エラー",
+                    "contract code malformed or unknown",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:epsilon_link_type_void_fail; EC2; EC4)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "801",
+                    "イプシロンに登録の電話番号の下4桁(下三桁の場合は下三桁)を入力お願いします。",
+                    "get_user_info failure (seen for an empty user_id; one client reads it as no stored card)",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:find_user_failure; WOO-CMIT)",
+                    ::core::option::Option::Some(
+                        "the err_detail text does not match the situation and the meaning is not documented [?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "810",
+                    "対象取引はありません",
+                    "no matching transaction",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:void_fail, CAS:capture_failure, CAS:change_recurring_amount_failure)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "907",
+                    "契約コードの状態が決済システムを利用可能な状態(正式契約)ではありません",
+                    "contract not in a usable (formal-contract) state, payment method outside the contract, or wrong contract_code",
+                )
+                .with_remediation(
+                    "Check that the formal contract with Epsilon is complete and that the payment method you request is part of the contract (see the registration-completion notice, 登録完了通知書); a method outside the contract gives the same error. Check that the contract_code your server sends is the right one. If the error persists, contact Epsilon through the inquiry form with the contract code, the environment, the time to the minute and the order number.",
+                )
+                .with_source(
+                    "seed 001_048153cbac884b9b.txt",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "908",
+                    "このCGIを実行する権限がありません",
+                    "the request came from an IP address or host other than the registered オーダー情報発信元ホスト",
+                )
+                .with_remediation(
+                    "Register your server under 「オーダー情報発信元ホスト」 in the admin screen (設定 ⇒ 決済システムの接続設定) as an IP address or a reverse-resolvable host name, not as a URL; on shared or virtual hosting register the main server's IP address (or its reverse-resolvable host name). Then make sure the requests really leave from the registered server. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment, the time to the minute and the order number.",
+                )
+                .with_source(
+                    "seed 001_048153cbac884b9b.txt; facts §3.10 (err_detail text from the SMO fixture)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "909",
+                    "課金区分の指定が異常です",
+                    "invalid mission_code",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:registered_recurring_fail)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "936",
+                    "すでに使用済みのトークンです。再度トークンの発行をお願いします。",
+                    "the card token was already used; issue a new one",
+                )
+                .with_source(
+                    "facts §3.10 (CAS:token_verify_failure)",
+                    ::core::option::Option::None,
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.10; seed 001_048153cbac884b9b.txt (FAQ on 604, 907, 908)",
+        ::core::option::Option::Some(
+            "the official エラーコード一覧 was not available (facts B5); codes known only from the ERR-EN fragment are unverified, and their ja text is our Japanese rendering of that English paraphrase, not Epsilon's wording. An HTTP 500 page (receive_order3 process 9 with an unknown user) is a transport error, not a code, and is not listed",
+        ),
+    );
 /// `mission_code`: charge kind; one-off, monthly billing variant or subscription (定期課金) (spec/codes/mission_code.yaml).
-pub static MISSION_CODE: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "mission_code",
-    meaning: "charge kind; one-off, monthly billing variant or subscription (定期課金)",
-    source: "facts §3.2",
-    uncertain: ::core::option::Option::Some(
-        "the monthly-billing variants 2-10 come from a third-party client's table [code]; the billing interval of 定期課金1-12 (21-32) is not stated by any Epsilon source seen",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "1",
-            ja: "1回課金 (クレジット1回、またはクレジット決済以外)",
-            en: "one-off charge; the only value for non-card methods",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM EpsilonMissionCode::PURCHASE; EPS-RB)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "2",
-            ja: "月次課金 (登録月: 全額 / 解除月: 無料 / 同月内での登録解除: 1ヶ月分)",
-            en: "monthly billing; registration month: full, cancellation month: free, registered and cancelled in one month: one month fee",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb); CAS:recurring_*",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "3",
-            ja: "月次課金 (登録月: 全額 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
-            en: "monthly billing; registration month: full, cancellation month: full, registered and cancelled in one month: one month fee",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb)",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "4",
-            ja: "月次課金 (登録月: 全額 / 解除月: 日割 / 同月内での登録解除: 1ヶ月分)",
-            en: "monthly billing; registration month: full, cancellation month: pro-rata, registered and cancelled in one month: one month fee",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb)",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "5",
-            ja: "月次課金 (登録月: 無料 / 解除月: 無料 / 同月内での登録解除: 無料)",
-            en: "monthly billing; registration month: free, cancellation month: free, registered and cancelled in one month: free",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb)",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "6",
-            ja: "月次課金 (登録月: 無料 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
-            en: "monthly billing; registration month: free, cancellation month: full, registered and cancelled in one month: one month fee",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb); CAS:registered_recurring_successful",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code] (which writes 全角, a typo for 全額)",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "7",
-            ja: "月次課金 (登録月: 無料 / 解除月: 日割 / 同月内での登録解除: 日割)",
-            en: "monthly billing; registration month: free, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb)",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "8",
-            ja: "月次課金 (登録月: 日割 / 解除月: 無料 / 同月内での登録解除: 日割)",
-            en: "monthly billing; registration month: pro-rata, cancellation month: free, registered and cancelled in one month: pro-rata",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb)",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "9",
-            ja: "月次課金 (登録月: 日割 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
-            en: "monthly billing; registration month: pro-rata, cancellation month: full, registered and cancelled in one month: one month fee",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb)",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "10",
-            ja: "月次課金 (登録月: 日割 / 解除月: 日割 / 同月内での登録解除: 日割)",
-            en: "monthly billing; registration month: pro-rata, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (AM epsilon_mission_code.rb)",
-            uncertain: ::core::option::Option::Some(
-                "charging rule known only from a third-party client's table [code]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "21",
-            ja: "定期課金1",
-            en: "subscription 1 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::Some(
-                "EC-CUBE plugins name it every month; the interval is not stated by Epsilon sources [code][?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "22",
-            ja: "定期課金2",
-            en: "subscription 2 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "23",
-            ja: "定期課金3",
-            en: "subscription 3 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "24",
-            ja: "定期課金4",
-            en: "subscription 4 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "25",
-            ja: "定期課金5",
-            en: "subscription 5 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::Some(
-                "EC-CUBE plugins name it every 2 months; the interval is not stated by Epsilon sources [code][?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "26",
-            ja: "定期課金6",
-            en: "subscription 6 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "27",
-            ja: "定期課金7",
-            en: "subscription 7 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::Some(
-                "EC-CUBE plugins name it every 3 months; the interval is not stated by Epsilon sources [code][?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "28",
-            ja: "定期課金8",
-            en: "subscription 8 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "29",
-            ja: "定期課金9",
-            en: "subscription 9 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::Some(
-                "EC-CUBE plugins name it every 6 months; the interval is not stated by Epsilon sources [code][?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "30",
-            ja: "定期課金10",
-            en: "subscription 10 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "31",
-            ja: "定期課金11",
-            en: "subscription 11 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::Some(
-                "EC-CUBE plugins name it every year; the interval is not stated by Epsilon sources [code][?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "32",
-            ja: "定期課金12",
-            en: "subscription 12 (card only)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-            uncertain: ::core::option::Option::None,
-        },
-    ],
-};
-
+pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "mission_code",
+        "charge kind; one-off, monthly billing variant or subscription (定期課金)",
+        &[
+            ::japay_core::spec::CodeEntry::new(
+                    "1",
+                    "1回課金 (クレジット1回、またはクレジット決済以外)",
+                    "one-off charge; the only value for non-card methods",
+                )
+                .with_source(
+                    "facts §3.2 (AM EpsilonMissionCode::PURCHASE; EPS-RB)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "2",
+                    "月次課金 (登録月: 全額 / 解除月: 無料 / 同月内での登録解除: 1ヶ月分)",
+                    "monthly billing; registration month: full, cancellation month: free, registered and cancelled in one month: one month fee",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb); CAS:recurring_*",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "3",
+                    "月次課金 (登録月: 全額 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
+                    "monthly billing; registration month: full, cancellation month: full, registered and cancelled in one month: one month fee",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "4",
+                    "月次課金 (登録月: 全額 / 解除月: 日割 / 同月内での登録解除: 1ヶ月分)",
+                    "monthly billing; registration month: full, cancellation month: pro-rata, registered and cancelled in one month: one month fee",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "5",
+                    "月次課金 (登録月: 無料 / 解除月: 無料 / 同月内での登録解除: 無料)",
+                    "monthly billing; registration month: free, cancellation month: free, registered and cancelled in one month: free",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "6",
+                    "月次課金 (登録月: 無料 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
+                    "monthly billing; registration month: free, cancellation month: full, registered and cancelled in one month: one month fee",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb); CAS:registered_recurring_successful",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code] (which writes 全角, a typo for 全額)",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "7",
+                    "月次課金 (登録月: 無料 / 解除月: 日割 / 同月内での登録解除: 日割)",
+                    "monthly billing; registration month: free, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "8",
+                    "月次課金 (登録月: 日割 / 解除月: 無料 / 同月内での登録解除: 日割)",
+                    "monthly billing; registration month: pro-rata, cancellation month: free, registered and cancelled in one month: pro-rata",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "9",
+                    "月次課金 (登録月: 日割 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
+                    "monthly billing; registration month: pro-rata, cancellation month: full, registered and cancelled in one month: one month fee",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "10",
+                    "月次課金 (登録月: 日割 / 解除月: 日割 / 同月内での登録解除: 日割)",
+                    "monthly billing; registration month: pro-rata, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
+                )
+                .with_source(
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    ::core::option::Option::Some(
+                        "charging rule known only from a third-party client's table [code]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "21",
+                    "定期課金1",
+                    "subscription 1 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::Some(
+                        "EC-CUBE plugins name it every month; the interval is not stated by Epsilon sources [code][?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "22",
+                    "定期課金2",
+                    "subscription 2 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "23",
+                    "定期課金3",
+                    "subscription 3 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "24",
+                    "定期課金4",
+                    "subscription 4 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "25",
+                    "定期課金5",
+                    "subscription 5 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::Some(
+                        "EC-CUBE plugins name it every 2 months; the interval is not stated by Epsilon sources [code][?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "26",
+                    "定期課金6",
+                    "subscription 6 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "27",
+                    "定期課金7",
+                    "subscription 7 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::Some(
+                        "EC-CUBE plugins name it every 3 months; the interval is not stated by Epsilon sources [code][?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "28",
+                    "定期課金8",
+                    "subscription 8 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "29",
+                    "定期課金9",
+                    "subscription 9 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::Some(
+                        "EC-CUBE plugins name it every 6 months; the interval is not stated by Epsilon sources [code][?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "30",
+                    "定期課金10",
+                    "subscription 10 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "31",
+                    "定期課金11",
+                    "subscription 11 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::Some(
+                        "EC-CUBE plugins name it every year; the interval is not stated by Epsilon sources [code][?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "32",
+                    "定期課金12",
+                    "subscription 12 (card only)",
+                )
+                .with_source(
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::core::option::Option::None,
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.2",
+        ::core::option::Option::Some(
+            "the monthly-billing variants 2-10 come from a third-party client's table [code]; the billing interval of 定期課金1-12 (21-32) is not stated by any Epsilon source seen",
+        ),
+    );
 /// `payment_code`: payment method actually used for an order (spec/codes/payment_code.yaml).
-pub static PAYMENT_CODE: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "payment_code",
-    meaning: "payment method actually used for an order",
-    source: "facts §3.6",
-    uncertain: ::core::option::Option::Some(
-        "most rows come from the EC4 plugin's pay_id table, i.e. values asserted by a third-party client; 6, 10 and 14 are marked unused there and are not listed",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "1",
-            ja: "クレジットカード",
-            en: "card",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (CAS:find_order_success; EC4; EPS-GS)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "2",
-            ja: "登録済みクレジットカード",
-            en: "registered card",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; EPS-GS)",
-            uncertain: ::core::option::Option::Some(
-                "EC4 says registered card, EPS-GS and SMO say card [?]",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "3",
-            ja: "コンビニ",
-            en: "convenience store",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (CAS:convenience_store_purchase_successful; SMO fixture)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "4",
-            ja: "ネット銀行 ジャパンネット銀行 (PayPay銀行)",
-            en: "net bank Japan Net Bank (now PayPay Bank)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; EPS-GS; SMO)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "5",
-            ja: "ネット銀行 楽天銀行",
-            en: "net bank Rakuten Bank (EPS-GS e-bank)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; SMO)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "7",
-            ja: "ペイジー",
-            en: "Pay-easy",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; SMO)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "8",
-            ja: "WebMoney",
-            en: "WebMoney",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; EPS-GS)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "9",
-            ja: "Yahoo!ウォレット",
-            en: "Yahoo! Wallet (EPS-GS legacy name Do-Link決済)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; EPS-GS)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "11",
-            ja: "PayPal",
-            en: "PayPal",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4)",
-            uncertain: ::core::option::Option::Some("EC4 plugin table only [code]"),
-        },
-        crate::spec::CodeEntry {
-            code: "12",
-            ja: "BitCash",
-            en: "BitCash",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; EPS-GS)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "13",
-            ja: "ちょコム",
-            en: "chocom e-money",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4; EPS-GS)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "15",
-            ja: "スマートフォンキャリア決済",
-            en: "smartphone carrier billing",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4)",
-            uncertain: ::core::option::Option::Some("EC4 plugin table only [code]"),
-        },
-        crate::spec::CodeEntry {
-            code: "16",
-            ja: "JCB PREMO",
-            en: "JCB PREMO",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4)",
-            uncertain: ::core::option::Option::Some("EC4 plugin table only [code]"),
-        },
-        crate::spec::CodeEntry {
-            code: "17",
-            ja: "住信SBIネット銀行",
-            en: "SBI Sumishin Net Bank",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4)",
-            uncertain: ::core::option::Option::Some("EC4 plugin table only [code]"),
-        },
-        crate::spec::CodeEntry {
-            code: "18",
-            ja: "GMO後払い",
-            en: "GMO deferred payment (後払い)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4)",
-            uncertain: ::core::option::Option::Some("EC4 plugin table only [code]"),
-        },
-        crate::spec::CodeEntry {
-            code: "22",
-            ja: "バーチャル口座",
-            en: "bank transfer to a virtual account",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4)",
-            uncertain: ::core::option::Option::Some("EC4 plugin table only [code]"),
-        },
-        crate::spec::CodeEntry {
-            code: "25",
-            ja: "PayPay",
-            en: "PayPay",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.6 (EC4)",
-            uncertain: ::core::option::Option::Some("EC4 plugin table only [code]"),
-        },
-    ],
-};
-
+pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "payment_code",
+        "payment method actually used for an order",
+        &[
+            ::japay_core::spec::CodeEntry::new("1", "クレジットカード", "card")
+                .with_source(
+                    "facts §3.6 (CAS:find_order_success; EC4; EPS-GS)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "2",
+                    "登録済みクレジットカード",
+                    "registered card",
+                )
+                .with_source(
+                    "facts §3.6 (EC4; EPS-GS)",
+                    ::core::option::Option::Some(
+                        "EC4 says registered card, EPS-GS and SMO say card [?]",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new("3", "コンビニ", "convenience store")
+                .with_source(
+                    "facts §3.6 (CAS:convenience_store_purchase_successful; SMO fixture)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "4",
+                    "ネット銀行 ジャパンネット銀行 (PayPay銀行)",
+                    "net bank Japan Net Bank (now PayPay Bank)",
+                )
+                .with_source(
+                    "facts §3.6 (EC4; EPS-GS; SMO)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "5",
+                    "ネット銀行 楽天銀行",
+                    "net bank Rakuten Bank (EPS-GS e-bank)",
+                )
+                .with_source("facts §3.6 (EC4; SMO)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new("7", "ペイジー", "Pay-easy")
+                .with_source("facts §3.6 (EC4; SMO)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new("8", "WebMoney", "WebMoney")
+                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "9",
+                    "Yahoo!ウォレット",
+                    "Yahoo! Wallet (EPS-GS legacy name Do-Link決済)",
+                )
+                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new("11", "PayPal", "PayPal")
+                .with_source(
+                    "facts §3.6 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                ),
+            ::japay_core::spec::CodeEntry::new("12", "BitCash", "BitCash")
+                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new("13", "ちょコム", "chocom e-money")
+                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "15",
+                    "スマートフォンキャリア決済",
+                    "smartphone carrier billing",
+                )
+                .with_source(
+                    "facts §3.6 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                ),
+            ::japay_core::spec::CodeEntry::new("16", "JCB PREMO", "JCB PREMO")
+                .with_source(
+                    "facts §3.6 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "17",
+                    "住信SBIネット銀行",
+                    "SBI Sumishin Net Bank",
+                )
+                .with_source(
+                    "facts §3.6 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "18",
+                    "GMO後払い",
+                    "GMO deferred payment (後払い)",
+                )
+                .with_source(
+                    "facts §3.6 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "22",
+                    "バーチャル口座",
+                    "bank transfer to a virtual account",
+                )
+                .with_source(
+                    "facts §3.6 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                ),
+            ::japay_core::spec::CodeEntry::new("25", "PayPay", "PayPay")
+                .with_source(
+                    "facts §3.6 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.6",
+        ::core::option::Option::Some(
+            "most rows come from the EC4 plugin's pay_id table, i.e. values asserted by a third-party client; 6, 10 and 14 are marked unused there and are not listed",
+        ),
+    );
 /// `process_code`: processing kind of an order or user-management request (spec/codes/process_code.yaml).
-pub static PROCESS_CODE: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "process_code",
-    meaning: "processing kind of an order or user-management request",
-    source: "facts §3.3; seed 003_be47caecafc0b1bf.txt (処理区分 1~9)",
-    uncertain: ::core::option::Option::Some(
-        "5 and 6 are inside the documented range 1~9 but appear in no source, so they are not listed [?]",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "1",
-            ja: "初回課金",
-            en: "first charge; registers the user and card when card data is given",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.3 (S3; AM)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "2",
-            ja: "登録済み課金",
-            en: "charge the card already registered for user_id",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.3 (AM; EC4)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "3",
-            ja: "登録のみ",
-            en: "register the user only (redirect to card entry)",
-            remediation: ::core::option::Option::None,
-            source: "seed 003 (3:登録のみ); facts §3.3",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "4",
-            ja: "登録内容変更",
-            en: "change the registered user (redirect to card entry when the card changes)",
-            remediation: ::core::option::Option::None,
-            source: "seed 003 (4:登録内容変更); facts §3.3",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "7",
-            ja: "退会取消",
-            en: "undo a withdrawal",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.3 (AM; EPS-RB; JAVA)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "8",
-            ja: "月次課金解除",
-            en: "stop a monthly billing (needs user_id and item_code)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.3 (AM cancel_recurring; CAS:cancel_recurring_*)",
-            uncertain: ::core::option::Option::Some(
-                "not listed in Epsilon's sample menus; known from a third-party client and its recordings (facts §3.3)",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "9",
-            ja: "退会",
-            en: "withdraw the user",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.3 (AM; EPS-RB; JAVA)",
-            uncertain: ::core::option::Option::None,
-        },
-    ],
-};
-
+pub static PROCESS_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "process_code",
+        "processing kind of an order or user-management request",
+        &[
+            ::japay_core::spec::CodeEntry::new(
+                    "1",
+                    "初回課金",
+                    "first charge; registers the user and card when card data is given",
+                )
+                .with_source("facts §3.3 (S3; AM)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "2",
+                    "登録済み課金",
+                    "charge the card already registered for user_id",
+                )
+                .with_source("facts §3.3 (AM; EC4)", ::core::option::Option::None),
+            ::japay_core::spec::CodeEntry::new(
+                    "3",
+                    "登録のみ",
+                    "register the user only (redirect to card entry)",
+                )
+                .with_source(
+                    "seed 003 (3:登録のみ); facts §3.3",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "4",
+                    "登録内容変更",
+                    "change the registered user (redirect to card entry when the card changes)",
+                )
+                .with_source(
+                    "seed 003 (4:登録内容変更); facts §3.3",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new("7", "退会取消", "undo a withdrawal")
+                .with_source(
+                    "facts §3.3 (AM; EPS-RB; JAVA)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "8",
+                    "月次課金解除",
+                    "stop a monthly billing (needs user_id and item_code)",
+                )
+                .with_source(
+                    "facts §3.3 (AM cancel_recurring; CAS:cancel_recurring_*)",
+                    ::core::option::Option::Some(
+                        "not listed in Epsilon's sample menus; known from a third-party client and its recordings (facts §3.3)",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new("9", "退会", "withdraw the user")
+                .with_source(
+                    "facts §3.3 (AM; EPS-RB; JAVA)",
+                    ::core::option::Option::None,
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.3; seed 003_be47caecafc0b1bf.txt (処理区分 1~9)",
+        ::core::option::Option::Some(
+            "5 and 6 are inside the documented range 1~9 but appear in no source, so they are not listed [?]",
+        ),
+    );
 /// `result`: outcome of a request (spec/codes/result.yaml).
-pub static RESULT: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "result",
-    meaning: "outcome of a request",
-    source: "facts §3.9; seed 003_be47caecafc0b1bf.txt (1:成功 0:失敗)",
-    uncertain: ::core::option::Option::Some(
-        "\"3\" is tested by two third-party WooCommerce plugins but has no Epsilon evidence, so it is not listed (facts §3.9); 0 vs 9 is not a reliable decline / system-error split across CGIs",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "1",
-            ja: "成功",
-            en: "ok",
-            remediation: ::core::option::Option::None,
-            source: "seed 003; facts §3.9 (every CGI)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "0",
-            ja: "失敗",
-            en: "failed (card declined, or a parameter error on receive_order3)",
-            remediation: ::core::option::Option::None,
-            source: "seed 003; facts §3.9 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:cancel_recurring_fail)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "5",
-            ja: "3Dセキュア1.0認証が必要",
-            en: "3-D Secure 1.0 required; the answer carries acsurl and pareq",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_card_successful)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "6",
-            ja: "3Dセキュア2.0認証が必要",
-            en: "3-D Secure 2.0 required; the answer carries tds2_url and pareq",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_2_successful)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "9",
-            ja: "システムエラー",
-            en: "system error (missing or invalid parameter, no such transaction, token reuse, ...)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.9 (CAS:registered_purchase_fail, CAS:void_fail, CAS:token_verify_failure; EC4 comment)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "2",
-            ja: "(意味不明・get_user_infoで err_code 801 と共に返却)",
-            en: "failure returned by get_user_info with err_code 801; treat as failure",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.9 (CAS:find_user_failure)",
-            uncertain: ::core::option::Option::Some(
-                "meaning not documented [?] (facts §3.9, B4)",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "",
-            ja: "(空文字・cancel_payment で未知の注文に対し返却)",
-            en: "empty result, seen once from cancel_payment for an unknown order (no err_code); treat as failure",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.9 (CAS:gmo_id_void_faiure)",
-            uncertain: ::core::option::Option::Some(
-                "seen once; meaning not documented [?] (facts §3.9, B4)",
-            ),
-        },
-    ],
-};
-
+pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "result",
+        "outcome of a request",
+        &[
+            ::japay_core::spec::CodeEntry::new("1", "成功", "ok")
+                .with_source(
+                    "seed 003; facts §3.9 (every CGI)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "0",
+                    "失敗",
+                    "failed (card declined, or a parameter error on receive_order3)",
+                )
+                .with_source(
+                    "seed 003; facts §3.9 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:cancel_recurring_fail)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "5",
+                    "3Dセキュア1.0認証が必要",
+                    "3-D Secure 1.0 required; the answer carries acsurl and pareq",
+                )
+                .with_source(
+                    "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_card_successful)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "6",
+                    "3Dセキュア2.0認証が必要",
+                    "3-D Secure 2.0 required; the answer carries tds2_url and pareq",
+                )
+                .with_source(
+                    "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_2_successful)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "9",
+                    "システムエラー",
+                    "system error (missing or invalid parameter, no such transaction, token reuse, ...)",
+                )
+                .with_source(
+                    "facts §3.9 (CAS:registered_purchase_fail, CAS:void_fail, CAS:token_verify_failure; EC4 comment)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "2",
+                    "(意味不明・get_user_infoで err_code 801 と共に返却)",
+                    "failure returned by get_user_info with err_code 801; treat as failure",
+                )
+                .with_source(
+                    "facts §3.9 (CAS:find_user_failure)",
+                    ::core::option::Option::Some(
+                        "meaning not documented [?] (facts §3.9, B4)",
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "",
+                    "(空文字・cancel_payment で未知の注文に対し返却)",
+                    "empty result, seen once from cancel_payment for an unknown order (no err_code); treat as failure",
+                )
+                .with_source(
+                    "facts §3.9 (CAS:gmo_id_void_faiure)",
+                    ::core::option::Option::Some(
+                        "seen once; meaning not documented [?] (facts §3.9, B4)",
+                    ),
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.9; seed 003_be47caecafc0b1bf.txt (1:成功 0:失敗)",
+        ::core::option::Option::Some(
+            "\"3\" is tested by two third-party WooCommerce plugins but has no Epsilon evidence, so it is not listed (facts §3.9); 0 vs 9 is not a reliable decline / system-error split across CGIs",
+        ),
+    );
 /// `state`: state of an order (spec/codes/state.yaml).
-pub static STATE: crate::spec::CodeTable = crate::spec::CodeTable {
-    name: "state",
-    meaning: "state of an order",
-    source: "facts §3.7",
-    uncertain: ::core::option::Option::Some(
-        "2, 3, 7, 8 and 10 were not seen in any source and are not listed [?]",
-    ),
-    entries: &[
-        crate::spec::CodeEntry {
-            code: "0",
-            ja: "未課金",
-            en: "not completed, abandoned or registration possibly failed; also a freshly issued convenience-store slip",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.7 (EC4 Entity/PaymentStatus.php; CAS:convenience_store_purchase_successful)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "1",
-            ja: "課金済み",
-            en: "paid or charged (card captured, convenience store paid)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.7 (EC4; CAS:find_order_success; SMO)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::CodeEntry {
-            code: "4",
-            ja: "審査中",
-            en: "GMO後払い real-time screening inconclusive",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.7 (EC4)",
-            uncertain: ::core::option::Option::Some(
-                "EC4 plugin only (third-party client)",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "5",
-            ja: "仮売上",
-            en: "card authorised, not captured",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.7 (EC4)",
-            uncertain: ::core::option::Option::Some(
-                "EC4 plugin only (third-party client)",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "6",
-            ja: "出荷登録中",
-            en: "GMO後払い shipment registered (after ship_request)",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.7 (EC4)",
-            uncertain: ::core::option::Option::Some(
-                "EC4 plugin only (third-party client)",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "9",
-            ja: "キャンセル",
-            en: "cancelled",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.7 (EC4)",
-            uncertain: ::core::option::Option::Some(
-                "EC4 plugin only (third-party client)",
-            ),
-        },
-        crate::spec::CodeEntry {
-            code: "11",
-            ja: "審査NG",
-            en: "GMO後払い screening rejected",
-            remediation: ::core::option::Option::None,
-            source: "facts §3.7 (EC4)",
-            uncertain: ::core::option::Option::Some(
-                "EC4 plugin only (third-party client)",
-            ),
-        },
-    ],
-};
-
+pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "state",
+        "state of an order",
+        &[
+            ::japay_core::spec::CodeEntry::new(
+                    "0",
+                    "未課金",
+                    "not completed, abandoned or registration possibly failed; also a freshly issued convenience-store slip",
+                )
+                .with_source(
+                    "facts §3.7 (EC4 Entity/PaymentStatus.php; CAS:convenience_store_purchase_successful)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "1",
+                    "課金済み",
+                    "paid or charged (card captured, convenience store paid)",
+                )
+                .with_source(
+                    "facts §3.7 (EC4; CAS:find_order_success; SMO)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "4",
+                    "審査中",
+                    "GMO後払い real-time screening inconclusive",
+                )
+                .with_source(
+                    "facts §3.7 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "5",
+                    "仮売上",
+                    "card authorised, not captured",
+                )
+                .with_source(
+                    "facts §3.7 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "6",
+                    "出荷登録中",
+                    "GMO後払い shipment registered (after ship_request)",
+                )
+                .with_source(
+                    "facts §3.7 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                ),
+            ::japay_core::spec::CodeEntry::new("9", "キャンセル", "cancelled")
+                .with_source(
+                    "facts §3.7 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "11",
+                    "審査NG",
+                    "GMO後払い screening rejected",
+                )
+                .with_source(
+                    "facts §3.7 (EC4)",
+                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                ),
+        ],
+    )
+    .with_source(
+        "facts §3.7",
+        ::core::option::Option::Some(
+            "2, 3, 7, 8 and 10 were not seen in any source and are not listed [?]",
+        ),
+    );
 /// Every code table.
-pub static TABLES: &[&crate::spec::CodeTable] = &[
+pub static TABLES: &[&::japay_core::spec::CodeTable] = &[
     &CARD_ST_CODE,
     &CONVENI_CODE,
     &ERR_CODE,
@@ -933,332 +922,377 @@ pub const ST_CODE_GROUPS: &[u8] = &[5, 4, 5, 5, 5, 5, 5];
 pub const ST_CODE_LEGACY_GROUPS: &[u8] = &[5, 4, 5];
 
 /// `st_code`: payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page Source: facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt.
-pub static ST_CODE_POSITIONS: [crate::spec::StCodePosition; 34usize] = [
-    crate::spec::StCodePosition {
-        pos: 1,
-        label: "1",
-        key: "card",
-        ja: "クレジットカード",
-        en: "card",
-        source: "facts §3.1 (EPS-WEB:transmission); seed 003; EC4; EC2",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 2,
-        label: "2",
-        key: "registered_card",
-        ja: "登録済みのクレジットカードで決済 (EC4) / JCB・AMEX (EC2)",
-        en: "second card bit; registered card in EC4, JCB/AMEX brands in EC2",
-        source: "facts §3.1 (EC2 mdl_epsilon.php; EC4 services.yaml; JAVA)",
-        uncertain: ::core::option::Option::Some(
-            "label blank on EPS-WEB:transmission; meaning known only from client code, which disagrees (EC2 JCB/AMEX, EC4 registered card) [code][?]",
+pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
+    ::japay_core::spec::BitmapPosition::new(
+            1,
+            "1",
+            "card",
+            "クレジットカード",
+            "card",
+        )
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); seed 003; EC4; EC2",
+            ::core::option::Option::None,
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 3,
-        label: "3",
-        key: "conveni",
-        ja: "コンビニ",
-        en: "convenience store",
-        source: "facts §3.1 (EPS-WEB:transmission); CAS:convenience_store_*",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 4,
-        label: "4",
-        key: "japannet_bank",
-        ja: "ネットバンク ジャパンネット銀行 (PayPay銀行)",
-        en: "net bank Japan Net Bank (now PayPay Bank)",
-        source: "facts §3.1 (EPS-WEB:transmission); EC4",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 5,
-        label: "5",
-        key: "rakuten_bank",
-        ja: "ネットバンク 楽天銀行",
-        en: "net bank Rakuten Bank (formerly e-bank)",
-        source: "facts §3.1 (EPS-WEB:transmission); EC4; EPS-GS",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 6,
-        label: "6",
-        key: "unused_6",
-        ja: "未使用",
-        en: "unused (always 0)",
-        source: "facts §3.1 (EPS-WEB:transmission)",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 7,
-        label: "7",
-        key: "payeasy",
-        ja: "ペイジー",
-        en: "Pay-easy",
-        source: "facts §3.1 (EPS-WEB:transmission); EC4",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 8,
-        label: "8",
-        key: "webmoney",
-        ja: "電子マネー WebMoney",
-        en: "WebMoney e-money",
-        source: "facts §3.1 (EPS-WEB:transmission); EC4",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 9,
-        label: "9",
-        key: "yahoo_wallet",
-        ja: "Yahoo!ウォレット",
-        en: "Yahoo! Wallet",
-        source: "facts §3.1 (EPS-WEB:transmission); EC4",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 10,
-        label: "A",
-        key: "unused_a",
-        ja: "未使用",
-        en: "unused (always 0)",
-        source: "facts §3.1 (EPS-WEB:transmission)",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 11,
-        label: "B",
-        key: "paypal",
-        ja: "PayPal",
-        en: "PayPal",
-        source: "facts §3.1 (EPS-WEB:transmission); CAS:epsilon_link_type_purchase_successful",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 12,
-        label: "C",
-        key: "bitcash",
-        ja: "BitCash",
-        en: "BitCash",
-        source: "facts §3.1 (EPS-WEB:transmission)",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 13,
-        label: "D",
-        key: "chocom",
-        ja: "電子マネー ちょコム",
-        en: "chocom e-money",
-        source: "facts §3.1 (EC4)",
-        uncertain: ::core::option::Option::Some(
-            "the EPS-WEB:transmission page text was cut at D; only the EC4 plugin names it",
+    ::japay_core::spec::BitmapPosition::new(
+            2,
+            "2",
+            "registered_card",
+            "登録済みのクレジットカードで決済 (EC4) / JCB・AMEX (EC2)",
+            "second card bit; registered card in EC4, JCB/AMEX brands in EC2",
+        )
+        .with_source(
+            "facts §3.1 (EC2 mdl_epsilon.php; EC4 services.yaml; JAVA)",
+            ::core::option::Option::Some(
+                "label blank on EPS-WEB:transmission; meaning known only from client code, which disagrees (EC2 JCB/AMEX, EC4 registered card) [code][?]",
+            ),
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 14,
-        label: "E",
-        key: "unused_e",
-        ja: "未使用",
-        en: "unused (0 in EC4)",
-        source: "facts §3.1 (EC4 GmoEpsilonConfigController.php)",
-        uncertain: ::core::option::Option::Some(
-            "only the EC4 plugin shows it as unused; no Epsilon source",
+    ::japay_core::spec::BitmapPosition::new(
+            3,
+            "3",
+            "conveni",
+            "コンビニ",
+            "convenience store",
+        )
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); CAS:convenience_store_*",
+            ::core::option::Option::None,
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 15,
-        label: "F",
-        key: "carrier",
-        ja: "スマートフォンキャリア決済",
-        en: "smartphone carrier billing",
-        source: "facts §3.1 (EC4)",
-        uncertain: ::core::option::Option::Some(
-            "only the EC4 plugin names it (no Epsilon source beyond D)",
+    ::japay_core::spec::BitmapPosition::new(
+            4,
+            "4",
+            "japannet_bank",
+            "ネットバンク ジャパンネット銀行 (PayPay銀行)",
+            "net bank Japan Net Bank (now PayPay Bank)",
+        )
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::core::option::Option::None,
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 16,
-        label: "G",
-        key: "jcb_premo",
-        ja: "JCB PREMO",
-        en: "JCB PREMO",
-        source: "facts §3.1 (EC4)",
-        uncertain: ::core::option::Option::Some(
-            "only the EC4 plugin names it (no Epsilon source beyond D)",
+    ::japay_core::spec::BitmapPosition::new(
+            5,
+            "5",
+            "rakuten_bank",
+            "ネットバンク 楽天銀行",
+            "net bank Rakuten Bank (formerly e-bank)",
+        )
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); EC4; EPS-GS",
+            ::core::option::Option::None,
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 17,
-        label: "H",
-        key: "sbi_bank",
-        ja: "住信SBIネット銀行",
-        en: "SBI Sumishin Net Bank",
-        source: "facts §3.1 (EC4)",
-        uncertain: ::core::option::Option::Some(
-            "only the EC4 plugin names it (no Epsilon source beyond D)",
+    ::japay_core::spec::BitmapPosition::new(
+            6,
+            "6",
+            "unused_6",
+            "未使用",
+            "unused (always 0)",
+        )
+        .with_source("facts §3.1 (EPS-WEB:transmission)", ::core::option::Option::None),
+    ::japay_core::spec::BitmapPosition::new(
+            7,
+            "7",
+            "payeasy",
+            "ペイジー",
+            "Pay-easy",
+        )
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::core::option::Option::None,
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 18,
-        label: "I",
-        key: "gmo_after",
-        ja: "GMO後払い",
-        en: "GMO deferred payment (後払い)",
-        source: "facts §3.1 (EC4; AM-PR#106 citing spec p.46; CAS:gmo_after_*)",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 19,
-        label: "J",
-        key: "multi_currency",
-        ja: "多通貨クレジットカード決済",
-        en: "multi-currency card (direct_card_multi)",
-        source: "facts §3.1 (WOO-MC)",
-        uncertain: ::core::option::Option::Some(
-            "known only from one third-party plugin [code][?]",
+    ::japay_core::spec::BitmapPosition::new(
+            8,
+            "8",
+            "webmoney",
+            "電子マネー WebMoney",
+            "WebMoney e-money",
+        )
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::core::option::Option::None,
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 20,
-        label: "K",
-        key: "unknown_k",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 21,
-        label: "L",
-        key: "unknown_l",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 22,
-        label: "M",
-        key: "virtual_account",
-        ja: "銀行振込 (バーチャル口座)",
-        en: "bank transfer to a virtual account",
-        source: "facts §3.1 (EC4; AM; AM-PR#106; CAS:virtual_account_*)",
-        uncertain: ::core::option::Option::None,
-    },
-    crate::spec::StCodePosition {
-        pos: 23,
-        label: "N",
-        key: "unknown_n",
-        ja: "不明",
-        en: "unknown",
-        source: "facts §3.1",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 24,
-        label: "O",
-        key: "unknown_o",
-        ja: "不明",
-        en: "unknown",
-        source: "facts §3.1",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 25,
-        label: "P",
-        key: "paypay",
-        ja: "PayPay",
-        en: "PayPay",
-        source: "facts §3.1 (EC4)",
-        uncertain: ::core::option::Option::Some(
-            "only the EC4 plugin names it (no Epsilon source beyond D)",
+    ::japay_core::spec::BitmapPosition::new(
+            9,
+            "9",
+            "yahoo_wallet",
+            "Yahoo!ウォレット",
+            "Yahoo! Wallet",
+        )
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::core::option::Option::None,
         ),
-    },
-    crate::spec::StCodePosition {
-        pos: 26,
-        label: "Q",
-        key: "unknown_q",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 27,
-        label: "R",
-        key: "unknown_r",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 28,
-        label: "S",
-        key: "unknown_s",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 29,
-        label: "T",
-        key: "unknown_t",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 30,
-        label: "U",
-        key: "unknown_u",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 31,
-        label: "V",
-        key: "unknown_v",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 32,
-        label: "W",
-        key: "unknown_w",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 33,
-        label: "X",
-        key: "unknown_x",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
-    crate::spec::StCodePosition {
-        pos: 34,
-        label: "Y",
-        key: "unknown_y",
-        ja: "不明",
-        en: "unknown (EC4 sends 0)",
-        source: "facts §3.1 (EC4 sends 0)",
-        uncertain: ::core::option::Option::Some("no source names this position [?]"),
-    },
+    ::japay_core::spec::BitmapPosition::new(
+            10,
+            "A",
+            "unused_a",
+            "未使用",
+            "unused (always 0)",
+        )
+        .with_source("facts §3.1 (EPS-WEB:transmission)", ::core::option::Option::None),
+    ::japay_core::spec::BitmapPosition::new(11, "B", "paypal", "PayPal", "PayPal")
+        .with_source(
+            "facts §3.1 (EPS-WEB:transmission); CAS:epsilon_link_type_purchase_successful",
+            ::core::option::Option::None,
+        ),
+    ::japay_core::spec::BitmapPosition::new(12, "C", "bitcash", "BitCash", "BitCash")
+        .with_source("facts §3.1 (EPS-WEB:transmission)", ::core::option::Option::None),
+    ::japay_core::spec::BitmapPosition::new(
+            13,
+            "D",
+            "chocom",
+            "電子マネー ちょコム",
+            "chocom e-money",
+        )
+        .with_source(
+            "facts §3.1 (EC4)",
+            ::core::option::Option::Some(
+                "the EPS-WEB:transmission page text was cut at D; only the EC4 plugin names it",
+            ),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            14,
+            "E",
+            "unused_e",
+            "未使用",
+            "unused (0 in EC4)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 GmoEpsilonConfigController.php)",
+            ::core::option::Option::Some(
+                "only the EC4 plugin shows it as unused; no Epsilon source",
+            ),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            15,
+            "F",
+            "carrier",
+            "スマートフォンキャリア決済",
+            "smartphone carrier billing",
+        )
+        .with_source(
+            "facts §3.1 (EC4)",
+            ::core::option::Option::Some(
+                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            16,
+            "G",
+            "jcb_premo",
+            "JCB PREMO",
+            "JCB PREMO",
+        )
+        .with_source(
+            "facts §3.1 (EC4)",
+            ::core::option::Option::Some(
+                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            17,
+            "H",
+            "sbi_bank",
+            "住信SBIネット銀行",
+            "SBI Sumishin Net Bank",
+        )
+        .with_source(
+            "facts §3.1 (EC4)",
+            ::core::option::Option::Some(
+                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            18,
+            "I",
+            "gmo_after",
+            "GMO後払い",
+            "GMO deferred payment (後払い)",
+        )
+        .with_source(
+            "facts §3.1 (EC4; AM-PR#106 citing spec p.46; CAS:gmo_after_*)",
+            ::core::option::Option::None,
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            19,
+            "J",
+            "multi_currency",
+            "多通貨クレジットカード決済",
+            "multi-currency card (direct_card_multi)",
+        )
+        .with_source(
+            "facts §3.1 (WOO-MC)",
+            ::core::option::Option::Some(
+                "known only from one third-party plugin [code][?]",
+            ),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            20,
+            "K",
+            "unknown_k",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            21,
+            "L",
+            "unknown_l",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            22,
+            "M",
+            "virtual_account",
+            "銀行振込 (バーチャル口座)",
+            "bank transfer to a virtual account",
+        )
+        .with_source(
+            "facts §3.1 (EC4; AM; AM-PR#106; CAS:virtual_account_*)",
+            ::core::option::Option::None,
+        ),
+    ::japay_core::spec::BitmapPosition::new(23, "N", "unknown_n", "不明", "unknown")
+        .with_source(
+            "facts §3.1",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(24, "O", "unknown_o", "不明", "unknown")
+        .with_source(
+            "facts §3.1",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(25, "P", "paypay", "PayPay", "PayPay")
+        .with_source(
+            "facts §3.1 (EC4)",
+            ::core::option::Option::Some(
+                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            26,
+            "Q",
+            "unknown_q",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            27,
+            "R",
+            "unknown_r",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            28,
+            "S",
+            "unknown_s",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            29,
+            "T",
+            "unknown_t",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            30,
+            "U",
+            "unknown_u",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            31,
+            "V",
+            "unknown_v",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            32,
+            "W",
+            "unknown_w",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            33,
+            "X",
+            "unknown_x",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
+    ::japay_core::spec::BitmapPosition::new(
+            34,
+            "Y",
+            "unknown_y",
+            "不明",
+            "unknown (EC4 sends 0)",
+        )
+        .with_source(
+            "facts §3.1 (EC4 sends 0)",
+            ::core::option::Option::Some("no source names this position [?]"),
+        ),
 ];
 
 /// What is not known about the `st_code` table as a whole.
 pub const ST_CODE_UNCERTAIN: ::core::option::Option<&str> = ::core::option::Option::Some(
     "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
 );
+
+/// The `st_code` bitmap as a value kind.
+pub static ST_CODE: ::japay_core::spec::BitmapSpec = ::japay_core::spec::BitmapSpec::new(
+        "st_code",
+        "nnnnn-nnnn-nnnnn-nnnnn-nnnnn-nnnnn-nnnnn or nnnnn-nnnn-nnnnn with n = 0 or 1",
+        ST_CODE_GROUPS,
+        &ST_CODE_POSITIONS,
+    )
+    .with_legacy_groups(ST_CODE_LEGACY_GROUPS)
+    .with_source(
+        "payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page",
+        "facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt",
+        ::core::option::Option::Some(
+            "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
+        ),
+    );

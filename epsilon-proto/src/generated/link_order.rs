@@ -7,602 +7,534 @@
 //! **Uncertain:** only the fields of the brief are modelled; tds_flag, the 3-D Secure 2.0 risk fields and the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) that receive_order3 also takes (facts §2.2) are not listed here. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana and haraikomi_mail are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available).
 
 /// The spec of `link_order` (spec/operations/link_order.yaml).
-pub static LINK_ORDER: crate::spec::OperationSpec = crate::spec::OperationSpec {
-    name: "link_order",
-    cgi: "receive_order3.cgi",
-    direction: crate::spec::Direction::Outgoing,
-    title_ja: "オーダー情報送信 (リンク方式・コンビニ直接)",
-    title_en: "send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order",
-    source: "facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration",
-    uncertain: ::core::option::Option::Some(
-        "only the fields of the brief are modelled; tds_flag, the 3-D Secure 2.0 risk fields and the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) that receive_order3 also takes (facts §2.2) are not listed here. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana and haraikomi_mail are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)",
-    ),
-    utf8_params: &[("version", "2"), ("character_code", "UTF8")],
-    fields: &[
-        crate::spec::FieldSpec {
-            wire: "contract_code",
-            label_ja: "契約コード",
-            meaning: "merchant contract code issued by Epsilon",
-            marker: crate::spec::Marker::Supplied,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Exact(8)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)",
-            uncertain: ::core::option::Option::Some(
-                "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "user_id",
-            label_ja: "ユーザーID",
-            meaning: "the merchant's id for the customer",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x07fffffe07ffffff03ffe80000000000,
-                kind: "ascii",
-                description: "A-Za-z0-9-.+/@",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(64)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 2; facts §2.2",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "user_name",
-            label_ja: "ユーザー氏名",
-            meaning: "customer name",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Text,
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(64)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "user_mail_add",
-            label_ja: "メールアドレス",
-            meaning: "customer e-mail address",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x07fffffe87ffffff03ff600000000000,
-                kind: "ascii",
-                description: "A-Za-z0-9-._@",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(128)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 4; facts §2.2",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "item_code",
-            label_ja: "商品コード",
-            meaning: "product code; also identifies a monthly billing for process 8 and amount changes",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x07fffffe07fffffe03ff000000000000,
-                kind: "alnum",
-                description: "A-Za-z0-9",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(64)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (item_code)",
-            uncertain: ::core::option::Option::Some(
-                "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "item_name",
-            label_ja: "商品名",
-            meaning: "product name",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Text,
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(64)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (item_name)",
-            uncertain: ::core::option::Option::Some(
-                "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "order_number",
-            label_ja: "注文番号",
-            meaning: "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
-            marker: crate::spec::Marker::Unique,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x07fffffe07fffffe03ff000000000000,
-                kind: "alnum",
-                description: "A-Za-z0-9",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(32)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)",
-            uncertain: ::core::option::Option::Some(
-                "the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "st_code",
-            label_ja: "決済区分",
-            meaning: "payment-method bitmap; the methods offered on Epsilon's selection page",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::StCode,
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (st_code), §3.1",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "mission_code",
-            label_ja: "課金区分",
-            meaning: "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Code(&super::codes::MISSION_CODE),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::None,
-            allowed: &[
-                "1",
-                "2",
-                "3",
-                "4",
-                "5",
-                "6",
-                "7",
-                "8",
-                "9",
-                "10",
-                "21",
-                "22",
-                "23",
-                "24",
-                "25",
-                "26",
-                "27",
-                "28",
-                "29",
-                "30",
-                "31",
-                "32",
-            ],
-            secret: false,
-            source: "facts §2.2 (mission_code), §3.2",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "item_price",
-            label_ja: "商品価格",
-            meaning: "amount in yen, integer",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (item_price)",
-            uncertain: ::core::option::Option::Some(
-                "no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "process_code",
-            label_ja: "処理区分",
-            meaning: "processing kind; 1 = first charge",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::Some("1"),
-            allowed: &["1"],
-            secret: false,
-            source: "facts §2.2 (process_code), §3.3",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "memo1",
-            label_ja: "予備1",
-            meaning: "free merchant field, echoed back",
-            marker: crate::spec::Marker::Optional,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Text,
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(128)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 7; facts §2.2",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "memo2",
-            label_ja: "予備2",
-            meaning: "free merchant field, echoed back",
-            marker: crate::spec::Marker::Optional,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Text,
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(128)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 8; facts §2.2",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "xml",
-            label_ja: "応答形式",
-            meaning: "answer format; 1 = XML (the only format this crate reads)",
-            marker: crate::spec::Marker::Optional,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::Some("1"),
-            allowed: &["1"],
-            secret: false,
-            source: "seed 003 row 9; facts §2.2 (xml)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "conveni_code",
-            label_ja: "コンビニコード",
-            meaning: "convenience store for a direct convenience-store order",
-            marker: crate::spec::Marker::Conditional,
-            condition: ::core::option::Option::Some(crate::spec::Condition {
-                test: crate::spec::ConditionTest::PresentAny(&[15, 16]),
-                description: "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
-            }),
-            kind: crate::spec::ValueKind::Code(&super::codes::CONVENI_CODE),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::None,
-            allowed: &["11", "21", "31", "32", "33", "35", "36"],
-            secret: false,
-            source: "facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order)",
-            uncertain: ::core::option::Option::Some(
-                "the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "user_tel",
-            label_ja: "電話番号",
-            meaning: "buyer phone number, digits only without hyphens",
-            marker: crate::spec::Marker::Conditional,
-            condition: ::core::option::Option::Some(crate::spec::Condition {
-                test: crate::spec::ConditionTest::PresentAny(&[14, 16]),
-                description: "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
-            }),
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (user_tel); seed 003 legend (△)",
-            uncertain: ::core::option::Option::Some(
-                "length limit unknown (facts §2.2 [?]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO [code]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "user_name_kana",
-            label_ja: "ユーザー氏名(カナ)",
-            meaning: "customer name in full-width katakana",
-            marker: crate::spec::Marker::Conditional,
-            condition: ::core::option::Option::Some(crate::spec::Condition {
-                test: crate::spec::ConditionTest::PresentAny(&[14, 15]),
-                description: "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
-            }),
-            kind: crate::spec::ValueKind::FullwidthKana,
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△)",
-            uncertain: ::core::option::Option::Some(
-                "length limit unknown (facts B1), so no max_bytes is given",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "haraikomi_mail",
-            label_ja: "払込票メール",
-            meaning: "whether Epsilon e-mails the payment slip; 0 = do not send",
-            marker: crate::spec::Marker::Optional,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(1)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4)",
-            uncertain: ::core::option::Option::Some(
-                "only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given",
-            ),
-        },
-    ],
-    response: ::core::option::Option::Some(
-        &crate::spec::ResponseSpec {
-            source: "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture",
-            empty_root: ::core::option::Option::None,
-            uncertain: ::core::option::Option::None,
-            attributes: &[
-                crate::spec::AttributeSpec {
-                    name: "result",
-                    meaning: "1 success, 0 failure",
-                    table: ::core::option::Option::Some(&super::codes::RESULT),
-                    secret: false,
-                    source: "facts §4.2, §3.9",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "redirect",
-                    meaning: "URL of Epsilon's payment page to send the browser to (decoded once); link orders only",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (link order accepted); facts Q15",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "err_code",
-                    meaning: "error code when result is not 1",
-                    table: ::core::option::Option::Some(&super::codes::ERR_CODE),
-                    secret: false,
-                    source: "facts §4.2 (receive_order3 — any error)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "err_detail",
-                    meaning: "error text (Japanese)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (receive_order3 — any error)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "memo1",
-                    meaning: "memo1 echoed (errors and direct convenience-store orders)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "memo2",
-                    meaning: "memo2 echoed (errors and direct convenience-store orders)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "trans_code",
-                    meaning: "numeric Epsilon transaction code (direct convenience-store order)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order); facts Q19",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "order_number",
-                    meaning: "order_number echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "state",
-                    meaning: "order state; 0 for a freshly issued slip",
-                    table: ::core::option::Option::Some(&super::codes::STATE),
-                    secret: false,
-                    source: "facts §4.2, §3.7",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "user_id",
-                    meaning: "user_id echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "user_name",
-                    meaning: "user_name echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "user_mail_add",
-                    meaning: "user_mail_add echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "process_code",
-                    meaning: "process_code echoed",
-                    table: ::core::option::Option::Some(&super::codes::PROCESS_CODE),
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "mission_code",
-                    meaning: "mission_code echoed",
-                    table: ::core::option::Option::Some(&super::codes::MISSION_CODE),
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "st_code",
-                    meaning: "st_code echoed in the 7-group form",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order), §3.1",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "contract_code",
-                    meaning: "contract_code echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "item_code",
-                    meaning: "item_code echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "item_name",
-                    meaning: "item_name echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "item_price",
-                    meaning: "item_price echoed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "payment_code",
-                    meaning: "payment method used (3 = convenience store)",
-                    table: ::core::option::Option::Some(&super::codes::PAYMENT_CODE),
-                    secret: false,
-                    source: "facts §4.2, §3.6",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "conveni_code",
-                    meaning: "the convenience store of the slip",
-                    table: ::core::option::Option::Some(&super::codes::CONVENI_CODE),
-                    secret: false,
-                    source: "facts §4.2, §3.4",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "receipt_no",
-                    meaning: "payment number the buyer gives at the store (受付番号 / 払込票番号)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2, §3.4",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "kigyou_code",
-                    meaning: "company code (企業コード) for the store terminal",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2, §3.4",
-                    uncertain: ::core::option::Option::Some(
-                        "the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)",
+pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+        "link_order",
+        &super::GATEWAY,
+        "receive_order3.cgi",
+    )
+    .with_titles(
+        "オーダー情報送信 (リンク方式・コンビニ直接)",
+        "send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order",
+    )
+    .with_source(
+        "facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration",
+        ::core::option::Option::Some(
+            "only the fields of the brief are modelled; tds_flag, the 3-D Secure 2.0 risk fields and the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) that receive_order3 also takes (facts §2.2) are not listed here. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana and haraikomi_mail are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)",
+        ),
+    )
+    .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
+    .with_fields(
+        &[
+            ::japay_core::spec::FieldSpec::new(
+                    "contract_code",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "契約コード",
+                    "merchant contract code issued by Epsilon",
+                )
+                .with_marker(::japay_core::spec::Marker::Supplied)
+                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
+                .with_source(
+                    "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)",
+                    ::core::option::Option::Some(
+                        "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
                     ),
-                },
-                crate::spec::AttributeSpec {
-                    name: "haraikomi_url",
-                    meaning: "URL of the payment slip (払込票)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2, §3.4",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "conveni_limit",
-                    meaning: "payment deadline date (YYYY-MM-DD)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2; facts Q17",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "conveni_time",
-                    meaning: "time the buyer paid at the store; empty until paid",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (direct convenience-store order)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "paid",
-                    meaning: "0 unpaid, 1 paid",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2, §3.7",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "receipt_date",
-                    meaning: "time the slip was issued (JST, no zone)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2; facts Q18",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "last_update",
-                    meaning: "time of the last change of the order (JST, no zone)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2; facts Q18",
-                    uncertain: ::core::option::Option::None,
-                },
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_id",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x07fffffe07ffffff03ffe80000000000,
+                        kind: "ascii",
+                        description: "A-Za-z0-9-.+/@",
+                    }),
+                )
+                .with_label("ユーザーID", "the merchant's id for the customer")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_source(
+                    "seed 003 row 2; facts §2.2",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_name",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_label("ユーザー氏名", "customer name")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_source(
+                    "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_mail_add",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x07fffffe87ffffff03ff600000000000,
+                        kind: "ascii",
+                        description: "A-Za-z0-9-._@",
+                    }),
+                )
+                .with_label("メールアドレス", "customer e-mail address")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(128))
+                .with_source(
+                    "seed 003 row 4; facts §2.2",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "item_code",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x07fffffe07fffffe03ff000000000000,
+                        kind: "alnum",
+                        description: "A-Za-z0-9",
+                    }),
+                )
+                .with_label(
+                    "商品コード",
+                    "product code; also identifies a monthly billing for process 8 and amount changes",
+                )
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_source(
+                    "facts §2.2 (item_code)",
+                    ::core::option::Option::Some(
+                        "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "item_name",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_label("商品名", "product name")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_source(
+                    "facts §2.2 (item_name)",
+                    ::core::option::Option::Some(
+                        "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "order_number",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x07fffffe07fffffe03ff000000000000,
+                        kind: "alnum",
+                        description: "A-Za-z0-9",
+                    }),
+                )
+                .with_label(
+                    "注文番号",
+                    "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
+                )
+                .with_marker(::japay_core::spec::Marker::Unique)
+                .with_limit(::japay_core::spec::ByteLimit::Max(32))
+                .with_source(
+                    "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)",
+                    ::core::option::Option::Some(
+                        "the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "st_code",
+                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
+                )
+                .with_label(
+                    "決済区分",
+                    "payment-method bitmap; the methods offered on Epsilon's selection page",
+                )
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_source(
+                    "facts §2.2 (st_code), §3.1",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "mission_code",
+                    ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
+                )
+                .with_label(
+                    "課金区分",
+                    "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
+                )
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_allowed(
+                    &[
+                        "1",
+                        "2",
+                        "3",
+                        "4",
+                        "5",
+                        "6",
+                        "7",
+                        "8",
+                        "9",
+                        "10",
+                        "21",
+                        "22",
+                        "23",
+                        "24",
+                        "25",
+                        "26",
+                        "27",
+                        "28",
+                        "29",
+                        "30",
+                        "31",
+                        "32",
+                    ],
+                )
+                .with_source(
+                    "facts §2.2 (mission_code), §3.2",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "item_price",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label("商品価格", "amount in yen, integer")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_source(
+                    "facts §2.2 (item_price)",
+                    ::core::option::Option::Some(
+                        "no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "process_code",
+                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
+                )
+                .with_label("処理区分", "processing kind; 1 = first charge")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_fixed("1", &["1"])
+                .with_source(
+                    "facts §2.2 (process_code), §3.3",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "memo1",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_label("予備1", "free merchant field, echoed back")
+                .with_limit(::japay_core::spec::ByteLimit::Max(128))
+                .with_source(
+                    "seed 003 row 7; facts §2.2",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "memo2",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_label("予備2", "free merchant field, echoed back")
+                .with_limit(::japay_core::spec::ByteLimit::Max(128))
+                .with_source(
+                    "seed 003 row 8; facts §2.2",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "xml",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "応答形式",
+                    "answer format; 1 = XML (the only format this crate reads)",
+                )
+                .with_fixed("1", &["1"])
+                .with_source(
+                    "seed 003 row 9; facts §2.2 (xml)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "conveni_code",
+                    ::japay_core::spec::ValueKind::Code(&super::codes::CONVENI_CODE),
+                )
+                .with_label(
+                    "コンビニコード",
+                    "convenience store for a direct convenience-store order",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::PresentAny(&[15, 16]),
+                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
+                    ),
+                )
+                .with_allowed(&["11", "21", "31", "32", "33", "35", "36"])
+                .with_source(
+                    "facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order)",
+                    ::core::option::Option::Some(
+                        "the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_tel",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "電話番号",
+                    "buyer phone number, digits only without hyphens",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::PresentAny(&[14, 16]),
+                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
+                    ),
+                )
+                .with_source(
+                    "facts §2.2 (user_tel); seed 003 legend (△)",
+                    ::core::option::Option::Some(
+                        "length limit unknown (facts §2.2 [?]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO [code]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_name_kana",
+                    ::japay_core::spec::ValueKind::FullwidthKana,
+                )
+                .with_label(
+                    "ユーザー氏名(カナ)",
+                    "customer name in full-width katakana",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::PresentAny(&[14, 15]),
+                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
+                    ),
+                )
+                .with_source(
+                    "facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△)",
+                    ::core::option::Option::Some(
+                        "length limit unknown (facts B1), so no max_bytes is given",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "haraikomi_mail",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "払込票メール",
+                    "whether Epsilon e-mails the payment slip; 0 = do not send",
+                )
+                .with_limit(::japay_core::spec::ByteLimit::Max(1))
+                .with_source(
+                    "facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4)",
+                    ::core::option::Option::Some(
+                        "only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given",
+                    ),
+                ),
+        ],
+    )
+    .with_response(
+        &::japay_core::spec::ResponseSpec::new(
+            "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture",
+            &[
+                ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
+                    .with_table(&super::codes::RESULT)
+                    .with_source("facts §4.2, §3.9", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "redirect",
+                        "URL of Epsilon's payment page to send the browser to (decoded once); link orders only",
+                    )
+                    .with_source(
+                        "facts §4.2 (link order accepted); facts Q15",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "err_code",
+                        "error code when result is not 1",
+                    )
+                    .with_table(&super::codes::ERR_CODE)
+                    .with_source(
+                        "facts §4.2 (receive_order3 — any error)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "err_detail",
+                        "error text (Japanese)",
+                    )
+                    .with_source(
+                        "facts §4.2 (receive_order3 — any error)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "memo1",
+                        "memo1 echoed (errors and direct convenience-store orders)",
+                    )
+                    .with_source("facts §4.2", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "memo2",
+                        "memo2 echoed (errors and direct convenience-store orders)",
+                    )
+                    .with_source("facts §4.2", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "trans_code",
+                        "numeric Epsilon transaction code (direct convenience-store order)",
+                    )
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order); facts Q19",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "order_number",
+                        "order_number echoed",
+                    )
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "state",
+                        "order state; 0 for a freshly issued slip",
+                    )
+                    .with_table(&super::codes::STATE)
+                    .with_source("facts §4.2, §3.7", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new("user_id", "user_id echoed")
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new("user_name", "user_name echoed")
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "user_mail_add",
+                        "user_mail_add echoed",
+                    )
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "process_code",
+                        "process_code echoed",
+                    )
+                    .with_table(&super::codes::PROCESS_CODE)
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "mission_code",
+                        "mission_code echoed",
+                    )
+                    .with_table(&super::codes::MISSION_CODE)
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "st_code",
+                        "st_code echoed in the 7-group form",
+                    )
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order), §3.1",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "contract_code",
+                        "contract_code echoed",
+                    )
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new("item_code", "item_code echoed")
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new("item_name", "item_name echoed")
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new("item_price", "item_price echoed")
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "payment_code",
+                        "payment method used (3 = convenience store)",
+                    )
+                    .with_table(&super::codes::PAYMENT_CODE)
+                    .with_source("facts §4.2, §3.6", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "conveni_code",
+                        "the convenience store of the slip",
+                    )
+                    .with_table(&super::codes::CONVENI_CODE)
+                    .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "receipt_no",
+                        "payment number the buyer gives at the store (受付番号 / 払込票番号)",
+                    )
+                    .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "kigyou_code",
+                        "company code (企業コード) for the store terminal",
+                    )
+                    .with_source(
+                        "facts §4.2, §3.4",
+                        ::core::option::Option::Some(
+                            "the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)",
+                        ),
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "haraikomi_url",
+                        "URL of the payment slip (払込票)",
+                    )
+                    .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "conveni_limit",
+                        "payment deadline date (YYYY-MM-DD)",
+                    )
+                    .with_source("facts §4.2; facts Q17", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "conveni_time",
+                        "time the buyer paid at the store; empty until paid",
+                    )
+                    .with_source(
+                        "facts §4.2 (direct convenience-store order)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
+                    .with_source("facts §4.2, §3.7", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "receipt_date",
+                        "time the slip was issued (JST, no zone)",
+                    )
+                    .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "last_update",
+                        "time of the last change of the order (JST, no zone)",
+                    )
+                    .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
             ],
-        },
-    ),
-};
-
+        ),
+    );
 /// オーダー情報送信 (リンク方式・コンビニ直接): send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `process_code=1`, `xml=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
@@ -708,11 +640,10 @@ pub struct LinkOrder<'a> {
     pub haraikomi_mail: ::core::option::Option<&'a str>,
 }
 
-impl<'a> LinkOrder<'a> {
-    /// The operation's spec.
-    pub const SPEC: &'static crate::spec::OperationSpec = &LINK_ORDER;
-    /// The values in spec field order (`None` for absent and fixed parameters).
-    pub fn values(&self) -> [::core::option::Option<&'a str>; 18] {
+impl ::japay_core::Operation for LinkOrder<'_> {
+    const SPEC: &'static ::japay_core::spec::OperationSpec = &LINK_ORDER;
+    type Values<'s> = [::core::option::Option<&'s str>; 18] where Self: 's;
+    fn values(&self) -> Self::Values<'_> {
         [
             ::core::option::Option::Some(self.contract_code),
             ::core::option::Option::Some(self.user_id),
@@ -734,44 +665,9 @@ impl<'a> LinkOrder<'a> {
             self.haraikomi_mail,
         ]
     }
-    /// Checks every parameter; allocation-free when the request is valid.
-    ///
-    /// # Errors
-    /// Every violation, in field order.
-    pub fn validate(
-        &self,
-        options: crate::request::Options,
-    ) -> ::core::result::Result<(), crate::request::Report> {
-        crate::request::validate(&LINK_ORDER, &self.values(), options)
-    }
-    /// The exact length of the form body [`Self::encode`] writes.
-    ///
-    /// # Errors
-    /// Every violation, in field order.
-    pub fn encoded_len(
-        &self,
-        options: crate::request::Options,
-    ) -> ::core::result::Result<usize, crate::request::Report> {
-        crate::request::encoded_len(&LINK_ORDER, &self.values(), options)
-    }
-    /// Validates and appends the `application/x-www-form-urlencoded` body to `out`; returns the bytes written.
-    ///
-    /// # Errors
-    /// Every violation, in field order; nothing is written then.
-    pub fn encode(
-        &self,
-        options: crate::request::Options,
-        out: &mut ::std::vec::Vec<u8>,
-    ) -> ::core::result::Result<usize, crate::request::Report> {
-        crate::request::encode(&LINK_ORDER, &self.values(), options, out)
-    }
 }
 
-impl ::core::fmt::Debug for LinkOrder<'_> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        crate::request::debug_request(f, "LinkOrder", &LINK_ORDER, &self.values())
-    }
-}
+::japay_core::operation_shortcuts!(LinkOrder);
 
 /// The decoded answer to `link_order` (receive_order3.cgi).
 #[derive(Debug)]
@@ -792,18 +688,20 @@ impl<'a> LinkOrderResponse<'a> {
         crate::response::Response::parse(body, version).map(|raw| Self { raw })
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
-        self.raw.get("result").map(|v| crate::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+        self.raw
+            .get("result")
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: URL of Epsilon's payment page to send the browser to (decoded once); link orders only (first occurrence, decoded).
     pub fn redirect(&self) -> ::core::option::Option<&str> {
         self.raw.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("err_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::ERR_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> ::core::option::Option<&str> {
@@ -826,8 +724,10 @@ impl<'a> LinkOrderResponse<'a> {
         self.raw.get("order_number")
     }
     /// `state`: order state; 0 for a freshly issued slip (first occurrence, looked up in its code table).
-    pub fn state(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
-        self.raw.get("state").map(|v| crate::spec::Code::new(v, &super::codes::STATE))
+    pub fn state(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+        self.raw
+            .get("state")
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::STATE))
     }
     /// `user_id`: user_id echoed (first occurrence, decoded).
     pub fn user_id(&self) -> ::core::option::Option<&str> {
@@ -842,16 +742,16 @@ impl<'a> LinkOrderResponse<'a> {
         self.raw.get("user_mail_add")
     }
     /// `process_code`: process_code echoed (first occurrence, looked up in its code table).
-    pub fn process_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn process_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("process_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::PROCESS_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PROCESS_CODE))
     }
     /// `mission_code`: mission_code echoed (first occurrence, looked up in its code table).
-    pub fn mission_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn mission_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("mission_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::MISSION_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::MISSION_CODE))
     }
     /// `st_code`: st_code echoed in the 7-group form (first occurrence, decoded).
     pub fn st_code(&self) -> ::core::option::Option<&str> {
@@ -874,16 +774,16 @@ impl<'a> LinkOrderResponse<'a> {
         self.raw.get("item_price")
     }
     /// `payment_code`: payment method used (3 = convenience store) (first occurrence, looked up in its code table).
-    pub fn payment_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn payment_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("payment_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::PAYMENT_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
     /// `conveni_code`: the convenience store of the slip (first occurrence, looked up in its code table).
-    pub fn conveni_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn conveni_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("conveni_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::CONVENI_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `receipt_no`: payment number the buyer gives at the store (受付番号 / 払込票番号) (first occurrence, decoded).
     pub fn receipt_no(&self) -> ::core::option::Option<&str> {

@@ -30,7 +30,7 @@ pub use self::user_change::{UserChange, UserChangeResponse};
 pub use self::user_register::{UserRegister, UserRegisterResponse};
 
 /// Every operation of the spec, in file-name order.
-pub static OPERATIONS: &[&crate::spec::OperationSpec] = &[
+pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
     &completion_redirect::COMPLETION_REDIRECT,
     &link_order::LINK_ORDER,
     &order_info::ORDER_INFO,
@@ -38,6 +38,20 @@ pub static OPERATIONS: &[&crate::spec::OperationSpec] = &[
     &user_register::USER_REGISTER,
 ];
 
+/// GMO Epsilon: CP932 storage, limits counted in CP932 for UTF-8 transport, the tables of `spec/charsets.yaml`,
+/// and the names of `spec/secrets.yaml`.
+pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
+        "epsilon",
+        "GMO Epsilon",
+        ::japay_core::charset::TextPolicy::new()
+            .count_in(
+                ::japay_core::charset::Charset::Utf8,
+                ::japay_core::charset::Charset::Cp932,
+            )
+            .stored_in(::japay_core::charset::Charset::Cp932)
+            .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
+    )
+    .with_secret_names(SECRET_NAMES);
 /// Look-alikes the normalize option maps (`spec/charsets.yaml`), as (from, to).
 pub const NORMALIZE: &[(char, char)] = &[
     ('\u{301C}', '\u{FF5E}'),

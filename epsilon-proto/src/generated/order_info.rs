@@ -7,382 +7,376 @@
 //! **Uncertain:** whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise).
 
 /// The spec of `order_info` (spec/operations/order_info.yaml).
-pub static ORDER_INFO: crate::spec::OperationSpec = crate::spec::OperationSpec {
-    name: "order_info",
-    cgi: "getsales2.cgi",
-    direction: crate::spec::Direction::Outgoing,
-    title_ja: "オーダー情報確認",
-    title_en: "read the authoritative state of one order by order_number or trans_code",
-    source: "facts §1 (getsales2.cgi), §5.3 (order-info confirmation); seed 003_be47caecafc0b1bf.txt (trans_code → オーダ情報確認CGI)",
-    uncertain: ::core::option::Option::Some(
-        "whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise)",
-    ),
-    utf8_params: &[],
-    fields: &[
-        crate::spec::FieldSpec {
-            wire: "contract_code",
-            label_ja: "契約コード",
-            meaning: "merchant contract code issued by Epsilon; a wrong one gives an empty answer, not an error",
-            marker: crate::spec::Marker::Supplied,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Exact(8)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §1 (getsales2.cgi), §2.2; seed 003 row 1",
-            uncertain: ::core::option::Option::Some(
-                "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "order_number",
-            label_ja: "注文番号",
-            meaning: "merchant order number to look up",
-            marker: crate::spec::Marker::Conditional,
-            condition: ::core::option::Option::Some(crate::spec::Condition {
-                test: crate::spec::ConditionTest::AbsentAll(&[2]),
-                description: "a lookup without trans_code (order_number or trans_code is needed; both may be given)",
-            }),
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x07fffffe07fffffe03ff000000000000,
-                kind: "alnum",
-                description: "A-Za-z0-9",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(32)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number)",
-            uncertain: ::core::option::Option::Some(
-                "the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "trans_code",
-            label_ja: "トランザクションコード",
-            meaning: "numeric Epsilon transaction code to look up (from an answer or the completion redirect)",
-            marker: crate::spec::Marker::Conditional,
-            condition: ::core::option::Option::Some(crate::spec::Condition {
-                test: crate::spec::ConditionTest::AbsentAll(&[1]),
-                description: "a lookup without order_number (order_number or trans_code is needed; both may be given)",
-            }),
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)",
-            uncertain: ::core::option::Option::Some(
-                "length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented",
-            ),
-        },
-    ],
-    response: ::core::option::Option::Some(
-        &crate::spec::ResponseSpec {
-            source: "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root",
-            empty_root: ::core::option::Option::Some(
+pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+        "order_info",
+        &super::GATEWAY,
+        "getsales2.cgi",
+    )
+    .with_titles(
+        "オーダー情報確認",
+        "read the authoritative state of one order by order_number or trans_code",
+    )
+    .with_source(
+        "facts §1 (getsales2.cgi), §5.3 (order-info confirmation); seed 003_be47caecafc0b1bf.txt (trans_code → オーダ情報確認CGI)",
+        ::core::option::Option::Some(
+            "whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise)",
+        ),
+    )
+    .with_utf8_params(&[])
+    .with_fields(
+        &[
+            ::japay_core::spec::FieldSpec::new(
+                    "contract_code",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "契約コード",
+                    "merchant contract code issued by Epsilon; a wrong one gives an empty answer, not an error",
+                )
+                .with_marker(::japay_core::spec::Marker::Supplied)
+                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
+                .with_source(
+                    "facts §1 (getsales2.cgi), §2.2; seed 003 row 1",
+                    ::core::option::Option::Some(
+                        "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "order_number",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x07fffffe07fffffe03ff000000000000,
+                        kind: "alnum",
+                        description: "A-Za-z0-9",
+                    }),
+                )
+                .with_label("注文番号", "merchant order number to look up")
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::AbsentAll(&[2]),
+                        "a lookup without trans_code (order_number or trans_code is needed; both may be given)",
+                    ),
+                )
+                .with_limit(::japay_core::spec::ByteLimit::Max(32))
+                .with_source(
+                    "facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number)",
+                    ::core::option::Option::Some(
+                        "the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "trans_code",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "トランザクションコード",
+                    "numeric Epsilon transaction code to look up (from an answer or the completion redirect)",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::AbsentAll(&[1]),
+                        "a lookup without order_number (order_number or trans_code is needed; both may be given)",
+                    ),
+                )
+                .with_source(
+                    "facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)",
+                    ::core::option::Option::Some(
+                        "length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented",
+                    ),
+                ),
+        ],
+    )
+    .with_response(
+        &::japay_core::spec::ResponseSpec::new(
+                "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root",
+                &[
+                    ::japay_core::spec::AttributeSpec::new(
+                            "last_update",
+                            "time of the last change of the order (JST, no zone)",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found); facts Q18",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "user_mail_add",
+                            "customer e-mail address",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "state",
+                            "order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...)",
+                        )
+                        .with_table(&super::codes::STATE)
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.7",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "credit_time",
+                            "time of the card charge (JST, no zone)",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "trans_code",
+                            "numeric Epsilon transaction code",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "mission_code",
+                            "charge kind of the order",
+                        )
+                        .with_table(&super::codes::MISSION_CODE)
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.2",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "credit_flag",
+                            "card flag; only 0 observed",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.7",
+                            ::core::option::Option::Some(
+                                "meaning not documented (facts §3.7, B4)",
+                            ),
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "item_price",
+                            "order amount in yen",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "payment_code",
+                            "payment method the buyer used",
+                        )
+                        .with_table(&super::codes::PAYMENT_CODE)
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.6",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new("item_code", "product code")
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "order_number",
+                            "merchant order number",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "st_code",
+                            "payment-method bitmap of the order, in the 7-group form",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.1",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new("memo1", "memo1 of the order")
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "contract_code",
+                            "merchant contract code",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new("item_name", "product name")
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "pay_time",
+                            "number of instalments; 1 for a one-time payment",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.5",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new("user_name", "customer name")
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "process_code",
+                            "processing kind of the order",
+                        )
+                        .with_table(&super::codes::PROCESS_CODE)
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.3",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "keitai",
+                            "device class; \"100\" observed",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §2.2 (keitai)",
+                            ::core::option::Option::Some(
+                                "the value 100 is not explained by any source (facts B4)",
+                            ),
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "due_date",
+                            "due date; empty in every sample",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::Some(
+                                "meaning not documented (facts B4)",
+                            ),
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "card_st_code",
+                            "card payment kind (10 one-time, 61 instalments, 80 revolving)",
+                        )
+                        .with_table(&super::codes::CARD_ST_CODE)
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.5",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "add_info",
+                            "additional information; empty in every sample",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::Some(
+                                "meaning not documented (facts B4)",
+                            ),
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "user_id",
+                            "the merchant's id for the customer",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new("memo2", "memo2 of the order")
+                        .with_source(
+                            "facts §4.2 (getsales2 — found)",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "sales_limit_exceeded_flag",
+                            "1 = past the deadline for capturing an authorised sale, 0 = within it",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)",
+                            ::core::option::Option::Some(
+                                "the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic",
+                            ),
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "conveni_limit",
+                            "convenience-store payment deadline date (YYYY-MM-DD)",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank))",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "receipt_date",
+                            "time the slip was issued (JST, no zone)",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank))",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "receipt_no",
+                            "payment number at the store (確認番号 for Pay-easy)",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "conveni_time",
+                            "time the buyer paid at the store; empty until paid",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank))",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "haraikomi_url",
+                            "URL of the payment slip (払込票)",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank))",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "conveni_code",
+                            "convenience store of the slip (88 = Pay-easy)",
+                        )
+                        .with_table(&super::codes::CONVENI_CODE)
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "kigyou_code",
+                            "company code (企業コード; 収納機関番号 for Pay-easy)",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                            ::core::option::Option::None,
+                        ),
+                    ::japay_core::spec::AttributeSpec::new(
+                            "amount",
+                            "amount actually deposited (virtual account); empty for other methods",
+                        )
+                        .with_source(
+                            "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)",
+                            ::core::option::Option::Some(
+                                "known only from a third-party client's commit message [code]",
+                            ),
+                        ),
+                ],
+            )
+            .with_empty_root(
                 "no order matched (also answered for a wrong contract_code)",
             ),
-            uncertain: ::core::option::Option::None,
-            attributes: &[
-                crate::spec::AttributeSpec {
-                    name: "last_update",
-                    meaning: "time of the last change of the order (JST, no zone)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found); facts Q18",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "user_mail_add",
-                    meaning: "customer e-mail address",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "state",
-                    meaning: "order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...)",
-                    table: ::core::option::Option::Some(&super::codes::STATE),
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.7",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "credit_time",
-                    meaning: "time of the card charge (JST, no zone)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "trans_code",
-                    meaning: "numeric Epsilon transaction code",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "mission_code",
-                    meaning: "charge kind of the order",
-                    table: ::core::option::Option::Some(&super::codes::MISSION_CODE),
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.2",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "credit_flag",
-                    meaning: "card flag; only 0 observed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.7",
-                    uncertain: ::core::option::Option::Some(
-                        "meaning not documented (facts §3.7, B4)",
-                    ),
-                },
-                crate::spec::AttributeSpec {
-                    name: "item_price",
-                    meaning: "order amount in yen",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "payment_code",
-                    meaning: "payment method the buyer used",
-                    table: ::core::option::Option::Some(&super::codes::PAYMENT_CODE),
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.6",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "item_code",
-                    meaning: "product code",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "order_number",
-                    meaning: "merchant order number",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "st_code",
-                    meaning: "payment-method bitmap of the order, in the 7-group form",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.1",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "memo1",
-                    meaning: "memo1 of the order",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "contract_code",
-                    meaning: "merchant contract code",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "item_name",
-                    meaning: "product name",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "pay_time",
-                    meaning: "number of instalments; 1 for a one-time payment",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.5",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "user_name",
-                    meaning: "customer name",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "process_code",
-                    meaning: "processing kind of the order",
-                    table: ::core::option::Option::Some(&super::codes::PROCESS_CODE),
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.3",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "keitai",
-                    meaning: "device class; \"100\" observed",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §2.2 (keitai)",
-                    uncertain: ::core::option::Option::Some(
-                        "the value 100 is not explained by any source (facts B4)",
-                    ),
-                },
-                crate::spec::AttributeSpec {
-                    name: "due_date",
-                    meaning: "due date; empty in every sample",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::Some(
-                        "meaning not documented (facts B4)",
-                    ),
-                },
-                crate::spec::AttributeSpec {
-                    name: "card_st_code",
-                    meaning: "card payment kind (10 one-time, 61 instalments, 80 revolving)",
-                    table: ::core::option::Option::Some(&super::codes::CARD_ST_CODE),
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.5",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "add_info",
-                    meaning: "additional information; empty in every sample",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::Some(
-                        "meaning not documented (facts B4)",
-                    ),
-                },
-                crate::spec::AttributeSpec {
-                    name: "user_id",
-                    meaning: "the merchant's id for the customer",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "memo2",
-                    meaning: "memo2 of the order",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "sales_limit_exceeded_flag",
-                    meaning: "1 = past the deadline for capturing an authorised sale, 0 = within it",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)",
-                    uncertain: ::core::option::Option::Some(
-                        "the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic",
-                    ),
-                },
-                crate::spec::AttributeSpec {
-                    name: "conveni_limit",
-                    meaning: "convenience-store payment deadline date (YYYY-MM-DD)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank))",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "receipt_date",
-                    meaning: "time the slip was issued (JST, no zone)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank))",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "receipt_no",
-                    meaning: "payment number at the store (確認番号 for Pay-easy)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "conveni_time",
-                    meaning: "time the buyer paid at the store; empty until paid",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank))",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "paid",
-                    meaning: "0 unpaid, 1 paid",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "haraikomi_url",
-                    meaning: "URL of the payment slip (払込票)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank))",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "conveni_code",
-                    meaning: "convenience store of the slip (88 = Pay-easy)",
-                    table: ::core::option::Option::Some(&super::codes::CONVENI_CODE),
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "kigyou_code",
-                    meaning: "company code (企業コード; 収納機関番号 for Pay-easy)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "amount",
-                    meaning: "amount actually deposited (virtual account); empty for other methods",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)",
-                    uncertain: ::core::option::Option::Some(
-                        "known only from a third-party client's commit message [code]",
-                    ),
-                },
-            ],
-        },
-    ),
-};
-
+    );
 /// オーダー情報確認: read the authoritative state of one order by order_number or trans_code (`getsales2.cgi`).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct OrderInfo<'a> {
@@ -409,55 +403,19 @@ pub struct OrderInfo<'a> {
     pub trans_code: ::core::option::Option<&'a str>,
 }
 
-impl<'a> OrderInfo<'a> {
-    /// The operation's spec.
-    pub const SPEC: &'static crate::spec::OperationSpec = &ORDER_INFO;
-    /// The values in spec field order (`None` for absent and fixed parameters).
-    pub fn values(&self) -> [::core::option::Option<&'a str>; 3] {
+impl ::japay_core::Operation for OrderInfo<'_> {
+    const SPEC: &'static ::japay_core::spec::OperationSpec = &ORDER_INFO;
+    type Values<'s> = [::core::option::Option<&'s str>; 3] where Self: 's;
+    fn values(&self) -> Self::Values<'_> {
         [
             ::core::option::Option::Some(self.contract_code),
             self.order_number,
             self.trans_code,
         ]
     }
-    /// Checks every parameter; allocation-free when the request is valid.
-    ///
-    /// # Errors
-    /// Every violation, in field order.
-    pub fn validate(
-        &self,
-        options: crate::request::Options,
-    ) -> ::core::result::Result<(), crate::request::Report> {
-        crate::request::validate(&ORDER_INFO, &self.values(), options)
-    }
-    /// The exact length of the form body [`Self::encode`] writes.
-    ///
-    /// # Errors
-    /// Every violation, in field order.
-    pub fn encoded_len(
-        &self,
-        options: crate::request::Options,
-    ) -> ::core::result::Result<usize, crate::request::Report> {
-        crate::request::encoded_len(&ORDER_INFO, &self.values(), options)
-    }
-    /// Validates and appends the `application/x-www-form-urlencoded` body to `out`; returns the bytes written.
-    ///
-    /// # Errors
-    /// Every violation, in field order; nothing is written then.
-    pub fn encode(
-        &self,
-        options: crate::request::Options,
-        out: &mut ::std::vec::Vec<u8>,
-    ) -> ::core::result::Result<usize, crate::request::Report> {
-        crate::request::encode(&ORDER_INFO, &self.values(), options, out)
-    }
 }
 
-impl ::core::fmt::Debug for OrderInfo<'_> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        crate::request::debug_request(f, "OrderInfo", &ORDER_INFO, &self.values())
-    }
-}
+::japay_core::operation_shortcuts!(OrderInfo);
 
 /// The decoded answer to `order_info` (getsales2.cgi).
 #[derive(Debug)]
@@ -486,8 +444,10 @@ impl<'a> OrderInfoResponse<'a> {
         self.raw.get("user_mail_add")
     }
     /// `state`: order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...) (first occurrence, looked up in its code table).
-    pub fn state(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
-        self.raw.get("state").map(|v| crate::spec::Code::new(v, &super::codes::STATE))
+    pub fn state(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+        self.raw
+            .get("state")
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::STATE))
     }
     /// `credit_time`: time of the card charge (JST, no zone) (first occurrence, decoded).
     pub fn credit_time(&self) -> ::core::option::Option<&str> {
@@ -498,10 +458,10 @@ impl<'a> OrderInfoResponse<'a> {
         self.raw.get("trans_code")
     }
     /// `mission_code`: charge kind of the order (first occurrence, looked up in its code table).
-    pub fn mission_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn mission_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("mission_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::MISSION_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::MISSION_CODE))
     }
     /// `credit_flag`: card flag; only 0 observed (first occurrence, decoded).
     pub fn credit_flag(&self) -> ::core::option::Option<&str> {
@@ -512,10 +472,10 @@ impl<'a> OrderInfoResponse<'a> {
         self.raw.get("item_price")
     }
     /// `payment_code`: payment method the buyer used (first occurrence, looked up in its code table).
-    pub fn payment_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn payment_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("payment_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::PAYMENT_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
     /// `item_code`: product code (first occurrence, decoded).
     pub fn item_code(&self) -> ::core::option::Option<&str> {
@@ -550,10 +510,10 @@ impl<'a> OrderInfoResponse<'a> {
         self.raw.get("user_name")
     }
     /// `process_code`: processing kind of the order (first occurrence, looked up in its code table).
-    pub fn process_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn process_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("process_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::PROCESS_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PROCESS_CODE))
     }
     /// `keitai`: device class; "100" observed (first occurrence, decoded).
     pub fn keitai(&self) -> ::core::option::Option<&str> {
@@ -564,10 +524,10 @@ impl<'a> OrderInfoResponse<'a> {
         self.raw.get("due_date")
     }
     /// `card_st_code`: card payment kind (10 one-time, 61 instalments, 80 revolving) (first occurrence, looked up in its code table).
-    pub fn card_st_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn card_st_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("card_st_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::CARD_ST_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::CARD_ST_CODE))
     }
     /// `add_info`: additional information; empty in every sample (first occurrence, decoded).
     pub fn add_info(&self) -> ::core::option::Option<&str> {
@@ -610,10 +570,10 @@ impl<'a> OrderInfoResponse<'a> {
         self.raw.get("haraikomi_url")
     }
     /// `conveni_code`: convenience store of the slip (88 = Pay-easy) (first occurrence, looked up in its code table).
-    pub fn conveni_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn conveni_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("conveni_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::CONVENI_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `kigyou_code`: company code (企業コード; 収納機関番号 for Pay-easy) (first occurrence, decoded).
     pub fn kigyou_code(&self) -> ::core::option::Option<&str> {

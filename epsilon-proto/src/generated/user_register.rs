@@ -5,222 +5,168 @@
 //! CGI `receive_order3.cgi`. Source: seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ).
 
 /// The spec of `user_register` (spec/operations/user_register.yaml).
-pub static USER_REGISTER: crate::spec::OperationSpec = crate::spec::OperationSpec {
-    name: "user_register",
-    cgi: "receive_order3.cgi",
-    direction: crate::spec::Direction::Outgoing,
-    title_ja: "ユーザ登録",
-    title_en: "register a user; the gateway answers with a redirect to its card-entry page",
-    source: "seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ)",
-    uncertain: ::core::option::Option::None,
-    utf8_params: &[("version", "2"), ("charset", "UTF8")],
-    fields: &[
-        crate::spec::FieldSpec {
-            wire: "contract_code",
-            label_ja: "契約コード",
-            meaning: "merchant contract code issued by Epsilon",
-            marker: crate::spec::Marker::Supplied,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Exact(8)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)",
-            uncertain: ::core::option::Option::Some(
-                "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
-            ),
-        },
-        crate::spec::FieldSpec {
-            wire: "user_id",
-            label_ja: "ユーザーID",
-            meaning: "the merchant's id for the customer; cannot be changed once registered",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x07fffffe07ffffff03ffe80000000000,
-                kind: "ascii",
-                description: "A-Za-z0-9-.+/@",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(64)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 2",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "user_name",
-            label_ja: "ユーザー氏名",
-            meaning: "customer name",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Text,
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(64)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 3 (EUC or S-JIS 64byte)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "user_mail_add",
-            label_ja: "メールアドレス",
-            meaning: "customer e-mail address",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x07fffffe87ffffff03ff600000000000,
-                kind: "ascii",
-                description: "A-Za-z0-9-._@",
-            }),
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(128)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 4",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "st_code",
-            label_ja: "決済区分",
-            meaning: "payment-method bitmap; fixed to card for registration",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::StCode,
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::Some(
-                "10000-0000-00000-00000-00000-00000-00000",
-            ),
-            allowed: &["10000-0000-00000-00000-00000-00000-00000"],
-            secret: false,
-            source: "seed 003 row 5 (固定で設定)",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "process_code",
-            label_ja: "処理区分",
-            meaning: "processing kind; 3 = register only",
-            marker: crate::spec::Marker::Required,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::Some("3"),
-            allowed: &["3"],
-            secret: false,
-            source: "seed 003 row 6",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "memo1",
-            label_ja: "予備1",
-            meaning: "free merchant field, echoed back",
-            marker: crate::spec::Marker::Optional,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Text,
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(128)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 7",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "memo2",
-            label_ja: "予備2",
-            meaning: "free merchant field, echoed back",
-            marker: crate::spec::Marker::Optional,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Text,
-            limit: ::core::option::Option::Some(crate::spec::ByteLimit::Max(128)),
-            fixed: ::core::option::Option::None,
-            allowed: &[],
-            secret: false,
-            source: "seed 003 row 8",
-            uncertain: ::core::option::Option::None,
-        },
-        crate::spec::FieldSpec {
-            wire: "xml",
-            label_ja: "応答形式",
-            meaning: "answer format; 1 = XML (the only format this crate reads)",
-            marker: crate::spec::Marker::Optional,
-            condition: ::core::option::Option::None,
-            kind: crate::spec::ValueKind::Ascii(crate::spec::AsciiSet {
-                mask: 0x000000000000000003ff000000000000,
-                kind: "digits",
-                description: "0-9",
-            }),
-            limit: ::core::option::Option::None,
-            fixed: ::core::option::Option::Some("1"),
-            allowed: &["1"],
-            secret: false,
-            source: "seed 003 row 9",
-            uncertain: ::core::option::Option::None,
-        },
-    ],
-    response: ::core::option::Option::Some(
-        &crate::spec::ResponseSpec {
-            source: "seed 003 (受信パラメータ); facts §4.2",
-            empty_root: ::core::option::Option::None,
-            uncertain: ::core::option::Option::None,
-            attributes: &[
-                crate::spec::AttributeSpec {
-                    name: "result",
-                    meaning: "1 success, 0 failure",
-                    table: ::core::option::Option::Some(&super::codes::RESULT),
-                    secret: false,
-                    source: "seed 003",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "redirect",
-                    meaning: "URL of the card-entry page to send the browser to (decoded once)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "seed 003; facts Q15",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "err_code",
-                    meaning: "error code when result is not 1",
-                    table: ::core::option::Option::Some(&super::codes::ERR_CODE),
-                    secret: false,
-                    source: "facts §4.2 (receive_order3 — any error)",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "err_detail",
-                    meaning: "error text (Japanese)",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "memo1",
-                    meaning: "memo1 echoed on errors",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2",
-                    uncertain: ::core::option::Option::None,
-                },
-                crate::spec::AttributeSpec {
-                    name: "memo2",
-                    meaning: "memo2 echoed on errors",
-                    table: ::core::option::Option::None,
-                    secret: false,
-                    source: "facts §4.2",
-                    uncertain: ::core::option::Option::None,
-                },
+pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+        "user_register",
+        &super::GATEWAY,
+        "receive_order3.cgi",
+    )
+    .with_titles(
+        "ユーザ登録",
+        "register a user; the gateway answers with a redirect to its card-entry page",
+    )
+    .with_source(
+        "seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ)",
+        ::core::option::Option::None,
+    )
+    .with_utf8_params(&[("version", "2"), ("charset", "UTF8")])
+    .with_fields(
+        &[
+            ::japay_core::spec::FieldSpec::new(
+                    "contract_code",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "契約コード",
+                    "merchant contract code issued by Epsilon",
+                )
+                .with_marker(::japay_core::spec::Marker::Supplied)
+                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
+                .with_source(
+                    "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)",
+                    ::core::option::Option::Some(
+                        "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_id",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x07fffffe07ffffff03ffe80000000000,
+                        kind: "ascii",
+                        description: "A-Za-z0-9-.+/@",
+                    }),
+                )
+                .with_label(
+                    "ユーザーID",
+                    "the merchant's id for the customer; cannot be changed once registered",
+                )
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_source("seed 003 row 2", ::core::option::Option::None),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_name",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_label("ユーザー氏名", "customer name")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_source(
+                    "seed 003 row 3 (EUC or S-JIS 64byte)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "user_mail_add",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x07fffffe87ffffff03ff600000000000,
+                        kind: "ascii",
+                        description: "A-Za-z0-9-._@",
+                    }),
+                )
+                .with_label("メールアドレス", "customer e-mail address")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_limit(::japay_core::spec::ByteLimit::Max(128))
+                .with_source("seed 003 row 4", ::core::option::Option::None),
+            ::japay_core::spec::FieldSpec::new(
+                    "st_code",
+                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
+                )
+                .with_label(
+                    "決済区分",
+                    "payment-method bitmap; fixed to card for registration",
+                )
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_fixed(
+                    "10000-0000-00000-00000-00000-00000-00000",
+                    &["10000-0000-00000-00000-00000-00000-00000"],
+                )
+                .with_source(
+                    "seed 003 row 5 (固定で設定)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "process_code",
+                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
+                )
+                .with_label("処理区分", "processing kind; 3 = register only")
+                .with_marker(::japay_core::spec::Marker::Required)
+                .with_fixed("3", &["3"])
+                .with_source("seed 003 row 6", ::core::option::Option::None),
+            ::japay_core::spec::FieldSpec::new(
+                    "memo1",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_label("予備1", "free merchant field, echoed back")
+                .with_limit(::japay_core::spec::ByteLimit::Max(128))
+                .with_source("seed 003 row 7", ::core::option::Option::None),
+            ::japay_core::spec::FieldSpec::new(
+                    "memo2",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_label("予備2", "free merchant field, echoed back")
+                .with_limit(::japay_core::spec::ByteLimit::Max(128))
+                .with_source("seed 003 row 8", ::core::option::Option::None),
+            ::japay_core::spec::FieldSpec::new(
+                    "xml",
+                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
+                        mask: 0x000000000000000003ff000000000000,
+                        kind: "digits",
+                        description: "0-9",
+                    }),
+                )
+                .with_label(
+                    "応答形式",
+                    "answer format; 1 = XML (the only format this crate reads)",
+                )
+                .with_fixed("1", &["1"])
+                .with_source("seed 003 row 9", ::core::option::Option::None),
+        ],
+    )
+    .with_response(
+        &::japay_core::spec::ResponseSpec::new(
+            "seed 003 (受信パラメータ); facts §4.2",
+            &[
+                ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
+                    .with_table(&super::codes::RESULT)
+                    .with_source("seed 003", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "redirect",
+                        "URL of the card-entry page to send the browser to (decoded once)",
+                    )
+                    .with_source("seed 003; facts Q15", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new(
+                        "err_code",
+                        "error code when result is not 1",
+                    )
+                    .with_table(&super::codes::ERR_CODE)
+                    .with_source(
+                        "facts §4.2 (receive_order3 — any error)",
+                        ::core::option::Option::None,
+                    ),
+                ::japay_core::spec::AttributeSpec::new(
+                        "err_detail",
+                        "error text (Japanese)",
+                    )
+                    .with_source("facts §4.2", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new("memo1", "memo1 echoed on errors")
+                    .with_source("facts §4.2", ::core::option::Option::None),
+                ::japay_core::spec::AttributeSpec::new("memo2", "memo2 echoed on errors")
+                    .with_source("facts §4.2", ::core::option::Option::None),
             ],
-        },
-    ),
-};
-
+        ),
+    );
 /// ユーザ登録: register a user; the gateway answers with a redirect to its card-entry page (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `st_code=10000-0000-00000-00000-00000-00000-00000`, `process_code=3`, `xml=1`. Sent as UTF-8 it adds `version=2`, `charset=UTF8`.
@@ -260,11 +206,10 @@ pub struct UserRegister<'a> {
     pub memo2: ::core::option::Option<&'a str>,
 }
 
-impl<'a> UserRegister<'a> {
-    /// The operation's spec.
-    pub const SPEC: &'static crate::spec::OperationSpec = &USER_REGISTER;
-    /// The values in spec field order (`None` for absent and fixed parameters).
-    pub fn values(&self) -> [::core::option::Option<&'a str>; 9] {
+impl ::japay_core::Operation for UserRegister<'_> {
+    const SPEC: &'static ::japay_core::spec::OperationSpec = &USER_REGISTER;
+    type Values<'s> = [::core::option::Option<&'s str>; 9] where Self: 's;
+    fn values(&self) -> Self::Values<'_> {
         [
             ::core::option::Option::Some(self.contract_code),
             ::core::option::Option::Some(self.user_id),
@@ -277,44 +222,9 @@ impl<'a> UserRegister<'a> {
             ::core::option::Option::None,
         ]
     }
-    /// Checks every parameter; allocation-free when the request is valid.
-    ///
-    /// # Errors
-    /// Every violation, in field order.
-    pub fn validate(
-        &self,
-        options: crate::request::Options,
-    ) -> ::core::result::Result<(), crate::request::Report> {
-        crate::request::validate(&USER_REGISTER, &self.values(), options)
-    }
-    /// The exact length of the form body [`Self::encode`] writes.
-    ///
-    /// # Errors
-    /// Every violation, in field order.
-    pub fn encoded_len(
-        &self,
-        options: crate::request::Options,
-    ) -> ::core::result::Result<usize, crate::request::Report> {
-        crate::request::encoded_len(&USER_REGISTER, &self.values(), options)
-    }
-    /// Validates and appends the `application/x-www-form-urlencoded` body to `out`; returns the bytes written.
-    ///
-    /// # Errors
-    /// Every violation, in field order; nothing is written then.
-    pub fn encode(
-        &self,
-        options: crate::request::Options,
-        out: &mut ::std::vec::Vec<u8>,
-    ) -> ::core::result::Result<usize, crate::request::Report> {
-        crate::request::encode(&USER_REGISTER, &self.values(), options, out)
-    }
 }
 
-impl ::core::fmt::Debug for UserRegister<'_> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        crate::request::debug_request(f, "UserRegister", &USER_REGISTER, &self.values())
-    }
-}
+::japay_core::operation_shortcuts!(UserRegister);
 
 /// The decoded answer to `user_register` (receive_order3.cgi).
 #[derive(Debug)]
@@ -335,18 +245,20 @@ impl<'a> UserRegisterResponse<'a> {
         crate::response::Response::parse(body, version).map(|raw| Self { raw })
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
-        self.raw.get("result").map(|v| crate::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+        self.raw
+            .get("result")
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: URL of the card-entry page to send the browser to (decoded once) (first occurrence, decoded).
     pub fn redirect(&self) -> ::core::option::Option<&str> {
         self.raw.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<crate::spec::Code<'_>> {
+    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
         self.raw
             .get("err_code")
-            .map(|v| crate::spec::Code::new(v, &super::codes::ERR_CODE))
+            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> ::core::option::Option<&str> {

@@ -1,14 +1,15 @@
 //! Request validation and `application/x-www-form-urlencoded` encoding, driven by an [`OperationSpec`].
 //!
-//! The generated request structs (e.g. [`crate::UserRegister`]) call these functions with their values laid out in
-//! the order of `spec.fields`; [`DynamicRequest`] does the same for name → value pairs from JSON or a form.
+//! The generated request structs implement [`crate::Operation`], whose provided methods call these functions with
+//! their values laid out in the order of `spec.fields`; [`DynamicRequest`] does the same for name → value pairs from
+//! JSON or a form. The gateway's [`crate::charset::TextPolicy`] (`spec.gateway.text`) says which charsets a value
+//! must survive and which charset its byte limit counts.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::charset::{self, Charset, Unrepresentable};
+use crate::charset::{self, Charset, TextPolicy, Unrepresentable};
 use crate::spec::{ByteLimit, ConditionTest, FieldSpec, OperationSpec, ValueKind};
-use crate::st_code::StCode;
 
 /// How a request is sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,7 +17,7 @@ use crate::st_code::StCode;
 pub struct Options {
     /// The charset of the body. Default: CP932.
     pub charset: Charset,
-    /// Map JIS/CP932 look-alikes (U+301C 〜 → U+FF5E ～, U+2212 − → U+FF0D －, …; `spec/charsets.yaml`) before
+    /// Map look-alikes (U+301C 〜 → U+FF5E ～, U+2212 − → U+FF0D －, …; the gateway's `normalize` table) before
     /// checking and encoding. Off by default: nothing is changed unless asked.
     pub normalize: bool,
 }
@@ -264,6 +265,7 @@ fn is_required(field: &FieldSpec, values: &[Option<&str>]) -> bool {
     }
 }
 
+#[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
 /// Checks every field of a request laid out as `values[i]` ↔ `spec.fields[i]` and adds each violation to `report`.
 /// Allocation-free when the request is valid.
 pub fn validate_into(spec: &OperationSpec, values: &[Option<&str>], options: Options, report: &mut Report) {
@@ -277,10 +279,11 @@ pub fn validate_into(spec: &OperationSpec, values: &[Option<&str>], options: Opt
             }
             continue;
         };
-        check_value(field, value, options, report);
+        check_value(field, value, options, &spec.gateway.text, report);
     }
 }
 
+#[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
 /// Checks every field of a request; see [`validate_into`].
 ///
 /// # Errors
@@ -292,7 +295,7 @@ pub fn validate(spec: &OperationSpec, values: &[Option<&str>], options: Options)
 }
 
 /// Checks one value against its field's rules: allowed values, characters, charset, byte limit.
-fn check_value(field: &FieldSpec, value: &str, options: Options, report: &mut Report) {
+fn check_value(field: &FieldSpec, value: &str, options: Options, policy: &TextPolicy, report: &mut Report) {
     let hide = |c: char| if field.secret { None } else { Some(c) };
     if !field.allowed.is_empty() && !field.allowed.contains(&value) {
         report.push(field.wire, ViolationKind::Value { expected: field.allowed, fixed: field.fixed.is_some() });
@@ -302,19 +305,19 @@ fn check_value(field: &FieldSpec, value: &str, options: Options, report: &mut Re
         report.push(field.wire, ViolationKind::Pattern { expected: field.kind.expected(), ch: hide(c), char_index });
         return;
     }
-    if matches!(field.kind, ValueKind::StCode) && StCode::parse(value).is_none() {
+    if matches!(field.kind, ValueKind::Bitmap(bitmap) if bitmap.parse(value).is_none()) {
         report.push(field.wire, ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
         return;
     }
-    let bytes = match charset::text_len(value, options.charset, options.normalize) {
+    let bytes = match charset::text_len(value, options.charset, options.normalize, policy) {
         Ok(n) => n,
         Err(Unrepresentable { ch, char_index, charset }) => {
-            let normalizes_to = if options.normalize { None } else { charset::normalized(ch) };
+            let normalizes_to = if options.normalize { None } else { policy.normalized(ch) };
             report.push(field.wire, ViolationKind::Charset { charset, ch: hide(ch), char_index, normalizes_to });
             return;
         }
     };
-    let charset = options.charset.limit_charset();
+    let charset = policy.limit_charset(options.charset);
     match field.limit {
         Some(ByteLimit::Max(limit)) if bytes > limit => {
             report.push(field.wire, ViolationKind::MaxBytes { charset, actual: bytes, limit });
@@ -372,8 +375,14 @@ fn put_form_byte(sink: &mut impl Sink, b: u8) {
     }
 }
 
-fn put_value(sink: &mut impl Sink, field: Option<&FieldSpec>, value: &str, options: Options) -> Result<(), Violation> {
-    let written = charset::encode_text(value, options.charset, options.normalize, |bytes| {
+fn put_value(
+    sink: &mut impl Sink,
+    field: Option<&FieldSpec>,
+    value: &str,
+    options: Options,
+    policy: &TextPolicy,
+) -> Result<(), Violation> {
+    let written = charset::encode_text(value, options.charset, options.normalize, policy, |bytes| {
         for &b in bytes {
             put_form_byte(sink, b);
         }
@@ -407,19 +416,20 @@ fn emit(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &
         sep(sink);
         sink.put_all(field.wire.as_bytes());
         sink.put(b'=');
-        put_value(sink, Some(field), value, options).map_err(|v| Report { violations: vec![v] })?;
+        put_value(sink, Some(field), value, options, &spec.gateway.text).map_err(|v| Report { violations: vec![v] })?;
     }
     if options.charset == Charset::Utf8 {
         for (name, value) in spec.utf8_params {
             sep(sink);
             sink.put_all(name.as_bytes());
             sink.put(b'=');
-            put_value(sink, None, value, options).map_err(|v| Report { violations: vec![v] })?;
+            put_value(sink, None, value, options, &spec.gateway.text).map_err(|v| Report { violations: vec![v] })?;
         }
     }
     Ok(())
 }
 
+#[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
 /// The exact length of the form body [`encode`] would write.
 ///
 /// # Errors
@@ -430,6 +440,7 @@ pub fn encoded_len(spec: &OperationSpec, values: &[Option<&str>], options: Optio
     Ok(count.0)
 }
 
+#[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
 /// Validates a request and appends its form body to `out`: parameters in spec order (fixed ones filled in), absent
 /// or empty optional ones left out (an empty value is the same as no value, as in validation), then the UTF-8 marker parameters when sending UTF-8. Returns the number of bytes written.
 /// Nothing is written when the request is invalid.
@@ -450,6 +461,7 @@ pub fn encode(
     Ok(out.len() - start)
 }
 
+#[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
 /// Writes a request struct's `Debug` form, with the values of secret fields replaced by `<redacted>`.
 ///
 /// # Errors
@@ -476,14 +488,22 @@ pub fn debug_request(
 /// A request built from name → value pairs (JSON, a form), for any operation.
 ///
 /// ```
-/// use epsilon_proto::{DynamicRequest, Options, generated::user_register::USER_REGISTER};
-/// let mut req = DynamicRequest::new(&USER_REGISTER);
-/// req.set("contract_code", "12345678");
+/// use japay_core::charset::{Charset, TextPolicy};
+/// use japay_core::spec::{ByteLimit, FieldSpec, GatewaySpec, Marker, OperationSpec, ValueKind};
+/// use japay_core::{DynamicRequest, Options};
+///
+/// static GATEWAY: GatewaySpec = GatewaySpec::new("demo", "a demo gateway", TextPolicy::new());
+/// static REGISTER: OperationSpec = OperationSpec::new("register", &GATEWAY, "register.cgi").with_fields(&[
+///     FieldSpec::new("shop", ValueKind::Text).with_marker(Marker::Required),
+///     FieldSpec::new("name", ValueKind::Text).with_marker(Marker::Required).with_limit(ByteLimit::Max(8)),
+/// ]);
+///
+/// let mut req = DynamicRequest::new(&REGISTER);
+/// req.set("name", "山田 太郎"); // 13 bytes in UTF-8
 /// req.set("nickname", "x"); // not a parameter of this operation
-/// let report = req.validate(Options::default()).unwrap_err();
+/// let report = req.validate(Options::new(Charset::Utf8)).unwrap_err();
 /// let rules: Vec<_> = report.violations().iter().map(|v| (v.field.as_ref(), v.kind.rule())).collect();
-/// assert_eq!(rules, [("user_id", "required"), ("user_name", "required"), ("user_mail_add", "required"),
-///                    ("nickname", "unknown")]);
+/// assert_eq!(rules, [("shop", "required"), ("name", "max_bytes"), ("nickname", "unknown")]);
 /// ```
 #[derive(Clone)]
 pub struct DynamicRequest<'a> {
@@ -556,49 +576,19 @@ impl fmt::Debug for DynamicRequest<'_> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
-    use crate::spec::{AsciiSet, Direction, FieldSpec, Marker, OperationSpec, ValueKind};
+    use crate::spec::{AsciiSet, FieldSpec, GatewaySpec, Marker, OperationSpec, ValueKind};
 
-    static CARD: OperationSpec = OperationSpec {
-        name: "card",
-        cgi: "test.cgi",
-        direction: Direction::Outgoing,
-        title_ja: "テスト",
-        title_en: "a secret field",
-        source: "unit test",
-        uncertain: None,
-        utf8_params: &[],
-        fields: &[
-            FieldSpec {
-                wire: "card_number",
-                label_ja: "カード番号",
-                meaning: "card number",
-                marker: Marker::Required,
-                condition: None,
-                kind: ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" }),
-                limit: Some(ByteLimit::Max(16)),
-                fixed: None,
-                allowed: &[],
-                secret: true,
-                source: "unit test",
-                uncertain: None,
-            },
-            FieldSpec {
-                wire: "memo1",
-                label_ja: "予備1",
-                meaning: "memo",
-                marker: Marker::Optional,
-                condition: None,
-                kind: ValueKind::Text,
-                limit: None,
-                fixed: None,
-                allowed: &[],
-                secret: false,
-                source: "unit test",
-                uncertain: None,
-            },
-        ],
-        response: None,
-    };
+    static GATEWAY: GatewaySpec = GatewaySpec::new("unit", "unit test", TextPolicy::new());
+    static CARD: OperationSpec = OperationSpec::new("card", &GATEWAY, "test.cgi").with_fields(&[
+        FieldSpec::new(
+            "card_number",
+            ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" }),
+        )
+        .with_marker(Marker::Required)
+        .with_limit(ByteLimit::Max(16))
+        .secret(),
+        FieldSpec::new("memo1", ValueKind::Text),
+    ]);
 
     #[test]
     fn secret_values_never_reach_debug_output_or_violations() {

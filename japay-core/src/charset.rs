@@ -1,0 +1,344 @@
+//! The three request charsets, a gateway's [`TextPolicy`], and the per-character rules every text value is checked
+//! against.
+//!
+//! All conversions go through encoding_rs's `*_without_replacement` encoder API, so an unmappable character is
+//! reported instead of being written as `&#NNNN;` (what `Encoding::encode` does).
+
+use core::fmt;
+
+use encoding_rs::{EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
+
+/// A charset a request can be sent in.
+///
+/// encoding_rs's `SHIFT_JIS` is the WHATWG Shift_JIS, which is CP932 (Windows-31J) in practice: it has the NEC and
+/// IBM extensions (①, ㈱, 髙) and maps U+FF5E ～ rather than U+301C 〜.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Charset {
+    /// CP932 (Windows-31J, "S-JIS" in the official tables); the default.
+    #[default]
+    Cp932,
+    /// EUC-JP (JIS X 0208 plus half-width kana; JIS X 0212 is never produced).
+    EucJp,
+    /// UTF-8 (sent with `version=2` and `charset`/`character_code=UTF8`; limits still count CP932 bytes).
+    Utf8,
+}
+
+impl Charset {
+    /// Every charset, in CLI order.
+    pub const ALL: [Charset; 3] = [Charset::Cp932, Charset::EucJp, Charset::Utf8];
+
+    /// The display name used in messages: `CP932`, `EUC-JP`, `UTF-8`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Charset::Cp932 => "CP932",
+            Charset::EucJp => "EUC-JP",
+            Charset::Utf8 => "UTF-8",
+        }
+    }
+
+    /// The lower-case option value used by the CLI: `cp932`, `euc-jp`, `utf-8`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Charset::Cp932 => "cp932",
+            Charset::EucJp => "euc-jp",
+            Charset::Utf8 => "utf-8",
+        }
+    }
+
+    /// Parses a label, ignoring ASCII case: `cp932`, `shift_jis`, `shift-jis`, `sjis`, `windows-31j`, `ms932`,
+    /// `x-sjis-cp932` (a label gateways write in their XML declarations), `euc-jp`, `eucjp`, `euc_jp`, `utf-8`,
+    /// `utf8`, `utf_8`.
+    pub fn from_label(label: &str) -> Option<Charset> {
+        const LABELS: [(&str, Charset); 12] = [
+            ("cp932", Charset::Cp932),
+            ("shift_jis", Charset::Cp932),
+            ("shift-jis", Charset::Cp932),
+            ("sjis", Charset::Cp932),
+            ("windows-31j", Charset::Cp932),
+            ("ms932", Charset::Cp932),
+            ("x-sjis-cp932", Charset::Cp932),
+            ("euc-jp", Charset::EucJp),
+            ("eucjp", Charset::EucJp),
+            ("euc_jp", Charset::EucJp),
+            ("utf-8", Charset::Utf8),
+            ("utf8", Charset::Utf8),
+        ];
+        if label.eq_ignore_ascii_case("utf_8") {
+            return Some(Charset::Utf8);
+        }
+        LABELS.iter().find(|(l, _)| l.eq_ignore_ascii_case(label)).map(|(_, c)| *c)
+    }
+
+    /// The index of the charset in [`Charset::ALL`].
+    pub const fn index(self) -> usize {
+        match self {
+            Charset::Cp932 => 0,
+            Charset::EucJp => 1,
+            Charset::Utf8 => 2,
+        }
+    }
+
+    fn encoding(self) -> Option<&'static Encoding> {
+        match self {
+            Charset::Cp932 => Some(SHIFT_JIS),
+            Charset::EucJp => Some(EUC_JP),
+            Charset::Utf8 => None,
+        }
+    }
+}
+
+impl fmt::Display for Charset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The bytes of one character in a charset (at most 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CharBytes {
+    buf: [u8; 4],
+    len: u8,
+}
+
+impl CharBytes {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+
+    /// How many bytes.
+    #[allow(clippy::len_without_is_empty)] // a character is never zero bytes
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+}
+
+/// A gateway's rules for text values: which charsets every character must survive, which charset byte limits are
+/// counted in for each transport, and the character tables of its spec (look-alikes, lossy characters, refused
+/// EUC-JP rows).
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct TextPolicy {
+    /// For each transport charset (indexed by [`Charset::index`]), the charset byte limits are counted in.
+    pub limit_charsets: [Charset; 3],
+    /// A charset every text value must be representable in, whatever the transport (the gateway's storage charset).
+    pub stored_in: Option<Charset>,
+    /// Look-alikes the normalize option maps, as (from, to).
+    pub normalize: &'static [(char, char)],
+    /// Characters that encode in CP932/EUC-JP but decode as another character.
+    pub lossy: &'static [char],
+    /// EUC-JP lead bytes of rows refused when sending EUC-JP.
+    pub euc_jp_rejected_lead_bytes: &'static [u8],
+}
+
+impl TextPolicy {
+    /// Limits count the transport's own bytes; no storage charset; no tables.
+    pub const fn new() -> TextPolicy {
+        TextPolicy {
+            limit_charsets: Charset::ALL,
+            stored_in: None,
+            normalize: &[],
+            lossy: &[],
+            euc_jp_rejected_lead_bytes: &[],
+        }
+    }
+
+    /// The same policy, counting limits in `count_in` when sending `sent_in`.
+    #[must_use]
+    #[allow(clippy::indexing_slicing)] // Charset::index() < 3 = the array's length
+    pub const fn count_in(mut self, sent_in: Charset, count_in: Charset) -> TextPolicy {
+        self.limit_charsets[sent_in.index()] = count_in;
+        self
+    }
+
+    /// The same policy with a storage charset every value must be representable in.
+    #[must_use]
+    pub const fn stored_in(mut self, charset: Charset) -> TextPolicy {
+        self.stored_in = Some(charset);
+        self
+    }
+
+    /// The same policy with its character tables.
+    #[must_use]
+    pub const fn with_tables(
+        mut self,
+        normalize: &'static [(char, char)],
+        lossy: &'static [char],
+        euc_jp_rejected_lead_bytes: &'static [u8],
+    ) -> TextPolicy {
+        self.normalize = normalize;
+        self.lossy = lossy;
+        self.euc_jp_rejected_lead_bytes = euc_jp_rejected_lead_bytes;
+        self
+    }
+
+    /// The charset byte limits are counted in when a request is sent in `sent_in`.
+    pub fn limit_charset(&self, sent_in: Charset) -> Charset {
+        self.limit_charsets.get(sent_in.index()).copied().unwrap_or(sent_in)
+    }
+
+    /// The look-alike `c` is normalized to by the normalize option, if any.
+    pub fn normalized(&self, c: char) -> Option<char> {
+        if c.is_ascii() {
+            return None;
+        }
+        self.normalize.iter().find(|(from, _)| *from == c).map(|(_, to)| *to)
+    }
+
+    /// Encodes one character, or returns `None` when it is not representable in `charset`.
+    ///
+    /// Representable means: the character encodes, and the bytes decode back to the same character. Characters in the
+    /// policy's `lossy` table (U+00A5, U+203E and U+2212 encode in CP932 and EUC-JP but come back as `\\`, `~` and
+    /// U+FF0D) are not representable. In EUC-JP, two-byte characters whose lead byte the policy refuses are not
+    /// representable either. UTF-8 represents every character.
+    pub fn encode_char(&self, c: char, charset: Charset) -> Option<CharBytes> {
+        encode_char_with(c, charset, self.lossy, self.euc_jp_rejected_lead_bytes)
+    }
+}
+
+impl Default for TextPolicy {
+    fn default() -> TextPolicy {
+        TextPolicy::new()
+    }
+}
+
+/// [`TextPolicy::encode_char`].
+fn encode_char_with(c: char, charset: Charset, lossy: &[char], euc_jp_rejected_lead_bytes: &[u8]) -> Option<CharBytes> {
+    let mut out = CharBytes { buf: [0; 4], len: 0 };
+    let Some(encoding) = charset.encoding() else {
+        let n = c.encode_utf8(&mut out.buf).len();
+        out.len = n as u8; // n <= 4
+        return Some(out);
+    };
+    if c.is_ascii() {
+        out.buf[0] = c as u8; // ASCII maps to itself in CP932 and EUC-JP
+        out.len = 1;
+        return Some(out);
+    }
+    if lossy.contains(&c) {
+        return None;
+    }
+    let mut src = [0u8; 4];
+    let src = c.encode_utf8(&mut src);
+    let mut encoder = encoding.new_encoder();
+    let (result, _read, written) = encoder.encode_from_utf8_without_replacement(src, &mut out.buf, true);
+    if charset == Charset::EucJp && written == 2 && euc_jp_rejected_lead_bytes.contains(&out.buf[0]) {
+        return None; // refused rows (e.g. NEC/IBM extensions: not JIS X 0208)
+    }
+    match result {
+        EncoderResult::InputEmpty if written > 0 => {
+            out.len = written as u8; // written <= 4
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Why a text value cannot be sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Unrepresentable {
+    pub(crate) ch: char,
+    pub(crate) char_index: usize,
+    pub(crate) charset: Charset,
+}
+
+/// Whether `c` needs the character-by-character path: a lossy character, or a look-alike to normalize.
+fn special(c: char, normalize: bool, policy: &TextPolicy) -> bool {
+    !c.is_ascii() && (policy.lossy.contains(&c) || (normalize && policy.normalized(c).is_some()))
+}
+
+/// Encodes `value` for sending in `sent_in`, handing the transport bytes to `emit` in chunks, after checking that
+/// every character is representable in the transport charset and in the policy's storage charset. With
+/// `normalize`, look-alikes are mapped first. Returns the value's length in the limit charset
+/// ([`TextPolicy::limit_charset`]). Allocation-free.
+///
+/// CP932 and UTF-8 text without lossy characters or look-alikes goes through one encoding_rs encoder call per
+/// 128 output bytes; everything else character by character.
+pub(crate) fn encode_text(
+    value: &str,
+    sent_in: Charset,
+    normalize: bool,
+    policy: &TextPolicy,
+    mut emit: impl FnMut(&[u8]),
+) -> Result<usize, Unrepresentable> {
+    if value.is_ascii() {
+        emit(value.as_bytes()); // ASCII is itself, one byte, in every charset here
+        return Ok(value.len());
+    }
+    let count_in = policy.limit_charset(sent_in);
+    let cp932_checked = policy.stored_in == Some(Charset::Cp932) || sent_in == Charset::Cp932;
+    let bulk = sent_in != Charset::EucJp
+        && count_in != Charset::EucJp
+        && policy.stored_in != Some(Charset::EucJp)
+        && (cp932_checked || count_in == Charset::Cp932)
+        && !value.chars().any(|c| special(c, normalize, policy));
+    if bulk {
+        return encode_cp932_bulk(value, sent_in, count_in, emit);
+    }
+    let mut total = 0usize;
+    for (char_index, c) in value.chars().enumerate() {
+        let c = if normalize { policy.normalized(c).unwrap_or(c) } else { c };
+        let fail = |charset| Unrepresentable { ch: c, char_index, charset };
+        if let Some(stored) = policy.stored_in.filter(|s| *s != sent_in) {
+            let stored_bytes = policy.encode_char(c, stored).ok_or_else(|| fail(stored))?;
+            if count_in == stored {
+                total += stored_bytes.len();
+            }
+        }
+        let sent = policy.encode_char(c, sent_in).ok_or_else(|| fail(sent_in))?;
+        emit(sent.as_bytes());
+        if count_in == sent_in {
+            total += sent.len();
+        } else if Some(count_in) != policy.stored_in {
+            total += policy.encode_char(c, count_in).ok_or_else(|| fail(count_in))?.len();
+        }
+    }
+    Ok(total)
+}
+
+/// The bulk path: one CP932 encoder pass checks representability (CP932 is the transport or the storage charset, or
+/// limits count CP932 bytes) and counts CP932 bytes; UTF-8 transport emits the value itself.
+fn encode_cp932_bulk(
+    value: &str,
+    sent_in: Charset,
+    count_in: Charset,
+    mut emit: impl FnMut(&[u8]),
+) -> Result<usize, Unrepresentable> {
+    let mut encoder = SHIFT_JIS.new_encoder();
+    let mut buf = [0u8; 128];
+    let mut src = value;
+    let mut total = 0usize;
+    loop {
+        let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, &mut buf, true);
+        let chunk = buf.get(..written).unwrap_or(&[]);
+        if sent_in == Charset::Cp932 {
+            emit(chunk);
+        }
+        total += written;
+        let consumed = value.len() - src.len() + read;
+        src = src.get(read..).unwrap_or("");
+        match result {
+            EncoderResult::InputEmpty => break,
+            EncoderResult::OutputFull => {}
+            EncoderResult::Unmappable(ch) => {
+                let char_index = value.get(..consumed).map_or(0, |p| p.chars().count().saturating_sub(1));
+                return Err(Unrepresentable { ch, char_index, charset: Charset::Cp932 });
+            }
+        }
+    }
+    if sent_in == Charset::Utf8 {
+        emit(value.as_bytes());
+    }
+    Ok(if count_in == Charset::Utf8 { value.len() } else { total })
+}
+
+/// Counts the bytes of `value` in the limit charset of `sent_in`; see [`encode_text`].
+pub(crate) fn text_len(
+    value: &str,
+    sent_in: Charset,
+    normalize: bool,
+    policy: &TextPolicy,
+) -> Result<usize, Unrepresentable> {
+    encode_text(value, sent_in, normalize, policy, |_| {})
+}

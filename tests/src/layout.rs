@@ -1,0 +1,38 @@
+//! The layout holds: the gateway-neutral core knows no gateway.
+
+use std::path::{Path, PathBuf};
+
+/// Words that belong to one gateway; none may appear in the core crate's sources or manifest.
+const GATEWAY_WORDS: &[&str] = &["Epsilon_result", "st_code", "contract_code", "receive_order", "epsilon", "Epsilon"];
+
+fn files_below(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_below(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_core_crate_has_no_gateway_vocabulary() {
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("../japay-core");
+    let mut files = Vec::new();
+    files_below(&core.join("src"), &mut files);
+    files.push(core.join("Cargo.toml"));
+    assert!(files.len() >= 4, "the core's sources were not found under {}", core.display());
+    let mut hits = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for word in GATEWAY_WORDS {
+                if line.contains(word) {
+                    hits.push(format!("{}:{}: {word}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(hits.is_empty(), "gateway vocabulary in the core crate:\n{}", hits.join("\n"));
+}
