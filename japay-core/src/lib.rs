@@ -18,6 +18,8 @@
 //! * [`request`]: validation ([`Report`], [`Violation`]) and the form encoder, driven by an
 //!   [`spec::OperationSpec`]; [`DynamicRequest`] for name → value input.
 //! * [`Operation`]: the trait a generated request struct implements.
+//! * [`outcome`]: what a generated answer's `outcome()` returns when the answer fits none of its documented
+//!   outcomes ([`outcome::OutcomeError`]), and [`outcome::Secret`] for secret values inside an outcome.
 //!
 //! # Charset rules
 //!
@@ -43,7 +45,9 @@
 
 pub mod charset;
 mod operation;
+pub mod outcome;
 pub mod request;
+mod rules;
 pub mod spec;
 
 pub use charset::{Charset, TextPolicy};

@@ -9,7 +9,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::charset::{self, Charset, TextPolicy, Unrepresentable};
-use crate::spec::{ByteLimit, ConditionTest, FieldSpec, OperationSpec, ValueKind};
+use crate::rules;
+use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
 
 /// How a request is sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -94,6 +95,14 @@ pub enum ViolationKind {
         /// Its 0-based character position.
         char_index: usize,
     },
+    /// No alternative or more than one of an "exactly one of" rule is given (the violation's field is the rule's
+    /// name).
+    OneOf {
+        /// The alternatives, in words.
+        description: &'static str,
+        /// How many alternatives were given.
+        given: usize,
+    },
     /// Not one of the allowed values (or not the fixed value).
     Value {
         /// The allowed values.
@@ -104,7 +113,7 @@ pub enum ViolationKind {
 }
 
 impl ViolationKind {
-    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern` or `value`.
+    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of` or `value`.
     pub fn rule(&self) -> &'static str {
         match self {
             ViolationKind::Required { .. } => "required",
@@ -113,6 +122,7 @@ impl ViolationKind {
             ViolationKind::ExactBytes { .. } => "exact_bytes",
             ViolationKind::Charset { .. } => "charset",
             ViolationKind::Pattern { .. } => "pattern",
+            ViolationKind::OneOf { .. } => "one_of",
             ViolationKind::Value { .. } => "value",
         }
     }
@@ -154,6 +164,9 @@ impl fmt::Display for ViolationKind {
                 write!(f, "character {} at position {char_index} not allowed; expected {expected}", CharName(*c))
             }
             ViolationKind::Pattern { expected, ch: None, .. } => write!(f, "expected {expected}"),
+            ViolationKind::OneOf { description, given } => {
+                write!(f, "expected exactly one of {description}, found {given}")
+            }
             ViolationKind::Value { expected, fixed } => {
                 if *fixed {
                     f.write_str("fixed to ")?;
@@ -253,16 +266,12 @@ fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
     values.get(i).copied().flatten().filter(|v| !v.is_empty())
 }
 
-/// Whether field `i` of `spec` is required given the other values.
-fn is_required(field: &FieldSpec, values: &[Option<&str>]) -> bool {
+/// Whether `field` of `spec` is required given the other values.
+fn is_required(spec: &OperationSpec, field: &FieldSpec, values: &[Option<&str>]) -> bool {
     if field.marker.always_required() {
         return true;
     }
-    match field.condition.map(|c| c.test) {
-        Some(ConditionTest::PresentAny(idx)) => idx.iter().any(|&i| value_at(values, i).is_some()),
-        Some(ConditionTest::AbsentAll(idx)) => idx.iter().all(|&i| value_at(values, i).is_none()),
-        None => false,
-    }
+    field.condition.is_some_and(|c| rules::holds(&c.test, spec, values))
 }
 
 #[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
@@ -272,7 +281,7 @@ pub fn validate_into(spec: &OperationSpec, values: &[Option<&str>], options: Opt
     for (i, field) in spec.fields.iter().enumerate() {
         let value = value_at(values, i);
         let Some(value) = value else {
-            if field.fixed.is_none() && is_required(field, values) {
+            if field.fixed.is_none() && is_required(spec, field, values) {
                 let condition =
                     if field.marker.always_required() { None } else { field.condition.map(|c| c.description) };
                 report.push(field.wire, ViolationKind::Required { condition });
@@ -281,6 +290,7 @@ pub fn validate_into(spec: &OperationSpec, values: &[Option<&str>], options: Opt
         };
         check_value(field, value, options, &spec.gateway.text, report);
     }
+    rules::check_one_of(spec, values, report);
 }
 
 #[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point

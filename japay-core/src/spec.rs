@@ -22,12 +22,52 @@ pub struct GatewaySpec {
     pub secret_names: &'static [&'static str],
     /// Where the gateway facts come from.
     pub source: &'static str,
+    /// The gateway's base URLs (test, production, …).
+    pub endpoints: &'static [Endpoint],
+    /// The charsets a request may be sent in; the first is the default.
+    pub transports: &'static [crate::charset::Charset],
+}
+
+/// One base URL of a gateway.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// Its id (`test`, `production`).
+    pub name: &'static str,
+    /// The base URL; an operation's path is appended to it.
+    pub url: &'static str,
+}
+
+impl Endpoint {
+    /// An endpoint.
+    pub const fn new(name: &'static str, url: &'static str) -> Endpoint {
+        Endpoint { name, url }
+    }
 }
 
 impl GatewaySpec {
     /// A gateway with a text policy and no secret names.
     pub const fn new(name: &'static str, title: &'static str, text: TextPolicy) -> GatewaySpec {
-        GatewaySpec { name, title, text, secret_names: &[], source: "" }
+        GatewaySpec { name, title, text, secret_names: &[], source: "", endpoints: &[], transports: &[] }
+    }
+
+    /// The same gateway with its base URLs.
+    #[must_use]
+    pub const fn with_endpoints(mut self, endpoints: &'static [Endpoint]) -> GatewaySpec {
+        self.endpoints = endpoints;
+        self
+    }
+
+    /// The same gateway with the charsets a request may be sent in (the first is the default).
+    #[must_use]
+    pub const fn with_transports(mut self, transports: &'static [crate::charset::Charset]) -> GatewaySpec {
+        self.transports = transports;
+        self
+    }
+
+    /// The endpoint with this name.
+    pub fn endpoint(&self, name: &str) -> Option<&'static Endpoint> {
+        self.endpoints.iter().find(|e| e.name == name)
     }
 
     /// The same gateway with these secret names.
@@ -77,6 +117,10 @@ pub struct OperationSpec {
     pub fields: &'static [FieldSpec],
     /// The answer, when the operation has one.
     pub response: Option<&'static ResponseSpec>,
+    /// Named blocks of fields required together under one condition (each member also carries the condition).
+    pub groups: &'static [FieldGroup],
+    /// Sets of alternatives of which exactly one must be given.
+    pub one_of: &'static [OneOf],
 }
 
 impl OperationSpec {
@@ -94,7 +138,23 @@ impl OperationSpec {
             utf8_params: &[],
             fields: &[],
             response: None,
+            groups: &[],
+            one_of: &[],
         }
+    }
+
+    /// The same operation with its field groups.
+    #[must_use]
+    pub const fn with_groups(mut self, groups: &'static [FieldGroup]) -> OperationSpec {
+        self.groups = groups;
+        self
+    }
+
+    /// The same operation with its "exactly one of" rules.
+    #[must_use]
+    pub const fn with_one_of(mut self, one_of: &'static [OneOf]) -> OperationSpec {
+        self.one_of = one_of;
+        self
     }
 
     /// The same operation sent in `direction`.
@@ -350,6 +410,66 @@ pub enum ConditionTest {
     PresentAny(&'static [usize]),
     /// Required when none of these fields has a non-empty value.
     AbsentAll(&'static [usize]),
+    /// Required when the field at `field` (a [`ValueKind::Bitmap`]) is a valid bitmap with the 1-based position
+    /// `pos` set.
+    BitSet {
+        /// The index of the bitmap field.
+        field: usize,
+        /// The 1-based position.
+        pos: u8,
+    },
+    /// Required when the field at `field` has exactly this value.
+    Equals {
+        /// The index of the other field.
+        field: usize,
+        /// The value.
+        value: &'static str,
+    },
+}
+
+/// A named block of fields required together under one condition (e.g. a consignee address block).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FieldGroup {
+    /// The group's name.
+    pub name: &'static str,
+    /// The indices of its fields.
+    pub fields: &'static [usize],
+    /// When every field of the group is required.
+    pub condition: Condition,
+}
+
+impl FieldGroup {
+    /// A group.
+    pub const fn new(name: &'static str, fields: &'static [usize], condition: Condition) -> FieldGroup {
+        FieldGroup { name, fields, condition }
+    }
+}
+
+/// "Exactly one of": alternatives (each a list of field indices) of which exactly one must be given, completely.
+///
+/// An alternative is *given* when any of its fields has a non-empty value. Giving none or more than one is a
+/// `one_of` violation; a given alternative with a missing field is a `required` violation for that field.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OneOf {
+    /// The rule's name, reported as the violation's field.
+    pub name: &'static str,
+    /// The alternatives, as field indices.
+    pub alternatives: &'static [&'static [usize]],
+    /// English description of the alternatives, shown in errors (`card data or a token`).
+    pub description: &'static str,
+}
+
+impl OneOf {
+    /// A rule.
+    pub const fn new(
+        name: &'static str,
+        alternatives: &'static [&'static [usize]],
+        description: &'static str,
+    ) -> OneOf {
+        OneOf { name, alternatives, description }
+    }
 }
 
 /// The words of the value kinds, as the spec writes them. The spec compiler and the runtime share them.

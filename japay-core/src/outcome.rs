@@ -1,0 +1,127 @@
+//! Outcomes of an answer: the error a generated `outcome()` returns when an answer fits none of the outcomes its
+//! spec documents, and [`Secret`], the wrapper for secret values inside an outcome.
+//!
+//! A generated `XResponse::outcome()` decides from the answer's result field (and, where the spec says so, from
+//! which fields are present) which documented outcome the answer is. It fails closed: an unknown result, a missing
+//! result, or a field the outcome needs that is missing or empty is an [`OutcomeError`], never a guess.
+
+use core::fmt;
+
+/// Why an answer is none of its operation's documented outcomes. Never holds a value of the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutcomeError {
+    /// The answer holds no field at all, and an empty answer is not a documented outcome of the operation.
+    Empty,
+    /// The answer has no result field, and that is not a documented outcome of the operation.
+    MissingResult {
+        /// The name of the result field.
+        field: &'static str,
+    },
+    /// The result value is not one the spec lists for the operation.
+    UnknownResult {
+        /// The name of the result field.
+        field: &'static str,
+    },
+    /// The result value is known, but the fields that tell its outcomes apart are all missing.
+    Undecided {
+        /// The name of the result field.
+        field: &'static str,
+        /// The fields any of which would have decided it.
+        expected: &'static [&'static str],
+    },
+    /// A field the outcome needs is missing or empty.
+    MissingField {
+        /// The outcome (its spec name).
+        outcome: &'static str,
+        /// The missing field.
+        field: &'static str,
+    },
+}
+
+impl fmt::Display for OutcomeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OutcomeError::Empty => f.write_str("empty answer, which is not a documented outcome of this operation"),
+            OutcomeError::MissingResult { field } => write!(f, "the answer has no {field} field"),
+            OutcomeError::UnknownResult { field } => {
+                write!(f, "the {field} value is not a documented outcome of this operation")
+            }
+            OutcomeError::Undecided { field, expected } => {
+                write!(f, "the {field} value is known but none of the fields that decide its outcome (")?;
+                for (i, name) in expected.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(name)?;
+                }
+                f.write_str(") is present")
+            }
+            OutcomeError::MissingField { outcome, field } => {
+                write!(f, "outcome {outcome} needs the field {field}, which is missing or empty")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OutcomeError {}
+
+/// A secret value inside an outcome (a 3-D Secure payload, a token): shown as `<redacted>` in `Debug` output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Secret<'a>(&'a str);
+
+impl<'a> Secret<'a> {
+    /// Wraps a value.
+    pub const fn new(value: &'a str) -> Secret<'a> {
+        Secret(value)
+    }
+
+    /// The value itself, to forward it where it belongs (never to a log).
+    pub const fn expose(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl fmt::Debug for Secret<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point
+/// The non-empty value of a field the outcome needs, or [`OutcomeError::MissingField`].
+///
+/// # Errors
+/// When `value` is `None` or empty.
+pub fn need<'r>(value: Option<&'r str>, outcome: &'static str, field: &'static str) -> Result<&'r str, OutcomeError> {
+    value.filter(|v| !v.is_empty()).ok_or(OutcomeError::MissingField { outcome, field })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_and_messages_lower_case() {
+        let s = Secret::new("PaReq-value");
+        assert_eq!(format!("{s:?}"), "<redacted>");
+        assert_eq!(s.expose(), "PaReq-value");
+        assert_eq!(
+            need(Some(""), "redirect", "redirect"),
+            Err(OutcomeError::MissingField { outcome: "redirect", field: "redirect" })
+        );
+        let e = OutcomeError::Undecided { field: "result", expected: &["redirect", "receipt_no"] };
+        assert_eq!(
+            e.to_string(),
+            "the result value is known but none of the fields that decide its outcome (redirect, receipt_no) is present"
+        );
+        for e in [
+            OutcomeError::Empty,
+            OutcomeError::MissingResult { field: "result" },
+            OutcomeError::UnknownResult { field: "result" },
+        ] {
+            assert!(e.to_string().starts_with(|c: char| c.is_lowercase()), "{e}");
+        }
+    }
+}
