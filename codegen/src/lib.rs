@@ -1,56 +1,29 @@
-//! The spec compiler: `spec/*.yaml` → `epsilon-proto/src/generated/*.rs`.
+//! The spec compiler: `spec/<gateway>/*.yaml` → the gateway crate's generated code (`gateway.yaml` names the
+//! folder, e.g. `epsilon-proto/src/generated`).
 //!
-//! Four stages, each in its own module: `syntax` (serde structs that mirror the YAML, with spans), `model`
-//! (semantic checks that collect *every* error with `file:line:column` and a field path, and the checked model),
-//! `emit` (quote + prettyplease), and the file I/O below (`write`, `check`). `cargo codegen` runs it;
-//! `cargo codegen --check` and the test suite compare the checked-in files with a fresh run.
+//! Four stages, garde-style, each in its own module:
+//!
+//! 1. [`load`]: the files into [`syntax`] structs that mirror the YAML, with spans;
+//! 2. [`check`]: every semantic rule, collecting *every* error with `file:line:column` and a field path
+//!    ([`SpecError`]), into
+//! 3. the [`model`]: named, resolved types (field indices, Rust names, tables);
+//! 4. [`emit`]: quote + prettyplease; a token stream that does not parse is an error, never a file.
+//!
+//! The words of the spec's markers and kinds come from `japay_core` ([`japay_core::spec::Marker::from_symbol`],
+//! [`japay_core::spec::kind_names`]), the same place the runtime reads them from. `cargo codegen` regenerates every
+//! gateway; `cargo codegen --check` and the test suite compare the checked-in files with a fresh run.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod check;
+mod diagnostics;
 mod emit;
+mod load;
 mod model;
+mod names;
 mod syntax;
 
-/// One spec problem, located.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpecError {
-    /// The spec file, relative to the spec directory's parent (`spec/operations/x.yaml`).
-    pub file: String,
-    /// 1-based line, 0 when unknown.
-    pub line: usize,
-    /// 1-based column, 0 when unknown.
-    pub column: usize,
-    /// Field path inside the file (`fields[3].max_bytes`).
-    pub path: String,
-    /// What is wrong and what was expected.
-    pub message: String,
-}
-
-impl fmt::Display for SpecError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-/// All problems of one run, in file order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SpecErrors(pub Vec<SpecError>);
-
-impl fmt::Display for SpecErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.0 {
-            writeln!(f, "{e}")?;
-        }
-        write!(f, "{} error(s) in spec", self.0.len())
-    }
-}
-
-impl std::error::Error for SpecErrors {}
+pub use diagnostics::{SpecError, SpecErrors};
 
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,28 +34,57 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Reads and checks `spec_dir` and renders the generated files. Pure apart from reading the spec.
+/// The generated code of one gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    /// The gateway's name (`epsilon`).
+    pub gateway: String,
+    /// Where the files go, relative to the workspace root (`epsilon-proto/src/generated`).
+    pub out_dir: PathBuf,
+    /// The files.
+    pub files: Vec<GeneratedFile>,
+}
+
+impl Generated {
+    /// The file at `path` (relative to the output directory).
+    pub fn file(&self, path: &str) -> Option<&GeneratedFile> {
+        self.files.iter().find(|f| f.path == Path::new(path))
+    }
+}
+
+/// Reads and checks one gateway's spec folder and renders its files. Pure apart from reading the spec.
 ///
 /// # Errors
 /// Every spec problem found.
-pub fn generate(spec_dir: &Path) -> Result<Vec<GeneratedFile>, SpecErrors> {
-    let model = model::load(spec_dir)?;
-    Ok(emit::emit(&model))
+pub fn generate(spec_dir: &Path) -> Result<Generated, SpecErrors> {
+    let mut diagnostics = diagnostics::Diagnostics::new();
+    let files = load::load(spec_dir, &mut diagnostics);
+    let model = check::check(&files, diagnostics)?;
+    let out = emit::emit(&model)?;
+    Ok(Generated {
+        gateway: model.gateway.name.clone(),
+        out_dir: PathBuf::from(&model.gateway.generated_dir),
+        files: out,
+    })
 }
 
-/// The workspace root (where `spec/` and `epsilon-proto/` live).
+/// The workspace root (where `spec/` and the gateway crates live).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// The default spec directory.
-pub fn default_spec_dir() -> PathBuf {
+/// The folder that holds one folder per gateway.
+pub fn default_spec_root() -> PathBuf {
     workspace_root().join("spec")
 }
 
-/// The default output directory.
-pub fn default_out_dir() -> PathBuf {
-    workspace_root().join("epsilon-proto/src/generated")
+/// Every gateway folder under `spec_root` (a folder with a `gateway.yaml`), sorted.
+pub fn gateway_dirs(spec_root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(spec_root)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("gateway.yaml").is_file()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
 }
 
 /// Writes `files` into `out_dir`, removing `*.rs` files there that are no longer generated. Returns the paths that

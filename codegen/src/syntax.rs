@@ -1,197 +1,376 @@
-//! Serde structs mirroring the YAML exactly (`deny_unknown_fields`), with spans for diagnostics.
+//! The spec files as written: serde structs mirroring the YAML exactly (`deny_unknown_fields`), every value with its
+//! span (file, line, column) for diagnostics. No meaning is checked here.
 
 use marked_yaml::Spanned;
 use serde::Deserialize;
 
-pub(crate) type S = Spanned<String>;
+/// A string with its span.
+pub(crate) type Text = Spanned<String>;
 
+/// `gateway.yaml`: the gateway profile.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GatewayFile {
+    pub(crate) name: Text,
+    pub(crate) title: Text,
+    pub(crate) source: Text,
+    #[serde(rename = "crate")]
+    pub(crate) krate: Text,
+    pub(crate) generated_dir: Text,
+    pub(crate) endpoints: Vec<EndpointSyntax>,
+    pub(crate) transports: Spanned<Vec<Text>>,
+    pub(crate) text: TextPolicySyntax,
+    pub(crate) answer: AnswerSyntax,
+}
+
+/// One base URL.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EndpointSyntax {
+    pub(crate) name: Text,
+    pub(crate) url: Text,
+    pub(crate) source: Text,
+}
+
+/// How text values are checked and counted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TextPolicySyntax {
+    #[serde(default)]
+    pub(crate) stored_in: Option<Text>,
+    #[serde(default)]
+    pub(crate) count_in: Vec<CountInSyntax>,
+    pub(crate) source: Text,
+}
+
+/// `{transport, charset}`: limits of requests sent in `transport` count `charset` bytes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CountInSyntax {
+    pub(crate) transport: Text,
+    pub(crate) charset: Text,
+}
+
+/// The shape of the gateway's answers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AnswerSyntax {
+    pub(crate) format: Text,
+    pub(crate) root: Text,
+    pub(crate) element: Text,
+    pub(crate) result_field: Text,
+    pub(crate) success: Text,
+    #[serde(default)]
+    pub(crate) fields: OutcomeFieldsSyntax,
+    pub(crate) source: Text,
+}
+
+/// Which answer fields carry the data of each outcome kind.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutcomeFieldsSyntax {
+    #[serde(default)]
+    pub(crate) redirect: Option<UrlFieldsSyntax>,
+    #[serde(default)]
+    pub(crate) tds1: Option<UrlFieldsSyntax>,
+    #[serde(default)]
+    pub(crate) tds2: Option<UrlFieldsSyntax>,
+    #[serde(default)]
+    pub(crate) failure: Option<FailureFieldsSyntax>,
+}
+
+/// `{url, pareq?}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UrlFieldsSyntax {
+    pub(crate) url: Text,
+    #[serde(default)]
+    pub(crate) pareq: Option<Text>,
+}
+
+/// `{code, detail}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FailureFieldsSyntax {
+    pub(crate) code: Text,
+    pub(crate) detail: Text,
+}
+
+/// `params.yaml`: parameters shared by several operations.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ParamsFile {
+    pub(crate) source: Text,
+    pub(crate) params: Vec<Spanned<FieldSyntax>>,
+}
+
+/// `operations/<name>.yaml`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OperationFile {
-    pub(crate) name: S,
-    pub(crate) cgi: S,
+    pub(crate) name: Text,
+    pub(crate) cgi: Text,
     #[serde(default)]
-    pub(crate) direction: Option<S>,
-    pub(crate) title_ja: S,
-    pub(crate) title_en: S,
-    pub(crate) source: S,
+    pub(crate) direction: Option<Text>,
+    pub(crate) title_ja: Text,
+    pub(crate) title_en: Text,
+    pub(crate) source: Text,
     #[serde(default)]
-    pub(crate) uncertain: Option<S>,
+    pub(crate) uncertain: Option<Text>,
     #[serde(default)]
     pub(crate) utf8_params: Vec<NameValue>,
-    pub(crate) fields: Vec<Spanned<FieldSyn>>,
+    pub(crate) fields: Vec<Spanned<FieldSyntax>>,
     #[serde(default)]
-    pub(crate) response: Option<ResponseSyn>,
+    pub(crate) groups: Vec<GroupSyntax>,
+    #[serde(default)]
+    pub(crate) one_of: Vec<OneOfSyntax>,
+    #[serde(default)]
+    pub(crate) response: Option<ResponseSyntax>,
+    #[serde(default)]
+    pub(crate) outcomes: Vec<OutcomeSyntax>,
 }
 
+/// `{name, value}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NameValue {
-    pub(crate) name: S,
-    pub(crate) value: S,
+    pub(crate) name: Text,
+    pub(crate) value: Text,
 }
 
+/// A field, or (with `use`) a reference to a shared parameter plus overrides.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct FieldSyn {
-    pub(crate) wire: S,
-    pub(crate) label_ja: S,
-    pub(crate) meaning: S,
-    pub(crate) required: S,
+pub(crate) struct FieldSyntax {
     #[serde(default)]
-    pub(crate) when: Option<WhenSyn>,
-    pub(crate) kind: S,
+    pub(crate) wire: Option<Text>,
+    #[serde(default, rename = "use")]
+    pub(crate) uses: Option<Text>,
     #[serde(default)]
-    pub(crate) ascii: Option<S>,
+    pub(crate) label_ja: Option<Text>,
     #[serde(default)]
-    pub(crate) table: Option<S>,
+    pub(crate) meaning: Option<Text>,
+    #[serde(default)]
+    pub(crate) required: Option<Text>,
+    #[serde(default)]
+    pub(crate) when: Option<Spanned<WhenSyntax>>,
+    #[serde(default)]
+    pub(crate) kind: Option<Text>,
+    #[serde(default)]
+    pub(crate) ascii: Option<Text>,
+    #[serde(default)]
+    pub(crate) table: Option<Text>,
+    #[serde(default)]
+    pub(crate) bitmap: Option<Text>,
     #[serde(default)]
     pub(crate) max_bytes: Option<Spanned<u64>>,
     #[serde(default)]
     pub(crate) exact_bytes: Option<Spanned<u64>>,
     #[serde(default)]
-    pub(crate) fixed: Option<S>,
+    pub(crate) fixed: Option<Text>,
     #[serde(default)]
-    pub(crate) allowed: Option<Spanned<Vec<S>>>,
-    #[serde(default)]
-    pub(crate) secret: Option<Spanned<bool>>,
-    pub(crate) source: S,
-    #[serde(default)]
-    pub(crate) uncertain: Option<S>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct WhenSyn {
-    #[serde(default)]
-    pub(crate) present_any: Option<Vec<S>>,
-    #[serde(default)]
-    pub(crate) absent_all: Option<Vec<S>>,
-    pub(crate) description: S,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ResponseSyn {
-    pub(crate) source: S,
-    #[serde(default)]
-    pub(crate) empty_root: Option<S>,
-    #[serde(default)]
-    pub(crate) uncertain: Option<S>,
-    pub(crate) attributes: Vec<AttributeSyn>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AttributeSyn {
-    pub(crate) name: S,
-    pub(crate) meaning: S,
-    #[serde(default)]
-    pub(crate) table: Option<S>,
+    pub(crate) allowed: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
     pub(crate) secret: Option<Spanned<bool>>,
-    pub(crate) source: S,
     #[serde(default)]
-    pub(crate) uncertain: Option<S>,
+    pub(crate) source: Option<Text>,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
 }
 
+/// A condition: exactly one of `present_any`, `absent_all`, `field` + `bit`, `field` + `equals`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WhenSyntax {
+    #[serde(default)]
+    pub(crate) present_any: Option<Vec<Text>>,
+    #[serde(default)]
+    pub(crate) absent_all: Option<Vec<Text>>,
+    #[serde(default)]
+    pub(crate) field: Option<Text>,
+    #[serde(default)]
+    pub(crate) bit: Option<Text>,
+    #[serde(default)]
+    pub(crate) equals: Option<Text>,
+    pub(crate) description: Text,
+}
+
+/// A named block of fields required together under one condition.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GroupSyntax {
+    pub(crate) name: Text,
+    pub(crate) fields: Vec<Text>,
+    pub(crate) when: Spanned<WhenSyntax>,
+    pub(crate) source: Text,
+}
+
+/// "Exactly one of" these alternatives.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OneOfSyntax {
+    pub(crate) name: Text,
+    pub(crate) alternatives: Spanned<Vec<Vec<Text>>>,
+    pub(crate) description: Text,
+    pub(crate) source: Text,
+}
+
+/// The answer's attributes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResponseSyntax {
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) empty_root: Option<Text>,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+    pub(crate) attributes: Vec<AttributeSyntax>,
+}
+
+/// One answer attribute.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AttributeSyntax {
+    pub(crate) name: Text,
+    pub(crate) meaning: Text,
+    #[serde(default)]
+    pub(crate) table: Option<Text>,
+    #[serde(default)]
+    pub(crate) secret: Option<Spanned<bool>>,
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+}
+
+/// One outcome case.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutcomeSyntax {
+    pub(crate) name: Text,
+    pub(crate) kind: Text,
+    #[serde(default)]
+    pub(crate) result: Option<Spanned<Vec<Text>>>,
+    #[serde(default)]
+    pub(crate) result_absent: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub(crate) present: Vec<Text>,
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+}
+
+/// `codes/<table>.yaml`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CodeFile {
-    pub(crate) name: S,
-    pub(crate) meaning: S,
-    pub(crate) source: S,
+    pub(crate) name: Text,
+    pub(crate) meaning: Text,
+    pub(crate) source: Text,
     #[serde(default)]
-    pub(crate) uncertain: Option<S>,
+    pub(crate) uncertain: Option<Text>,
+    #[serde(default)]
+    pub(crate) rust_enum: Option<Text>,
     pub(crate) codes: Vec<CodeRow>,
 }
 
+/// One code.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CodeRow {
-    pub(crate) code: S,
-    pub(crate) ja: S,
-    pub(crate) en: S,
+    pub(crate) code: Text,
     #[serde(default)]
-    pub(crate) remediation: Option<S>,
-    pub(crate) source: S,
+    pub(crate) key: Option<Text>,
+    pub(crate) ja: Text,
+    pub(crate) en: Text,
     #[serde(default)]
-    pub(crate) uncertain: Option<S>,
+    pub(crate) remediation: Option<Text>,
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
 }
 
+/// `bitmaps/<name>.yaml`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct StCodeFile {
-    pub(crate) name: S,
-    pub(crate) meaning: S,
-    pub(crate) source: S,
+pub(crate) struct BitmapFile {
+    pub(crate) name: Text,
+    pub(crate) meaning: Text,
+    pub(crate) source: Text,
     #[serde(default)]
-    pub(crate) uncertain: Option<S>,
+    pub(crate) uncertain: Option<Text>,
     pub(crate) groups: Spanned<Vec<u8>>,
-    pub(crate) legacy_groups: Spanned<Vec<u8>>,
+    #[serde(default)]
+    pub(crate) legacy_groups: Option<Spanned<Vec<u8>>>,
     pub(crate) positions: Vec<PositionRow>,
 }
 
+/// One bitmap position.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PositionRow {
     pub(crate) pos: Spanned<u8>,
-    pub(crate) label: S,
-    pub(crate) key: S,
-    pub(crate) ja: S,
-    pub(crate) en: S,
-    pub(crate) source: S,
+    pub(crate) label: Text,
+    pub(crate) key: Text,
+    pub(crate) ja: Text,
+    pub(crate) en: Text,
+    pub(crate) source: Text,
     #[serde(default)]
-    pub(crate) uncertain: Option<S>,
+    pub(crate) uncertain: Option<Text>,
 }
 
+/// `charsets.yaml`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CharsetsFile {
-    pub(crate) source: S,
+    pub(crate) source: Text,
     pub(crate) normalize: Vec<NormalizeRow>,
     pub(crate) lossy: Vec<LossyRow>,
     pub(crate) euc_jp_rejected_rows: EucJpRows,
 }
 
+/// The refused EUC-JP rows.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EucJpRows {
     pub(crate) rows: Spanned<Vec<u8>>,
-    pub(crate) source: S,
+    pub(crate) source: Text,
     #[serde(default)]
-    pub(crate) uncertain: Option<S>,
+    pub(crate) uncertain: Option<Text>,
 }
 
+/// One look-alike.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NormalizeRow {
-    pub(crate) from: S,
-    pub(crate) to: S,
-    pub(crate) name: S,
-    pub(crate) source: S,
+    pub(crate) from: Text,
+    pub(crate) to: Text,
+    pub(crate) name: Text,
+    pub(crate) source: Text,
 }
 
+/// One lossy character.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct LossyRow {
     #[serde(rename = "char")]
-    pub(crate) ch: S,
-    pub(crate) decodes_as: S,
-    pub(crate) source: S,
+    pub(crate) ch: Text,
+    pub(crate) decodes_as: Text,
+    pub(crate) source: Text,
 }
 
+/// `secrets.yaml`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SecretsFile {
-    pub(crate) source: S,
+    pub(crate) source: Text,
     pub(crate) names: Vec<SecretRow>,
 }
 
+/// One secret name.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SecretRow {
-    pub(crate) name: S,
-    pub(crate) meaning: S,
-    pub(crate) source: S,
+    pub(crate) name: Text,
+    pub(crate) meaning: Text,
+    pub(crate) source: Text,
 }

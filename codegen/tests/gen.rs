@@ -7,12 +7,16 @@ fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A scratch spec directory: the real `spec/` (codes, charsets, operations), with `overlay`'s files on top.
-/// `keep_ops = false` drops the real operations first.
+fn epsilon_spec() -> PathBuf {
+    codegen::default_spec_root().join("epsilon")
+}
+
+/// A scratch spec directory: the real `spec/epsilon/` (gateway, params, codes, bitmaps, charsets, operations), with
+/// `overlay`'s files on top. `keep_ops = false` drops the real operations first.
 fn scratch_spec(name: &str, overlay: Option<&Path>, keep_ops: bool) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("epsilon-codegen-{}-{name}", std::process::id())).join("spec");
+    let dir = std::env::temp_dir().join(format!("epsilon-codegen-{}-{name}", std::process::id())).join("spec/epsilon");
     let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&codegen::default_spec_dir(), &dir);
+    copy_dir(&epsilon_spec(), &dir);
     if !keep_ops {
         std::fs::remove_dir_all(dir.join("operations")).unwrap();
         std::fs::create_dir_all(dir.join("operations")).unwrap();
@@ -45,50 +49,61 @@ fn render_errors(spec_dir: &Path) -> String {
 
 #[test]
 fn checked_in_generated_code_is_fresh() {
-    let files = codegen::generate(&codegen::default_spec_dir()).unwrap_or_else(|e| panic!("{e}"));
-    let out = codegen::default_out_dir();
-    let diffs = codegen::check(&out, &files).unwrap();
-    if diffs.is_empty() {
-        return;
+    let gateways = codegen::gateway_dirs(&codegen::default_spec_root());
+    assert!(gateways.iter().any(|g| g.ends_with("epsilon")), "spec/epsilon/gateway.yaml not found: {gateways:?}");
+    let mut diffs = Vec::new();
+    for dir in gateways {
+        let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let out = codegen::workspace_root().join(&generated.out_dir);
+        let stale = codegen::check(&out, &generated.files).unwrap();
+        if !stale.is_empty() && std::env::var_os("CI").is_none() {
+            // like prost's fixtures: outside CI, rewrite and still fail, so the change is seen and committed
+            codegen::write(&out, &generated.files).unwrap();
+        }
+        diffs.extend(stale);
     }
-    if std::env::var_os("CI").is_none() {
-        // like prost's fixtures: outside CI, rewrite and still fail, so the change is seen and committed
-        codegen::write(&out, &files).unwrap();
-    }
-    panic!("generated code is stale; run `cargo codegen`\n{}", diffs.join("\n"));
+    assert!(diffs.is_empty(), "generated code is stale; run `cargo codegen`\n{}", diffs.join("\n"));
 }
 
 #[test]
-fn changing_a_limit_in_spec_changes_the_generated_code() {
+fn the_generated_dir_comes_from_gateway_yaml() {
+    let generated = codegen::generate(&epsilon_spec()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(generated.gateway, "epsilon");
+    assert_eq!(generated.out_dir, Path::new("epsilon-proto/src/generated"));
+    let module = &generated.file("mod.rs").unwrap().contents;
+    assert!(module.contains("pub const ENDPOINT_TEST: &str = \"https://beta.epsilon.jp/cgi-bin/order/\";"));
+    assert!(module.contains("pub const ENDPOINT_PRODUCTION: &str = \"https://secure.epsilon.jp/cgi-bin/order/\";"));
+}
+
+#[test]
+fn changing_a_shared_limit_changes_every_operation_that_uses_it() {
     let dir = scratch_spec("limit", None, true);
-    let path = dir.join("operations/user_register.yaml");
+    let path = dir.join("params.yaml");
     let yaml = std::fs::read_to_string(&path).unwrap();
     let needle = "kind: text\n    max_bytes: 64";
-    assert!(yaml.contains(needle), "user_name's limit moved in spec/operations/user_register.yaml");
+    assert!(yaml.contains(needle), "user_name's limit moved in spec/epsilon/params.yaml");
     std::fs::write(&path, yaml.replacen(needle, "kind: text\n    max_bytes: 40", 1)).unwrap();
 
-    let find = |files: &[codegen::GeneratedFile]| {
-        files.iter().find(|f| f.path == Path::new("user_register.rs")).unwrap().contents.clone()
-    };
-    let before = find(&codegen::generate(&codegen::default_spec_dir()).unwrap());
-    let after = find(&codegen::generate(&dir).unwrap());
-    let user_name = |src: &str| {
+    let before = codegen::generate(&epsilon_spec()).unwrap();
+    let after = codegen::generate(&dir).unwrap();
+    let user_name = |g: &codegen::Generated, file: &str| {
+        let src = &g.file(file).unwrap().contents;
         let start = src.find("\"user_name\",").unwrap();
         src[start..start + 600].to_owned()
     };
-    assert!(user_name(&before).contains("ByteLimit::Max(64)"));
-    assert!(user_name(&after).contains("ByteLimit::Max(40)"));
-    assert!(after.contains("at most 40 bytes"), "the field docs follow the spec too");
+    for file in ["user_register.rs", "user_change.rs", "link_order.rs"] {
+        assert!(user_name(&before, file).contains("ByteLimit::Max(64)"), "{file}");
+        assert!(user_name(&after, file).contains("ByteLimit::Max(40)"), "{file}");
+        assert!(after.file(file).unwrap().contents.contains("at most 40 bytes"), "the field docs follow the spec too");
+    }
 }
 
 #[test]
 fn all_kinds_fixture() {
     let dir = scratch_spec("all_kinds", Some(&manifest().join("tests/fixtures/all_kinds")), false);
-    let files = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let op = files.iter().find(|f| f.path == Path::new("all_kinds.rs")).unwrap();
-    insta::assert_snapshot!("all_kinds_rs", op.contents);
-    let module = files.iter().find(|f| f.path == Path::new("mod.rs")).unwrap();
-    insta::assert_snapshot!("all_kinds_mod_rs", module.contents);
+    let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("all_kinds_rs", generated.file("all_kinds.rs").unwrap().contents);
+    insta::assert_snapshot!("all_kinds_mod_rs", generated.file("mod.rs").unwrap().contents);
 }
 
 #[test]

@@ -101,8 +101,10 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod charset;
+pub mod exchange;
 #[rustfmt::skip]
 pub mod generated;
+pub mod incoming;
 pub mod response;
 pub mod spec;
 pub mod st_code;
@@ -111,10 +113,12 @@ pub use japay_core::{Operation, request};
 
 pub use charset::Charset;
 pub use generated::{
-    CompletionRedirect, LinkOrder, LinkOrderResponse, OrderInfo, OrderInfoResponse, UserChange, UserChangeResponse,
-    UserRegister, UserRegisterResponse,
+    CompletionRedirect, LinkOrder, LinkOrderOutcome, LinkOrderResponse, OrderInfo, OrderInfoOutcome, OrderInfoResponse,
+    UserChange, UserChangeOutcome, UserChangeResponse, UserRegister, UserRegisterOutcome, UserRegisterResponse,
 };
-pub use generated::{OPERATIONS, SECRET_NAMES};
+pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES};
+pub use incoming::IncomingError;
+pub use japay_core::outcome::{OutcomeError, Secret};
 pub use request::{DynamicRequest, Options, Report, Violation, ViolationKind};
 pub use response::{ParseError, Response, Version};
 pub use st_code::StCode;

@@ -1,0 +1,468 @@
+//! Fields: resolving `use:` against the shared parameters, then checking marker, kind, limit, values and condition.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use japay_core::spec::{Marker, kind_names};
+use marked_yaml::{Span, Spanned};
+
+use super::Known;
+use crate::diagnostics::Diagnostics;
+use crate::model::{AsciiKind, Condition, ConditionTest, Field, Kind, Limit, Provenance};
+use crate::syntax::{FieldSyntax, Text, WhenSyntax};
+
+/// A field with `use:` resolved: each key from the operation's override or from the shared parameter.
+pub(crate) struct Resolved<'s> {
+    pub(crate) span: Span,
+    /// `use:` named no shared parameter (already reported; the field is not checked further).
+    pub(crate) unresolved: bool,
+    pub(crate) wire: Option<&'s Text>,
+    pub(crate) label_ja: Option<&'s Text>,
+    pub(crate) meaning: Option<&'s Text>,
+    pub(crate) required: Option<&'s Text>,
+    pub(crate) when: Option<&'s Spanned<WhenSyntax>>,
+    pub(crate) kind: Option<&'s Text>,
+    pub(crate) ascii: Option<&'s Text>,
+    pub(crate) table: Option<&'s Text>,
+    pub(crate) bitmap: Option<&'s Text>,
+    pub(crate) max_bytes: Option<&'s Spanned<u64>>,
+    pub(crate) exact_bytes: Option<&'s Spanned<u64>>,
+    pub(crate) fixed: Option<&'s Text>,
+    pub(crate) allowed: Option<&'s Spanned<Vec<Text>>>,
+    pub(crate) secret: Option<&'s Spanned<bool>>,
+    pub(crate) source: Option<&'s Text>,
+    pub(crate) uncertain: Option<&'s Text>,
+}
+
+impl Resolved<'_> {
+    pub(crate) fn wire_name(&self) -> &str {
+        self.wire.map_or("", |w| w.as_str())
+    }
+}
+
+fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
+    Resolved {
+        span: *f.span(),
+        unresolved: false,
+        wire: f.wire.as_ref(),
+        label_ja: f.label_ja.as_ref(),
+        meaning: f.meaning.as_ref(),
+        required: f.required.as_ref(),
+        when: f.when.as_ref(),
+        kind: f.kind.as_ref(),
+        ascii: f.ascii.as_ref(),
+        table: f.table.as_ref(),
+        bitmap: f.bitmap.as_ref(),
+        max_bytes: f.max_bytes.as_ref(),
+        exact_bytes: f.exact_bytes.as_ref(),
+        fixed: f.fixed.as_ref(),
+        allowed: f.allowed.as_ref(),
+        secret: f.secret.as_ref(),
+        source: f.source.as_ref(),
+        uncertain: f.uncertain.as_ref(),
+    }
+}
+
+/// Resolves `use:` (or takes the field as written).
+pub(crate) fn resolve<'s>(
+    d: &mut Diagnostics,
+    p: &str,
+    f: &'s Spanned<FieldSyntax>,
+    params: &BTreeMap<String, &'s Spanned<FieldSyntax>>,
+) -> Resolved<'s> {
+    let Some(name) = &f.uses else {
+        if f.wire.is_none() {
+            d.at(f.span(), format!("{p}.wire"), "missing: give `wire` (a new field) or `use` (a shared parameter)");
+        }
+        return own(f);
+    };
+    if let Some(w) = &f.wire {
+        d.at(w.span(), format!("{p}.wire"), "give `wire` or `use`, not both");
+    }
+    let fixed_keys = [("label_ja", &f.label_ja), ("kind", &f.kind), ("ascii", &f.ascii), ("table", &f.table)];
+    for (key, value) in fixed_keys.into_iter().chain([("bitmap", &f.bitmap)]) {
+        if let Some(v) = value {
+            d.at(
+                v.span(),
+                format!("{p}.{key}"),
+                format!("`{key}` comes from the shared parameter; it cannot be overridden"),
+            );
+        }
+    }
+    let Some(param) = params.get(name.as_str()) else {
+        d.at(name.span(), format!("{p}.use"), format!("no parameter {:?} in params.yaml", name.as_str()));
+        let mut r = own(f);
+        r.wire = Some(name);
+        r.unresolved = true;
+        return r;
+    };
+    let base = own(param);
+    let limit_overridden = f.max_bytes.is_some() || f.exact_bytes.is_some();
+    Resolved {
+        span: *f.span(),
+        unresolved: false,
+        wire: base.wire,
+        label_ja: base.label_ja,
+        meaning: f.meaning.as_ref().or(base.meaning),
+        required: f.required.as_ref().or(base.required),
+        when: f.when.as_ref().or(base.when),
+        kind: base.kind,
+        ascii: base.ascii,
+        table: base.table,
+        bitmap: base.bitmap,
+        max_bytes: if limit_overridden { f.max_bytes.as_ref() } else { base.max_bytes },
+        exact_bytes: if limit_overridden { f.exact_bytes.as_ref() } else { base.exact_bytes },
+        fixed: f.fixed.as_ref().or(base.fixed),
+        allowed: f.allowed.as_ref().or(base.allowed),
+        secret: f.secret.as_ref().or(base.secret),
+        source: f.source.as_ref().or(base.source),
+        uncertain: f.uncertain.as_ref().or(base.uncertain),
+    }
+}
+
+/// Parses an ASCII set such as `A-Za-z0-9.-+/@` into a mask. A `-` first, last or right after a range is literal.
+pub(crate) fn ascii_mask(spec: &str) -> Result<u128, String> {
+    let chars: Vec<char> = spec.chars().collect();
+    let mut mask = 0u128;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if !c.is_ascii() || c.is_ascii_control() {
+            return Err(format!("{c:?} is not a printable ASCII character"));
+        }
+        match (chars.get(i + 1), chars.get(i + 2)) {
+            (Some('-'), Some(&end)) => {
+                if !end.is_ascii() || end < c {
+                    return Err(format!("range {c}-{end} is empty or not ASCII"));
+                }
+                for x in c..=end {
+                    mask |= 1u128 << (x as u32);
+                }
+                i += 3;
+            }
+            _ => {
+                mask |= 1u128 << (c as u32);
+                i += 1;
+            }
+        }
+    }
+    if mask == 0 {
+        return Err("empty set".into());
+    }
+    Ok(mask)
+}
+
+fn ascii_kind(kind: &'static str, set: &str) -> Kind {
+    Kind::Ascii(AsciiKind { kind, set: set.to_owned(), mask: ascii_mask(set).unwrap_or(0) })
+}
+
+/// Checks a resolved kind (with its `ascii`, `table` or `bitmap`).
+pub(crate) fn check_kind(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, known: &Known<'_>) -> Kind {
+    let Some(kind) = r.kind else {
+        d.at(&r.span, format!("{p}.kind"), "missing");
+        return Kind::Text;
+    };
+    let kind_span = kind.span();
+    let word = kind.as_str();
+    let result = match word {
+        kind_names::DIGITS => ascii_kind(kind_names::DIGITS, "0-9"),
+        kind_names::ALNUM => ascii_kind(kind_names::ALNUM, "A-Za-z0-9"),
+        kind_names::ASCII => match r.ascii {
+            Some(set) => match ascii_mask(set) {
+                Ok(mask) => Kind::Ascii(AsciiKind { kind: kind_names::ASCII, set: set.to_string(), mask }),
+                Err(e) => {
+                    d.at(set.span(), format!("{p}.ascii"), e);
+                    Kind::Text
+                }
+            },
+            None => {
+                d.at(kind_span, format!("{p}.ascii"), "kind ascii needs the `ascii` set");
+                Kind::Text
+            }
+        },
+        kind_names::TEXT => Kind::Text,
+        kind_names::HALFWIDTH_KANA => Kind::HalfwidthKana,
+        kind_names::FULLWIDTH_KANA => Kind::FullwidthKana,
+        kind_names::BITMAP => match r.bitmap {
+            Some(b) if known.bitmaps.contains_key(b.as_str()) => Kind::Bitmap(b.to_string()),
+            Some(b) => {
+                d.at(b.span(), format!("{p}.bitmap"), format!("no bitmap {:?} in bitmaps/", b.as_str()));
+                Kind::Text
+            }
+            None => {
+                d.at(kind_span, format!("{p}.bitmap"), "kind bitmap needs `bitmap`");
+                Kind::Text
+            }
+        },
+        kind_names::CODE => match r.table {
+            Some(t) if known.tables.contains_key(t.as_str()) => Kind::Code(t.to_string()),
+            Some(t) => {
+                d.at(t.span(), format!("{p}.table"), format!("no code table {:?} in codes/", t.as_str()));
+                Kind::Text
+            }
+            None => {
+                d.at(kind_span, format!("{p}.table"), "kind code needs `table`");
+                Kind::Text
+            }
+        },
+        other => {
+            d.at(
+                kind_span,
+                format!("{p}.kind"),
+                format!("expected one of {}; found {other:?}", kind_names::ALL.join(", ")),
+            );
+            Kind::Text
+        }
+    };
+    for (key, value, wanted) in [
+        ("ascii", r.ascii, kind_names::ASCII),
+        ("table", r.table, kind_names::CODE),
+        ("bitmap", r.bitmap, kind_names::BITMAP),
+    ] {
+        if value.is_some() && word != wanted {
+            d.at(kind_span, format!("{p}.{key}"), format!("`{key}` goes with kind {wanted} only"));
+        }
+    }
+    result
+}
+
+/// Checks one resolved field. `fields` are all resolved fields of the operation (for conditions).
+pub(crate) fn check_field(
+    d: &mut Diagnostics,
+    p: &str,
+    index: usize,
+    r: &Resolved<'_>,
+    fields: &[Resolved<'_>],
+    known: &Known<'_>,
+) -> Field {
+    let wire = r.wire_name().to_owned();
+    if r.unresolved {
+        return Field {
+            rust_name: crate::names::snake(&wire),
+            wire,
+            label_ja: String::new(),
+            meaning: String::new(),
+            marker: Marker::Optional,
+            condition: None,
+            kind: Kind::Text,
+            limit: None,
+            fixed: None,
+            allowed: Vec::new(),
+            secret: false,
+            provenance: Provenance::default(),
+        };
+    }
+    if let Some(w) = r.wire
+        && !crate::names::is_wire_name(w)
+    {
+        d.at(w.span(), format!("{p}.wire"), "expected an ASCII parameter name");
+    }
+    let marker = match r.required {
+        Some(m) => Marker::from_symbol(m).unwrap_or_else(|| {
+            let all: Vec<&str> = Marker::ALL.iter().map(|m| m.symbol()).collect();
+            d.at(
+                m.span(),
+                format!("{p}.required"),
+                format!("expected one of {}, found {:?}", all.join(" "), m.as_str()),
+            );
+            Marker::Optional
+        }),
+        None => {
+            d.at(&r.span, format!("{p}.required"), "missing");
+            Marker::Optional
+        }
+    };
+    let marker_span = r.required.map_or(r.span, |m| *m.span());
+    let condition = match (r.when, marker) {
+        (None, Marker::Conditional) => None, // a group may give it; checked by the operation
+        (Some(_), m) if m != Marker::Conditional => {
+            d.at(
+                &marker_span,
+                format!("{p}.when"),
+                format!("`when` goes with the {} marker only", Marker::Conditional.symbol()),
+            );
+            None
+        }
+        (Some(w), _) => check_when(d, &format!("{p}.when"), Some(index), w, fields, known),
+        (None, _) => None,
+    };
+    let kind = check_kind(d, p, r, known);
+    let limit = match (r.max_bytes, r.exact_bytes) {
+        (Some(_), Some(e)) => {
+            d.at(e.span(), format!("{p}.exact_bytes"), "give max_bytes or exact_bytes, not both");
+            None
+        }
+        (Some(m), None) => Some((Limit::Max(**m), m, "max_bytes")),
+        (None, Some(e)) => Some((Limit::Exact(**e), e, "exact_bytes")),
+        (None, None) => None,
+    }
+    .map(|(limit, n, key)| {
+        if **n == 0 {
+            d.at(n.span(), format!("{p}.{key}"), "must be at least 1");
+        }
+        limit
+    });
+    let kind_word = r.kind.map_or("", |k| k.as_str());
+    let fixed = r.fixed.map(|v| {
+        if v.is_empty() || !kind_allows(&kind, v, known) {
+            d.at(v.span(), format!("{p}.fixed"), format!("{:?} is not a value of kind {kind_word}", v.as_str()));
+        }
+        v.to_string()
+    });
+    let mut allowed: Vec<String> = Vec::new();
+    if let Some(list) = r.allowed {
+        if fixed.is_some() {
+            d.at(list.span(), format!("{p}.allowed"), "a fixed field has no `allowed` list");
+        }
+        if list.is_empty() {
+            d.at(list.span(), format!("{p}.allowed"), "the list is empty");
+        }
+        for (j, v) in list.iter().enumerate() {
+            if v.is_empty() || !kind_allows(&kind, v, known) {
+                d.at(
+                    v.span(),
+                    format!("{p}.allowed[{j}]"),
+                    format!("{:?} is not a value of kind {kind_word}", v.as_str()),
+                );
+            }
+            allowed.push(v.to_string());
+        }
+    }
+    if let Some(f) = &fixed {
+        allowed = vec![f.clone()];
+    } else if allowed.is_empty()
+        && let Kind::Code(t) = &kind
+    {
+        allowed = known
+            .tables
+            .get(t.as_str())
+            .map(|codes| codes.iter().filter(|c| !c.is_empty()).cloned().collect())
+            .unwrap_or_default();
+    }
+    if let Some(limit) = limit {
+        for v in &allowed {
+            let len = v.len() as u64; // allowed values are ASCII by kind
+            let breaks = match limit {
+                Limit::Max(n) => len > n,
+                Limit::Exact(n) => len != n,
+            };
+            if breaks {
+                d.at(&r.span, p, format!("allowed value {v:?} breaks the field's own byte limit"));
+            }
+        }
+    }
+    let text = |d: &mut Diagnostics, v: Option<&Text>, key: &str| d.need(&v.cloned(), &r.span, &format!("{p}.{key}"));
+    Field {
+        rust_name: crate::names::snake(&wire),
+        wire,
+        label_ja: text(d, r.label_ja, "label_ja"),
+        meaning: text(d, r.meaning, "meaning"),
+        marker,
+        condition,
+        kind,
+        limit,
+        fixed,
+        allowed,
+        secret: r.secret.is_some_and(|s| **s),
+        provenance: Provenance {
+            source: text(d, r.source, "source"),
+            uncertain: d.opt(&r.uncertain.cloned(), &format!("{p}.uncertain")),
+        },
+    }
+}
+
+/// Whether `v` is a value of `kind` (ASCII sets, code tables and bitmaps; any text otherwise).
+pub(crate) fn kind_allows(kind: &Kind, v: &str, known: &Known<'_>) -> bool {
+    match kind {
+        Kind::Ascii(a) => v.chars().all(|c| (c as u32) < 128 && a.mask & (1u128 << (c as u32)) != 0),
+        Kind::Code(t) => known.tables.get(t.as_str()).is_some_and(|codes| codes.iter().any(|c| c == v)),
+        Kind::Bitmap(b) => known.bitmaps.get(b.as_str()).is_some_and(|bm| bm.matches(v)),
+        _ => true,
+    }
+}
+
+/// Checks a condition. `own` is the index of the field it belongs to (a condition cannot name its own field);
+/// `None` for a group's condition.
+pub(crate) fn check_when(
+    d: &mut Diagnostics,
+    p: &str,
+    own: Option<usize>,
+    w: &Spanned<WhenSyntax>,
+    fields: &[Resolved<'_>],
+    known: &Known<'_>,
+) -> Option<Condition> {
+    let description = d.text(&w.description, &format!("{p}.description"));
+    let index_of = |d: &mut Diagnostics, name: &Text, path: String| -> Option<usize> {
+        match fields.iter().position(|f| f.wire_name() == name.as_str()) {
+            Some(k) if Some(k) == own => {
+                d.at(name.span(), path, "a field's condition cannot name itself");
+                None
+            }
+            Some(k) => Some(k),
+            None => {
+                d.at(name.span(), path, format!("no field {:?}", name.as_str()));
+                None
+            }
+        }
+    };
+    let forms = [w.present_any.is_some(), w.absent_all.is_some(), w.field.is_some()];
+    if forms.iter().filter(|f| **f).count() != 1 {
+        d.at(w.span(), p, "give exactly one of present_any, absent_all, field (with bit or equals)");
+        return None;
+    }
+    let list_test = |d: &mut Diagnostics, list: &Vec<Text>, key: &str| -> Vec<usize> {
+        if list.is_empty() {
+            d.at(w.span(), format!("{p}.{key}"), "the list of fields is empty");
+        }
+        let mut seen = BTreeSet::new();
+        list.iter()
+            .enumerate()
+            .filter_map(|(j, name)| index_of(d, name, format!("{p}.{key}[{j}]")))
+            .filter(|k| seen.insert(*k))
+            .collect()
+    };
+    if let Some(list) = &w.present_any {
+        return Some(Condition { test: ConditionTest::PresentAny(list_test(d, list, "present_any")), description });
+    }
+    if let Some(list) = &w.absent_all {
+        return Some(Condition { test: ConditionTest::AbsentAll(list_test(d, list, "absent_all")), description });
+    }
+    let name = w.field.as_ref()?;
+    let field = index_of(d, name, format!("{p}.field"))?;
+    let other = fields.get(field)?;
+    match (&w.bit, &w.equals) {
+        (Some(bit), None) => {
+            let bitmap = other.bitmap.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::BITMAP));
+            let Some(bitmap) = bitmap.and_then(|b| known.bitmaps.get(b.as_str())) else {
+                d.at(
+                    name.span(),
+                    format!("{p}.field"),
+                    format!("{:?} is not a bitmap field; `bit` needs one", name.as_str()),
+                );
+                return None;
+            };
+            let Some(position) = bitmap.position(bit) else {
+                d.at(
+                    bit.span(),
+                    format!("{p}.bit"),
+                    format!("bitmap {} has no position labelled {:?}", bitmap.name, bit.as_str()),
+                );
+                return None;
+            };
+            Some(Condition { test: ConditionTest::BitSet { field, position }, description })
+        }
+        (None, Some(value)) => {
+            if value.is_empty() {
+                d.at(value.span(), format!("{p}.equals"), "an empty value is no value; use absent_all");
+            }
+            Some(Condition { test: ConditionTest::Equals { field, value: value.to_string() }, description })
+        }
+        _ => {
+            d.at(name.span(), p, "`field` needs exactly one of `bit`, `equals`");
+            None
+        }
+    }
+}
+
+/// Where a marker error points when the field has no `required`.
+pub(crate) fn marker_span(r: &Resolved<'_>) -> Span {
+    r.required.map_or(r.span, |m| *m.span())
+}

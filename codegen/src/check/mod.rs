@@ -1,0 +1,133 @@
+//! Stage 2, check: the loaded files into the [`Model`], collecting *every* error (file, line, column, field path).
+//! One module per part of the spec: [`gateway`], [`tables`] (codes, bitmaps, charsets, secrets), [`operation`] and
+//! its [`field`]s.
+
+use std::collections::BTreeMap;
+
+use marked_yaml::Spanned;
+
+use crate::diagnostics::{Diagnostics, SpecErrors};
+use crate::load::SpecFiles;
+use crate::model::{Bitmap, Model, OutcomeFields};
+use crate::syntax::FieldSyntax;
+
+mod field;
+mod gateway;
+mod operation;
+mod tables;
+
+/// What the operations may refer to.
+pub(crate) struct Known<'s> {
+    /// Shared parameters by wire name.
+    pub(crate) params: BTreeMap<String, &'s Spanned<FieldSyntax>>,
+    /// Code tables: name → codes.
+    pub(crate) tables: BTreeMap<String, Vec<String>>,
+    /// Bitmaps by name.
+    pub(crate) bitmaps: BTreeMap<String, KnownBitmap>,
+    /// Names whose values are secret everywhere.
+    pub(crate) secrets: Vec<String>,
+    /// The answer's result field.
+    pub(crate) answer_result: String,
+    /// The answer fields of each outcome kind.
+    pub(crate) outcome_fields: OutcomeFields,
+}
+
+/// A bitmap, as conditions and values need it.
+pub(crate) struct KnownBitmap {
+    pub(crate) name: String,
+    groups: Vec<u8>,
+    legacy_groups: Vec<u8>,
+    labels: Vec<(String, u8)>,
+}
+
+impl KnownBitmap {
+    fn new(b: &Bitmap) -> KnownBitmap {
+        KnownBitmap {
+            name: b.name.clone(),
+            groups: b.groups.clone(),
+            legacy_groups: b.legacy_groups.clone(),
+            labels: b.positions.iter().map(|p| (p.label.clone(), p.pos)).collect(),
+        }
+    }
+
+    /// The 1-based position labelled `label`.
+    pub(crate) fn position(&self, label: &str) -> Option<u8> {
+        self.labels.iter().find(|(l, _)| l == label).map(|(_, p)| *p)
+    }
+
+    /// Whether `v` is written in the bitmap's layout (or its legacy layout).
+    pub(crate) fn matches(&self, v: &str) -> bool {
+        let fits = |groups: &[u8]| {
+            let mut parts = v.split('-');
+            groups.iter().all(|&len| {
+                parts.next().is_some_and(|p| p.len() == usize::from(len) && p.bytes().all(|b| b == b'0' || b == b'1'))
+            }) && parts.next().is_none()
+        };
+        fits(&self.groups) || (!self.legacy_groups.is_empty() && fits(&self.legacy_groups))
+    }
+}
+
+/// Checks everything loaded. `diagnostics` already holds the load errors.
+pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, SpecErrors> {
+    let gateway = files.gateway.as_ref().map(|g| gateway::check_gateway(&mut d, &g.value, &files.dir));
+    let tables: Vec<_> = files.tables.iter().map(|t| tables::check_table(&mut d, t)).collect();
+    let bitmaps: Vec<_> = files.bitmaps.iter().map(|b| tables::check_bitmap(&mut d, b)).collect();
+    let charsets = files
+        .charsets
+        .as_ref()
+        .map(|c| tables::check_charsets(&mut d, &c.value))
+        .unwrap_or_default();
+    let mut secrets = files.secrets.as_ref().map(|s| tables::check_secrets(&mut d, &s.value)).unwrap_or_default();
+
+    let mut params = BTreeMap::new();
+    if let Some(loaded) = &files.params {
+        d.text(&loaded.value.source, "source");
+        for (i, param) in loaded.value.params.iter().enumerate() {
+            let p = format!("params[{i}]");
+            if let Some(u) = &param.uses {
+                d.at(u.span(), format!("{p}.use"), "a shared parameter cannot use another");
+            }
+            match &param.wire {
+                None => d.at(param.span(), format!("{p}.wire"), "missing"),
+                Some(w) if params.contains_key(w.as_str()) => d.at(w.span(), format!("{p}.wire"), "listed twice"),
+                Some(w) => {
+                    params.insert(w.to_string(), param);
+                }
+            }
+        }
+    }
+    let known = Known {
+        params,
+        tables: tables.iter().map(|t| (t.name.clone(), t.rows.iter().map(|r| r.code.clone()).collect())).collect(),
+        bitmaps: bitmaps.iter().map(|b| (b.name.clone(), KnownBitmap::new(b))).collect(),
+        secrets: secrets.clone(),
+        answer_result: gateway.as_ref().map(|g| g.answer.result_field.clone()).unwrap_or_default(),
+        outcome_fields: gateway.as_ref().map(|g| g.answer.fields.clone()).unwrap_or_default(),
+    };
+    let operations: Vec<_> = files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();
+    let mut type_names = crate::names::Scope::default();
+    for (o, loaded) in operations.iter().zip(&files.operations) {
+        for taken in [o.type_name.clone(), format!("{}Response", o.type_name), format!("{}Outcome", o.type_name)] {
+            if let Some(other) = type_names.take(&taken, &o.name) {
+                d.at(
+                    loaded.value.name.span(),
+                    "name",
+                    format!("{:?} and {other:?} both need the Rust type {taken}", o.name),
+                );
+            }
+        }
+    }
+    for o in &operations {
+        secrets.extend(o.fields.iter().filter(|f| f.secret).map(|f| f.wire.clone()));
+        secrets
+            .extend(o.response.iter().flat_map(|r| r.attributes.iter().filter(|a| a.secret).map(|a| a.name.clone())));
+    }
+    secrets.sort_unstable();
+    secrets.dedup();
+    d.finish()?;
+    let Some(gateway) = gateway else {
+        // a missing gateway.yaml was reported by load, so `finish` returned the error above
+        return Err(SpecErrors(Vec::new()));
+    };
+    Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets })
+}

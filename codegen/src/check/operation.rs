@@ -1,0 +1,453 @@
+//! One operation: its fields (through [`super::field`]), groups, "exactly one of" rules, answer and outcomes, and
+//! the Rust names they take.
+
+use std::collections::BTreeSet;
+
+use japay_core::spec::Marker;
+
+use super::Known;
+use super::field::{Resolved, check_field, check_when, marker_span, resolve};
+use crate::diagnostics::Diagnostics;
+use crate::load::Loaded;
+use crate::model::{
+    Attribute, Field, Group, OneOf, Operation, Outcome, OutcomeKind, Provenance, Response, ResultMatch,
+};
+use crate::names::{Scope, camel, is_snake, is_wire_name, snake};
+use crate::syntax::{OperationFile, OutcomeSyntax};
+
+/// Checks one operation file.
+pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile>, known: &Known<'_>) -> Operation {
+    let f = &loaded.value;
+    if f.name.as_str() != loaded.stem {
+        d.at(f.name.span(), "name", format!("must equal the file name {:?}", loaded.stem));
+    }
+    if !is_snake(&f.name) {
+        d.at(f.name.span(), "name", "expected a snake_case id");
+    }
+    let incoming = match f.direction.as_ref().map(|d| d.as_str()) {
+        None | Some("outgoing") => false,
+        Some("incoming") => true,
+        Some(other) => {
+            let span = f.direction.as_ref().map_or(*f.name.span(), |d| *d.span());
+            d.at(&span, "direction", format!("expected outgoing or incoming, found {other:?}"));
+            false
+        }
+    };
+    let resolved: Vec<Resolved<'_>> =
+        f.fields.iter().enumerate().map(|(i, fs)| resolve(d, &format!("fields[{i}]"), fs, &known.params)).collect();
+    let mut fields = Vec::new();
+    let mut idents = Scope::default();
+    for (i, r) in resolved.iter().enumerate() {
+        let p = format!("fields[{i}]");
+        let wire = r.wire_name();
+        if resolved[..i].iter().any(|o| o.wire_name() == wire) {
+            d.at(&r.span, format!("{p}.wire"), format!("parameter {wire:?} listed twice"));
+        } else if let Some(other) = idents.take(&snake(wire), wire) {
+            d.at(
+                &r.span,
+                format!("{p}.wire"),
+                format!("{wire:?} and {other:?} both become the Rust field {}", snake(wire)),
+            );
+        }
+        fields.push(check_field(d, &p, i, r, &resolved, known));
+    }
+    let groups = check_groups(d, f, &resolved, &mut fields, known);
+    for (i, (field, r)) in fields.iter().zip(&resolved).enumerate() {
+        if field.marker == Marker::Conditional && field.condition.is_none() && r.when.is_none() {
+            let msg = format!("a {} field needs `when` (the condition) or a group", Marker::Conditional.symbol());
+            d.at(&marker_span(r), format!("fields[{i}].when"), msg);
+        }
+    }
+    let one_of = check_one_of(d, f, &fields);
+    let mut utf8_params = Vec::new();
+    for (i, nv) in f.utf8_params.iter().enumerate() {
+        let p = format!("utf8_params[{i}]");
+        if fields.iter().any(|fl| fl.wire == nv.name.as_str()) {
+            d.at(nv.name.span(), format!("{p}.name"), "is also a field");
+        }
+        if !nv.value.is_ascii() {
+            d.at(nv.value.span(), format!("{p}.value"), "must be ASCII");
+        }
+        utf8_params.push((d.text(&nv.name, &format!("{p}.name")), nv.value.to_string()));
+    }
+    if incoming && !utf8_params.is_empty() {
+        d.at(f.name.span(), "utf8_params", "an incoming operation is not sent; it has no utf8_params");
+    }
+    let response = f.response.as_ref().map(|r| {
+        if incoming {
+            d.at(r.source.span(), "response", "an incoming operation has no response");
+        }
+        let mut attributes = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut accessors = Scope::default();
+        for name in ["parse", "parse_for", "outcome", "raw"] {
+            accessors.take(name, "(a generated method)");
+        }
+        for (i, a) in r.attributes.iter().enumerate() {
+            let p = format!("response.attributes[{i}]");
+            if !seen.insert(a.name.to_string()) {
+                d.at(a.name.span(), format!("{p}.name"), format!("attribute {:?} listed twice", a.name.as_str()));
+            } else if let Some(other) = accessors.take(&snake(&a.name), &a.name) {
+                d.at(
+                    a.name.span(),
+                    format!("{p}.name"),
+                    format!("{:?} and {other:?} both become the accessor {}", a.name.as_str(), snake(&a.name)),
+                );
+            }
+            if !is_wire_name(&a.name) {
+                d.at(a.name.span(), format!("{p}.name"), "expected an ASCII attribute name");
+            }
+            if let Some(t) = &a.table
+                && !known.tables.contains_key(t.as_str())
+            {
+                d.at(t.span(), format!("{p}.table"), format!("no code table {:?} in codes/", t.as_str()));
+            }
+            attributes.push(Attribute {
+                name: a.name.to_string(),
+                rust_name: snake(&a.name),
+                meaning: d.text(&a.meaning, &format!("{p}.meaning")),
+                table: a.table.as_ref().map(|t| t.to_string()),
+                secret: a.secret.as_ref().is_some_and(|s| **s) || known.secrets.iter().any(|s| s == a.name.as_str()),
+                provenance: Provenance {
+                    source: d.text(&a.source, &format!("{p}.source")),
+                    uncertain: d.opt(&a.uncertain, &format!("{p}.uncertain")),
+                },
+            });
+        }
+        Response {
+            source: d.text(&r.source, "response.source"),
+            empty_root: d.opt(&r.empty_root, "response.empty_root"),
+            uncertain: d.opt(&r.uncertain, "response.uncertain"),
+            attributes,
+        }
+    });
+    let outcomes = check_outcomes(d, f, response.as_ref(), known);
+    for field in &mut fields {
+        field.secret |= known.secrets.contains(&field.wire);
+    }
+    Operation {
+        name: f.name.to_string(),
+        type_name: camel(&f.name),
+        file: loaded.file.clone(),
+        cgi: d.text(&f.cgi, "cgi"),
+        incoming,
+        title_ja: d.text(&f.title_ja, "title_ja"),
+        title_en: d.text(&f.title_en, "title_en"),
+        provenance: Provenance { source: d.text(&f.source, "source"), uncertain: d.opt(&f.uncertain, "uncertain") },
+        utf8_params,
+        fields,
+        groups,
+        one_of,
+        response,
+        outcomes,
+        result_field: known.answer_result.clone(),
+    }
+}
+
+/// Groups: each member is a △ field without its own `when`, in one group only; it takes the group's condition.
+fn check_groups(
+    d: &mut Diagnostics,
+    f: &OperationFile,
+    resolved: &[Resolved<'_>],
+    fields: &mut [Field],
+    known: &Known<'_>,
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut names = Scope::default();
+    for (i, g) in f.groups.iter().enumerate() {
+        let p = format!("groups[{i}]");
+        if !is_snake(&g.name) {
+            d.at(g.name.span(), format!("{p}.name"), "expected a snake_case id");
+        } else if names.take(&g.name, &g.name).is_some() || groups.iter().any(|o| o.name == g.name.as_str()) {
+            d.at(g.name.span(), format!("{p}.name"), "listed twice");
+        }
+        d.text(&g.source, &format!("{p}.source"));
+        let condition = check_when(d, &format!("{p}.when"), None, &g.when, resolved, known);
+        let mut members = Vec::new();
+        for (j, name) in g.fields.iter().enumerate() {
+            let path = format!("{p}.fields[{j}]");
+            let Some(k) = resolved.iter().position(|r| r.wire_name() == name.as_str()) else {
+                d.at(name.span(), path, format!("no field {:?}", name.as_str()));
+                continue;
+            };
+            if groups.iter().any(|o| o.fields.contains(&k)) || members.contains(&k) {
+                d.at(name.span(), path, format!("{:?} is already in a group", name.as_str()));
+                continue;
+            }
+            let member = &resolved[k];
+            if member.when.is_some() {
+                d.at(name.span(), path.clone(), "a group member takes the group's condition; remove its own `when`");
+            }
+            if fields.get(k).is_some_and(|fl| fl.marker != Marker::Conditional) {
+                d.at(name.span(), path, format!("a group member has the {} marker", Marker::Conditional.symbol()));
+            }
+            if let Some(c) = &condition
+                && condition_names(c, k)
+            {
+                d.at(name.span(), format!("{p}.when"), "a group's condition cannot name its own members");
+            }
+            members.push(k);
+        }
+        if g.fields.is_empty() {
+            d.at(g.name.span(), format!("{p}.fields"), "the list is empty");
+        }
+        if let Some(condition) = condition {
+            for &k in &members {
+                if let Some(field) = fields.get_mut(k) {
+                    field.condition = Some(condition.clone());
+                }
+            }
+            groups.push(Group { name: g.name.to_string(), fields: members, condition });
+        }
+    }
+    groups
+}
+
+fn condition_names(c: &crate::model::Condition, k: usize) -> bool {
+    use crate::model::ConditionTest::{AbsentAll, BitSet, Equals, PresentAny};
+    match &c.test {
+        PresentAny(l) | AbsentAll(l) => l.contains(&k),
+        BitSet { field, .. } | Equals { field, .. } => *field == k,
+    }
+}
+
+/// "Exactly one of": at least two alternatives of optional fields, no field twice.
+fn check_one_of(d: &mut Diagnostics, f: &OperationFile, fields: &[Field]) -> Vec<OneOf> {
+    let mut rules = Vec::new();
+    for (i, o) in f.one_of.iter().enumerate() {
+        let p = format!("one_of[{i}]");
+        if !is_snake(&o.name) {
+            d.at(o.name.span(), format!("{p}.name"), "expected a snake_case id");
+        }
+        d.text(&o.source, &format!("{p}.source"));
+        if o.alternatives.len() < 2 {
+            d.at(o.alternatives.span(), format!("{p}.alternatives"), "give at least two alternatives");
+        }
+        let mut used = BTreeSet::new();
+        let mut alternatives = Vec::new();
+        for (j, alt) in o.alternatives.iter().enumerate() {
+            if alt.is_empty() {
+                d.at(o.alternatives.span(), format!("{p}.alternatives[{j}]"), "an alternative is empty");
+            }
+            let mut indices = Vec::new();
+            for (k, name) in alt.iter().enumerate() {
+                let path = format!("{p}.alternatives[{j}][{k}]");
+                match fields.iter().position(|fl| fl.wire == name.as_str()) {
+                    None => d.at(name.span(), path, format!("no field {:?}", name.as_str())),
+                    Some(x) if !used.insert(x) => {
+                        d.at(name.span(), path, format!("{:?} is listed twice", name.as_str()))
+                    }
+                    Some(x) => {
+                        if fields.get(x).is_some_and(|fl| fl.marker != Marker::Optional) {
+                            d.at(
+                                name.span(),
+                                path,
+                                format!("an alternative's fields have the {} marker", Marker::Optional.symbol()),
+                            );
+                        }
+                        indices.push(x);
+                    }
+                }
+            }
+            alternatives.push(indices);
+        }
+        rules.push(OneOf {
+            name: o.name.to_string(),
+            alternatives,
+            description: d.text(&o.description, &format!("{p}.description")),
+        });
+    }
+    rules
+}
+
+/// Outcomes: each case's kind, which answers it covers, and the answer fields it needs.
+fn check_outcomes(
+    d: &mut Diagnostics,
+    f: &OperationFile,
+    response: Option<&Response>,
+    known: &Known<'_>,
+) -> Vec<Outcome> {
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    if f.outcomes.is_empty() {
+        return outcomes;
+    }
+    let Some(response) = response else {
+        d.at(f.name.span(), "outcomes", "outcomes need a `response`");
+        return outcomes;
+    };
+    let mut variants = Scope::default();
+    let mut spec_index = Vec::new();
+    for (i, o) in f.outcomes.iter().enumerate() {
+        let p = format!("outcomes[{i}]");
+        let Some(kind) = outcome_kind(d, &p, o, response, known) else { continue };
+        if !is_snake(&o.name) {
+            d.at(o.name.span(), format!("{p}.name"), "expected a snake_case id");
+        }
+        let variant = camel(&o.name);
+        let same = outcomes.iter().find(|x| x.variant == variant);
+        if let Some(other) = same.filter(|x| x.kind.word() != kind.word() || x.name != o.name.as_str()) {
+            d.at(
+                o.name.span(),
+                format!("{p}.name"),
+                format!("variant {variant} is already outcome {:?} of kind {}", other.name, other.kind.word()),
+            );
+        }
+        variants.take(&variant, &o.name);
+        let matches = match (&o.result, o.result_absent.as_ref().map(|b| **b), &kind) {
+            (None, None | Some(false), OutcomeKind::NotFound) => {
+                if response.empty_root.is_none() {
+                    d.at(o.kind.span(), format!("{p}.kind"), "not_found needs the response's `empty_root`");
+                }
+                ResultMatch::EmptyAnswer
+            }
+            (_, _, OutcomeKind::NotFound) => {
+                d.at(o.kind.span(), format!("{p}.result"), "not_found is the empty answer; it has no result");
+                ResultMatch::EmptyAnswer
+            }
+            (Some(values), None | Some(false), _) => {
+                if values.is_empty() {
+                    d.at(values.span(), format!("{p}.result"), "the list is empty");
+                }
+                let table =
+                    response.attributes.iter().find(|a| a.name == known.answer_result).and_then(|a| a.table.as_deref());
+                for (j, v) in values.iter().enumerate() {
+                    let listed = table
+                        .and_then(|t| known.tables.get(t))
+                        .is_none_or(|codes| codes.iter().any(|c| c == v.as_str()));
+                    if !listed {
+                        d.at(
+                            v.span(),
+                            format!("{p}.result[{j}]"),
+                            format!("{:?} is not a code of the {} table", v.as_str(), known.answer_result),
+                        );
+                    }
+                }
+                ResultMatch::Values(values.iter().map(|v| v.to_string()).collect())
+            }
+            (None, Some(true), _) => ResultMatch::Absent,
+            (Some(v), Some(true), _) => {
+                d.at(v.span(), format!("{p}.result"), "give result or result_absent, not both");
+                ResultMatch::Absent
+            }
+            (None, _, _) => {
+                d.at(
+                    o.name.span(),
+                    format!("{p}.result"),
+                    "missing: give result (a list of values) or result_absent: true",
+                );
+                ResultMatch::Absent
+            }
+        };
+        let mut present = Vec::new();
+        for (j, name) in o.present.iter().enumerate() {
+            if response.attributes.iter().all(|a| a.name != name.as_str()) {
+                d.at(name.span(), format!("{p}.present[{j}]"), format!("no response attribute {:?}", name.as_str()));
+            }
+            present.push(name.to_string());
+        }
+        spec_index.push(i);
+        outcomes.push(Outcome {
+            variant,
+            name: o.name.to_string(),
+            kind,
+            matches,
+            present,
+            provenance: Provenance {
+                source: d.text(&o.source, &format!("{p}.source")),
+                uncertain: d.opt(&o.uncertain, &format!("{p}.uncertain")),
+            },
+        });
+    }
+    check_overlaps(d, f, &outcomes, &spec_index);
+    outcomes
+}
+
+/// Two cases that cover the same answers with the same `present` list can never both be reached. `spec_index[i]`
+/// is the position of `outcomes[i]` in the file.
+fn check_overlaps(d: &mut Diagnostics, f: &OperationFile, outcomes: &[Outcome], spec_index: &[usize]) {
+    for (i, o) in outcomes.iter().enumerate() {
+        for earlier in &outcomes[..i] {
+            let same_answers = match (&o.matches, &earlier.matches) {
+                (ResultMatch::Values(a), ResultMatch::Values(b)) => a.iter().any(|v| b.contains(v)),
+                (ResultMatch::Absent, ResultMatch::Absent) | (ResultMatch::EmptyAnswer, ResultMatch::EmptyAnswer) => {
+                    true
+                }
+                _ => false,
+            };
+            if same_answers && earlier.present.iter().all(|x| o.present.contains(x)) {
+                let at = spec_index.get(i).copied().unwrap_or(i);
+                if let Some(syntax) = f.outcomes.get(at) {
+                    d.at(
+                        syntax.name.span(),
+                        format!("outcomes[{at}]"),
+                        format!("never reached: outcome {:?} covers the same answers first", earlier.name),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn outcome_kind(
+    d: &mut Diagnostics,
+    p: &str,
+    o: &OutcomeSyntax,
+    response: &Response,
+    known: &Known<'_>,
+) -> Option<OutcomeKind> {
+    let fields = &known.outcome_fields;
+    let need = |d: &mut Diagnostics, name: &Option<String>, what: &str| -> Option<String> {
+        let Some(name) = name else {
+            d.at(o.kind.span(), format!("{p}.kind"), format!("gateway.yaml has no answer.fields.{what} for this kind"));
+            return None;
+        };
+        if response.attributes.iter().all(|a| &a.name != name) {
+            d.at(
+                o.kind.span(),
+                format!("{p}.kind"),
+                format!("kind {} needs the response attribute {name:?}", o.kind.as_str()),
+            );
+        }
+        Some(name.clone())
+    };
+    let secret = |name: &str| {
+        response.attributes.iter().any(|a| a.name == name && a.secret) || known.secrets.iter().any(|s| s == name)
+    };
+    match o.kind.as_str() {
+        "ok" => Some(OutcomeKind::Ok),
+        "not_found" => Some(OutcomeKind::NotFound),
+        "redirect" => Some(OutcomeKind::Redirect { url: need(d, &fields.redirect_url, "redirect")? }),
+        word @ ("tds1" | "tds2") => {
+            let pair = if word == "tds1" { &fields.tds1 } else { &fields.tds2 };
+            let url = need(d, &pair.as_ref().map(|x| x.0.clone()), word)?;
+            let pareq = need(d, &pair.as_ref().map(|x| x.1.clone()), word)?;
+            let pareq_secret = secret(&pareq);
+            Some(if word == "tds1" {
+                OutcomeKind::Tds1 { url, pareq, pareq_secret }
+            } else {
+                OutcomeKind::Tds2 { url, pareq, pareq_secret }
+            })
+        }
+        "failure" => {
+            let code = need(d, &fields.failure.as_ref().map(|x| x.code.clone()), "failure")?;
+            let detail = need(d, &fields.failure.as_ref().map(|x| x.detail.clone()), "failure")?;
+            let Some(table) = response.attributes.iter().find(|a| a.name == code).and_then(|a| a.table.clone()) else {
+                d.at(
+                    o.kind.span(),
+                    format!("{p}.kind"),
+                    format!("failure needs the response attribute {code:?} with a code table"),
+                );
+                return None;
+            };
+            Some(OutcomeKind::Failure { code, table, detail })
+        }
+        other => {
+            d.at(
+                o.kind.span(),
+                format!("{p}.kind"),
+                format!("expected one of ok, redirect, tds1, tds2, failure, not_found; found {other:?}"),
+            );
+            None
+        }
+    }
+}

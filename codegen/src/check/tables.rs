@@ -1,0 +1,200 @@
+//! Code tables, bitmaps, the charset tables and the secret names.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::Diagnostics;
+use crate::load::Loaded;
+use crate::model::{Bitmap, BitmapPosition, CharsetTables, CodeRow, Lookalike, Provenance, Table};
+use crate::names::{Scope, camel, is_snake};
+use crate::syntax::{BitmapFile, CharsetsFile, CodeFile, SecretsFile, Text};
+
+fn provenance(d: &mut Diagnostics, source: &Text, uncertain: &Option<Text>, p: &str) -> Provenance {
+    let sep = if p.is_empty() { "" } else { "." };
+    Provenance {
+        source: d.text(source, &format!("{p}{sep}source")),
+        uncertain: d.opt(uncertain, &format!("{p}{sep}uncertain")),
+    }
+}
+
+/// Checks a code table.
+pub(crate) fn check_table(d: &mut Diagnostics, loaded: &Loaded<CodeFile>) -> Table {
+    let f = &loaded.value;
+    if f.name.as_str() != loaded.stem {
+        d.at(f.name.span(), "name", format!("must equal the file name {:?}", loaded.stem));
+    }
+    let rust_enum = f.rust_enum.as_ref().map(|e| {
+        if !e.starts_with(|c: char| c.is_ascii_uppercase()) || !e.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            d.at(e.span(), "rust_enum", "expected a CamelCase type name");
+        }
+        e.to_string()
+    });
+    let mut rows = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut variants = Scope::default();
+    variants.take("Unknown", "(values the table does not list)");
+    for (i, r) in f.codes.iter().enumerate() {
+        let p = format!("codes[{i}]");
+        if !seen.insert(r.code.to_string()) {
+            d.at(r.code.span(), format!("{p}.code"), format!("code {:?} listed twice", r.code.as_str()));
+        }
+        let variant = match (&r.key, &rust_enum) {
+            (Some(k), Some(_)) => {
+                if !is_snake(k) {
+                    d.at(k.span(), format!("{p}.key"), "expected a snake_case id");
+                }
+                let v = camel(k);
+                if let Some(other) = variants.take(&v, k) {
+                    d.at(k.span(), format!("{p}.key"), format!("variant {v} is already taken by {other:?}"));
+                }
+                Some(v)
+            }
+            (None, Some(_)) => {
+                d.at(r.code.span(), format!("{p}.key"), "missing: a table with rust_enum needs a key on every code");
+                None
+            }
+            (Some(k), None) => {
+                d.at(k.span(), format!("{p}.key"), "`key` goes with the table's `rust_enum` only");
+                None
+            }
+            (None, None) => None,
+        };
+        rows.push(CodeRow {
+            code: r.code.to_string(),
+            variant,
+            ja: d.text(&r.ja, &format!("{p}.ja")),
+            en: d.text(&r.en, &format!("{p}.en")),
+            remediation: d.opt(&r.remediation, &format!("{p}.remediation")),
+            provenance: provenance(d, &r.source, &r.uncertain, &p),
+        });
+    }
+    Table {
+        name: f.name.to_string(),
+        file: loaded.file.clone(),
+        meaning: d.text(&f.meaning, "meaning"),
+        provenance: provenance(d, &f.source, &f.uncertain, ""),
+        rust_enum,
+        rows,
+    }
+}
+
+/// Checks a bitmap: group layout, the legacy layout (a prefix), one position per digit in order, unique labels.
+pub(crate) fn check_bitmap(d: &mut Diagnostics, loaded: &Loaded<BitmapFile>) -> Bitmap {
+    let f = &loaded.value;
+    if f.name.as_str() != loaded.stem {
+        d.at(f.name.span(), "name", format!("must equal the file name {:?}", loaded.stem));
+    }
+    let total: u32 = f.groups.iter().map(|&g| u32::from(g)).sum();
+    if total == 0 || total > 64 || f.groups.contains(&0) {
+        d.at(
+            f.groups.span(),
+            "groups",
+            format!("group lengths add up to {total}; expected 1 to 64 digits in non-empty groups"),
+        );
+    }
+    let legacy = f.legacy_groups.as_ref().map(|l| l.to_vec()).unwrap_or_default();
+    if let Some(l) = &f.legacy_groups
+        && (l.len() > f.groups.len() || l.iter().zip(f.groups.iter()).any(|(a, b)| a != b) || l.is_empty())
+    {
+        d.at(l.span(), "legacy_groups", "must be a prefix of groups");
+    }
+    let mut positions = Vec::new();
+    let mut labels = Scope::default();
+    for (i, r) in f.positions.iter().enumerate() {
+        let p = format!("positions[{i}]");
+        let expected = i + 1;
+        if usize::from(*r.pos) != expected {
+            d.at(r.pos.span(), format!("{p}.pos"), format!("expected {expected} (positions in order from 1)"));
+        }
+        if r.label.is_empty() {
+            d.at(r.label.span(), format!("{p}.label"), "must not be empty");
+        } else if let Some(other) = labels.take(&r.label, &r.key) {
+            d.at(
+                r.label.span(),
+                format!("{p}.label"),
+                format!("label {:?} is already position {other:?}", r.label.as_str()),
+            );
+        }
+        if !is_snake(&r.key) {
+            d.at(r.key.span(), format!("{p}.key"), "expected a snake_case id");
+        }
+        positions.push(BitmapPosition {
+            pos: *r.pos,
+            label: r.label.to_string(),
+            key: r.key.to_string(),
+            ja: d.text(&r.ja, &format!("{p}.ja")),
+            en: d.text(&r.en, &format!("{p}.en")),
+            provenance: provenance(d, &r.source, &r.uncertain, &p),
+        });
+    }
+    if positions.len() as u32 != total {
+        d.at(f.name.span(), "positions", format!("{} positions, expected {total} (one per digit)", positions.len()));
+    }
+    Bitmap {
+        name: f.name.to_string(),
+        file: loaded.file.clone(),
+        meaning: d.text(&f.meaning, "meaning"),
+        provenance: provenance(d, &f.source, &f.uncertain, ""),
+        groups: f.groups.to_vec(),
+        legacy_groups: legacy,
+        positions,
+    }
+}
+
+fn scalar(d: &mut Diagnostics, s: &Text, path: &str) -> Option<char> {
+    let parsed = s.strip_prefix("U+").and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32);
+    if parsed.is_none() {
+        d.at(s.span(), path, format!("expected a scalar value written U+XXXX, found {:?}", s.as_str()));
+    }
+    parsed
+}
+
+/// Checks `charsets.yaml`.
+pub(crate) fn check_charsets(d: &mut Diagnostics, f: &CharsetsFile) -> CharsetTables {
+    let mut tables = CharsetTables::default();
+    d.text(&f.source, "source");
+    for (i, r) in f.normalize.iter().enumerate() {
+        let p = format!("normalize[{i}]");
+        let from = scalar(d, &r.from, &format!("{p}.from"));
+        let to = scalar(d, &r.to, &format!("{p}.to"));
+        d.text(&r.name, &format!("{p}.name"));
+        d.text(&r.source, &format!("{p}.source"));
+        if tables.normalize.iter().any(|l| Some(l.from) == from) {
+            d.at(r.from.span(), format!("{p}.from"), "normalized twice");
+        }
+        if let (Some(from), Some(to)) = (from, to) {
+            tables.normalize.push(Lookalike { from, to });
+        }
+    }
+    for (i, r) in f.lossy.iter().enumerate() {
+        let p = format!("lossy[{i}]");
+        let c = scalar(d, &r.ch, &format!("{p}.char"));
+        scalar(d, &r.decodes_as, &format!("{p}.decodes_as"));
+        d.text(&r.source, &format!("{p}.source"));
+        tables.lossy.extend(c);
+    }
+    let rows = &f.euc_jp_rejected_rows;
+    d.text(&rows.source, "euc_jp_rejected_rows.source");
+    d.opt(&rows.uncertain, "euc_jp_rejected_rows.uncertain");
+    if rows.rows.iter().any(|&r| !(1..=94).contains(&r)) {
+        d.at(rows.rows.span(), "euc_jp_rejected_rows.rows", "JIS X 0208 rows are 1 to 94");
+    }
+    tables.euc_jp_rejected_rows = rows.rows.to_vec();
+    tables
+}
+
+/// Checks `secrets.yaml`; returns the names.
+pub(crate) fn check_secrets(d: &mut Diagnostics, f: &SecretsFile) -> Vec<String> {
+    let mut secrets = Vec::new();
+    d.text(&f.source, "source");
+    for (i, r) in f.names.iter().enumerate() {
+        let p = format!("names[{i}]");
+        let name = d.text(&r.name, &format!("{p}.name"));
+        d.text(&r.meaning, &format!("{p}.meaning"));
+        d.text(&r.source, &format!("{p}.source"));
+        if secrets.contains(&name) {
+            d.at(r.name.span(), format!("{p}.name"), "listed twice");
+        }
+        secrets.push(name);
+    }
+    secrets
+}

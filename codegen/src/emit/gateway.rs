@@ -1,0 +1,146 @@
+//! `mod.rs`: the gateway profile (`GATEWAY`, endpoints, answer shape), the character tables, the secret names and
+//! the list of operations.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Emitter, doc_lines};
+use crate::model::Model;
+use crate::names::upper;
+
+fn charset_tokens(c: japay_core::charset::Charset) -> TokenStream {
+    let variant = format_ident!("{}", format!("{c:?}"));
+    quote!(::japay_core::charset::Charset::#variant)
+}
+
+fn char_lit(c: char) -> TokenStream {
+    format!("'\\u{{{:04X}}}'", c as u32).parse().unwrap_or_default()
+}
+
+pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
+    let g = &model.gateway;
+    let mods = model.operations.iter().map(|op| {
+        let m = e.ident(&op.name);
+        let doc = doc_lines(&format!("{} ({}): {}.", op.title_ja, op.cgi, op.title_en));
+        quote! { #(#[doc = #doc])* pub mod #m; }
+    });
+    let mods: Vec<_> = mods.collect();
+    let statics: Vec<_> = model
+        .operations
+        .iter()
+        .map(|op| {
+            let m = e.ident(&op.name);
+            let c = e.ident(&upper(&op.name));
+            quote!(&#m::#c)
+        })
+        .collect();
+    let reexports: Vec<_> = model
+        .operations
+        .iter()
+        .map(|op| {
+            let m = e.ident(&op.name);
+            let mut names = vec![e.ident(&op.type_name)];
+            if op.response.is_some() && !op.incoming {
+                names.push(e.ident(&format!("{}Response", op.type_name)));
+            }
+            if !op.outcomes.is_empty() {
+                names.push(e.ident(&format!("{}Outcome", op.type_name)));
+            }
+            quote!(pub use self::#m::{#(#names),*};)
+        })
+        .collect();
+    let endpoint_consts: Vec<_> = g
+        .endpoints
+        .iter()
+        .map(|ep| {
+            let c = e.ident(&format!("ENDPOINT_{}", upper(&ep.name)));
+            let url = &ep.url;
+            let doc = doc_lines(&format!("The {} base URL of {}. Source: {}.", ep.name, g.title, ep.source));
+            quote! { #(#[doc = #doc])* pub const #c: &str = #url; }
+        })
+        .collect();
+    let endpoints: Vec<_> = g
+        .endpoints
+        .iter()
+        .map(|ep| {
+            let c = e.ident(&format!("ENDPOINT_{}", upper(&ep.name)));
+            let name = &ep.name;
+            quote!(::japay_core::spec::Endpoint::new(#name, #c))
+        })
+        .collect();
+    let transports = g.transports.iter().map(|c| charset_tokens(*c));
+    let count_in = g.count_in.iter().map(|(t, c)| {
+        let (t, c) = (charset_tokens(*t), charset_tokens(*c));
+        quote!(.count_in(#t, #c))
+    });
+    let stored_in = g.stored_in.map(|c| {
+        let c = charset_tokens(c);
+        quote!(.stored_in(#c))
+    });
+    let normalize = model.charsets.normalize.iter().map(|l| {
+        let (from, to) = (char_lit(l.from), char_lit(l.to));
+        quote!((#from, #to))
+    });
+    let lossy = model.charsets.lossy.iter().map(|c| char_lit(*c));
+    let euc_leads = model.charsets.euc_jp_rejected_rows.iter().map(|r| {
+        let lead: TokenStream = format!("0x{:02X}", u16::from(*r) + 0xA0).parse().unwrap_or_default();
+        lead
+    });
+    let secrets = &model.secrets;
+    let (name, title, source) = (&g.name, &g.title, &g.source);
+    let (root, element, result, success) =
+        (&g.answer.root, &g.answer.element, &g.answer.result_field, &g.answer.success);
+    let dir = &g.dir;
+    let module_doc = doc_lines(&format!(
+        "Code generated from `{dir}/`: the gateway profile, one module per operation, the code tables and bitmaps."
+    ));
+    let gateway_doc = doc_lines(&format!(
+        "{title}: text policy, secret names, endpoints and transports (`{dir}/gateway.yaml`). Source: {source}."
+    ));
+    let answer_doc = format!(" Source: {}.", g.answer.source);
+    quote! {
+        #(#![doc = #module_doc])*
+        pub mod codes;
+        #(#mods)*
+        #(#reexports)*
+        /// Every operation of the spec, in file-name order.
+        pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[#(#statics),*];
+        #(#[doc = #gateway_doc])*
+        pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
+            #name,
+            #title,
+            ::japay_core::charset::TextPolicy::new()
+                #(#count_in)*
+                #stored_in
+                .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
+        )
+        .with_secret_names(SECRET_NAMES)
+        .with_source(#source)
+        .with_endpoints(ENDPOINTS)
+        .with_transports(&[#(#transports),*]);
+        #(#endpoint_consts)*
+        /// Every base URL, by name.
+        pub static ENDPOINTS: &[::japay_core::spec::Endpoint] = &[#(#endpoints),*];
+        /// The root element of every answer.
+        #[doc = #answer_doc]
+        pub const ANSWER_ROOT: &str = #root;
+        /// The element that carries the answer's fields.
+        #[doc = #answer_doc]
+        pub const ANSWER_ELEMENT: &str = #element;
+        /// The answer field that says how a request went.
+        #[doc = #answer_doc]
+        pub const RESULT_FIELD: &str = #result;
+        /// The value of [`RESULT_FIELD`] for success.
+        #[doc = #answer_doc]
+        pub const RESULT_SUCCESS: &str = #success;
+        /// Look-alikes the normalize option maps (`charsets.yaml`), as (from, to).
+        pub const NORMALIZE: &[(char, char)] = &[#(#normalize),*];
+        /// Characters that encode in CP932/EUC-JP but decode as another character (`charsets.yaml`).
+        pub const LOSSY: &[char] = &[#(#lossy),*];
+        /// EUC-JP lead bytes of the JIS X 0208 rows rejected when sending EUC-JP (NEC/IBM extensions; `charsets.yaml`).
+        pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[#(#euc_leads),*];
+        /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in
+        /// `Debug` output or error messages.
+        pub const SECRET_NAMES: &[&str] = &[#(#secrets),*];
+    }
+}

@@ -1,0 +1,293 @@
+//! One operation file: its `OperationSpec` static, the request struct (outgoing) and the answer view (see
+//! [`super::view`]).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::view::{emit_incoming, emit_response};
+use super::{Emitter, doc_lines, opt_str};
+use crate::model::{Condition, ConditionTest, Field, Kind, Limit, Operation};
+use crate::names::upper;
+use japay_core::spec::Marker;
+
+fn marker_tokens(e: &mut Emitter, m: Marker) -> TokenStream {
+    let v = e.ident(m.variant());
+    quote!(::japay_core::spec::Marker::#v)
+}
+
+fn kind_tokens(e: &mut Emitter, k: &Kind) -> TokenStream {
+    match k {
+        Kind::Ascii(a) => {
+            let mask: TokenStream = format!("0x{:032x}", a.mask).parse().unwrap_or_default();
+            let (kind, set) = (a.kind, &a.set);
+            quote!(::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet { mask: #mask, kind: #kind, description: #set }))
+        }
+        Kind::Text => quote!(::japay_core::spec::ValueKind::Text),
+        Kind::HalfwidthKana => quote!(::japay_core::spec::ValueKind::HalfwidthKana),
+        Kind::FullwidthKana => quote!(::japay_core::spec::ValueKind::FullwidthKana),
+        Kind::Bitmap(b) => {
+            let c = e.ident(&upper(b));
+            quote!(::japay_core::spec::ValueKind::Bitmap(&super::codes::#c))
+        }
+        Kind::Code(t) => {
+            let c = e.ident(&upper(t));
+            quote!(::japay_core::spec::ValueKind::Code(&super::codes::#c))
+        }
+    }
+}
+
+fn kind_words(k: &Kind) -> String {
+    match k {
+        Kind::Ascii(a) if a.kind == japay_core::spec::kind_names::ASCII => format!("ASCII `{}`", a.set),
+        Kind::Ascii(a) => a.kind.to_owned(),
+        Kind::Text => "text".into(),
+        Kind::HalfwidthKana => "half-width kana".into(),
+        Kind::FullwidthKana => "full-width kana".into(),
+        Kind::Bitmap(b) => b.clone(),
+        Kind::Code(t) => format!("code from `{t}`"),
+    }
+}
+
+fn field_doc(f: &Field) -> String {
+    let mut s = format!("{} — {}.\n\nMarker `{}`; {}", f.label_ja, f.meaning, f.marker.symbol(), kind_words(&f.kind));
+    match f.limit {
+        Some(Limit::Exact(n)) => s.push_str(&format!(", exactly {n} bytes")),
+        Some(Limit::Max(n)) => s.push_str(&format!(", at most {n} bytes")),
+        None => {}
+    }
+    if let Some(c) = &f.condition {
+        s.push_str(&format!("; required for {}", c.description));
+    }
+    if !f.allowed.is_empty() && f.fixed.is_none() && !matches!(f.kind, Kind::Code(_)) {
+        s.push_str(&format!("; one of {:?}", f.allowed));
+    }
+    s.push_str(&format!(".\nSource: {}.", f.provenance.source));
+    if let Some(u) = &f.provenance.uncertain {
+        s.push_str(&format!("\n\n**Uncertain:** {u}."));
+    }
+    s
+}
+
+fn indices(list: &[usize]) -> impl Iterator<Item = Literal> + '_ {
+    list.iter().map(|i| Literal::usize_unsuffixed(*i))
+}
+
+fn condition_tokens(c: &Condition) -> TokenStream {
+    let test = match &c.test {
+        ConditionTest::PresentAny(idx) => {
+            let idx = indices(idx);
+            quote!(::japay_core::spec::ConditionTest::PresentAny(&[#(#idx),*]))
+        }
+        ConditionTest::AbsentAll(idx) => {
+            let idx = indices(idx);
+            quote!(::japay_core::spec::ConditionTest::AbsentAll(&[#(#idx),*]))
+        }
+        ConditionTest::BitSet { field, position } => {
+            let (field, pos) = (Literal::usize_unsuffixed(*field), Literal::u8_unsuffixed(*position));
+            quote!(::japay_core::spec::ConditionTest::BitSet { field: #field, pos: #pos })
+        }
+        ConditionTest::Equals { field, value } => {
+            let field = Literal::usize_unsuffixed(*field);
+            quote!(::japay_core::spec::ConditionTest::Equals { field: #field, value: #value })
+        }
+    };
+    let desc = &c.description;
+    quote!(::japay_core::spec::Condition::new(#test, #desc))
+}
+
+fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
+    let (wire, label_ja, meaning, source) = (&f.wire, &f.label_ja, &f.meaning, &f.provenance.source);
+    let kind = kind_tokens(e, &f.kind);
+    let marker = (f.marker != Marker::Optional).then(|| {
+        let m = marker_tokens(e, f.marker);
+        quote!(.with_marker(#m))
+    });
+    let condition = f.condition.as_ref().map(|c| {
+        let c = condition_tokens(c);
+        quote!(.with_condition(#c))
+    });
+    let limit = f.limit.map(|limit| match limit {
+        Limit::Exact(n) => {
+            let n = Literal::u64_unsuffixed(n);
+            quote!(.with_limit(::japay_core::spec::ByteLimit::Exact(#n)))
+        }
+        Limit::Max(n) => {
+            let n = Literal::u64_unsuffixed(n);
+            quote!(.with_limit(::japay_core::spec::ByteLimit::Max(#n)))
+        }
+    });
+    let allowed = &f.allowed;
+    let values = match &f.fixed {
+        Some(fixed) => Some(quote!(.with_fixed(#fixed, &[#(#allowed),*]))),
+        None if !allowed.is_empty() => Some(quote!(.with_allowed(&[#(#allowed),*]))),
+        None => None,
+    };
+    let secret = f.secret.then(|| quote!(.secret()));
+    let uncertain = opt_str(&f.provenance.uncertain);
+    quote! {
+        ::japay_core::spec::FieldSpec::new(#wire, #kind)
+            .with_label(#label_ja, #meaning)
+            #marker #condition #limit #values #secret
+            .with_source(#source, #uncertain)
+    }
+}
+
+fn rules_tokens(op: &Operation) -> TokenStream {
+    let groups = (!op.groups.is_empty()).then(|| {
+        let groups = op.groups.iter().map(|g| {
+            let (name, idx, c) = (&g.name, indices(&g.fields), condition_tokens(&g.condition));
+            quote!(::japay_core::spec::FieldGroup::new(#name, &[#(#idx),*], #c))
+        });
+        quote!(.with_groups(&[#(#groups),*]))
+    });
+    let one_of = (!op.one_of.is_empty()).then(|| {
+        let rules = op.one_of.iter().map(|o| {
+            let alternatives = o.alternatives.iter().map(|alt| {
+                let idx = indices(alt);
+                quote!(&[#(#idx),*])
+            });
+            let (name, desc) = (&o.name, &o.description);
+            quote!(::japay_core::spec::OneOf::new(#name, &[#(#alternatives),*], #desc))
+        });
+        quote!(.with_one_of(&[#(#rules),*]))
+    });
+    quote!(#groups #one_of)
+}
+
+fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
+    let r = op.response.as_ref()?;
+    let attrs: Vec<_> = r
+        .attributes
+        .iter()
+        .map(|a| {
+            let (name, meaning, source) = (&a.name, &a.meaning, &a.provenance.source);
+            let table = a.table.as_ref().map(|t| {
+                let t = e.ident(&upper(t));
+                quote!(.with_table(&super::codes::#t))
+            });
+            let secret = a.secret.then(|| quote!(.secret()));
+            let uncertain = opt_str(&a.provenance.uncertain);
+            quote! {
+                ::japay_core::spec::AttributeSpec::new(#name, #meaning) #table #secret .with_source(#source, #uncertain)
+            }
+        })
+        .collect();
+    let source = &r.source;
+    let empty = r.empty_root.as_ref().map(|x| quote!(.with_empty_root(#x)));
+    let uncertain = r.uncertain.as_ref().map(|u| quote!(.with_uncertain(#u)));
+    Some(quote! {
+        .with_response(&::japay_core::spec::ResponseSpec::new(#source, &[#(#attrs),*]) #empty #uncertain)
+    })
+}
+
+pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
+    let c = e.ident(&upper(&op.name));
+    let (name, cgi, title_ja, title_en, source) =
+        (&op.name, &op.cgi, &op.title_ja, &op.title_en, &op.provenance.source);
+    let uncertain = opt_str(&op.provenance.uncertain);
+    let direction = op.incoming.then(|| quote!(.with_direction(::japay_core::spec::Direction::Incoming)));
+    let utf8 = op.utf8_params.iter().map(|(n, v)| quote!((#n, #v)));
+    let fields: Vec<_> = op.fields.iter().map(|f| field_spec(e, f)).collect();
+    let rules = rules_tokens(op);
+    let response = response_spec(e, op);
+    let spec_doc = doc_lines(&format!("The spec of `{name}` ({}).", op.file));
+    let spec = quote! {
+        #(#[doc = #spec_doc])*
+        pub static #c: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(#name, &super::GATEWAY, #cgi)
+            #direction
+            .with_titles(#title_ja, #title_en)
+            .with_source(#source, #uncertain)
+            .with_utf8_params(&[#(#utf8),*])
+            .with_fields(&[#(#fields),*])
+            #rules
+            #response;
+    };
+    let mut module_doc = format!("{title_ja}: {title_en}.\n\nCGI `{cgi}`. Source: {source}.");
+    if let Some(u) = &op.provenance.uncertain {
+        module_doc.push_str(&format!("\n\n**Uncertain:** {u}."));
+    }
+    let module_doc = doc_lines(&module_doc);
+    let body = if op.incoming { emit_incoming(e, op) } else { emit_request(e, op) };
+    quote! {
+        #(#![doc = #module_doc])*
+        #spec
+        #body
+    }
+}
+
+fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
+    let ty = e.ident(&op.type_name);
+    let c = e.ident(&upper(&op.name));
+    let n = Literal::usize_unsuffixed(op.fields.len());
+    let struct_fields: Vec<_> = op
+        .fields
+        .iter()
+        .filter(|f| f.fixed.is_none())
+        .map(|f| {
+            let id = e.ident(&f.rust_name);
+            let doc = doc_lines(&field_doc(f));
+            if f.marker.always_required() {
+                quote! { #(#[doc = #doc])* pub #id: &'a str, }
+            } else {
+                quote! { #(#[doc = #doc])* pub #id: ::core::option::Option<&'a str>, }
+            }
+        })
+        .collect();
+    let values: Vec<_> = op
+        .fields
+        .iter()
+        .map(|f| {
+            let id = e.ident(&f.rust_name);
+            if f.fixed.is_some() {
+                quote!(::core::option::Option::None)
+            } else if f.marker.always_required() {
+                quote!(::core::option::Option::Some(self.#id))
+            } else {
+                quote!(self.#id)
+            }
+        })
+        .collect();
+    let fixed: Vec<String> =
+        op.fields.iter().filter_map(|f| f.fixed.as_ref().map(|v| format!("`{}={v}`", f.wire))).collect();
+    let mut doc = format!("{}: {} (`{}`).", op.title_ja, op.title_en, op.cgi);
+    if !fixed.is_empty() {
+        doc.push_str(&format!("\n\nThe encoder sends the fixed parameters {}.", fixed.join(", ")));
+    }
+    if !op.utf8_params.is_empty() {
+        let u: Vec<String> = op.utf8_params.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
+        doc.push_str(&format!(" Sent as UTF-8 it adds {}.", u.join(", ")));
+    }
+    for g in &op.groups {
+        let names: Vec<&str> = g.fields.iter().filter_map(|&i| op.fields.get(i)).map(|f| f.wire.as_str()).collect();
+        doc.push_str(&format!(
+            "\n\nGroup `{}`: {} are required together for {}.",
+            g.name,
+            names.join(", "),
+            g.condition.description
+        ));
+    }
+    for o in &op.one_of {
+        doc.push_str(&format!("\n\nExactly one of {} (`{}`).", o.description, o.name));
+    }
+    let doc = doc_lines(&doc);
+    let response = emit_response(e, op);
+    quote! {
+        #(#[doc = #doc])*
+        #[derive(Clone, Copy, Default, PartialEq, Eq)]
+        pub struct #ty<'a> {
+            #(#struct_fields)*
+        }
+
+        impl ::japay_core::Operation for #ty<'_> {
+            const SPEC: &'static ::japay_core::spec::OperationSpec = &#c;
+            type Values<'s> = [::core::option::Option<&'s str>; #n] where Self: 's;
+            fn values(&self) -> Self::Values<'_> {
+                [#(#values),*]
+            }
+        }
+
+        ::japay_core::operation_shortcuts!(#ty);
+
+        #response
+    }
+}

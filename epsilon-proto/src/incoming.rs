@@ -1,0 +1,115 @@
+//! Incoming operations (a query string the gateway sends to the merchant, such as the completion redirect) checked
+//! against their spec with the same rules as requests: required parameters, kinds, allowed values and byte limits
+//! (counted in CP932 for [`Version::V1`] answers, the gateway's storage charset for UTF-8 ones).
+//!
+//! ```
+//! use epsilon_proto::CompletionRedirect;
+//! use epsilon_proto::incoming::IncomingError;
+//! use epsilon_proto::response::Version;
+//!
+//! let err = CompletionRedirect::parse(b"trans_code=123&result=zzz", Version::V1).unwrap_err();
+//! let IncomingError::Invalid(report) = &err else { panic!("{err}") };
+//! let rules: Vec<_> = report.violations().iter().map(|v| (v.field.as_ref(), v.kind.rule())).collect();
+//! assert_eq!(rules, [("user_id", "required"), ("result", "value"), ("order_number", "required")]);
+//!
+//! let ok = CompletionRedirect::parse(b"trans_code=861205&user_id=U1&result=1&order_number=O1", Version::V1)?;
+//! assert_eq!(ok.result().unwrap().entry.unwrap().en, "ok");
+//! # Ok::<(), IncomingError>(())
+//! ```
+
+use core::fmt;
+
+use japay_core::spec::OperationSpec;
+use japay_core::{Charset, Options, Report, request};
+
+use crate::response::{ParseError, Response, Version};
+
+/// Why an incoming query string was refused. Neither variant holds a parameter value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IncomingError {
+    /// The query string could not be decoded.
+    Parse(ParseError),
+    /// It decoded, but breaks its spec: every violation, in field order.
+    Invalid(Report),
+}
+
+impl fmt::Display for IncomingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IncomingError::Parse(e) => write!(f, "malformed query string: {e}"),
+            IncomingError::Invalid(report) => write!(f, "query string breaks its spec: {report}"),
+        }
+    }
+}
+
+impl std::error::Error for IncomingError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            IncomingError::Parse(e) => Some(e),
+            IncomingError::Invalid(report) => Some(report),
+        }
+    }
+}
+
+impl From<ParseError> for IncomingError {
+    fn from(e: ParseError) -> Self {
+        IncomingError::Parse(e)
+    }
+}
+
+/// The options an incoming message of `version` is checked with: CP932 for [`Version::V1`], UTF-8 (limits still
+/// counted in CP932 by the gateway's text policy) for [`Version::V2`].
+pub fn options_for(version: Version) -> Options {
+    Options::new(match version {
+        Version::V1 => Charset::Cp932,
+        Version::V2 => Charset::Utf8,
+    })
+}
+
+/// Decodes `query` and checks it against `spec`. Parameters the spec does not list are kept and not checked (the
+/// gateway may add some); the first occurrence of a listed one is checked.
+///
+/// # Errors
+/// [`IncomingError::Parse`] when the query does not decode, [`IncomingError::Invalid`] when it breaks the spec.
+pub fn parse<'a>(query: &'a [u8], version: Version, spec: &OperationSpec) -> Result<Response<'a>, IncomingError> {
+    let raw = Response::parse_query(query, version)?;
+    let values: Vec<Option<&str>> = spec.fields.iter().map(|f| raw.get(f.wire)).collect();
+    request::validate(spec, &values, options_for(version)).map_err(IncomingError::Invalid)?;
+    Ok(raw)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
+mod tests {
+    use super::*;
+    use crate::CompletionRedirect;
+
+    #[test]
+    fn missing_required_parameters_and_unknown_results_are_refused() {
+        let err = CompletionRedirect::parse(b"trans_code=abc&result=zzz", Version::V1).unwrap_err();
+        let IncomingError::Invalid(report) = err else { panic!("expected a report") };
+        let rules: Vec<_> = report.violations().iter().map(|v| (v.field.as_ref(), v.kind.rule())).collect();
+        assert_eq!(
+            rules,
+            [("trans_code", "pattern"), ("user_id", "required"), ("result", "value"), ("order_number", "required")]
+        );
+        assert!(!report.to_string().contains("zzz"), "{report}");
+    }
+
+    #[test]
+    fn malformed_queries_are_parse_errors() {
+        let err = CompletionRedirect::parse(b"user_id=%8", Version::V1).unwrap_err();
+        assert!(matches!(err, IncomingError::Parse(_)), "{err:?}");
+        assert!(err.to_string().starts_with("malformed query string: "), "{err}");
+    }
+
+    #[test]
+    fn a_complete_redirect_parses_in_both_versions() {
+        let q = b"trans_code=861205&user_id=U0001&result=1&order_number=O1&extra=1";
+        for version in [Version::V1, Version::V2] {
+            let r = CompletionRedirect::parse(q, version).unwrap();
+            assert_eq!(r.trans_code(), Some("861205"));
+        }
+    }
+}
