@@ -3,11 +3,11 @@
 //!
 //! Four stages, garde-style, each in its own module:
 //!
-//! 1. [`load`]: the files into [`syntax`] structs that mirror the YAML, with spans;
-//! 2. [`check`]: every semantic rule, collecting *every* error with `file:line:column` and a field path
+//! 1. `load`: the files into `syntax` structs that mirror the YAML, with spans;
+//! 2. `check`: every semantic rule, collecting *every* error with `file:line:column` and a field path
 //!    ([`SpecError`]), into
-//! 3. the [`model`]: named, resolved types (field indices, Rust names, tables);
-//! 4. [`emit`]: quote + prettyplease; a token stream that does not parse is an error, never a file.
+//! 3. the `model`: named, resolved types (field indices, Rust names, tables);
+//! 4. `emit`: quote + prettyplease; a token stream that does not parse is an error, never a file.
 //!
 //! The words of the spec's markers and kinds come from `japay_core` ([`japay_core::spec::Marker::from_symbol`],
 //! [`japay_core::spec::kind_names`]), the same place the runtime reads them from. `cargo codegen` regenerates every

@@ -72,11 +72,7 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     let gateway = files.gateway.as_ref().map(|g| gateway::check_gateway(&mut d, &g.value, &files.dir));
     let tables: Vec<_> = files.tables.iter().map(|t| tables::check_table(&mut d, t)).collect();
     let bitmaps: Vec<_> = files.bitmaps.iter().map(|b| tables::check_bitmap(&mut d, b)).collect();
-    let charsets = files
-        .charsets
-        .as_ref()
-        .map(|c| tables::check_charsets(&mut d, &c.value))
-        .unwrap_or_default();
+    let charsets = files.charsets.as_ref().map(|c| tables::check_charsets(&mut d, &c.value)).unwrap_or_default();
     let mut secrets = files.secrets.as_ref().map(|s| tables::check_secrets(&mut d, &s.value)).unwrap_or_default();
 
     let mut params = BTreeMap::new();

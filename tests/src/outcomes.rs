@@ -1,0 +1,113 @@
+//! Generated `outcome()`s: each documented outcome is recognised from answers shaped like the recorded ones, and
+//! every answer that fits none is an error (fail closed), never a guess.
+
+use epsilon_proto::generated::codes::ResultCode;
+use epsilon_proto::{
+    Charset, LinkOrderOutcome, LinkOrderResponse, Options, OrderInfoOutcome, OrderInfoResponse, OutcomeError,
+    UserChangeOutcome, UserChangeResponse, UserRegisterOutcome, UserRegisterResponse, Version,
+};
+
+fn body(attrs: &[(&str, &str)]) -> Vec<u8> {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"x-sjis-cp932\" ?>\r\n<Epsilon_result>\r\n");
+    for (name, value) in attrs {
+        s.push_str(&format!("  <result {name}=\"{value}\" />\r\n"));
+    }
+    s.push_str("</Epsilon_result>\r\n");
+    s.into_bytes()
+}
+
+#[test]
+fn user_register_redirect_and_failure() {
+    let ok = body(&[
+        ("result", "1"),
+        ("redirect", "https%3A%2F%2Fbeta.epsilon.jp%2Fcgi-bin%2Forder%2Fcard3.cgi%3Ftrans_code%3DAbC"),
+    ]);
+    let answer = UserRegisterResponse::parse(&ok, Version::V1).unwrap();
+    assert_eq!(
+        answer.outcome(),
+        Ok(UserRegisterOutcome::Redirect { url: "https://beta.epsilon.jp/cgi-bin/order/card3.cgi?trans_code=AbC" })
+    );
+    let failed = body(&[("result", "0"), ("err_code", "908"), ("err_detail", "%82%B1%82%CCCGI")]);
+    let answer = UserRegisterResponse::parse(&failed, Version::V1).unwrap();
+    let Ok(UserRegisterOutcome::Failure { code, detail }) = answer.outcome() else { panic!("{:?}", answer.outcome()) };
+    assert_eq!(code.raw, "908");
+    assert!(code.entry.unwrap().remediation.is_some());
+    assert_eq!(detail, Some("このCGI"));
+}
+
+#[test]
+fn outcomes_fail_closed() {
+    let cases: [(&[(&str, &str)], OutcomeError); 5] = [
+        (&[("result", "1")], OutcomeError::MissingField { outcome: "redirect", field: "redirect" }),
+        (&[("result", "1"), ("redirect", "")], OutcomeError::MissingField { outcome: "redirect", field: "redirect" }),
+        (&[("result", "3")], OutcomeError::UnknownResult { field: "result" }),
+        (&[("err_code", "601")], OutcomeError::MissingResult { field: "result" }),
+        (&[("result", "0"), ("err_detail", "x")], OutcomeError::MissingField { outcome: "failure", field: "err_code" }),
+    ];
+    for (attrs, expected) in cases {
+        let b = body(attrs);
+        let answer = UserRegisterResponse::parse(&b, Version::V1).unwrap();
+        assert_eq!(answer.outcome(), Err(expected), "{attrs:?}");
+    }
+    let empty = body(&[]);
+    let answer = UserRegisterResponse::parse(&empty, Version::V1).unwrap();
+    assert_eq!(answer.outcome(), Err(OutcomeError::Empty));
+}
+
+#[test]
+fn link_order_tells_redirect_from_convenience_slip_and_refuses_neither() {
+    let slip = body(&[("result", "1"), ("trans_code", "504052"), ("conveni_code", "31"), ("receipt_no", "0005180")]);
+    let answer = LinkOrderResponse::parse(&slip, Version::V1).unwrap();
+    assert_eq!(answer.outcome(), Ok(LinkOrderOutcome::ConvenienceSlip));
+    assert_eq!(answer.receipt_no(), Some("0005180"));
+    let redirect = body(&[("result", "1"), ("redirect", "https%3A%2F%2Fbeta.epsilon.jp%2Fx")]);
+    let answer = LinkOrderResponse::parse(&redirect, Version::V1).unwrap();
+    assert_eq!(answer.outcome(), Ok(LinkOrderOutcome::Redirect { url: "https://beta.epsilon.jp/x" }));
+    let neither = body(&[("result", "1"), ("trans_code", "1")]);
+    let answer = LinkOrderResponse::parse(&neither, Version::V1).unwrap();
+    let err = answer.outcome().unwrap_err();
+    assert_eq!(err, OutcomeError::Undecided { field: "result", expected: &["redirect", "receipt_no"] });
+    assert!(err.to_string().starts_with("the result value is known"), "{err}");
+}
+
+#[test]
+fn user_change_with_and_without_card_change() {
+    let changed = body(&[("result", "1"), ("user_id", "U1"), ("user_name", "%83%7E%83h%83%8A")]);
+    let answer = UserChangeResponse::parse(&changed, Version::V1).unwrap();
+    assert_eq!(answer.outcome(), Ok(UserChangeOutcome::Changed));
+}
+
+#[test]
+fn order_info_found_not_found_and_failure() {
+    let found = body(&[("trans_code", "504052"), ("state", "1"), ("order_number", "O1")]);
+    assert_eq!(OrderInfoResponse::parse(&found, Version::V1).unwrap().outcome(), Ok(OrderInfoOutcome::Found));
+    let empty = body(&[]);
+    assert_eq!(OrderInfoResponse::parse(&empty, Version::V1).unwrap().outcome(), Ok(OrderInfoOutcome::NotFound));
+    let refused = body(&[("result", "0"), ("err_code", "908")]);
+    let answer = OrderInfoResponse::parse(&refused, Version::V1).unwrap();
+    assert!(matches!(answer.outcome(), Ok(OrderInfoOutcome::Failure { detail: None, .. })));
+}
+
+#[test]
+fn parse_for_reads_utf8_answers_only_when_the_request_sent_version_2() {
+    let utf8 = body(&[("result", "0"), ("err_code", "601"), ("err_detail", "%E3%83%A6%E3%83%BC%E3%82%B6%E3%83%BC")]);
+    let answer = UserRegisterResponse::parse_for(&utf8, Options::new(Charset::Utf8)).unwrap();
+    assert_eq!(answer.err_detail(), Some("ユーザー"));
+    let as_cp932 = UserRegisterResponse::parse_for(&utf8, Options::new(Charset::Cp932));
+    assert!(!matches!(as_cp932, Ok(a) if a.err_detail() == Some("ユーザー")), "a CP932 request reads CP932");
+    // getsales2 sends no version=2, so its answer stays CP932 whatever the transport
+    let cp932 = body(&[("user_name", "%83%7E%83h%83%8A")]);
+    let answer = OrderInfoResponse::parse_for(&cp932, Options::new(Charset::Utf8)).unwrap();
+    assert_eq!(answer.raw.get("user_name"), Some("ミドリ"));
+}
+
+#[test]
+fn result_codes_convert_from_the_wire_rustls_style() {
+    assert_eq!(ResultCode::from("1"), ResultCode::Ok);
+    assert_eq!(ResultCode::from("6"), ResultCode::Tds2Required);
+    assert_eq!(ResultCode::from(""), ResultCode::Empty);
+    assert_eq!(ResultCode::from("3"), ResultCode::Unknown("3"));
+    assert_eq!(ResultCode::from("3").as_str(), "3");
+    assert_eq!(ResultCode::SystemError.entry().map(|e| e.code), Some("9"));
+    assert!(ResultCode::Unknown("3").entry().is_none());
+}
