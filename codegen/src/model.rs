@@ -19,30 +19,40 @@ pub(crate) struct Model {
 pub(crate) struct Gateway {
     pub(crate) name: String,
     pub(crate) title: String,
-    pub(crate) source: String,
+    pub(crate) title_ja: Option<String>,
+    pub(crate) provenance: Provenance,
     /// The spec folder's display name (`spec/epsilon`).
     pub(crate) dir: String,
     /// The output directory, relative to the workspace.
     pub(crate) generated_dir: String,
     pub(crate) endpoints: Vec<Endpoint>,
-    pub(crate) transports: Vec<Charset>,
+    pub(crate) transports: Vec<Transport>,
     pub(crate) stored_in: Option<Charset>,
-    pub(crate) count_in: Vec<(Charset, Charset)>,
     pub(crate) answer: Answer,
 }
 
 /// One base URL.
 pub(crate) struct Endpoint {
     pub(crate) name: String,
-    pub(crate) url: String,
+    pub(crate) base: String,
+    pub(crate) suffix: String,
     pub(crate) source: String,
+}
+
+/// One way a request travels.
+pub(crate) struct Transport {
+    pub(crate) charset: Charset,
+    /// The charset byte limits count when this transport is used (when not its own).
+    pub(crate) limits_count_in: Option<Charset>,
 }
 
 /// The answer shape.
 pub(crate) struct Answer {
     pub(crate) root: String,
-    pub(crate) element: String,
+    pub(crate) element: Option<String>,
     pub(crate) result_field: String,
+    /// The code table of the result field.
+    pub(crate) result_table: Option<String>,
     pub(crate) success: String,
     pub(crate) source: String,
     pub(crate) fields: OutcomeFields,

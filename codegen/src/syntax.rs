@@ -1,6 +1,8 @@
 //! The spec files as written: serde structs mirroring the YAML exactly (`deny_unknown_fields`), every value with its
 //! span (file, line, column) for diagnostics. No meaning is checked here.
 
+use std::collections::BTreeMap;
+
 use marked_yaml::Spanned;
 use serde::Deserialize;
 
@@ -13,42 +15,66 @@ pub(crate) type Text = Spanned<String>;
 pub(crate) struct GatewayFile {
     pub(crate) name: Text,
     pub(crate) title: Text,
+    #[serde(default)]
+    pub(crate) title_ja: Option<Text>,
     pub(crate) source: Text,
-    #[serde(rename = "crate")]
-    pub(crate) krate: Text,
-    pub(crate) generated_dir: Text,
-    pub(crate) endpoints: Vec<EndpointSyntax>,
-    pub(crate) transports: Spanned<Vec<Text>>,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+    pub(crate) output: OutputSyntax,
+    pub(crate) endpoints: Spanned<BTreeMap<String, EndpointSyntax>>,
+    pub(crate) transports: Spanned<Vec<TransportSyntax>>,
     pub(crate) text: TextPolicySyntax,
     pub(crate) answer: AnswerSyntax,
 }
 
-/// One base URL.
+/// Where the generated code goes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OutputSyntax {
+    #[serde(rename = "crate")]
+    pub(crate) krate: Text,
+    pub(crate) generated: Text,
+}
+
+/// One base URL (an operation's URL is `base` + its path + `suffix`).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EndpointSyntax {
-    pub(crate) name: Text,
-    pub(crate) url: Text,
+    pub(crate) base: Text,
+    #[serde(default)]
+    pub(crate) suffix: Option<Text>,
     pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
 }
 
-/// How text values are checked and counted.
+/// One way a request travels.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransportSyntax {
+    pub(crate) name: Text,
+    #[serde(default)]
+    pub(crate) method: Option<Text>,
+    #[serde(default)]
+    pub(crate) content_type: Option<Text>,
+    pub(crate) charset: Text,
+    #[serde(default)]
+    pub(crate) limits_count_in: Option<Text>,
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+}
+
+/// How text values are checked.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TextPolicySyntax {
     #[serde(default)]
-    pub(crate) stored_in: Option<Text>,
+    pub(crate) storage_charset: Option<Text>,
     #[serde(default)]
-    pub(crate) count_in: Vec<CountInSyntax>,
-    pub(crate) source: Text,
-}
-
-/// `{transport, charset}`: limits of requests sent in `transport` count `charset` bytes.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct CountInSyntax {
-    pub(crate) transport: Text,
-    pub(crate) charset: Text,
+    pub(crate) storage_source: Option<Text>,
+    #[serde(default)]
+    pub(crate) storage_uncertain: Option<Text>,
 }
 
 /// The shape of the gateway's answers.
@@ -56,13 +82,26 @@ pub(crate) struct CountInSyntax {
 #[serde(deny_unknown_fields)]
 pub(crate) struct AnswerSyntax {
     pub(crate) format: Text,
+    pub(crate) shape: Text,
     pub(crate) root: Text,
-    pub(crate) element: Text,
-    pub(crate) result_field: Text,
-    pub(crate) success: Text,
+    #[serde(default)]
+    pub(crate) element: Option<Text>,
+    pub(crate) success: SuccessSyntax,
     #[serde(default)]
     pub(crate) fields: OutcomeFieldsSyntax,
     pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+}
+
+/// `{field, table?, ok}`: the field that says how a request went and its value for success.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SuccessSyntax {
+    pub(crate) field: Text,
+    #[serde(default)]
+    pub(crate) table: Option<Text>,
+    pub(crate) ok: Text,
 }
 
 /// Which answer fields carry the data of each outcome kind.

@@ -113,6 +113,12 @@ fn every_semantic_mistake_is_reported_with_file_line_and_path() {
 }
 
 #[test]
+fn every_gateway_mistake_is_reported() {
+    let dir = scratch_spec("bad_gateway", Some(&manifest().join("tests/errors/bad_gateway")), true);
+    insta::assert_snapshot!("bad_gateway_errors", render_errors(&dir));
+}
+
+#[test]
 fn yaml_and_schema_errors_name_the_file() {
     let dir = scratch_spec("bad_yaml", Some(&manifest().join("tests/errors/bad_yaml")), false);
     insta::assert_snapshot!("bad_yaml_errors", render_errors(&dir));

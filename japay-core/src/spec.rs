@@ -28,20 +28,34 @@ pub struct GatewaySpec {
     pub transports: &'static [crate::charset::Charset],
 }
 
-/// One base URL of a gateway.
+/// One base URL of a gateway. An operation's URL is `base` + its path + `suffix`.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Endpoint {
     /// Its id (`test`, `production`).
     pub name: &'static str,
-    /// The base URL; an operation's path is appended to it.
-    pub url: &'static str,
+    /// The base URL.
+    pub base: &'static str,
+    /// What follows the operation's path (empty for most gateways).
+    pub suffix: &'static str,
 }
 
 impl Endpoint {
-    /// An endpoint.
-    pub const fn new(name: &'static str, url: &'static str) -> Endpoint {
-        Endpoint { name, url }
+    /// An endpoint without a suffix.
+    pub const fn new(name: &'static str, base: &'static str) -> Endpoint {
+        Endpoint { name, base, suffix: "" }
+    }
+
+    /// The same endpoint with a suffix after the operation's path.
+    #[must_use]
+    pub const fn with_suffix(mut self, suffix: &'static str) -> Endpoint {
+        self.suffix = suffix;
+        self
+    }
+
+    /// The URL of `operation` at this endpoint.
+    pub fn url(&self, operation: &OperationSpec) -> String {
+        format!("{}{}{}", self.base, operation.path, self.suffix)
     }
 }
 

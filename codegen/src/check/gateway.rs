@@ -3,9 +3,9 @@
 use japay_core::charset::Charset;
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{Answer, Endpoint, FailureFields, Gateway, OutcomeFields};
-use crate::names::is_snake;
-use crate::syntax::{GatewayFile, Text};
+use crate::model::{Answer, Endpoint, FailureFields, Gateway, OutcomeFields, Provenance, Transport};
+use crate::names::{is_snake, is_wire_name};
+use crate::syntax::{GatewayFile, Text, UrlFieldsSyntax};
 
 fn charset(d: &mut Diagnostics, s: &Text, path: &str) -> Option<Charset> {
     let found = Charset::ALL.into_iter().find(|c| c.label() == s.as_str());
@@ -17,7 +17,7 @@ fn charset(d: &mut Diagnostics, s: &Text, path: &str) -> Option<Charset> {
 }
 
 fn field_name(d: &mut Diagnostics, s: &Text, path: &str) -> String {
-    if !crate::names::is_wire_name(s) {
+    if !is_wire_name(s) {
         d.at(s.span(), path, "expected an ASCII field name");
     }
     s.to_string()
@@ -31,63 +31,75 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
     } else if f.name.as_str() != folder {
         d.at(f.name.span(), "name", format!("must equal the folder name {folder:?}"));
     }
-    if f.krate.is_empty() || !f.krate.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        d.at(f.krate.span(), "crate", "expected a crate name");
+    let krate = &f.output.krate;
+    if krate.is_empty() || !krate.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        d.at(krate.span(), "output.crate", "expected a crate name");
     }
-    let generated_dir = f.generated_dir.to_string();
-    if !generated_dir.starts_with(&format!("{}/src/", f.krate.as_str())) || generated_dir.contains("..") {
-        d.at(f.generated_dir.span(), "generated_dir", format!("expected a folder under {}/src/", f.krate.as_str()));
+    let generated_dir = f.output.generated.to_string();
+    if !generated_dir.starts_with(&format!("{}/src/", krate.as_str())) || generated_dir.contains("..") {
+        d.at(f.output.generated.span(), "output.generated", format!("expected a folder under {}/src/", krate.as_str()));
     }
-    let mut endpoints: Vec<Endpoint> = Vec::new();
-    for (i, e) in f.endpoints.iter().enumerate() {
-        let p = format!("endpoints[{i}]");
-        if !is_snake(&e.name) {
-            d.at(e.name.span(), format!("{p}.name"), "expected a snake_case id");
+    let mut endpoints = Vec::new();
+    for (name, e) in f.endpoints.iter() {
+        let p = format!("endpoints.{name}");
+        if !is_snake(name) {
+            d.at(f.endpoints.span(), &p, "expected a snake_case id");
         }
-        if endpoints.iter().any(|o| o.name == e.name.as_str()) {
-            d.at(e.name.span(), format!("{p}.name"), "listed twice");
+        if !e.base.starts_with("https://") {
+            d.at(e.base.span(), format!("{p}.base"), "expected an https:// URL");
         }
-        if !e.url.starts_with("https://") || !e.url.ends_with('/') {
-            d.at(e.url.span(), format!("{p}.url"), "expected an https:// base URL ending in /");
-        }
+        d.opt(&e.uncertain, &format!("{p}.uncertain"));
         endpoints.push(Endpoint {
-            name: e.name.to_string(),
-            url: e.url.to_string(),
+            name: name.clone(),
+            base: e.base.to_string(),
+            suffix: e.suffix.as_ref().map(|s| s.to_string()).unwrap_or_default(),
             source: d.text(&e.source, &format!("{p}.source")),
         });
     }
-    let mut transports = Vec::new();
+    if endpoints.is_empty() {
+        d.at(f.endpoints.span(), "endpoints", "no endpoint");
+    }
+    let mut transports: Vec<Transport> = Vec::new();
     for (i, t) in f.transports.iter().enumerate() {
-        if let Some(c) = charset(d, t, &format!("transports[{i}]")) {
-            if transports.contains(&c) {
-                d.at(t.span(), format!("transports[{i}]"), "listed twice");
+        let p = format!("transports[{i}]");
+        d.text(&t.name, &format!("{p}.name"));
+        d.text(&t.source, &format!("{p}.source"));
+        d.opt(&t.uncertain, &format!("{p}.uncertain"));
+        if let Some(m) = &t.method
+            && m.as_str() != "POST"
+        {
+            d.at(m.span(), format!("{p}.method"), "expected POST (the only method the encoder writes for)");
+        }
+        if let Some(c) = &t.content_type
+            && c.as_str() != "application/x-www-form-urlencoded"
+        {
+            d.at(c.span(), format!("{p}.content_type"), "expected application/x-www-form-urlencoded");
+        }
+        let limits_count_in = t.limits_count_in.as_ref().and_then(|c| charset(d, c, &format!("{p}.limits_count_in")));
+        if let Some(c) = charset(d, &t.charset, &format!("{p}.charset")) {
+            if transports.iter().any(|o| o.charset == c) {
+                d.at(t.charset.span(), format!("{p}.charset"), "two transports in the same charset");
             }
-            transports.push(c);
+            transports.push(Transport { charset: c, limits_count_in: limits_count_in.filter(|l| *l != c) });
         }
     }
     if f.transports.is_empty() {
         d.at(f.transports.span(), "transports", "the list is empty");
     }
-    let stored_in = f.text.stored_in.as_ref().and_then(|s| charset(d, s, "text.stored_in"));
-    let mut count_in = Vec::new();
-    for (i, c) in f.text.count_in.iter().enumerate() {
-        let p = format!("text.count_in[{i}]");
-        if let (Some(t), Some(c)) =
-            (charset(d, &c.transport, &format!("{p}.transport")), charset(d, &c.charset, &format!("{p}.charset")))
-        {
-            count_in.push((t, c));
-        }
-    }
-    d.text(&f.text.source, "text.source");
+    let stored_in = f.text.storage_charset.as_ref().and_then(|s| charset(d, s, "text.storage_charset"));
+    d.opt(&f.text.storage_source, "text.storage_source");
+    d.opt(&f.text.storage_uncertain, "text.storage_uncertain");
     let a = &f.answer;
     if a.format.as_str() != "xml" {
-        d.at(
-            a.format.span(),
-            "answer.format",
-            format!("expected xml (the only answer format the generator knows), found {:?}", a.format.as_str()),
-        );
+        let msg = format!("expected xml (the only answer format the generator knows), found {:?}", a.format.as_str());
+        d.at(a.format.span(), "answer.format", msg);
     }
-    let url = |d: &mut Diagnostics, u: &Option<crate::syntax::UrlFieldsSyntax>, key: &str, pareq: bool| {
+    match (a.shape.as_str(), &a.element) {
+        ("attributes", None) => d.at(a.shape.span(), "answer.element", "shape attributes needs the `element` name"),
+        ("attributes", Some(_)) | ("elements", _) => {}
+        (other, _) => d.at(a.shape.span(), "answer.shape", format!("expected attributes or elements, found {other:?}")),
+    }
+    let url = |d: &mut Diagnostics, u: &Option<UrlFieldsSyntax>, key: &str, pareq: bool| {
         u.as_ref().map(|u| {
             let url = field_name(d, &u.url, &format!("answer.fields.{key}.url"));
             let p = match (&u.pareq, pareq) {
@@ -114,21 +126,23 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
             detail: field_name(d, &fl.detail, "answer.fields.failure.detail"),
         }),
     };
+    d.opt(&a.uncertain, "answer.uncertain");
     Gateway {
         name: f.name.to_string(),
         title: d.text(&f.title, "title"),
-        source: d.text(&f.source, "source"),
+        title_ja: d.opt(&f.title_ja, "title_ja"),
+        provenance: Provenance { source: d.text(&f.source, "source"), uncertain: d.opt(&f.uncertain, "uncertain") },
         dir: dir.to_owned(),
         generated_dir,
         endpoints,
         transports,
         stored_in,
-        count_in,
         answer: Answer {
             root: field_name(d, &a.root, "answer.root"),
-            element: field_name(d, &a.element, "answer.element"),
-            result_field: field_name(d, &a.result_field, "answer.result_field"),
-            success: a.success.to_string(),
+            element: a.element.as_ref().map(|e| field_name(d, e, "answer.element")),
+            result_field: field_name(d, &a.success.field, "answer.success.field"),
+            result_table: a.success.table.as_ref().map(|t| t.to_string()),
+            success: a.success.ok.to_string(),
             source: d.text(&a.source, "answer.source"),
             fields,
         },

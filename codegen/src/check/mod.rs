@@ -28,6 +28,8 @@ pub(crate) struct Known<'s> {
     pub(crate) secrets: Vec<String>,
     /// The answer's result field.
     pub(crate) answer_result: String,
+    /// The code table of the result field.
+    pub(crate) answer_table: Option<String>,
     /// The answer fields of each outcome kind.
     pub(crate) outcome_fields: OutcomeFields,
 }
@@ -92,12 +94,19 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             }
         }
     }
+    if let (Some(loaded), Some(table)) = (&files.gateway, gateway.as_ref().and_then(|g| g.answer.result_table.as_ref()))
+        && !tables.iter().any(|t| &t.name == table)
+        && let Some(t) = &loaded.value.answer.success.table
+    {
+        d.at(t.span(), "answer.success.table", format!("no code table {table:?} in codes/"));
+    }
     let known = Known {
         params,
         tables: tables.iter().map(|t| (t.name.clone(), t.rows.iter().map(|r| r.code.clone()).collect())).collect(),
         bitmaps: bitmaps.iter().map(|b| (b.name.clone(), KnownBitmap::new(b))).collect(),
         secrets: secrets.clone(),
         answer_result: gateway.as_ref().map(|g| g.answer.result_field.clone()).unwrap_or_default(),
+        answer_table: gateway.as_ref().and_then(|g| g.answer.result_table.clone()),
         outcome_fields: gateway.as_ref().map(|g| g.answer.fields.clone()).unwrap_or_default(),
     };
     let operations: Vec<_> = files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();

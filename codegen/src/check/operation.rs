@@ -308,8 +308,9 @@ fn check_outcomes(
                 if values.is_empty() {
                     d.at(values.span(), format!("{p}.result"), "the list is empty");
                 }
-                let table =
+                let attribute_table =
                     response.attributes.iter().find(|a| a.name == known.answer_result).and_then(|a| a.table.as_deref());
+                let table = known.answer_table.as_deref().or(attribute_table);
                 for (j, v) in values.iter().enumerate() {
                     let listed = table
                         .and_then(|t| known.tables.get(t))

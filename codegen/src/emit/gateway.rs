@@ -54,9 +54,13 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         .iter()
         .map(|ep| {
             let c = e.ident(&format!("ENDPOINT_{}", upper(&ep.name)));
-            let url = &ep.url;
-            let doc = doc_lines(&format!("The {} base URL of {}. Source: {}.", ep.name, g.title, ep.source));
-            quote! { #(#[doc = #doc])* pub const #c: &str = #url; }
+            let base = &ep.base;
+            let mut text = format!("The {} base URL of {}", ep.name, g.title);
+            if !ep.suffix.is_empty() {
+                text.push_str(&format!(" (an operation's URL adds its path and `{}`)", ep.suffix));
+            }
+            let doc = doc_lines(&format!("{text}. Source: {}.", ep.source));
+            quote! { #(#[doc = #doc])* pub const #c: &str = #base; }
         })
         .collect();
     let endpoints: Vec<_> = g
@@ -65,13 +69,15 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         .map(|ep| {
             let c = e.ident(&format!("ENDPOINT_{}", upper(&ep.name)));
             let name = &ep.name;
-            quote!(::japay_core::spec::Endpoint::new(#name, #c))
+            let suffix = &ep.suffix;
+            let suffix = (!suffix.is_empty()).then(|| quote!(.with_suffix(#suffix)));
+            quote!(::japay_core::spec::Endpoint::new(#name, #c) #suffix)
         })
         .collect();
-    let transports = g.transports.iter().map(|c| charset_tokens(*c));
-    let count_in = g.count_in.iter().map(|(t, c)| {
-        let (t, c) = (charset_tokens(*t), charset_tokens(*c));
-        quote!(.count_in(#t, #c))
+    let transports = g.transports.iter().map(|t| charset_tokens(t.charset));
+    let count_in = g.transports.iter().filter_map(|t| {
+        let (sent, counted) = (charset_tokens(t.charset), charset_tokens(t.limits_count_in?));
+        Some(quote!(.count_in(#sent, #counted)))
     });
     let stored_in = g.stored_in.map(|c| {
         let c = charset_tokens(c);
@@ -87,17 +93,31 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         lead
     });
     let secrets = &model.secrets;
-    let (name, title, source) = (&g.name, &g.title, &g.source);
-    let (root, element, result, success) =
-        (&g.answer.root, &g.answer.element, &g.answer.result_field, &g.answer.success);
+    let (name, title, source) = (&g.name, &g.title, &g.provenance.source);
+    let (root, result, success) = (&g.answer.root, &g.answer.result_field, &g.answer.success);
     let dir = &g.dir;
     let module_doc = doc_lines(&format!(
         "Code generated from `{dir}/`: the gateway profile, one module per operation, the code tables and bitmaps."
     ));
-    let gateway_doc = doc_lines(&format!(
-        "{title}: text policy, secret names, endpoints and transports (`{dir}/gateway.yaml`). Source: {source}."
+    let mut gateway_doc = title.clone();
+    if let Some(ja) = &g.title_ja {
+        gateway_doc.push_str(&format!(" ({ja})"));
+    }
+    gateway_doc.push_str(&format!(
+        ": text policy, secret names, endpoints and transports (`{dir}/gateway.yaml`). Source: {source}."
     ));
+    if let Some(u) = &g.provenance.uncertain {
+        gateway_doc.push_str(&format!("\n\n**Uncertain:** {u}."));
+    }
+    let gateway_doc = doc_lines(&gateway_doc);
     let answer_doc = format!(" Source: {}.", g.answer.source);
+    let element = g.answer.element.as_ref().map(|element| {
+        quote! {
+            /// The element that carries the answer's fields.
+            #[doc = #answer_doc]
+            pub const ANSWER_ELEMENT: &str = #element;
+        }
+    });
     quote! {
         #(#![doc = #module_doc])*
         pub mod codes;
@@ -124,9 +144,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         /// The root element of every answer.
         #[doc = #answer_doc]
         pub const ANSWER_ROOT: &str = #root;
-        /// The element that carries the answer's fields.
-        #[doc = #answer_doc]
-        pub const ANSWER_ELEMENT: &str = #element;
+        #element
         /// The answer field that says how a request went.
         #[doc = #answer_doc]
         pub const RESULT_FIELD: &str = #result;

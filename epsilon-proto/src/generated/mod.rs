@@ -38,7 +38,7 @@ pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
     &user_register::USER_REGISTER,
 ];
 
-/// GMO Epsilon: text policy, secret names, endpoints and transports (`spec/epsilon/gateway.yaml`). Source: facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape).
+/// GMO Epsilon (GMOイプシロン): text policy, secret names, endpoints and transports (`spec/epsilon/gateway.yaml`). Source: facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape).
 pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
         "epsilon",
         "GMO Epsilon",
@@ -60,16 +60,16 @@ pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::Gatewa
             ::japay_core::charset::Charset::Utf8,
         ],
     );
-/// The test base URL of GMO Epsilon. Source: facts §1 (Base URLs \[obs\]\[doc\]).
-pub const ENDPOINT_TEST: &str = "https://beta.epsilon.jp/cgi-bin/order/";
-
 /// The production base URL of GMO Epsilon. Source: facts §1 (Base URLs \[obs\]\[doc\]).
 pub const ENDPOINT_PRODUCTION: &str = "https://secure.epsilon.jp/cgi-bin/order/";
 
+/// The test base URL of GMO Epsilon. Source: facts §1 (Base URLs \[obs\]\[doc\]).
+pub const ENDPOINT_TEST: &str = "https://beta.epsilon.jp/cgi-bin/order/";
+
 /// Every base URL, by name.
 pub static ENDPOINTS: &[::japay_core::spec::Endpoint] = &[
-    ::japay_core::spec::Endpoint::new("test", ENDPOINT_TEST),
     ::japay_core::spec::Endpoint::new("production", ENDPOINT_PRODUCTION),
+    ::japay_core::spec::Endpoint::new("test", ENDPOINT_TEST),
 ];
 
 /// The root element of every answer.
