@@ -1,0 +1,185 @@
+//! Answers and code tables: [`ResponseSpec`], [`AttributeSpec`], [`CodeTable`], [`CodeEntry`] and [`Code`].
+
+/// The attributes (or elements) of an operation's answer.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ResponseSpec {
+    /// Where the list comes from.
+    pub source: &'static str,
+    /// What an answer without any value means, when that is a documented state.
+    pub empty_root: Option<&'static str>,
+    /// What is not known about the answer as a whole.
+    pub uncertain: Option<&'static str>,
+    /// The known attributes (the parser keeps unknown ones too).
+    pub attributes: &'static [AttributeSpec],
+}
+
+impl ResponseSpec {
+    /// An answer with these attributes.
+    pub const fn new(source: &'static str, attributes: &'static [AttributeSpec]) -> ResponseSpec {
+        ResponseSpec { source, empty_root: None, uncertain: None, attributes }
+    }
+
+    /// The same answer where an empty root means `meaning`.
+    #[must_use]
+    pub const fn with_empty_root(mut self, meaning: &'static str) -> ResponseSpec {
+        self.empty_root = Some(meaning);
+        self
+    }
+
+    /// The same answer with what is not known about it.
+    #[must_use]
+    pub const fn with_uncertain(mut self, uncertain: &'static str) -> ResponseSpec {
+        self.uncertain = Some(uncertain);
+        self
+    }
+
+    /// The attribute with this name.
+    pub fn attribute(&self, name: &str) -> Option<&'static AttributeSpec> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// One known response attribute.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct AttributeSpec {
+    /// The attribute name.
+    pub name: &'static str,
+    /// English meaning.
+    pub meaning: &'static str,
+    /// The code table its values come from.
+    pub table: Option<&'static CodeTable>,
+    /// Never shown in `Debug` output.
+    pub secret: bool,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// What is not known about it.
+    pub uncertain: Option<&'static str>,
+}
+
+impl AttributeSpec {
+    /// An attribute with its meaning.
+    pub const fn new(name: &'static str, meaning: &'static str) -> AttributeSpec {
+        AttributeSpec { name, meaning, table: None, secret: false, source: "", uncertain: None }
+    }
+
+    /// The same attribute, its values from `table`.
+    #[must_use]
+    pub const fn with_table(mut self, table: &'static CodeTable) -> AttributeSpec {
+        self.table = Some(table);
+        self
+    }
+
+    /// The same attribute, secret.
+    #[must_use]
+    pub const fn secret(mut self) -> AttributeSpec {
+        self.secret = true;
+        self
+    }
+
+    /// The same attribute with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> AttributeSpec {
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+}
+
+/// A code table (`result`, an error-code table, …).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CodeTable {
+    /// Table name (the spec file name).
+    pub name: &'static str,
+    /// English meaning.
+    pub meaning: &'static str,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// What is not known about the table as a whole.
+    pub uncertain: Option<&'static str>,
+    /// The rows.
+    pub entries: &'static [CodeEntry],
+}
+
+impl CodeTable {
+    /// A table with its rows.
+    pub const fn new(name: &'static str, meaning: &'static str, entries: &'static [CodeEntry]) -> CodeTable {
+        CodeTable { name, meaning, source: "", uncertain: None, entries }
+    }
+
+    /// The same table with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> CodeTable {
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+
+    /// The row for an exact wire value.
+    pub fn lookup(&'static self, code: &str) -> Option<&'static CodeEntry> {
+        self.entries.iter().find(|e| e.code == code)
+    }
+}
+
+/// One row of a code table.
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CodeEntry {
+    /// The exact wire value (`""` is a value too).
+    pub code: &'static str,
+    /// Japanese text.
+    pub ja: &'static str,
+    /// English text.
+    pub en: &'static str,
+    /// What to do about it (FAQ), for error codes.
+    pub remediation: Option<&'static str>,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// What is not known about it.
+    pub uncertain: Option<&'static str>,
+}
+
+impl CodeEntry {
+    /// A row.
+    pub const fn new(code: &'static str, ja: &'static str, en: &'static str) -> CodeEntry {
+        CodeEntry { code, ja, en, remediation: None, source: "", uncertain: None }
+    }
+
+    /// The same row with a remediation.
+    #[must_use]
+    pub const fn with_remediation(mut self, remediation: &'static str) -> CodeEntry {
+        self.remediation = Some(remediation);
+        self
+    }
+
+    /// The same row with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> CodeEntry {
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+}
+
+/// A code value seen on the wire, with its table row when the table knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code<'a> {
+    /// The value as decoded.
+    pub raw: &'a str,
+    /// The table row, `None` for a code the spec does not list.
+    pub entry: Option<&'static CodeEntry>,
+}
+
+impl<'a> Code<'a> {
+    /// Looks `raw` up in `table`.
+    pub fn new(raw: &'a str, table: &'static CodeTable) -> Code<'a> {
+        Code { raw, entry: table.lookup(raw) }
+    }
+
+    /// The value as decoded (the same as the `raw` field).
+    pub fn value(&self) -> &'a str {
+        self.raw
+    }
+}

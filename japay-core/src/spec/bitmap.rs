@@ -1,0 +1,143 @@
+//! Bitmap kinds: [`BitmapSpec`] (hyphenated groups of `0`/`1` digits) and its positions.
+
+/// A bitmap kind: `0`/`1` digits in hyphenated groups, each position a named flag.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BitmapSpec {
+    /// The bitmap's name in the spec.
+    pub name: &'static str,
+    /// English meaning.
+    pub meaning: &'static str,
+    /// What a value looks like, in words (used in `pattern` violations).
+    pub description: &'static str,
+    /// Group lengths of the current form.
+    pub groups: &'static [u8],
+    /// Group lengths of an older, shorter form whose missing positions are 0 (empty: none).
+    pub legacy_groups: &'static [u8],
+    /// The positions.
+    pub positions: &'static [BitmapPosition],
+    /// Where it comes from.
+    pub source: &'static str,
+    /// What is not known about it as a whole.
+    pub uncertain: Option<&'static str>,
+}
+
+impl BitmapSpec {
+    /// A bitmap with its group layout and positions.
+    pub const fn new(
+        name: &'static str,
+        description: &'static str,
+        groups: &'static [u8],
+        positions: &'static [BitmapPosition],
+    ) -> BitmapSpec {
+        BitmapSpec {
+            name,
+            meaning: "",
+            description,
+            groups,
+            legacy_groups: &[],
+            positions,
+            source: "",
+            uncertain: None,
+        }
+    }
+
+    /// The same bitmap with a legacy group layout.
+    #[must_use]
+    pub const fn with_legacy_groups(mut self, groups: &'static [u8]) -> BitmapSpec {
+        self.legacy_groups = groups;
+        self
+    }
+
+    /// The same bitmap with its meaning and provenance.
+    #[must_use]
+    pub const fn with_source(
+        mut self,
+        meaning: &'static str,
+        source: &'static str,
+        uncertain: Option<&'static str>,
+    ) -> BitmapSpec {
+        self.meaning = meaning;
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+
+    /// Parses a wire value into its set bits (bit `i` = 1-based position `i + 1`) and whether it was written in the
+    /// legacy form; `None` when it matches neither layout (or has more than 64 positions).
+    pub fn parse(&self, s: &str) -> Option<(u64, bool)> {
+        let legacy = if matches_groups(s, self.groups) {
+            false
+        } else if !self.legacy_groups.is_empty() && matches_groups(s, self.legacy_groups) {
+            true
+        } else {
+            return None;
+        };
+        let mut bits = 0u64;
+        for (i, b) in s.bytes().filter(|b| *b != b'-').enumerate() {
+            if i >= 64 {
+                return None;
+            }
+            if b == b'1' {
+                bits |= 1 << i;
+            }
+        }
+        Some((bits, legacy))
+    }
+
+    /// The position with this 1-based number.
+    pub fn position(&self, pos: u8) -> Option<&'static BitmapPosition> {
+        self.positions.iter().find(|p| p.pos == pos)
+    }
+
+    /// The position with this label (`1`…`9`, `A`…).
+    pub fn label(&self, label: &str) -> Option<&'static BitmapPosition> {
+        self.positions.iter().find(|p| p.label == label)
+    }
+}
+
+fn matches_groups(s: &str, groups: &[u8]) -> bool {
+    let mut parts = s.split('-');
+    for &len in groups {
+        match parts.next() {
+            Some(p) if p.len() == usize::from(len) && p.bytes().all(|b| b == b'0' || b == b'1') => {}
+            _ => return false,
+        }
+    }
+    parts.next().is_none()
+}
+
+/// One position of a bitmap.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BitmapPosition {
+    /// 1-based position over all digits.
+    pub pos: u8,
+    /// The official label (`1`…`9`, `A`…`Y`).
+    pub label: &'static str,
+    /// English id.
+    pub key: &'static str,
+    /// Japanese name.
+    pub ja: &'static str,
+    /// English name.
+    pub en: &'static str,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// What is not known about it.
+    pub uncertain: Option<&'static str>,
+}
+
+impl BitmapPosition {
+    /// A position.
+    pub const fn new(pos: u8, label: &'static str, key: &'static str, ja: &'static str, en: &'static str) -> Self {
+        BitmapPosition { pos, label, key, ja, en, source: "", uncertain: None }
+    }
+
+    /// The same position with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> Self {
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+}

@@ -1,0 +1,254 @@
+//! Fields: [`FieldSpec`], the official markers, conditions, field groups and "exactly one of" rules.
+
+use super::ByteLimit;
+use super::ValueKind;
+
+/// One request parameter.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FieldSpec {
+    /// The parameter name on the wire.
+    pub wire: &'static str,
+    /// The label of the official (Japanese) table.
+    pub label_ja: &'static str,
+    /// English meaning.
+    pub meaning: &'static str,
+    /// The official required marker.
+    pub marker: Marker,
+    /// For [`Marker::Conditional`]: when the field is required.
+    pub condition: Option<Condition>,
+    /// What characters the value may contain.
+    pub kind: ValueKind,
+    /// The byte limit, if any.
+    pub limit: Option<ByteLimit>,
+    /// The value the encoder sends; a caller value that differs is a violation.
+    pub fixed: Option<&'static str>,
+    /// The only values allowed (empty: any value of the kind). Holds the fixed value, or the codes of a code table.
+    pub allowed: &'static [&'static str],
+    /// Card data and tokens: never shown in `Debug` or error messages.
+    pub secret: bool,
+    /// Where the row comes from.
+    pub source: &'static str,
+    /// What is not known about this field.
+    pub uncertain: Option<&'static str>,
+}
+
+impl FieldSpec {
+    /// An optional field of `kind` with no limit and no provenance.
+    pub const fn new(wire: &'static str, kind: ValueKind) -> FieldSpec {
+        FieldSpec {
+            wire,
+            label_ja: "",
+            meaning: "",
+            marker: Marker::Optional,
+            condition: None,
+            kind,
+            limit: None,
+            fixed: None,
+            allowed: &[],
+            secret: false,
+            source: "",
+            uncertain: None,
+        }
+    }
+
+    /// The same field with its label and meaning.
+    #[must_use]
+    pub const fn with_label(mut self, label_ja: &'static str, meaning: &'static str) -> FieldSpec {
+        self.label_ja = label_ja;
+        self.meaning = meaning;
+        self
+    }
+
+    /// The same field with a marker.
+    #[must_use]
+    pub const fn with_marker(mut self, marker: Marker) -> FieldSpec {
+        self.marker = marker;
+        self
+    }
+
+    /// The same field with a condition.
+    #[must_use]
+    pub const fn with_condition(mut self, condition: Condition) -> FieldSpec {
+        self.condition = Some(condition);
+        self
+    }
+
+    /// The same field with a byte limit.
+    #[must_use]
+    pub const fn with_limit(mut self, limit: ByteLimit) -> FieldSpec {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The same field with a fixed value (also the only allowed value).
+    #[must_use]
+    pub const fn with_fixed(mut self, fixed: &'static str, allowed: &'static [&'static str]) -> FieldSpec {
+        self.fixed = Some(fixed);
+        self.allowed = allowed;
+        self
+    }
+
+    /// The same field with its allowed values.
+    #[must_use]
+    pub const fn with_allowed(mut self, allowed: &'static [&'static str]) -> FieldSpec {
+        self.allowed = allowed;
+        self
+    }
+
+    /// The same field, secret.
+    #[must_use]
+    pub const fn secret(mut self) -> FieldSpec {
+        self.secret = true;
+        self
+    }
+
+    /// The same field with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> FieldSpec {
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+}
+
+/// The official required markers (◎ ○ ● △ -).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Marker {
+    /// ◎ required; the value is supplied by the gateway (e.g. the contract code).
+    Supplied,
+    /// ○ required; set as described.
+    Required,
+    /// ● required and unique per order.
+    Unique,
+    /// △ required only when a condition holds.
+    Conditional,
+    /// - optional.
+    Optional,
+}
+
+impl Marker {
+    /// Every marker, in the order of the official legend.
+    pub const ALL: [Marker; 5] =
+        [Marker::Supplied, Marker::Required, Marker::Unique, Marker::Conditional, Marker::Optional];
+
+    /// The marker as printed in the official tables.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            Marker::Supplied => "◎",
+            Marker::Required => "○",
+            Marker::Unique => "●",
+            Marker::Conditional => "△",
+            Marker::Optional => "-",
+        }
+    }
+
+    /// The marker printed as `symbol`, if any. The spec compiler reads markers with this.
+    pub fn from_symbol(symbol: &str) -> Option<Marker> {
+        Marker::ALL.into_iter().find(|m| m.symbol() == symbol)
+    }
+
+    /// The Rust variant name (`Supplied`, …), as the spec compiler writes it.
+    pub const fn variant(self) -> &'static str {
+        match self {
+            Marker::Supplied => "Supplied",
+            Marker::Required => "Required",
+            Marker::Unique => "Unique",
+            Marker::Conditional => "Conditional",
+            Marker::Optional => "Optional",
+        }
+    }
+
+    /// Whether the field is always required.
+    pub const fn always_required(self) -> bool {
+        matches!(self, Marker::Supplied | Marker::Required | Marker::Unique)
+    }
+}
+
+/// When a △ field is required.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Condition {
+    /// The test on the other fields.
+    pub test: ConditionTest,
+    /// English description, shown in errors.
+    pub description: &'static str,
+}
+
+impl Condition {
+    /// A condition with its description.
+    pub const fn new(test: ConditionTest, description: &'static str) -> Condition {
+        Condition { test, description }
+    }
+}
+
+/// The test of a [`Condition`], over field indices of the same operation.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum ConditionTest {
+    /// Required when any of these fields has a non-empty value.
+    PresentAny(&'static [usize]),
+    /// Required when none of these fields has a non-empty value.
+    AbsentAll(&'static [usize]),
+    /// Required when the field at `field` (a [`ValueKind::Bitmap`]) is a valid bitmap with the 1-based position
+    /// `pos` set.
+    BitSet {
+        /// The index of the bitmap field.
+        field: usize,
+        /// The 1-based position.
+        pos: u8,
+    },
+    /// Required when the field at `field` has exactly this value.
+    Equals {
+        /// The index of the other field.
+        field: usize,
+        /// The value.
+        value: &'static str,
+    },
+}
+
+/// A named block of fields required together under one condition (e.g. a consignee address block).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FieldGroup {
+    /// The group's name.
+    pub name: &'static str,
+    /// The indices of its fields.
+    pub fields: &'static [usize],
+    /// When every field of the group is required.
+    pub condition: Condition,
+}
+
+impl FieldGroup {
+    /// A group.
+    pub const fn new(name: &'static str, fields: &'static [usize], condition: Condition) -> FieldGroup {
+        FieldGroup { name, fields, condition }
+    }
+}
+
+/// "Exactly one of": alternatives (each a list of field indices) of which exactly one must be given, completely.
+///
+/// An alternative is *given* when any of its fields has a non-empty value. Giving none or more than one is a
+/// `one_of` violation; a given alternative with a missing field is a `required` violation for that field.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OneOf {
+    /// The rule's name, reported as the violation's field.
+    pub name: &'static str,
+    /// The alternatives, as field indices.
+    pub alternatives: &'static [&'static [usize]],
+    /// English description of the alternatives, shown in errors (`card data or a token`).
+    pub description: &'static str,
+}
+
+impl OneOf {
+    /// A rule.
+    pub const fn new(
+        name: &'static str,
+        alternatives: &'static [&'static [usize]],
+        description: &'static str,
+    ) -> OneOf {
+        OneOf { name, alternatives, description }
+    }
+}

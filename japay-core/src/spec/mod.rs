@@ -1,0 +1,245 @@
+//! The spec as data: the types a gateway crate's generated code fills in from its `spec/<gateway>/*.yaml`.
+//!
+//! Every table here is a `static` written by `cargo codegen`; the runtime ([`crate::request`]) walks them. Nothing in
+//! this module is computed at run time. The types are `#[non_exhaustive]`, so another crate builds them with the
+//! `const fn` constructors and `with_*` setters, which the generated code calls in `static` initializers.
+
+use crate::charset::TextPolicy;
+
+mod answer;
+mod bitmap;
+mod field;
+mod kind;
+
+pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, ResponseSpec};
+pub use bitmap::{BitmapPosition, BitmapSpec};
+pub use field::{Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf};
+pub use kind::{AsciiSet, ByteLimit, ValueKind, kind_names};
+
+/// A gateway: what every operation of it shares (its text policy, its secret names).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct GatewaySpec {
+    /// Gateway id, e.g. the name of its `spec/<gateway>/` folder.
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// How text values are checked and counted.
+    pub text: TextPolicy,
+    /// Parameter and attribute names whose values are never shown in `Debug` output or errors.
+    pub secret_names: &'static [&'static str],
+    /// Where the gateway facts come from.
+    pub source: &'static str,
+    /// The gateway's base URLs (test, production, …).
+    pub endpoints: &'static [Endpoint],
+    /// The charsets a request may be sent in; the first is the default.
+    pub transports: &'static [crate::charset::Charset],
+}
+
+/// One base URL of a gateway. An operation's URL is `base` + its path + `suffix`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Endpoint {
+    /// Its id (`test`, `production`).
+    pub name: &'static str,
+    /// The base URL.
+    pub base: &'static str,
+    /// What follows the operation's path (empty for most gateways).
+    pub suffix: &'static str,
+}
+
+impl Endpoint {
+    /// An endpoint without a suffix.
+    pub const fn new(name: &'static str, base: &'static str) -> Endpoint {
+        Endpoint { name, base, suffix: "" }
+    }
+
+    /// The same endpoint with a suffix after the operation's path.
+    #[must_use]
+    pub const fn with_suffix(mut self, suffix: &'static str) -> Endpoint {
+        self.suffix = suffix;
+        self
+    }
+
+    /// The URL of `operation` at this endpoint.
+    pub fn url(&self, operation: &OperationSpec) -> String {
+        format!("{}{}{}", self.base, operation.path, self.suffix)
+    }
+}
+
+impl GatewaySpec {
+    /// A gateway with a text policy and no secret names.
+    pub const fn new(name: &'static str, title: &'static str, text: TextPolicy) -> GatewaySpec {
+        GatewaySpec { name, title, text, secret_names: &[], source: "", endpoints: &[], transports: &[] }
+    }
+
+    /// The same gateway with its base URLs.
+    #[must_use]
+    pub const fn with_endpoints(mut self, endpoints: &'static [Endpoint]) -> GatewaySpec {
+        self.endpoints = endpoints;
+        self
+    }
+
+    /// The same gateway with the charsets a request may be sent in (the first is the default).
+    #[must_use]
+    pub const fn with_transports(mut self, transports: &'static [crate::charset::Charset]) -> GatewaySpec {
+        self.transports = transports;
+        self
+    }
+
+    /// The endpoint with this name.
+    pub fn endpoint(&self, name: &str) -> Option<&'static Endpoint> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+
+    /// The same gateway with these secret names.
+    #[must_use]
+    pub const fn with_secret_names(mut self, names: &'static [&'static str]) -> GatewaySpec {
+        self.secret_names = names;
+        self
+    }
+
+    /// The same gateway with a source.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str) -> GatewaySpec {
+        self.source = source;
+        self
+    }
+
+    /// Whether values of `name` are secret.
+    pub fn is_secret(&self, name: &str) -> bool {
+        self.secret_names.contains(&name)
+    }
+}
+
+/// One operation: a request the merchant sends to an endpoint (or, for [`Direction::Incoming`], a message the
+/// gateway sends to the merchant).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OperationSpec {
+    /// Operation id, e.g. `user_register`.
+    pub name: &'static str,
+    /// The gateway the operation belongs to.
+    pub gateway: &'static GatewaySpec,
+    /// The endpoint path, relative to the gateway's base URL.
+    pub path: &'static str,
+    /// Who sends it.
+    pub direction: Direction,
+    /// Japanese title.
+    pub title_ja: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+    /// Where the table comes from.
+    pub source: &'static str,
+    /// What is not known about the operation as a whole.
+    pub uncertain: Option<&'static str>,
+    /// Parameters the encoder appends when the request is sent as UTF-8.
+    pub utf8_params: &'static [(&'static str, &'static str)],
+    /// The parameters, in the order they are sent.
+    pub fields: &'static [FieldSpec],
+    /// The answer, when the operation has one.
+    pub response: Option<&'static ResponseSpec>,
+    /// Named blocks of fields required together under one condition (each member also carries the condition).
+    pub groups: &'static [FieldGroup],
+    /// Sets of alternatives of which exactly one must be given.
+    pub one_of: &'static [OneOf],
+}
+
+impl OperationSpec {
+    /// An outgoing operation with no fields, no answer and no provenance.
+    pub const fn new(name: &'static str, gateway: &'static GatewaySpec, path: &'static str) -> OperationSpec {
+        OperationSpec {
+            name,
+            gateway,
+            path,
+            direction: Direction::Outgoing,
+            title_ja: "",
+            title_en: "",
+            source: "",
+            uncertain: None,
+            utf8_params: &[],
+            fields: &[],
+            response: None,
+            groups: &[],
+            one_of: &[],
+        }
+    }
+
+    /// The same operation with its field groups.
+    #[must_use]
+    pub const fn with_groups(mut self, groups: &'static [FieldGroup]) -> OperationSpec {
+        self.groups = groups;
+        self
+    }
+
+    /// The same operation with its "exactly one of" rules.
+    #[must_use]
+    pub const fn with_one_of(mut self, one_of: &'static [OneOf]) -> OperationSpec {
+        self.one_of = one_of;
+        self
+    }
+
+    /// The same operation sent in `direction`.
+    #[must_use]
+    pub const fn with_direction(mut self, direction: Direction) -> OperationSpec {
+        self.direction = direction;
+        self
+    }
+
+    /// The same operation with titles.
+    #[must_use]
+    pub const fn with_titles(mut self, ja: &'static str, en: &'static str) -> OperationSpec {
+        self.title_ja = ja;
+        self.title_en = en;
+        self
+    }
+
+    /// The same operation with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> OperationSpec {
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+
+    /// The same operation with the parameters appended for UTF-8 transport.
+    #[must_use]
+    pub const fn with_utf8_params(mut self, params: &'static [(&'static str, &'static str)]) -> OperationSpec {
+        self.utf8_params = params;
+        self
+    }
+
+    /// The same operation with these fields.
+    #[must_use]
+    pub const fn with_fields(mut self, fields: &'static [FieldSpec]) -> OperationSpec {
+        self.fields = fields;
+        self
+    }
+
+    /// The same operation with an answer.
+    #[must_use]
+    pub const fn with_response(mut self, response: &'static ResponseSpec) -> OperationSpec {
+        self.response = Some(response);
+        self
+    }
+
+    /// The field with this wire name.
+    pub fn field(&self, wire: &str) -> Option<&'static FieldSpec> {
+        self.fields.iter().find(|f| f.wire == wire)
+    }
+
+    /// The index of the field with this wire name.
+    pub fn field_index(&self, wire: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.wire == wire)
+    }
+}
+
+/// Who sends an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Direction {
+    /// The merchant's server posts it to the gateway.
+    Outgoing,
+    /// The gateway sends it to the merchant (redirect query string, notification).
+    Incoming,
+}
