@@ -244,15 +244,16 @@ pub(crate) enum OutcomeKind {
 }
 
 impl OutcomeKind {
-    /// The spec word.
+    /// The spec word (from `japay_core::outcome::kind_names`).
     pub(crate) fn word(&self) -> &'static str {
+        use japay_core::outcome::kind_names;
         match self {
-            OutcomeKind::Ok => "ok",
-            OutcomeKind::Redirect { .. } => "redirect",
-            OutcomeKind::Tds1 { .. } => "tds1",
-            OutcomeKind::Tds2 { .. } => "tds2",
-            OutcomeKind::Failure { .. } => "failure",
-            OutcomeKind::NotFound => "not_found",
+            OutcomeKind::Ok => kind_names::OK,
+            OutcomeKind::Redirect { .. } => kind_names::REDIRECT,
+            OutcomeKind::Tds1 { .. } => kind_names::TDS1,
+            OutcomeKind::Tds2 { .. } => kind_names::TDS2,
+            OutcomeKind::Failure { .. } => kind_names::FAILURE,
+            OutcomeKind::NotFound => kind_names::NOT_FOUND,
         }
     }
 }

@@ -7,6 +7,25 @@
 
 use core::fmt;
 
+/// The words of the outcome kinds, as a spec writes them (`kind:` of an outcome case). The spec compiler reads them
+/// from here.
+pub mod kind_names {
+    /// Success; the data is read through the answer's accessors.
+    pub const OK: &str = "ok";
+    /// Send the browser to a URL.
+    pub const REDIRECT: &str = "redirect";
+    /// 3-D Secure 1.0: post the browser to the ACS URL with a payload.
+    pub const TDS1: &str = "tds1";
+    /// 3-D Secure 2.0: post the browser to the gateway's page with a payload.
+    pub const TDS2: &str = "tds2";
+    /// Failure, with the typed error code and the gateway's error text.
+    pub const FAILURE: &str = "failure";
+    /// The empty answer of a lookup that found nothing.
+    pub const NOT_FOUND: &str = "not_found";
+    /// Every kind.
+    pub const ALL: [&str; 6] = [OK, REDIRECT, TDS1, TDS2, FAILURE, NOT_FOUND];
+}
+
 /// Why an answer is none of its operation's documented outcomes. Never holds a value of the answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use japay_core::outcome::kind_names;
 use japay_core::spec::Marker;
 
 use super::Known;
@@ -415,23 +416,25 @@ fn outcome_kind(
         response.attributes.iter().any(|a| a.name == name && a.secret) || known.secrets.iter().any(|s| s == name)
     };
     match o.kind.as_str() {
-        "ok" => Some(OutcomeKind::Ok),
-        "not_found" => Some(OutcomeKind::NotFound),
-        "redirect" => Some(OutcomeKind::Redirect { url: need(d, &fields.redirect_url, "redirect")? }),
-        word @ ("tds1" | "tds2") => {
-            let pair = if word == "tds1" { &fields.tds1 } else { &fields.tds2 };
+        kind_names::OK => Some(OutcomeKind::Ok),
+        kind_names::NOT_FOUND => Some(OutcomeKind::NotFound),
+        kind_names::REDIRECT => {
+            Some(OutcomeKind::Redirect { url: need(d, &fields.redirect_url, kind_names::REDIRECT)? })
+        }
+        word @ (kind_names::TDS1 | kind_names::TDS2) => {
+            let pair = if word == kind_names::TDS1 { &fields.tds1 } else { &fields.tds2 };
             let url = need(d, &pair.as_ref().map(|x| x.0.clone()), word)?;
             let pareq = need(d, &pair.as_ref().map(|x| x.1.clone()), word)?;
             let pareq_secret = secret(&pareq);
-            Some(if word == "tds1" {
+            Some(if word == kind_names::TDS1 {
                 OutcomeKind::Tds1 { url, pareq, pareq_secret }
             } else {
                 OutcomeKind::Tds2 { url, pareq, pareq_secret }
             })
         }
-        "failure" => {
-            let code = need(d, &fields.failure.as_ref().map(|x| x.code.clone()), "failure")?;
-            let detail = need(d, &fields.failure.as_ref().map(|x| x.detail.clone()), "failure")?;
+        kind_names::FAILURE => {
+            let code = need(d, &fields.failure.as_ref().map(|x| x.code.clone()), kind_names::FAILURE)?;
+            let detail = need(d, &fields.failure.as_ref().map(|x| x.detail.clone()), kind_names::FAILURE)?;
             let Some(table) = response.attributes.iter().find(|a| a.name == code).and_then(|a| a.table.clone()) else {
                 d.at(
                     o.kind.span(),
@@ -446,7 +449,7 @@ fn outcome_kind(
             d.at(
                 o.kind.span(),
                 format!("{p}.kind"),
-                format!("expected one of ok, redirect, tds1, tds2, failure, not_found; found {other:?}"),
+                format!("expected one of {}; found {other:?}", kind_names::ALL.join(", ")),
             );
             None
         }
