@@ -90,6 +90,16 @@
 //! # Ok::<(), epsilon_proto::ParseError>(())
 //! ```
 //!
+//! # Outcomes
+//!
+//! An answer view's `outcome()` says what the answer means, as an enum of the outcomes the spec documents
+//! ([`UserRegisterOutcome`]: redirect or failure; [`LinkOrderOutcome`]: redirect, convenience-store slip or failure;
+//! [`OrderInfoOutcome`]: found, not found or failure), with the typed error code of a failure. It fails closed: an
+//! unknown or missing `result`, or a field the outcome needs that is missing, is an [`OutcomeError`], never a guess.
+//! `parse_for(body, options)` reads the answer in the charset the request's options imply
+//! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) are checked against their spec
+//! like requests ([`incoming`]).
+//!
 //! # Safety of secrets
 //!
 //! Nothing here panics on any input. Errors are structured `#[non_exhaustive]` data that never carry values, only
