@@ -76,6 +76,30 @@ fn the_generated_dir_comes_from_gateway_yaml() {
 }
 
 #[test]
+fn every_gateway_folder_is_generated_into_its_own_crate() {
+    let epsilon = scratch_spec("two_gateways", None, true);
+    let root = epsilon.parent().unwrap().to_path_buf();
+    let demo = root.join("demo");
+    copy_dir(&epsilon, &demo);
+    let yaml = std::fs::read_to_string(demo.join("gateway.yaml")).unwrap();
+    let yaml = yaml
+        .replacen("name: epsilon", "name: demo", 1)
+        .replacen("title: GMO Epsilon", "title: A demo gateway", 1)
+        .replace("crate: epsilon-proto", "crate: demo-proto")
+        .replace("generated: epsilon-proto/src/generated", "generated: demo-proto/src/generated");
+    std::fs::write(demo.join("gateway.yaml"), yaml).unwrap();
+
+    let dirs = codegen::gateway_dirs(&root);
+    assert_eq!(dirs, [demo.clone(), epsilon.clone()], "sorted, one per folder with a gateway.yaml");
+    let generated: Vec<_> = dirs.iter().map(|d| codegen::generate(d).unwrap_or_else(|e| panic!("{e}"))).collect();
+    assert_eq!(generated[0].out_dir, Path::new("demo-proto/src/generated"));
+    assert_eq!(generated[1].out_dir, Path::new("epsilon-proto/src/generated"));
+    let module = &generated[0].file("mod.rs").unwrap().contents;
+    assert!(module.contains("\"demo\",\n        \"A demo gateway\","), "GATEWAY comes from gateway.yaml:\n{module}");
+    assert!(module.contains("from spec/demo/;"), "the header names the gateway's folder");
+}
+
+#[test]
 fn changing_a_shared_limit_changes_every_operation_that_uses_it() {
     let dir = scratch_spec("limit", None, true);
     let path = dir.join("params.yaml");
