@@ -36,3 +36,18 @@ fn the_core_crate_has_no_gateway_vocabulary() {
     }
     assert!(hits.is_empty(), "gateway vocabulary in the core crate:\n{}", hits.join("\n"));
 }
+
+/// What downstream users compile: the runtime crates never depend on the spec compiler or its syntax crates.
+#[test]
+fn runtime_crates_never_depend_on_the_spec_compiler() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for krate in ["japay-core", "epsilon-proto"] {
+        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
+        let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
+        let deps = deps.split("\n[").next().unwrap_or("");
+        for banned in ["codegen", "syn", "quote", "prettyplease", "proc-macro2", "marked-yaml"] {
+            let listed = deps.lines().any(|l| l.split(['=', '.', ' ']).next() == Some(banned));
+            assert!(!listed, "{krate} depends on {banned}; generated code is checked in instead");
+        }
+    }
+}
