@@ -16,7 +16,9 @@
 //!   and the gateway's storage charset), which charset a byte limit counts for each transport, and its character
 //!   tables (look-alikes, lossy characters, refused EUC-JP rows).
 //! * [`request`]: validation ([`Report`], [`Violation`]) and the form encoder, driven by an
-//!   [`spec::OperationSpec`]; [`DynamicRequest`] for name → value input.
+//!   [`spec::OperationSpec`]; [`DynamicRequest`] for name → value input. The cross-field rules (when a △ field is
+//!   required: [`spec::ConditionTest`]; field groups; "exactly one of": [`spec::OneOf`]) live in a module of their
+//!   own and report `required` and `one_of` violations.
 //! * [`Operation`]: the trait a generated request struct implements.
 //! * [`outcome`]: what a generated answer's `outcome()` returns when the answer fits none of its documented
 //!   outcomes ([`outcome::OutcomeError`]), and [`outcome::Secret`] for secret values inside an outcome.
