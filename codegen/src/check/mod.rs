@@ -112,7 +112,15 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     let operations: Vec<_> = files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();
     let mut type_names = crate::names::Scope::default();
     for (o, loaded) in operations.iter().zip(&files.operations) {
-        for taken in [o.type_name.clone(), format!("{}Response", o.type_name), format!("{}Outcome", o.type_name)] {
+        let upper = crate::names::upper(&o.name);
+        let names = [
+            o.type_name.clone(),
+            format!("{}Response", o.type_name),
+            format!("{}Outcome", o.type_name),
+            upper.clone(),
+            format!("{upper}_RESPONSE"),
+        ];
+        for taken in names {
             if let Some(other) = type_names.take(&taken, &o.name) {
                 d.at(
                     loaded.value.name.span(),

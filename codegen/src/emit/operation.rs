@@ -175,8 +175,12 @@ fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
     let source = &r.source;
     let empty = r.empty_root.as_ref().map(|x| quote!(.with_empty_root(#x)));
     let uncertain = r.uncertain.as_ref().map(|u| quote!(.with_uncertain(#u)));
+    let c = e.ident(&format!("{}_RESPONSE", upper(&op.name)));
+    let doc = format!(" The answer of `{}`: its known attributes ({}).", op.name, op.file);
     Some(quote! {
-        .with_response(&::japay_core::spec::ResponseSpec::new(#source, &[#(#attrs),*]) #empty #uncertain)
+        #[doc = #doc]
+        pub static #c: ::japay_core::spec::ResponseSpec =
+            ::japay_core::spec::ResponseSpec::new(#source, &[#(#attrs),*]) #empty #uncertain;
     })
 }
 
@@ -189,7 +193,11 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
     let utf8 = op.utf8_params.iter().map(|(n, v)| quote!((#n, #v)));
     let fields: Vec<_> = op.fields.iter().map(|f| field_spec(e, f)).collect();
     let rules = rules_tokens(op);
-    let response = response_spec(e, op);
+    let response_static = response_spec(e, op);
+    let response = response_static.as_ref().map(|_| {
+        let c = e.ident(&format!("{}_RESPONSE", upper(&op.name)));
+        quote!(.with_response(&#c))
+    });
     let spec_doc = doc_lines(&format!("The spec of `{name}` ({}).", op.file));
     let spec = quote! {
         #(#[doc = #spec_doc])*
@@ -201,6 +209,7 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
             .with_fields(&[#(#fields),*])
             #rules
             #response;
+        #response_static
     };
     let mut module_doc = format!("{title_ja}: {title_en}.\n\nCGI `{cgi}`. Source: {source}.");
     if let Some(u) = &op.provenance.uncertain {

@@ -344,197 +344,180 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                 ),
         ],
     )
-    .with_response(
-        &::japay_core::spec::ResponseSpec::new(
-            "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture",
-            &[
-                ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
-                    .with_table(&super::codes::RESULT)
-                    .with_source("facts §4.2, §3.9", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "redirect",
-                        "URL of Epsilon's payment page to send the browser to (decoded once); link orders only",
-                    )
-                    .with_source(
-                        "facts §4.2 (link order accepted); facts Q15",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "err_code",
-                        "error code when result is not 1",
-                    )
-                    .with_table(&super::codes::ERR_CODE)
-                    .with_source(
-                        "facts §4.2 (receive_order3 — any error)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "err_detail",
-                        "error text (Japanese)",
-                    )
-                    .with_source(
-                        "facts §4.2 (receive_order3 — any error)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "memo1",
-                        "memo1 echoed (errors and direct convenience-store orders)",
-                    )
-                    .with_source("facts §4.2", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "memo2",
-                        "memo2 echoed (errors and direct convenience-store orders)",
-                    )
-                    .with_source("facts §4.2", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "trans_code",
-                        "numeric Epsilon transaction code (direct convenience-store order)",
-                    )
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order); facts Q19",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "order_number",
-                        "order_number echoed",
-                    )
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "state",
-                        "order state; 0 for a freshly issued slip",
-                    )
-                    .with_table(&super::codes::STATE)
-                    .with_source("facts §4.2, §3.7", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new("user_id", "user_id echoed")
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new("user_name", "user_name echoed")
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "user_mail_add",
-                        "user_mail_add echoed",
-                    )
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "process_code",
-                        "process_code echoed",
-                    )
-                    .with_table(&super::codes::PROCESS_CODE)
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "mission_code",
-                        "mission_code echoed",
-                    )
-                    .with_table(&super::codes::MISSION_CODE)
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "st_code",
-                        "st_code echoed in the 7-group form",
-                    )
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order), §3.1",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "contract_code",
-                        "contract_code echoed",
-                    )
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new("item_code", "item_code echoed")
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new("item_name", "item_name echoed")
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new("item_price", "item_price echoed")
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "payment_code",
-                        "payment method used (3 = convenience store)",
-                    )
-                    .with_table(&super::codes::PAYMENT_CODE)
-                    .with_source("facts §4.2, §3.6", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "conveni_code",
-                        "the convenience store of the slip",
-                    )
-                    .with_table(&super::codes::CONVENI_CODE)
-                    .with_source("facts §4.2, §3.4", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "receipt_no",
-                        "payment number the buyer gives at the store (受付番号 / 払込票番号)",
-                    )
-                    .with_source("facts §4.2, §3.4", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "kigyou_code",
-                        "company code (企業コード) for the store terminal",
-                    )
-                    .with_source(
-                        "facts §4.2, §3.4",
-                        ::core::option::Option::Some(
-                            "the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)",
-                        ),
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "haraikomi_url",
-                        "URL of the payment slip (払込票)",
-                    )
-                    .with_source("facts §4.2, §3.4", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "conveni_limit",
-                        "payment deadline date (YYYY-MM-DD)",
-                    )
-                    .with_source("facts §4.2; facts Q17", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "conveni_time",
-                        "time the buyer paid at the store; empty until paid",
-                    )
-                    .with_source(
-                        "facts §4.2 (direct convenience-store order)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
-                    .with_source("facts §4.2, §3.7", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "receipt_date",
-                        "time the slip was issued (JST, no zone)",
-                    )
-                    .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "last_update",
-                        "time of the last change of the order (JST, no zone)",
-                    )
-                    .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
-            ],
-        ),
-    );
+    .with_response(&LINK_ORDER_RESPONSE);
+/// The answer of `link_order`: its known attributes (spec/epsilon/operations/link_order.yaml).
+pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
+    "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture",
+    &[
+        ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
+            .with_table(&super::codes::RESULT)
+            .with_source("facts §4.2, §3.9", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "redirect",
+                "URL of Epsilon's payment page to send the browser to (decoded once); link orders only",
+            )
+            .with_source(
+                "facts §4.2 (link order accepted); facts Q15",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "err_code",
+                "error code when result is not 1",
+            )
+            .with_table(&super::codes::ERR_CODE)
+            .with_source(
+                "facts §4.2 (receive_order3 — any error)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source(
+                "facts §4.2 (receive_order3 — any error)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "memo1",
+                "memo1 echoed (errors and direct convenience-store orders)",
+            )
+            .with_source("facts §4.2", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "memo2",
+                "memo2 echoed (errors and direct convenience-store orders)",
+            )
+            .with_source("facts §4.2", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "trans_code",
+                "numeric Epsilon transaction code (direct convenience-store order)",
+            )
+            .with_source(
+                "facts §4.2 (direct convenience-store order); facts Q19",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("order_number", "order_number echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "state",
+                "order state; 0 for a freshly issued slip",
+            )
+            .with_table(&super::codes::STATE)
+            .with_source("facts §4.2, §3.7", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new("user_id", "user_id echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("user_name", "user_name echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("user_mail_add", "user_mail_add echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("process_code", "process_code echoed")
+            .with_table(&super::codes::PROCESS_CODE)
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("mission_code", "mission_code echoed")
+            .with_table(&super::codes::MISSION_CODE)
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "st_code",
+                "st_code echoed in the 7-group form",
+            )
+            .with_source(
+                "facts §4.2 (direct convenience-store order), §3.1",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("contract_code", "contract_code echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("item_code", "item_code echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("item_name", "item_name echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("item_price", "item_price echoed")
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "payment_code",
+                "payment method used (3 = convenience store)",
+            )
+            .with_table(&super::codes::PAYMENT_CODE)
+            .with_source("facts §4.2, §3.6", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "conveni_code",
+                "the convenience store of the slip",
+            )
+            .with_table(&super::codes::CONVENI_CODE)
+            .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "receipt_no",
+                "payment number the buyer gives at the store (受付番号 / 払込票番号)",
+            )
+            .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "kigyou_code",
+                "company code (企業コード) for the store terminal",
+            )
+            .with_source(
+                "facts §4.2, §3.4",
+                ::core::option::Option::Some(
+                    "the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)",
+                ),
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "haraikomi_url",
+                "URL of the payment slip (払込票)",
+            )
+            .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "conveni_limit",
+                "payment deadline date (YYYY-MM-DD)",
+            )
+            .with_source("facts §4.2; facts Q17", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "conveni_time",
+                "time the buyer paid at the store; empty until paid",
+            )
+            .with_source(
+                "facts §4.2 (direct convenience-store order)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
+            .with_source("facts §4.2, §3.7", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "receipt_date",
+                "time the slip was issued (JST, no zone)",
+            )
+            .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "last_update",
+                "time of the last change of the order (JST, no zone)",
+            )
+            .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
+    ],
+);
+
 /// オーダー情報送信 (リンク方式・コンビニ直接): send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `process_code=1`, `xml=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.

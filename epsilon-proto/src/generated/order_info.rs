@@ -95,316 +95,304 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                 ),
         ],
     )
-    .with_response(
-        &::japay_core::spec::ResponseSpec::new(
-                "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root",
-                &[
-                    ::japay_core::spec::AttributeSpec::new(
-                            "result",
-                            "absent in every found order; sent with an error code when the CGI refuses the call",
-                        )
-                        .with_table(&super::codes::RESULT)
-                        .with_source(
-                            "facts §3.9 (getsales2 never returns result on lookups), §3.10 (908 on any CGI); SMO fixture (error)",
-                            ::core::option::Option::Some(
-                                "getsales2 error answers are known only from a third-party fixture (SMO); which result value comes with 908 is not recorded",
-                            ),
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "err_code",
-                            "error code when the CGI refuses the call (908, source host not registered)",
-                        )
-                        .with_table(&super::codes::ERR_CODE)
-                        .with_source(
-                            "facts §3.10 (908 on any CGI); SMO fixture (error)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "err_detail",
-                            "error text (Japanese)",
-                        )
-                        .with_source(
-                            "facts §3.10; SMO fixture (error)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "last_update",
-                            "time of the last change of the order (JST, no zone)",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found); facts Q18",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "user_mail_add",
-                            "customer e-mail address",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "state",
-                            "order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...)",
-                        )
-                        .with_table(&super::codes::STATE)
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.7",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "credit_time",
-                            "time of the card charge (JST, no zone)",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "trans_code",
-                            "numeric Epsilon transaction code",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "mission_code",
-                            "charge kind of the order",
-                        )
-                        .with_table(&super::codes::MISSION_CODE)
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.2",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "credit_flag",
-                            "card flag; only 0 observed",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.7",
-                            ::core::option::Option::Some(
-                                "meaning not documented (facts §3.7, B4)",
-                            ),
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "item_price",
-                            "order amount in yen",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "payment_code",
-                            "payment method the buyer used",
-                        )
-                        .with_table(&super::codes::PAYMENT_CODE)
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.6",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new("item_code", "product code")
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "order_number",
-                            "merchant order number",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "st_code",
-                            "payment-method bitmap of the order, in the 7-group form",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.1",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new("memo1", "memo1 of the order")
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "contract_code",
-                            "merchant contract code",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new("item_name", "product name")
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "pay_time",
-                            "number of instalments; 1 for a one-time payment",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.5",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new("user_name", "customer name")
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "process_code",
-                            "processing kind of the order",
-                        )
-                        .with_table(&super::codes::PROCESS_CODE)
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.3",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "keitai",
-                            "device class; \"100\" observed",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §2.2 (keitai)",
-                            ::core::option::Option::Some(
-                                "the value 100 is not explained by any source (facts B4)",
-                            ),
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "due_date",
-                            "due date; empty in every sample",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::Some(
-                                "meaning not documented (facts B4)",
-                            ),
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "card_st_code",
-                            "card payment kind (10 one-time, 61 instalments, 80 revolving)",
-                        )
-                        .with_table(&super::codes::CARD_ST_CODE)
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.5",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "add_info",
-                            "additional information; empty in every sample",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::Some(
-                                "meaning not documented (facts B4)",
-                            ),
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "user_id",
-                            "the merchant's id for the customer",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new("memo2", "memo2 of the order")
-                        .with_source(
-                            "facts §4.2 (getsales2 — found)",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "sales_limit_exceeded_flag",
-                            "1 = past the deadline for capturing an authorised sale, 0 = within it",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)",
-                            ::core::option::Option::Some(
-                                "the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic",
-                            ),
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "conveni_limit",
-                            "convenience-store payment deadline date (YYYY-MM-DD)",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank))",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "receipt_date",
-                            "time the slip was issued (JST, no zone)",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank))",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "receipt_no",
-                            "payment number at the store (確認番号 for Pay-easy)",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "conveni_time",
-                            "time the buyer paid at the store; empty until paid",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank))",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "haraikomi_url",
-                            "URL of the payment slip (払込票)",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank))",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "conveni_code",
-                            "convenience store of the slip (88 = Pay-easy)",
-                        )
-                        .with_table(&super::codes::CONVENI_CODE)
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "kigyou_code",
-                            "company code (企業コード; 収納機関番号 for Pay-easy)",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
-                            ::core::option::Option::None,
-                        ),
-                    ::japay_core::spec::AttributeSpec::new(
-                            "amount",
-                            "amount actually deposited (virtual account); empty for other methods",
-                        )
-                        .with_source(
-                            "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)",
-                            ::core::option::Option::Some(
-                                "known only from a third-party client's commit message [code]",
-                            ),
-                        ),
-                ],
-            )
-            .with_empty_root(
-                "no order matched (also answered for a wrong contract_code)",
-            ),
-    );
+    .with_response(&ORDER_INFO_RESPONSE);
+/// The answer of `order_info`: its known attributes (spec/epsilon/operations/order_info.yaml).
+pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
+        "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root",
+        &[
+            ::japay_core::spec::AttributeSpec::new(
+                    "result",
+                    "absent in every found order; sent with an error code when the CGI refuses the call",
+                )
+                .with_table(&super::codes::RESULT)
+                .with_source(
+                    "facts §3.9 (getsales2 never returns result on lookups), §3.10 (908 on any CGI); SMO fixture (error)",
+                    ::core::option::Option::Some(
+                        "getsales2 error answers are known only from a third-party fixture (SMO); which result value comes with 908 is not recorded",
+                    ),
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "err_code",
+                    "error code when the CGI refuses the call (908, source host not registered)",
+                )
+                .with_table(&super::codes::ERR_CODE)
+                .with_source(
+                    "facts §3.10 (908 on any CGI); SMO fixture (error)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+                .with_source(
+                    "facts §3.10; SMO fixture (error)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "last_update",
+                    "time of the last change of the order (JST, no zone)",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found); facts Q18",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "user_mail_add",
+                    "customer e-mail address",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "state",
+                    "order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...)",
+                )
+                .with_table(&super::codes::STATE)
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.7",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "credit_time",
+                    "time of the card charge (JST, no zone)",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "trans_code",
+                    "numeric Epsilon transaction code",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "mission_code",
+                    "charge kind of the order",
+                )
+                .with_table(&super::codes::MISSION_CODE)
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.2",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "credit_flag",
+                    "card flag; only 0 observed",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.7",
+                    ::core::option::Option::Some(
+                        "meaning not documented (facts §3.7, B4)",
+                    ),
+                ),
+            ::japay_core::spec::AttributeSpec::new("item_price", "order amount in yen")
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "payment_code",
+                    "payment method the buyer used",
+                )
+                .with_table(&super::codes::PAYMENT_CODE)
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.6",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new("item_code", "product code")
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "order_number",
+                    "merchant order number",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "st_code",
+                    "payment-method bitmap of the order, in the 7-group form",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.1",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new("memo1", "memo1 of the order")
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "contract_code",
+                    "merchant contract code",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new("item_name", "product name")
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "pay_time",
+                    "number of instalments; 1 for a one-time payment",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.5",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new("user_name", "customer name")
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "process_code",
+                    "processing kind of the order",
+                )
+                .with_table(&super::codes::PROCESS_CODE)
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.3",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "keitai",
+                    "device class; \"100\" observed",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §2.2 (keitai)",
+                    ::core::option::Option::Some(
+                        "the value 100 is not explained by any source (facts B4)",
+                    ),
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "due_date",
+                    "due date; empty in every sample",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::Some("meaning not documented (facts B4)"),
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "card_st_code",
+                    "card payment kind (10 one-time, 61 instalments, 80 revolving)",
+                )
+                .with_table(&super::codes::CARD_ST_CODE)
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.5",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "add_info",
+                    "additional information; empty in every sample",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::Some("meaning not documented (facts B4)"),
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "user_id",
+                    "the merchant's id for the customer",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new("memo2", "memo2 of the order")
+                .with_source(
+                    "facts §4.2 (getsales2 — found)",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "sales_limit_exceeded_flag",
+                    "1 = past the deadline for capturing an authorised sale, 0 = within it",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)",
+                    ::core::option::Option::Some(
+                        "the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic",
+                    ),
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "conveni_limit",
+                    "convenience-store payment deadline date (YYYY-MM-DD)",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "receipt_date",
+                    "time the slip was issued (JST, no zone)",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "receipt_no",
+                    "payment number at the store (確認番号 for Pay-easy)",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "conveni_time",
+                    "time the buyer paid at the store; empty until paid",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "haraikomi_url",
+                    "URL of the payment slip (払込票)",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "conveni_code",
+                    "convenience store of the slip (88 = Pay-easy)",
+                )
+                .with_table(&super::codes::CONVENI_CODE)
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "kigyou_code",
+                    "company code (企業コード; 収納機関番号 for Pay-easy)",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::AttributeSpec::new(
+                    "amount",
+                    "amount actually deposited (virtual account); empty for other methods",
+                )
+                .with_source(
+                    "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)",
+                    ::core::option::Option::Some(
+                        "known only from a third-party client's commit message [code]",
+                    ),
+                ),
+        ],
+    )
+    .with_empty_root("no order matched (also answered for a wrong contract_code)");
 /// オーダー情報確認: read the authoritative state of one order by order_number or trans_code (`getsales2.cgi`).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct OrderInfo<'a> {

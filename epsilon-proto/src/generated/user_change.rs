@@ -157,86 +157,84 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                 ),
         ],
     )
-    .with_response(
-        &::japay_core::spec::ResponseSpec::new(
-            "seed 003 (受信パラメータ一覧, with and without card change); facts §4.2 (receive_order3 — process 4, any error). With card change the answer is result + redirect; without it, result and the echoed user fields",
-            &[
-                ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
-                    .with_table(&super::codes::RESULT)
-                    .with_source(
-                        "seed 003 (受信パラメータ一覧 row 1)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "redirect",
-                        "URL of the card-entry page to send the browser to (decoded once); only when the card is changed",
-                    )
-                    .with_source(
-                        "seed 003 (受信パラメータ一覧, クレジットカード番号の変更有り); facts Q15",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "err_code",
-                        "error code when result is not 1",
-                    )
-                    .with_table(&super::codes::ERR_CODE)
-                    .with_source(
-                        "facts §4.2 (receive_order3 — any error)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "err_detail",
-                        "error text (Japanese)",
-                    )
-                    .with_source(
-                        "facts §4.2 (receive_order3 — any error)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "user_id",
-                        "user_id echoed when the card is not changed",
-                    )
-                    .with_source(
-                        "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 2)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "user_name",
-                        "user_name echoed when the card is not changed",
-                    )
-                    .with_source(
-                        "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 3, URLエンコード済み(S-JIS))",
-                        ::core::option::Option::Some(
-                            "the seed says the echo is S-JIS; whether it is UTF-8 when the request carried version=2 is not documented (facts §2.3)",
-                        ),
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "user_mail_add",
-                        "user_mail_add echoed when the card is not changed",
-                    )
-                    .with_source(
-                        "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 4)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "memo1",
-                        "memo1 echoed (no card change, and on errors)",
-                    )
-                    .with_source(
-                        "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 5); facts §4.2",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "memo2",
-                        "memo2 echoed (no card change, and on errors)",
-                    )
-                    .with_source(
-                        "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 6); facts §4.2",
-                        ::core::option::Option::None,
-                    ),
-            ],
-        ),
-    );
+    .with_response(&USER_CHANGE_RESPONSE);
+/// The answer of `user_change`: its known attributes (spec/epsilon/operations/user_change.yaml).
+pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
+    "seed 003 (受信パラメータ一覧, with and without card change); facts §4.2 (receive_order3 — process 4, any error). With card change the answer is result + redirect; without it, result and the echoed user fields",
+    &[
+        ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
+            .with_table(&super::codes::RESULT)
+            .with_source(
+                "seed 003 (受信パラメータ一覧 row 1)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "redirect",
+                "URL of the card-entry page to send the browser to (decoded once); only when the card is changed",
+            )
+            .with_source(
+                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更有り); facts Q15",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "err_code",
+                "error code when result is not 1",
+            )
+            .with_table(&super::codes::ERR_CODE)
+            .with_source(
+                "facts §4.2 (receive_order3 — any error)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source(
+                "facts §4.2 (receive_order3 — any error)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "user_id",
+                "user_id echoed when the card is not changed",
+            )
+            .with_source(
+                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 2)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "user_name",
+                "user_name echoed when the card is not changed",
+            )
+            .with_source(
+                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 3, URLエンコード済み(S-JIS))",
+                ::core::option::Option::Some(
+                    "the seed says the echo is S-JIS; whether it is UTF-8 when the request carried version=2 is not documented (facts §2.3)",
+                ),
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "user_mail_add",
+                "user_mail_add echoed when the card is not changed",
+            )
+            .with_source(
+                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 4)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "memo1",
+                "memo1 echoed (no card change, and on errors)",
+            )
+            .with_source(
+                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 5); facts §4.2",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new(
+                "memo2",
+                "memo2 echoed (no card change, and on errors)",
+            )
+            .with_source(
+                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 6); facts §4.2",
+                ::core::option::Option::None,
+            ),
+    ],
+);
+
 /// ユーザ内容変更: change a registered user; with the card-change st_code the gateway answers with a redirect to its card-entry page (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `process_code=4`, `xml=1`. Sent as UTF-8 it adds `version=2`, `charset=UTF8`.

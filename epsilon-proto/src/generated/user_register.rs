@@ -134,39 +134,37 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                 .with_source("seed 003 row 9", ::core::option::Option::None),
         ],
     )
-    .with_response(
-        &::japay_core::spec::ResponseSpec::new(
-            "seed 003 (受信パラメータ); facts §4.2",
-            &[
-                ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
-                    .with_table(&super::codes::RESULT)
-                    .with_source("seed 003", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "redirect",
-                        "URL of the card-entry page to send the browser to (decoded once)",
-                    )
-                    .with_source("seed 003; facts Q15", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new(
-                        "err_code",
-                        "error code when result is not 1",
-                    )
-                    .with_table(&super::codes::ERR_CODE)
-                    .with_source(
-                        "facts §4.2 (receive_order3 — any error)",
-                        ::core::option::Option::None,
-                    ),
-                ::japay_core::spec::AttributeSpec::new(
-                        "err_detail",
-                        "error text (Japanese)",
-                    )
-                    .with_source("facts §4.2", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new("memo1", "memo1 echoed on errors")
-                    .with_source("facts §4.2", ::core::option::Option::None),
-                ::japay_core::spec::AttributeSpec::new("memo2", "memo2 echoed on errors")
-                    .with_source("facts §4.2", ::core::option::Option::None),
-            ],
-        ),
-    );
+    .with_response(&USER_REGISTER_RESPONSE);
+/// The answer of `user_register`: its known attributes (spec/epsilon/operations/user_register.yaml).
+pub static USER_REGISTER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
+    "seed 003 (受信パラメータ); facts §4.2",
+    &[
+        ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
+            .with_table(&super::codes::RESULT)
+            .with_source("seed 003", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "redirect",
+                "URL of the card-entry page to send the browser to (decoded once)",
+            )
+            .with_source("seed 003; facts Q15", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new(
+                "err_code",
+                "error code when result is not 1",
+            )
+            .with_table(&super::codes::ERR_CODE)
+            .with_source(
+                "facts §4.2 (receive_order3 — any error)",
+                ::core::option::Option::None,
+            ),
+        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source("facts §4.2", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new("memo1", "memo1 echoed on errors")
+            .with_source("facts §4.2", ::core::option::Option::None),
+        ::japay_core::spec::AttributeSpec::new("memo2", "memo2 echoed on errors")
+            .with_source("facts §4.2", ::core::option::Option::None),
+    ],
+);
+
 /// ユーザ登録: register a user; the gateway answers with a redirect to its card-entry page (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `st_code=10000-0000-00000-00000-00000-00000-00000`, `process_code=3`, `xml=1`. Sent as UTF-8 it adds `version=2`, `charset=UTF8`.
