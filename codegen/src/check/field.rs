@@ -450,8 +450,23 @@ pub(crate) fn check_when(
             Some(Condition { test: ConditionTest::BitSet { field, position }, description })
         }
         (None, Some(value)) => {
+            let table = other.table.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::CODE));
+            let codes = table.and_then(|t| known.tables.get(t.as_str()));
+            let allowed = other
+                .fixed
+                .map(|f| vec![f.to_string()])
+                .or_else(|| other.allowed.map(|l| l.iter().map(|v| v.to_string()).collect()));
             if value.is_empty() {
                 d.at(value.span(), format!("{p}.equals"), "an empty value is no value; use absent_all");
+            } else if codes.is_some_and(|c| !c.iter().any(|c| c == value.as_str()))
+                || allowed.is_some_and(|a| !a.iter().any(|a| a == value.as_str()))
+            {
+                let msg = format!(
+                    "{:?} is never a value of {:?}, so the condition never holds",
+                    value.as_str(),
+                    name.as_str()
+                );
+                d.at(value.span(), format!("{p}.equals"), msg);
             }
             Some(Condition { test: ConditionTest::Equals { field, value: value.to_string() }, description })
         }
