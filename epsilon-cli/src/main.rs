@@ -183,16 +183,10 @@ fn request_args() -> [Arg; 4] {
 /// A `--charset` value: every label `Charset::from_label` knows, plus the gateway's own `x-sjis-cp932` and
 /// `utf_8`, ignoring ASCII case.
 fn parse_charset(label: &str) -> Result<Charset, String> {
-    Charset::from_label(label)
-        .or_else(|| match label.to_ascii_lowercase().as_str() {
-            "x-sjis-cp932" => Some(Charset::Cp932),
-            "utf_8" => Some(Charset::Utf8),
-            _ => None,
-        })
-        .ok_or_else(|| {
-            let labels: Vec<&str> = Charset::ALL.iter().map(|c| c.label()).collect();
-            format!("expected one of {} (or an alias listed in --help)", labels.join(", "))
-        })
+    Charset::from_label(label).ok_or_else(|| {
+        let labels: Vec<&str> = Charset::ALL.iter().map(|c| c.label()).collect();
+        format!("expected one of {} (or an alias listed in --help)", labels.join(", "))
+    })
 }
 
 fn spec(m: &ArgMatches) -> u8 {
