@@ -180,8 +180,8 @@ fn request_args() -> [Arg; 4] {
     ]
 }
 
-/// A `--charset` value: every label `Charset::from_label` knows, plus the gateway's own `x-sjis-cp932` and
-/// `utf_8`, ignoring ASCII case.
+/// A `--charset` value: every label `Charset::from_label` knows (the gateway's own `x-sjis-cp932` and `utf_8`
+/// included), ignoring ASCII case.
 fn parse_charset(label: &str) -> Result<Charset, String> {
     Charset::from_label(label).ok_or_else(|| {
         let labels: Vec<&str> = Charset::ALL.iter().map(|c| c.label()).collect();
