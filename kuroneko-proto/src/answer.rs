@@ -94,13 +94,15 @@ const MAX_NAME_IN_ERROR: usize = 64;
 /// The UTF-8 byte order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Whether `name` is one of `secrets`, ignoring ASCII case and `_`.
-fn is_secret_name(secrets: &[&str], name: &str) -> bool {
-    let fold = |s: &str| {
-        s.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase()).collect::<Vec<u8>>()
-    };
-    let name = fold(name);
-    secrets.iter().any(|s| fold(s) == name)
+/// Whether values of `name` are secret: `name` is one of [`SECRET_NAMES`], compared ignoring ASCII case and `_`
+/// (`three_d_token`, `threeDToken` and `THREEDTOKEN` are the same name).
+pub fn is_secret(name: &str) -> bool {
+    SECRET_NAMES.iter().any(|s| folded(s).eq(folded(name)))
+}
+
+/// The bytes of `s` without `_`, ASCII lower-cased.
+fn folded(s: &str) -> impl Iterator<Item = u8> + '_ {
+    s.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase())
 }
 
 /// One value element: `<name>value</name>`.
@@ -128,7 +130,11 @@ impl Element<'_> {
 impl fmt::Debug for Element<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let value: &str = if self.secret { REDACTED } else { &self.value };
-        f.debug_struct("Element").field("name", &self.name).field("value", &value).field("offset", &self.offset).finish()
+        f.debug_struct("Element")
+            .field("name", &self.name)
+            .field("value", &value)
+            .field("offset", &self.offset)
+            .finish()
     }
 }
 
@@ -138,9 +144,13 @@ impl fmt::Debug for Element<'_> {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Block<'a> {
     elements: Vec<Element<'a>>,
-    /// The index of the first element of each name.
-    first: HashMap<&'a str, usize>,
+    /// The index of the first element of each name, once the block has more than [`SMALL_BLOCK`] elements (a
+    /// linear scan finds names in smaller blocks, which saves a map per `resultData` row).
+    index: Option<HashMap<&'a str, usize>>,
 }
+
+/// Blocks up to this many elements are searched without an index.
+const SMALL_BLOCK: usize = 16;
 
 impl<'a> Block<'a> {
     /// The value of the first element called `name`; `Some("")` for an empty element, `None` when there is none.
@@ -150,12 +160,12 @@ impl<'a> Block<'a> {
 
     /// The first element called `name`.
     pub fn element(&self, name: &str) -> Option<&Element<'a>> {
-        self.first.get(name).and_then(|&i| self.elements.get(i))
+        self.first_index(name).and_then(|i| self.elements.get(i))
     }
 
     /// Whether an element called `name` is present (empty or not).
     pub fn contains(&self, name: &str) -> bool {
-        self.first.contains_key(name)
+        self.first_index(name).is_some()
     }
 
     /// The values of every element called `name`, in document order.
@@ -185,7 +195,7 @@ impl<'a> Block<'a> {
 
     /// Adds an element; a repetition with a different value is an error.
     fn insert(&mut self, element: Element<'a>) -> Result<(), AnswerError> {
-        if let Some(first) = self.first.get(element.name).and_then(|&i| self.elements.get(i)) {
+        if let Some(first) = self.first_index(element.name).and_then(|i| self.elements.get(i)) {
             if first.value != element.value {
                 return Err(AnswerError::ConflictingDuplicate {
                     element: name_for_error(element.name.as_bytes()),
@@ -193,11 +203,26 @@ impl<'a> Block<'a> {
                     first_offset: first.offset,
                 });
             }
-        } else {
-            self.first.insert(element.name, self.elements.len());
+        } else if let Some(index) = &mut self.index {
+            index.insert(element.name, self.elements.len());
         }
         self.elements.push(element);
+        if self.index.is_none() && self.elements.len() > SMALL_BLOCK {
+            let mut index = HashMap::with_capacity(self.elements.len() * 2);
+            for (i, e) in self.elements.iter().enumerate() {
+                index.entry(e.name).or_insert(i);
+            }
+            self.index = Some(index);
+        }
         Ok(())
+    }
+
+    /// The index of the first element called `name`.
+    fn first_index(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.elements.iter().position(|e| e.name == name),
+        }
     }
 }
 
@@ -234,7 +259,11 @@ pub struct Group<'a> {
 
 impl fmt::Debug for Group<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Group").field("name", &self.name).field("offset", &self.offset).field("block", &self.block).finish()
+        f.debug_struct("Group")
+            .field("name", &self.name)
+            .field("offset", &self.offset)
+            .field("block", &self.block)
+            .finish()
     }
 }
 
@@ -535,10 +564,9 @@ impl fmt::Display for AnswerError {
             AnswerError::ShapeConflict { offset, element } => {
                 write!(f, "element `{element}` at byte {offset} is used both as a value and as a group")
             }
-            AnswerError::ConflictingDuplicate { element, offset, first_offset } => write!(
-                f,
-                "conflicting values for element `{element}` at byte {offset} (first at byte {first_offset})"
-            ),
+            AnswerError::ConflictingDuplicate { element, offset, first_offset } => {
+                write!(f, "conflicting values for element `{element}` at byte {offset} (first at byte {first_offset})")
+            }
             AnswerError::Reference { offset } => write!(f, "invalid entity or character reference at byte {offset}"),
             AnswerError::Truncated { offset } => write!(f, "truncated body at byte {offset}"),
             AnswerError::TrailingContent { offset } => {
@@ -647,12 +675,14 @@ struct Builder<'a, 's> {
     fields: Block<'a>,
     groups: Vec<Group<'a>>,
     group_names: HashSet<&'a str>,
-    secrets: &'s [&'s str],
+    /// The secret names (built-in and given), with their folded lengths.
+    secrets: Vec<(usize, &'s str)>,
 }
 
 impl<'a> Builder<'a, '_> {
     fn element(&self, name: &'a str, offset: usize, text: Text<'a>) -> Element<'a> {
-        let secret = is_secret_name(SECRET_NAMES, name) || is_secret_name(self.secrets, name);
+        let len = folded(name).count();
+        let secret = self.secrets.iter().any(|&(n, s)| n == len && folded(s).eq(folded(name)));
         Element { name, value: text.into_cow(), offset, secret }
     }
 
@@ -663,11 +693,13 @@ impl<'a> Builder<'a, '_> {
                 if self.fields.contains(child.name) {
                     return Err(shape_conflict(child.name, child.offset));
                 }
-                self.group_names.insert(child.name);
+                if self.groups.last().is_none_or(|last| last.name != child.name) {
+                    self.group_names.insert(child.name);
+                }
                 self.groups.push(Group { name: child.name, offset: child.offset, block });
             }
             None => {
-                if self.group_names.contains(child.name) {
+                if !self.group_names.is_empty() && self.group_names.contains(child.name) {
                     return Err(shape_conflict(child.name, child.offset));
                 }
                 let element = self.element(child.name, child.offset, child.text);
@@ -683,7 +715,7 @@ fn shape_conflict(name: &str, offset: usize) -> AnswerError {
 }
 
 /// The reader behind [`Answer::parse`].
-fn parse<'a>(body: &'a [u8], secrets: &[&str]) -> Result<Answer<'a>, AnswerError> {
+fn parse<'a>(body: &'a [u8], extra_secrets: &[&str]) -> Result<Answer<'a>, AnswerError> {
     let base = if body.starts_with(BOM) { BOM.len() } else { 0 };
     let xml = body.get(base..).unwrap_or_default();
     let text = std::str::from_utf8(xml).map_err(|e| AnswerError::InvalidUtf8 { offset: base + e.valid_up_to() })?;
@@ -707,6 +739,7 @@ fn parse<'a>(body: &'a [u8], secrets: &[&str]) -> Result<Answer<'a>, AnswerError
         config.expand_empty_elements = false;
         config.trim_text(false);
     }
+    let secrets = SECRET_NAMES.iter().chain(extra_secrets).map(|&s| (folded(s).count(), s)).collect();
     let mut builder = Builder { fields: Block::default(), groups: Vec::new(), group_names: HashSet::new(), secrets };
     let mut state = State::Prolog;
     loop {
@@ -728,11 +761,11 @@ fn parse<'a>(body: &'a [u8], secrets: &[&str]) -> Result<Answer<'a>, AnswerError
             (Event::Eof, _) => return Err(AnswerError::Truncated { offset: body.len() }),
             (Event::Comment(_), state) => state,
             (Event::Text(t), state) => {
-                let run = sub_str(text, &*t).ok_or_else(|| internal(at))?;
+                let run = sub_str(text, &t).ok_or_else(|| internal(at))?;
                 on_text(run, at, state)?
             }
             (Event::CData(c), state) => {
-                let run = sub_str(text, &*c).ok_or_else(|| internal(at))?;
+                let run = sub_str(text, &c).ok_or_else(|| internal(at))?;
                 match state {
                     State::Child(mut child) if child.group.is_none() => {
                         child.text.push_run(run);
@@ -747,7 +780,7 @@ fn parse<'a>(body: &'a [u8], secrets: &[&str]) -> Result<Answer<'a>, AnswerError
                 }
             }
             (Event::GeneralRef(r), state) => {
-                let c = resolve_reference(&*r).ok_or(AnswerError::Reference { offset: at })?;
+                let c = resolve_reference(&r).ok_or(AnswerError::Reference { offset: at })?;
                 let mut buf = [0u8; 4];
                 let c: &str = c.encode_utf8(&mut buf);
                 match state {
@@ -913,7 +946,8 @@ fn on_open<'a>(
 /// Refuses attributes, except namespace declarations on the root.
 fn check_attributes(e: &BytesStart<'_>, at: usize, name: &str, is_root: bool) -> Result<(), AnswerError> {
     for attr in e.attributes() {
-        let attr = attr.map_err(|_| AnswerError::Xml { offset: at, message: "expected well-formed attributes".to_owned() })?;
+        let attr =
+            attr.map_err(|_| AnswerError::Xml { offset: at, message: "expected well-formed attributes".to_owned() })?;
         let key = attr.key.as_ref();
         let is_xmlns = key == b"xmlns" || key.starts_with(b"xmlns:");
         if !(is_root && is_xmlns) {
