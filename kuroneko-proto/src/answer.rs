@@ -943,15 +943,25 @@ fn on_open<'a>(
     })
 }
 
-/// Refuses attributes, except namespace declarations on the root.
+/// Refuses attributes, except namespace declarations on the root (each name once).
+///
+/// quick-xml's own duplicate check compares every attribute with every earlier one; a root with many `xmlns:…`
+/// declarations would take quadratic time, so duplicates are found with a set instead.
 fn check_attributes(e: &BytesStart<'_>, at: usize, name: &str, is_root: bool) -> Result<(), AnswerError> {
-    for attr in e.attributes() {
+    let mut seen = HashSet::new();
+    for attr in e.attributes().with_checks(false) {
         let attr =
             attr.map_err(|_| AnswerError::Xml { offset: at, message: "expected well-formed attributes".to_owned() })?;
         let key = attr.key.as_ref();
         let is_xmlns = key == b"xmlns" || key.starts_with(b"xmlns:");
         if !(is_root && is_xmlns) {
             return Err(AnswerError::UnexpectedAttribute { offset: at, element: name_for_error(name.as_bytes()) });
+        }
+        if !seen.insert(key.to_vec()) {
+            return Err(AnswerError::Xml {
+                offset: at,
+                message: "expected each attribute name once per tag".to_owned(),
+            });
         }
     }
     Ok(())

@@ -264,6 +264,9 @@ fn refuses_bad_bodies() {
             b"<return><resultData><orderNo>1</orderNo></resultData><resultData>x</resultData></return>",
             |e| matches!(e, AnswerError::ShapeConflict { .. }),
         ),
+        ("duplicate namespace declaration", b"<return xmlns:a=\"urn:x\" xmlns:a=\"urn:y\"/>", |e| {
+            matches!(e, AnswerError::Xml { offset: 0, .. })
+        }),
         (
             "attribute",
             b"<return><returnCode type=\"int\">0</returnCode></return>",
@@ -391,7 +394,7 @@ type Shape = fn(usize) -> String;
 #[test]
 fn reading_takes_linear_time() {
     // each shape: (name, body of n units)
-    let shapes: [(&str, Shape); 4] = [
+    let shapes: [(&str, Shape); 5] = [
         ("rows", |n| {
             let mut s = String::from("<return><returnCode>0</returnCode><resultCount>0</resultCount>");
             for i in 0..n {
@@ -411,6 +414,13 @@ fn reading_takes_linear_time() {
         }),
         ("repeated identical values", |n| {
             "<return>".to_owned() + &"<returnCode>0</returnCode>\n".repeat(n * 3) + "</return>"
+        }),
+        ("namespace declarations on the root", |n| {
+            let mut s = String::from("<return");
+            for i in 0..n * 3 {
+                s.push_str(&format!(" xmlns:ns{i}=\"urn:example:{i}\""));
+            }
+            s + "><returnCode>0</returnCode></return>"
         }),
         ("escaped html", |n| {
             "<return><threeDAuthHtml>".to_owned()
