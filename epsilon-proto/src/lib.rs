@@ -100,6 +100,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
+mod answer;
 pub mod charset;
 #[rustfmt::skip]
 pub mod generated;
@@ -107,6 +108,7 @@ pub mod request;
 pub mod response;
 pub mod spec;
 pub mod st_code;
+pub mod wire;
 
 pub use charset::Charset;
 pub use generated::{
