@@ -127,13 +127,87 @@ pub enum ParseError {
         /// Byte offset of the content in the body.
         offset: usize,
     },
-    /// Malformed XML of another kind.
+    /// An XML declaration that is not `<?xml version="1.0" …?>` (optionally with `encoding` and `standalone`).
     #[non_exhaustive]
-    Xml {
-        /// Byte offset in the body.
+    Declaration {
+        /// Byte offset of `<?xml` in the body.
         offset: usize,
-        /// What was expected (names markup, never attribute values).
-        message: String,
+    },
+    /// `<!` not followed by a comment, a CDATA section or a document type declaration.
+    #[non_exhaustive]
+    InvalidMarkup {
+        /// Byte offset of `<!` in the body.
+        offset: usize,
+    },
+    /// `--` inside a comment (not as part of the closing `-->`).
+    #[non_exhaustive]
+    Comment {
+        /// Byte offset of the `--` in the body.
+        offset: usize,
+    },
+    /// An end tag before the root element is opened.
+    #[non_exhaustive]
+    UnmatchedEndTag {
+        /// Byte offset of `</` in the body.
+        offset: usize,
+        /// The element name found (at most 64 bytes).
+        found: String,
+    },
+    /// An end tag that does not close the open element.
+    #[non_exhaustive]
+    MismatchedEndTag {
+        /// Byte offset of `</` in the body.
+        offset: usize,
+        /// The name of the open element.
+        expected: String,
+        /// The element name found (at most 64 bytes).
+        found: String,
+    },
+    /// An attribute name not followed by `=`.
+    #[non_exhaustive]
+    ExpectedEquals {
+        /// Byte offset of what follows the name in the body.
+        offset: usize,
+    },
+    /// An attribute value without quotes.
+    #[non_exhaustive]
+    UnquotedValue {
+        /// Byte offset of the value in the body.
+        offset: usize,
+    },
+    /// A raw `<` inside an attribute value.
+    #[non_exhaustive]
+    LessThanInValue {
+        /// The attribute name (at most 64 bytes).
+        attribute: String,
+        /// Byte offset of the `<` in the body.
+        offset: usize,
+    },
+    /// The same attribute name twice in one tag.
+    #[non_exhaustive]
+    DuplicateAttribute {
+        /// The attribute name (at most 64 bytes).
+        attribute: String,
+        /// Byte offset of the second name in the body.
+        offset: usize,
+    },
+    /// More attributes in one `result` element than [`ParseError::MAX_ATTRIBUTES_PER_ELEMENT`] (the gateway sends
+    /// one per element).
+    #[non_exhaustive]
+    TooManyAttributes {
+        /// Byte offset of the first attribute over the limit in the body.
+        offset: usize,
+    },
+    /// An attribute that must have one value occurs again with a different decoded value: `result` always, and
+    /// for the typed readers every attribute the operation's spec lists (plus `err_code`, `trans_code`, `state`).
+    #[non_exhaustive]
+    ConflictingValues {
+        /// The attribute name (at most 64 bytes).
+        attribute: String,
+        /// Byte offset of the later, different raw value in the input.
+        offset: usize,
+        /// Byte offset of the first raw value in the input.
+        first_offset: usize,
     },
     /// An invalid or non-ASCII XML character or entity reference in an attribute value.
     #[non_exhaustive]
@@ -142,7 +216,7 @@ pub enum ParseError {
         attribute: String,
         /// Byte offset of the raw attribute value in the body.
         offset: usize,
-        /// Byte index inside the value (after XML whitespace normalization).
+        /// Byte index of the `&` of the reference in the raw value.
         index: usize,
     },
     /// A `%` not followed by two hex digits in an attribute value.
@@ -186,6 +260,9 @@ pub enum ParseError {
 }
 
 impl ParseError {
+    /// The most attributes one `result` element may carry; the gateway sends one.
+    pub const MAX_ATTRIBUTES_PER_ELEMENT: usize = 64;
+
     /// The byte offset in the input the error refers to (0 for [`ParseError::Empty`]; the
     /// start of the raw value for attribute errors).
     pub fn offset(&self) -> usize {
@@ -206,7 +283,17 @@ impl ParseError {
             | ParseError::MissingAttribute { offset }
             | ParseError::Truncated { offset }
             | ParseError::TrailingContent { offset }
-            | ParseError::Xml { offset, .. }
+            | ParseError::Declaration { offset }
+            | ParseError::InvalidMarkup { offset }
+            | ParseError::Comment { offset }
+            | ParseError::UnmatchedEndTag { offset, .. }
+            | ParseError::MismatchedEndTag { offset, .. }
+            | ParseError::ExpectedEquals { offset }
+            | ParseError::UnquotedValue { offset }
+            | ParseError::LessThanInValue { offset, .. }
+            | ParseError::DuplicateAttribute { offset, .. }
+            | ParseError::TooManyAttributes { offset }
+            | ParseError::ConflictingValues { offset, .. }
             | ParseError::Reference { offset, .. }
             | ParseError::Percent { offset, .. }
             | ParseError::Charset { offset, .. }
@@ -215,10 +302,14 @@ impl ParseError {
         }
     }
 
-    /// The name of the attribute whose value could not be decoded, for value errors.
+    /// The name of the attribute the error is about: one whose value could not be decoded, a duplicate, or a
+    /// conflicting value.
     pub fn attribute(&self) -> Option<&str> {
         match self {
             ParseError::Reference { attribute, .. }
+            | ParseError::LessThanInValue { attribute, .. }
+            | ParseError::DuplicateAttribute { attribute, .. }
+            | ParseError::ConflictingValues { attribute, .. }
             | ParseError::Percent { attribute, .. }
             | ParseError::Charset { attribute, .. } => Some(attribute),
             _ => None,
@@ -275,9 +366,43 @@ impl fmt::Display for ParseError {
             ParseError::TrailingContent { offset } => {
                 write!(f, "expected the end of the body after the root element, found more content at offset {offset}")
             }
-            ParseError::Xml { offset, message } => {
-                write!(f, "malformed xml at offset {offset}: {message}")
+            ParseError::Declaration { offset } => {
+                write!(f, "expected an xml declaration of the form <?xml version=\"1.0\" …?> at offset {offset}")
             }
+            ParseError::InvalidMarkup { offset } => {
+                write!(f, "expected a comment, cdata section or doctype after `<!` at offset {offset}")
+            }
+            ParseError::Comment { offset } => {
+                write!(f, "expected no `--` inside a comment, found one at offset {offset}")
+            }
+            ParseError::UnmatchedEndTag { offset, found } => {
+                write!(f, "expected no end tag before the root element, found `</{found}>` at offset {offset}")
+            }
+            ParseError::MismatchedEndTag { offset, expected, found } => {
+                write!(f, "expected `</{expected}>`, found `</{found}>` at offset {offset}")
+            }
+            ParseError::ExpectedEquals { offset } => {
+                write!(f, "expected `=` after the attribute name at offset {offset}")
+            }
+            ParseError::UnquotedValue { offset } => {
+                write!(f, "expected a quoted attribute value at offset {offset}")
+            }
+            ParseError::LessThanInValue { attribute, offset } => {
+                write!(f, "expected no raw `<` in the value of attribute `{attribute}`, found one at offset {offset}")
+            }
+            ParseError::DuplicateAttribute { attribute, offset } => {
+                write!(f, "expected each attribute name once per tag, found `{attribute}` again at offset {offset}")
+            }
+            ParseError::TooManyAttributes { offset } => write!(
+                f,
+                "expected at most {} attributes per `result` element, found more at offset {offset}",
+                ParseError::MAX_ATTRIBUTES_PER_ELEMENT
+            ),
+            ParseError::ConflictingValues { attribute, offset, first_offset } => write!(
+                f,
+                "expected one value for attribute `{attribute}`, found a different value at offset {offset} \
+                 (first value at offset {first_offset})"
+            ),
             ParseError::Reference { attribute, offset, index } => write!(
                 f,
                 "expected valid ascii character or entity references in attribute `{attribute}` (value at offset {offset}), found an invalid one at byte {index} of the value"

@@ -3,12 +3,14 @@
 //! (percent-decoding, text, query strings, the multimap) are in [`crate::wire`].
 
 mod attribute;
+mod conflict;
 mod error;
+mod markup;
 mod query;
 mod response;
+mod scan;
 mod value;
 mod version;
-mod xml;
 
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,8 @@ use std::fmt;
 use super::attribute::Attribute;
 use super::error::ParseError;
 use super::version::Version;
-use super::{query, xml};
+use super::{conflict, query, scan};
+use crate::spec::{OperationSpec, ResponseSpec};
 use crate::wire::multimap::{self, RedactedEntries};
 
 /// The state of the `result` field of an answer.
@@ -69,7 +70,12 @@ impl<'a> Response<'a> {
     /// attributes or with child elements, non-whitespace text, a CDATA section, a DOCTYPE,
     /// a processing instruction, or content after the root; or when an attribute value
     /// holds an invalid XML reference, an invalid percent escape, or bytes that are not
-    /// valid text in the chosen charset.
+    /// valid text in the chosen charset; or when `result` occurs more than once with different
+    /// decoded values ([`ParseError::ConflictingValues`]: the answer would be both success and
+    /// failure). Identical duplicates are accepted, and other names may repeat freely (see
+    /// [`Response::parse_typed`] for the stricter typed reading).
+    ///
+    /// A UTF-8 byte order mark at the very start is skipped (XML 1.0 allows it).
     ///
     /// # Examples
     ///
@@ -93,7 +99,44 @@ impl<'a> Response<'a> {
     /// # Ok::<(), epsilon_proto::response::ParseError>(())
     /// ```
     pub fn parse(body: &'a [u8], version: Version) -> Result<Response<'a>, ParseError> {
-        xml::read_body(body, version).map(|attrs| Response { attrs })
+        let attrs = scan::read_body(body, version)?;
+        conflict::check_result(body, &attrs)?;
+        Ok(Response { attrs })
+    }
+
+    /// Decodes an XML answer body like [`Response::parse`], and also fails closed on every
+    /// attribute the operation's answer has one value of: each attribute `spec` lists, plus
+    /// `result`, `err_code`, `trans_code` and `state`, may occur more than once only with the
+    /// same decoded value. Other attributes (unknown ones) are kept however often they occur.
+    ///
+    /// The generated `…Response::parse` functions call this with their operation's spec.
+    /// Linear in the body and the number of names in the spec.
+    ///
+    /// # Errors
+    ///
+    /// Every error of [`Response::parse`], and [`ParseError::ConflictingValues`] for the first
+    /// attribute (in document order) whose value differs from an earlier one of the same name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use epsilon_proto::response::{ParseError, Response, Version};
+    ///
+    /// let spec = epsilon_proto::operation("order_info").and_then(|op| op.response).unwrap();
+    /// let body = b"<Epsilon_result><result state=\"1\"/><result state=\"5\"/></Epsilon_result>";
+    /// assert!(Response::parse(body, Version::V1).is_ok(), "untyped: only `result` must agree");
+    /// let err = Response::parse_typed(body, Version::V1, spec).unwrap_err();
+    /// assert!(matches!(err, ParseError::ConflictingValues { .. }));
+    /// assert_eq!(err.attribute(), Some("state"));
+    /// ```
+    pub fn parse_typed(
+        body: &'a [u8],
+        version: Version,
+        spec: &'static ResponseSpec,
+    ) -> Result<Response<'a>, ParseError> {
+        let attrs = scan::read_body(body, version)?;
+        conflict::check_names(body, &attrs, spec.attributes.iter().map(|a| &a.name))?;
+        Ok(Response { attrs })
     }
 
     /// Decodes a completion-redirect query string; the same as [`parse_query`].
@@ -103,6 +146,25 @@ impl<'a> Response<'a> {
     /// See [`parse_query`].
     pub fn parse_query(query: &'a [u8], version: Version) -> Result<Response<'a>, ParseError> {
         parse_query(query, version)
+    }
+
+    /// Decodes a completion-redirect query string like [`parse_query`], and also fails closed
+    /// on every parameter the operation has one value of: each field `spec` lists (by wire
+    /// name), plus `result`, `err_code`, `trans_code` and `state`, may occur more than once
+    /// only with the same decoded value.
+    ///
+    /// # Errors
+    ///
+    /// Every error of [`parse_query`], and [`ParseError::ConflictingValues`] for the first
+    /// parameter (in order) whose value differs from an earlier one of the same name.
+    pub fn parse_query_typed(
+        query: &'a [u8],
+        version: Version,
+        spec: &'static OperationSpec,
+    ) -> Result<Response<'a>, ParseError> {
+        let attrs = query::read_query(query, version)?;
+        conflict::check_names(query, &attrs, spec.fields.iter().map(|f| &f.wire))?;
+        Ok(Response { attrs })
     }
 
     /// Every attribute, in document order.
@@ -168,7 +230,8 @@ impl<'r, 'a> IntoIterator for &'r Response<'a> {
 ///
 /// Returns a [`ParseError`] when the query contains a byte that is not 7-bit ASCII, a
 /// control character or a space, a name that is empty or has other characters, an invalid
-/// percent escape, or bytes that are not valid text in the chosen charset.
+/// percent escape, or bytes that are not valid text in the chosen charset; or when `result`
+/// occurs more than once with different decoded values ([`ParseError::ConflictingValues`]).
 ///
 /// # Examples
 ///
@@ -182,5 +245,7 @@ impl<'r, 'a> IntoIterator for &'r Response<'a> {
 /// # Ok::<(), epsilon_proto::response::ParseError>(())
 /// ```
 pub fn parse_query(query: &[u8], version: Version) -> Result<Response<'_>, ParseError> {
-    query::read_query(query, version).map(|attrs| Response { attrs })
+    let attrs = query::read_query(query, version)?;
+    conflict::check_result(query, &attrs)?;
+    Ok(Response { attrs })
 }

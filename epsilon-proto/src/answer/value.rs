@@ -7,29 +7,47 @@ use super::error::{ParseError, name_for_error};
 use super::version::Version;
 use crate::wire::text::{self, ValueError};
 
-/// Decodes one XML attribute value: XML normalization and references, then percent-decoding,
-/// then the charset. `offset` is the body offset of `raw`, for errors.
+/// Which decoding steps a raw value needs, collected while it is scanned.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Escapes {
+    /// A `%` or `+`: percent-decoding.
+    percent: bool,
+    /// A `&`, TAB, CR or LF: XML references and whitespace normalization.
+    xml: bool,
+}
+
+impl Escapes {
+    /// Notes one byte of the raw value.
+    pub(crate) fn see(&mut self, b: u8) {
+        match b {
+            b'%' | b'+' => self.percent = true,
+            b'&' | b'\t' | b'\r' | b'\n' => self.xml = true,
+            _ => {}
+        }
+    }
+}
+
+/// Decodes one XML attribute value: XML normalization and references, then percent-decoding, then the charset.
+/// `offset` is the body offset of `raw`, for errors; `escapes` says which steps it needs (see [`Escapes::see`]).
 pub(crate) fn decode_xml_value<'a>(
     name: &str,
     raw: &'a str,
     offset: usize,
     version: Version,
+    escapes: Escapes,
 ) -> Result<Cow<'a, str>, ParseError> {
-    if !raw.bytes().any(|b| matches!(b, b'%' | b'+' | b'&' | b'\t' | b'\r' | b'\n')) {
-        return Ok(Cow::Borrowed(raw));
+    if escapes.xml {
+        let unescaped = unescape(raw).map_err(|index| ParseError::Reference {
+            attribute: name_for_error(name.as_bytes()),
+            offset,
+            index,
+        })?;
+        decode_percent_text(name, Cow::Owned(unescaped), offset, version)
+    } else if escapes.percent {
+        decode_percent_text(name, Cow::Borrowed(raw), offset, version)
+    } else {
+        Ok(Cow::Borrowed(raw))
     }
-    let reference_error =
-        |index: usize| ParseError::Reference { attribute: name_for_error(name.as_bytes()), offset, index };
-    let unescaped: Cow<'a, str> = match normalize_attribute_space(raw) {
-        Cow::Borrowed(s) => quick_xml::escape::unescape(s).map_err(|e| reference_error(escape_error_index(&e)))?,
-        Cow::Owned(s) => Cow::Owned(
-            quick_xml::escape::unescape(&s).map_err(|e| reference_error(escape_error_index(&e)))?.into_owned(),
-        ),
-    };
-    if let Some(index) = unescaped.bytes().position(|b| !b.is_ascii()) {
-        return Err(reference_error(index));
-    }
-    decode_percent_text(name, unescaped, offset, version)
 }
 
 /// Percent-decodes `text` (a query value, or an attribute value after XML processing) and decodes the bytes in the
@@ -50,35 +68,90 @@ pub(crate) fn decode_percent_text<'a>(
     })
 }
 
-/// XML attribute-value normalization: CR LF, CR, LF and TAB each become one space.
-fn normalize_attribute_space(raw: &str) -> Cow<'_, str> {
-    if !raw.bytes().any(|b| matches!(b, b'\t' | b'\r' | b'\n')) {
-        return Cow::Borrowed(raw);
-    }
+/// XML attribute-value normalization (CR LF, CR, LF and TAB each become one space) and references (`&lt;` `&gt;`
+/// `&amp;` `&apos;` `&quot;`, `&#DDD;`, `&#xHHH;`), which must stand for ASCII characters XML allows (TAB, LF, CR,
+/// U+0020..=U+007F). `Err` holds the index of the `&` of a bad reference in `raw`.
+fn unescape(raw: &str) -> Result<String, usize> {
+    let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        let c = match b {
+            b'\r' => {
+                if bytes.get(i) == Some(&b'\n') {
+                    i += 1;
                 }
-                out.push(' ');
+                ' '
             }
-            '\t' | '\n' => out.push(' '),
-            c => out.push(c),
-        }
+            b'\t' | b'\n' => ' ',
+            b'&' => {
+                let amp = i - 1;
+                let rest = bytes.get(i..).unwrap_or_default();
+                // the longest reference that can stand for an ASCII character is `&#x0000007F;` and the like; a
+                // bounded look-ahead keeps this linear
+                let semi = rest.iter().take(16).position(|&b| b == b';').ok_or(amp)?;
+                let entity = rest.get(..semi).unwrap_or_default();
+                i += semi + 1;
+                reference(entity).ok_or(amp)?
+            }
+            b => char::from(b),
+        };
+        out.push(c);
     }
-    Cow::Owned(out)
+    Ok(out)
 }
 
-/// The byte index inside the value where an XML reference error starts.
-fn escape_error_index(e: &quick_xml::escape::EscapeError) -> usize {
-    use quick_xml::escape::EscapeError;
-    match e {
-        EscapeError::UnrecognizedEntity(range, _) | EscapeError::UnterminatedEntity(range) => {
-            range.start.saturating_sub(1)
+/// The ASCII character a reference (between `&` and `;`) stands for, if it is a valid one for an XML character.
+fn reference(entity: &[u8]) -> Option<char> {
+    let c = match entity {
+        b"lt" => '<',
+        b"gt" => '>',
+        b"amp" => '&',
+        b"apos" => '\'',
+        b"quot" => '"',
+        _ => {
+            let digits = entity.strip_prefix(b"#")?;
+            let (digits, radix) = match digits.strip_prefix(b"x") {
+                Some(hex) => (hex, 16),
+                None => (digits, 10),
+            };
+            if digits.is_empty() {
+                return None;
+            }
+            let mut n = 0u32;
+            for &d in digits {
+                n = n.checked_mul(radix)?.checked_add(char::from(d).to_digit(radix)?)?;
+            }
+            char::from_u32(n)?
         }
-        _ => 0,
+    };
+    (matches!(c, '\t' | '\n' | '\r') || (' '..='\u{7F}').contains(&c)).then_some(c)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_resolve_to_ascii_xml_characters_only() {
+        assert_eq!(unescape("a&amp;b&#38;&#x25;41&lt;&gt;&apos;&quot;&#10;").unwrap(), "a&b&%41<>'\"\n");
+        assert_eq!(unescape("a\r\nb\rc\td\ne").unwrap(), "a b c d e");
+        assert_eq!(unescape("&#0000000065;").unwrap(), "A");
+        for (raw, index) in [
+            ("a&nbsp;", 1),
+            ("&#x3042;", 0),
+            ("ab&#xZZ;", 2),
+            ("&#0;", 0),
+            ("&#1;", 0),
+            ("&#;", 0),
+            ("&#X41;", 0),
+            ("&amp", 0),
+            ("x&#99999999999999;", 1),
+            ("&#x;", 0),
+        ] {
+            assert_eq!(unescape(raw), Err(index), "{raw}");
+        }
     }
 }

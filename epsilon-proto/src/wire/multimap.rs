@@ -46,34 +46,102 @@ pub fn first_conflict_of<E: Entry>(entries: &[E], name: &str) -> Option<Conflict
     named.find(|(_, e)| e.value() != head.value()).map(|(second, _)| Conflict { first, second })
 }
 
-/// The conflict whose second entry comes first, among the names for which `watched` is true.
-///
-/// `watched` is called at most once per distinct repeated name. Runs in O(n log n) comparisons of names (a sort of
-/// the positions), whatever the names; no hashing, so no input can make it slow.
-pub fn first_conflict<E: Entry>(entries: &[E], mut watched: impl FnMut(&str) -> bool) -> Option<Conflict> {
-    if entries.len() < 2 {
-        return None;
+/// A set of names mapped to their first position in the list it was built from, for lookups that take time
+/// linear in the looked-up name whatever the name: an open-addressing table over a fixed list (the names of a spec,
+/// never the input), so no input can make the probing long.
+#[derive(Clone, Debug)]
+pub struct NameIndex {
+    /// The distinct names, in the order first seen.
+    names: Vec<&'static str>,
+    /// Positions in `names` plus one, 0 for an empty slot; the length is a power of two at least twice the names.
+    slots: Vec<u32>,
+}
+
+impl NameIndex {
+    /// Indexes the names (duplicates collapse to their first position).
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n &'static str>) -> NameIndex {
+        let names: Vec<&'static str> = names.into_iter().copied().collect();
+        let size = names.len().saturating_mul(2).max(8).next_power_of_two();
+        let mut index = NameIndex { names: Vec::with_capacity(names.len()), slots: vec![0; size] };
+        for name in names {
+            let mut slot = index.slot_of(name);
+            loop {
+                match index.slots.get(slot).copied() {
+                    Some(0) => {
+                        index.names.push(name);
+                        let position = u32::try_from(index.names.len()).unwrap_or(u32::MAX);
+                        if let Some(s) = index.slots.get_mut(slot) {
+                            *s = position;
+                        }
+                        break;
+                    }
+                    Some(p) if index.name_at(p) == Some(name) => break,
+                    _ => slot = (slot + 1) & (index.slots.len() - 1),
+                }
+            }
+        }
+        index
     }
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    let name = |i: usize| entries.get(i).map_or("", Entry::name);
-    let value = |i: usize| entries.get(i).map_or("", Entry::value);
-    order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)).then(a.cmp(&b)));
-    let mut best: Option<Conflict> = None;
-    let mut rest = order.as_slice();
-    while let Some((&head, tail)) = rest.split_first() {
-        let len = tail.iter().take_while(|&&i| name(i) == name(head)).count();
-        let (group, after) = tail.split_at(len);
-        rest = after;
-        if group.is_empty() || !watched(name(head)) {
+
+    /// The number of distinct names.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there is no name.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The position of `name`, if it is one of the names.
+    pub fn get(&self, name: &str) -> Option<usize> {
+        let mut slot = self.slot_of(name);
+        // at most every slot once; the table is never full
+        for _ in 0..self.slots.len() {
+            let p = *self.slots.get(slot)?;
+            if p == 0 {
+                return None;
+            }
+            if self.name_at(p) == Some(name) {
+                return usize::try_from(p - 1).ok();
+            }
+            slot = (slot + 1) & (self.slots.len() - 1);
+        }
+        None
+    }
+
+    /// The name stored as slot value `p` (a position plus one).
+    fn name_at(&self, p: u32) -> Option<&'static str> {
+        self.names.get(usize::try_from(p.checked_sub(1)?).ok()?).copied()
+    }
+
+    /// The first slot to probe for `name` (FNV-1a).
+    fn slot_of(&self, name: &str) -> usize {
+        let hash =
+            name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        // the table length is a power of two, so the mask keeps the low bits
+        (hash as usize) & (self.slots.len() - 1)
+    }
+}
+
+/// The first conflict (by the position of its second entry) among the entries whose names are in `watched`, in one
+/// pass: each entry's name is looked up once, and compared with the first value of that name.
+pub fn first_conflict<E: Entry>(entries: &[E], watched: &NameIndex) -> Option<Conflict> {
+    let mut firsts: Vec<Option<usize>> = vec![None; watched.len()];
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(slot) = watched.get(entry.name()).and_then(|k| firsts.get_mut(k)) else {
             continue;
-        }
-        if let Some(&second) = group.iter().find(|&&i| value(i) != value(head))
-            && best.is_none_or(|b| second < b.second)
-        {
-            best = Some(Conflict { first: head, second });
+        };
+        match *slot {
+            None => *slot = Some(i),
+            Some(first) => {
+                if entries.get(first).is_some_and(|f| f.value() != entry.value()) {
+                    return Some(Conflict { first, second: i });
+                }
+            }
         }
     }
-    best
+    None
 }
 
 /// Whether `name` is one of `secrets`, ignoring ASCII case.
@@ -117,7 +185,7 @@ impl<E: Entry> fmt::Debug for RedactedEntries<'_, E> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -138,19 +206,28 @@ mod tests {
     #[test]
     fn conflicts_are_found_in_document_order_among_watched_names() {
         let entries = [E("b", "1"), E("a", "1"), E("b", "1"), E("c", "x"), E("a", "2"), E("c", "y"), E("b", "3")];
-        assert_eq!(first_conflict(&entries, |_| true), Some(Conflict { first: 1, second: 4 }));
-        assert_eq!(first_conflict(&entries, |n| n != "a"), Some(Conflict { first: 3, second: 5 }));
-        assert_eq!(first_conflict(&entries, |n| n == "b"), Some(Conflict { first: 0, second: 6 }));
-        assert_eq!(first_conflict(&entries, |n| n == "z"), None);
+        let index = |names: &[&'static str]| NameIndex::new(names);
+        assert_eq!(first_conflict(&entries, &index(&["a", "b", "c"])), Some(Conflict { first: 1, second: 4 }));
+        assert_eq!(first_conflict(&entries, &index(&["b", "c"])), Some(Conflict { first: 3, second: 5 }));
+        assert_eq!(first_conflict(&entries, &index(&["b"])), Some(Conflict { first: 0, second: 6 }));
+        assert_eq!(first_conflict(&entries, &index(&["z"])), None);
+        assert_eq!(first_conflict(&entries, &index(&[])), None);
         assert_eq!(first_conflict_of(&entries, "b"), Some(Conflict { first: 0, second: 6 }));
         assert_eq!(first_conflict_of(&entries[..3], "b"), None);
         assert_eq!(first_conflict_of(&entries, "z"), None);
-        let mut calls = Vec::new();
-        let _ = first_conflict(&entries, |n| {
-            calls.push(n.to_owned());
-            false
-        });
-        assert_eq!(calls, ["a", "b", "c"], "one call per repeated name");
+    }
+
+    #[test]
+    fn the_name_index_finds_every_name_and_nothing_else() {
+        let names: Vec<&'static str> = (0..200).map(|i| &*format!("name_{i}").leak()).collect();
+        let index = NameIndex::new(names.iter().chain(&names[..10]));
+        assert_eq!(index.len(), 200);
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(index.get(name), Some(i), "{name}");
+            assert_eq!(index.get(&format!("{name}x")), None);
+        }
+        assert_eq!(index.get(""), None);
+        assert!(NameIndex::new(&[]).is_empty());
     }
 
     #[test]

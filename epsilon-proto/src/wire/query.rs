@@ -92,7 +92,7 @@ impl fmt::Display for QueryError {
 impl std::error::Error for QueryError {}
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

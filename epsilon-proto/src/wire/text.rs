@@ -173,7 +173,7 @@ impl fmt::Display for ValueError {
 impl std::error::Error for ValueError {}
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -185,6 +185,24 @@ fn an_invalid_percent_escape_is_a_percent_error_naming_the_attribute() {
 fn a_raw_non_ascii_byte_is_an_error_with_its_offset() {
     let body = b"<Epsilon_result><result user_name=\"\xE3\x83\xA4\"/></Epsilon_result>";
     assert_eq!(parse_v1(body).unwrap_err(), ParseError::NonAscii { offset: 35 });
-    let bom = b"\xEF\xBB\xBF<?xml version=\"1.0\"?><Epsilon_result/>";
-    assert_eq!(parse_v1(bom).unwrap_err(), ParseError::NonAscii { offset: 0 });
+    let late_bom = b"<?xml version=\"1.0\"?>\xEF\xBB\xBF<Epsilon_result/>";
+    assert_eq!(parse_v1(late_bom).unwrap_err(), ParseError::NonAscii { offset: 21 });
+    let half_bom = b"\xEF\xBB<Epsilon_result/>";
+    assert_eq!(parse_v1(half_bom).unwrap_err(), ParseError::NonAscii { offset: 0 });
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_allowed_before_everything_else() {
+    for case in CASES {
+        let body = [&b"\xEF\xBB\xBF"[..], case.body].concat();
+        let response = Response::parse(&body, case.version).unwrap_or_else(|e| panic!("{}: {e}", case.label));
+        assert_eq!(decoded(&response), case.attrs, "{}", case.label);
+    }
+    let without_declaration = b"\xEF\xBB\xBF<Epsilon_result><result result=\"1\"/></Epsilon_result>";
+    assert_eq!(parse_v1(without_declaration).unwrap().result(), ResultState::Value("1"));
+    assert_eq!(parse_v1(b"\xEF\xBB\xBF").unwrap_err(), ParseError::Empty);
+    assert_eq!(parse_v1(b"\xEF\xBB\xBF \n").unwrap_err(), ParseError::Empty);
+    assert_eq!(parse_v1(b"\xEF\xBB\xBFhello").unwrap_err(), ParseError::NotXml { offset: 3 });
+    let twice = b"\xEF\xBB\xBF\xEF\xBB\xBF<Epsilon_result/>";
+    assert_eq!(parse_v1(twice).unwrap_err(), ParseError::NonAscii { offset: 3 });
 }

@@ -66,10 +66,7 @@ fn malformed_bodies_are_errors_of_the_right_kind() {
         (
             "a declaration without version (fuzz finding)",
             b"<?xml versISO?>\n<Epsilon_result></Epsilon_result>",
-            ParseError::Xml {
-                offset: 0,
-                message: "expected an xml declaration of the form <?xml version=\"1.0\" …?>".to_owned(),
-            },
+            ParseError::Declaration { offset: 0 },
         ),
         (
             "result without attribute, spaced",
@@ -122,19 +119,51 @@ fn malformed_bodies_are_errors_of_the_right_kind() {
 }
 
 #[test]
-fn xml_syntax_errors_carry_offsets_and_lower_case_messages() {
-    let cases: &[(&[u8], usize)] = &[
-        (b"<Epsilon_result><result result=\"1\"/></Epsilon>", 36),
-        (b"<Epsilon_result><result result=1/></Epsilon_result>", 31),
-        (b"<Epsilon_result><result a=\"1\" a=\"2\"/></Epsilon_result>", 30),
-        (b"<Epsilon_result><!x></Epsilon_result>", 16),
-        (b"<Epsilon_result><result a=\"x<y\"/></Epsilon_result>", 28),
+fn xml_syntax_errors_are_specific_and_carry_offsets() {
+    let attribute = |name: &str| name.to_owned();
+    let cases: &[(&[u8], ParseError)] = &[
+        (
+            b"<Epsilon_result><result result=\"1\"/></Epsilon>",
+            ParseError::MismatchedEndTag { offset: 36, expected: "Epsilon_result".into(), found: "Epsilon".into() },
+        ),
+        (
+            b"<Epsilon_result><result result=\"1\"></Epsilon_result>",
+            ParseError::MismatchedEndTag { offset: 35, expected: "result".into(), found: "Epsilon_result".into() },
+        ),
+        (b"</result><Epsilon_result/>", ParseError::UnmatchedEndTag { offset: 0, found: "result".into() }),
+        (b"<Epsilon_result><result result=1/></Epsilon_result>", ParseError::UnquotedValue { offset: 31 }),
+        (b"<Epsilon_result><result result /></Epsilon_result>", ParseError::ExpectedEquals { offset: 31 }),
+        (
+            b"<Epsilon_result><result a=\"1\" a=\"2\"/></Epsilon_result>",
+            ParseError::DuplicateAttribute { offset: 30, attribute: attribute("a") },
+        ),
+        (b"<Epsilon_result><!x></Epsilon_result>", ParseError::InvalidMarkup { offset: 16 }),
+        (b"<Epsilon_result><!-- a -- b --></Epsilon_result>", ParseError::Comment { offset: 23 }),
+        (
+            b"<Epsilon_result><result a=\"x<y\"/></Epsilon_result>",
+            ParseError::LessThanInValue { offset: 28, attribute: attribute("a") },
+        ),
     ];
-    for (body, offset) in cases {
+    for (body, expected) in cases {
         let err = parse_v1(body).unwrap_err();
-        assert!(matches!(err, ParseError::Xml { .. }), "{}: {err:?}", body.escape_ascii());
-        assert_eq!(err.offset(), *offset, "{err}");
+        assert_eq!(&err, expected, "{}", body.escape_ascii());
+        let message = err.to_string();
+        assert!(message.starts_with("expected"), "{message}");
+        assert!(message.contains(&format!("offset {}", err.offset())), "{message}");
     }
+}
+
+#[test]
+fn a_result_element_carries_a_bounded_number_of_attributes() {
+    let max = ParseError::MAX_ATTRIBUTES_PER_ELEMENT;
+    let element = |n: usize| {
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"{i}\"")).collect();
+        format!("<Epsilon_result><result{attrs}/></Epsilon_result>")
+    };
+    assert_eq!(parse_v1(element(max).as_bytes()).unwrap().len(), max);
+    let over = element(max + 1);
+    let at = over.find(&format!(" a{max}=")).unwrap() + 1;
+    assert_eq!(parse_v1(over.as_bytes()).unwrap_err(), ParseError::TooManyAttributes { offset: at });
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::response::{
 use crate::wire::multimap::{RedactedEntries, RedactedEntry};
 
 mod bodies;
+mod conflicts;
 mod errors;
 mod values;
 
