@@ -75,9 +75,9 @@
 //! sent `version=2`). The charset is never guessed from the bytes: `%C3%BD` is ﾃｽ in CP932 and ý in UTF-8.
 //! Every attribute is kept, unknown ones included; a missing `result` (getsales2) and an empty one are different
 //! states; an empty root means "not found". HTML error pages, truncated bodies and other roots are errors, and so
-//! is a `result` that occurs twice with different values (the typed `…Response::parse` readers check every
-//! attribute of their operation this way, [`Response::parse_typed`]). A UTF-8 byte order mark at the start is
-//! skipped. Decoding takes time linear in the body.
+//! is a `result` that occurs twice with different values ([`Response::parse_typed`] checks every attribute of an
+//! operation's spec this way). A UTF-8 byte order mark at the start is skipped. Decoding takes time linear in the
+//! body.
 //!
 //! ```
 //! use epsilon_proto::{UserRegisterResponse, Version};

@@ -12,6 +12,8 @@ mod charsets;
 #[cfg(test)]
 mod corpus;
 #[cfg(test)]
+mod linear;
+#[cfg(test)]
 mod props;
 #[cfg(test)]
 mod recorded;
