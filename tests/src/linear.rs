@@ -1,9 +1,12 @@
 //! Decoding takes time linear in the input, on the inputs that would expose anything worse: for each shape, the
 //! best of several timings of a 10× input must stay within 15× the best of the 1× input (quadratic behaviour would
-//! give about 100×). The 10× inputs are at least 1 MB, so fixed costs and timer resolution do not matter; taking
-//! the best of interleaved runs keeps other processes on the machine from deciding the outcome.
+//! give about 100×). The 10× inputs are at least 1 MB, so fixed costs and timer resolution do not matter. Other
+//! work on the machine only ever adds time, so the best of interleaved runs estimates the cost; when a round of
+//! runs still exceeds the bound (a busy machine), more rounds refine the minima, up to [`ROUNDS`]. The tests of this
+//! module run one at a time.
 
 use std::hint::black_box;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use epsilon_proto::operation;
@@ -11,33 +14,47 @@ use epsilon_proto::response::{Response, Version, parse_query};
 
 /// The bound on time(10×) / time(1×).
 const BOUND: f64 = 15.0;
-/// Timings per size; the best one counts.
+/// Timings per size and round; the best one counts.
 const RUNS: usize = 5;
+/// Rounds of [`RUNS`] timings at most, while the ratio exceeds the bound.
+const ROUNDS: usize = 8;
 
-/// The best of `runs` timings of `run` on each input, measured alternately.
-fn best_times(inputs: [&[u8]; 2], runs: usize, run: &dyn Fn(&[u8])) -> [Duration; 2] {
-    let mut best = [Duration::MAX; 2];
+/// Held by each test of this module, so that they do not time each other.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Lowers `best` to the best of `runs` more timings of `run` on each input, measured alternately.
+fn best_times(inputs: [&[u8]; 2], runs: usize, run: &dyn Fn(&[u8]), best: &mut [Duration; 2]) {
     for _ in 0..runs {
-        for (input, best) in inputs.iter().zip(&mut best) {
+        for (input, best) in inputs.iter().zip(best.iter_mut()) {
             let start = Instant::now();
             run(black_box(input));
             *best = (*best).min(start.elapsed());
         }
     }
-    best
 }
 
-/// The ratio time(10×) / time(1×) of `run` on the inputs `make(n)` and `make(10 n)`.
-fn ratio(n: usize, make: &dyn Fn(usize) -> Vec<u8>, runs: usize, run: &dyn Fn(&[u8])) -> f64 {
+/// The ratio time(10×) / time(1×) of `run` on the inputs `make(n)` and `make(10 n)`, from up to `rounds` rounds of
+/// `runs` timings each (fewer when the bound holds).
+fn ratio(n: usize, make: &dyn Fn(usize) -> Vec<u8>, runs: usize, rounds: usize, run: &dyn Fn(&[u8])) -> f64 {
     let small = make(n);
     let large = make(10 * n);
     assert!(large.len() >= 1_000_000 || runs < RUNS, "the 10× input has only {} bytes", large.len());
-    let [t1, t10] = best_times([&small, &large], runs, run);
-    t10.as_secs_f64() / t1.as_secs_f64().max(1e-9)
+    let mut best = [Duration::MAX; 2];
+    let mut r = f64::INFINITY;
+    for _ in 0..rounds {
+        best_times([&small, &large], runs, run, &mut best);
+        let [t1, t10] = best;
+        r = t10.as_secs_f64() / t1.as_secs_f64().max(1e-9);
+        if r <= BOUND {
+            break;
+        }
+    }
+    r
 }
 
 fn assert_linear(label: &str, n: usize, make: &dyn Fn(usize) -> Vec<u8>, run: &dyn Fn(&[u8])) {
-    let r = ratio(n, make, RUNS, run);
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let r = ratio(n, make, RUNS, ROUNDS, run);
     eprintln!("{label}: time(10x) / time(1x) = {r:.1}");
     assert!(r <= BOUND, "{label}: 10× the input takes {r:.1}× the time (bound {BOUND})");
 }
@@ -100,7 +117,8 @@ fn many_identical_results_and_spec_attributes() {
 fn one_element_with_many_attributes_is_rejected_early() {
     let make = |n: usize| wrap(&format!("<result{} />", (0..n).map(|i| format!(" a{i}=\"{i}\"")).collect::<String>()));
     let run = |body: &[u8]| assert!(Response::parse(body, Version::V1).is_err());
-    assert_linear("one element, many attributes", 8_000, &make, &run);
+    // rejected after a pass over the body: little work per byte, so 1× inputs larger than the L2 cache
+    assert_linear("one element, many attributes", 80_000, &make, &run);
 }
 
 #[test]
@@ -119,9 +137,10 @@ fn one_long_value() {
     let references = |n: usize| wrap(&format!("<result memo1=\"{}\" />", "a&amp;b&#37;41\r\n".repeat(n)));
     assert_linear("one long value with references", 8_000, &references, &parse_ok);
     let plain = |n: usize| wrap(&format!("<result memo1=\"{}\" />", "abcdefghij".repeat(n)));
-    assert_linear("one long plain value", 12_000, &plain, &parse_ok);
+    // little work per byte: 1× inputs larger than the L2 cache, so that both sizes are read from memory alike
+    assert_linear("one long plain value", 100_000, &plain, &parse_ok);
     let unterminated = |n: usize| wrap(&format!("<result memo1=\"{}", "%82%A0".repeat(n)));
-    assert_linear("one long unterminated value", 20_000, &unterminated, &parse);
+    assert_linear("one long unterminated value", 170_000, &unterminated, &parse);
 }
 
 #[test]
@@ -129,9 +148,9 @@ fn long_comments_whitespace_and_queries() {
     let comments = |n: usize| wrap(&"<!-- - a - b - -->\n".repeat(n));
     assert_linear("many comments", 6_000, &comments, &parse_ok);
     let long_comment = |n: usize| wrap(&format!("<!--{}-->", "- ".repeat(n)));
-    assert_linear("one long comment", 60_000, &long_comment, &parse_ok);
+    assert_linear("one long comment", 500_000, &long_comment, &parse_ok);
     let space = |n: usize| wrap(&" \r\n\t".repeat(n));
-    assert_linear("white space", 30_000, &space, &parse_ok);
+    assert_linear("white space", 250_000, &space, &parse_ok);
     let query = |n: usize| (0..n).map(|i| format!("a{i}=%82%A0+{i}&")).collect::<String>().into_bytes();
     let run = |q: &[u8]| {
         if let Err(e) = parse_query(q, Version::V1) {
@@ -154,6 +173,6 @@ fn the_bound_catches_quadratic_time() {
         }
         black_box(sum);
     };
-    let r = ratio(1_500, &make, 2, &quadratic);
+    let r = ratio(1_500, &make, 2, 1, &quadratic);
     assert!(r > BOUND * 2.0, "a quadratic function gave only {r:.1}×");
 }

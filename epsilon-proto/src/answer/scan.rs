@@ -60,7 +60,7 @@ pub(crate) fn read_body(body: &[u8], version: Version) -> Result<Vec<Attribute<'
         });
     }
     let text = std::str::from_utf8(body).map_err(|e| ParseError::NonAscii { offset: e.valid_up_to() })?;
-    let mut reader = Reader { body, text, pos: start, version, attrs: Vec::with_capacity(body.len() / 32) };
+    let mut reader = Reader { body, text, pos: start, version, attrs: Vec::with_capacity((body.len() / 32).min(64)) };
     reader.document(start)?;
     Ok(reader.attrs)
 }
