@@ -44,6 +44,51 @@ pub(crate) fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Whether a byte may not stand in a body: not 7-bit ASCII, or a control character other than TAB, CR and LF.
+/// Written with bit operations on `u8` so that the compiler vectorizes the loops that use it.
+fn is_invalid_byte(b: u8) -> u8 {
+    let control = u8::from(b < 0x20) & !(u8::from(b == b'\t') | u8::from(b == b'\r') | u8::from(b == b'\n'));
+    (b >> 7) | control
+}
+
+/// The index of the first byte of `bytes` that [`is_invalid_byte`], in blocks the compiler can vectorize.
+fn first_invalid_byte(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    for (k, block) in blocks.by_ref().enumerate() {
+        if block.iter().fold(0u8, |bad, &b| bad | is_invalid_byte(b)) != 0 {
+            return block.iter().position(|&b| is_invalid_byte(b) != 0).map(|i| k * BLOCK + i);
+        }
+    }
+    let tail = blocks.remainder();
+    tail.iter().position(|&b| is_invalid_byte(b) != 0).map(|i| bytes.len() - tail.len() + i)
+}
+
+/// Whether a byte may stand in an attribute name. Names are ASCII XML names as Epsilon's are (`err_code`,
+/// `tds2_url`, `billAddrCity`): letters, digits, `_`, `-`, `.`, starting with a letter or `_`. (XML also allows `:`
+/// and non-ASCII; neither ever occurs.)
+fn is_name_byte(b: u8) -> bool {
+    NAME_BYTES.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// [`is_name_byte`] of every byte. (Indexing in a constant is checked when the crate compiles.)
+#[allow(clippy::indexing_slicing)]
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.';
+        b += 1;
+    }
+    table
+};
+
+/// Whether a byte ends an attribute name token: white space, `=`, `>`, `/`.
+fn ends_name(b: u8) -> bool {
+    is_xml_space(b) || matches!(b, b'=' | b'>' | b'/')
+}
+
 /// Reads every attribute of an answer body, in document order; see [`crate::response::Response::parse`].
 pub(crate) fn read_body(body: &[u8], version: Version) -> Result<Vec<Attribute<'_>>, ParseError> {
     let start = if body.starts_with(BOM) { BOM.len() } else { 0 };
@@ -52,7 +97,7 @@ pub(crate) fn read_body(body: &[u8], version: Version) -> Result<Vec<Attribute<'
         return Err(ParseError::Empty);
     }
     // one pass for both rules: 7-bit ASCII only, and no control character but TAB, CR and LF
-    if let Some(i) = rest.iter().position(|&b| !(0x20..0x80).contains(&b) && !is_xml_space(b)) {
+    if let Some(i) = first_invalid_byte(rest) {
         let offset = start.saturating_add(i);
         return Err(match rest.get(i) {
             Some(&b) if b >= 0x80 => ParseError::NonAscii { offset },
@@ -244,12 +289,21 @@ impl<'a> Reader<'a> {
     /// Reads an attribute name at the cursor (after white space); returns its offset and text.
     fn attribute_name(&mut self, at: usize) -> Result<(usize, &'a str), ParseError> {
         let name_at = self.pos;
-        let end = self.run_end(name_at, |b| !is_xml_space(b) && !matches!(b, b'=' | b'>' | b'/'));
-        if end >= self.body.len() {
-            return Err(ParseError::Truncated { offset: at });
+        let end = self.run_end(name_at, is_name_byte);
+        match self.at(end) {
+            None => return Err(ParseError::Truncated { offset: at }),
+            Some(b) if !ends_name(b) => {
+                // a token with other bytes in it: an error, or the body ends inside it
+                return Err(if self.run_end(end, |b| !ends_name(b)) >= self.body.len() {
+                    ParseError::Truncated { offset: at }
+                } else {
+                    ParseError::AttributeSyntax { offset: name_at }
+                });
+            }
+            Some(_) => {}
         }
         let name = self.str(name_at, end);
-        if !is_attribute_name(name) {
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
             return Err(ParseError::AttributeSyntax { offset: name_at });
         }
         self.pos = end;
@@ -287,25 +341,30 @@ impl<'a> Reader<'a> {
                 None => return Err(ParseError::Truncated { offset: at }),
             };
             let value_at = self.pos.saturating_add(1);
-            let mut escapes = Escapes::default();
+            let mut escapes = 0u8;
             let mut i = value_at;
             loop {
-                match self.at(i) {
-                    None => return Err(ParseError::Truncated { offset: at }),
-                    Some(b) if b == quote => break,
-                    Some(b'<') => {
+                let Some(b) = self.at(i) else {
+                    return Err(ParseError::Truncated { offset: at });
+                };
+                let class = Escapes::class(b);
+                if class & Escapes::STOP != 0 {
+                    if b == quote {
+                        break;
+                    }
+                    if b == b'<' {
                         return Err(ParseError::LessThanInValue {
                             attribute: name_for_error(name.as_bytes()),
                             offset: i,
                         });
                     }
-                    Some(b) => escapes.see(b),
                 }
+                escapes |= class;
                 i += 1;
             }
             let raw = self.str(value_at, i);
             self.pos = i.saturating_add(1);
-            let value = decode_xml_value(name, raw, value_at, self.version, escapes)?;
+            let value = decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?;
             self.attrs.push(Attribute { name, raw, value });
         };
         if self.attrs.len() == first {
@@ -318,12 +377,4 @@ impl<'a> Reader<'a> {
 /// Content after the root element, at `offset`.
 fn trailing(offset: usize) -> ParseError {
     ParseError::TrailingContent { offset }
-}
-
-/// An ASCII XML name as Epsilon's attribute names are (`err_code`, `tds2_url`, `billAddrCity`): letters, digits,
-/// `_`, `-`, `.`, not starting with a digit, `-` or `.`. (XML also allows `:` and non-ASCII; neither ever occurs.)
-fn is_attribute_name(name: &str) -> bool {
-    let mut bytes = name.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }

@@ -7,28 +7,43 @@ use super::error::{ParseError, name_for_error};
 use super::version::Version;
 use crate::wire::text::{self, ValueError};
 
-/// Which decoding steps a raw value needs, collected while it is scanned.
+/// Which decoding steps a raw value needs, collected while it is scanned: the union of [`Escapes::class`] of its
+/// bytes.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Escapes {
-    /// A `%` or `+`: percent-decoding.
-    percent: bool,
-    /// A `&`, TAB, CR or LF: XML references and whitespace normalization.
-    xml: bool,
-}
+pub(crate) struct Escapes(pub(crate) u8);
 
 impl Escapes {
-    /// Notes one byte of the raw value.
-    pub(crate) fn see(&mut self, b: u8) {
-        match b {
-            b'%' | b'+' => self.percent = true,
-            b'&' | b'\t' | b'\r' | b'\n' => self.xml = true,
-            _ => {}
-        }
+    /// A `%` or `+`: percent-decoding.
+    const PERCENT: u8 = 1;
+    /// A `&`, TAB, CR or LF: XML references and whitespace normalization.
+    const XML: u8 = 2;
+    /// A byte that ends a raw value or is not allowed in it: `"`, `'`, `<`.
+    pub(crate) const STOP: u8 = 4;
+
+    /// The class bits of every byte. (Indexing in a constant is checked when the crate compiles.)
+    #[allow(clippy::indexing_slicing)]
+    const CLASSES: [u8; 256] = {
+        let mut table = [0u8; 256];
+        table[b'%' as usize] = Escapes::PERCENT;
+        table[b'+' as usize] = Escapes::PERCENT;
+        table[b'&' as usize] = Escapes::XML;
+        table[b'\t' as usize] = Escapes::XML;
+        table[b'\r' as usize] = Escapes::XML;
+        table[b'\n' as usize] = Escapes::XML;
+        table[b'"' as usize] = Escapes::STOP;
+        table[b'\'' as usize] = Escapes::STOP;
+        table[b'<' as usize] = Escapes::STOP;
+        table
+    };
+
+    /// The class bits of one byte of a raw value.
+    pub(crate) fn class(b: u8) -> u8 {
+        Escapes::CLASSES.get(usize::from(b)).copied().unwrap_or(0)
     }
 }
 
 /// Decodes one XML attribute value: XML normalization and references, then percent-decoding, then the charset.
-/// `offset` is the body offset of `raw`, for errors; `escapes` says which steps it needs (see [`Escapes::see`]).
+/// `offset` is the body offset of `raw`, for errors; `escapes` says which steps it needs.
 pub(crate) fn decode_xml_value<'a>(
     name: &str,
     raw: &'a str,
@@ -36,14 +51,14 @@ pub(crate) fn decode_xml_value<'a>(
     version: Version,
     escapes: Escapes,
 ) -> Result<Cow<'a, str>, ParseError> {
-    if escapes.xml {
+    if escapes.0 & Escapes::XML != 0 {
         let unescaped = unescape(raw).map_err(|index| ParseError::Reference {
             attribute: name_for_error(name.as_bytes()),
             offset,
             index,
         })?;
         decode_percent_text(name, Cow::Owned(unescaped), offset, version)
-    } else if escapes.percent {
+    } else if escapes.0 & Escapes::PERCENT != 0 {
         decode_percent_text(name, Cow::Borrowed(raw), offset, version)
     } else {
         Ok(Cow::Borrowed(raw))

@@ -17,10 +17,9 @@ pub fn percent_decode(raw: &[u8]) -> Result<Cow<'_, [u8]>, PercentError> {
     if !needs_decoding(raw) {
         return Ok(Cow::Borrowed(raw));
     }
-    let mut out = Vec::with_capacity(raw.len());
-    for byte in percent_bytes(raw) {
-        out.push(byte?);
-    }
+    let mut out = vec![0; raw.len()];
+    let len = decode_into(raw, &mut out)?;
+    out.truncate(len);
     Ok(Cow::Owned(out))
 }
 
@@ -29,41 +28,64 @@ pub(crate) fn needs_decoding(raw: &[u8]) -> bool {
     raw.iter().any(|&b| b == b'%' || b == b'+')
 }
 
-/// The bytes `raw` percent-decodes to, one at a time: `%XX` (either hex case) is one byte, `+` a space, any other
-/// byte itself. A `%` without two hex digits yields one error with its offset and ends the iteration.
-pub(crate) fn percent_bytes(raw: &[u8]) -> impl Iterator<Item = Result<u8, PercentError>> + '_ {
-    let mut i = 0usize;
-    std::iter::from_fn(move || {
-        let b = *raw.get(i)?;
-        let (byte, len) = match b {
-            b'+' => (b' ', 1),
-            b'%' => {
-                let hi = raw.get(i.saturating_add(1)).copied().and_then(hex_value);
-                let lo = raw.get(i.saturating_add(2)).copied().and_then(hex_value);
-                match (hi, lo) {
-                    (Some(hi), Some(lo)) => ((hi << 4) | lo, 3),
-                    _ => {
-                        let offset = i;
-                        i = raw.len();
-                        return Some(Err(PercentError { offset }));
-                    }
-                }
-            }
-            b => (b, 1),
+/// The value of each byte as a hex digit (either case), or [`NOT_HEX`]. (Indexing in a constant is checked when the
+/// crate compiles.)
+#[allow(clippy::indexing_slicing)]
+static HEX: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        table[b] = match b as u8 {
+            d @ b'0'..=b'9' => d - b'0',
+            d @ b'a'..=b'f' => d - b'a' + 10,
+            d @ b'A'..=b'F' => d - b'A' + 10,
+            _ => NOT_HEX,
         };
-        i = i.saturating_add(len);
-        Some(Ok(byte))
-    })
+        b += 1;
+    }
+    table
+};
+/// What [`HEX`] holds for a byte that is not a hex digit.
+const NOT_HEX: u8 = 0xFF;
+
+/// The value of the hex digit at `i` of `raw`, if there is one.
+fn hex_at(raw: &[u8], i: usize) -> Option<u8> {
+    let b = *raw.get(i)?;
+    HEX.get(usize::from(b)).copied().filter(|&v| v != NOT_HEX)
 }
 
-/// The value of one hex digit (either case).
-pub(crate) fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+/// Percent-decodes `raw` into the start of `out` (`%XX` is one byte, `+` a space, any other byte itself) and returns
+/// the decoded length. `out` must be at least as long as `raw`, which it never outgrows.
+///
+/// # Errors
+///
+/// A [`PercentError`] with the offset of the first `%` without two hex digits (or, if `out` is too short, of the
+/// first byte that does not fit).
+pub(crate) fn decode_into(raw: &[u8], out: &mut [u8]) -> Result<usize, PercentError> {
+    let mut i = 0usize;
+    let mut n = 0usize;
+    while let Some(&b) = raw.get(i) {
+        let byte = match b {
+            b'+' => {
+                i += 1;
+                b' '
+            }
+            b'%' => match (hex_at(raw, i + 1), hex_at(raw, i + 2)) {
+                (Some(hi), Some(lo)) => {
+                    i += 3;
+                    (hi << 4) | lo
+                }
+                _ => return Err(PercentError { offset: i }),
+            },
+            b => {
+                i += 1;
+                b
+            }
+        };
+        *out.get_mut(n).ok_or(PercentError { offset: i })? = byte;
+        n += 1;
     }
+    Ok(n)
 }
 
 /// A `%` that is not followed by two hex digits.

@@ -6,7 +6,7 @@ use std::fmt;
 
 use encoding_rs::{DecoderResult, EUC_JP, Encoding, SHIFT_JIS};
 
-use super::percent::{self, PercentError};
+use super::percent;
 use crate::charset::Charset;
 
 /// The encoding_rs decoder of a legacy charset; `None` for UTF-8, which the standard library checks.
@@ -71,7 +71,8 @@ fn error_offset(encoding: &'static Encoding, bytes: &[u8]) -> usize {
 
 /// Percent-decodes `text` (`+` is a space, exactly once) and decodes the bytes strictly in `charset`.
 ///
-/// Borrowed input that needs neither step gives borrowed output.
+/// Borrowed input that needs neither step gives borrowed output; otherwise the text is decoded with one allocation,
+/// its own.
 ///
 /// # Errors
 ///
@@ -82,45 +83,28 @@ pub fn decode_percent_encoded(text: Cow<'_, str>, charset: Charset) -> Result<Co
     if !percent::needs_decoding(text.as_bytes()) && (text.is_ascii() || charset == Charset::Utf8) {
         return Ok(text);
     }
-    // the common case, legacy text: percent-decode straight into the decoder, one allocation; any error is located
-    // by the slower path below
-    if let Some(encoding) = legacy_encoding(charset)
-        && let Some(decoded) = decode_legacy_percent(text.as_bytes(), encoding)
-    {
-        return Ok(Cow::Owned(decoded));
-    }
-    let percent_error = |e: PercentError| ValueError::Percent { index: e.offset };
-    let bytes: Cow<'_, [u8]> = match text {
-        Cow::Borrowed(s) => percent::percent_decode(s.as_bytes()).map_err(percent_error)?,
-        Cow::Owned(s) => match percent::percent_decode(s.as_bytes()).map_err(percent_error)? {
-            Cow::Borrowed(_) => Cow::Owned(s.into_bytes()),
-            Cow::Owned(v) => Cow::Owned(v),
-        },
+    let raw = text.as_bytes();
+    // short values (all real ones) are percent-decoded on the stack
+    let mut stack = [0u8; 256];
+    let mut heap = Vec::new();
+    let buf: &mut [u8] = if raw.len() <= stack.len() {
+        &mut stack
+    } else {
+        heap.resize(raw.len(), 0);
+        &mut heap
     };
-    decode(bytes, charset).map_err(|e| ValueError::Charset { index: e.offset })
-}
-
-/// Percent-decodes `raw` (`+` is a space) and decodes the bytes in `encoding` in one pass, through a 64-byte buffer
-/// into one `String`. `None` for a bad escape or an invalid sequence; the caller then finds out where.
-fn decode_legacy_percent(raw: &[u8], encoding: &'static Encoding) -> Option<String> {
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(decoder.max_utf8_buffer_length_without_replacement(raw.len())?);
-    let mut buf = [0u8; 64];
-    let mut n = 0usize;
-    for byte in percent::percent_bytes(raw) {
-        let byte = byte.ok()?;
-        *buf.get_mut(n)? = byte;
-        n += 1;
-        if n == buf.len() {
-            let (result, _) = decoder.decode_to_string_without_replacement(&buf, &mut out, false);
-            if result != DecoderResult::InputEmpty {
-                return None;
-            }
-            n = 0;
-        }
+    let len = percent::decode_into(raw, buf).map_err(|e| ValueError::Percent { index: e.offset })?;
+    let bytes = buf.get(..len).unwrap_or_default();
+    let charset_error = |index: usize| ValueError::Charset { index };
+    let Some(encoding) = legacy_encoding(charset).filter(|_| !bytes.is_ascii()) else {
+        return std::str::from_utf8(bytes)
+            .map(|s| Cow::Owned(s.to_owned()))
+            .map_err(|e| charset_error(e.valid_up_to()));
+    };
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(Cow::Owned(text.into_owned())),
+        None => Err(charset_error(error_offset(encoding, bytes))),
     }
-    let (result, _) = decoder.decode_to_string_without_replacement(buf.get(..n)?, &mut out, true);
-    (result == DecoderResult::InputEmpty).then_some(out)
 }
 
 /// Bytes that are not valid text in a [`Charset`].
