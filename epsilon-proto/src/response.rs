@@ -6,8 +6,11 @@
 //!
 //! 1. **XML, read as ASCII.** The declared encoding (`x-sjis-cp932`, `ISO-8859-1`, `UTF-8`
 //!    or none) is ignored: real bodies are 7-bit ASCII and the charset lives in the
-//!    percent-encoding. A raw non-ASCII byte anywhere is an error.
-//! 2. **XML references.** `&amp;`, `&#38;` and the like in an attribute value are replaced.
+//!    percent-encoding. A raw non-ASCII byte anywhere is an error (a UTF-8 byte order mark at
+//!    the very start is skipped). A purpose-built scanner reads exactly the XML the gateway
+//!    sends, in time linear in the body; anything else is an error.
+//! 2. **XML references.** `&amp;`, `&#38;` and the like in an attribute value are replaced;
+//!    they must stand for ASCII characters XML allows.
 //! 3. **Percent-decoding, byte-wise and exactly once.** `%XX` (either hex case) becomes one
 //!    byte, `+` becomes a space, every other byte stays as it is (raw ASCII trail bytes such
 //!    as the `_` of `%83_` occur). A double-encoded value such as a 3-D Secure `pareq` keeps
@@ -18,7 +21,9 @@
 //!    never a U+FFFD replacement character.
 //!
 //! Every attribute is kept, unknown ones included, in document order. Values borrow from the
-//! input whenever no decoding step changes them.
+//! input whenever no decoding step changes them. A `result` that occurs twice with different
+//! values is an error; [`Response::parse_typed`] and [`Response::parse_query_typed`] check every
+//! attribute of an operation's spec the same way.
 //!
 //! ```
 //! use epsilon_proto::response::{Response, ResultState, Version};

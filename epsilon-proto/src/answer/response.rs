@@ -109,7 +109,7 @@ impl<'a> Response<'a> {
     /// `result`, `err_code`, `trans_code` and `state`, may occur more than once only with the
     /// same decoded value. Other attributes (unknown ones) are kept however often they occur.
     ///
-    /// The generated `…Response::parse` functions call this with their operation's spec.
+    /// Meant for the generated `…Response::parse` functions, with their operation's spec.
     /// Linear in the body and the number of names in the spec.
     ///
     /// # Errors

@@ -154,6 +154,18 @@ fn xml_syntax_errors_are_specific_and_carry_offsets() {
 }
 
 #[test]
+fn only_well_formed_declarations_and_references_to_xml_characters_are_accepted() {
+    // quick-xml, the previous reader, let these through
+    let declaration = b"<?xml version=\"1.0\"\" encoding=\"UTF-8\" ?><Epsilon_result/>";
+    assert_eq!(parse_v1(declaration).unwrap_err(), ParseError::Declaration { offset: 0 });
+    let control = b"<Epsilon_result><result a=\"x&#25;\"/></Epsilon_result>";
+    assert!(
+        matches!(parse_v1(control).unwrap_err(), ParseError::Reference { index: 1, offset: 27, .. }),
+        "U+0019 is not an XML character"
+    );
+}
+
+#[test]
 fn a_result_element_carries_a_bounded_number_of_attributes() {
     let max = ParseError::MAX_ATTRIBUTES_PER_ELEMENT;
     let element = |n: usize| {
