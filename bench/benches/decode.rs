@@ -182,20 +182,36 @@ fn bench_decode(c: &mut Criterion) {
     }
 }
 
-/// The median over `samples` batches of `batch` calls of the time per call of `f`, after one warm-up batch.
-fn median_per_call<T>(samples: usize, batch: u32, mut f: impl FnMut() -> T) -> Duration {
-    let mut times = Vec::with_capacity(samples);
+/// The medians over `samples` batches of `batch` calls of the time per call of `a` and of `b`, after one warm-up
+/// batch each. The batches alternate, so that a change in machine load hits both sides alike.
+fn medians_per_call<T, U>(
+    samples: usize,
+    batch: u32,
+    mut a: impl FnMut() -> T,
+    mut b: impl FnMut() -> U,
+) -> (Duration, Duration) {
+    let mut times = (Vec::with_capacity(samples), Vec::with_capacity(samples));
     for sample in 0..=samples {
         let start = Instant::now();
         for _ in 0..batch {
-            black_box(f());
+            black_box(a());
         }
+        let t_a = start.elapsed() / batch;
+        let start = Instant::now();
+        for _ in 0..batch {
+            black_box(b());
+        }
+        let t_b = start.elapsed() / batch;
         if sample > 0 {
-            times.push(start.elapsed() / batch);
+            times.0.push(t_a);
+            times.1.push(t_b);
         }
     }
-    times.sort();
-    times.get(times.len() / 2).copied().unwrap_or_default()
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    (median(times.0), median(times.1))
 }
 
 fn print_ratios() {
@@ -203,7 +219,7 @@ fn print_ratios() {
     const BATCH: u32 = 2_000;
     let mut naive = Naive::default();
     println!();
-    println!("median of {SAMPLES} batches of {BATCH} calls:");
+    println!("median of {SAMPLES} alternating batches of {BATCH} calls:");
     for (name, body) in bodies() {
         // both sides must produce the same thing, or the comparison means nothing
         let ours: Vec<(String, String)> = match Response::parse(&body, Version::V1) {
@@ -214,8 +230,12 @@ fn print_ratios() {
         assert_eq!(ours, naive.pairs, "{name}: decoders disagree");
         assert!(ours.len() >= 25, "{name}: {} attributes", ours.len());
 
-        let t_ours = median_per_call(SAMPLES, BATCH, || decode_ours(black_box(&body)));
-        let t_naive = median_per_call(SAMPLES, BATCH, || decode_naive(black_box(&body), &mut naive));
+        let (t_ours, t_naive) = medians_per_call(
+            SAMPLES,
+            BATCH,
+            || decode_ours(black_box(&body)),
+            || decode_naive(black_box(&body), &mut naive),
+        );
         let us = |d: Duration| d.as_secs_f64() * 1e6;
         println!(
             "decode {name} ({} attributes, {} bytes): epsilon-proto {:.3} µs, naive {:.3} µs, ratio ours/naive {:.2}",
