@@ -378,6 +378,25 @@ fn the_reference_check_fails_on_any_difference() {
     assert!(mutants > 300, "only {mutants} mutants checked");
 }
 
+/// The typed reading fails closed on conflicting duplicates; no real answer has any, whatever the operation.
+#[test]
+fn every_recorded_xml_answer_reads_the_same_typed_under_every_operation() {
+    let Some(interactions) = load_interactions() else {
+        return;
+    };
+    let specs: Vec<_> = epsilon_proto::OPERATIONS.iter().filter_map(|op| op.response).collect();
+    assert!(!specs.is_empty());
+    for interaction in interactions.iter().filter(|i| i.is_xml_answer()) {
+        let body = interaction.body.as_bytes();
+        let untyped = Response::parse(body, interaction.version()).expect("parsed above");
+        for spec in &specs {
+            let typed = Response::parse_typed(body, interaction.version(), spec)
+                .unwrap_or_else(|e| panic!("{}: {e}", interaction.label()));
+            assert_eq!(typed, untyped, "{}", interaction.label());
+        }
+    }
+}
+
 #[test]
 fn recorded_values_without_escapes_are_borrowed_from_the_body() {
     let Some(interactions) = load_interactions() else {
