@@ -44,14 +44,15 @@ pub(crate) fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// Whether a byte may not stand in a body: not 7-bit ASCII, or a control character other than TAB, CR and LF.
-/// Written with bit operations on `u8` so that the compiler vectorizes the loops that use it.
+/// 1 for a byte that may not stand in a body (not 7-bit ASCII, or a control character other than TAB, CR and LF),
+/// 0 otherwise. Written with bit operations on `u8` so that the compiler vectorizes the loops that use it.
 fn is_invalid_byte(b: u8) -> u8 {
     let control = u8::from(b < 0x20) & !(u8::from(b == b'\t') | u8::from(b == b'\r') | u8::from(b == b'\n'));
     (b >> 7) | control
 }
 
-/// The index of the first byte of `bytes` that [`is_invalid_byte`], in blocks the compiler can vectorize.
+/// The index of the first byte of `bytes` that may not stand in a body ([`is_invalid_byte`]), looked for in blocks
+/// the compiler can vectorize.
 fn first_invalid_byte(bytes: &[u8]) -> Option<usize> {
     const BLOCK: usize = 64;
     let mut blocks = bytes.chunks_exact(BLOCK);
