@@ -45,6 +45,7 @@ pub mod charset;
 mod operation;
 pub mod request;
 pub mod spec;
+pub mod wire;
 
 pub use charset::{Charset, TextPolicy};
 pub use operation::Operation;

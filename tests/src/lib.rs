@@ -14,6 +14,8 @@ mod corpus;
 #[cfg(test)]
 mod layout;
 #[cfg(test)]
+mod linear;
+#[cfg(test)]
 mod props;
 #[cfg(test)]
 mod recorded;
