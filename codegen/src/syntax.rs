@@ -25,6 +25,10 @@ pub(crate) struct GatewayFile {
     pub(crate) transports: Spanned<Vec<TransportSyntax>>,
     pub(crate) text: TextPolicySyntax,
     pub(crate) answer: AnswerSyntax,
+    /// Read by [`crate::pending`] before anything else; a folder that has it is not generated.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) codegen_pending: Option<Text>,
 }
 
 /// Where the generated code goes.

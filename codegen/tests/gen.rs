@@ -53,6 +53,10 @@ fn checked_in_generated_code_is_fresh() {
     assert!(gateways.iter().any(|g| g.ends_with("epsilon")), "spec/epsilon/gateway.yaml not found: {gateways:?}");
     let mut diffs = Vec::new();
     for dir in gateways {
+        if let Some(reason) = codegen::pending(&dir) {
+            assert!(!dir.ends_with("epsilon"), "spec/epsilon is always generated, yet pending: {reason}");
+            continue;
+        }
         let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
         let out = codegen::workspace_root().join(&generated.out_dir);
         let stale = codegen::check(&out, &generated.files).unwrap();
@@ -63,6 +67,19 @@ fn checked_in_generated_code_is_fresh() {
         diffs.extend(stale);
     }
     assert!(diffs.is_empty(), "generated code is stale; run `cargo codegen`\n{}", diffs.join("\n"));
+}
+
+#[test]
+fn a_pending_gateway_folder_is_not_generated_and_says_why() {
+    let dir = scratch_spec("pending", None, true);
+    let path = dir.join("gateway.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    // written ahead of the schema: an unknown key would be an error, but the folder is skipped before that
+    std::fs::write(&path, format!("codegen_pending: needs keys from the next issue\nfuture_key: 1\n{yaml}")).unwrap();
+    assert_eq!(codegen::pending(&dir).as_deref(), Some("needs keys from the next issue"));
+    let errors = render_errors(&dir);
+    assert!(errors.contains("gateway.yaml:0:0: codegen_pending: generation is pending (needs keys"), "{errors}");
+    assert_eq!(codegen::pending(&epsilon_spec()), None);
 }
 
 #[test]

@@ -8,14 +8,16 @@ mod demo;
 mod input;
 mod spec_show;
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use epsilon_proto::spec::OperationSpec;
-use epsilon_proto::{Charset, DynamicRequest, OPERATIONS, Options, Response, Version, Violation};
+use epsilon_proto::{Charset, DynamicRequest, OPERATIONS, Options, Response, Version, Violation, ViolationKind};
 
 /// Input rejected: invalid request, unreadable or malformed input, undecodable body.
 const REJECTED: u8 = 1;
@@ -29,7 +31,8 @@ Input: one JSON object of parameter name -> string value, read from FILE or, whe
 stdin; UTF-8, an optional byte-order mark is ignored. Every value must be a JSON string: numbers, booleans, null, \
 arrays and objects are rejected (exit 1, message on stderr), never converted; write \"1000\", not 1000, and leave \
 out a parameter instead of writing null. A parameter name that occurs twice in the object is rejected too. An \
-empty string counts as absent. Names the operation does not have are `unknown` violations.
+empty string counts as absent. Names the operation does not have are `unknown` violations; version, charset and \
+character_code among them say so when the encoder itself adds them for --charset utf-8.
 
 Fixed parameters (process_code, xml, a fixed st_code) may be left out; the encoder sends them.";
 
@@ -99,16 +102,24 @@ fn cli() -> Command {
         )
         .subcommand(
             Command::new("decode")
-                .about("Decode an XML answer body into a JSON object")
+                .about("Decode an XML answer body (or, with --query, a redirect query string) into a JSON object")
                 .long_about(
-                    "Decode a raw XML answer body (<Epsilon_result>) read from FILE or, when FILE is absent or \
-                     `-`, from stdin.\n\nPrints one JSON object and a newline: attribute name -> decoded string, \
-                     in document order (an empty <Epsilon_result> prints {}). An attribute name that occurs more \
-                     than once becomes one key, at its first position, whose value is the array of its decoded \
-                     strings in document order.\n\nAnything that cannot be decoded (HTML error page, truncated \
-                     body, bad percent escape, bytes invalid in the charset): exit 1, message on stderr.",
+                    "Decode a raw XML answer body (<Epsilon_result>) or, with --query, a completion-redirect query \
+                     string (trans_code=…&user_name=%83%7E…, without the leading `?`; one final line break is \
+                     ignored), read from FILE or, when FILE is absent or `-`, from stdin.\n\nPrints one JSON object \
+                     and a newline: attribute or parameter name -> decoded string, in document order (an empty \
+                     <Epsilon_result> or an empty query prints {}). A name that occurs more than once becomes one \
+                     key, at its first position, whose value is the array of its decoded strings in document \
+                     order.\n\nAnything that cannot be decoded (HTML error page, truncated body, bad percent escape, \
+                     bytes invalid in the charset, a bad parameter name): exit 1, message on stderr.",
                 )
                 .disable_version_flag(true)
+                .arg(
+                    Arg::new("query")
+                        .long("query")
+                        .action(ArgAction::SetTrue)
+                        .help("The input is a completion-redirect query string, not an XML body"),
+                )
                 .arg(
                     Arg::new("version")
                         .long("version")
@@ -117,7 +128,7 @@ fn cli() -> Command {
                         .value_parser(PossibleValuesParser::new(["1", "2"]))
                         .default_value("1"),
                 )
-                .arg(file_arg("The answer body")),
+                .arg(file_arg("The answer body or query string")),
         )
         .subcommand(
             Command::new("demo").about("A short walk through validation, encoding and decoding on built-in data"),
@@ -149,23 +160,17 @@ fn file_arg(what: &str) -> Arg {
 
 /// The arguments of `validate` and `encode`.
 fn request_args() -> [Arg; 4] {
-    let charsets = Charset::ALL.map(|c| {
-        let aliases: &[&str] = match c {
-            Charset::Cp932 => &["shift_jis", "shift-jis", "sjis", "windows-31j", "ms932"],
-            Charset::EucJp => &["eucjp", "euc_jp"],
-            Charset::Utf8 => &["utf8"],
-            _ => &[],
-        };
-        PossibleValue::new(c.label()).aliases(aliases.iter().copied())
-    });
     [
         op_arg(),
         Arg::new("charset")
             .long("charset")
             .value_name("CHARSET")
-            .help("The charset the request is sent in (byte limits count CP932 bytes for utf-8)")
-            .ignore_case(true)
-            .value_parser(PossibleValuesParser::new(charsets))
+            .help(
+                "The charset the request is sent in: cp932 (aliases shift_jis, shift-jis, sjis, windows-31j, ms932, \
+                 x-sjis-cp932), euc-jp (eucjp, euc_jp) or utf-8 (utf8, utf_8), any case; byte limits count CP932 \
+                 bytes for utf-8",
+            )
+            .value_parser(parse_charset)
             .default_value("cp932"),
         Arg::new("normalize")
             .long("normalize")
@@ -173,6 +178,15 @@ fn request_args() -> [Arg; 4] {
             .help("Map JIS look-alikes to their CP932 forms first (〜 U+301C -> ～ U+FF5E, − U+2212 -> － U+FF0D, …)"),
         file_arg("The JSON request"),
     ]
+}
+
+/// A `--charset` value: every label `Charset::from_label` knows (the gateway's own `x-sjis-cp932` and `utf_8`
+/// included), ignoring ASCII case.
+fn parse_charset(label: &str) -> Result<Charset, String> {
+    Charset::from_label(label).ok_or_else(|| {
+        let labels: Vec<&str> = Charset::ALL.iter().map(|c| c.label()).collect();
+        format!("expected one of {} (or an alias listed in --help)", labels.join(", "))
+    })
 }
 
 fn spec(m: &ArgMatches) -> u8 {
@@ -209,7 +223,9 @@ fn request(m: &ArgMatches, mode: Mode) -> u8 {
     let Some(&op) = m.get_one::<&'static OperationSpec>("op") else {
         return 2;
     };
-    let charset = m.get_one::<String>("charset").and_then(|label| Charset::from_label(label)).unwrap_or_default();
+    let Some(&charset) = m.get_one::<Charset>("charset") else {
+        return 2;
+    };
     let options = Options::new(charset).normalize(m.get_flag("normalize"));
 
     let params = match input::read(m.get_one::<PathBuf>("file"))
@@ -240,7 +256,7 @@ fn request(m: &ArgMatches, mode: Mode) -> u8 {
         Err(report) => {
             let mut lines = String::new();
             for v in report.violations() {
-                lines.push_str(&violation_line(v));
+                lines.push_str(&violation_line(op, v));
                 lines.push('\n');
             }
             match mode {
@@ -260,13 +276,22 @@ pub(crate) fn json_str(s: &str) -> String {
 }
 
 /// `{"field":…,"rule":…,"message":…}`, keys in that order.
-fn violation_line(v: &Violation) -> String {
+fn violation_line(op: &OperationSpec, v: &Violation) -> String {
     format!(
         "{{\"field\":{},\"rule\":{},\"message\":{}}}",
         json_str(&v.field),
         json_str(v.kind.rule()),
-        json_str(&v.kind.to_string())
+        json_str(&violation_message(op, v))
     )
+}
+
+/// The violation's message; an `unknown` parameter that the encoder itself adds for UTF-8 transport (`version`,
+/// `charset`, `character_code`, per the operation's `utf8_params`) says so.
+fn violation_message(op: &OperationSpec, v: &Violation) -> String {
+    if matches!(v.kind, ViolationKind::Unknown) && op.utf8_params.iter().any(|&(name, _)| name == v.field) {
+        return "added by the encoder when the request is sent as UTF-8 (--charset utf-8); leave it out".to_owned();
+    }
+    v.kind.to_string()
 }
 
 fn decode(m: &ArgMatches) -> u8 {
@@ -281,7 +306,14 @@ fn decode(m: &ArgMatches) -> u8 {
             return REJECTED;
         }
     };
-    match Response::parse(&body, version) {
+    let parsed = if m.get_flag("query") {
+        // a query never holds a line break: one at the end is the file's or echo's, not the gateway's
+        let query = body.strip_suffix(b"\n").map_or(body.as_slice(), |q| q.strip_suffix(b"\r").unwrap_or(q));
+        Response::parse_query(query, version)
+    } else {
+        Response::parse(&body, version)
+    };
+    match parsed {
         Ok(response) => {
             let mut text = decoded_json(&response);
             text.push('\n');
@@ -295,25 +327,47 @@ fn decode(m: &ArgMatches) -> u8 {
 }
 
 /// The answer as one JSON object in document order; a repeated name becomes an array at its first position.
+///
+/// Linear in the number of attributes: a name's group is found through a hash map, not by searching the groups.
 pub(crate) fn decoded_json(response: &Response<'_>) -> String {
+    let mut slots: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for a in response.attributes() {
-        match groups.iter_mut().find(|(name, _)| *name == a.name) {
-            Some((_, values)) => values.push(&a.value),
-            None => groups.push((a.name, vec![&a.value])),
+        match slots.entry(a.name) {
+            Entry::Occupied(slot) => {
+                if let Some((_, values)) = groups.get_mut(*slot.get()) {
+                    values.push(&a.value);
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(groups.len());
+                groups.push((a.name, vec![&a.value]));
+            }
         }
     }
-    let members: Vec<String> = groups
-        .iter()
-        .map(|(name, values)| {
-            let value = match values.as_slice() {
-                [one] => json_str(one),
-                many => format!("[{}]", many.iter().map(|v| json_str(v)).collect::<Vec<_>>().join(",")),
-            };
-            format!("{}:{value}", json_str(name))
-        })
-        .collect();
-    format!("{{{}}}", members.join(","))
+    let mut text = String::from("{");
+    for (i, (name, values)) in groups.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&json_str(name));
+        text.push(':');
+        match values.as_slice() {
+            [one] => text.push_str(&json_str(one)),
+            many => {
+                text.push('[');
+                for (j, value) in many.iter().enumerate() {
+                    if j > 0 {
+                        text.push(',');
+                    }
+                    text.push_str(&json_str(value));
+                }
+                text.push(']');
+            }
+        }
+    }
+    text.push('}');
+    text
 }
 
 /// Writes to stdout; 0, or 1 when stdout cannot be written (a closed pipe ends the output quietly).

@@ -20,6 +20,8 @@ enum Out {
 enum Stderr {
     /// Nothing at all.
     Empty,
+    /// Exactly this text.
+    Exact(String),
     /// Contains this text.
     Contains(&'static str),
     /// Anything.
@@ -47,23 +49,29 @@ fn empty() -> Out {
     Out::Exact(Vec::new())
 }
 
-/// Runs one case; returns a description of each mismatch.
-fn run(case: &Case) -> Vec<String> {
+/// Runs `epsilon ARGS` with `stdin` to the end.
+fn epsilon(args: &[String], stdin: &[u8]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_epsilon"))
-        .args(&case.args)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn epsilon");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = case.stdin.clone();
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
     // write from a thread: a large input must not dead-lock against a full stdout pipe
     let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input); // the command may exit without reading (usage errors)
+        let _ = pipe.write_all(&input); // the command may exit without reading (usage errors)
     });
     let output = child.wait_with_output().expect("wait for epsilon");
     writer.join().expect("stdin writer");
+    output
+}
+
+/// Runs one case; returns a description of each mismatch.
+fn run(case: &Case) -> Vec<String> {
+    let output = epsilon(&case.args, &case.stdin);
 
     let mut problems = Vec::new();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -86,6 +94,9 @@ fn run(case: &Case) -> Vec<String> {
     }
     match &case.stderr {
         Stderr::Empty if !output.stderr.is_empty() => problems.push(format!("stderr not empty:\n{stderr}")),
+        Stderr::Exact(text) if stderr != *text => {
+            problems.push(format!("stderr differs\n--- expected\n{text}\n--- actual\n{stderr}"))
+        }
         Stderr::Contains(text) if !stderr.contains(text) => {
             problems.push(format!("stderr does not contain {text:?}:\n{stderr}"))
         }
@@ -171,6 +182,28 @@ const LINK_ORDER_KANA: &str = r#"{"contract_code": "12345678", "user_id": "U0001
 
 /// The recorded receive_order3 error answer (CP932 text; CRLF; no final newline).
 const ANSWER: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\" ?>\r\n  <Epsilon_result>\r\n    <result result=\"0\" />\r\n    <result err_code=\"605\" />\r\n    <result err_detail=\"%8C%8E%8E%9F%89%DB%8B%E0%83f%81%5B%83%5E%8C%9F%8D%F5%83G%83%89%81%5B\" />\r\n    <result memo1=\"\" />\r\n    <result memo2=\"\" />\r\n  </Epsilon_result>";
+
+/// A completion-redirect query string (CP932 text, a raw ASCII trail byte in `%83_`, `+` for space).
+const QUERY: &str = "trans_code=861205&user_name=%83%7E%83h%83%8A+%83_&result=1&memo1=";
+
+const QUERY_JSON: &str = "{\"trans_code\":\"861205\",\"user_name\":\"ミドリ ダ\",\"result\":\"1\",\"memo1\":\"\"}\n";
+
+/// The line `validate` prints for a parameter the encoder adds for UTF-8 transport.
+fn added_for_utf8(field: &str) -> String {
+    format!(
+        "{{\"field\":\"{field}\",\"rule\":\"unknown\",\"message\":\"added by the encoder when the request is sent as \
+         UTF-8 (--charset utf-8); leave it out\"}}\n"
+    )
+}
+
+fn unknown(field: &str) -> String {
+    format!("{{\"field\":\"{field}\",\"rule\":\"unknown\",\"message\":\"unknown parameter for this operation\"}}\n")
+}
+
+/// `VALID` with more members.
+fn valid_with(extra: &str) -> String {
+    VALID.replacen('}', &format!(", {extra}}}"), 1)
+}
 
 const OPERATIONS: &str = "completion_redirect\nlink_order\norder_info\nuser_change\nuser_register\n";
 
@@ -277,6 +310,14 @@ fn cli_contract() {
     );
     let valid_file = temp_file("valid.json", VALID.as_bytes());
     let answer_file = temp_file("answer.xml", ANSWER);
+    let query_file = temp_file("query.txt", format!("{QUERY}\n").as_bytes());
+    let utf8_body = "contract_code=12345678&user_id=U0001&user_name=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E\
+                     &user_mail_add=taro%40example.com&st_code=10000-0000-00000-00000-00000-00000-00000&process_code=3\
+                     &xml=1&version=2&charset=UTF8";
+    let euc_body = "contract_code=12345678&user_id=U0001&user_name=%BB%B3%C5%C4+%C2%C0%CF%BA\
+                    &user_mail_add=taro%40example.com&st_code=10000-0000-00000-00000-00000-00000-00000&process_code=3\
+                    &xml=1";
+    let link_order_utf8 = LINK_ORDER_KANA.replacen('}', r#", "version": "2", "character_code": "UTF8"}"#, 1);
     let missing = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("epsilon-cli-missing.json");
     let missing = missing.to_string_lossy().into_owned();
 
@@ -479,6 +520,199 @@ fn cli_contract() {
             empty(),
             Stderr::Contains("not valid UTF-8"),
         ),
+        // --- parameters the encoder adds for UTF-8 transport (the operation's utf8_params)
+        case(
+            "validate version and charset of user_register",
+            &["validate", "user_register"],
+            valid_with(r#""version": "2", "charset": "UTF8""#),
+            1,
+            exact(added_for_utf8("version") + &added_for_utf8("charset")),
+            Stderr::Empty,
+        ),
+        case(
+            "validate version and charset with --charset utf-8",
+            &["validate", "--charset", "utf-8", "user_register"],
+            valid_with(r#""charset": "UTF8", "version": "2""#),
+            1,
+            exact(added_for_utf8("charset") + &added_for_utf8("version")),
+            Stderr::Empty,
+        ),
+        case(
+            "validate character_code of link_order",
+            &["validate", "link_order"],
+            link_order_utf8.clone(),
+            1,
+            exact(added_for_utf8("version") + &added_for_utf8("character_code")),
+            Stderr::Empty,
+        ),
+        case(
+            "validate character_code of user_register is plain unknown",
+            &["validate", "user_register"],
+            valid_with(r#""character_code": "UTF8""#),
+            1,
+            exact(unknown("character_code")),
+            Stderr::Empty,
+        ),
+        case(
+            "validate charset of link_order is plain unknown",
+            &["validate", "link_order"],
+            LINK_ORDER_KANA.replacen('}', r#", "charset": "UTF8"}"#, 1),
+            1,
+            exact(unknown("charset")),
+            Stderr::Empty,
+        ),
+        case(
+            "validate version of order_info (no utf8_params) is plain unknown",
+            &["validate", "order_info"],
+            r#"{"contract_code": "12345678", "order_number": "O0001", "version": "2"}"#,
+            1,
+            Out::Check(|out| {
+                if String::from_utf8_lossy(out).contains(&unknown("version")) {
+                    Ok(())
+                } else {
+                    Err("expected a plain unknown line for version".to_owned())
+                }
+            }),
+            Stderr::Empty,
+        ),
+        case(
+            "encode version and charset of user_register",
+            &["encode", "--charset", "utf-8", "user_register"],
+            valid_with(r#""version": "2", "charset": "UTF8""#),
+            1,
+            empty(),
+            Stderr::Exact(added_for_utf8("version") + &added_for_utf8("charset")),
+        ),
+        case(
+            "encode character_code of link_order",
+            &["encode", "--charset", "utf-8", "link_order"],
+            link_order_utf8,
+            1,
+            empty(),
+            Stderr::Exact(added_for_utf8("version") + &added_for_utf8("character_code")),
+        ),
+        // --- charset labels: the gateway's own and the aliases, any case, the same for validate and encode
+        case(
+            "charset x-sjis-cp932",
+            &["encode", "--charset", "x-sjis-cp932", "user_register"],
+            VALID,
+            0,
+            exact(VALID_BODY),
+            Stderr::Empty,
+        ),
+        case(
+            "charset X-SJIS-CP932",
+            &["encode", "--charset", "X-SJIS-CP932", "user_register"],
+            VALID,
+            0,
+            exact(VALID_BODY),
+            Stderr::Empty,
+        ),
+        case(
+            "charset shift_jis",
+            &["encode", "--charset", "shift_jis", "user_register"],
+            VALID,
+            0,
+            exact(VALID_BODY),
+            Stderr::Empty,
+        ),
+        case(
+            "charset Shift_JIS",
+            &["encode", "--charset", "Shift_JIS", "user_register"],
+            VALID,
+            0,
+            exact(VALID_BODY),
+            Stderr::Empty,
+        ),
+        case(
+            "charset CP932",
+            &["encode", "--charset", "CP932", "user_register"],
+            VALID,
+            0,
+            exact(VALID_BODY),
+            Stderr::Empty,
+        ),
+        case(
+            "charset utf_8",
+            &["encode", "--charset", "utf_8", "user_register"],
+            VALID,
+            0,
+            exact(utf8_body),
+            Stderr::Empty,
+        ),
+        case(
+            "charset UTF_8",
+            &["encode", "--charset", "UTF_8", "user_register"],
+            VALID,
+            0,
+            exact(utf8_body),
+            Stderr::Empty,
+        ),
+        case(
+            "charset UTF-8",
+            &["encode", "--charset", "UTF-8", "user_register"],
+            VALID,
+            0,
+            exact(utf8_body),
+            Stderr::Empty,
+        ),
+        case(
+            "charset utf8",
+            &["encode", "--charset", "utf8", "user_register"],
+            VALID,
+            0,
+            exact(utf8_body),
+            Stderr::Empty,
+        ),
+        case(
+            "charset EUC_JP",
+            &["encode", "--charset", "EUC_JP", "user_register"],
+            VALID,
+            0,
+            exact(euc_body),
+            Stderr::Empty,
+        ),
+        case(
+            "validate charset x-sjis-cp932 counts CP932 bytes",
+            &["validate", "--charset", "x-sjis-cp932", "link_order"],
+            LINK_ORDER_KANA,
+            0,
+            empty(),
+            Stderr::Empty,
+        ),
+        case(
+            "validate charset utf_8 counts CP932 bytes",
+            &["validate", "--charset", "utf_8", "link_order"],
+            LINK_ORDER_KANA,
+            0,
+            empty(),
+            Stderr::Empty,
+        ),
+        case(
+            "validate charset EUC-JP counts EUC-JP bytes",
+            &["validate", "--charset", "EUC-JP", "link_order"],
+            LINK_ORDER_KANA,
+            1,
+            Out::Contains("66 bytes in EUC-JP, limit 64"),
+            Stderr::Empty,
+        ),
+        case(
+            "charset x-sjis is not a label",
+            &["encode", "--charset", "x-sjis", "user_register"],
+            VALID,
+            2,
+            empty(),
+            Stderr::Contains("invalid value 'x-sjis' for '--charset <CHARSET>': expected one of cp932, euc-jp, utf-8"),
+        ),
+        case(
+            "charset empty",
+            &["validate", "--charset", "", "user_register"],
+            VALID,
+            2,
+            empty(),
+            Stderr::Contains("expected one of"),
+        ),
+        case("charset help", &["validate", "--help"], "", 0, Out::Contains("x-sjis-cp932"), Stderr::Empty),
         // --- encode
         case("encode valid", &["encode", "user_register"], VALID, 0, exact(VALID_BODY), Stderr::Empty),
         case(
@@ -616,6 +850,127 @@ fn cli_contract() {
         ),
         case("decode version 3", &["decode", "--version", "3"], ANSWER, 2, empty(), Stderr::Contains("--version")),
         case("decode missing FILE", &["decode", &missing], "", 1, empty(), Stderr::Contains("decode: cannot read")),
+        // --- decode --query
+        case("decode query", &["decode", "--query"], QUERY, 0, exact(QUERY_JSON), Stderr::Empty),
+        case("decode query with LF", &["decode", "--query"], format!("{QUERY}\n"), 0, exact(QUERY_JSON), Stderr::Empty),
+        case(
+            "decode query with CRLF",
+            &["decode", "--query"],
+            format!("{QUERY}\r\n"),
+            0,
+            exact(QUERY_JSON),
+            Stderr::Empty,
+        ),
+        case(
+            "decode query from FILE",
+            &["decode", "--query", "--version", "1", &query_file],
+            "",
+            0,
+            exact(QUERY_JSON),
+            Stderr::Empty,
+        ),
+        case(
+            "decode query with two line breaks",
+            &["decode", "--query"],
+            format!("{QUERY}\n\n"),
+            1,
+            empty(),
+            Stderr::Contains("decode: expected printable ascii, found a control character at offset 65"),
+        ),
+        case("decode empty query", &["decode", "--query"], "", 0, exact("{}\n"), Stderr::Empty),
+        case(
+            "decode query repeated name",
+            &["decode", "--query"],
+            "a=1&b=%22x%5C&a=2&&a=",
+            0,
+            exact("{\"a\":[\"1\",\"2\",\"\"],\"b\":\"\\\"x\\\\\"}\n"),
+            Stderr::Empty,
+        ),
+        case(
+            "decode query version 2",
+            &["decode", "--query", "--version", "2"],
+            "user_name=%E5%B1%B1%E7%94%B0+%C3%BD&result=1",
+            0,
+            exact("{\"user_name\":\"山田 ý\",\"result\":\"1\"}\n"),
+            Stderr::Empty,
+        ),
+        case(
+            "decode query version 1 of the same bytes",
+            &["decode", "--query", "--version", "1"],
+            "user_name=%C3%BD",
+            0,
+            exact("{\"user_name\":\"ﾃｽ\"}\n"),
+            Stderr::Empty,
+        ),
+        case(
+            "decode query secret is shown",
+            &["decode", "--query"],
+            "card_number=4111111111111111",
+            0,
+            exact("{\"card_number\":\"4111111111111111\"}\n"),
+            Stderr::Empty,
+        ),
+        case(
+            "decode query with leading ?",
+            &["decode", "--query"],
+            format!("?{QUERY}"),
+            1,
+            empty(),
+            Stderr::Contains(
+                "decode: expected a non-empty parameter name of ascii letters, digits, `_`, `-` or `.` at offset 0",
+            ),
+        ),
+        case(
+            "decode query bad percent",
+            &["decode", "--query"],
+            "a=1&b=100%",
+            1,
+            empty(),
+            Stderr::Contains("decode: expected two hex digits after `%`"),
+        ),
+        case(
+            "decode query invalid CP932",
+            &["decode", "--query"],
+            "a=%82",
+            1,
+            empty(),
+            Stderr::Contains("decode: expected cp932 text"),
+        ),
+        case(
+            "decode query non-ASCII",
+            &["decode", "--query"],
+            "a=ミ",
+            1,
+            empty(),
+            Stderr::Contains("decode: expected 7-bit ascii, found a non-ascii byte at offset 2"),
+        ),
+        case("decode query space", &["decode", "--query"], "a=1 2", 1, empty(), Stderr::Contains("offset 3")),
+        case("decode query of an XML body", &["decode", "--query"], ANSWER, 1, empty(), Stderr::Contains("decode: ")),
+        case(
+            "decode XML of a query",
+            &["decode"],
+            QUERY,
+            1,
+            empty(),
+            Stderr::Contains("decode: expected an xml document"),
+        ),
+        case(
+            "decode query missing FILE",
+            &["decode", "--query", &missing],
+            "",
+            1,
+            empty(),
+            Stderr::Contains("decode: cannot read"),
+        ),
+        case(
+            "decode query version 3",
+            &["decode", "--query", "--version", "3"],
+            QUERY,
+            2,
+            empty(),
+            Stderr::Contains("--version"),
+        ),
+        case("decode help mentions --query", &["decode", "--help"], "", 0, Out::Contains("--query"), Stderr::Empty),
         // --- demo
         case("demo", &["demo"], "", 0, Out::Contains("月次課金データ検索エラー"), Stderr::Empty),
         case(
@@ -637,4 +992,200 @@ fn demo_is_short() {
     assert!(output.status.success());
     let lines = String::from_utf8(output.stdout).expect("UTF-8 demo").lines().count();
     assert!((10..=40).contains(&lines), "demo has {lines} lines");
+}
+
+/// `decode` and `decode --query` print the same JSON for the same name/raw-value pairs.
+#[test]
+fn query_and_xml_decode_alike() {
+    let err_detail = "%8C%8E%8E%9F%89%DB%8B%E0%83f%81%5B%83%5E%8C%9F%8D%F5%83G%83%89%81%5B";
+    let table: &[(&[(&str, &str)], &str)] = &[
+        (&[], "{}"),
+        (&[("result", "1"), ("trans_code", "861205")], r#"{"result":"1","trans_code":"861205"}"#),
+        (&[("err_detail", err_detail), ("memo1", "")], r#"{"err_detail":"月次課金データ検索エラー","memo1":""}"#),
+        (&[("a", "1"), ("b", "%83_"), ("a", "3"), ("a", "")], r#"{"a":["1","3",""],"b":"ダ"}"#),
+        (&[("x", "%22%5C%0A"), ("x", "+")], r#"{"x":["\"\\\n"," "]}"#),
+    ];
+    let mut failures = Vec::new();
+    for &(pairs, expected) in table {
+        let xml: String = pairs.iter().map(|(name, raw)| format!("<result {name}=\"{raw}\" />")).collect();
+        let xml = format!("<Epsilon_result>{xml}</Epsilon_result>");
+        let query = pairs.iter().map(|(name, raw)| format!("{name}={raw}")).collect::<Vec<_>>().join("&");
+        let expected = format!("{expected}\n");
+        for (args, input) in [(&["decode"][..], xml), (&["decode", "--query"][..], query)] {
+            let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+            let out = epsilon(&args, input.as_bytes());
+            if out.status.code() != Some(0) || out.stdout != expected.as_bytes() {
+                failures.push(format!(
+                    "epsilon {} <<< {input}\n  exit {:?}, stdout {}, expected {expected}",
+                    args.join(" "),
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stdout)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A linear-time case: `epsilon ARGS` with the input built for `n` items (1×) and for `10 * n` (10×).
+struct Linear {
+    name: &'static str,
+    args: &'static [&'static str],
+    /// Items at 1×; chosen so that the 10× input is more than 1 MB.
+    n: usize,
+    input: fn(usize) -> String,
+    code: i32,
+    /// Checks the output of the `n`-item input (so a fast failure cannot pass for a fast success).
+    check: fn(&std::process::Output, usize) -> Result<(), String>,
+}
+
+/// `<result name_000000="v0" />…`: `n` distinct attribute names, one per element.
+fn xml_distinct_names(n: usize) -> String {
+    let results: String = (0..n).map(|i| format!("<result name_{i:06}=\"v{i}\" />\n")).collect();
+    format!("<Epsilon_result>\n{results}</Epsilon_result>\n")
+}
+
+/// `<result name_000000="v0" name_000001="v1" … />`: `n` distinct attribute names on one element.
+fn xml_one_element(n: usize) -> String {
+    let attrs: String = (0..n).map(|i| format!(" name_{i:06}=\"v{i}\"")).collect();
+    format!("<Epsilon_result><result{attrs} /></Epsilon_result>")
+}
+
+/// `name_000000=v0&…`: `n` distinct parameter names.
+fn query_distinct_names(n: usize) -> String {
+    (0..n).map(|i| format!("name_{i:06}=v{i}")).collect::<Vec<_>>().join("&")
+}
+
+/// `VALID` plus `n` unknown names.
+fn json_unknown_keys(n: usize) -> String {
+    let extra: Vec<String> = (0..n).map(|i| format!("\"unknown_{i:06}\": \"v\"")).collect();
+    valid_with(&extra.join(", "))
+}
+
+/// `n` names, each twice.
+fn json_duplicate_keys(n: usize) -> String {
+    let members: Vec<String> = (0..2 * n).map(|i| format!("\"name_{:06}\": \"v\"", i % n)).collect();
+    format!("{{{}}}", members.join(", "))
+}
+
+/// stdout is one JSON object with `n` keys.
+fn n_keys(out: &std::process::Output, n: usize) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let keys = v.as_object().map(|o| o.len());
+    if keys == Some(n) { Ok(()) } else { Err(format!("expected an object of {n} keys, found {keys:?}")) }
+}
+
+/// stdout has `n` lines, all `unknown` violations.
+fn n_unknown_lines(out: &std::process::Output, n: usize) -> Result<(), String> {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let unknown = text.lines().filter(|l| l.contains(r#""rule":"unknown""#)).count();
+    let lines = text.lines().count();
+    if unknown == n && lines == n {
+        Ok(())
+    } else {
+        Err(format!("expected {n} unknown lines, found {unknown} of {lines}"))
+    }
+}
+
+/// stderr has `n` duplicate lines.
+fn n_duplicate_lines(out: &std::process::Output, n: usize) -> Result<(), String> {
+    let text = String::from_utf8_lossy(&out.stderr);
+    let duplicates = text.lines().filter(|l| l.ends_with("occurs more than once")).count();
+    if duplicates == n { Ok(()) } else { Err(format!("expected {n} duplicate lines, found {duplicates}")) }
+}
+
+/// Best-of-3 wall time of the 10× input is at most 15 times that of the 1× input (quadratic would be ~100×). The
+/// runs alternate, so a machine busy with other work slows both sizes alike.
+fn assert_linear(cases: &[Linear]) {
+    let mut failures = Vec::new();
+    for case in cases {
+        let args: Vec<String> = case.args.iter().map(|s| (*s).to_owned()).collect();
+        let small = (case.input)(case.n);
+        let large = (case.input)(10 * case.n);
+        assert!(large.len() > 1_000_000, "{}: the 10× input is only {} bytes", case.name, large.len());
+        let mut best = [f64::INFINITY; 2];
+        let mut checked = Ok(());
+        for round in 0..3 {
+            for (i, (input, n)) in [(&small, case.n), (&large, 10 * case.n)].into_iter().enumerate() {
+                let start = std::time::Instant::now();
+                let out = epsilon(&args, input.as_bytes());
+                best[i] = best[i].min(start.elapsed().as_secs_f64());
+                if round == 0 {
+                    if out.status.code() != Some(case.code) {
+                        checked = Err(format!("exit status {:?}, expected {}", out.status.code(), case.code));
+                    } else if checked.is_ok() {
+                        checked = (case.check)(&out, n);
+                    }
+                }
+            }
+        }
+        let [t1, t10] = best;
+        let verdict = format!("1×: {t1:.3} s ({} bytes), 10×: {t10:.3} s ({} bytes)", small.len(), large.len());
+        if let Err(e) = checked {
+            failures.push(format!("{}: {e}", case.name));
+        } else if t10 > 15.0 * t1 {
+            failures.push(format!("{}: not linear: {verdict}", case.name));
+        } else {
+            eprintln!("{}: {verdict}", case.name);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn linear_time() {
+    assert_linear(&[
+        Linear {
+            name: "decode, many distinct names",
+            args: &["decode"],
+            n: 8_000,
+            input: xml_distinct_names,
+            code: 0,
+            check: n_keys,
+        },
+        Linear {
+            name: "decode --query, many distinct names",
+            args: &["decode", "--query"],
+            n: 8_000,
+            input: query_distinct_names,
+            code: 0,
+            check: n_keys,
+        },
+        Linear {
+            name: "validate, many unknown names",
+            args: &["validate", "user_register"],
+            n: 8_000,
+            input: json_unknown_keys,
+            code: 1,
+            check: n_unknown_lines,
+        },
+        Linear {
+            name: "encode, many duplicate names",
+            args: &["encode", "user_register"],
+            n: 4_000,
+            input: json_duplicate_keys,
+            code: 1,
+            check: n_duplicate_lines,
+        },
+    ]);
+}
+
+/// One `<result>` element with thousands of attributes is refused (the gateway writes one per element; the reader
+/// allows 64) before any per-attribute work, so the refusal is linear too.
+#[test]
+fn linear_time_one_result_element() {
+    assert_linear(&[Linear {
+        name: "decode, many attributes on one element",
+        args: &["decode"],
+        n: 50_000,
+        input: xml_one_element,
+        code: 1,
+        check: too_many_attributes,
+    }]);
+}
+
+/// stderr names the attribute limit.
+fn too_many_attributes(out: &std::process::Output, _: usize) -> Result<(), String> {
+    let text = String::from_utf8_lossy(&out.stderr);
+    if text.contains("attributes") { Ok(()) } else { Err(format!("expected the attribute limit on stderr: {text}")) }
 }

@@ -68,12 +68,17 @@ pub fn options_for(version: Version) -> Options {
 }
 
 /// Decodes `query` and checks it against `spec`. Parameters the spec does not list are kept and not checked (the
-/// gateway may add some); the first occurrence of a listed one is checked.
+/// gateway may add some); a listed one may repeat only with the same value ([`Response::parse_query_typed`]).
 ///
 /// # Errors
-/// [`IncomingError::Parse`] when the query does not decode, [`IncomingError::Invalid`] when it breaks the spec.
-pub fn parse<'a>(query: &'a [u8], version: Version, spec: &OperationSpec) -> Result<Response<'a>, IncomingError> {
-    let raw = Response::parse_query(query, version)?;
+/// [`IncomingError::Parse`] when the query does not decode or repeats a parameter with another value,
+/// [`IncomingError::Invalid`] when it breaks the spec.
+pub fn parse<'a>(
+    query: &'a [u8],
+    version: Version,
+    spec: &'static OperationSpec,
+) -> Result<Response<'a>, IncomingError> {
+    let raw = Response::parse_query_typed(query, version, spec)?;
     let values: Vec<Option<&str>> = spec.fields.iter().map(|f| raw.get(f.wire)).collect();
     request::validate(spec, &values, options_for(version)).map_err(IncomingError::Invalid)?;
     Ok(raw)
@@ -102,6 +107,15 @@ mod tests {
         let err = CompletionRedirect::parse(b"user_id=%8", Version::V1).unwrap_err();
         assert!(matches!(err, IncomingError::Parse(_)), "{err:?}");
         assert!(err.to_string().starts_with("malformed query string: "), "{err}");
+    }
+
+    #[test]
+    fn a_parameter_repeated_with_another_value_is_refused() {
+        let q = b"trans_code=861205&user_id=U0001&result=1&order_number=O1&user_id=U0002";
+        let err = CompletionRedirect::parse(q, Version::V1).unwrap_err();
+        assert!(matches!(err, IncomingError::Parse(ParseError::ConflictingValues { .. })), "{err:?}");
+        let same = b"trans_code=861205&user_id=U0001&result=1&order_number=O1&user_id=U0001";
+        assert!(CompletionRedirect::parse(same, Version::V1).is_ok());
     }
 
     #[test]

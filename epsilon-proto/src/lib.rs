@@ -74,7 +74,10 @@
 //! bytes are decoded strictly as CP932 ([`Version::V1`], the default) or UTF-8 ([`Version::V2`], when the request
 //! sent `version=2`). The charset is never guessed from the bytes: `%C3%BD` is ﾃｽ in CP932 and ý in UTF-8.
 //! Every attribute is kept, unknown ones included; a missing `result` (getsales2) and an empty one are different
-//! states; an empty root means "not found". HTML error pages, truncated bodies and other roots are errors.
+//! states; an empty root means "not found". HTML error pages, truncated bodies and other roots are errors, and so
+//! is a `result` that occurs twice with different values ([`Response::parse_typed`] checks every attribute of an
+//! operation's spec this way). A UTF-8 byte order mark at the start is skipped. Decoding takes time linear in the
+//! body.
 //!
 //! ```
 //! use epsilon_proto::{UserRegisterResponse, Version};
@@ -110,6 +113,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
+mod answer;
 pub mod charset;
 pub mod exchange;
 #[rustfmt::skip]
@@ -119,7 +123,7 @@ pub mod response;
 pub mod spec;
 pub mod st_code;
 
-pub use japay_core::{Operation, request};
+pub use japay_core::{Operation, request, wire};
 
 pub use charset::Charset;
 pub use generated::{

@@ -51,6 +51,7 @@ pub mod outcome;
 pub mod request;
 mod rules;
 pub mod spec;
+pub mod wire;
 
 pub use charset::{Charset, TextPolicy};
 pub use operation::Operation;

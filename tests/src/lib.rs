@@ -14,6 +14,8 @@ mod corpus;
 #[cfg(test)]
 mod layout;
 #[cfg(test)]
+mod linear;
+#[cfg(test)]
 mod outcomes;
 #[cfg(test)]
 mod props;

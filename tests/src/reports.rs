@@ -80,6 +80,32 @@ fn typed_views_read_codes_and_remediation() {
     assert!(epsilon_proto::OrderInfoResponse::parse(&not_found, Version::V1).unwrap().raw.is_empty());
 }
 
+#[test]
+fn typed_reading_accepts_the_fixtures_and_fails_closed_on_conflicts() {
+    for (file, op) in [
+        ("error_908.xml", "user_register"),
+        ("order_info_found.xml", "order_info"),
+        ("order_info_not_found.xml", "order_info"),
+        ("link_order_redirect.xml", "link_order"),
+        ("link_order_conveni.xml", "link_order"),
+        ("cancel_empty_result.xml", "user_change"),
+    ] {
+        let spec = epsilon_proto::operation(op).and_then(|o| o.response).unwrap_or_else(|| panic!("{op}"));
+        let body = data(file);
+        let typed = Response::parse_typed(&body, Version::V1, spec).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(typed, Response::parse(&body, Version::V1).unwrap(), "{file}");
+        // the same answer with its first attribute repeated with another value
+        let first = typed.attributes().first().map(|a| a.name.to_owned());
+        if let Some(name) = first {
+            let text = String::from_utf8(body.clone()).unwrap();
+            let doubled =
+                text.replacen("</Epsilon_result>", &format!("<result {name}=\"x-other\"/></Epsilon_result>"), 1);
+            let err = Response::parse_typed(doubled.as_bytes(), Version::V1, spec).unwrap_err();
+            assert_eq!(err.attribute(), Some(name.as_str()), "{file}");
+        }
+    }
+}
+
 fn report(r: Result<(), epsilon_proto::Report>) -> String {
     match r {
         Ok(()) => "valid".to_owned(),

@@ -76,11 +76,12 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
 
         impl<'a> #ty<'a> {
             /// Decodes a query string (without the leading `?`) and checks it against the spec: required
-            /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]).
+            /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
+            /// of the spec repeated with another value is an error.
             ///
             /// # Errors
-            /// [`IncomingError::Parse`] for malformed percent-encoding or bytes invalid in the charset of
-            /// `version`; [`IncomingError::Invalid`] with every violation of the spec.
+            /// [`IncomingError::Parse`] for malformed percent-encoding, bytes invalid in the charset of
+            /// `version` or conflicting repeats; [`IncomingError::Invalid`] with every violation of the spec.
             ///
             /// [`Version::V1`]: crate::response::Version::V1
             /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
@@ -98,6 +99,7 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
     let r = op.response.as_ref()?;
     let ty = e.ident(&format!("{}Response", op.type_name));
     let c = e.ident(&upper(&op.name));
+    let response_static = e.ident(&format!("{}_RESPONSE", upper(&op.name)));
     let list: Vec<Accessor<'_>> = r
         .attributes
         .iter()
@@ -116,19 +118,20 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
         }
 
         impl<'a> #ty<'a> {
-            /// Decodes a response body whose text is in the charset of `version`.
+            /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
+            /// repeated with another value is an error.
             ///
             /// # Errors
-            /// See [`crate::response::Response::parse`].
+            /// See [`crate::response::Response::parse_typed`].
             pub fn parse(body: &'a [u8], version: crate::response::Version) -> ::core::result::Result<Self, crate::response::ParseError> {
-                crate::response::Response::parse(body, version).map(|raw| Self { raw })
+                crate::response::Response::parse_typed(body, version, &#response_static).map(|raw| Self { raw })
             }
 
             /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
             /// request's transport ([`crate::exchange::answer_version`]).
             ///
             /// # Errors
-            /// See [`crate::response::Response::parse`].
+            /// See [`crate::response::Response::parse_typed`].
             pub fn parse_for(body: &'a [u8], options: ::japay_core::Options) -> ::core::result::Result<Self, crate::response::ParseError> {
                 Self::parse(body, crate::exchange::answer_version(&#c, options))
             }

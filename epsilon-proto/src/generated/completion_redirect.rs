@@ -98,11 +98,12 @@ pub struct CompletionRedirect<'a> {
 
 impl<'a> CompletionRedirect<'a> {
     /// Decodes a query string (without the leading `?`) and checks it against the spec: required
-    /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]).
+    /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
+    /// of the spec repeated with another value is an error.
     ///
     /// # Errors
-    /// [`IncomingError::Parse`] for malformed percent-encoding or bytes invalid in the charset of
-    /// `version`; [`IncomingError::Invalid`] with every violation of the spec.
+    /// [`IncomingError::Parse`] for malformed percent-encoding, bytes invalid in the charset of
+    /// `version` or conflicting repeats; [`IncomingError::Invalid`] with every violation of the spec.
     ///
     /// [`Version::V1`]: crate::response::Version::V1
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse

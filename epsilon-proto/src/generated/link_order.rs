@@ -660,21 +660,23 @@ pub struct LinkOrderResponse<'a> {
 }
 
 impl<'a> LinkOrderResponse<'a> {
-    /// Decodes a response body whose text is in the charset of `version`.
+    /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
+    /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse`].
+    /// See [`crate::response::Response::parse_typed`].
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
     ) -> ::core::result::Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse(body, version).map(|raw| Self { raw })
+        crate::response::Response::parse_typed(body, version, &LINK_ORDER_RESPONSE)
+            .map(|raw| Self { raw })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse`].
+    /// See [`crate::response::Response::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,

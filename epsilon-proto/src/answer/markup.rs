@@ -1,0 +1,217 @@
+//! The markup of an answer body other than elements: what a `<` starts, comments, and the XML declaration.
+
+use super::error::ParseError;
+use super::scan::is_xml_space;
+
+/// What the `<` at an offset starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Markup {
+    /// `<!--`.
+    Comment,
+    /// `<?xml` followed by white space or `?`.
+    Declaration,
+    /// `<?` with another target.
+    ProcessingInstruction,
+    /// `<![CDATA[`.
+    Cdata,
+    /// `<!DOCTYPE` (any case); `html` when the document type is `html` (any case).
+    Doctype {
+        /// Whether it names `html`.
+        html: bool,
+    },
+    /// `<!` followed by anything else.
+    Invalid,
+    /// The body ends before it can tell (`<`, `<!-`, `<!DOC`, `<?x`).
+    Truncated,
+    /// `</`.
+    EndTag,
+    /// `<` followed by anything else.
+    StartTag,
+}
+
+/// What the `<` at `at` starts.
+pub(crate) fn classify(body: &[u8], at: usize) -> Markup {
+    let rest = body.get(at..).unwrap_or_default();
+    let starts = |prefix: &[u8]| {
+        if rest.len() >= prefix.len() {
+            rest.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix)).then_some(true)
+        } else {
+            // a proper prefix of the markup: undecided
+            prefix.get(..rest.len()).is_some_and(|head| head.eq_ignore_ascii_case(rest)).then_some(false)
+        }
+    };
+    match rest.get(1) {
+        None => Markup::Truncated,
+        Some(b'/') => Markup::EndTag,
+        Some(b'?') => match starts(b"<?xml") {
+            Some(true) => match rest.get(5) {
+                None => Markup::Truncated,
+                Some(&b) if is_xml_space(b) || b == b'?' => {
+                    if rest.get(2..5) == Some(b"xml") {
+                        Markup::Declaration
+                    } else {
+                        Markup::ProcessingInstruction
+                    }
+                }
+                Some(_) => Markup::ProcessingInstruction,
+            },
+            Some(false) => Markup::Truncated,
+            None => Markup::ProcessingInstruction,
+        },
+        Some(b'!') => {
+            if let Some(complete) = starts(b"<!--") {
+                return if complete && rest.get(..4) == Some(b"<!--") { Markup::Comment } else { Markup::Truncated };
+            }
+            if let Some(complete) = starts(b"<![CDATA[") {
+                return if complete { Markup::Cdata } else { Markup::Truncated };
+            }
+            match starts(b"<!DOCTYPE") {
+                Some(true) => {
+                    let name = rest.get(9..).unwrap_or_default().trim_ascii_start();
+                    let html = name.get(..4).is_some_and(|n| n.eq_ignore_ascii_case(b"html"));
+                    Markup::Doctype { html }
+                }
+                Some(false) => Markup::Truncated,
+                None => Markup::Invalid,
+            }
+        }
+        Some(_) => Markup::StartTag,
+    }
+}
+
+/// The offset after the comment that starts at `at` (`<!--`).
+///
+/// # Errors
+///
+/// [`ParseError::Truncated`] when it does not end, [`ParseError::Comment`] for a `--` inside it.
+pub(crate) fn comment_end(body: &[u8], at: usize) -> Result<usize, ParseError> {
+    let from = at.saturating_add(4);
+    let rest = body.get(from..).unwrap_or_default();
+    let Some(dashes) = rest.windows(2).position(|w| w == b"--") else {
+        return Err(ParseError::Truncated { offset: at });
+    };
+    let dashes = from.saturating_add(dashes);
+    match body.get(dashes.saturating_add(2)) {
+        Some(b'>') => Ok(dashes.saturating_add(3)),
+        Some(_) => Err(ParseError::Comment { offset: dashes }),
+        None => Err(ParseError::Truncated { offset: at }),
+    }
+}
+
+/// The offset after the XML declaration that starts at `at` (`<?xml`).
+///
+/// Accepts `version="1.0"`, then optionally `encoding` (any encoding name: the declared encoding is ignored, it is
+/// unreliable) and `standalone` (`yes` or `no`), in that order, single or double quotes, white space around `=`.
+///
+/// # Errors
+///
+/// [`ParseError::Truncated`] when there is no `?>`, [`ParseError::Declaration`] for anything else.
+pub(crate) fn declaration_end(body: &[u8], at: usize) -> Result<usize, ParseError> {
+    let from = at.saturating_add(5);
+    let rest = body.get(from..).unwrap_or_default();
+    let Some(end) = rest.windows(2).position(|w| w == b"?>") else {
+        return Err(ParseError::Truncated { offset: at });
+    };
+    let mut content = rest.get(..end).unwrap_or_default();
+    let bad = ParseError::Declaration { offset: at };
+    let mut pseudo = |name: &[u8], valid: &dyn Fn(&[u8]) -> bool| -> Result<bool, ParseError> {
+        let trimmed = content.trim_ascii_start();
+        if trimmed.len() == content.len() || !trimmed.starts_with(name) {
+            return Ok(false);
+        }
+        let after_name = trimmed.get(name.len()..).unwrap_or_default().trim_ascii_start();
+        let after_eq = after_name.strip_prefix(b"=").ok_or(bad.clone())?.trim_ascii_start();
+        let (&quote, value) = after_eq.split_first().ok_or(bad.clone())?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(bad.clone());
+        }
+        let close = value.iter().position(|&b| b == quote).ok_or(bad.clone())?;
+        if !valid(value.get(..close).unwrap_or_default()) {
+            return Err(bad.clone());
+        }
+        content = value.get(close.saturating_add(1)..).unwrap_or_default();
+        Ok(true)
+    };
+    if !pseudo(b"version", &|v| v == b"1.0")? {
+        return Err(bad);
+    }
+    pseudo(b"encoding", &|v| {
+        v.first().is_some_and(u8::is_ascii_alphabetic)
+            && v.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    })?;
+    pseudo(b"standalone", &|v| v == b"yes" || v == b"no")?;
+    if !content.iter().all(|&b| is_xml_space(b)) {
+        return Err(ParseError::Declaration { offset: at });
+    }
+    Ok(from.saturating_add(end).saturating_add(2))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_classified_by_its_first_bytes() {
+        let cases: &[(&[u8], Markup)] = &[
+            (b"<!-- x -->", Markup::Comment),
+            (b"<!-", Markup::Truncated),
+            (b"<!-x", Markup::Invalid),
+            (b"<?xml version=\"1.0\"?>", Markup::Declaration),
+            (b"<?xml?>", Markup::Declaration),
+            (b"<?xml-stylesheet?>", Markup::ProcessingInstruction),
+            (b"<?XML ?>", Markup::ProcessingInstruction),
+            (b"<?xm", Markup::Truncated),
+            (b"<?php", Markup::ProcessingInstruction),
+            (b"<![CDATA[x]]>", Markup::Cdata),
+            (b"<![CD", Markup::Truncated),
+            (b"<!doctype  HTML>", Markup::Doctype { html: true }),
+            (b"<!DOCTYPE Epsilon_result>", Markup::Doctype { html: false }),
+            (b"<!x>", Markup::Invalid),
+            (b"<", Markup::Truncated),
+            (b"</a>", Markup::EndTag),
+            (b"<a>", Markup::StartTag),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(classify(body, 0), *expected, "{}", body.escape_ascii());
+        }
+    }
+
+    #[test]
+    fn declarations_are_strict() {
+        let ok: &[&[u8]] = &[
+            b"<?xml version=\"1.0\"?>",
+            b"<?xml version='1.0' encoding=\"x-sjis-cp932\" ?>",
+            b"<?xml version = \"1.0\"  ?>",
+            b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>",
+        ];
+        for body in ok {
+            assert_eq!(declaration_end(body, 0), Ok(body.len()), "{}", body.escape_ascii());
+        }
+        let bad: &[&[u8]] = &[
+            b"<?xml?>",
+            b"<?xml versISO?>",
+            b"<?xml version=\"1.1\"?>",
+            b"<?xml version=1.0?>",
+            b"<?xml version=\"1.0\"encoding=\"a\"?>",
+            b"<?xml encoding=\"a\" version=\"1.0\"?>",
+            b"<?xml version=\"1.0\" foo=\"a\"?>",
+            b"<?xml version=\"1.0\" encoding=\"\"?>",
+            b"<?xml version=\"1.0\" standalone=\"maybe\"?>",
+        ];
+        for body in bad {
+            assert_eq!(declaration_end(body, 0), Err(ParseError::Declaration { offset: 0 }), "{}", body.escape_ascii());
+        }
+        assert_eq!(declaration_end(b"<?xml version=\"1.0\"", 0), Err(ParseError::Truncated { offset: 0 }));
+    }
+
+    #[test]
+    fn comments_end_at_the_first_double_hyphen() {
+        assert_eq!(comment_end(b"<!-- a - b -->x", 0), Ok(14));
+        assert_eq!(comment_end(b"<!---->", 0), Ok(7));
+        assert_eq!(comment_end(b"<!-- a -- b -->", 0), Err(ParseError::Comment { offset: 7 }));
+        assert_eq!(comment_end(b"<!-- a --->", 0), Err(ParseError::Comment { offset: 7 }));
+        assert_eq!(comment_end(b"<!-- a --", 0), Err(ParseError::Truncated { offset: 0 }));
+        assert_eq!(comment_end(b"<!-- a", 0), Err(ParseError::Truncated { offset: 0 }));
+    }
+}

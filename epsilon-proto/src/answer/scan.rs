@@ -1,0 +1,381 @@
+//! The reader of `<Epsilon_result>` answer bodies: a purpose-built scanner for the one XML shape the gateway sends,
+//! read as ASCII, in one pass.
+//!
+//! ```text
+//! body     := BOM? decl? misc* '<Epsilon_result' S? ('>' (S | comment | result)* '</Epsilon_result' S? '>' | '/>') misc*
+//! decl     := '<?xml' S 'version' Eq '"1.0"' (S 'encoding' Eq quoted)? (S 'standalone' Eq quoted)? S? '?>'
+//! result   := '<result' (S name Eq quoted)+ S? ('/>' | '>' (S | comment)* '</result' S? '>')
+//! misc     := S | comment            comment := '<!--' … '-->' without '--' inside
+//! ```
+//!
+//! Everything else is an error with its byte offset: other markup (CDATA, DOCTYPE, processing instructions, other
+//! elements), text, content after the root, truncation. Every byte is looked at a bounded number of times, so the
+//! time is linear in the body (a `result` element may carry at most
+//! [`ParseError::MAX_ATTRIBUTES_PER_ELEMENT`] attributes, which bounds the duplicate check per tag).
+
+use super::attribute::Attribute;
+use super::error::{ParseError, name_for_error};
+use super::markup::{self, Markup};
+use super::value::{Escapes, decode_xml_value};
+use super::version::Version;
+
+/// Name of the root element of every answer.
+const ROOT: &[u8] = b"Epsilon_result";
+/// Name of the child elements that carry the fields.
+const RESULT: &[u8] = b"result";
+/// The UTF-8 byte order mark, allowed before everything else (XML 1.0 §4.3.3).
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Where the reader is in the document.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the root element.
+    Prolog,
+    /// Inside the root element.
+    Root,
+    /// Inside a `<result …>` start tag, before its end tag.
+    Result,
+    /// After the root element.
+    Epilog,
+}
+
+/// XML white space: space, TAB, CR, LF.
+pub(crate) fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// 1 for a byte that may not stand in a body (not 7-bit ASCII, or a control character other than TAB, CR and LF),
+/// 0 otherwise. Written with bit operations on `u8` so that the compiler vectorizes the loops that use it.
+fn is_invalid_byte(b: u8) -> u8 {
+    let control = u8::from(b < 0x20) & !(u8::from(b == b'\t') | u8::from(b == b'\r') | u8::from(b == b'\n'));
+    (b >> 7) | control
+}
+
+/// The index of the first byte of `bytes` that may not stand in a body ([`is_invalid_byte`]), looked for in blocks
+/// the compiler can vectorize.
+fn first_invalid_byte(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    for (k, block) in blocks.by_ref().enumerate() {
+        if block.iter().fold(0u8, |bad, &b| bad | is_invalid_byte(b)) != 0 {
+            return block.iter().position(|&b| is_invalid_byte(b) != 0).map(|i| k * BLOCK + i);
+        }
+    }
+    let tail = blocks.remainder();
+    tail.iter().position(|&b| is_invalid_byte(b) != 0).map(|i| bytes.len() - tail.len() + i)
+}
+
+/// Whether a byte may stand in an attribute name. Names are ASCII XML names as Epsilon's are (`err_code`,
+/// `tds2_url`, `billAddrCity`): letters, digits, `_`, `-`, `.`, starting with a letter or `_`. (XML also allows `:`
+/// and non-ASCII; neither ever occurs.)
+fn is_name_byte(b: u8) -> bool {
+    NAME_BYTES.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// [`is_name_byte`] of every byte. (Indexing in a constant is checked when the crate compiles.)
+#[allow(clippy::indexing_slicing)]
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.';
+        b += 1;
+    }
+    table
+};
+
+/// Whether a byte ends an attribute name token: white space, `=`, `>`, `/`.
+fn ends_name(b: u8) -> bool {
+    is_xml_space(b) || matches!(b, b'=' | b'>' | b'/')
+}
+
+/// Reads every attribute of an answer body, in document order; see [`crate::response::Response::parse`].
+pub(crate) fn read_body(body: &[u8], version: Version) -> Result<Vec<Attribute<'_>>, ParseError> {
+    let start = if body.starts_with(BOM) { BOM.len() } else { 0 };
+    let rest = body.get(start..).unwrap_or_default();
+    if rest.iter().all(|&b| is_xml_space(b)) {
+        return Err(ParseError::Empty);
+    }
+    // one pass for both rules: 7-bit ASCII only, and no control character but TAB, CR and LF
+    if let Some(i) = first_invalid_byte(rest) {
+        let offset = start.saturating_add(i);
+        return Err(match rest.get(i) {
+            Some(&b) if b >= 0x80 => ParseError::NonAscii { offset },
+            _ => ParseError::InvalidCharacter { offset },
+        });
+    }
+    let text = std::str::from_utf8(body).map_err(|e| ParseError::NonAscii { offset: e.valid_up_to() })?;
+    let mut reader = Reader { body, text, pos: start, version, attrs: Vec::with_capacity((body.len() / 32).min(64)) };
+    reader.document(start)?;
+    Ok(reader.attrs)
+}
+
+/// The scanner's cursor over one body.
+struct Reader<'a> {
+    /// The body.
+    body: &'a [u8],
+    /// The body as text (checked ASCII, after an optional BOM).
+    text: &'a str,
+    /// The offset of the next byte to read.
+    pos: usize,
+    /// The charset of the values.
+    version: Version,
+    /// Every attribute read so far.
+    attrs: Vec<Attribute<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    /// The byte at `i`, if any.
+    fn at(&self, i: usize) -> Option<u8> {
+        self.body.get(i).copied()
+    }
+
+    /// The bytes from `i` on.
+    fn from(&self, i: usize) -> &'a [u8] {
+        self.body.get(i..).unwrap_or_default()
+    }
+
+    /// The text between `from` and `to`.
+    fn str(&self, from: usize, to: usize) -> &'a str {
+        self.text.get(from..to).unwrap_or_default()
+    }
+
+    /// Moves past white space.
+    fn skip_space(&mut self) {
+        while self.at(self.pos).is_some_and(is_xml_space) {
+            self.pos += 1;
+        }
+    }
+
+    /// The end of the run of bytes from `i` for which `keep` holds.
+    fn run_end(&self, i: usize, keep: impl Fn(u8) -> bool) -> usize {
+        let len = self.from(i).iter().position(|&b| !keep(b)).unwrap_or(self.body.len().saturating_sub(i));
+        i.saturating_add(len)
+    }
+
+    /// Reads the whole document; `start` is the offset after the BOM.
+    fn document(&mut self, start: usize) -> Result<(), ParseError> {
+        let mut state = State::Prolog;
+        loop {
+            let text_start = self.pos;
+            self.skip_space();
+            let at = self.pos;
+            let Some(b) = self.at(at) else {
+                return match state {
+                    State::Epilog => Ok(()),
+                    State::Prolog | State::Root | State::Result => Err(ParseError::Truncated { offset: at }),
+                };
+            };
+            if b != b'<' {
+                return Err(match state {
+                    State::Prolog if text_start == start => ParseError::NotXml { offset: start },
+                    State::Epilog => ParseError::TrailingContent { offset: at },
+                    State::Prolog | State::Root | State::Result => ParseError::UnexpectedText { offset: at },
+                });
+            }
+            let markup = markup::classify(self.body, at);
+            if state == State::Epilog {
+                match markup {
+                    Markup::Comment => self.pos = markup::comment_end(self.body, at).map_err(|_| trailing(at))?,
+                    _ => return Err(trailing(at)),
+                }
+                continue;
+            }
+            state = match markup {
+                Markup::Comment => {
+                    self.pos = markup::comment_end(self.body, at)?;
+                    state
+                }
+                Markup::Declaration if state == State::Prolog && at == start => {
+                    self.pos = markup::declaration_end(self.body, at)?;
+                    state
+                }
+                Markup::Declaration => return Err(ParseError::MisplacedDeclaration { offset: at }),
+                Markup::ProcessingInstruction => return Err(ParseError::ProcessingInstruction { offset: at }),
+                Markup::Cdata => return Err(ParseError::Cdata { offset: at }),
+                Markup::Doctype { html } => {
+                    return Err(if html && state == State::Prolog {
+                        ParseError::Html { offset: at }
+                    } else {
+                        ParseError::Doctype { offset: at }
+                    });
+                }
+                Markup::Invalid => return Err(ParseError::InvalidMarkup { offset: at }),
+                Markup::Truncated => return Err(ParseError::Truncated { offset: at }),
+                Markup::EndTag => self.end_tag(at, state)?,
+                Markup::StartTag => self.start_tag(at, state)?,
+            };
+        }
+    }
+
+    /// Reads the end tag at `at` in `state`; returns the next state.
+    fn end_tag(&mut self, at: usize, state: State) -> Result<State, ParseError> {
+        let name_from = at.saturating_add(2);
+        let Some(gt) = self.from(name_from).iter().position(|&b| b == b'>') else {
+            return Err(ParseError::Truncated { offset: at });
+        };
+        let gt = name_from.saturating_add(gt);
+        let name = self.body.get(name_from..gt).unwrap_or_default().trim_ascii_end();
+        let (expected, next) = match state {
+            State::Result => (RESULT, State::Root),
+            State::Root => (ROOT, State::Epilog),
+            State::Prolog | State::Epilog => {
+                return Err(ParseError::UnmatchedEndTag { offset: at, found: name_for_error(name) });
+            }
+        };
+        if name != expected {
+            return Err(ParseError::MismatchedEndTag {
+                offset: at,
+                expected: name_for_error(expected),
+                found: name_for_error(name),
+            });
+        }
+        self.pos = gt.saturating_add(1);
+        Ok(next)
+    }
+
+    /// Reads the start or empty-element tag at `at` in `state`; returns the next state.
+    fn start_tag(&mut self, at: usize, state: State) -> Result<State, ParseError> {
+        let name_from = at.saturating_add(1);
+        let name_end = self.run_end(name_from, |b| !is_xml_space(b) && b != b'/' && b != b'>');
+        if name_end >= self.body.len() {
+            return Err(ParseError::Truncated { offset: at });
+        }
+        let name = self.body.get(name_from..name_end).unwrap_or_default();
+        self.pos = name_end;
+        match state {
+            State::Prolog if name.eq_ignore_ascii_case(b"html") => Err(ParseError::Html { offset: at }),
+            State::Prolog if name != ROOT => Err(ParseError::WrongRoot { offset: at, found: name_for_error(name) }),
+            State::Prolog => match self.tag_end(at)? {
+                Some(self_closing) => Ok(if self_closing { State::Epilog } else { State::Root }),
+                None => {
+                    let (_, attribute) = self.attribute_name(at)?;
+                    Err(ParseError::RootAttribute { offset: at, attribute: name_for_error(attribute.as_bytes()) })
+                }
+            },
+            State::Root if name == RESULT => self.result_attributes(at),
+            State::Root | State::Result => {
+                Err(ParseError::UnexpectedElement { offset: at, found: name_for_error(name) })
+            }
+            State::Epilog => Err(trailing(at)),
+        }
+    }
+
+    /// After optional white space: `Some(true)` past `/>`, `Some(false)` past `>`, `None` at anything else (an
+    /// attribute, left unread). `at` is the offset of the tag, for errors.
+    fn tag_end(&mut self, at: usize) -> Result<Option<bool>, ParseError> {
+        let before = self.pos;
+        self.skip_space();
+        match (self.at(self.pos), self.at(self.pos.saturating_add(1))) {
+            (None, _) | (Some(b'/'), None) => Err(ParseError::Truncated { offset: at }),
+            (Some(b'>'), _) => {
+                self.pos += 1;
+                Ok(Some(false))
+            }
+            (Some(b'/'), Some(b'>')) => {
+                self.pos += 2;
+                Ok(Some(true))
+            }
+            _ => {
+                // an attribute must follow white space
+                if self.pos == before {
+                    return Err(ParseError::AttributeSyntax { offset: self.pos });
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Reads an attribute name at the cursor (after white space); returns its offset and text.
+    fn attribute_name(&mut self, at: usize) -> Result<(usize, &'a str), ParseError> {
+        let name_at = self.pos;
+        let end = self.run_end(name_at, is_name_byte);
+        match self.at(end) {
+            None => return Err(ParseError::Truncated { offset: at }),
+            Some(b) if !ends_name(b) => {
+                // a token with other bytes in it: an error, or the body ends inside it
+                return Err(if self.run_end(end, |b| !ends_name(b)) >= self.body.len() {
+                    ParseError::Truncated { offset: at }
+                } else {
+                    ParseError::AttributeSyntax { offset: name_at }
+                });
+            }
+            Some(_) => {}
+        }
+        let name = self.str(name_at, end);
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            return Err(ParseError::AttributeSyntax { offset: name_at });
+        }
+        self.pos = end;
+        Ok((name_at, name))
+    }
+
+    /// Reads the attributes of the `result` tag at `at` up to and including its end; returns the next state.
+    fn result_attributes(&mut self, at: usize) -> Result<State, ParseError> {
+        let first = self.attrs.len();
+        let self_closing = loop {
+            if let Some(self_closing) = self.tag_end(at)? {
+                break self_closing;
+            }
+            let (name_at, name) = self.attribute_name(at)?;
+            let in_tag = self.attrs.get(first..).unwrap_or_default();
+            if in_tag.len() >= ParseError::MAX_ATTRIBUTES_PER_ELEMENT {
+                return Err(ParseError::TooManyAttributes { offset: name_at });
+            }
+            if in_tag.iter().any(|a| a.name == name) {
+                return Err(ParseError::DuplicateAttribute {
+                    attribute: name_for_error(name.as_bytes()),
+                    offset: name_at,
+                });
+            }
+            self.skip_space();
+            match self.at(self.pos) {
+                Some(b'=') => self.pos += 1,
+                Some(_) => return Err(ParseError::ExpectedEquals { offset: self.pos }),
+                None => return Err(ParseError::Truncated { offset: at }),
+            }
+            self.skip_space();
+            let quote = match self.at(self.pos) {
+                Some(q @ (b'"' | b'\'')) => q,
+                Some(_) => return Err(ParseError::UnquotedValue { offset: self.pos }),
+                None => return Err(ParseError::Truncated { offset: at }),
+            };
+            let value_at = self.pos.saturating_add(1);
+            let mut escapes = 0u8;
+            let mut i = value_at;
+            loop {
+                let Some(b) = self.at(i) else {
+                    return Err(ParseError::Truncated { offset: at });
+                };
+                let class = Escapes::class(b);
+                if class & Escapes::STOP != 0 {
+                    if b == quote {
+                        break;
+                    }
+                    if b == b'<' {
+                        return Err(ParseError::LessThanInValue {
+                            attribute: name_for_error(name.as_bytes()),
+                            offset: i,
+                        });
+                    }
+                }
+                escapes |= class;
+                i += 1;
+            }
+            let raw = self.str(value_at, i);
+            self.pos = i.saturating_add(1);
+            let value = decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?;
+            self.attrs.push(Attribute { name, raw, value });
+        };
+        if self.attrs.len() == first {
+            return Err(ParseError::MissingAttribute { offset: at });
+        }
+        Ok(if self_closing { State::Root } else { State::Result })
+    }
+}
+
+/// Content after the root element, at `offset`.
+fn trailing(offset: usize) -> ParseError {
+    ParseError::TrailingContent { offset }
+}

@@ -1,0 +1,1 @@
+// @generated placeholder: `cargo codegen` writes this module from spec/kuroneko/

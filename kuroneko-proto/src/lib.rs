@@ -1,0 +1,74 @@
+//! Yamato Kuroneko Web Collect (クロネコwebコレクト), API method, checked to the byte.
+//!
+//! Kuroneko Web Collect's API takes one HTTPS `POST` per function (`creditToken` for A08, `tradeInfo` for E04, …)
+//! with an `application/x-www-form-urlencoded` body, and answers with XML. This crate is the Kuroneko half of a
+//! toolkit whose gateway-neutral core is [`japay_core`]: the request types, their validators and encoders are
+//! generated from `spec/kuroneko/` into [`generated`]; the answer reader in [`answer`] is written by hand.
+//!
+//! No official connection specification (システム接続仕様書) was available: every fact in the spec is reconstructed
+//! from public clients, cites its source, and says `uncertain:` where it is not certain. Confirm against the test
+//! gateway (`https://ptwebcollect.jp/test_gateway/<name>.api`) before production
+//! (`https://api.kuronekoyamato.co.jp/api/<name>`).
+//!
+//! # Transport: UTF-8
+//!
+//! Request values are sent UTF-8 encoded, percent-encoded in the form body; `function_div` and `trader_code` are in
+//! every request, even though each function has its own URL. Any method but `POST` is refused (Z012000001), and the
+//! calling server's global IP must be registered (Z012000009).
+//!
+//! # Text and byte counting
+//!
+//! These are the rules `spec/kuroneko/` states for the generated validators (see `spec/kuroneko/README.md` for the
+//! schema keys and [`japay_core`] features they still need):
+//!
+//! * **Limits count UTF-8 bytes.** The gateway's own error texts give 60 bytes for 20 full-width characters (3 bytes
+//!   each). Where the same text also implies a CP932-style count ("≤40 half-width"), both limits apply, so a value
+//!   passes only if it passes every reading (`buyer_name_kanji`: 60 UTF-8 and 40 CP932 bytes; `goods_name`: 600 and
+//!   400). Percent-encoding never counts.
+//! * **Every text value must survive CP932 without the machine-dependent characters.** The official modules refuse
+//!   the NEC special characters (①, ㈱), the NEC/IBM extensions (髙), the user-defined area and the JIS/CP932
+//!   look-alike pairs (～ 〜, ∥ ‖, － −, ￠ ¢, ￡ £, ￢ ¬, ― —). A refused character is an error naming the field, the
+//!   character and its position; nothing is replaced or normalized behind the caller's back.
+//! * **Half-width katakana are refused in `buyer_name_kanji`** (A081010671).
+//!
+//! # Answers
+//!
+//! [`answer::Answer::parse`] reads the `<return>` document strictly: UTF-8 only (never guessed, never U+FFFD),
+//! entities and character references resolved, `<settleDate/>` an empty value distinct from an absent one,
+//! repeated `resultData` rows an ordered list of multimaps, a value repeated with a conflicting text an error,
+//! unknown elements kept, HTML error pages and truncated bodies errors. `returnCode` `0` is success, `1` an error
+//! whose `errorCode` (and, for a refused authorization, `creditErrorCode`) says why.
+//!
+//! ```
+//! use kuroneko_proto::answer::Answer;
+//!
+//! // A08 with 3-D Secure: write threeDAuthHtml to the browser, keep threeDToken for A09.
+//! let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><return><returnCode>0</returnCode><errorCode/>\
+//!     <returnDate>20260401120000</returnDate>\
+//!     <threeDAuthHtml>&lt;form method=&quot;post&quot;&gt;&lt;/form&gt;</threeDAuthHtml>\
+//!     <threeDToken>0123456789abcdef0123456789abcdef</threeDToken></return>";
+//! let answer = Answer::parse(body.as_bytes())?;
+//! assert!(answer.is_success());
+//! assert_eq!(answer.get("threeDAuthHtml"), Some("<form method=\"post\"></form>"));
+//! assert!(!format!("{answer:?}").contains("0123456789abcdef"));
+//! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
+//! ```
+//!
+//! # Safety of secrets
+//!
+//! Nothing here panics on any input, and reading an answer takes linear time. Errors are structured
+//! `#[non_exhaustive]` data with byte offsets and names, never values. The values of secret names (`token`,
+//! `threeDToken`, `threeDAuthHtml`, …) are `<redacted>` in `Debug` output.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub)]
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
+
+pub mod answer;
+/// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen` (an empty placeholder
+/// until codegen reads spec schema v2).
+#[rustfmt::skip]
+pub mod generated;
+
+pub use answer::{Answer, AnswerError, Block, Element, Group};
+pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};
