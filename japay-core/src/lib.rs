@@ -42,9 +42,13 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod charset;
+mod form;
+mod normalize;
 mod operation;
+mod report;
 pub mod request;
 pub mod spec;
+mod text;
 
 pub use charset::{Charset, TextPolicy};
 pub use operation::Operation;

@@ -380,7 +380,7 @@ pub mod kind_names {
 pub enum ValueKind {
     /// Only characters of an ASCII set (digits, alnum, or an explicit set).
     Ascii(AsciiSet),
-    /// Any text representable in the charset.
+    /// Any text representable in the charset, without control characters (C0, DEL, C1).
     Text,
     /// Half-width katakana (U+FF61–U+FF9F), space and `-`.
     HalfwidthKana,
@@ -409,7 +409,7 @@ impl ValueKind {
     pub fn expected(&self) -> &'static str {
         match self {
             ValueKind::Ascii(set) => set.description,
-            ValueKind::Text => "text representable in the charset",
+            ValueKind::Text => "text without control characters (U+0000-U+001F, U+007F-U+009F)",
             ValueKind::HalfwidthKana => "half-width katakana (U+FF61-U+FF9F), space or '-'",
             ValueKind::FullwidthKana => "full-width katakana, 'ー', '・' or a space",
             ValueKind::Bitmap(b) => b.description,
@@ -421,7 +421,7 @@ impl ValueKind {
     pub fn allows(&self, c: char) -> bool {
         match self {
             ValueKind::Ascii(set) => set.contains(c),
-            ValueKind::Text => true,
+            ValueKind::Text => !c.is_control(), // C0, DEL and C1: the general category Cc
             ValueKind::HalfwidthKana => matches!(c, '\u{FF61}'..='\u{FF9F}' | ' ' | '-'),
             ValueKind::FullwidthKana => {
                 matches!(c, '\u{30A1}'..='\u{30F6}' | '\u{30FB}' | '\u{30FC}' | ' ' | '\u{3000}')

@@ -1,0 +1,283 @@
+//! One text value (kinds `text`, `halfwidth_kana`, `fullwidth_kana`) on its way into a request: normalization, the
+//! kind's character rule, representability in every charset the [`TextPolicy`] names, the byte count of the limit
+//! charset, and the transport bytes handed to a [`Sink`], in one go.
+//!
+//! Two paths give the same answer:
+//!
+//! * the bulk path, for valid values: one scan over the characters (the kind's rule, lossy characters, look-alikes),
+//!   then one encoding_rs encoder call per value and charset (`*_without_replacement`, never `Encoding::encode`,
+//!   which would write `&#NNNN;`), into a stack buffer whose bytes go straight to the sink. EUC-JP's refused rows are
+//!   found in the encoder's output by their lead bytes. It gives up at the first doubt;
+//! * the exact path, character by character ([`TextPolicy::encode_char`]), which finds the first offending character
+//!   and its position; it runs only when the bulk path gave up (the sink is rolled back first).
+//!
+//! Sending EUC-JP with CP932 as the storage charset needs no CP932 pass: every character encoding_rs's EUC-JP encoder
+//! writes and decodes back is one its Shift_JIS (CP932) encoder writes too (checked for every Unicode scalar value in
+//! the tests).
+
+use encoding_rs::EncoderResult;
+
+use crate::charset::{Charset, TextPolicy};
+use crate::form::{Discard, Sink};
+use crate::normalize;
+use crate::spec::ValueKind;
+
+/// Why a text value cannot be sent; positions count characters of the value after NFC (see [`encode`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// A character the kind does not allow (as composed by NFC, before look-alikes are mapped).
+    Pattern { ch: char, char_index: usize },
+    /// A character (as it would be sent) that `charset` cannot represent.
+    Charset { ch: char, char_index: usize, charset: Charset },
+}
+
+/// Checks and encodes one text value for sending in `sent_in`, handing the transport bytes to `sink`; returns the
+/// value's length in the limit charset ([`TextPolicy::limit_charset`]). With `normalize`, the value is composed to
+/// NFC first ([`crate::normalize`]), then the policy's look-alikes are mapped.
+///
+/// Allocation-free, except for a value `normalize` must compose (one `String`). Positions in a [`Fault`] count the
+/// characters of the NFC form, which are the caller's characters whenever NFC leaves the value as it is (always
+/// without `normalize`). Whatever was handed to `sink` is left there on failure: the caller rolls back.
+pub(crate) fn encode<S: Sink>(
+    value: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    normalize: bool,
+    policy: &TextPolicy,
+    sink: &mut S,
+) -> Result<usize, Fault> {
+    if normalize && !normalize::is_nfc_fast(value) {
+        let composed = normalize::nfc(value);
+        return encode_nfc(&composed, kind, sent_in, normalize, policy, sink);
+    }
+    encode_nfc(value, kind, sent_in, normalize, policy, sink)
+}
+
+/// [`encode`] of a value already in NFC (or not to be normalized).
+fn encode_nfc<S: Sink>(
+    text: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    map: bool,
+    policy: &TextPolicy,
+    sink: &mut S,
+) -> Result<usize, Fault> {
+    let mark = sink.mark();
+    if let Some(n) = bulk(text, kind, sent_in, map, policy, sink) {
+        return Ok(n);
+    }
+    sink.rollback(mark);
+    exact(text, kind, sent_in, map, policy, sink)
+}
+
+/// The bulk path; `None` when anything may be wrong (then [`exact`] decides).
+fn bulk<S: Sink>(
+    text: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    map: bool,
+    policy: &TextPolicy,
+    sink: &mut S,
+) -> Option<usize> {
+    let mut mapped = false;
+    for c in text.chars() {
+        if !kind.allows(c) {
+            return None;
+        }
+        if c.is_ascii() {
+            continue;
+        }
+        let sent = match map.then(|| policy.normalized(c)).flatten() {
+            Some(to) => {
+                mapped = true;
+                to
+            }
+            None => c,
+        };
+        if policy.lossy.contains(&sent) {
+            return None;
+        }
+    }
+    let count_in = policy.limit_charset(sent_in);
+    let implied = sent_in == Charset::EucJp && policy.stored_in == Some(Charset::Cp932);
+    let stored = policy.stored_in.filter(|&s| s != sent_in && !implied);
+    let sent_len = pass(text, mapped, policy, sent_in, sink)?;
+    let stored_len = match stored {
+        Some(charset) => Some(pass(text, mapped, policy, charset, &mut Discard)?),
+        None => None,
+    };
+    if count_in == sent_in {
+        Some(sent_len)
+    } else if stored == Some(count_in) {
+        stored_len
+    } else {
+        pass(text, mapped, policy, count_in, &mut Discard)
+    }
+}
+
+/// Hands `text` (with look-alikes mapped when `mapped`) to `f` in UTF-8 chunks.
+fn chunks(text: &str, mapped: bool, policy: &TextPolicy, mut f: impl FnMut(&str) -> Option<()>) -> Option<()> {
+    if !mapped {
+        return f(text);
+    }
+    let mut buf = [0u8; 256];
+    let mut len = 0;
+    for c in text.chars() {
+        let c = policy.normalized(c).unwrap_or(c);
+        if len + 4 > buf.len() {
+            f(core::str::from_utf8(buf.get(..len)?).ok()?)?;
+            len = 0;
+        }
+        len += c.encode_utf8(buf.get_mut(len..)?).len();
+    }
+    f(core::str::from_utf8(buf.get(..len)?).ok()?)
+}
+
+/// Encodes `text` in `charset` with one encoder, handing the bytes to `sink`; `None` when a character is unmappable
+/// or (EUC-JP) falls in a refused row. Lossy characters were ruled out before.
+fn pass<S: Sink>(text: &str, mapped: bool, policy: &TextPolicy, charset: Charset, sink: &mut S) -> Option<usize> {
+    let mut total = 0;
+    let Some(encoding) = charset.encoding() else {
+        chunks(text, mapped, policy, |chunk| {
+            sink.put_value(chunk.as_bytes());
+            total += chunk.len();
+            Some(())
+        })?;
+        return Some(total);
+    };
+    let mut encoder = encoding.new_encoder();
+    let mut buf = [0u8; 512];
+    chunks(text, mapped, policy, |chunk| {
+        let mut src = chunk;
+        loop {
+            let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, &mut buf, true);
+            let out = buf.get(..written)?;
+            if charset == Charset::EucJp && euc_jp_refused(out, policy.euc_jp_rejected_lead_bytes) {
+                return None;
+            }
+            sink.put_value(out);
+            total += written;
+            src = src.get(read..)?;
+            match result {
+                EncoderResult::InputEmpty => return Some(()),
+                EncoderResult::OutputFull => {}
+                EncoderResult::Unmappable(_) => return None,
+            }
+        }
+    })?;
+    Some(total)
+}
+
+/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character of a refused row.
+fn euc_jp_refused(bytes: &[u8], refused: &[u8]) -> bool {
+    if refused.is_empty() {
+        return false;
+    }
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += match b {
+            0x00..=0x7F => 1,
+            0x8E => 2,
+            0x8F => 3,
+            lead if refused.contains(&lead) => return true,
+            _ => 2,
+        };
+    }
+    false
+}
+
+/// The exact path: the kind's rule over the whole value first, then every character in every charset, in order.
+fn exact<S: Sink>(
+    text: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    map: bool,
+    policy: &TextPolicy,
+    sink: &mut S,
+) -> Result<usize, Fault> {
+    if let Some((char_index, ch)) = text.chars().enumerate().find(|(_, c)| !kind.allows(*c)) {
+        return Err(Fault::Pattern { ch, char_index });
+    }
+    let count_in = policy.limit_charset(sent_in);
+    let mut total = 0usize;
+    for (char_index, c) in text.chars().enumerate() {
+        let c = if map { policy.normalized(c).unwrap_or(c) } else { c };
+        let fail = |charset| Fault::Charset { ch: c, char_index, charset };
+        if let Some(stored) = policy.stored_in.filter(|s| *s != sent_in) {
+            let stored_bytes = policy.encode_char(c, stored).ok_or_else(|| fail(stored))?;
+            if count_in == stored {
+                total += stored_bytes.len();
+            }
+        }
+        let sent = policy.encode_char(c, sent_in).ok_or_else(|| fail(sent_in))?;
+        sink.put_value(sent.as_bytes());
+        if count_in == sent_in {
+            total += sent.len();
+        } else if Some(count_in) != policy.stored_in {
+            total += policy.encode_char(c, count_in).ok_or_else(|| fail(count_in))?.len();
+        }
+    }
+    Ok(total)
+}
+
+/// Whether `c` can be sent in `sent_in`: representable in the transport, the storage and the limit charset.
+pub(crate) fn representable(c: char, sent_in: Charset, policy: &TextPolicy) -> bool {
+    [Some(sent_in), policy.stored_in, Some(policy.limit_charset(sent_in))]
+        .into_iter()
+        .flatten()
+        .all(|charset| policy.encode_char(c, charset).is_some())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may panic
+mod tests {
+    use super::*;
+    use crate::form::Count;
+
+    const LOSSY: &[char] = &['\u{A5}', '\u{203E}', '\u{2212}'];
+    const NORMALIZE: &[(char, char)] = &[('\u{301C}', '\u{FF5E}'), ('\u{A6}', '\u{FFE4}'), ('\u{A5}', '\u{FFE5}')];
+    static POLICY: TextPolicy = TextPolicy::new()
+        .count_in(Charset::Utf8, Charset::Cp932)
+        .stored_in(Charset::Cp932)
+        .with_tables(NORMALIZE, LOSSY, &[0xAD, 0xF9, 0xFA, 0xFB, 0xFC]);
+
+    fn both(value: &str, sent_in: Charset, normalize: bool) -> Result<(usize, Vec<u8>), Fault> {
+        let mut out = Vec::new();
+        let n = encode(value, &ValueKind::Text, sent_in, normalize, &POLICY, &mut out)?;
+        let mut slow = Vec::new();
+        let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
+        assert_eq!(exact(&text, &ValueKind::Text, sent_in, normalize, &POLICY, &mut slow), Ok(n));
+        assert_eq!(out, slow, "bulk and exact paths disagree on {value:?}");
+        let mut count = Count(0);
+        encode(value, &ValueKind::Text, sent_in, normalize, &POLICY, &mut count)?;
+        assert_eq!(count.0, out.len());
+        Ok((n, out))
+    }
+
+    #[test]
+    fn bulk_and_exact_paths_agree() {
+        for charset in Charset::ALL {
+            for normalize in [false, true] {
+                for value in
+                    ["山田 太郎", "ﾃｽﾄ", "①㈱髙", "10時〜12時", "¥100", "か\u{3099}", "😀", "¦", &"あ".repeat(300)]
+                {
+                    let got = both(value, charset, normalize);
+                    let mut out = Vec::new();
+                    let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
+                    let slow = exact(&text, &ValueKind::Text, charset, normalize, &POLICY, &mut out);
+                    assert_eq!(got.map(|(n, _)| n), slow, "{value:?} in {charset}, normalize {normalize}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decomposed_kana_is_composed_by_normalize() {
+        let (n, out) = both("か\u{3099}", Charset::Cp932, true).unwrap();
+        assert_eq!((n, out.as_slice()), (2, &b"%82%AA"[..]));
+        assert_eq!(
+            both("か\u{3099}", Charset::Cp932, false),
+            Err(Fault::Charset { ch: '\u{3099}', char_index: 1, charset: Charset::Cp932 })
+        );
+    }
+}
