@@ -31,12 +31,12 @@ pub struct Options {
 
 impl Options {
     /// Options for `charset`, without normalization.
-    pub fn new(charset: Charset) -> Options {
+    pub const fn new(charset: Charset) -> Options {
         Options { charset, normalize: false }
     }
 
     /// The same options with normalization switched on or off.
-    pub fn normalize(self, normalize: bool) -> Options {
+    pub const fn normalize(self, normalize: bool) -> Options {
         Options { normalize, ..self }
     }
 }

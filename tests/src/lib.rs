@@ -19,3 +19,5 @@ mod props;
 mod recorded;
 #[cfg(test)]
 mod reports;
+#[cfg(test)]
+mod text_rules;

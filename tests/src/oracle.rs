@@ -257,9 +257,9 @@ pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Op
 
 /// Unicode White_Space, as listed in PropList.txt.
 const BLANK: &[char] = &[
-    '\u{9}', '\u{A}', '\u{B}', '\u{C}', '\u{D}', ' ', '\u{85}', '\u{A0}', '\u{1680}', '\u{2000}', '\u{2001}', '\u{2002}',
-    '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}', '\u{2009}', '\u{200A}', '\u{2028}', '\u{2029}',
-    '\u{202F}', '\u{205F}', '\u{3000}',
+    '\u{9}', '\u{A}', '\u{B}', '\u{C}', '\u{D}', ' ', '\u{85}', '\u{A0}', '\u{1680}', '\u{2000}', '\u{2001}',
+    '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}', '\u{2009}', '\u{200A}',
+    '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}',
 ];
 
 /// The first rule `value` breaks, in the order: allowed values, characters, st_code format, charset, byte limit.
@@ -281,7 +281,8 @@ fn model_check_value(field: &FieldSpec, value: &str, options: Options) -> Option
     let normalized = model_normalize(value, options.normalize);
     let sent_euc = options.charset == Charset::EucJp;
     let sendable = |s: &str| {
-        model_representable(s, Charset::Cp932).is_some() && (!sent_euc || model_representable(s, Charset::EucJp).is_some())
+        model_representable(s, Charset::Cp932).is_some()
+            && (!sent_euc || model_representable(s, Charset::EucJp).is_some())
     };
     if !sendable(&normalized) {
         // locate the first character that fails, CP932 checked before EUC-JP

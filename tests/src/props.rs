@@ -73,7 +73,7 @@ fn valid_chars(kind: &ValueKind, charset: Charset) -> Vec<char> {
         ValueKind::Ascii(set) => ascii_chars(set.mask),
         ValueKind::HalfwidthKana => vec!['ｱ', 'ﾃ', 'ﾞ', ' ', '-'],
         ValueKind::FullwidthKana => vec!['ア', 'イ', 'ヴ', 'ー', '・', ' ', '\u{3000}'],
-        _ => TEXT_POOL.iter().copied().filter(ok).collect(),
+        _ => TEXT_POOL.iter().copied().filter(ok).filter(|&c| kind.allows(c)).collect(),
     }
 }
 
