@@ -1,28 +1,23 @@
 //! The `application/x-www-form-urlencoded` writer: where a request's bytes go (a buffer, a counter, or nowhere), and
 //! the table-driven byte serializer (WHATWG): `A-Za-z0-9*-._` raw, space as `+`, every other byte `%XX`.
 
-/// One byte of a value as it appears in the body: up to three bytes, of which the first `len` count.
-#[derive(Clone, Copy)]
-struct Escaped {
-    bytes: [u8; 3],
-    len: u8,
-}
-
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// One byte as it appears in the body, packed: up to three bytes (little-endian) and, in the top byte, how many count.
 #[allow(clippy::indexing_slicing)] // const evaluation: an index out of range would fail the build, not panic
-const fn escaped(b: u8) -> Escaped {
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => Escaped { bytes: [b, 0, 0], len: 1 },
-        b' ' => Escaped { bytes: [b'+', 0, 0], len: 1 },
-        _ => Escaped { bytes: [b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]], len: 3 },
-    }
+const fn escaped(b: u8) -> u32 {
+    let (bytes, len) = match b {
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => ([b, 0, 0], 1),
+        b' ' => ([b'+', 0, 0], 1),
+        _ => ([b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]], 3),
+    };
+    bytes[0] as u32 | (bytes[1] as u32) << 8 | (bytes[2] as u32) << 16 | (len as u32) << 24
 }
 
 /// The serializer as a table: one entry per byte value.
 #[allow(clippy::indexing_slicing)] // const evaluation, b < 256
-static FORM: [Escaped; 256] = {
-    let mut table = [Escaped { bytes: [0; 3], len: 0 }; 256];
+static FORM: [u32; 256] = {
+    let mut table = [0; 256];
     let mut b = 0;
     while b < 256 {
         table[b] = escaped(b as u8);
@@ -32,41 +27,111 @@ static FORM: [Escaped; 256] = {
 };
 
 #[allow(clippy::indexing_slicing)] // a u8 is always < 256, the table's length
-fn entry(b: u8) -> Escaped {
+fn entry(b: u8) -> u32 {
     FORM[usize::from(b)]
+}
+
+/// The bytes written as themselves (`A-Za-z0-9*-._`), as a 128-bit mask.
+const RAW: u128 = {
+    let mut mask = 0u128;
+    let mut b = 0;
+    while b < 128 {
+        if escaped(b) >> 24 == 1 && b != b' ' {
+            mask |= 1 << b;
+        }
+        b += 1;
+    }
+    mask
+};
+
+/// A set of ASCII bytes, as two 64-bit halves (a byte ≥ 128 is never in it).
+#[derive(Clone, Copy)]
+pub(crate) struct AsciiMask {
+    lo: u64,
+    hi: u64,
+}
+
+impl AsciiMask {
+    /// The set whose bit `b` of `mask` is set.
+    pub(crate) const fn new(mask: u128) -> AsciiMask {
+        AsciiMask { lo: mask as u64, hi: (mask >> 64) as u64 }
+    }
+
+    #[inline]
+    pub(crate) fn contains(self, b: u8) -> bool {
+        let half = if b < 64 { self.lo } else { self.hi };
+        b < 128 && (half >> (b & 63)) & 1 == 1
+    }
+
+    fn raw(self) -> AsciiMask {
+        AsciiMask { lo: self.lo & RAW as u64, hi: self.hi & (RAW >> 64) as u64 }
+    }
 }
 
 /// The length of `bytes` once form-encoded.
 pub(crate) fn encoded_len(bytes: &[u8]) -> usize {
-    bytes.iter().map(|&b| usize::from(entry(b).len)).sum()
+    bytes.iter().map(|&b| (entry(b) >> 24) as usize).sum()
 }
 
-/// Appends `bytes` form-encoded to `out`: one pass over the table, no allocation when `out` has room for three
-/// bytes per input byte (the buffer grows once otherwise).
-pub(crate) fn put_encoded(out: &mut Vec<u8>, bytes: &[u8]) {
-    let start = out.len();
-    out.resize(start + 3 * bytes.len(), 0);
-    let mut at = start;
-    if let Some(dst) = out.get_mut(start..) {
-        let mut at_dst = 0;
-        for &b in bytes {
-            let e = entry(b);
-            if let Some(slot) = dst.get_mut(at_dst..at_dst + 3) {
-                slot.copy_from_slice(&e.bytes);
-            }
-            at_dst += usize::from(e.len);
+/// Input bytes per block: a block's output (at most three bytes per byte) fits the scratch buffer.
+const BLOCK: usize = 84;
+
+/// Serializes `block` (at most [`BLOCK`] bytes) into `scratch` through the table, branch-free: every entry stored
+/// whole, the cursor advanced by its length. Returns the length written.
+fn encode_block(scratch: &mut [u8; 260], block: &[u8]) -> usize {
+    let mut at = 0usize;
+    for &b in block {
+        let e = entry(b);
+        let at_masked = at & 255; // at < 3 * BLOCK < 256: the mask only lets the compiler drop the bounds check
+        if let Some(slot) = scratch.get_mut(at_masked..at_masked + 4) {
+            slot.copy_from_slice(&e.to_le_bytes());
         }
-        at += at_dst;
+        at += (e >> 24) as usize;
     }
-    out.truncate(at);
+    at
+}
+
+/// Appends `bytes` form-encoded to `out` through `scratch`; no allocation when `out` has room for the result.
+fn put_encoded(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8]) {
+    for block in bytes.chunks(BLOCK) {
+        let n = encode_block(scratch, block);
+        out.extend_from_slice(scratch.get(..n).unwrap_or(&[]));
+    }
+}
+
+/// Appends an ASCII value form-encoded while its bytes are in `allowed`; returns the position of the first byte that
+/// is not (what was written before it stays written). A value written as itself (digits, codes, ids) is one scan and
+/// one copy.
+fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
+    let raw = allowed.raw();
+    let run = bytes.iter().position(|&b| !raw.contains(b)).unwrap_or(bytes.len());
+    let (head, rest) = bytes.split_at(run);
+    out.extend_from_slice(head);
+    if rest.is_empty() {
+        return None;
+    }
+    let stop = rest.iter().position(|&b| !allowed.contains(b));
+    put_encoded(out, scratch, rest.get(..stop.unwrap_or(rest.len())).unwrap_or(&[]));
+    stop.map(|i| run + i)
 }
 
 /// Where a request's bytes go.
 pub(crate) trait Sink {
-    /// Appends form syntax (parameter names, `=`, `&`), written as is.
-    fn put_raw(&mut self, bytes: &[u8]);
+    /// Appends the name of a parameter and its `=`, after a `&` unless it is the first.
+    fn put_name(&mut self, first: bool, name: &str);
     /// Appends bytes of a value in the transport charset, form-encoded.
     fn put_value(&mut self, bytes: &[u8]);
+    /// Appends the bytes of an ASCII value form-encoded while they are in `allowed`; returns the position of the
+    /// first byte that is not (a byte ≥ 128 never is), after which nothing is written.
+    fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
+        match bytes.iter().position(|&b| !allowed.contains(b)) {
+            Some(i) => Some(i),
+            None => {
+                self.put_value(bytes);
+                None
+            }
+        }
+    }
     /// A position to roll back to.
     fn mark(&self) -> usize;
     /// Forgets everything written since `mark`.
@@ -77,7 +142,7 @@ pub(crate) trait Sink {
 pub(crate) struct Discard;
 
 impl Sink for Discard {
-    fn put_raw(&mut self, _: &[u8]) {}
+    fn put_name(&mut self, _: bool, _: &str) {}
     fn put_value(&mut self, _: &[u8]) {}
     fn mark(&self) -> usize {
         0
@@ -89,8 +154,8 @@ impl Sink for Discard {
 pub(crate) struct Count(pub(crate) usize);
 
 impl Sink for Count {
-    fn put_raw(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
+    fn put_name(&mut self, first: bool, name: &str) {
+        self.0 += name.len() + 1 + usize::from(!first);
     }
     fn put_value(&mut self, bytes: &[u8]) {
         self.0 += encoded_len(bytes);
@@ -103,18 +168,39 @@ impl Sink for Count {
     }
 }
 
-impl Sink for Vec<u8> {
-    fn put_raw(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
+/// The body: appended to the caller's buffer, through a scratch buffer set up once per request.
+pub(crate) struct Body<'a> {
+    out: &'a mut Vec<u8>,
+    scratch: [u8; 260],
+}
+
+impl<'a> Body<'a> {
+    /// A body appended to `out`.
+    pub(crate) fn new(out: &'a mut Vec<u8>) -> Body<'a> {
+        Body { out, scratch: [0; 260] }
+    }
+}
+
+impl Sink for Body<'_> {
+    fn put_name(&mut self, first: bool, name: &str) {
+        self.out.reserve(name.len() + 2);
+        if !first {
+            self.out.push(b'&');
+        }
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.push(b'=');
     }
     fn put_value(&mut self, bytes: &[u8]) {
-        put_encoded(self, bytes);
+        put_encoded(self.out, &mut self.scratch, bytes);
+    }
+    fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
+        put_encoded_while(self.out, &mut self.scratch, bytes, allowed)
     }
     fn mark(&self) -> usize {
-        self.len()
+        self.out.len()
     }
     fn rollback(&mut self, mark: usize) {
-        self.truncate(mark);
+        self.out.truncate(mark);
     }
 }
 
@@ -138,7 +224,7 @@ mod tests {
     fn every_byte_is_written_as_the_serializer_says() {
         let all: Vec<u8> = (0..=255).collect();
         let mut out = b"x=".to_vec();
-        put_encoded(&mut out, &all);
+        Body::new(&mut out).put_value(&all);
         let expected: Vec<u8> = b"x=".iter().copied().chain(all.iter().flat_map(|&b| model(b))).collect();
         assert_eq!(out, expected);
         assert_eq!(encoded_len(&all), expected.len() - 2);

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::charset::{Charset, TextPolicy};
-use crate::form::{Count, Discard, Sink};
+use crate::form::{AsciiMask, Body, Count, Discard, Sink};
 pub use crate::report::{Report, Violation, ViolationKind};
 use crate::spec::{ByteLimit, ConditionTest, FieldSpec, OperationSpec, ValueKind};
 use crate::text::{self, Fault};
@@ -59,8 +59,12 @@ fn is_required(field: &FieldSpec, values: &[Option<&str>]) -> bool {
 
 /// Whether a value is only white space (`char::is_whitespace`: ASCII space, tabs, line breaks, U+3000 ideographic
 /// space, …).
+#[inline]
 fn is_blank(value: &str) -> bool {
-    value.chars().all(char::is_whitespace)
+    match value.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false, // the usual case, decided by the first byte
+        _ => value.chars().all(char::is_whitespace),
+    }
 }
 
 /// The one walk over a request behind validation, `encoded_len` and `encode`: every field in spec order, checked and
@@ -92,24 +96,16 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
                 }
             }
         };
-        if !first {
-            sink.put_raw(b"&");
-        }
+        sink.put_name(first, field.wire);
         first = false;
-        sink.put_raw(field.wire.as_bytes());
-        sink.put_raw(b"=");
         if let Err(kind) = put_value(field, value, options, policy, sink) {
             report.push(field.wire, kind);
         }
     }
     if options.charset == Charset::Utf8 {
         for (name, value) in spec.utf8_params {
-            if !first {
-                sink.put_raw(b"&");
-            }
+            sink.put_name(first, name);
             first = false;
-            sink.put_raw(name.as_bytes());
-            sink.put_raw(b"=");
             sink.put_value(value.as_bytes()); // spec constants, sent as UTF-8 bytes
         }
     }
@@ -130,21 +126,25 @@ fn put_value<S: Sink>(
     }
     let pattern =
         |ch: char, char_index| ViolationKind::Pattern { expected: field.kind.expected(), ch: hide(ch), char_index };
-    let bytes = if value.is_ascii() {
+    let mark = sink.mark();
+    let stop = sink.put_ascii(value.as_bytes(), AsciiMask::new(field.kind.ascii_mask()));
+    let bytes = if let Some(char_index) = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii)) {
+        // an ASCII character the kind does not allow (every byte before it is an ASCII character too)
+        let b = value.as_bytes().get(char_index).copied().unwrap_or(0);
+        return Err(pattern(char::from(b), char_index));
+    } else if stop.is_none() {
         // ASCII is itself, one byte, in every charset here, and no normalization changes it
-        if let Some((char_index, b)) = value.bytes().enumerate().find(|(_, b)| !field.kind.allows(char::from(*b))) {
-            return Err(pattern(char::from(b), char_index));
-        }
         if matches!(field.kind, ValueKind::Bitmap(bitmap) if bitmap.parse(value).is_none()) {
             return Err(ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
         }
-        sink.put_value(value.as_bytes());
         value.len()
     } else if !field.kind.is_text() {
+        sink.rollback(mark);
         // the ASCII-only kinds (sets, bitmaps, codes): the first character they do not allow
         let (char_index, c) = value.chars().enumerate().find(|(_, c)| !field.kind.allows(*c)).unwrap_or((0, '\0'));
         return Err(pattern(c, char_index));
     } else {
+        sink.rollback(mark);
         let sent_in = options.charset;
         match text::encode(value, &field.kind, sent_in, options.normalize, policy, sink) {
             Ok(n) => n,
@@ -220,7 +220,7 @@ pub fn encode(
 ) -> Result<usize, Report> {
     let start = out.len();
     let mut report = Report::new();
-    walk(spec, values, options, out, &mut report);
+    walk(spec, values, options, &mut Body::new(out), &mut report);
     if let Err(report) = report.into_result() {
         out.truncate(start);
         return Err(report);
@@ -358,6 +358,16 @@ mod tests {
         .secret(),
         FieldSpec::new("memo1", ValueKind::Text),
     ]);
+
+    #[test]
+    fn ascii_masks_say_what_allows_says() {
+        let digits = ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" });
+        for kind in [ValueKind::Text, ValueKind::HalfwidthKana, ValueKind::FullwidthKana, digits] {
+            for b in 0u8..128 {
+                assert_eq!(kind.ascii_mask() >> b & 1 == 1, kind.allows(char::from(b)), "{} {b:#04x}", kind.name());
+            }
+        }
+    }
 
     #[test]
     fn secret_values_never_reach_debug_output_or_violations() {

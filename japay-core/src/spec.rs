@@ -430,6 +430,21 @@ impl ValueKind {
         }
     }
 
+    /// The ASCII characters the kind allows, as a 128-bit mask (bit `n`: the character with code `n`); the same rule
+    /// as [`ValueKind::allows`] for ASCII, decided once per value instead of per character.
+    pub fn ascii_mask(&self) -> u128 {
+        const ALL: u128 = u128::MAX; // every ASCII character
+        const CONTROLS: u128 = ((1 << 0x20) - 1) | (1 << 0x7F);
+        const SPACE: u128 = 1 << b' ';
+        match self {
+            ValueKind::Ascii(set) => set.mask,
+            ValueKind::Text => ALL & !CONTROLS,
+            ValueKind::HalfwidthKana => SPACE | 1 << b'-',
+            ValueKind::FullwidthKana => SPACE,
+            ValueKind::Bitmap(_) | ValueKind::Code(_) => ALL,
+        }
+    }
+
     /// Whether the kind is free text (checked against the charset character by character).
     pub fn is_text(&self) -> bool {
         matches!(self, ValueKind::Text | ValueKind::HalfwidthKana | ValueKind::FullwidthKana)
@@ -456,7 +471,12 @@ impl AsciiSet {
 
     /// Whether the byte `b` is in the set.
     pub fn contains_byte(&self, b: u8) -> bool {
-        b < 128 && self.mask & (1u128 << b) != 0
+        let half = match b {
+            0..=63 => self.mask as u64,
+            64..=127 => (self.mask >> 64) as u64,
+            _ => return false,
+        };
+        half >> (b & 63) & 1 == 1
     }
 }
 
@@ -729,23 +749,13 @@ impl BitmapSpec {
     /// Parses a wire value into its set bits (bit `i` = 1-based position `i + 1`) and whether it was written in the
     /// legacy form; `None` when it matches neither layout (or has more than 64 positions).
     pub fn parse(&self, s: &str) -> Option<(u64, bool)> {
-        let legacy = if matches_groups(s, self.groups) {
-            false
-        } else if !self.legacy_groups.is_empty() && matches_groups(s, self.legacy_groups) {
-            true
-        } else {
-            return None;
-        };
-        let mut bits = 0u64;
-        for (i, b) in s.bytes().filter(|b| *b != b'-').enumerate() {
-            if i >= 64 {
-                return None;
-            }
-            if b == b'1' {
-                bits |= 1 << i;
-            }
+        if let Some(bits) = parse_groups(s.as_bytes(), self.groups) {
+            return Some((bits, false));
         }
-        Some((bits, legacy))
+        if self.legacy_groups.is_empty() {
+            return None;
+        }
+        parse_groups(s.as_bytes(), self.legacy_groups).map(|bits| (bits, true))
     }
 
     /// The position with this 1-based number.
@@ -759,15 +769,36 @@ impl BitmapSpec {
     }
 }
 
-fn matches_groups(s: &str, groups: &[u8]) -> bool {
-    let mut parts = s.split('-');
-    for &len in groups {
-        match parts.next() {
-            Some(p) if p.len() == usize::from(len) && p.bytes().all(|b| b == b'0' || b == b'1') => {}
-            _ => return false,
-        }
+/// The bits of `s` when it is `0`/`1` digits in groups of exactly these lengths joined by `-` (at most 64 digits), in
+/// one pass over the bytes.
+fn parse_groups(s: &[u8], groups: &[u8]) -> Option<u64> {
+    if groups.is_empty() {
+        return None;
     }
-    parts.next().is_none()
+    let mut bits = 0u64;
+    let mut pos = 0u32;
+    let mut at = 0usize;
+    for (g, &len) in groups.iter().enumerate() {
+        if g > 0 {
+            if s.get(at) != Some(&b'-') {
+                return None;
+            }
+            at += 1;
+        }
+        for &b in s.get(at..at + usize::from(len))? {
+            if pos >= 64 {
+                return None;
+            }
+            match b {
+                b'0' => {}
+                b'1' => bits |= 1 << pos,
+                _ => return None,
+            }
+            pos += 1;
+        }
+        at += usize::from(len);
+    }
+    (at == s.len()).then_some(bits)
 }
 
 /// One position of a bitmap.

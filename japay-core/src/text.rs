@@ -18,7 +18,7 @@
 use encoding_rs::EncoderResult;
 
 use crate::charset::{Charset, TextPolicy};
-use crate::form::{Discard, Sink};
+use crate::form::{AsciiMask, Discard, Sink};
 use crate::normalize;
 use crate::spec::ValueKind;
 
@@ -79,22 +79,40 @@ fn bulk<S: Sink>(
     policy: &TextPolicy,
     sink: &mut S,
 ) -> Option<usize> {
+    // One scan over the bytes. The tables are short: a character above every lossy character, look-alike and C1
+    // control (by its UTF-8 lead byte) needs no look, which is nearly every kana and kanji.
+    let lossy = span(policy.lossy.iter().copied());
+    let look_alikes = if map { span(policy.normalize.iter().map(|(from, _)| *from)) } else { (u32::MAX, 0) };
+    let highest = lossy.1.max(if map { look_alikes.1 } else { 0 }).max(0x9F);
+    let last_suspect_lead =
+        char::from_u32(highest).and_then(|c| c.encode_utf8(&mut [0; 4]).bytes().next()).unwrap_or(0xFF);
+    let text_kind = matches!(kind, ValueKind::Text);
+    let ascii = AsciiMask::new(kind.ascii_mask());
     let mut mapped = false;
-    for c in text.chars() {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b < 0x80 {
+            if !ascii.contains(b) {
+                return None;
+            }
+            continue;
+        }
+        if b < 0xC0 || (text_kind && b > last_suspect_lead) {
+            continue; // a continuation byte, or a character above every table
+        }
+        let c = text.get(i..).and_then(|rest| rest.chars().next())?;
         if !kind.allows(c) {
             return None;
         }
-        if c.is_ascii() {
-            continue;
-        }
-        let sent = match map.then(|| policy.normalized(c)).flatten() {
+        let u = c as u32;
+        let look_alike = if (look_alikes.0..=look_alikes.1).contains(&u) { policy.normalized(c) } else { None };
+        let sent = match look_alike {
             Some(to) => {
                 mapped = true;
                 to
             }
             None => c,
         };
-        if policy.lossy.contains(&sent) {
+        if (lossy.0..=lossy.1).contains(&(sent as u32)) && policy.lossy.contains(&sent) {
             return None;
         }
     }
@@ -113,6 +131,11 @@ fn bulk<S: Sink>(
     } else {
         pass(text, mapped, policy, count_in, &mut Discard)
     }
+}
+
+/// The smallest and largest code point of `chars` (an empty span for none).
+fn span(chars: impl Iterator<Item = char>) -> (u32, u32) {
+    chars.fold((u32::MAX, 0), |(lo, hi), c| (lo.min(c as u32), hi.max(c as u32)))
 }
 
 /// Hands `text` (with look-alikes mapped when `mapped`) to `f` in UTF-8 chunks.
@@ -146,7 +169,7 @@ fn pass<S: Sink>(text: &str, mapped: bool, policy: &TextPolicy, charset: Charset
         return Some(total);
     };
     let mut encoder = encoding.new_encoder();
-    let mut buf = [0u8; 512];
+    let mut buf = [0u8; 128];
     chunks(text, mapped, policy, |chunk| {
         let mut src = chunk;
         loop {
@@ -232,7 +255,7 @@ pub(crate) fn representable(c: char, sent_in: Charset, policy: &TextPolicy) -> b
 #[allow(clippy::unwrap_used)] // tests may panic
 mod tests {
     use super::*;
-    use crate::form::Count;
+    use crate::form::{Body, Count};
 
     const LOSSY: &[char] = &['\u{A5}', '\u{203E}', '\u{2212}'];
     const NORMALIZE: &[(char, char)] = &[('\u{301C}', '\u{FF5E}'), ('\u{A6}', '\u{FFE4}'), ('\u{A5}', '\u{FFE5}')];
@@ -243,10 +266,10 @@ mod tests {
 
     fn both(value: &str, sent_in: Charset, normalize: bool) -> Result<(usize, Vec<u8>), Fault> {
         let mut out = Vec::new();
-        let n = encode(value, &ValueKind::Text, sent_in, normalize, &POLICY, &mut out)?;
+        let n = encode(value, &ValueKind::Text, sent_in, normalize, &POLICY, &mut Body::new(&mut out))?;
         let mut slow = Vec::new();
         let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
-        assert_eq!(exact(&text, &ValueKind::Text, sent_in, normalize, &POLICY, &mut slow), Ok(n));
+        assert_eq!(exact(&text, &ValueKind::Text, sent_in, normalize, &POLICY, &mut Body::new(&mut slow)), Ok(n));
         assert_eq!(out, slow, "bulk and exact paths disagree on {value:?}");
         let mut count = Count(0);
         encode(value, &ValueKind::Text, sent_in, normalize, &POLICY, &mut count)?;
@@ -264,7 +287,7 @@ mod tests {
                     let got = both(value, charset, normalize);
                     let mut out = Vec::new();
                     let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
-                    let slow = exact(&text, &ValueKind::Text, charset, normalize, &POLICY, &mut out);
+                    let slow = exact(&text, &ValueKind::Text, charset, normalize, &POLICY, &mut Body::new(&mut out));
                     assert_eq!(got.map(|(n, _)| n), slow, "{value:?} in {charset}, normalize {normalize}");
                 }
             }
