@@ -102,14 +102,31 @@ fn put_encoded(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8]) {
 /// Appends an ASCII value form-encoded while its bytes are in `allowed`; returns the position of the first byte that
 /// is not (what was written before it stays written). A value written as itself (digits, codes, ids) is one scan and
 /// one copy.
+#[inline(always)]
 fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
     let raw = allowed.raw();
-    let run = bytes.iter().position(|&b| !raw.contains(b)).unwrap_or(bytes.len());
-    let (head, rest) = bytes.split_at(run);
-    out.extend_from_slice(head);
-    if rest.is_empty() {
-        return None;
+    let run = bytes.iter().position(|&b| !raw.contains(b));
+    match run {
+        None => {
+            out.extend_from_slice(bytes);
+            None
+        }
+        Some(0) if bytes.first().is_some_and(|&b| b >= 0x80) => Some(0), // text starting with a non-ASCII character
+        Some(run) => put_encoded_from(out, scratch, bytes, run, allowed),
     }
+}
+
+/// [`put_encoded_while`] past the first `run` bytes, which are written as themselves.
+#[inline(never)]
+fn put_encoded_from(
+    out: &mut Vec<u8>,
+    scratch: &mut [u8; 260],
+    bytes: &[u8],
+    run: usize,
+    allowed: AsciiMask,
+) -> Option<usize> {
+    let (head, rest) = bytes.split_at(run.min(bytes.len()));
+    out.extend_from_slice(head);
     let stop = rest.iter().position(|&b| !allowed.contains(b));
     put_encoded(out, scratch, rest.get(..stop.unwrap_or(rest.len())).unwrap_or(&[]));
     stop.map(|i| run + i)
@@ -182,6 +199,7 @@ impl<'a> Body<'a> {
 }
 
 impl Sink for Body<'_> {
+    #[inline]
     fn put_name(&mut self, first: bool, name: &str) {
         self.out.reserve(name.len() + 2);
         if !first {
@@ -193,6 +211,7 @@ impl Sink for Body<'_> {
     fn put_value(&mut self, bytes: &[u8]) {
         put_encoded(self.out, &mut self.scratch, bytes);
     }
+    #[inline]
     fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
         put_encoded_while(self.out, &mut self.scratch, bytes, allowed)
     }

@@ -134,7 +134,7 @@ fn put_value<S: Sink>(
         return Err(pattern(char::from(b), char_index));
     } else if stop.is_none() {
         // ASCII is itself, one byte, in every charset here, and no normalization changes it
-        if matches!(field.kind, ValueKind::Bitmap(bitmap) if bitmap.parse(value).is_none()) {
+        if matches!(field.kind, ValueKind::Bitmap(bitmap) if !bitmap.is_valid(value)) {
             return Err(ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
         }
         value.len()
@@ -358,6 +358,23 @@ mod tests {
         .secret(),
         FieldSpec::new("memo1", ValueKind::Text),
     ]);
+
+    #[test]
+    fn bitmap_is_valid_agrees_with_parse() {
+        use crate::spec::BitmapSpec;
+        static BITMAP: BitmapSpec = BitmapSpec::new("b", "nn-nnn or nn", &[2, 3], &[]).with_legacy_groups(&[2]);
+        let alphabet = [b'0', b'1', b'-', b'2'];
+        for len in 0..=7u32 {
+            for mut n in 0..4usize.pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(char::from(alphabet[n % 4]));
+                    n /= 4;
+                }
+                assert_eq!(BITMAP.is_valid(&s), BITMAP.parse(&s).is_some(), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn ascii_masks_say_what_allows_says() {

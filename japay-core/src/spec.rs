@@ -758,6 +758,12 @@ impl BitmapSpec {
         parse_groups(s.as_bytes(), self.legacy_groups).map(|bits| (bits, true))
     }
 
+    /// Whether `s` is a valid value: the same answer as `self.parse(s).is_some()`, without computing the bits.
+    pub fn is_valid(&self, s: &str) -> bool {
+        matches_groups(s.as_bytes(), self.groups)
+            || (!self.legacy_groups.is_empty() && matches_groups(s.as_bytes(), self.legacy_groups))
+    }
+
     /// The position with this 1-based number.
     pub fn position(&self, pos: u8) -> Option<&'static BitmapPosition> {
         self.positions.iter().find(|p| p.pos == pos)
@@ -767,6 +773,27 @@ impl BitmapSpec {
     pub fn label(&self, label: &str) -> Option<&'static BitmapPosition> {
         self.positions.iter().find(|p| p.label == label)
     }
+}
+
+/// Whether `s` is `0`/`1` digits in groups of exactly these lengths joined by `-` (at most 64 digits).
+fn matches_groups(s: &[u8], groups: &[u8]) -> bool {
+    let digits: usize = groups.iter().map(|&g| usize::from(g)).sum();
+    if groups.is_empty() || digits > 64 || s.len() != digits + groups.len() - 1 {
+        return false;
+    }
+    let mut at = 0usize;
+    for &len in groups {
+        let Some(part) = s.get(at..at + usize::from(len)) else { return false };
+        if !part.iter().all(|&b| b | 1 == b'1') {
+            return false;
+        }
+        at += usize::from(len);
+        if at < s.len() && s.get(at) != Some(&b'-') {
+            return false;
+        }
+        at += 1;
+    }
+    true
 }
 
 /// The bits of `s` when it is `0`/`1` digits in groups of exactly these lengths joined by `-` (at most 64 digits), in

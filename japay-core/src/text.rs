@@ -86,20 +86,8 @@ fn bulk<S: Sink>(
     let highest = lossy.1.max(if map { look_alikes.1 } else { 0 }).max(0x9F);
     let last_suspect_lead =
         char::from_u32(highest).and_then(|c| c.encode_utf8(&mut [0; 4]).bytes().next()).unwrap_or(0xFF);
-    let text_kind = matches!(kind, ValueKind::Text);
-    let ascii = AsciiMask::new(kind.ascii_mask());
     let mut mapped = false;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b < 0x80 {
-            if !ascii.contains(b) {
-                return None;
-            }
-            continue;
-        }
-        if b < 0xC0 || (text_kind && b > last_suspect_lead) {
-            continue; // a continuation byte, or a character above every table
-        }
-        let c = text.get(i..).and_then(|rest| rest.chars().next())?;
+    let mut look = |c: char| -> Option<()> {
         if !kind.allows(c) {
             return None;
         }
@@ -114,6 +102,33 @@ fn bulk<S: Sink>(
         };
         if (lossy.0..=lossy.1).contains(&(sent as u32)) && policy.lossy.contains(&sent) {
             return None;
+        }
+        Some(())
+    };
+    let bytes = text.as_bytes();
+    if matches!(kind, ValueKind::Text) {
+        // only controls and characters that may be in a table need a look
+        let suspect = |b: u8| b < 0x20 || b == 0x7F || (0xC0..=last_suspect_lead).contains(&b);
+        // first a branch-free pass the compiler vectorizes: most values have no suspect byte at all
+        let any = bytes
+            .iter()
+            .fold(false, |any, &b| any | (b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b <= last_suspect_lead)));
+        let mut from = if any { 0 } else { bytes.len() };
+        while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| suspect(b))) {
+            let i = from + at;
+            look(text.get(i..).and_then(|rest| rest.chars().next())?)?;
+            from = i + 1;
+        }
+    } else {
+        let ascii = AsciiMask::new(kind.ascii_mask());
+        for (i, &b) in bytes.iter().enumerate() {
+            if b < 0x80 {
+                if !ascii.contains(b) {
+                    return None;
+                }
+            } else if b >= 0xC0 {
+                look(text.get(i..).and_then(|rest| rest.chars().next())?)?;
+            }
         }
     }
     let count_in = policy.limit_charset(sent_in);
@@ -168,6 +183,7 @@ fn pass<S: Sink>(text: &str, mapped: bool, policy: &TextPolicy, charset: Charset
         })?;
         return Some(total);
     };
+    let refused = if charset == Charset::EucJp { lead_byte_set(policy.euc_jp_rejected_lead_bytes) } else { [0; 4] };
     let mut encoder = encoding.new_encoder();
     let mut buf = [0u8; 128];
     chunks(text, mapped, policy, |chunk| {
@@ -175,7 +191,7 @@ fn pass<S: Sink>(text: &str, mapped: bool, policy: &TextPolicy, charset: Charset
         loop {
             let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, &mut buf, true);
             let out = buf.get(..written)?;
-            if charset == Charset::EucJp && euc_jp_refused(out, policy.euc_jp_rejected_lead_bytes) {
+            if charset == Charset::EucJp && euc_jp_refused(out, &refused) {
                 return None;
             }
             sink.put_value(out);
@@ -191,19 +207,33 @@ fn pass<S: Sink>(text: &str, mapped: bool, policy: &TextPolicy, charset: Charset
     Some(total)
 }
 
-/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character of a refused row.
-fn euc_jp_refused(bytes: &[u8], refused: &[u8]) -> bool {
-    if refused.is_empty() {
-        return false;
+/// The refused EUC-JP lead bytes as a 256-bit set.
+fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
+    let mut set = [0u64; 4];
+    for &b in refused {
+        if let Some(word) = set.get_mut(usize::from(b >> 6)) {
+            *word |= 1 << (b & 63);
+        }
     }
+    set
+}
+
+/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
+/// in `refused` ([`lead_byte_set`]).
+fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         i += match b {
             0x00..=0x7F => 1,
             0x8E => 2,
             0x8F => 3,
-            lead if refused.contains(&lead) => return true,
-            _ => 2,
+            lead => {
+                let word = refused.get(usize::from(lead >> 6)).copied().unwrap_or(0);
+                if word >> (lead & 63) & 1 == 1 {
+                    return true;
+                }
+                2
+            }
         };
     }
     false
