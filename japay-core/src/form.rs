@@ -228,6 +228,9 @@ impl Sink for Body<'_> {
 mod tests {
     use super::*;
 
+    const DIGITS: u128 = 0x3ff << b'0';
+    const ALNUM: u128 = DIGITS | (0x3ff_ffff << b'A') | (0x3ff_ffff << b'a');
+
     /// The byte-at-a-time serializer the table is built from, written out differently.
     fn model(b: u8) -> Vec<u8> {
         if b.is_ascii_alphanumeric() || b"*-._".contains(&b) {
@@ -236,6 +239,34 @@ mod tests {
             b"+".to_vec()
         } else {
             format!("%{b:02X}").into_bytes()
+        }
+    }
+
+    #[test]
+    fn ascii_values_stop_at_the_first_byte_the_kind_refuses() {
+        let masks = [DIGITS, ALNUM, ALNUM | 1 << b'-' | 1 << b'@', DIGITS | 1 << b' ', u128::MAX, 0];
+        let alphabet = [b'0', b'9', b'a', b'Z', b'-', b'@', b' ', b'%', 0x7F, 0x80, 0xE3];
+        for mask in masks {
+            for len in 0..=4u32 {
+                for mut n in 0..alphabet.len().pow(len) {
+                    let mut bytes = Vec::new();
+                    for _ in 0..len {
+                        bytes.push(alphabet[n % alphabet.len()]);
+                        n /= alphabet.len();
+                    }
+                    let stop = bytes.iter().position(|&b| b >= 128 || mask >> b & 1 == 0);
+                    let mut out = b"x=".to_vec();
+                    assert_eq!(Body::new(&mut out).put_ascii(&bytes, AsciiMask::new(mask)), stop, "{bytes:?}");
+                    let written = &bytes[..stop.unwrap_or(bytes.len())];
+                    let expected: Vec<u8> =
+                        b"x=".iter().copied().chain(written.iter().flat_map(|&b| model(b))).collect();
+                    if stop.is_none() {
+                        assert_eq!(out, expected, "{bytes:?}");
+                    } else {
+                        assert!(expected.starts_with(&out), "{bytes:?}: {out:?}");
+                    }
+                }
+            }
         }
     }
 

@@ -78,6 +78,7 @@ fn is_blank(value: &str) -> bool {
 /// counts as present for other fields' conditions, and is checked like any value: a tab is a control character).
 fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut S, report: &mut Report) {
     let policy = &spec.gateway.text;
+    let tables = text::Tables::new(policy, options.normalize);
     let mut first = true;
     for (i, field) in spec.fields.iter().enumerate() {
         let value = match (value_at(values, i), field.fixed) {
@@ -98,7 +99,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
         };
         sink.put_name(first, field.wire);
         first = false;
-        if let Err(kind) = put_value(field, value, options, policy, sink) {
+        if let Err(kind) = put_value(field, value, options, (policy, &tables), sink) {
             report.push(field.wire, kind);
         }
     }
@@ -117,7 +118,7 @@ fn put_value<S: Sink>(
     field: &FieldSpec,
     value: &str,
     options: Options,
-    policy: &TextPolicy,
+    (policy, tables): (&TextPolicy, &text::Tables),
     sink: &mut S,
 ) -> Result<(), ViolationKind> {
     let hide = |c: char| if field.secret { None } else { Some(c) };
@@ -146,7 +147,7 @@ fn put_value<S: Sink>(
     } else {
         sink.rollback(mark);
         let sent_in = options.charset;
-        match text::encode(value, &field.kind, sent_in, options.normalize, policy, sink) {
+        match text::encode(value, &field.kind, sent_in, options.normalize, (policy, tables), sink) {
             Ok(n) => n,
             Err(Fault::Pattern { ch, char_index }) => return Err(pattern(ch, char_index)),
             Err(Fault::Charset { ch, char_index, charset }) => {

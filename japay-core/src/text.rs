@@ -15,7 +15,7 @@
 //! writes and decodes back is one its Shift_JIS (CP932) encoder writes too (checked for every Unicode scalar value in
 //! the tests).
 
-use encoding_rs::EncoderResult;
+use encoding_rs::{Encoder, EncoderResult};
 
 use crate::charset::{Charset, TextPolicy};
 use crate::form::{AsciiMask, Discard, Sink};
@@ -31,6 +31,32 @@ pub(crate) enum Fault {
     Charset { ch: char, char_index: usize, charset: Charset },
 }
 
+/// What the bulk path derives from the policy, once per request instead of once per value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tables {
+    /// The code point span of the lossy characters.
+    lossy: (u32, u32),
+    /// The code point span of the look-alikes to map (empty without normalize).
+    look_alikes: (u32, u32),
+    /// The largest UTF-8 lead byte of a character that may need a look (C1 controls, lossy characters,
+    /// look-alikes); characters with a larger lead byte are skipped without decoding.
+    last_suspect_lead: u8,
+    /// The refused EUC-JP lead bytes as a 256-bit set.
+    refused: [u64; 4],
+}
+
+impl Tables {
+    /// The tables of `policy`, for values normalized or not.
+    pub(crate) fn new(policy: &TextPolicy, normalize: bool) -> Tables {
+        let lossy = span(policy.lossy.iter().copied());
+        let look_alikes = if normalize { span(policy.normalize.iter().map(|(from, _)| *from)) } else { (u32::MAX, 0) };
+        let highest = lossy.1.max(if normalize { look_alikes.1 } else { 0 }).max(0x9F);
+        let last_suspect_lead =
+            char::from_u32(highest).and_then(|c| c.encode_utf8(&mut [0; 4]).bytes().next()).unwrap_or(0xFF);
+        Tables { lossy, look_alikes, last_suspect_lead, refused: lead_byte_set(policy.euc_jp_rejected_lead_bytes) }
+    }
+}
+
 /// Checks and encodes one text value for sending in `sent_in`, handing the transport bytes to `sink`; returns the
 /// value's length in the limit charset ([`TextPolicy::limit_charset`]). With `normalize`, the value is composed to
 /// NFC first ([`crate::normalize`]), then the policy's look-alikes are mapped.
@@ -43,14 +69,14 @@ pub(crate) fn encode<S: Sink>(
     kind: &ValueKind,
     sent_in: Charset,
     normalize: bool,
-    policy: &TextPolicy,
+    (policy, tables): (&TextPolicy, &Tables),
     sink: &mut S,
 ) -> Result<usize, Fault> {
     if normalize && !normalize::is_nfc_fast(value) {
         let composed = normalize::nfc(value);
-        return encode_nfc(&composed, kind, sent_in, normalize, policy, sink);
+        return encode_nfc(&composed, kind, sent_in, normalize, (policy, tables), sink);
     }
-    encode_nfc(value, kind, sent_in, normalize, policy, sink)
+    encode_nfc(value, kind, sent_in, normalize, (policy, tables), sink)
 }
 
 /// [`encode`] of a value already in NFC (or not to be normalized).
@@ -59,11 +85,11 @@ fn encode_nfc<S: Sink>(
     kind: &ValueKind,
     sent_in: Charset,
     map: bool,
-    policy: &TextPolicy,
+    (policy, tables): (&TextPolicy, &Tables),
     sink: &mut S,
 ) -> Result<usize, Fault> {
     let mark = sink.mark();
-    if let Some(n) = bulk(text, kind, sent_in, map, policy, sink) {
+    if let Some(n) = bulk(text, kind, sent_in, map, (policy, tables), sink) {
         return Ok(n);
     }
     sink.rollback(mark);
@@ -76,16 +102,13 @@ fn bulk<S: Sink>(
     kind: &ValueKind,
     sent_in: Charset,
     map: bool,
-    policy: &TextPolicy,
+    (policy, tables): (&TextPolicy, &Tables),
     sink: &mut S,
 ) -> Option<usize> {
     // One scan over the bytes. The tables are short: a character above every lossy character, look-alike and C1
     // control (by its UTF-8 lead byte) needs no look, which is nearly every kana and kanji.
-    let lossy = span(policy.lossy.iter().copied());
-    let look_alikes = if map { span(policy.normalize.iter().map(|(from, _)| *from)) } else { (u32::MAX, 0) };
-    let highest = lossy.1.max(if map { look_alikes.1 } else { 0 }).max(0x9F);
-    let last_suspect_lead =
-        char::from_u32(highest).and_then(|c| c.encode_utf8(&mut [0; 4]).bytes().next()).unwrap_or(0xFF);
+    let Tables { lossy, look_alikes, last_suspect_lead, .. } = *tables;
+    let look_alikes = if map { look_alikes } else { (u32::MAX, 0) };
     let mut mapped = false;
     let mut look = |c: char| -> Option<()> {
         if !kind.allows(c) {
@@ -134,9 +157,9 @@ fn bulk<S: Sink>(
     let count_in = policy.limit_charset(sent_in);
     let implied = sent_in == Charset::EucJp && policy.stored_in == Some(Charset::Cp932);
     let stored = policy.stored_in.filter(|&s| s != sent_in && !implied);
-    let sent_len = pass(text, mapped, policy, sent_in, sink)?;
+    let sent_len = pass(text, mapped, (policy, tables), sent_in, sink)?;
     let stored_len = match stored {
-        Some(charset) => Some(pass(text, mapped, policy, charset, &mut Discard)?),
+        Some(charset) => Some(pass(text, mapped, (policy, tables), charset, &mut Discard)?),
         None => None,
     };
     if count_in == sent_in {
@@ -144,7 +167,7 @@ fn bulk<S: Sink>(
     } else if stored == Some(count_in) {
         stored_len
     } else {
-        pass(text, mapped, policy, count_in, &mut Discard)
+        pass(text, mapped, (policy, tables), count_in, &mut Discard)
     }
 }
 
@@ -173,7 +196,13 @@ fn chunks(text: &str, mapped: bool, policy: &TextPolicy, mut f: impl FnMut(&str)
 
 /// Encodes `text` in `charset` with one encoder, handing the bytes to `sink`; `None` when a character is unmappable
 /// or (EUC-JP) falls in a refused row. Lossy characters were ruled out before.
-fn pass<S: Sink>(text: &str, mapped: bool, policy: &TextPolicy, charset: Charset, sink: &mut S) -> Option<usize> {
+fn pass<S: Sink>(
+    text: &str,
+    mapped: bool,
+    (policy, tables): (&TextPolicy, &Tables),
+    charset: Charset,
+    sink: &mut S,
+) -> Option<usize> {
     let mut total = 0;
     let Some(encoding) = charset.encoding() else {
         chunks(text, mapped, policy, |chunk| {
@@ -183,28 +212,42 @@ fn pass<S: Sink>(text: &str, mapped: bool, policy: &TextPolicy, charset: Charset
         })?;
         return Some(total);
     };
-    let refused = if charset == Charset::EucJp { lead_byte_set(policy.euc_jp_rejected_lead_bytes) } else { [0; 4] };
     let mut encoder = encoding.new_encoder();
     let mut buf = [0u8; 128];
-    chunks(text, mapped, policy, |chunk| {
-        let mut src = chunk;
-        loop {
-            let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, &mut buf, true);
-            let out = buf.get(..written)?;
-            if charset == Charset::EucJp && euc_jp_refused(out, &refused) {
-                return None;
-            }
-            sink.put_value(out);
-            total += written;
-            src = src.get(read..)?;
-            match result {
-                EncoderResult::InputEmpty => return Some(()),
-                EncoderResult::OutputFull => {}
-                EncoderResult::Unmappable(_) => return None,
-            }
-        }
-    })?;
+    let refused = (charset == Charset::EucJp).then_some(&tables.refused);
+    if !mapped {
+        encode_str(&mut encoder, text, &mut buf, refused, sink, &mut total)?;
+    } else {
+        chunks(text, mapped, policy, |chunk| encode_str(&mut encoder, chunk, &mut buf, refused, sink, &mut total))?;
+    }
     Some(total)
+}
+
+/// One encoder over `src`, through `buf`, into `sink`; see [`pass`].
+#[inline(always)]
+fn encode_str<S: Sink>(
+    encoder: &mut Encoder,
+    mut src: &str,
+    buf: &mut [u8; 128],
+    refused: Option<&[u64; 4]>,
+    sink: &mut S,
+    total: &mut usize,
+) -> Option<()> {
+    loop {
+        let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, buf, true);
+        let out = buf.get(..written)?;
+        if refused.is_some_and(|refused| euc_jp_refused(out, refused)) {
+            return None;
+        }
+        sink.put_value(out);
+        *total += written;
+        src = src.get(read..)?;
+        match result {
+            EncoderResult::InputEmpty => return Some(()),
+            EncoderResult::OutputFull => {}
+            EncoderResult::Unmappable(_) => return None,
+        }
+    }
 }
 
 /// The refused EUC-JP lead bytes as a 256-bit set.
@@ -296,13 +339,20 @@ mod tests {
 
     fn both(value: &str, sent_in: Charset, normalize: bool) -> Result<(usize, Vec<u8>), Fault> {
         let mut out = Vec::new();
-        let n = encode(value, &ValueKind::Text, sent_in, normalize, &POLICY, &mut Body::new(&mut out))?;
+        let n = encode(
+            value,
+            &ValueKind::Text,
+            sent_in,
+            normalize,
+            (&POLICY, &Tables::new(&POLICY, normalize)),
+            &mut Body::new(&mut out),
+        )?;
         let mut slow = Vec::new();
         let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
         assert_eq!(exact(&text, &ValueKind::Text, sent_in, normalize, &POLICY, &mut Body::new(&mut slow)), Ok(n));
         assert_eq!(out, slow, "bulk and exact paths disagree on {value:?}");
         let mut count = Count(0);
-        encode(value, &ValueKind::Text, sent_in, normalize, &POLICY, &mut count)?;
+        encode(value, &ValueKind::Text, sent_in, normalize, (&POLICY, &Tables::new(&POLICY, normalize)), &mut count)?;
         assert_eq!(count.0, out.len());
         Ok((n, out))
     }
