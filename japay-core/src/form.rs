@@ -47,24 +47,25 @@ const RAW: u128 = {
 /// A set of ASCII bytes, as two 64-bit halves (a byte ≥ 128 is never in it).
 #[derive(Clone, Copy)]
 pub(crate) struct AsciiMask {
-    lo: u64,
-    hi: u64,
+    /// Bits 0-63, 64-127, and two empty words for the bytes 128-255.
+    words: [u64; 4],
 }
 
 impl AsciiMask {
     /// The set whose bit `b` of `mask` is set.
     pub(crate) const fn new(mask: u128) -> AsciiMask {
-        AsciiMask { lo: mask as u64, hi: (mask >> 64) as u64 }
+        AsciiMask { words: [mask as u64, (mask >> 64) as u64, 0, 0] }
     }
 
     #[inline]
+    #[allow(clippy::indexing_slicing)] // b >> 6 < 4, the array's length
     pub(crate) fn contains(self, b: u8) -> bool {
-        let half = if b < 64 { self.lo } else { self.hi };
-        b < 128 && (half >> (b & 63)) & 1 == 1
+        (self.words[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
     }
 
     fn raw(self) -> AsciiMask {
-        AsciiMask { lo: self.lo & RAW as u64, hi: self.hi & (RAW >> 64) as u64 }
+        let [lo, hi, ..] = self.words;
+        AsciiMask { words: [lo & RAW as u64, hi & (RAW >> 64) as u64, 0, 0] }
     }
 }
 
@@ -149,6 +150,8 @@ pub(crate) trait Sink {
             }
         }
     }
+    /// Appends bytes that the serializer writes as themselves (`A-Za-z0-9*-._`), as they are.
+    fn put_unreserved(&mut self, bytes: &[u8]);
     /// A position to roll back to.
     fn mark(&self) -> usize;
     /// Forgets everything written since `mark`.
@@ -160,6 +163,7 @@ pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put_name(&mut self, _: bool, _: &str) {}
+    fn put_unreserved(&mut self, _: &[u8]) {}
     fn put_value(&mut self, _: &[u8]) {}
     fn mark(&self) -> usize {
         0
@@ -176,6 +180,9 @@ impl Sink for Count {
     }
     fn put_value(&mut self, bytes: &[u8]) {
         self.0 += encoded_len(bytes);
+    }
+    fn put_unreserved(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
     }
     fn mark(&self) -> usize {
         self.0
@@ -210,6 +217,9 @@ impl Sink for Body<'_> {
     }
     fn put_value(&mut self, bytes: &[u8]) {
         put_encoded(self.out, &mut self.scratch, bytes);
+    }
+    fn put_unreserved(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
     }
     #[inline]
     fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {

@@ -128,14 +128,20 @@ fn put_value<S: Sink>(
     let pattern =
         |ch: char, char_index| ViolationKind::Pattern { expected: field.kind.expected(), ch: hide(ch), char_index };
     let mark = sink.mark();
-    let stop = sink.put_ascii(value.as_bytes(), AsciiMask::new(field.kind.ascii_mask()));
+    let valid_bitmap = matches!(field.kind, ValueKind::Bitmap(bitmap) if bitmap.is_valid(value));
+    let stop = if valid_bitmap {
+        sink.put_unreserved(value.as_bytes()); // only `0`, `1` and `-`: written as themselves
+        None
+    } else {
+        sink.put_ascii(value.as_bytes(), AsciiMask::new(field.kind.ascii_mask()))
+    };
     let bytes = if let Some(char_index) = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii)) {
         // an ASCII character the kind does not allow (every byte before it is an ASCII character too)
         let b = value.as_bytes().get(char_index).copied().unwrap_or(0);
         return Err(pattern(char::from(b), char_index));
     } else if stop.is_none() {
         // ASCII is itself, one byte, in every charset here, and no normalization changes it
-        if matches!(field.kind, ValueKind::Bitmap(bitmap) if !bitmap.is_valid(value)) {
+        if matches!(field.kind, ValueKind::Bitmap(_)) && !valid_bitmap {
             return Err(ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
         }
         value.len()

@@ -107,7 +107,7 @@ fn bulk<S: Sink>(
 ) -> Option<usize> {
     // One scan over the bytes. The tables are short: a character above every lossy character, look-alike and C1
     // control (by its UTF-8 lead byte) needs no look, which is nearly every kana and kanji.
-    let Tables { lossy, look_alikes, last_suspect_lead, .. } = *tables;
+    let (lossy, look_alikes, last_suspect_lead) = (tables.lossy, tables.look_alikes, tables.last_suspect_lead);
     let look_alikes = if map { look_alikes } else { (u32::MAX, 0) };
     let mut mapped = false;
     let mut look = |c: char| -> Option<()> {
@@ -204,6 +204,7 @@ fn pass<S: Sink>(
     sink: &mut S,
 ) -> Option<usize> {
     let mut total = 0;
+    let refused = (charset == Charset::EucJp).then_some(&tables.refused);
     let Some(encoding) = charset.encoding() else {
         chunks(text, mapped, policy, |chunk| {
             sink.put_value(chunk.as_bytes());
@@ -213,12 +214,12 @@ fn pass<S: Sink>(
         return Some(total);
     };
     let mut encoder = encoding.new_encoder();
+    let encoder = &mut encoder;
     let mut buf = [0u8; 128];
-    let refused = (charset == Charset::EucJp).then_some(&tables.refused);
     if !mapped {
-        encode_str(&mut encoder, text, &mut buf, refused, sink, &mut total)?;
+        encode_str(encoder, text, &mut buf, refused, sink, &mut total)?;
     } else {
-        chunks(text, mapped, policy, |chunk| encode_str(&mut encoder, chunk, &mut buf, refused, sink, &mut total))?;
+        chunks(text, mapped, policy, |chunk| encode_str(encoder, chunk, &mut buf, refused, sink, &mut total))?;
     }
     Some(total)
 }
@@ -263,21 +264,20 @@ fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
 
 /// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
 /// in `refused` ([`lead_byte_set`]).
+#[allow(clippy::indexing_slicing)] // lead >> 6 < 4, the set's length
 fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        i += match b {
-            0x00..=0x7F => 1,
-            0x8E => 2,
-            0x8F => 3,
-            lead => {
-                let word = refused.get(usize::from(lead >> 6)).copied().unwrap_or(0);
-                if word >> (lead & 63) & 1 == 1 {
-                    return true;
-                }
-                2
-            }
-        };
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        // a lead byte: 8E (half-width kana) and 8F (JIS X 0212) are never refused rows
+        let two_byte = b != 0x8E && b != 0x8F;
+        if two_byte && (refused[usize::from(b >> 6)] >> (b & 63)) & 1 == 1 {
+            return true;
+        }
+        i += if b == 0x8F { 3 } else { 2 };
     }
     false
 }
