@@ -43,6 +43,8 @@ pub(crate) struct Tables {
     last_suspect_lead: u8,
     /// The refused EUC-JP lead bytes as a 256-bit set.
     refused: [u64; 4],
+    /// The bytes of a text value that need a look: C0 controls, DEL, and the lead bytes up to `last_suspect_lead`.
+    suspects: ByteSet,
 }
 
 impl Tables {
@@ -53,7 +55,20 @@ impl Tables {
         let highest = lossy.1.max(if normalize { look_alikes.1 } else { 0 }).max(0x9F);
         let last_suspect_lead =
             char::from_u32(highest).and_then(|c| c.encode_utf8(&mut [0; 4]).bytes().next()).unwrap_or(0xFF);
-        Tables { lossy, look_alikes, last_suspect_lead, refused: lead_byte_set(policy.euc_jp_rejected_lead_bytes) }
+        // C0 controls: bits 0-31 of the first word; DEL: bit 63 of the second; lead bytes 0xC0..=last: the fourth
+        let leads = match last_suspect_lead.checked_sub(0xC0) {
+            Some(n) if n >= 63 => u64::MAX,
+            Some(n) => (2u64 << n) - 1,
+            None => 0,
+        };
+        let suspects = ByteSet([0xFFFF_FFFF, 1 << 63, 0, leads]);
+        Tables {
+            lossy,
+            look_alikes,
+            last_suspect_lead,
+            refused: lead_byte_set(policy.euc_jp_rejected_lead_bytes),
+            suspects,
+        }
     }
 }
 
@@ -131,7 +146,8 @@ fn bulk<S: Sink>(
     let bytes = text.as_bytes();
     if matches!(kind, ValueKind::Text) {
         // only controls and characters that may be in a table need a look
-        let suspect = |b: u8| b < 0x20 || b == 0x7F || (0xC0..=last_suspect_lead).contains(&b);
+        let suspects = tables.suspects;
+        let suspect = |b: u8| suspects.contains(b);
         // first a branch-free pass the compiler vectorizes: most values have no suspect byte at all
         let any = bytes
             .iter()
@@ -248,6 +264,18 @@ fn encode_str<S: Sink>(
             EncoderResult::OutputFull => {}
             EncoderResult::Unmappable(_) => return None,
         }
+    }
+}
+
+/// A set of bytes.
+#[derive(Clone, Copy, Debug)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    #[inline]
+    #[allow(clippy::indexing_slicing)] // b >> 6 < 4, the array's length
+    fn contains(self, b: u8) -> bool {
+        (self.0[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
     }
 }
 
