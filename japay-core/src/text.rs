@@ -253,10 +253,11 @@ fn encode_str<S: Sink>(
     loop {
         let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, buf, true);
         let out = buf.get(..written)?;
-        if refused.is_some_and(|refused| euc_jp_refused(out, refused)) {
-            return None;
+        match refused {
+            Some(refused) if !sink.put_euc_jp(out, refused) => return None,
+            Some(_) => {}
+            None => sink.put_value(out),
         }
-        sink.put_value(out);
         *total += written;
         src = src.get(read..)?;
         match result {
@@ -293,7 +294,7 @@ fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
 /// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
 /// in `refused` ([`lead_byte_set`]).
 #[allow(clippy::indexing_slicing)] // lead >> 6 < 4, the set's length
-fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
+pub(crate) fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b < 0x80 {
