@@ -41,6 +41,8 @@ pub(crate) struct Tables {
     /// The largest UTF-8 lead byte of a character that may need a look (C1 controls, lossy characters,
     /// look-alikes); characters with a larger lead byte are skipped without decoding.
     last_suspect_lead: u8,
+    /// The second UTF-8 byte of the highest such character.
+    last_suspect_second: u8,
     /// The refused EUC-JP lead bytes as a 256-bit set.
     refused: [u64; 4],
     /// The bytes of a text value that need a look: C0 controls, DEL, and the lead bytes up to `last_suspect_lead`.
@@ -53,8 +55,11 @@ impl Tables {
         let lossy = span(policy.lossy.iter().copied());
         let look_alikes = if normalize { span(policy.normalize.iter().map(|(from, _)| *from)) } else { (u32::MAX, 0) };
         let highest = lossy.1.max(if normalize { look_alikes.1 } else { 0 }).max(0x9F);
-        let last_suspect_lead =
-            char::from_u32(highest).and_then(|c| c.encode_utf8(&mut [0; 4]).bytes().next()).unwrap_or(0xFF);
+        let mut utf8 = [0xFF; 4];
+        if let Some(c) = char::from_u32(highest) {
+            c.encode_utf8(&mut utf8);
+        }
+        let [last_suspect_lead, last_suspect_second, ..] = utf8;
         // C0 controls: bits 0-31 of the first word; DEL: bit 63 of the second; lead bytes 0xC0..=last: the fourth
         let leads = match last_suspect_lead.checked_sub(0xC0) {
             Some(n) if n >= 63 => u64::MAX,
@@ -66,6 +71,7 @@ impl Tables {
             lossy,
             look_alikes,
             last_suspect_lead,
+            last_suspect_second,
             refused: lead_byte_set(policy.euc_jp_rejected_lead_bytes),
             suspects,
         }
@@ -148,10 +154,16 @@ fn bulk<S: Sink>(
         // only controls and characters that may be in a table need a look
         let suspects = tables.suspects;
         let suspect = |b: u8| suspects.contains(b);
-        // first a branch-free pass the compiler vectorizes: most values have no suspect byte at all
-        let any = bytes
-            .iter()
-            .fold(false, |any, &b| any | (b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b <= last_suspect_lead)));
+        // first a branch-free pass the compiler vectorizes: most values have no suspect byte at all; a character
+        // with the last suspect lead byte needs a look only up to the last suspect second byte (U+2212 − is E2 88 92,
+        // so ① E2 91 A0 needs none)
+        let last = last_suspect_lead;
+        let (below, at_last) = bytes.iter().fold((false, false), |(below, at_last), &b| {
+            (below | (b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b < last)), at_last | (b == last))
+        });
+        let second = tables.last_suspect_second;
+        let any = below
+            || (at_last && bytes.windows(2).any(|w| matches!(*w, [first, next] if first == last && next <= second)));
         let mut from = if any { 0 } else { bytes.len() };
         while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| suspect(b))) {
             let i = from + at;
