@@ -214,8 +214,7 @@ pub fn encoded_len(spec: &OperationSpec, values: &[Option<&str>], options: Optio
 /// written raw, a space as `+`, every other byte as `%XX`.
 ///
 /// Nothing is written when the request is invalid (`out` is truncated back to its length on entry). Allocation-free
-/// when `out` has room for the body plus twice the longest value's transport bytes (the form writer reserves three
-/// bytes per byte before it shrinks back), and the values need no NFC composition.
+/// when `out` has room for the body ([`encoded_len`]) and the values need no NFC composition.
 ///
 /// # Errors
 /// The [`Report`] of an invalid request.
