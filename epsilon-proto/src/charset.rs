@@ -20,7 +20,8 @@ pub fn encode_char(c: char, charset: Charset) -> Option<CharBytes> {
     GATEWAY.text.encode_char(c, charset)
 }
 
-/// The look-alike `c` is normalized to by the normalize option (`spec/charsets.yaml`), if any.
+/// The look-alike `c` is normalized to by the normalize option (`spec/charsets.yaml`), if any. (The option composes
+/// text to Unicode NFC before it maps look-alikes; this is the table step alone.)
 pub fn normalized(c: char) -> Option<char> {
     GATEWAY.text.normalized(c)
 }

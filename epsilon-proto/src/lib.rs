@@ -25,9 +25,11 @@
 //! encode but come back as `\`, `~` and U+FF0D, so they are rejected.
 //!
 //! The JIS-flavoured look-alikes that Mac and JIS-style input produce (U+301C 〜, U+2016 ‖, U+2212 −, U+00A2 ¢,
-//! U+00A3 £, U+00AC ¬, …) are not in CP932. [`Options::normalize`] maps them to their CP932 forms (U+FF5E ～, U+2225
-//! ∥, U+FF0D －, ￠, ￡, ￢, …) before checking and encoding; it is off by default, and the error for such a
-//! character says that the option exists.
+//! U+00A3 £, U+00AC ¬, …) are not in CP932. [`Options::normalize`] composes text to Unicode NFC (decomposed
+//! か + U+3099 from macOS becomes が) and maps the look-alikes to their CP932 forms (U+FF5E ～, U+2225 ∥, U+FF0D －,
+//! ￠, ￡, ￢, …) before checking and encoding; it is off by default, and the error for such a character says that
+//! the option exists when its look-alike can be sent. Text fields refuse control characters; a required field that
+//! is only white space is `required`.
 //!
 //! # Byte counting
 //!

@@ -79,7 +79,7 @@ impl Charset {
         }
     }
 
-    fn encoding(self) -> Option<&'static Encoding> {
+    pub(crate) fn encoding(self) -> Option<&'static Encoding> {
         match self {
             Charset::Cp932 => Some(SHIFT_JIS),
             Charset::EucJp => Some(EUC_JP),
@@ -233,112 +233,4 @@ fn encode_char_with(c: char, charset: Charset, lossy: &[char], euc_jp_rejected_l
         }
         _ => None,
     }
-}
-
-/// Why a text value cannot be sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Unrepresentable {
-    pub(crate) ch: char,
-    pub(crate) char_index: usize,
-    pub(crate) charset: Charset,
-}
-
-/// Whether `c` needs the character-by-character path: a lossy character, or a look-alike to normalize.
-fn special(c: char, normalize: bool, policy: &TextPolicy) -> bool {
-    !c.is_ascii() && (policy.lossy.contains(&c) || (normalize && policy.normalized(c).is_some()))
-}
-
-/// Encodes `value` for sending in `sent_in`, handing the transport bytes to `emit` in chunks, after checking that
-/// every character is representable in the transport charset and in the policy's storage charset. With
-/// `normalize`, look-alikes are mapped first. Returns the value's length in the limit charset
-/// ([`TextPolicy::limit_charset`]). Allocation-free.
-///
-/// CP932 and UTF-8 text without lossy characters or look-alikes goes through one encoding_rs encoder call per
-/// 128 output bytes; everything else character by character.
-pub(crate) fn encode_text(
-    value: &str,
-    sent_in: Charset,
-    normalize: bool,
-    policy: &TextPolicy,
-    mut emit: impl FnMut(&[u8]),
-) -> Result<usize, Unrepresentable> {
-    if value.is_ascii() {
-        emit(value.as_bytes()); // ASCII is itself, one byte, in every charset here
-        return Ok(value.len());
-    }
-    let count_in = policy.limit_charset(sent_in);
-    let cp932_checked = policy.stored_in == Some(Charset::Cp932) || sent_in == Charset::Cp932;
-    let bulk = sent_in != Charset::EucJp
-        && count_in != Charset::EucJp
-        && policy.stored_in != Some(Charset::EucJp)
-        && (cp932_checked || count_in == Charset::Cp932)
-        && !value.chars().any(|c| special(c, normalize, policy));
-    if bulk {
-        return encode_cp932_bulk(value, sent_in, count_in, emit);
-    }
-    let mut total = 0usize;
-    for (char_index, c) in value.chars().enumerate() {
-        let c = if normalize { policy.normalized(c).unwrap_or(c) } else { c };
-        let fail = |charset| Unrepresentable { ch: c, char_index, charset };
-        if let Some(stored) = policy.stored_in.filter(|s| *s != sent_in) {
-            let stored_bytes = policy.encode_char(c, stored).ok_or_else(|| fail(stored))?;
-            if count_in == stored {
-                total += stored_bytes.len();
-            }
-        }
-        let sent = policy.encode_char(c, sent_in).ok_or_else(|| fail(sent_in))?;
-        emit(sent.as_bytes());
-        if count_in == sent_in {
-            total += sent.len();
-        } else if Some(count_in) != policy.stored_in {
-            total += policy.encode_char(c, count_in).ok_or_else(|| fail(count_in))?.len();
-        }
-    }
-    Ok(total)
-}
-
-/// The bulk path: one CP932 encoder pass checks representability (CP932 is the transport or the storage charset, or
-/// limits count CP932 bytes) and counts CP932 bytes; UTF-8 transport emits the value itself.
-fn encode_cp932_bulk(
-    value: &str,
-    sent_in: Charset,
-    count_in: Charset,
-    mut emit: impl FnMut(&[u8]),
-) -> Result<usize, Unrepresentable> {
-    let mut encoder = SHIFT_JIS.new_encoder();
-    let mut buf = [0u8; 128];
-    let mut src = value;
-    let mut total = 0usize;
-    loop {
-        let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, &mut buf, true);
-        let chunk = buf.get(..written).unwrap_or(&[]);
-        if sent_in == Charset::Cp932 {
-            emit(chunk);
-        }
-        total += written;
-        let consumed = value.len() - src.len() + read;
-        src = src.get(read..).unwrap_or("");
-        match result {
-            EncoderResult::InputEmpty => break,
-            EncoderResult::OutputFull => {}
-            EncoderResult::Unmappable(ch) => {
-                let char_index = value.get(..consumed).map_or(0, |p| p.chars().count().saturating_sub(1));
-                return Err(Unrepresentable { ch, char_index, charset: Charset::Cp932 });
-            }
-        }
-    }
-    if sent_in == Charset::Utf8 {
-        emit(value.as_bytes());
-    }
-    Ok(if count_in == Charset::Utf8 { value.len() } else { total })
-}
-
-/// Counts the bytes of `value` in the limit charset of `sent_in`; see [`encode_text`].
-pub(crate) fn text_len(
-    value: &str,
-    sent_in: Charset,
-    normalize: bool,
-    policy: &TextPolicy,
-) -> Result<usize, Unrepresentable> {
-    encode_text(value, sent_in, normalize, policy, |_| {})
 }

@@ -5,12 +5,14 @@
 //! JSON or a form. The gateway's [`crate::charset::TextPolicy`] (`spec.gateway.text`) says which charsets a value
 //! must survive and which charset its byte limit counts.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use crate::charset::{self, Charset, TextPolicy, Unrepresentable};
+use crate::charset::{Charset, TextPolicy};
+use crate::form::{AsciiMask, Body, Count, Discard, Sink};
+pub use crate::report::{Report, Violation, ViolationKind};
 use crate::rules;
 use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
+use crate::text::{self, Fault};
 
 /// How a request is sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,247 +20,25 @@ use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
 pub struct Options {
     /// The charset of the body. Default: CP932.
     pub charset: Charset,
-    /// Map look-alikes (U+301C 〜 → U+FF5E ～, U+2212 − → U+FF0D －, …; the gateway's `normalize` table) before
-    /// checking and encoding. Off by default: nothing is changed unless asked.
+    /// Normalize text values before checking and encoding them: first compose them to Unicode NFC (decomposed
+    /// か + U+3099, as macOS input produces, becomes が; canonical singletons such as the CJK compatibility ideographs
+    /// U+FA19 神 stay as typed; see the crate docs), then map the gateway's look-alikes (U+301C 〜 → U+FF5E ～,
+    /// U+2212 − → U+FF0D －, …; its `normalize` table). Off by default: nothing is changed unless asked.
+    ///
+    /// Positions in violations count the characters of the NFC form, which are the caller's own characters
+    /// whenever NFC leaves the value as it is (every value already in NFC, e.g. text typed on Windows).
     pub normalize: bool,
 }
 
 impl Options {
     /// Options for `charset`, without normalization.
-    pub fn new(charset: Charset) -> Options {
+    pub const fn new(charset: Charset) -> Options {
         Options { charset, normalize: false }
     }
 
     /// The same options with normalization switched on or off.
-    pub fn normalize(self, normalize: bool) -> Options {
+    pub const fn normalize(self, normalize: bool) -> Options {
         Options { normalize, ..self }
-    }
-}
-
-/// One rule a request value breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Violation {
-    /// The parameter's wire name.
-    pub field: Cow<'static, str>,
-    /// What is wrong.
-    pub kind: ViolationKind,
-}
-
-/// What is wrong with a value. Never holds the value itself (it may be personal or card data); at most one offending
-/// character of a non-secret field.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ViolationKind {
-    /// The parameter is required (always, or because of `condition`) but missing or empty.
-    Required {
-        /// The condition that makes a △ field required.
-        condition: Option<&'static str>,
-    },
-    /// The operation has no parameter of this name.
-    Unknown,
-    /// Longer than the limit.
-    MaxBytes {
-        /// The charset the bytes were counted in.
-        charset: Charset,
-        /// The value's length.
-        actual: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// Not exactly the required length.
-    ExactBytes {
-        /// The charset the bytes were counted in.
-        charset: Charset,
-        /// The value's length.
-        actual: usize,
-        /// The required length.
-        expected: usize,
-    },
-    /// A character that does not survive the trip through the charset.
-    Charset {
-        /// The charset that cannot represent it.
-        charset: Charset,
-        /// The character (`None` for a secret field).
-        ch: Option<char>,
-        /// Its 0-based character position.
-        char_index: usize,
-        /// What the normalize option would turn it into, when it has a look-alike.
-        normalizes_to: Option<char>,
-    },
-    /// A character or format the field does not allow.
-    Pattern {
-        /// What the field accepts.
-        expected: &'static str,
-        /// The first offending character (`None` for a format error or a secret field).
-        ch: Option<char>,
-        /// Its 0-based character position.
-        char_index: usize,
-    },
-    /// No alternative or more than one of an "exactly one of" rule is given (the violation's field is the rule's
-    /// name).
-    OneOf {
-        /// The alternatives, in words.
-        description: &'static str,
-        /// How many alternatives were given.
-        given: usize,
-    },
-    /// Not one of the allowed values (or not the fixed value).
-    Value {
-        /// The allowed values.
-        expected: &'static [&'static str],
-        /// Whether the parameter is fixed (the encoder sends it; callers need not).
-        fixed: bool,
-    },
-}
-
-impl ViolationKind {
-    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of` or `value`.
-    pub fn rule(&self) -> &'static str {
-        match self {
-            ViolationKind::Required { .. } => "required",
-            ViolationKind::Unknown => "unknown",
-            ViolationKind::MaxBytes { .. } => "max_bytes",
-            ViolationKind::ExactBytes { .. } => "exact_bytes",
-            ViolationKind::Charset { .. } => "charset",
-            ViolationKind::Pattern { .. } => "pattern",
-            ViolationKind::OneOf { .. } => "one_of",
-            ViolationKind::Value { .. } => "value",
-        }
-    }
-}
-
-struct CharName(char);
-
-impl fmt::Display for CharName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.0;
-        if c.is_control() { write!(f, "U+{:04X}", c as u32) } else { write!(f, "U+{:04X} '{c}'", c as u32) }
-    }
-}
-
-impl fmt::Display for ViolationKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ViolationKind::Required { condition: None } => f.write_str("required"),
-            ViolationKind::Required { condition: Some(c) } => write!(f, "required for {c}"),
-            ViolationKind::Unknown => f.write_str("unknown parameter for this operation"),
-            ViolationKind::MaxBytes { charset, actual, limit } => {
-                write!(f, "{actual} bytes in {charset}, limit {limit}")
-            }
-            ViolationKind::ExactBytes { charset, actual, expected } => {
-                write!(f, "{actual} bytes in {charset}, expected exactly {expected}")
-            }
-            ViolationKind::Charset { charset, ch, char_index, normalizes_to } => {
-                match ch {
-                    Some(c) => write!(f, "character {} at position {char_index}", CharName(*c))?,
-                    None => write!(f, "the character at position {char_index}")?,
-                }
-                write!(f, " is not representable in {charset}")?;
-                if let Some(to) = normalizes_to {
-                    write!(f, "; the normalize option maps it to {}", CharName(*to))?;
-                }
-                Ok(())
-            }
-            ViolationKind::Pattern { expected, ch: Some(c), char_index } => {
-                write!(f, "character {} at position {char_index} not allowed; expected {expected}", CharName(*c))
-            }
-            ViolationKind::Pattern { expected, ch: None, .. } => write!(f, "expected {expected}"),
-            ViolationKind::OneOf { description, given } => {
-                write!(f, "expected exactly one of {description}, found {given}")
-            }
-            ViolationKind::Value { expected, fixed } => {
-                if *fixed {
-                    f.write_str("fixed to ")?;
-                } else if expected.len() == 1 {
-                    f.write_str("expected ")?;
-                } else {
-                    f.write_str("expected one of ")?;
-                }
-                for (i, v) in expected.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{v:?}")?;
-                }
-                if *fixed {
-                    f.write_str("; leave it out and the encoder sends it")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.kind)
-    }
-}
-
-impl std::error::Error for Violation {}
-
-/// Every violation of a request, in field order. Empty for a valid request (and then it has not allocated).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    violations: Vec<Violation>,
-}
-
-impl Report {
-    /// An empty report.
-    pub fn new() -> Report {
-        Report::default()
-    }
-
-    /// Whether there is no violation.
-    pub fn is_empty(&self) -> bool {
-        self.violations.is_empty()
-    }
-
-    /// How many violations.
-    pub fn len(&self) -> usize {
-        self.violations.len()
-    }
-
-    /// The violations.
-    pub fn violations(&self) -> &[Violation] {
-        &self.violations
-    }
-
-    /// The violations, owned.
-    pub fn into_violations(self) -> Vec<Violation> {
-        self.violations
-    }
-
-    /// Adds a violation.
-    pub fn push(&mut self, field: impl Into<Cow<'static, str>>, kind: ViolationKind) {
-        self.violations.push(Violation { field: field.into(), kind });
-    }
-
-    fn into_result(self) -> Result<(), Report> {
-        if self.is_empty() { Ok(()) } else { Err(self) }
-    }
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, v) in self.violations.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{v}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Report {}
-
-impl<'a> IntoIterator for &'a Report {
-    type Item = &'a Violation;
-    type IntoIter = core::slice::Iter<'a, Violation>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.violations.iter()
     }
 }
 
@@ -274,23 +54,132 @@ fn is_required(spec: &OperationSpec, field: &FieldSpec, values: &[Option<&str>])
     field.condition.is_some_and(|c| rules::holds(&c.test, spec, values))
 }
 
-#[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
-/// Checks every field of a request laid out as `values[i]` ↔ `spec.fields[i]` and adds each violation to `report`.
-/// Allocation-free when the request is valid.
-pub fn validate_into(spec: &OperationSpec, values: &[Option<&str>], options: Options, report: &mut Report) {
+/// Whether a value is only white space (`char::is_whitespace`: ASCII space, tabs, line breaks, U+3000 ideographic
+/// space, …).
+#[inline]
+fn is_blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false, // the usual case, decided by the first byte
+        _ => value.chars().all(char::is_whitespace),
+    }
+}
+
+/// The one walk over a request behind validation, `encoded_len` and `encode`: every field in spec order, checked and
+/// handed to `sink` in the same pass (parameters in spec order, fixed ones filled in, absent or empty optional ones
+/// left out, then the UTF-8 marker parameters when sending UTF-8). Every violation goes to `report`; after one,
+/// whatever `sink` holds is garbage and the caller discards it.
+///
+/// Presence: an absent or empty value is no value. A required field (always, or by its condition) without a value,
+/// or whose value is only white space, is a `required` violation. An *optional* field whose value is only white
+/// space is sent as given: it is not empty, and dropping it silently would lose what the caller wrote (it still
+/// counts as present for other fields' conditions, and is checked like any value: a tab is a control character).
+fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut S, report: &mut Report) {
+    let policy = &spec.gateway.text;
+    let tables = text::Tables::new(policy, options.normalize);
+    let mut first = true;
     for (i, field) in spec.fields.iter().enumerate() {
-        let value = value_at(values, i);
-        let Some(value) = value else {
-            if field.fixed.is_none() && is_required(spec, field, values) {
-                let condition =
-                    if field.marker.always_required() { None } else { field.condition.map(|c| c.description) };
-                report.push(field.wire, ViolationKind::Required { condition });
+        let value = match (value_at(values, i), field.fixed) {
+            (None, Some(fixed)) => fixed,
+            (Some(value), _) if field.fixed.is_some() || !is_blank(value) => value,
+            (value, _) => {
+                if is_required(spec, field, values) {
+                    let condition =
+                        if field.marker.always_required() { None } else { field.condition.map(|c| c.description) };
+                    report.push(field.wire, ViolationKind::Required { condition });
+                    continue;
+                }
+                match value {
+                    Some(value) => value, // optional and only white space: sent as given
+                    None => continue,
+                }
             }
-            continue;
         };
-        check_value(field, value, options, &spec.gateway.text, report);
+        sink.put_name(first, field.wire);
+        first = false;
+        if let Err(kind) = put_value(field, value, options, (policy, &tables), sink) {
+            report.push(field.wire, kind);
+        }
     }
     rules::check_one_of(spec, values, report);
+    if options.charset == Charset::Utf8 {
+        for (name, value) in spec.utf8_params {
+            sink.put_name(first, name);
+            first = false;
+            sink.put_value(value.as_bytes()); // spec constants, sent as UTF-8 bytes
+        }
+    }
+}
+
+/// Checks one value against its field's rules (allowed values, characters, format, charset, byte limit, in that
+/// order; the first broken rule is the violation) and hands its transport bytes to `sink`.
+fn put_value<S: Sink>(
+    field: &FieldSpec,
+    value: &str,
+    options: Options,
+    (policy, tables): (&TextPolicy, &text::Tables),
+    sink: &mut S,
+) -> Result<(), ViolationKind> {
+    let hide = |c: char| if field.secret { None } else { Some(c) };
+    if !field.allowed.is_empty() && !field.allowed.contains(&value) {
+        return Err(ViolationKind::Value { expected: field.allowed, fixed: field.fixed.is_some() });
+    }
+    let pattern =
+        |ch: char, char_index| ViolationKind::Pattern { expected: field.kind.expected(), ch: hide(ch), char_index };
+    let mark = sink.mark();
+    let valid_bitmap = matches!(field.kind, ValueKind::Bitmap(bitmap) if bitmap.is_valid(value));
+    let stop = if valid_bitmap {
+        sink.put_unreserved(value.as_bytes()); // only `0`, `1` and `-`: written as themselves
+        None
+    } else {
+        sink.put_ascii(value.as_bytes(), AsciiMask::new(field.kind.ascii_mask()))
+    };
+    let bytes = if let Some(char_index) = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii)) {
+        // an ASCII character the kind does not allow (every byte before it is an ASCII character too)
+        let b = value.as_bytes().get(char_index).copied().unwrap_or(0);
+        return Err(pattern(char::from(b), char_index));
+    } else if stop.is_none() {
+        // ASCII is itself, one byte, in every charset here, and no normalization changes it
+        if matches!(field.kind, ValueKind::Bitmap(_)) && !valid_bitmap {
+            return Err(ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
+        }
+        value.len()
+    } else if !field.kind.is_text() {
+        sink.rollback(mark);
+        // the ASCII-only kinds (sets, bitmaps, codes): the first character they do not allow
+        let (char_index, c) = value.chars().enumerate().find(|(_, c)| !field.kind.allows(*c)).unwrap_or((0, '\0'));
+        return Err(pattern(c, char_index));
+    } else {
+        sink.rollback(mark);
+        let sent_in = options.charset;
+        match text::encode(value, &field.kind, sent_in, options.normalize, (policy, tables), sink) {
+            Ok(n) => n,
+            Err(Fault::Pattern { ch, char_index }) => return Err(pattern(ch, char_index)),
+            Err(Fault::Charset { ch, char_index, charset }) => {
+                // the hint offers the normalize option only when what it maps to can be sent
+                let normalizes_to = if options.normalize {
+                    None
+                } else {
+                    policy.normalized(ch).filter(|&to| text::representable(to, sent_in, policy))
+                };
+                return Err(ViolationKind::Charset { charset, ch: hide(ch), char_index, normalizes_to });
+            }
+        }
+    };
+    let charset = policy.limit_charset(options.charset);
+    match field.limit {
+        Some(ByteLimit::Max(limit)) if bytes > limit => Err(ViolationKind::MaxBytes { charset, actual: bytes, limit }),
+        Some(ByteLimit::Exact(expected)) if bytes != expected => {
+            Err(ViolationKind::ExactBytes { charset, actual: bytes, expected })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
+/// Checks every field of a request laid out as `values[i]` ↔ `spec.fields[i]` and adds each violation to `report`.
+/// Allocation-free when the request is valid (and its values need no NFC composition, see [`Options::normalize`]).
+pub fn validate_into(spec: &OperationSpec, values: &[Option<&str>], options: Options, report: &mut Report) {
+    walk(spec, values, options, &mut Discard, report);
 }
 
 #[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
@@ -304,141 +193,6 @@ pub fn validate(spec: &OperationSpec, values: &[Option<&str>], options: Options)
     report.into_result()
 }
 
-/// Checks one value against its field's rules: allowed values, characters, charset, byte limit.
-fn check_value(field: &FieldSpec, value: &str, options: Options, policy: &TextPolicy, report: &mut Report) {
-    let hide = |c: char| if field.secret { None } else { Some(c) };
-    if !field.allowed.is_empty() && !field.allowed.contains(&value) {
-        report.push(field.wire, ViolationKind::Value { expected: field.allowed, fixed: field.fixed.is_some() });
-        return;
-    }
-    if let Some((char_index, c)) = value.chars().enumerate().find(|(_, c)| !field.kind.allows(*c)) {
-        report.push(field.wire, ViolationKind::Pattern { expected: field.kind.expected(), ch: hide(c), char_index });
-        return;
-    }
-    if matches!(field.kind, ValueKind::Bitmap(bitmap) if bitmap.parse(value).is_none()) {
-        report.push(field.wire, ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
-        return;
-    }
-    let bytes = match charset::text_len(value, options.charset, options.normalize, policy) {
-        Ok(n) => n,
-        Err(Unrepresentable { ch, char_index, charset }) => {
-            let normalizes_to = if options.normalize { None } else { policy.normalized(ch) };
-            report.push(field.wire, ViolationKind::Charset { charset, ch: hide(ch), char_index, normalizes_to });
-            return;
-        }
-    };
-    let charset = policy.limit_charset(options.charset);
-    match field.limit {
-        Some(ByteLimit::Max(limit)) if bytes > limit => {
-            report.push(field.wire, ViolationKind::MaxBytes { charset, actual: bytes, limit });
-        }
-        Some(ByteLimit::Exact(expected)) if bytes != expected => {
-            report.push(field.wire, ViolationKind::ExactBytes { charset, actual: bytes, expected });
-        }
-        _ => {}
-    }
-}
-
-/// Where encoded bytes go: counted, or appended.
-trait Sink {
-    fn put(&mut self, b: u8);
-    fn put_all(&mut self, bs: &[u8]) {
-        for &b in bs {
-            self.put(b);
-        }
-    }
-}
-
-struct Count(usize);
-impl Sink for Count {
-    fn put(&mut self, _: u8) {
-        self.0 += 1;
-    }
-    fn put_all(&mut self, bs: &[u8]) {
-        self.0 += bs.len();
-    }
-}
-
-impl Sink for Vec<u8> {
-    fn put(&mut self, b: u8) {
-        self.push(b);
-    }
-    fn put_all(&mut self, bs: &[u8]) {
-        self.extend_from_slice(bs);
-    }
-}
-
-/// The upper-case hex digit of a nibble.
-fn hex(nibble: u8) -> u8 {
-    match nibble & 15 {
-        n @ 0..=9 => b'0' + n,
-        n => b'A' + n - 10,
-    }
-}
-
-/// `application/x-www-form-urlencoded` byte serializer (WHATWG): `A-Za-z0-9*-._` raw, space as `+`, the rest `%XX`.
-fn put_form_byte(sink: &mut impl Sink, b: u8) {
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => sink.put(b),
-        b' ' => sink.put(b'+'),
-        _ => sink.put_all(&[b'%', hex(b >> 4), hex(b)]),
-    }
-}
-
-fn put_value(
-    sink: &mut impl Sink,
-    field: Option<&FieldSpec>,
-    value: &str,
-    options: Options,
-    policy: &TextPolicy,
-) -> Result<(), Violation> {
-    let written = charset::encode_text(value, options.charset, options.normalize, policy, |bytes| {
-        for &b in bytes {
-            put_form_byte(sink, b);
-        }
-    });
-    written.map(|_| ()).map_err(|Unrepresentable { ch, char_index, charset }| {
-        // validation runs first, so this is unreachable for generated operations; still an error, not a panic
-        let secret = field.is_some_and(|f| f.secret);
-        Violation {
-            field: Cow::Owned(field.map_or("", |f| f.wire).to_owned()),
-            kind: ViolationKind::Charset {
-                charset,
-                ch: if secret { None } else { Some(ch) },
-                char_index,
-                normalizes_to: None,
-            },
-        }
-    })
-}
-
-fn emit(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut impl Sink) -> Result<(), Report> {
-    validate(spec, values, options)?;
-    let mut first = true;
-    let mut sep = |sink: &mut _| {
-        if !first {
-            Sink::put(sink, b'&');
-        }
-        first = false;
-    };
-    for (i, field) in spec.fields.iter().enumerate() {
-        let Some(value) = value_at(values, i).or(field.fixed) else { continue };
-        sep(sink);
-        sink.put_all(field.wire.as_bytes());
-        sink.put(b'=');
-        put_value(sink, Some(field), value, options, &spec.gateway.text).map_err(|v| Report { violations: vec![v] })?;
-    }
-    if options.charset == Charset::Utf8 {
-        for (name, value) in spec.utf8_params {
-            sep(sink);
-            sink.put_all(name.as_bytes());
-            sink.put(b'=');
-            put_value(sink, None, value, options, &spec.gateway.text).map_err(|v| Report { violations: vec![v] })?;
-        }
-    }
-    Ok(())
-}
-
 #[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
 /// The exact length of the form body [`encode`] would write.
 ///
@@ -446,14 +200,19 @@ fn emit(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &
 /// The [`Report`] of an invalid request.
 pub fn encoded_len(spec: &OperationSpec, values: &[Option<&str>], options: Options) -> Result<usize, Report> {
     let mut count = Count(0);
-    emit(spec, values, options, &mut count)?;
-    Ok(count.0)
+    let mut report = Report::new();
+    walk(spec, values, options, &mut count, &mut report);
+    report.into_result().map(|()| count.0)
 }
 
 #[doc(hidden)] // the engine behind `Operation` and `DynamicRequest`; not a stable entry point
-/// Validates a request and appends its form body to `out`: parameters in spec order (fixed ones filled in), absent
-/// or empty optional ones left out (an empty value is the same as no value, as in validation), then the UTF-8 marker parameters when sending UTF-8. Returns the number of bytes written.
-/// Nothing is written when the request is invalid.
+/// Validates a request and appends its form body to `out` in the same pass: parameters in spec order (fixed ones
+/// filled in), absent or empty optional ones left out (an empty value is the same as no value, as in validation),
+/// then the UTF-8 marker parameters when sending UTF-8. Returns the number of bytes written. `A-Za-z0-9*-._` are
+/// written raw, a space as `+`, every other byte as `%XX`.
+///
+/// Nothing is written when the request is invalid (`out` is truncated back to its length on entry). Allocation-free
+/// when `out` has room for the body ([`encoded_len`]) and the values need no NFC composition.
 ///
 /// # Errors
 /// The [`Report`] of an invalid request.
@@ -464,7 +223,9 @@ pub fn encode(
     out: &mut Vec<u8>,
 ) -> Result<usize, Report> {
     let start = out.len();
-    if let Err(report) = emit(spec, values, options, out) {
+    let mut report = Report::new();
+    walk(spec, values, options, &mut Body::new(out), &mut report);
+    if let Err(report) = report.into_result() {
         out.truncate(start);
         return Err(report);
     }
@@ -571,7 +332,9 @@ impl<'a> DynamicRequest<'a> {
     /// # Errors
     /// A [`Report`] with every violation; nothing is written then.
     pub fn encode(&self, options: Options, out: &mut Vec<u8>) -> Result<usize, Report> {
-        self.validate(options)?;
+        if !self.unknown.is_empty() {
+            self.validate(options)?;
+        }
         encode(self.spec, &self.values, options, out)
     }
 }
@@ -599,6 +362,33 @@ mod tests {
         .secret(),
         FieldSpec::new("memo1", ValueKind::Text),
     ]);
+
+    #[test]
+    fn bitmap_is_valid_agrees_with_parse() {
+        use crate::spec::BitmapSpec;
+        static BITMAP: BitmapSpec = BitmapSpec::new("b", "nn-nnn or nn", &[2, 3], &[]).with_legacy_groups(&[2]);
+        let alphabet = [b'0', b'1', b'-', b'2'];
+        for len in 0..=7u32 {
+            for mut n in 0..4usize.pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(char::from(alphabet[n % 4]));
+                    n /= 4;
+                }
+                assert_eq!(BITMAP.is_valid(&s), BITMAP.parse(&s).is_some(), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_masks_say_what_allows_says() {
+        let digits = ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" });
+        for kind in [ValueKind::Text, ValueKind::HalfwidthKana, ValueKind::FullwidthKana, digits] {
+            for b in 0u8..128 {
+                assert_eq!(kind.ascii_mask() >> b & 1 == 1, kind.allows(char::from(b)), "{} {b:#04x}", kind.name());
+            }
+        }
+    }
 
     #[test]
     fn secret_values_never_reach_debug_output_or_violations() {

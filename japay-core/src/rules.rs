@@ -4,7 +4,7 @@
 //! Called by [`crate::request`] during validation. Like every check, these never look at more than whether a value
 //! is present, its exact value (for [`ConditionTest::Equals`]) or its bits, and their violations never carry values.
 
-use crate::request::{Report, ViolationKind};
+use crate::report::{Report, ViolationKind};
 use crate::spec::{ConditionTest, OneOf, OperationSpec, ValueKind};
 
 /// The non-empty value of field `i`.

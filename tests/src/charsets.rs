@@ -116,3 +116,42 @@ fn table_of_known_bytes() {
     bytes('😀', Cp932, None);
     bytes('😀', Utf8, Some("😀".as_bytes()));
 }
+
+/// The bulk encoder sends EUC-JP without a CP932 pass (CP932 is the storage charset): sound only because every
+/// character EUC-JP represents, CP932 represents too.
+#[test]
+fn every_character_euc_jp_represents_cp932_represents_too() {
+    let missing: Vec<char> = all_scalars()
+        .filter(|&c| encode_char(c, Charset::EucJp).is_some() && encode_char(c, Charset::Cp932).is_none())
+        .collect();
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+/// NFC (the normalize option's first step) never changes a character CP932 already has: the 23 canonical singletons
+/// among them (CJK compatibility ideographs such as U+FA19 神, U+212B Å) are kept as typed.
+#[test]
+fn normalize_sends_every_cp932_character_as_typed() {
+    use epsilon_proto::{Options, UserRegister};
+    use unicode_normalization::UnicodeNormalization;
+    let base = UserRegister {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "x",
+        user_mail_add: "a@b",
+        memo1: None,
+        memo2: None,
+    };
+    let (mut plain, mut normalized) = (Vec::new(), Vec::new());
+    let mut singletons = 0;
+    for c in all_scalars().filter(|c| !c.is_control() && encode_char(*c, Charset::Cp932).is_some()) {
+        let s = c.to_string();
+        let request = UserRegister { memo1: Some(&s), ..base };
+        plain.clear();
+        normalized.clear();
+        request.encode(Options::new(Charset::Cp932), &mut plain).unwrap_or_else(|r| panic!("{r}"));
+        request.encode(Options::new(Charset::Cp932).normalize(true), &mut normalized).unwrap_or_else(|r| panic!("{r}"));
+        assert_eq!(plain, normalized, "U+{:04X}", c as u32);
+        singletons += usize::from(s.nfc().collect::<String>() != s);
+    }
+    assert_eq!(singletons, 23, "CP932 characters plain NFC would change");
+}

@@ -23,3 +23,5 @@ mod props;
 mod recorded;
 #[cfg(test)]
 mod reports;
+#[cfg(test)]
+mod text_rules;

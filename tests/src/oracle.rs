@@ -123,12 +123,41 @@ fn check_body(spec: &OperationSpec, values: &[Option<&str>], options: Options, b
     assert_eq!(got, expected, "{}: the body does not decode to the parameters ({options:?}): {text}", spec.name);
 }
 
-/// The value with the normalize option's look-alikes mapped (from the spec table, not `charset::normalized`).
+/// The value as the normalize option sends it: [`model_nfc`], then the look-alikes mapped (from the spec table, not
+/// `charset::normalized`).
 fn model_normalize(value: &str, normalize: bool) -> String {
     if !normalize {
         return value.to_owned();
     }
-    value.chars().map(|c| NORMALIZE.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to)).collect()
+    model_nfc(value).chars().map(model_look_alike).collect()
+}
+
+fn model_look_alike(c: char) -> char {
+    NORMALIZE.iter().find(|(from, _)| *from == c).map_or(c, |(_, to)| *to)
+}
+
+/// NFC of the whole value, except that canonical singletons (characters NFC alone turns into one other character:
+/// CJK compatibility ideographs, U+212B Å, …) stay as typed: the value is cut at them, each piece between them is
+/// composed on its own.
+pub fn model_nfc(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let singleton = |c: char| {
+        let composed: Vec<char> = c.to_string().nfc().collect();
+        composed.len() == 1 && composed[0] != c
+    };
+    let mut out = String::new();
+    let mut piece = String::new();
+    for c in value.chars() {
+        if singleton(c) {
+            out.extend(piece.nfc());
+            piece.clear();
+            out.push(c);
+        } else {
+            piece.push(c);
+        }
+    }
+    out.extend(piece.nfc());
+    out
 }
 
 /// The `encoding_rs` encoding of a non-UTF-8 charset.
@@ -197,24 +226,28 @@ fn model_transport_bytes(s: &str, charset: Charset) -> Option<Vec<u8>> {
 }
 
 /// An independent, slow implementation of `request::validate`: the expected report, in field order.
+///
+/// Presence: an empty value is no value; a required field whose value is only white space (`char::is_whitespace`)
+/// is `required` too; an optional one is checked and sent as given.
 pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Options) -> Report {
     let present = |i: usize| values.get(i).copied().flatten().is_some_and(|v| !v.is_empty());
     let mut report = Report::new();
     for (i, field) in spec.fields.iter().enumerate() {
         let always = matches!(field.marker, Marker::Supplied | Marker::Required | Marker::Unique);
+        let by_condition = field.condition.is_some_and(|c| match c.test {
+            ConditionTest::PresentAny(idx) => idx.iter().any(|&j| present(j)),
+            ConditionTest::AbsentAll(idx) => idx.iter().all(|&j| !present(j)),
+            _ => false,
+        });
+        let required = field.fixed.is_none() && (always || by_condition);
         let value = values.get(i).copied().flatten().filter(|v| !v.is_empty());
-        let Some(value) = value else {
-            let by_condition = field.condition.is_some_and(|c| match c.test {
-                ConditionTest::PresentAny(idx) => idx.iter().any(|&j| present(j)),
-                ConditionTest::AbsentAll(idx) => idx.iter().all(|&j| !present(j)),
-                _ => false,
-            });
-            if field.fixed.is_none() && (always || by_condition) {
-                let condition = if always { None } else { field.condition.map(|c| c.description) };
-                report.push(field.wire, ViolationKind::Required { condition });
-            }
+        let blank = value.is_none_or(|v| v.chars().all(|c| BLANK.contains(&c)));
+        if required && blank {
+            let condition = if always { None } else { field.condition.map(|c| c.description) };
+            report.push(field.wire, ViolationKind::Required { condition });
             continue;
-        };
+        }
+        let Some(value) = value else { continue };
         if let Some(kind) = model_check_value(field, value, options) {
             report.push(field.wire, kind);
         }
@@ -222,13 +255,24 @@ pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Op
     report
 }
 
+/// Unicode White_Space, as listed in PropList.txt.
+const BLANK: &[char] = &[
+    '\u{9}', '\u{A}', '\u{B}', '\u{C}', '\u{D}', ' ', '\u{85}', '\u{A0}', '\u{1680}', '\u{2000}', '\u{2001}',
+    '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}', '\u{2009}', '\u{200A}',
+    '\u{2028}', '\u{2029}', '\u{202F}', '\u{205F}', '\u{3000}',
+];
+
 /// The first rule `value` breaks, in the order: allowed values, characters, st_code format, charset, byte limit.
+/// With normalize, the characters are checked as NFC composes them and the charset as they are sent; positions
+/// count characters of the NFC form.
 fn model_check_value(field: &FieldSpec, value: &str, options: Options) -> Option<ViolationKind> {
     let shown = |c: char| (!field.secret).then_some(c);
     if !field.allowed.is_empty() && !field.allowed.contains(&value) {
         return Some(ViolationKind::Value { expected: field.allowed, fixed: field.fixed.is_some() });
     }
-    if let Some((char_index, c)) = value.chars().enumerate().find(|&(_, c)| !kind_allows(&field.kind, c)) {
+    let text_kind = matches!(field.kind, ValueKind::Text | ValueKind::HalfwidthKana | ValueKind::FullwidthKana);
+    let composed = if options.normalize && text_kind { model_nfc(value) } else { value.to_owned() };
+    if let Some((char_index, c)) = composed.chars().enumerate().find(|&(_, c)| !kind_allows(&field.kind, c)) {
         return Some(ViolationKind::Pattern { expected: field.kind.expected(), ch: shown(c), char_index });
     }
     if matches!(field.kind, ValueKind::Bitmap(_)) && !st_code_ok(value) {
@@ -236,12 +280,14 @@ fn model_check_value(field: &FieldSpec, value: &str, options: Options) -> Option
     }
     let normalized = model_normalize(value, options.normalize);
     let sent_euc = options.charset == Charset::EucJp;
-    let representable = model_representable(&normalized, Charset::Cp932).is_some()
-        && (!sent_euc || model_representable(&normalized, Charset::EucJp).is_some());
-    if !representable {
+    let sendable = |s: &str| {
+        model_representable(s, Charset::Cp932).is_some()
+            && (!sent_euc || model_representable(s, Charset::EucJp).is_some())
+    };
+    if !sendable(&normalized) {
         // locate the first character that fails, CP932 checked before EUC-JP
         let mut buf = [0u8; 4];
-        for (char_index, (original, c)) in value.chars().zip(normalized.chars()).enumerate() {
+        for (char_index, c) in normalized.chars().enumerate() {
             let one = c.encode_utf8(&mut buf);
             let charset = if model_representable(one, Charset::Cp932).is_none() {
                 Charset::Cp932
@@ -250,10 +296,11 @@ fn model_check_value(field: &FieldSpec, value: &str, options: Options) -> Option
             } else {
                 continue;
             };
+            // the hint: only a look-alike that can itself be sent
             let normalizes_to = if options.normalize {
                 None
             } else {
-                NORMALIZE.iter().find(|(from, _)| *from == original).map(|(_, to)| *to)
+                Some(model_look_alike(c)).filter(|&to| to != c && sendable(to.encode_utf8(&mut [0u8; 4])))
             };
             return Some(ViolationKind::Charset { charset, ch: shown(c), char_index, normalizes_to });
         }
@@ -286,7 +333,8 @@ fn kind_allows(kind: &ValueKind, c: char) -> bool {
             ('\u{30A1}'..='\u{30F6}').contains(&c) || ['ー', '・', ' ', '\u{3000}'].contains(&c)
         }
         ValueKind::Bitmap(_) | ValueKind::Code(_) => c.is_ascii(),
-        _ => true,
+        // text: no control character (C0 U+0000-U+001F, DEL U+007F, C1 U+0080-U+009F)
+        _ => !matches!(c as u32, 0x00..=0x1F | 0x7F..=0x9F),
     }
 }
 

@@ -15,7 +15,8 @@ use crate::oracle::{Style, check_request, check_response};
 /// characters, look-alikes the normalize option maps, and characters no Japanese charset has.
 const TEXT_POOL: &[char] = &[
     'a', 'Z', '0', ' ', '-', '.', '@', '+', '%', '&', '=', '\\', '~', '山', '田', '髙', '﨑', 'ア', 'ー', 'ｱ', 'ﾃ', 'ﾞ',
-    '①', '㈱', '～', '〜', '−', '¥', '‖', '¢', '😀', '\u{E000}', 'é', 'Ω', '\u{3000}',
+    '①', '㈱', '～', '〜', '−', '¥', '‖', '¢', '¦', '😀', '\u{E000}', 'é', 'Ω', '\u{3000}', '\u{0}', '\t', '\u{7F}',
+    '\u{85}', 'か', 'カ', '\u{3099}', '\u{FA19}',
 ];
 
 fn ascii_chars(mask: u128) -> Vec<char> {
@@ -72,7 +73,7 @@ fn valid_chars(kind: &ValueKind, charset: Charset) -> Vec<char> {
         ValueKind::Ascii(set) => ascii_chars(set.mask),
         ValueKind::HalfwidthKana => vec!['ｱ', 'ﾃ', 'ﾞ', ' ', '-'],
         ValueKind::FullwidthKana => vec!['ア', 'イ', 'ヴ', 'ー', '・', ' ', '\u{3000}'],
-        _ => TEXT_POOL.iter().copied().filter(ok).collect(),
+        _ => TEXT_POOL.iter().copied().filter(ok).filter(|&c| kind.allows(c)).collect(),
     }
 }
 

@@ -66,23 +66,19 @@ impl BitmapSpec {
     /// Parses a wire value into its set bits (bit `i` = 1-based position `i + 1`) and whether it was written in the
     /// legacy form; `None` when it matches neither layout (or has more than 64 positions).
     pub fn parse(&self, s: &str) -> Option<(u64, bool)> {
-        let legacy = if matches_groups(s, self.groups) {
-            false
-        } else if !self.legacy_groups.is_empty() && matches_groups(s, self.legacy_groups) {
-            true
-        } else {
-            return None;
-        };
-        let mut bits = 0u64;
-        for (i, b) in s.bytes().filter(|b| *b != b'-').enumerate() {
-            if i >= 64 {
-                return None;
-            }
-            if b == b'1' {
-                bits |= 1 << i;
-            }
+        if let Some(bits) = parse_groups(s.as_bytes(), self.groups) {
+            return Some((bits, false));
         }
-        Some((bits, legacy))
+        if self.legacy_groups.is_empty() {
+            return None;
+        }
+        parse_groups(s.as_bytes(), self.legacy_groups).map(|bits| (bits, true))
+    }
+
+    /// Whether `s` is a valid value: the same answer as `self.parse(s).is_some()`, without computing the bits.
+    pub fn is_valid(&self, s: &str) -> bool {
+        matches_groups(s.as_bytes(), self.groups)
+            || (!self.legacy_groups.is_empty() && matches_groups(s.as_bytes(), self.legacy_groups))
     }
 
     /// The position with this 1-based number.
@@ -96,15 +92,57 @@ impl BitmapSpec {
     }
 }
 
-fn matches_groups(s: &str, groups: &[u8]) -> bool {
-    let mut parts = s.split('-');
-    for &len in groups {
-        match parts.next() {
-            Some(p) if p.len() == usize::from(len) && p.bytes().all(|b| b == b'0' || b == b'1') => {}
-            _ => return false,
-        }
+/// Whether `s` is `0`/`1` digits in groups of exactly these lengths joined by `-` (at most 64 digits).
+fn matches_groups(s: &[u8], groups: &[u8]) -> bool {
+    let digits: usize = groups.iter().map(|&g| usize::from(g)).sum();
+    if groups.is_empty() || digits > 64 || s.len() != digits + groups.len() - 1 {
+        return false;
     }
-    parts.next().is_none()
+    let mut at = 0usize;
+    for &len in groups {
+        let Some(part) = s.get(at..at + usize::from(len)) else { return false };
+        if !part.iter().all(|&b| b | 1 == b'1') {
+            return false;
+        }
+        at += usize::from(len);
+        if at < s.len() && s.get(at) != Some(&b'-') {
+            return false;
+        }
+        at += 1;
+    }
+    true
+}
+
+/// The bits of `s` when it is `0`/`1` digits in groups of exactly these lengths joined by `-` (at most 64 digits), in
+/// one pass over the bytes.
+fn parse_groups(s: &[u8], groups: &[u8]) -> Option<u64> {
+    if groups.is_empty() {
+        return None;
+    }
+    let mut bits = 0u64;
+    let mut pos = 0u32;
+    let mut at = 0usize;
+    for (g, &len) in groups.iter().enumerate() {
+        if g > 0 {
+            if s.get(at) != Some(&b'-') {
+                return None;
+            }
+            at += 1;
+        }
+        for &b in s.get(at..at + usize::from(len))? {
+            if pos >= 64 {
+                return None;
+            }
+            match b {
+                b'0' => {}
+                b'1' => bits |= 1 << pos,
+                _ => return None,
+            }
+            pos += 1;
+        }
+        at += usize::from(len);
+    }
+    (at == s.len()).then_some(bits)
 }
 
 /// One position of a bitmap.

@@ -33,7 +33,7 @@ pub mod kind_names {
 pub enum ValueKind {
     /// Only characters of an ASCII set (digits, alnum, or an explicit set).
     Ascii(AsciiSet),
-    /// Any text representable in the charset.
+    /// Any text representable in the charset, without control characters (C0, DEL, C1).
     Text,
     /// Half-width katakana (U+FF61–U+FF9F), space and `-`.
     HalfwidthKana,
@@ -62,7 +62,7 @@ impl ValueKind {
     pub fn expected(&self) -> &'static str {
         match self {
             ValueKind::Ascii(set) => set.description,
-            ValueKind::Text => "text representable in the charset",
+            ValueKind::Text => "text without control characters (U+0000-U+001F, U+007F-U+009F)",
             ValueKind::HalfwidthKana => "half-width katakana (U+FF61-U+FF9F), space or '-'",
             ValueKind::FullwidthKana => "full-width katakana, 'ー', '・' or a space",
             ValueKind::Bitmap(b) => b.description,
@@ -74,12 +74,27 @@ impl ValueKind {
     pub fn allows(&self, c: char) -> bool {
         match self {
             ValueKind::Ascii(set) => set.contains(c),
-            ValueKind::Text => true,
+            ValueKind::Text => !c.is_control(), // C0, DEL and C1: the general category Cc
             ValueKind::HalfwidthKana => matches!(c, '\u{FF61}'..='\u{FF9F}' | ' ' | '-'),
             ValueKind::FullwidthKana => {
                 matches!(c, '\u{30A1}'..='\u{30F6}' | '\u{30FB}' | '\u{30FC}' | ' ' | '\u{3000}')
             }
             ValueKind::Bitmap(_) | ValueKind::Code(_) => c.is_ascii(),
+        }
+    }
+
+    /// The ASCII characters the kind allows, as a 128-bit mask (bit `n`: the character with code `n`); the same rule
+    /// as [`ValueKind::allows`] for ASCII, decided once per value instead of per character.
+    pub fn ascii_mask(&self) -> u128 {
+        const ALL: u128 = u128::MAX; // every ASCII character
+        const CONTROLS: u128 = ((1 << 0x20) - 1) | (1 << 0x7F);
+        const SPACE: u128 = 1 << b' ';
+        match self {
+            ValueKind::Ascii(set) => set.mask,
+            ValueKind::Text => ALL & !CONTROLS,
+            ValueKind::HalfwidthKana => SPACE | 1 << b'-',
+            ValueKind::FullwidthKana => SPACE,
+            ValueKind::Bitmap(_) | ValueKind::Code(_) => ALL,
         }
     }
 
@@ -109,7 +124,12 @@ impl AsciiSet {
 
     /// Whether the byte `b` is in the set.
     pub fn contains_byte(&self, b: u8) -> bool {
-        b < 128 && self.mask & (1u128 << b) != 0
+        let half = match b {
+            0..=63 => self.mask as u64,
+            64..=127 => (self.mask >> 64) as u64,
+            _ => return false,
+        };
+        half >> (b & 63) & 1 == 1
     }
 }
 

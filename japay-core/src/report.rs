@@ -1,0 +1,236 @@
+//! What is wrong with a request: [`Violation`], [`ViolationKind`] and the [`Report`] of every violation.
+//!
+//! A violation never holds the value itself (it may be personal or card data): only the field's name, numbers and, for
+//! a field that is not secret, one offending character.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::charset::Charset;
+
+/// One rule a request value breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Violation {
+    /// The parameter's wire name.
+    pub field: Cow<'static, str>,
+    /// What is wrong.
+    pub kind: ViolationKind,
+}
+
+/// What is wrong with a value. Never holds the value itself (it may be personal or card data); at most one offending
+/// character of a non-secret field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ViolationKind {
+    /// The parameter is required (always, or because of `condition`) but missing or empty.
+    Required {
+        /// The condition that makes a △ field required.
+        condition: Option<&'static str>,
+    },
+    /// The operation has no parameter of this name.
+    Unknown,
+    /// Longer than the limit.
+    MaxBytes {
+        /// The charset the bytes were counted in.
+        charset: Charset,
+        /// The value's length.
+        actual: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not exactly the required length.
+    ExactBytes {
+        /// The charset the bytes were counted in.
+        charset: Charset,
+        /// The value's length.
+        actual: usize,
+        /// The required length.
+        expected: usize,
+    },
+    /// A character that does not survive the trip through the charset.
+    Charset {
+        /// The charset that cannot represent it.
+        charset: Charset,
+        /// The character (`None` for a secret field).
+        ch: Option<char>,
+        /// Its 0-based character position.
+        char_index: usize,
+        /// What the normalize option would turn it into, when it has a look-alike.
+        normalizes_to: Option<char>,
+    },
+    /// A character or format the field does not allow.
+    Pattern {
+        /// What the field accepts.
+        expected: &'static str,
+        /// The first offending character (`None` for a format error or a secret field).
+        ch: Option<char>,
+        /// Its 0-based character position.
+        char_index: usize,
+    },
+    /// No alternative or more than one of an "exactly one of" rule is given (the violation's field is the rule's
+    /// name).
+    OneOf {
+        /// The alternatives, in words.
+        description: &'static str,
+        /// How many alternatives were given.
+        given: usize,
+    },
+    /// Not one of the allowed values (or not the fixed value).
+    Value {
+        /// The allowed values.
+        expected: &'static [&'static str],
+        /// Whether the parameter is fixed (the encoder sends it; callers need not).
+        fixed: bool,
+    },
+}
+
+impl ViolationKind {
+    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of` or `value`.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            ViolationKind::Required { .. } => "required",
+            ViolationKind::Unknown => "unknown",
+            ViolationKind::MaxBytes { .. } => "max_bytes",
+            ViolationKind::ExactBytes { .. } => "exact_bytes",
+            ViolationKind::Charset { .. } => "charset",
+            ViolationKind::Pattern { .. } => "pattern",
+            ViolationKind::OneOf { .. } => "one_of",
+            ViolationKind::Value { .. } => "value",
+        }
+    }
+}
+
+struct CharName(char);
+
+impl fmt::Display for CharName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.0;
+        if c.is_control() { write!(f, "U+{:04X}", c as u32) } else { write!(f, "U+{:04X} '{c}'", c as u32) }
+    }
+}
+
+impl fmt::Display for ViolationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ViolationKind::Required { condition: None } => f.write_str("required"),
+            ViolationKind::Required { condition: Some(c) } => write!(f, "required for {c}"),
+            ViolationKind::Unknown => f.write_str("unknown parameter for this operation"),
+            ViolationKind::MaxBytes { charset, actual, limit } => {
+                write!(f, "{actual} bytes in {charset}, limit {limit}")
+            }
+            ViolationKind::ExactBytes { charset, actual, expected } => {
+                write!(f, "{actual} bytes in {charset}, expected exactly {expected}")
+            }
+            ViolationKind::Charset { charset, ch, char_index, normalizes_to } => {
+                match ch {
+                    Some(c) => write!(f, "character {} at position {char_index}", CharName(*c))?,
+                    None => write!(f, "the character at position {char_index}")?,
+                }
+                write!(f, " is not representable in {charset}")?;
+                if let Some(to) = normalizes_to {
+                    write!(f, "; the normalize option maps it to {}", CharName(*to))?;
+                }
+                Ok(())
+            }
+            ViolationKind::Pattern { expected, ch: Some(c), char_index } => {
+                write!(f, "character {} at position {char_index} not allowed; expected {expected}", CharName(*c))
+            }
+            ViolationKind::Pattern { expected, ch: None, .. } => write!(f, "expected {expected}"),
+            ViolationKind::OneOf { description, given } => {
+                write!(f, "expected exactly one of {description}, found {given}")
+            }
+            ViolationKind::Value { expected, fixed } => {
+                if *fixed {
+                    f.write_str("fixed to ")?;
+                } else if expected.len() == 1 {
+                    f.write_str("expected ")?;
+                } else {
+                    f.write_str("expected one of ")?;
+                }
+                for (i, v) in expected.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v:?}")?;
+                }
+                if *fixed {
+                    f.write_str("; leave it out and the encoder sends it")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.kind)
+    }
+}
+
+impl std::error::Error for Violation {}
+
+/// Every violation of a request, in field order. Empty for a valid request (and then it has not allocated).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    violations: Vec<Violation>,
+}
+
+impl Report {
+    /// An empty report.
+    pub fn new() -> Report {
+        Report::default()
+    }
+
+    /// Whether there is no violation.
+    pub fn is_empty(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// How many violations.
+    pub fn len(&self) -> usize {
+        self.violations.len()
+    }
+
+    /// The violations.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The violations, owned.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+
+    /// Adds a violation.
+    pub fn push(&mut self, field: impl Into<Cow<'static, str>>, kind: ViolationKind) {
+        self.violations.push(Violation { field: field.into(), kind });
+    }
+
+    pub(crate) fn into_result(self) -> Result<(), Report> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl<'a> IntoIterator for &'a Report {
+    type Item = &'a Violation;
+    type IntoIter = core::slice::Iter<'a, Violation>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.iter()
+    }
+}

@@ -1,0 +1,427 @@
+//! One text value (kinds `text`, `halfwidth_kana`, `fullwidth_kana`) on its way into a request: normalization, the
+//! kind's character rule, representability in every charset the [`TextPolicy`] names, the byte count of the limit
+//! charset, and the transport bytes handed to a [`Sink`], in one go.
+//!
+//! Two paths give the same answer:
+//!
+//! * the bulk path, for valid values: one scan over the characters (the kind's rule, lossy characters, look-alikes),
+//!   then one encoding_rs encoder call per value and charset (`*_without_replacement`, never `Encoding::encode`,
+//!   which would write `&#NNNN;`), into a stack buffer whose bytes go straight to the sink. EUC-JP's refused rows are
+//!   found in the encoder's output by their lead bytes. It gives up at the first doubt;
+//! * the exact path, character by character ([`TextPolicy::encode_char`]), which finds the first offending character
+//!   and its position; it runs only when the bulk path gave up (the sink is rolled back first).
+//!
+//! Sending EUC-JP with CP932 as the storage charset needs no CP932 pass: every character encoding_rs's EUC-JP encoder
+//! writes and decodes back is one its Shift_JIS (CP932) encoder writes too (checked for every Unicode scalar value in
+//! the tests).
+
+use encoding_rs::{Encoder, EncoderResult};
+
+use crate::charset::{Charset, TextPolicy};
+use crate::form::{AsciiMask, Discard, Sink};
+use crate::normalize;
+use crate::spec::ValueKind;
+
+/// Why a text value cannot be sent; positions count characters of the value after NFC (see [`encode`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    /// A character the kind does not allow (as composed by NFC, before look-alikes are mapped).
+    Pattern { ch: char, char_index: usize },
+    /// A character (as it would be sent) that `charset` cannot represent.
+    Charset { ch: char, char_index: usize, charset: Charset },
+}
+
+/// What the bulk path derives from the policy, once per request instead of once per value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tables {
+    /// The code point span of the lossy characters.
+    lossy: (u32, u32),
+    /// The code point span of the look-alikes to map (empty without normalize).
+    look_alikes: (u32, u32),
+    /// The largest UTF-8 lead byte of a character that may need a look (C1 controls, lossy characters,
+    /// look-alikes); characters with a larger lead byte are skipped without decoding.
+    last_suspect_lead: u8,
+    /// The second UTF-8 byte of the highest such character.
+    last_suspect_second: u8,
+    /// The refused EUC-JP lead bytes as a 256-bit set.
+    refused: [u64; 4],
+    /// The bytes of a text value that need a look: C0 controls, DEL, and the lead bytes up to `last_suspect_lead`.
+    suspects: ByteSet,
+}
+
+impl Tables {
+    /// The tables of `policy`, for values normalized or not.
+    pub(crate) fn new(policy: &TextPolicy, normalize: bool) -> Tables {
+        let lossy = span(policy.lossy.iter().copied());
+        let look_alikes = if normalize { span(policy.normalize.iter().map(|(from, _)| *from)) } else { (u32::MAX, 0) };
+        let highest = lossy.1.max(if normalize { look_alikes.1 } else { 0 }).max(0x9F);
+        let mut utf8 = [0xFF; 4];
+        if let Some(c) = char::from_u32(highest) {
+            c.encode_utf8(&mut utf8);
+        }
+        let [last_suspect_lead, last_suspect_second, ..] = utf8;
+        // C0 controls: bits 0-31 of the first word; DEL: bit 63 of the second; lead bytes 0xC0..=last: the fourth
+        let leads = match last_suspect_lead.checked_sub(0xC0) {
+            Some(n) if n >= 63 => u64::MAX,
+            Some(n) => (2u64 << n) - 1,
+            None => 0,
+        };
+        let suspects = ByteSet([0xFFFF_FFFF, 1 << 63, 0, leads]);
+        Tables {
+            lossy,
+            look_alikes,
+            last_suspect_lead,
+            last_suspect_second,
+            refused: lead_byte_set(policy.euc_jp_rejected_lead_bytes),
+            suspects,
+        }
+    }
+}
+
+/// Checks and encodes one text value for sending in `sent_in`, handing the transport bytes to `sink`; returns the
+/// value's length in the limit charset ([`TextPolicy::limit_charset`]). With `normalize`, the value is composed to
+/// NFC first ([`crate::normalize`]), then the policy's look-alikes are mapped.
+///
+/// Allocation-free, except for a value `normalize` must compose (one `String`). Positions in a [`Fault`] count the
+/// characters of the NFC form, which are the caller's characters whenever NFC leaves the value as it is (always
+/// without `normalize`). Whatever was handed to `sink` is left there on failure: the caller rolls back.
+pub(crate) fn encode<S: Sink>(
+    value: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    normalize: bool,
+    (policy, tables): (&TextPolicy, &Tables),
+    sink: &mut S,
+) -> Result<usize, Fault> {
+    if normalize && !normalize::is_nfc_fast(value) {
+        let composed = normalize::nfc(value);
+        return encode_nfc(&composed, kind, sent_in, normalize, (policy, tables), sink);
+    }
+    encode_nfc(value, kind, sent_in, normalize, (policy, tables), sink)
+}
+
+/// [`encode`] of a value already in NFC (or not to be normalized).
+fn encode_nfc<S: Sink>(
+    text: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    map: bool,
+    (policy, tables): (&TextPolicy, &Tables),
+    sink: &mut S,
+) -> Result<usize, Fault> {
+    let mark = sink.mark();
+    if let Some(n) = bulk(text, kind, sent_in, map, (policy, tables), sink) {
+        return Ok(n);
+    }
+    sink.rollback(mark);
+    exact(text, kind, sent_in, map, policy, sink)
+}
+
+/// The bulk path; `None` when anything may be wrong (then [`exact`] decides).
+fn bulk<S: Sink>(
+    text: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    map: bool,
+    (policy, tables): (&TextPolicy, &Tables),
+    sink: &mut S,
+) -> Option<usize> {
+    // One scan over the bytes. The tables are short: a character above every lossy character, look-alike and C1
+    // control (by its UTF-8 lead byte) needs no look, which is nearly every kana and kanji.
+    let (lossy, look_alikes, last_suspect_lead) = (tables.lossy, tables.look_alikes, tables.last_suspect_lead);
+    let look_alikes = if map { look_alikes } else { (u32::MAX, 0) };
+    let mut mapped = false;
+    let mut look = |c: char| -> Option<()> {
+        if !kind.allows(c) {
+            return None;
+        }
+        let u = c as u32;
+        let look_alike = if (look_alikes.0..=look_alikes.1).contains(&u) { policy.normalized(c) } else { None };
+        let sent = match look_alike {
+            Some(to) => {
+                mapped = true;
+                to
+            }
+            None => c,
+        };
+        if (lossy.0..=lossy.1).contains(&(sent as u32)) && policy.lossy.contains(&sent) {
+            return None;
+        }
+        Some(())
+    };
+    let bytes = text.as_bytes();
+    if matches!(kind, ValueKind::Text) {
+        // only controls and characters that may be in a table need a look
+        let suspects = tables.suspects;
+        let suspect = |b: u8| suspects.contains(b);
+        // first a branch-free pass the compiler vectorizes: most values have no suspect byte at all; a character
+        // with the last suspect lead byte needs a look only up to the last suspect second byte (U+2212 − is E2 88 92,
+        // so ① E2 91 A0 needs none)
+        let last = last_suspect_lead;
+        let (below, at_last) = bytes.iter().fold((false, false), |(below, at_last), &b| {
+            (below | (b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b < last)), at_last | (b == last))
+        });
+        let second = tables.last_suspect_second;
+        let any = below
+            || (at_last && bytes.windows(2).any(|w| matches!(*w, [first, next] if first == last && next <= second)));
+        let mut from = if any { 0 } else { bytes.len() };
+        while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| suspect(b))) {
+            let i = from + at;
+            look(text.get(i..).and_then(|rest| rest.chars().next())?)?;
+            from = i + 1;
+        }
+    } else {
+        let ascii = AsciiMask::new(kind.ascii_mask());
+        for (i, &b) in bytes.iter().enumerate() {
+            if b < 0x80 {
+                if !ascii.contains(b) {
+                    return None;
+                }
+            } else if b >= 0xC0 {
+                look(text.get(i..).and_then(|rest| rest.chars().next())?)?;
+            }
+        }
+    }
+    let count_in = policy.limit_charset(sent_in);
+    let implied = sent_in == Charset::EucJp && policy.stored_in == Some(Charset::Cp932);
+    let stored = policy.stored_in.filter(|&s| s != sent_in && !implied);
+    let sent_len = pass(text, mapped, (policy, tables), sent_in, sink)?;
+    let stored_len = match stored {
+        Some(charset) => Some(pass(text, mapped, (policy, tables), charset, &mut Discard)?),
+        None => None,
+    };
+    if count_in == sent_in {
+        Some(sent_len)
+    } else if stored == Some(count_in) {
+        stored_len
+    } else {
+        pass(text, mapped, (policy, tables), count_in, &mut Discard)
+    }
+}
+
+/// The smallest and largest code point of `chars` (an empty span for none).
+fn span(chars: impl Iterator<Item = char>) -> (u32, u32) {
+    chars.fold((u32::MAX, 0), |(lo, hi), c| (lo.min(c as u32), hi.max(c as u32)))
+}
+
+/// Hands `text` (with look-alikes mapped when `mapped`) to `f` in UTF-8 chunks.
+fn chunks(text: &str, mapped: bool, policy: &TextPolicy, mut f: impl FnMut(&str) -> Option<()>) -> Option<()> {
+    if !mapped {
+        return f(text);
+    }
+    let mut buf = [0u8; 256];
+    let mut len = 0;
+    for c in text.chars() {
+        let c = policy.normalized(c).unwrap_or(c);
+        if len + 4 > buf.len() {
+            f(core::str::from_utf8(buf.get(..len)?).ok()?)?;
+            len = 0;
+        }
+        len += c.encode_utf8(buf.get_mut(len..)?).len();
+    }
+    f(core::str::from_utf8(buf.get(..len)?).ok()?)
+}
+
+/// Encodes `text` in `charset` with one encoder, handing the bytes to `sink`; `None` when a character is unmappable
+/// or (EUC-JP) falls in a refused row. Lossy characters were ruled out before.
+fn pass<S: Sink>(
+    text: &str,
+    mapped: bool,
+    (policy, tables): (&TextPolicy, &Tables),
+    charset: Charset,
+    sink: &mut S,
+) -> Option<usize> {
+    let mut total = 0;
+    let refused = (charset == Charset::EucJp).then_some(&tables.refused);
+    let Some(encoding) = charset.encoding() else {
+        chunks(text, mapped, policy, |chunk| {
+            sink.put_value(chunk.as_bytes());
+            total += chunk.len();
+            Some(())
+        })?;
+        return Some(total);
+    };
+    let mut encoder = encoding.new_encoder();
+    let encoder = &mut encoder;
+    let mut buf = [0u8; 128];
+    if !mapped {
+        encode_str(encoder, text, &mut buf, refused, sink, &mut total)?;
+    } else {
+        chunks(text, mapped, policy, |chunk| encode_str(encoder, chunk, &mut buf, refused, sink, &mut total))?;
+    }
+    Some(total)
+}
+
+/// One encoder over `src`, through `buf`, into `sink`; see [`pass`].
+#[inline(always)]
+fn encode_str<S: Sink>(
+    encoder: &mut Encoder,
+    mut src: &str,
+    buf: &mut [u8; 128],
+    refused: Option<&[u64; 4]>,
+    sink: &mut S,
+    total: &mut usize,
+) -> Option<()> {
+    loop {
+        let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, buf, true);
+        let out = buf.get(..written)?;
+        match refused {
+            Some(refused) if !sink.put_euc_jp(out, refused) => return None,
+            Some(_) => {}
+            None => sink.put_value(out),
+        }
+        *total += written;
+        src = src.get(read..)?;
+        match result {
+            EncoderResult::InputEmpty => return Some(()),
+            EncoderResult::OutputFull => {}
+            EncoderResult::Unmappable(_) => return None,
+        }
+    }
+}
+
+/// A set of bytes.
+#[derive(Clone, Copy, Debug)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    #[inline]
+    #[allow(clippy::indexing_slicing)] // b >> 6 < 4, the array's length
+    fn contains(self, b: u8) -> bool {
+        (self.0[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
+    }
+}
+
+/// The refused EUC-JP lead bytes as a 256-bit set.
+fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
+    let mut set = [0u64; 4];
+    for &b in refused {
+        if let Some(word) = set.get_mut(usize::from(b >> 6)) {
+            *word |= 1 << (b & 63);
+        }
+    }
+    set
+}
+
+/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
+/// in `refused` ([`lead_byte_set`]).
+#[allow(clippy::indexing_slicing)] // lead >> 6 < 4, the set's length
+pub(crate) fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        // a lead byte: 8E (half-width kana) and 8F (JIS X 0212) are never refused rows
+        let two_byte = b != 0x8E && b != 0x8F;
+        if two_byte && (refused[usize::from(b >> 6)] >> (b & 63)) & 1 == 1 {
+            return true;
+        }
+        i += if b == 0x8F { 3 } else { 2 };
+    }
+    false
+}
+
+/// The exact path: the kind's rule over the whole value first, then every character in every charset, in order.
+fn exact<S: Sink>(
+    text: &str,
+    kind: &ValueKind,
+    sent_in: Charset,
+    map: bool,
+    policy: &TextPolicy,
+    sink: &mut S,
+) -> Result<usize, Fault> {
+    if let Some((char_index, ch)) = text.chars().enumerate().find(|(_, c)| !kind.allows(*c)) {
+        return Err(Fault::Pattern { ch, char_index });
+    }
+    let count_in = policy.limit_charset(sent_in);
+    let mut total = 0usize;
+    for (char_index, c) in text.chars().enumerate() {
+        let c = if map { policy.normalized(c).unwrap_or(c) } else { c };
+        let fail = |charset| Fault::Charset { ch: c, char_index, charset };
+        if let Some(stored) = policy.stored_in.filter(|s| *s != sent_in) {
+            let stored_bytes = policy.encode_char(c, stored).ok_or_else(|| fail(stored))?;
+            if count_in == stored {
+                total += stored_bytes.len();
+            }
+        }
+        let sent = policy.encode_char(c, sent_in).ok_or_else(|| fail(sent_in))?;
+        sink.put_value(sent.as_bytes());
+        if count_in == sent_in {
+            total += sent.len();
+        } else if Some(count_in) != policy.stored_in {
+            total += policy.encode_char(c, count_in).ok_or_else(|| fail(count_in))?.len();
+        }
+    }
+    Ok(total)
+}
+
+/// Whether `c` can be sent in `sent_in`: representable in the transport, the storage and the limit charset.
+pub(crate) fn representable(c: char, sent_in: Charset, policy: &TextPolicy) -> bool {
+    [Some(sent_in), policy.stored_in, Some(policy.limit_charset(sent_in))]
+        .into_iter()
+        .flatten()
+        .all(|charset| policy.encode_char(c, charset).is_some())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may panic
+mod tests {
+    use super::*;
+    use crate::form::{Body, Count};
+
+    const LOSSY: &[char] = &['\u{A5}', '\u{203E}', '\u{2212}'];
+    const NORMALIZE: &[(char, char)] = &[('\u{301C}', '\u{FF5E}'), ('\u{A6}', '\u{FFE4}'), ('\u{A5}', '\u{FFE5}')];
+    static POLICY: TextPolicy = TextPolicy::new()
+        .count_in(Charset::Utf8, Charset::Cp932)
+        .stored_in(Charset::Cp932)
+        .with_tables(NORMALIZE, LOSSY, &[0xAD, 0xF9, 0xFA, 0xFB, 0xFC]);
+
+    fn both(value: &str, sent_in: Charset, normalize: bool) -> Result<(usize, Vec<u8>), Fault> {
+        let mut out = Vec::new();
+        let n = encode(
+            value,
+            &ValueKind::Text,
+            sent_in,
+            normalize,
+            (&POLICY, &Tables::new(&POLICY, normalize)),
+            &mut Body::new(&mut out),
+        )?;
+        let mut slow = Vec::new();
+        let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
+        assert_eq!(exact(&text, &ValueKind::Text, sent_in, normalize, &POLICY, &mut Body::new(&mut slow)), Ok(n));
+        assert_eq!(out, slow, "bulk and exact paths disagree on {value:?}");
+        let mut count = Count(0);
+        encode(value, &ValueKind::Text, sent_in, normalize, (&POLICY, &Tables::new(&POLICY, normalize)), &mut count)?;
+        assert_eq!(count.0, out.len());
+        Ok((n, out))
+    }
+
+    #[test]
+    fn bulk_and_exact_paths_agree() {
+        for charset in Charset::ALL {
+            for normalize in [false, true] {
+                for value in
+                    ["山田 太郎", "ﾃｽﾄ", "①㈱髙", "10時〜12時", "¥100", "か\u{3099}", "😀", "¦", &"あ".repeat(300)]
+                {
+                    let got = both(value, charset, normalize);
+                    let mut out = Vec::new();
+                    let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
+                    let slow = exact(&text, &ValueKind::Text, charset, normalize, &POLICY, &mut Body::new(&mut out));
+                    assert_eq!(got.map(|(n, _)| n), slow, "{value:?} in {charset}, normalize {normalize}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decomposed_kana_is_composed_by_normalize() {
+        let (n, out) = both("か\u{3099}", Charset::Cp932, true).unwrap();
+        assert_eq!((n, out.as_slice()), (2, &b"%82%AA"[..]));
+        assert_eq!(
+            both("か\u{3099}", Charset::Cp932, false),
+            Err(Fault::Charset { ch: '\u{3099}', char_index: 1, charset: Charset::Cp932 })
+        );
+    }
+}
