@@ -110,10 +110,25 @@ pub enum ViolationKind {
         /// Whether the parameter is fixed (the encoder sends it; callers need not).
         fixed: bool,
     },
+    /// Shorter than the field's lower bound ([`FieldCheck::MinBytes`](crate::spec::FieldCheck::MinBytes)).
+    MinBytes {
+        /// The charset the bytes were counted in.
+        charset: Charset,
+        /// The value's length.
+        actual: usize,
+        /// The lower bound.
+        limit: usize,
+    },
+    /// A number below the field's smallest value ([`FieldCheck::MinValue`](crate::spec::FieldCheck::MinValue)).
+    MinValue {
+        /// The smallest value allowed.
+        min: u64,
+    },
 }
 
 impl ViolationKind {
-    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of` or `value`.
+    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of`, `value`,
+    /// `min_bytes` or `min_value`.
     pub fn rule(&self) -> &'static str {
         match self {
             ViolationKind::Required { .. } => "required",
@@ -124,6 +139,8 @@ impl ViolationKind {
             ViolationKind::Pattern { .. } => "pattern",
             ViolationKind::OneOf { .. } => "one_of",
             ViolationKind::Value { .. } => "value",
+            ViolationKind::MinBytes { .. } => "min_bytes",
+            ViolationKind::MinValue { .. } => "min_value",
         }
     }
 }
@@ -186,6 +203,10 @@ impl fmt::Display for ViolationKind {
                 }
                 Ok(())
             }
+            ViolationKind::MinBytes { charset, actual, limit } => {
+                write!(f, "{actual} bytes in {charset}, at least {limit} required")
+            }
+            ViolationKind::MinValue { min } => write!(f, "expected a number of at least {min}"),
         }
     }
 }
@@ -337,6 +358,7 @@ fn check_value(field: &FieldSpec, value: &str, options: Options, policy: &TextPo
         }
         _ => {}
     }
+    rules::check_field(field, value, bytes, charset, options, policy, report);
 }
 
 /// Where encoded bytes go: counted, or appended.
