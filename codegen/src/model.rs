@@ -192,8 +192,14 @@ pub(crate) struct Condition {
 pub(crate) enum ConditionTest {
     PresentAny(Vec<usize>),
     AbsentAll(Vec<usize>),
-    BitSet { field: usize, position: u8 },
-    Equals { field: usize, value: String },
+    BitSet {
+        field: usize,
+        position: u8,
+    },
+    Equals {
+        field: usize,
+        value: String,
+    },
     /// On data outside the request: documented, never checked.
     External,
 }

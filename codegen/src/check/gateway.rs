@@ -115,7 +115,8 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
     if let Some(c) = &a.charset {
         charset(d, c, "answer.charset");
     }
-    for (key, value, word) in [("groups", &a.groups, "element_children"), ("empty_element", &a.empty_element, "empty_value")]
+    for (key, value, word) in
+        [("groups", &a.groups, "element_children"), ("empty_element", &a.empty_element, "empty_value")]
     {
         let Some(v) = value else { continue };
         if shape != AnswerShape::ElementText {

@@ -79,8 +79,11 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             d.at(r.source.span(), "response", "an incoming operation has no response");
         }
         let mut accessors = Scope::default();
-        let reserved: &[&str] =
-            if known.element_answer { &["parse", "is_success", "raw"] } else { &["parse", "parse_for", "outcome", "raw"] };
+        let reserved: &[&str] = if known.element_answer {
+            &["parse", "is_success", "raw"]
+        } else {
+            &["parse", "parse_for", "outcome", "raw"]
+        };
         for name in reserved {
             accessors.take(name, "(a generated method)");
         }

@@ -47,7 +47,9 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
                 names.push(e.ident(&format!("{}Outcome", op.type_name)));
             }
             if op.element_answer {
-                names.extend(op.response.iter().flat_map(|r| &r.groups).map(|g| e.ident(&g.type_name)).collect::<Vec<_>>());
+                names.extend(
+                    op.response.iter().flat_map(|r| &r.groups).map(|g| e.ident(&g.type_name)).collect::<Vec<_>>(),
+                );
             }
             quote!(pub use self::#m::{#(#names),*};)
         })

@@ -69,7 +69,9 @@ fn field_doc(f: &Field) -> String {
     if let Some(c) = &f.condition {
         s.push_str(&format!("; required for {}", c.description));
         if matches!(c.test, ConditionTest::External) {
-            s.push_str(" (a condition on data outside the request: not checked, so validation treats the field as optional)");
+            s.push_str(
+                " (a condition on data outside the request: not checked, so validation treats the field as optional)",
+            );
         }
     }
     if !f.allowed.is_empty() && f.fixed.is_none() && !matches!(f.kind, Kind::Code(_)) {

@@ -179,12 +179,17 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
             });
         }
         let row_accessors = accessors(e, &of_attributes(&g.elements));
-        let mut doc = format!("One `{name}` element of the answer to `{}`: {}.
-Source: {}.", op.name, g.meaning, g.provenance.source);
+        let mut doc = format!(
+            "One `{name}` element of the answer to `{}`: {}.
+Source: {}.",
+            op.name, g.meaning, g.provenance.source
+        );
         if let Some(u) = &g.provenance.uncertain {
-            doc.push_str(&format!("
+            doc.push_str(&format!(
+                "
 
-**Uncertain:** {u}."));
+**Uncertain:** {u}."
+            ));
         }
         let doc = doc_lines(&doc);
         rows.push(quote! {
@@ -202,8 +207,9 @@ Source: {}.", op.name, g.meaning, g.provenance.source);
     }
     let doc = doc_lines(&format!("The decoded answer to `{}` ({}).", op.name, op.path));
     let result_field = &op.result_field;
-    let success_doc =
-        prose_lines(&format!("Whether `{result_field}` is present and equals [`super::RESULT_SUCCESS`]; anything else is not success."));
+    let success_doc = prose_lines(&format!(
+        "Whether `{result_field}` is present and equals [`super::RESULT_SUCCESS`]; anything else is not success."
+    ));
     Some(quote! {
         #(#[doc = #doc])*
         #[derive(Debug)]
