@@ -452,7 +452,7 @@ fn check_checks(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, kind: &Kind, lim
             }
             Some(_) if !is_digits => d.at(word.span(), path, "goes with kind digits only"),
             Some(f) => {
-                let len = f.len() as u64;
+                let len = f.digits() as u64;
                 match limit {
                     Some(Limit::Exact(n)) if n != len => {
                         d.at(word.span(), path, format!("{} has {len} digits; exact_bytes is {n}", f.pattern()))

@@ -78,7 +78,7 @@ impl DateFormat {
     }
 
     /// How many digits a value has.
-    pub const fn len(self) -> usize {
+    pub const fn digits(self) -> usize {
         self.pattern().len()
     }
 
@@ -94,7 +94,7 @@ impl DateFormat {
     /// Whether `value` is a valid date in this format (Gregorian calendar, years 0001-9999, no leap seconds).
     pub fn matches(self, value: &str) -> bool {
         let b = value.as_bytes();
-        if b.len() != self.len() || !b.iter().all(u8::is_ascii_digit) {
+        if b.len() != self.digits() || !b.iter().all(u8::is_ascii_digit) {
             return false;
         }
         let num = |from: usize, to: usize| {
@@ -205,7 +205,7 @@ mod tests {
     fn words_round_trip() {
         for f in DateFormat::ALL {
             assert_eq!(DateFormat::from_pattern(f.pattern()), Some(f));
-            assert_eq!(f.len(), f.pattern().len());
+            assert_eq!(f.digits(), f.pattern().len());
         }
         for c in CharClass::ALL {
             assert_eq!(CharClass::from_name(c.name()), Some(c));
