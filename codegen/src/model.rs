@@ -2,7 +2,7 @@
 //! tables), every rule checked; nothing here can be wrong any more.
 
 use japay_core::charset::Charset;
-use japay_core::spec::Marker;
+use japay_core::spec::{CharClass, DateFormat, Marker};
 
 /// One gateway's checked spec.
 pub(crate) struct Model {
@@ -46,8 +46,20 @@ pub(crate) struct Transport {
     pub(crate) limits_count_in: Option<Charset>,
 }
 
+/// How an answer carries its fields.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AnswerShape {
+    /// `<root><element NAME="VALUE"/>…</root>`: read by `crate::response::Response`.
+    Attributes,
+    /// Element children, read by `crate::response::Response` too.
+    Elements,
+    /// `<root><name>value</name><group><name>value</name></group>…</root>`: read by `crate::answer::Answer`.
+    ElementText,
+}
+
 /// The answer shape.
 pub(crate) struct Answer {
+    pub(crate) shape: AnswerShape,
     pub(crate) root: String,
     pub(crate) element: Option<String>,
     pub(crate) result_field: String,
@@ -80,6 +92,15 @@ pub(crate) struct CharsetTables {
     pub(crate) normalize: Vec<Lookalike>,
     pub(crate) lossy: Vec<char>,
     pub(crate) euc_jp_rejected_rows: Vec<u8>,
+    /// Codes of the storage charset refused in every text value, as inclusive ranges with their names.
+    pub(crate) refused: Vec<Refused>,
+}
+
+/// A refused code or range of codes (`gateway.yaml` `text.refused`, `text.refused_ranges`).
+pub(crate) struct Refused {
+    pub(crate) first: u16,
+    pub(crate) last: u16,
+    pub(crate) name: String,
 }
 
 /// One look-alike the normalize option maps.
@@ -102,7 +123,12 @@ pub(crate) struct Operation {
     pub(crate) type_name: String,
     /// The spec file's display name.
     pub(crate) file: String,
-    pub(crate) cgi: String,
+    /// The path under the endpoints (`cgi` or `endpoint`).
+    pub(crate) path: String,
+    /// The path was given as `endpoint` (a named function) rather than `cgi`.
+    pub(crate) endpoint: bool,
+    /// The answer is read by `crate::answer::Answer` (shape `element_text`).
+    pub(crate) element_answer: bool,
     pub(crate) incoming: bool,
     pub(crate) title_ja: String,
     pub(crate) title_en: String,
@@ -128,6 +154,8 @@ pub(crate) struct Field {
     pub(crate) condition: Option<Condition>,
     pub(crate) kind: Kind,
     pub(crate) limit: Option<Limit>,
+    /// Extra checks, in the order they run.
+    pub(crate) checks: Vec<Check>,
     pub(crate) fixed: Option<String>,
     pub(crate) allowed: Vec<String>,
     pub(crate) secret: bool,
@@ -139,6 +167,17 @@ pub(crate) struct Field {
 pub(crate) enum Limit {
     Max(u64),
     Exact(u64),
+}
+
+/// An extra check on a value (`japay_core::spec::FieldCheck`).
+#[derive(Clone)]
+pub(crate) enum Check {
+    MinBytes(u64),
+    MaxBytesIn(Charset, u64),
+    MinValue(u64),
+    StartsWith(String),
+    Format(DateFormat),
+    Forbid(CharClass),
 }
 
 /// When a △ field is required.
@@ -153,8 +192,16 @@ pub(crate) struct Condition {
 pub(crate) enum ConditionTest {
     PresentAny(Vec<usize>),
     AbsentAll(Vec<usize>),
-    BitSet { field: usize, position: u8 },
-    Equals { field: usize, value: String },
+    BitSet {
+        field: usize,
+        position: u8,
+    },
+    Equals {
+        field: usize,
+        value: String,
+    },
+    /// On data outside the request: documented, never checked.
+    External,
 }
 
 /// What characters a value may contain.
@@ -197,7 +244,23 @@ pub(crate) struct Response {
     pub(crate) source: String,
     pub(crate) empty_root: Option<String>,
     pub(crate) uncertain: Option<String>,
+    /// The attributes (or, with shape `element_text`, the value elements of the root).
     pub(crate) attributes: Vec<Attribute>,
+    /// Group elements of the root (shape `element_text`).
+    pub(crate) groups: Vec<ResponseGroup>,
+}
+
+/// A group element of the answer and its value elements.
+pub(crate) struct ResponseGroup {
+    pub(crate) name: String,
+    /// The accessor on the answer view (`resultData` → `result_data`).
+    pub(crate) rust_name: String,
+    /// The row view type (`ResultData`).
+    pub(crate) type_name: String,
+    pub(crate) meaning: String,
+    pub(crate) repeated: bool,
+    pub(crate) provenance: Provenance,
+    pub(crate) elements: Vec<Attribute>,
 }
 
 /// One answer attribute.

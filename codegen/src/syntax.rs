@@ -25,6 +25,9 @@ pub(crate) struct GatewayFile {
     pub(crate) transports: Spanned<Vec<TransportSyntax>>,
     pub(crate) text: TextPolicySyntax,
     pub(crate) answer: AnswerSyntax,
+    /// Secret names written in the profile (instead of, or beside, `secrets.yaml`).
+    #[serde(default)]
+    pub(crate) secrets: Vec<GatewaySecretRow>,
     /// Read by [`crate::pending`] before anything else; a folder that has it is not generated.
     #[serde(default)]
     #[allow(dead_code)]
@@ -79,6 +82,51 @@ pub(crate) struct TextPolicySyntax {
     pub(crate) storage_source: Option<Text>,
     #[serde(default)]
     pub(crate) storage_uncertain: Option<Text>,
+    /// Characters refused in every text value, as single codes of the storage charset (CP932).
+    #[serde(default)]
+    pub(crate) refused: Vec<RefusedRow>,
+    /// Ranges of refused codes.
+    #[serde(default)]
+    pub(crate) refused_ranges: Vec<RefusedRangeRow>,
+    #[serde(default)]
+    pub(crate) refused_uncertain: Option<Text>,
+    /// Lossy characters written in the profile (instead of `charsets.yaml`).
+    #[serde(default)]
+    pub(crate) lossy: Option<Vec<LossyRow>>,
+    /// Look-alikes written in the profile (instead of `charsets.yaml`).
+    #[serde(default)]
+    pub(crate) normalize: Option<Vec<NormalizeRow>>,
+}
+
+/// One refused code: `{cp932: "0x815C", char: "U+2015", name, source}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RefusedRow {
+    pub(crate) cp932: Text,
+    #[serde(default, rename = "char")]
+    pub(crate) ch: Option<Text>,
+    pub(crate) name: Text,
+    pub(crate) source: Text,
+}
+
+/// One refused range: `{cp932: "0x8740-0x879E", name, source}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RefusedRangeRow {
+    pub(crate) cp932: Text,
+    pub(crate) name: Text,
+    pub(crate) source: Text,
+}
+
+/// One secret name in `gateway.yaml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct GatewaySecretRow {
+    pub(crate) name: Text,
+    pub(crate) meaning: Text,
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
 }
 
 /// The shape of the gateway's answers.
@@ -86,7 +134,16 @@ pub(crate) struct TextPolicySyntax {
 #[serde(deny_unknown_fields)]
 pub(crate) struct AnswerSyntax {
     pub(crate) format: Text,
+    /// The charset of the answer body (`utf-8`), when fixed.
+    #[serde(default)]
+    pub(crate) charset: Option<Text>,
     pub(crate) shape: Text,
+    /// How groups are written (`element_children`), with shape `element_text`.
+    #[serde(default)]
+    pub(crate) groups: Option<Text>,
+    /// What an empty element means (`empty_value`), with shape `element_text`.
+    #[serde(default)]
+    pub(crate) empty_element: Option<Text>,
     pub(crate) root: Text,
     #[serde(default)]
     pub(crate) element: Option<Text>,
@@ -152,7 +209,12 @@ pub(crate) struct ParamsFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct OperationFile {
     pub(crate) name: Text,
-    pub(crate) cgi: Text,
+    /// The path under the endpoints, for a CGI gateway (one of `cgi`, `endpoint`).
+    #[serde(default)]
+    pub(crate) cgi: Option<Text>,
+    /// The path under the endpoints, for a gateway with one named endpoint per function.
+    #[serde(default)]
+    pub(crate) endpoint: Option<Text>,
     #[serde(default)]
     pub(crate) direction: Option<Text>,
     pub(crate) title_ja: Text,
@@ -210,6 +272,18 @@ pub(crate) struct FieldSyntax {
     #[serde(default)]
     pub(crate) exact_bytes: Option<Spanned<u64>>,
     #[serde(default)]
+    pub(crate) min_bytes: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub(crate) max_bytes_in: Option<Spanned<BTreeMap<String, u64>>>,
+    #[serde(default)]
+    pub(crate) min_value: Option<Spanned<u64>>,
+    #[serde(default)]
+    pub(crate) starts_with: Option<Text>,
+    #[serde(default)]
+    pub(crate) format: Option<Text>,
+    #[serde(default)]
+    pub(crate) forbid: Option<Spanned<Vec<Text>>>,
+    #[serde(default)]
     pub(crate) fixed: Option<Text>,
     #[serde(default)]
     pub(crate) allowed: Option<Spanned<Vec<Text>>>,
@@ -235,6 +309,9 @@ pub(crate) struct WhenSyntax {
     pub(crate) bit: Option<Text>,
     #[serde(default)]
     pub(crate) equals: Option<Text>,
+    /// `true`: the condition is on data outside the request (not checkable; documented only).
+    #[serde(default)]
+    pub(crate) external: Option<Spanned<bool>>,
     pub(crate) description: Text,
 }
 
@@ -267,7 +344,29 @@ pub(crate) struct ResponseSyntax {
     pub(crate) empty_root: Option<Text>,
     #[serde(default)]
     pub(crate) uncertain: Option<Text>,
-    pub(crate) attributes: Vec<AttributeSyntax>,
+    /// The attributes of the answer element (shape `attributes`).
+    #[serde(default)]
+    pub(crate) attributes: Option<Vec<AttributeSyntax>>,
+    /// The value elements of the root (shape `element_text`).
+    #[serde(default)]
+    pub(crate) elements: Option<Vec<AttributeSyntax>>,
+    /// Group elements of the root and their value elements (shape `element_text`).
+    #[serde(default)]
+    pub(crate) groups: Vec<ResponseGroupSyntax>,
+}
+
+/// A group element of the answer (`resultData`) and its children.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResponseGroupSyntax {
+    pub(crate) name: Text,
+    pub(crate) meaning: Text,
+    #[serde(default)]
+    pub(crate) repeated: Option<Spanned<bool>>,
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+    pub(crate) elements: Vec<AttributeSyntax>,
 }
 
 /// One answer attribute.

@@ -51,10 +51,15 @@ fn render_errors(spec_dir: &Path) -> String {
 fn checked_in_generated_code_is_fresh() {
     let gateways = codegen::gateway_dirs(&codegen::default_spec_root());
     assert!(gateways.iter().any(|g| g.ends_with("epsilon")), "spec/epsilon/gateway.yaml not found: {gateways:?}");
+    assert!(gateways.iter().any(|g| g.ends_with("kuroneko")), "spec/kuroneko/gateway.yaml not found: {gateways:?}");
     let mut diffs = Vec::new();
     for dir in gateways {
         if let Some(reason) = codegen::pending(&dir) {
-            assert!(!dir.ends_with("epsilon"), "spec/epsilon is always generated, yet pending: {reason}");
+            assert!(
+                !dir.ends_with("epsilon") && !dir.ends_with("kuroneko"),
+                "{} is generated, yet pending: {reason}",
+                dir.display()
+            );
             continue;
         }
         let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -137,6 +142,31 @@ fn changing_a_shared_limit_changes_every_operation_that_uses_it() {
         assert!(user_name(&after, file).contains("ByteLimit::Max(40)"), "{file}");
         assert!(after.file(file).unwrap().contents.contains("at most 40 bytes"), "the field docs follow the spec too");
     }
+}
+
+/// A scratch copy of `spec/kuroneko/` without its operations, with `overlay`'s files on top.
+fn scratch_kuroneko(name: &str, overlay: &Path) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("epsilon-codegen-{}-{name}", std::process::id())).join("spec/kuroneko");
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(&codegen::default_spec_root().join("kuroneko"), &dir);
+    std::fs::remove_dir_all(dir.join("operations")).unwrap();
+    std::fs::create_dir_all(dir.join("operations")).unwrap();
+    copy_dir(overlay, &dir);
+    dir
+}
+
+#[test]
+fn element_answer_fixture() {
+    let dir = scratch_kuroneko("element_answer", &manifest().join("tests/fixtures/element_answer"));
+    let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("element_answer_rs", generated.file("element_answer.rs").unwrap().contents);
+    insta::assert_snapshot!("element_answer_mod_rs", generated.file("mod.rs").unwrap().contents);
+}
+
+#[test]
+fn every_mistake_with_checks_and_element_answers_is_reported() {
+    let dir = scratch_spec("bad_checks", Some(&manifest().join("tests/errors/bad_checks")), false);
+    insta::assert_snapshot!("bad_checks_errors", render_errors(&dir));
 }
 
 #[test]

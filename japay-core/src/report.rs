@@ -76,6 +76,20 @@ pub enum ViolationKind {
         /// How many alternatives were given.
         given: usize,
     },
+    /// Shorter than the field's lower bound ([`FieldCheck::MinBytes`](crate::spec::FieldCheck::MinBytes)).
+    MinBytes {
+        /// The charset the bytes were counted in.
+        charset: Charset,
+        /// The value's length.
+        actual: usize,
+        /// The lower bound.
+        limit: usize,
+    },
+    /// A number below the field's smallest value ([`FieldCheck::MinValue`](crate::spec::FieldCheck::MinValue)).
+    MinValue {
+        /// The smallest value allowed.
+        min: u64,
+    },
     /// Not one of the allowed values (or not the fixed value).
     Value {
         /// The allowed values.
@@ -86,7 +100,8 @@ pub enum ViolationKind {
 }
 
 impl ViolationKind {
-    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of` or `value`.
+    /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of`, `value`,
+    /// `min_bytes` or `min_value`.
     pub fn rule(&self) -> &'static str {
         match self {
             ViolationKind::Required { .. } => "required",
@@ -96,6 +111,8 @@ impl ViolationKind {
             ViolationKind::Charset { .. } => "charset",
             ViolationKind::Pattern { .. } => "pattern",
             ViolationKind::OneOf { .. } => "one_of",
+            ViolationKind::MinBytes { .. } => "min_bytes",
+            ViolationKind::MinValue { .. } => "min_value",
             ViolationKind::Value { .. } => "value",
         }
     }
@@ -137,6 +154,10 @@ impl fmt::Display for ViolationKind {
                 write!(f, "character {} at position {char_index} not allowed; expected {expected}", CharName(*c))
             }
             ViolationKind::Pattern { expected, ch: None, .. } => write!(f, "expected {expected}"),
+            ViolationKind::MinBytes { charset, actual, limit } => {
+                write!(f, "{actual} bytes in {charset}, at least {limit} required")
+            }
+            ViolationKind::MinValue { min } => write!(f, "expected a number of at least {min}"),
             ViolationKind::OneOf { description, given } => {
                 write!(f, "expected exactly one of {description}, found {given}")
             }

@@ -171,7 +171,8 @@ fn put_value<S: Sink>(
         Some(ByteLimit::Exact(expected)) if bytes != expected => {
             Err(ViolationKind::ExactBytes { charset, actual: bytes, expected })
         }
-        _ => Ok(()),
+        _ if field.checks.is_empty() => Ok(()),
+        _ => rules::check_field(field, value, bytes, charset, options, policy).map_or(Ok(()), Err),
     }
 }
 

@@ -1,11 +1,15 @@
 //! The cross-field rules of a request: when a △ field is required ([`ConditionTest`]) and "exactly one of"
 //! ([`OneOf`]). Field groups need no rule of their own: the spec compiler gives every member the group's condition.
+//! And the per-field [`FieldCheck`]s ([`check_field`]): lower byte bound, smallest value, prefix, date format,
+//! refused character classes, a second byte limit in another charset.
 //!
 //! Called by [`crate::request`] during validation. Like every check, these never look at more than whether a value
 //! is present, its exact value (for [`ConditionTest::Equals`]) or its bits, and their violations never carry values.
 
+use crate::charset::{Charset, TextPolicy};
 use crate::report::{Report, ViolationKind};
-use crate::spec::{ConditionTest, OneOf, OperationSpec, ValueKind};
+use crate::request::Options;
+use crate::spec::{ConditionTest, FieldCheck, FieldSpec, OneOf, OperationSpec, ValueKind};
 
 /// The non-empty value of field `i`.
 fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
@@ -29,7 +33,86 @@ pub(crate) fn holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option
             (1..=64).contains(&pos) && bits & (1u64 << (pos - 1)) != 0
         }
         ConditionTest::Equals { field, value } => value_at(values, field) == Some(value),
+        // not checkable from the request: the field is optional, the description documents the condition
+        ConditionTest::External => false,
     }
+}
+
+/// The first violation of the [`FieldCheck`]s of `field` by a non-empty `value` that passed its kind, charset,
+/// allowed-value and byte-limit checks.
+/// `bytes` is the value's length in `limit_charset` (the charset its byte limit counts), as the caller measured it.
+///
+/// * [`FieldCheck::MinBytes`]: `min_bytes` when `bytes` is below the bound;
+/// * [`FieldCheck::MaxBytesIn`]: `max_bytes` (naming that charset) when the value, normalized when
+///   `options.normalize`, is longer there. A character that charset cannot encode counts nothing here: whether it
+///   may be sent at all is the charset rule's business (the gateway's storage charset, `charset` violations);
+/// * [`FieldCheck::MinValue`]: `min_value` when the decimal value is smaller (or is not a decimal number);
+/// * [`FieldCheck::StartsWith`], [`FieldCheck::Format`]: `pattern` without a character;
+/// * [`FieldCheck::Forbid`]: `pattern` naming the first refused character (not for a secret field) and its
+///   position.
+pub(crate) fn check_field(
+    field: &FieldSpec,
+    value: &str,
+    bytes: usize,
+    limit_charset: Charset,
+    options: Options,
+    policy: &TextPolicy,
+) -> Option<ViolationKind> {
+    field.checks.iter().find_map(|check| violation(check, value, bytes, limit_charset, options, policy, field.secret))
+}
+
+fn violation(
+    check: &FieldCheck,
+    value: &str,
+    bytes: usize,
+    limit_charset: Charset,
+    options: Options,
+    policy: &TextPolicy,
+    secret: bool,
+) -> Option<ViolationKind> {
+    match *check {
+        FieldCheck::MinBytes(limit) => {
+            (bytes < limit).then_some(ViolationKind::MinBytes { charset: limit_charset, actual: bytes, limit })
+        }
+        FieldCheck::MaxBytesIn { charset, limit } => {
+            let actual: usize = value
+                .chars()
+                .map(|c| if options.normalize { policy.normalized(c).unwrap_or(c) } else { c })
+                .filter_map(|c| policy.encode_char(c, charset))
+                .map(|b| b.len())
+                .sum();
+            (actual > limit).then_some(ViolationKind::MaxBytes { charset, actual, limit })
+        }
+        FieldCheck::MinValue(min) => (!at_least(value, min)).then_some(ViolationKind::MinValue { min }),
+        FieldCheck::StartsWith { prefix, expected } => {
+            (!value.starts_with(prefix)).then_some(ViolationKind::Pattern { expected, ch: None, char_index: 0 })
+        }
+        FieldCheck::Format(format) => (!format.matches(value)).then_some(ViolationKind::Pattern {
+            expected: format.expected(),
+            ch: None,
+            char_index: 0,
+        }),
+        FieldCheck::Forbid(class) => {
+            value.chars().enumerate().find(|(_, c)| class.contains(*c)).map(|(char_index, c)| ViolationKind::Pattern {
+                expected: class.expected(),
+                ch: (!secret).then_some(c),
+                char_index,
+            })
+        }
+    }
+}
+
+/// Whether `value` is a decimal number (ASCII digits, any length) of at least `min`.
+fn at_least(value: &str, min: u64) -> bool {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let digits = value.trim_start_matches('0');
+    if digits.len() > 20 {
+        return true; // more digits than u64::MAX has: larger than any bound
+    }
+    let n = digits.bytes().fold(0u128, |n, b| n * 10 + u128::from(b - b'0'));
+    n >= u128::from(min)
 }
 
 /// Checks every "exactly one of" rule of `spec` and adds its violations to `report`: one `one_of` violation when
@@ -98,6 +181,145 @@ mod tests {
     }
 
     const TOKEN: Option<&str> = Some("tok_secret_value");
+
+    mod checks {
+        use crate::charset::{Charset, TextPolicy};
+        use crate::request::{Options, ViolationKind, validate};
+        use crate::spec::{
+            AsciiSet, ByteLimit, CharClass, Condition, ConditionTest, DateFormat, FieldCheck, FieldSpec, GatewaySpec,
+            Marker, OperationSpec, ValueKind,
+        };
+
+        const DIGITS: ValueKind = ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" });
+        const PRINTABLE: ValueKind =
+            ValueKind::Ascii(AsciiSet { mask: !0u128 << 33 & !(1u128 << 127), kind: "ascii", description: "!-~" });
+
+        // limits count UTF-8 bytes; every text value must survive CP932 (a typical UTF-8 gateway)
+        static GATEWAY: GatewaySpec =
+            GatewaySpec::new("unit", "unit test", TextPolicy::new().stored_in(Charset::Cp932));
+        static FORM: OperationSpec = OperationSpec::new("form", &GATEWAY, "form").with_fields(&[
+            FieldSpec::new("tel", ValueKind::Text)
+                .with_limit(ByteLimit::Max(13))
+                .with_checks(&[FieldCheck::MinBytes(8)]),
+            FieldSpec::new("price", DIGITS).with_checks(&[FieldCheck::MinValue(1)]),
+            FieldSpec::new("url", PRINTABLE).with_checks(&[FieldCheck::StartsWith {
+                prefix: "https://",
+                expected: "a value starting with https://",
+            }]),
+            FieldSpec::new("ship", DIGITS)
+                .with_limit(ByteLimit::Exact(8))
+                .with_checks(&[FieldCheck::Format(DateFormat::YyyyMmDd)]),
+            FieldSpec::new("name", ValueKind::Text).with_limit(ByteLimit::Max(12)).with_checks(&[
+                FieldCheck::MaxBytesIn { charset: Charset::Cp932, limit: 6 },
+                FieldCheck::Forbid(CharClass::HalfwidthKana),
+            ]),
+            FieldSpec::new("secret_name", ValueKind::Text)
+                .secret()
+                .with_checks(&[FieldCheck::Forbid(CharClass::HalfwidthKana)]),
+            FieldSpec::new("return_url", PRINTABLE).with_marker(Marker::Conditional).with_condition(Condition::new(
+                ConditionTest::External,
+                "3-D Secure (decided by how the token was issued)",
+            )),
+        ]);
+
+        /// The violations of a request with `value` in field `field` (every other field absent).
+        fn check(field: usize, value: &str, options: Options) -> Vec<ViolationKind> {
+            let mut values = [None; 7];
+            values[field] = Some(value);
+            match validate(&FORM, &values, options) {
+                Ok(()) => Vec::new(),
+                Err(r) => r.into_violations().into_iter().map(|v| v.kind).collect(),
+            }
+        }
+
+        const UTF8: Options = Options { charset: Charset::Utf8, normalize: false };
+
+        #[test]
+        fn each_check_reports_its_rule_and_never_the_value() {
+            #[rustfmt::skip]
+            let cases: &[(usize, &str, &[&str])] = &[
+                // min_bytes, counted like the field's limit (UTF-8 here)
+                (0, "0312345678", &[]),
+                (0, "03123456", &[]),
+                (0, "0312345", &["min_bytes"]),
+                (0, "03123456789012", &["max_bytes"]),
+                (0, "〇三一二", &[]), // 4 characters, 12 UTF-8 bytes
+                // min_value: decimal, leading zeros and huge values
+                (1, "1", &[]),
+                (1, "0001", &[]),
+                (1, "0", &["min_value"]),
+                (1, "000", &["min_value"]),
+                (1, "99999999999999999999999999", &[]),
+                (1, "1a", &["pattern"]), // the kind fails first; no second violation
+                // starts_with
+                (2, "https://shop.example/3ds", &[]),
+                (2, "http://shop.example/3ds", &["pattern"]),
+                (2, "HTTPS://shop.example", &["pattern"]),
+                // format
+                (3, "20260401", &[]),
+                (3, "20260230", &["pattern"]),
+                (3, "2026040", &["exact_bytes"]), // one violation a field: the first rule it breaks
+                // max_bytes_in: UTF-8 limit 12, CP932 limit 6
+                (4, "山田太郎", &["max_bytes"]), // 12 UTF-8 bytes pass, 8 CP932 bytes do not
+                (4, "山田太", &[]),            // 9 UTF-8, 6 CP932
+                (4, "abcdefg", &["max_bytes"]), // 7 CP932 bytes
+                (4, "山田太郎a", &["max_bytes"]), // 13 UTF-8 bytes: the field's own limit first
+                // forbid
+                (4, "ﾔﾏﾀﾞ", &["pattern"]),
+                (4, "ヤマダ", &[]),
+                // an external condition is never required by validation
+                (6, "https://x", &[]),
+            ];
+            for &(field, value, rules) in cases {
+                let found = check(field, value, UTF8);
+                let names: Vec<_> = found.iter().map(ViolationKind::rule).collect();
+                assert_eq!(names, rules, "field {field} value {value:?}: {found:?}");
+                for v in &found {
+                    let text = format!("{v} {v:?}");
+                    assert!(value.len() < 3 || !text.contains(value), "the value leaks: {text}");
+                }
+            }
+        }
+
+        #[test]
+        fn messages_name_the_bound_and_charset() {
+            let v = check(0, "0312345", UTF8);
+            assert_eq!(v, [ViolationKind::MinBytes { charset: Charset::Utf8, actual: 7, limit: 8 }]);
+            assert_eq!(v[0].to_string(), "7 bytes in UTF-8, at least 8 required");
+            let v = check(1, "0", UTF8);
+            assert_eq!(v[0].to_string(), "expected a number of at least 1");
+            let v = check(4, "山田太郎", UTF8);
+            assert_eq!(v, [ViolationKind::MaxBytes { charset: Charset::Cp932, actual: 8, limit: 6 }]);
+            let v = check(2, "http://x", UTF8);
+            assert_eq!(v[0].to_string(), "expected a value starting with https://");
+            let v = check(3, "20261301", UTF8);
+            assert_eq!(v[0].to_string(), "expected a valid date written yyyyMMdd");
+            let v = check(4, "山ﾀﾞ", UTF8);
+            assert_eq!(
+                v[0],
+                ViolationKind::Pattern {
+                    expected: CharClass::HalfwidthKana.expected(), ch: Some('ﾀ'), char_index: 1
+                }
+            );
+        }
+
+        #[test]
+        fn secret_fields_hide_the_refused_character() {
+            let v = check(5, "ｶﾞ", UTF8);
+            assert_eq!(
+                v,
+                [ViolationKind::Pattern { expected: CharClass::HalfwidthKana.expected(), ch: None, char_index: 0 }]
+            );
+        }
+
+        #[test]
+        fn min_bytes_counts_in_the_transport_limit_charset() {
+            // sent as CP932, 4 kanji are 8 bytes: the lower bound holds; 3 are 6 bytes
+            let cp932 = Options::new(Charset::Cp932);
+            assert!(check(0, "〇三一二", cp932).is_empty());
+            assert_eq!(check(0, "〇三一", cp932)[0].rule(), "min_bytes");
+        }
+    }
 
     #[test]
     fn bit_set_condition_follows_the_bit_by_position() {

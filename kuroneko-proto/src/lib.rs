@@ -19,17 +19,43 @@
 //! # Text and byte counting
 //!
 //! These are the rules `spec/kuroneko/` states for the generated validators (see `spec/kuroneko/README.md` for the
-//! schema keys and [`japay_core`] features they still need):
+//! schema keys and what enforces each; the refused machine-dependent characters are not enforced yet):
 //!
 //! * **Limits count UTF-8 bytes.** The gateway's own error texts give 60 bytes for 20 full-width characters (3 bytes
 //!   each). Where the same text also implies a CP932-style count ("≤40 half-width"), both limits apply, so a value
 //!   passes only if it passes every reading (`buyer_name_kanji`: 60 UTF-8 and 40 CP932 bytes; `goods_name`: 600 and
 //!   400). Percent-encoding never counts.
-//! * **Every text value must survive CP932 without the machine-dependent characters.** The official modules refuse
+//! * **Every text value must survive CP932 without the machine-dependent characters.** (Enforced today: CP932
+//!   representability and the lossy characters. Not yet: the refused codes listed in [`generated::REFUSED`], which
+//!   need a refused-code table in the core's charset check.) The official modules refuse
 //!   the NEC special characters (①, ㈱), the NEC/IBM extensions (髙), the user-defined area and the JIS/CP932
 //!   look-alike pairs (～ 〜, ∥ ‖, － −, ￠ ¢, ￡ £, ￢ ¬, ― —). A refused character is an error naming the field, the
 //!   character and its position; nothing is replaced or normalized behind the caller's back.
 //! * **Half-width katakana are refused in `buyer_name_kanji`** (A081010671).
+//!
+//! # Requests
+//!
+//! ```
+//! use kuroneko_proto::{Charset, CreditToken, Options};
+//!
+//! let request = CreditToken {
+//!     trader_code: "888888888",
+//!     device_div: "2",
+//!     order_no: "ORDER-0001",
+//!     settle_price: "1500",
+//!     buyer_name_kanji: "山田 太郎",
+//!     buyer_tel: "03-1234-5678",
+//!     buyer_email: "taro@example.jp",
+//!     pay_way: "1",
+//!     token: "0123456789abcdef",
+//!     ..Default::default()
+//! };
+//! let mut body = Vec::new();
+//! request.encode(Options::new(Charset::Utf8), &mut body)?;
+//! assert!(body.starts_with(b"function_div=A08&trader_code=888888888&"));
+//! assert!(!format!("{request:?}").contains("0123456789abcdef"));
+//! # Ok::<(), kuroneko_proto::Report>(())
+//! ```
 //!
 //! # Answers
 //!
@@ -65,10 +91,10 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod answer;
-/// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen` (an empty placeholder
-/// until codegen reads spec schema v2).
+/// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen`.
 #[rustfmt::skip]
 pub mod generated;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
+pub use generated::{CreditToken, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
 pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};

@@ -2,12 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use japay_core::spec::{Marker, kind_names};
+use japay_core::charset::Charset;
+use japay_core::spec::{CharClass, DateFormat, Marker, kind_names};
 use marked_yaml::{Span, Spanned};
 
 use super::Known;
 use crate::diagnostics::Diagnostics;
-use crate::model::{AsciiKind, Condition, ConditionTest, Field, Kind, Limit, Provenance};
+use crate::model::{AsciiKind, Check, Condition, ConditionTest, Field, Kind, Limit, Provenance};
 use crate::syntax::{FieldSyntax, Text, WhenSyntax};
 
 /// A field with `use:` resolved: each key from the operation's override or from the shared parameter.
@@ -26,6 +27,12 @@ pub(crate) struct Resolved<'s> {
     pub(crate) bitmap: Option<&'s Text>,
     pub(crate) max_bytes: Option<&'s Spanned<u64>>,
     pub(crate) exact_bytes: Option<&'s Spanned<u64>>,
+    pub(crate) min_bytes: Option<&'s Spanned<u64>>,
+    pub(crate) max_bytes_in: Option<&'s Spanned<BTreeMap<String, u64>>>,
+    pub(crate) min_value: Option<&'s Spanned<u64>>,
+    pub(crate) starts_with: Option<&'s Text>,
+    pub(crate) format: Option<&'s Text>,
+    pub(crate) forbid: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) fixed: Option<&'s Text>,
     pub(crate) allowed: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) secret: Option<&'s Spanned<bool>>,
@@ -54,6 +61,12 @@ fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         bitmap: f.bitmap.as_ref(),
         max_bytes: f.max_bytes.as_ref(),
         exact_bytes: f.exact_bytes.as_ref(),
+        min_bytes: f.min_bytes.as_ref(),
+        max_bytes_in: f.max_bytes_in.as_ref(),
+        min_value: f.min_value.as_ref(),
+        starts_with: f.starts_with.as_ref(),
+        format: f.format.as_ref(),
+        forbid: f.forbid.as_ref(),
         fixed: f.fixed.as_ref(),
         allowed: f.allowed.as_ref(),
         secret: f.secret.as_ref(),
@@ -111,6 +124,12 @@ pub(crate) fn resolve<'s>(
         bitmap: base.bitmap,
         max_bytes: if limit_overridden { f.max_bytes.as_ref() } else { base.max_bytes },
         exact_bytes: if limit_overridden { f.exact_bytes.as_ref() } else { base.exact_bytes },
+        min_bytes: f.min_bytes.as_ref().or(base.min_bytes),
+        max_bytes_in: f.max_bytes_in.as_ref().or(base.max_bytes_in),
+        min_value: f.min_value.as_ref().or(base.min_value),
+        starts_with: f.starts_with.as_ref().or(base.starts_with),
+        format: f.format.as_ref().or(base.format),
+        forbid: f.forbid.as_ref().or(base.forbid),
         fixed: f.fixed.as_ref().or(base.fixed),
         allowed: f.allowed.as_ref().or(base.allowed),
         secret: f.secret.as_ref().or(base.secret),
@@ -244,6 +263,7 @@ pub(crate) fn check_field(
             condition: None,
             kind: Kind::Text,
             limit: None,
+            checks: Vec::new(),
             fixed: None,
             allowed: Vec::new(),
             secret: false,
@@ -300,6 +320,7 @@ pub(crate) fn check_field(
         }
         limit
     });
+    let checks = check_checks(d, p, r, &kind, limit);
     let kind_word = r.kind.map_or("", |k| k.as_str());
     let fixed = r.fixed.map(|v| {
         if v.is_empty() || !kind_allows(&kind, v, known) {
@@ -359,6 +380,7 @@ pub(crate) fn check_field(
         condition,
         kind,
         limit,
+        checks,
         fixed,
         allowed,
         secret: r.secret.is_some_and(|s| **s),
@@ -366,6 +388,112 @@ pub(crate) fn check_field(
             source: text(d, r.source, "source"),
             uncertain: d.opt(&r.uncertain.cloned(), &format!("{p}.uncertain")),
         },
+    }
+}
+
+/// The extra checks of a field (`min_bytes`, `max_bytes_in`, `min_value`, `starts_with`, `format`, `forbid`), in
+/// the order they run, each checked against the field's kind and limit.
+fn check_checks(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, kind: &Kind, limit: Option<Limit>) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let is_digits = matches!(kind, Kind::Ascii(a) if a.kind == kind_names::DIGITS);
+    if let Some(n) = r.min_bytes {
+        match limit {
+            _ if **n == 0 => d.at(n.span(), format!("{p}.min_bytes"), "must be at least 1"),
+            Some(Limit::Exact(_)) => d.at(n.span(), format!("{p}.min_bytes"), "an exact_bytes field has no min_bytes"),
+            Some(Limit::Max(max)) if **n > max => {
+                d.at(n.span(), format!("{p}.min_bytes"), format!("larger than the field's max_bytes {max}"))
+            }
+            _ => checks.push(Check::MinBytes(**n)),
+        }
+    }
+    if let Some(map) = r.max_bytes_in {
+        if map.is_empty() {
+            d.at(map.span(), format!("{p}.max_bytes_in"), "give {charset: limit}");
+        }
+        for (label, &n) in map.iter() {
+            let path = format!("{p}.max_bytes_in.{label}");
+            match Charset::ALL.into_iter().find(|c| c.label() == label) {
+                None => {
+                    let labels: Vec<&str> = Charset::ALL.iter().map(|c| c.label()).collect();
+                    d.at(map.span(), path, format!("expected one of {}, found {label:?}", labels.join(", ")));
+                }
+                Some(_) if n == 0 => d.at(map.span(), path, "must be at least 1"),
+                Some(c) => checks.push(Check::MaxBytesIn(c, n)),
+            }
+        }
+    }
+    if let Some(n) = r.min_value {
+        if is_digits {
+            checks.push(Check::MinValue(**n));
+        } else {
+            d.at(n.span(), format!("{p}.min_value"), "goes with kind digits only");
+        }
+    }
+    if let Some(prefix) = r.starts_with {
+        let path = format!("{p}.starts_with");
+        if prefix.is_empty() {
+            d.at(prefix.span(), path, "an empty prefix is no rule");
+        } else if !kind_allows_text(kind, prefix) {
+            d.at(prefix.span(), path, format!("{:?} is not a value of the field's kind", prefix.as_str()));
+        } else if let Some(Limit::Max(n) | Limit::Exact(n)) = limit
+            && prefix.len() as u64 > n
+        {
+            d.at(prefix.span(), path, "longer than the field's byte limit");
+        } else {
+            checks.push(Check::StartsWith(prefix.to_string()));
+        }
+    }
+    if let Some(word) = r.format {
+        let path = format!("{p}.format");
+        match DateFormat::from_pattern(word) {
+            None => {
+                let all: Vec<&str> = DateFormat::ALL.iter().map(|f| f.pattern()).collect();
+                d.at(word.span(), path, format!("expected one of {}, found {:?}", all.join(", "), word.as_str()));
+            }
+            Some(_) if !is_digits => d.at(word.span(), path, "goes with kind digits only"),
+            Some(f) => {
+                let len = f.digits() as u64;
+                match limit {
+                    Some(Limit::Exact(n)) if n != len => {
+                        d.at(word.span(), path, format!("{} has {len} digits; exact_bytes is {n}", f.pattern()))
+                    }
+                    Some(Limit::Max(n)) if n < len => {
+                        d.at(word.span(), path, format!("{} has {len} digits; max_bytes is {n}", f.pattern()))
+                    }
+                    _ => checks.push(Check::Format(f)),
+                }
+            }
+        }
+    }
+    if let Some(list) = r.forbid {
+        if !matches!(kind, Kind::Text) {
+            d.at(list.span(), format!("{p}.forbid"), "goes with kind text only");
+        }
+        if list.is_empty() {
+            d.at(list.span(), format!("{p}.forbid"), "the list is empty");
+        }
+        for (j, word) in list.iter().enumerate() {
+            match CharClass::from_name(word) {
+                Some(c) if checks.iter().any(|x| matches!(x, Check::Forbid(o) if *o == c)) => {
+                    d.at(word.span(), format!("{p}.forbid[{j}]"), "listed twice")
+                }
+                Some(c) => checks.push(Check::Forbid(c)),
+                None => {
+                    let all: Vec<&str> = CharClass::ALL.iter().map(|c| c.name()).collect();
+                    let msg = format!("expected one of {}, found {:?}", all.join(", "), word.as_str());
+                    d.at(word.span(), format!("{p}.forbid[{j}]"), msg);
+                }
+            }
+        }
+    }
+    checks
+}
+
+/// Whether every character of `v` is allowed by an ASCII kind (any text for other kinds).
+fn kind_allows_text(kind: &Kind, v: &str) -> bool {
+    match kind {
+        Kind::Ascii(a) => v.chars().all(|c| (c as u32) < 128 && a.mask & (1u128 << (c as u32)) != 0),
+        _ => true,
     }
 }
 
@@ -403,10 +531,19 @@ pub(crate) fn check_when(
             }
         }
     };
-    let forms = [w.present_any.is_some(), w.absent_all.is_some(), w.field.is_some()];
+    let forms = [w.present_any.is_some(), w.absent_all.is_some(), w.field.is_some(), w.external.is_some()];
     if forms.iter().filter(|f| **f).count() != 1 {
-        d.at(w.span(), p, "give exactly one of present_any, absent_all, field (with bit or equals)");
+        d.at(w.span(), p, "give exactly one of present_any, absent_all, field (with bit or equals), external");
         return None;
+    }
+    if let Some(external) = &w.external {
+        if !**external {
+            d.at(external.span(), format!("{p}.external"), "write `external: true` or another form");
+        }
+        if own.is_none() {
+            d.at(external.span(), format!("{p}.external"), "a group's condition must be checkable");
+        }
+        return Some(Condition { test: ConditionTest::External, description });
     }
     let list_test = |d: &mut Diagnostics, list: &Vec<Text>, key: &str| -> Vec<usize> {
         if list.is_empty() {

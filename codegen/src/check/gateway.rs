@@ -3,7 +3,7 @@
 use japay_core::charset::Charset;
 
 use crate::diagnostics::Diagnostics;
-use crate::model::{Answer, Endpoint, FailureFields, Gateway, OutcomeFields, Provenance, Transport};
+use crate::model::{Answer, AnswerShape, Endpoint, FailureFields, Gateway, OutcomeFields, Provenance, Transport};
 use crate::names::{is_snake, is_wire_name};
 use crate::syntax::{GatewayFile, Text, UrlFieldsSyntax};
 
@@ -94,10 +94,37 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
         let msg = format!("expected xml (the only answer format the generator knows), found {:?}", a.format.as_str());
         d.at(a.format.span(), "answer.format", msg);
     }
-    match (a.shape.as_str(), &a.element) {
-        ("attributes", None) => d.at(a.shape.span(), "answer.element", "shape attributes needs the `element` name"),
-        ("attributes", Some(_)) | ("elements", _) => {}
-        (other, _) => d.at(a.shape.span(), "answer.shape", format!("expected attributes or elements, found {other:?}")),
+    let shape = match (a.shape.as_str(), &a.element) {
+        ("attributes", None) => {
+            d.at(a.shape.span(), "answer.element", "shape attributes needs the `element` name");
+            AnswerShape::Attributes
+        }
+        ("attributes", Some(_)) => AnswerShape::Attributes,
+        ("elements", _) => AnswerShape::Elements,
+        ("element_text", None) => AnswerShape::ElementText,
+        ("element_text", Some(e)) => {
+            d.at(e.span(), "answer.element", "shape element_text reads the root's children; it has no `element`");
+            AnswerShape::ElementText
+        }
+        (other, _) => {
+            let msg = format!("expected attributes, elements or element_text, found {other:?}");
+            d.at(a.shape.span(), "answer.shape", msg);
+            AnswerShape::Attributes
+        }
+    };
+    if let Some(c) = &a.charset {
+        charset(d, c, "answer.charset");
+    }
+    for (key, value, word) in
+        [("groups", &a.groups, "element_children"), ("empty_element", &a.empty_element, "empty_value")]
+    {
+        let Some(v) = value else { continue };
+        if shape != AnswerShape::ElementText {
+            d.at(v.span(), format!("answer.{key}"), "goes with shape element_text only");
+        } else if v.as_str() != word {
+            let msg = format!("expected {word} (the only form the answer reader knows), found {:?}", v.as_str());
+            d.at(v.span(), format!("answer.{key}"), msg);
+        }
     }
     let url = |d: &mut Diagnostics, u: &Option<UrlFieldsSyntax>, key: &str, pareq: bool| {
         u.as_ref().map(|u| {
@@ -138,6 +165,7 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
         transports,
         stored_in,
         answer: Answer {
+            shape,
             root: field_name(d, &a.root, "answer.root"),
             element: a.element.as_ref().map(|e| field_name(d, e, "answer.element")),
             result_field: field_name(d, &a.success.field, "answer.success.field"),

@@ -8,7 +8,7 @@ use marked_yaml::Spanned;
 
 use crate::diagnostics::{Diagnostics, SpecErrors};
 use crate::load::SpecFiles;
-use crate::model::{Bitmap, Model, OutcomeFields};
+use crate::model::{AnswerShape, Bitmap, Model, OutcomeFields};
 use crate::syntax::FieldSyntax;
 
 mod field;
@@ -32,6 +32,8 @@ pub(crate) struct Known<'s> {
     pub(crate) answer_table: Option<String>,
     /// The answer fields of each outcome kind.
     pub(crate) outcome_fields: OutcomeFields,
+    /// The answer is read by `crate::answer::Answer` (shape `element_text`): responses list `elements`.
+    pub(crate) element_answer: bool,
 }
 
 /// A bitmap, as conditions and values need it.
@@ -74,8 +76,25 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     let gateway = files.gateway.as_ref().map(|g| gateway::check_gateway(&mut d, &g.value, &files.dir));
     let tables: Vec<_> = files.tables.iter().map(|t| tables::check_table(&mut d, t)).collect();
     let bitmaps: Vec<_> = files.bitmaps.iter().map(|b| tables::check_bitmap(&mut d, b)).collect();
-    let charsets = files.charsets.as_ref().map(|c| tables::check_charsets(&mut d, &c.value)).unwrap_or_default();
+    let mut charsets = files.charsets.as_ref().map(|c| tables::check_charsets(&mut d, &c.value));
     let mut secrets = files.secrets.as_ref().map(|s| tables::check_secrets(&mut d, &s.value)).unwrap_or_default();
+    if let Some(g) = &files.gateway {
+        if let Some(text_tables) = tables::check_text_tables(&mut d, &g.value.text) {
+            if charsets.is_some() {
+                let msg = "the character tables are in charsets.yaml; write them in one place";
+                d.at(g.value.name.span(), "text", msg);
+            }
+            charsets = Some(text_tables);
+        }
+        for name in tables::check_gateway_secrets(&mut d, &g.value.secrets) {
+            if secrets.contains(&name) {
+                d.at(g.value.name.span(), "secrets", format!("{name:?} is also in secrets.yaml"));
+            } else {
+                secrets.push(name);
+            }
+        }
+    }
+    let charsets = charsets.unwrap_or_default();
 
     let mut params = BTreeMap::new();
     if let Some(loaded) = &files.params {
@@ -108,18 +127,21 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
         answer_result: gateway.as_ref().map(|g| g.answer.result_field.clone()).unwrap_or_default(),
         answer_table: gateway.as_ref().and_then(|g| g.answer.result_table.clone()),
         outcome_fields: gateway.as_ref().map(|g| g.answer.fields.clone()).unwrap_or_default(),
+        element_answer: gateway.as_ref().is_some_and(|g| g.answer.shape == AnswerShape::ElementText),
     };
     let operations: Vec<_> = files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();
     let mut type_names = crate::names::Scope::default();
     for (o, loaded) in operations.iter().zip(&files.operations) {
         let upper = crate::names::upper(&o.name);
-        let names = [
+        let mut names = vec![
             o.type_name.clone(),
             format!("{}Response", o.type_name),
             format!("{}Outcome", o.type_name),
             upper.clone(),
             format!("{upper}_RESPONSE"),
         ];
+        // row views are re-exported next to the operation types
+        names.extend(o.response.iter().flat_map(|r| r.groups.iter().map(|g| g.type_name.clone())));
         for taken in names {
             if let Some(other) = type_names.take(&taken, &o.name) {
                 d.at(
@@ -134,6 +156,8 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
         secrets.extend(o.fields.iter().filter(|f| f.secret).map(|f| f.wire.clone()));
         secrets
             .extend(o.response.iter().flat_map(|r| r.attributes.iter().filter(|a| a.secret).map(|a| a.name.clone())));
+        let rows = o.response.iter().flat_map(|r| r.groups.iter().flat_map(|g| g.elements.iter()));
+        secrets.extend(rows.filter(|a| a.secret).map(|a| a.name.clone()));
     }
     secrets.sort_unstable();
     secrets.dedup();

@@ -11,10 +11,10 @@ use super::field::{Resolved, check_field, check_when, marker_span, resolve};
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;
 use crate::model::{
-    Attribute, Field, Group, OneOf, Operation, Outcome, OutcomeKind, Provenance, Response, ResultMatch,
+    Attribute, Field, Group, OneOf, Operation, Outcome, OutcomeKind, Provenance, Response, ResponseGroup, ResultMatch,
 };
 use crate::names::{Scope, camel, is_snake, is_wire_name, snake};
-use crate::syntax::{OperationFile, OutcomeSyntax};
+use crate::syntax::{AttributeSyntax, OperationFile, OutcomeSyntax};
 
 /// Checks one operation file.
 pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile>, known: &Known<'_>) -> Operation {
@@ -78,41 +78,56 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
         if incoming {
             d.at(r.source.span(), "response", "an incoming operation has no response");
         }
-        let mut attributes = Vec::new();
-        let mut seen = BTreeSet::new();
         let mut accessors = Scope::default();
-        for name in ["parse", "parse_for", "outcome", "raw"] {
+        let reserved: &[&str] = if known.element_answer {
+            &["parse", "is_success", "raw"]
+        } else {
+            &["parse", "parse_for", "outcome", "raw"]
+        };
+        for name in reserved {
             accessors.take(name, "(a generated method)");
         }
-        for (i, a) in r.attributes.iter().enumerate() {
-            let p = format!("response.attributes[{i}]");
-            if !seen.insert(a.name.to_string()) {
-                d.at(a.name.span(), format!("{p}.name"), format!("attribute {:?} listed twice", a.name.as_str()));
-            } else if let Some(other) = accessors.take(&snake(&a.name), &a.name) {
-                d.at(
-                    a.name.span(),
-                    format!("{p}.name"),
-                    format!("{:?} and {other:?} both become the accessor {}", a.name.as_str(), snake(&a.name)),
-                );
+        let (key, list) = match (known.element_answer, &r.attributes, &r.elements) {
+            (false, Some(list), None) => ("attributes", list.as_slice()),
+            (true, None, Some(list)) => ("elements", list.as_slice()),
+            (element_answer, _, _) => {
+                let (want, shape) =
+                    if element_answer { ("elements", "element_text") } else { ("attributes", "attributes") };
+                d.at(r.source.span(), "response", format!("the answer shape is {shape}: give `{want}` (only)"));
+                ("attributes", &[][..])
             }
-            if !is_wire_name(&a.name) {
-                d.at(a.name.span(), format!("{p}.name"), "expected an ASCII attribute name");
+        };
+        let attributes = check_attributes(d, &format!("response.{key}"), list, &mut accessors, known);
+        if !known.element_answer && !r.groups.is_empty() {
+            d.at(r.source.span(), "response.groups", "groups go with the answer shape element_text only");
+        }
+        let mut groups = Vec::new();
+        for (i, g) in r.groups.iter().enumerate() {
+            let p = format!("response.groups[{i}]");
+            if !is_wire_name(&g.name) {
+                d.at(g.name.span(), format!("{p}.name"), "expected an ASCII element name");
             }
-            if let Some(t) = &a.table
-                && !known.tables.contains_key(t.as_str())
-            {
-                d.at(t.span(), format!("{p}.table"), format!("no code table {:?} in codes/", t.as_str()));
+            let rust_name = snake(&g.name);
+            if attributes.iter().any(|a| a.name == g.name.as_str()) {
+                d.at(g.name.span(), format!("{p}.name"), "is also a value element");
+            } else if let Some(other) = accessors.take(&rust_name, &g.name) {
+                let msg = format!("{:?} and {other:?} both become the accessor {rust_name}", g.name.as_str());
+                d.at(g.name.span(), format!("{p}.name"), msg);
             }
-            attributes.push(Attribute {
-                name: a.name.to_string(),
-                rust_name: snake(&a.name),
-                meaning: d.text(&a.meaning, &format!("{p}.meaning")),
-                table: a.table.as_ref().map(|t| t.to_string()),
-                secret: a.secret.as_ref().is_some_and(|s| **s) || known.secrets.iter().any(|s| s == a.name.as_str()),
+            let mut row_accessors = Scope::default();
+            row_accessors.take("raw", "(a generated field)");
+            let elements = check_attributes(d, &format!("{p}.elements"), &g.elements, &mut row_accessors, known);
+            groups.push(ResponseGroup {
+                name: g.name.to_string(),
+                type_name: camel(&rust_name),
+                rust_name,
+                meaning: d.text(&g.meaning, &format!("{p}.meaning")),
+                repeated: g.repeated.as_ref().is_some_and(|b| **b),
                 provenance: Provenance {
-                    source: d.text(&a.source, &format!("{p}.source")),
-                    uncertain: d.opt(&a.uncertain, &format!("{p}.uncertain")),
+                    source: d.text(&g.source, &format!("{p}.source")),
+                    uncertain: d.opt(&g.uncertain, &format!("{p}.uncertain")),
                 },
+                elements,
             });
         }
         Response {
@@ -120,17 +135,40 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             empty_root: d.opt(&r.empty_root, "response.empty_root"),
             uncertain: d.opt(&r.uncertain, "response.uncertain"),
             attributes,
+            groups,
         }
     });
+    if known.element_answer && !f.outcomes.is_empty() {
+        d.at(f.name.span(), "outcomes", "outcomes over the answer shape element_text are not generated yet");
+    }
     let outcomes = check_outcomes(d, f, response.as_ref(), known);
     for field in &mut fields {
         field.secret |= known.secrets.contains(&field.wire);
     }
+    let (path, endpoint) = match (&f.cgi, &f.endpoint) {
+        (Some(cgi), None) => (d.text(cgi, "cgi"), false),
+        (None, Some(endpoint)) => {
+            if !is_wire_name(endpoint) {
+                d.at(endpoint.span(), "endpoint", "expected an ASCII function name");
+            }
+            (endpoint.to_string(), true)
+        }
+        (Some(_), Some(e)) => {
+            d.at(e.span(), "endpoint", "give `cgi` or `endpoint`, not both");
+            (String::new(), true)
+        }
+        (None, None) => {
+            d.at(f.name.span(), "cgi", "missing: give `cgi` (a CGI path) or `endpoint` (a function name)");
+            (String::new(), false)
+        }
+    };
     Operation {
         name: f.name.to_string(),
         type_name: camel(&f.name),
         file: loaded.file.clone(),
-        cgi: d.text(&f.cgi, "cgi"),
+        path,
+        endpoint,
+        element_answer: known.element_answer,
         incoming,
         title_ja: d.text(&f.title_ja, "title_ja"),
         title_en: d.text(&f.title_en, "title_en"),
@@ -143,6 +181,50 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
         outcomes,
         result_field: known.answer_result.clone(),
     }
+}
+
+/// The attributes (or value elements) of an answer or of one of its groups; `accessors` holds the Rust names taken.
+fn check_attributes(
+    d: &mut Diagnostics,
+    prefix: &str,
+    list: &[AttributeSyntax],
+    accessors: &mut Scope,
+    known: &Known<'_>,
+) -> Vec<Attribute> {
+    let mut attributes = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (i, a) in list.iter().enumerate() {
+        let p = format!("{prefix}[{i}]");
+        if !seen.insert(a.name.to_string()) {
+            d.at(a.name.span(), format!("{p}.name"), format!("attribute {:?} listed twice", a.name.as_str()));
+        } else if let Some(other) = accessors.take(&snake(&a.name), &a.name) {
+            d.at(
+                a.name.span(),
+                format!("{p}.name"),
+                format!("{:?} and {other:?} both become the accessor {}", a.name.as_str(), snake(&a.name)),
+            );
+        }
+        if !is_wire_name(&a.name) {
+            d.at(a.name.span(), format!("{p}.name"), "expected an ASCII attribute name");
+        }
+        if let Some(t) = &a.table
+            && !known.tables.contains_key(t.as_str())
+        {
+            d.at(t.span(), format!("{p}.table"), format!("no code table {:?} in codes/", t.as_str()));
+        }
+        attributes.push(Attribute {
+            name: a.name.to_string(),
+            rust_name: snake(&a.name),
+            meaning: d.text(&a.meaning, &format!("{p}.meaning")),
+            table: a.table.as_ref().map(|t| t.to_string()),
+            secret: a.secret.as_ref().is_some_and(|s| **s) || known.secrets.iter().any(|s| s == a.name.as_str()),
+            provenance: Provenance {
+                source: d.text(&a.source, &format!("{p}.source")),
+                uncertain: d.opt(&a.uncertain, &format!("{p}.uncertain")),
+            },
+        });
+    }
+    attributes
 }
 
 /// Groups: each member is a △ field without its own `when`, in one group only; it takes the group's condition.
@@ -205,10 +287,11 @@ fn check_groups(
 }
 
 fn condition_names(c: &crate::model::Condition, k: usize) -> bool {
-    use crate::model::ConditionTest::{AbsentAll, BitSet, Equals, PresentAny};
+    use crate::model::ConditionTest::{AbsentAll, BitSet, Equals, External, PresentAny};
     match &c.test {
         PresentAny(l) | AbsentAll(l) => l.contains(&k),
         BitSet { field, .. } | Equals { field, .. } => *field == k,
+        External => false,
     }
 }
 

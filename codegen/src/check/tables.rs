@@ -4,9 +4,11 @@ use std::collections::BTreeSet;
 
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;
-use crate::model::{Bitmap, BitmapPosition, CharsetTables, CodeRow, Lookalike, Provenance, Table};
+use crate::model::{Bitmap, BitmapPosition, CharsetTables, CodeRow, Lookalike, Provenance, Refused, Table};
 use crate::names::{Scope, camel, is_snake};
-use crate::syntax::{BitmapFile, CharsetsFile, CodeFile, SecretsFile, Text};
+use crate::syntax::{
+    BitmapFile, CharsetsFile, CodeFile, GatewaySecretRow, LossyRow, NormalizeRow, SecretsFile, Text, TextPolicySyntax,
+};
 
 fn provenance(d: &mut Diagnostics, source: &Text, uncertain: &Option<Text>, p: &str) -> Provenance {
     let sep = if p.is_empty() { "" } else { "." };
@@ -148,12 +150,9 @@ fn scalar(d: &mut Diagnostics, s: &Text, path: &str) -> Option<char> {
     parsed
 }
 
-/// Checks `charsets.yaml`.
-pub(crate) fn check_charsets(d: &mut Diagnostics, f: &CharsetsFile) -> CharsetTables {
-    let mut tables = CharsetTables::default();
-    d.text(&f.source, "source");
-    for (i, r) in f.normalize.iter().enumerate() {
-        let p = format!("normalize[{i}]");
+fn normalize_rows(d: &mut Diagnostics, rows: &[NormalizeRow], prefix: &str, tables: &mut CharsetTables) {
+    for (i, r) in rows.iter().enumerate() {
+        let p = format!("{prefix}normalize[{i}]");
         let from = scalar(d, &r.from, &format!("{p}.from"));
         let to = scalar(d, &r.to, &format!("{p}.to"));
         d.text(&r.name, &format!("{p}.name"));
@@ -165,13 +164,24 @@ pub(crate) fn check_charsets(d: &mut Diagnostics, f: &CharsetsFile) -> CharsetTa
             tables.normalize.push(Lookalike { from, to });
         }
     }
-    for (i, r) in f.lossy.iter().enumerate() {
-        let p = format!("lossy[{i}]");
+}
+
+fn lossy_rows(d: &mut Diagnostics, rows: &[LossyRow], prefix: &str, tables: &mut CharsetTables) {
+    for (i, r) in rows.iter().enumerate() {
+        let p = format!("{prefix}lossy[{i}]");
         let c = scalar(d, &r.ch, &format!("{p}.char"));
         scalar(d, &r.decodes_as, &format!("{p}.decodes_as"));
         d.text(&r.source, &format!("{p}.source"));
         tables.lossy.extend(c);
     }
+}
+
+/// Checks `charsets.yaml`.
+pub(crate) fn check_charsets(d: &mut Diagnostics, f: &CharsetsFile) -> CharsetTables {
+    let mut tables = CharsetTables::default();
+    d.text(&f.source, "source");
+    normalize_rows(d, &f.normalize, "", &mut tables);
+    lossy_rows(d, &f.lossy, "", &mut tables);
     let rows = &f.euc_jp_rejected_rows;
     d.text(&rows.source, "euc_jp_rejected_rows.source");
     d.opt(&rows.uncertain, "euc_jp_rejected_rows.uncertain");
@@ -180,6 +190,82 @@ pub(crate) fn check_charsets(d: &mut Diagnostics, f: &CharsetsFile) -> CharsetTa
     }
     tables.euc_jp_rejected_rows = rows.rows.to_vec();
     tables
+}
+
+fn cp932_code(d: &mut Diagnostics, s: &str, span: &Text, path: &str) -> Option<u16> {
+    let code = s.strip_prefix("0x").and_then(|h| u16::from_str_radix(h, 16).ok()).filter(|c| *c >= 0x8140);
+    if code.is_none() {
+        d.at(span.span(), path, format!("expected a double-byte CP932 code written 0xXXXX, found {s:?}"));
+    }
+    code
+}
+
+/// Checks the character tables written in `gateway.yaml` `text:` (lossy, normalize, refused codes). `None` when the
+/// profile writes none of them (the tables come from `charsets.yaml` then).
+pub(crate) fn check_text_tables(d: &mut Diagnostics, t: &TextPolicySyntax) -> Option<CharsetTables> {
+    let written = t.lossy.is_some() || t.normalize.is_some() || !t.refused.is_empty() || !t.refused_ranges.is_empty();
+    if !written {
+        d.opt(&t.refused_uncertain, "text.refused_uncertain");
+        return None;
+    }
+    let mut tables = CharsetTables::default();
+    let mut spans = Vec::new();
+    normalize_rows(d, t.normalize.as_deref().unwrap_or_default(), "text.", &mut tables);
+    lossy_rows(d, t.lossy.as_deref().unwrap_or_default(), "text.", &mut tables);
+    for (i, r) in t.refused.iter().enumerate() {
+        let p = format!("text.refused[{i}]");
+        if let Some(c) = &r.ch {
+            scalar(d, c, &format!("{p}.char"));
+        }
+        let name = d.text(&r.name, &format!("{p}.name"));
+        d.text(&r.source, &format!("{p}.source"));
+        if let Some(code) = cp932_code(d, &r.cp932, &r.cp932, &format!("{p}.cp932")) {
+            tables.refused.push(Refused { first: code, last: code, name });
+            spans.push(*r.cp932.span());
+        }
+    }
+    for (i, r) in t.refused_ranges.iter().enumerate() {
+        let p = format!("text.refused_ranges[{i}]");
+        let name = d.text(&r.name, &format!("{p}.name"));
+        d.text(&r.source, &format!("{p}.source"));
+        let Some((a, b)) = r.cp932.split_once('-') else {
+            d.at(r.cp932.span(), format!("{p}.cp932"), "expected a range written 0xXXXX-0xYYYY");
+            continue;
+        };
+        let path = format!("{p}.cp932");
+        if let (Some(first), Some(last)) = (cp932_code(d, a, &r.cp932, &path), cp932_code(d, b, &r.cp932, &path)) {
+            if first > last {
+                d.at(r.cp932.span(), path, "the range is empty");
+            } else {
+                tables.refused.push(Refused { first, last, name });
+                spans.push(*r.cp932.span());
+            }
+        }
+    }
+    for (i, (r, span)) in tables.refused.iter().zip(&spans).enumerate() {
+        if let Some(other) = tables.refused.iter().take(i).find(|o| o.first <= r.last && r.first <= o.last) {
+            d.at(span, "text.refused", format!("{:?} overlaps {:?}", r.name, other.name));
+        }
+    }
+    d.opt(&t.refused_uncertain, "text.refused_uncertain");
+    Some(tables)
+}
+
+/// Checks the `secrets:` of `gateway.yaml`; returns the names.
+pub(crate) fn check_gateway_secrets(d: &mut Diagnostics, rows: &[GatewaySecretRow]) -> Vec<String> {
+    let mut secrets = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let p = format!("secrets[{i}]");
+        let name = d.text(&r.name, &format!("{p}.name"));
+        d.text(&r.meaning, &format!("{p}.meaning"));
+        d.text(&r.source, &format!("{p}.source"));
+        d.opt(&r.uncertain, &format!("{p}.uncertain"));
+        if secrets.contains(&name) {
+            d.at(r.name.span(), format!("{p}.name"), "listed twice");
+        }
+        secrets.push(name);
+    }
+    secrets
 }
 
 /// Checks `secrets.yaml`; returns the names.

@@ -8,7 +8,7 @@ use super::{Emitter, doc_lines};
 use crate::model::Model;
 use crate::names::upper;
 
-fn charset_tokens(c: japay_core::charset::Charset) -> TokenStream {
+pub(crate) fn charset_tokens(c: japay_core::charset::Charset) -> TokenStream {
     let variant = format_ident!("{}", format!("{c:?}"));
     quote!(::japay_core::charset::Charset::#variant)
 }
@@ -21,7 +21,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
     let g = &model.gateway;
     let mods = model.operations.iter().map(|op| {
         let m = e.ident(&op.name);
-        let doc = doc_lines(&format!("{} ({}): {}.", op.title_ja, op.cgi, op.title_en));
+        let doc = doc_lines(&format!("{} ({}): {}.", op.title_ja, op.path, op.title_en));
         quote! { #(#[doc = #doc])* pub mod #m; }
     });
     let mods: Vec<_> = mods.collect();
@@ -45,6 +45,11 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             }
             if !op.outcomes.is_empty() {
                 names.push(e.ident(&format!("{}Outcome", op.type_name)));
+            }
+            if op.element_answer {
+                names.extend(
+                    op.response.iter().flat_map(|r| &r.groups).map(|g| e.ident(&g.type_name)).collect::<Vec<_>>(),
+                );
             }
             quote!(pub use self::#m::{#(#names),*};)
         })
@@ -91,6 +96,26 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
     let euc_leads = model.charsets.euc_jp_rejected_rows.iter().map(|r| {
         let lead: TokenStream = format!("0x{:02X}", u16::from(*r) + 0xA0).parse().unwrap_or_default();
         lead
+    });
+    let refused = (!model.charsets.refused.is_empty()).then(|| {
+        let rows = model.charsets.refused.iter().map(|r| {
+            let first: TokenStream = format!("0x{:04X}", r.first).parse().unwrap_or_default();
+            let last: TokenStream = format!("0x{:04X}", r.last).parse().unwrap_or_default();
+            let name = &r.name;
+            quote!((#first, #last, #name))
+        });
+        let doc = doc_lines(&format!(
+            "Codes of the storage charset refused in every text value, as inclusive ranges (first, last, name) \
+             (`{dir}/gateway.yaml` `text.refused`, `text.refused_ranges`).\n\n\
+             **Not enforced yet**: `TextPolicy` has no refused-code table, so validation accepts these characters \
+             as long as they are representable. Informative data until the core's charset check reads it.",
+            dir = g.dir
+        ));
+        quote! {
+            #(#[doc = #doc])*
+            #[doc(hidden)]
+            pub static REFUSED: &[(u16, u16, &str)] = &[#(#rows),*];
+        }
     });
     let secrets = &model.secrets;
     let (name, title, source) = (&g.name, &g.title, &g.provenance.source);
@@ -157,6 +182,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         pub const LOSSY: &[char] = &[#(#lossy),*];
         /// EUC-JP lead bytes of the JIS X 0208 rows rejected when sending EUC-JP (NEC/IBM extensions; `charsets.yaml`).
         pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[#(#euc_leads),*];
+        #refused
         /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in
         /// `Debug` output or error messages.
         pub const SECRET_NAMES: &[&str] = &[#(#secrets),*];

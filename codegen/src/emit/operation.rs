@@ -4,9 +4,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::view::{emit_incoming, emit_response};
+use super::gateway::charset_tokens;
+use super::view::{emit_element_response, emit_incoming, emit_response};
 use super::{Emitter, doc_lines, opt_str};
-use crate::model::{Condition, ConditionTest, Field, Kind, Limit, Operation};
+use crate::model::{Attribute, Check, Condition, ConditionTest, Field, Kind, Limit, Operation};
 use crate::names::upper;
 use japay_core::spec::Marker;
 
@@ -55,8 +56,23 @@ fn field_doc(f: &Field) -> String {
         Some(Limit::Max(n)) => s.push_str(&format!(", at most {n} bytes")),
         None => {}
     }
+    for check in &f.checks {
+        match check {
+            Check::MinBytes(n) => s.push_str(&format!(", at least {n} bytes")),
+            Check::MaxBytesIn(c, n) => s.push_str(&format!(", at most {n} bytes in {}", c.name())),
+            Check::MinValue(n) => s.push_str(&format!("; a number of at least {n}")),
+            Check::StartsWith(p) => s.push_str(&format!("; starts with `{p}`")),
+            Check::Format(f) => s.push_str(&format!("; a date written `{}`", f.pattern())),
+            Check::Forbid(c) => s.push_str(&format!("; no `{}` characters", c.name())),
+        }
+    }
     if let Some(c) = &f.condition {
         s.push_str(&format!("; required for {}", c.description));
+        if matches!(c.test, ConditionTest::External) {
+            s.push_str(
+                " (a condition on data outside the request: not checked, so validation treats the field as optional)",
+            );
+        }
     }
     if !f.allowed.is_empty() && f.fixed.is_none() && !matches!(f.kind, Kind::Code(_)) {
         s.push_str(&format!("; one of {:?}", f.allowed));
@@ -90,6 +106,7 @@ fn condition_tokens(c: &Condition) -> TokenStream {
             let field = Literal::usize_unsuffixed(*field);
             quote!(::japay_core::spec::ConditionTest::Equals { field: #field, value: #value })
         }
+        ConditionTest::External => quote!(::japay_core::spec::ConditionTest::External),
     };
     let desc = &c.description;
     quote!(::japay_core::spec::Condition::new(#test, #desc))
@@ -116,6 +133,36 @@ fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
             quote!(.with_limit(::japay_core::spec::ByteLimit::Max(#n)))
         }
     });
+    let checks = (!f.checks.is_empty()).then(|| {
+        let checks = f.checks.iter().map(|c| match c {
+            Check::MinBytes(n) => {
+                let n = Literal::u64_unsuffixed(*n);
+                quote!(::japay_core::spec::FieldCheck::MinBytes(#n))
+            }
+            Check::MaxBytesIn(charset, n) => {
+                let (charset, n) = (charset_tokens(*charset), Literal::u64_unsuffixed(*n));
+                quote!(::japay_core::spec::FieldCheck::MaxBytesIn { charset: #charset, limit: #n })
+            }
+            Check::MinValue(n) => {
+                let n = Literal::u64_unsuffixed(*n);
+                quote!(::japay_core::spec::FieldCheck::MinValue(#n))
+            }
+            Check::StartsWith(prefix) => {
+                let expected = format!("a value starting with {prefix}");
+                quote!(::japay_core::spec::FieldCheck::StartsWith { prefix: #prefix, expected: #expected })
+            }
+            Check::Format(f) => {
+                let v = e.ident(f.variant());
+                quote!(::japay_core::spec::FieldCheck::Format(::japay_core::spec::DateFormat::#v))
+            }
+            Check::Forbid(c) => {
+                let v = e.ident(c.variant());
+                quote!(::japay_core::spec::FieldCheck::Forbid(::japay_core::spec::CharClass::#v))
+            }
+        });
+        let checks: Vec<_> = checks.collect();
+        quote!(.with_checks(&[#(#checks),*]))
+    });
     let allowed = &f.allowed;
     let values = match &f.fixed {
         Some(fixed) => Some(quote!(.with_fixed(#fixed, &[#(#allowed),*]))),
@@ -127,7 +174,7 @@ fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
     quote! {
         ::japay_core::spec::FieldSpec::new(#wire, #kind)
             .with_label(#label_ja, #meaning)
-            #marker #condition #limit #values #secret
+            #marker #condition #limit #checks #values #secret
             .with_source(#source, #uncertain)
     }
 }
@@ -154,11 +201,8 @@ fn rules_tokens(op: &Operation) -> TokenStream {
     quote!(#groups #one_of)
 }
 
-fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
-    let r = op.response.as_ref()?;
-    let attrs: Vec<_> = r
-        .attributes
-        .iter()
+fn attribute_specs(e: &mut Emitter, list: &[Attribute]) -> Vec<TokenStream> {
+    list.iter()
         .map(|a| {
             let (name, meaning, source) = (&a.name, &a.meaning, &a.provenance.source);
             let table = a.table.as_ref().map(|t| {
@@ -171,7 +215,28 @@ fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
                 ::japay_core::spec::AttributeSpec::new(#name, #meaning) #table #secret .with_source(#source, #uncertain)
             }
         })
-        .collect();
+        .collect()
+}
+
+fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
+    let r = op.response.as_ref()?;
+    let attrs = attribute_specs(e, &r.attributes);
+    let groups = (!r.groups.is_empty()).then(|| {
+        let groups: Vec<_> = r
+            .groups
+            .iter()
+            .map(|g| {
+                let (name, meaning, source) = (&g.name, &g.meaning, &g.provenance.source);
+                let elements = attribute_specs(e, &g.elements);
+                let repeated = g.repeated.then(|| quote!(.repeated()));
+                let uncertain = opt_str(&g.provenance.uncertain);
+                quote! {
+                    ::japay_core::spec::GroupSpec::new(#name, #meaning, &[#(#elements),*]) #repeated .with_source(#source, #uncertain)
+                }
+            })
+            .collect();
+        quote!(.with_groups(&[#(#groups),*]))
+    });
     let source = &r.source;
     let empty = r.empty_root.as_ref().map(|x| quote!(.with_empty_root(#x)));
     let uncertain = r.uncertain.as_ref().map(|u| quote!(.with_uncertain(#u)));
@@ -180,14 +245,14 @@ fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         #[doc = #doc]
         pub static #c: ::japay_core::spec::ResponseSpec =
-            ::japay_core::spec::ResponseSpec::new(#source, &[#(#attrs),*]) #empty #uncertain;
+            ::japay_core::spec::ResponseSpec::new(#source, &[#(#attrs),*]) #groups #empty #uncertain;
     })
 }
 
 pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
     let c = e.ident(&upper(&op.name));
     let (name, cgi, title_ja, title_en, source) =
-        (&op.name, &op.cgi, &op.title_ja, &op.title_en, &op.provenance.source);
+        (&op.name, &op.path, &op.title_ja, &op.title_en, &op.provenance.source);
     let uncertain = opt_str(&op.provenance.uncertain);
     let direction = op.incoming.then(|| quote!(.with_direction(::japay_core::spec::Direction::Incoming)));
     let utf8 = op.utf8_params.iter().map(|(n, v)| quote!((#n, #v)));
@@ -211,7 +276,8 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
             #response;
         #response_static
     };
-    let mut module_doc = format!("{title_ja}: {title_en}.\n\nCGI `{cgi}`. Source: {source}.");
+    let path_word = if op.endpoint { "Endpoint" } else { "CGI" };
+    let mut module_doc = format!("{title_ja}: {title_en}.\n\n{path_word} `{cgi}`. Source: {source}.");
     if let Some(u) = &op.provenance.uncertain {
         module_doc.push_str(&format!("\n\n**Uncertain:** {u}."));
     }
@@ -258,7 +324,7 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         .collect();
     let fixed: Vec<String> =
         op.fields.iter().filter_map(|f| f.fixed.as_ref().map(|v| format!("`{}={v}`", f.wire))).collect();
-    let mut doc = format!("{}: {} (`{}`).", op.title_ja, op.title_en, op.cgi);
+    let mut doc = format!("{}: {} (`{}`).", op.title_ja, op.title_en, op.path);
     if !fixed.is_empty() {
         doc.push_str(&format!("\n\nThe encoder sends the fixed parameters {}.", fixed.join(", ")));
     }
@@ -279,7 +345,7 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         doc.push_str(&format!("\n\nExactly one of {} (`{}`).", o.description, o.name));
     }
     let doc = doc_lines(&doc);
-    let response = emit_response(e, op);
+    let response = if op.element_answer { emit_element_response(e, op) } else { emit_response(e, op) };
     quote! {
         #(#[doc = #doc])*
         #[derive(Clone, Copy, Default, PartialEq, Eq)]

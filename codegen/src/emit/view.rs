@@ -106,7 +106,7 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
         .map(|a| Accessor { name: &a.name, rust_name: &a.rust_name, meaning: &a.meaning, table: a.table.as_deref() })
         .collect();
     let accessors = accessors(e, &list);
-    let doc = doc_lines(&format!("The decoded answer to `{}` ({}).", op.name, op.cgi));
+    let doc = doc_lines(&format!("The decoded answer to `{}` ({}).", op.name, op.path));
     let outcome = (!op.outcomes.is_empty()).then(|| emit_outcome(e, op));
     let (outcome_enum, outcome_method) = outcome.unzip();
     Some(quote! {
@@ -140,6 +140,102 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
         }
 
         #outcome_enum
+    })
+}
+
+fn of_attributes(list: &[crate::model::Attribute]) -> Vec<Accessor<'_>> {
+    list.iter()
+        .map(|a| Accessor { name: &a.name, rust_name: &a.rust_name, meaning: &a.meaning, table: a.table.as_deref() })
+        .collect()
+}
+
+/// The view of an answer read by `crate::answer::Answer` (shape `element_text`): `parse`, `is_success`, one
+/// accessor per value element of the root, and per group element an accessor returning its row view(s).
+pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
+    let r = op.response.as_ref()?;
+    let ty = e.ident(&format!("{}Response", op.type_name));
+    let fields = accessors(e, &of_attributes(&r.attributes));
+    let mut group_accessors = Vec::new();
+    let mut rows = Vec::new();
+    for g in &r.groups {
+        let row = e.ident(&g.type_name);
+        let id = e.ident(&g.rust_name);
+        let name = &g.name;
+        if g.repeated {
+            let doc = doc_lines(&format!("The `{name}` elements ({}), in document order.", g.meaning));
+            group_accessors.push(quote! {
+                #(#[doc = #doc])*
+                pub fn #id(&self) -> impl ::core::iter::Iterator<Item = #row<'_, 'a>> + '_ {
+                    self.raw.groups_named(#name).map(|raw| #row { raw })
+                }
+            });
+        } else {
+            let doc = doc_lines(&format!("The first `{name}` element ({}).", g.meaning));
+            group_accessors.push(quote! {
+                #(#[doc = #doc])*
+                pub fn #id(&self) -> ::core::option::Option<#row<'_, 'a>> {
+                    self.raw.groups_named(#name).next().map(|raw| #row { raw })
+                }
+            });
+        }
+        let row_accessors = accessors(e, &of_attributes(&g.elements));
+        let mut doc = format!(
+            "One `{name}` element of the answer to `{}`: {}.
+Source: {}.",
+            op.name, g.meaning, g.provenance.source
+        );
+        if let Some(u) = &g.provenance.uncertain {
+            doc.push_str(&format!(
+                "
+
+**Uncertain:** {u}."
+            ));
+        }
+        let doc = doc_lines(&doc);
+        rows.push(quote! {
+            #(#[doc = #doc])*
+            #[derive(Clone, Copy, Debug)]
+            pub struct #row<'r, 'a> {
+                /// Every child element, in document order (unknown ones included).
+                pub raw: &'r crate::answer::Block<'a>,
+            }
+
+            impl #row<'_, '_> {
+                #(#row_accessors)*
+            }
+        });
+    }
+    let doc = doc_lines(&format!("The decoded answer to `{}` ({}).", op.name, op.path));
+    let result_field = &op.result_field;
+    let success_doc = prose_lines(&format!(
+        "Whether `{result_field}` is present and equals [`super::RESULT_SUCCESS`]; anything else is not success."
+    ));
+    Some(quote! {
+        #(#[doc = #doc])*
+        #[derive(Debug)]
+        pub struct #ty<'a> {
+            /// Every element, in document order (unknown ones included).
+            pub raw: crate::answer::Answer<'a>,
+        }
+
+        impl<'a> #ty<'a> {
+            /// Reads an answer body, redacting the values of [`super::SECRET_NAMES`] in `Debug` output.
+            ///
+            /// # Errors
+            /// See [`crate::answer::Answer::parse`].
+            pub fn parse(body: &'a [u8]) -> ::core::result::Result<Self, crate::answer::AnswerError> {
+                crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES).map(|raw| Self { raw })
+            }
+
+            #(#[doc = #success_doc])*
+            pub fn is_success(&self) -> bool {
+                self.raw.get(super::RESULT_FIELD) == ::core::option::Option::Some(super::RESULT_SUCCESS)
+            }
+            #(#fields)*
+            #(#group_accessors)*
+        }
+
+        #(#rows)*
     })
 }
 

@@ -12,12 +12,14 @@ pub struct ResponseSpec {
     pub uncertain: Option<&'static str>,
     /// The known attributes (the parser keeps unknown ones too).
     pub attributes: &'static [AttributeSpec],
+    /// The known groups of child elements (repeated rows such as a list of transactions).
+    pub groups: &'static [GroupSpec],
 }
 
 impl ResponseSpec {
     /// An answer with these attributes.
     pub const fn new(source: &'static str, attributes: &'static [AttributeSpec]) -> ResponseSpec {
-        ResponseSpec { source, empty_root: None, uncertain: None, attributes }
+        ResponseSpec { source, empty_root: None, uncertain: None, attributes, groups: &[] }
     }
 
     /// The same answer where an empty root means `meaning`.
@@ -34,9 +36,66 @@ impl ResponseSpec {
         self
     }
 
+    /// The same answer with its groups of child elements.
+    #[must_use]
+    pub const fn with_groups(mut self, groups: &'static [GroupSpec]) -> ResponseSpec {
+        self.groups = groups;
+        self
+    }
+
+    /// The group with this name.
+    pub fn group(&self, name: &str) -> Option<&'static GroupSpec> {
+        self.groups.iter().find(|g| g.name == name)
+    }
+
     /// The attribute with this name.
     pub fn attribute(&self, name: &str) -> Option<&'static AttributeSpec> {
         self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// A group element of an answer whose children are value elements (e.g. one row of a list).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct GroupSpec {
+    /// The element name.
+    pub name: &'static str,
+    /// English meaning.
+    pub meaning: &'static str,
+    /// Whether the group may occur more than once (a list of rows).
+    pub repeated: bool,
+    /// The known child elements (the reader keeps unknown ones too).
+    pub elements: &'static [AttributeSpec],
+    /// Where it comes from.
+    pub source: &'static str,
+    /// What is not known about it.
+    pub uncertain: Option<&'static str>,
+}
+
+impl GroupSpec {
+    /// A group that occurs at most once, with these child elements.
+    pub const fn new(name: &'static str, meaning: &'static str, elements: &'static [AttributeSpec]) -> GroupSpec {
+        GroupSpec { name, meaning, repeated: false, elements, source: "", uncertain: None }
+    }
+
+    /// The same group, repeated.
+    #[must_use]
+    pub const fn repeated(mut self) -> GroupSpec {
+        self.repeated = true;
+        self
+    }
+
+    /// The same group with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> GroupSpec {
+        self.source = source;
+        self.uncertain = uncertain;
+        self
+    }
+
+    /// The child element with this name.
+    pub fn element(&self, name: &str) -> Option<&'static AttributeSpec> {
+        self.elements.iter().find(|a| a.name == name)
     }
 }
 

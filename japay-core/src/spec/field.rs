@@ -1,6 +1,7 @@
 //! Fields: [`FieldSpec`], the official markers, conditions, field groups and "exactly one of" rules.
 
 use super::ByteLimit;
+use super::FieldCheck;
 use super::ValueKind;
 
 /// One request parameter.
@@ -21,6 +22,8 @@ pub struct FieldSpec {
     pub kind: ValueKind,
     /// The byte limit, if any.
     pub limit: Option<ByteLimit>,
+    /// Extra rules on the value (lower bounds, prefix, date format, refused characters, a second limit).
+    pub checks: &'static [FieldCheck],
     /// The value the encoder sends; a caller value that differs is a violation.
     pub fixed: Option<&'static str>,
     /// The only values allowed (empty: any value of the kind). Holds the fixed value, or the codes of a code table.
@@ -44,6 +47,7 @@ impl FieldSpec {
             condition: None,
             kind,
             limit: None,
+            checks: &[],
             fixed: None,
             allowed: &[],
             secret: false,
@@ -78,6 +82,13 @@ impl FieldSpec {
     #[must_use]
     pub const fn with_limit(mut self, limit: ByteLimit) -> FieldSpec {
         self.limit = Some(limit);
+        self
+    }
+
+    /// The same field with extra checks on its value.
+    #[must_use]
+    pub const fn with_checks(mut self, checks: &'static [FieldCheck]) -> FieldSpec {
+        self.checks = checks;
         self
     }
 
@@ -206,6 +217,10 @@ pub enum ConditionTest {
         /// The value.
         value: &'static str,
     },
+    /// Required when something outside the request holds (how the card token was issued, the merchant's
+    /// contract): the request cannot show it, so validation treats the field as optional and only the
+    /// condition's description documents it.
+    External,
 }
 
 /// A named block of fields required together under one condition (e.g. a consignee address block).

@@ -8,11 +8,13 @@ use crate::charset::TextPolicy;
 
 mod answer;
 mod bitmap;
+mod check;
 mod field;
 mod kind;
 
-pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, ResponseSpec};
+pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, GroupSpec, ResponseSpec};
 pub use bitmap::{BitmapPosition, BitmapSpec};
+pub use check::{CharClass, DateFormat, FieldCheck};
 pub use field::{Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf};
 pub use kind::{AsciiSet, ByteLimit, ValueKind, kind_names};
 

@@ -1,0 +1,182 @@
+//! The generated request types and answer views of `spec/kuroneko/`: exact request bytes, the limits (UTF-8 and
+//! the CP932 second limit), the per-field checks, reading an E04 answer through its row view, and redaction.
+
+use kuroneko_proto::generated::{GATEWAY, OPERATIONS, SECRET_NAMES, credit_token, trade_info};
+use kuroneko_proto::{Charset, CreditToken, CreditTokenResponse, Options, ResultData, TradeInfo, TradeInfoResponse};
+
+/// Every request is sent UTF-8, the gateway's only transport.
+fn utf8() -> Options {
+    Options::new(Charset::Utf8)
+}
+
+fn sample() -> CreditToken<'static> {
+    CreditToken {
+        trader_code: "888888888",
+        device_div: "2",
+        order_no: "A-0001",
+        settle_price: "1500",
+        buyer_name_kanji: "山田 太郎",
+        buyer_tel: "03-1234-5678",
+        buyer_email: "taro@example.jp",
+        pay_way: "1",
+        token: "0123456789abcdef",
+        ..Default::default()
+    }
+}
+
+/// The rules broken by `request`, as (field, rule).
+fn rules(request: &CreditToken<'_>) -> Vec<(String, &'static str)> {
+    match request.validate(utf8()) {
+        Ok(()) => Vec::new(),
+        Err(report) => report.violations().iter().map(|v| (v.field.to_string(), v.kind.rule())).collect(),
+    }
+}
+
+fn one(field: &str, rule: &'static str) -> Vec<(String, &'static str)> {
+    vec![(field.to_owned(), rule)]
+}
+
+#[test]
+fn the_spec_is_the_gateway_of_the_crate() {
+    assert_eq!(GATEWAY.name, "kuroneko");
+    assert_eq!(GATEWAY.transports, [Charset::Utf8]);
+    let names: Vec<_> = OPERATIONS.iter().map(|o| o.name).collect();
+    assert_eq!(names, ["credit_token", "trade_info"]);
+    let op = &credit_token::CREDIT_TOKEN;
+    assert_eq!(op.path, "creditToken");
+    assert_eq!(op.fields.len(), 16);
+    assert_eq!(op.field("function_div").and_then(|f| f.fixed), Some("A08"));
+    assert_eq!(trade_info::TRADE_INFO.field("function_div").and_then(|f| f.fixed), Some("E04"));
+    assert_eq!(
+        GATEWAY.endpoint("test").map(|e| e.url(op)).as_deref(),
+        Some("https://ptwebcollect.jp/test_gateway/creditToken.api")
+    );
+    assert_eq!(
+        GATEWAY.endpoint("production").map(|e| e.url(op)).as_deref(),
+        Some("https://api.kuronekoyamato.co.jp/api/creditToken")
+    );
+    // the generated secret names cover the hand-written reader's
+    for name in kuroneko_proto::answer::SECRET_NAMES {
+        assert!(SECRET_NAMES.contains(name), "{name}");
+    }
+}
+
+#[test]
+fn a_credit_token_encodes_as_a_utf8_form_exactly() {
+    let mut body = Vec::new();
+    let n = sample().encode(utf8(), &mut body).unwrap();
+    let expected = "function_div=A08&trader_code=888888888&device_div=2&order_no=A-0001&settle_price=1500\
+        &buyer_name_kanji=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&buyer_tel=03-1234-5678\
+        &buyer_email=taro%40example.jp&pay_way=1&token=0123456789abcdef";
+    assert_eq!(String::from_utf8(body).unwrap(), expected);
+    assert_eq!(n, expected.len());
+    assert_eq!(sample().encoded_len(utf8()).unwrap(), expected.len());
+
+    let trade = TradeInfo { trader_code: "888888888", order_no: "A-0001" };
+    let mut body = Vec::new();
+    trade.encode(utf8(), &mut body).unwrap();
+    assert_eq!(body, b"function_div=E04&trader_code=888888888&order_no=A-0001");
+}
+
+#[test]
+fn limits_count_utf8_bytes_and_the_second_limit_cp932_bytes() {
+    // 20 full-width characters: 60 UTF-8 bytes, 40 CP932 bytes — the error text's own example
+    let twenty = "山".repeat(20);
+    assert!(rules(&CreditToken { buyer_name_kanji: &twenty, ..sample() }).is_empty());
+    // 21: 63 UTF-8 bytes and 42 CP932 bytes break both limits; a field reports the first rule it breaks
+    let twenty_one = "山".repeat(21);
+    let report = CreditToken { buyer_name_kanji: &twenty_one, ..sample() }.validate(utf8()).unwrap_err();
+    assert_eq!(report.to_string(), "buyer_name_kanji: 63 bytes in UTF-8, limit 60");
+    // 41 ASCII characters: 41 bytes in both; only the CP932 limit breaks
+    let ascii = "a".repeat(41);
+    assert_eq!(rules(&CreditToken { buyer_name_kanji: &ascii, ..sample() }), one("buyer_name_kanji", "max_bytes"));
+    // goods_name: 600 UTF-8 / 400 CP932
+    let goods = "商".repeat(200);
+    assert!(rules(&CreditToken { goods_name: Some(&goods), ..sample() }).is_empty());
+    let goods = "商".repeat(201);
+    let broken = rules(&CreditToken { goods_name: Some(&goods), ..sample() });
+    assert_eq!(broken, one("goods_name", "max_bytes"));
+    // 150 full-width and 150 ASCII: 600 UTF-8 bytes pass, 450 CP932 bytes do not
+    let goods = format!("{}{}", "商".repeat(150), "a".repeat(150));
+    let report = CreditToken { goods_name: Some(&goods), ..sample() }.validate(utf8()).unwrap_err();
+    assert_eq!(report.to_string(), "goods_name: 450 bytes in CP932, limit 400");
+}
+
+#[test]
+fn per_field_checks_apply() {
+    #[rustfmt::skip]
+    let cases: Vec<(CreditToken<'static>, Vec<(String, &'static str)>)> = vec![
+        (CreditToken { buyer_tel: "0312345", ..sample() }, one("buyer_tel", "min_bytes")),
+        (CreditToken { buyer_tel: "03123456", ..sample() }, vec![]),
+        (CreditToken { settle_price: "0", ..sample() }, one("settle_price", "min_value")),
+        (CreditToken { settle_price: "1", ..sample() }, vec![]),
+        (CreditToken { trader_ec_url: Some("http://shop.example/3ds"), ..sample() }, one("trader_ec_url", "pattern")),
+        (CreditToken { trader_ec_url: Some("https://shop.example/3ds"), ..sample() }, vec![]),
+        (CreditToken { scheduled_shipping_date: Some("20260230"), ..sample() }, one("scheduled_shipping_date", "pattern")),
+        (CreditToken { scheduled_shipping_date: Some("20260228"), ..sample() }, vec![]),
+        (CreditToken { buyer_name_kanji: "ﾔﾏﾀﾞ ﾀﾛｳ", ..sample() }, one("buyer_name_kanji", "pattern")),
+        (CreditToken { device_div: "3", ..sample() }, one("device_div", "value")),
+        (CreditToken { token: "0123456789abcde", ..sample() }, one("token", "exact_bytes")),
+        (CreditToken { buyer_name_kanji: "髙橋", ..sample() }, vec![]), // refused codes are not enforced yet
+    ];
+    for (request, expected) in cases {
+        assert_eq!(rules(&request), expected, "{request:?}");
+    }
+    // △ fields whose condition is outside the request are optional
+    assert!(rules(&CreditToken { trader_ec_url: None, scheduled_shipping_date: None, ..sample() }).is_empty());
+}
+
+#[test]
+fn debug_and_violations_redact_the_token() {
+    let request = CreditToken { token: "SECRETtoken_0001", ..sample() };
+    let debug = format!("{request:?}");
+    assert!(debug.contains("<redacted>") && !debug.contains("SECRET"), "{debug}");
+    assert!(debug.contains("888888888"), "{debug}");
+    let report = request.validate(utf8()).unwrap_err();
+    let text = format!("{report} {report:?}");
+    assert!(text.contains("token") && !text.contains("SECRET") && !text.contains("'_'"), "{text}");
+
+    let body = b"<return><returnCode>0</returnCode><errorCode/><returnDate>20260401120000</returnDate>\
+        <threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml><threeDToken>0123456789abcdef0123456789abcdef</threeDToken></return>";
+    let answer = CreditTokenResponse::parse(body).unwrap();
+    assert!(answer.is_success());
+    assert_eq!(answer.three_d_token(), Some("0123456789abcdef0123456789abcdef"));
+    assert_eq!(answer.return_code().map(|c| c.value()), Some("0"));
+    assert_eq!(answer.error_code().map(|c| c.value()), Some(""));
+    let debug = format!("{answer:?}");
+    assert!(!debug.contains("0123456789abcdef") && !debug.contains("form"), "{debug}");
+}
+
+#[test]
+fn a_trade_info_answer_reads_through_its_row_view() {
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><return><returnCode>0</returnCode><errorCode/>\
+        <returnDate>20260401120000</returnDate><resultCount>2</resultCount>\
+        <resultData><orderNo>A-0001</orderNo><settleDate/><settleMethod>1</settleMethod><statusInfo>4</statusInfo>\
+        <crdCResCd>123456</crdCResCd><settlePrice>1500</settlePrice></resultData>\
+        <resultData><orderNo>A-0002</orderNo><settleDate>20260401120000</settleDate><statusInfo>zz</statusInfo></resultData>\
+        </return>";
+    let answer = TradeInfoResponse::parse(body.as_bytes()).unwrap();
+    assert!(answer.is_success());
+    assert_eq!(answer.result_count(), Some("2"));
+    let rows: Vec<ResultData<'_, '_>> = answer.result_data().collect();
+    assert_eq!(rows.len(), 2);
+    let first = rows[0];
+    assert_eq!(first.order_no(), Some("A-0001"));
+    assert_eq!(first.settle_date(), Some(""), "an empty element is an empty value");
+    assert_eq!(first.crd_c_res_cd(), Some("123456"));
+    assert_eq!(first.settle_price(), Some("1500"));
+    assert_eq!(first.slip_no(), None, "an absent element is None");
+    let status = first.status_info().unwrap();
+    assert_eq!(status.value(), "4");
+    assert!(status.entry.is_some(), "status 4 is a listed code");
+    assert!(first.settle_method().unwrap().entry.is_some());
+    let unknown = rows[1].status_info().unwrap();
+    assert_eq!((unknown.value(), unknown.entry.is_none()), ("zz", true));
+
+    let failed =
+        TradeInfoResponse::parse(b"<return><returnCode>1</returnCode><errorCode>Z012000007</errorCode></return>")
+            .unwrap();
+    assert!(!failed.is_success());
+    assert_eq!(failed.result_data().count(), 0);
+    assert!(failed.error_code().unwrap().entry.is_some());
+}
