@@ -94,6 +94,8 @@ pub mod answer;
 /// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen`.
 #[rustfmt::skip]
 pub mod generated;
+#[cfg(test)]
+mod generated_tests;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
 pub use generated::{CreditToken, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};

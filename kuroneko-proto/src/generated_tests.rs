@@ -1,8 +1,9 @@
 //! The generated request types and answer views of `spec/kuroneko/`: exact request bytes, the limits (UTF-8 and
 //! the CP932 second limit), the per-field checks, reading an E04 answer through its row view, and redaction.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use kuroneko_proto::generated::{GATEWAY, OPERATIONS, SECRET_NAMES, credit_token, trade_info};
-use kuroneko_proto::{Charset, CreditToken, CreditTokenResponse, Options, ResultData, TradeInfo, TradeInfoResponse};
+use crate::generated::{GATEWAY, OPERATIONS, SECRET_NAMES, credit_token, trade_info};
+use crate::{Charset, CreditToken, CreditTokenResponse, Options, ResultData, TradeInfo, TradeInfoResponse};
 
 /// Every request is sent UTF-8, the gateway's only transport.
 fn utf8() -> Options {
@@ -56,7 +57,7 @@ fn the_spec_is_the_gateway_of_the_crate() {
         Some("https://api.kuronekoyamato.co.jp/api/creditToken")
     );
     // the generated secret names cover the hand-written reader's
-    for name in kuroneko_proto::answer::SECRET_NAMES {
+    for name in crate::answer::SECRET_NAMES {
         assert!(SECRET_NAMES.contains(name), "{name}");
     }
 }
