@@ -459,7 +459,7 @@ fn reading_takes_linear_time() {
 
 /// The shape spec/kuroneko/README.md asks codegen to write, built here by hand against a stand-in code table, so
 /// the reader's side of the contract is pinned here; the generated views themselves are tested in
-/// `tests/generated.rs`.
+/// `src/generated_tests.rs`.
 mod view_contract {
     use japay_core::spec::{Code, CodeEntry, CodeTable};
 
