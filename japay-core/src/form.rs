@@ -63,10 +63,6 @@ impl AsciiMask {
         (self.words[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
     }
 
-    fn raw(self) -> AsciiMask {
-        let [lo, hi, ..] = self.words;
-        AsciiMask { words: [lo & RAW as u64, hi & (RAW >> 64) as u64, 0, 0] }
-    }
 }
 
 /// The length of `bytes` once form-encoded.
@@ -104,8 +100,8 @@ fn put_encoded(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8]) {
 /// is not (what was written before it stays written). A value written as itself (digits, codes, ids) is one scan and
 /// one copy.
 #[inline(always)]
-fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
-    let raw = allowed.raw();
+fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], allowed: u128) -> Option<usize> {
+    let raw = AsciiMask::new(allowed & RAW);
     let run = bytes.iter().position(|&b| !raw.contains(b));
     match run {
         None => {
@@ -113,7 +109,7 @@ fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], a
             None
         }
         Some(0) if bytes.first().is_some_and(|&b| b >= 0x80) => Some(0), // text starting with a non-ASCII character
-        Some(run) => put_encoded_from(out, scratch, bytes, run, allowed),
+        Some(run) => put_encoded_from(out, scratch, bytes, run, AsciiMask::new(allowed)),
     }
 }
 
@@ -139,9 +135,10 @@ pub(crate) trait Sink {
     fn put_name(&mut self, first: bool, name: &str);
     /// Appends bytes of a value in the transport charset, form-encoded.
     fn put_value(&mut self, bytes: &[u8]);
-    /// Appends the bytes of an ASCII value form-encoded while they are in `allowed`; returns the position of the
+    /// Appends the bytes of an ASCII value form-encoded while they are in `allowed` (bit `b`: byte `b`); returns the position of the
     /// first byte that is not (a byte ≥ 128 never is), after which nothing is written.
-    fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
+    fn put_ascii(&mut self, bytes: &[u8], allowed: u128) -> Option<usize> {
+        let allowed = AsciiMask::new(allowed);
         match bytes.iter().position(|&b| !allowed.contains(b)) {
             Some(i) => Some(i),
             None => {
@@ -231,7 +228,7 @@ impl Sink for Body<'_> {
         self.out.extend_from_slice(bytes);
     }
     #[inline]
-    fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
+    fn put_ascii(&mut self, bytes: &[u8], allowed: u128) -> Option<usize> {
         put_encoded_while(self.out, &mut self.scratch, bytes, allowed)
     }
     fn mark(&self) -> usize {
@@ -275,7 +272,7 @@ mod tests {
                     }
                     let stop = bytes.iter().position(|&b| b >= 128 || mask >> b & 1 == 0);
                     let mut out = b"x=".to_vec();
-                    assert_eq!(Body::new(&mut out).put_ascii(&bytes, AsciiMask::new(mask)), stop, "{bytes:?}");
+                    assert_eq!(Body::new(&mut out).put_ascii(&bytes, mask), stop, "{bytes:?}");
                     let written = &bytes[..stop.unwrap_or(bytes.len())];
                     let expected: Vec<u8> =
                         b"x=".iter().copied().chain(written.iter().flat_map(|&b| model(b))).collect();
