@@ -62,7 +62,6 @@ impl AsciiMask {
     pub(crate) fn contains(self, b: u8) -> bool {
         (self.words[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
     }
-
 }
 
 /// The length of `bytes` once form-encoded.
