@@ -62,11 +62,6 @@ impl AsciiMask {
     pub(crate) fn contains(self, b: u8) -> bool {
         (self.words[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
     }
-
-    fn raw(self) -> AsciiMask {
-        let [lo, hi, ..] = self.words;
-        AsciiMask { words: [lo & RAW as u64, hi & (RAW >> 64) as u64, 0, 0] }
-    }
 }
 
 /// The length of `bytes` once form-encoded.
@@ -92,55 +87,6 @@ fn encode_block(scratch: &mut [u8; 260], block: &[u8]) -> usize {
     at
 }
 
-/// Input bytes per EUC-JP block: a block may run two bytes past it to finish a character, and its output (at most
-/// three bytes per byte) still fits the scratch buffer.
-const EUC_JP_BLOCK: usize = 80;
-
-/// Appends EUC-JP bytes (whole characters, as an encoder writes them) form-encoded through `scratch`, unless a
-/// two-byte character's lead byte is in `refused`: then returns `false` (what was written before stays). The row
-/// check and the serializer in one loop over the characters.
-#[allow(clippy::indexing_slicing)] // lead >> 6 < 4, the set's length
-fn put_euc_jp(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], refused: &[u64; 4]) -> bool {
-    let put = |scratch: &mut [u8; 260], at: usize, b: u8| {
-        let e = entry(b);
-        let at_masked = at & 255; // at < 3 * (EUC_JP_BLOCK + 2) < 256
-        if let Some(slot) = scratch.get_mut(at_masked..at_masked + 4) {
-            slot.copy_from_slice(&e.to_le_bytes());
-        }
-        at + (e >> 24) as usize
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        let end = (i + EUC_JP_BLOCK).min(bytes.len());
-        let mut at = 0usize;
-        while let Some(&b) = bytes.get(i).filter(|_| i < end) {
-            at = put(scratch, at, b);
-            if b < 0x80 {
-                i += 1;
-                continue;
-            }
-            // a lead byte: 8E (half-width kana) and 8F (JIS X 0212) are never refused rows
-            if b != 0x8E && b != 0x8F && (refused[usize::from(b >> 6)] >> (b & 63)) & 1 == 1 {
-                out.extend_from_slice(scratch.get(..at).unwrap_or(&[]));
-                return false;
-            }
-            if let Some(&t) = bytes.get(i + 1) {
-                at = put(scratch, at, t);
-            }
-            if b == 0x8F {
-                if let Some(&t) = bytes.get(i + 2) {
-                    at = put(scratch, at, t);
-                }
-                i += 3;
-            } else {
-                i += 2;
-            }
-        }
-        out.extend_from_slice(scratch.get(..at).unwrap_or(&[]));
-    }
-    true
-}
-
 /// Appends `bytes` form-encoded to `out` through `scratch`; no allocation when `out` has room for the result.
 fn put_encoded(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8]) {
     for block in bytes.chunks(BLOCK) {
@@ -153,8 +99,8 @@ fn put_encoded(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8]) {
 /// is not (what was written before it stays written). A value written as itself (digits, codes, ids) is one scan and
 /// one copy.
 #[inline(always)]
-fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
-    let raw = allowed.raw();
+fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], allowed: u128) -> Option<usize> {
+    let raw = AsciiMask::new(allowed & RAW);
     let run = bytes.iter().position(|&b| !raw.contains(b));
     match run {
         None => {
@@ -162,7 +108,7 @@ fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], a
             None
         }
         Some(0) if bytes.first().is_some_and(|&b| b >= 0x80) => Some(0), // text starting with a non-ASCII character
-        Some(run) => put_encoded_from(out, scratch, bytes, run, allowed),
+        Some(run) => put_encoded_from(out, scratch, bytes, run, AsciiMask::new(allowed)),
     }
 }
 
@@ -188,9 +134,10 @@ pub(crate) trait Sink {
     fn put_name(&mut self, first: bool, name: &str);
     /// Appends bytes of a value in the transport charset, form-encoded.
     fn put_value(&mut self, bytes: &[u8]);
-    /// Appends the bytes of an ASCII value form-encoded while they are in `allowed`; returns the position of the
+    /// Appends the bytes of an ASCII value form-encoded while they are in `allowed` (bit `b`: byte `b`); returns the position of the
     /// first byte that is not (a byte ≥ 128 never is), after which nothing is written.
-    fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
+    fn put_ascii(&mut self, bytes: &[u8], allowed: u128) -> Option<usize> {
+        let allowed = AsciiMask::new(allowed);
         match bytes.iter().position(|&b| !allowed.contains(b)) {
             Some(i) => Some(i),
             None => {
@@ -279,11 +226,8 @@ impl Sink for Body<'_> {
     fn put_unreserved(&mut self, bytes: &[u8]) {
         self.out.extend_from_slice(bytes);
     }
-    fn put_euc_jp(&mut self, bytes: &[u8], refused: &[u64; 4]) -> bool {
-        put_euc_jp(self.out, &mut self.scratch, bytes, refused)
-    }
     #[inline]
-    fn put_ascii(&mut self, bytes: &[u8], allowed: AsciiMask) -> Option<usize> {
+    fn put_ascii(&mut self, bytes: &[u8], allowed: u128) -> Option<usize> {
         put_encoded_while(self.out, &mut self.scratch, bytes, allowed)
     }
     fn mark(&self) -> usize {
@@ -327,7 +271,7 @@ mod tests {
                     }
                     let stop = bytes.iter().position(|&b| b >= 128 || mask >> b & 1 == 0);
                     let mut out = b"x=".to_vec();
-                    assert_eq!(Body::new(&mut out).put_ascii(&bytes, AsciiMask::new(mask)), stop, "{bytes:?}");
+                    assert_eq!(Body::new(&mut out).put_ascii(&bytes, mask), stop, "{bytes:?}");
                     let written = &bytes[..stop.unwrap_or(bytes.len())];
                     let expected: Vec<u8> =
                         b"x=".iter().copied().chain(written.iter().flat_map(|&b| model(b))).collect();

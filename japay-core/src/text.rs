@@ -292,10 +292,11 @@ impl ByteSet {
     }
 }
 
-/// The refused EUC-JP lead bytes as a 256-bit set.
+/// The refused EUC-JP lead bytes as a 256-bit set. ASCII bytes, 8E (half-width kana) and 8F (JIS X 0212) are never
+/// refused rows and never in the set, so that [`euc_jp_refused`] can look up every byte it steps on.
 fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
     let mut set = [0u64; 4];
-    for &b in refused {
+    for &b in refused.iter().filter(|&&b| b >= 0x80 && b != 0x8E && b != 0x8F) {
         if let Some(word) = set.get_mut(usize::from(b >> 6)) {
             *word |= 1 << (b & 63);
         }
@@ -304,23 +305,17 @@ fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
 }
 
 /// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
-/// in `refused` ([`lead_byte_set`]).
-#[allow(clippy::indexing_slicing)] // lead >> 6 < 4, the set's length
+/// in `refused` ([`lead_byte_set`]). Steps from character to character without a branch on the byte: one byte for
+/// ASCII, three after 8F, two after any other lead byte.
+#[allow(clippy::indexing_slicing)] // b >> 6 < 4, the set's length
 pub(crate) fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
+    let mut hit = 0u64;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            i += 1;
-            continue;
-        }
-        // a lead byte: 8E (half-width kana) and 8F (JIS X 0212) are never refused rows
-        let two_byte = b != 0x8E && b != 0x8F;
-        if two_byte && (refused[usize::from(b >> 6)] >> (b & 63)) & 1 == 1 {
-            return true;
-        }
-        i += if b == 0x8F { 3 } else { 2 };
+        hit |= refused[usize::from(b >> 6)] >> (b & 63);
+        i += 1 + usize::from(b >> 7) + usize::from(b == 0x8F);
     }
-    false
+    hit & 1 == 1
 }
 
 /// The exact path: the kind's rule over the whole value first, then every character in every charset, in order.

@@ -98,19 +98,52 @@ fn matches_groups(s: &[u8], groups: &[u8]) -> bool {
     if groups.is_empty() || digits > 64 || s.len() != digits + groups.len() - 1 {
         return false;
     }
+    // eight bytes at a time, branch-free: every byte `0`, `1` or `-`, and as many `-` as group joints …
+    let (mut others, mut hyphens) = (0u64, 0u64);
+    let mut words = s.chunks_exact(8);
+    let mut check = |word: [u8; 8]| {
+        let w = u64::from_le_bytes(word);
+        let digit = zero_bytes((w | splat(1)) ^ splat(b'1'));
+        let hyphen = zero_bytes(w ^ splat(b'-'));
+        others |= !(digit | hyphen) & splat(0x80);
+        hyphens += hyphen >> 7; // one counter per byte lane, each at most 16
+    };
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        check(w);
+    }
+    let mut last = [b'0'; 8];
+    if let Some(head) = last.get_mut(..words.remainder().len()) {
+        head.copy_from_slice(words.remainder());
+    }
+    check(last);
+    let hyphens = hyphens.wrapping_mul(splat(1)) >> 56; // the sum of the lanes
+    if others != 0 || hyphens != (groups.len() - 1) as u64 {
+        return false;
+    }
+    // … each of them at a joint, so that every other byte is a digit
     let mut at = 0usize;
-    for &len in groups {
-        let Some(part) = s.get(at..at + usize::from(len)) else { return false };
-        if !part.iter().all(|&b| b | 1 == b'1') {
-            return false;
-        }
+    for &len in groups.split_last().map_or(&[][..], |(_, init)| init) {
         at += usize::from(len);
-        if at < s.len() && s.get(at) != Some(&b'-') {
+        if s.get(at) != Some(&b'-') {
             return false;
         }
         at += 1;
     }
     true
+}
+
+/// `b` in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
+
+/// 0x80 in every byte of `v` that is zero, 0 in the others (exact: no borrow crosses bytes).
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    let low7 = splat(0x7F);
+    !(((v & low7) + low7) | v | low7)
 }
 
 /// The bits of `s` when it is `0`/`1` digits in groups of exactly these lengths joined by `-` (at most 64 digits), in
