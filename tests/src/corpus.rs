@@ -212,10 +212,11 @@ mod regressions {
             let on_disk = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             assert_eq!(on_disk, bytes, "{}", path.display());
         }
-        let files = ["parse_response", "validate_request", "percent_decode", "charset_roundtrip", "parse_kuroneko_answer"]
-            .iter()
-            .map(|t| super::files_in(&super::fuzz_dir().join("regressions").join(t)).len())
-            .sum::<usize>();
+        let files =
+            ["parse_response", "validate_request", "percent_decode", "charset_roundtrip", "parse_kuroneko_answer"]
+                .iter()
+                .map(|t| super::files_in(&super::fuzz_dir().join("regressions").join(t)).len())
+                .sum::<usize>();
         assert_eq!(files, cases.len(), "every regression file has a named test");
     }
 }

@@ -1,8 +1,9 @@
 //! The fuzz target bodies: one `pub fn NAME(data: &[u8])` per target of `fuzz/fuzz_targets/NAME.rs`.
 //!
-//! Each function accepts any input without panicking as long as `epsilon-proto` behaves as documented, and panics
-//! (through `assert!`) as soon as an invariant breaks. The `corpus` tests replay `fuzz/corpus/**` and
-//! `fuzz/regressions/**` through the same functions, so the targets are exercised by a plain `cargo test` on stable.
+//! Each function accepts any input without panicking as long as `epsilon-proto` (or `kuroneko-proto`) behaves as
+//! documented, and panics (through `assert!`) as soon as an invariant breaks. The `corpus` tests replay
+//! `fuzz/corpus/**` and `fuzz/regressions/**` through the same functions, so the targets are exercised by a plain
+//! `cargo test` on stable.
 //!
 //! Where a target checks results, it checks them against a slow, independent model written here: a full
 //! `encoding_rs` encode of the whole value instead of the crate's per-character fast path, a byte-at-a-time percent
@@ -14,6 +15,7 @@
 //! | [`percent_decode`] | a percent-encoded value or query string | agrees with the model decoder; in-range error offsets; borrowing |
 //! | [`validate_request`] | operation, options and values (see [`RequestInput`]) | validation agrees with the model; `encoded_len` is exact; the body decodes back |
 //! | [`charset_roundtrip`] | text | `encode_char` is exactly "encodes and decodes back to itself" |
+//! | [`parse_kuroneko_answer`] | a Kuroneko answer body | valid values, names and offsets; empty reads `Some("")`; one-run values equal the model; canonical re-render reads the same; a BOM changes nothing |
 #![allow(clippy::panic)]
 
 use std::borrow::Cow;
