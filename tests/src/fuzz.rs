@@ -595,7 +595,7 @@ pub fn check_kuroneko_answer(body: &[u8], answer: &KuronekoAnswer<'_>) {
 /// The checks of one block, whose elements all start at or after `min_offset`.
 fn check_kuroneko_block(body: &[u8], block: &KuronekoBlock<'_>, min_offset: usize, spells_fffd: bool) {
     assert_eq!(block.len(), block.elements().len());
-    assert_eq!(block.is_empty(), block.len() == 0);
+    assert_eq!(block.is_empty(), block.elements().is_empty());
     let mut last = None;
     for element in block {
         let (name, value, at) = (element.name, element.value.as_ref(), element.offset);
