@@ -68,6 +68,24 @@ fn charset_roundtrip_corpus() {
     replay("charset_roundtrip", fuzz::charset_roundtrip);
 }
 
+#[test]
+fn parse_kuroneko_answer_corpus() {
+    replay("parse_kuroneko_answer", fuzz::parse_kuroneko_answer);
+}
+
+/// The `own_*` seeds of `parse_kuroneko_answer` are answers the reader accepts and the `x_*` ones bodies it refuses,
+/// so the corpus reaches both the success checks and the error paths.
+#[test]
+fn parse_kuroneko_answer_corpus_reads_as_named() {
+    let dir = fuzz_dir().join("corpus").join("parse_kuroneko_answer");
+    for path in files_in(&dir) {
+        let data = fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let result = kuroneko_proto::Answer::parse(&data);
+        assert_eq!(result.is_ok(), name.starts_with("own_"), "{name}: {result:?}");
+    }
+}
+
 /// The seeds of `validate_request` decode to what their names say, so the corpus reaches the encoder.
 #[test]
 fn validate_request_corpus_has_valid_requests() {
@@ -103,6 +121,7 @@ fn target_body(target: &str) -> fn(&[u8]) {
         "percent_decode" => fuzz::percent_decode,
         "validate_request" => fuzz::validate_request,
         "charset_roundtrip" => fuzz::charset_roundtrip,
+        "parse_kuroneko_answer" => fuzz::parse_kuroneko_answer,
         _ => panic!("no fuzz target {target}"),
     }
 }
@@ -193,10 +212,11 @@ mod regressions {
             let on_disk = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             assert_eq!(on_disk, bytes, "{}", path.display());
         }
-        let files = ["parse_response", "validate_request", "percent_decode", "charset_roundtrip"]
-            .iter()
-            .map(|t| super::files_in(&super::fuzz_dir().join("regressions").join(t)).len())
-            .sum::<usize>();
+        let files =
+            ["parse_response", "validate_request", "percent_decode", "charset_roundtrip", "parse_kuroneko_answer"]
+                .iter()
+                .map(|t| super::files_in(&super::fuzz_dir().join("regressions").join(t)).len())
+                .sum::<usize>();
         assert_eq!(files, cases.len(), "every regression file has a named test");
     }
 }

@@ -1,8 +1,9 @@
 //! The fuzz target bodies: one `pub fn NAME(data: &[u8])` per target of `fuzz/fuzz_targets/NAME.rs`.
 //!
-//! Each function accepts any input without panicking as long as `epsilon-proto` behaves as documented, and panics
-//! (through `assert!`) as soon as an invariant breaks. The `corpus` tests replay `fuzz/corpus/**` and
-//! `fuzz/regressions/**` through the same functions, so the targets are exercised by a plain `cargo test` on stable.
+//! Each function accepts any input without panicking as long as `epsilon-proto` (or `kuroneko-proto`) behaves as
+//! documented, and panics (through `assert!`) as soon as an invariant breaks. The `corpus` tests replay
+//! `fuzz/corpus/**` and `fuzz/regressions/**` through the same functions, so the targets are exercised by a plain
+//! `cargo test` on stable.
 //!
 //! Where a target checks results, it checks them against a slow, independent model written here: a full
 //! `encoding_rs` encode of the whole value instead of the crate's per-character fast path, a byte-at-a-time percent
@@ -14,6 +15,7 @@
 //! | [`percent_decode`] | a percent-encoded value or query string | agrees with the model decoder; in-range error offsets; borrowing |
 //! | [`validate_request`] | operation, options and values (see [`RequestInput`]) | validation agrees with the model; `encoded_len` is exact; the body decodes back |
 //! | [`charset_roundtrip`] | text | `encode_char` is exactly "encodes and decodes back to itself" |
+//! | [`parse_kuroneko_answer`] | a Kuroneko answer body | valid values, names and offsets; empty reads `Some("")`; one-run values equal the model; canonical re-render reads the same; a BOM changes nothing |
 #![allow(clippy::panic)]
 
 use std::borrow::Cow;
@@ -488,4 +490,258 @@ pub fn check_char(c: char) {
             to as u32
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// parse_kuroneko_answer
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Fuzz target `parse_kuroneko_answer`: arbitrary bytes through `kuroneko_proto::Answer::parse`.
+///
+/// An error must point inside the body (`offset() <= len`). On success ([`check_kuroneko_answer`]):
+///
+/// * **Valid values.** Every value is XML `Char`s only, and holds a U+FFFD only when the body spells one (the bytes
+///   `EF BF BD` or a character reference to it): nothing is ever replaced.
+/// * **Names and offsets.** Every element and group name is an ASCII XML name borrowed from the body, and its
+///   offset is where its tag starts: `<` + name, then `>`, `/` or white space. Offsets grow in document order
+///   within a block and along the groups, and a group's values lie after its start tag.
+/// * **Empty is not absent.** An empty-element tag (`<x/>`) reads `Some("")`; for a value written as one run of
+///   text closed by its own end tag, the value is the model's (line ends normalized, references resolved) and is
+///   borrowed from the body when that run has no `&` and no CR.
+/// * **A multimap that fails closed.** `get` is the first element of the name, `get_all` every one in order, and
+///   the occurrences of a name in one block have one value; no name is both a root value and a group.
+/// * **Canonical re-rendering.** `<return>`, the root values, then each group, every value escaped
+///   ([`render_kuroneko_canonical`]), parses to the same names and values, and renders to the same text again.
+/// * **Byte order mark.** The body with a BOM in front reads the same (offsets shifted by 3), or fails the same way.
+/// * **Success and secrets.** `is_success` is `returnCode == "0"`; the `Debug` of a secret element shows `<redacted>`.
+pub fn parse_kuroneko_answer(data: &[u8]) {
+    let result = KuronekoAnswer::parse(data);
+    match &result {
+        Ok(answer) => check_kuroneko_answer(data, answer),
+        Err(e) => assert!(e.offset() <= data.len(), "error offset out of range: {e:?} (body of {} bytes)", data.len()),
+    }
+    if !data.starts_with(KURONEKO_BOM) {
+        let mut with_bom = KURONEKO_BOM.to_vec();
+        with_bom.extend_from_slice(data);
+        let again = KuronekoAnswer::parse(&with_bom);
+        match (&result, &again) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(kuroneko_shape(a, 3), kuroneko_shape(b, 0), "a BOM in front changes the answer");
+            }
+            (Err(a), Err(b)) => {
+                let shift = if matches!(a, KuronekoError::Empty) { 0 } else { 3 };
+                assert_eq!(
+                    (std::mem::discriminant(a), a.offset() + shift),
+                    (std::mem::discriminant(b), b.offset()),
+                    "a BOM in front changes the error: {a:?} vs {b:?}"
+                );
+            }
+            _ => panic!("a BOM in front changes the outcome: {result:?} vs {again:?}"),
+        }
+    }
+}
+
+use kuroneko_proto::answer::{Answer as KuronekoAnswer, AnswerError as KuronekoError, Block as KuronekoBlock};
+
+const KURONEKO_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// An answer as plain data: (root values, groups), every element as (name, value, offset + `shift`).
+type KuronekoShape = (Vec<(String, String, usize)>, Vec<(String, usize, Vec<(String, String, usize)>)>);
+
+fn kuroneko_shape(answer: &KuronekoAnswer<'_>, shift: usize) -> KuronekoShape {
+    let block = |b: &KuronekoBlock<'_>| {
+        b.iter().map(|e| (e.name.to_owned(), e.value.to_string(), e.offset + shift)).collect::<Vec<_>>()
+    };
+    let groups = answer.groups().iter().map(|g| (g.name.to_owned(), g.offset + shift, block(&g.block))).collect();
+    (block(answer.fields()), groups)
+}
+
+/// The success checks of [`parse_kuroneko_answer`].
+pub fn check_kuroneko_answer(body: &[u8], answer: &KuronekoAnswer<'_>) {
+    let spells_fffd = contains(body, b"\xEF\xBF\xBD") || references_fffd(body);
+    check_kuroneko_block(body, answer.fields(), 0, spells_fffd);
+    let mut last_group = 0;
+    for group in answer.groups() {
+        check_kuroneko_tag(body, group.name, group.offset);
+        assert!(group.offset > last_group, "group {:?} at {} out of document order", group.name, group.offset);
+        last_group = group.offset;
+        assert!(!group.block.is_empty(), "group {:?} at {} has no values", group.name, group.offset);
+        check_kuroneko_block(body, &group.block, group.offset + 1, spells_fffd);
+        assert!(
+            !answer.fields().contains(group.name),
+            "{:?} is both a root value and a group (at {})",
+            group.name,
+            group.offset
+        );
+        let rows: Vec<_> = answer.groups_named(group.name).collect();
+        let expected = answer.groups().iter().filter(|g| g.name == group.name).count();
+        assert_eq!(rows.len(), expected, "groups_named({:?})", group.name);
+    }
+    assert_eq!(answer.return_code(), answer.get("returnCode"));
+    assert_eq!(answer.is_success(), answer.get("returnCode") == Some("0"));
+
+    let canonical = render_kuroneko_canonical(answer);
+    let again = KuronekoAnswer::parse(canonical.as_bytes())
+        .unwrap_or_else(|e| panic!("the re-rendered body does not parse: {e:?}\n{canonical}"));
+    let names_values = |a: &KuronekoAnswer<'_>| {
+        let (fields, groups) = kuroneko_shape(a, 0);
+        let strip = |b: Vec<(String, String, usize)>| b.into_iter().map(|(n, v, _)| (n, v)).collect::<Vec<_>>();
+        (strip(fields), groups.into_iter().map(|(n, _, b)| (n, strip(b))).collect::<Vec<_>>())
+    };
+    assert_eq!(names_values(answer), names_values(&again), "the re-rendered body reads differently\n{canonical}");
+    assert_eq!(render_kuroneko_canonical(&again), canonical, "canonical rendering is not a fixed point");
+}
+
+/// The checks of one block, whose elements all start at or after `min_offset`.
+fn check_kuroneko_block(body: &[u8], block: &KuronekoBlock<'_>, min_offset: usize, spells_fffd: bool) {
+    assert_eq!(block.len(), block.elements().len());
+    assert_eq!(block.is_empty(), block.elements().is_empty());
+    let mut last = None;
+    for element in block {
+        let (name, value, at) = (element.name, element.value.as_ref(), element.offset);
+        check_kuroneko_tag(body, name, at);
+        assert!(at >= min_offset, "element {name:?} at {at} lies before its group");
+        assert!(last.is_none_or(|l| at > l), "element {name:?} at {at} out of document order");
+        last = Some(at);
+
+        assert!(value.chars().all(is_xml_char), "{name:?} at {at}: a value with a character XML does not allow");
+        assert!(
+            !value.contains('\u{FFFD}') || spells_fffd,
+            "{name:?} at {at}: U+FFFD in a value, and the body does not spell one"
+        );
+        if let Cow::Borrowed(v) = &element.value {
+            assert!(v.is_empty() || offset_in(body, v.as_bytes()).is_some(), "{name:?}: borrowed value not in body");
+            assert!(!v.contains('\r'), "{name:?} at {at}: a borrowed value with an unnormalized CR");
+        }
+        match model_kuroneko_value(body, name, at) {
+            Some(ModelText::Empty) => assert_eq!(value, "", "{name:?} at {at}: an empty element does not read empty"),
+            Some(ModelText::Run { raw, text }) => {
+                assert_eq!(Some(value), text.as_deref(), "{name:?} at {at}: the value disagrees with the model");
+                if !raw.contains(['&', '\r']) {
+                    assert!(matches!(element.value, Cow::Borrowed(_)), "{name:?} at {at}: a plain value was copied");
+                }
+            }
+            None => {}
+        }
+
+        let first = block.elements().iter().find(|e| e.name == name).map(|e| e.value.as_ref());
+        assert_eq!(block.get(name), first, "get({name:?})");
+        assert_eq!(block.element(name).map(|e| e.offset), block.iter().find(|e| e.name == name).map(|e| e.offset));
+        assert!(block.contains(name));
+        assert!(block.get_all(name).all(|v| v == value), "{name:?}: conflicting duplicates were accepted");
+        assert_eq!(block.get_all(name).count(), block.iter().filter(|e| e.name == name).count());
+
+        assert_eq!(element.is_secret(), kuroneko_proto::answer::is_secret(name));
+        if element.is_secret() {
+            let expected = format!("Element {{ name: {name:?}, value: \"<redacted>\", offset: {at} }}");
+            assert_eq!(format!("{element:?}"), expected, "{name:?}: secret value shown in Debug");
+        }
+    }
+}
+
+/// The tag of `name` starts at `at`: `<` + name, then `>`, `/` or XML white space; the name is borrowed from there.
+fn check_kuroneko_tag(body: &[u8], name: &str, at: usize) {
+    let mut bytes = name.bytes();
+    let is_name = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    assert!(is_name, "accepted the element name {name:?}, which is not an ASCII XML name");
+    assert_eq!(offset_in(body, name.as_bytes()), Some(at + 1), "name {name:?} is not borrowed from its tag at {at}");
+    assert_eq!(body.get(at), Some(&b'<'), "no `<` at the offset {at} of {name:?}");
+    let after = body.get(at + 1 + name.len());
+    assert!(
+        matches!(after, Some(b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n')),
+        "the tag of {name:?} at {at} goes on with {after:?}"
+    );
+}
+
+/// What the model reads for a value element, when its content is simple enough to model.
+enum ModelText {
+    /// An empty-element tag `<name/>` (white space allowed before `/`).
+    Empty,
+    /// One run of text (no markup) closed by `</name>`: the raw run and its model text (`None` when the model
+    /// refuses a reference).
+    Run { raw: String, text: Option<String> },
+}
+
+/// The model reading of the element `name` whose tag starts at `at`; `None` when its content holds markup.
+fn model_kuroneko_value(body: &[u8], name: &str, at: usize) -> Option<ModelText> {
+    let tag_end = at + 1 + name.len();
+    let gt = tag_end + body.get(tag_end..)?.iter().position(|&b| b == b'>')?;
+    let inside = body.get(tag_end..gt)?;
+    if inside.last() == Some(&b'/') {
+        assert!(inside[..inside.len() - 1].iter().all(|b| b" \t\r\n".contains(b)), "attributes in the tag at {at}");
+        return Some(ModelText::Empty);
+    }
+    let rest = body.get(gt + 1..)?;
+    let lt = rest.iter().position(|&b| b == b'<')?;
+    let close = rest.get(lt..)?;
+    let closes = close.strip_prefix(b"</").and_then(|c| c.strip_prefix(name.as_bytes())).is_some_and(|c| {
+        let c = c.trim_ascii_start();
+        c.first() == Some(&b'>')
+    });
+    if !closes {
+        return None;
+    }
+    let raw = std::str::from_utf8(&rest[..lt]).ok()?.to_owned();
+    let normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let text = model_xml_unescape(&normalized);
+    Some(ModelText::Run { raw, text })
+}
+
+/// Resolves the five predefined entities and character references of XML `Char`s; `None` for anything else.
+fn model_xml_unescape(s: &str) -> Option<String> {
+    let text = model_unescape(s)?;
+    // `model_unescape` takes any scalar value but U+0000; XML takes `Char`s only
+    text.chars().all(is_xml_char).then_some(text)
+}
+
+/// XML 1.0 `Char`.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Whether the body holds a character reference to U+FFFD (`&#65533;`, `&#xFFFD;`, with any leading zeros).
+fn references_fffd(body: &[u8]) -> bool {
+    body.windows(2).enumerate().filter(|(_, w)| *w == b"&#").any(|(i, _)| {
+        let rest = &body[i + 2..];
+        let (digits, radix) = match rest.first() {
+            Some(b'x') => (&rest[1..], 16),
+            _ => (rest, 10),
+        };
+        let end = digits.iter().position(|&b| b == b';').unwrap_or(digits.len());
+        std::str::from_utf8(&digits[..end]).ok().and_then(|d| u32::from_str_radix(d, radix).ok()) == Some(0xFFFD)
+    })
+}
+
+/// `<return>`, each root value, then each group with its values, as `<name>escaped</name>` (`<name/>` when empty);
+/// `&`, `<`, `>` and CR are escaped (a CR only comes from a reference, and a literal one would read as LF).
+pub fn render_kuroneko_canonical(answer: &KuronekoAnswer<'_>) -> String {
+    fn block(out: &mut String, block: &KuronekoBlock<'_>) {
+        for e in block {
+            if e.value.is_empty() {
+                out.push_str(&format!("<{}/>", e.name));
+                continue;
+            }
+            out.push_str(&format!("<{}>", e.name));
+            for c in e.value.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '\r' => out.push_str("&#13;"),
+                    c => out.push(c),
+                }
+            }
+            out.push_str(&format!("</{}>", e.name));
+        }
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><return>");
+    block(&mut out, answer.fields());
+    for group in answer.groups() {
+        out.push_str(&format!("<{}>", group.name));
+        block(&mut out, &group.block);
+        out.push_str(&format!("</{}>", group.name));
+    }
+    out.push_str("</return>");
+    out
 }
