@@ -2,10 +2,11 @@
 //!
 //! A gateway's spec gives every fact its provenance: where it comes from (`source`), what is not known about it
 //! (`uncertain`) and, for a parameter, the label of the official Japanese table (`label_ja`). Tools that show the
-//! spec (`epsilon spec show`) need these strings; a program that only validates, encodes and decodes does not. The
-//! generated code writes each of them through [`meta!`](crate::meta) or [`meta_opt!`](crate::meta_opt), which keep
-//! the text when japay-core is built with the `meta` feature and leave `""` or `None` otherwise, so the strings
-//! never reach the binary. The generated doc comments keep the provenance either way.
+//! spec (a command that prints an operation's table) need these strings; a program that only validates, encodes
+//! and decodes does not. The generated code writes each of them through [`meta!`](macro@crate::meta) or
+//! [`meta_opt!`](macro@crate::meta_opt), which keep the text when japay-core is built with the `meta` feature and
+//! leave `""` or `None` otherwise, so the strings never reach the binary. The generated doc comments keep the
+//! provenance either way.
 //!
 //! Nothing that changes behaviour or error text goes through these macros: meanings, titles, the Japanese and
 //! English texts of codes, remediations, condition descriptions and the `expected` texts of checks stay.

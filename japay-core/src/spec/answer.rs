@@ -29,7 +29,7 @@ impl ResponseSpec {
         self
     }
 
-    /// The same answer with what is not known about it; `""` (what [`meta!`](crate::meta) leaves without the `meta`
+    /// The same answer with what is not known about it; `""` (what [`meta!`](macro@crate::meta) leaves without the `meta`
     /// feature) is nothing.
     #[must_use]
     pub const fn with_uncertain(mut self, uncertain: &'static str) -> ResponseSpec {
