@@ -36,7 +36,7 @@ fn marker_text(f: &FieldSpec) -> String {
 
 fn kind_text(kind: &ValueKind) -> String {
     match kind {
-        ValueKind::Ascii(set) => format!("{} {}", set.kind, code(set.description)),
+        ValueKind::Ascii(set) => format!("{} {}", set.kind(), code(set.description())),
         ValueKind::Code(table) => format!("code (table {})", code(table.name)),
         other => other.name().to_owned(),
     }
@@ -114,7 +114,7 @@ pub(crate) fn markdown(op: &OperationSpec) -> String {
 
 fn field_json(f: &FieldSpec) -> Value {
     let (ascii, table) = match &f.kind {
-        ValueKind::Ascii(set) => (Some(set.description), None),
+        ValueKind::Ascii(set) => (Some(set.description()), None),
         ValueKind::Code(t) => (None, Some(t.name)),
         _ => (None, None),
     };

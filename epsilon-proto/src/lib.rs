@@ -116,6 +116,23 @@
 //! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) are checked against their spec
 //! like requests ([`incoming`]).
 //!
+//! # Names
+//!
+//! An answer has three layers, each with its own name: [`Attribute::escaped`](response::Attribute::escaped) is a
+//! value as it stood in the body (before XML unescaping and percent-decoding), [`Attribute::value`](response::Attribute::value)
+//! and [`Code::value`](spec::Code::value) the decoded text, and a view's `answer()`
+//! ([`UserRegisterResponse::answer`]) the whole decoded [`Response`]. The older `raw` fields (`Attribute::raw`,
+//! `Code::raw`, a view's `raw`) hold the same things and are kept for compatibility.
+//!
+//! # Features
+//!
+//! * `meta` (on by default): the spec's provenance strings (`source`, `uncertain`, `label_ja`) stay in the generated
+//!   tables, for tools that show the spec (`epsilon spec show`). A program that only validates, encodes and decodes
+//!   can depend on this crate with `default-features = false`: the tables then hold `""` and `None` there and the
+//!   strings are not in the binary; behaviour and error messages are the same, and these docs keep the provenance.
+//!   (Forwards to `japay-core/meta`; Cargo unifies features, so any crate of the build that enables it keeps the
+//!   strings for all.)
+//!
 //! # Safety of secrets
 //!
 //! Nothing here panics on any input. Errors are structured `#[non_exhaustive]` data that never carry values, only

@@ -23,6 +23,13 @@
 //! * [`outcome`]: what a generated answer's `outcome()` returns when the answer fits none of its documented
 //!   outcomes ([`outcome::OutcomeError`]), and [`outcome::Secret`] for secret values inside an outcome.
 //!
+//! # Features
+//!
+//! * `meta` (off by default): keep the spec's provenance strings (`source`, `uncertain`, `label_ja`) in the
+//!   generated tables. Without it the generated code's [`meta!`] and [`meta_opt!`] leave `""` and `None`, so a
+//!   binary carries no provenance text; the generated doc comments keep it either way. Gateway crates turn it on
+//!   by default (their own `meta` feature). See [`meta`](mod@meta).
+//!
 //! # Text rules
 //!
 //! Text values (kinds `text`, `halfwidth_kana`, `fullwidth_kana`) never hold a control character: C0 (U+0000-U+001F,
@@ -90,6 +97,7 @@
 
 pub mod charset;
 mod form;
+pub mod meta;
 mod normalize;
 mod operation;
 pub mod outcome;

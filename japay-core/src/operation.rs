@@ -86,6 +86,7 @@ pub trait Operation {
 /// and `encode` shortcuts for a generated request type, so callers need not import [`Operation`].
 ///
 /// The generated code writes one line per operation: `japay_core::operation_shortcuts!(UserRegister);`.
+#[doc(hidden)] // called by generated code; the methods it writes are documented on each request type
 #[macro_export]
 macro_rules! operation_shortcuts {
     ($ty:ident) => {

@@ -190,9 +190,8 @@ mod tests {
             Marker, OperationSpec, ValueKind,
         };
 
-        const DIGITS: ValueKind = ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" });
-        const PRINTABLE: ValueKind =
-            ValueKind::Ascii(AsciiSet { mask: !0u128 << 33 & !(1u128 << 127), kind: "ascii", description: "!-~" });
+        const DIGITS: ValueKind = ValueKind::Ascii(AsciiSet::new(0x3ff << 48, "digits", "0-9"));
+        const PRINTABLE: ValueKind = ValueKind::Ascii(AsciiSet::new(!0u128 << 33 & !(1u128 << 127), "ascii", "!-~"));
 
         // limits count UTF-8 bytes; every text value must survive CP932 (a typical UTF-8 gateway)
         static GATEWAY: GatewaySpec =

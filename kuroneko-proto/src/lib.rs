@@ -80,6 +80,16 @@
 //! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
 //! ```
 //!
+//! # Features
+//!
+//! * `meta` (on by default): the spec's provenance strings (`source`, `uncertain`, `label_ja`) stay in the generated
+//!   tables. With `default-features = false` the tables hold `""` and `None` there and the strings are not in the
+//!   binary; behaviour and error messages are the same, and these docs keep the provenance. (Forwards to
+//!   `japay-core/meta`; Cargo unifies features, so any crate of the build that enables it keeps the strings.)
+//!
+//! A generated view's `answer()` ([`CreditTokenResponse::answer`]) is the whole [`Answer`]; its `raw` field is the
+//! same, kept for compatibility.
+//!
 //! # Safety of secrets
 //!
 //! Nothing here panics on any input, and reading an answer takes linear time. Errors are structured

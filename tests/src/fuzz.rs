@@ -54,7 +54,8 @@ pub fn parse_response(data: &[u8]) {
     }
     match &results {
         [Ok(v1), Ok(v2)] => {
-            let raw = |r: &Response<'_>| r.iter().map(|a| (a.name.to_owned(), a.raw.to_owned())).collect::<Vec<_>>();
+            let raw =
+                |r: &Response<'_>| r.iter().map(|a| (a.name.to_owned(), a.escaped().to_owned())).collect::<Vec<_>>();
             assert_eq!(raw(v1), raw(v2), "the versions disagree on names or raw values");
         }
         [Ok(_), Err(e)] | [Err(e), Ok(_)] => {
@@ -70,33 +71,40 @@ pub fn parse_response(data: &[u8]) {
 
 fn check_response(body: &[u8], response: &Response<'_>, version: Version) {
     for attr in response {
-        let model = model_attribute_value(attr.raw, version);
+        let model = model_attribute_value(attr.escaped(), version);
         if let Some(model) = &model {
             assert_eq!(
-                attr.value, model.text,
+                attr.value,
+                model.text,
                 "{version:?}: attribute {:?} (raw {:?}) decoded differently from the model",
-                attr.name, attr.raw
+                attr.name,
+                attr.escaped()
             );
         }
         if attr.value.contains('\u{FFFD}') {
-            assert!(version == Version::V2, "V1 (CP932) produced U+FFFD in {:?} (raw {:?})", attr.name, attr.raw);
+            assert!(version == Version::V2, "V1 (CP932) produced U+FFFD in {:?} (raw {:?})", attr.name, attr.escaped());
             let spelled = match &model {
                 Some(model) => contains(&model.bytes, b"\xEF\xBF\xBD"),
                 // a reference the model does not resolve: fall back to looking at the raw value
-                None => attr.raw.to_ascii_uppercase().contains("%EF%BF%BD") || attr.raw.contains('&'),
+                None => attr.escaped().to_ascii_uppercase().contains("%EF%BF%BD") || attr.escaped().contains('&'),
             };
-            assert!(spelled, "V2 produced a U+FFFD the bytes do not encode in {:?} (raw {:?})", attr.name, attr.raw);
+            assert!(
+                spelled,
+                "V2 produced a U+FFFD the bytes do not encode in {:?} (raw {:?})",
+                attr.name,
+                attr.escaped()
+            );
         }
-        if !attr.raw.bytes().any(|b| matches!(b, b'%' | b'+' | b'&' | b'\t' | b'\r' | b'\n')) {
+        if !attr.escaped().bytes().any(|b| matches!(b, b'%' | b'+' | b'&' | b'\t' | b'\r' | b'\n')) {
             assert!(
                 matches!(attr.value, Cow::Borrowed(_)),
                 "{:?}: a raw value that needs no decoding was copied",
                 attr.name
             );
-            assert_eq!(attr.value, attr.raw);
+            assert_eq!(attr.value, attr.escaped());
         }
         assert!(
-            offset_in(body, attr.raw.as_bytes()).is_some(),
+            offset_in(body, attr.escaped().as_bytes()).is_some(),
             "raw value of {:?} is not borrowed from the body",
             attr.name
         );
@@ -141,12 +149,12 @@ pub fn render_canonical(response: &Response<'_>) -> String {
     let mut out = String::from("<?xml version=\"1.0\"?><Epsilon_result>");
     for attr in response {
         // the raw value kept its quotes' other kind; a value may hold `"` only when it was single-quoted
-        let quote = if attr.raw.contains('"') { '\'' } else { '"' };
+        let quote = if attr.escaped().contains('"') { '\'' } else { '"' };
         out.push_str("<result ");
         out.push_str(attr.name);
         out.push('=');
         out.push(quote);
-        out.push_str(attr.raw);
+        out.push_str(attr.escaped());
         out.push(quote);
         out.push_str(" />");
     }
@@ -335,7 +343,7 @@ fn check_query(data: &[u8]) {
         match Response::parse_query(data, version) {
             Ok(response) => {
                 for attr in &response {
-                    let model = model_percent_decode(attr.raw.as_bytes())
+                    let model = model_percent_decode(attr.escaped().as_bytes())
                         .ok()
                         .and_then(|bytes| model_decode_text(&bytes, version));
                     assert_eq!(
@@ -343,7 +351,7 @@ fn check_query(data: &[u8]) {
                         model.as_deref(),
                         "{version:?}: query value {:?} (raw {:?}) disagrees with the model",
                         attr.name,
-                        attr.raw
+                        attr.escaped()
                     );
                     assert!(!attr.name.is_empty());
                 }

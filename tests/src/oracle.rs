@@ -327,7 +327,7 @@ fn st_code_ok(v: &str) -> bool {
 
 fn kind_allows(kind: &ValueKind, c: char) -> bool {
     match kind {
-        ValueKind::Ascii(set) => (c as u32) < 128 && set.mask >> (c as u32) & 1 == 1,
+        ValueKind::Ascii(set) => (c as u32) < 128 && set.mask() >> (c as u32) & 1 == 1,
         ValueKind::HalfwidthKana => ('\u{FF61}'..='\u{FF9F}').contains(&c) || c == ' ' || c == '-',
         ValueKind::FullwidthKana => {
             ('\u{30A1}'..='\u{30F6}').contains(&c) || ['ー', '・', ' ', '\u{3000}'].contains(&c)

@@ -30,7 +30,7 @@ fn user_register_redirect_and_failure() {
     let failed = body(&[("result", "0"), ("err_code", "908"), ("err_detail", "%82%B1%82%CCCGI")]);
     let answer = UserRegisterResponse::parse(&failed, Version::V1).unwrap();
     let Ok(UserRegisterOutcome::Failure { code, detail }) = answer.outcome() else { panic!("{:?}", answer.outcome()) };
-    assert_eq!(code.raw, "908");
+    assert_eq!(code.value(), "908");
     assert!(code.entry.unwrap().remediation.is_some());
     assert_eq!(detail, Some("このCGI"));
 }
@@ -98,7 +98,7 @@ fn parse_for_reads_utf8_answers_only_when_the_request_sent_version_2() {
     // getsales2 sends no version=2, so its answer stays CP932 whatever the transport
     let cp932 = body(&[("user_name", "%83%7E%83h%83%8A")]);
     let answer = OrderInfoResponse::parse_for(&cp932, Options::new(Charset::Utf8)).unwrap();
-    assert_eq!(answer.raw.get("user_name"), Some("ミドリ"));
+    assert_eq!(answer.answer().get("user_name"), Some("ミドリ"));
 }
 
 #[test]

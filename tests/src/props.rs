@@ -70,7 +70,7 @@ fn valid_chars(kind: &ValueKind, charset: Charset) -> Vec<char> {
     let limit_charset = epsilon_proto::charset::limit_charset(charset);
     let ok = |c: &char| encode_char(*c, Charset::Cp932).is_some() && encode_char(*c, limit_charset).is_some();
     match kind {
-        ValueKind::Ascii(set) => ascii_chars(set.mask),
+        ValueKind::Ascii(set) => ascii_chars(set.mask()),
         ValueKind::HalfwidthKana => vec!['ｱ', 'ﾃ', 'ﾞ', ' ', '-'],
         ValueKind::FullwidthKana => vec!['ア', 'イ', 'ヴ', 'ー', '・', ' ', '\u{3000}'],
         _ => TEXT_POOL.iter().copied().filter(ok).filter(|&c| kind.allows(c)).collect(),

@@ -66,18 +66,18 @@ fn typed_views_read_codes_and_remediation() {
     let body = data("error_908.xml");
     let r = epsilon_proto::UserRegisterResponse::parse(&body, Version::V1).unwrap();
     let result = r.result().unwrap();
-    assert_eq!(result.raw, "0");
+    assert_eq!(result.value(), "0");
     let err = r.err_code().unwrap().entry.unwrap();
     assert_eq!(err.code, "908");
     assert!(err.remediation.is_some());
 
     let found = data("order_info_found.xml");
     let info = epsilon_proto::OrderInfoResponse::parse(&found, Version::V1).unwrap();
-    assert_eq!(info.raw.result(), ResultState::Absent, "getsales2 never sends result");
+    assert_eq!(info.answer().result(), ResultState::Absent, "getsales2 never sends result");
     assert_eq!(info.state().unwrap().entry.map(|e| e.code), Some("5"));
-    assert_eq!(info.raw.get("new_attribute"), Some("kept"), "unknown attributes are kept");
+    assert_eq!(info.answer().get("new_attribute"), Some("kept"), "unknown attributes are kept");
     let not_found = data("order_info_not_found.xml");
-    assert!(epsilon_proto::OrderInfoResponse::parse(&not_found, Version::V1).unwrap().raw.is_empty());
+    assert!(epsilon_proto::OrderInfoResponse::parse(&not_found, Version::V1).unwrap().answer().is_empty());
 }
 
 #[test]

@@ -3,17 +3,17 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Emitter, doc_lines, opt_str};
+use super::{Emitter, doc_lines, meta_opt, meta_str};
 use crate::model::{Bitmap, Model, Table};
 use crate::names::upper;
 
 fn emit_table(e: &mut Emitter, t: &Table) -> TokenStream {
     let c = e.ident(&upper(&t.name));
-    let (name, meaning, source) = (&t.name, &t.meaning, &t.provenance.source);
-    let uncertain = opt_str(&t.provenance.uncertain);
+    let (name, meaning) = (&t.name, &t.meaning);
+    let (source, uncertain) = (meta_str(&t.provenance.source), meta_opt(&t.provenance.uncertain));
     let rows = t.rows.iter().map(|r| {
-        let (code, ja, en, source) = (&r.code, &r.ja, &r.en, &r.provenance.source);
-        let uncertain = opt_str(&r.provenance.uncertain);
+        let (code, ja, en, source) = (&r.code, &r.ja, &r.en, meta_str(&r.provenance.source));
+        let uncertain = meta_opt(&r.provenance.uncertain);
         let remediation = r.remediation.as_ref().map(|rem| quote!(.with_remediation(#rem)));
         quote! {
             ::japay_core::spec::CodeEntry::new(#code, #ja, #en) #remediation .with_source(#source, #uncertain)
@@ -117,33 +117,38 @@ fn emit_bitmap(e: &mut Emitter, b: &Bitmap) -> TokenStream {
     let n = b.positions.len();
     let positions = b.positions.iter().map(|p| {
         let pos = Literal::u8_unsuffixed(p.pos);
-        let (label, key, ja, en, source) = (&p.label, &p.key, &p.ja, &p.en, &p.provenance.source);
-        let uncertain = opt_str(&p.provenance.uncertain);
+        let (label, key, ja, en, source) = (&p.label, &p.key, &p.ja, &p.en, meta_str(&p.provenance.source));
+        let uncertain = meta_opt(&p.provenance.uncertain);
         quote! {
             ::japay_core::spec::BitmapPosition::new(#pos, #label, #key, #ja, #en).with_source(#source, #uncertain)
         }
     });
     let name = &b.name;
     let doc = doc_lines(&format!("`{name}`: {} Source: {}.", b.meaning, b.provenance.source));
-    let uncertain = opt_str(&b.provenance.uncertain);
+    let uncertain = meta_opt(&b.provenance.uncertain);
     let mut description = describe_groups(&b.groups);
     if !b.legacy_groups.is_empty() {
         description.push_str(&format!(" or {}", describe_groups(&b.legacy_groups)));
     }
     description.push_str(" with n = 0 or 1");
-    let (meaning, source) = (&b.meaning, &b.provenance.source);
+    let (meaning, source) = (&b.meaning, meta_str(&b.provenance.source));
     let groups_doc = format!(" Group lengths of the {}-group `{name}` form.", b.groups.len());
     let legacy_doc = format!(" Group lengths of the legacy `{name}` form (empty: none).");
     let uncertain_doc = format!(" What is not known about the `{name}` bitmap as a whole ({}).", b.file);
     let spec_doc = format!(" The `{name}` bitmap as a value kind.");
+    // the parts of the bitmap: reachable through the `BitmapSpec`, public for tests and the crate's own code
     quote! {
         #[doc = #groups_doc]
+        #[doc(hidden)]
         pub const #groups_c: &[u8] = &[#(#groups),*];
         #[doc = #legacy_doc]
+        #[doc(hidden)]
         pub const #legacy_c: &[u8] = &[#(#legacy),*];
         #(#[doc = #doc])*
+        #[doc(hidden)]
         pub static #positions_c: [::japay_core::spec::BitmapPosition; #n] = [#(#positions),*];
         #[doc = #uncertain_doc]
+        #[doc(hidden)]
         pub const #uncertain_c: ::core::option::Option<&str> = #uncertain;
         #[doc = #spec_doc]
         pub static #c: ::japay_core::spec::BitmapSpec = ::japay_core::spec::BitmapSpec::new(

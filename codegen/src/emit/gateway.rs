@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Emitter, doc_lines};
+use super::{Emitter, doc_lines, meta_str};
 use crate::model::Model;
 use crate::names::upper;
 
@@ -120,6 +120,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
     let secrets = &model.secrets;
     let (name, title, source) = (&g.name, &g.title, &g.provenance.source);
     let (root, result, success) = (&g.answer.root, &g.answer.result_field, &g.answer.success);
+    let meta_source = meta_str(source);
     let dir = &g.dir;
     let module_doc = doc_lines(&format!(
         "Code generated from `{dir}/`: the gateway profile, one module per operation, the code tables and bitmaps."
@@ -160,7 +161,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
                 .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
         )
         .with_secret_names(SECRET_NAMES)
-        .with_source(#source)
+        .with_source(#meta_source)
         .with_endpoints(ENDPOINTS)
         .with_transports(&[#(#transports),*]);
         #(#endpoint_consts)*
@@ -176,11 +177,15 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         /// The value of [`RESULT_FIELD`] for success.
         #[doc = #answer_doc]
         pub const RESULT_SUCCESS: &str = #success;
+        // the raw character tables: `GATEWAY.text` holds them; public for tests
         /// Look-alikes the normalize option maps (`charsets.yaml`), as (from, to).
+        #[doc(hidden)]
         pub const NORMALIZE: &[(char, char)] = &[#(#normalize),*];
         /// Characters that encode in CP932/EUC-JP but decode as another character (`charsets.yaml`).
+        #[doc(hidden)]
         pub const LOSSY: &[char] = &[#(#lossy),*];
         /// EUC-JP lead bytes of the JIS X 0208 rows rejected when sending EUC-JP (NEC/IBM extensions; `charsets.yaml`).
+        #[doc(hidden)]
         pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[#(#euc_leads),*];
         #refused
         /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in

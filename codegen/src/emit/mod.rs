@@ -45,6 +45,22 @@ pub(crate) fn opt_str(s: &Option<String>) -> TokenStream {
     }
 }
 
+/// A provenance text (`source`, `label_ja`), kept only with japay-core's `meta` feature.
+pub(crate) fn meta_str(s: &str) -> TokenStream {
+    quote!(::japay_core::meta!(#s))
+}
+
+/// An optional provenance text (`uncertain`), kept only with japay-core's `meta` feature (`None` needs no macro).
+pub(crate) fn meta_opt(s: &Option<String>) -> TokenStream {
+    match s {
+        Some(_) => {
+            let option = opt_str(s);
+            quote!(::japay_core::meta_opt!(#option))
+        }
+        None => opt_str(s),
+    }
+}
+
 /// Doc text as one `#[doc]` string per line, each with a leading space (so it renders as `/// text`).
 pub(crate) fn doc_lines(s: &str) -> Vec<String> {
     // `[?]` and `[code]` in spec text are not intra-doc links

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::gateway::charset_tokens;
 use super::view::{emit_element_response, emit_incoming, emit_response};
-use super::{Emitter, doc_lines, opt_str};
+use super::{Emitter, doc_lines, meta_opt, meta_str};
 use crate::model::{Attribute, Check, Condition, ConditionTest, Field, Kind, Limit, Operation};
 use crate::names::upper;
 use japay_core::spec::Marker;
@@ -21,7 +21,7 @@ fn kind_tokens(e: &mut Emitter, k: &Kind) -> TokenStream {
         Kind::Ascii(a) => {
             let mask: TokenStream = format!("0x{:032x}", a.mask).parse().unwrap_or_default();
             let (kind, set) = (a.kind, &a.set);
-            quote!(::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet { mask: #mask, kind: #kind, description: #set }))
+            quote!(::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet::new(#mask, #kind, #set)))
         }
         Kind::Text => quote!(::japay_core::spec::ValueKind::Text),
         Kind::HalfwidthKana => quote!(::japay_core::spec::ValueKind::HalfwidthKana),
@@ -113,7 +113,8 @@ fn condition_tokens(c: &Condition) -> TokenStream {
 }
 
 fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
-    let (wire, label_ja, meaning, source) = (&f.wire, &f.label_ja, &f.meaning, &f.provenance.source);
+    let (wire, meaning) = (&f.wire, &f.meaning);
+    let (label_ja, source) = (meta_str(&f.label_ja), meta_str(&f.provenance.source));
     let kind = kind_tokens(e, &f.kind);
     let marker = (f.marker != Marker::Optional).then(|| {
         let m = marker_tokens(e, f.marker);
@@ -170,7 +171,7 @@ fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
         None => None,
     };
     let secret = f.secret.then(|| quote!(.secret()));
-    let uncertain = opt_str(&f.provenance.uncertain);
+    let uncertain = meta_opt(&f.provenance.uncertain);
     quote! {
         ::japay_core::spec::FieldSpec::new(#wire, #kind)
             .with_label(#label_ja, #meaning)
@@ -204,13 +205,13 @@ fn rules_tokens(op: &Operation) -> TokenStream {
 fn attribute_specs(e: &mut Emitter, list: &[Attribute]) -> Vec<TokenStream> {
     list.iter()
         .map(|a| {
-            let (name, meaning, source) = (&a.name, &a.meaning, &a.provenance.source);
+            let (name, meaning, source) = (&a.name, &a.meaning, meta_str(&a.provenance.source));
             let table = a.table.as_ref().map(|t| {
                 let t = e.ident(&upper(t));
                 quote!(.with_table(&super::codes::#t))
             });
             let secret = a.secret.then(|| quote!(.secret()));
-            let uncertain = opt_str(&a.provenance.uncertain);
+            let uncertain = meta_opt(&a.provenance.uncertain);
             quote! {
                 ::japay_core::spec::AttributeSpec::new(#name, #meaning) #table #secret .with_source(#source, #uncertain)
             }
@@ -226,10 +227,10 @@ fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
             .groups
             .iter()
             .map(|g| {
-                let (name, meaning, source) = (&g.name, &g.meaning, &g.provenance.source);
+                let (name, meaning, source) = (&g.name, &g.meaning, meta_str(&g.provenance.source));
                 let elements = attribute_specs(e, &g.elements);
                 let repeated = g.repeated.then(|| quote!(.repeated()));
-                let uncertain = opt_str(&g.provenance.uncertain);
+                let uncertain = meta_opt(&g.provenance.uncertain);
                 quote! {
                     ::japay_core::spec::GroupSpec::new(#name, #meaning, &[#(#elements),*]) #repeated .with_source(#source, #uncertain)
                 }
@@ -237,9 +238,12 @@ fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
             .collect();
         quote!(.with_groups(&[#(#groups),*]))
     });
-    let source = &r.source;
+    let source = meta_str(&r.source);
     let empty = r.empty_root.as_ref().map(|x| quote!(.with_empty_root(#x)));
-    let uncertain = r.uncertain.as_ref().map(|u| quote!(.with_uncertain(#u)));
+    let uncertain = r.uncertain.as_ref().map(|u| {
+        let u = meta_str(u);
+        quote!(.with_uncertain(#u))
+    });
     let c = e.ident(&format!("{}_RESPONSE", upper(&op.name)));
     let doc = format!(" The answer of `{}`: its known attributes ({}).", op.name, op.file);
     Some(quote! {
@@ -253,7 +257,7 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
     let c = e.ident(&upper(&op.name));
     let (name, cgi, title_ja, title_en, source) =
         (&op.name, &op.path, &op.title_ja, &op.title_en, &op.provenance.source);
-    let uncertain = opt_str(&op.provenance.uncertain);
+    let (meta_source, uncertain) = (meta_str(source), meta_opt(&op.provenance.uncertain));
     let direction = op.incoming.then(|| quote!(.with_direction(::japay_core::spec::Direction::Incoming)));
     let utf8 = op.utf8_params.iter().map(|(n, v)| quote!((#n, #v)));
     let fields: Vec<_> = op.fields.iter().map(|f| field_spec(e, f)).collect();
@@ -269,7 +273,7 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
         pub static #c: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(#name, &super::GATEWAY, #cgi)
             #direction
             .with_titles(#title_ja, #title_en)
-            .with_source(#source, #uncertain)
+            .with_source(#meta_source, #uncertain)
             .with_utf8_params(&[#(#utf8),*])
             .with_fields(&[#(#fields),*])
             #rules

@@ -113,11 +113,17 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
         #(#[doc = #doc])*
         #[derive(Debug)]
         pub struct #ty<'a> {
-            /// Every attribute, in document order (unknown ones included).
+            /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
+            /// the documented way to read it. Kept for compatibility.
             pub raw: crate::response::Response<'a>,
         }
 
         impl<'a> #ty<'a> {
+            /// The whole decoded answer: every attribute, in document order (unknown ones included).
+            pub fn answer(&self) -> &crate::response::Response<'a> {
+                &self.raw
+            }
+
             /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
             /// repeated with another value is an error.
             ///
@@ -214,11 +220,17 @@ Source: {}.",
         #(#[doc = #doc])*
         #[derive(Debug)]
         pub struct #ty<'a> {
-            /// Every element, in document order (unknown ones included).
+            /// Every element, in document order (unknown ones included): the same as [`Self::answer`], which is
+            /// the documented way to read it. Kept for compatibility.
             pub raw: crate::answer::Answer<'a>,
         }
 
         impl<'a> #ty<'a> {
+            /// The whole answer: every element, in document order (unknown ones included).
+            pub fn answer(&self) -> &crate::answer::Answer<'a> {
+                &self.raw
+            }
+
             /// Reads an answer body, redacting the values of [`super::SECRET_NAMES`] in `Debug` output.
             ///
             /// # Errors

@@ -8,19 +8,28 @@ use crate::wire::multimap::{self, Entry, RedactedEntry};
 /// One field of an answer: an attribute of a `result` element (or one `name=value` pair of a
 /// query string).
 ///
-/// `Debug` output shows `"<redacted>"` instead of the raw and decoded value when the name is
+/// Read the text as it stood in the body with [`Attribute::escaped`], the decoded text from [`Attribute::value`].
+///
+/// `Debug` output shows `"<redacted>"` instead of the escaped and decoded value when the name is
 /// one of [`crate::SECRET_NAMES`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct Attribute<'a> {
     /// The attribute name, as it stood in the input.
     pub name: &'a str,
-    /// The attribute value as it stood in the input, before any decoding.
+    /// The attribute value as it stood in the input, before unescaping and percent-decoding: the same as
+    /// [`Attribute::escaped`], which is the documented way to read it. Kept for compatibility.
     pub raw: &'a str,
     /// The decoded text; borrowed from the input when decoding changed nothing.
     pub value: Cow<'a, str>,
 }
 
-impl Attribute<'_> {
+impl<'a> Attribute<'a> {
+    /// The value as it stood in the body, before XML unescaping and percent-decoding (`%8ER%93c`, `&amp;`): what
+    /// the gateway wrote, for logs and byte-exact comparisons.
+    pub fn escaped(&self) -> &'a str {
+        self.raw
+    }
+
     /// Whether this attribute's value must never be shown (its name is one of
     /// [`crate::SECRET_NAMES`], compared ignoring ASCII case).
     pub fn is_secret(&self) -> bool {

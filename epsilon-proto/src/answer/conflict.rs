@@ -41,7 +41,7 @@ pub(crate) fn check_names<'n>(
 
 /// The error for a conflict among `attrs`, with the offsets of both raw values in `input`.
 fn error(input: &[u8], attrs: &[Attribute<'_>], conflict: Conflict) -> ParseError {
-    let raw_offset = |i: usize| attrs.get(i).map_or(0, |a| offset_in(input, a.raw.as_bytes()));
+    let raw_offset = |i: usize| attrs.get(i).map_or(0, |a| offset_in(input, a.escaped().as_bytes()));
     ParseError::ConflictingValues {
         attribute: name_for_error(attrs.get(conflict.second).map_or("", |a| a.name).as_bytes()),
         offset: raw_offset(conflict.second),

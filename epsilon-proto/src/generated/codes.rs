@@ -13,7 +13,9 @@ pub static CARD_ST_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "single payment; pay_time ignored (getsales2 reports 1)",
                 )
                 .with_source(
-                    "facts §3.5 (AM CreditType::SINGLE; CAS:find_order_success; JAVA)",
+                    ::japay_core::meta!(
+                        "facts §3.5 (AM CreditType::SINGLE; CAS:find_order_success; JAVA)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -22,7 +24,9 @@ pub static CARD_ST_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "instalments; pay_time 3, 5, 6, 10, 12, 15, 18, 20 or 24",
                 )
                 .with_source(
-                    "facts §3.5 (AM README; CAS:installment_purchase_successful)",
+                    ::japay_core::meta!(
+                        "facts §3.5 (AM README; CAS:installment_purchase_successful)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -31,15 +35,17 @@ pub static CARD_ST_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "revolving; pay_time empty",
                 )
                 .with_source(
-                    "facts §3.5 (AM; CAS:revolving_purchase_successful)",
+                    ::japay_core::meta!(
+                        "facts §3.5 (AM; CAS:revolving_purchase_successful)"
+                    ),
                     ::core::option::Option::None,
                 ),
         ],
     )
     .with_source(
-        "facts §3.5",
-        ::core::option::Option::Some(
-            "other kinds (e.g. bonus payment) were not found in any source [?]",
+        ::japay_core::meta!("facts §3.5"),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("other kinds (e.g. bonus payment) were not found in any source [?]")
         ),
     );
 /// `conveni_code`: convenience store of a convenience-store payment (spec/epsilon/codes/conveni_code.yaml).
@@ -52,20 +58,28 @@ pub static CONVENI_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "セブンイレブン",
                     "Seven-Eleven (13-digit slip number and slip URL)",
                 )
-                .with_source("facts §3.4 (EC4; EC2)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.4 (EC4; EC2)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "21",
                     "ファミリーマート",
                     "FamilyMart (company code plus 12-digit order number)",
                 )
-                .with_source("facts §3.4 (EC4; SMO)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.4 (EC4; SMO)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "31",
                     "ローソン",
                     "Lawson (receipt number plus the registered phone at Loppi)",
                 )
                 .with_source(
-                    "facts §3.4 (EC4; CAS:convenience_store_purchase_successful; SMO fixture)",
+                    ::japay_core::meta!(
+                        "facts §3.4 (EC4; CAS:convenience_store_purchase_successful; SMO fixture)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -73,22 +87,28 @@ pub static CONVENI_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "セイコーマート",
                     "Seicomart (receipt number plus phone)",
                 )
-                .with_source("facts §3.4 (EC4)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.4 (EC4)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "33",
                     "ミニストップ",
                     "Ministop (receipt number plus phone at Loppi)",
                 )
-                .with_source("facts §3.4 (EC4)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.4 (EC4)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "34",
                     "デイリーヤマザキ",
                     "Daily Yamazaki (legacy)",
                 )
                 .with_source(
-                    "facts §3.4 (EC2, 2006-07)",
-                    ::core::option::Option::Some(
-                        "seen only in a 2006-07 client; probably obsolete [?]",
+                    ::japay_core::meta!("facts §3.4 (EC2, 2006-07)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("seen only in a 2006-07 client; probably obsolete [?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -97,16 +117,20 @@ pub static CONVENI_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "Circle K (legacy)",
                 )
                 .with_source(
-                    "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
-                    ::core::option::Option::Some(
-                        "legacy store code; whether the gateway still accepts it is unknown",
+                    ::japay_core::meta!(
+                        "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("legacy store code; whether the gateway still accepts it is unknown")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new("36", "サンクス", "Sunkus (legacy)")
                 .with_source(
-                    "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
-                    ::core::option::Option::Some(
-                        "legacy store code; whether the gateway still accepts it is unknown",
+                    ::japay_core::meta!(
+                        "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("legacy store code; whether the gateway still accepts it is unknown")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -115,17 +139,17 @@ pub static CONVENI_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "Pay-easy (in answers and notifications; kigyou_code = 収納機関番号, receipt_no = 確認番号)",
                 )
                 .with_source(
-                    "facts §3.4 (EPS-GS; SMO points.ts)",
-                    ::core::option::Option::Some(
-                        "known from client code only [code]; seen in answers and notifications, not documented as a value to send",
+                    ::japay_core::meta!("facts §3.4 (EPS-GS; SMO points.ts)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("known from client code only [code]; seen in answers and notifications, not documented as a value to send")
                     ),
                 ),
         ],
     )
     .with_source(
-        "facts §3.4",
-        ::core::option::Option::Some(
-            "the \"0\" placeholder of Epsilon's sample UIs (not specified) is not a store and is not listed; which legacy codes the gateway still accepts is unknown",
+        ::japay_core::meta!("facts §3.4"),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("the \"0\" placeholder of Epsilon's sample UIs (not specified) is not a store and is not listed; which legacy codes the gateway still accepts is unknown")
         ),
     );
 /// `err_code`: error code of a failed request; err_detail carries the Japanese text (spec/epsilon/codes/err_code.yaml).
@@ -139,9 +163,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "Epsilon cannot reach the card company",
                 )
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -150,9 +174,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "Epsilon cannot reach WebMoney's server",
                 )
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -161,9 +185,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "Epsilon did not correctly receive WebMoney's result notification",
                 )
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -172,9 +196,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "GMO後払い data rejected (seen with an ASCII name or an unreal address under version 1)",
                 )
                 .with_source(
-                    "facts §3.10 (AM commit 429f501 message)",
-                    ::core::option::Option::Some(
-                        "known only from a third-party commit message [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (AM commit 429f501 message)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("known only from a third-party commit message [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -183,9 +207,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "database update failed",
                 )
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -194,14 +218,14 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "the order could not be accepted (e.g. registered-card charge with an empty user_id)",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:registered_purchase_fail)",
+                    ::japay_core::meta!("facts §3.10 (CAS:registered_purchase_fail)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new("503", "エラー", "generic error")
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -210,9 +234,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "system busy; retry later",
                 )
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -221,21 +245,23 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "parameter or validation error, also card declines; err_detail says which (card, phone, user_id, st_code, ...)",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:epsilon_link_type_purchase_fail, CAS:gmo_id_purchase_failure, ...)",
+                    ::japay_core::meta!(
+                        "facts §3.10 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:epsilon_link_type_purchase_fail, CAS:gmo_id_purchase_failure, ...)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new("602", "エラー", "generic error")
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new("603", "エラー", "generic error")
                 .with_source(
-                    "facts §3.10 (ERR-EN)",
-                    ::core::option::Option::Some(
-                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
+                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -247,7 +273,7 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "Epsilon has already received an order with this order_number, and an order number that was received once can never be used for a payment again. Build your system so that every order sent to Epsilon carries an order_number that has never been sent before. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment (test or production), the time of the connection to the minute and the order number.",
                 )
                 .with_source(
-                    "seed 001_048153cbac884b9b.txt",
+                    ::japay_core::meta!("seed 001_048153cbac884b9b.txt"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -256,7 +282,7 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "monthly-billing record not found (wrong user_id or item_code for process 8)",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:cancel_recurring_fail)",
+                    ::japay_core::meta!("facts §3.10 (CAS:cancel_recurring_fail)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -265,7 +291,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "contract code malformed or unknown",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:epsilon_link_type_void_fail; EC2; EC4)",
+                    ::japay_core::meta!(
+                        "facts §3.10 (CAS:epsilon_link_type_void_fail; EC2; EC4)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -274,9 +302,11 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "get_user_info failure (seen for an empty user_id; one client reads it as no stored card)",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:find_user_failure; WOO-CMIT)",
-                    ::core::option::Option::Some(
-                        "the err_detail text does not match the situation and the meaning is not documented [?]",
+                    ::japay_core::meta!(
+                        "facts §3.10 (CAS:find_user_failure; WOO-CMIT)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the err_detail text does not match the situation and the meaning is not documented [?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -285,7 +315,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "no matching transaction",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:void_fail, CAS:capture_failure, CAS:change_recurring_amount_failure)",
+                    ::japay_core::meta!(
+                        "facts §3.10 (CAS:void_fail, CAS:capture_failure, CAS:change_recurring_amount_failure)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -297,7 +329,7 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "Check that the formal contract with Epsilon is complete and that the payment method you request is part of the contract (see the registration-completion notice, 登録完了通知書); a method outside the contract gives the same error. Check that the contract_code your server sends is the right one. If the error persists, contact Epsilon through the inquiry form with the contract code, the environment, the time to the minute and the order number.",
                 )
                 .with_source(
-                    "seed 001_048153cbac884b9b.txt",
+                    ::japay_core::meta!("seed 001_048153cbac884b9b.txt"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -309,7 +341,9 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "Register your server under 「オーダー情報発信元ホスト」 in the admin screen (設定 ⇒ 決済システムの接続設定) as an IP address or a reverse-resolvable host name, not as a URL; on shared or virtual hosting register the main server's IP address (or its reverse-resolvable host name). Then make sure the requests really leave from the registered server. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment, the time to the minute and the order number.",
                 )
                 .with_source(
-                    "seed 001_048153cbac884b9b.txt; facts §3.10 (err_detail text from the SMO fixture)",
+                    ::japay_core::meta!(
+                        "seed 001_048153cbac884b9b.txt; facts §3.10 (err_detail text from the SMO fixture)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -318,7 +352,7 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "invalid mission_code",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:registered_recurring_fail)",
+                    ::japay_core::meta!("facts §3.10 (CAS:registered_recurring_fail)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -327,15 +361,17 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                     "the card token was already used; issue a new one",
                 )
                 .with_source(
-                    "facts §3.10 (CAS:token_verify_failure)",
+                    ::japay_core::meta!("facts §3.10 (CAS:token_verify_failure)"),
                     ::core::option::Option::None,
                 ),
         ],
     )
     .with_source(
-        "facts §3.10; seed 001_048153cbac884b9b.txt (FAQ on 604, 907, 908)",
-        ::core::option::Option::Some(
-            "the official エラーコード一覧 was not available (facts B5); codes known only from the ERR-EN fragment are unverified, and their ja text is our Japanese rendering of that English paraphrase, not Epsilon's wording. An HTTP 500 page (receive_order3 process 9 with an unknown user) is a transport error, not a code, and is not listed",
+        ::japay_core::meta!(
+            "facts §3.10; seed 001_048153cbac884b9b.txt (FAQ on 604, 907, 908)"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("the official エラーコード一覧 was not available (facts B5); codes known only from the ERR-EN fragment are unverified, and their ja text is our Japanese rendering of that English paraphrase, not Epsilon's wording. An HTTP 500 page (receive_order3 process 9 with an unknown user) is a transport error, not a code, and is not listed")
         ),
     );
 /// `mission_code`: charge kind; one-off, monthly billing variant or subscription (定期課金) (spec/epsilon/codes/mission_code.yaml).
@@ -349,7 +385,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "one-off charge; the only value for non-card methods",
                 )
                 .with_source(
-                    "facts §3.2 (AM EpsilonMissionCode::PURCHASE; EPS-RB)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (AM EpsilonMissionCode::PURCHASE; EPS-RB)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -358,9 +396,11 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: full, cancellation month: free, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb); CAS:recurring_*",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!(
+                        "facts §3.2 (AM epsilon_mission_code.rb); CAS:recurring_*"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -369,9 +409,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: full, cancellation month: full, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb)",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -380,9 +420,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: full, cancellation month: pro-rata, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb)",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -391,9 +431,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: free, cancellation month: free, registered and cancelled in one month: free",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb)",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -402,9 +442,11 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: free, cancellation month: full, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb); CAS:registered_recurring_successful",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code] (which writes 全角, a typo for 全額)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (AM epsilon_mission_code.rb); CAS:registered_recurring_successful"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code] (which writes 全角, a typo for 全額)")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -413,9 +455,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: free, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb)",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -424,9 +466,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: pro-rata, cancellation month: free, registered and cancelled in one month: pro-rata",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb)",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -435,9 +477,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: pro-rata, cancellation month: full, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb)",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -446,9 +488,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "monthly billing; registration month: pro-rata, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
                 )
                 .with_source(
-                    "facts §3.2 (AM epsilon_mission_code.rb)",
-                    ::core::option::Option::Some(
-                        "charging rule known only from a third-party client's table [code]",
+                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -457,9 +499,11 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 1 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-                    ::core::option::Option::Some(
-                        "EC-CUBE plugins name it every month; the interval is not stated by Epsilon sources [code][?]",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC-CUBE plugins name it every month; the interval is not stated by Epsilon sources [code][?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -468,7 +512,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 2 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -477,7 +523,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 3 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -486,7 +534,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 4 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -495,9 +545,11 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 5 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-                    ::core::option::Option::Some(
-                        "EC-CUBE plugins name it every 2 months; the interval is not stated by Epsilon sources [code][?]",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC-CUBE plugins name it every 2 months; the interval is not stated by Epsilon sources [code][?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -506,7 +558,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 6 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -515,9 +569,11 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 7 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-                    ::core::option::Option::Some(
-                        "EC-CUBE plugins name it every 3 months; the interval is not stated by Epsilon sources [code][?]",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC-CUBE plugins name it every 3 months; the interval is not stated by Epsilon sources [code][?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -526,7 +582,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 8 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -535,9 +593,11 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 9 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-                    ::core::option::Option::Some(
-                        "EC-CUBE plugins name it every 6 months; the interval is not stated by Epsilon sources [code][?]",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC-CUBE plugins name it every 6 months; the interval is not stated by Epsilon sources [code][?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -546,7 +606,9 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 10 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -555,9 +617,11 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 11 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
-                    ::core::option::Option::Some(
-                        "EC-CUBE plugins name it every year; the interval is not stated by Epsilon sources [code][?]",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC-CUBE plugins name it every year; the interval is not stated by Epsilon sources [code][?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -566,15 +630,17 @@ pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "subscription 12 (card only)",
                 )
                 .with_source(
-                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    ::japay_core::meta!(
+                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    ),
                     ::core::option::Option::None,
                 ),
         ],
     )
     .with_source(
-        "facts §3.2",
-        ::core::option::Option::Some(
-            "the monthly-billing variants 2-10 come from a third-party client's table [code]; the billing interval of 定期課金1-12 (21-32) is not stated by any Epsilon source seen",
+        ::japay_core::meta!("facts §3.2"),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("the monthly-billing variants 2-10 come from a third-party client's table [code]; the billing interval of 定期課金1-12 (21-32) is not stated by any Epsilon source seen")
         ),
     );
 /// `payment_code`: payment method actually used for an order (spec/epsilon/codes/payment_code.yaml).
@@ -584,7 +650,9 @@ pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
         &[
             ::japay_core::spec::CodeEntry::new("1", "クレジットカード", "card")
                 .with_source(
-                    "facts §3.6 (CAS:find_order_success; EC4; EPS-GS)",
+                    ::japay_core::meta!(
+                        "facts §3.6 (CAS:find_order_success; EC4; EPS-GS)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -593,14 +661,16 @@ pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "registered card",
                 )
                 .with_source(
-                    "facts §3.6 (EC4; EPS-GS)",
-                    ::core::option::Option::Some(
-                        "EC4 says registered card, EPS-GS and SMO say card [?]",
+                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 says registered card, EPS-GS and SMO say card [?]")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new("3", "コンビニ", "convenience store")
                 .with_source(
-                    "facts §3.6 (CAS:convenience_store_purchase_successful; SMO fixture)",
+                    ::japay_core::meta!(
+                        "facts §3.6 (CAS:convenience_store_purchase_successful; SMO fixture)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -609,7 +679,7 @@ pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "net bank Japan Net Bank (now PayPay Bank)",
                 )
                 .with_source(
-                    "facts §3.6 (EC4; EPS-GS; SMO)",
+                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS; SMO)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -617,39 +687,63 @@ pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "ネット銀行 楽天銀行",
                     "net bank Rakuten Bank (EPS-GS e-bank)",
                 )
-                .with_source("facts §3.6 (EC4; SMO)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.6 (EC4; SMO)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new("7", "ペイジー", "Pay-easy")
-                .with_source("facts §3.6 (EC4; SMO)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.6 (EC4; SMO)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new("8", "WebMoney", "WebMoney")
-                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "9",
                     "Yahoo!ウォレット",
                     "Yahoo! Wallet (EPS-GS legacy name Do-Link決済)",
                 )
-                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new("11", "PayPal", "PayPal")
                 .with_source(
-                    "facts §3.6 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                    ::japay_core::meta!("facts §3.6 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin table only [code]")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new("12", "BitCash", "BitCash")
-                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new("13", "ちょコム", "chocom e-money")
-                .with_source("facts §3.6 (EC4; EPS-GS)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "15",
                     "スマートフォンキャリア決済",
                     "smartphone carrier billing",
                 )
                 .with_source(
-                    "facts §3.6 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                    ::japay_core::meta!("facts §3.6 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin table only [code]")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new("16", "JCB PREMO", "JCB PREMO")
                 .with_source(
-                    "facts §3.6 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                    ::japay_core::meta!("facts §3.6 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin table only [code]")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new(
                     "17",
@@ -657,8 +751,10 @@ pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "SBI Sumishin Net Bank",
                 )
                 .with_source(
-                    "facts §3.6 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                    ::japay_core::meta!("facts §3.6 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin table only [code]")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new(
                     "18",
@@ -666,8 +762,10 @@ pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "GMO deferred payment (後払い)",
                 )
                 .with_source(
-                    "facts §3.6 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                    ::japay_core::meta!("facts §3.6 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin table only [code]")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new(
                     "22",
@@ -675,20 +773,24 @@ pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "bank transfer to a virtual account",
                 )
                 .with_source(
-                    "facts §3.6 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                    ::japay_core::meta!("facts §3.6 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin table only [code]")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new("25", "PayPay", "PayPay")
                 .with_source(
-                    "facts §3.6 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin table only [code]"),
+                    ::japay_core::meta!("facts §3.6 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin table only [code]")
+                    ),
                 ),
         ],
     )
     .with_source(
-        "facts §3.6",
-        ::core::option::Option::Some(
-            "most rows come from the EC4 plugin's pay_id table, i.e. values asserted by a third-party client; 6, 10 and 14 are marked unused there and are not listed",
+        ::japay_core::meta!("facts §3.6"),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("most rows come from the EC4 plugin's pay_id table, i.e. values asserted by a third-party client; 6, 10 and 14 are marked unused there and are not listed")
         ),
     );
 /// `process_code`: processing kind of an order or user-management request (spec/epsilon/codes/process_code.yaml).
@@ -701,20 +803,26 @@ pub static PROCESS_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "初回課金",
                     "first charge; registers the user and card when card data is given",
                 )
-                .with_source("facts §3.3 (S3; AM)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.3 (S3; AM)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "2",
                     "登録済み課金",
                     "charge the card already registered for user_id",
                 )
-                .with_source("facts §3.3 (AM; EC4)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.3 (AM; EC4)"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::CodeEntry::new(
                     "3",
                     "登録のみ",
                     "register the user only (redirect to card entry)",
                 )
                 .with_source(
-                    "seed 003 (3:登録のみ); facts §3.3",
+                    ::japay_core::meta!("seed 003 (3:登録のみ); facts §3.3"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -723,12 +831,12 @@ pub static PROCESS_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "change the registered user (redirect to card entry when the card changes)",
                 )
                 .with_source(
-                    "seed 003 (4:登録内容変更); facts §3.3",
+                    ::japay_core::meta!("seed 003 (4:登録内容変更); facts §3.3"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new("7", "退会取消", "undo a withdrawal")
                 .with_source(
-                    "facts §3.3 (AM; EPS-RB; JAVA)",
+                    ::japay_core::meta!("facts §3.3 (AM; EPS-RB; JAVA)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -737,22 +845,26 @@ pub static PROCESS_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
                     "stop a monthly billing (needs user_id and item_code)",
                 )
                 .with_source(
-                    "facts §3.3 (AM cancel_recurring; CAS:cancel_recurring_*)",
-                    ::core::option::Option::Some(
-                        "not listed in Epsilon's sample menus; known from a third-party client and its recordings (facts §3.3)",
+                    ::japay_core::meta!(
+                        "facts §3.3 (AM cancel_recurring; CAS:cancel_recurring_*)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("not listed in Epsilon's sample menus; known from a third-party client and its recordings (facts §3.3)")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new("9", "退会", "withdraw the user")
                 .with_source(
-                    "facts §3.3 (AM; EPS-RB; JAVA)",
+                    ::japay_core::meta!("facts §3.3 (AM; EPS-RB; JAVA)"),
                     ::core::option::Option::None,
                 ),
         ],
     )
     .with_source(
-        "facts §3.3; seed 003_be47caecafc0b1bf.txt (処理区分 1~9)",
-        ::core::option::Option::Some(
-            "5 and 6 are inside the documented range 1~9 but appear in no source, so they are not listed [?]",
+        ::japay_core::meta!(
+            "facts §3.3; seed 003_be47caecafc0b1bf.txt (処理区分 1~9)"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("5 and 6 are inside the documented range 1~9 but appear in no source, so they are not listed [?]")
         ),
     );
 /// `result`: outcome of a request (spec/epsilon/codes/result.yaml).
@@ -762,7 +874,7 @@ pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable
         &[
             ::japay_core::spec::CodeEntry::new("1", "成功", "ok")
                 .with_source(
-                    "seed 003; facts §3.9 (every CGI)",
+                    ::japay_core::meta!("seed 003; facts §3.9 (every CGI)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -771,7 +883,9 @@ pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable
                     "failed (card declined, or a parameter error on receive_order3)",
                 )
                 .with_source(
-                    "seed 003; facts §3.9 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:cancel_recurring_fail)",
+                    ::japay_core::meta!(
+                        "seed 003; facts §3.9 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:cancel_recurring_fail)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -780,7 +894,9 @@ pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable
                     "3-D Secure 1.0 required; the answer carries acsurl and pareq",
                 )
                 .with_source(
-                    "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_card_successful)",
+                    ::japay_core::meta!(
+                        "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_card_successful)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -789,7 +905,9 @@ pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable
                     "3-D Secure 2.0 required; the answer carries tds2_url and pareq",
                 )
                 .with_source(
-                    "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_2_successful)",
+                    ::japay_core::meta!(
+                        "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_2_successful)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -798,7 +916,9 @@ pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable
                     "system error (missing or invalid parameter, no such transaction, token reuse, ...)",
                 )
                 .with_source(
-                    "facts §3.9 (CAS:registered_purchase_fail, CAS:void_fail, CAS:token_verify_failure; EC4 comment)",
+                    ::japay_core::meta!(
+                        "facts §3.9 (CAS:registered_purchase_fail, CAS:void_fail, CAS:token_verify_failure; EC4 comment)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -807,9 +927,9 @@ pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable
                     "failure returned by get_user_info with err_code 801; treat as failure",
                 )
                 .with_source(
-                    "facts §3.9 (CAS:find_user_failure)",
-                    ::core::option::Option::Some(
-                        "meaning not documented [?] (facts §3.9, B4)",
+                    ::japay_core::meta!("facts §3.9 (CAS:find_user_failure)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("meaning not documented [?] (facts §3.9, B4)")
                     ),
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -818,17 +938,19 @@ pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable
                     "empty result, seen once from cancel_payment for an unknown order (no err_code); treat as failure",
                 )
                 .with_source(
-                    "facts §3.9 (CAS:gmo_id_void_faiure)",
-                    ::core::option::Option::Some(
-                        "seen once; meaning not documented [?] (facts §3.9, B4)",
+                    ::japay_core::meta!("facts §3.9 (CAS:gmo_id_void_faiure)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("seen once; meaning not documented [?] (facts §3.9, B4)")
                     ),
                 ),
         ],
     )
     .with_source(
-        "facts §3.9; seed 003_be47caecafc0b1bf.txt (1:成功 0:失敗)",
-        ::core::option::Option::Some(
-            "\"3\" is tested by two third-party WooCommerce plugins but has no Epsilon evidence, so it is not listed (facts §3.9); 0 vs 9 is not a reliable decline / system-error split across CGIs",
+        ::japay_core::meta!(
+            "facts §3.9; seed 003_be47caecafc0b1bf.txt (1:成功 0:失敗)"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("\"3\" is tested by two third-party WooCommerce plugins but has no Epsilon evidence, so it is not listed (facts §3.9); 0 vs 9 is not a reliable decline / system-error split across CGIs")
         ),
     );
 /// The codes of `result` as an enum: one variant per code the spec lists, \[`ResultCode::Unknown`\] for any other value. Converts from the wire string; \[`ResultCode::as_str`\] gives it back.
@@ -901,7 +1023,9 @@ pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable:
                     "not completed, abandoned or registration possibly failed; also a freshly issued convenience-store slip",
                 )
                 .with_source(
-                    "facts §3.7 (EC4 Entity/PaymentStatus.php; CAS:convenience_store_purchase_successful)",
+                    ::japay_core::meta!(
+                        "facts §3.7 (EC4 Entity/PaymentStatus.php; CAS:convenience_store_purchase_successful)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -910,7 +1034,9 @@ pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable:
                     "paid or charged (card captured, convenience store paid)",
                 )
                 .with_source(
-                    "facts §3.7 (EC4; CAS:find_order_success; SMO)",
+                    ::japay_core::meta!(
+                        "facts §3.7 (EC4; CAS:find_order_success; SMO)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::CodeEntry::new(
@@ -919,8 +1045,10 @@ pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable:
                     "GMO後払い real-time screening inconclusive",
                 )
                 .with_source(
-                    "facts §3.7 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                    ::japay_core::meta!("facts §3.7 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new(
                     "5",
@@ -928,8 +1056,10 @@ pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable:
                     "card authorised, not captured",
                 )
                 .with_source(
-                    "facts §3.7 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                    ::japay_core::meta!("facts §3.7 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new(
                     "6",
@@ -937,13 +1067,17 @@ pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable:
                     "GMO後払い shipment registered (after ship_request)",
                 )
                 .with_source(
-                    "facts §3.7 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                    ::japay_core::meta!("facts §3.7 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new("9", "キャンセル", "cancelled")
                 .with_source(
-                    "facts §3.7 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                    ::japay_core::meta!("facts §3.7 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
+                    ),
                 ),
             ::japay_core::spec::CodeEntry::new(
                     "11",
@@ -951,15 +1085,17 @@ pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable:
                     "GMO後払い screening rejected",
                 )
                 .with_source(
-                    "facts §3.7 (EC4)",
-                    ::core::option::Option::Some("EC4 plugin only (third-party client)"),
+                    ::japay_core::meta!("facts §3.7 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
+                    ),
                 ),
         ],
     )
     .with_source(
-        "facts §3.7",
-        ::core::option::Option::Some(
-            "2, 3, 7, 8 and 10 were not seen in any source and are not listed [?]",
+        ::japay_core::meta!("facts §3.7"),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("2, 3, 7, 8 and 10 were not seen in any source and are not listed [?]")
         ),
     );
 /// Every code table.
@@ -975,12 +1111,15 @@ pub static TABLES: &[&::japay_core::spec::CodeTable] = &[
 ];
 
 /// Group lengths of the 7-group `st_code` form.
+#[doc(hidden)]
 pub const ST_CODE_GROUPS: &[u8] = &[5, 4, 5, 5, 5, 5, 5];
 
 /// Group lengths of the legacy `st_code` form (empty: none).
+#[doc(hidden)]
 pub const ST_CODE_LEGACY_GROUPS: &[u8] = &[5, 4, 5];
 
 /// `st_code`: payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page Source: facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt.
+#[doc(hidden)]
 pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
     ::japay_core::spec::BitmapPosition::new(
             1,
@@ -990,7 +1129,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "card",
         )
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); seed 003; EC4; EC2",
+            ::japay_core::meta!(
+                "facts §3.1 (EPS-WEB:transmission); seed 003; EC4; EC2"
+            ),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1001,9 +1142,11 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "second card bit; registered card in EC4, JCB/AMEX brands in EC2",
         )
         .with_source(
-            "facts §3.1 (EC2 mdl_epsilon.php; EC4 services.yaml; JAVA)",
-            ::core::option::Option::Some(
-                "label blank on EPS-WEB:transmission; meaning known only from client code, which disagrees (EC2 JCB/AMEX, EC4 registered card) [code][?]",
+            ::japay_core::meta!(
+                "facts §3.1 (EC2 mdl_epsilon.php; EC4 services.yaml; JAVA)"
+            ),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("label blank on EPS-WEB:transmission; meaning known only from client code, which disagrees (EC2 JCB/AMEX, EC4 registered card) [code][?]")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1014,7 +1157,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "convenience store",
         )
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); CAS:convenience_store_*",
+            ::japay_core::meta!(
+                "facts §3.1 (EPS-WEB:transmission); CAS:convenience_store_*"
+            ),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1025,7 +1170,7 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "net bank Japan Net Bank (now PayPay Bank)",
         )
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1036,7 +1181,7 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "net bank Rakuten Bank (formerly e-bank)",
         )
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); EC4; EPS-GS",
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4; EPS-GS"),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1046,7 +1191,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "未使用",
             "unused (always 0)",
         )
-        .with_source("facts §3.1 (EPS-WEB:transmission)", ::core::option::Option::None),
+        .with_source(
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission)"),
+            ::core::option::Option::None,
+        ),
     ::japay_core::spec::BitmapPosition::new(
             7,
             "7",
@@ -1055,7 +1203,7 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "Pay-easy",
         )
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1066,7 +1214,7 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "WebMoney e-money",
         )
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1077,7 +1225,7 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "Yahoo! Wallet",
         )
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); EC4",
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1087,14 +1235,22 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "未使用",
             "unused (always 0)",
         )
-        .with_source("facts §3.1 (EPS-WEB:transmission)", ::core::option::Option::None),
+        .with_source(
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission)"),
+            ::core::option::Option::None,
+        ),
     ::japay_core::spec::BitmapPosition::new(11, "B", "paypal", "PayPal", "PayPal")
         .with_source(
-            "facts §3.1 (EPS-WEB:transmission); CAS:epsilon_link_type_purchase_successful",
+            ::japay_core::meta!(
+                "facts §3.1 (EPS-WEB:transmission); CAS:epsilon_link_type_purchase_successful"
+            ),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(12, "C", "bitcash", "BitCash", "BitCash")
-        .with_source("facts §3.1 (EPS-WEB:transmission)", ::core::option::Option::None),
+        .with_source(
+            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission)"),
+            ::core::option::Option::None,
+        ),
     ::japay_core::spec::BitmapPosition::new(
             13,
             "D",
@@ -1103,9 +1259,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "chocom e-money",
         )
         .with_source(
-            "facts §3.1 (EC4)",
-            ::core::option::Option::Some(
-                "the EPS-WEB:transmission page text was cut at D; only the EC4 plugin names it",
+            ::japay_core::meta!("facts §3.1 (EC4)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("the EPS-WEB:transmission page text was cut at D; only the EC4 plugin names it")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1116,9 +1272,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unused (0 in EC4)",
         )
         .with_source(
-            "facts §3.1 (EC4 GmoEpsilonConfigController.php)",
-            ::core::option::Option::Some(
-                "only the EC4 plugin shows it as unused; no Epsilon source",
+            ::japay_core::meta!("facts §3.1 (EC4 GmoEpsilonConfigController.php)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("only the EC4 plugin shows it as unused; no Epsilon source")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1129,9 +1285,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "smartphone carrier billing",
         )
         .with_source(
-            "facts §3.1 (EC4)",
-            ::core::option::Option::Some(
-                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ::japay_core::meta!("facts §3.1 (EC4)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1142,9 +1298,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "JCB PREMO",
         )
         .with_source(
-            "facts §3.1 (EC4)",
-            ::core::option::Option::Some(
-                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ::japay_core::meta!("facts §3.1 (EC4)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1155,9 +1311,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "SBI Sumishin Net Bank",
         )
         .with_source(
-            "facts §3.1 (EC4)",
-            ::core::option::Option::Some(
-                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ::japay_core::meta!("facts §3.1 (EC4)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1168,7 +1324,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "GMO deferred payment (後払い)",
         )
         .with_source(
-            "facts §3.1 (EC4; AM-PR#106 citing spec p.46; CAS:gmo_after_*)",
+            ::japay_core::meta!(
+                "facts §3.1 (EC4; AM-PR#106 citing spec p.46; CAS:gmo_after_*)"
+            ),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1179,9 +1337,9 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "multi-currency card (direct_card_multi)",
         )
         .with_source(
-            "facts §3.1 (WOO-MC)",
-            ::core::option::Option::Some(
-                "known only from one third-party plugin [code][?]",
+            ::japay_core::meta!("facts §3.1 (WOO-MC)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("known only from one third-party plugin [code][?]")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1192,8 +1350,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             21,
@@ -1203,8 +1363,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             22,
@@ -1214,24 +1376,30 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "bank transfer to a virtual account",
         )
         .with_source(
-            "facts §3.1 (EC4; AM; AM-PR#106; CAS:virtual_account_*)",
+            ::japay_core::meta!(
+                "facts §3.1 (EC4; AM; AM-PR#106; CAS:virtual_account_*)"
+            ),
             ::core::option::Option::None,
         ),
     ::japay_core::spec::BitmapPosition::new(23, "N", "unknown_n", "不明", "unknown")
         .with_source(
-            "facts §3.1",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(24, "O", "unknown_o", "不明", "unknown")
         .with_source(
-            "facts §3.1",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(25, "P", "paypay", "PayPay", "PayPay")
         .with_source(
-            "facts §3.1 (EC4)",
-            ::core::option::Option::Some(
-                "only the EC4 plugin names it (no Epsilon source beyond D)",
+            ::japay_core::meta!("facts §3.1 (EC4)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
             ),
         ),
     ::japay_core::spec::BitmapPosition::new(
@@ -1242,8 +1410,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             27,
@@ -1253,8 +1423,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             28,
@@ -1264,8 +1436,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             29,
@@ -1275,8 +1449,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             30,
@@ -1286,8 +1462,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             31,
@@ -1297,8 +1475,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             32,
@@ -1308,8 +1488,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             33,
@@ -1319,8 +1501,10 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
     ::japay_core::spec::BitmapPosition::new(
             34,
@@ -1330,14 +1514,17 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "unknown (EC4 sends 0)",
         )
         .with_source(
-            "facts §3.1 (EC4 sends 0)",
-            ::core::option::Option::Some("no source names this position [?]"),
+            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
+            ::japay_core::meta_opt!(
+                ::core::option::Option::Some("no source names this position [?]")
+            ),
         ),
 ];
 
 /// What is not known about the `st_code` bitmap as a whole (spec/epsilon/bitmaps/st_code.yaml).
-pub const ST_CODE_UNCERTAIN: ::core::option::Option<&str> = ::core::option::Option::Some(
-    "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
+#[doc(hidden)]
+pub const ST_CODE_UNCERTAIN: ::core::option::Option<&str> = ::japay_core::meta_opt!(
+    ::core::option::Option::Some("the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source")
 );
 
 /// The `st_code` bitmap as a value kind.
@@ -1350,9 +1537,11 @@ pub static ST_CODE: ::japay_core::spec::BitmapSpec = ::japay_core::spec::BitmapS
     .with_legacy_groups(ST_CODE_LEGACY_GROUPS)
     .with_source(
         "payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page",
-        "facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt",
-        ::core::option::Option::Some(
-            "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
+        ::japay_core::meta!(
+            "facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source")
         ),
     );
 /// Every bitmap.

@@ -18,9 +18,11 @@ pub static COMPLETION_REDIRECT: ::japay_core::spec::OperationSpec = ::japay_core
         "query string of the browser redirect to the merchant after user registration or a card change",
     )
     .with_source(
-        "seed 003_be47caecafc0b1bf.txt (ユーザ登録・ユーザ内容変更の確認, 受信パラメータ一覧); facts §5.1, §5.2",
-        ::core::option::Option::Some(
-            "the charset of the redirect parameters is not documented (facts §5.2; the seed only says URLエンコード済み for user_id and order_number); the target URL is the merchant's own setting 「ユーザー登録完了後のリダイレクト先URL」 in the Epsilon admin screen (システム情報), not an Epsilon CGI",
+        ::japay_core::meta!(
+            "seed 003_be47caecafc0b1bf.txt (ユーザ登録・ユーザ内容変更の確認, 受信パラメータ一覧); facts §5.1, §5.2"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("the charset of the redirect parameters is not documented (facts §5.2; the seed only says URLエンコード済み for user_id and order_number); the target URL is the merchant's own setting 「ユーザー登録完了後のリダイレクト先URL」 in the Epsilon admin screen (システム情報), not an Epsilon CGI")
         ),
     )
     .with_utf8_params(&[])
@@ -28,63 +30,80 @@ pub static COMPLETION_REDIRECT: ::japay_core::spec::OperationSpec = ::japay_core
         &[
             ::japay_core::spec::FieldSpec::new(
                     "trans_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "トランザクションコード",
+                    ::japay_core::meta!("トランザクションコード"),
                     "numeric Epsilon transaction code; send it to getsales2 for the details",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_source(
-                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07ffffff03ffe80000000000,
-                        kind: "ascii",
-                        description: "A-Za-z0-9-.+/@",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07ffffff03ffe80000000000,
+                            "ascii",
+                            "A-Za-z0-9-.+/@",
+                        ),
+                    ),
                 )
-                .with_label("ユーザーID", "the user_id the merchant sent")
+                .with_label(
+                    ::japay_core::meta!("ユーザーID"),
+                    "the user_id the merchant sent",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_source(
-                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 2, URLエンコード済み); character set as seed 003 row 2 of ユーザ登録",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 2, URLエンコード済み); character set as seed 003 row 2 of ユーザ登録"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "result",
                     ::japay_core::spec::ValueKind::Code(&super::codes::RESULT),
                 )
-                .with_label("実行結果", "1 success, 0 failure")
+                .with_label(::japay_core::meta!("実行結果"), "1 success, 0 failure")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_allowed(&["1", "0", "5", "6", "9", "2"])
                 .with_source(
-                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 3, 1:成功 0:失敗)",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 3, 1:成功 0:失敗)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "注文番号",
+                    ::japay_core::meta!("注文番号"),
                     "the order_number the merchant sent, or one generated by Epsilon when none was sent",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_source(
-                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 4, 加盟店様側での設定がない場合はイプシロンにて生成した値を返却)",
-                    ::core::option::Option::Some(
-                        "the format of an order number generated by Epsilon is not documented; alnum is assumed",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 4, 加盟店様側での設定がない場合はイプシロンにて生成した値を返却)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the format of an order number generated by Epsilon is not documented; alnum is assumed")
                     ),
                 ),
         ],

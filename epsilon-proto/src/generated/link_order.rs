@@ -17,9 +17,11 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         "send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order",
     )
     .with_source(
-        "facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration",
-        ::core::option::Option::Some(
-            "only the fields of the brief are modelled; tds_flag, the 3-D Secure 2.0 risk fields and the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) that receive_order3 also takes (facts §2.2) are not listed here. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana and haraikomi_mail are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)",
+        ::japay_core::meta!(
+            "facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("only the fields of the brief are modelled; tds_flag, the 3-D Secure 2.0 risk fields and the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) that receive_order3 also takes (facts §2.2) are not listed here. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana and haraikomi_mail are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)")
         ),
     )
     .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
@@ -27,116 +29,138 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         &[
             ::japay_core::spec::FieldSpec::new(
                     "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "契約コード",
+                    ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon",
                 )
                 .with_marker(::japay_core::spec::Marker::Supplied)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(8))
                 .with_source(
-                    "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)",
-                    ::core::option::Option::Some(
-                        "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
+                    ::japay_core::meta!(
+                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07ffffff03ffe80000000000,
-                        kind: "ascii",
-                        description: "A-Za-z0-9-.+/@",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07ffffff03ffe80000000000,
+                            "ascii",
+                            "A-Za-z0-9-.+/@",
+                        ),
+                    ),
                 )
-                .with_label("ユーザーID", "the merchant's id for the customer")
+                .with_label(
+                    ::japay_core::meta!("ユーザーID"),
+                    "the merchant's id for the customer",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "seed 003 row 2; facts §2.2",
+                    ::japay_core::meta!("seed 003 row 2; facts §2.2"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("ユーザー氏名", "customer name")
+                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2",
+                    ::japay_core::meta!(
+                        "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe87ffffff03ff600000000000,
-                        kind: "ascii",
-                        description: "A-Za-z0-9-._@",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe87ffffff03ff600000000000,
+                            "ascii",
+                            "A-Za-z0-9-._@",
+                        ),
+                    ),
                 )
-                .with_label("メールアドレス", "customer e-mail address")
+                .with_label(
+                    ::japay_core::meta!("メールアドレス"),
+                    "customer e-mail address",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
                 .with_source(
-                    "seed 003 row 4; facts §2.2",
+                    ::japay_core::meta!("seed 003 row 4; facts §2.2"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "item_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "商品コード",
+                    ::japay_core::meta!("商品コード"),
                     "product code; also identifies a monthly billing for process 8 and amount changes",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "facts §2.2 (item_code)",
-                    ::core::option::Option::Some(
-                        "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)",
+                    ::japay_core::meta!("facts §2.2 (item_code)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "item_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("商品名", "product name")
+                .with_label(::japay_core::meta!("商品名"), "product name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "facts §2.2 (item_name)",
-                    ::core::option::Option::Some(
-                        "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)",
+                    ::japay_core::meta!("facts §2.2 (item_name)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "注文番号",
+                    ::japay_core::meta!("注文番号"),
                     "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
                 )
                 .with_marker(::japay_core::spec::Marker::Unique)
                 .with_limit(::japay_core::spec::ByteLimit::Max(32))
                 .with_source(
-                    "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)",
-                    ::core::option::Option::Some(
-                        "the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)",
+                    ::japay_core::meta!(
+                        "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
@@ -144,12 +168,12 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
                 )
                 .with_label(
-                    "決済区分",
+                    ::japay_core::meta!("決済区分"),
                     "payment-method bitmap; the methods offered on Epsilon's selection page",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_source(
-                    "facts §2.2 (st_code), §3.1",
+                    ::japay_core::meta!("facts §2.2 (st_code), §3.1"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
@@ -157,7 +181,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
                 )
                 .with_label(
-                    "課金区分",
+                    ::japay_core::meta!("課金区分"),
                     "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
@@ -188,71 +212,87 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ],
                 )
                 .with_source(
-                    "facts §2.2 (mission_code), §3.2",
+                    ::japay_core::meta!("facts §2.2 (mission_code), §3.2"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "item_price",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
-                .with_label("商品価格", "amount in yen, integer")
+                .with_label(
+                    ::japay_core::meta!("商品価格"),
+                    "amount in yen, integer",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_source(
-                    "facts §2.2 (item_price)",
-                    ::core::option::Option::Some(
-                        "no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given",
+                    ::japay_core::meta!("facts §2.2 (item_price)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "process_code",
                     ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
                 )
-                .with_label("処理区分", "processing kind; 1 = first charge")
+                .with_label(
+                    ::japay_core::meta!("処理区分"),
+                    "processing kind; 1 = first charge",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_fixed("1", &["1"])
                 .with_source(
-                    "facts §2.2 (process_code), §3.3",
+                    ::japay_core::meta!("facts §2.2 (process_code), §3.3"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "memo1",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("予備1", "free merchant field, echoed back")
+                .with_label(
+                    ::japay_core::meta!("予備1"),
+                    "free merchant field, echoed back",
+                )
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
                 .with_source(
-                    "seed 003 row 7; facts §2.2",
+                    ::japay_core::meta!("seed 003 row 7; facts §2.2"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "memo2",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("予備2", "free merchant field, echoed back")
+                .with_label(
+                    ::japay_core::meta!("予備2"),
+                    "free merchant field, echoed back",
+                )
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
                 .with_source(
-                    "seed 003 row 8; facts §2.2",
+                    ::japay_core::meta!("seed 003 row 8; facts §2.2"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "xml",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "応答形式",
+                    ::japay_core::meta!("応答形式"),
                     "answer format; 1 = XML (the only format this crate reads)",
                 )
                 .with_fixed("1", &["1"])
                 .with_source(
-                    "seed 003 row 9; facts §2.2 (xml)",
+                    ::japay_core::meta!("seed 003 row 9; facts §2.2 (xml)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
@@ -260,7 +300,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ::japay_core::spec::ValueKind::Code(&super::codes::CONVENI_CODE),
                 )
                 .with_label(
-                    "コンビニコード",
+                    ::japay_core::meta!("コンビニコード"),
                     "convenience store for a direct convenience-store order",
                 )
                 .with_marker(::japay_core::spec::Marker::Conditional)
@@ -272,21 +312,25 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                 )
                 .with_allowed(&["11", "21", "31", "32", "33", "35", "36"])
                 .with_source(
-                    "facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order)",
-                    ::core::option::Option::Some(
-                        "the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM",
+                    ::japay_core::meta!(
+                        "facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_tel",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "電話番号",
+                    ::japay_core::meta!("電話番号"),
                     "buyer phone number, digits only without hyphens",
                 )
                 .with_marker(::japay_core::spec::Marker::Conditional)
@@ -297,9 +341,9 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ),
                 )
                 .with_source(
-                    "facts §2.2 (user_tel); seed 003 legend (△)",
-                    ::core::option::Option::Some(
-                        "length limit unknown (facts §2.2 [?]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO [code]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order",
+                    ::japay_core::meta!("facts §2.2 (user_tel); seed 003 legend (△)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("length limit unknown (facts §2.2 [?]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO [code]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
@@ -307,7 +351,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ::japay_core::spec::ValueKind::FullwidthKana,
                 )
                 .with_label(
-                    "ユーザー氏名(カナ)",
+                    ::japay_core::meta!("ユーザー氏名(カナ)"),
                     "customer name in full-width katakana",
                 )
                 .with_marker(::japay_core::spec::Marker::Conditional)
@@ -318,28 +362,34 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ),
                 )
                 .with_source(
-                    "facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△)",
-                    ::core::option::Option::Some(
-                        "length limit unknown (facts B1), so no max_bytes is given",
+                    ::japay_core::meta!(
+                        "facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("length limit unknown (facts B1), so no max_bytes is given")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "haraikomi_mail",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "払込票メール",
+                    ::japay_core::meta!("払込票メール"),
                     "whether Epsilon e-mails the payment slip; 0 = do not send",
                 )
                 .with_limit(::japay_core::spec::ByteLimit::Max(1))
                 .with_source(
-                    "facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4)",
-                    ::core::option::Option::Some(
-                        "only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given",
+                    ::japay_core::meta!(
+                        "facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given")
                     ),
                 ),
         ],
@@ -347,17 +397,22 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
     .with_response(&LINK_ORDER_RESPONSE);
 /// The answer of `link_order`: its known attributes (spec/epsilon/operations/link_order.yaml).
 pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture",
+    ::japay_core::meta!(
+        "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture"
+    ),
     &[
         ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
             .with_table(&super::codes::RESULT)
-            .with_source("facts §4.2, §3.9", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2, §3.9"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "redirect",
                 "URL of Epsilon's payment page to send the browser to (decoded once); link orders only",
             )
             .with_source(
-                "facts §4.2 (link order accepted); facts Q15",
+                ::japay_core::meta!("facts §4.2 (link order accepted); facts Q15"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -366,35 +421,43 @@ pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
             )
             .with_table(&super::codes::ERR_CODE)
             .with_source(
-                "facts §4.2 (receive_order3 — any error)",
+                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
             .with_source(
-                "facts §4.2 (receive_order3 — any error)",
+                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
                 "memo1",
                 "memo1 echoed (errors and direct convenience-store orders)",
             )
-            .with_source("facts §4.2", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "memo2",
                 "memo2 echoed (errors and direct convenience-store orders)",
             )
-            .with_source("facts §4.2", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "trans_code",
                 "numeric Epsilon transaction code (direct convenience-store order)",
             )
             .with_source(
-                "facts §4.2 (direct convenience-store order); facts Q19",
+                ::japay_core::meta!(
+                    "facts §4.2 (direct convenience-store order); facts Q19"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("order_number", "order_number echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -402,32 +465,35 @@ pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 "order state; 0 for a freshly issued slip",
             )
             .with_table(&super::codes::STATE)
-            .with_source("facts §4.2, §3.7", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2, §3.7"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new("user_id", "user_id echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("user_name", "user_name echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("user_mail_add", "user_mail_add echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("process_code", "process_code echoed")
             .with_table(&super::codes::PROCESS_CODE)
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("mission_code", "mission_code echoed")
             .with_table(&super::codes::MISSION_CODE)
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -435,27 +501,29 @@ pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 "st_code echoed in the 7-group form",
             )
             .with_source(
-                "facts §4.2 (direct convenience-store order), §3.1",
+                ::japay_core::meta!(
+                    "facts §4.2 (direct convenience-store order), §3.1"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("contract_code", "contract_code echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("item_code", "item_code echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("item_name", "item_name echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("item_price", "item_price echoed")
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -463,58 +531,82 @@ pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 "payment method used (3 = convenience store)",
             )
             .with_table(&super::codes::PAYMENT_CODE)
-            .with_source("facts §4.2, §3.6", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2, §3.6"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "conveni_code",
                 "the convenience store of the slip",
             )
             .with_table(&super::codes::CONVENI_CODE)
-            .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2, §3.4"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "receipt_no",
                 "payment number the buyer gives at the store (受付番号 / 払込票番号)",
             )
-            .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2, §3.4"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "kigyou_code",
                 "company code (企業コード) for the store terminal",
             )
             .with_source(
-                "facts §4.2, §3.4",
-                ::core::option::Option::Some(
-                    "the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)",
+                ::japay_core::meta!("facts §4.2, §3.4"),
+                ::japay_core::meta_opt!(
+                    ::core::option::Option::Some("the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)")
                 ),
             ),
         ::japay_core::spec::AttributeSpec::new(
                 "haraikomi_url",
                 "URL of the payment slip (払込票)",
             )
-            .with_source("facts §4.2, §3.4", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2, §3.4"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "conveni_limit",
                 "payment deadline date (YYYY-MM-DD)",
             )
-            .with_source("facts §4.2; facts Q17", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2; facts Q17"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "conveni_time",
                 "time the buyer paid at the store; empty until paid",
             )
             .with_source(
-                "facts §4.2 (direct convenience-store order)",
+                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
-            .with_source("facts §4.2, §3.7", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2, §3.7"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "receipt_date",
                 "time the slip was issued (JST, no zone)",
             )
-            .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2; facts Q18"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "last_update",
                 "time of the last change of the order (JST, no zone)",
             )
-            .with_source("facts §4.2; facts Q18", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2; facts Q18"),
+                ::core::option::Option::None,
+            ),
     ],
 );
 
@@ -655,11 +747,16 @@ impl ::japay_core::Operation for LinkOrder<'_> {
 /// The decoded answer to `link_order` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct LinkOrderResponse<'a> {
-    /// Every attribute, in document order (unknown ones included).
+    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
+    /// the documented way to read it. Kept for compatibility.
     pub raw: crate::response::Response<'a>,
 }
 
 impl<'a> LinkOrderResponse<'a> {
+    /// The whole decoded answer: every attribute, in document order (unknown ones included).
+    pub fn answer(&self) -> &crate::response::Response<'a> {
+        &self.raw
+    }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///

@@ -51,7 +51,11 @@ pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::Gatewa
             .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
     )
     .with_secret_names(SECRET_NAMES)
-    .with_source("facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape)")
+    .with_source(
+        ::japay_core::meta!(
+            "facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape)"
+        ),
+    )
     .with_endpoints(ENDPOINTS)
     .with_transports(
         &[
@@ -89,6 +93,7 @@ pub const RESULT_FIELD: &str = "result";
 pub const RESULT_SUCCESS: &str = "1";
 
 /// Look-alikes the normalize option maps (`charsets.yaml`), as (from, to).
+#[doc(hidden)]
 pub const NORMALIZE: &[(char, char)] = &[
     ('\u{301C}', '\u{FF5E}'),
     ('\u{2016}', '\u{2225}'),
@@ -103,9 +108,11 @@ pub const NORMALIZE: &[(char, char)] = &[
 ];
 
 /// Characters that encode in CP932/EUC-JP but decode as another character (`charsets.yaml`).
+#[doc(hidden)]
 pub const LOSSY: &[char] = &['\u{00A5}', '\u{203E}', '\u{2212}'];
 
 /// EUC-JP lead bytes of the JIS X 0208 rows rejected when sending EUC-JP (NEC/IBM extensions; `charsets.yaml`).
+#[doc(hidden)]
 pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[0xAD, 0xF9, 0xFA, 0xFB, 0xFC];
 
 /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in

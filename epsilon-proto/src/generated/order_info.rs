@@ -17,9 +17,11 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         "read the authoritative state of one order by order_number or trans_code",
     )
     .with_source(
-        "facts §1 (getsales2.cgi), §5.3 (order-info confirmation); seed 003_be47caecafc0b1bf.txt (trans_code → オーダ情報確認CGI)",
-        ::core::option::Option::Some(
-            "whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise)",
+        ::japay_core::meta!(
+            "facts §1 (getsales2.cgi), §5.3 (order-info confirmation); seed 003_be47caecafc0b1bf.txt (trans_code → オーダ情報確認CGI)"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise)")
         ),
     )
     .with_utf8_params(&[])
@@ -27,33 +29,42 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         &[
             ::japay_core::spec::FieldSpec::new(
                     "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "契約コード",
+                    ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon; a wrong one gives an empty answer, not an error",
                 )
                 .with_marker(::japay_core::spec::Marker::Supplied)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(8))
                 .with_source(
-                    "facts §1 (getsales2.cgi), §2.2; seed 003 row 1",
-                    ::core::option::Option::Some(
-                        "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
+                    ::japay_core::meta!(
+                        "facts §1 (getsales2.cgi), §2.2; seed 003 row 1"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
-                .with_label("注文番号", "merchant order number to look up")
+                .with_label(
+                    ::japay_core::meta!("注文番号"),
+                    "merchant order number to look up",
+                )
                 .with_marker(::japay_core::spec::Marker::Conditional)
                 .with_condition(
                     ::japay_core::spec::Condition::new(
@@ -63,21 +74,25 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                 )
                 .with_limit(::japay_core::spec::ByteLimit::Max(32))
                 .with_source(
-                    "facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number)",
-                    ::core::option::Option::Some(
-                        "the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)",
+                    ::japay_core::meta!(
+                        "facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "trans_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "トランザクションコード",
+                    ::japay_core::meta!("トランザクションコード"),
                     "numeric Epsilon transaction code to look up (from an answer or the completion redirect)",
                 )
                 .with_marker(::japay_core::spec::Marker::Conditional)
@@ -88,9 +103,11 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     ),
                 )
                 .with_source(
-                    "facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)",
-                    ::core::option::Option::Some(
-                        "length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented",
+                    ::japay_core::meta!(
+                        "facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented")
                     ),
                 ),
         ],
@@ -98,7 +115,9 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
     .with_response(&ORDER_INFO_RESPONSE);
 /// The answer of `order_info`: its known attributes (spec/epsilon/operations/order_info.yaml).
 pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-        "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root",
+        ::japay_core::meta!(
+            "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root"
+        ),
         &[
             ::japay_core::spec::AttributeSpec::new(
                     "result",
@@ -106,9 +125,11 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::RESULT)
                 .with_source(
-                    "facts §3.9 (getsales2 never returns result on lookups), §3.10 (908 on any CGI); SMO fixture (error)",
-                    ::core::option::Option::Some(
-                        "getsales2 error answers are known only from a third-party fixture (SMO); which result value comes with 908 is not recorded",
+                    ::japay_core::meta!(
+                        "facts §3.9 (getsales2 never returns result on lookups), §3.10 (908 on any CGI); SMO fixture (error)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("getsales2 error answers are known only from a third-party fixture (SMO); which result value comes with 908 is not recorded")
                     ),
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -117,12 +138,14 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::ERR_CODE)
                 .with_source(
-                    "facts §3.10 (908 on any CGI); SMO fixture (error)",
+                    ::japay_core::meta!(
+                        "facts §3.10 (908 on any CGI); SMO fixture (error)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
                 .with_source(
-                    "facts §3.10; SMO fixture (error)",
+                    ::japay_core::meta!("facts §3.10; SMO fixture (error)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -130,7 +153,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "time of the last change of the order (JST, no zone)",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found); facts Q18",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found); facts Q18"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -138,7 +161,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "customer e-mail address",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -147,7 +170,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::STATE)
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.7",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.7"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -155,7 +178,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "time of the card charge (JST, no zone)",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -163,7 +186,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "numeric Epsilon transaction code",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -172,7 +195,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::MISSION_CODE)
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.2",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.2"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -180,14 +203,14 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "card flag; only 0 observed",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.7",
-                    ::core::option::Option::Some(
-                        "meaning not documented (facts §3.7, B4)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.7"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("meaning not documented (facts §3.7, B4)")
                     ),
                 ),
             ::japay_core::spec::AttributeSpec::new("item_price", "order amount in yen")
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -196,12 +219,12 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::PAYMENT_CODE)
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.6",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.6"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new("item_code", "product code")
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -209,7 +232,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "merchant order number",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -217,12 +240,12 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "payment-method bitmap of the order, in the 7-group form",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.1",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.1"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new("memo1", "memo1 of the order")
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -230,12 +253,12 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "merchant contract code",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new("item_name", "product name")
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -243,12 +266,12 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "number of instalments; 1 for a one-time payment",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.5",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.5"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new("user_name", "customer name")
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -257,7 +280,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::PROCESS_CODE)
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.3",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.3"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -265,9 +288,11 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "device class; \"100\" observed",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §2.2 (keitai)",
-                    ::core::option::Option::Some(
-                        "the value 100 is not explained by any source (facts B4)",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found), §2.2 (keitai)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value 100 is not explained by any source (facts B4)")
                     ),
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -275,8 +300,10 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "due date; empty in every sample",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
-                    ::core::option::Option::Some("meaning not documented (facts B4)"),
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("meaning not documented (facts B4)")
+                    ),
                 ),
             ::japay_core::spec::AttributeSpec::new(
                     "card_st_code",
@@ -284,7 +311,7 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::CARD_ST_CODE)
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.5",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.5"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -292,20 +319,22 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "additional information; empty in every sample",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
-                    ::core::option::Option::Some("meaning not documented (facts B4)"),
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("meaning not documented (facts B4)")
+                    ),
                 ),
             ::japay_core::spec::AttributeSpec::new(
                     "user_id",
                     "the merchant's id for the customer",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new("memo2", "memo2 of the order")
                 .with_source(
-                    "facts §4.2 (getsales2 — found)",
+                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -313,9 +342,11 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "1 = past the deadline for capturing an authorised sale, 0 = within it",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)",
-                    ::core::option::Option::Some(
-                        "the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic")
                     ),
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -323,7 +354,9 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "convenience-store payment deadline date (YYYY-MM-DD)",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank))"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -331,7 +364,9 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "time the slip was issued (JST, no zone)",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank))"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -339,7 +374,9 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "payment number at the store (確認番号 for Pay-easy)",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -347,12 +384,16 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "time the buyer paid at the store; empty until paid",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank))"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -360,7 +401,9 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "URL of the payment slip (払込票)",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank))",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank))"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -369,7 +412,9 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                 )
                 .with_table(&super::codes::CONVENI_CODE)
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -377,7 +422,9 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "company code (企業コード; 収納機関番号 for Pay-easy)",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::AttributeSpec::new(
@@ -385,9 +432,11 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     "amount actually deposited (virtual account); empty for other methods",
                 )
                 .with_source(
-                    "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)",
-                    ::core::option::Option::Some(
-                        "known only from a third-party client's commit message [code]",
+                    ::japay_core::meta!(
+                        "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("known only from a third-party client's commit message [code]")
                     ),
                 ),
         ],
@@ -436,11 +485,16 @@ impl ::japay_core::Operation for OrderInfo<'_> {
 /// The decoded answer to `order_info` (getsales2.cgi).
 #[derive(Debug)]
 pub struct OrderInfoResponse<'a> {
-    /// Every attribute, in document order (unknown ones included).
+    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
+    /// the documented way to read it. Kept for compatibility.
     pub raw: crate::response::Response<'a>,
 }
 
 impl<'a> OrderInfoResponse<'a> {
+    /// The whole decoded answer: every attribute, in document order (unknown ones included).
+    pub fn answer(&self) -> &crate::response::Response<'a> {
+        &self.raw
+    }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///

@@ -15,7 +15,9 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
         "change a registered user; with the card-change st_code the gateway answers with a redirect to its card-entry page",
     )
     .with_source(
-        "seed 003_be47caecafc0b1bf.txt (ユーザ内容変更, 送信パラメータ一覧)",
+        ::japay_core::meta!(
+            "seed 003_be47caecafc0b1bf.txt (ユーザ内容変更, 送信パラメータ一覧)"
+        ),
         ::core::option::Option::None,
     )
     .with_utf8_params(&[("version", "2"), ("charset", "UTF8")])
@@ -23,66 +25,81 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
         &[
             ::japay_core::spec::FieldSpec::new(
                     "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "契約コード",
+                    ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon",
                 )
                 .with_marker(::japay_core::spec::Marker::Supplied)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(8))
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)",
-                    ::core::option::Option::Some(
-                        "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ内容変更) row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07ffffff03ffe80000000000,
-                        kind: "ascii",
-                        description: "A-Za-z0-9-.+/@",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07ffffff03ffe80000000000,
+                            "ascii",
+                            "A-Za-z0-9-.+/@",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "ユーザーID",
+                    ::japay_core::meta!("ユーザーID"),
                     "the merchant's id of an already registered customer",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 2 (既に登録済みのuser_idを設定)",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ内容変更) row 2 (既に登録済みのuser_idを設定)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("ユーザー氏名", "customer name")
+                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 3 (EUC or S-JIS 64byte)",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ内容変更) row 3 (EUC or S-JIS 64byte)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe87ffffff03ff600000000000,
-                        kind: "ascii",
-                        description: "A-Za-z0-9-._@",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe87ffffff03ff600000000000,
+                            "ascii",
+                            "A-Za-z0-9-._@",
+                        ),
+                    ),
                 )
-                .with_label("メールアドレス", "customer e-mail address")
+                .with_label(
+                    ::japay_core::meta!("メールアドレス"),
+                    "customer e-mail address",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 4",
+                    ::japay_core::meta!("seed 003 (ユーザ内容変更) row 4"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
@@ -90,7 +107,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
                 )
                 .with_label(
-                    "決済区分",
+                    ::japay_core::meta!("決済区分"),
                     "card bit set = the card number will be changed (redirect to card entry); all zero = no card change",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
@@ -101,7 +118,9 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     ],
                 )
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 5 (クレジットカード番号の変更有り / 変更無し); facts §3.1",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ内容変更) row 5 (クレジットカード番号の変更有り / 変更無し); facts §3.1"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
@@ -109,50 +128,60 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
                 )
                 .with_label(
-                    "処理区分",
+                    ::japay_core::meta!("処理区分"),
                     "processing kind; 4 = change registered data",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_fixed("4", &["4"])
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 6 (4:登録内容変更)",
+                    ::japay_core::meta!(
+                        "seed 003 (ユーザ内容変更) row 6 (4:登録内容変更)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "memo1",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("予備1", "free merchant field, echoed back")
+                .with_label(
+                    ::japay_core::meta!("予備1"),
+                    "free merchant field, echoed back",
+                )
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 7",
+                    ::japay_core::meta!("seed 003 (ユーザ内容変更) row 7"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "memo2",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("予備2", "free merchant field, echoed back")
+                .with_label(
+                    ::japay_core::meta!("予備2"),
+                    "free merchant field, echoed back",
+                )
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 8",
+                    ::japay_core::meta!("seed 003 (ユーザ内容変更) row 8"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "xml",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "応答形式",
+                    ::japay_core::meta!("応答形式"),
                     "answer format; 1 = XML (the only format this crate reads)",
                 )
                 .with_fixed("1", &["1"])
                 .with_source(
-                    "seed 003 (ユーザ内容変更) row 9",
+                    ::japay_core::meta!("seed 003 (ユーザ内容変更) row 9"),
                     ::core::option::Option::None,
                 ),
         ],
@@ -160,12 +189,14 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
     .with_response(&USER_CHANGE_RESPONSE);
 /// The answer of `user_change`: its known attributes (spec/epsilon/operations/user_change.yaml).
 pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    "seed 003 (受信パラメータ一覧, with and without card change); facts §4.2 (receive_order3 — process 4, any error). With card change the answer is result + redirect; without it, result and the echoed user fields",
+    ::japay_core::meta!(
+        "seed 003 (受信パラメータ一覧, with and without card change); facts §4.2 (receive_order3 — process 4, any error). With card change the answer is result + redirect; without it, result and the echoed user fields"
+    ),
     &[
         ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
             .with_table(&super::codes::RESULT)
             .with_source(
-                "seed 003 (受信パラメータ一覧 row 1)",
+                ::japay_core::meta!("seed 003 (受信パラメータ一覧 row 1)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -173,7 +204,9 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
                 "URL of the card-entry page to send the browser to (decoded once); only when the card is changed",
             )
             .with_source(
-                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更有り); facts Q15",
+                ::japay_core::meta!(
+                    "seed 003 (受信パラメータ一覧, クレジットカード番号の変更有り); facts Q15"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -182,12 +215,12 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
             )
             .with_table(&super::codes::ERR_CODE)
             .with_source(
-                "facts §4.2 (receive_order3 — any error)",
+                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
             .with_source(
-                "facts §4.2 (receive_order3 — any error)",
+                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -195,7 +228,9 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
                 "user_id echoed when the card is not changed",
             )
             .with_source(
-                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 2)",
+                ::japay_core::meta!(
+                    "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 2)"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -203,9 +238,11 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
                 "user_name echoed when the card is not changed",
             )
             .with_source(
-                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 3, URLエンコード済み(S-JIS))",
-                ::core::option::Option::Some(
-                    "the seed says the echo is S-JIS; whether it is UTF-8 when the request carried version=2 is not documented (facts §2.3)",
+                ::japay_core::meta!(
+                    "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 3, URLエンコード済み(S-JIS))"
+                ),
+                ::japay_core::meta_opt!(
+                    ::core::option::Option::Some("the seed says the echo is S-JIS; whether it is UTF-8 when the request carried version=2 is not documented (facts §2.3)")
                 ),
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -213,7 +250,9 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
                 "user_mail_add echoed when the card is not changed",
             )
             .with_source(
-                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 4)",
+                ::japay_core::meta!(
+                    "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 4)"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -221,7 +260,9 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
                 "memo1 echoed (no card change, and on errors)",
             )
             .with_source(
-                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 5); facts §4.2",
+                ::japay_core::meta!(
+                    "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 5); facts §4.2"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -229,7 +270,9 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
                 "memo2 echoed (no card change, and on errors)",
             )
             .with_source(
-                "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 6); facts §4.2",
+                ::japay_core::meta!(
+                    "seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し row 6); facts §4.2"
+                ),
                 ::core::option::Option::None,
             ),
     ],
@@ -302,11 +345,16 @@ impl ::japay_core::Operation for UserChange<'_> {
 /// The decoded answer to `user_change` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserChangeResponse<'a> {
-    /// Every attribute, in document order (unknown ones included).
+    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
+    /// the documented way to read it. Kept for compatibility.
     pub raw: crate::response::Response<'a>,
 }
 
 impl<'a> UserChangeResponse<'a> {
+    /// The whole decoded answer: every attribute, in document order (unknown ones included).
+    pub fn answer(&self) -> &crate::response::Response<'a> {
+        &self.raw
+    }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///

@@ -15,7 +15,9 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
         "register a user; the gateway answers with a redirect to its card-entry page",
     )
     .with_source(
-        "seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ)",
+        ::japay_core::meta!(
+            "seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ)"
+        ),
         ::core::option::Option::None,
     )
     .with_utf8_params(&[("version", "2"), ("charset", "UTF8")])
@@ -23,68 +25,85 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
         &[
             ::japay_core::spec::FieldSpec::new(
                     "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "契約コード",
+                    ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon",
                 )
                 .with_marker(::japay_core::spec::Marker::Supplied)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(8))
                 .with_source(
-                    "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)",
-                    ::core::option::Option::Some(
-                        "the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced",
+                    ::japay_core::meta!(
+                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07ffffff03ffe80000000000,
-                        kind: "ascii",
-                        description: "A-Za-z0-9-.+/@",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07ffffff03ffe80000000000,
+                            "ascii",
+                            "A-Za-z0-9-.+/@",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "ユーザーID",
+                    ::japay_core::meta!("ユーザーID"),
                     "the merchant's id for the customer; cannot be changed once registered",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source("seed 003 row 2", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("seed 003 row 2"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::FieldSpec::new(
                     "user_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("ユーザー氏名", "customer name")
+                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "seed 003 row 3 (EUC or S-JIS 64byte)",
+                    ::japay_core::meta!("seed 003 row 3 (EUC or S-JIS 64byte)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe87ffffff03ff600000000000,
-                        kind: "ascii",
-                        description: "A-Za-z0-9-._@",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe87ffffff03ff600000000000,
+                            "ascii",
+                            "A-Za-z0-9-._@",
+                        ),
+                    ),
                 )
-                .with_label("メールアドレス", "customer e-mail address")
+                .with_label(
+                    ::japay_core::meta!("メールアドレス"),
+                    "customer e-mail address",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source("seed 003 row 4", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("seed 003 row 4"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::FieldSpec::new(
                     "st_code",
                     ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
                 )
                 .with_label(
-                    "決済区分",
+                    ::japay_core::meta!("決済区分"),
                     "payment-method bitmap; fixed to card for registration",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
@@ -93,75 +112,110 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                     &["10000-0000-00000-00000-00000-00000-00000"],
                 )
                 .with_source(
-                    "seed 003 row 5 (固定で設定)",
+                    ::japay_core::meta!("seed 003 row 5 (固定で設定)"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "process_code",
                     ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
                 )
-                .with_label("処理区分", "processing kind; 3 = register only")
+                .with_label(
+                    ::japay_core::meta!("処理区分"),
+                    "processing kind; 3 = register only",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_fixed("3", &["3"])
-                .with_source("seed 003 row 6", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("seed 003 row 6"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::FieldSpec::new(
                     "memo1",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("予備1", "free merchant field, echoed back")
+                .with_label(
+                    ::japay_core::meta!("予備1"),
+                    "free merchant field, echoed back",
+                )
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source("seed 003 row 7", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("seed 003 row 7"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::FieldSpec::new(
                     "memo2",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("予備2", "free merchant field, echoed back")
+                .with_label(
+                    ::japay_core::meta!("予備2"),
+                    "free merchant field, echoed back",
+                )
                 .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source("seed 003 row 8", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("seed 003 row 8"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::FieldSpec::new(
                     "xml",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "応答形式",
+                    ::japay_core::meta!("応答形式"),
                     "answer format; 1 = XML (the only format this crate reads)",
                 )
                 .with_fixed("1", &["1"])
-                .with_source("seed 003 row 9", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("seed 003 row 9"),
+                    ::core::option::Option::None,
+                ),
         ],
     )
     .with_response(&USER_REGISTER_RESPONSE);
 /// The answer of `user_register`: its known attributes (spec/epsilon/operations/user_register.yaml).
 pub static USER_REGISTER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    "seed 003 (受信パラメータ); facts §4.2",
+    ::japay_core::meta!("seed 003 (受信パラメータ); facts §4.2"),
     &[
         ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
             .with_table(&super::codes::RESULT)
-            .with_source("seed 003", ::core::option::Option::None),
+            .with_source(::japay_core::meta!("seed 003"), ::core::option::Option::None),
         ::japay_core::spec::AttributeSpec::new(
                 "redirect",
                 "URL of the card-entry page to send the browser to (decoded once)",
             )
-            .with_source("seed 003; facts Q15", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("seed 003; facts Q15"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "err_code",
                 "error code when result is not 1",
             )
             .with_table(&super::codes::ERR_CODE)
             .with_source(
-                "facts §4.2 (receive_order3 — any error)",
+                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source("facts §4.2", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new("memo1", "memo1 echoed on errors")
-            .with_source("facts §4.2", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new("memo2", "memo2 echoed on errors")
-            .with_source("facts §4.2", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §4.2"),
+                ::core::option::Option::None,
+            ),
     ],
 );
 
@@ -227,11 +281,16 @@ impl ::japay_core::Operation for UserRegister<'_> {
 /// The decoded answer to `user_register` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserRegisterResponse<'a> {
-    /// Every attribute, in document order (unknown ones included).
+    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
+    /// the documented way to read it. Kept for compatibility.
     pub raw: crate::response::Response<'a>,
 }
 
 impl<'a> UserRegisterResponse<'a> {
+    /// The whole decoded answer: every attribute, in document order (unknown ones included).
+    pub fn answer(&self) -> &crate::response::Response<'a> {
+        &self.raw
+    }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///

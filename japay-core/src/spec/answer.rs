@@ -4,11 +4,11 @@
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ResponseSpec {
-    /// Where the list comes from.
+    /// Where the list comes from. Empty without the `meta` feature.
     pub source: &'static str,
     /// What an answer without any value means, when that is a documented state.
     pub empty_root: Option<&'static str>,
-    /// What is not known about the answer as a whole.
+    /// What is not known about the answer as a whole. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
     /// The known attributes (the parser keeps unknown ones too).
     pub attributes: &'static [AttributeSpec],
@@ -29,10 +29,11 @@ impl ResponseSpec {
         self
     }
 
-    /// The same answer with what is not known about it.
+    /// The same answer with what is not known about it; `""` (what [`meta!`](macro@crate::meta) leaves without the `meta`
+    /// feature) is nothing.
     #[must_use]
     pub const fn with_uncertain(mut self, uncertain: &'static str) -> ResponseSpec {
-        self.uncertain = Some(uncertain);
+        self.uncertain = if uncertain.is_empty() { None } else { Some(uncertain) };
         self
     }
 
@@ -66,9 +67,9 @@ pub struct GroupSpec {
     pub repeated: bool,
     /// The known child elements (the reader keeps unknown ones too).
     pub elements: &'static [AttributeSpec],
-    /// Where it comes from.
+    /// Where it comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about it.
+    /// What is not known about it. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
 }
 
@@ -111,9 +112,9 @@ pub struct AttributeSpec {
     pub table: Option<&'static CodeTable>,
     /// Never shown in `Debug` output.
     pub secret: bool,
-    /// Where it comes from.
+    /// Where it comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about it.
+    /// What is not known about it. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
 }
 
@@ -154,9 +155,9 @@ pub struct CodeTable {
     pub name: &'static str,
     /// English meaning.
     pub meaning: &'static str,
-    /// Where it comes from.
+    /// Where it comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about the table as a whole.
+    /// What is not known about the table as a whole. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
     /// The rows.
     pub entries: &'static [CodeEntry],
@@ -194,9 +195,9 @@ pub struct CodeEntry {
     pub en: &'static str,
     /// What to do about it (FAQ), for error codes.
     pub remediation: Option<&'static str>,
-    /// Where it comes from.
+    /// Where it comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about it.
+    /// What is not known about it. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
 }
 
@@ -223,21 +224,24 @@ impl CodeEntry {
 }
 
 /// A code value seen on the wire, with its table row when the table knows it.
+///
+/// Read the value with [`Code::value`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Code<'a> {
-    /// The value as decoded.
+    /// The value as decoded: the same as [`Code::value`], which is the documented way to read it. Kept for
+    /// compatibility (and for struct literals and patterns).
     pub raw: &'a str,
     /// The table row, `None` for a code the spec does not list.
     pub entry: Option<&'static CodeEntry>,
 }
 
 impl<'a> Code<'a> {
-    /// Looks `raw` up in `table`.
-    pub fn new(raw: &'a str, table: &'static CodeTable) -> Code<'a> {
-        Code { raw, entry: table.lookup(raw) }
+    /// Looks the decoded `value` up in `table`.
+    pub fn new(value: &'a str, table: &'static CodeTable) -> Code<'a> {
+        Code { raw: value, entry: table.lookup(value) }
     }
 
-    /// The value as decoded (the same as the `raw` field).
+    /// The value as decoded (the same as the `raw` field, kept for compatibility).
     pub fn value(&self) -> &'a str {
         self.raw
     }

@@ -16,9 +16,9 @@ pub struct BitmapSpec {
     pub legacy_groups: &'static [u8],
     /// The positions.
     pub positions: &'static [BitmapPosition],
-    /// Where it comes from.
+    /// Where it comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about it as a whole.
+    /// What is not known about it as a whole. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
 }
 
@@ -192,9 +192,9 @@ pub struct BitmapPosition {
     pub ja: &'static str,
     /// English name.
     pub en: &'static str,
-    /// Where it comes from.
+    /// Where it comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about it.
+    /// What is not known about it. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
 }
 

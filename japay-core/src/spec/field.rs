@@ -10,7 +10,7 @@ use super::ValueKind;
 pub struct FieldSpec {
     /// The parameter name on the wire.
     pub wire: &'static str,
-    /// The label of the official (Japanese) table.
+    /// The label of the official (Japanese) table. Empty without the `meta` feature.
     pub label_ja: &'static str,
     /// English meaning.
     pub meaning: &'static str,
@@ -30,9 +30,9 @@ pub struct FieldSpec {
     pub allowed: &'static [&'static str],
     /// Card data and tokens: never shown in `Debug` or error messages.
     pub secret: bool,
-    /// Where the row comes from.
+    /// Where the row comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about this field.
+    /// What is not known about this field. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
 }
 

@@ -104,18 +104,39 @@ impl ValueKind {
     }
 }
 
-/// A set of ASCII characters as a 128-bit mask.
+/// A set of ASCII characters as a 128-bit mask, with the spec's words for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AsciiSet {
     /// Bit `n` set: the character with code `n` is allowed.
-    pub mask: u128,
+    pub(crate) mask: u128,
     /// The spec kind: `digits`, `alnum` or `ascii`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The set as written in the spec, e.g. `A-Za-z0-9.-+/@`.
-    pub description: &'static str,
+    pub(crate) description: &'static str,
 }
 
 impl AsciiSet {
+    /// A set: bit `n` of `mask` allows the character with code `n`; `kind` is the spec kind (`digits`, `alnum` or
+    /// `ascii`) and `description` the set as the spec writes it (`A-Za-z0-9.-+/@`, shown in `pattern` violations).
+    pub const fn new(mask: u128, kind: &'static str, description: &'static str) -> AsciiSet {
+        AsciiSet { mask, kind, description }
+    }
+
+    /// The set as a 128-bit mask: bit `n` set, the character with code `n` is allowed.
+    pub const fn mask(&self) -> u128 {
+        self.mask
+    }
+
+    /// The spec kind: `digits`, `alnum` or `ascii`.
+    pub const fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The set as written in the spec, e.g. `A-Za-z0-9.-+/@`.
+    pub const fn description(&self) -> &'static str {
+        self.description
+    }
+
     /// Whether `c` is in the set.
     pub fn contains(&self, c: char) -> bool {
         let n = c as u32;

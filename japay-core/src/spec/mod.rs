@@ -30,7 +30,7 @@ pub struct GatewaySpec {
     pub text: TextPolicy,
     /// Parameter and attribute names whose values are never shown in `Debug` output or errors.
     pub secret_names: &'static [&'static str],
-    /// Where the gateway facts come from.
+    /// Where the gateway facts come from. Empty without the `meta` feature.
     pub source: &'static str,
     /// The gateway's base URLs (test, production, …).
     pub endpoints: &'static [Endpoint],
@@ -131,9 +131,9 @@ pub struct OperationSpec {
     pub title_ja: &'static str,
     /// English title.
     pub title_en: &'static str,
-    /// Where the table comes from.
+    /// Where the table comes from. Empty without the `meta` feature.
     pub source: &'static str,
-    /// What is not known about the operation as a whole.
+    /// What is not known about the operation as a whole. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
     /// Parameters the encoder appends when the request is sent as UTF-8.
     pub utf8_params: &'static [(&'static str, &'static str)],

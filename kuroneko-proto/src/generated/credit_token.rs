@@ -17,9 +17,11 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
         "authorize a card payment with a one-time token; the answer is final or starts 3-D Secure",
     )
     .with_source(
-        "facts §1.3 (A08), §2.2 (A08 creditToken; field order from the WOO-codes item numbers, C with WOO/EC4/CSC/W2)",
-        ::core::option::Option::Some(
-            "item #15, the \"card-info judgement division\" (カード情報判定区分, values 1 or 2), is not modelled: its parameter name is unknown (facts §2.2 [U], §9 #5). The EMV 3-D Secure 2.0 fields x3ds2_* (WOO only, facts §5.5) and the stored-card fields member_id, authentication_key and check_sum (sent by CSC and TAR only, facts §2.2 [U]) are not modelled either",
+        ::japay_core::meta!(
+            "facts §1.3 (A08), §2.2 (A08 creditToken; field order from the WOO-codes item numbers, C with WOO/EC4/CSC/W2)"
+        ),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("item #15, the \"card-info judgement division\" (カード情報判定区分, values 1 or 2), is not modelled: its parameter name is unknown (facts §2.2 [U], §9 #5). The EMV 3-D Secure 2.0 fields x3ds2_* (WOO only, facts §5.5) and the stored-card fields member_id, authentication_key and check_sum (sent by CSC and TAR only, facts §2.2 [U]) are not modelled either")
         ),
     )
     .with_utf8_params(&[])
@@ -27,104 +29,122 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
         &[
             ::japay_core::spec::FieldSpec::new(
                     "function_div",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "機能区分",
+                    ::japay_core::meta!("機能区分"),
                     "function code of the api call; each operation fixes its own",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(3))
                 .with_fixed("A08", &["A08"])
                 .with_source(
-                    "facts §1.3 (A08), §2.2 (#01)",
-                    ::core::option::Option::Some(
-                        "whether a function_div that does not match the URL is rejected is unverified (facts §1.4)",
+                    ::japay_core::meta!("facts §1.3 (A08), §2.2 (#01)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("whether a function_div that does not match the URL is rejected is unverified (facts §1.4)")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "trader_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "加盟店コード",
+                    ::japay_core::meta!("加盟店コード"),
                     "merchant code from the registration certificate",
                 )
                 .with_marker(::japay_core::spec::Marker::Supplied)
                 .with_limit(::japay_core::spec::ByteLimit::Max(20))
                 .with_source(
-                    "facts §2.2 (A08 #02), §2.1",
-                    ::core::option::Option::Some(
-                        "WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit",
+                    ::japay_core::meta!("facts §2.2 (A08 #02), §2.1"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "device_div",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "端末区分",
+                    ::japay_core::meta!("端末区分"),
                     "buyer's terminal type; 1 smartphone, 2 pc, 3 feature phone",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(1))
                 .with_allowed(&["1", "2"])
                 .with_source(
-                    "facts §2.2 (A08 #03, 1 or 2 only), §2.1 (A08 refuses 3: A081010306)",
+                    ::japay_core::meta!(
+                        "facts §2.2 (A08 #03, 1 or 2 only), §2.1 (A08 refuses 3: A081010306)"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "order_no",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x0000000007ffffff57ffa40800000000,
-                        kind: "ascii",
-                        description: "0-9A-Z#*/<>:@-",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x0000000007ffffff57ffa40800000000,
+                            "ascii",
+                            "0-9A-Z#*/<>:@-",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "受付番号",
+                    ::japay_core::meta!("受付番号"),
                     "merchant order number; unique per payment attempt",
                 )
                 .with_marker(::japay_core::spec::Marker::Unique)
                 .with_limit(::japay_core::spec::ByteLimit::Max(23))
                 .with_source(
-                    "facts §2.2 (A08 #04), §2.1",
+                    ::japay_core::meta!("facts §2.2 (A08 #04), §2.1"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "settle_price",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
-                .with_label("決済金額", "amount in yen, an integer of at least 1")
+                .with_label(
+                    ::japay_core::meta!("決済金額"),
+                    "amount in yen, an integer of at least 1",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_checks(&[::japay_core::spec::FieldCheck::MinValue(1)])
                 .with_source(
-                    "facts §2.2 (A08 #05), §2.1",
-                    ::core::option::Option::Some(
-                        "the upper bound is set per contract (over-limit codes 0502/0572); EC2's ceilings (credit 300 000, …) are module settings, not Yamato limits (facts §2.1 [U]), so no max_bytes is given",
+                    ::japay_core::meta!("facts §2.2 (A08 #05), §2.1"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the upper bound is set per contract (over-limit codes 0502/0572); EC2's ceilings (credit 300 000, …) are module settings, not Yamato limits (facts §2.1 [U]), so no max_bytes is given")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "buyer_name_kanji",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("購入者名(漢字)", "buyer name; no half-width katakana")
+                .with_label(
+                    ::japay_core::meta!("購入者名(漢字)"),
+                    "buyer name; no half-width katakana",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(60))
                 .with_checks(
@@ -139,75 +159,83 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     ],
                 )
                 .with_source(
-                    "facts §2.2 (A08 #06), §2.1, §2.4 (A081010671)",
-                    ::core::option::Option::Some(
-                        "the counting rule is not documented (facts §2.1 [U], §9 #2): the error text's 60 bytes for 20 full-width characters implies UTF-8 counting, its 40 half-width characters a CP932-style count. Both are enforced (at most 60 UTF-8 bytes and at most 40 CP932 bytes), which accepts exactly what every reading of the text accepts",
+                    ::japay_core::meta!(
+                        "facts §2.2 (A08 #06), §2.1, §2.4 (A081010671)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the counting rule is not documented (facts §2.1 [U], §9 #2): the error text's 60 bytes for 20 full-width characters implies UTF-8 counting, its 40 half-width characters a CP932-style count. Both are enforced (at most 60 UTF-8 bytes and at most 40 CP932 bytes), which accepts exactly what every reading of the text accepts")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "buyer_tel",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff200000000000,
-                        kind: "ascii",
-                        description: "0-9-",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff200000000000,
+                            "ascii",
+                            "0-9-",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "購入者電話番号",
+                    ::japay_core::meta!("購入者電話番号"),
                     "buyer phone number, digits and '-'",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(13))
                 .with_checks(&[::japay_core::spec::FieldCheck::MinBytes(8)])
                 .with_source(
-                    "facts §2.2 (A08 #07), §2.1",
+                    ::japay_core::meta!("facts §2.2 (A08 #07), §2.1"),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "buyer_email",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x7ffffffffffffffffffffffe00000000,
-                        kind: "ascii",
-                        description: "!-~",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x7ffffffffffffffffffffffe00000000,
+                            "ascii",
+                            "!-~",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "購入者E-mail",
+                    ::japay_core::meta!("購入者E-mail"),
                     "buyer e-mail address with a local part and a domain",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
                 .with_source(
-                    "facts §2.2 (A08 #08), §2.1",
-                    ::core::option::Option::Some(
-                        "one source only (facts §2.1 [S]); the allowed characters beyond \"ASCII\" are not documented, so any printable ASCII is accepted and the local-part/domain rule is left to the gateway",
+                    ::japay_core::meta!("facts §2.2 (A08 #08), §2.1"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("one source only (facts §2.1 [S]); the allowed characters beyond \"ASCII\" are not documented, so any printable ASCII is accepted and the local-part/domain rule is left to the gateway")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "pay_way",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "支払回数",
+                    ::japay_core::meta!("支払回数"),
                     "number of installments; 1 lump sum, 0 revolving, others installments",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(2))
                 .with_source(
-                    "facts §2.2 (A08 #09), §2.1",
-                    ::core::option::Option::Some(
-                        "zero padding (\"1\" or \"01\") and whether 0 (revolving) is accepted for A08 are unknown (facts §2.1 [U], §9 #3); the allowed counts depend on the merchant and the card, so no allowed list is given",
+                    ::japay_core::meta!("facts §2.2 (A08 #09), §2.1"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("zero padding (\"1\" or \"01\") and whether 0 (revolving) is accepted for A08 are unknown (facts §2.1 [U], §9 #3); the allowed counts depend on the merchant and the card, so no allowed list is given")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "goods_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
-                .with_label("商品名", "product name")
+                .with_label(::japay_core::meta!("商品名"), "product name")
                 .with_limit(::japay_core::spec::ByteLimit::Max(600))
                 .with_checks(
                     &[
@@ -218,16 +246,19 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     ],
                 )
                 .with_source(
-                    "facts §2.2 (A08 #10, optional), §2.1",
-                    ::core::option::Option::Some(
-                        "the counting rule is not documented (facts §2.1 [U], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed",
+                    ::japay_core::meta!("facts §2.2 (A08 #10, optional), §2.1"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the counting rule is not documented (facts §2.1 [U], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "card_code_api",
                     ::japay_core::spec::ValueKind::Code(&super::codes::CARD_CODE_API),
                 )
-                .with_label("カード会社コード(API用)", "card company code")
+                .with_label(
+                    ::japay_core::meta!("カード会社コード(API用)"),
+                    "card company code",
+                )
                 .with_limit(::japay_core::spec::ByteLimit::Max(2))
                 .with_allowed(
                     &[
@@ -247,42 +278,46 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     ],
                 )
                 .with_source(
-                    "facts §2.2 (A08 #11), §2.1, §4.6",
-                    ::core::option::Option::Some(
-                        "whether A08 requires it is unknown: WOO's error table has no \"missing\" code and WOO omits it, EC4's table has one (A081011171) and EC4 always sends 9 (facts §2.2 [U], §9 #4); the 1-12 / 1-13 range also differs (facts §9 #6)",
+                    ::japay_core::meta!("facts §2.2 (A08 #11), §2.1, §4.6"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("whether A08 requires it is unknown: WOO's error table has no \"missing\" code and WOO omits it, EC4's table has one (A081011171) and EC4 always sends 9 (facts §2.2 [U], §9 #4); the 1-12 / 1-13 range also differs (facts §9 #6)")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "token",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "認証トークン",
+                    ::japay_core::meta!("認証トークン"),
                     "one-time card token from the js library; single use, valid for 30 minutes",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(16))
                 .secret()
                 .with_source(
-                    "facts §2.2 (A08 #12, 16 chars), §2.1, §5.2",
-                    ::core::option::Option::Some(
-                        "the 16-character length comes from one source (WOO-codes, facts §2.1 [S]); the character set is not documented, alphanumeric is assumed [U]",
+                    ::japay_core::meta!("facts §2.2 (A08 #12, 16 chars), §2.1, §5.2"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the 16-character length comes from one source (WOO-codes, facts §2.1 [S]); the character set is not documented, alphanumeric is assumed [U]")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "trader_ec_url",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x7ffffffffffffffffffffffe00000000,
-                        kind: "ascii",
-                        description: "!-~",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x7ffffffffffffffffffffffe00000000,
+                            "ascii",
+                            "!-~",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "加盟店ECサイトURL",
+                    ::japay_core::meta!("加盟店ECサイトURL"),
                     "https url of the merchant that receives the 3-D Secure result post",
                 )
                 .with_marker(::japay_core::spec::Marker::Conditional)
@@ -302,19 +337,23 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     ],
                 )
                 .with_source(
-                    "facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1",
+                    ::japay_core::meta!(
+                        "facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1"
+                    ),
                     ::core::option::Option::None,
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "scheduled_shipping_date",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "出荷予定日",
+                    ::japay_core::meta!("出荷予定日"),
                     "scheduled shipping date of a reservation sale, yyyyMMdd, not in the past",
                 )
                 .with_marker(::japay_core::spec::Marker::Conditional)
@@ -333,47 +372,55 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     ],
                 )
                 .with_source(
-                    "facts §2.2 (A08 #14, reservation sales), §2.1",
-                    ::core::option::Option::Some(
-                        "the upper bound (179 days in the G06 text; 90 or 180 days for E03) is not checked here (facts §2.1 [U])",
+                    ::japay_core::meta!(
+                        "facts §2.2 (A08 #14, reservation sales), §2.1"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the upper bound (179 days in the G06 text; 90 or 180 days for E03) is not checked here (facts §2.1 [U])")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "option_service_div",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x000000000000000003ff000000000000,
-                        kind: "digits",
-                        description: "0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "オプションサービス区分",
+                    ::japay_core::meta!("オプションサービス区分"),
                     "00 normal order, 01 option-service order (card storage, stored card, reservation sales)",
                 )
                 .with_limit(::japay_core::spec::ByteLimit::Exact(2))
                 .with_allowed(&["00", "01"])
                 .with_source(
-                    "facts §2.2 (A08, sent by CSC and TAR when saving a card; not by WOO and EC4), §2.1",
-                    ::core::option::Option::Some(
-                        "not in the A08 item list; CSC and TAR send it, WOO and EC4 do not because the token carries the member data (facts §2.2 [U]); optional here",
+                    ::japay_core::meta!(
+                        "facts §2.2 (A08, sent by CSC and TAR when saving a card; not by WOO and EC4), §2.1"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("not in the A08 item list; CSC and TAR send it, WOO and EC4 do not because the token carries the member data (facts §2.2 [U]); optional here")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "ec_cart_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x7ffffffffffffffffffffffe00000000,
-                        kind: "ascii",
-                        description: "!-~",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x7ffffffffffffffffffffffe00000000,
+                            "ascii",
+                            "!-~",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "カートコード",
+                    ::japay_core::meta!("カートコード"),
                     "identifier of the shopping cart software",
                 )
                 .with_source(
-                    "facts §2.2 (A08, optional; WOO, EC4, CSC)",
-                    ::core::option::Option::Some(
-                        "length and allowed characters are not documented (facts §2.1 [?]); no max_bytes is given",
+                    ::japay_core::meta!("facts §2.2 (A08, optional; WOO, EC4, CSC)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("length and allowed characters are not documented (facts §2.1 [?]); no max_bytes is given")
                     ),
                 ),
         ],
@@ -381,23 +428,29 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
     .with_response(&CREDIT_TOKEN_RESPONSE);
 /// The answer of `credit_token`: its known attributes (spec/kuroneko/operations/credit_token.yaml).
 pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    "facts §3.1 (common elements), §3.2 (A01, A02, A08, A09)",
+    ::japay_core::meta!("facts §3.1 (common elements), §3.2 (A01, A02, A08, A09)"),
     &[
         ::japay_core::spec::AttributeSpec::new("returnCode", "0 success, 1 error")
             .with_table(&super::codes::RETURN_CODE)
-            .with_source("facts §3.1", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §3.1"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "errorCode",
                 "10-character error code; empty on success",
             )
             .with_table(&super::codes::ERROR_CODE)
-            .with_source("facts §3.1, §4.2-§4.4", ::core::option::Option::None),
+            .with_source(
+                ::japay_core::meta!("facts §3.1, §4.2-§4.4"),
+                ::core::option::Option::None,
+            ),
         ::japay_core::spec::AttributeSpec::new(
                 "returnDate",
                 "time the answer was sent, yyyyMMddHHmmss",
             )
             .with_source(
-                "facts §3.1 (W2 base class, EC2)",
+                ::japay_core::meta!("facts §3.1 (W2 base class, EC2)"),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -405,7 +458,9 @@ pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
                 "authorization approval number; present on a final success",
             )
             .with_source(
-                "facts §3.2 (W2 constants + mocks, WOO-gw stores it as the transaction id, EC2), §5.4 step 3",
+                ::japay_core::meta!(
+                    "facts §3.2 (W2 constants + mocks, WOO-gw stores it as the transaction id, EC2), §5.4 step 3"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -413,7 +468,9 @@ pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
                 "card network (CAFIS) code of a refused authorization (C.. / G.. / 0200001 …)",
             )
             .with_source(
-                "facts §3.2, §4.5 (A012060001 / A082000010 point to it)",
+                ::japay_core::meta!(
+                    "facts §3.2, §4.5 (A012060001 / A082000010 point to it)"
+                ),
                 ::core::option::Option::None,
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -422,9 +479,11 @@ pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
             )
             .secret()
             .with_source(
-                "facts §3.2, §5.4 step 3 (present only when 3-D Secure is required)",
-                ::core::option::Option::Some(
-                    "its contents are not documented; secret because it carries the authentication request",
+                ::japay_core::meta!(
+                    "facts §3.2, §5.4 step 3 (present only when 3-D Secure is required)"
+                ),
+                ::japay_core::meta_opt!(
+                    ::core::option::Option::Some("its contents are not documented; secret because it carries the authentication request")
                 ),
             ),
         ::japay_core::spec::AttributeSpec::new(
@@ -433,7 +492,7 @@ pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
             )
             .secret()
             .with_source(
-                "facts §3.2, §2.2 (A09 #20), §5.4 step 3",
+                ::japay_core::meta!("facts §3.2, §2.2 (A09 #20), §5.4 step 3"),
                 ::core::option::Option::None,
             ),
     ],
@@ -573,11 +632,16 @@ impl ::japay_core::Operation for CreditToken<'_> {
 /// The decoded answer to `credit_token` (creditToken).
 #[derive(Debug)]
 pub struct CreditTokenResponse<'a> {
-    /// Every element, in document order (unknown ones included).
+    /// Every element, in document order (unknown ones included): the same as [`Self::answer`], which is
+    /// the documented way to read it. Kept for compatibility.
     pub raw: crate::answer::Answer<'a>,
 }
 
 impl<'a> CreditTokenResponse<'a> {
+    /// The whole answer: every element, in document order (unknown ones included).
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.raw
+    }
     /// Reads an answer body, redacting the values of [`super::SECRET_NAMES`] in `Debug` output.
     ///
     /// # Errors

@@ -32,7 +32,9 @@ pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::Gatewa
     )
     .with_secret_names(SECRET_NAMES)
     .with_source(
-        "../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code",
+        ::japay_core::meta!(
+            "../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code"
+        ),
     )
     .with_endpoints(ENDPOINTS)
     .with_transports(&[::japay_core::charset::Charset::Utf8]);
@@ -61,12 +63,15 @@ pub const RESULT_FIELD: &str = "returnCode";
 pub const RESULT_SUCCESS: &str = "0";
 
 /// Look-alikes the normalize option maps (`charsets.yaml`), as (from, to).
+#[doc(hidden)]
 pub const NORMALIZE: &[(char, char)] = &[];
 
 /// Characters that encode in CP932/EUC-JP but decode as another character (`charsets.yaml`).
+#[doc(hidden)]
 pub const LOSSY: &[char] = &['\u{00A5}', '\u{203E}', '\u{2212}'];
 
 /// EUC-JP lead bytes of the JIS X 0208 rows rejected when sending EUC-JP (NEC/IBM extensions; `charsets.yaml`).
+#[doc(hidden)]
 pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[];
 
 /// Codes of the storage charset refused in every text value, as inclusive ranges (first, last, name) (`spec/kuroneko/gateway.yaml` `text.refused`, `text.refused_ranges`).

@@ -12,7 +12,9 @@ pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
     )
     .with_titles("取引状況照会", "read the state of a transaction by order number")
     .with_source(
-        "facts §1.3 (E04), §2.2 (E04 tradeInfo; trader_code #02, order_no #03; C)",
+        ::japay_core::meta!(
+            "facts §1.3 (E04), §2.2 (E04 tradeInfo; trader_code #02, order_no #03; C)"
+        ),
         ::core::option::Option::None,
     )
     .with_utf8_params(&[])
@@ -20,58 +22,67 @@ pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         &[
             ::japay_core::spec::FieldSpec::new(
                     "function_div",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "機能区分",
+                    ::japay_core::meta!("機能区分"),
                     "function code of the api call; each operation fixes its own",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Exact(3))
                 .with_fixed("E04", &["E04"])
                 .with_source(
-                    "facts §1.3 (E04), §2.2",
-                    ::core::option::Option::Some(
-                        "whether a function_div that does not match the URL is rejected is unverified (facts §1.4)",
+                    ::japay_core::meta!("facts §1.3 (E04), §2.2"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("whether a function_div that does not match the URL is rejected is unverified (facts §1.4)")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "trader_code",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x07fffffe07fffffe03ff000000000000,
-                        kind: "alnum",
-                        description: "A-Za-z0-9",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
                 )
                 .with_label(
-                    "加盟店コード",
+                    ::japay_core::meta!("加盟店コード"),
                     "merchant code from the registration certificate",
                 )
                 .with_marker(::japay_core::spec::Marker::Supplied)
                 .with_limit(::japay_core::spec::ByteLimit::Max(20))
                 .with_source(
-                    "facts §2.2 (E04 #02), §2.1",
-                    ::core::option::Option::Some(
-                        "WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit",
+                    ::japay_core::meta!("facts §2.2 (E04 #02), §2.1"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
                     "order_no",
-                    ::japay_core::spec::ValueKind::Ascii(::japay_core::spec::AsciiSet {
-                        mask: 0x0000000007ffffff57ffa40800000000,
-                        kind: "ascii",
-                        description: "0-9A-Z#*/<>:@-",
-                    }),
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x0000000007ffffff57ffa40800000000,
+                            "ascii",
+                            "0-9A-Z#*/<>:@-",
+                        ),
+                    ),
                 )
-                .with_label("受付番号", "order number of the transaction to read")
+                .with_label(
+                    ::japay_core::meta!("受付番号"),
+                    "order number of the transaction to read",
+                )
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(23))
                 .with_source(
-                    "facts §2.2 (E04 #03), §2.1",
+                    ::japay_core::meta!("facts §2.2 (E04 #03), §2.1"),
                     ::core::option::Option::None,
                 ),
         ],
@@ -79,27 +90,41 @@ pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
     .with_response(&TRADE_INFO_RESPONSE);
 /// The answer of `trade_info`: its known attributes (spec/kuroneko/operations/trade_info.yaml).
 pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-        "facts §3.1 (common elements), §3.2 (E04; W2 PaymentYamatoKwcTradeInfoResponseData field list)",
+        ::japay_core::meta!(
+            "facts §3.1 (common elements), §3.2 (E04; W2 PaymentYamatoKwcTradeInfoResponseData field list)"
+        ),
         &[
             ::japay_core::spec::AttributeSpec::new("returnCode", "0 success, 1 error")
                 .with_table(&super::codes::RETURN_CODE)
-                .with_source("facts §3.1", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.1"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::AttributeSpec::new(
                     "errorCode",
                     "10-character error code; empty on success",
                 )
                 .with_table(&super::codes::ERROR_CODE)
-                .with_source("facts §3.1, §4.2-§4.4", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.1, §4.2-§4.4"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::AttributeSpec::new(
                     "returnDate",
                     "time the answer was sent, yyyyMMddHHmmss",
                 )
-                .with_source("facts §3.1", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.1"),
+                    ::core::option::Option::None,
+                ),
             ::japay_core::spec::AttributeSpec::new(
                     "resultCount",
                     "number of resultData rows",
                 )
-                .with_source("facts §3.2 (E04)", ::core::option::Option::None),
+                .with_source(
+                    ::japay_core::meta!("facts §3.2 (E04)"),
+                    ::core::option::Option::None,
+                ),
         ],
     )
     .with_groups(
@@ -110,7 +135,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                     &[
                         ::japay_core::spec::AttributeSpec::new("orderNo", "order number")
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -118,7 +143,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "buyer's terminal type (as device_div)",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -126,7 +151,9 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "settlement time, yyyyMMddHHmmss; empty while unpaid",
                             )
                             .with_source(
-                                "facts §3.1 (W2: missing values are empty elements, e.g. an unpaid convenience-store order), §3.2",
+                                ::japay_core::meta!(
+                                    "facts §3.1 (W2: missing values are empty elements, e.g. an unpaid convenience-store order), §3.2"
+                                ),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -134,7 +161,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "sequence number of the order data",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -142,7 +169,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "amount in yen",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -150,7 +177,9 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "0 credit, 1 convenience store, 2 net bank, 3 e-money",
                             )
                             .with_source(
-                                "facts §3.2 (E04; meaning from EC4 updateOrderInfo)",
+                                ::japay_core::meta!(
+                                    "facts §3.2 (E04; meaning from EC4 updateOrderInfo)"
+                                ),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -159,7 +188,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                             )
                             .with_table(&super::codes::SETTLE_METHOD)
                             .with_source(
-                                "facts §3.2, §4.6",
+                                ::japay_core::meta!("facts §3.2, §4.6"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -168,7 +197,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                             )
                             .with_table(&super::codes::STATUS_INFO)
                             .with_source(
-                                "facts §3.2, §3.3",
+                                ::japay_core::meta!("facts §3.2, §3.3"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -176,7 +205,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "card-holder id of a stored card",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -184,7 +213,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "number of installments",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -192,7 +221,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "authorization approval number",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -200,7 +229,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "authorization time",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -208,9 +237,9 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "3-D Secure result detail code",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
-                                ::core::option::Option::Some(
-                                    "that it carries the 0000-9999 detail codes of facts §4.6 is a guess there [U]; no table is attached",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
+                                ::japay_core::meta_opt!(
+                                    ::core::option::Option::Some("that it carries the 0000-9999 detail codes of facts §4.6 is a guess there [U]; no table is attached")
                                 ),
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -218,7 +247,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "payment slip number",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -226,7 +255,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "payment deadline, yyyyMMddHHmmss",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -234,7 +263,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "e-money payment deadline",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -242,9 +271,9 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "packing information",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
-                                ::core::option::Option::Some(
-                                    "meaning not documented beyond the name",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
+                                ::japay_core::meta_opt!(
+                                    ::core::option::Option::Some("meaning not documented beyond the name")
                                 ),
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -252,7 +281,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "delivery slip number",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -260,9 +289,9 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "additional slip number",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
-                                ::core::option::Option::Some(
-                                    "meaning not documented beyond the name",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
+                                ::japay_core::meta_opt!(
+                                    ::core::option::Option::Some("meaning not documented beyond the name")
                                 ),
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -270,7 +299,9 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "carrier; 00 Yamato, 99 other",
                             )
                             .with_source(
-                                "facts §3.2 (E04), §2.1 (delivery_service_code)",
+                                ::japay_core::meta!(
+                                    "facts §3.2 (E04), §2.1 (delivery_service_code)"
+                                ),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -278,7 +309,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "date every slip was delivered, yyyyMMdd",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -286,7 +317,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "completion date, yyyyMMdd",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -294,7 +325,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "slip registration time, yyyyMMddHHmmss",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -302,7 +333,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "scheduled shipping date, yyyyMMdd",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -310,9 +341,9 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "warning information",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
-                                ::core::option::Option::Some(
-                                    "meaning and values not documented",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
+                                ::japay_core::meta_opt!(
+                                    ::core::option::Option::Some("meaning and values not documented")
                                 ),
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -320,7 +351,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "cancellation time",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -328,7 +359,7 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "last update time, yyyyMMddHHmmss",
                             )
                             .with_source(
-                                "facts §3.2 (E04)",
+                                ::japay_core::meta!("facts §3.2 (E04)"),
                                 ::core::option::Option::None,
                             ),
                         ::japay_core::spec::AttributeSpec::new(
@@ -336,20 +367,26 @@ pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
                                 "PayPay payment key (PayPay rows, settleMethod 91)",
                             )
                             .with_source(
-                                "facts §3.2 (E04; WOO-admin only)",
-                                ::core::option::Option::Some("one source (WOO-admin) [S]"),
+                                ::japay_core::meta!("facts §3.2 (E04; WOO-admin only)"),
+                                ::japay_core::meta_opt!(
+                                    ::core::option::Option::Some("one source (WOO-admin) [S]")
+                                ),
                             ),
                     ],
                 )
                 .repeated()
                 .with_source(
-                    "facts §3.1 (repeated groups are plain repeated siblings; parse as lists), §3.2 (E04)",
+                    ::japay_core::meta!(
+                        "facts §3.1 (repeated groups are plain repeated siblings; parse as lists), §3.2 (E04)"
+                    ),
                     ::core::option::Option::None,
                 ),
         ],
     )
     .with_uncertain(
-        "the row elements come from one client's field list (W2) with EC4 and WOO for the core fields (facts §3.2); whether the gateway ever sends more than one resultData row for one order_no is not documented, so rows are a list",
+        ::japay_core::meta!(
+            "the row elements come from one client's field list (W2) with EC4 and WOO for the core fields (facts §3.2); whether the gateway ever sends more than one resultData row for one order_no is not documented, so rows are a list"
+        ),
     );
 /// 取引状況照会: read the state of a transaction by order number (`tradeInfo`).
 ///
@@ -387,11 +424,16 @@ impl ::japay_core::Operation for TradeInfo<'_> {
 /// The decoded answer to `trade_info` (tradeInfo).
 #[derive(Debug)]
 pub struct TradeInfoResponse<'a> {
-    /// Every element, in document order (unknown ones included).
+    /// Every element, in document order (unknown ones included): the same as [`Self::answer`], which is
+    /// the documented way to read it. Kept for compatibility.
     pub raw: crate::answer::Answer<'a>,
 }
 
 impl<'a> TradeInfoResponse<'a> {
+    /// The whole answer: every element, in document order (unknown ones included).
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.raw
+    }
     /// Reads an answer body, redacting the values of [`super::SECRET_NAMES`] in `Debug` output.
     ///
     /// # Errors

@@ -80,11 +80,12 @@ fn crlf_and_lf_line_ends_decode_alike() {
 }
 
 #[test]
-fn raw_keeps_the_value_as_it_stood_in_the_xml() {
+fn escaped_keeps_the_value_as_it_stood_in_the_xml() {
     let response = parse_v1(TDS2_REQUIRED).unwrap();
     let pareq = &response.attributes()[3];
     assert_eq!(pareq.name, "pareq");
-    assert_eq!(pareq.raw, "Zq7%252FkP%252BwL0%253D");
+    assert_eq!(pareq.escaped(), "Zq7%252FkP%252BwL0%253D");
+    assert_eq!(pareq.raw, pareq.escaped(), "the field is kept for compatibility");
     assert_eq!(pareq.value, "Zq7%2FkP%2BwL0%3D");
 }
 
@@ -92,7 +93,7 @@ fn raw_keeps_the_value_as_it_stood_in_the_xml() {
 fn values_without_escapes_borrow_from_the_body() {
     let response = parse_v1(LATIN1_DECLARED_CONVENI_ORDER).unwrap();
     for attr in response.attributes() {
-        let needs_decoding = attr.raw.contains(['%', '+', '&']);
+        let needs_decoding = attr.escaped().contains(['%', '+', '&']);
         assert_eq!(matches!(attr.value, Cow::Owned(_)), needs_decoding, "{}", attr.name);
     }
     let trans_code = response.attributes()[1].value.as_ref();

@@ -1,0 +1,90 @@
+//! The `meta` feature: provenance strings in generated tables, or nothing.
+//!
+//! A gateway's spec gives every fact its provenance: where it comes from (`source`), what is not known about it
+//! (`uncertain`) and, for a parameter, the label of the official Japanese table (`label_ja`). Tools that show the
+//! spec (a command that prints an operation's table) need these strings; a program that only validates, encodes
+//! and decodes does not. The generated code writes each of them through [`meta!`](macro@crate::meta) or
+//! [`meta_opt!`](macro@crate::meta_opt), which keep the text when japay-core is built with the `meta` feature and
+//! leave `""` or `None` otherwise, so the strings never reach the binary. The generated doc comments keep the
+//! provenance either way.
+//!
+//! Nothing that changes behaviour or error text goes through these macros: meanings, titles, the Japanese and
+//! English texts of codes, remediations, condition descriptions and the `expected` texts of checks stay.
+//!
+//! Cargo unifies features: when any crate of a build turns `japay-core/meta` on (a gateway crate's default `meta`
+//! feature does), every gateway crate of that build keeps its strings.
+
+/// A provenance text (`source`, `label_ja`): the text itself with the `meta` feature, `""` without it.
+///
+/// ```
+/// let source: &'static str = japay_core::meta!("seed 003 row 1");
+/// assert!(source == "seed 003 row 1" || source.is_empty());
+/// ```
+#[cfg(feature = "meta")]
+#[macro_export]
+macro_rules! meta {
+    ($text:expr) => {
+        $text
+    };
+}
+
+/// A provenance text (`source`, `label_ja`): the text itself with the `meta` feature, `""` without it.
+///
+/// ```
+/// let source: &'static str = japay_core::meta!("seed 003 row 1");
+/// assert!(source == "seed 003 row 1" || source.is_empty());
+/// ```
+#[cfg(not(feature = "meta"))]
+#[macro_export]
+macro_rules! meta {
+    ($text:expr) => {
+        ""
+    };
+}
+
+/// An optional provenance text (`uncertain`): the option itself with the `meta` feature, `None` without it.
+///
+/// ```
+/// let uncertain: Option<&'static str> = japay_core::meta_opt!(Some("digits enforced"));
+/// assert!(uncertain == Some("digits enforced") || uncertain.is_none());
+/// assert_eq!(japay_core::meta_opt!(None::<&str>), None);
+/// ```
+#[cfg(feature = "meta")]
+#[macro_export]
+macro_rules! meta_opt {
+    ($option:expr) => {
+        $option
+    };
+}
+
+/// An optional provenance text (`uncertain`): the option itself with the `meta` feature, `None` without it.
+///
+/// ```
+/// let uncertain: Option<&'static str> = japay_core::meta_opt!(Some("digits enforced"));
+/// assert!(uncertain == Some("digits enforced") || uncertain.is_none());
+/// assert_eq!(japay_core::meta_opt!(None::<&str>), None);
+/// ```
+#[cfg(not(feature = "meta"))]
+#[macro_export]
+macro_rules! meta_opt {
+    ($option:expr) => {
+        ::core::option::Option::None
+    };
+}
+
+/// Whether this build keeps the provenance strings (japay-core's `meta` feature).
+pub const ENABLED: bool = cfg!(feature = "meta");
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_macros_follow_the_feature() {
+        let text: &str = crate::meta!("source");
+        let option: Option<&str> = crate::meta_opt!(Some("uncertain"));
+        if super::ENABLED {
+            assert_eq!((text, option), ("source", Some("uncertain")));
+        } else {
+            assert_eq!((text, option), ("", None));
+        }
+    }
+}
