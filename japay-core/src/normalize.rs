@@ -4,8 +4,9 @@
 //! A *canonical singleton* is a character that NFC replaces by one other character: the CJK compatibility
 //! ideographs (U+FA19 神 becomes U+795E 神, U+FA10 塚 becomes U+585A 塚), U+212B Å ANGSTROM SIGN, U+2126 Ω OHM SIGN, …
 //! CP932 has 23 of them, as NEC/IBM extensions: in Japanese names the variant is the person's name, and three of them
-//! (U+212B, U+FA15 凞, U+FA20 蘒) would even stop being CP932. They, and the marks right after them, are left exactly
-//! as typed; everything between them is composed to NFC.
+//! (U+212B, U+FA15 凞, U+FA20 蘒) would even stop being CP932. They are left as typed and nothing composes into them;
+//! everything between them is composed to NFC (so combining marks right after one are put in canonical order like any
+//! other marks, which can change their positions in a violation).
 //!
 //! Values that are already NFC (the quick check says so: all ASCII, and almost all text typed on Windows or a phone)
 //! are never copied; only a value NFC changes (or may change) is composed into a new `String`.

@@ -29,8 +29,9 @@
 //!   representability and the lossy characters. Not yet: the refused codes listed in [`generated::REFUSED`], which
 //!   need a refused-code table in the core's charset check.) The official modules refuse
 //!   the NEC special characters (①, ㈱), the NEC/IBM extensions (髙), the user-defined area and the JIS/CP932
-//!   look-alike pairs (～ 〜, ∥ ‖, － −, ￠ ¢, ￡ £, ￢ ¬, ― —). A refused character is an error naming the field, the
-//!   character and its position; nothing is replaced or normalized behind the caller's back.
+//!   look-alike pairs (～ 〜, ∥ ‖, － −, ￠ ¢, ￡ £, ￢ ¬, ― —). Until the core enforces that table, such a
+//!   character passes validation here and the gateway refuses the request; nothing is ever replaced or normalized
+//!   behind the caller's back.
 //! * **Half-width katakana are refused in `buyer_name_kanji`** (A081010671).
 //!
 //! # Requests
