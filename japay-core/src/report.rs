@@ -90,6 +90,15 @@ pub enum ViolationKind {
         /// The smallest value allowed.
         min: u64,
     },
+    /// The request is sent in a charset the gateway does not take (the violation's field is `charset`).
+    Transport {
+        /// The charset of the request.
+        charset: Charset,
+        /// The charsets the gateway takes.
+        accepted: &'static [Charset],
+    },
+    /// The parameter was given twice with different values (fail closed: neither is guessed to be meant).
+    Duplicate,
     /// Not one of the allowed values (or not the fixed value).
     Value {
         /// The allowed values.
@@ -101,7 +110,7 @@ pub enum ViolationKind {
 
 impl ViolationKind {
     /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of`, `value`,
-    /// `min_bytes` or `min_value`.
+    /// `min_bytes`, `min_value`, `transport` or `duplicate`.
     pub fn rule(&self) -> &'static str {
         match self {
             ViolationKind::Required { .. } => "required",
@@ -113,6 +122,8 @@ impl ViolationKind {
             ViolationKind::OneOf { .. } => "one_of",
             ViolationKind::MinBytes { .. } => "min_bytes",
             ViolationKind::MinValue { .. } => "min_value",
+            ViolationKind::Transport { .. } => "transport",
+            ViolationKind::Duplicate => "duplicate",
             ViolationKind::Value { .. } => "value",
         }
     }
@@ -154,6 +165,17 @@ impl fmt::Display for ViolationKind {
                 write!(f, "character {} at position {char_index} not allowed; expected {expected}", CharName(*c))
             }
             ViolationKind::Pattern { expected, ch: None, .. } => write!(f, "expected {expected}"),
+            ViolationKind::Transport { charset, accepted } => {
+                write!(f, "the gateway does not take requests in {charset}; expected ")?;
+                for (i, c) in accepted.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" or ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                Ok(())
+            }
+            ViolationKind::Duplicate => f.write_str("given more than once with different values"),
             ViolationKind::MinBytes { charset, actual, limit } => {
                 write!(f, "{actual} bytes in {charset}, at least {limit} required")
             }

@@ -42,7 +42,11 @@ impl Options {
     }
 }
 
-fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
+/// The field name of a [`ViolationKind::Transport`] violation: the request as a whole, named after the option.
+const TRANSPORT: &str = "charset";
+
+/// The non-empty value of field `i` (an absent or empty value is no value).
+pub(crate) fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
     values.get(i).copied().flatten().filter(|v| !v.is_empty())
 }
 
@@ -82,6 +86,10 @@ fn is_blank(value: &str) -> bool {
 fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut S, report: &mut Report) {
     let policy = &spec.gateway.text;
     let tables = text::Tables::new(policy, options.normalize);
+    let transports = spec.gateway.transports;
+    if !transports.is_empty() && !transports.contains(&options.charset) {
+        report.push(TRANSPORT, ViolationKind::Transport { charset: options.charset, accepted: transports });
+    }
     let mut first = true;
     for (i, field) in spec.fields.iter().enumerate() {
         let value = match (value_at(values, i), field.fixed) {
@@ -128,6 +136,12 @@ fn put_value<S: Sink>(
     let hide = |c: char| if field.secret { None } else { Some(c) };
     if !field.allowed.is_empty() && !field.allowed.iter().any(|a| same(a, value)) {
         return Err(ViolationKind::Value { expected: field.allowed, fixed: field.fixed.is_some() });
+    }
+    if let ValueKind::Code(table) = field.kind {
+        // codegen fills `allowed` from the table; a hand-built spec without it still checks membership
+        if field.allowed.is_empty() && table.lookup(value).is_none() {
+            return Err(ViolationKind::Pattern { expected: table.name, ch: None, char_index: 0 });
+        }
     }
     let pattern =
         |ch: char, char_index| ViolationKind::Pattern { expected: field.kind.expected(), ch: hide(ch), char_index };
@@ -288,12 +302,14 @@ pub struct DynamicRequest<'a> {
     spec: &'static OperationSpec,
     values: Vec<Option<&'a str>>,
     unknown: Vec<String>,
+    /// Names set twice with different values (each once).
+    conflicts: Vec<&'static str>,
 }
 
 impl<'a> DynamicRequest<'a> {
     /// An empty request for `spec`.
     pub fn new(spec: &'static OperationSpec) -> DynamicRequest<'a> {
-        DynamicRequest { spec, values: vec![None; spec.fields.len()], unknown: Vec::new() }
+        DynamicRequest { spec, values: vec![None; spec.fields.len()], unknown: Vec::new(), conflicts: Vec::new() }
     }
 
     /// The operation.
@@ -302,10 +318,16 @@ impl<'a> DynamicRequest<'a> {
     }
 
     /// Sets a parameter; returns `false` (and remembers the name, reported as `unknown`) when the operation has no
-    /// such parameter.
+    /// such parameter. Setting a parameter again with the same value changes nothing; with a different value the
+    /// request fails closed: validation reports a `duplicate` violation (the last value is kept only so that the other
+    /// rules can still be checked).
     pub fn set(&mut self, name: &str, value: &'a str) -> bool {
-        match self.spec.field_index(name).and_then(|i| self.values.get_mut(i)) {
-            Some(slot) => {
+        let field = self.spec.field_index(name).and_then(|i| Some((self.spec.fields.get(i)?, self.values.get_mut(i)?)));
+        match field {
+            Some((field, slot)) => {
+                if slot.is_some_and(|previous| previous != value) && !self.conflicts.contains(&field.wire) {
+                    self.conflicts.push(field.wire);
+                }
                 *slot = Some(value);
                 true
             }
@@ -321,13 +343,17 @@ impl<'a> DynamicRequest<'a> {
         &self.values
     }
 
-    /// Checks the request: every field violation, then one `unknown` violation per unknown name.
+    /// Checks the request: every field violation, then one `duplicate` violation per parameter set twice with
+    /// different values, then one `unknown` violation per unknown name.
     ///
     /// # Errors
     /// A [`Report`] with every violation.
     pub fn validate(&self, options: Options) -> Result<(), Report> {
         let mut report = Report::new();
         validate_into(self.spec, &self.values, options, &mut report);
+        for name in &self.conflicts {
+            report.push(*name, ViolationKind::Duplicate);
+        }
         for name in &self.unknown {
             report.push(name.clone(), ViolationKind::Unknown);
         }
@@ -339,7 +365,7 @@ impl<'a> DynamicRequest<'a> {
     /// # Errors
     /// A [`Report`] with every violation; nothing is written then.
     pub fn encode(&self, options: Options, out: &mut Vec<u8>) -> Result<usize, Report> {
-        if !self.unknown.is_empty() {
+        if !self.unknown.is_empty() || !self.conflicts.is_empty() {
             self.validate(options)?;
         }
         encode(self.spec, &self.values, options, out)
@@ -369,6 +395,55 @@ mod tests {
         .secret(),
         FieldSpec::new("memo1", ValueKind::Text),
     ]);
+
+    static UTF8_ONLY: GatewaySpec =
+        GatewaySpec::new("unit-utf8", "takes UTF-8 only", TextPolicy::new()).with_transports(&[Charset::Utf8]);
+    static CODES: crate::spec::CodeTable =
+        crate::spec::CodeTable::new("kinds", "kinds", &[crate::spec::CodeEntry::new("1", "一", "one")]);
+    static ORDER: OperationSpec = OperationSpec::new("order", &UTF8_ONLY, "order").with_fields(&[
+        FieldSpec::new("name", ValueKind::Text).with_marker(Marker::Required),
+        FieldSpec::new("kind", ValueKind::Code(&CODES)),
+    ]);
+
+    /// (charset, the values `name` is set to in turn, `kind`) → the rules broken, in report order.
+    type Case = (Charset, &'static [&'static str], Option<&'static str>, &'static [&'static str]);
+
+    #[test]
+    fn transports_duplicates_and_code_membership_fail_closed() {
+        let cases: &[Case] = &[
+            (Charset::Utf8, &["山田"], Some("1"), &[]),
+            (Charset::Cp932, &["山田"], None, &["transport"]),
+            (Charset::EucJp, &["山田"], None, &["transport"]),
+            (Charset::Utf8, &["山田", "山田"], None, &[]),
+            (Charset::Utf8, &["山田", "田中"], None, &["duplicate"]),
+            (Charset::Utf8, &["山田", "田中", "佐藤"], None, &["duplicate"]),
+            (Charset::Utf8, &["山田"], Some("2"), &["pattern"]),
+            (Charset::Cp932, &["山田", "田中"], Some("\r\n"), &["transport", "pattern", "duplicate"]),
+        ];
+        for &(charset, names, kind, rules) in cases {
+            let mut request = DynamicRequest::new(&ORDER);
+            for name in names {
+                request.set("name", name);
+            }
+            if let Some(kind) = kind {
+                request.set("kind", kind);
+            }
+            let found: Vec<&str> = match request.validate(Options::new(charset)) {
+                Ok(()) => Vec::new(),
+                Err(report) => report.violations().iter().map(|v| v.kind.rule()).collect(),
+            };
+            assert_eq!(found, rules, "{charset} {names:?} {kind:?}");
+            let mut out = b"kept".to_vec();
+            assert_eq!(request.encode(Options::new(charset), &mut out).is_ok(), rules.is_empty());
+            if !rules.is_empty() {
+                assert_eq!(out, b"kept", "nothing is written for an invalid request");
+            }
+        }
+        let mut request = DynamicRequest::new(&ORDER);
+        request.set("name", "x");
+        let report = request.validate(Options::new(Charset::Cp932)).unwrap_err();
+        assert_eq!(report.to_string(), "charset: the gateway does not take requests in CP932; expected UTF-8");
+    }
 
     #[test]
     fn bitmap_is_valid_agrees_with_parse() {

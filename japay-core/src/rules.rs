@@ -8,13 +8,8 @@
 
 use crate::charset::{Charset, TextPolicy};
 use crate::report::{Report, ViolationKind};
-use crate::request::Options;
+use crate::request::{Options, value_at};
 use crate::spec::{ConditionTest, FieldCheck, FieldSpec, OneOf, OperationSpec, ValueKind};
-
-/// The non-empty value of field `i`.
-fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
-    values.get(i).copied().flatten().filter(|v| !v.is_empty())
-}
 
 /// Whether `test` holds for the request laid out as `values[i]` ↔ `spec.fields[i]`.
 ///
