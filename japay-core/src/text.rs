@@ -215,6 +215,14 @@ fn bulk<S: Sink>(
             look(text.get(i..).and_then(|rest| rest.chars().next())?)?;
             from = i + 1;
         }
+    } else if matches!(kind, ValueKind::FullwidthKana)
+        && !(look_alikes.0 <= 0x30FC && look_alikes.1 >= 0x3000)
+        && !(lossy.0 <= 0x30FC && lossy.1 >= 0x3000)
+    {
+        // decided on the UTF-8 bytes: no full-width kana is in the policy's lossy or look-alike span
+        if !fullwidth_kana(bytes) {
+            return None;
+        }
     } else {
         let ascii = AsciiMask::new(kind.ascii_mask());
         for (i, &b) in bytes.iter().enumerate() {
@@ -242,6 +250,30 @@ fn bulk<S: Sink>(
     } else {
         pass(text, mapped, (policy, tables), count_in, &mut Discard)
     }
+}
+
+/// Whether UTF-8 `bytes` are only full-width katakana (U+30A1–U+30F6: E3 82 A1–E3 82 BF and E3 83 80–E3 83 B6),
+/// ・ (U+30FB, E3 83 BB), ー (U+30FC, E3 83 BC), the ideographic space (U+3000, E3 80 80) and the space: the rule of
+/// [`ValueKind::FullwidthKana`], without decoding a character.
+fn fullwidth_kana(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
+            i += 1;
+            continue;
+        }
+        let ok = matches!(
+            (b, bytes.get(i + 1), bytes.get(i + 2)),
+            (0xE3, Some(0x82), Some(0xA1..=0xBF))
+                | (0xE3, Some(0x83), Some(0x80..=0xB6 | 0xBB | 0xBC))
+                | (0xE3, Some(0x80), Some(0x80))
+        );
+        if !ok {
+            return false;
+        }
+        i += 3;
+    }
+    true
 }
 
 /// Hands `text` (with look-alikes mapped when `mapped`) to `f` in UTF-8 chunks.
@@ -468,6 +500,16 @@ mod tests {
         let mut changed = POLICY;
         changed.lossy = &['\u{A5}'];
         assert_eq!(Tables::new(&changed, true).lossy, (0xA5, 0xA5));
+    }
+
+    #[test]
+    fn fullwidth_kana_on_bytes_is_the_kind_rule() {
+        for c in ('\u{0}'..='\u{3100}').chain(['\u{FF70}', '\u{10000}']) {
+            for value in [c.to_string(), format!("ア{c}ー"), format!("{c} ")] {
+                let expected = value.chars().all(|c| ValueKind::FullwidthKana.allows(c));
+                assert_eq!(fullwidth_kana(value.as_bytes()), expected, "{c:?}");
+            }
+        }
     }
 
     #[test]
