@@ -8,6 +8,8 @@ use core::fmt;
 
 use encoding_rs::{EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
 
+use crate::text::Tables;
+
 /// A charset a request can be sent in.
 ///
 /// encoding_rs's `SHIFT_JIS` is the WHATWG Shift_JIS, which is CP932 (Windows-31J) in practice: it has the NEC and
@@ -117,7 +119,7 @@ impl CharBytes {
 /// A gateway's rules for text values: which charsets every character must survive, which charset byte limits are
 /// counted in for each transport, and the character tables of its spec (look-alikes, lossy characters, refused
 /// EUC-JP rows).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct TextPolicy {
     /// For each transport charset (indexed by [`Charset::index`]), the charset byte limits are counted in.
@@ -130,6 +132,21 @@ pub struct TextPolicy {
     pub lossy: &'static [char],
     /// EUC-JP lead bytes of rows refused when sending EUC-JP.
     pub euc_jp_rejected_lead_bytes: &'static [u8],
+    /// What the text checks derive from the tables, without and with normalization: computed with the policy (at
+    /// compile time for a `static`), not per request.
+    tables: [Tables; 2],
+}
+
+impl fmt::Debug for TextPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TextPolicy")
+            .field("limit_charsets", &self.limit_charsets)
+            .field("stored_in", &self.stored_in)
+            .field("normalize", &self.normalize)
+            .field("lossy", &self.lossy)
+            .field("euc_jp_rejected_lead_bytes", &self.euc_jp_rejected_lead_bytes)
+            .finish()
+    }
 }
 
 impl TextPolicy {
@@ -141,6 +158,7 @@ impl TextPolicy {
             normalize: &[],
             lossy: &[],
             euc_jp_rejected_lead_bytes: &[],
+            tables: [Tables::of(&[], &[], &[], false), Tables::of(&[], &[], &[], true)],
         }
     }
 
@@ -170,7 +188,17 @@ impl TextPolicy {
         self.normalize = normalize;
         self.lossy = lossy;
         self.euc_jp_rejected_lead_bytes = euc_jp_rejected_lead_bytes;
+        self.tables = [
+            Tables::of(lossy, normalize, euc_jp_rejected_lead_bytes, false),
+            Tables::of(lossy, normalize, euc_jp_rejected_lead_bytes, true),
+        ];
         self
+    }
+
+    /// The precomputed text tables, for values normalized or not.
+    pub(crate) fn tables(&self, normalize: bool) -> &Tables {
+        let [plain, normalized] = &self.tables;
+        if normalize { normalized } else { plain }
     }
 
     /// The charset byte limits are counted in when a request is sent in `sent_in`.

@@ -47,19 +47,45 @@ pub(crate) struct Tables {
     refused: [u64; 4],
     /// The bytes of a text value that need a look: C0 controls, DEL, and the lead bytes up to `last_suspect_lead`.
     suspects: ByteSet,
+    /// The policy tables these were computed from (lossy, look-alikes, refused lead bytes).
+    from: (&'static [char], &'static [(char, char)], &'static [u8]),
 }
 
 impl Tables {
-    /// The tables of `policy`, for values normalized or not.
+    /// The tables of `policy`, for values normalized or not: the ones computed when the policy was built, unless its
+    /// tables were replaced since (its fields are public), then computed now.
     pub(crate) fn new(policy: &TextPolicy, normalize: bool) -> Tables {
-        let lossy = span(policy.lossy.iter().copied());
-        let look_alikes = if normalize { span(policy.normalize.iter().map(|(from, _)| *from)) } else { (u32::MAX, 0) };
-        let highest = lossy.1.max(if normalize { look_alikes.1 } else { 0 }).max(0x9F);
-        let mut utf8 = [0xFF; 4];
-        if let Some(c) = char::from_u32(highest) {
-            c.encode_utf8(&mut utf8);
+        let cached = policy.tables(normalize);
+        let (lossy, look_alikes, refused) = cached.from;
+        if core::ptr::eq(lossy, policy.lossy)
+            && core::ptr::eq(look_alikes, policy.normalize)
+            && core::ptr::eq(refused, policy.euc_jp_rejected_lead_bytes)
+        {
+            return *cached;
         }
-        let [last_suspect_lead, last_suspect_second, ..] = utf8;
+        Tables::of(policy.lossy, policy.normalize, policy.euc_jp_rejected_lead_bytes, normalize)
+    }
+
+    /// The tables of a policy's character tables (lossy characters, look-alikes, refused EUC-JP lead bytes), for
+    /// values normalized or not; computed when the policy is built.
+    pub(crate) const fn of(
+        lossy_chars: &'static [char],
+        normalize_table: &'static [(char, char)],
+        refused: &'static [u8],
+        normalize: bool,
+    ) -> Tables {
+        let lossy = span_of(lossy_chars, &[]);
+        let look_alikes = if normalize { span_of(&[], normalize_table) } else { (u32::MAX, 0) };
+        let mut highest = if lossy.1 > 0x9F { lossy.1 } else { 0x9F };
+        if normalize && look_alikes.1 > highest {
+            highest = look_alikes.1;
+        }
+        // the first two UTF-8 bytes of `highest` (a character: lossy characters and look-alikes are `char`s)
+        let (last_suspect_lead, last_suspect_second) = match highest {
+            0..=0x7FF => (0xC0 | (highest >> 6) as u8, 0x80 | (highest & 0x3F) as u8),
+            0x800..=0xFFFF => (0xE0 | (highest >> 12) as u8, 0x80 | ((highest >> 6) & 0x3F) as u8),
+            _ => (0xF0 | (highest >> 18) as u8, 0x80 | ((highest >> 12) & 0x3F) as u8),
+        };
         // C0 controls: bits 0-31 of the first word; DEL: bit 63 of the second; lead bytes 0xC0..=last: the fourth
         let leads = match last_suspect_lead.checked_sub(0xC0) {
             Some(n) if n >= 63 => u64::MAX,
@@ -72,10 +98,29 @@ impl Tables {
             look_alikes,
             last_suspect_lead,
             last_suspect_second,
-            refused: lead_byte_set(policy.euc_jp_rejected_lead_bytes),
+            refused: lead_byte_set(refused),
             suspects,
+            from: (lossy_chars, normalize_table, refused),
         }
     }
+}
+
+/// The smallest and largest code point of `chars` and of the first characters of `pairs` (an empty span for none).
+#[allow(clippy::indexing_slicing)] // const evaluation: i < len
+const fn span_of(chars: &[char], pairs: &[(char, char)]) -> (u32, u32) {
+    let (mut lo, mut hi) = (u32::MAX, 0);
+    let mut i = 0;
+    while i < chars.len() + pairs.len() {
+        let c = if i < chars.len() { chars[i] as u32 } else { pairs[i - chars.len()].0 as u32 };
+        if c < lo {
+            lo = c;
+        }
+        if c > hi {
+            hi = c;
+        }
+        i += 1;
+    }
+    (lo, hi)
 }
 
 /// Checks and encodes one text value for sending in `sent_in`, handing the transport bytes to `sink`; returns the
@@ -170,6 +215,14 @@ fn bulk<S: Sink>(
             look(text.get(i..).and_then(|rest| rest.chars().next())?)?;
             from = i + 1;
         }
+    } else if matches!(kind, ValueKind::FullwidthKana)
+        && !(look_alikes.0 <= 0x30FC && look_alikes.1 >= 0x3000)
+        && !(lossy.0 <= 0x30FC && lossy.1 >= 0x3000)
+    {
+        // decided on the UTF-8 bytes: no full-width kana is in the policy's lossy or look-alike span
+        if !fullwidth_kana(bytes) {
+            return None;
+        }
     } else {
         let ascii = AsciiMask::new(kind.ascii_mask());
         for (i, &b) in bytes.iter().enumerate() {
@@ -199,9 +252,28 @@ fn bulk<S: Sink>(
     }
 }
 
-/// The smallest and largest code point of `chars` (an empty span for none).
-fn span(chars: impl Iterator<Item = char>) -> (u32, u32) {
-    chars.fold((u32::MAX, 0), |(lo, hi), c| (lo.min(c as u32), hi.max(c as u32)))
+/// Whether UTF-8 `bytes` are only full-width katakana (U+30A1–U+30F6: E3 82 A1–E3 82 BF and E3 83 80–E3 83 B6),
+/// ・ (U+30FB, E3 83 BB), ー (U+30FC, E3 83 BC), the ideographic space (U+3000, E3 80 80) and the space: the rule of
+/// [`ValueKind::FullwidthKana`], without decoding a character.
+fn fullwidth_kana(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
+            i += 1;
+            continue;
+        }
+        let ok = matches!(
+            (b, bytes.get(i + 1), bytes.get(i + 2)),
+            (0xE3, Some(0x82), Some(0xA1..=0xBF))
+                | (0xE3, Some(0x83), Some(0x80..=0xB6 | 0xBB | 0xBC))
+                | (0xE3, Some(0x80), Some(0x80))
+        );
+        if !ok {
+            return false;
+        }
+        i += 3;
+    }
+    true
 }
 
 /// Hands `text` (with look-alikes mapped when `mapped`) to `f` in UTF-8 chunks.
@@ -294,12 +366,16 @@ impl ByteSet {
 
 /// The refused EUC-JP lead bytes as a 256-bit set. ASCII bytes, 8E (half-width kana) and 8F (JIS X 0212) are never
 /// refused rows and never in the set, so that [`euc_jp_refused`] can look up every byte it steps on.
-fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
+#[allow(clippy::indexing_slicing)] // const evaluation: i < len, b >> 6 < 4
+const fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
     let mut set = [0u64; 4];
-    for &b in refused.iter().filter(|&&b| b >= 0x80 && b != 0x8E && b != 0x8F) {
-        if let Some(word) = set.get_mut(usize::from(b >> 6)) {
-            *word |= 1 << (b & 63);
+    let mut i = 0;
+    while i < refused.len() {
+        let b = refused[i];
+        if b >= 0x80 && b != 0x8E && b != 0x8F {
+            set[(b >> 6) as usize] |= 1 << (b & 63);
         }
+        i += 1;
     }
     set
 }
@@ -406,6 +482,32 @@ mod tests {
                     let slow = exact(&text, &ValueKind::Text, charset, normalize, &POLICY, &mut Body::new(&mut out));
                     assert_eq!(got.map(|(n, _)| n), slow, "{value:?} in {charset}, normalize {normalize}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn tables_are_computed_with_the_policy_and_recomputed_when_its_tables_change() {
+        static LOSSY_CHARS: [char; 6] = ['\u{A0}', '\u{7FF}', '\u{800}', '\u{2212}', '\u{FFFF}', '\u{10000}'];
+        for (i, &c) in LOSSY_CHARS.iter().enumerate() {
+            let tables = Tables::of(LOSSY_CHARS.get(i..=i).unwrap(), &[], &[], false);
+            let mut utf8 = [0; 4];
+            c.encode_utf8(&mut utf8);
+            assert_eq!((tables.last_suspect_lead, tables.last_suspect_second), (utf8[0], utf8[1]), "{c:?}");
+        }
+        let cached = Tables::new(&POLICY, true);
+        assert_eq!((cached.lossy, cached.look_alikes), ((0xA5, 0x2212), (0xA5, 0x301C)));
+        let mut changed = POLICY;
+        changed.lossy = &['\u{A5}'];
+        assert_eq!(Tables::new(&changed, true).lossy, (0xA5, 0xA5));
+    }
+
+    #[test]
+    fn fullwidth_kana_on_bytes_is_the_kind_rule() {
+        for c in ('\u{0}'..='\u{3100}').chain(['\u{FF70}', '\u{10000}']) {
+            for value in [c.to_string(), format!("ア{c}ー"), format!("{c} ")] {
+                let expected = value.chars().all(|c| ValueKind::FullwidthKana.allows(c));
+                assert_eq!(fullwidth_kana(value.as_bytes()), expected, "{c:?}");
             }
         }
     }
