@@ -47,7 +47,8 @@ macro_rules! meta {
 /// ```
 /// let uncertain: Option<&'static str> = japay_core::meta_opt!(Some("digits enforced"));
 /// assert!(uncertain == Some("digits enforced") || uncertain.is_none());
-/// assert_eq!(japay_core::meta_opt!(None::<&str>), None);
+/// let unknown: Option<&'static str> = japay_core::meta_opt!(None::<&str>);
+/// assert_eq!(unknown, None);
 /// ```
 #[cfg(feature = "meta")]
 #[macro_export]
@@ -62,7 +63,8 @@ macro_rules! meta_opt {
 /// ```
 /// let uncertain: Option<&'static str> = japay_core::meta_opt!(Some("digits enforced"));
 /// assert!(uncertain == Some("digits enforced") || uncertain.is_none());
-/// assert_eq!(japay_core::meta_opt!(None::<&str>), None);
+/// let unknown: Option<&'static str> = japay_core::meta_opt!(None::<&str>);
+/// assert_eq!(unknown, None);
 /// ```
 #[cfg(not(feature = "meta"))]
 #[macro_export]
