@@ -116,6 +116,10 @@ impl CharBytes {
     }
 }
 
+/// CP932 code ranges a gateway refuses: (first code, last code, what the range is), inclusive; a two-byte code is
+/// `lead << 8 | trail`.
+pub type Cp932Refused = &'static [(u16, u16, &'static str)];
+
 /// A gateway's rules for text values: which charsets every character must survive, which charset byte limits are
 /// counted in for each transport, and the character tables of its spec (look-alikes, lossy characters, refused
 /// EUC-JP rows).
@@ -132,6 +136,9 @@ pub struct TextPolicy {
     pub lossy: &'static [char],
     /// EUC-JP lead bytes of rows refused when sending EUC-JP.
     pub euc_jp_rejected_lead_bytes: &'static [u8],
+    /// CP932 codes the gateway refuses in every text value, whatever the transport, as inclusive ranges (first code,
+    /// last code, what the range is); a two-byte code is `lead << 8 | trail`.
+    pub cp932_refused: Cp932Refused,
     /// What the text checks derive from the tables, without and with normalization: computed with the policy (at
     /// compile time for a `static`), not per request.
     tables: [Tables; 2],
@@ -145,6 +152,7 @@ impl fmt::Debug for TextPolicy {
             .field("normalize", &self.normalize)
             .field("lossy", &self.lossy)
             .field("euc_jp_rejected_lead_bytes", &self.euc_jp_rejected_lead_bytes)
+            .field("cp932_refused", &self.cp932_refused)
             .finish()
     }
 }
@@ -158,7 +166,28 @@ impl TextPolicy {
             normalize: &[],
             lossy: &[],
             euc_jp_rejected_lead_bytes: &[],
+            cp932_refused: &[],
             tables: [Tables::of(&[], &[], &[], false), Tables::of(&[], &[], &[], true)],
+        }
+    }
+
+    /// The same policy refusing these CP932 codes (inclusive ranges with what they are) in every text value.
+    #[must_use]
+    pub const fn with_cp932_refused(mut self, refused: Cp932Refused) -> TextPolicy {
+        self.cp932_refused = refused;
+        self
+    }
+
+    /// What the range of [`TextPolicy::cp932_refused`] that holds `c`'s CP932 code is, when one does.
+    pub fn refused(&self, c: char) -> Option<&'static str> {
+        if self.cp932_refused.is_empty() || c.is_ascii() {
+            return None;
+        }
+        let bytes = encode_char_with(c, Charset::Cp932, &[], &[], &[])?;
+        match *bytes.as_bytes() {
+            [lead, trail] => cp932_refused_range(u16::from(lead) << 8 | u16::from(trail), self.cp932_refused),
+            [single] => cp932_refused_range(u16::from(single), self.cp932_refused),
+            _ => None,
         }
     }
 
@@ -219,9 +248,10 @@ impl TextPolicy {
     /// Representable means: the character encodes, and the bytes decode back to the same character. Characters in the
     /// policy's `lossy` table (U+00A5, U+203E and U+2212 encode in CP932 and EUC-JP but come back as `\\`, `~` and
     /// U+FF0D) are not representable. In EUC-JP, two-byte characters whose lead byte the policy refuses are not
-    /// representable either. UTF-8 represents every character.
+    /// representable either, nor, in CP932, the codes of [`TextPolicy::cp932_refused`]. UTF-8 represents every
+    /// character.
     pub fn encode_char(&self, c: char, charset: Charset) -> Option<CharBytes> {
-        encode_char_with(c, charset, self.lossy, self.euc_jp_rejected_lead_bytes)
+        encode_char_with(c, charset, self.lossy, self.euc_jp_rejected_lead_bytes, self.cp932_refused)
     }
 }
 
@@ -232,7 +262,13 @@ impl Default for TextPolicy {
 }
 
 /// [`TextPolicy::encode_char`].
-fn encode_char_with(c: char, charset: Charset, lossy: &[char], euc_jp_rejected_lead_bytes: &[u8]) -> Option<CharBytes> {
+fn encode_char_with(
+    c: char,
+    charset: Charset,
+    lossy: &[char],
+    euc_jp_rejected_lead_bytes: &[u8],
+    cp932_refused: &[(u16, u16, &'static str)],
+) -> Option<CharBytes> {
     let mut out = CharBytes { buf: [0; 4], len: 0 };
     let Some(encoding) = charset.encoding() else {
         let n = c.encode_utf8(&mut out.buf).len();
@@ -254,6 +290,12 @@ fn encode_char_with(c: char, charset: Charset, lossy: &[char], euc_jp_rejected_l
     if charset == Charset::EucJp && written == 2 && euc_jp_rejected_lead_bytes.contains(&out.buf[0]) {
         return None; // refused rows (e.g. NEC/IBM extensions: not JIS X 0208)
     }
+    if charset == Charset::Cp932 && written == 2 {
+        let code = u16::from(out.buf[0]) << 8 | u16::from(out.buf[1]);
+        if cp932_refused_range(code, cp932_refused).is_some() {
+            return None; // a code the gateway refuses
+        }
+    }
     match result {
         EncoderResult::InputEmpty if written > 0 => {
             out.len = written as u8; // written <= 4
@@ -261,4 +303,9 @@ fn encode_char_with(c: char, charset: Charset, lossy: &[char], euc_jp_rejected_l
         }
         _ => None,
     }
+}
+
+/// The name of the range of `refused` that holds the CP932 `code`, if any.
+pub(crate) fn cp932_refused_range(code: u16, refused: &[(u16, u16, &'static str)]) -> Option<&'static str> {
+    refused.iter().find(|(first, last, _)| (*first..=*last).contains(&code)).map(|(_, _, name)| *name)
 }

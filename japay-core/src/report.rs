@@ -59,6 +59,16 @@ pub enum ViolationKind {
         /// What the normalize option would turn it into, when it has a look-alike.
         normalizes_to: Option<char>,
     },
+    /// A character whose CP932 code the gateway refuses in every text value (rule `charset`), although the charset
+    /// can represent it.
+    Refused {
+        /// The character (`None` for a secret field).
+        ch: Option<char>,
+        /// Its 0-based character position.
+        char_index: usize,
+        /// What the refused range is, as the gateway's spec names it.
+        range: &'static str,
+    },
     /// A character or format the field does not allow.
     Pattern {
         /// What the field accepts.
@@ -117,7 +127,7 @@ impl ViolationKind {
             ViolationKind::Unknown => "unknown",
             ViolationKind::MaxBytes { .. } => "max_bytes",
             ViolationKind::ExactBytes { .. } => "exact_bytes",
-            ViolationKind::Charset { .. } => "charset",
+            ViolationKind::Charset { .. } | ViolationKind::Refused { .. } => "charset",
             ViolationKind::Pattern { .. } => "pattern",
             ViolationKind::OneOf { .. } => "one_of",
             ViolationKind::MinBytes { .. } => "min_bytes",
@@ -165,6 +175,13 @@ impl fmt::Display for ViolationKind {
                 write!(f, "character {} at position {char_index} not allowed; expected {expected}", CharName(*c))
             }
             ViolationKind::Pattern { expected, ch: None, .. } => write!(f, "expected {expected}"),
+            ViolationKind::Refused { ch, char_index, range } => {
+                match ch {
+                    Some(c) => write!(f, "character {} at position {char_index}", CharName(*c))?,
+                    None => write!(f, "the character at position {char_index}")?,
+                }
+                write!(f, " is refused by the gateway ({range})")
+            }
             ViolationKind::Transport { charset, accepted } => {
                 write!(f, "the gateway does not take requests in {charset}; expected ")?;
                 for (i, c) in accepted.iter().enumerate() {

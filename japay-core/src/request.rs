@@ -183,6 +183,9 @@ fn put_value<S: Sink>(
                 };
                 return Err(ViolationKind::Charset { charset, ch: hide(ch), char_index, normalizes_to });
             }
+            Err(Fault::Refused { ch, char_index, range }) => {
+                return Err(ViolationKind::Refused { ch: hide(ch), char_index, range });
+            }
         }
     };
     let charset = policy.limit_charset(options.charset);

@@ -17,7 +17,7 @@
 
 use encoding_rs::{Encoder, EncoderResult};
 
-use crate::charset::{Charset, TextPolicy};
+use crate::charset::{Charset, Cp932Refused, TextPolicy};
 use crate::form::{AsciiMask, Discard, Sink};
 use crate::normalize;
 use crate::spec::ValueKind;
@@ -29,6 +29,8 @@ pub(crate) enum Fault {
     Pattern { ch: char, char_index: usize },
     /// A character (as it would be sent) that `charset` cannot represent.
     Charset { ch: char, char_index: usize, charset: Charset },
+    /// A character (as it would be sent) whose CP932 code the gateway refuses; `range` says what it is.
+    Refused { ch: char, char_index: usize, range: &'static str },
 }
 
 /// What the bulk path derives from the policy, once per request instead of once per value.
@@ -236,7 +238,9 @@ fn bulk<S: Sink>(
         }
     }
     let count_in = policy.limit_charset(sent_in);
-    let implied = sent_in == Charset::EucJp && policy.stored_in == Some(Charset::Cp932);
+    // sending EUC-JP implies CP932 (exhaustively tested), unless CP932 codes are refused: then they need the CP932 pass
+    let implied =
+        sent_in == Charset::EucJp && policy.stored_in == Some(Charset::Cp932) && policy.cp932_refused.is_empty();
     let stored = policy.stored_in.filter(|&s| s != sent_in && !implied);
     let sent_len = pass(text, mapped, (policy, tables), sent_in, sink)?;
     let stored_len = match stored {
@@ -305,6 +309,7 @@ fn pass<S: Sink>(
 ) -> Option<usize> {
     let mut total = 0;
     let refused = (charset == Charset::EucJp).then_some(&tables.refused);
+    let cp932_refused: Cp932Refused = if charset == Charset::Cp932 { policy.cp932_refused } else { &[] };
     let Some(encoding) = charset.encoding() else {
         chunks(text, mapped, policy, |chunk| {
             sink.put_value(chunk.as_bytes());
@@ -317,9 +322,11 @@ fn pass<S: Sink>(
     let encoder = &mut encoder;
     let mut buf = [0u8; 128];
     if !mapped {
-        encode_str(encoder, text, &mut buf, refused, sink, &mut total)?;
+        encode_str(encoder, text, &mut buf, (refused, cp932_refused), sink, &mut total)?;
     } else {
-        chunks(text, mapped, policy, |chunk| encode_str(encoder, chunk, &mut buf, refused, sink, &mut total))?;
+        chunks(text, mapped, policy, |chunk| {
+            encode_str(encoder, chunk, &mut buf, (refused, cp932_refused), sink, &mut total)
+        })?;
     }
     Some(total)
 }
@@ -330,13 +337,16 @@ fn encode_str<S: Sink>(
     encoder: &mut Encoder,
     mut src: &str,
     buf: &mut [u8; 128],
-    refused: Option<&[u64; 4]>,
+    (refused, cp932_refused): (Option<&[u64; 4]>, Cp932Refused),
     sink: &mut S,
     total: &mut usize,
 ) -> Option<()> {
     loop {
         let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, buf, true);
         let out = buf.get(..written)?;
+        if !cp932_refused.is_empty() && cp932_has_refused(out, cp932_refused) {
+            return None;
+        }
         match refused {
             Some(refused) if !sink.put_euc_jp(out, refused) => return None,
             Some(_) => {}
@@ -350,6 +360,25 @@ fn encode_str<S: Sink>(
             EncoderResult::Unmappable(_) => return None,
         }
     }
+}
+
+/// Whether CP932 bytes (whole characters, as the encoder writes them) hold a code in `refused`: two bytes after a
+/// lead byte (81-9F, E0-FC), one otherwise.
+fn cp932_has_refused(bytes: &[u8], refused: Cp932Refused) -> bool {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let code = if matches!(b, 0x81..=0x9F | 0xE0..=0xFC) {
+            i += 2;
+            u16::from(b) << 8 | u16::from(bytes.get(i - 1).copied().unwrap_or(0))
+        } else {
+            i += 1;
+            u16::from(b)
+        };
+        if crate::charset::cp932_refused_range(code, refused).is_some() {
+            return true;
+        }
+    }
+    false
 }
 
 /// A set of bytes.
@@ -410,6 +439,9 @@ fn exact<S: Sink>(
     let mut total = 0usize;
     for (char_index, c) in text.chars().enumerate() {
         let c = if map { policy.normalized(c).unwrap_or(c) } else { c };
+        if let Some(range) = policy.refused(c) {
+            return Err(Fault::Refused { ch: c, char_index, range });
+        }
         let fail = |charset| Fault::Charset { ch: c, char_index, charset };
         if let Some(stored) = policy.stored_in.filter(|s| *s != sent_in) {
             let stored_bytes = policy.encode_char(c, stored).ok_or_else(|| fail(stored))?;

@@ -118,11 +118,22 @@ fn per_field_checks_apply() {
         (CreditToken { buyer_name_kanji: "ﾔﾏﾀﾞ ﾀﾛｳ", ..sample() }, one("buyer_name_kanji", "pattern")),
         (CreditToken { device_div: "3", ..sample() }, one("device_div", "value")),
         (CreditToken { token: "0123456789abcde", ..sample() }, one("token", "exact_bytes")),
-        (CreditToken { buyer_name_kanji: "髙橋", ..sample() }, vec![]), // refused codes are not enforced yet
+        // the refused CP932 codes of gateway.yaml (facts §2.4), whatever the transport
+        (CreditToken { buyer_name_kanji: "髙橋", ..sample() }, one("buyer_name_kanji", "charset")),
+        (CreditToken { buyer_name_kanji: "山田①", ..sample() }, one("buyer_name_kanji", "charset")),
+        (CreditToken { goods_name: Some("茶～"), ..sample() }, one("goods_name", "charset")),
+        (CreditToken { goods_name: Some("茶―"), ..sample() }, one("goods_name", "charset")),
+        (CreditToken { goods_name: Some("茶\u{E000}"), ..sample() }, one("goods_name", "charset")),
+        (CreditToken { goods_name: Some("茶ー"), ..sample() }, vec![]),
     ];
     for (request, expected) in cases {
         assert_eq!(rules(&request), expected, "{request:?}");
     }
+    let report = CreditToken { buyer_name_kanji: "山田①", ..sample() }.validate(utf8()).unwrap_err();
+    assert_eq!(
+        report.to_string(),
+        "buyer_name_kanji: character U+2460 '①' at position 2 is refused by the gateway (NEC special characters (①, ㈱, Ⅰ, …))"
+    );
     // △ fields whose condition is outside the request are optional
     assert!(rules(&CreditToken { trader_ec_url: None, scheduled_shipping_date: None, ..sample() }).is_empty());
 }

@@ -19,19 +19,17 @@
 //! # Text and byte counting
 //!
 //! These are the rules `spec/kuroneko/` states for the generated validators (see `spec/kuroneko/README.md` for the
-//! schema keys and what enforces each; the refused machine-dependent characters are not enforced yet):
+//! schema keys and what enforces each):
 //!
 //! * **Limits count UTF-8 bytes.** The gateway's own error texts give 60 bytes for 20 full-width characters (3 bytes
 //!   each). Where the same text also implies a CP932-style count ("≤40 half-width"), both limits apply, so a value
 //!   passes only if it passes every reading (`buyer_name_kanji`: 60 UTF-8 and 40 CP932 bytes; `goods_name`: 600 and
 //!   400). Percent-encoding never counts.
-//! * **Every text value must survive CP932 without the machine-dependent characters.** (Enforced today: CP932
-//!   representability and the lossy characters. Not yet: the refused codes listed in [`generated::REFUSED`], which
-//!   need a refused-code table in the core's charset check.) The official modules refuse
+//! * **Every text value must survive CP932 without the machine-dependent characters.** The official modules refuse
 //!   the NEC special characters (①, ㈱), the NEC/IBM extensions (髙), the user-defined area and the JIS/CP932
-//!   look-alike pairs (～ 〜, ∥ ‖, － −, ￠ ¢, ￡ £, ￢ ¬, ― —). Until the core enforces that table, such a
-//!   character passes validation here and the gateway refuses the request; nothing is ever replaced or normalized
-//!   behind the caller's back.
+//!   look-alike pairs (～ 〜, ∥ ‖, － −, ￠ ¢, ￡ £, ￢ ¬, ― —); the spec lists their CP932 codes and the core refuses
+//!   them in every text value (a `charset` violation naming the field, the character, its position and the range).
+//!   Nothing is ever replaced or normalized behind the caller's back.
 //! * **Half-width katakana are refused in `buyer_name_kanji`** (A081010671).
 //!
 //! # Requests

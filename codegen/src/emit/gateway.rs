@@ -105,10 +105,8 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             quote!((#first, #last, #name))
         });
         let doc = doc_lines(&format!(
-            "Codes of the storage charset refused in every text value, as inclusive ranges (first, last, name) \
-             (`{dir}/gateway.yaml` `text.refused`, `text.refused_ranges`).\n\n\
-             **Not enforced yet**: `TextPolicy` has no refused-code table, so validation accepts these characters \
-             as long as they are representable. Informative data until the core's charset check reads it.",
+            "CP932 codes refused in every text value, as inclusive ranges (first, last, name) \
+             (`{dir}/gateway.yaml` `text.refused`, `text.refused_ranges`); `GATEWAY.text` enforces them.",
             dir = g.dir
         ));
         quote! {
@@ -117,6 +115,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             pub static REFUSED: &[(u16, u16, &str)] = &[#(#rows),*];
         }
     });
+    let with_refused = (!model.charsets.refused.is_empty()).then(|| quote!(.with_cp932_refused(REFUSED)));
     let secrets = &model.secrets;
     let (name, title, source) = (&g.name, &g.title, &g.provenance.source);
     let (root, result, success) = (&g.answer.root, &g.answer.result_field, &g.answer.success);
@@ -158,7 +157,8 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             ::japay_core::charset::TextPolicy::new()
                 #(#count_in)*
                 #stored_in
-                .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
+                .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES)
+                #with_refused,
         )
         .with_secret_names(SECRET_NAMES)
         .with_source(#meta_source)

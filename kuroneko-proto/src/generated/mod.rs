@@ -28,7 +28,8 @@ pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::Gatewa
         "Yamato Kuroneko Web Collect",
         ::japay_core::charset::TextPolicy::new()
             .stored_in(::japay_core::charset::Charset::Cp932)
-            .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
+            .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES)
+            .with_cp932_refused(REFUSED),
     )
     .with_secret_names(SECRET_NAMES)
     .with_source(
@@ -74,9 +75,7 @@ pub const LOSSY: &[char] = &['\u{00A5}', '\u{203E}', '\u{2212}'];
 #[doc(hidden)]
 pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[];
 
-/// Codes of the storage charset refused in every text value, as inclusive ranges (first, last, name) (`spec/kuroneko/gateway.yaml` `text.refused`, `text.refused_ranges`).
-///
-/// **Not enforced yet**: `TextPolicy` has no refused-code table, so validation accepts these characters as long as they are representable. Informative data until the core's charset check reads it.
+/// CP932 codes refused in every text value, as inclusive ranges (first, last, name) (`spec/kuroneko/gateway.yaml` `text.refused`, `text.refused_ranges`); `GATEWAY.text` enforces them.
 #[doc(hidden)]
 pub static REFUSED: &[(u16, u16, &str)] = &[
     (0x815C, 0x815C, "HORIZONTAL BAR (JIS maps 0x815C to U+2014 EM DASH)"),
