@@ -90,6 +90,7 @@
 //!
 //! Nothing here panics on any input. Errors are structured `#[non_exhaustive]` data that never carry values, only
 //! names, numbers and (for non-secret fields) one offending character. Secret fields are `<redacted>` in `Debug`.
+//! Whether a name is secret is decided by one rule, [`secret::is_secret_name`] (ASCII case and `_` ignored).
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -104,6 +105,7 @@ pub mod outcome;
 mod report;
 pub mod request;
 mod rules;
+pub mod secret;
 pub mod spec;
 mod text;
 pub mod wire;

@@ -93,7 +93,8 @@
 //!
 //! Nothing here panics on any input, and reading an answer takes linear time. Errors are structured
 //! `#[non_exhaustive]` data with byte offsets and names, never values. The values of secret names (`token`,
-//! `threeDToken`, `threeDAuthHtml`, …) are `<redacted>` in `Debug` output.
+//! `threeDToken`, `threeDAuthHtml`, …: the generated [`generated::SECRET_NAMES`], compared ignoring ASCII case and
+//! `_`) are `<redacted>` in `Debug` output.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]

@@ -24,4 +24,6 @@ mod recorded;
 #[cfg(test)]
 mod reports;
 #[cfg(test)]
+mod secrets;
+#[cfg(test)]
 mod text_rules;

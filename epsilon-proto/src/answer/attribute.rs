@@ -31,7 +31,7 @@ impl<'a> Attribute<'a> {
     }
 
     /// Whether this attribute's value must never be shown (its name is one of
-    /// [`crate::SECRET_NAMES`], compared ignoring ASCII case).
+    /// [`crate::SECRET_NAMES`], compared ignoring ASCII case and `_`: [`crate::wire::multimap::is_secret_name`]).
     pub fn is_secret(&self) -> bool {
         multimap::is_secret_name(crate::SECRET_NAMES, self.name)
     }

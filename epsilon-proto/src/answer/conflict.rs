@@ -3,8 +3,9 @@
 //! the same decoded value. `<result result="1"/><result result="0"/>` is neither success nor failure: an error.
 
 use super::attribute::Attribute;
-use super::error::{ParseError, name_for_error};
+use super::error::ParseError;
 use crate::wire::multimap::{self, Conflict, NameIndex};
+use crate::wire::xml::name_for_error;
 
 /// The names the typed readers always check, whatever the spec lists.
 const ALWAYS: [&str; 4] = ["result", "err_code", "trans_code", "state"];

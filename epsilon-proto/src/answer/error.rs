@@ -4,20 +4,6 @@ use std::fmt;
 
 use super::version::Version;
 
-/// Longest element or attribute name quoted in an error message.
-const MAX_NAME_IN_ERROR: usize = 64;
-
-/// An element or attribute name for an error message: ASCII, at most
-/// [`MAX_NAME_IN_ERROR`] bytes.
-pub(crate) fn name_for_error(name: &[u8]) -> String {
-    let mut s: String =
-        name.iter().take(MAX_NAME_IN_ERROR).map(|&b| if b.is_ascii_graphic() { char::from(b) } else { '?' }).collect();
-    if name.len() > MAX_NAME_IN_ERROR {
-        s.push('…');
-    }
-    s
-}
-
 /// Why a body or query string could not be decoded.
 ///
 /// Messages name attributes and give byte offsets, but never show attribute values (they may

@@ -1,7 +1,7 @@
 //! The markup of an answer body other than elements: what a `<` starts, comments, and the XML declaration.
 
 use super::error::ParseError;
-use super::scan::is_xml_space;
+use crate::wire::xml::is_xml_space;
 
 /// What the `<` at an offset starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! Epsilon's answers: the `<Epsilon_result>` reader, [`Version`], the decoded [`Response`] with its typed-view
 //! helpers, and [`ParseError`]. Public items are re-exported by [`crate::response`]; the gateway-neutral layers
-//! (percent-decoding, text, query strings, the multimap) are in [`crate::wire`].
+//! (percent-decoding, text, query strings, the multimap, the XML pieces both readers share) are in [`crate::wire`].
 
 mod attribute;
 mod conflict;

@@ -14,17 +14,16 @@
 //! [`ParseError::MAX_ATTRIBUTES_PER_ELEMENT`] attributes, which bounds the duplicate check per tag).
 
 use super::attribute::Attribute;
-use super::error::{ParseError, name_for_error};
+use super::error::ParseError;
 use super::markup::{self, Markup};
 use super::value::{Escapes, decode_xml_value};
 use super::version::Version;
+use crate::wire::xml::{BOM, is_xml_space, name_for_error};
 
 /// Name of the root element of every answer.
 const ROOT: &[u8] = b"Epsilon_result";
 /// Name of the child elements that carry the fields.
 const RESULT: &[u8] = b"result";
-/// The UTF-8 byte order mark, allowed before everything else (XML 1.0 §4.3.3).
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where the reader is in the document.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -37,11 +36,6 @@ enum State {
     Result,
     /// After the root element.
     Epilog,
-}
-
-/// XML white space: space, TAB, CR, LF.
-pub(crate) fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// 1 for a byte that may not stand in a body (not 7-bit ASCII, or a control character other than TAB, CR and LF),

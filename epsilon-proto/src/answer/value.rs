@@ -3,9 +3,10 @@
 
 use std::borrow::Cow;
 
-use super::error::{ParseError, name_for_error};
+use super::error::ParseError;
 use super::version::Version;
 use crate::wire::text::{self, ValueError};
+use crate::wire::xml::{self, References, name_for_error};
 
 /// Which decoding steps a raw value needs, collected while it is scanned: the union of [`Escapes::class`] of its
 /// bytes.
@@ -85,7 +86,7 @@ pub(crate) fn decode_percent_text<'a>(
 
 /// XML attribute-value normalization (CR LF, CR, LF and TAB each become one space) and references (`&lt;` `&gt;`
 /// `&amp;` `&apos;` `&quot;`, `&#DDD;`, `&#xHHH;`), which must stand for ASCII characters XML allows (TAB, LF, CR,
-/// U+0020..=U+007F). `Err` holds the index of the `&` of a bad reference in `raw`.
+/// U+0020..=U+007F: [`References::ASCII`]). `Err` holds the index of the `&` of a bad reference in `raw`.
 fn unescape(raw: &str) -> Result<String, usize> {
     let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
@@ -108,40 +109,13 @@ fn unescape(raw: &str) -> Result<String, usize> {
                 let semi = rest.iter().take(16).position(|&b| b == b';').ok_or(amp)?;
                 let entity = rest.get(..semi).unwrap_or_default();
                 i += semi + 1;
-                reference(entity).ok_or(amp)?
+                xml::resolve_reference(entity, References::ASCII).ok_or(amp)?
             }
             b => char::from(b),
         };
         out.push(c);
     }
     Ok(out)
-}
-
-/// The ASCII character a reference (between `&` and `;`) stands for, if it is a valid one for an XML character.
-fn reference(entity: &[u8]) -> Option<char> {
-    let c = match entity {
-        b"lt" => '<',
-        b"gt" => '>',
-        b"amp" => '&',
-        b"apos" => '\'',
-        b"quot" => '"',
-        _ => {
-            let digits = entity.strip_prefix(b"#")?;
-            let (digits, radix) = match digits.strip_prefix(b"x") {
-                Some(hex) => (hex, 16),
-                None => (digits, 10),
-            };
-            if digits.is_empty() {
-                return None;
-            }
-            let mut n = 0u32;
-            for &d in digits {
-                n = n.checked_mul(radix)?.checked_add(char::from(d).to_digit(radix)?)?;
-            }
-            char::from_u32(n)?
-        }
-    };
-    (matches!(c, '\t' | '\n' | '\r') || (' '..='\u{7F}').contains(&c)).then_some(c)
 }
 
 #[cfg(test)]

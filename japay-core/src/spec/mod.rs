@@ -108,9 +108,10 @@ impl GatewaySpec {
         self
     }
 
-    /// Whether values of `name` are secret.
+    /// Whether values of `name` are secret: `name` is one of [`GatewaySpec::secret_names`], compared ignoring ASCII
+    /// case and `_` ([`crate::secret::is_secret_name`]).
     pub fn is_secret(&self, name: &str) -> bool {
-        self.secret_names.contains(&name)
+        crate::secret::is_secret_name(self.secret_names, name)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Gateway-neutral building blocks for reading what a payment gateway sends back: percent-decoding, strict text
-//! decoding, query strings, and the ordered attribute multimap with its redacting `Debug`.
+//! decoding, query strings, the ordered attribute multimap with its redacting `Debug`, and the XML rules the answer
+//! readers share (byte order mark, white space, references, names in errors).
 //!
 //! Nothing here knows a gateway: names, roots and code tables belong to the gateway's own modules, which call these
 //! functions and map their errors. Every function is linear in its input, never panics, and never replaces or
@@ -9,3 +10,4 @@ pub mod multimap;
 pub mod percent;
 pub mod query;
 pub mod text;
+pub mod xml;

@@ -6,8 +6,7 @@
 
 use std::fmt;
 
-/// What `Debug` prints instead of a secret value.
-pub const REDACTED: &str = "<redacted>";
+pub use crate::secret::REDACTED;
 
 /// One named value of a multimap.
 pub trait Entry {
@@ -144,13 +143,10 @@ pub fn first_conflict<E: Entry>(entries: &[E], watched: &NameIndex) -> Option<Co
     None
 }
 
-/// Whether `name` is one of `secrets`, ignoring ASCII case.
-pub fn is_secret_name(secrets: &[&str], name: &str) -> bool {
-    secrets.iter().any(|secret| secret.eq_ignore_ascii_case(name))
-}
+pub use crate::secret::is_secret_name;
 
 /// `Debug` for one entry as `Attribute { name, raw, value }`, showing [`REDACTED`] instead of the raw and decoded
-/// value when the name is one of the secrets.
+/// value when the name is one of the secrets ([`is_secret_name`]: ASCII case and `_` ignored).
 pub struct RedactedEntry<'r, E>(pub &'r E, pub &'r [&'r str]);
 
 impl<E: Entry> fmt::Debug for RedactedEntry<'_, E> {
@@ -167,7 +163,8 @@ impl<E: Entry> fmt::Debug for RedactedEntry<'_, E> {
     }
 }
 
-/// `Debug` for a multimap as `TITLE {name: value, …}`, showing [`REDACTED`] instead of the values of secrets.
+/// `Debug` for a multimap as `TITLE {name: value, …}`, showing [`REDACTED`] instead of the values of secrets
+/// ([`is_secret_name`]: ASCII case and `_` ignored).
 pub struct RedactedEntries<'r, E>(pub &'r str, pub &'r [E], pub &'r [&'r str]);
 
 impl<E: Entry> fmt::Debug for RedactedEntries<'_, E> {
@@ -239,5 +236,7 @@ mod tests {
         assert_eq!(text, "Response {\"pareq\": \"<redacted>\", \"a\": \"1\", \"a\": \"2\"}");
         let one = format!("{:#?}", RedactedEntry(&entries[0], &["pareq"]));
         assert!(!one.contains("s3cr3t") && one.contains("pareq"), "{one}");
+        let folded = format!("{:?}", RedactedEntries("Response", &entries, &["PA_REQ"]));
+        assert!(!folded.contains("s3cr3t"), "{folded}");
     }
 }

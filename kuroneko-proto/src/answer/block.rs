@@ -4,8 +4,10 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use super::error::{AnswerError, name_for_error};
-use super::redact::REDACTED;
+use japay_core::secret::REDACTED;
+use japay_core::wire::xml::name_for_error;
+
+use super::error::AnswerError;
 
 /// One value element: `<name>value</name>`.
 ///

@@ -2,9 +2,6 @@
 
 use std::fmt;
 
-/// Longest element or attribute name (or encoding label) quoted in an error.
-const MAX_NAME_IN_ERROR: usize = 64;
-
 /// Why an answer body could not be read.
 ///
 /// Messages name elements and give byte offsets in the body, but never show values (they may hold personal or
@@ -224,13 +221,3 @@ impl fmt::Display for AnswerError {
 }
 
 impl std::error::Error for AnswerError {}
-
-/// A name for an error message: ASCII, at most [`MAX_NAME_IN_ERROR`] bytes.
-pub(super) fn name_for_error(name: &[u8]) -> String {
-    let mut s: String =
-        name.iter().take(MAX_NAME_IN_ERROR).map(|&b| if b.is_ascii_graphic() { char::from(b) } else { '?' }).collect();
-    if name.len() > MAX_NAME_IN_ERROR {
-        s.push('…');
-    }
-    s
-}

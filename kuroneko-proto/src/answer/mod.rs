@@ -38,8 +38,9 @@
 //!   namespace declarations on the root) and content after the root are errors.
 //!
 //! Reading takes time linear in the body on every input and never panics. Errors give byte offsets and element
-//! names, never values. The values of secret names ([`SECRET_NAMES`], plus any given to
-//! [`Answer::parse_with_secrets`]) are shown as `<redacted>` in `Debug` output.
+//! names, never values. The values of secret names ([`SECRET_NAMES`], the generated list, plus any given to
+//! [`Answer::parse_with_secrets`]; compared ignoring ASCII case and `_`) are shown as `<redacted>` in `Debug`
+//! output.
 //!
 //! ```
 //! use kuroneko_proto::answer::Answer;
@@ -67,7 +68,7 @@ pub use redact::{SECRET_NAMES, is_secret};
 
 // `tests.rs` reads the module's items through `use super::*`.
 #[cfg(test)]
-use {redact::REDACTED, std::borrow::Cow};
+use {japay_core::secret::REDACTED, std::borrow::Cow};
 
 /// The name of the root element of every answer.
 pub const ROOT: &str = "return";

@@ -6,14 +6,13 @@ use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
-use super::block::{Block, Element, Group};
-use super::error::{AnswerError, name_for_error};
-use super::redact::Secrets;
-use super::text::{Text, find_invalid_character, is_element_name, is_xml_space, resolve_reference};
-use super::{Answer, ROOT};
+use japay_core::wire::xml::{BOM, References, is_xml_space, name_for_error, resolve_reference};
 
-/// The UTF-8 byte order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+use super::block::{Block, Element, Group};
+use super::error::AnswerError;
+use super::redact::Secrets;
+use super::text::{Text, find_invalid_character, is_element_name};
+use super::{Answer, ROOT};
 
 /// An open child of `<return>`: a value until its first child element makes it a group.
 struct Child<'a> {
@@ -153,7 +152,7 @@ pub(super) fn parse<'a>(body: &'a [u8], extra_secrets: &[&str]) -> Result<Answer
                 }
             }
             (Event::GeneralRef(r), state) => {
-                let c = resolve_reference(&r).ok_or(AnswerError::Reference { offset: at })?;
+                let c = resolve_reference(&r, References::XML_CHAR).ok_or(AnswerError::Reference { offset: at })?;
                 let mut buf = [0u8; 4];
                 let c: &str = c.encode_utf8(&mut buf);
                 match state {

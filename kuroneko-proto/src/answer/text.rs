@@ -1,6 +1,10 @@
-//! XML text rules: the text of a value element as it is read, references, allowed characters, names, whitespace.
+//! XML text rules: the text of a value element as it is read, allowed characters, names. (White space and
+//! references are [`japay_core::wire::xml`]'s: `is_xml_space`, and `resolve_reference` with
+//! `References::XML_CHAR`.)
 
 use std::borrow::Cow;
+
+use japay_core::wire::xml::is_xml_space;
 
 /// The text of a value element while it is being read.
 #[derive(Default)]
@@ -63,39 +67,6 @@ impl<'a> Text<'a> {
     }
 }
 
-/// Resolves `&name;`: the five predefined entities and character references of characters XML allows.
-pub(super) fn resolve_reference(name: &[u8]) -> Option<char> {
-    match name {
-        b"lt" => Some('<'),
-        b"gt" => Some('>'),
-        b"amp" => Some('&'),
-        b"apos" => Some('\''),
-        b"quot" => Some('"'),
-        [b'#', b'x', hex @ ..] => char_ref(hex, 16),
-        [b'#', dec @ ..] => char_ref(dec, 10),
-        _ => None,
-    }
-}
-
-/// The character of a character reference's digits, if they are valid and name a character XML allows.
-fn char_ref(digits: &[u8], radix: u32) -> Option<char> {
-    if digits.is_empty() || digits.len() > 8 {
-        return None;
-    }
-    let mut n: u32 = 0;
-    for &b in digits {
-        let d = char::from(b).to_digit(radix)?;
-        n = n.checked_mul(radix)?.checked_add(d)?;
-    }
-    let c = char::from_u32(n)?;
-    is_xml_char(c).then_some(c)
-}
-
-/// XML 1.0 `Char`: TAB, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
 /// The offset of the first character XML does not allow in `text` (already valid UTF-8), if any.
 pub(super) fn find_invalid_character(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
@@ -114,9 +85,4 @@ pub(super) fn is_element_name(name: &str) -> bool {
     let mut bytes = name.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-}
-
-/// XML whitespace: space, TAB, CR, LF.
-pub(super) fn is_xml_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
