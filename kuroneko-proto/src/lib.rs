@@ -108,5 +108,6 @@ pub mod generated;
 mod generated_tests;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
-pub use generated::{CreditToken, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
+pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
+pub use japay_core::outcome::OutcomeError;
 pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};
