@@ -72,11 +72,14 @@ fn link_order_tells_redirect_from_convenience_slip_and_refuses_neither() {
 
 const REDIRECT: (&str, &str) = ("redirect", "https%3A%2F%2Fbeta.epsilon.jp%2Fx");
 
+/// One row of an outcome table: the answer's attributes and the outcome expected.
+type Case<'a, T> = (&'a [(&'a str, &'a str)], Result<T, OutcomeError>);
+
 /// An answer that fits more than one outcome of its result value is refused, never decided by the order of the
 /// spec (the reviewer's repro: `result="1"` with a `redirect` and a `receipt_no` used to be `Redirect`).
 #[test]
 fn an_answer_that_fits_two_outcomes_is_ambiguous() {
-    let link_order: &[(&[(&str, &str)], Result<LinkOrderOutcome<'_>, OutcomeError>)] = &[
+    let link_order: &[Case<'_, LinkOrderOutcome<'_>>] = &[
         (
             &[("result", "1"), REDIRECT, ("receipt_no", "0005180")],
             Err(OutcomeError::Ambiguous { field: "result", outcomes: &["redirect", "convenience_slip"] }),
@@ -101,7 +104,7 @@ fn an_answer_that_fits_two_outcomes_is_ambiguous() {
         let answer = LinkOrderResponse::parse(&b, Version::V1).unwrap();
         assert_eq!(&answer.outcome(), expected, "{attrs:?}");
     }
-    let user_change: &[(&[(&str, &str)], Result<UserChangeOutcome<'_>, OutcomeError>)] = &[
+    let user_change: &[Case<'_, UserChangeOutcome<'_>>] = &[
         (
             &[("result", "1"), REDIRECT, ("user_id", "U1")],
             Err(OutcomeError::Ambiguous { field: "result", outcomes: &["redirect", "changed"] }),
@@ -124,7 +127,7 @@ fn an_answer_that_fits_two_outcomes_is_ambiguous() {
 #[test]
 fn order_info_without_result_is_found_only_with_the_found_fields() {
     let undecided = Err(OutcomeError::Undecided { field: "result", expected: &["trans_code", "state"] });
-    let cases: &[(&[(&str, &str)], Result<OrderInfoOutcome<'_>, OutcomeError>)] = &[
+    let cases: &[Case<'_, OrderInfoOutcome<'_>>] = &[
         // the repro, byte for byte below as well
         (&[("err_code", "908"), ("err_detail", "%8F%88%97%9D")], undecided),
         (&[("foo", "x")], undecided),
