@@ -83,7 +83,8 @@ pub(crate) struct OutcomeFields {
 #[derive(Clone)]
 pub(crate) struct FailureFields {
     pub(crate) code: String,
-    pub(crate) detail: String,
+    /// The gateway's error text, when the gateway sends one.
+    pub(crate) detail: Option<String>,
 }
 
 /// The character tables of `charsets.yaml`.
@@ -302,7 +303,7 @@ pub(crate) enum OutcomeKind {
     Redirect { url: String },
     Tds1 { url: String, pareq: String, pareq_secret: bool },
     Tds2 { url: String, pareq: String, pareq_secret: bool },
-    Failure { code: String, table: String, detail: String },
+    Failure { code: String, table: String, detail: Option<String> },
     NotFound,
 }
 

@@ -188,12 +188,13 @@ pub(crate) struct UrlFieldsSyntax {
     pub(crate) pareq: Option<Text>,
 }
 
-/// `{code, detail}`.
+/// `{code, detail?}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FailureFieldsSyntax {
     pub(crate) code: Text,
-    pub(crate) detail: Text,
+    #[serde(default)]
+    pub(crate) detail: Option<Text>,
 }
 
 /// `params.yaml`: parameters shared by several operations.

@@ -184,6 +184,12 @@ fn every_semantic_mistake_is_reported_with_file_line_and_path() {
 }
 
 #[test]
+fn every_outcome_that_could_be_a_guess_is_a_spec_error() {
+    let dir = scratch_spec("bad_outcomes", Some(&manifest().join("tests/errors/bad_outcomes")), false);
+    insta::assert_snapshot!("bad_outcomes_errors", render_errors(&dir));
+}
+
+#[test]
 fn every_gateway_mistake_is_reported() {
     let dir = scratch_spec("bad_gateway", Some(&manifest().join("tests/errors/bad_gateway")), true);
     insta::assert_snapshot!("bad_gateway_errors", render_errors(&dir));

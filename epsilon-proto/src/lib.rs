@@ -111,7 +111,9 @@
 //! An answer view's `outcome()` says what the answer means, as an enum of the outcomes the spec documents
 //! ([`UserRegisterOutcome`]: redirect or failure; [`LinkOrderOutcome`]: redirect, convenience-store slip or failure;
 //! [`OrderInfoOutcome`]: found, not found or failure), with the typed error code of a failure. It fails closed: an
-//! unknown or missing `result`, or a field the outcome needs that is missing, is an [`OutcomeError`], never a guess.
+//! unknown or missing `result`, an answer that fits none of the outcomes of its `result` or more than one (a
+//! `redirect` and a `receipt_no`; a getsales2 answer without `result` that lacks `trans_code` and `state`), or a
+//! field the outcome needs that is missing, is an [`OutcomeError`], never a guess.
 //! `parse_for(body, options)` reads the answer in the charset the request's options imply
 //! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) are checked against their spec
 //! like requests ([`incoming`]).

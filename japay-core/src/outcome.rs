@@ -3,7 +3,8 @@
 //!
 //! A generated `XResponse::outcome()` decides from the answer's result field (and, where the spec says so, from
 //! which fields are present) which documented outcome the answer is. It fails closed: an unknown result, a missing
-//! result, or a field the outcome needs that is missing or empty is an [`OutcomeError`], never a guess.
+//! result, an answer that fits none of the outcomes of its result or more than one of them, or a field the outcome
+//! needs that is missing or empty is an [`OutcomeError`], never a guess.
 
 use core::fmt;
 
@@ -42,12 +43,21 @@ pub enum OutcomeError {
         /// The name of the result field.
         field: &'static str,
     },
-    /// The result value is known, but the fields that tell its outcomes apart are all missing.
+    /// The result value (or its absence) is documented, but the fields that tell its outcomes apart fit none of
+    /// them.
     Undecided {
         /// The name of the result field.
         field: &'static str,
-        /// The fields any of which would have decided it.
+        /// The fields that decide between the outcomes of this result value.
         expected: &'static [&'static str],
+    },
+    /// The answer fits more than one documented outcome of its result value (each outcome's fields are present):
+    /// it is refused rather than decided by the order of the spec.
+    Ambiguous {
+        /// The name of the result field.
+        field: &'static str,
+        /// The outcomes (their spec names) the answer fits.
+        outcomes: &'static [&'static str],
     },
     /// A field the outcome needs is missing or empty.
     MissingField {
@@ -67,20 +77,30 @@ impl fmt::Display for OutcomeError {
                 write!(f, "the {field} value is not a documented outcome of this operation")
             }
             OutcomeError::Undecided { field, expected } => {
-                write!(f, "the {field} value is known but none of the fields that decide its outcome (")?;
-                for (i, name) in expected.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    f.write_str(name)?;
-                }
-                f.write_str(") is present")
+                write!(f, "the {field} value is known but the fields that decide its outcome (")?;
+                write_list(f, expected)?;
+                f.write_str(") fit none of its outcomes")
+            }
+            OutcomeError::Ambiguous { field, outcomes } => {
+                write!(f, "the answer fits more than one outcome of its {field} value (")?;
+                write_list(f, outcomes)?;
+                f.write_str(")")
             }
             OutcomeError::MissingField { outcome, field } => {
                 write!(f, "outcome {outcome} needs the field {field}, which is missing or empty")
             }
         }
     }
+}
+
+fn write_list(f: &mut fmt::Formatter<'_>, names: &[&str]) -> fmt::Result {
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        f.write_str(name)?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for OutcomeError {}
@@ -133,7 +153,12 @@ mod tests {
         let e = OutcomeError::Undecided { field: "result", expected: &["redirect", "receipt_no"] };
         assert_eq!(
             e.to_string(),
-            "the result value is known but none of the fields that decide its outcome (redirect, receipt_no) is present"
+            "the result value is known but the fields that decide its outcome (redirect, receipt_no) fit none of its outcomes"
+        );
+        let e = OutcomeError::Ambiguous { field: "result", outcomes: &["redirect", "convenience_slip"] };
+        assert_eq!(
+            e.to_string(),
+            "the answer fits more than one outcome of its result value (redirect, convenience_slip)"
         );
         for e in [
             OutcomeError::Empty,

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use crate::generated::{GATEWAY, OPERATIONS, SECRET_NAMES, credit_token, trade_info};
-use crate::{Charset, CreditToken, CreditTokenResponse, Options, ResultData, TradeInfo, TradeInfoResponse};
+use crate::{
+    Charset, CreditToken, CreditTokenResponse, Options, OutcomeError, ResultData, TradeInfo, TradeInfoResponse,
+};
 
 /// Every request is sent UTF-8, the gateway's only transport.
 fn utf8() -> Options {
@@ -190,4 +192,81 @@ fn a_trade_info_answer_reads_through_its_row_view() {
     assert!(!failed.is_success());
     assert_eq!(failed.result_data().count(), 0);
     assert!(failed.error_code().unwrap().entry.is_some());
+}
+
+/// One row of the A08 table: the root elements, whether `is_success()`, and the outcome's variant name or error.
+type A08Case<'a> = (&'a [(&'a str, &'a str)], bool, Result<&'a str, OutcomeError>);
+
+/// An A08 answer with these root elements.
+fn a08(elements: &[(&str, &str)]) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><return>");
+    for (name, text) in elements {
+        if text.is_empty() {
+            s.push_str(&format!("<{name}/>"));
+        } else {
+            s.push_str(&format!("<{name}>{text}</{name}>"));
+        }
+    }
+    s.push_str("</return>");
+    s
+}
+
+/// `returnCode` 0 is "accepted": the outcome tells an authorization from an answer that only starts 3-D Secure,
+/// and refuses an answer that fits both or neither (the reviewer's repro: `is_success()` on a 3-D Secure answer).
+#[test]
+fn a08_outcomes_tell_authorized_from_three_d_secure_and_fail_closed() {
+    use crate::CreditTokenOutcome;
+    const HTML: (&str, &str) = ("threeDAuthHtml", "&lt;form&gt;&lt;/form&gt;");
+    const TOKEN: (&str, &str) = ("threeDToken", "0123456789abcdef0123456789abcdef");
+    const OK: (&str, &str) = ("returnCode", "0");
+    const NO_ERROR: (&str, &str) = ("errorCode", "");
+    let undecided =
+        OutcomeError::Undecided { field: "returnCode", expected: &["crdCResCd", "threeDAuthHtml", "threeDToken"] };
+    let cases: &[A08Case<'_>] = &[
+        (&[OK, NO_ERROR, ("crdCResCd", "123456")], true, Ok("Authorized")),
+        (&[OK, NO_ERROR, HTML, TOKEN], true, Ok("ThreeDSecure")),
+        (&[OK, NO_ERROR, HTML, TOKEN, ("crdCResCd", "")], true, Ok("ThreeDSecure")),
+        (
+            &[OK, NO_ERROR, ("crdCResCd", "123456"), HTML, TOKEN],
+            true,
+            Err(OutcomeError::Ambiguous { field: "returnCode", outcomes: &["authorized", "three_d_secure"] }),
+        ),
+        (&[OK, NO_ERROR, HTML], true, Err(undecided)),
+        (&[OK, NO_ERROR, TOKEN], true, Err(undecided)),
+        (&[OK, NO_ERROR, ("threeDAuthHtml", ""), TOKEN], true, Err(undecided)),
+        (&[OK, NO_ERROR], true, Err(undecided)),
+        (&[("returnCode", "1"), ("errorCode", "A082000003"), ("creditErrorCode", "G12")], false, Ok("Failure")),
+        (
+            &[("returnCode", "1"), NO_ERROR],
+            false,
+            Err(OutcomeError::MissingField { outcome: "failure", field: "errorCode" }),
+        ),
+        (
+            &[("returnCode", "2"), ("crdCResCd", "123456")],
+            false,
+            Err(OutcomeError::UnknownResult { field: "returnCode" }),
+        ),
+        (
+            &[("returnCode", ""), ("crdCResCd", "123456")],
+            false,
+            Err(OutcomeError::UnknownResult { field: "returnCode" }),
+        ),
+        (&[("crdCResCd", "123456")], false, Err(OutcomeError::MissingResult { field: "returnCode" })),
+    ];
+    for (elements, accepted, expected) in cases {
+        let body = a08(elements);
+        let answer = CreditTokenResponse::parse(body.as_bytes()).unwrap();
+        assert_eq!(answer.is_success(), *accepted, "{elements:?}");
+        let outcome = answer.outcome();
+        let got = outcome.map(|o| match o {
+            CreditTokenOutcome::Authorized => "Authorized",
+            CreditTokenOutcome::ThreeDSecure => "ThreeDSecure",
+            CreditTokenOutcome::Failure { code } => {
+                assert_eq!(code.value(), "A082000003");
+                "Failure"
+            }
+        });
+        assert_eq!(&got, expected, "{elements:?}");
+        assert!(!format!("{outcome:?}").contains("0123456789abcdef"), "no secret in the outcome");
+    }
 }

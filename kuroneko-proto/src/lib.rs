@@ -61,20 +61,30 @@
 //! [`answer::Answer::parse`] reads the `<return>` document strictly: UTF-8 only (never guessed, never U+FFFD),
 //! entities and character references resolved, `<settleDate/>` an empty value distinct from an absent one,
 //! repeated `resultData` rows an ordered list of multimaps, a value repeated with a conflicting text an error,
-//! unknown elements kept, HTML error pages and truncated bodies errors. `returnCode` `0` is success, `1` an error
-//! whose `errorCode` (and, for a refused authorization, `creditErrorCode`) says why.
+//! unknown elements kept, HTML error pages and truncated bodies errors. `returnCode` `0` means the gateway
+//! accepted the request, `1` an error whose `errorCode` (and, for a refused authorization, `creditErrorCode`) says
+//! why.
+//!
+//! **Accepted is not authorized.** `is_success()` (of [`Answer`] and of the generated views) is exactly
+//! "`returnCode` is `0`": for A08 this includes an answer that only starts 3-D Secure (`threeDAuthHtml` and
+//! `threeDToken`, no `crdCResCd`); the authorization comes later, with A09. To know what an A08 answer means, use
+//! [`CreditTokenResponse::outcome`]: [`CreditTokenOutcome::Authorized`] (`crdCResCd`),
+//! [`CreditTokenOutcome::ThreeDSecure`] or [`CreditTokenOutcome::Failure`] (the typed `errorCode`). It fails closed:
+//! an answer that fits both success cases, or neither, or has an unknown or missing `returnCode`, is an
+//! [`OutcomeError`], never a guess.
 //!
 //! ```
-//! use kuroneko_proto::answer::Answer;
+//! use kuroneko_proto::{CreditTokenOutcome, CreditTokenResponse};
 //!
 //! // A08 with 3-D Secure: write threeDAuthHtml to the browser, keep threeDToken for A09.
 //! let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><return><returnCode>0</returnCode><errorCode/>\
 //!     <returnDate>20260401120000</returnDate>\
 //!     <threeDAuthHtml>&lt;form method=&quot;post&quot;&gt;&lt;/form&gt;</threeDAuthHtml>\
 //!     <threeDToken>0123456789abcdef0123456789abcdef</threeDToken></return>";
-//! let answer = Answer::parse(body.as_bytes())?;
-//! assert!(answer.is_success());
-//! assert_eq!(answer.get("threeDAuthHtml"), Some("<form method=\"post\"></form>"));
+//! let answer = CreditTokenResponse::parse(body.as_bytes())?;
+//! assert!(answer.is_success(), "accepted (returnCode 0) ...");
+//! assert_eq!(answer.outcome(), Ok(CreditTokenOutcome::ThreeDSecure), "... but not authorized yet");
+//! assert_eq!(answer.three_d_auth_html(), Some("<form method=\"post\"></form>"));
 //! assert!(!format!("{answer:?}").contains("0123456789abcdef"));
 //! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
 //! ```
@@ -108,5 +118,6 @@ pub mod generated;
 mod generated_tests;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
-pub use generated::{CreditToken, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
+pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
+pub use japay_core::outcome::OutcomeError;
 pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};

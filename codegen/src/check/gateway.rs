@@ -150,7 +150,7 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
         tds2: url(d, &a.fields.tds2, "tds2", true),
         failure: a.fields.failure.as_ref().map(|fl| FailureFields {
             code: field_name(d, &fl.code, "answer.fields.failure.code"),
-            detail: field_name(d, &fl.detail, "answer.fields.failure.detail"),
+            detail: fl.detail.as_ref().map(|x| field_name(d, x, "answer.fields.failure.detail")),
         }),
     };
     d.opt(&a.uncertain, "answer.uncertain");

@@ -80,7 +80,7 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
         }
         let mut accessors = Scope::default();
         let reserved: &[&str] = if known.element_answer {
-            &["parse", "is_success", "raw"]
+            &["parse", "is_success", "outcome", "raw"]
         } else {
             &["parse", "parse_for", "outcome", "raw"]
         };
@@ -138,9 +138,6 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             groups,
         }
     });
-    if known.element_answer && !f.outcomes.is_empty() {
-        d.at(f.name.span(), "outcomes", "outcomes over the answer shape element_text are not generated yet");
-    }
     let outcomes = check_outcomes(d, f, response.as_ref(), known);
     for field in &mut fields {
         field.secret |= known.secrets.contains(&field.wire);
@@ -378,6 +375,14 @@ fn check_outcomes(
         }
         variants.take(&variant, &o.name);
         let matches = match (&o.result, o.result_absent.as_ref().map(|b| **b), &kind) {
+            (_, _, OutcomeKind::NotFound) if known.element_answer => {
+                d.at(
+                    o.kind.span(),
+                    format!("{p}.kind"),
+                    "not_found is not an outcome of the answer shape element_text",
+                );
+                ResultMatch::EmptyAnswer
+            }
             (None, None | Some(false), OutcomeKind::NotFound) => {
                 if response.empty_root.is_none() {
                     d.at(o.kind.span(), format!("{p}.kind"), "not_found needs the response's `empty_root`");
@@ -409,7 +414,17 @@ fn check_outcomes(
                 }
                 ResultMatch::Values(values.iter().map(|v| v.to_string()).collect())
             }
-            (None, Some(true), _) => ResultMatch::Absent,
+            (None, Some(true), _) => {
+                if o.present.is_empty() {
+                    d.at(
+                        o.name.span(),
+                        format!("{p}.present"),
+                        "a result_absent case needs `present` (the fields every such answer carries): without it, \
+                         any answer without the result field would fit, an error answer included",
+                    );
+                }
+                ResultMatch::Absent
+            }
             (Some(v), Some(true), _) => {
                 d.at(v.span(), format!("{p}.result"), "give result or result_absent, not both");
                 ResultMatch::Absent
@@ -447,28 +462,51 @@ fn check_outcomes(
     outcomes
 }
 
-/// Two cases that cover the same answers with the same `present` list can never both be reached. `spec_index[i]`
-/// is the position of `outcomes[i]` in the file.
+/// The most cases one result value may have (the generated `outcome()` matches on every combination of them).
+const MAX_CASES_PER_RESULT: usize = 6;
+
+/// `outcome()` tries every case of the answer's result value and refuses an answer that fits more than one, so a
+/// case whose `present` list contains all of another case's (of the same answers) could never be the only fit: a
+/// spec error. `spec_index[i]` is the position of `outcomes[i]` in the file.
 fn check_overlaps(d: &mut Diagnostics, f: &OperationFile, outcomes: &[Outcome], spec_index: &[usize]) {
+    let at = |i: usize| spec_index.get(i).copied().unwrap_or(i);
+    let overlap = |a: &Outcome, b: &Outcome| match (&a.matches, &b.matches) {
+        (ResultMatch::Values(a), ResultMatch::Values(b)) => a.iter().any(|v| b.contains(v)),
+        (ResultMatch::Absent, ResultMatch::Absent) | (ResultMatch::EmptyAnswer, ResultMatch::EmptyAnswer) => true,
+        _ => false,
+    };
     for (i, o) in outcomes.iter().enumerate() {
-        for earlier in &outcomes[..i] {
-            let same_answers = match (&o.matches, &earlier.matches) {
-                (ResultMatch::Values(a), ResultMatch::Values(b)) => a.iter().any(|v| b.contains(v)),
-                (ResultMatch::Absent, ResultMatch::Absent) | (ResultMatch::EmptyAnswer, ResultMatch::EmptyAnswer) => {
-                    true
-                }
-                _ => false,
-            };
-            if same_answers && earlier.present.iter().all(|x| o.present.contains(x)) {
-                let at = spec_index.get(i).copied().unwrap_or(i);
-                if let Some(syntax) = f.outcomes.get(at) {
-                    d.at(
-                        syntax.name.span(),
-                        format!("outcomes[{at}]"),
-                        format!("never reached: outcome {:?} covers the same answers first", earlier.name),
-                    );
-                }
+        for (j, other) in outcomes.iter().enumerate() {
+            if i == j || !overlap(o, other) {
+                continue;
             }
+            // `o` is never the only fit when `other`'s fields are a subset of its own (the later one when equal)
+            let subset = other.present.iter().all(|x| o.present.contains(x));
+            let equal = subset && o.present.iter().all(|x| other.present.contains(x));
+            if subset
+                && (!equal || j < i)
+                && let Some(syntax) = f.outcomes.get(at(i))
+            {
+                d.at(
+                    syntax.name.span(),
+                    format!("outcomes[{}]", at(i)),
+                    format!(
+                        "never decided: every answer it fits, outcome {:?} fits too (give the cases `present` \
+                         lists that tell them apart)",
+                        other.name
+                    ),
+                );
+            }
+        }
+        let sharing = outcomes.iter().filter(|x| overlap(o, x)).count();
+        if sharing > MAX_CASES_PER_RESULT
+            && let Some(syntax) = f.outcomes.get(at(i))
+        {
+            d.at(
+                syntax.name.span(),
+                format!("outcomes[{}]", at(i)),
+                format!("{sharing} cases share a result value; at most {MAX_CASES_PER_RESULT} may"),
+            );
         }
     }
 }
@@ -517,7 +555,10 @@ fn outcome_kind(
         }
         kind_names::FAILURE => {
             let code = need(d, &fields.failure.as_ref().map(|x| x.code.clone()), kind_names::FAILURE)?;
-            let detail = need(d, &fields.failure.as_ref().map(|x| x.detail.clone()), kind_names::FAILURE)?;
+            let detail = match fields.failure.as_ref().and_then(|x| x.detail.clone()) {
+                Some(detail) => Some(need(d, &Some(detail), kind_names::FAILURE)?),
+                None => None,
+            };
             let Some(table) = response.attributes.iter().find(|a| a.name == code).and_then(|a| a.table.clone()) else {
                 d.at(
                     o.kind.span(),

@@ -213,9 +213,17 @@ Source: {}.",
     }
     let doc = doc_lines(&format!("The decoded answer to `{}` ({}).", op.name, op.path));
     let result_field = &op.result_field;
-    let success_doc = prose_lines(&format!(
-        "Whether `{result_field}` is present and equals [`super::RESULT_SUCCESS`]; anything else is not success."
-    ));
+    let mut success = format!(
+        "Whether `{result_field}` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. \
+         Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is \
+         accepted too (for A08, an answer that starts 3-D Secure)."
+    );
+    if !op.outcomes.is_empty() {
+        success.push_str(" [`Self::outcome`] tells the documented outcomes apart and fails closed.");
+    }
+    let success_doc = prose_lines(&success);
+    let outcome = (!op.outcomes.is_empty()).then(|| emit_outcome(e, op));
+    let (outcome_enum, outcome_method) = outcome.unzip();
     Some(quote! {
         #(#[doc = #doc])*
         #[derive(Debug)]
@@ -243,9 +251,12 @@ Source: {}.",
             pub fn is_success(&self) -> bool {
                 self.raw.get(super::RESULT_FIELD) == ::core::option::Option::Some(super::RESULT_SUCCESS)
             }
+            #outcome_method
             #(#fields)*
             #(#group_accessors)*
         }
+
+        #outcome_enum
 
         #(#rows)*
     })
@@ -270,7 +281,12 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
         OutcomeKind::Failure { code, table, detail } => {
             let t = e.ident(&upper(table));
             let code = need(code);
-            quote!(#enum_ty::#v { code: ::japay_core::spec::Code::new(#code, &super::codes::#t), detail: raw.get(#detail) })
+            match detail {
+                Some(detail) => {
+                    quote!(#enum_ty::#v { code: ::japay_core::spec::Code::new(#code, &super::codes::#t), detail: raw.get(#detail) })
+                }
+                None => quote!(#enum_ty::#v { code: ::japay_core::spec::Code::new(#code, &super::codes::#t) }),
+            }
         }
     }
 }
@@ -293,8 +309,13 @@ fn variant_fields(o: &Outcome) -> TokenStream {
         }
         OutcomeKind::Failure { code, detail, .. } => {
             let code_doc = format!(" The error code (`{code}`) with its table row (Japanese, English, remediation).");
-            let detail_doc = format!(" The gateway's error text (`{detail}`), when it sent one.");
-            quote!({ #[doc = #code_doc] code: ::japay_core::spec::Code<'r>, #[doc = #detail_doc] detail: ::core::option::Option<&'r str> })
+            match detail {
+                Some(detail) => {
+                    let detail_doc = format!(" The gateway's error text (`{detail}`), when it sent one.");
+                    quote!({ #[doc = #code_doc] code: ::japay_core::spec::Code<'r>, #[doc = #detail_doc] detail: ::core::option::Option<&'r str> })
+                }
+                None => quote!({ #[doc = #code_doc] code: ::japay_core::spec::Code<'r> }),
+            }
         }
     }
 }
@@ -310,7 +331,7 @@ fn outcome_doc(o: &Outcome, result_field: &str) -> String {
     let mut s = format!("`{}` ({}): {when}", o.name, o.kind.word());
     if !o.present.is_empty() {
         s.push_str(&format!(
-            " and {} present",
+            ", with {} present",
             o.present.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
         ));
     }
@@ -340,49 +361,47 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
         variants.push(quote! { #(#[doc = #doc])* #v #fields, });
     }
     let mut empty_arm = quote!(return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty););
-    let mut cases = Vec::new();
     for o in &op.outcomes {
-        let build = construct(e, &enum_ty, o);
-        let present = o.present.iter().map(|p| quote!(&& has(#p)));
-        match &o.matches {
-            ResultMatch::EmptyAnswer => empty_arm = quote!(return ::core::result::Result::Ok(#build);),
-            ResultMatch::Absent => {
-                cases.push(quote! { if result.is_none() #(#present)* { return ::core::result::Result::Ok(#build); } })
-            }
-            ResultMatch::Values(values) => cases.push(quote! {
-                if matches!(result, #(::core::option::Option::Some(#values))|*) #(#present)* { return ::core::result::Result::Ok(#build); }
-            }),
+        if matches!(o.matches, ResultMatch::EmptyAnswer) {
+            let build = construct(e, &enum_ty, o);
+            empty_arm = quote!(return ::core::result::Result::Ok(#build););
         }
     }
-    // a result value all of whose cases need fields that are missing: undecided, never a guess
-    let mut undecided = Vec::new();
-    let mut values: Vec<&String> = Vec::new();
+    // one arm per set of result values with the same cases, in the order the values first appear
+    let mut arms: Vec<(Vec<&String>, Vec<&Outcome>)> = Vec::new();
     for o in &op.outcomes {
-        if let ResultMatch::Values(v) = &o.matches {
-            for x in v {
-                if !values.contains(&x) {
-                    values.push(x);
-                }
+        let ResultMatch::Values(values) = &o.matches else { continue };
+        for value in values {
+            if arms.iter().any(|(vs, _)| vs.contains(&value)) {
+                continue;
+            }
+            let cases: Vec<&Outcome> = op
+                .outcomes
+                .iter()
+                .filter(|x| matches!(&x.matches, ResultMatch::Values(v) if v.contains(value)))
+                .collect();
+            let same = |other: &[&Outcome]| {
+                other.len() == cases.len() && other.iter().zip(&cases).all(|(a, b)| core::ptr::eq(*a, *b))
+            };
+            match arms.iter_mut().find(|(_, c)| same(c)) {
+                Some((vs, _)) => vs.push(value),
+                None => arms.push((vec![value], cases)),
             }
         }
     }
-    for value in values {
-        let covering: Vec<&Outcome> =
-            op.outcomes.iter().filter(|o| matches!(&o.matches, ResultMatch::Values(v) if v.contains(value))).collect();
-        if covering.iter().all(|o| !o.present.is_empty()) {
-            let expected: Vec<&str> = covering.iter().flat_map(|o| o.present.iter().map(String::as_str)).collect();
-            undecided.push(quote! {
-                ::core::option::Option::Some(#value) => ::japay_core::outcome::OutcomeError::Undecided { field: #result_field, expected: &[#(#expected),*] },
-            });
-        }
+    let mut match_arms = Vec::new();
+    for (values, cases) in &arms {
+        let decide = decide(e, &enum_ty, result_field, cases);
+        match_arms.push(quote!(::core::option::Option::Some(#(#values)|*) => #decide,));
     }
     let absent_cases: Vec<&Outcome> = op.outcomes.iter().filter(|o| matches!(o.matches, ResultMatch::Absent)).collect();
-    let none_arm = if !absent_cases.is_empty() && absent_cases.iter().all(|o| !o.present.is_empty()) {
-        let expected: Vec<&str> = absent_cases.iter().flat_map(|o| o.present.iter().map(String::as_str)).collect();
-        quote!(::core::option::Option::None => ::japay_core::outcome::OutcomeError::Undecided { field: #result_field, expected: &[#(#expected),*] },)
+    if absent_cases.is_empty() {
+        match_arms.push(quote!(::core::option::Option::None => ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult { field: #result_field }),));
     } else {
-        quote!(::core::option::Option::None => ::japay_core::outcome::OutcomeError::MissingResult { field: #result_field },)
-    };
+        let decide = decide(e, &enum_ty, result_field, &absent_cases);
+        match_arms.push(quote!(::core::option::Option::None => #decide,));
+    }
+    match_arms.push(quote!(::core::option::Option::Some(_) => ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult { field: #result_field }),));
     let enum_doc = prose_lines(&format!(
         "What the answer to `{}` means: one variant per outcome the spec documents. [`{}Response::outcome`] decides it \
          and fails closed.",
@@ -392,27 +411,26 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     let has = uses_has.then(|| quote!(let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());));
     let method_doc = prose_lines(&format!(
         "The outcome of the answer, decided from `{result_field}` (and, where the spec says so, from which fields are \
-         present).\n\n# Errors\n[`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is none of the \
-         documented outcomes: an unknown or missing `{result_field}`, or a field the outcome needs that is missing or \
-         empty. Never a guess."
+         present). Every documented outcome of the `{result_field}` value is tried; the answer must fit exactly one.\
+         \n\n# Errors\n[`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the \
+         documented outcomes: an unknown or missing `{result_field}`, fields that fit none of its outcomes \
+         (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a \
+         guess."
     ));
+    // an element-text answer always has its root; an empty one has no result field
+    let empty_check = (!op.element_answer).then(|| quote!(if raw.is_empty() { #empty_arm }));
     let borrows = op.outcomes.iter().any(|o| !matches!(o.kind, OutcomeKind::Ok | OutcomeKind::NotFound));
     let use_lifetime = if borrows { quote!(<'_>) } else { quote!() };
     let method = quote! {
         #(#[doc = #method_doc])*
         pub fn outcome(&self) -> ::core::result::Result<#enum_ty #use_lifetime, ::japay_core::outcome::OutcomeError> {
             let raw = &self.raw;
-            if raw.is_empty() {
-                #empty_arm
-            }
+            #empty_check
             let result = raw.get(#result_field);
             #has
-            #(#cases)*
-            ::core::result::Result::Err(match result {
-                #(#undecided)*
-                #none_arm
-                ::core::option::Option::Some(_) => ::japay_core::outcome::OutcomeError::UnknownResult { field: #result_field },
-            })
+            match result {
+                #(#match_arms)*
+            }
         }
     };
     // an enum whose variants carry no data has no lifetime
@@ -426,4 +444,73 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
         }
     };
     (enum_tokens, method)
+}
+
+/// The expression that decides among the cases of one result value (or of its absence): each case fits when all of
+/// its `present` fields are there; exactly one fitting outcome is the answer, none is `Undecided`, several are
+/// `Ambiguous` (never the first in file order).
+fn decide(e: &mut Emitter, enum_ty: &proc_macro2::Ident, result_field: &str, cases: &[&Outcome]) -> TokenStream {
+    let ok = |e: &mut Emitter, o: &Outcome| {
+        let build = construct(e, enum_ty, o);
+        quote!(::core::result::Result::Ok(#build))
+    };
+    let [only] = cases else {
+        return decide_many(e, result_field, cases, ok);
+    };
+    if only.present.is_empty() {
+        return ok(e, only);
+    }
+    let test = fits(only);
+    let build = ok(e, only);
+    let refused = undecided(result_field, cases);
+    quote!(if #test { #build } else { #refused })
+}
+
+fn decide_many(
+    e: &mut Emitter,
+    result_field: &str,
+    cases: &[&Outcome],
+    ok: impl Fn(&mut Emitter, &Outcome) -> TokenStream,
+) -> TokenStream {
+    let fits: Vec<TokenStream> = cases.iter().map(|o| fits(o)).collect();
+    let mut arms = Vec::new();
+    for mask in 0u32..(1 << cases.len()) {
+        let bits = (0..cases.len()).map(|i| if mask & (1 << i) != 0 { quote!(true) } else { quote!(false) });
+        let fitting: Vec<&Outcome> =
+            cases.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, o)| *o).collect();
+        let mut names: Vec<&str> = Vec::new();
+        for o in &fitting {
+            if !names.contains(&o.name.as_str()) {
+                names.push(&o.name);
+            }
+        }
+        let body = match (fitting.first(), names.len()) {
+            (None, _) => undecided(result_field, cases),
+            (Some(first), 1) => ok(e, first),
+            _ => {
+                quote!(::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous { field: #result_field, outcomes: &[#(#names),*] }))
+            }
+        };
+        arms.push(quote!([#(#bits),*] => #body,));
+    }
+    quote!(match [#(#fits),*] { #(#arms)* })
+}
+
+/// Whether every `present` field of the case is there (non-empty).
+fn fits(o: &Outcome) -> TokenStream {
+    if o.present.is_empty() {
+        return quote!(true);
+    }
+    let present = &o.present;
+    quote!(#(has(#present))&&*)
+}
+
+fn undecided(result_field: &str, cases: &[&Outcome]) -> TokenStream {
+    let mut expected: Vec<&str> = Vec::new();
+    for name in cases.iter().flat_map(|o| o.present.iter()) {
+        if !expected.contains(&name.as_str()) {
+            expected.push(name);
+        }
+    }
+    quote!(::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided { field: #result_field, expected: &[#(#expected),*] }))
 }

@@ -780,10 +780,10 @@ impl<'a> LinkOrderResponse<'a> {
     ) -> ::core::result::Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&LINK_ORDER, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present).
+    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is none of the documented outcomes: an unknown or missing `result`, or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<
@@ -798,53 +798,59 @@ impl<'a> LinkOrderResponse<'a> {
         }
         let result = raw.get("result");
         let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
-        if matches!(result, ::core::option::Option::Some("1")) && has("redirect") {
-            return ::core::result::Result::Ok(LinkOrderOutcome::Redirect {
-                url: ::japay_core::outcome::need(
-                    raw.get("redirect"),
-                    "redirect",
-                    "redirect",
-                )?,
-            });
-        }
-        if matches!(result, ::core::option::Option::Some("1")) && has("receipt_no") {
-            return ::core::result::Result::Ok(LinkOrderOutcome::ConvenienceSlip);
-        }
-        if matches!(
-            result, ::core::option::Option::Some("0") | ::core::option::Option::Some("9")
-        ) {
-            return ::core::result::Result::Ok(LinkOrderOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
-                    &super::codes::ERR_CODE,
-                ),
-                detail: raw.get("err_detail"),
-            });
-        }
-        ::core::result::Result::Err(
-            match result {
-                ::core::option::Option::Some("1") => {
-                    ::japay_core::outcome::OutcomeError::Undecided {
-                        field: "result",
-                        expected: &["redirect", "receipt_no"],
+        match result {
+            ::core::option::Option::Some("1") => {
+                match [has("redirect"), has("receipt_no")] {
+                    [false, false] => {
+                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                            field: "result",
+                            expected: &["redirect", "receipt_no"],
+                        })
+                    }
+                    [true, false] => {
+                        ::core::result::Result::Ok(LinkOrderOutcome::Redirect {
+                            url: ::japay_core::outcome::need(
+                                raw.get("redirect"),
+                                "redirect",
+                                "redirect",
+                            )?,
+                        })
+                    }
+                    [false, true] => {
+                        ::core::result::Result::Ok(LinkOrderOutcome::ConvenienceSlip)
+                    }
+                    [true, true] => {
+                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                            field: "result",
+                            outcomes: &["redirect", "convenience_slip"],
+                        })
                     }
                 }
-                ::core::option::Option::None => {
-                    ::japay_core::outcome::OutcomeError::MissingResult {
-                        field: "result",
-                    }
-                }
-                ::core::option::Option::Some(_) => {
-                    ::japay_core::outcome::OutcomeError::UnknownResult {
-                        field: "result",
-                    }
-                }
-            },
-        )
+            }
+            ::core::option::Option::Some("0" | "9") => {
+                ::core::result::Result::Ok(LinkOrderOutcome::Failure {
+                    code: ::japay_core::spec::Code::new(
+                        ::japay_core::outcome::need(
+                            raw.get("err_code"),
+                            "failure",
+                            "err_code",
+                        )?,
+                        &super::codes::ERR_CODE,
+                    ),
+                    detail: raw.get("err_detail"),
+                })
+            }
+            ::core::option::Option::None => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                    field: "result",
+                })
+            }
+            ::core::option::Option::Some(_) => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                    field: "result",
+                })
+            }
+        }
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -982,13 +988,13 @@ impl<'a> LinkOrderResponse<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LinkOrderOutcome<'r> {
-    /// `redirect` (redirect): `result` is "1" and `redirect` present.
+    /// `redirect` (redirect): `result` is "1", with `redirect` present.
     /// Source: facts §4.2 (receive_order3 — link order accepted: result, redirect).
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
-    /// `convenience_slip` (ok): `result` is "1" and `receipt_no` present.
+    /// `convenience_slip` (ok): `result` is "1", with `receipt_no` present.
     /// Source: facts §4.2 (receive_order3 — direct convenience-store order: receipt_no, haraikomi_url, conveni_limit, …).
     ConvenienceSlip,
     /// `failure` (failure): `result` is "0" or "9".

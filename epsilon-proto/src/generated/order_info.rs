@@ -518,10 +518,10 @@ impl<'a> OrderInfoResponse<'a> {
     ) -> ::core::result::Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&ORDER_INFO, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present).
+    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is none of the documented outcomes: an unknown or missing `result`, or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<
@@ -533,38 +533,37 @@ impl<'a> OrderInfoResponse<'a> {
             return ::core::result::Result::Ok(OrderInfoOutcome::NotFound);
         }
         let result = raw.get("result");
-        if result.is_none() {
-            return ::core::result::Result::Ok(OrderInfoOutcome::Found);
-        }
-        if matches!(
-            result, ::core::option::Option::Some("0") | ::core::option::Option::Some("9")
-        ) {
-            return ::core::result::Result::Ok(OrderInfoOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
-                    &super::codes::ERR_CODE,
-                ),
-                detail: raw.get("err_detail"),
-            });
-        }
-        ::core::result::Result::Err(
-            match result {
-                ::core::option::Option::None => {
-                    ::japay_core::outcome::OutcomeError::MissingResult {
+        let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+        match result {
+            ::core::option::Option::Some("0" | "9") => {
+                ::core::result::Result::Ok(OrderInfoOutcome::Failure {
+                    code: ::japay_core::spec::Code::new(
+                        ::japay_core::outcome::need(
+                            raw.get("err_code"),
+                            "failure",
+                            "err_code",
+                        )?,
+                        &super::codes::ERR_CODE,
+                    ),
+                    detail: raw.get("err_detail"),
+                })
+            }
+            ::core::option::Option::None => {
+                if has("trans_code") && has("state") {
+                    ::core::result::Result::Ok(OrderInfoOutcome::Found)
+                } else {
+                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
                         field: "result",
-                    }
+                        expected: &["trans_code", "state"],
+                    })
                 }
-                ::core::option::Option::Some(_) => {
-                    ::japay_core::outcome::OutcomeError::UnknownResult {
-                        field: "result",
-                    }
-                }
-            },
-        )
+            }
+            ::core::option::Option::Some(_) => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                    field: "result",
+                })
+            }
+        }
     }
     /// `result`: absent in every found order; sent with an error code when the CGI refuses the call (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -736,8 +735,8 @@ impl<'a> OrderInfoResponse<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OrderInfoOutcome<'r> {
-    /// `found` (ok): the answer has fields but no `result`.
-    /// Source: facts §3.9 (getsales2 never returns result), §4.2 (getsales2 — found).
+    /// `found` (ok): the answer has fields but no `result`, with `trans_code`, `state` present.
+    /// Source: facts §3.9 (getsales2 never returns result), §4.2 (getsales2 — found (card); found (conveni / netbank)), §4.4 (f).
     Found,
     /// `not_found` (not_found): the answer is empty.
     /// Source: facts §4.2 (getsales2 — not found / wrong contract code: no result elements).
@@ -745,7 +744,7 @@ pub enum OrderInfoOutcome<'r> {
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §1, §3.10 (908: the CGI answers only the registered source host); SMO fixture (error).
     ///
-    /// **Uncertain:** which result value getsales2 sends with an error code (908) is not recorded; 0 and 9 are read as failure.
+    /// **Uncertain:** no getsales2 error answer is recorded (the SMO 908 fixture is an order CGI's answer, with result 9); whether getsales2 sends result with an error code is not known: 0 and 9 are read as failure, and an answer without result that carries err_code but not the found fields is refused (Undecided), not read as found.
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,

@@ -378,10 +378,10 @@ impl<'a> UserChangeResponse<'a> {
     ) -> ::core::result::Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&USER_CHANGE, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present).
+    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is none of the documented outcomes: an unknown or missing `result`, or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<
@@ -396,53 +396,59 @@ impl<'a> UserChangeResponse<'a> {
         }
         let result = raw.get("result");
         let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
-        if matches!(result, ::core::option::Option::Some("1")) && has("redirect") {
-            return ::core::result::Result::Ok(UserChangeOutcome::Redirect {
-                url: ::japay_core::outcome::need(
-                    raw.get("redirect"),
-                    "redirect",
-                    "redirect",
-                )?,
-            });
-        }
-        if matches!(result, ::core::option::Option::Some("1")) && has("user_id") {
-            return ::core::result::Result::Ok(UserChangeOutcome::Changed);
-        }
-        if matches!(
-            result, ::core::option::Option::Some("0") | ::core::option::Option::Some("9")
-        ) {
-            return ::core::result::Result::Ok(UserChangeOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
-                    &super::codes::ERR_CODE,
-                ),
-                detail: raw.get("err_detail"),
-            });
-        }
-        ::core::result::Result::Err(
-            match result {
-                ::core::option::Option::Some("1") => {
-                    ::japay_core::outcome::OutcomeError::Undecided {
-                        field: "result",
-                        expected: &["redirect", "user_id"],
+        match result {
+            ::core::option::Option::Some("1") => {
+                match [has("redirect"), has("user_id")] {
+                    [false, false] => {
+                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                            field: "result",
+                            expected: &["redirect", "user_id"],
+                        })
+                    }
+                    [true, false] => {
+                        ::core::result::Result::Ok(UserChangeOutcome::Redirect {
+                            url: ::japay_core::outcome::need(
+                                raw.get("redirect"),
+                                "redirect",
+                                "redirect",
+                            )?,
+                        })
+                    }
+                    [false, true] => {
+                        ::core::result::Result::Ok(UserChangeOutcome::Changed)
+                    }
+                    [true, true] => {
+                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                            field: "result",
+                            outcomes: &["redirect", "changed"],
+                        })
                     }
                 }
-                ::core::option::Option::None => {
-                    ::japay_core::outcome::OutcomeError::MissingResult {
-                        field: "result",
-                    }
-                }
-                ::core::option::Option::Some(_) => {
-                    ::japay_core::outcome::OutcomeError::UnknownResult {
-                        field: "result",
-                    }
-                }
-            },
-        )
+            }
+            ::core::option::Option::Some("0" | "9") => {
+                ::core::result::Result::Ok(UserChangeOutcome::Failure {
+                    code: ::japay_core::spec::Code::new(
+                        ::japay_core::outcome::need(
+                            raw.get("err_code"),
+                            "failure",
+                            "err_code",
+                        )?,
+                        &super::codes::ERR_CODE,
+                    ),
+                    detail: raw.get("err_detail"),
+                })
+            }
+            ::core::option::Option::None => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                    field: "result",
+                })
+            }
+            ::core::option::Option::Some(_) => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                    field: "result",
+                })
+            }
+        }
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -490,13 +496,13 @@ impl<'a> UserChangeResponse<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UserChangeOutcome<'r> {
-    /// `redirect` (redirect): `result` is "1" and `redirect` present.
+    /// `redirect` (redirect): `result` is "1", with `redirect` present.
     /// Source: seed 003 (受信パラメータ一覧, クレジットカード番号の変更有り); facts §4.2 (receive_order3 — process 3, or 4 with card change).
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
-    /// `changed` (ok): `result` is "1" and `user_id` present.
+    /// `changed` (ok): `result` is "1", with `user_id` present.
     /// Source: seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し); facts §4.2 (receive_order3 — process 4 without card change).
     Changed,
     /// `failure` (failure): `result` is "0" or "9".

@@ -314,10 +314,10 @@ impl<'a> UserRegisterResponse<'a> {
     ) -> ::core::result::Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&USER_REGISTER, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present).
+    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is none of the documented outcomes: an unknown or missing `result`, or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<
@@ -331,44 +331,40 @@ impl<'a> UserRegisterResponse<'a> {
             );
         }
         let result = raw.get("result");
-        if matches!(result, ::core::option::Option::Some("1")) {
-            return ::core::result::Result::Ok(UserRegisterOutcome::Redirect {
-                url: ::japay_core::outcome::need(
-                    raw.get("redirect"),
-                    "redirect",
-                    "redirect",
-                )?,
-            });
-        }
-        if matches!(
-            result, ::core::option::Option::Some("0") | ::core::option::Option::Some("9")
-        ) {
-            return ::core::result::Result::Ok(UserRegisterOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
+        match result {
+            ::core::option::Option::Some("1") => {
+                ::core::result::Result::Ok(UserRegisterOutcome::Redirect {
+                    url: ::japay_core::outcome::need(
+                        raw.get("redirect"),
+                        "redirect",
+                        "redirect",
                     )?,
-                    &super::codes::ERR_CODE,
-                ),
-                detail: raw.get("err_detail"),
-            });
+                })
+            }
+            ::core::option::Option::Some("0" | "9") => {
+                ::core::result::Result::Ok(UserRegisterOutcome::Failure {
+                    code: ::japay_core::spec::Code::new(
+                        ::japay_core::outcome::need(
+                            raw.get("err_code"),
+                            "failure",
+                            "err_code",
+                        )?,
+                        &super::codes::ERR_CODE,
+                    ),
+                    detail: raw.get("err_detail"),
+                })
+            }
+            ::core::option::Option::None => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                    field: "result",
+                })
+            }
+            ::core::option::Option::Some(_) => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                    field: "result",
+                })
+            }
         }
-        ::core::result::Result::Err(
-            match result {
-                ::core::option::Option::None => {
-                    ::japay_core::outcome::OutcomeError::MissingResult {
-                        field: "result",
-                    }
-                }
-                ::core::option::Option::Some(_) => {
-                    ::japay_core::outcome::OutcomeError::UnknownResult {
-                        field: "result",
-                    }
-                }
-            },
-        )
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {

@@ -165,7 +165,10 @@ impl<'a> Answer<'a> {
         self.get(RETURN_CODE)
     }
 
-    /// Whether `returnCode` is present and `0`. Anything else (absent, empty, `1`, an unknown code) is not success.
+    /// Whether `returnCode` is present and `0`: the gateway accepted the request. Anything else (absent, empty, `1`,
+    /// an unknown code) is not success. Accepted is not authorized: for A08 this includes an answer that only starts
+    /// 3-D Secure (`threeDAuthHtml` + `threeDToken`); the generated views' `outcome()`
+    /// ([`crate::CreditTokenResponse::outcome`]) tells the outcomes apart and fails closed.
     pub fn is_success(&self) -> bool {
         self.return_code() == Some(RETURN_CODE_OK)
     }

@@ -652,10 +652,70 @@ impl<'a> CreditTokenResponse<'a> {
         crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES)
             .map(|raw| Self { raw })
     }
-    /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]; anything else is not success.
+    /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure). [`Self::outcome`] tells the documented outcomes apart and fails closed.
     pub fn is_success(&self) -> bool {
         self.raw.get(super::RESULT_FIELD)
             == ::core::option::Option::Some(super::RESULT_SUCCESS)
+    }
+    /// The outcome of the answer, decided from `returnCode` (and, where the spec says so, from which fields are present). Every documented outcome of the `returnCode` value is tried; the answer must fit exactly one.
+    ///
+    /// # Errors
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `returnCode`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
+    pub fn outcome(
+        &self,
+    ) -> ::core::result::Result<
+        CreditTokenOutcome<'_>,
+        ::japay_core::outcome::OutcomeError,
+    > {
+        let raw = &self.raw;
+        let result = raw.get("returnCode");
+        let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+        match result {
+            ::core::option::Option::Some("0") => {
+                match [has("crdCResCd"), has("threeDAuthHtml") && has("threeDToken")] {
+                    [false, false] => {
+                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                            field: "returnCode",
+                            expected: &["crdCResCd", "threeDAuthHtml", "threeDToken"],
+                        })
+                    }
+                    [true, false] => {
+                        ::core::result::Result::Ok(CreditTokenOutcome::Authorized)
+                    }
+                    [false, true] => {
+                        ::core::result::Result::Ok(CreditTokenOutcome::ThreeDSecure)
+                    }
+                    [true, true] => {
+                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                            field: "returnCode",
+                            outcomes: &["authorized", "three_d_secure"],
+                        })
+                    }
+                }
+            }
+            ::core::option::Option::Some("1") => {
+                ::core::result::Result::Ok(CreditTokenOutcome::Failure {
+                    code: ::japay_core::spec::Code::new(
+                        ::japay_core::outcome::need(
+                            raw.get("errorCode"),
+                            "failure",
+                            "errorCode",
+                        )?,
+                        &super::codes::ERROR_CODE,
+                    ),
+                })
+            }
+            ::core::option::Option::None => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                    field: "returnCode",
+                })
+            }
+            ::core::option::Option::Some(_) => {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                    field: "returnCode",
+                })
+            }
+        }
     }
     /// `returnCode`: 0 success, 1 error (first occurrence, looked up in its code table).
     pub fn return_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -689,4 +749,22 @@ impl<'a> CreditTokenResponse<'a> {
     pub fn three_d_token(&self) -> ::core::option::Option<&str> {
         self.raw.get("threeDToken")
     }
+}
+
+/// What the answer to `credit_token` means: one variant per outcome the spec documents. [`CreditTokenResponse::outcome`] decides it and fails closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CreditTokenOutcome<'r> {
+    /// `authorized` (ok): `returnCode` is "0", with `crdCResCd` present.
+    /// Source: facts §3.2 (crdCResCd: approval number), §5.4 step 3 (no threeDAuthHtml: the answer is final, crdCResCd on success).
+    Authorized,
+    /// `three_d_secure` (ok): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
+    /// Source: facts §3.2 (threeDAuthHtml present only when 3-D Secure is required), §5.4 step 3 (write threeDAuthHtml to the browser, keep threeDToken for A09).
+    ThreeDSecure,
+    /// `failure` (failure): `returnCode` is "1".
+    /// Source: facts §3.1 (returnCode 1: errorCode says why), §4.1; creditErrorCode for a refused authorization (§4.5).
+    Failure {
+        /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
+        code: ::japay_core::spec::Code<'r>,
+    },
 }

@@ -10,7 +10,7 @@ pub mod credit_token;
 /// 取引状況照会 (tradeInfo): read the state of a transaction by order number.
 pub mod trade_info;
 
-pub use self::credit_token::{CreditToken, CreditTokenResponse};
+pub use self::credit_token::{CreditToken, CreditTokenResponse, CreditTokenOutcome};
 
 pub use self::trade_info::{TradeInfo, TradeInfoResponse, ResultData};
 

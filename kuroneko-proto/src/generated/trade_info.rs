@@ -444,7 +444,7 @@ impl<'a> TradeInfoResponse<'a> {
         crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES)
             .map(|raw| Self { raw })
     }
-    /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]; anything else is not success.
+    /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure).
     pub fn is_success(&self) -> bool {
         self.raw.get(super::RESULT_FIELD)
             == ::core::option::Option::Some(super::RESULT_SUCCESS)
