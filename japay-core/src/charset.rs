@@ -116,6 +116,11 @@ impl CharBytes {
     }
 }
 
+/// The characters encoding_rs encodes in CP932 and in EUC-JP that decode as another character (U+00A5 ¥ → `\`,
+/// U+203E ‾ → `~`, U+2212 − → U+FF0D －): never representable, whatever a policy's own `lossy` table says, so a
+/// gateway that forgets them cannot lose data. The test suite checks the list against every Unicode scalar value.
+pub const ROUND_TRIP_LOSSY: [char; 3] = ['\u{A5}', '\u{203E}', '\u{2212}'];
+
 /// CP932 code ranges a gateway refuses: (first code, last code, what the range is), inclusive; a two-byte code is
 /// `lead << 8 | trail`.
 pub type Cp932Refused = &'static [(u16, u16, &'static str)];
@@ -132,7 +137,8 @@ pub struct TextPolicy {
     pub stored_in: Option<Charset>,
     /// Look-alikes the normalize option maps, as (from, to).
     pub normalize: &'static [(char, char)],
-    /// Characters that encode in CP932/EUC-JP but decode as another character.
+    /// Characters that encode in CP932/EUC-JP but decode as another character (the spec's list; the core refuses
+    /// [`ROUND_TRIP_LOSSY`] in any case).
     pub lossy: &'static [char],
     /// EUC-JP lead bytes of rows refused when sending EUC-JP.
     pub euc_jp_rejected_lead_bytes: &'static [u8],
@@ -280,7 +286,7 @@ fn encode_char_with(
         out.len = 1;
         return Some(out);
     }
-    if lossy.contains(&c) {
+    if ROUND_TRIP_LOSSY.contains(&c) || lossy.contains(&c) {
         return None;
     }
     let mut src = [0u8; 4];

@@ -448,6 +448,26 @@ mod tests {
         assert_eq!(report.to_string(), "charset: the gateway does not take requests in CP932; expected UTF-8");
     }
 
+    /// A policy without a lossy table still never sends ¥ ‾ − as `\` `~` －: the core refuses them itself.
+    #[test]
+    fn round_trip_lossy_characters_are_refused_without_a_table() {
+        static BARE: GatewaySpec = GatewaySpec::new("bare", "no tables", TextPolicy::new());
+        static NOTE: OperationSpec =
+            OperationSpec::new("note", &BARE, "note").with_fields(&[FieldSpec::new("name", ValueKind::Text)]);
+        for (value, rule) in
+            [("¥100", Some("charset")), ("a‾b", Some("charset")), ("1−2", Some("charset")), ("￥100", None)]
+        {
+            for charset in [Charset::Cp932, Charset::EucJp] {
+                let mut request = DynamicRequest::new(&NOTE);
+                request.set("name", value);
+                let mut out = Vec::new();
+                let found =
+                    request.encode(Options::new(charset), &mut out).err().map(|r| r.violations()[0].kind.rule());
+                assert_eq!(found, rule, "{value} in {charset}");
+            }
+        }
+    }
+
     #[test]
     fn bitmap_is_valid_agrees_with_parse() {
         use crate::spec::BitmapSpec;

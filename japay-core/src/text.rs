@@ -17,7 +17,7 @@
 
 use encoding_rs::{Encoder, EncoderResult};
 
-use crate::charset::{Charset, Cp932Refused, TextPolicy};
+use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, TextPolicy};
 use crate::form::{AsciiMask, Discard, Sink};
 use crate::normalize;
 use crate::spec::ValueKind;
@@ -76,7 +76,9 @@ impl Tables {
         refused: &'static [u8],
         normalize: bool,
     ) -> Tables {
-        let lossy = span_of(lossy_chars, &[]);
+        let (table, always) = (span_of(lossy_chars, &[]), span_of(&ROUND_TRIP_LOSSY, &[]));
+        let lossy =
+            (if table.0 < always.0 { table.0 } else { always.0 }, if table.1 > always.1 { table.1 } else { always.1 });
         let look_alikes = if normalize { span_of(&[], normalize_table) } else { (u32::MAX, 0) };
         let mut highest = if lossy.1 > 0x9F { lossy.1 } else { 0x9F };
         if normalize && look_alikes.1 > highest {
@@ -191,7 +193,9 @@ fn bulk<S: Sink>(
             }
             None => c,
         };
-        if (lossy.0..=lossy.1).contains(&(sent as u32)) && policy.lossy.contains(&sent) {
+        if (lossy.0..=lossy.1).contains(&(sent as u32))
+            && (ROUND_TRIP_LOSSY.contains(&sent) || policy.lossy.contains(&sent))
+        {
             return None;
         }
         Some(())
@@ -524,14 +528,14 @@ mod tests {
         for (i, &c) in LOSSY_CHARS.iter().enumerate() {
             let tables = Tables::of(LOSSY_CHARS.get(i..=i).unwrap(), &[], &[], false);
             let mut utf8 = [0; 4];
-            c.encode_utf8(&mut utf8);
+            c.max('\u{2212}').encode_utf8(&mut utf8); // ROUND_TRIP_LOSSY is always in the span
             assert_eq!((tables.last_suspect_lead, tables.last_suspect_second), (utf8[0], utf8[1]), "{c:?}");
         }
         let cached = Tables::new(&POLICY, true);
         assert_eq!((cached.lossy, cached.look_alikes), ((0xA5, 0x2212), (0xA5, 0x301C)));
         let mut changed = POLICY;
-        changed.lossy = &['\u{A5}'];
-        assert_eq!(Tables::new(&changed, true).lossy, (0xA5, 0xA5));
+        changed.lossy = &['\u{A5}', '\u{FF5E}'];
+        assert_eq!(Tables::new(&changed, true).lossy, (0xA5, 0xFF5E)); // with ROUND_TRIP_LOSSY
     }
 
     #[test]
