@@ -57,6 +57,11 @@ impl AsciiMask {
         AsciiMask { words: [mask as u64, (mask >> 64) as u64, 0, 0] }
     }
 
+    /// The set as a 128-bit mask.
+    const fn bits(self) -> u128 {
+        self.words[0] as u128 | (self.words[1] as u128) << 64
+    }
+
     #[inline]
     #[allow(clippy::indexing_slicing)] // b >> 6 < 4, the array's length
     pub(crate) fn contains(self, b: u8) -> bool {
@@ -113,6 +118,10 @@ fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], a
 }
 
 /// [`put_encoded_while`] past the first `run` bytes, which are written as themselves.
+///
+/// An ASCII value escapes few bytes (an `@`, a space): each escaped byte is written from the table, each run of raw
+/// bytes after it with one copy. Once escapes are dense (more than one per four bytes so far), the rest goes
+/// through the block serializer instead.
 #[inline(never)]
 fn put_encoded_from(
     out: &mut Vec<u8>,
@@ -121,17 +130,53 @@ fn put_encoded_from(
     run: usize,
     allowed: AsciiMask,
 ) -> Option<usize> {
-    let (head, rest) = bytes.split_at(run.min(bytes.len()));
+    let raw = AsciiMask::new(allowed.bits() & RAW);
+    let (head, mut rest) = bytes.split_at(run.min(bytes.len()));
     out.extend_from_slice(head);
-    let stop = rest.iter().position(|&b| !allowed.contains(b));
-    put_encoded(out, scratch, rest.get(..stop.unwrap_or(rest.len())).unwrap_or(&[]));
-    stop.map(|i| run + i)
+    let mut at = run;
+    let mut escapes = 0usize;
+    // `rest` starts with a byte that is not written as itself
+    while let Some(&b) = rest.first() {
+        if !allowed.contains(b) {
+            return Some(at);
+        }
+        escapes += 1;
+        if escapes * 4 > at + 4 {
+            // dense: the block serializer, up to the first byte the kind refuses
+            let stop = rest.iter().position(|&b| !allowed.contains(b));
+            put_encoded(out, scratch, rest.get(..stop.unwrap_or(rest.len())).unwrap_or(&[]));
+            return stop.map(|i| at + i);
+        }
+        let e = entry(b);
+        let [first, second, third, _] = e.to_le_bytes();
+        if e >> 24 == 1 {
+            out.push(first); // a space, written as `+`
+        } else {
+            out.extend_from_slice(&[first, second, third]);
+        }
+        let tail = rest.get(1..).unwrap_or(&[]);
+        let n = tail.iter().position(|&b| !raw.contains(b)).unwrap_or(tail.len());
+        let (raw_run, next) = tail.split_at(n);
+        out.extend_from_slice(raw_run);
+        rest = next;
+        at += 1 + n;
+    }
+    None
 }
 
 /// Where a request's bytes go.
 pub(crate) trait Sink {
     /// Appends the name of a parameter and its `=`, after a `&` unless it is the first.
     fn put_name(&mut self, first: bool, name: &str);
+    /// Appends a parameter's `&name=` as spelled out in `prefix` (without the `&` when it is the first); `name` is
+    /// the name alone.
+    #[inline]
+    fn put_prefix(&mut self, first: bool, name: &str, prefix: &str) {
+        match prefix.as_bytes().get(usize::from(first)..) {
+            Some(bytes) if !prefix.is_empty() => self.put_unreserved(bytes),
+            _ => self.put_name(first, name),
+        }
+    }
     /// Appends bytes of a value in the transport charset, form-encoded.
     fn put_value(&mut self, bytes: &[u8]);
     /// Appends the bytes of an ASCII value form-encoded while they are in `allowed` (bit `b`: byte `b`); returns the position of the
@@ -168,6 +213,7 @@ pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put_name(&mut self, _: bool, _: &str) {}
+    fn put_prefix(&mut self, _: bool, _: &str, _: &str) {}
     fn put_unreserved(&mut self, _: &[u8]) {}
     fn put_value(&mut self, _: &[u8]) {}
     fn mark(&self) -> usize {
@@ -220,9 +266,18 @@ impl Sink for Body<'_> {
         self.out.extend_from_slice(name.as_bytes());
         self.out.push(b'=');
     }
+    #[inline]
+    fn put_prefix(&mut self, first: bool, name: &str, prefix: &str) {
+        if prefix.is_empty() {
+            self.put_name(first, name);
+        } else {
+            self.out.extend_from_slice(prefix.as_bytes().get(usize::from(first)..).unwrap_or_default());
+        }
+    }
     fn put_value(&mut self, bytes: &[u8]) {
         put_encoded(self.out, &mut self.scratch, bytes);
     }
+    #[inline]
     fn put_unreserved(&mut self, bytes: &[u8]) {
         self.out.extend_from_slice(bytes);
     }

@@ -108,7 +108,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
                 }
             }
         };
-        sink.put_name(first, field.wire);
+        sink.put_prefix(first, field.wire, field.prefix);
         first = false;
         if let Err(kind) = put_value(field, value, options, (policy, &tables), sink) {
             report.push(field.wire, kind);

@@ -172,8 +172,10 @@ fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
     };
     let secret = f.secret.then(|| quote!(.secret()));
     let uncertain = meta_opt(&f.provenance.uncertain);
+    let prefix = format!("&{}=", f.wire);
     quote! {
         ::japay_core::spec::FieldSpec::new(#wire, #kind)
+            .with_prefix(#prefix)
             .with_label(#label_ja, #meaning)
             #marker #condition #limit #checks #values #secret
             .with_source(#source, #uncertain)

@@ -37,6 +37,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&contract_code=")
                 .with_label(
                     ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon",
@@ -61,6 +62,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&user_id=")
                 .with_label(
                     ::japay_core::meta!("ユーザーID"),
                     "the merchant's id for the customer",
@@ -75,6 +77,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "user_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&user_name=")
                 .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
@@ -94,6 +97,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&user_mail_add=")
                 .with_label(
                     ::japay_core::meta!("メールアドレス"),
                     "customer e-mail address",
@@ -114,6 +118,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&item_code=")
                 .with_label(
                     ::japay_core::meta!("商品コード"),
                     "product code; also identifies a monthly billing for process 8 and amount changes",
@@ -130,6 +135,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "item_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&item_name=")
                 .with_label(::japay_core::meta!("商品名"), "product name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
@@ -149,6 +155,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&order_number=")
                 .with_label(
                     ::japay_core::meta!("注文番号"),
                     "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
@@ -167,6 +174,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "st_code",
                     ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
                 )
+                .with_prefix("&st_code=")
                 .with_label(
                     ::japay_core::meta!("決済区分"),
                     "payment-method bitmap; the methods offered on Epsilon's selection page",
@@ -180,6 +188,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "mission_code",
                     ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
                 )
+                .with_prefix("&mission_code=")
                 .with_label(
                     ::japay_core::meta!("課金区分"),
                     "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
@@ -225,6 +234,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&item_price=")
                 .with_label(
                     ::japay_core::meta!("商品価格"),
                     "amount in yen, integer",
@@ -240,6 +250,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "process_code",
                     ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
                 )
+                .with_prefix("&process_code=")
                 .with_label(
                     ::japay_core::meta!("処理区分"),
                     "processing kind; 1 = first charge",
@@ -254,6 +265,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "memo1",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&memo1=")
                 .with_label(
                     ::japay_core::meta!("予備1"),
                     "free merchant field, echoed back",
@@ -267,6 +279,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "memo2",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&memo2=")
                 .with_label(
                     ::japay_core::meta!("予備2"),
                     "free merchant field, echoed back",
@@ -286,6 +299,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&xml=")
                 .with_label(
                     ::japay_core::meta!("応答形式"),
                     "answer format; 1 = XML (the only format this crate reads)",
@@ -299,6 +313,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "conveni_code",
                     ::japay_core::spec::ValueKind::Code(&super::codes::CONVENI_CODE),
                 )
+                .with_prefix("&conveni_code=")
                 .with_label(
                     ::japay_core::meta!("コンビニコード"),
                     "convenience store for a direct convenience-store order",
@@ -329,6 +344,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&user_tel=")
                 .with_label(
                     ::japay_core::meta!("電話番号"),
                     "buyer phone number, digits only without hyphens",
@@ -350,6 +366,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                     "user_name_kana",
                     ::japay_core::spec::ValueKind::FullwidthKana,
                 )
+                .with_prefix("&user_name_kana=")
                 .with_label(
                     ::japay_core::meta!("ユーザー氏名(カナ)"),
                     "customer name in full-width katakana",
@@ -379,6 +396,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&haraikomi_mail=")
                 .with_label(
                     ::japay_core::meta!("払込票メール"),
                     "whether Epsilon e-mails the payment slip; 0 = do not send",

@@ -37,6 +37,7 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&contract_code=")
                 .with_label(
                     ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon; a wrong one gives an empty answer, not an error",
@@ -61,6 +62,7 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&order_number=")
                 .with_label(
                     ::japay_core::meta!("注文番号"),
                     "merchant order number to look up",
@@ -91,6 +93,7 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&trans_code=")
                 .with_label(
                     ::japay_core::meta!("トランザクションコード"),
                     "numeric Epsilon transaction code to look up (from an answer or the completion redirect)",

@@ -33,6 +33,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                         ),
                     ),
                 )
+                .with_prefix("&contract_code=")
                 .with_label(
                     ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon",
@@ -57,6 +58,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                         ),
                     ),
                 )
+                .with_prefix("&user_id=")
                 .with_label(
                     ::japay_core::meta!("ユーザーID"),
                     "the merchant's id of an already registered customer",
@@ -73,6 +75,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     "user_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&user_name=")
                 .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
@@ -92,6 +95,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                         ),
                     ),
                 )
+                .with_prefix("&user_mail_add=")
                 .with_label(
                     ::japay_core::meta!("メールアドレス"),
                     "customer e-mail address",
@@ -106,6 +110,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     "st_code",
                     ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
                 )
+                .with_prefix("&st_code=")
                 .with_label(
                     ::japay_core::meta!("決済区分"),
                     "card bit set = the card number will be changed (redirect to card entry); all zero = no card change",
@@ -127,6 +132,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     "process_code",
                     ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
                 )
+                .with_prefix("&process_code=")
                 .with_label(
                     ::japay_core::meta!("処理区分"),
                     "processing kind; 4 = change registered data",
@@ -143,6 +149,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     "memo1",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&memo1=")
                 .with_label(
                     ::japay_core::meta!("予備1"),
                     "free merchant field, echoed back",
@@ -156,6 +163,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                     "memo2",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&memo2=")
                 .with_label(
                     ::japay_core::meta!("予備2"),
                     "free merchant field, echoed back",
@@ -175,6 +183,7 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
                         ),
                     ),
                 )
+                .with_prefix("&xml=")
                 .with_label(
                     ::japay_core::meta!("応答形式"),
                     "answer format; 1 = XML (the only format this crate reads)",

@@ -33,6 +33,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                         ),
                     ),
                 )
+                .with_prefix("&contract_code=")
                 .with_label(
                     ::japay_core::meta!("契約コード"),
                     "merchant contract code issued by Epsilon",
@@ -57,6 +58,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                         ),
                     ),
                 )
+                .with_prefix("&user_id=")
                 .with_label(
                     ::japay_core::meta!("ユーザーID"),
                     "the merchant's id for the customer; cannot be changed once registered",
@@ -71,6 +73,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                     "user_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&user_name=")
                 .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
                 .with_marker(::japay_core::spec::Marker::Required)
                 .with_limit(::japay_core::spec::ByteLimit::Max(64))
@@ -88,6 +91,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                         ),
                     ),
                 )
+                .with_prefix("&user_mail_add=")
                 .with_label(
                     ::japay_core::meta!("メールアドレス"),
                     "customer e-mail address",
@@ -102,6 +106,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                     "st_code",
                     ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
                 )
+                .with_prefix("&st_code=")
                 .with_label(
                     ::japay_core::meta!("決済区分"),
                     "payment-method bitmap; fixed to card for registration",
@@ -119,6 +124,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                     "process_code",
                     ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
                 )
+                .with_prefix("&process_code=")
                 .with_label(
                     ::japay_core::meta!("処理区分"),
                     "processing kind; 3 = register only",
@@ -133,6 +139,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                     "memo1",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&memo1=")
                 .with_label(
                     ::japay_core::meta!("予備1"),
                     "free merchant field, echoed back",
@@ -146,6 +153,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                     "memo2",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&memo2=")
                 .with_label(
                     ::japay_core::meta!("予備2"),
                     "free merchant field, echoed back",
@@ -165,6 +173,7 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
                         ),
                     ),
                 )
+                .with_prefix("&xml=")
                 .with_label(
                     ::japay_core::meta!("応答形式"),
                     "answer format; 1 = XML (the only format this crate reads)",

@@ -10,6 +10,9 @@ use super::ValueKind;
 pub struct FieldSpec {
     /// The parameter name on the wire.
     pub wire: &'static str,
+    /// `&` + `wire` + `=`, as the body writes it (the first parameter without the `&`); empty when not given, then
+    /// the encoder writes the three parts itself. Set with [`FieldSpec::with_prefix`].
+    pub prefix: &'static str,
     /// The label of the official (Japanese) table. Empty without the `meta` feature.
     pub label_ja: &'static str,
     /// English meaning.
@@ -41,6 +44,7 @@ impl FieldSpec {
     pub const fn new(wire: &'static str, kind: ValueKind) -> FieldSpec {
         FieldSpec {
             wire,
+            prefix: "",
             label_ja: "",
             meaning: "",
             marker: Marker::Optional,
@@ -54,6 +58,17 @@ impl FieldSpec {
             source: "",
             uncertain: None,
         }
+    }
+
+    /// The same field with its body prefix `&wire=` spelled out, written with one copy.
+    ///
+    /// # Panics
+    /// When `prefix` is not `&` + wire + `=` (in a `static`, the build fails instead).
+    #[must_use]
+    pub const fn with_prefix(mut self, prefix: &'static str) -> FieldSpec {
+        assert!(is_prefix_of(prefix.as_bytes(), self.wire.as_bytes()), "the prefix must be `&` + wire + `=`");
+        self.prefix = prefix;
+        self
     }
 
     /// The same field with its label and meaning.
@@ -121,6 +136,22 @@ impl FieldSpec {
         self.uncertain = uncertain;
         self
     }
+}
+
+/// Whether `prefix` is `&` + `wire` + `=`.
+#[allow(clippy::indexing_slicing)] // const evaluation: i < wire.len(), prefix.len() == wire.len() + 2
+const fn is_prefix_of(prefix: &[u8], wire: &[u8]) -> bool {
+    if prefix.len() != wire.len() + 2 || prefix[0] != b'&' || prefix[prefix.len() - 1] != b'=' {
+        return false;
+    }
+    let mut i = 0;
+    while i < wire.len() {
+        if prefix[i + 1] != wire[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The official required markers (◎ ○ ● △ -).

@@ -37,6 +37,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&function_div=")
                 .with_label(
                     ::japay_core::meta!("機能区分"),
                     "function code of the api call; each operation fixes its own",
@@ -60,6 +61,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&trader_code=")
                 .with_label(
                     ::japay_core::meta!("加盟店コード"),
                     "merchant code from the registration certificate",
@@ -82,6 +84,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&device_div=")
                 .with_label(
                     ::japay_core::meta!("端末区分"),
                     "buyer's terminal type; 1 smartphone, 2 pc, 3 feature phone",
@@ -105,6 +108,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&order_no=")
                 .with_label(
                     ::japay_core::meta!("受付番号"),
                     "merchant order number; unique per payment attempt",
@@ -125,6 +129,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&settle_price=")
                 .with_label(
                     ::japay_core::meta!("決済金額"),
                     "amount in yen, an integer of at least 1",
@@ -141,6 +146,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     "buyer_name_kanji",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&buyer_name_kanji=")
                 .with_label(
                     ::japay_core::meta!("購入者名(漢字)"),
                     "buyer name; no half-width katakana",
@@ -176,6 +182,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&buyer_tel=")
                 .with_label(
                     ::japay_core::meta!("購入者電話番号"),
                     "buyer phone number, digits and '-'",
@@ -197,6 +204,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&buyer_email=")
                 .with_label(
                     ::japay_core::meta!("購入者E-mail"),
                     "buyer e-mail address with a local part and a domain",
@@ -219,6 +227,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&pay_way=")
                 .with_label(
                     ::japay_core::meta!("支払回数"),
                     "number of installments; 1 lump sum, 0 revolving, others installments",
@@ -235,6 +244,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     "goods_name",
                     ::japay_core::spec::ValueKind::Text,
                 )
+                .with_prefix("&goods_name=")
                 .with_label(::japay_core::meta!("商品名"), "product name")
                 .with_limit(::japay_core::spec::ByteLimit::Max(600))
                 .with_checks(
@@ -255,6 +265,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                     "card_code_api",
                     ::japay_core::spec::ValueKind::Code(&super::codes::CARD_CODE_API),
                 )
+                .with_prefix("&card_code_api=")
                 .with_label(
                     ::japay_core::meta!("カード会社コード(API用)"),
                     "card company code",
@@ -293,6 +304,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&token=")
                 .with_label(
                     ::japay_core::meta!("認証トークン"),
                     "one-time card token from the js library; single use, valid for 30 minutes",
@@ -316,6 +328,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&trader_ec_url=")
                 .with_label(
                     ::japay_core::meta!("加盟店ECサイトURL"),
                     "https url of the merchant that receives the 3-D Secure result post",
@@ -352,6 +365,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&scheduled_shipping_date=")
                 .with_label(
                     ::japay_core::meta!("出荷予定日"),
                     "scheduled shipping date of a reservation sale, yyyyMMdd, not in the past",
@@ -389,6 +403,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&option_service_div=")
                 .with_label(
                     ::japay_core::meta!("オプションサービス区分"),
                     "00 normal order, 01 option-service order (card storage, stored card, reservation sales)",
@@ -413,6 +428,7 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
                         ),
                     ),
                 )
+                .with_prefix("&ec_cart_code=")
                 .with_label(
                     ::japay_core::meta!("カートコード"),
                     "identifier of the shopping cart software",

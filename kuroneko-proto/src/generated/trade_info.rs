@@ -30,6 +30,7 @@ pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&function_div=")
                 .with_label(
                     ::japay_core::meta!("機能区分"),
                     "function code of the api call; each operation fixes its own",
@@ -53,6 +54,7 @@ pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&trader_code=")
                 .with_label(
                     ::japay_core::meta!("加盟店コード"),
                     "merchant code from the registration certificate",
@@ -75,6 +77,7 @@ pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ),
                     ),
                 )
+                .with_prefix("&order_no=")
                 .with_label(
                     ::japay_core::meta!("受付番号"),
                     "order number of the transaction to read",
