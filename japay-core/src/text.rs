@@ -422,10 +422,24 @@ pub(crate) fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         hit |= refused[usize::from(b >> 6)] >> (b & 63);
-        i += 1 + usize::from(b >> 7) + usize::from(b == 0x8F);
+        i += usize::from(EUC_JP_STEP[usize::from(b)]);
     }
     hit & 1 == 1
 }
+
+/// The length of an EUC-JP character by its first byte, as [`euc_jp_refused`] steps: one for ASCII, three for 8F,
+/// two for any other byte from 80.
+#[allow(clippy::indexing_slicing)] // const evaluation, b < 256
+static EUC_JP_STEP: [u8; 256] = {
+    let mut table = [2u8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = 1;
+        b += 1;
+    }
+    table[0x8F] = 3;
+    table
+};
 
 /// The exact path: the kind's rule over the whole value first, then every character in every charset, in order.
 fn exact<S: Sink>(
