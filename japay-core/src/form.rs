@@ -194,8 +194,8 @@ pub(crate) trait Sink {
     /// Appends bytes that the serializer writes as themselves (`A-Za-z0-9*-._`), as they are.
     fn put_unreserved(&mut self, bytes: &[u8]);
     /// [`Sink::put_value`] of EUC-JP bytes (whole characters), unless a two-byte character's lead byte is in
-    /// `refused` (a 256-bit set): then returns `false`, and the caller rolls back.
-    fn put_euc_jp(&mut self, bytes: &[u8], refused: &[u64; 4]) -> bool {
+    /// `refused` (a table of the text module's `euc_jp_table`): then returns `false`, and the caller rolls back.
+    fn put_euc_jp(&mut self, bytes: &[u8], refused: &[u8; 256]) -> bool {
         if crate::text::euc_jp_refused(bytes, refused) {
             return false;
         }

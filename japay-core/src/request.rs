@@ -85,7 +85,14 @@ fn is_blank(value: &str) -> bool {
 /// counts as present for other fields' conditions, and is checked like any value: a tab is a control character).
 fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut S, report: &mut Report) {
     let policy = &spec.gateway.text;
-    let tables = text::Tables::new(policy, options.normalize);
+    let computed;
+    let tables = match text::Tables::cached(policy, options.normalize) {
+        Some(cached) => cached,
+        None => {
+            computed = text::Tables::new(policy, options.normalize);
+            &computed
+        }
+    };
     let transports = spec.gateway.transports;
     if !transports.is_empty() && !transports.contains(&options.charset) {
         report.push(TRANSPORT, ViolationKind::Transport { charset: options.charset, accepted: transports });
@@ -110,7 +117,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
         };
         sink.put_prefix(first, field.wire, field.prefix);
         first = false;
-        if let Err(kind) = put_value(field, value, options, (policy, &tables), sink) {
+        if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
             report.push(field.wire, kind);
         }
     }

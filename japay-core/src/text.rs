@@ -45,8 +45,8 @@ pub(crate) struct Tables {
     last_suspect_lead: u8,
     /// The second UTF-8 byte of the highest such character.
     last_suspect_second: u8,
-    /// The refused EUC-JP lead bytes as a 256-bit set.
-    refused: [u64; 4],
+    /// EUC-JP characters by their first byte ([`euc_jp_table`]).
+    refused: [u8; 256],
     /// The bytes of a text value that need a look: C0 controls, DEL, and the lead bytes up to `last_suspect_lead`.
     suspects: ByteSet,
     /// The policy tables these were computed from (lossy, look-alikes, refused lead bytes).
@@ -57,15 +57,21 @@ impl Tables {
     /// The tables of `policy`, for values normalized or not: the ones computed when the policy was built, unless its
     /// tables were replaced since (its fields are public), then computed now.
     pub(crate) fn new(policy: &TextPolicy, normalize: bool) -> Tables {
+        match Tables::cached(policy, normalize) {
+            Some(cached) => *cached,
+            None => Tables::of(policy.lossy, policy.normalize, policy.euc_jp_rejected_lead_bytes, normalize),
+        }
+    }
+
+    /// The tables computed when `policy` was built, unless its tables were replaced since (then [`Tables::new`]
+    /// computes them): a reference, so that a request does not copy them.
+    pub(crate) fn cached(policy: &TextPolicy, normalize: bool) -> Option<&Tables> {
         let cached = policy.tables(normalize);
         let (lossy, look_alikes, refused) = cached.from;
-        if core::ptr::eq(lossy, policy.lossy)
+        (core::ptr::eq(lossy, policy.lossy)
             && core::ptr::eq(look_alikes, policy.normalize)
-            && core::ptr::eq(refused, policy.euc_jp_rejected_lead_bytes)
-        {
-            return *cached;
-        }
-        Tables::of(policy.lossy, policy.normalize, policy.euc_jp_rejected_lead_bytes, normalize)
+            && core::ptr::eq(refused, policy.euc_jp_rejected_lead_bytes))
+        .then_some(cached)
     }
 
     /// The tables of a policy's character tables (lossy characters, look-alikes, refused EUC-JP lead bytes), for
@@ -102,7 +108,7 @@ impl Tables {
             look_alikes,
             last_suspect_lead,
             last_suspect_second,
-            refused: lead_byte_set(refused),
+            refused: euc_jp_table(refused),
             suspects,
             from: (lossy_chars, normalize_table, refused),
         }
@@ -341,7 +347,7 @@ fn encode_str<S: Sink>(
     encoder: &mut Encoder,
     mut src: &str,
     buf: &mut [u8; 128],
-    (refused, cp932_refused): (Option<&[u64; 4]>, Cp932Refused),
+    (refused, cp932_refused): (Option<&[u8; 256]>, Cp932Refused),
     sink: &mut S,
     total: &mut usize,
 ) -> Option<()> {
@@ -397,40 +403,11 @@ impl ByteSet {
     }
 }
 
-/// The refused EUC-JP lead bytes as a 256-bit set. ASCII bytes, 8E (half-width kana) and 8F (JIS X 0212) are never
-/// refused rows and never in the set, so that [`euc_jp_refused`] can look up every byte it steps on.
-#[allow(clippy::indexing_slicing)] // const evaluation: i < len, b >> 6 < 4
-const fn lead_byte_set(refused: &[u8]) -> [u64; 4] {
-    let mut set = [0u64; 4];
-    let mut i = 0;
-    while i < refused.len() {
-        let b = refused[i];
-        if b >= 0x80 && b != 0x8E && b != 0x8F {
-            set[(b >> 6) as usize] |= 1 << (b & 63);
-        }
-        i += 1;
-    }
-    set
-}
-
-/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
-/// in `refused` ([`lead_byte_set`]). Steps from character to character without a branch on the byte: one byte for
-/// ASCII, three after 8F, two after any other lead byte.
-#[allow(clippy::indexing_slicing)] // b >> 6 < 4, the set's length
-pub(crate) fn euc_jp_refused(bytes: &[u8], refused: &[u64; 4]) -> bool {
-    let mut hit = 0u64;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        hit |= refused[usize::from(b >> 6)] >> (b & 63);
-        i += usize::from(EUC_JP_STEP[usize::from(b)]);
-    }
-    hit & 1 == 1
-}
-
-/// The length of an EUC-JP character by its first byte, as [`euc_jp_refused`] steps: one for ASCII, three for 8F,
-/// two for any other byte from 80.
-#[allow(clippy::indexing_slicing)] // const evaluation, b < 256
-static EUC_JP_STEP: [u8; 256] = {
+/// EUC-JP characters by their first byte, for a policy's refused lead bytes `refused`: bits 0-1, the character's
+/// length (one for ASCII, three after 8F, two after any other byte from 80); bit 7, set for a refused lead byte.
+/// ASCII bytes, 8E (half-width kana) and 8F (JIS X 0212) are never refused rows and never flagged.
+#[allow(clippy::indexing_slicing)] // const evaluation: i < len, b < 256
+const fn euc_jp_table(refused: &[u8]) -> [u8; 256] {
     let mut table = [2u8; 256];
     let mut b = 0;
     while b < 0x80 {
@@ -438,8 +415,30 @@ static EUC_JP_STEP: [u8; 256] = {
         b += 1;
     }
     table[0x8F] = 3;
+    let mut i = 0;
+    while i < refused.len() {
+        let b = refused[i];
+        if b >= 0x80 && b != 0x8E && b != 0x8F {
+            table[b as usize] |= 0x80;
+        }
+        i += 1;
+    }
     table
-};
+}
+
+/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
+/// refused ([`euc_jp_table`]). Steps from character to character with one table look-up per character.
+#[allow(clippy::indexing_slicing)] // a u8 is always < 256, the table's length
+pub(crate) fn euc_jp_refused(bytes: &[u8], table: &[u8; 256]) -> bool {
+    let mut hit = 0u8;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let t = table[usize::from(b)];
+        hit |= t;
+        i += usize::from(t & 3);
+    }
+    hit & 0x80 != 0
+}
 
 /// The exact path: the kind's rule over the whole value first, then every character in every charset, in order.
 fn exact<S: Sink>(
