@@ -20,7 +20,8 @@ fn main() {
     let options = Options::new(Charset::Cp932);
     let mut body = Vec::new();
     match request.encode(options, &mut body) {
-        Ok(n) => println!("{n} bytes: {}", String::from_utf8_lossy(&body)),
+        // a form body is ASCII: percent-encoding leaves no other byte
+        Ok(n) => println!("{n} bytes: {}", body.escape_ascii()),
         Err(report) => {
             eprintln!("{report}");
             std::process::exit(1);
