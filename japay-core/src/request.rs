@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::charset::{Charset, TextPolicy};
-use crate::form::{Body, Count, Discard, Sink};
+use crate::form::{AsciiSets, Body, Count, Discard, Sink};
 pub use crate::report::{Report, Violation, ViolationKind};
 use crate::rules;
 use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
@@ -115,7 +115,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
                 }
             }
         };
-        sink.put_prefix(first, field.wire, field.prefix);
+        sink.put_prefix(first, field);
         first = false;
         if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
             report.push(field.wire, kind);
@@ -158,7 +158,15 @@ fn put_value<S: Sink>(
         sink.put_unreserved(value.as_bytes()); // only `0`, `1` and `-`: written as themselves
         None
     } else {
-        sink.put_ascii(value.as_bytes(), field.kind.ascii_mask())
+        let mask = field.kind.ascii_mask();
+        let computed;
+        let sets = if field.ascii.mask == mask {
+            &field.ascii
+        } else {
+            computed = AsciiSets::new(mask); // `kind` changed after the field was built
+            &computed
+        };
+        sink.put_ascii_in(value.as_bytes(), sets)
     };
     let bytes = if let Some(char_index) = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii)) {
         // an ASCII character the kind does not allow (every byte before it is an ASCII character too)
