@@ -184,7 +184,8 @@ fn put_encoded_from(
 /// A body prefix `&wire=` padded with zeros to a fixed length, so that it is written with one fixed-size copy.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PaddedPrefix {
-    /// The prefix it was built from (empty: none, or longer than the padding).
+    /// The prefix it was built from (`"\0"`, never a field's prefix, when there is none or it is longer than the
+    /// padding; never empty, so that an empty `prefix` never matches it).
     pub(crate) src: &'static str,
     /// `src`, then zeros.
     pub(crate) bytes: [u8; 32],
@@ -192,7 +193,7 @@ pub(crate) struct PaddedPrefix {
 
 impl PaddedPrefix {
     /// No padded prefix.
-    pub(crate) const NONE: PaddedPrefix = PaddedPrefix { src: "", bytes: [0; 32] };
+    pub(crate) const NONE: PaddedPrefix = PaddedPrefix { src: "\0", bytes: [0; 32] };
 
     /// `prefix` padded; none when it is longer than the padding.
     #[allow(clippy::indexing_slicing)] // const evaluation: i < prefix.len() <= 32
@@ -326,7 +327,6 @@ impl Sink for Body<'_> {
         // one fixed-size copy, then the padding dropped, when the buffer has room for it
         if !first
             && prefix.len() == padded.src.len()
-            && !prefix.is_empty()
             && core::ptr::eq(prefix.as_ptr(), padded.src.as_ptr())
             && self.out.capacity() - self.out.len() >= padded.bytes.len()
         {
