@@ -1,6 +1,8 @@
 //! The `application/x-www-form-urlencoded` writer: where a request's bytes go (a buffer, a counter, or nowhere), and
 //! the table-driven byte serializer (WHATWG): `A-Za-z0-9*-._` raw, space as `+`, every other byte `%XX`.
 
+use crate::spec::FieldSpec;
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// One byte as it appears in the body, packed: up to three bytes (little-endian) and, in the top byte, how many count.
@@ -45,7 +47,7 @@ const RAW: u128 = {
 };
 
 /// A set of ASCII bytes, as two 64-bit halves (a byte ≥ 128 is never in it).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct AsciiMask {
     /// Bits 0-63, 64-127, and two empty words for the bytes 128-255.
     words: [u64; 4],
@@ -57,15 +59,30 @@ impl AsciiMask {
         AsciiMask { words: [mask as u64, (mask >> 64) as u64, 0, 0] }
     }
 
-    /// The set as a 128-bit mask.
-    const fn bits(self) -> u128 {
-        self.words[0] as u128 | (self.words[1] as u128) << 64
-    }
-
     #[inline]
     #[allow(clippy::indexing_slicing)] // b >> 6 < 4, the array's length
-    pub(crate) fn contains(self, b: u8) -> bool {
+    pub(crate) fn contains(&self, b: u8) -> bool {
         (self.words[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
+    }
+}
+
+/// What the encoder needs of an ASCII mask (bit `b`: byte `b` allowed), worked out once: the allowed set, and the
+/// allowed bytes written as themselves. [`FieldSpec`](crate::spec::FieldSpec) holds the one of its kind, built at
+/// compile time.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AsciiSets {
+    /// The mask the sets were built from.
+    pub(crate) mask: u128,
+    /// The bytes allowed.
+    allowed: AsciiMask,
+    /// The bytes allowed and written as themselves.
+    raw: AsciiMask,
+}
+
+impl AsciiSets {
+    /// The sets of `mask`.
+    pub(crate) const fn new(mask: u128) -> AsciiSets {
+        AsciiSets { mask, allowed: AsciiMask::new(mask), raw: AsciiMask::new(mask & RAW) }
     }
 }
 
@@ -104,8 +121,8 @@ fn put_encoded(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8]) {
 /// is not (what was written before it stays written). A value written as itself (digits, codes, ids) is one scan and
 /// one copy.
 #[inline(always)]
-fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], allowed: u128) -> Option<usize> {
-    let raw = AsciiMask::new(allowed & RAW);
+fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], sets: &AsciiSets) -> Option<usize> {
+    let raw = &sets.raw;
     let run = bytes.iter().position(|&b| !raw.contains(b));
     match run {
         None => {
@@ -113,7 +130,7 @@ fn put_encoded_while(out: &mut Vec<u8>, scratch: &mut [u8; 260], bytes: &[u8], a
             None
         }
         Some(0) if bytes.first().is_some_and(|&b| b >= 0x80) => Some(0), // text starting with a non-ASCII character
-        Some(run) => put_encoded_from(out, scratch, bytes, run, AsciiMask::new(allowed)),
+        Some(run) => put_encoded_from(out, scratch, bytes, run, sets),
     }
 }
 
@@ -128,9 +145,9 @@ fn put_encoded_from(
     scratch: &mut [u8; 260],
     bytes: &[u8],
     run: usize,
-    allowed: AsciiMask,
+    sets: &AsciiSets,
 ) -> Option<usize> {
-    let raw = AsciiMask::new(allowed.bits() & RAW);
+    let (allowed, raw) = (&sets.allowed, &sets.raw);
     let (head, mut rest) = bytes.split_at(run.min(bytes.len()));
     out.extend_from_slice(head);
     let mut at = run;
@@ -164,6 +181,37 @@ fn put_encoded_from(
     None
 }
 
+/// A body prefix `&wire=` padded with zeros to a fixed length, so that it is written with one fixed-size copy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PaddedPrefix {
+    /// The prefix it was built from (`"\0"`, never a field's prefix, when there is none or it is longer than the
+    /// padding; never empty, so that an empty `prefix` never matches it).
+    pub(crate) src: &'static str,
+    /// `src`, then zeros.
+    pub(crate) bytes: [u8; 32],
+}
+
+impl PaddedPrefix {
+    /// No padded prefix.
+    pub(crate) const NONE: PaddedPrefix = PaddedPrefix { src: "\0", bytes: [0; 32] };
+
+    /// `prefix` padded; none when it is longer than the padding.
+    #[allow(clippy::indexing_slicing)] // const evaluation: i < prefix.len() <= 32
+    pub(crate) const fn new(prefix: &'static str) -> PaddedPrefix {
+        let src = prefix.as_bytes();
+        if src.len() > 32 {
+            return PaddedPrefix::NONE;
+        }
+        let mut bytes = [0; 32];
+        let mut i = 0;
+        while i < src.len() {
+            bytes[i] = src[i];
+            i += 1;
+        }
+        PaddedPrefix { src: prefix, bytes }
+    }
+}
+
 /// Where a request's bytes go.
 pub(crate) trait Sink {
     /// Appends the name of a parameter and its `=`, after a `&` unless it is the first.
@@ -171,7 +219,8 @@ pub(crate) trait Sink {
     /// Appends a parameter's `&name=` as spelled out in `prefix` (without the `&` when it is the first); `name` is
     /// the name alone.
     #[inline]
-    fn put_prefix(&mut self, first: bool, name: &str, prefix: &str) {
+    fn put_prefix(&mut self, first: bool, field: &FieldSpec) {
+        let (name, prefix) = (field.wire, field.prefix);
         match prefix.as_bytes().get(usize::from(first)..) {
             Some(bytes) if !prefix.is_empty() => self.put_unreserved(bytes),
             _ => self.put_name(first, name),
@@ -181,8 +230,13 @@ pub(crate) trait Sink {
     fn put_value(&mut self, bytes: &[u8]);
     /// Appends the bytes of an ASCII value form-encoded while they are in `allowed` (bit `b`: byte `b`); returns the position of the
     /// first byte that is not (a byte ≥ 128 never is), after which nothing is written.
+    #[cfg(test)]
     fn put_ascii(&mut self, bytes: &[u8], allowed: u128) -> Option<usize> {
-        let allowed = AsciiMask::new(allowed);
+        self.put_ascii_in(bytes, &AsciiSets::new(allowed))
+    }
+    /// [`Sink::put_ascii`] with the sets of the mask worked out.
+    fn put_ascii_in(&mut self, bytes: &[u8], sets: &AsciiSets) -> Option<usize> {
+        let allowed = &sets.allowed;
         match bytes.iter().position(|&b| !allowed.contains(b)) {
             Some(i) => Some(i),
             None => {
@@ -213,7 +267,7 @@ pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put_name(&mut self, _: bool, _: &str) {}
-    fn put_prefix(&mut self, _: bool, _: &str, _: &str) {}
+    fn put_prefix(&mut self, _: bool, _: &FieldSpec) {}
     fn put_unreserved(&mut self, _: &[u8]) {}
     fn put_value(&mut self, _: &[u8]) {}
     fn mark(&self) -> usize {
@@ -267,8 +321,19 @@ impl Sink for Body<'_> {
         self.out.push(b'=');
     }
     #[inline]
-    fn put_prefix(&mut self, first: bool, name: &str, prefix: &str) {
-        if prefix.is_empty() {
+    fn put_prefix(&mut self, first: bool, field: &FieldSpec) {
+        let (name, prefix, padded) = (field.wire, field.prefix, &field.padded);
+        // the prefix padded to 32 bytes, built with the field (while `prefix` is still the one it was built from):
+        // one fixed-size copy, then the padding dropped, when the buffer has room for it
+        if !first
+            && prefix.len() == padded.src.len()
+            && core::ptr::eq(prefix.as_ptr(), padded.src.as_ptr())
+            && self.out.capacity() - self.out.len() >= padded.bytes.len()
+        {
+            let len = self.out.len() + prefix.len();
+            self.out.extend_from_slice(&padded.bytes);
+            self.out.truncate(len);
+        } else if prefix.is_empty() {
             self.put_name(first, name);
         } else {
             self.out.extend_from_slice(prefix.as_bytes().get(usize::from(first)..).unwrap_or_default());
@@ -282,8 +347,8 @@ impl Sink for Body<'_> {
         self.out.extend_from_slice(bytes);
     }
     #[inline]
-    fn put_ascii(&mut self, bytes: &[u8], allowed: u128) -> Option<usize> {
-        put_encoded_while(self.out, &mut self.scratch, bytes, allowed)
+    fn put_ascii_in(&mut self, bytes: &[u8], sets: &AsciiSets) -> Option<usize> {
+        put_encoded_while(self.out, &mut self.scratch, bytes, sets)
     }
     fn mark(&self) -> usize {
         self.out.len()

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::charset::{Charset, TextPolicy};
-use crate::form::{Body, Count, Discard, Sink};
+use crate::form::{AsciiSets, Body, Count, Discard, Sink};
 pub use crate::report::{Report, Violation, ViolationKind};
 use crate::rules;
 use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
@@ -115,7 +115,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
                 }
             }
         };
-        sink.put_prefix(first, field.wire, field.prefix);
+        sink.put_prefix(first, field);
         first = false;
         if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
             report.push(field.wire, kind);
@@ -144,7 +144,14 @@ fn put_value<S: Sink>(
     if !field.allowed.is_empty() && !field.allowed.iter().any(|a| same(a, value)) {
         return Err(ViolationKind::Value { expected: field.allowed, fixed: field.fixed.is_some() });
     }
-    if let ValueKind::Code(table) = field.kind {
+    // the kind, looked at once: its ASCII mask, and the bitmap or code table it is
+    let (mask, bitmap, code) = match field.kind {
+        ValueKind::Ascii(set) => (set.mask, None, None),
+        ValueKind::Bitmap(bitmap) => (field.kind.ascii_mask(), Some(bitmap), None),
+        ValueKind::Code(table) => (field.kind.ascii_mask(), None, Some(table)),
+        ref kind => (kind.ascii_mask(), None, None),
+    };
+    if let Some(table) = code {
         // codegen fills `allowed` from the table; a hand-built spec without it still checks membership
         if field.allowed.is_empty() && table.lookup(value).is_none() {
             return Err(ViolationKind::Pattern { expected: table.name, ch: None, char_index: 0 });
@@ -153,12 +160,19 @@ fn put_value<S: Sink>(
     let pattern =
         |ch: char, char_index| ViolationKind::Pattern { expected: field.kind.expected(), ch: hide(ch), char_index };
     let mark = sink.mark();
-    let valid_bitmap = matches!(field.kind, ValueKind::Bitmap(bitmap) if bitmap.is_valid(value));
+    let valid_bitmap = bitmap.is_some_and(|bitmap| bitmap.is_valid(value));
     let stop = if valid_bitmap {
         sink.put_unreserved(value.as_bytes()); // only `0`, `1` and `-`: written as themselves
         None
     } else {
-        sink.put_ascii(value.as_bytes(), field.kind.ascii_mask())
+        let computed;
+        let sets = if field.ascii.mask == mask {
+            &field.ascii
+        } else {
+            computed = AsciiSets::new(mask); // `kind` changed after the field was built
+            &computed
+        };
+        sink.put_ascii_in(value.as_bytes(), sets)
     };
     let bytes = if let Some(char_index) = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii)) {
         // an ASCII character the kind does not allow (every byte before it is an ASCII character too)
@@ -166,7 +180,7 @@ fn put_value<S: Sink>(
         return Err(pattern(char::from(b), char_index));
     } else if stop.is_none() {
         // ASCII is itself, one byte, in every charset here, and no normalization changes it
-        if matches!(field.kind, ValueKind::Bitmap(_)) && !valid_bitmap {
+        if bitmap.is_some() && !valid_bitmap {
             return Err(ViolationKind::Pattern { expected: field.kind.expected(), ch: None, char_index: 0 });
         }
         value.len()

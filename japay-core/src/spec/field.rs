@@ -3,6 +3,7 @@
 use super::ByteLimit;
 use super::FieldCheck;
 use super::ValueKind;
+use crate::form::{AsciiSets, PaddedPrefix};
 
 /// One request parameter.
 #[derive(Debug)]
@@ -37,6 +38,10 @@ pub struct FieldSpec {
     pub source: &'static str,
     /// What is not known about this field. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
+    /// The encoder's sets for `kind`'s ASCII mask, built with the field (used while `kind` still has that mask).
+    pub(crate) ascii: AsciiSets,
+    /// `prefix` padded for a fixed-size copy, built with it by [`FieldSpec::with_prefix`].
+    pub(crate) padded: PaddedPrefix,
 }
 
 impl FieldSpec {
@@ -57,6 +62,8 @@ impl FieldSpec {
             secret: false,
             source: "",
             uncertain: None,
+            ascii: AsciiSets::new(kind.ascii_mask()),
+            padded: PaddedPrefix::NONE,
         }
     }
 
@@ -68,6 +75,7 @@ impl FieldSpec {
     pub const fn with_prefix(mut self, prefix: &'static str) -> FieldSpec {
         assert!(is_prefix_of(prefix.as_bytes(), self.wire.as_bytes()), "the prefix must be `&` + wire + `=`");
         self.prefix = prefix;
+        self.padded = PaddedPrefix::new(prefix);
         self
     }
 

@@ -85,7 +85,7 @@ impl ValueKind {
 
     /// The ASCII characters the kind allows, as a 128-bit mask (bit `n`: the character with code `n`); the same rule
     /// as [`ValueKind::allows`] for ASCII, decided once per value instead of per character.
-    pub fn ascii_mask(&self) -> u128 {
+    pub const fn ascii_mask(&self) -> u128 {
         const ALL: u128 = u128::MAX; // every ASCII character
         const CONTROLS: u128 = ((1 << 0x20) - 1) | (1 << 0x7F);
         const SPACE: u128 = 1 << b' ';
