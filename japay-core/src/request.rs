@@ -174,7 +174,13 @@ fn put_value<S: Sink>(
         };
         sink.put_ascii_in(value.as_bytes(), sets)
     };
-    let bytes = if let Some(char_index) = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii)) {
+    // with normalize, an ASCII letter followed by a combining mark may compose (A + U+030C = Ǎ): then the text path,
+    // which checks the kind on the NFC form, decides
+    let composes = |i: usize| {
+        options.normalize && field.kind.is_text() && value.as_bytes().get(i + 1).is_some_and(|b| !b.is_ascii())
+    };
+    let early = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii) && !composes(i));
+    let bytes = if let Some(char_index) = early {
         // an ASCII character the kind does not allow (every byte before it is an ASCII character too)
         let b = value.as_bytes().get(char_index).copied().unwrap_or(0);
         return Err(pattern(char::from(b), char_index));
