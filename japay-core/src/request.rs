@@ -9,6 +9,7 @@ use std::fmt;
 
 use crate::charset::{Charset, TextPolicy};
 use crate::form::{AsciiSets, Body, Count, Discard, Sink};
+use crate::normalize;
 pub use crate::report::{Report, Violation, ViolationKind};
 use crate::rules;
 use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
@@ -222,7 +223,18 @@ fn put_value<S: Sink>(
             Err(ViolationKind::ExactBytes { charset, actual: bytes, expected })
         }
         _ if field.checks.is_empty() => Ok(()),
-        _ => rules::check_field(field, value, bytes, charset, options, policy).map_or(Ok(()), Err),
+        _ => {
+            // the per-field checks see the text as it is sent: the NFC form when normalize composed it (positions in
+            // their violations count its characters, like every other check)
+            let composed;
+            let checked = if options.normalize && !normalize::is_nfc_fast(value) {
+                composed = normalize::nfc(value);
+                composed.as_str()
+            } else {
+                value
+            };
+            rules::check_field(field, checked, bytes, charset, options, policy).map_or(Ok(()), Err)
+        }
     }
 }
 

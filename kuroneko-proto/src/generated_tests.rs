@@ -130,6 +130,12 @@ fn per_field_checks_apply() {
     for (request, expected) in cases {
         assert_eq!(rules(&request), expected, "{request:?}");
     }
+    // with normalize, the per-field checks count positions in the NFC form, like every other check: か + U+3099
+    // twice is two characters (がが), so the refused half-width ｱ is at position 2
+    let decomposed = CreditToken { buyer_name_kanji: "か\u{3099}か\u{3099}ｱ", ..sample() };
+    let report = decomposed.validate(utf8().normalize(true)).unwrap_err();
+    assert_eq!(report.violations()[0].kind.rule(), "pattern");
+    assert!(report.to_string().contains("at position 2"), "{report}");
     let report = CreditToken { buyer_name_kanji: "山田①", ..sample() }.validate(utf8()).unwrap_err();
     assert_eq!(
         report.to_string(),
