@@ -181,6 +181,8 @@ fn put_value<S: Sink>(
         options.normalize && field.kind.is_text() && value.as_bytes().get(i + 1).is_some_and(|b| !b.is_ascii())
     };
     let early = stop.filter(|&i| value.as_bytes().get(i).is_some_and(u8::is_ascii) && !composes(i));
+    // the NFC form, composed once for the text path and the per-field checks (`None`: the value is sent as given)
+    let mut composed: Option<String> = None;
     let bytes = if let Some(char_index) = early {
         // an ASCII character the kind does not allow (every byte before it is an ASCII character too)
         let b = value.as_bytes().get(char_index).copied().unwrap_or(0);
@@ -199,7 +201,11 @@ fn put_value<S: Sink>(
     } else {
         sink.rollback(mark);
         let sent_in = options.charset;
-        match text::encode(value, &field.kind, sent_in, options.normalize, (policy, tables), sink) {
+        if options.normalize && !normalize::is_nfc_fast(value) {
+            composed = Some(normalize::nfc(value));
+        }
+        let text = composed.as_deref().unwrap_or(value);
+        match text::encode_nfc(text, &field.kind, sent_in, options.normalize, (policy, tables), sink) {
             Ok(n) => n,
             Err(Fault::Pattern { ch, char_index }) => return Err(pattern(ch, char_index)),
             Err(Fault::Charset { ch, char_index, charset }) => {
@@ -223,18 +229,10 @@ fn put_value<S: Sink>(
             Err(ViolationKind::ExactBytes { charset, actual: bytes, expected })
         }
         _ if field.checks.is_empty() => Ok(()),
-        _ => {
-            // the per-field checks see the text as it is sent: the NFC form when normalize composed it (positions in
-            // their violations count its characters, like every other check)
-            let composed;
-            let checked = if options.normalize && !normalize::is_nfc_fast(value) {
-                composed = normalize::nfc(value);
-                composed.as_str()
-            } else {
-                value
-            };
-            rules::check_field(field, checked, bytes, charset, options, policy).map_or(Ok(()), Err)
-        }
+        // the per-field checks see the text as it is sent: the NFC form when normalize composed it (positions in their
+        // violations count its characters, like every other check); an ASCII value is its own NFC form
+        _ => rules::check_field(field, composed.as_deref().unwrap_or(value), bytes, charset, options, policy)
+            .map_or(Ok(()), Err),
     }
 }
 

@@ -19,6 +19,7 @@ use encoding_rs::{Encoder, EncoderResult};
 
 use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, TextPolicy};
 use crate::form::{AsciiMask, Discard, Sink};
+#[cfg(test)]
 use crate::normalize;
 use crate::spec::ValueKind;
 
@@ -140,6 +141,7 @@ const fn span_of(chars: &[char], pairs: &[(char, char)]) -> (u32, u32) {
 /// Allocation-free, except for a value `normalize` must compose (one `String`). Positions in a [`Fault`] count the
 /// characters of the NFC form, which are the caller's characters whenever NFC leaves the value as it is (always
 /// without `normalize`). Whatever was handed to `sink` is left there on failure: the caller rolls back.
+#[cfg(test)] // the request walk composes itself and calls `encode_nfc`; the tests drive both steps through here
 pub(crate) fn encode<S: Sink>(
     value: &str,
     kind: &ValueKind,
@@ -155,8 +157,9 @@ pub(crate) fn encode<S: Sink>(
     encode_nfc(value, kind, sent_in, normalize, (policy, tables), sink)
 }
 
-/// [`encode`] of a value already in NFC (or not to be normalized).
-fn encode_nfc<S: Sink>(
+/// [`encode`] of a value already in NFC (or not to be normalized): the request walk composes once and hands the same
+/// text to the per-field checks.
+pub(crate) fn encode_nfc<S: Sink>(
     text: &str,
     kind: &ValueKind,
     sent_in: Charset,

@@ -117,14 +117,7 @@ fn report(r: Result<(), epsilon_proto::Report>) -> String {
 
 #[test]
 fn validator_reports() {
-    let base = UserRegister {
-        contract_code: "12345678",
-        user_id: "U0001",
-        user_name: "山田 太郎",
-        user_mail_add: "taro@example.com",
-        memo1: None,
-        memo2: None,
-    };
+    let base = user_register();
     let cp932 = Options::new(Charset::Cp932);
     let mut out = String::new();
     let mut case = |title: &str, r: Result<(), epsilon_proto::Report>| {
@@ -190,6 +183,18 @@ fn validator_reports() {
     );
     case("order_info needs a key", OrderInfo { contract_code: "12345678", ..Default::default() }.validate(cp932));
     insta::assert_snapshot!(out);
+}
+
+/// A valid user registration, shared by the tests.
+pub(crate) fn user_register() -> UserRegister<'static> {
+    UserRegister {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "山田 太郎",
+        user_mail_add: "taro@example.com",
+        memo1: None,
+        memo2: None,
+    }
 }
 
 /// A valid link order (no convenience-store fields), shared by the tests.

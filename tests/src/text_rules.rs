@@ -4,17 +4,6 @@
 
 use epsilon_proto::{Charset, LinkOrder, Options, UserRegister};
 
-fn base() -> UserRegister<'static> {
-    UserRegister {
-        contract_code: "12345678",
-        user_id: "U0001",
-        user_name: "山田 太郎",
-        user_mail_add: "taro@example.com",
-        memo1: None,
-        memo2: None,
-    }
-}
-
 /// The report as `[rule] message` lines, or `valid`.
 fn outcome(request: &UserRegister<'_>, options: Options) -> String {
     match request.validate(options) {
@@ -43,7 +32,7 @@ fn control_characters_are_pattern_violations_in_text_fields() {
     ];
     for &(what, memo, at) in cases {
         for options in [CP932, Options::new(Charset::EucJp), Options::new(Charset::Utf8).normalize(true)] {
-            let got = outcome(&UserRegister { memo1: Some(memo), ..base() }, options);
+            let got = outcome(&UserRegister { memo1: Some(memo), ..crate::reports::user_register() }, options);
             let c = memo.chars().nth(at).unwrap();
             let want =
                 format!("[pattern] memo1: character U+{:04X} at position {at} not allowed; {expected}", c as u32);
@@ -52,7 +41,10 @@ fn control_characters_are_pattern_violations_in_text_fields() {
     }
     // the characters around the control range are fine
     for memo in ["\u{20}x", "~", "\u{A0}", "\u{A1}"] {
-        let got = outcome(&UserRegister { memo1: Some(memo), ..base() }, Options::new(Charset::Utf8));
+        let got = outcome(
+            &UserRegister { memo1: Some(memo), ..crate::reports::user_register() },
+            Options::new(Charset::Utf8),
+        );
         assert!(!got.contains("[pattern]"), "{memo:?}: {got}");
     }
 }
@@ -70,16 +62,16 @@ fn blank_required_values_are_required_and_blank_optional_values_are_sent() {
         ("no-break space", "\u{A0}"),
     ];
     for &(what, blank) in cases {
-        let got = outcome(&UserRegister { user_name: blank, ..base() }, CP932);
+        let got = outcome(&UserRegister { user_name: blank, ..crate::reports::user_register() }, CP932);
         assert_eq!(got, "[required] user_name: required", "{what}");
     }
     // optional and blank: checked like any value, and sent as given (not silently dropped)
-    let request = UserRegister { memo1: Some("\u{3000}"), memo2: Some(" "), ..base() };
+    let request = UserRegister { memo1: Some("\u{3000}"), memo2: Some(" "), ..crate::reports::user_register() };
     let mut body = Vec::new();
     request.encode(CP932, &mut body).unwrap();
     let body = String::from_utf8(body).unwrap();
     assert!(body.contains("&memo1=%81%40&memo2=+&"), "{body}");
-    let tab = UserRegister { memo1: Some("\t"), ..base() };
+    let tab = UserRegister { memo1: Some("\t"), ..crate::reports::user_register() };
     assert!(outcome(&tab, CP932).starts_with("[pattern] memo1: character U+0009"), "{}", outcome(&tab, CP932));
     // a blank conditional field is required when its condition holds
     let order = LinkOrder {
@@ -128,7 +120,7 @@ fn normalize_composes_to_nfc_before_mapping_look_alikes() {
     ];
     for &(memo, charset, expected) in cases {
         let options = Options::new(charset).normalize(true);
-        let request = UserRegister { memo1: Some(memo), ..base() };
+        let request = UserRegister { memo1: Some(memo), ..crate::reports::user_register() };
         match expected {
             Ok(bytes) => {
                 let mut body = Vec::new();
@@ -151,7 +143,7 @@ fn normalize_composes_to_nfc_before_mapping_look_alikes() {
     }
     // without normalize, the decomposed form is refused where it stands
     assert_eq!(
-        outcome(&UserRegister { memo1: Some("か\u{3099}"), ..base() }, CP932),
+        outcome(&UserRegister { memo1: Some("か\u{3099}"), ..crate::reports::user_register() }, CP932),
         "[charset] memo1: character U+3099 '\u{3099}' at position 1 is not representable in CP932"
     );
     // NFC composes before the kind's rule: decomposed ガ is full-width katakana
@@ -177,7 +169,9 @@ fn hints_only_offer_a_look_alike_the_transport_can_send() {
         ("😀", Charset::Cp932, None),
     ];
     for &(memo, charset, hint) in cases {
-        let report = UserRegister { memo1: Some(memo), ..base() }.validate(Options::new(charset)).unwrap_err();
+        let report = UserRegister { memo1: Some(memo), ..crate::reports::user_register() }
+            .validate(Options::new(charset))
+            .unwrap_err();
         match &report.violations()[0].kind {
             epsilon_proto::ViolationKind::Charset { normalizes_to, .. } => {
                 assert_eq!(*normalizes_to, hint, "{memo} in {charset}");
@@ -186,7 +180,8 @@ fn hints_only_offer_a_look_alike_the_transport_can_send() {
         }
         // and when a hint is offered, taking it makes the value valid
         if hint.is_some() {
-            let ok = UserRegister { memo1: Some(memo), ..base() }.validate(Options::new(charset).normalize(true));
+            let ok = UserRegister { memo1: Some(memo), ..crate::reports::user_register() }
+                .validate(Options::new(charset).normalize(true));
             assert!(ok.is_ok(), "{memo} in {charset}: {ok:?}");
         }
     }

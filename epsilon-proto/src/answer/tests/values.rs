@@ -3,27 +3,6 @@
 use super::*;
 
 #[test]
-fn percent_decoding_is_byte_wise_and_happens_once() {
-    let cases: &[(&[u8], &[u8])] = &[
-        (b"", b""),
-        (b"abc", b"abc"),
-        (b"%83_", b"\x83_"),
-        (b"SUZUKI+Hanako", b"SUZUKI Hanako"),
-        (b"%2b%2B", b"++"),
-        (b"%252B", b"%2B"),
-        (b"%e3%81%82", b"\xE3\x81\x82"),
-        (b"%00%7F%FF", b"\x00\x7F\xFF"),
-    ];
-    for (raw, expected) in cases {
-        assert_eq!(&*percent_decode(raw).unwrap(), *expected);
-    }
-    assert!(matches!(percent_decode(b"abc").unwrap(), Cow::Borrowed(_)));
-    for (raw, offset) in [(&b"%"[..], 0), (b"ab%4", 2), (b"%4G", 0), (b"ok%41%ZZ", 5), (b"%+1", 0)] {
-        assert_eq!(percent_decode(raw).unwrap_err().offset, offset);
-    }
-}
-
-#[test]
 fn text_decoding_is_strict_and_reports_the_first_invalid_byte() {
     let ok: &[(&[u8], Version, &str)] = &[
         (b"abc", Version::V1, "abc"),
