@@ -152,6 +152,99 @@ pub static CONVENI_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::Cod
             ::core::option::Option::Some("the \"0\" placeholder of Epsilon's sample UIs (not specified) is not a store and is not listed; which legacy codes the gateway still accepts is unknown")
         ),
     );
+/// `delivery_com_code`: carrier of a GMO後払い shipment registered with ship_request (spec/epsilon/codes/delivery_com_code.yaml).
+pub static DELIVERY_COM_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "delivery_com_code",
+        "carrier of a GMO後払い shipment registered with ship_request",
+        &[
+            ::japay_core::spec::CodeEntry::new("11", "佐川急便", "Sagawa Express")
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "12",
+                    "ヤマト運輸 (ネコポス・宅急便コンパクト・クロネコDM便を含む)",
+                    "Yamato Transport (including Nekopos, TA-Q-BIN Compact and Kuroneko DM-bin)",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "14",
+                    "西濃運輸",
+                    "Seino Transportation",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "15",
+                    "郵便書留・特定記録",
+                    "Japan Post registered mail / specified record mail",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "16",
+                    "ゆうパック・エクスパック・ポスパケット",
+                    "Japan Post Yu-Pack / Expack / Pospacket",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "18",
+                    "福山通運",
+                    "Fukuyama Transporting",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new("27", "エコ配", "Ecohai")
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+            ::japay_core::spec::CodeEntry::new(
+                    "28",
+                    "翌朝10時便・レターパック・新特急郵便・ゆうパケット",
+                    "Japan Post next-morning 10 o'clock delivery / Letter Pack / new express mail / Yu-Packet",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §3.11 (EC4)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("third-party plugin table only [code]")
+                    ),
+                ),
+        ],
+    )
+    .with_source(
+        ::japay_core::meta!("facts §3.11 (EC4 Entity/DeliveryCompany.php)"),
+        ::japay_core::meta_opt!(
+            ::core::option::Option::Some("the whole table comes from a third-party plugin (EC4 Entity/DeliveryCompany.php) [code]; no Epsilon document or recording lists the carriers, so other codes may exist and these may be outdated")
+        ),
+    );
 /// `err_code`: error code of a failed request; err_detail carries the Japanese text (spec/epsilon/codes/err_code.yaml).
 pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
         "err_code",
@@ -1102,6 +1195,7 @@ pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable:
 pub static TABLES: &[&::japay_core::spec::CodeTable] = &[
     &CARD_ST_CODE,
     &CONVENI_CODE,
+    &DELIVERY_COM_CODE,
     &ERR_CODE,
     &MISSION_CODE,
     &PAYMENT_CODE,

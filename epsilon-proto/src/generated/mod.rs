@@ -4,6 +4,12 @@
 
 pub mod codes;
 
+/// 仮売上の実売上化 (sales_payment.cgi): capture a provisional card sale (sent with kari_flag=1) so it becomes an actual sale.
+pub mod capture;
+
+/// 取引の金額変更 (change_amount_payment.cgi): change the amount of a transaction or of a monthly billing (user_id + item_code).
+pub mod change_amount;
+
 /// ユーザ登録・ユーザ内容変更の確認 ((merchant URL)): query string of the browser redirect to the merchant after user registration or a card change.
 pub mod completion_redirect;
 
@@ -13,11 +19,36 @@ pub mod link_order;
 /// オーダー情報確認 (getsales2.cgi): read the authoritative state of one order by order_number or trans_code.
 pub mod order_info;
 
+/// 出荷登録 (GMO後払い) (ship_request.cgi): register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中.
+pub mod ship_request;
+
+/// 月次課金解除 (receive_order3.cgi): stop the monthly billing of one product (user_id + item_code) for a registered user.
+pub mod stop_monthly_billing;
+
 /// ユーザ内容変更 (receive_order3.cgi): change a registered user; with the card-change st_code the gateway answers with a redirect to its card-entry page.
 pub mod user_change;
 
+/// 登録ユーザーのカード情報取得 (get_user_info.cgi): read the card summary (brand, masked number, expiry) of a registered user.
+pub mod user_info;
+
 /// ユーザ登録 (receive_order3.cgi): register a user; the gateway answers with a redirect to its card-entry page.
 pub mod user_register;
+
+/// 退会取消 (receive_order3.cgi): undo the withdrawal of a registered user.
+pub mod user_restore;
+
+/// 退会 (receive_order3.cgi): withdraw a registered user (its registered card and billings stop).
+pub mod user_withdraw;
+
+/// バーチャル口座の発行 (銀行振込) (direct_virtual_account.cgi): issue a bank-transfer virtual account for an order, without Epsilon's screens.
+pub mod virtual_account;
+
+/// 取引の取消 (cancel_payment.cgi): void (cancel) a transaction by its order number.
+pub mod void;
+
+pub use self::capture::{Capture, CaptureResponse, CaptureOutcome};
+
+pub use self::change_amount::{ChangeAmount, ChangeAmountResponse, ChangeAmountOutcome};
 
 pub use self::completion_redirect::CompletionRedirect;
 
@@ -25,17 +56,44 @@ pub use self::link_order::{LinkOrder, LinkOrderResponse, LinkOrderOutcome};
 
 pub use self::order_info::{OrderInfo, OrderInfoResponse, OrderInfoOutcome};
 
+pub use self::ship_request::{ShipRequest, ShipRequestResponse, ShipRequestOutcome};
+
+pub use self::stop_monthly_billing::{
+    StopMonthlyBilling, StopMonthlyBillingResponse, StopMonthlyBillingOutcome,
+};
+
 pub use self::user_change::{UserChange, UserChangeResponse, UserChangeOutcome};
+
+pub use self::user_info::{UserInfo, UserInfoResponse, UserInfoOutcome};
 
 pub use self::user_register::{UserRegister, UserRegisterResponse, UserRegisterOutcome};
 
+pub use self::user_restore::{UserRestore, UserRestoreResponse, UserRestoreOutcome};
+
+pub use self::user_withdraw::{UserWithdraw, UserWithdrawResponse, UserWithdrawOutcome};
+
+pub use self::virtual_account::{
+    VirtualAccount, VirtualAccountResponse, VirtualAccountOutcome,
+};
+
+pub use self::void::{Void, VoidResponse, VoidOutcome};
+
 /// Every operation of the spec, in file-name order.
 pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
+    &capture::CAPTURE,
+    &change_amount::CHANGE_AMOUNT,
     &completion_redirect::COMPLETION_REDIRECT,
     &link_order::LINK_ORDER,
     &order_info::ORDER_INFO,
+    &ship_request::SHIP_REQUEST,
+    &stop_monthly_billing::STOP_MONTHLY_BILLING,
     &user_change::USER_CHANGE,
+    &user_info::USER_INFO,
     &user_register::USER_REGISTER,
+    &user_restore::USER_RESTORE,
+    &user_withdraw::USER_WITHDRAW,
+    &virtual_account::VIRTUAL_ACCOUNT,
+    &void::VOID,
 ];
 
 /// GMO Epsilon (GMOイプシロン): text policy, secret names, endpoints and transports (`spec/epsilon/gateway.yaml`). Source: facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape).
@@ -118,6 +176,7 @@ pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[0xAD, 0xF9, 0xFA, 0xFB, 0xFC];
 /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in
 /// `Debug` output or error messages.
 pub const SECRET_NAMES: &[&str] = &[
+    "card_expire",
     "card_number",
     "expire_m",
     "expire_y",
