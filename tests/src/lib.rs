@@ -16,6 +16,8 @@ mod layout;
 #[cfg(test)]
 mod linear;
 #[cfg(test)]
+mod mgmt_ops;
+#[cfg(test)]
 mod outcomes;
 #[cfg(test)]
 mod props;
