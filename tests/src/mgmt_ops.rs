@@ -134,7 +134,10 @@ fn valid_requests_encode_to_the_expected_bodies() {
     let cases: [(&OperationSpec, &str); 9] = [
         (&CAPTURE, "contract_code=12345678&order_number=O14289569"),
         (&VOID, "contract_code=12345678&order_number=O14289569"),
-        (&CHANGE_AMOUNT, "contract_code=12345678&mission_code=2&user_id=U1434444378&item_code=ITEM001&new_item_price=5000"),
+        (
+            &CHANGE_AMOUNT,
+            "contract_code=12345678&mission_code=2&user_id=U1434444378&item_code=ITEM001&new_item_price=5000",
+        ),
         (&USER_INFO, "contract_code=12345678&user_id=U1416470209"),
         (
             &VIRTUAL_ACCOUNT,
@@ -201,7 +204,10 @@ fn typed_requests_send_their_fixed_parameters() {
             }
             .encode(CP932, &mut Vec::new()),
         ),
-        (&USER_RESTORE, UserRestore { contract_code: "12345678", user_id: "U1416470209" }.encode(CP932, &mut Vec::new())),
+        (
+            &USER_RESTORE,
+            UserRestore { contract_code: "12345678", user_id: "U1416470209" }.encode(CP932, &mut Vec::new()),
+        ),
         (
             &STOP_MONTHLY_BILLING,
             StopMonthlyBilling { contract_code: "12345678", user_id: "U1413355547", item_code: "ITEM001" }
@@ -282,7 +288,8 @@ fn each_broken_rule_is_reported() {
 /// A fixed process_code is sent whether the caller leaves it out or gives the same value, and never any other value.
 #[test]
 fn fixed_process_codes_are_always_sent() {
-    for (spec, code) in [(&USER_RESTORE, "7"), (&STOP_MONTHLY_BILLING, "8"), (&USER_WITHDRAW, "9"), (&VIRTUAL_ACCOUNT, "1")]
+    for (spec, code) in
+        [(&USER_RESTORE, "7"), (&STOP_MONTHLY_BILLING, "8"), (&USER_WITHDRAW, "9"), (&VIRTUAL_ACCOUNT, "1")]
     {
         let left_out = encoded(&request(spec, &[]), CP932);
         let given = encoded(&request(spec, &[("process_code", code)]), CP932);
@@ -400,7 +407,11 @@ fn capture_void_and_change_amount_outcomes() {
 fn user_info_outcomes() {
     let rows: &[(&[(&str, &str)], &str)] = &[
         (
-            &[("card_brand", "VISA"), ("card_number_mask", "4%2A%2A%2A-%2A%2A%2A%2A-%2A%2A%2A%2A-4242"), ("result", "1")],
+            &[
+                ("card_brand", "VISA"),
+                ("card_number_mask", "4%2A%2A%2A-%2A%2A%2A%2A-%2A%2A%2A%2A-4242"),
+                ("result", "1"),
+            ],
             "Found",
         ),
         (&[("card_brand", ""), ("card_number_mask", ""), ("err_code", "801"), ("result", "2")], "failure 801 None"),
@@ -434,7 +445,10 @@ fn virtual_account_outcomes() {
     let rows: &[(&[(&str, &str)], &str)] = &[
         (issued, "Issued"),
         // a success that names no account is refused, not read as issued
-        (&[("result", "1"), ("trans_code", "737630")], "error: Undecided { field: \"result\", expected: [\"account_no\"] }"),
+        (
+            &[("result", "1"), ("trans_code", "737630")],
+            "error: Undecided { field: \"result\", expected: [\"account_no\"] }",
+        ),
         (&[("account_no", ""), ("result", "1")], "error: Undecided { field: \"result\", expected: [\"account_no\"] }"),
         (&[("err_code", "601"), ("result", "9"), ("trans_code", "")], "failure 601 None"),
         (&[("result", "")], "error: UnknownResult { field: \"result\" }"),
@@ -453,7 +467,15 @@ fn virtual_account_outcomes() {
     ];
     assert_eq!(
         read,
-        [Some("1016014"), Some("GMO-EPﾃｽﾄ"), Some("0310"), Some("ｼﾞ-ｴﾑｵ-ｱｵｿﾞﾗﾈﾂﾄ"), Some("502"), Some("ｱｼﾞｻｲ"), Some("737630")]
+        [
+            Some("1016014"),
+            Some("GMO-EPﾃｽﾄ"),
+            Some("0310"),
+            Some("ｼﾞ-ｴﾑｵ-ｱｵｿﾞﾗﾈﾂﾄ"),
+            Some("502"),
+            Some("ｱｼﾞｻｲ"),
+            Some("737630")
+        ]
     );
 }
 
@@ -561,7 +583,9 @@ fn recorded_outcome(e: &Exchange) -> Option<(&'static str, String)> {
         ("receive_order3.cgi", Some("8")) => {
             ("stop_monthly_billing", outcome_line!(StopMonthlyBillingResponse, StopMonthlyBillingOutcome, b))
         }
-        ("receive_order3.cgi", Some("9")) => ("user_withdraw", outcome_line!(UserWithdrawResponse, UserWithdrawOutcome, b)),
+        ("receive_order3.cgi", Some("9")) => {
+            ("user_withdraw", outcome_line!(UserWithdrawResponse, UserWithdrawOutcome, b))
+        }
         _ => return None,
     })
 }
