@@ -94,7 +94,6 @@ struct SpecRefused {
     #[allow(dead_code)]
     event: String,
     source: String,
-    #[allow(dead_code)]
     uncertain: Option<String>,
 }
 
@@ -104,7 +103,6 @@ struct SpecActions {
     status: String,
     allowed: Vec<String>,
     source: String,
-    #[allow(dead_code)]
     uncertain: Option<String>,
 }
 
@@ -229,13 +227,16 @@ fn spec_yaml_agrees_with_the_machine() {
     assert!(spec.initial.iter().all(|i| !i.source.is_empty()));
 
     // transitions, in table order, with the same rows marked uncertain
-    let yaml: Vec<(String, String, String, bool)> =
-        spec.transitions.iter().map(|t| (t.from.clone(), t.on.clone(), t.to.clone(), t.uncertain.is_some())).collect();
-    let rust: Vec<(String, String, String, bool)> = TRANSITIONS
+    let yaml: Vec<[&str; 5]> = spec
+        .transitions
         .iter()
-        .map(|t| (t.from.name().to_owned(), t.trigger.name().to_owned(), t.to.name().to_owned(), t.uncertain.is_some()))
+        .map(|t| [t.from.as_str(), &t.on, &t.to, &t.source, t.uncertain.as_deref().unwrap_or("-")])
         .collect();
-    assert_eq!(yaml, rust, "transitions");
+    let rust: Vec<[&str; 5]> = TRANSITIONS
+        .iter()
+        .map(|t| [t.from.name(), t.trigger.name(), t.to.name(), t.source, t.uncertain.unwrap_or("-")])
+        .collect();
+    assert_eq!(yaml, rust, "transitions (with their source and uncertain texts)");
     assert!(spec.transitions.iter().all(|t| t.source.starts_with("seed S2")));
     assert!(TRANSITIONS.iter().all(|t| t.source.starts_with("seed S2")));
     assert!(spec.refused.iter().all(|r| r.source.starts_with("seed S2")));
@@ -297,6 +298,29 @@ fn spec_yaml_agrees_with_the_machine() {
     for other in ["", "2", " 1", "paid", "１"] {
         let got = outcome_name(&status_from_paid_notification(terms, within, other));
         assert_eq!(got, format!("error {}", paid.other_values));
+    }
+}
+
+#[test]
+fn spec_readme_lists_every_lifecycle_uncertain() {
+    let readme = fs::read_to_string(workspace().join("spec/README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let section = readme.split("## Uncertain facts").nth(1).unwrap_or_else(|| panic!("no Uncertain facts section"));
+    let flat = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    let spec = load_spec();
+    let mut texts: Vec<&str> = vec![
+        spec.uncertain.as_deref().unwrap_or_default(),
+        &spec.deadline.uncertain,
+        &spec.deadline.unchanged_uncertain,
+        &spec.order_info.uncertain,
+        &spec.paid_notification.uncertain,
+    ];
+    texts.extend(spec.transitions.iter().filter_map(|t| t.uncertain.as_deref()));
+    texts.extend(spec.refused.iter().filter_map(|r| r.uncertain.as_deref()));
+    texts.extend(spec.actions.iter().filter_map(|a| a.uncertain.as_deref()));
+    assert_eq!(texts.len(), 11);
+    for text in texts {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&text), "spec/README.md does not list: {text}");
     }
 }
 
@@ -452,8 +476,11 @@ enum Ev {
     Tick(i64),
 }
 
+/// The status after an event, or why it was refused.
+type Outcome = Result<Status, LifecycleError>;
+
 /// Runs the events on an order of 10,000 yen dated 2026-04-01 and returns the status after each, or the error.
-fn statuses(needs_checking: bool, events: &[Ev]) -> Vec<Result<Status, LifecycleError>> {
+fn statuses(needs_checking: bool, events: &[Ev]) -> Vec<Outcome> {
     let order_date = date(2026, 4, 1);
     let mut order = if needs_checking {
         VirtualAccountOrder::needs_checking(order_date, 10_000)
@@ -478,7 +505,7 @@ fn event_sequences() {
     use LifecycleError as E;
     use Status::*;
     let last_day = date(2026, 4, 30);
-    let rows: &[(&str, bool, &[Ev], &[Result<Status, LifecycleError>])] = &[
+    let rows: &[(&str, bool, &[Ev], &[Outcome])] = &[
         ("exact deposit", false, &[Deposit(1, 10_000)], &[Ok(PaidInFull)]),
         ("exact deposit on the last day", false, &[Deposit(30, 10_000)], &[Ok(PaidInFull)]),
         (

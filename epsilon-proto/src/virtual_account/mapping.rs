@@ -30,7 +30,7 @@ pub struct OrderTerms {
 ///
 /// **Uncertain** (facts §3.7, §4.2): the `state` meanings come from a third-party plugin's table (EC4); that
 /// `amount` is the amount actually deposited, empty for other methods, comes from a third-party commit message
-/// [code]; what `amount` holds before a deposit (empty or `0`) is not known, so both are read as nothing deposited.
+/// \[code\]; what `amount` holds before a deposit (empty or `0`) is not known, so both are read as nothing deposited.
 ///
 /// ```
 /// use epsilon_proto::virtual_account::{JstDate, OrderTerms, Status, status_from_order_info};
@@ -77,7 +77,7 @@ pub fn status_from_order_info(
 /// it is [`MappingError::AmountNeeded`] — read the order with getsales2 and use [`status_from_order_info`].
 ///
 /// **Uncertain** (facts §5.2, §3.7): `paid` is documented for convenience-store and Pay-easy payments; whether the
-/// gateway sends this notification for a virtual account at all is not known [?].
+/// gateway sends this notification for a virtual account at all is not known \[?\].
 ///
 /// # Errors
 ///

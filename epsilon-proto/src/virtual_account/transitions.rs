@@ -117,7 +117,7 @@ pub const TRANSITIONS: &[Transition] = &[
         Trigger::Deadline,
         Status::DeadlinePassed,
         "seed S2 ■入金期限: 入金期限を過ぎた注文の決済ステータスは[入金期限切れ]となり、バーチャル口座への入金ができなくなります",
-        Some("which day is the last one of the window (see LAST_DAY_OFFSET)"),
+        Some("which day is the last one of the window (see deadline: LAST_DAY_OFFSET)"),
     ),
     row(Status::AwaitingDeposit, Trigger::Cancel, Status::Cancelled, S2_CANCEL, None),
     row(
@@ -126,7 +126,7 @@ pub const TRANSITIONS: &[Transition] = &[
         Status::PaidInFull,
         S2_TOP_UP,
         Some(
-            "the seed says makeshop's own screen keeps showing 決済失敗 after a top-up (見た目上のステータス); this is the status the deposits mean",
+            "the seed says makeshop's own screen keeps showing 決済失敗 after a top-up (※追加入金があった場合でも、makeshop管理画面の決済ステータスは[決済失敗]のままとなります); 入金完了 is what the deposits mean",
         ),
     ),
     row(Status::AmountMismatch, Trigger::DepositShort, Status::AmountMismatch, S2_TOP_UP, None),
