@@ -683,6 +683,17 @@ proptest! {
         fuzz_lifecycle::run(order_date, amount, needs_checking, &events);
     }
 
+    /// Day arithmetic never panics, and agrees with `days_until` whenever it succeeds.
+    #[test]
+    fn add_days_is_total(start in -800_000..3_000_000_i64, days in prop_oneof![any::<i64>(), -4_000_000..4_000_000_i64]) {
+        if let Ok(from) = date(1970, 1, 1).add_days(start) {
+            match from.add_days(days) {
+                Ok(to) => prop_assert_eq!(from.days_until(to), days),
+                Err(e) => prop_assert_eq!(e, DateError::OutOfRange),
+            }
+        }
+    }
+
     /// Deposits that add up to the amount within the window, in any split, end in 入金完了.
     #[test]
     fn any_split_of_the_amount_within_the_window_is_paid_in_full(

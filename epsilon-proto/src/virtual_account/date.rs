@@ -95,7 +95,12 @@ impl JstDate {
 
     /// The inverse of [`Self::days_from_epoch`] (`civil_from_days`); `None` outside years 1–9999.
     fn from_days_from_epoch(days: i64) -> Option<Self> {
-        let z = days.checked_add(719_468)?;
+        // 0001-01-01 is day -719,162 and 9999-12-31 day 2,932,896; refusing far-away values first keeps every
+        // product below in range
+        if !(-719_162..=2_932_896).contains(&days) {
+            return None;
+        }
+        let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let day_of_era = z - era * 146_097; // [0, 146096]
         let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
