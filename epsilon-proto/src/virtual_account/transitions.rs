@@ -42,8 +42,8 @@ impl Trigger {
     pub fn label(self) -> &'static str {
         match self {
             Self::DepositMatches => "deposit, total = amount",
-            Self::DepositShort => "deposit, total < amount",
-            Self::DepositOver => "deposit, total > amount",
+            Self::DepositShort => "deposit, total still short",
+            Self::DepositOver => "deposit, total over amount",
             Self::Deadline => "deadline passes unpaid",
             Self::Cancel => "cancel",
         }
