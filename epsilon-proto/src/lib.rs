@@ -154,6 +154,7 @@ pub mod incoming;
 pub mod response;
 pub mod spec;
 pub mod st_code;
+pub mod virtual_account;
 
 pub use japay_core::{Operation, request, wire};
 

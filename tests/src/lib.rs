@@ -3,6 +3,7 @@
 #![deny(unsafe_code)]
 
 pub mod fuzz;
+pub mod fuzz_lifecycle;
 pub mod oracle;
 
 #[cfg(test)]
@@ -13,6 +14,8 @@ mod charsets;
 mod corpus;
 #[cfg(test)]
 mod layout;
+#[cfg(test)]
+mod lifecycle;
 #[cfg(test)]
 mod linear;
 #[cfg(test)]
