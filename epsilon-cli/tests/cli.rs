@@ -1027,6 +1027,131 @@ fn query_and_xml_decode_alike() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// `<Epsilon_result>` with one `<result NAME="RAW" />` per pair.
+fn epsilon_result(pairs: &[(&str, &str)]) -> String {
+    let xml: String = pairs.iter().map(|(name, raw)| format!("<result {name}=\"{raw}\" />")).collect();
+    format!("<?xml version=\"1.0\" encoding=\"x-sjis-cp932\" ?>\r\n<Epsilon_result>{xml}</Epsilon_result>\r\n")
+}
+
+/// The `answer` line of a known error code 908: its table texts, and exactly the five keys.
+fn answer_908(stdout: &[u8]) -> Result<(), String> {
+    let value: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| e.to_string())?;
+    let keys: Vec<&str> = value.as_object().ok_or("not an object")?.keys().map(String::as_str).collect();
+    let error = &value["error"];
+    let checks = [
+        (keys.len() == 5, "five keys"),
+        (value["operation"] == "user_register" && value["outcome"] == "failure" && value["result"] == "0", "kind"),
+        (error["code"] == "908", "error code"),
+        (error["ja"] == "このCGIを実行する権限がありません", "ja text"),
+        (error["en"].as_str().is_some_and(|en| en.contains("IP address")), "en text"),
+        (error["remediation"].as_str().is_some_and(|r| r.contains("IP")), "remediation"),
+        (value["attributes"] == serde_json::json!({"result": "0", "err_code": "908"}), "attributes"),
+    ];
+    match checks.iter().find(|(ok, _)| !ok) {
+        Some((_, what)) => Err(format!("{what} wrong in {value}")),
+        None => Ok(()),
+    }
+}
+
+/// `epsilon answer`: the outcome of an answer body as one JSON object, fail closed.
+#[test]
+fn answer_contract() {
+    let json = |s: &str| exact(format!("{s}\n"));
+    let redirect = epsilon_result(&[("result", "1"), ("redirect", "https%3A%2F%2Fbeta.epsilon.jp%2Fp%3Fa%3D1")]);
+    let failure_file =
+        temp_file("answer-failure.xml", epsilon_result(&[("result", "9"), ("err_code", "999999")]).as_bytes());
+    let utf8 = epsilon_result(&[("result", "0"), ("err_code", "908"), ("err_detail", "%E3%81%82")]);
+    let cases = [
+        case(
+            "redirect",
+            &["answer", "link_order"],
+            redirect.clone(),
+            0,
+            json(r#"{"operation":"link_order","outcome":"redirect","result":"1","error":null,"attributes":{"result":"1","redirect":"https://beta.epsilon.jp/p?a=1"}}"#),
+            Stderr::Empty,
+        ),
+        case(
+            "convenience slip is ok",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("receipt_no", "1234567")]),
+            0,
+            json(r#"{"operation":"link_order","outcome":"ok","result":"1","error":null,"attributes":{"result":"1","receipt_no":"1234567"}}"#),
+            Stderr::Empty,
+        ),
+        case(
+            "getsales2 found is ok, result null",
+            &["answer", "order_info"],
+            epsilon_result(&[("trans_code", "861205"), ("state", "1")]),
+            0,
+            json(r#"{"operation":"order_info","outcome":"ok","result":null,"error":null,"attributes":{"trans_code":"861205","state":"1"}}"#),
+            Stderr::Empty,
+        ),
+        case(
+            "empty root is not_found",
+            &["answer", "order_info", "-"],
+            epsilon_result(&[]),
+            0,
+            json(r#"{"operation":"order_info","outcome":"not_found","result":null,"error":null,"attributes":{}}"#),
+            Stderr::Empty,
+        ),
+        case("known error code", &["answer", "user_register"], epsilon_result(&[("result", "0"), ("err_code", "908")]), 0, Out::Check(answer_908), Stderr::Empty),
+        case(
+            "unknown error code keeps its code, null texts (FILE argument)",
+            &["answer", "user_change", &failure_file],
+            "",
+            0,
+            json(r#"{"operation":"user_change","outcome":"failure","result":"9","error":{"code":"999999","ja":null,"en":null,"remediation":null},"attributes":{"result":"9","err_code":"999999"}}"#),
+            Stderr::Empty,
+        ),
+        case("version 2 reads UTF-8", &["answer", "user_register", "--version", "2"], utf8.clone(), 0, Out::Contains(r#""err_detail":"あ""#), Stderr::Empty),
+        case("the same bytes are not CP932", &["answer", "user_register"], utf8, 1, empty(), Stderr::Contains("answer: ")),
+        // fail closed
+        case(
+            "two outcomes fit",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("redirect", "x"), ("receipt_no", "1")]),
+            1,
+            empty(),
+            Stderr::Exact("answer: link_order: the answer fits more than one outcome of its result value (redirect, convenience_slip)\n".into()),
+        ),
+        case("no outcome fits", &["answer", "link_order"], epsilon_result(&[("result", "1")]), 1, empty(), Stderr::Contains("fit none of its outcomes")),
+        case("unknown result", &["answer", "user_register"], epsilon_result(&[("result", "5")]), 1, empty(), Stderr::Contains("not a documented outcome")),
+        case("failure without err_code", &["answer", "user_register"], epsilon_result(&[("result", "0")]), 1, empty(), Stderr::Contains("err_code, which is missing or empty")),
+        case("empty answer of an operation without not_found", &["answer", "user_register"], epsilon_result(&[]), 1, empty(), Stderr::Contains("empty answer")),
+        case(
+            "conflicting duplicate of a spec attribute",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("redirect", "a"), ("redirect", "b")]),
+            1,
+            empty(),
+            Stderr::Contains("redirect"),
+        ),
+        case("html page", &["answer", "link_order"], "<html><body>503</body></html>", 1, empty(), Stderr::Contains("html")),
+        case("truncated", &["answer", "link_order"], redirect[..redirect.len() / 2].to_owned(), 1, empty(), Stderr::Contains("answer: ")),
+        case("empty input", &["answer", "link_order"], "", 1, empty(), Stderr::Contains("answer: ")),
+        // usage
+        case("unknown operation", &["answer", "nope"], "", 2, empty(), Stderr::Contains("possible values")),
+        case("an incoming operation has no outcomes", &["answer", "completion_redirect"], "", 2, empty(), Stderr::Any),
+        case("bad version", &["answer", "link_order", "--version", "3"], "", 2, empty(), Stderr::Any),
+        case("help documents the keys", &["answer", "--help"], "", 0, Out::Contains(r#"{"operation":OP,"outcome":…,"result":…,"error":…,"attributes":{…}}"#), Stderr::Empty),
+    ];
+    run_all(&cases);
+
+    // "attributes" is exactly what `decode` prints, repeated names included (a spec attribute only with one value)
+    let bodies = [
+        epsilon_result(&[("result", "1"), ("redirect", "x"), ("memo1", "%83_"), ("x", "%22%5C"), ("memo1", "%83_"), ("x", "")]),
+        epsilon_result(&[("result", "0"), ("err_code", "908"), ("err_detail", "%82%A0"), ("err_detail", "%82%A0")]),
+    ];
+    for body in bodies {
+        let answer = epsilon(&["answer".to_owned(), "link_order".to_owned()], body.as_bytes());
+        let decode = epsilon(&["decode".to_owned()], body.as_bytes());
+        assert_eq!(answer.status.code(), Some(0), "{}", String::from_utf8_lossy(&answer.stderr));
+        let answer: serde_json::Value = serde_json::from_slice(&answer.stdout).expect("answer prints JSON");
+        let decode: serde_json::Value = serde_json::from_slice(&decode.stdout).expect("decode prints JSON");
+        assert_eq!(answer["attributes"], decode, "{body}");
+    }
+}
+
 /// A linear-time case: `epsilon ARGS` with the input built for `n` items (1×) and for `10 * n` (10×).
 struct Linear {
     name: &'static str,
