@@ -1139,7 +1139,14 @@ fn answer_contract() {
 
     // "attributes" is exactly what `decode` prints, repeated names included (a spec attribute only with one value)
     let bodies = [
-        epsilon_result(&[("result", "1"), ("redirect", "x"), ("memo1", "%83_"), ("x", "%22%5C"), ("memo1", "%83_"), ("x", "")]),
+        epsilon_result(&[
+            ("result", "1"),
+            ("redirect", "x"),
+            ("memo1", "%83_"),
+            ("x", "%22%5C"),
+            ("memo1", "%83_"),
+            ("x", ""),
+        ]),
         epsilon_result(&[("result", "0"), ("err_code", "908"), ("err_detail", "%82%A0"), ("err_detail", "%82%A0")]),
     ];
     for body in bodies {
