@@ -1053,6 +1053,17 @@ fn answer_908(stdout: &[u8]) -> Result<(), String> {
     }
 }
 
+/// `epsilon answer`'s expected lines.
+const ANSWER_REDIRECT: &str = r#"{"operation":"link_order","outcome":"redirect","result":"1","error":null,"attributes":{"result":"1","redirect":"https://beta.epsilon.jp/p?a=1"}}"#;
+const ANSWER_SLIP: &str = r#"{"operation":"link_order","outcome":"ok","result":"1","error":null,"attributes":{"result":"1","receipt_no":"1234567"}}"#;
+const ANSWER_FOUND: &str = r#"{"operation":"order_info","outcome":"ok","result":null,"error":null,"attributes":{"trans_code":"861205","state":"1"}}"#;
+const ANSWER_NOT_FOUND: &str =
+    r#"{"operation":"order_info","outcome":"not_found","result":null,"error":null,"attributes":{}}"#;
+const ANSWER_UNKNOWN_CODE: &str = r#"{"operation":"user_change","outcome":"failure","result":"9","error":{"code":"999999","ja":null,"en":null,"remediation":null},"attributes":{"result":"9","err_code":"999999"}}"#;
+const ANSWER_KEYS: &str = r#"{"operation":OP,"outcome":…,"result":…,"error":…,"attributes":{…}}"#;
+const ANSWER_AMBIGUOUS: &str =
+    "answer: link_order: the answer fits more than one outcome of its result value (redirect, convenience_slip)\n";
+
 /// `epsilon answer`: the outcome of an answer body as one JSON object, fail closed.
 #[test]
 fn answer_contract() {
@@ -1062,20 +1073,13 @@ fn answer_contract() {
         temp_file("answer-failure.xml", epsilon_result(&[("result", "9"), ("err_code", "999999")]).as_bytes());
     let utf8 = epsilon_result(&[("result", "0"), ("err_code", "908"), ("err_detail", "%E3%81%82")]);
     let cases = [
-        case(
-            "redirect",
-            &["answer", "link_order"],
-            redirect.clone(),
-            0,
-            json(r#"{"operation":"link_order","outcome":"redirect","result":"1","error":null,"attributes":{"result":"1","redirect":"https://beta.epsilon.jp/p?a=1"}}"#),
-            Stderr::Empty,
-        ),
+        case("redirect", &["answer", "link_order"], redirect.clone(), 0, json(ANSWER_REDIRECT), Stderr::Empty),
         case(
             "convenience slip is ok",
             &["answer", "link_order"],
             epsilon_result(&[("result", "1"), ("receipt_no", "1234567")]),
             0,
-            json(r#"{"operation":"link_order","outcome":"ok","result":"1","error":null,"attributes":{"result":"1","receipt_no":"1234567"}}"#),
+            json(ANSWER_SLIP),
             Stderr::Empty,
         ),
         case(
@@ -1083,7 +1087,7 @@ fn answer_contract() {
             &["answer", "order_info"],
             epsilon_result(&[("trans_code", "861205"), ("state", "1")]),
             0,
-            json(r#"{"operation":"order_info","outcome":"ok","result":null,"error":null,"attributes":{"trans_code":"861205","state":"1"}}"#),
+            json(ANSWER_FOUND),
             Stderr::Empty,
         ),
         case(
@@ -1091,20 +1095,41 @@ fn answer_contract() {
             &["answer", "order_info", "-"],
             epsilon_result(&[]),
             0,
-            json(r#"{"operation":"order_info","outcome":"not_found","result":null,"error":null,"attributes":{}}"#),
+            json(ANSWER_NOT_FOUND),
             Stderr::Empty,
         ),
-        case("known error code", &["answer", "user_register"], epsilon_result(&[("result", "0"), ("err_code", "908")]), 0, Out::Check(answer_908), Stderr::Empty),
+        case(
+            "known error code",
+            &["answer", "user_register"],
+            epsilon_result(&[("result", "0"), ("err_code", "908")]),
+            0,
+            Out::Check(answer_908),
+            Stderr::Empty,
+        ),
         case(
             "unknown error code keeps its code, null texts (FILE argument)",
             &["answer", "user_change", &failure_file],
             "",
             0,
-            json(r#"{"operation":"user_change","outcome":"failure","result":"9","error":{"code":"999999","ja":null,"en":null,"remediation":null},"attributes":{"result":"9","err_code":"999999"}}"#),
+            json(ANSWER_UNKNOWN_CODE),
             Stderr::Empty,
         ),
-        case("version 2 reads UTF-8", &["answer", "user_register", "--version", "2"], utf8.clone(), 0, Out::Contains(r#""err_detail":"あ""#), Stderr::Empty),
-        case("the same bytes are not CP932", &["answer", "user_register"], utf8, 1, empty(), Stderr::Contains("answer: ")),
+        case(
+            "version 2 reads UTF-8",
+            &["answer", "user_register", "--version", "2"],
+            utf8.clone(),
+            0,
+            Out::Contains(r#""err_detail":"あ""#),
+            Stderr::Empty,
+        ),
+        case(
+            "the same bytes are not CP932",
+            &["answer", "user_register"],
+            utf8,
+            1,
+            empty(),
+            Stderr::Contains("answer: "),
+        ),
         // fail closed
         case(
             "two outcomes fit",
@@ -1112,12 +1137,40 @@ fn answer_contract() {
             epsilon_result(&[("result", "1"), ("redirect", "x"), ("receipt_no", "1")]),
             1,
             empty(),
-            Stderr::Exact("answer: link_order: the answer fits more than one outcome of its result value (redirect, convenience_slip)\n".into()),
+            Stderr::Exact(ANSWER_AMBIGUOUS.into()),
         ),
-        case("no outcome fits", &["answer", "link_order"], epsilon_result(&[("result", "1")]), 1, empty(), Stderr::Contains("fit none of its outcomes")),
-        case("unknown result", &["answer", "user_register"], epsilon_result(&[("result", "5")]), 1, empty(), Stderr::Contains("not a documented outcome")),
-        case("failure without err_code", &["answer", "user_register"], epsilon_result(&[("result", "0")]), 1, empty(), Stderr::Contains("err_code, which is missing or empty")),
-        case("empty answer of an operation without not_found", &["answer", "user_register"], epsilon_result(&[]), 1, empty(), Stderr::Contains("empty answer")),
+        case(
+            "no outcome fits",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1")]),
+            1,
+            empty(),
+            Stderr::Contains("fit none of its outcomes"),
+        ),
+        case(
+            "unknown result",
+            &["answer", "user_register"],
+            epsilon_result(&[("result", "5")]),
+            1,
+            empty(),
+            Stderr::Contains("not a documented outcome"),
+        ),
+        case(
+            "failure without err_code",
+            &["answer", "user_register"],
+            epsilon_result(&[("result", "0")]),
+            1,
+            empty(),
+            Stderr::Contains("err_code, which is missing or empty"),
+        ),
+        case(
+            "empty answer of an operation without not_found",
+            &["answer", "user_register"],
+            epsilon_result(&[]),
+            1,
+            empty(),
+            Stderr::Contains("empty answer"),
+        ),
         case(
             "conflicting duplicate of a spec attribute",
             &["answer", "link_order"],
@@ -1126,14 +1179,28 @@ fn answer_contract() {
             empty(),
             Stderr::Contains("redirect"),
         ),
-        case("html page", &["answer", "link_order"], "<html><body>503</body></html>", 1, empty(), Stderr::Contains("html")),
-        case("truncated", &["answer", "link_order"], redirect[..redirect.len() / 2].to_owned(), 1, empty(), Stderr::Contains("answer: ")),
+        case(
+            "html page",
+            &["answer", "link_order"],
+            "<html><body>503</body></html>",
+            1,
+            empty(),
+            Stderr::Contains("html"),
+        ),
+        case(
+            "truncated",
+            &["answer", "link_order"],
+            redirect[..redirect.len() / 2].to_owned(),
+            1,
+            empty(),
+            Stderr::Contains("answer: "),
+        ),
         case("empty input", &["answer", "link_order"], "", 1, empty(), Stderr::Contains("answer: ")),
         // usage
         case("unknown operation", &["answer", "nope"], "", 2, empty(), Stderr::Contains("possible values")),
         case("an incoming operation has no outcomes", &["answer", "completion_redirect"], "", 2, empty(), Stderr::Any),
         case("bad version", &["answer", "link_order", "--version", "3"], "", 2, empty(), Stderr::Any),
-        case("help documents the keys", &["answer", "--help"], "", 0, Out::Contains(r#"{"operation":OP,"outcome":…,"result":…,"error":…,"attributes":{…}}"#), Stderr::Empty),
+        case("help documents the keys", &["answer", "--help"], "", 0, Out::Contains(ANSWER_KEYS), Stderr::Empty),
     ];
     run_all(&cases);
 
