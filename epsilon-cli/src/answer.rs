@@ -125,3 +125,26 @@ fn code_json(code: &Code<'_>) -> String {
         text(code.entry.and_then(|e| e.remediation))
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::outcome_word;
+
+    #[test]
+    fn every_kind_has_its_word() {
+        let table = [
+            ("ok", "ok"),
+            ("redirect", "redirect"),
+            ("tds1", "3ds1"),
+            ("tds2", "3ds2"),
+            ("failure", "failure"),
+            ("not_found", "not_found"),
+        ];
+        let kinds = epsilon_proto::outcome::kind_names::ALL;
+        assert_eq!(table.len(), kinds.len(), "a new kind needs its word here");
+        for (kind, word) in table {
+            assert!(kinds.contains(&kind), "{kind} is a spec kind");
+            assert_eq!(outcome_word(kind), word);
+        }
+    }
+}

@@ -1226,6 +1226,42 @@ fn answer_contract() {
     }
 }
 
+/// The response body of the first exchange of a recorded cassette whose URI contains `cgi`, when that body is a
+/// YAML block literal (`string: |`); `None` for any other form (the full cassette table lives in `epsilon-tests`).
+fn recorded_body(cassette: &str, cgi: &str) -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/epsilon-recorded").join(cassette);
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines().skip_while(|l| !(l.trim_start().starts_with("uri:") && l.contains(cgi)));
+    lines.by_ref().find(|l| l.trim() == "response:")?;
+    let start = lines.by_ref().find(|l| l.trim_start().starts_with("string: |"))?;
+    let indent = start.len() - start.trim_start().len();
+    let block: Vec<&str> = lines.take_while(|l| l.len() - l.trim_start().len() > indent).collect();
+    let strip = block.first().map(|l| l.len() - l.trim_start().len())?;
+    Some(block.iter().map(|l| format!("{}\n", l.get(strip..).unwrap_or_default())).collect())
+}
+
+/// `epsilon answer` on a few real recorded answers (read at run time; skipped when the cassettes are absent).
+#[test]
+fn answer_recorded() {
+    let table = [
+        ("epsilon_link_type_purchase_successful.yml", "receive_order3", "link_order", "redirect", Some("1")),
+        ("find_order_success.yml", "getsales2", "order_info", "ok", None),
+        ("find_order_failure.yml", "getsales2", "order_info", "not_found", None),
+    ];
+    for (cassette, cgi, op, outcome, result) in table {
+        let Some(body) = recorded_body(cassette, cgi) else {
+            eprintln!("skipping {cassette}: the recorded cassettes are not next to the project root");
+            continue;
+        };
+        let out = epsilon(&["answer".to_owned(), op.to_owned()], body.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{cassette}: {}", String::from_utf8_lossy(&out.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("answer prints JSON");
+        assert_eq!(value["outcome"], outcome, "{cassette}: {value}");
+        assert_eq!(value["result"], serde_json::json!(result), "{cassette}: {value}");
+        assert_eq!(value["error"], serde_json::Value::Null, "{cassette}: {value}");
+    }
+}
+
 /// A linear-time case: `epsilon ARGS` with the input built for `n` items (1×) and for `10 * n` (10×).
 struct Linear {
     name: &'static str,

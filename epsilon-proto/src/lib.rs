@@ -168,7 +168,7 @@ pub mod response;
 pub mod spec;
 pub mod st_code;
 
-pub use japay_core::{Operation, request, wire};
+pub use japay_core::{Operation, outcome, request, wire};
 
 pub use charset::Charset;
 pub use generated::{
