@@ -1413,6 +1413,56 @@ fn linear_time() {
     ]);
 }
 
+/// A redirect answer of `link_order` with `n` extra distinct attribute names.
+fn answer_distinct_names(n: usize) -> String {
+    let results: String = (0..n).map(|i| format!("<result name_{i:06}=\"v{i}\" />\n")).collect();
+    format!("<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"x\" />\n{results}</Epsilon_result>\n")
+}
+
+/// A redirect answer of `link_order` whose `redirect` (a spec attribute) occurs `n` times with the same value.
+fn answer_repeated_attribute(n: usize) -> String {
+    let results = "<result redirect=\"https%3A%2F%2Fx\" />\n".repeat(n);
+    format!("<Epsilon_result>\n<result result=\"1\" />\n{results}</Epsilon_result>\n")
+}
+
+/// The `answer` object's attributes hold `n` names besides `result` and `redirect`.
+fn answer_n_attributes(out: &std::process::Output, n: usize) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let keys = v["attributes"].as_object().map(|o| o.len());
+    let ok = v["outcome"] == "redirect" && keys == Some(n + 2);
+    if ok { Ok(()) } else { Err(format!("expected a redirect with {} attributes, found {v}", n + 2)) }
+}
+
+/// The `answer` object's `redirect` attribute is the array of its `n` values.
+fn answer_n_redirects(out: &std::process::Output, n: usize) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let values = v["attributes"]["redirect"].as_array().map(Vec::len);
+    let ok = v["outcome"] == "redirect" && values == Some(n);
+    if ok { Ok(()) } else { Err(format!("expected a redirect with {n} redirect values, found {values:?}")) }
+}
+
+#[test]
+fn answer_linear_time() {
+    assert_linear(&[
+        Linear {
+            name: "answer, many distinct names",
+            args: &["answer", "link_order"],
+            n: 8_000,
+            input: answer_distinct_names,
+            code: 0,
+            check: answer_n_attributes,
+        },
+        Linear {
+            name: "answer, one spec attribute repeated",
+            args: &["answer", "link_order"],
+            n: 8_000,
+            input: answer_repeated_attribute,
+            code: 0,
+            check: answer_n_redirects,
+        },
+    ]);
+}
+
 /// One `<result>` element with thousands of attributes is refused (the gateway writes one per element; the reader
 /// allows 64) before any per-attribute work, so the refusal is linear too.
 #[test]
