@@ -98,8 +98,9 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
 }
 
 /// With the `serde` feature an incoming view serializes as one object: every parameter of its spec, in spec order,
-/// by wire name, `null` when absent; a code as its table row (see `japay_core::spec::Code`); a secret parameter as
-/// `"<redacted>"`. Parameters the spec does not list stay in `raw` and are not serialized.
+/// by wire name, `null` when absent; a code as its table row (see `japay_core::spec::Code`); a secret parameter
+/// (marked `secret` or named in the gateway's secret names: the checker marks the latter, the name test here is the
+/// last line of defence) as `"<redacted>"`. Parameters the spec does not list stay in `raw` and are not serialized.
 fn serialize_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
     let ty = e.ident(&op.type_name);
     let type_name = &op.type_name;
@@ -109,7 +110,7 @@ fn serialize_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
         .iter()
         .map(|f| {
             let (wire, id) = (&f.wire, e.ident(&f.rust_name));
-            if f.secret {
+            if f.secret || e.is_secret(&f.wire) {
                 quote!(s.serialize_field(#wire, &self.#id().map(|_| ::japay_core::secret::REDACTED))?;)
             } else {
                 quote!(s.serialize_field(#wire, &self.#id())?;)
