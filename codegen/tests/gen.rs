@@ -177,6 +177,24 @@ fn all_kinds_fixture() {
     insta::assert_snapshot!("all_kinds_mod_rs", generated.file("mod.rs").unwrap().contents);
 }
 
+/// The `serde` Serialize of an incoming view redacts a parameter named in the gateway's secret names (marked or
+/// not) and only those.
+#[test]
+fn incoming_views_serialize_secrets_redacted() {
+    let dir = scratch_spec("incoming_secret", Some(&manifest().join("tests/fixtures/incoming_secret")), false);
+    let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    // without the layout: no white space, no trailing comma before `)`
+    let code =
+        generated.file("incoming_secret.rs").unwrap().contents.replace(char::is_whitespace, "").replace(",)", ")");
+    let redacted =
+        |name: &str| format!("s.serialize_field(\"{name}\",&self.{name}().map(|_|::japay_core::secret::REDACTED))?;");
+    let clear = |name: &str| format!("s.serialize_field(\"{name}\",&self.{name}())?;");
+    for (name, secret) in [("trans_code", false), ("token", true), ("memo_secret", true)] {
+        let expected = if secret { redacted(name) } else { clear(name) };
+        assert!(code.contains(&expected), "{name}: expected {expected} in\n{code}");
+    }
+}
+
 #[test]
 fn every_semantic_mistake_is_reported_with_file_line_and_path() {
     let dir = scratch_spec("many_mistakes", Some(&manifest().join("tests/errors/many_mistakes")), false);

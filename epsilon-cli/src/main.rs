@@ -4,6 +4,7 @@
 //! contract for scripts: 0 ok, 1 input rejected, 2 usage error.
 #![forbid(unsafe_code)]
 
+mod answer;
 mod demo;
 mod input;
 mod spec_show;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         Some(("validate", m)) => request(m, Mode::Validate),
         Some(("encode", m)) => request(m, Mode::Encode),
         Some(("decode", m)) => decode(m),
+        Some(("answer", m)) => answer::run(m),
         Some(("demo", _)) => demo::run(),
         // subcommand_required: clap has already rejected anything else
         _ => 2,
@@ -130,6 +132,7 @@ fn cli() -> Command {
                 )
                 .arg(file_arg("The answer body or query string")),
         )
+        .subcommand(answer::command())
         .subcommand(
             Command::new("demo").about("A short walk through validation, encoding and decoding on built-in data"),
         )

@@ -1027,6 +1027,241 @@ fn query_and_xml_decode_alike() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// `<Epsilon_result>` with one `<result NAME="RAW" />` per pair.
+fn epsilon_result(pairs: &[(&str, &str)]) -> String {
+    let xml: String = pairs.iter().map(|(name, raw)| format!("<result {name}=\"{raw}\" />")).collect();
+    format!("<?xml version=\"1.0\" encoding=\"x-sjis-cp932\" ?>\r\n<Epsilon_result>{xml}</Epsilon_result>\r\n")
+}
+
+/// The `answer` line of a known error code 908: its table texts, and exactly the five keys.
+fn answer_908(stdout: &[u8]) -> Result<(), String> {
+    let value: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| e.to_string())?;
+    let keys: Vec<&str> = value.as_object().ok_or("not an object")?.keys().map(String::as_str).collect();
+    let error = &value["error"];
+    let checks = [
+        (keys.len() == 5, "five keys"),
+        (value["operation"] == "user_register" && value["outcome"] == "failure" && value["result"] == "0", "kind"),
+        (error["code"] == "908", "error code"),
+        (error["ja"] == "このCGIを実行する権限がありません", "ja text"),
+        (error["en"].as_str().is_some_and(|en| en.contains("IP address")), "en text"),
+        (error["remediation"].as_str().is_some_and(|r| r.contains("IP")), "remediation"),
+        (value["attributes"] == serde_json::json!({"result": "0", "err_code": "908"}), "attributes"),
+    ];
+    match checks.iter().find(|(ok, _)| !ok) {
+        Some((_, what)) => Err(format!("{what} wrong in {value}")),
+        None => Ok(()),
+    }
+}
+
+/// `epsilon answer`'s expected lines.
+const ANSWER_REDIRECT: &str = r#"{"operation":"link_order","outcome":"redirect","result":"1","error":null,"attributes":{"result":"1","redirect":"https://beta.epsilon.jp/p?a=1"}}"#;
+const ANSWER_SLIP: &str = r#"{"operation":"link_order","outcome":"ok","result":"1","error":null,"attributes":{"result":"1","receipt_no":"1234567"}}"#;
+const ANSWER_FOUND: &str = r#"{"operation":"order_info","outcome":"ok","result":null,"error":null,"attributes":{"trans_code":"861205","state":"1"}}"#;
+const ANSWER_NOT_FOUND: &str =
+    r#"{"operation":"order_info","outcome":"not_found","result":null,"error":null,"attributes":{}}"#;
+const ANSWER_UNKNOWN_CODE: &str = r#"{"operation":"user_change","outcome":"failure","result":"9","error":{"code":"999999","ja":null,"en":null,"remediation":null},"attributes":{"result":"9","err_code":"999999"}}"#;
+const ANSWER_KEYS: &str = r#"{"operation":OP,"outcome":…,"result":…,"error":…,"attributes":{…}}"#;
+const ANSWER_AMBIGUOUS: &str =
+    "answer: link_order: the answer fits more than one outcome of its result value (redirect, convenience_slip)\n";
+
+/// `epsilon answer`: the outcome of an answer body as one JSON object, fail closed.
+#[test]
+fn answer_contract() {
+    let json = |s: &str| exact(format!("{s}\n"));
+    let redirect = epsilon_result(&[("result", "1"), ("redirect", "https%3A%2F%2Fbeta.epsilon.jp%2Fp%3Fa%3D1")]);
+    let failure_file =
+        temp_file("answer-failure.xml", epsilon_result(&[("result", "9"), ("err_code", "999999")]).as_bytes());
+    let utf8 = epsilon_result(&[("result", "0"), ("err_code", "908"), ("err_detail", "%E3%81%82")]);
+    let cases = [
+        case("redirect", &["answer", "link_order"], redirect.clone(), 0, json(ANSWER_REDIRECT), Stderr::Empty),
+        case(
+            "convenience slip is ok",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("receipt_no", "1234567")]),
+            0,
+            json(ANSWER_SLIP),
+            Stderr::Empty,
+        ),
+        case(
+            "getsales2 found is ok, result null",
+            &["answer", "order_info"],
+            epsilon_result(&[("trans_code", "861205"), ("state", "1")]),
+            0,
+            json(ANSWER_FOUND),
+            Stderr::Empty,
+        ),
+        case(
+            "empty root is not_found",
+            &["answer", "order_info", "-"],
+            epsilon_result(&[]),
+            0,
+            json(ANSWER_NOT_FOUND),
+            Stderr::Empty,
+        ),
+        case(
+            "known error code",
+            &["answer", "user_register"],
+            epsilon_result(&[("result", "0"), ("err_code", "908")]),
+            0,
+            Out::Check(answer_908),
+            Stderr::Empty,
+        ),
+        case(
+            "unknown error code keeps its code, null texts (FILE argument)",
+            &["answer", "user_change", &failure_file],
+            "",
+            0,
+            json(ANSWER_UNKNOWN_CODE),
+            Stderr::Empty,
+        ),
+        case(
+            "version 2 reads UTF-8",
+            &["answer", "user_register", "--version", "2"],
+            utf8.clone(),
+            0,
+            Out::Contains(r#""err_detail":"あ""#),
+            Stderr::Empty,
+        ),
+        case(
+            "the same bytes are not CP932",
+            &["answer", "user_register"],
+            utf8,
+            1,
+            empty(),
+            Stderr::Contains("answer: "),
+        ),
+        // fail closed
+        case(
+            "two outcomes fit",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("redirect", "x"), ("receipt_no", "1")]),
+            1,
+            empty(),
+            Stderr::Exact(ANSWER_AMBIGUOUS.into()),
+        ),
+        case(
+            "no outcome fits",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1")]),
+            1,
+            empty(),
+            Stderr::Contains("fit none of its outcomes"),
+        ),
+        case(
+            "unknown result",
+            &["answer", "user_register"],
+            epsilon_result(&[("result", "5")]),
+            1,
+            empty(),
+            Stderr::Contains("not a documented outcome"),
+        ),
+        case(
+            "failure without err_code",
+            &["answer", "user_register"],
+            epsilon_result(&[("result", "0")]),
+            1,
+            empty(),
+            Stderr::Contains("err_code, which is missing or empty"),
+        ),
+        case(
+            "empty answer of an operation without not_found",
+            &["answer", "user_register"],
+            epsilon_result(&[]),
+            1,
+            empty(),
+            Stderr::Contains("empty answer"),
+        ),
+        case(
+            "conflicting duplicate of a spec attribute",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("redirect", "a"), ("redirect", "b")]),
+            1,
+            empty(),
+            Stderr::Contains("redirect"),
+        ),
+        case(
+            "html page",
+            &["answer", "link_order"],
+            "<html><body>503</body></html>",
+            1,
+            empty(),
+            Stderr::Contains("html"),
+        ),
+        case(
+            "truncated",
+            &["answer", "link_order"],
+            redirect[..redirect.len() / 2].to_owned(),
+            1,
+            empty(),
+            Stderr::Contains("answer: "),
+        ),
+        case("empty input", &["answer", "link_order"], "", 1, empty(), Stderr::Contains("answer: ")),
+        // usage
+        case("unknown operation", &["answer", "nope"], "", 2, empty(), Stderr::Contains("possible values")),
+        case("an incoming operation has no outcomes", &["answer", "completion_redirect"], "", 2, empty(), Stderr::Any),
+        case("bad version", &["answer", "link_order", "--version", "3"], "", 2, empty(), Stderr::Any),
+        case("help documents the keys", &["answer", "--help"], "", 0, Out::Contains(ANSWER_KEYS), Stderr::Empty),
+    ];
+    run_all(&cases);
+
+    // "attributes" is exactly what `decode` prints, repeated names included (a spec attribute only with one value)
+    let bodies = [
+        epsilon_result(&[
+            ("result", "1"),
+            ("redirect", "x"),
+            ("memo1", "%83_"),
+            ("x", "%22%5C"),
+            ("memo1", "%83_"),
+            ("x", ""),
+        ]),
+        epsilon_result(&[("result", "0"), ("err_code", "908"), ("err_detail", "%82%A0"), ("err_detail", "%82%A0")]),
+    ];
+    for body in bodies {
+        let answer = epsilon(&["answer".to_owned(), "link_order".to_owned()], body.as_bytes());
+        let decode = epsilon(&["decode".to_owned()], body.as_bytes());
+        assert_eq!(answer.status.code(), Some(0), "{}", String::from_utf8_lossy(&answer.stderr));
+        let answer: serde_json::Value = serde_json::from_slice(&answer.stdout).expect("answer prints JSON");
+        let decode: serde_json::Value = serde_json::from_slice(&decode.stdout).expect("decode prints JSON");
+        assert_eq!(answer["attributes"], decode, "{body}");
+    }
+}
+
+/// The response body of the first exchange of a recorded cassette whose URI contains `cgi`, when that body is a
+/// YAML block literal (`string: |`); `None` for any other form (the full cassette table lives in `epsilon-tests`).
+fn recorded_body(cassette: &str, cgi: &str) -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/epsilon-recorded").join(cassette);
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines().skip_while(|l| !(l.trim_start().starts_with("uri:") && l.contains(cgi)));
+    lines.by_ref().find(|l| l.trim() == "response:")?;
+    let start = lines.by_ref().find(|l| l.trim_start().starts_with("string: |"))?;
+    let indent = start.len() - start.trim_start().len();
+    let block: Vec<&str> = lines.take_while(|l| l.len() - l.trim_start().len() > indent).collect();
+    let strip = block.first().map(|l| l.len() - l.trim_start().len())?;
+    Some(block.iter().map(|l| format!("{}\n", l.get(strip..).unwrap_or_default())).collect())
+}
+
+/// `epsilon answer` on a few real recorded answers (read at run time; skipped when the cassettes are absent).
+#[test]
+fn answer_recorded() {
+    let table = [
+        ("epsilon_link_type_purchase_successful.yml", "receive_order3", "link_order", "redirect", Some("1")),
+        ("find_order_success.yml", "getsales2", "order_info", "ok", None),
+        ("find_order_failure.yml", "getsales2", "order_info", "not_found", None),
+    ];
+    for (cassette, cgi, op, outcome, result) in table {
+        let Some(body) = recorded_body(cassette, cgi) else {
+            eprintln!("skipping {cassette}: the recorded cassettes are not next to the project root");
+            continue;
+        };
+        let out = epsilon(&["answer".to_owned(), op.to_owned()], body.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{cassette}: {}", String::from_utf8_lossy(&out.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("answer prints JSON");
+        assert_eq!(value["outcome"], outcome, "{cassette}: {value}");
+        assert_eq!(value["result"], serde_json::json!(result), "{cassette}: {value}");
+        assert_eq!(value["error"], serde_json::Value::Null, "{cassette}: {value}");
+    }
+}
+
 /// A linear-time case: `epsilon ARGS` with the input built for `n` items (1×) and for `10 * n` (10×).
 struct Linear {
     name: &'static str,
@@ -1174,6 +1409,56 @@ fn linear_time() {
             input: json_duplicate_keys,
             code: 1,
             check: n_duplicate_lines,
+        },
+    ]);
+}
+
+/// A redirect answer of `link_order` with `n` extra distinct attribute names.
+fn answer_distinct_names(n: usize) -> String {
+    let results: String = (0..n).map(|i| format!("<result name_{i:06}=\"v{i}\" />\n")).collect();
+    format!("<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"x\" />\n{results}</Epsilon_result>\n")
+}
+
+/// A redirect answer of `link_order` whose `redirect` (a spec attribute) occurs `n` times with the same value.
+fn answer_repeated_attribute(n: usize) -> String {
+    let results = "<result redirect=\"https%3A%2F%2Fx\" />\n".repeat(n);
+    format!("<Epsilon_result>\n<result result=\"1\" />\n{results}</Epsilon_result>\n")
+}
+
+/// The `answer` object's attributes hold `n` names besides `result` and `redirect`.
+fn answer_n_attributes(out: &std::process::Output, n: usize) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let keys = v["attributes"].as_object().map(|o| o.len());
+    let ok = v["outcome"] == "redirect" && keys == Some(n + 2);
+    if ok { Ok(()) } else { Err(format!("expected a redirect with {} attributes, found {v}", n + 2)) }
+}
+
+/// The `answer` object's `redirect` attribute is the array of its `n` values.
+fn answer_n_redirects(out: &std::process::Output, n: usize) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    let values = v["attributes"]["redirect"].as_array().map(Vec::len);
+    let ok = v["outcome"] == "redirect" && values == Some(n);
+    if ok { Ok(()) } else { Err(format!("expected a redirect with {n} redirect values, found {values:?}")) }
+}
+
+#[test]
+fn answer_linear_time() {
+    assert_linear(&[
+        Linear {
+            name: "answer, many distinct names",
+            args: &["answer", "link_order"],
+            n: 8_000,
+            input: answer_distinct_names,
+            code: 0,
+            check: answer_n_attributes,
+        },
+        Linear {
+            name: "answer, one spec attribute repeated",
+            args: &["answer", "link_order"],
+            n: 8_000,
+            input: answer_repeated_attribute,
+            code: 0,
+            check: answer_n_redirects,
         },
     ]);
 }

@@ -114,6 +114,9 @@
 //! unknown or missing `result`, an answer that fits none of the outcomes of its `result` or more than one (a
 //! `redirect` and a `receipt_no`; a getsales2 answer without `result` that lacks `trans_code` and `state`), or a
 //! field the outcome needs that is missing, is an [`OutcomeError`], never a guess.
+//! For an operation chosen at run time, [`generated::OUTCOMES`] maps each operation name whose spec lists outcomes
+//! to its `summarize` function, which decides the same way and returns an [`OutcomeSummary`] (the outcome's name
+//! and kind, the `result` value, the typed error code of a failure).
 //! `parse_for(body, options)` reads the answer in the charset the request's options imply
 //! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) are checked against their spec
 //! like requests ([`incoming`]).
@@ -134,6 +137,16 @@
 //!   strings are not in the binary; behaviour and error messages are the same, and these docs keep the provenance.
 //!   (Forwards to `japay-core/meta`; Cargo unifies features, so any crate of the build that enables it keeps the
 //!   strings for all.)
+//! * `serde` (off by default): every generated request struct is `Deserialize` (borrowing each value from the
+//!   input, zero copies; keyed by wire name, unknown keys refused) and `Serialize`; outcome enums (internally tagged,
+//!   `{"outcome": "redirect", "url": …}`), [`OutcomeSummary`] and incoming views (the completion redirect) are
+//!   `Serialize`, a code as `{"code", "ja", "en", "remediation"}` from its table. Two things to know: a JSON string
+//!   with an escape (`\"`, `\u5c71`) cannot be borrowed, so `serde_json` refuses it (*expected a borrowed
+//!   string*) rather than copy it — deserialize such input into owned strings and use [`DynamicRequest`]; and a
+//!   request's `Serialize` writes **card data in clear** (it is the request itself, to forward it), which is why it
+//!   is opt-in: never serialize a request into a log. Secrets inside outcomes and incoming views ([`Secret`], the
+//!   names of [`SECRET_NAMES`]) serialize as `"<redacted>"`, like their `Debug`; forward them with
+//!   [`Secret::expose`]. `Debug` stays redacted everywhere.
 //!
 //! # Safety of secrets
 //!
@@ -156,7 +169,7 @@ pub mod spec;
 pub mod st_code;
 pub mod virtual_account;
 
-pub use japay_core::{Operation, request, wire};
+pub use japay_core::{Operation, outcome, request, wire};
 
 pub use charset::Charset;
 pub use generated::{
@@ -165,7 +178,7 @@ pub use generated::{
 };
 pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES};
 pub use incoming::IncomingError;
-pub use japay_core::outcome::{OutcomeError, Secret};
+pub use japay_core::outcome::{OutcomeError, OutcomeSummary, Secret};
 pub use request::{DynamicRequest, Options, Report, Violation, ViolationKind};
 pub use response::{ParseError, Response, Version};
 pub use st_code::StCode;

@@ -8,6 +8,8 @@
 
 use core::fmt;
 
+use crate::spec::Code;
+
 /// The words of the outcome kinds, as a spec writes them (`kind:` of an outcome case). The spec compiler reads them
 /// from here.
 pub mod kind_names {
@@ -124,6 +126,44 @@ impl<'a> Secret<'a> {
 impl fmt::Debug for Secret<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+/// With the `serde` feature a secret serializes as the string `"<redacted>"`, like its `Debug`: an outcome turned
+/// into JSON (for a log, an API answer) never carries the payload by accident. Forward the value itself with
+/// [`Secret::expose`].
+#[cfg(feature = "serde")]
+impl serde::Serialize for Secret<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(crate::secret::REDACTED)
+    }
+}
+
+/// The gateway-neutral gist of a decided outcome, for tools that pick the operation at run time (a generated
+/// `OUTCOMES` table maps each operation name to the function that decides and summarizes its answers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct OutcomeSummary<'r> {
+    /// The outcome's spec name (`redirect`, `convenience_slip`, `found`, …).
+    pub name: &'static str,
+    /// The outcome's kind, one of [`kind_names::ALL`].
+    pub kind: &'static str,
+    /// The result field's value as decoded, `None` when the answer has none.
+    pub result: Option<&'r str>,
+    /// The typed error code of a `failure` outcome, `None` for every other kind.
+    pub error: Option<Code<'r>>,
+}
+
+impl<'r> OutcomeSummary<'r> {
+    /// A summary.
+    pub const fn new(
+        name: &'static str,
+        kind: &'static str,
+        result: Option<&'r str>,
+        error: Option<Code<'r>>,
+    ) -> OutcomeSummary<'r> {
+        OutcomeSummary { name, kind, result, error }
     }
 }
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Emitter, doc_lines, meta_str};
-use crate::model::Model;
+use crate::model::{AnswerShape, Model};
 use crate::names::upper;
 
 pub(crate) fn charset_tokens(c: japay_core::charset::Charset) -> TokenStream {
@@ -143,6 +143,19 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             pub const ANSWER_ELEMENT: &str = #element;
         }
     });
+    let summaries: Vec<_> = model
+        .operations
+        .iter()
+        .filter(|op| !op.incoming && op.response.is_some() && !op.outcomes.is_empty())
+        .map(|op| {
+            let (name, m) = (&op.name, e.ident(&op.name));
+            quote!((#name, #m::summarize as Summarize))
+        })
+        .collect();
+    let raw_ty = match g.answer.shape {
+        AnswerShape::ElementText => quote!(crate::answer::Answer<'a>),
+        AnswerShape::Attributes | AnswerShape::Elements => quote!(crate::response::Response<'a>),
+    };
     quote! {
         #(#![doc = #module_doc])*
         pub mod codes;
@@ -150,6 +163,12 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         #(#reexports)*
         /// Every operation of the spec, in file-name order.
         pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[#(#statics),*];
+        /// An operation's `summarize`: decides the outcome of a decoded answer (failing closed, as its view's
+        /// `outcome()`) and returns it as a gateway-neutral summary.
+        pub type Summarize = for<'r, 'a> fn(&'r #raw_ty) -> ::core::result::Result<::japay_core::outcome::OutcomeSummary<'r>, ::japay_core::outcome::OutcomeError>;
+        /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
+        /// of an answer for an operation chosen at run time.
+        pub static OUTCOMES: &[(&str, Summarize)] = &[#(#summaries),*];
         #(#[doc = #gateway_doc])*
         pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
             #name,

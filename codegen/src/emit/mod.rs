@@ -21,9 +21,17 @@ mod view;
 /// so no input makes the generator panic).
 pub(crate) struct Emitter {
     errors: Vec<String>,
+    /// The gateway's secret names (`Model::secrets`), for code that must redact by name.
+    secrets: Vec<String>,
 }
 
 impl Emitter {
+    /// Whether values of `name` are secret: a gateway secret name by the core's rule (ASCII case and `_` ignored).
+    pub(crate) fn is_secret(&self, name: &str) -> bool {
+        let names: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        japay_core::secret::is_secret_name(&names, name)
+    }
+
     /// A Rust identifier for an already snake_case or CamelCase name (raw for keywords).
     pub(crate) fn ident(&mut self, name: &str) -> Ident {
         let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
@@ -102,7 +110,7 @@ pub(crate) fn render(source: &str, tokens: TokenStream) -> Result<String, String
 
 /// Every generated file of one gateway: `mod.rs`, `codes.rs` and one file per operation.
 pub(crate) fn emit(model: &Model) -> Result<Vec<GeneratedFile>, SpecErrors> {
-    let mut emitter = Emitter { errors: Vec::new() };
+    let mut emitter = Emitter { errors: Vec::new(), secrets: model.secrets.clone() };
     let mut rendered = vec![
         ("mod.rs".to_owned(), format!("{}/", model.gateway.dir), gateway::emit_mod(&mut emitter, model)),
         (

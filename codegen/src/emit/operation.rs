@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::gateway::charset_tokens;
 use super::view::{emit_element_response, emit_incoming, emit_response};
-use super::{Emitter, doc_lines, meta_opt, meta_str};
+use super::{Emitter, doc_lines, meta_opt, meta_str, prose_lines};
 use crate::model::{Attribute, Check, Condition, ConditionTest, Field, Kind, Limit, Operation};
 use crate::names::upper;
 use japay_core::spec::Marker;
@@ -296,6 +296,17 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
     }
 }
 
+/// The `serde` paragraph of every request struct's doc.
+const SERDE_REQUEST_DOC: &str = "\n# `serde` feature\n\nWith the crate's `serde` feature the struct is \
+`Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused \
+(`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every \
+value from the input, so a JSON string with an escape (`\\\"`, `\\\\`, `\\n`, `\\u…`) cannot become a field: \
+`serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for \
+Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use \
+[`DynamicRequest`](japay_core::DynamicRequest).\n\n`Serialize` writes every value **in clear, card data \
+included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` \
+stays redacted.";
+
 fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
     let ty = e.ident(&op.type_name);
     let c = e.ident(&upper(&op.name));
@@ -307,10 +318,18 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         .map(|f| {
             let id = e.ident(&f.rust_name);
             let doc = doc_lines(&field_doc(f));
+            let wire = &f.wire;
+            let rename = (f.rust_name != f.wire).then(|| quote!(#[cfg_attr(feature = "serde", serde(rename = #wire))]));
             if f.marker.always_required() {
-                quote! { #(#[doc = #doc])* pub #id: &'a str, }
+                quote! { #(#[doc = #doc])* #rename pub #id: &'a str, }
             } else {
-                quote! { #(#[doc = #doc])* pub #id: ::core::option::Option<&'a str>, }
+                // `&'a str` borrows implicitly; an `Option` needs `borrow`. Absent in JSON is `None`.
+                quote! {
+                    #(#[doc = #doc])*
+                    #rename
+                    #[cfg_attr(feature = "serde", serde(borrow, default, skip_serializing_if = "Option::is_none"))]
+                    pub #id: ::core::option::Option<&'a str>,
+                }
             }
         })
         .collect();
@@ -351,10 +370,14 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         doc.push_str(&format!("\n\nExactly one of {} (`{}`).", o.description, o.name));
     }
     let doc = doc_lines(&doc);
+    let serde_doc = prose_lines(SERDE_REQUEST_DOC);
     let response = if op.element_answer { emit_element_response(e, op) } else { emit_response(e, op) };
     quote! {
         #(#[doc = #doc])*
+        #(#[doc = #serde_doc])*
         #[derive(Clone, Copy, Default, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
         pub struct #ty<'a> {
             #(#struct_fields)*
         }

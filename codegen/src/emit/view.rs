@@ -65,6 +65,7 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
         })
         .collect();
     let accessors = accessors(e, &list);
+    let serialize = serialize_incoming(e, op);
     let doc = doc_lines(&format!("The decoded query string of `{}`: {}.", op.name, op.title_en));
     quote! {
         #(#[doc = #doc])*
@@ -90,6 +91,48 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
                 crate::incoming::parse(query, version, &#c).map(|raw| Self { raw })
             }
             #(#accessors)*
+        }
+
+        #serialize
+    }
+}
+
+/// With the `serde` feature an incoming view serializes as one object: every parameter of its spec, in spec order,
+/// by wire name, `null` when absent; a code as its table row (see `japay_core::spec::Code`); a secret parameter
+/// (marked `secret` or named in the gateway's secret names: the checker marks the latter, the name test here is the
+/// last line of defence) as `"<redacted>"`. Parameters the spec does not list stay in `raw` and are not serialized.
+fn serialize_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
+    let ty = e.ident(&op.type_name);
+    let type_name = &op.type_name;
+    let n = op.fields.len();
+    let fields: Vec<TokenStream> = op
+        .fields
+        .iter()
+        .map(|f| {
+            let (wire, id) = (&f.wire, e.ident(&f.rust_name));
+            if f.secret || e.is_secret(&f.wire) {
+                quote!(s.serialize_field(#wire, &self.#id().map(|_| ::japay_core::secret::REDACTED))?;)
+            } else {
+                quote!(s.serialize_field(#wire, &self.#id())?;)
+            }
+        })
+        .collect();
+    let doc = prose_lines(&format!(
+        "With the `serde` feature: one object of every parameter of the spec of `{}`, by wire name, `null` when \
+         absent; codes with their table row; secret parameters as `\"<redacted>\"`. Unknown parameters are in \
+         `raw` only.",
+        op.name
+    ));
+    quote! {
+        #(#[doc = #doc])*
+        #[cfg(feature = "serde")]
+        impl ::serde::Serialize for #ty<'_> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let mut s = serializer.serialize_struct(#type_name, #n)?;
+                #(#fields)*
+                s.end()
+            }
         }
     }
 }
@@ -358,7 +401,8 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
             op.outcomes.iter().filter(|x| x.variant == o.variant).map(|x| outcome_doc(x, result_field)).collect();
         let doc = doc_lines(&docs.join("\n\n"));
         let fields = variant_fields(o);
-        variants.push(quote! { #(#[doc = #doc])* #v #fields, });
+        let name = &o.name;
+        variants.push(quote! { #(#[doc = #doc])* #[cfg_attr(feature = "serde", serde(rename = #name))] #v #fields, });
     }
     let mut empty_arm = quote!(return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty););
     for o in &op.outcomes {
@@ -421,10 +465,40 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     let empty_check = (!op.element_answer).then(|| quote!(if raw.is_empty() { #empty_arm }));
     let borrows = op.outcomes.iter().any(|o| !matches!(o.kind, OutcomeKind::Ok | OutcomeKind::NotFound));
     let use_lifetime = if borrows { quote!(<'_>) } else { quote!() };
+    let raw_ty =
+        if op.element_answer { quote!(crate::answer::Answer<'_>) } else { quote!(crate::response::Response<'_>) };
     let method = quote! {
         #(#[doc = #method_doc])*
         pub fn outcome(&self) -> ::core::result::Result<#enum_ty #use_lifetime, ::japay_core::outcome::OutcomeError> {
-            let raw = &self.raw;
+            decide(&self.raw)
+        }
+    };
+    // an enum whose variants carry no data has no lifetime
+    let lifetime = if borrows { quote!(<'r>) } else { quote!() };
+    let decide_sig = if borrows {
+        quote!(fn decide<'r>(raw: &'r #raw_ty) -> ::core::result::Result<#enum_ty<'r>, ::japay_core::outcome::OutcomeError>)
+    } else {
+        quote!(fn decide(raw: &#raw_ty) -> ::core::result::Result<#enum_ty, ::japay_core::outcome::OutcomeError>)
+    };
+    let decide_doc = format!(" The body of [`{}Response::outcome`].", op.type_name);
+    // with `serde`: internally tagged, `{"outcome": "<spec name>", …fields}`; a secret payload is a `Secret`,
+    // which serializes as "<redacted>"
+    let enum_serde = quote! {
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+        #[cfg_attr(feature = "serde", serde(tag = "outcome"))]
+    };
+    let summarize = emit_summarize(e, op, &enum_ty, &raw_ty);
+    let enum_tokens = quote! {
+        #(#[doc = #enum_doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #enum_serde
+        #[non_exhaustive]
+        pub enum #enum_ty #lifetime {
+            #(#variants)*
+        }
+
+        #[doc = #decide_doc]
+        #decide_sig {
             #empty_check
             let result = raw.get(#result_field);
             #has
@@ -432,18 +506,48 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
                 #(#match_arms)*
             }
         }
-    };
-    // an enum whose variants carry no data has no lifetime
-    let lifetime = if borrows { quote!(<'r>) } else { quote!() };
-    let enum_tokens = quote! {
-        #(#[doc = #enum_doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        #[non_exhaustive]
-        pub enum #enum_ty #lifetime {
-            #(#variants)*
-        }
+
+        #summarize
     };
     (enum_tokens, method)
+}
+
+/// `summarize`: the outcome as a gateway-neutral [`japay_core::outcome::OutcomeSummary`], the entry of the
+/// gateway's `OUTCOMES` table.
+fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident, raw_ty: &TokenStream) -> TokenStream {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut arms = Vec::new();
+    for o in &op.outcomes {
+        if seen.contains(&o.variant.as_str()) {
+            continue;
+        }
+        seen.push(&o.variant);
+        let v = e.ident(&o.variant);
+        let (name, kind) = (&o.name, o.kind.word());
+        arms.push(match o.kind {
+            OutcomeKind::Failure { .. } => {
+                quote!(#enum_ty::#v { code, .. } => (#name, #kind, ::core::option::Option::Some(code)),)
+            }
+            _ => quote!(#enum_ty::#v { .. } => (#name, #kind, ::core::option::Option::None),),
+        });
+    }
+    let result_field = op.result_field.as_str();
+    let doc = prose_lines(&format!(
+        "The outcome of an answer to `{}` as a gateway-neutral summary: the outcome's spec name and kind, the \
+         `{result_field}` value and the typed error code of a failure. The entry of this operation in \
+         [`super::OUTCOMES`].\n\n# Errors\nAs [`{}Response::outcome`]: the answer is not exactly one documented \
+         outcome.",
+        op.name, op.type_name
+    ));
+    quote! {
+        #(#[doc = #doc])*
+        pub fn summarize<'r>(raw: &'r #raw_ty) -> ::core::result::Result<::japay_core::outcome::OutcomeSummary<'r>, ::japay_core::outcome::OutcomeError> {
+            let (name, kind, error) = match decide(raw)? {
+                #(#arms)*
+            };
+            ::core::result::Result::Ok(::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get(#result_field), error))
+        }
+    }
 }
 
 /// The expression that decides among the cases of one result value (or of its absence): each case fits when all of

@@ -157,3 +157,20 @@ impl<'a> CompletionRedirect<'a> {
         self.raw.get("order_number")
     }
 }
+
+/// With the `serde` feature: one object of every parameter of the spec of `completion_redirect`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `raw` only.
+#[cfg(feature = "serde")]
+impl ::serde::Serialize for CompletionRedirect<'_> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("CompletionRedirect", 4usize)?;
+        s.serialize_field("trans_code", &self.trans_code())?;
+        s.serialize_field("user_id", &self.user_id())?;
+        s.serialize_field("result", &self.result())?;
+        s.serialize_field("order_number", &self.order_number())?;
+        s.end()
+    }
+}

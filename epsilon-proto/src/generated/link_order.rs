@@ -631,7 +631,15 @@ pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
 /// オーダー情報送信 (リンク方式・コンビニ直接): send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `process_code=1`, `xml=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LinkOrder<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -697,11 +705,19 @@ pub struct LinkOrder<'a> {
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 row 7; facts §2.2.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo1: ::core::option::Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 row 8; facts §2.2.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo2: ::core::option::Option<&'a str>,
     /// コンビニコード — convenience store for a direct convenience-store order.
     ///
@@ -709,6 +725,10 @@ pub struct LinkOrder<'a> {
     /// Source: facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order).
     ///
     /// **Uncertain:** the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub conveni_code: ::core::option::Option<&'a str>,
     /// 電話番号 — buyer phone number, digits only without hyphens.
     ///
@@ -716,6 +736,10 @@ pub struct LinkOrder<'a> {
     /// Source: facts §2.2 (user_tel); seed 003 legend (△).
     ///
     /// **Uncertain:** length limit unknown (facts §2.2 \[?\]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO \[code\]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_tel: ::core::option::Option<&'a str>,
     /// ユーザー氏名(カナ) — customer name in full-width katakana.
     ///
@@ -723,6 +747,10 @@ pub struct LinkOrder<'a> {
     /// Source: facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△).
     ///
     /// **Uncertain:** length limit unknown (facts B1), so no max_bytes is given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_name_kana: ::core::option::Option<&'a str>,
     /// 払込票メール — whether Epsilon e-mails the payment slip; 0 = do not send.
     ///
@@ -730,6 +758,10 @@ pub struct LinkOrder<'a> {
     /// Source: facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4).
     ///
     /// **Uncertain:** only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub haraikomi_mail: ::core::option::Option<&'a str>,
 }
 
@@ -808,67 +840,7 @@ impl<'a> LinkOrderResponse<'a> {
         LinkOrderOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
-        match result {
-            ::core::option::Option::Some("1") => {
-                match [has("redirect"), has("receipt_no")] {
-                    [false, false] => {
-                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
-                            field: "result",
-                            expected: &["redirect", "receipt_no"],
-                        })
-                    }
-                    [true, false] => {
-                        ::core::result::Result::Ok(LinkOrderOutcome::Redirect {
-                            url: ::japay_core::outcome::need(
-                                raw.get("redirect"),
-                                "redirect",
-                                "redirect",
-                            )?,
-                        })
-                    }
-                    [false, true] => {
-                        ::core::result::Result::Ok(LinkOrderOutcome::ConvenienceSlip)
-                    }
-                    [true, true] => {
-                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
-                            field: "result",
-                            outcomes: &["redirect", "convenience_slip"],
-                        })
-                    }
-                }
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(LinkOrderOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -1004,23 +976,118 @@ impl<'a> LinkOrderResponse<'a> {
 
 /// What the answer to `link_order` means: one variant per outcome the spec documents. [`LinkOrderResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum LinkOrderOutcome<'r> {
     /// `redirect` (redirect): `result` is "1", with `redirect` present.
     /// Source: facts §4.2 (receive_order3 — link order accepted: result, redirect).
+    #[cfg_attr(feature = "serde", serde(rename = "redirect"))]
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
     /// `convenience_slip` (ok): `result` is "1", with `receipt_no` present.
     /// Source: facts §4.2 (receive_order3 — direct convenience-store order: receipt_no, haraikomi_url, conveni_limit, …).
+    #[cfg_attr(feature = "serde", serde(rename = "convenience_slip"))]
     ConvenienceSlip,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §4.2 (receive_order3 — any error), §3.9.
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`LinkOrderResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<LinkOrderOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+    match result {
+        ::core::option::Option::Some("1") => {
+            match [has("redirect"), has("receipt_no")] {
+                [false, false] => {
+                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                        field: "result",
+                        expected: &["redirect", "receipt_no"],
+                    })
+                }
+                [true, false] => {
+                    ::core::result::Result::Ok(LinkOrderOutcome::Redirect {
+                        url: ::japay_core::outcome::need(
+                            raw.get("redirect"),
+                            "redirect",
+                            "redirect",
+                        )?,
+                    })
+                }
+                [false, true] => {
+                    ::core::result::Result::Ok(LinkOrderOutcome::ConvenienceSlip)
+                }
+                [true, true] => {
+                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                        field: "result",
+                        outcomes: &["redirect", "convenience_slip"],
+                    })
+                }
+            }
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(LinkOrderOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `link_order` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`LinkOrderResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        LinkOrderOutcome::Redirect { .. } => {
+            ("redirect", "redirect", ::core::option::Option::None)
+        }
+        LinkOrderOutcome::ConvenienceSlip { .. } => {
+            ("convenience_slip", "ok", ::core::option::Option::None)
+        }
+        LinkOrderOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

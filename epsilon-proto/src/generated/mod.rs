@@ -96,6 +96,24 @@ pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
     &void::VOID,
 ];
 
+/// An operation's `summarize`: decides the outcome of a decoded answer (failing closed, as its view's
+/// `outcome()`) and returns it as a gateway-neutral summary.
+pub type Summarize = for<'r, 'a> fn(
+    &'r crate::response::Response<'a>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+>;
+
+/// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
+/// of an answer for an operation chosen at run time.
+pub static OUTCOMES: &[(&str, Summarize)] = &[
+    ("link_order", link_order::summarize as Summarize),
+    ("order_info", order_info::summarize as Summarize),
+    ("user_change", user_change::summarize as Summarize),
+    ("user_register", user_register::summarize as Summarize),
+];
+
 /// GMO Epsilon (GMOイプシロン): text policy, secret names, endpoints and transports (`spec/epsilon/gateway.yaml`). Source: facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape).
 pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
         "epsilon",

@@ -446,7 +446,15 @@ pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
     )
     .with_empty_root("no order matched (also answered for a wrong contract_code)");
 /// オーダー情報確認: read the authoritative state of one order by order_number or trans_code (`getsales2.cgi`).
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct OrderInfo<'a> {
     /// 契約コード — merchant contract code issued by Epsilon; a wrong one gives an empty answer, not an error.
     ///
@@ -461,6 +469,10 @@ pub struct OrderInfo<'a> {
     /// Source: facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number).
     ///
     /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_number: ::core::option::Option<&'a str>,
     /// トランザクションコード — numeric Epsilon transaction code to look up (from an answer or the completion redirect).
     ///
@@ -468,6 +480,10 @@ pub struct OrderInfo<'a> {
     /// Source: facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字).
     ///
     /// **Uncertain:** length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub trans_code: ::core::option::Option<&'a str>,
 }
 
@@ -531,42 +547,7 @@ impl<'a> OrderInfoResponse<'a> {
         OrderInfoOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Ok(OrderInfoOutcome::NotFound);
-        }
-        let result = raw.get("result");
-        let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
-        match result {
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(OrderInfoOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                if has("trans_code") && has("state") {
-                    ::core::result::Result::Ok(OrderInfoOutcome::Found)
-                } else {
-                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
-                        field: "result",
-                        expected: &["trans_code", "state"],
-                    })
-                }
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: absent in every found order; sent with an error code when the CGI refuses the call (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -736,22 +717,92 @@ impl<'a> OrderInfoResponse<'a> {
 
 /// What the answer to `order_info` means: one variant per outcome the spec documents. [`OrderInfoResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum OrderInfoOutcome<'r> {
     /// `found` (ok): the answer has fields but no `result`, with `trans_code`, `state` present.
     /// Source: facts §3.9 (getsales2 never returns result), §4.2 (getsales2 — found (card); found (conveni / netbank)), §4.4 (f).
+    #[cfg_attr(feature = "serde", serde(rename = "found"))]
     Found,
     /// `not_found` (not_found): the answer is empty.
     /// Source: facts §4.2 (getsales2 — not found / wrong contract code: no result elements).
+    #[cfg_attr(feature = "serde", serde(rename = "not_found"))]
     NotFound,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §1, §3.10 (908: the CGI answers only the registered source host); SMO fixture (error).
     ///
     /// **Uncertain:** no getsales2 error answer is recorded (the SMO 908 fixture is an order CGI's answer, with result 9); whether getsales2 sends result with an error code is not known: 0 and 9 are read as failure, and an answer without result that carries err_code but not the found fields is refused (Undecided), not read as found.
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`OrderInfoResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<OrderInfoOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+    if raw.is_empty() {
+        return ::core::result::Result::Ok(OrderInfoOutcome::NotFound);
+    }
+    let result = raw.get("result");
+    let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+    match result {
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(OrderInfoOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            if has("trans_code") && has("state") {
+                ::core::result::Result::Ok(OrderInfoOutcome::Found)
+            } else {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                    field: "result",
+                    expected: &["trans_code", "state"],
+                })
+            }
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `order_info` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`OrderInfoResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        OrderInfoOutcome::Found { .. } => ("found", "ok", ::core::option::Option::None),
+        OrderInfoOutcome::NotFound { .. } => {
+            ("not_found", "not_found", ::core::option::Option::None)
+        }
+        OrderInfoOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

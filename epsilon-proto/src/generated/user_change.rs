@@ -290,7 +290,15 @@ pub static USER_CHANGE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core
 /// ユーザ内容変更: change a registered user; with the card-change st_code the gateway answers with a redirect to its card-entry page (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `process_code=4`, `xml=1`. Sent as UTF-8 it adds `version=2`, `charset=UTF8`.
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UserChange<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -323,11 +331,19 @@ pub struct UserChange<'a> {
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 (ユーザ内容変更) row 7.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo1: ::core::option::Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 (ユーザ内容変更) row 8.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo2: ::core::option::Option<&'a str>,
 }
 
@@ -397,67 +413,7 @@ impl<'a> UserChangeResponse<'a> {
         UserChangeOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
-        match result {
-            ::core::option::Option::Some("1") => {
-                match [has("redirect"), has("user_id")] {
-                    [false, false] => {
-                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
-                            field: "result",
-                            expected: &["redirect", "user_id"],
-                        })
-                    }
-                    [true, false] => {
-                        ::core::result::Result::Ok(UserChangeOutcome::Redirect {
-                            url: ::japay_core::outcome::need(
-                                raw.get("redirect"),
-                                "redirect",
-                                "redirect",
-                            )?,
-                        })
-                    }
-                    [false, true] => {
-                        ::core::result::Result::Ok(UserChangeOutcome::Changed)
-                    }
-                    [true, true] => {
-                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
-                            field: "result",
-                            outcomes: &["redirect", "changed"],
-                        })
-                    }
-                }
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(UserChangeOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -503,23 +459,116 @@ impl<'a> UserChangeResponse<'a> {
 
 /// What the answer to `user_change` means: one variant per outcome the spec documents. [`UserChangeResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum UserChangeOutcome<'r> {
     /// `redirect` (redirect): `result` is "1", with `redirect` present.
     /// Source: seed 003 (受信パラメータ一覧, クレジットカード番号の変更有り); facts §4.2 (receive_order3 — process 3, or 4 with card change).
+    #[cfg_attr(feature = "serde", serde(rename = "redirect"))]
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
     /// `changed` (ok): `result` is "1", with `user_id` present.
     /// Source: seed 003 (受信パラメータ一覧, クレジットカード番号の変更無し); facts §4.2 (receive_order3 — process 4 without card change).
+    #[cfg_attr(feature = "serde", serde(rename = "changed"))]
     Changed,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §4.2 (receive_order3 — any error), §3.9.
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`UserChangeResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<UserChangeOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+    match result {
+        ::core::option::Option::Some("1") => {
+            match [has("redirect"), has("user_id")] {
+                [false, false] => {
+                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                        field: "result",
+                        expected: &["redirect", "user_id"],
+                    })
+                }
+                [true, false] => {
+                    ::core::result::Result::Ok(UserChangeOutcome::Redirect {
+                        url: ::japay_core::outcome::need(
+                            raw.get("redirect"),
+                            "redirect",
+                            "redirect",
+                        )?,
+                    })
+                }
+                [false, true] => ::core::result::Result::Ok(UserChangeOutcome::Changed),
+                [true, true] => {
+                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                        field: "result",
+                        outcomes: &["redirect", "changed"],
+                    })
+                }
+            }
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(UserChangeOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `user_change` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`UserChangeResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        UserChangeOutcome::Redirect { .. } => {
+            ("redirect", "redirect", ::core::option::Option::None)
+        }
+        UserChangeOutcome::Changed { .. } => {
+            ("changed", "ok", ::core::option::Option::None)
+        }
+        UserChangeOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

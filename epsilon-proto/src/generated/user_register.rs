@@ -231,7 +231,15 @@ pub static USER_REGISTER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_co
 /// ユーザ登録: register a user; the gateway answers with a redirect to its card-entry page (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `st_code=10000-0000-00000-00000-00000-00000-00000`, `process_code=3`, `xml=1`. Sent as UTF-8 it adds `version=2`, `charset=UTF8`.
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UserRegister<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -259,11 +267,19 @@ pub struct UserRegister<'a> {
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 row 7.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo1: ::core::option::Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 row 8.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo2: ::core::option::Option<&'a str>,
 }
 
@@ -333,47 +349,7 @@ impl<'a> UserRegisterResponse<'a> {
         UserRegisterOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        match result {
-            ::core::option::Option::Some("1") => {
-                ::core::result::Result::Ok(UserRegisterOutcome::Redirect {
-                    url: ::japay_core::outcome::need(
-                        raw.get("redirect"),
-                        "redirect",
-                        "redirect",
-                    )?,
-                })
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(UserRegisterOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -407,20 +383,94 @@ impl<'a> UserRegisterResponse<'a> {
 
 /// What the answer to `user_register` means: one variant per outcome the spec documents. [`UserRegisterResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum UserRegisterOutcome<'r> {
     /// `redirect` (redirect): `result` is "1".
     /// Source: seed 003 (受信パラメータ: result + redirect); facts §4.2 (receive_order3 — process 3).
+    #[cfg_attr(feature = "serde", serde(rename = "redirect"))]
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §4.2 (receive_order3 — any error), §3.9 (0 and 9 are not a reliable decline / system-error split).
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`UserRegisterResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    UserRegisterOutcome<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    match result {
+        ::core::option::Option::Some("1") => {
+            ::core::result::Result::Ok(UserRegisterOutcome::Redirect {
+                url: ::japay_core::outcome::need(
+                    raw.get("redirect"),
+                    "redirect",
+                    "redirect",
+                )?,
+            })
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(UserRegisterOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `user_register` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`UserRegisterResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        UserRegisterOutcome::Redirect { .. } => {
+            ("redirect", "redirect", ::core::option::Option::None)
+        }
+        UserRegisterOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

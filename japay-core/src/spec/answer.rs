@@ -183,6 +183,22 @@ impl CodeTable {
     }
 }
 
+/// With the `serde` feature a code serializes as `{"code": value, "ja": …, "en": …, "remediation": …}`: the table
+/// row's texts, each `null` when the table does not know the code (and `remediation` also when the row has none). The
+/// row's provenance is not part of it.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Code<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Code", 4)?;
+        s.serialize_field("code", self.raw)?;
+        s.serialize_field("ja", &self.entry.map(|e| e.ja))?;
+        s.serialize_field("en", &self.entry.map(|e| e.en))?;
+        s.serialize_field("remediation", &self.entry.and_then(|e| e.remediation))?;
+        s.end()
+    }
+}
+
 /// One row of a code table.
 #[derive(Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -517,7 +517,15 @@ pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
 /// クレジット決済登録(トークン方式): authorize a card payment with a one-time token; the answer is final or starts 3-D Secure (`creditToken`).
 ///
 /// The encoder sends the fixed parameters `function_div=A08`.
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CreditToken<'a> {
     /// 加盟店コード — merchant code from the registration certificate.
     ///
@@ -575,6 +583,10 @@ pub struct CreditToken<'a> {
     /// Source: facts §2.2 (A08 #10, optional), §2.1.
     ///
     /// **Uncertain:** the counting rule is not documented (facts §2.1 \[U\], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub goods_name: ::core::option::Option<&'a str>,
     /// カード会社コード(API用) — card company code.
     ///
@@ -582,6 +594,10 @@ pub struct CreditToken<'a> {
     /// Source: facts §2.2 (A08 #11), §2.1, §4.6.
     ///
     /// **Uncertain:** whether A08 requires it is unknown: WOO's error table has no "missing" code and WOO omits it, EC4's table has one (A081011171) and EC4 always sends 9 (facts §2.2 \[U\], §9 #4); the 1-12 / 1-13 range also differs (facts §9 #6).
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub card_code_api: ::core::option::Option<&'a str>,
     /// 認証トークン — one-time card token from the js library; single use, valid for 30 minutes.
     ///
@@ -594,6 +610,10 @@ pub struct CreditToken<'a> {
     ///
     /// Marker `△`; ASCII `!-~`, at most 128 bytes; starts with `https://`; required for 3-D Secure (a token issued with authDiv 1 or 3) (a condition on data outside the request: not checked, so validation treats the field as optional).
     /// Source: facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub trader_ec_url: ::core::option::Option<&'a str>,
     /// 出荷予定日 — scheduled shipping date of a reservation sale, yyyyMMdd, not in the past.
     ///
@@ -601,6 +621,10 @@ pub struct CreditToken<'a> {
     /// Source: facts §2.2 (A08 #14, reservation sales), §2.1.
     ///
     /// **Uncertain:** the upper bound (179 days in the G06 text; 90 or 180 days for E03) is not checked here (facts §2.1 \[U\]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub scheduled_shipping_date: ::core::option::Option<&'a str>,
     /// オプションサービス区分 — 00 normal order, 01 option-service order (card storage, stored card, reservation sales).
     ///
@@ -608,6 +632,10 @@ pub struct CreditToken<'a> {
     /// Source: facts §2.2 (A08, sent by CSC and TAR when saving a card; not by WOO and EC4), §2.1.
     ///
     /// **Uncertain:** not in the A08 item list; CSC and TAR send it, WOO and EC4 do not because the token carries the member data (facts §2.2 \[U\]); optional here.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub option_service_div: ::core::option::Option<&'a str>,
     /// カートコード — identifier of the shopping cart software.
     ///
@@ -615,6 +643,10 @@ pub struct CreditToken<'a> {
     /// Source: facts §2.2 (A08, optional; WOO, EC4, CSC).
     ///
     /// **Uncertain:** length and allowed characters are not documented (facts §2.1 \[?\]); no max_bytes is given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub ec_cart_code: ::core::option::Option<&'a str>,
 }
 
@@ -683,55 +715,7 @@ impl<'a> CreditTokenResponse<'a> {
         CreditTokenOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        let result = raw.get("returnCode");
-        let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
-        match result {
-            ::core::option::Option::Some("0") => {
-                match [has("crdCResCd"), has("threeDAuthHtml") && has("threeDToken")] {
-                    [false, false] => {
-                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
-                            field: "returnCode",
-                            expected: &["crdCResCd", "threeDAuthHtml", "threeDToken"],
-                        })
-                    }
-                    [true, false] => {
-                        ::core::result::Result::Ok(CreditTokenOutcome::Authorized)
-                    }
-                    [false, true] => {
-                        ::core::result::Result::Ok(CreditTokenOutcome::ThreeDSecure)
-                    }
-                    [true, true] => {
-                        ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
-                            field: "returnCode",
-                            outcomes: &["authorized", "three_d_secure"],
-                        })
-                    }
-                }
-            }
-            ::core::option::Option::Some("1") => {
-                ::core::result::Result::Ok(CreditTokenOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("errorCode"),
-                            "failure",
-                            "errorCode",
-                        )?,
-                        &super::codes::ERROR_CODE,
-                    ),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "returnCode",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "returnCode",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `returnCode`: 0 success, 1 error (first occurrence, looked up in its code table).
     pub fn return_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -769,18 +753,111 @@ impl<'a> CreditTokenResponse<'a> {
 
 /// What the answer to `credit_token` means: one variant per outcome the spec documents. [`CreditTokenResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum CreditTokenOutcome<'r> {
     /// `authorized` (ok): `returnCode` is "0", with `crdCResCd` present.
     /// Source: facts §3.2 (crdCResCd: approval number), §5.4 step 3 (no threeDAuthHtml: the answer is final, crdCResCd on success).
+    #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
     /// `three_d_secure` (ok): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
     /// Source: facts §3.2 (threeDAuthHtml present only when 3-D Secure is required), §5.4 step 3 (write threeDAuthHtml to the browser, keep threeDToken for A09).
+    #[cfg_attr(feature = "serde", serde(rename = "three_d_secure"))]
     ThreeDSecure,
     /// `failure` (failure): `returnCode` is "1".
     /// Source: facts §3.1 (returnCode 1: errorCode says why), §4.1; creditErrorCode for a refused authorization (§4.5).
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
     },
+}
+
+/// The body of [`CreditTokenResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::answer::Answer<'_>,
+) -> ::core::result::Result<
+    CreditTokenOutcome<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let result = raw.get("returnCode");
+    let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+    match result {
+        ::core::option::Option::Some("0") => {
+            match [has("crdCResCd"), has("threeDAuthHtml") && has("threeDToken")] {
+                [false, false] => {
+                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                        field: "returnCode",
+                        expected: &["crdCResCd", "threeDAuthHtml", "threeDToken"],
+                    })
+                }
+                [true, false] => {
+                    ::core::result::Result::Ok(CreditTokenOutcome::Authorized)
+                }
+                [false, true] => {
+                    ::core::result::Result::Ok(CreditTokenOutcome::ThreeDSecure)
+                }
+                [true, true] => {
+                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                        field: "returnCode",
+                        outcomes: &["authorized", "three_d_secure"],
+                    })
+                }
+            }
+        }
+        ::core::option::Option::Some("1") => {
+            ::core::result::Result::Ok(CreditTokenOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("errorCode"),
+                        "failure",
+                        "errorCode",
+                    )?,
+                    &super::codes::ERROR_CODE,
+                ),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "returnCode",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "returnCode",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `credit_token` as a gateway-neutral summary: the outcome's spec name and kind, the `returnCode` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`CreditTokenResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::answer::Answer<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        CreditTokenOutcome::Authorized { .. } => {
+            ("authorized", "ok", ::core::option::Option::None)
+        }
+        CreditTokenOutcome::ThreeDSecure { .. } => {
+            ("three_d_secure", "ok", ::core::option::Option::None)
+        }
+        CreditTokenOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(
+            name,
+            kind,
+            raw.get("returnCode"),
+            error,
+        ),
+    )
 }

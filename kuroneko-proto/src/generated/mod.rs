@@ -20,6 +20,21 @@ pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
     &trade_info::TRADE_INFO,
 ];
 
+/// An operation's `summarize`: decides the outcome of a decoded answer (failing closed, as its view's
+/// `outcome()`) and returns it as a gateway-neutral summary.
+pub type Summarize = for<'r, 'a> fn(
+    &'r crate::answer::Answer<'a>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+>;
+
+/// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
+/// of an answer for an operation chosen at run time.
+pub static OUTCOMES: &[(&str, Summarize)] = &[
+    ("credit_token", credit_token::summarize as Summarize),
+];
+
 /// Yamato Kuroneko Web Collect (クロネコwebコレクト): text policy, secret names, endpoints and transports (`spec/kuroneko/gateway.yaml`). Source: ../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code.
 ///
 /// **Uncertain:** no official システム接続仕様書 was available (facts §0, §9 #1); every fact is reconstructed from public clients and the error tables they ship. Confirm against the test gateway before production use.
