@@ -233,7 +233,15 @@ pub static CHANGE_AMOUNT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_co
 );
 
 /// 取引の金額変更: change the amount of a transaction or of a monthly billing (user_id + item_code) (`change_amount_payment.cgi`).
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChangeAmount<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -274,6 +282,10 @@ pub struct ChangeAmount<'a> {
     /// Source: facts §1 (change_amount_payment.cgi: + order_number in EC4), §2.2 (order_number).
     ///
     /// **Uncertain:** sent only by EC4 \[code\], not by AM nor in the recording; whether the gateway needs it for mission_code 1 is not documented, so it is optional. The 32-byte limit and the alphanumeric set come from third-party clients (facts B1).
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_number: ::core::option::Option<&'a str>,
 }
 
@@ -340,41 +352,7 @@ impl<'a> ChangeAmountResponse<'a> {
         ChangeAmountOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        match result {
-            ::core::option::Option::Some("1") => {
-                ::core::result::Result::Ok(ChangeAmountOutcome::Changed)
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(ChangeAmountOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 changed; 9 failure (810 no such transaction) (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -396,19 +374,87 @@ impl<'a> ChangeAmountResponse<'a> {
 
 /// What the answer to `change_amount` means: one variant per outcome the spec documents. [`ChangeAmountResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum ChangeAmountOutcome<'r> {
     /// `changed` (ok): `result` is "1".
     /// Source: facts §4.2 (change_amount_payment); CAS:change_recurring_amount_successful.
+    #[cfg_attr(feature = "serde", serde(rename = "changed"))]
     Changed,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §3.9 (810 with result 9 on change_amount_payment), §3.10; CAS:change_recurring_amount_failure.
     ///
     /// **Uncertain:** only result 9 is recorded for change_amount_payment; 0 is read as failure like every other CGI (no decline / system-error split, facts §3.9).
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`ChangeAmountResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ChangeAmountOutcome<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    match result {
+        ::core::option::Option::Some("1") => {
+            ::core::result::Result::Ok(ChangeAmountOutcome::Changed)
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(ChangeAmountOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `change_amount` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`ChangeAmountResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        ChangeAmountOutcome::Changed { .. } => {
+            ("changed", "ok", ::core::option::Option::None)
+        }
+        ChangeAmountOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

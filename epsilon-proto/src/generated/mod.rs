@@ -108,10 +108,19 @@ pub type Summarize = for<'r, 'a> fn(
 /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
 /// of an answer for an operation chosen at run time.
 pub static OUTCOMES: &[(&str, Summarize)] = &[
+    ("capture", capture::summarize as Summarize),
+    ("change_amount", change_amount::summarize as Summarize),
     ("link_order", link_order::summarize as Summarize),
     ("order_info", order_info::summarize as Summarize),
+    ("ship_request", ship_request::summarize as Summarize),
+    ("stop_monthly_billing", stop_monthly_billing::summarize as Summarize),
     ("user_change", user_change::summarize as Summarize),
+    ("user_info", user_info::summarize as Summarize),
     ("user_register", user_register::summarize as Summarize),
+    ("user_restore", user_restore::summarize as Summarize),
+    ("user_withdraw", user_withdraw::summarize as Summarize),
+    ("virtual_account", virtual_account::summarize as Summarize),
+    ("void", void::summarize as Summarize),
 ];
 
 /// GMO Epsilon (GMOイプシロン): text policy, secret names, endpoints and transports (`spec/epsilon/gateway.yaml`). Source: facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape).

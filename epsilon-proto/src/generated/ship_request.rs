@@ -150,7 +150,15 @@ pub static SHIP_REQUEST_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
 );
 
 /// 出荷登録 (GMO後払い): register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中 (`ship_request.cgi`).
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ShipRequest<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -243,41 +251,7 @@ impl<'a> ShipRequestResponse<'a> {
         ShipRequestOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        match result {
-            ::core::option::Option::Some("1") => {
-                ::core::result::Result::Ok(ShipRequestOutcome::Registered)
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(ShipRequestOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 registered, otherwise failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -299,21 +273,89 @@ impl<'a> ShipRequestResponse<'a> {
 
 /// What the answer to `ship_request` means: one variant per outcome the spec documents. [`ShipRequestResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum ShipRequestOutcome<'r> {
     /// `registered` (ok): `result` is "1".
     /// Source: facts §1 (ship_request.cgi), §3.7 (state 6 出荷登録中 after ship_request) \[code\].
     ///
     /// **Uncertain:** no recorded answer; result 1 as success is assumed from every other CGI and EC4 \[code\].
+    #[cfg_attr(feature = "serde", serde(rename = "registered"))]
     Registered,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §1 (ship_request.cgi: result, err_code, err_detail), §3.9.
     ///
     /// **Uncertain:** no recorded answer; 0 and 9 are read as failure like every other CGI (facts §3.9).
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`ShipRequestResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ShipRequestOutcome<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    match result {
+        ::core::option::Option::Some("1") => {
+            ::core::result::Result::Ok(ShipRequestOutcome::Registered)
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(ShipRequestOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `ship_request` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`ShipRequestResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        ShipRequestOutcome::Registered { .. } => {
+            ("registered", "ok", ::core::option::Option::None)
+        }
+        ShipRequestOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

@@ -232,7 +232,15 @@ pub static STOP_MONTHLY_BILLING_RESPONSE: ::japay_core::spec::ResponseSpec = ::j
 /// 月次課金解除: stop the monthly billing of one product (user_id + item_code) for a registered user (`receive_order3.cgi`).
 ///
 /// The encoder sends the fixed parameters `xml=1`, `process_code=8`.
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct StopMonthlyBilling<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -324,41 +332,7 @@ impl<'a> StopMonthlyBillingResponse<'a> {
         StopMonthlyBillingOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        match result {
-            ::core::option::Option::Some("1") => {
-                ::core::result::Result::Ok(StopMonthlyBillingOutcome::Stopped)
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(StopMonthlyBillingOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 stopped; 0 failure (605 no such monthly billing) (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -410,17 +384,85 @@ impl<'a> StopMonthlyBillingResponse<'a> {
 
 /// What the answer to `stop_monthly_billing` means: one variant per outcome the spec documents. [`StopMonthlyBillingResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum StopMonthlyBillingOutcome<'r> {
     /// `stopped` (ok): `result` is "1".
     /// Source: facts §4.2 (receive_order3 — process 8 ok); CAS:cancel_recurring_successful.
+    #[cfg_attr(feature = "serde", serde(rename = "stopped"))]
     Stopped,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §4.2 (receive_order3 — any error), §4.4 (a) (605 with result 0), §3.9; CAS:cancel_recurring_fail.
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`StopMonthlyBillingResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    StopMonthlyBillingOutcome<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    match result {
+        ::core::option::Option::Some("1") => {
+            ::core::result::Result::Ok(StopMonthlyBillingOutcome::Stopped)
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(StopMonthlyBillingOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `stop_monthly_billing` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`StopMonthlyBillingResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        StopMonthlyBillingOutcome::Stopped { .. } => {
+            ("stopped", "ok", ::core::option::Option::None)
+        }
+        StopMonthlyBillingOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

@@ -151,7 +151,15 @@ pub static USER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::
 );
 
 /// 登録ユーザーのカード情報取得: read the card summary (brand, masked number, expiry) of a registered user (`get_user_info.cgi`).
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UserInfo<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -226,41 +234,7 @@ impl<'a> UserInfoResponse<'a> {
         UserInfoOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        match result {
-            ::core::option::Option::Some("1") => {
-                ::core::result::Result::Ok(UserInfoOutcome::Found)
-            }
-            ::core::option::Option::Some("0" | "2" | "9") => {
-                ::core::result::Result::Ok(UserInfoOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 found; 2 failure (with err_code 801) (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -294,19 +268,82 @@ impl<'a> UserInfoResponse<'a> {
 
 /// What the answer to `user_info` means: one variant per outcome the spec documents. [`UserInfoResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum UserInfoOutcome<'r> {
     /// `found` (ok): `result` is "1".
     /// Source: facts §4.2 (get_user_info); CAS:find_user_success.
+    #[cfg_attr(feature = "serde", serde(rename = "found"))]
     Found,
     /// `failure` (failure): `result` is "0" or "2" or "9".
     /// Source: facts §3.9 (result 2 with err_code 801 from get_user_info: treat as failure), §3.10 (801); CAS:find_user_failure.
     ///
     /// **Uncertain:** only result 2 (with 801) is recorded for get_user_info, and its meaning is undocumented \[?\] (facts §3.9, B4); 0 and 9 are read as failure like every other CGI. A third-party plugin's result 3 ("info not found", WOO-CMIT) has no Epsilon evidence and is refused (UnknownResult).
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`UserInfoResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<UserInfoOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    match result {
+        ::core::option::Option::Some("1") => {
+            ::core::result::Result::Ok(UserInfoOutcome::Found)
+        }
+        ::core::option::Option::Some("0" | "2" | "9") => {
+            ::core::result::Result::Ok(UserInfoOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `user_info` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`UserInfoResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        UserInfoOutcome::Found { .. } => ("found", "ok", ::core::option::Option::None),
+        UserInfoOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

@@ -425,7 +425,15 @@ pub static VIRTUAL_ACCOUNT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_
 /// バーチャル口座の発行 (銀行振込): issue a bank-transfer virtual account for an order, without Epsilon's screens (`direct_virtual_account.cgi`).
 ///
 /// The encoder sends the fixed parameters `st_code=00000-0000-00000-00000-00100-00000-00000`, `mission_code=1`, `process_code=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct VirtualAccount<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -450,6 +458,10 @@ pub struct VirtualAccount<'a> {
     /// Source: facts §1 (direct_virtual_account.cgi: user_name_kana half-width kana), §2.2 (user_name_kana: half-width for virtual account, AM README, AM-PR#97), Q16.
     ///
     /// **Uncertain:** the facts mark it △ but the recorded successful request did not send it and was accepted (CAS:virtual_account_purchase_successful), so it is optional here; its length limit is unknown (facts B1), so no max_bytes is given.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_name_kana: ::core::option::Option<&'a str>,
     /// メールアドレス — customer e-mail address.
     ///
@@ -490,16 +502,28 @@ pub struct VirtualAccount<'a> {
     /// Source: facts §1 (direct_virtual_account.cgi: user_agent), §2.2 (user_agent); CAS:virtual_account_purchase_successful.
     ///
     /// **Uncertain:** no length limit is documented, so no max_bytes is given; JAVA refuses to call without it (facts §2.2), the marker is not documented.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_agent: ::core::option::Option<&'a str>,
     /// 予備1 — free merchant field, echoed back.
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 row 7; facts §2.2; CAS:virtual_account_purchase_successful (request body).
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo1: ::core::option::Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     ///
     /// Marker `-`; text, at most 128 bytes.
     /// Source: seed 003 row 8; facts §2.2; CAS:virtual_account_purchase_successful (request body).
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
     pub memo2: ::core::option::Option<&'a str>,
 }
 
@@ -575,49 +599,7 @@ impl<'a> VirtualAccountResponse<'a> {
         VirtualAccountOutcome<'_>,
         ::japay_core::outcome::OutcomeError,
     > {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
-        match result {
-            ::core::option::Option::Some("1") => {
-                if has("account_no") {
-                    ::core::result::Result::Ok(VirtualAccountOutcome::Issued)
-                } else {
-                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
-                        field: "result",
-                        expected: &["account_no"],
-                    })
-                }
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(VirtualAccountOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 account issued; 9 failure (601 with the reason in err_detail) (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -667,19 +649,95 @@ impl<'a> VirtualAccountResponse<'a> {
 
 /// What the answer to `virtual_account` means: one variant per outcome the spec documents. [`VirtualAccountResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum VirtualAccountOutcome<'r> {
     /// `issued` (ok): `result` is "1", with `account_no` present.
     /// Source: facts §4.2 (direct_virtual_account — ok: account_no, account_name, bank_*, branch_*), §4.4 (g); CAS:virtual_account_purchase_successful.
+    #[cfg_attr(feature = "serde", serde(rename = "issued"))]
     Issued,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §3.9 (601 with result 9 on direct_virtual_account), §3.10; CAS:virtual_account_purchase_fail.
     ///
     /// **Uncertain:** only result 9 is recorded for direct_virtual_account; 0 is read as failure like every other CGI (no decline / system-error split, facts §3.9).
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`VirtualAccountResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    VirtualAccountOutcome<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+    match result {
+        ::core::option::Option::Some("1") => {
+            if has("account_no") {
+                ::core::result::Result::Ok(VirtualAccountOutcome::Issued)
+            } else {
+                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                    field: "result",
+                    expected: &["account_no"],
+                })
+            }
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(VirtualAccountOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `virtual_account` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`VirtualAccountResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        VirtualAccountOutcome::Issued { .. } => {
+            ("issued", "ok", ::core::option::Option::None)
+        }
+        VirtualAccountOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }

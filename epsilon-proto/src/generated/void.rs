@@ -117,7 +117,15 @@ pub static VOID_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec:
 );
 
 /// 取引の取消: void (cancel) a transaction by its order number (`cancel_payment.cgi`).
+///
+/// # `serde` feature
+///
+/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
+///
+/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Void<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
     ///
@@ -191,41 +199,7 @@ impl<'a> VoidResponse<'a> {
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<VoidOutcome<'_>, ::japay_core::outcome::OutcomeError> {
-        let raw = &self.raw;
-        if raw.is_empty() {
-            return ::core::result::Result::Err(
-                ::japay_core::outcome::OutcomeError::Empty,
-            );
-        }
-        let result = raw.get("result");
-        match result {
-            ::core::option::Option::Some("1") => {
-                ::core::result::Result::Ok(VoidOutcome::Voided)
-            }
-            ::core::option::Option::Some("0" | "9") => {
-                ::core::result::Result::Ok(VoidOutcome::Failure {
-                    code: ::japay_core::spec::Code::new(
-                        ::japay_core::outcome::need(
-                            raw.get("err_code"),
-                            "failure",
-                            "err_code",
-                        )?,
-                        &super::codes::ERR_CODE,
-                    ),
-                    detail: raw.get("err_detail"),
-                })
-            }
-            ::core::option::Option::None => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
-                    field: "result",
-                })
-            }
-            ::core::option::Option::Some(_) => {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
-                    field: "result",
-                })
-            }
-        }
+        decide(&self.raw)
     }
     /// `result`: 1 voided; 9 failure (810 no such transaction, 607 bad contract code); once empty without an error code (first occurrence, looked up in its code table).
     pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
@@ -247,19 +221,82 @@ impl<'a> VoidResponse<'a> {
 
 /// What the answer to `void` means: one variant per outcome the spec documents. [`VoidResponse::outcome`] decides it and fails closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum VoidOutcome<'r> {
     /// `voided` (ok): `result` is "1".
     /// Source: facts §4.2 (cancel_payment); CAS:void_successful, CAS:gmo_id_void_successful.
+    #[cfg_attr(feature = "serde", serde(rename = "voided"))]
     Voided,
     /// `failure` (failure): `result` is "0" or "9".
     /// Source: facts §3.9 (810 with result 9 on cancel_payment), §3.10 (607); CAS:void_fail, CAS:epsilon_link_type_void_fail.
     ///
     /// **Uncertain:** only result 9 is recorded for cancel_payment; 0 is read as failure like every other CGI (no decline / system-error split, facts §3.9). The empty result seen once (2018, unknown order, no err_code; CAS:gmo_id_void_faiure) is not listed in any case: its meaning is undocumented \[?\], so outcome() refuses it (UnknownResult) instead of guessing that the void failed or succeeded.
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
         code: ::japay_core::spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: ::core::option::Option<&'r str>,
     },
+}
+
+/// The body of [`VoidResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<VoidOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+    if raw.is_empty() {
+        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+    }
+    let result = raw.get("result");
+    match result {
+        ::core::option::Option::Some("1") => {
+            ::core::result::Result::Ok(VoidOutcome::Voided)
+        }
+        ::core::option::Option::Some("0" | "9") => {
+            ::core::result::Result::Ok(VoidOutcome::Failure {
+                code: ::japay_core::spec::Code::new(
+                    ::japay_core::outcome::need(
+                        raw.get("err_code"),
+                        "failure",
+                        "err_code",
+                    )?,
+                    &super::codes::ERR_CODE,
+                ),
+                detail: raw.get("err_detail"),
+            })
+        }
+        ::core::option::Option::None => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+                field: "result",
+            })
+        }
+        ::core::option::Option::Some(_) => {
+            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+                field: "result",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `void` as a gateway-neutral summary: the outcome's spec name and kind, the `result` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`VoidResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::response::Response<'_>,
+) -> ::core::result::Result<
+    ::japay_core::outcome::OutcomeSummary<'r>,
+    ::japay_core::outcome::OutcomeError,
+> {
+    let (name, kind, error) = match decide(raw)? {
+        VoidOutcome::Voided { .. } => ("voided", "ok", ::core::option::Option::None),
+        VoidOutcome::Failure { code, .. } => {
+            ("failure", "failure", ::core::option::Option::Some(code))
+        }
+    };
+    ::core::result::Result::Ok(
+        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
+    )
 }
