@@ -27,6 +27,8 @@ mod props;
 #[cfg(test)]
 mod recorded;
 #[cfg(test)]
+mod recorded_outcomes;
+#[cfg(test)]
 mod reports;
 #[cfg(test)]
 mod secrets;

@@ -22,24 +22,24 @@ fn cassette_dir() -> PathBuf {
 }
 
 /// One recorded HTTP exchange.
-struct Interaction {
+pub(crate) struct Interaction {
     /// The cassette file name without `.yml`.
-    cassette: String,
+    pub(crate) cassette: String,
     /// The position of the exchange in the cassette.
-    index: usize,
+    pub(crate) index: usize,
     /// `request.uri`.
-    uri: String,
+    pub(crate) uri: String,
     /// `request.body.string` (empty when absent).
-    request_body: String,
+    pub(crate) request_body: String,
     /// `response.status.code`.
     status: String,
     /// `response.body.string`.
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Interaction {
     /// The version the request was sent with.
-    fn version(&self) -> Version {
+    pub(crate) fn version(&self) -> Version {
         if self.request_body.split('&').any(|pair| pair == "version=2") { Version::V2 } else { Version::V1 }
     }
 
@@ -49,7 +49,7 @@ impl Interaction {
     }
 
     /// `cassette#index`, for messages.
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         format!("{}#{}", self.cassette, self.index)
     }
 }
@@ -66,7 +66,7 @@ fn scalar<'n>(node: &'n MarkedMappingNode, path: &[&str]) -> Option<&'n str> {
 
 /// Every interaction of every cassette, in file-name order; `None` (after saying so) when the
 /// cassette folder is absent.
-fn load_interactions() -> Option<Vec<Interaction>> {
+pub(crate) fn load_interactions() -> Option<Vec<Interaction>> {
     let dir = cassette_dir();
     if !dir.is_dir() {
         eprintln!(
