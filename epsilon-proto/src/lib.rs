@@ -151,6 +151,7 @@ pub mod exchange;
 #[rustfmt::skip]
 pub mod generated;
 pub mod incoming;
+pub mod notification;
 pub mod response;
 pub mod spec;
 pub mod st_code;
@@ -162,6 +163,7 @@ pub use generated::{
     CompletionRedirect, LinkOrder, LinkOrderOutcome, LinkOrderResponse, OrderInfo, OrderInfoOutcome, OrderInfoResponse,
     UserChange, UserChangeOutcome, UserChangeResponse, UserRegister, UserRegisterOutcome, UserRegisterResponse,
 };
+pub use generated::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES};
 pub use incoming::IncomingError;
 pub use japay_core::outcome::{OutcomeError, Secret};
