@@ -31,11 +31,11 @@ use japay_core::{Charset, Options, Report, request};
 
 use crate::response::{ParseError, Response, Version};
 
-/// Why an incoming query string was refused. Neither variant holds a parameter value.
+/// Why an incoming query string or form body was refused. Neither variant holds a parameter value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IncomingError {
-    /// The query string could not be decoded.
+    /// The query string or form body could not be decoded.
     Parse(ParseError),
     /// It decoded, but breaks its spec: every violation, in field order.
     Invalid(Report),
@@ -44,8 +44,8 @@ pub enum IncomingError {
 impl fmt::Display for IncomingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IncomingError::Parse(e) => write!(f, "malformed query string: {e}"),
-            IncomingError::Invalid(report) => write!(f, "query string breaks its spec: {report}"),
+            IncomingError::Parse(e) => write!(f, "malformed form data (query string or form body): {e}"),
+            IncomingError::Invalid(report) => write!(f, "form data breaks its spec: {report}"),
         }
     }
 }
@@ -140,7 +140,7 @@ mod tests {
     fn malformed_queries_are_parse_errors() {
         let err = CompletionRedirect::parse(b"user_id=%8", Version::V1).unwrap_err();
         assert!(matches!(err, IncomingError::Parse(_)), "{err:?}");
-        assert!(err.to_string().starts_with("malformed query string: "), "{err}");
+        assert!(err.to_string().starts_with("malformed form data (query string or form body): "), "{err}");
     }
 
     #[test]
