@@ -3,6 +3,7 @@
 #![deny(unsafe_code)]
 
 pub mod fuzz;
+pub mod fuzz_notification;
 pub mod oracle;
 
 #[cfg(test)]
@@ -15,6 +16,8 @@ mod corpus;
 mod layout;
 #[cfg(test)]
 mod linear;
+#[cfg(test)]
+mod notifications;
 #[cfg(test)]
 mod outcomes;
 #[cfg(test)]
