@@ -109,9 +109,8 @@ pub fn model_encode(raw: &Response<'_>, version: Version) -> String {
         }
         body.push_str(attr.name);
         body.push('=');
-        let (bytes, _, unmappable) = encoding.encode(&attr.value);
-        assert!(!unmappable, "{:?}: a decoded value does not encode back", attr.name);
-        for &b in bytes.iter() {
+        let bytes = if version == Version::V1 { model_cp932(&attr.value) } else { attr.value.as_bytes().to_vec() };
+        for b in bytes {
             if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
                 body.push(char::from(b));
             } else {
@@ -120,4 +119,33 @@ pub fn model_encode(raw: &Response<'_>, version: Version) -> String {
         }
     }
     body
+}
+
+/// The CP932 bytes of text decoded from CP932: `encoding_rs` for every run of characters, and the user-defined area
+/// U+E000–U+E757 (which the decoder produces from lead bytes F0–F9 but `encoding_rs` never encodes) written back
+/// to its codes by the inverse of the decoder's pointer arithmetic.
+fn model_cp932(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    let mut flush = |run: &mut String, out: &mut Vec<u8>| {
+        let (bytes, _, unmappable) = SHIFT_JIS.encode(run);
+        assert!(!unmappable, "{run:?}: decoded from CP932 but does not encode back");
+        out.extend_from_slice(&bytes);
+        run.clear();
+    };
+    for c in text.chars() {
+        let code = u32::from(c);
+        if (0xE000..=0xE757).contains(&code) {
+            flush(&mut run, &mut out);
+            let pointer = 8836 + (code - 0xE000);
+            let (lead, trail) = (pointer / 188, pointer % 188);
+            let lead = lead + if lead < 0x1F { 0x81 } else { 0xC1 };
+            let trail = trail + if trail < 0x3F { 0x40 } else { 0x41 };
+            out.extend([lead, trail].map(|b| u8::try_from(b).unwrap_or(0)));
+        } else {
+            run.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }

@@ -308,3 +308,20 @@ fn many_unknown_parameters_take_linear_time() {
     }
     assert!(ratio <= 15.0, "10× the parameters take {ratio:.1}× the time");
 }
+
+/// Fuzz crash (`fuzz/regressions/parse_notification/eudc_in_unknown_parameter.txt`, 60 s run): an unknown parameter
+/// of a payment notification holding a CP932 user-defined character (`%F1c`, decoded to U+E0DF) was accepted
+/// (unknown parameters are not checked) and the oracle's encoder (`encoding_rs`, which never encodes the
+/// user-defined area) could not write it back. The crate was right; the oracle now writes U+E000–U+E757 back to their
+/// CP932 codes. A listed text field refuses the character (`charset` violation), as a request does.
+#[test]
+fn regression_eudc_character_in_an_unknown_parameter() {
+    let body = format!("{PAYMENT}&memo1=%F1c");
+    let n = accepted(Kind::Payment, &body);
+    assert_eq!(n.raw().get("memo1"), Some("\u{E0DF}"));
+    assert_eq!(crate::fuzz_notification::model_encode(n.raw(), Version::V1), format!("{PAYMENT}&memo1=%F1c"));
+    parse_notification(body.as_bytes());
+
+    let deposit = "trans_code=1&order_number=O1&paid=1&memo1=%F1c";
+    assert_eq!(violations(Kind::Deposit, deposit), [("memo1".to_owned(), "charset")]);
+}
