@@ -205,7 +205,7 @@ fn valid_with(extra: &str) -> String {
     VALID.replacen('}', &format!(", {extra}}}"), 1)
 }
 
-const OPERATIONS: &str = "completion_redirect\nlink_order\norder_info\nuser_change\nuser_register\n";
+const OPERATIONS: &str = "completion_redirect\ndeferred_payment_notification\ndeposit_notification\nlink_order\norder_info\npayment_notification\nuser_change\nuser_register\n";
 
 fn user_register_json(stdout: &[u8]) -> Result<(), String> {
     let v: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| e.to_string())?;
@@ -355,7 +355,7 @@ fn cli_contract() {
             2,
             empty(),
             Stderr::Contains(
-                "unknown operation user_delete; expected one of: completion_redirect, link_order, order_info, user_change, user_register",
+                "unknown operation user_delete; expected one of: completion_redirect, deferred_payment_notification, deposit_notification, link_order, order_info, payment_notification, user_change, user_register",
             ),
         ),
         case(

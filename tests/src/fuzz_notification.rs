@@ -1,5 +1,5 @@
 //! The body of the fuzz target `parse_notification` (`fuzz/fuzz_targets/parse_notification.rs`), replayed over
-//! `fuzz/corpus/parse_notification/` and `fuzz/regressions/parse_notification/` by [`crate::notifications`].
+//! `fuzz/corpus/parse_notification/` and `fuzz/regressions/parse_notification/` by the `notifications` tests.
 //!
 //! Arbitrary bytes go through each notification decoder ([`Kind::ALL`]) in both charsets. Nothing may panic; an
 //! error must point inside the body; an accepted notification must agree with an independent model and survive a
@@ -8,8 +8,9 @@
 //! * every value equals the model decode of its raw value (a byte-at-a-time percent decoder, then a strict
 //!   `encoding_rs` decode of the whole value in the version's charset, never U+FFFD);
 //! * every required field of the kind's spec is present and not blank, and every name (listed or not) has one value;
-//! * re-encoding the decoded parameters as a form body (model encoder: `encoding_rs` encode of the whole value,
-//!   every byte but `A-Za-z0-9*-._` as `%XX`) and decoding that gives the same names and values;
+//! * re-encoding the decoded parameters as a form body (model encoder: `encoding_rs` encode of the value, the CP932
+//!   user-defined area by hand, every byte but `A-Za-z0-9*-._` as `%XX`) and decoding that gives the same names and
+//!   values;
 //! * the notification passes the contract check against its own `contract_code`, fails it against another, and is
 //!   answered [`Reply::Accepted`].
 #![allow(clippy::panic)]
@@ -98,10 +99,10 @@ fn model_value(raw: &str, version: Version) -> Option<String> {
     encoding.decode_without_bom_handling_and_without_replacement(&bytes).map(|text| text.into_owned())
 }
 
-/// The model form encoder: `name=value&…` with each value encoded whole by `encoding_rs` (it must be representable:
-/// it was decoded from that charset) and every byte but `A-Za-z0-9*-._` written `%XX`.
+/// The model form encoder: `name=value&…` with each value encoded in the version's charset (`model_cp932` or
+/// UTF-8; it must be representable: it was decoded from that charset) and every byte but `A-Za-z0-9*-._` written
+/// `%XX`.
 pub fn model_encode(raw: &Response<'_>, version: Version) -> String {
-    let encoding = if version == Version::V1 { SHIFT_JIS } else { UTF_8 };
     let mut body = String::new();
     for (i, attr) in raw.iter().enumerate() {
         if i > 0 {
@@ -127,7 +128,7 @@ pub fn model_encode(raw: &Response<'_>, version: Version) -> String {
 fn model_cp932(text: &str) -> Vec<u8> {
     let mut out = Vec::new();
     let mut run = String::new();
-    let mut flush = |run: &mut String, out: &mut Vec<u8>| {
+    let flush = |run: &mut String, out: &mut Vec<u8>| {
         let (bytes, _, unmappable) = SHIFT_JIS.encode(run);
         assert!(!unmappable, "{run:?}: decoded from CP932 but does not encode back");
         out.extend_from_slice(&bytes);
