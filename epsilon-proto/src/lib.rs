@@ -115,8 +115,9 @@
 //! `redirect` and a `receipt_no`; a getsales2 answer without `result` that lacks `trans_code` and `state`), or a
 //! field the outcome needs that is missing, is an [`OutcomeError`], never a guess.
 //! `parse_for(body, options)` reads the answer in the charset the request's options imply
-//! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) are checked against their spec
-//! like requests ([`incoming`]).
+//! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) and notification form bodies
+//! are checked against their spec like requests ([`incoming`]); [`notification`] decodes the three server-to-server
+//! notifications, checks the contract code and writes the merchant's `1`/`0` reply.
 //!
 //! # Names
 //!

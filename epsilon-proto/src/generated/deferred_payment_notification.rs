@@ -4,7 +4,7 @@
 //!
 //! CGI `(merchant URL)`. Source: facts §5.1 (GMO後払い status-change notification, Epsilon server → merchant server POST \[code\]), §5.2 (GMO後払い status change row), §3.11 (merchant answer to notifications); EC4 DeferredPaymentStatusChangeNotificationController.php.
 //!
-//! **Uncertain:** known from one third-party client only (EC4 \[code\]): the parameter list, the charset of the form body and the retry policy are not documented (facts §5.2, B7); the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked.
+//! **Uncertain:** known from one third-party client only (EC4 \[code\]): the parameter list, the charset of the form body and the retry policy are not documented (facts §5.2, B7); the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked; the label_ja values are descriptive Japanese names, not labels of an official table (none was available).
 
 /// The spec of `deferred_payment_notification` (spec/epsilon/operations/deferred_payment_notification.yaml).
 pub static DEFERRED_PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
@@ -22,7 +22,7 @@ pub static DEFERRED_PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::
             "facts §5.1 (GMO後払い status-change notification, Epsilon server → merchant server POST [code]), §5.2 (GMO後払い status change row), §3.11 (merchant answer to notifications); EC4 DeferredPaymentStatusChangeNotificationController.php"
         ),
         ::japay_core::meta_opt!(
-            ::core::option::Option::Some("known from one third-party client only (EC4 [code]): the parameter list, the charset of the form body and the retry policy are not documented (facts §5.2, B7); the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked")
+            ::core::option::Option::Some("known from one third-party client only (EC4 [code]): the parameter list, the charset of the form body and the retry policy are not documented (facts §5.2, B7); the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked; the label_ja values are descriptive Japanese names, not labels of an official table (none was available)")
         ),
     )
     .with_utf8_params(&[])

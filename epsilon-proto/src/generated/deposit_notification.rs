@@ -4,7 +4,7 @@
 //!
 //! CGI `(merchant URL)`. Source: facts §5.1 (コンビニ・ペイジー入金通知, Epsilon server → merchant server POST), §5.2 (コンビニ/ペイジー入金通知 row), §3.11 (merchant answer to notifications); EC2 mdl_epsilon.php, EC4 ConveniAndPayeasyNotificationController.php, SMO points.ts.
 //!
-//! **Uncertain:** the full parameter list, which parameters are always sent, the charset of the form body and the retry policy are not documented (facts §5.2, B7): only trans_code, order_number and paid are required here; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. SMO's failure replies (`0 001 USER_NOT_FOUND`) are not Epsilon's documented format (facts §3.11 \[?\]).
+//! **Uncertain:** the full parameter list, which parameters are always sent, the charset of the form body and the retry policy are not documented (facts §5.2, B7): only trans_code, order_number and paid are required here; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. SMO's failure replies (`0 001 USER_NOT_FOUND`) are not Epsilon's documented format (facts §3.11 \[?\]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available).
 
 /// The spec of `deposit_notification` (spec/epsilon/operations/deposit_notification.yaml).
 pub static DEPOSIT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
@@ -22,7 +22,7 @@ pub static DEPOSIT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_cor
             "facts §5.1 (コンビニ・ペイジー入金通知, Epsilon server → merchant server POST), §5.2 (コンビニ/ペイジー入金通知 row), §3.11 (merchant answer to notifications); EC2 mdl_epsilon.php, EC4 ConveniAndPayeasyNotificationController.php, SMO points.ts"
         ),
         ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the full parameter list, which parameters are always sent, the charset of the form body and the retry policy are not documented (facts §5.2, B7): only trans_code, order_number and paid are required here; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. SMO's failure replies (`0 001 USER_NOT_FOUND`) are not Epsilon's documented format (facts §3.11 [?])")
+            ::core::option::Option::Some("the full parameter list, which parameters are always sent, the charset of the form body and the retry policy are not documented (facts §5.2, B7): only trans_code, order_number and paid are required here; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. SMO's failure replies (`0 001 USER_NOT_FOUND`) are not Epsilon's documented format (facts §3.11 [?]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available)")
         ),
     )
     .with_utf8_params(&[])

@@ -4,7 +4,7 @@
 //!
 //! CGI `(merchant URL)`. Source: facts §5.1 (決済完了通知, Epsilon server → merchant server POST), §5.2 (決済完了通知 row), §3.11 (merchant answer to notifications); EC4 PaymentNotificationController.php, SMO webhookEpsilonPaid.
 //!
-//! **Uncertain:** the full parameter list, the charset of the form body, the retry policy and the exact reply format are not documented (facts §5.2, B7): the fields below are the ones third-party clients read; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. Notifications are not signed; a later EC4 build allow-lists the source IPs 210.254.37.214 and 210.254.37.215 (facts §5.2 \[code\]\[?\]).
+//! **Uncertain:** the full parameter list, the charset of the form body, the retry policy and the exact reply format are not documented (facts §5.2, B7): the fields below are the ones third-party clients read; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. Notifications are not signed; a later EC4 build allow-lists the source IPs 210.254.37.214 and 210.254.37.215 (facts §5.2 \[code\]\[?\]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available).
 
 /// The spec of `payment_notification` (spec/epsilon/operations/payment_notification.yaml).
 pub static PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
@@ -22,7 +22,7 @@ pub static PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_cor
             "facts §5.1 (決済完了通知, Epsilon server → merchant server POST), §5.2 (決済完了通知 row), §3.11 (merchant answer to notifications); EC4 PaymentNotificationController.php, SMO webhookEpsilonPaid"
         ),
         ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the full parameter list, the charset of the form body, the retry policy and the exact reply format are not documented (facts §5.2, B7): the fields below are the ones third-party clients read; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. Notifications are not signed; a later EC4 build allow-lists the source IPs 210.254.37.214 and 210.254.37.215 (facts §5.2 [code][?])")
+            ::core::option::Option::Some("the full parameter list, the charset of the form body, the retry policy and the exact reply format are not documented (facts §5.2, B7): the fields below are the ones third-party clients read; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. Notifications are not signed; a later EC4 build allow-lists the source IPs 210.254.37.214 and 210.254.37.215 (facts §5.2 [code][?]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available)")
         ),
     )
     .with_utf8_params(&[])
