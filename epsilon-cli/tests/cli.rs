@@ -1386,3 +1386,26 @@ fn notification_contract() {
     ];
     run_all(&cases);
 }
+
+/// A payment notification plus `n` distinct unknown parameters (each CP932 text).
+fn notification_unknown_names(n: usize) -> String {
+    let extra: String = (0..n).map(|i| format!("&name_{i:06}=%82%A0")).collect();
+    format!("contract_code=12345678&trans_code=861205&order_number=O1&state=1{extra}")
+}
+
+/// `epsilon notification` takes time linear in the body with many distinct unknown parameters (the duplicate check
+/// looks at every name, listed or not).
+#[test]
+fn linear_time_notification() {
+    fn keys_plus_four(out: &std::process::Output, n: usize) -> Result<(), String> {
+        n_keys(out, n + 4)
+    }
+    assert_linear(&[Linear {
+        name: "notification, many unknown names",
+        args: &["notification", "payment"],
+        n: 6_000,
+        input: notification_unknown_names,
+        code: 0,
+        check: keys_plus_four,
+    }]);
+}
