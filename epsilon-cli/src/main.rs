@@ -7,6 +7,7 @@
 mod answer;
 mod demo;
 mod input;
+mod notification;
 mod spec_show;
 
 use std::collections::HashMap;
@@ -21,7 +22,7 @@ use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::{Charset, DynamicRequest, OPERATIONS, Options, Response, Version, Violation, ViolationKind};
 
 /// Input rejected: invalid request, unreadable or malformed input, undecodable body.
-const REJECTED: u8 = 1;
+pub(crate) const REJECTED: u8 = 1;
 
 const EXIT_STATUS_HELP: &str = "\
 Exit status: 0 ok, 1 input rejected (invalid request, unreadable or malformed input, undecodable answer), \
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Some(("decode", m)) => decode(m),
         Some(("answer", m)) => answer::run(m),
         Some(("demo", _)) => demo::run(),
+        Some(("notification", m)) => notification::run(m),
         // subcommand_required: clap has already rejected anything else
         _ => 2,
     };
@@ -133,6 +135,7 @@ fn cli() -> Command {
                 .arg(file_arg("The answer body or query string")),
         )
         .subcommand(answer::command())
+        .subcommand(notification::command())
         .subcommand(
             Command::new("demo").about("A short walk through validation, encoding and decoding on built-in data"),
         )
@@ -154,7 +157,7 @@ fn parse_operation(name: &str) -> Result<&'static OperationSpec, String> {
     })
 }
 
-fn file_arg(what: &str) -> Arg {
+pub(crate) fn file_arg(what: &str) -> Arg {
     Arg::new("file")
         .value_name("FILE")
         .help(format!("{what}; stdin when absent or `-`"))
@@ -374,7 +377,7 @@ pub(crate) fn decoded_json(response: &Response<'_>) -> String {
 }
 
 /// Writes to stdout; 0, or 1 when stdout cannot be written (a closed pipe ends the output quietly).
-fn emit(bytes: &[u8]) -> u8 {
+pub(crate) fn emit(bytes: &[u8]) -> u8 {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => 0,

@@ -205,7 +205,7 @@ fn valid_with(extra: &str) -> String {
     VALID.replacen('}', &format!(", {extra}}}"), 1)
 }
 
-const OPERATIONS: &str = "completion_redirect\nlink_order\norder_info\nuser_change\nuser_register\n";
+const OPERATIONS: &str = "completion_redirect\ndeferred_payment_notification\ndeposit_notification\nlink_order\norder_info\npayment_notification\nuser_change\nuser_register\n";
 
 fn user_register_json(stdout: &[u8]) -> Result<(), String> {
     let v: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| e.to_string())?;
@@ -355,7 +355,7 @@ fn cli_contract() {
             2,
             empty(),
             Stderr::Contains(
-                "unknown operation user_delete; expected one of: completion_redirect, link_order, order_info, user_change, user_register",
+                "unknown operation user_delete; expected one of: completion_redirect, deferred_payment_notification, deposit_notification, link_order, order_info, payment_notification, user_change, user_register",
             ),
         ),
         case(
@@ -1481,4 +1481,216 @@ fn linear_time_one_result_element() {
 fn too_many_attributes(out: &std::process::Output, _: usize) -> Result<(), String> {
     let text = String::from_utf8_lossy(&out.stderr);
     if text.contains("attributes") { Ok(()) } else { Err(format!("expected the attribute limit on stderr: {text}")) }
+}
+
+/// `epsilon notification KIND [FILE]`: its own table, outside `cli_contract`.
+#[test]
+fn notification_contract() {
+    let payment = "contract_code=12345678&trans_code=861205&order_number=O1&state=1&payment_code=1";
+    let memo = cp932_form("髙橋①");
+    let deposit =
+        format!("trans_code=861205&order_number=O1&paid=1&user_id=U1&item_price=1000&memo1={memo}&conveni_code=88");
+    let deposit_json = r#"{"trans_code":"861205","order_number":"O1","paid":"1","user_id":"U1","item_price":"1000","memo1":"髙橋①","conveni_code":"88"}
+"#;
+    let deferred = "order_number=O1&trans_code=861205&state=11";
+    let payment_file = temp_file("notification.txt", format!("{payment}\r\n").as_bytes());
+    let payment_json = r#"{"contract_code":"12345678","trans_code":"861205","order_number":"O1","state":"1","payment_code":"1"}
+"#;
+    let state_zero = payment.replace("state=1", "state=0");
+    let violations = "{\"field\":\"contract_code\",\"rule\":\"required\",\"message\":\"required\"}\n\
+                      {\"field\":\"order_number\",\"rule\":\"required\",\"message\":\"required\"}\n\
+                      {\"field\":\"state\",\"rule\":\"value\",\"message\":\"expected one of \\\"0\\\", \\\"1\\\", \\\"4\\\", \\\"5\\\", \\\"6\\\", \\\"9\\\", \\\"11\\\"\"}\n";
+
+    let cases = vec![
+        case("help lists notification", &["--help"], "", 0, Out::Contains("notification"), Stderr::Empty),
+        case(
+            "notification help names the kinds",
+            &["notification", "--help"],
+            "",
+            0,
+            Out::Contains("deferred_payment"),
+            Stderr::Empty,
+        ),
+        case("payment from stdin", &["notification", "payment"], payment, 0, exact(payment_json), Stderr::Empty),
+        case(
+            "payment from a file, final CRLF ignored",
+            &["notification", "payment", &payment_file],
+            "",
+            0,
+            exact(payment_json),
+            Stderr::Empty,
+        ),
+        case(
+            "operation name accepted",
+            &["notification", "payment_notification", "-"],
+            payment,
+            0,
+            exact(payment_json),
+            Stderr::Empty,
+        ),
+        case(
+            "state 0 accepted",
+            &["notification", "payment"],
+            state_zero.as_str(),
+            0,
+            Out::Contains(r#""state":"0""#),
+            Stderr::Empty,
+        ),
+        case(
+            "unknown parameters kept",
+            &["notification", "payment"],
+            format!("{payment}&extra=%8ER"),
+            0,
+            Out::Contains(r#""extra":"山""#),
+            Stderr::Empty,
+        ),
+        case(
+            "same value twice is an array",
+            &["notification", "payment"],
+            format!("{payment}&state=1"),
+            0,
+            Out::Contains(r#""state":["1","1"]"#),
+            Stderr::Empty,
+        ),
+        case("deposit in CP932", &["notification", "deposit"], deposit.as_str(), 0, exact(deposit_json), Stderr::Empty),
+        case(
+            "deferred payment",
+            &["notification", "deferred_payment"],
+            deferred,
+            0,
+            exact("{\"order_number\":\"O1\",\"trans_code\":\"861205\",\"state\":\"11\"}\n"),
+            Stderr::Empty,
+        ),
+        case(
+            "utf-8 on request",
+            &["notification", "deposit", "--charset", "utf-8"],
+            "trans_code=1&order_number=O1&paid=1&memo1=%E9%AB%99",
+            0,
+            Out::Contains(r#""memo1":"髙""#),
+            Stderr::Empty,
+        ),
+        case(
+            "violations as JSON lines",
+            &["notification", "payment"],
+            "trans_code=861205&state=7",
+            1,
+            empty(),
+            Stderr::Exact(violations.to_owned()),
+        ),
+        case(
+            "paid outside its values",
+            &["notification", "deposit"],
+            "trans_code=1&order_number=O1&paid=2",
+            1,
+            empty(),
+            Stderr::Contains(r#"{"field":"paid","rule":"value""#),
+        ),
+        case(
+            "conflicting duplicate",
+            &["notification", "payment"],
+            format!("{payment}&state=9"),
+            1,
+            empty(),
+            Stderr::Contains("expected one value for attribute `state`"),
+        ),
+        case(
+            "conflicting unknown duplicate",
+            &["notification", "payment"],
+            format!("{payment}&x=1&x=2"),
+            1,
+            empty(),
+            Stderr::Contains("attribute `x`"),
+        ),
+        case(
+            "not CP932",
+            &["notification", "payment"],
+            format!("{payment}&memo1=%82"),
+            1,
+            empty(),
+            Stderr::Contains("expected cp932 text"),
+        ),
+        case(
+            "bad percent escape",
+            &["notification", "payment"],
+            format!("{payment}&memo1=%8"),
+            1,
+            empty(),
+            Stderr::Contains("notification: malformed form data"),
+        ),
+        case(
+            "raw non-ASCII byte",
+            &["notification", "payment"],
+            b"trans_code=\x82\xA0".to_vec(),
+            1,
+            empty(),
+            Stderr::Contains("non-ascii"),
+        ),
+        case(
+            "contract matches",
+            &["notification", "payment", "--contract", "12345678"],
+            payment,
+            0,
+            exact(payment_json),
+            Stderr::Empty,
+        ),
+        case(
+            "contract differs",
+            &["notification", "payment", "--contract", "87654321"],
+            payment,
+            1,
+            empty(),
+            Stderr::Exact(
+                "notification: expected the merchant's contract_code, found another one (8 bytes)\n".to_owned(),
+            ),
+        ),
+        case(
+            "contract not sent where optional",
+            &["notification", "deferred_payment", "--contract", "87654321"],
+            deferred,
+            0,
+            Out::Contains("\"state\":\"11\""),
+            Stderr::Empty,
+        ),
+        case(
+            "unknown kind",
+            &["notification", "redirect"],
+            "",
+            2,
+            empty(),
+            Stderr::Contains("expected one of: payment, deposit, deferred_payment"),
+        ),
+        case("missing kind", &["notification"], "", 2, empty(), Stderr::Contains("Usage")),
+        case(
+            "unknown charset",
+            &["notification", "payment", "--charset", "euc-jp"],
+            payment,
+            2,
+            empty(),
+            Stderr::Contains("euc-jp"),
+        ),
+    ];
+    run_all(&cases);
+}
+
+/// A payment notification plus `n` distinct unknown parameters (each CP932 text).
+fn notification_unknown_names(n: usize) -> String {
+    let extra: String = (0..n).map(|i| format!("&name_{i:06}=%82%A0")).collect();
+    format!("contract_code=12345678&trans_code=861205&order_number=O1&state=1{extra}")
+}
+
+/// `epsilon notification` takes time linear in the body with many distinct unknown parameters (the duplicate check
+/// looks at every name, listed or not).
+#[test]
+fn linear_time_notification() {
+    fn keys_plus_four(out: &std::process::Output, n: usize) -> Result<(), String> {
+        n_keys(out, n + 4)
+    }
+    assert_linear(&[Linear {
+        name: "notification, many unknown names",
+        args: &["notification", "payment"],
+        n: 6_000,
+        input: notification_unknown_names,
+        code: 0,
+        check: keys_plus_four,
+    }]);
 }

@@ -118,8 +118,9 @@
 //! to its `summarize` function, which decides the same way and returns an [`OutcomeSummary`] (the outcome's name
 //! and kind, the `result` value, the typed error code of a failure).
 //! `parse_for(body, options)` reads the answer in the charset the request's options imply
-//! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) are checked against their spec
-//! like requests ([`incoming`]).
+//! ([`exchange::answer_version`]). Incoming query strings (the completion redirect) and notification form bodies
+//! are checked against their spec like requests ([`incoming`]); [`notification`] decodes the three server-to-server
+//! notifications, checks the contract code and writes the merchant's `1`/`0` reply.
 //!
 //! # Names
 //!
@@ -164,6 +165,7 @@ pub mod exchange;
 #[rustfmt::skip]
 pub mod generated;
 pub mod incoming;
+pub mod notification;
 pub mod response;
 pub mod spec;
 pub mod st_code;
@@ -176,6 +178,7 @@ pub use generated::{
     CompletionRedirect, LinkOrder, LinkOrderOutcome, LinkOrderResponse, OrderInfo, OrderInfoOutcome, OrderInfoResponse,
     UserChange, UserChangeOutcome, UserChangeResponse, UserRegister, UserRegisterOutcome, UserRegisterResponse,
 };
+pub use generated::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES};
 pub use incoming::IncomingError;
 pub use japay_core::outcome::{OutcomeError, OutcomeSummary, Secret};

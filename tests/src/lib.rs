@@ -4,6 +4,7 @@
 
 pub mod fuzz;
 pub mod fuzz_lifecycle;
+pub mod fuzz_notification;
 pub mod oracle;
 
 #[cfg(test)]
@@ -20,6 +21,8 @@ mod lifecycle;
 mod linear;
 #[cfg(test)]
 mod mgmt_ops;
+#[cfg(test)]
+mod notifications;
 #[cfg(test)]
 mod outcomes;
 #[cfg(test)]

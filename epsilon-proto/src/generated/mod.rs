@@ -13,11 +13,20 @@ pub mod change_amount;
 /// ユーザ登録・ユーザ内容変更の確認 ((merchant URL)): query string of the browser redirect to the merchant after user registration or a card change.
 pub mod completion_redirect;
 
+/// GMO後払い ステータス変更通知 ((merchant URL)): form the gateway's server posts to the merchant's server when a GMO後払い (deferred payment) order changes state.
+pub mod deferred_payment_notification;
+
+/// コンビニ・ペイジー入金通知 ((merchant URL)): form the gateway's server posts to the merchant's server when a convenience-store or Pay-easy slip is paid.
+pub mod deposit_notification;
+
 /// オーダー情報送信 (リンク方式・コンビニ直接) (receive_order3.cgi): send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order.
 pub mod link_order;
 
 /// オーダー情報確認 (getsales2.cgi): read the authoritative state of one order by order_number or trans_code.
 pub mod order_info;
+
+/// 決済完了通知 ((merchant URL)): form the gateway's server posts to the merchant's server when a payment completes.
+pub mod payment_notification;
 
 /// 出荷登録 (GMO後払い) (ship_request.cgi): register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中.
 pub mod ship_request;
@@ -52,9 +61,15 @@ pub use self::change_amount::{ChangeAmount, ChangeAmountResponse, ChangeAmountOu
 
 pub use self::completion_redirect::CompletionRedirect;
 
+pub use self::deferred_payment_notification::DeferredPaymentNotification;
+
+pub use self::deposit_notification::DepositNotification;
+
 pub use self::link_order::{LinkOrder, LinkOrderResponse, LinkOrderOutcome};
 
 pub use self::order_info::{OrderInfo, OrderInfoResponse, OrderInfoOutcome};
+
+pub use self::payment_notification::PaymentNotification;
 
 pub use self::ship_request::{ShipRequest, ShipRequestResponse, ShipRequestOutcome};
 
@@ -83,8 +98,11 @@ pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
     &capture::CAPTURE,
     &change_amount::CHANGE_AMOUNT,
     &completion_redirect::COMPLETION_REDIRECT,
+    &deferred_payment_notification::DEFERRED_PAYMENT_NOTIFICATION,
+    &deposit_notification::DEPOSIT_NOTIFICATION,
     &link_order::LINK_ORDER,
     &order_info::ORDER_INFO,
+    &payment_notification::PAYMENT_NOTIFICATION,
     &ship_request::SHIP_REQUEST,
     &stop_monthly_billing::STOP_MONTHLY_BILLING,
     &user_change::USER_CHANGE,
