@@ -4,8 +4,17 @@
 
 pub mod codes;
 
+/// 3Dセキュア認証結果送信 (direct_card_payment.cgi): send the ACS's PaRes for the order that answered result 5 or 6; the answer says authorized or failed.
+pub mod card_3ds_result;
+
+/// カード決済 (直接決済API・初回課金) (direct_card_payment.cgi): charge a card given as card data or as a one-time token; the answer says authorized, 3-D Secure needed, or failed.
+pub mod card_payment;
+
 /// ユーザ登録・ユーザ内容変更の確認 ((merchant URL)): query string of the browser redirect to the merchant after user registration or a card change.
 pub mod completion_redirect;
+
+/// GMO ID決済 (receive_order_gmo2.cgi): charge a card stored in the buyer's GMO ID; the answer says ok or failed.
+pub mod gmo_id_payment;
 
 /// オーダー情報送信 (リンク方式・コンビニ直接) (receive_order3.cgi): send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order.
 pub mod link_order;
@@ -13,17 +22,44 @@ pub mod link_order;
 /// オーダー情報確認 (getsales2.cgi): read the authoritative state of one order by order_number or trans_code.
 pub mod order_info;
 
+/// 登録済みカード決済 (直接決済API) (direct_card_payment.cgi): charge the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed.
+pub mod registered_card_payment;
+
+/// 登録済みカード課金 (リンク方式) (receive_order3.cgi): charge the card registered for user_id; the gateway answers with a redirect to card3.cgi.
+pub mod registered_link_order;
+
+/// 3Dセキュア認証結果の受信 (TermUrl) ((merchant TermUrl)): form the 3-D Secure ACS posts to the merchant's TermUrl (PaRes, MD).
+pub mod tds_term_return;
+
 /// ユーザ内容変更 (receive_order3.cgi): change a registered user; with the card-change st_code the gateway answers with a redirect to its card-entry page.
 pub mod user_change;
 
 /// ユーザ登録 (receive_order3.cgi): register a user; the gateway answers with a redirect to its card-entry page.
 pub mod user_register;
 
+pub use self::card_3ds_result::{
+    Card3dsResult, Card3dsResultResponse, Card3dsResultOutcome,
+};
+
+pub use self::card_payment::{CardPayment, CardPaymentResponse, CardPaymentOutcome};
+
 pub use self::completion_redirect::CompletionRedirect;
+
+pub use self::gmo_id_payment::{GmoIdPayment, GmoIdPaymentResponse, GmoIdPaymentOutcome};
 
 pub use self::link_order::{LinkOrder, LinkOrderResponse, LinkOrderOutcome};
 
 pub use self::order_info::{OrderInfo, OrderInfoResponse, OrderInfoOutcome};
+
+pub use self::registered_card_payment::{
+    RegisteredCardPayment, RegisteredCardPaymentResponse, RegisteredCardPaymentOutcome,
+};
+
+pub use self::registered_link_order::{
+    RegisteredLinkOrder, RegisteredLinkOrderResponse, RegisteredLinkOrderOutcome,
+};
+
+pub use self::tds_term_return::TdsTermReturn;
 
 pub use self::user_change::{UserChange, UserChangeResponse, UserChangeOutcome};
 
@@ -31,9 +67,15 @@ pub use self::user_register::{UserRegister, UserRegisterResponse, UserRegisterOu
 
 /// Every operation of the spec, in file-name order.
 pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
+    &card_3ds_result::CARD_3DS_RESULT,
+    &card_payment::CARD_PAYMENT,
     &completion_redirect::COMPLETION_REDIRECT,
+    &gmo_id_payment::GMO_ID_PAYMENT,
     &link_order::LINK_ORDER,
     &order_info::ORDER_INFO,
+    &registered_card_payment::REGISTERED_CARD_PAYMENT,
+    &registered_link_order::REGISTERED_LINK_ORDER,
+    &tds_term_return::TDS_TERM_RETURN,
     &user_change::USER_CHANGE,
     &user_register::USER_REGISTER,
 ];
@@ -118,6 +160,7 @@ pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[0xAD, 0xF9, 0xFA, 0xFB, 0xFC];
 /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in
 /// `Debug` output or error messages.
 pub const SECRET_NAMES: &[&str] = &[
+    "PaRes",
     "card_number",
     "expire_m",
     "expire_y",
