@@ -1434,21 +1434,21 @@ pub struct RegisteredLinkOrder<'a> {
     /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthData).
     ///
     /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    pub three_d_s_req_auth_data: ::core::option::Option<&'a str>,
+    pub three_ds_req_auth_data: ::core::option::Option<&'a str>,
     /// ログイン認証方法 — 3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02).
     ///
     /// Marker `-`; text.
     /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod).
     ///
     /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    pub three_d_s_req_auth_method: ::core::option::Option<&'a str>,
+    pub three_ds_req_auth_method: ::core::option::Option<&'a str>,
     /// ログイン日時 — 3-D Secure 2.0 risk data: when the cardholder logged in.
     ///
     /// Marker `-`; text.
     /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp).
     ///
     /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    pub three_d_s_req_auth_timestamp: ::core::option::Option<&'a str>,
+    pub three_ds_req_auth_timestamp: ::core::option::Option<&'a str>,
     /// 請求先・配送先一致 — 3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same.
     ///
     /// Marker `-`; text.
@@ -1599,9 +1599,9 @@ impl ::japay_core::Operation for RegisteredLinkOrder<'_> {
             self.suspicious_acc_activity,
             self.txn_activity_day,
             self.txn_activity_year,
-            self.three_d_s_req_auth_data,
-            self.three_d_s_req_auth_method,
-            self.three_d_s_req_auth_timestamp,
+            self.three_ds_req_auth_data,
+            self.three_ds_req_auth_method,
+            self.three_ds_req_auth_timestamp,
             self.addr_match,
             self.cardholder_name,
             self.home_phone,

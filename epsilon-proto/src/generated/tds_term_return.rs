@@ -104,7 +104,7 @@ impl<'a> TdsTermReturn<'a> {
         self.raw.get("PaRes")
     }
     /// `MD`: the merchant's own correlation value, as it put it in the ACS form (first occurrence, decoded).
-    pub fn m_d(&self) -> ::core::option::Option<&str> {
+    pub fn md(&self) -> ::core::option::Option<&str> {
         self.raw.get("MD")
     }
 }
