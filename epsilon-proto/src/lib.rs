@@ -154,6 +154,7 @@ pub mod incoming;
 pub mod response;
 pub mod spec;
 pub mod st_code;
+pub mod three_d_secure;
 
 pub use japay_core::{Operation, request, wire};
 
