@@ -133,28 +133,45 @@ fn any_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Optio
     prop_oneof![1 => Just(None), 1 => Just(Some(String::new())), 8 => some.prop_map(Some)].boxed()
 }
 
-/// Requests for `spec`: half of them valid in every field (so `encode` runs), half mixing every kind of mistake.
-fn request(spec: &'static OperationSpec) -> impl Strategy<Value = (Vec<Option<String>>, Options)> {
-    (select(Charset::ALL.to_vec()), any::<bool>(), any::<bool>()).prop_flat_map(move |(charset, normalize, valid)| {
-        let fields: Vec<BoxedStrategy<Option<String>>> = spec
-            .fields
-            .iter()
-            .map(|f| {
-                if valid {
-                    if f.fixed.is_some() {
-                        prop_oneof![Just(None), Just(f.fixed.map(str::to_owned))].boxed()
-                    } else if f.marker.always_required() || f.condition.is_some() {
-                        valid_value(f, charset).prop_map(Some).boxed()
-                    } else {
-                        prop_oneof![Just(None), valid_value(f, charset).prop_map(Some)].boxed()
-                    }
-                } else {
-                    any_value(f, charset)
-                }
-            })
-            .collect();
-        (fields, Just(Options::new(charset).normalize(normalize)))
+/// In a valid request, whether field `i` is left out because it belongs to an alternative of a `one_of` rule other
+/// than the chosen one (`choices[k]` picks the alternative of rule `k`), or must be given because it belongs to the
+/// chosen one: `Some(true)` given, `Some(false)` left out, `None` not in any rule.
+fn one_of_member(spec: &OperationSpec, choices: &[usize], i: usize) -> Option<bool> {
+    spec.one_of.iter().zip(choices).find_map(|(rule, &choice)| {
+        let chosen = choice % rule.alternatives.len().max(1);
+        rule.alternatives.iter().position(|alt| alt.contains(&i)).map(|alt| alt == chosen)
     })
+}
+
+/// Requests for `spec`: half of them valid in every field (so `encode` runs; one alternative of each `one_of` rule
+/// given in full, the others left out), half mixing every kind of mistake.
+fn request(spec: &'static OperationSpec) -> impl Strategy<Value = (Vec<Option<String>>, Options)> {
+    let choices = prop::collection::vec(any::<usize>(), spec.one_of.len());
+    (select(Charset::ALL.to_vec()), any::<bool>(), any::<bool>(), choices).prop_flat_map(
+        move |(charset, normalize, valid, choices)| {
+            let fields: Vec<BoxedStrategy<Option<String>>> = spec
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    if valid {
+                        if let Some(given) = one_of_member(spec, &choices, i) {
+                            if given { valid_value(f, charset).prop_map(Some).boxed() } else { Just(None).boxed() }
+                        } else if f.fixed.is_some() {
+                            prop_oneof![Just(None), Just(f.fixed.map(str::to_owned))].boxed()
+                        } else if f.marker.always_required() || f.condition.is_some() {
+                            valid_value(f, charset).prop_map(Some).boxed()
+                        } else {
+                            prop_oneof![Just(None), valid_value(f, charset).prop_map(Some)].boxed()
+                        }
+                    } else {
+                        any_value(f, charset)
+                    }
+                })
+                .collect();
+            (fields, Just(Options::new(charset).normalize(normalize)))
+        },
+    )
 }
 
 fn run(spec: &'static OperationSpec) -> (usize, usize) {
@@ -180,7 +197,7 @@ fn every_outgoing_operation_agrees_with_the_oracle() {
         assert!(valid < all, "{}: no invalid request generated", spec.name);
         n += 1;
     }
-    assert!(n >= 4, "user_register, user_change, link_order, order_info at least");
+    assert!(n >= 9, "user_register, user_change, link_order, order_info and the card operations at least");
 }
 
 /// Representable text for a response value in the charset of `version`.
