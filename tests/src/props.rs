@@ -160,7 +160,11 @@ fn request(spec: &'static OperationSpec) -> impl Strategy<Value = (Vec<Option<St
                         } else if f.fixed.is_some() {
                             prop_oneof![Just(None), Just(f.fixed.map(str::to_owned))].boxed()
                         } else if f.marker.always_required() || f.condition.is_some() {
-                            valid_value(f, charset).prop_map(Some).boxed()
+                            // a value that is only white space is `required` for such a field
+                            valid_value(f, charset)
+                                .prop_filter("blank", |v| !v.trim().is_empty())
+                                .prop_map(Some)
+                                .boxed()
                         } else {
                             prop_oneof![Just(None), valid_value(f, charset).prop_map(Some)].boxed()
                         }
