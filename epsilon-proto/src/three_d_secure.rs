@@ -76,7 +76,9 @@ impl<'a> AcsForm<'a> {
     ) -> Option<AcsForm<'a>> {
         match *outcome {
             RegisteredCardPaymentOutcome::ThreeDSecure1 { url, pareq }
-            | RegisteredCardPaymentOutcome::ThreeDSecure2 { url, pareq } => Some(AcsForm::new(url, pareq, term_url, md)),
+            | RegisteredCardPaymentOutcome::ThreeDSecure2 { url, pareq } => {
+                Some(AcsForm::new(url, pareq, term_url, md))
+            }
             _ => None,
         }
     }

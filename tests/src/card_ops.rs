@@ -128,6 +128,9 @@ fn rules(report: Result<(), epsilon_proto::Report>) -> Vec<(String, &'static str
         .map_or_else(Vec::new, |r| r.violations().iter().map(|v| (v.field.to_string(), v.kind.rule())).collect())
 }
 
+/// One row of a rule table: what the row shows, the request, and the (field, rule) pairs expected.
+type Case<'a> = (&'a str, CardPayment<'a>, &'a [(&'a str, &'a str)]);
+
 #[test]
 fn card_payment_rules() {
     let token = CardPayment {
@@ -138,7 +141,7 @@ fn card_payment_rules() {
         ..card()
     };
     #[rustfmt::skip]
-    let cases: Vec<(&str, CardPayment<'_>, &[(&str, &str)])> = vec![
+    let cases: Vec<Case<'_>> = vec![
         ("card data", card(), &[]),
         ("token", token, &[]),
         ("neither card nor token", CardPayment { card_number: None, expire_y: None, expire_m: None, ..card() }, &[("card_or_token", "one_of")]),
