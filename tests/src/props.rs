@@ -243,3 +243,39 @@ fn limits_are_hit_exactly() {
     }
     let _ = response_value(Version::V1);
 }
+
+/// A hand-built operation with a bit condition and a group condition on an st_code bit (no Epsilon operation has one
+/// today): the model's bit test agrees with the runtime's, including legacy and malformed bitmaps.
+#[test]
+fn bit_conditions_agree_with_the_oracle() {
+    use epsilon_proto::generated::GATEWAY;
+    use epsilon_proto::generated::codes::ST_CODE;
+    use epsilon_proto::spec::{Condition, ConditionTest, Marker, ValueKind};
+    const I_BIT: Condition = Condition::new(ConditionTest::BitSet { field: 0, pos: 18 }, "st_code bit I");
+    const CARD_BIT: Condition = Condition::new(ConditionTest::BitSet { field: 0, pos: 1 }, "st_code bit 1");
+    static BITS: OperationSpec = OperationSpec::new("bits", &GATEWAY, "bits.cgi").with_fields(&[
+        FieldSpec::new("st_code", ValueKind::Bitmap(&ST_CODE)).with_marker(Marker::Required),
+        FieldSpec::new("deferred", ValueKind::Text).with_marker(Marker::Conditional).with_condition(I_BIT),
+        FieldSpec::new("card", ValueKind::Text).with_marker(Marker::Conditional).with_condition(CARD_BIT),
+    ]);
+    #[rustfmt::skip]
+    let cases: [(&str, &[&str]); 7] = [
+        ("00000-0000-00000-00010-00000-00000-00000", &["deferred"]),
+        ("10000-0000-00000-00010-00000-00000-00000", &["deferred", "card"]),
+        ("10000-0000-00000-00000-00000-00000-00000", &["card"]),
+        ("10000-0000-00000", &["card"]), // legacy: no position I
+        ("00000-0000-00000-00001-00000-00000-00000", &[]),
+        ("10000-0000-0000", &["st_code"]), // malformed: no bit holds
+        ("", &["st_code"]),
+    ];
+    for (st_code, required) in cases {
+        let values = [Some(st_code), None, None];
+        let got = epsilon_proto::request::validate(&BITS, &values, Options::default());
+        let fields: Vec<String> =
+            got.err().map(|r| r.violations().iter().map(|v| v.field.to_string()).collect()).unwrap_or_default();
+        assert_eq!(fields, required, "{st_code}");
+        for charset in Charset::ALL {
+            check_request(&BITS, &values, Options::new(charset));
+        }
+    }
+}
