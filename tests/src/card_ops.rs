@@ -505,6 +505,13 @@ fn secrets_never_show_in_debug() {
     for s in &shown {
         assert!(!s.contains("s3cr3t") && s.contains("<redacted>"), "{s}");
     }
+    // violations of secret fields name no character
+    let bad = CardPayment { card_number: Some("4242_4242"), ..card() };
+    let report = bad.validate(Options::default()).unwrap_err();
+    assert_eq!(report.violations()[0].kind.rule(), "pattern");
+    assert!(!format!("{report:?}").contains("Some('_')"), "{report:?}");
+    let shown = CardPayment { user_id: "a_b", ..card() }.validate(Options::default()).unwrap_err();
+    assert!(format!("{shown:?}").contains("Some('_')"), "a non-secret field names the character: {shown:?}");
     // answers and outcomes: pareq
     let tds2 = body(&[("pareq", SECRET), ("result", "6"), ("tds2_url", TDS2_URL)]);
     let answer = CardPaymentResponse::parse(&tds2, Version::V1).unwrap();
