@@ -44,6 +44,7 @@ fn order() -> LinkOrder<'static> {
         user_tel: Some("0312345678"),
         user_name_kana: Some("ヤマダ タロウ"),
         haraikomi_mail: Some("0"),
+        ..Default::default()
     }
 }
 

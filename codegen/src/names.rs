@@ -23,11 +23,21 @@ pub(crate) fn is_wire_name(s: &str) -> bool {
 }
 
 /// The snake_case identifier of a wire name (`cardNumber` → `card_number`, `type` stays `type`; see [`is_keyword`]).
+/// A run of capitals is one word (`MD` → `md`, `PaRes` → `pa_res`, `threeDSReqAuthData` → `three_ds_req_auth_data`);
+/// its last capital starts a new word when a lower-case letter follows (`crdCResCd` → `crd_c_res_cd`).
 pub(crate) fn snake(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('_') {
+            let prev = i.checked_sub(1).and_then(|j| chars.get(j));
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let starts_word = match prev {
+                Some(p) if p.is_ascii_uppercase() => next_lower,
+                Some(_) => true,
+                None => false,
+            };
+            if starts_word && !out.ends_with('_') {
                 out.push('_');
             }
             out.push(c.to_ascii_lowercase());
@@ -74,6 +84,24 @@ impl Scope {
                 self.taken.insert(rust.to_owned(), spec_name.to_owned());
                 None
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake;
+
+    #[test]
+    fn wire_names_become_snake_case() {
+        #[rustfmt::skip]
+        let cases = [
+            ("card_number", "card_number"), ("cardNumber", "card_number"), ("MD", "md"), ("PaRes", "pa_res"),
+            ("threeDSReqAuthData", "three_ds_req_auth_data"), ("crdCResCd", "crd_c_res_cd"),
+            ("billAddrLine1", "bill_addr_line1"), ("chAccChangeInd", "ch_acc_change_ind"),
+        ];
+        for (wire, rust) in cases {
+            assert_eq!(snake(wire), rust, "{wire}");
         }
     }
 }

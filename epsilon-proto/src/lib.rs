@@ -170,6 +170,7 @@ pub mod response;
 pub mod spec;
 pub mod st_code;
 pub mod virtual_account;
+pub mod three_d_secure;
 
 pub use japay_core::{Operation, outcome, request, wire};
 

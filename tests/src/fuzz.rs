@@ -381,12 +381,26 @@ pub struct RequestInput {
     pub values: Vec<Option<String>>,
 }
 
+/// The operations whose seeds the corpus holds, in the order their first byte counts them; a new operation comes
+/// after them (in `OPERATIONS` order), so adding one never changes what an existing seed decodes to.
+const SEEDED_OPERATIONS: [&str; 4] = ["link_order", "order_info", "user_change", "user_register"];
+
+/// The outgoing operations in the order the first byte of a [`RequestInput`] counts them: [`SEEDED_OPERATIONS`],
+/// then every other outgoing operation.
+fn outgoing_operations() -> Vec<&'static OperationSpec> {
+    let outgoing = OPERATIONS.iter().copied().filter(|s| s.direction != Direction::Incoming);
+    let rank =
+        |s: &OperationSpec| SEEDED_OPERATIONS.iter().position(|&n| n == s.name).unwrap_or(SEEDED_OPERATIONS.len());
+    let mut ops: Vec<&'static OperationSpec> = outgoing.collect();
+    ops.sort_by_key(|s| rank(s)); // stable: the others keep their OPERATIONS order
+    ops
+}
+
 impl RequestInput {
     /// Decodes fuzz bytes; `None` for fewer than 2 bytes.
     pub fn from_bytes(data: &[u8]) -> Option<RequestInput> {
         let [op, flags, rest @ ..] = data else { return None };
-        let outgoing: Vec<&'static OperationSpec> =
-            OPERATIONS.iter().copied().filter(|s| s.direction != Direction::Incoming).collect();
+        let outgoing = outgoing_operations();
         let spec = *outgoing.get(usize::from(*op) % outgoing.len())?;
         let charset = Charset::ALL[usize::from(flags & 0x7F) % Charset::ALL.len()];
         let options = Options::new(charset).normalize(flags & 0x80 != 0);
@@ -405,11 +419,7 @@ impl RequestInput {
 
     /// Encodes back to fuzz bytes (for writing seeds), without trailing absent values.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let op = OPERATIONS
-            .iter()
-            .filter(|s| s.direction != Direction::Incoming)
-            .position(|s| std::ptr::eq(*s, self.spec))
-            .unwrap_or(0);
+        let op = outgoing_operations().iter().position(|s| std::ptr::eq(*s, self.spec)).unwrap_or(0);
         let charset = Charset::ALL.iter().position(|c| *c == self.options.charset).unwrap_or(0);
         let mut out = vec![op as u8, charset as u8 | if self.options.normalize { 0x80 } else { 0 }];
         let used = self.values.iter().rposition(Option::is_some).map_or(0, |i| i + 1);

@@ -10,6 +10,8 @@ pub mod oracle;
 #[cfg(test)]
 mod alloc;
 #[cfg(test)]
+mod card_ops;
+#[cfg(test)]
 mod charsets;
 #[cfg(test)]
 mod corpus;

@@ -234,11 +234,7 @@ pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Op
     let mut report = Report::new();
     for (i, field) in spec.fields.iter().enumerate() {
         let always = matches!(field.marker, Marker::Supplied | Marker::Required | Marker::Unique);
-        let by_condition = field.condition.is_some_and(|c| match c.test {
-            ConditionTest::PresentAny(idx) => idx.iter().any(|&j| present(j)),
-            ConditionTest::AbsentAll(idx) => idx.iter().all(|&j| !present(j)),
-            _ => false,
-        });
+        let by_condition = field.condition.is_some_and(|c| model_holds(&c.test, spec, values));
         let required = field.fixed.is_none() && (always || by_condition);
         let value = values.get(i).copied().flatten().filter(|v| !v.is_empty());
         let blank = value.is_none_or(|v| v.chars().all(|c| BLANK.contains(&c)));
@@ -252,7 +248,40 @@ pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Op
             report.push(field.wire, kind);
         }
     }
+    // "exactly one of", after every field: one violation under the rule's name when none or several alternatives
+    // are given, else a `required` for each missing field of the one given
+    for rule in spec.one_of {
+        let given: Vec<&&[usize]> = rule.alternatives.iter().filter(|alt| alt.iter().any(|&j| present(j))).collect();
+        match given.as_slice() {
+            [alt] => {
+                for &j in alt.iter() {
+                    if let Some(field) = spec.fields.get(j).filter(|_| !present(j)) {
+                        report.push(field.wire, ViolationKind::Required { condition: Some(rule.description) });
+                    }
+                }
+            }
+            _ => report.push(rule.name, ViolationKind::OneOf { description: rule.description, given: given.len() }),
+        }
+    }
     report
+}
+
+/// Whether a condition holds, from the values alone: present (non-empty) or absent fields, an exact value, or a bit
+/// of a bitmap value that has the st_code layout ([`st_code_ok`]; the position counts its digits from 1). A group's
+/// condition is on each member (the spec compiler puts it there); an external condition never holds.
+fn model_holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option<&str>]) -> bool {
+    let value = |i: usize| values.get(i).copied().flatten().filter(|v| !v.is_empty());
+    match *test {
+        ConditionTest::PresentAny(idx) => idx.iter().any(|&j| value(j).is_some()),
+        ConditionTest::AbsentAll(idx) => idx.iter().all(|&j| value(j).is_none()),
+        ConditionTest::Equals { field, value: expected } => value(field) == Some(expected),
+        ConditionTest::BitSet { field, pos } => {
+            let is_bitmap = spec.fields.get(field).is_some_and(|f| matches!(f.kind, ValueKind::Bitmap(_)));
+            let Some(v) = value(field).filter(|v| is_bitmap && st_code_ok(v)) else { return false };
+            pos >= 1 && v.chars().filter(|&c| c != '-').nth(usize::from(pos) - 1) == Some('1')
+        }
+        _ => false,
+    }
 }
 
 /// Unicode White_Space, as listed in PropList.txt.

@@ -467,6 +467,31 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
             ::core::option::Option::Some("the official エラーコード一覧 was not available (facts B5); codes known only from the ERR-EN fragment are unverified, and their ja text is our Japanese rendering of that English paraphrase, not Epsilon's wording. An HTTP 500 page (receive_order3 process 9 with an unknown user) is a transport error, not a code, and is not listed")
         ),
     );
+/// `kari_flag`: sale mode of a card request (provisional or immediate sale) (spec/epsilon/codes/kari_flag.yaml).
+pub static KARI_FLAG: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+        "kari_flag",
+        "sale mode of a card request (provisional or immediate sale)",
+        &[
+            ::japay_core::spec::CodeEntry::new(
+                    "1",
+                    "仮売上",
+                    "provisional sale only (authorised, captured later by sales_payment)",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §3.7 (AM-PR#112; JAVA)"),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::CodeEntry::new("2", "実売上", "immediate actual sale")
+                .with_source(
+                    ::japay_core::meta!("facts §3.7 (AM-PR#112)"),
+                    ::core::option::Option::None,
+                ),
+        ],
+    )
+    .with_source(
+        ::japay_core::meta!("facts §3.7 (kari_flag, request direction)"),
+        ::core::option::Option::None,
+    );
 /// `mission_code`: charge kind; one-off, monthly billing variant or subscription (定期課金) (spec/epsilon/codes/mission_code.yaml).
 pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
         "mission_code",
@@ -1197,6 +1222,7 @@ pub static TABLES: &[&::japay_core::spec::CodeTable] = &[
     &CONVENI_CODE,
     &DELIVERY_COM_CODE,
     &ERR_CODE,
+    &KARI_FLAG,
     &MISSION_CODE,
     &PAYMENT_CODE,
     &PROCESS_CODE,

@@ -4,7 +4,7 @@
 //!
 //! CGI `receive_order3.cgi`. Source: facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration.
 //!
-//! **Uncertain:** only the fields of the brief are modelled; tds_flag, the 3-D Secure 2.0 risk fields and the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) that receive_order3 also takes (facts §2.2) are not listed here. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana and haraikomi_mail are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available).
+//! **Uncertain:** the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) is required as a whole once delivery_code is given; without it Epsilon shows its own entry screen (facts §2.2), so setting st_code bit I alone does not require it. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana, haraikomi_mail and the delivery block are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available).
 
 /// The spec of `link_order` (spec/epsilon/operations/link_order.yaml).
 pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
@@ -21,7 +21,7 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
             "facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration"
         ),
         ::japay_core::meta_opt!(
-            ::core::option::Option::Some("only the fields of the brief are modelled; tds_flag, the 3-D Secure 2.0 risk fields and the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) that receive_order3 also takes (facts §2.2) are not listed here. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana and haraikomi_mail are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)")
+            ::core::option::Option::Some("the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) is required as a whole once delivery_code is given; without it Epsilon shows its own entry screen (facts §2.2), so setting st_code bit I alone does not require it. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana, haraikomi_mail and the delivery block are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)")
         ),
     )
     .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
@@ -410,6 +410,1045 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
                         ::core::option::Option::Some("only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given")
                     ),
                 ),
+            ::japay_core::spec::FieldSpec::new(
+                    "tds_flag",
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_prefix("&tds_flag=")
+                .with_label(
+                    ::japay_core::meta!("3Dセキュア2.0フラグ"),
+                    "3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0",
+                )
+                .with_allowed(&["21", "22"])
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (tds_flag), §3.8"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 [?])")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "billAddrCity",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&billAddrCity=")
+                .with_label(
+                    ::japay_core::meta!("請求先住所(市区町村)"),
+                    "3-D Secure 2.0 risk data: billing address: city",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrCity)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "billAddrCountry",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&billAddrCountry=")
+                .with_label(
+                    ::japay_core::meta!("請求先住所(国)"),
+                    "3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan)",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, billAddrCountry)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "billAddrLine1",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&billAddrLine1=")
+                .with_label(
+                    ::japay_core::meta!("請求先住所1"),
+                    "3-D Secure 2.0 risk data: billing address: line 1",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine1)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "billAddrLine2",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&billAddrLine2=")
+                .with_label(
+                    ::japay_core::meta!("請求先住所2"),
+                    "3-D Secure 2.0 risk data: billing address: line 2",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine2)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "billAddrLine3",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&billAddrLine3=")
+                .with_label(
+                    ::japay_core::meta!("請求先住所3"),
+                    "3-D Secure 2.0 risk data: billing address: line 3",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine3)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "billAddrPostCode",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&billAddrPostCode=")
+                .with_label(
+                    ::japay_core::meta!("請求先郵便番号"),
+                    "3-D Secure 2.0 risk data: billing address: postcode",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, billAddrPostCode)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "billAddrState",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&billAddrState=")
+                .with_label(
+                    ::japay_core::meta!("請求先住所(都道府県)"),
+                    "3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id)",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrState)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddrCity",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddrCity=")
+                .with_label(
+                    ::japay_core::meta!("配送先住所(市区町村)"),
+                    "3-D Secure 2.0 risk data: shipping address: city",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrCity)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddrCountry",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddrCountry=")
+                .with_label(
+                    ::japay_core::meta!("配送先住所(国)"),
+                    "3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric)",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, shipAddrCountry)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddrLine1",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddrLine1=")
+                .with_label(
+                    ::japay_core::meta!("配送先住所1"),
+                    "3-D Secure 2.0 risk data: shipping address: line 1",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine1)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddrLine2",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddrLine2=")
+                .with_label(
+                    ::japay_core::meta!("配送先住所2"),
+                    "3-D Secure 2.0 risk data: shipping address: line 2",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine2)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddrLine3",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddrLine3=")
+                .with_label(
+                    ::japay_core::meta!("配送先住所3"),
+                    "3-D Secure 2.0 risk data: shipping address: line 3",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine3)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddrPostCode",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddrPostCode=")
+                .with_label(
+                    ::japay_core::meta!("配送先郵便番号"),
+                    "3-D Secure 2.0 risk data: shipping address: postcode",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, shipAddrPostCode)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddrState",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddrState=")
+                .with_label(
+                    ::japay_core::meta!("配送先住所(都道府県)"),
+                    "3-D Secure 2.0 risk data: shipping address: state",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrState)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "chAccAgeInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&chAccAgeInd=")
+                .with_label(
+                    ::japay_core::meta!("会員登録期間"),
+                    "3-D Secure 2.0 risk data: how long the cardholder has had the merchant account",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccAgeInd)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "chAccChange",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&chAccChange=")
+                .with_label(
+                    ::japay_core::meta!("会員情報変更日"),
+                    "3-D Secure 2.0 risk data: date the merchant account was last changed",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccChange)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "chAccChangeInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&chAccChangeInd=")
+                .with_label(
+                    ::japay_core::meta!("会員情報変更期間"),
+                    "3-D Secure 2.0 risk data: how long ago the merchant account was last changed",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, chAccChangeInd)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "chAccDate",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&chAccDate=")
+                .with_label(
+                    ::japay_core::meta!("会員登録日"),
+                    "3-D Secure 2.0 risk data: date the merchant account was opened",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccDate)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "chAccPwdChange",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&chAccPwdChange=")
+                .with_label(
+                    ::japay_core::meta!("パスワード変更日"),
+                    "3-D Secure 2.0 risk data: date the account password was last changed",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, chAccPwdChange)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "chAccPwChangeInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&chAccPwChangeInd=")
+                .with_label(
+                    ::japay_core::meta!("パスワード変更期間"),
+                    "3-D Secure 2.0 risk data: how long ago the account password was last changed",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, chAccPwChangeInd)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "nbPurchaseAccount",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&nbPurchaseAccount=")
+                .with_label(
+                    ::japay_core::meta!("過去6か月の購入回数"),
+                    "3-D Secure 2.0 risk data: purchases with this account in the last six months",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, nbPurchaseAccount)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "paymentAccAge",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&paymentAccAge=")
+                .with_label(
+                    ::japay_core::meta!("カード登録日"),
+                    "3-D Secure 2.0 risk data: date the card was added to the account",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccAge)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "paymentAccInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&paymentAccInd=")
+                .with_label(
+                    ::japay_core::meta!("カード登録期間"),
+                    "3-D Secure 2.0 risk data: how long the card has been on the account",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccInd)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "provisionAttemptsDay",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&provisionAttemptsDay=")
+                .with_label(
+                    ::japay_core::meta!("過去24時間のカード追加試行回数"),
+                    "3-D Secure 2.0 risk data: card-add attempts in the last 24 hours",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, provisionAttemptsDay)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddressUsage",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddressUsage=")
+                .with_label(
+                    ::japay_core::meta!("配送先初回使用日"),
+                    "3-D Secure 2.0 risk data: date the shipping address was first used",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, shipAddressUsage)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipAddressUsageInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipAddressUsageInd=")
+                .with_label(
+                    ::japay_core::meta!("配送先使用期間"),
+                    "3-D Secure 2.0 risk data: how long the shipping address has been used",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, shipAddressUsageInd)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipNameIndicator",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipNameIndicator=")
+                .with_label(
+                    ::japay_core::meta!("配送先氏名一致"),
+                    "3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, shipNameIndicator)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "suspiciousAccActivity",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&suspiciousAccActivity=")
+                .with_label(
+                    ::japay_core::meta!("不審な行動"),
+                    "3-D Secure 2.0 risk data: whether suspicious activity was seen on the account",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, suspiciousAccActivity)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "txnActivityDay",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&txnActivityDay=")
+                .with_label(
+                    ::japay_core::meta!("過去24時間の取引回数"),
+                    "3-D Secure 2.0 risk data: transactions in the last 24 hours",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, txnActivityDay)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "txnActivityYear",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&txnActivityYear=")
+                .with_label(
+                    ::japay_core::meta!("過去1年の取引回数"),
+                    "3-D Secure 2.0 risk data: transactions in the last year",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, txnActivityYear)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "threeDSReqAuthData",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&threeDSReqAuthData=")
+                .with_label(
+                    ::japay_core::meta!("ログイン認証データ"),
+                    "3-D Secure 2.0 risk data: data about how the cardholder logged in",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthData)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "threeDSReqAuthMethod",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&threeDSReqAuthMethod=")
+                .with_label(
+                    ::japay_core::meta!("ログイン認証方法"),
+                    "3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02)",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "threeDSReqAuthTimestamp",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&threeDSReqAuthTimestamp=")
+                .with_label(
+                    ::japay_core::meta!("ログイン日時"),
+                    "3-D Secure 2.0 risk data: when the cardholder logged in",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "addrMatch",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&addrMatch=")
+                .with_label(
+                    ::japay_core::meta!("請求先・配送先一致"),
+                    "3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, addrMatch)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "cardholderName",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&cardholderName=")
+                .with_label(
+                    ::japay_core::meta!("カード名義人"),
+                    "3-D Secure 2.0 risk data: cardholder name",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, cardholderName)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "homePhone",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&homePhone=")
+                .with_label(
+                    ::japay_core::meta!("自宅電話番号"),
+                    "3-D Secure 2.0 risk data: home phone",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, homePhone)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "mobilePhone",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&mobilePhone=")
+                .with_label(
+                    ::japay_core::meta!("携帯電話番号"),
+                    "3-D Secure 2.0 risk data: mobile phone",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, mobilePhone)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "workPhone",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&workPhone=")
+                .with_label(
+                    ::japay_core::meta!("勤務先電話番号"),
+                    "3-D Secure 2.0 risk data: work phone",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, workPhone)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "challengeInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&challengeInd=")
+                .with_label(
+                    ::japay_core::meta!("チャレンジ要求"),
+                    "3-D Secure 2.0 risk data: challenge preference (EC4 sends 04)",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, challengeInd)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "deliveryEmailAddress",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&deliveryEmailAddress=")
+                .with_label(
+                    ::japay_core::meta!("配送先メールアドレス"),
+                    "3-D Secure 2.0 risk data: e-mail address for electronic delivery",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, deliveryEmailAddress)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "deliveryTimeframe",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&deliveryTimeframe=")
+                .with_label(
+                    ::japay_core::meta!("配送時期"),
+                    "3-D Secure 2.0 risk data: delivery timeframe",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, deliveryTimeframe)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "giftCardAmount",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&giftCardAmount=")
+                .with_label(
+                    ::japay_core::meta!("ギフトカード金額"),
+                    "3-D Secure 2.0 risk data: gift card amount",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, giftCardAmount)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "giftCardCount",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&giftCardCount=")
+                .with_label(
+                    ::japay_core::meta!("ギフトカード枚数"),
+                    "3-D Secure 2.0 risk data: number of gift cards",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, giftCardCount)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "preOrderDate",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&preOrderDate=")
+                .with_label(
+                    ::japay_core::meta!("予約商品発売日"),
+                    "3-D Secure 2.0 risk data: release date of a pre-ordered item",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, preOrderDate)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "preOrderPurchaseInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&preOrderPurchaseInd=")
+                .with_label(
+                    ::japay_core::meta!("予約購入"),
+                    "3-D Secure 2.0 risk data: whether this is a pre-order",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, preOrderPurchaseInd)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "reorderItemsInd",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&reorderItemsInd=")
+                .with_label(
+                    ::japay_core::meta!("再注文"),
+                    "3-D Secure 2.0 risk data: whether this reorders earlier items",
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (3DS2 risk fields, reorderItemsInd)"
+                    ),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "shipIndicator",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&shipIndicator=")
+                .with_label(
+                    ::japay_core::meta!("配送方法"),
+                    "3-D Secure 2.0 risk data: shipping method",
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipIndicator)"),
+                    ::japay_core::meta_opt!(
+                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
+                    ),
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "delivery_code",
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_prefix("&delivery_code=")
+                .with_label(
+                    ::japay_core::meta!("配送区分"),
+                    "GMO後払い: 99 announces the delivery block (consignee_*, orderer_*)",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::PresentAny(
+                            &[67, 68, 69, 70, 71, 72, 73, 74],
+                        ),
+                        "a GMO後払い order with delivery details (any consignee_* or orderer_* given)",
+                    ),
+                )
+                .with_allowed(&["99"])
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (delivery_code, fixed 99), §3.7; CAS:gmo_after_purchase_successful"
+                    ),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "consignee_postal",
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_prefix("&consignee_postal=")
+                .with_label(
+                    ::japay_core::meta!("配送先郵便番号"),
+                    "GMO後払い: consignee (ship-to) postcode, 7 digits without hyphen",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_limit(::japay_core::spec::ByteLimit::Exact(7))
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (consignee_postal; EPS-RB digit check); CAS:gmo_after_*"
+                    ),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "consignee_name",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&consignee_name=")
+                .with_label(
+                    ::japay_core::meta!("配送先氏名"),
+                    "GMO後払い: consignee (ship-to) name",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (consignee_name); CAS:gmo_after_*"),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "consignee_address",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&consignee_address=")
+                .with_label(
+                    ::japay_core::meta!("配送先住所"),
+                    "GMO後払い: consignee (ship-to) address including the prefecture",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (consignee_address); CAS:gmo_after_*"
+                    ),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "consignee_tel",
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_prefix("&consignee_tel=")
+                .with_label(
+                    ::japay_core::meta!("配送先電話番号"),
+                    "GMO後払い: consignee (ship-to) phone, digits only",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (consignee_tel); CAS:gmo_after_*"),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "orderer_postal",
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_prefix("&orderer_postal=")
+                .with_label(
+                    ::japay_core::meta!("注文者郵便番号"),
+                    "GMO後払い: orderer postcode, 7 digits without hyphen",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_limit(::japay_core::spec::ByteLimit::Exact(7))
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (orderer_postal; EPS-RB digit check); CAS:gmo_after_*"
+                    ),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "orderer_name",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&orderer_name=")
+                .with_label(
+                    ::japay_core::meta!("注文者氏名"),
+                    "GMO後払い: orderer name",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (orderer_name); CAS:gmo_after_*"),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "orderer_address",
+                    ::japay_core::spec::ValueKind::Text,
+                )
+                .with_prefix("&orderer_address=")
+                .with_label(
+                    ::japay_core::meta!("注文者住所"),
+                    "GMO後払い: orderer address including the prefecture",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_source(
+                    ::japay_core::meta!(
+                        "facts §2.2 (orderer_address); CAS:gmo_after_*"
+                    ),
+                    ::core::option::Option::None,
+                ),
+            ::japay_core::spec::FieldSpec::new(
+                    "orderer_tel",
+                    ::japay_core::spec::ValueKind::Ascii(
+                        ::japay_core::spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_prefix("&orderer_tel=")
+                .with_label(
+                    ::japay_core::meta!("注文者電話番号"),
+                    "GMO後払い: orderer phone, digits only",
+                )
+                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_condition(
+                    ::japay_core::spec::Condition::new(
+                        ::japay_core::spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                )
+                .with_source(
+                    ::japay_core::meta!("facts §2.2 (orderer_tel); CAS:gmo_after_*"),
+                    ::core::option::Option::None,
+                ),
+        ],
+    )
+    .with_groups(
+        &[
+            ::japay_core::spec::FieldGroup::new(
+                "gmo_deferred_delivery",
+                &[67, 68, 69, 70, 71, 72, 73, 74],
+                ::japay_core::spec::Condition::new(
+                    ::japay_core::spec::ConditionTest::Equals {
+                        field: 66,
+                        value: "99",
+                    },
+                    "a GMO後払い order with delivery details (delivery_code 99)",
+                ),
+            ),
         ],
     )
     .with_response(&LINK_ORDER_RESPONSE);
@@ -632,6 +1671,8 @@ pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
 ///
 /// The encoder sends the fixed parameters `process_code=1`, `xml=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
 ///
+/// Group `gmo_deferred_delivery`: consignee_postal, consignee_name, consignee_address, consignee_tel, orderer_postal, orderer_name, orderer_address, orderer_tel are required together for a GMO後払い order with delivery details (delivery_code 99).
+///
 /// # `serde` feature
 ///
 /// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
@@ -763,11 +1804,667 @@ pub struct LinkOrder<'a> {
         serde(borrow, default, skip_serializing_if = "Option::is_none")
     )]
     pub haraikomi_mail: ::core::option::Option<&'a str>,
+    /// 3Dセキュア2.0フラグ — 3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0.
+    ///
+    /// Marker `-`; digits; one of \["21", "22"\].
+    /// Source: facts §2.2 (tds_flag), §3.8.
+    ///
+    /// **Uncertain:** 21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 \[?\]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub tds_flag: ::core::option::Option<&'a str>,
+    /// 請求先住所(市区町村) — 3-D Secure 2.0 risk data: billing address: city.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, billAddrCity).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "billAddrCity"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bill_addr_city: ::core::option::Option<&'a str>,
+    /// 請求先住所(国) — 3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan).
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, billAddrCountry).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "billAddrCountry"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bill_addr_country: ::core::option::Option<&'a str>,
+    /// 請求先住所1 — 3-D Secure 2.0 risk data: billing address: line 1.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine1).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine1"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bill_addr_line1: ::core::option::Option<&'a str>,
+    /// 請求先住所2 — 3-D Secure 2.0 risk data: billing address: line 2.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine2).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine2"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bill_addr_line2: ::core::option::Option<&'a str>,
+    /// 請求先住所3 — 3-D Secure 2.0 risk data: billing address: line 3.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine3).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine3"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bill_addr_line3: ::core::option::Option<&'a str>,
+    /// 請求先郵便番号 — 3-D Secure 2.0 risk data: billing address: postcode.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, billAddrPostCode).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "billAddrPostCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bill_addr_post_code: ::core::option::Option<&'a str>,
+    /// 請求先住所(都道府県) — 3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id).
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, billAddrState).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "billAddrState"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bill_addr_state: ::core::option::Option<&'a str>,
+    /// 配送先住所(市区町村) — 3-D Secure 2.0 risk data: shipping address: city.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCity).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCity"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_addr_city: ::core::option::Option<&'a str>,
+    /// 配送先住所(国) — 3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric).
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCountry).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCountry"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_addr_country: ::core::option::Option<&'a str>,
+    /// 配送先住所1 — 3-D Secure 2.0 risk data: shipping address: line 1.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine1).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine1"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_addr_line1: ::core::option::Option<&'a str>,
+    /// 配送先住所2 — 3-D Secure 2.0 risk data: shipping address: line 2.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine2).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine2"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_addr_line2: ::core::option::Option<&'a str>,
+    /// 配送先住所3 — 3-D Secure 2.0 risk data: shipping address: line 3.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine3).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine3"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_addr_line3: ::core::option::Option<&'a str>,
+    /// 配送先郵便番号 — 3-D Secure 2.0 risk data: shipping address: postcode.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddrPostCode).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddrPostCode"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_addr_post_code: ::core::option::Option<&'a str>,
+    /// 配送先住所(都道府県) — 3-D Secure 2.0 risk data: shipping address: state.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddrState).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddrState"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_addr_state: ::core::option::Option<&'a str>,
+    /// 会員登録期間 — 3-D Secure 2.0 risk data: how long the cardholder has had the merchant account.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, chAccAgeInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "chAccAgeInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ch_acc_age_ind: ::core::option::Option<&'a str>,
+    /// 会員情報変更日 — 3-D Secure 2.0 risk data: date the merchant account was last changed.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, chAccChange).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "chAccChange"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ch_acc_change: ::core::option::Option<&'a str>,
+    /// 会員情報変更期間 — 3-D Secure 2.0 risk data: how long ago the merchant account was last changed.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, chAccChangeInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "chAccChangeInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ch_acc_change_ind: ::core::option::Option<&'a str>,
+    /// 会員登録日 — 3-D Secure 2.0 risk data: date the merchant account was opened.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, chAccDate).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "chAccDate"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ch_acc_date: ::core::option::Option<&'a str>,
+    /// パスワード変更日 — 3-D Secure 2.0 risk data: date the account password was last changed.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, chAccPwdChange).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "chAccPwdChange"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ch_acc_pwd_change: ::core::option::Option<&'a str>,
+    /// パスワード変更期間 — 3-D Secure 2.0 risk data: how long ago the account password was last changed.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, chAccPwChangeInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "chAccPwChangeInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ch_acc_pw_change_ind: ::core::option::Option<&'a str>,
+    /// 過去6か月の購入回数 — 3-D Secure 2.0 risk data: purchases with this account in the last six months.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, nbPurchaseAccount).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "nbPurchaseAccount"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub nb_purchase_account: ::core::option::Option<&'a str>,
+    /// カード登録日 — 3-D Secure 2.0 risk data: date the card was added to the account.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, paymentAccAge).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "paymentAccAge"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub payment_acc_age: ::core::option::Option<&'a str>,
+    /// カード登録期間 — 3-D Secure 2.0 risk data: how long the card has been on the account.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, paymentAccInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "paymentAccInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub payment_acc_ind: ::core::option::Option<&'a str>,
+    /// 過去24時間のカード追加試行回数 — 3-D Secure 2.0 risk data: card-add attempts in the last 24 hours.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, provisionAttemptsDay).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "provisionAttemptsDay"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub provision_attempts_day: ::core::option::Option<&'a str>,
+    /// 配送先初回使用日 — 3-D Secure 2.0 risk data: date the shipping address was first used.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsage).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsage"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_address_usage: ::core::option::Option<&'a str>,
+    /// 配送先使用期間 — 3-D Secure 2.0 risk data: how long the shipping address has been used.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsageInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsageInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_address_usage_ind: ::core::option::Option<&'a str>,
+    /// 配送先氏名一致 — 3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipNameIndicator).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipNameIndicator"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_name_indicator: ::core::option::Option<&'a str>,
+    /// 不審な行動 — 3-D Secure 2.0 risk data: whether suspicious activity was seen on the account.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, suspiciousAccActivity).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "suspiciousAccActivity"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub suspicious_acc_activity: ::core::option::Option<&'a str>,
+    /// 過去24時間の取引回数 — 3-D Secure 2.0 risk data: transactions in the last 24 hours.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, txnActivityDay).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "txnActivityDay"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub txn_activity_day: ::core::option::Option<&'a str>,
+    /// 過去1年の取引回数 — 3-D Secure 2.0 risk data: transactions in the last year.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, txnActivityYear).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "txnActivityYear"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub txn_activity_year: ::core::option::Option<&'a str>,
+    /// ログイン認証データ — 3-D Secure 2.0 risk data: data about how the cardholder logged in.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthData).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthData"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub three_ds_req_auth_data: ::core::option::Option<&'a str>,
+    /// ログイン認証方法 — 3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02).
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthMethod"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub three_ds_req_auth_method: ::core::option::Option<&'a str>,
+    /// ログイン日時 — 3-D Secure 2.0 risk data: when the cardholder logged in.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthTimestamp"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub three_ds_req_auth_timestamp: ::core::option::Option<&'a str>,
+    /// 請求先・配送先一致 — 3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, addrMatch).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "addrMatch"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub addr_match: ::core::option::Option<&'a str>,
+    /// カード名義人 — 3-D Secure 2.0 risk data: cardholder name.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, cardholderName).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "cardholderName"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub cardholder_name: ::core::option::Option<&'a str>,
+    /// 自宅電話番号 — 3-D Secure 2.0 risk data: home phone.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, homePhone).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "homePhone"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub home_phone: ::core::option::Option<&'a str>,
+    /// 携帯電話番号 — 3-D Secure 2.0 risk data: mobile phone.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, mobilePhone).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "mobilePhone"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub mobile_phone: ::core::option::Option<&'a str>,
+    /// 勤務先電話番号 — 3-D Secure 2.0 risk data: work phone.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, workPhone).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "workPhone"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub work_phone: ::core::option::Option<&'a str>,
+    /// チャレンジ要求 — 3-D Secure 2.0 risk data: challenge preference (EC4 sends 04).
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, challengeInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "challengeInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub challenge_ind: ::core::option::Option<&'a str>,
+    /// 配送先メールアドレス — 3-D Secure 2.0 risk data: e-mail address for electronic delivery.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, deliveryEmailAddress).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "deliveryEmailAddress"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub delivery_email_address: ::core::option::Option<&'a str>,
+    /// 配送時期 — 3-D Secure 2.0 risk data: delivery timeframe.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, deliveryTimeframe).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "deliveryTimeframe"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub delivery_timeframe: ::core::option::Option<&'a str>,
+    /// ギフトカード金額 — 3-D Secure 2.0 risk data: gift card amount.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, giftCardAmount).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "giftCardAmount"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub gift_card_amount: ::core::option::Option<&'a str>,
+    /// ギフトカード枚数 — 3-D Secure 2.0 risk data: number of gift cards.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, giftCardCount).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "giftCardCount"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub gift_card_count: ::core::option::Option<&'a str>,
+    /// 予約商品発売日 — 3-D Secure 2.0 risk data: release date of a pre-ordered item.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, preOrderDate).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "preOrderDate"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub pre_order_date: ::core::option::Option<&'a str>,
+    /// 予約購入 — 3-D Secure 2.0 risk data: whether this is a pre-order.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, preOrderPurchaseInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "preOrderPurchaseInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub pre_order_purchase_ind: ::core::option::Option<&'a str>,
+    /// 再注文 — 3-D Secure 2.0 risk data: whether this reorders earlier items.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, reorderItemsInd).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "reorderItemsInd"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub reorder_items_ind: ::core::option::Option<&'a str>,
+    /// 配送方法 — 3-D Secure 2.0 risk data: shipping method.
+    ///
+    /// Marker `-`; text.
+    /// Source: facts §2.2 (3DS2 risk fields, shipIndicator).
+    ///
+    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
+    #[cfg_attr(feature = "serde", serde(rename = "shipIndicator"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub ship_indicator: ::core::option::Option<&'a str>,
+    /// 配送区分 — GMO後払い: 99 announces the delivery block (consignee_*, orderer_*).
+    ///
+    /// Marker `△`; digits; required for a GMO後払い order with delivery details (any consignee_* or orderer_* given); one of \["99"\].
+    /// Source: facts §2.2 (delivery_code, fixed 99), §3.7; CAS:gmo_after_purchase_successful.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub delivery_code: ::core::option::Option<&'a str>,
+    /// 配送先郵便番号 — GMO後払い: consignee (ship-to) postcode, 7 digits without hyphen.
+    ///
+    /// Marker `△`; digits, exactly 7 bytes; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (consignee_postal; EPS-RB digit check); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub consignee_postal: ::core::option::Option<&'a str>,
+    /// 配送先氏名 — GMO後払い: consignee (ship-to) name.
+    ///
+    /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (consignee_name); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub consignee_name: ::core::option::Option<&'a str>,
+    /// 配送先住所 — GMO後払い: consignee (ship-to) address including the prefecture.
+    ///
+    /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (consignee_address); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub consignee_address: ::core::option::Option<&'a str>,
+    /// 配送先電話番号 — GMO後払い: consignee (ship-to) phone, digits only.
+    ///
+    /// Marker `△`; digits; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (consignee_tel); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub consignee_tel: ::core::option::Option<&'a str>,
+    /// 注文者郵便番号 — GMO後払い: orderer postcode, 7 digits without hyphen.
+    ///
+    /// Marker `△`; digits, exactly 7 bytes; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (orderer_postal; EPS-RB digit check); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub orderer_postal: ::core::option::Option<&'a str>,
+    /// 注文者氏名 — GMO後払い: orderer name.
+    ///
+    /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (orderer_name); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub orderer_name: ::core::option::Option<&'a str>,
+    /// 注文者住所 — GMO後払い: orderer address including the prefecture.
+    ///
+    /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (orderer_address); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub orderer_address: ::core::option::Option<&'a str>,
+    /// 注文者電話番号 — GMO後払い: orderer phone, digits only.
+    ///
+    /// Marker `△`; digits; required for a GMO後払い order with delivery details (delivery_code 99).
+    /// Source: facts §2.2 (orderer_tel); CAS:gmo_after_*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(borrow, default, skip_serializing_if = "Option::is_none")
+    )]
+    pub orderer_tel: ::core::option::Option<&'a str>,
 }
 
 impl ::japay_core::Operation for LinkOrder<'_> {
     const SPEC: &'static ::japay_core::spec::OperationSpec = &LINK_ORDER;
-    type Values<'s> = [::core::option::Option<&'s str>; 18] where Self: 's;
+    type Values<'s> = [::core::option::Option<&'s str>; 75] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
             ::core::option::Option::Some(self.contract_code),
@@ -788,6 +2485,63 @@ impl ::japay_core::Operation for LinkOrder<'_> {
             self.user_tel,
             self.user_name_kana,
             self.haraikomi_mail,
+            self.tds_flag,
+            self.bill_addr_city,
+            self.bill_addr_country,
+            self.bill_addr_line1,
+            self.bill_addr_line2,
+            self.bill_addr_line3,
+            self.bill_addr_post_code,
+            self.bill_addr_state,
+            self.ship_addr_city,
+            self.ship_addr_country,
+            self.ship_addr_line1,
+            self.ship_addr_line2,
+            self.ship_addr_line3,
+            self.ship_addr_post_code,
+            self.ship_addr_state,
+            self.ch_acc_age_ind,
+            self.ch_acc_change,
+            self.ch_acc_change_ind,
+            self.ch_acc_date,
+            self.ch_acc_pwd_change,
+            self.ch_acc_pw_change_ind,
+            self.nb_purchase_account,
+            self.payment_acc_age,
+            self.payment_acc_ind,
+            self.provision_attempts_day,
+            self.ship_address_usage,
+            self.ship_address_usage_ind,
+            self.ship_name_indicator,
+            self.suspicious_acc_activity,
+            self.txn_activity_day,
+            self.txn_activity_year,
+            self.three_ds_req_auth_data,
+            self.three_ds_req_auth_method,
+            self.three_ds_req_auth_timestamp,
+            self.addr_match,
+            self.cardholder_name,
+            self.home_phone,
+            self.mobile_phone,
+            self.work_phone,
+            self.challenge_ind,
+            self.delivery_email_address,
+            self.delivery_timeframe,
+            self.gift_card_amount,
+            self.gift_card_count,
+            self.pre_order_date,
+            self.pre_order_purchase_ind,
+            self.reorder_items_ind,
+            self.ship_indicator,
+            self.delivery_code,
+            self.consignee_postal,
+            self.consignee_name,
+            self.consignee_address,
+            self.consignee_tel,
+            self.orderer_postal,
+            self.orderer_name,
+            self.orderer_address,
+            self.orderer_tel,
         ]
     }
 }

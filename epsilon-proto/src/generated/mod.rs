@@ -7,6 +7,12 @@ pub mod codes;
 /// 仮売上の実売上化 (sales_payment.cgi): capture a provisional card sale (sent with kari_flag=1) so it becomes an actual sale.
 pub mod capture;
 
+/// 3Dセキュア認証結果送信 (direct_card_payment.cgi): send the ACS's PaRes for the order that answered result 5 or 6; the answer says authorized or failed.
+pub mod card_3ds_result;
+
+/// カード決済 (直接決済API・初回課金) (direct_card_payment.cgi): charge a card given as card data or as a one-time token; the answer says authorized, 3-D Secure needed, or failed.
+pub mod card_payment;
+
 /// 取引の金額変更 (change_amount_payment.cgi): change the amount of a transaction or of a monthly billing (user_id + item_code).
 pub mod change_amount;
 
@@ -19,6 +25,9 @@ pub mod deferred_payment_notification;
 /// コンビニ・ペイジー入金通知 ((merchant URL)): form the gateway's server posts to the merchant's server when a convenience-store or Pay-easy slip is paid.
 pub mod deposit_notification;
 
+/// GMO ID決済 (receive_order_gmo2.cgi): charge a card stored in the buyer's GMO ID; the answer says ok or failed.
+pub mod gmo_id_payment;
+
 /// オーダー情報送信 (リンク方式・コンビニ直接) (receive_order3.cgi): send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order.
 pub mod link_order;
 
@@ -28,11 +37,20 @@ pub mod order_info;
 /// 決済完了通知 ((merchant URL)): form the gateway's server posts to the merchant's server when a payment completes.
 pub mod payment_notification;
 
+/// 登録済みカード決済 (直接決済API) (direct_card_payment.cgi): charge the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed.
+pub mod registered_card_payment;
+
+/// 登録済みカード課金 (リンク方式) (receive_order3.cgi): charge the card registered for user_id; the gateway answers with a redirect to card3.cgi.
+pub mod registered_link_order;
+
 /// 出荷登録 (GMO後払い) (ship_request.cgi): register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中.
 pub mod ship_request;
 
 /// 月次課金解除 (receive_order3.cgi): stop the monthly billing of one product (user_id + item_code) for a registered user.
 pub mod stop_monthly_billing;
+
+/// 3Dセキュア認証結果の受信 (TermUrl) ((merchant TermUrl)): form the 3-D Secure ACS posts to the merchant's TermUrl (PaRes, MD).
+pub mod tds_term_return;
 
 /// ユーザ内容変更 (receive_order3.cgi): change a registered user; with the card-change st_code the gateway answers with a redirect to its card-entry page.
 pub mod user_change;
@@ -57,6 +75,12 @@ pub mod void;
 
 pub use self::capture::{Capture, CaptureResponse, CaptureOutcome};
 
+pub use self::card_3ds_result::{
+    Card3dsResult, Card3dsResultResponse, Card3dsResultOutcome,
+};
+
+pub use self::card_payment::{CardPayment, CardPaymentResponse, CardPaymentOutcome};
+
 pub use self::change_amount::{ChangeAmount, ChangeAmountResponse, ChangeAmountOutcome};
 
 pub use self::completion_redirect::CompletionRedirect;
@@ -65,17 +89,29 @@ pub use self::deferred_payment_notification::DeferredPaymentNotification;
 
 pub use self::deposit_notification::DepositNotification;
 
+pub use self::gmo_id_payment::{GmoIdPayment, GmoIdPaymentResponse, GmoIdPaymentOutcome};
+
 pub use self::link_order::{LinkOrder, LinkOrderResponse, LinkOrderOutcome};
 
 pub use self::order_info::{OrderInfo, OrderInfoResponse, OrderInfoOutcome};
 
 pub use self::payment_notification::PaymentNotification;
 
+pub use self::registered_card_payment::{
+    RegisteredCardPayment, RegisteredCardPaymentResponse, RegisteredCardPaymentOutcome,
+};
+
+pub use self::registered_link_order::{
+    RegisteredLinkOrder, RegisteredLinkOrderResponse, RegisteredLinkOrderOutcome,
+};
+
 pub use self::ship_request::{ShipRequest, ShipRequestResponse, ShipRequestOutcome};
 
 pub use self::stop_monthly_billing::{
     StopMonthlyBilling, StopMonthlyBillingResponse, StopMonthlyBillingOutcome,
 };
+
+pub use self::tds_term_return::TdsTermReturn;
 
 pub use self::user_change::{UserChange, UserChangeResponse, UserChangeOutcome};
 
@@ -96,15 +132,21 @@ pub use self::void::{Void, VoidResponse, VoidOutcome};
 /// Every operation of the spec, in file-name order.
 pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
     &capture::CAPTURE,
+    &card_3ds_result::CARD_3DS_RESULT,
+    &card_payment::CARD_PAYMENT,
     &change_amount::CHANGE_AMOUNT,
     &completion_redirect::COMPLETION_REDIRECT,
     &deferred_payment_notification::DEFERRED_PAYMENT_NOTIFICATION,
     &deposit_notification::DEPOSIT_NOTIFICATION,
+    &gmo_id_payment::GMO_ID_PAYMENT,
     &link_order::LINK_ORDER,
     &order_info::ORDER_INFO,
     &payment_notification::PAYMENT_NOTIFICATION,
+    &registered_card_payment::REGISTERED_CARD_PAYMENT,
+    &registered_link_order::REGISTERED_LINK_ORDER,
     &ship_request::SHIP_REQUEST,
     &stop_monthly_billing::STOP_MONTHLY_BILLING,
+    &tds_term_return::TDS_TERM_RETURN,
     &user_change::USER_CHANGE,
     &user_info::USER_INFO,
     &user_register::USER_REGISTER,
@@ -127,9 +169,14 @@ pub type Summarize = for<'r, 'a> fn(
 /// of an answer for an operation chosen at run time.
 pub static OUTCOMES: &[(&str, Summarize)] = &[
     ("capture", capture::summarize as Summarize),
+    ("card_3ds_result", card_3ds_result::summarize as Summarize),
+    ("card_payment", card_payment::summarize as Summarize),
     ("change_amount", change_amount::summarize as Summarize),
+    ("gmo_id_payment", gmo_id_payment::summarize as Summarize),
     ("link_order", link_order::summarize as Summarize),
     ("order_info", order_info::summarize as Summarize),
+    ("registered_card_payment", registered_card_payment::summarize as Summarize),
+    ("registered_link_order", registered_link_order::summarize as Summarize),
     ("ship_request", ship_request::summarize as Summarize),
     ("stop_monthly_billing", stop_monthly_billing::summarize as Summarize),
     ("user_change", user_change::summarize as Summarize),
@@ -221,6 +268,7 @@ pub const EUC_JP_REJECTED_LEAD_BYTES: &[u8] = &[0xAD, 0xF9, 0xFA, 0xFB, 0xFC];
 /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in
 /// `Debug` output or error messages.
 pub const SECRET_NAMES: &[&str] = &[
+    "PaRes",
     "card_expire",
     "card_number",
     "expire_m",
