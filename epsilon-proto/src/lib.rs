@@ -169,8 +169,8 @@ pub mod notification;
 pub mod response;
 pub mod spec;
 pub mod st_code;
-pub mod virtual_account;
 pub mod three_d_secure;
+pub mod virtual_account;
 
 pub use japay_core::{Operation, outcome, request, wire};
 

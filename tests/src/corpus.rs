@@ -161,12 +161,12 @@ mod regressions {
 
     /// user_register with `st_code` (fixed `10000-0000-00000-00000-00000-00000-00000`) given as `Some("")`:
     /// validation treated it as absent, the body said `st_code=` (fixed: the fixed value is sent).
-    const FIXED_PARAM_GIVEN_EMPTY: &[u8] = b"\x08\x0012345678\xffU0\xff\x00\x00\xff0\xff\xfe\xff";
+    const FIXED_PARAM_GIVEN_EMPTY: &[u8] = b"\x03\x0012345678\xffU0\xff\x00\x00\xff0\xff\xfe\xff";
 
     /// user_change sent as EUC-JP: `髙` (a NEC-selected IBM extension row, rejected for EUC-JP) before a U+FFFD (not
     /// in CP932): the first violation is the EUC-JP one at position 0. The model once reported the U+FFFD.
     const EUC_JP_REJECTED_ROW_FIRST: &[u8] =
-        b"\x06\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x001234\xffU\x201\
+        b"\x02\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x001234\xffU\x201\
         \xff\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\
         \x99\xe9\xab\x05\x00\x00\x00\x00\x00\x00\x00\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\
         \xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\xe9\xab\x99\
@@ -177,7 +177,7 @@ mod regressions {
     /// `A` at position 0, but NFC composes the pair into `Ǎ`, the character the kind rule must name (fixed: with
     /// normalize, an ASCII character followed by a non-ASCII one goes through the text path).
     const ASCII_LETTER_COMPOSES: &[u8] =
-        b"\x02\xe5\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffA\xcc\x8c";
+        b"\x00\xe5\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffA\xcc\x8c";
 
     #[test]
     fn validate_request_normalize_ascii_letter_composes_with_a_following_mark() {

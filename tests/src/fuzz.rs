@@ -383,7 +383,16 @@ pub struct RequestInput {
 
 /// The operations whose seeds the corpus holds, in the order their first byte counts them; a new operation comes
 /// after them (in `OPERATIONS` order), so adding one never changes what an existing seed decodes to.
-const SEEDED_OPERATIONS: [&str; 4] = ["link_order", "order_info", "user_change", "user_register"];
+const SEEDED_OPERATIONS: [&str; 8] = [
+    "link_order",
+    "order_info",
+    "user_change",
+    "user_register",
+    "capture",
+    "ship_request",
+    "stop_monthly_billing",
+    "virtual_account",
+];
 
 /// The outgoing operations in the order the first byte of a [`RequestInput`] counts them: [`SEEDED_OPERATIONS`],
 /// then every other outgoing operation.
