@@ -179,6 +179,21 @@ pub use generated::{
     CompletionRedirect, LinkOrder, LinkOrderOutcome, LinkOrderResponse, OrderInfo, OrderInfoOutcome, OrderInfoResponse,
     UserChange, UserChangeOutcome, UserChangeResponse, UserRegister, UserRegisterOutcome, UserRegisterResponse,
 };
+// the card API and 3-D Secure
+pub use generated::{
+    Card3dsResult, Card3dsResultOutcome, Card3dsResultResponse, CardPayment, CardPaymentOutcome, CardPaymentResponse,
+    GmoIdPayment, GmoIdPaymentOutcome, GmoIdPaymentResponse, RegisteredLinkOrder, RegisteredLinkOrderOutcome,
+    RegisteredLinkOrderResponse, TdsTermReturn,
+};
+// managing payments and users
+pub use generated::{
+    Capture, CaptureOutcome, CaptureResponse, ChangeAmount, ChangeAmountOutcome, ChangeAmountResponse, ShipRequest,
+    ShipRequestOutcome, ShipRequestResponse, StopMonthlyBilling, StopMonthlyBillingOutcome, StopMonthlyBillingResponse,
+    UserInfo, UserInfoOutcome, UserInfoResponse, UserRestore, UserRestoreOutcome, UserRestoreResponse, UserWithdraw,
+    UserWithdrawOutcome, UserWithdrawResponse, VirtualAccount, VirtualAccountOutcome, VirtualAccountResponse, Void,
+    VoidOutcome, VoidResponse,
+};
+// notifications
 pub use generated::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES};
 pub use incoming::IncomingError;

@@ -359,16 +359,16 @@ fn every_action_rule_quotes_the_seed() {
 // ---------------------------------------------------------------------------------------------------------------
 
 #[test]
-fn lifecycle_md_holds_the_generated_diagram() {
-    let path = workspace().join("epsilon-proto/src/virtual_account/lifecycle.md");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let block = text
-        .split("```mermaid\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .unwrap_or_else(|| panic!("{} has no ```mermaid block", path.display()));
+fn lifecycle_md_and_readme_hold_the_generated_diagram() {
     let generated = diagram::mermaid();
-    assert_eq!(block, generated, "regenerate the block in {} from diagram::mermaid()", path.display());
+    for file in ["epsilon-proto/src/virtual_account/lifecycle.md", "README.md"] {
+        let path = workspace().join(file);
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let blocks: Vec<&str> =
+            text.split("```mermaid\n").skip(1).filter_map(|rest| rest.split("```").next()).collect();
+        assert_eq!(blocks.len(), 1, "{} must hold exactly one ```mermaid block", path.display());
+        assert_eq!(blocks[0], generated, "regenerate the block in {} from diagram::mermaid()", path.display());
+    }
     // one edge per transition and initial status, every status drawn
     assert_eq!(generated.matches(" --> ").count(), TRANSITIONS.len() + INITIAL.len() + 1);
     for status in Status::ALL {
