@@ -102,6 +102,7 @@ pub(crate) fn markdown(op: &OperationSpec) -> String {
             );
         }
     }
+    rules_markdown(&mut s, op);
     s.push_str("\n## UTF-8 transport\n\n");
     if op.utf8_params.is_empty() {
         s.push_str("No parameters are added when the request is sent as UTF-8.\n");
@@ -110,6 +111,34 @@ pub(crate) fn markdown(op: &OperationSpec) -> String {
         let _ = writeln!(s, "Sent as UTF-8, the encoder adds {}.", params.join(", "));
     }
     s
+}
+
+/// The wire names of the fields at `indices`, in the given order.
+fn wires(op: &OperationSpec, indices: &[usize]) -> Vec<&'static str> {
+    indices.iter().filter_map(|&i| op.fields.get(i)).map(|f| f.wire).collect()
+}
+
+/// The `## Rules` section: the operation's exactly-one-of rules and its groups of fields required together. Left out
+/// when the operation has neither.
+fn rules_markdown(s: &mut String, op: &OperationSpec) {
+    if op.one_of.is_empty() && op.groups.is_empty() {
+        return;
+    }
+    s.push_str("\n## Rules\n\n");
+    let list = |names: Vec<&str>| names.iter().map(|w| code(w)).collect::<Vec<_>>().join(", ");
+    for rule in op.one_of {
+        let alternatives: Vec<String> = rule.alternatives.iter().map(|a| list(wires(op, a))).collect();
+        let _ = writeln!(s, "- exactly one of ({}): {}", code(rule.name), alternatives.join(" | "));
+    }
+    for group in op.groups {
+        let _ = writeln!(
+            s,
+            "- all of ({}), when {}: {}",
+            code(group.name),
+            group.condition.description,
+            list(wires(op, group.fields))
+        );
+    }
 }
 
 fn field_json(f: &FieldSpec) -> Value {
@@ -170,6 +199,16 @@ pub(crate) fn json(op: &OperationSpec) -> String {
         "utf8_params": op.utf8_params.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
         "fields": op.fields.iter().map(field_json).collect::<Vec<_>>(),
         "response": response,
+        "one_of": op.one_of.iter().map(|rule| json!({
+            "name": rule.name,
+            "description": rule.description,
+            "alternatives": rule.alternatives.iter().map(|a| wires(op, a)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "groups": op.groups.iter().map(|group| json!({
+            "name": group.name,
+            "fields": wires(op, group.fields),
+            "condition": group.condition.description,
+        })).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
     text.push('\n');

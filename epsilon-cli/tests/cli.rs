@@ -1707,3 +1707,83 @@ fn linear_time_notification() {
         check: keys_plus_four,
     }]);
 }
+
+/// `spec show --format json` of card_payment: its exactly-one-of rule with the wire names of each alternative.
+fn card_payment_one_of_json(stdout: &[u8]) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| e.to_string())?;
+    let expected = serde_json::json!([{
+        "name": "card_or_token",
+        "description": "the card data (card_number, expire_y, expire_m) or a token",
+        "alternatives": [["card_number", "expire_y", "expire_m"], ["token"]],
+    }]);
+    if v["one_of"] != expected {
+        return Err(format!("one_of: expected {expected}, found {}", v["one_of"]));
+    }
+    if v["groups"] != serde_json::json!([]) {
+        return Err(format!("groups: expected [], found {}", v["groups"]));
+    }
+    Ok(())
+}
+
+/// `spec show --format json` of link_order: its group of fields required together, with the condition.
+fn link_order_groups_json(stdout: &[u8]) -> Result<(), String> {
+    let v: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| e.to_string())?;
+    let group = &v["groups"][0];
+    let checks = [
+        (v["one_of"] == serde_json::json!([]), "no one_of"),
+        (v["groups"].as_array().is_some_and(|g| g.len() == 1), "one group"),
+        (group["name"] == "gmo_deferred_delivery", "group name"),
+        (group["fields"][0] == "consignee_postal" && group["fields"][7] == "orderer_tel", "group fields by wire name"),
+        (group["condition"].as_str().is_some_and(|c| c.contains("delivery_code 99")), "group condition"),
+    ];
+    match checks.iter().find(|(ok, _)| !ok) {
+        Some((_, what)) => Err(format!("{what} wrong in {}", v["groups"])),
+        None => Ok(()),
+    }
+}
+
+/// `epsilon spec show` shows the rules between fields, not only the fields: a script (or a reader) must learn from it
+/// that card_payment takes exactly one of the card data or a token, and which link_order fields go together.
+#[test]
+fn spec_show_rules() {
+    let cases = [
+        case(
+            "json one_of",
+            &["spec", "show", "card_payment", "--format", "json"],
+            "",
+            0,
+            Out::Check(card_payment_one_of_json),
+            Stderr::Empty,
+        ),
+        case(
+            "json groups",
+            &["spec", "show", "link_order", "--format", "json"],
+            "",
+            0,
+            Out::Check(link_order_groups_json),
+            Stderr::Empty,
+        ),
+        case(
+            "markdown one_of",
+            &["spec", "show", "card_payment"],
+            "",
+            0,
+            Out::Contains(
+                "## Rules\n\n- exactly one of (`card_or_token`): `card_number`, `expire_y`, `expire_m` | `token`\n",
+            ),
+            Stderr::Empty,
+        ),
+        case(
+            "markdown group",
+            &["spec", "show", "link_order"],
+            "",
+            0,
+            Out::Contains("- all of (`gmo_deferred_delivery`), when a GMO後払い order with delivery details"),
+            Stderr::Empty,
+        ),
+    ];
+    run_all(&cases);
+    // an operation without rules has no Rules section
+    let out = epsilon(&["spec".to_owned(), "show".to_owned(), "capture".to_owned()], b"");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("## Rules"), "capture has no rules");
+}
