@@ -312,7 +312,8 @@ fn decode(m: &ArgMatches) -> u8 {
             return REJECTED;
         }
     };
-    let parsed = if m.get_flag("query") {
+    let query = m.get_flag("query");
+    let parsed = if query {
         // a query never holds a line break: one at the end is the file's or echo's, not the gateway's
         let query = body.strip_suffix(b"\n").map_or(body.as_slice(), |q| q.strip_suffix(b"\r").unwrap_or(q));
         Response::parse_query(query, version)
@@ -326,7 +327,8 @@ fn decode(m: &ArgMatches) -> u8 {
             emit(text.as_bytes())
         }
         Err(e) => {
-            eprintln!("decode: {e}");
+            let hint = if query && body.starts_with(b"?") { " (leave out the leading `?`)" } else { "" };
+            eprintln!("decode: {e}{hint}");
             REJECTED
         }
     }

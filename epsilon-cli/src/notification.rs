@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use epsilon_proto::notification::{Kind, Notification};
-use epsilon_proto::{IncomingError, Version};
+use epsilon_proto::{Charset, IncomingError, Version};
 
 use crate::{REJECTED, decoded_json, emit, file_arg, json_str};
 
@@ -42,15 +41,19 @@ pub(crate) fn command() -> Command {
             Arg::new("charset")
                 .long("charset")
                 .value_name("CHARSET")
-                .help("The charset of the body's text")
-                .value_parser(PossibleValuesParser::new(["cp932", "utf-8"]))
+                .help(
+                    "The charset of the body's text: cp932 or utf-8, any case, with the aliases `validate --help` \
+                     lists (x-sjis-cp932, sjis, utf8, …)",
+                )
+                .value_parser(parse_charset)
                 .default_value("cp932"),
         )
         .arg(
             Arg::new("contract")
                 .long("contract")
                 .value_name("CODE")
-                .help("The merchant's contract code: refuse a notification that carries another one"),
+                .help("The merchant's contract code: refuse a notification that carries another one")
+                .value_parser(parse_contract),
         )
         .arg(file_arg("The form body"))
 }
@@ -63,14 +66,33 @@ fn parse_kind(name: &str) -> Result<Kind, String> {
     })
 }
 
+/// A `--charset` value: a label of CP932 or UTF-8 (the labels `Charset::from_label` knows, any case), as the
+/// `version` it stands for. EUC-JP is a request charset only.
+fn parse_charset(label: &str) -> Result<Version, String> {
+    match Charset::from_label(label) {
+        Some(Charset::Cp932) => Ok(Version::V1),
+        Some(Charset::Utf8) => Ok(Version::V2),
+        _ => Err("expected cp932 or utf-8 (or an alias of theirs)".to_owned()),
+    }
+}
+
+/// A `--contract` value: anything but empty (an empty code would refuse every notification that carries one, and
+/// say the notification was at fault).
+fn parse_contract(code: &str) -> Result<String, String> {
+    if code.is_empty() {
+        Err("expected the merchant's contract code, found an empty value".to_owned())
+    } else {
+        Ok(code.to_owned())
+    }
+}
+
 /// Runs the subcommand; the exit status.
 pub(crate) fn run(m: &ArgMatches) -> u8 {
     let Some(&kind) = m.get_one::<Kind>("kind") else {
         return 2;
     };
-    let version = match m.get_one::<String>("charset").map(String::as_str) {
-        Some("utf-8") => Version::V2,
-        _ => Version::V1,
+    let Some(&version) = m.get_one::<Version>("charset") else {
+        return 2;
     };
     let (body, _) = match crate::input::read(m.get_one::<PathBuf>("file")) {
         Ok(read) => read,
@@ -97,7 +119,8 @@ pub(crate) fn run(m: &ArgMatches) -> u8 {
             return REJECTED;
         }
         Err(e) => {
-            eprintln!("notification: {e}");
+            let hint = if body.starts_with(b"?") { " (a form body has no leading `?`)" } else { "" };
+            eprintln!("notification: {e}{hint}");
             return REJECTED;
         }
     };

@@ -1787,3 +1787,74 @@ fn spec_show_rules() {
     let out = epsilon(&["spec".to_owned(), "show".to_owned(), "capture".to_owned()], b"");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("## Rules"), "capture has no rules");
 }
+
+/// `epsilon notification`'s options as a hostile user writes them: the charset labels `validate` accepts, an empty
+/// `--contract`, and a body pasted with the `?` of a URL.
+#[test]
+fn notification_options_and_pasted_bodies() {
+    let payment = "contract_code=12345678&trans_code=861205&order_number=O1&state=1&memo=%E3%81%82";
+    let decoded = "{\"contract_code\":\"12345678\",\"trans_code\":\"861205\",\"order_number\":\"O1\",\"state\":\"1\",\
+                   \"memo\":\"あ\"}\n";
+    let question = "?contract_code=12345678&trans_code=861205&order_number=O1&state=1";
+    let cases = [
+        // the charset labels of `validate --charset`, any case
+        case(
+            "utf8 alias",
+            &["notification", "payment", "--charset", "utf8"],
+            payment,
+            0,
+            exact(decoded),
+            Stderr::Empty,
+        ),
+        case(
+            "upper case",
+            &["notification", "payment", "--charset", "UTF-8"],
+            payment,
+            0,
+            exact(decoded),
+            Stderr::Empty,
+        ),
+        case(
+            "the gateway's label",
+            &["notification", "payment", "--charset", "x-sjis-cp932"],
+            "contract_code=12345678&trans_code=861205&order_number=O1&state=1&memo=%82%A0",
+            0,
+            exact(decoded),
+            Stderr::Empty,
+        ),
+        case(
+            "euc-jp is a known charset but no notification charset",
+            &["notification", "payment", "--charset", "EUC-JP"],
+            payment,
+            2,
+            empty(),
+            Stderr::Contains("expected cp932 or utf-8"),
+        ),
+        case(
+            "empty contract is a usage error, not a refused notification",
+            &["notification", "payment", "--contract", ""],
+            payment,
+            2,
+            empty(),
+            Stderr::Contains("expected the merchant's contract code, found an empty value"),
+        ),
+        // a body copied from a URL: refused, and the message says why
+        case(
+            "notification with ?",
+            &["notification", "payment"],
+            question,
+            1,
+            empty(),
+            Stderr::Contains("(a form body has no leading `?`)"),
+        ),
+        case(
+            "decode --query with ?",
+            &["decode", "--query"],
+            "?trans_code=861205",
+            1,
+            empty(),
+            Stderr::Contains("(leave out the leading `?`)"),
+        ),
+    ];
+    run_all(&cases);
+}
