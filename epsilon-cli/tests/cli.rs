@@ -1241,8 +1241,15 @@ fn answer_contract() {
 
 /// The response body of the first exchange of a recorded cassette whose URI contains `cgi`, when that body is a
 /// YAML block literal (`string: |`); `None` for any other form (the full cassette table lives in `epsilon-tests`).
+///
+/// The cassettes are `../shared/fixtures/epsilon-recorded/` next to the project root, or the folder named by the
+/// environment variable `EPSILON_RECORDED_DIR` (a git worktree has no `shared` folder next to it).
 fn recorded_body(cassette: &str, cgi: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/epsilon-recorded").join(cassette);
+    let dir = std::env::var_os("EPSILON_RECORDED_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/epsilon-recorded"),
+        PathBuf::from,
+    );
+    let path = dir.join(cassette);
     let text = std::fs::read_to_string(path).ok()?;
     let mut lines = text.lines().skip_while(|l| !(l.trim_start().starts_with("uri:") && l.contains(cgi)));
     lines.by_ref().find(|l| l.trim() == "response:")?;
@@ -1857,4 +1864,46 @@ fn notification_options_and_pasted_bodies() {
         ),
     ];
     run_all(&cases);
+}
+
+/// `epsilon answer` on real recorded answers of every kind of outcome and of the operations added last: the outcome,
+/// the result and the error code, or the refusal (read at run time; skipped when the cassettes are absent).
+#[test]
+fn answer_recorded_outcomes() {
+    const CARD: &str = "direct_card_payment";
+    // (cassette, CGI, operation, outcome, result, err_code)
+    let table = [
+        ("purchase_successful.yml", CARD, "card_payment", "ok", "1", None),
+        ("purchase_with_three_d_secure_card_successful.yml", CARD, "card_payment", "3ds1", "5", None),
+        ("purchase_with_three_d_secure_2_successful.yml", CARD, "card_payment", "3ds2", "6", None),
+        ("token_verify_failure.yml", CARD, "card_payment", "failure", "9", Some("936")),
+        ("registered_purchase_fail.yml", CARD, "card_payment", "failure", "9", Some("502")),
+        ("capture_failure.yml", "sales_payment", "capture", "failure", "9", Some("810")),
+        ("void_fail.yml", "cancel_payment", "void", "failure", "9", Some("810")),
+        ("find_user_failure.yml", "get_user_info", "user_info", "failure", "2", Some("801")),
+        ("virtual_account_purchase_successful.yml", "direct_virtual_account", "virtual_account", "ok", "1", None),
+        ("change_recurring_amount_failure.yml", "change_amount_payment", "change_amount", "failure", "9", Some("810")),
+    ];
+    if recorded_body("purchase_successful.yml", CARD).is_none() {
+        eprintln!("skipping answer_recorded_outcomes: the recorded cassettes are not next to the project root");
+        return;
+    }
+    let answer = |cassette: &str, cgi: &str, op: &str| {
+        // every body used here is a block literal: a missing one is a broken table, not a skip
+        let body = recorded_body(cassette, cgi).unwrap_or_else(|| panic!("{cassette}: no {cgi} answer body"));
+        epsilon(&["answer".to_owned(), op.to_owned()], body.as_bytes())
+    };
+    for (cassette, cgi, op, outcome, result, err_code) in table {
+        let out = answer(cassette, cgi, op);
+        assert_eq!(out.status.code(), Some(0), "{cassette}: {}", String::from_utf8_lossy(&out.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("answer prints JSON");
+        assert_eq!(value["outcome"], outcome, "{cassette}: {value}");
+        assert_eq!(value["result"], result, "{cassette}: {value}");
+        assert_eq!(value["error"]["code"].as_str(), err_code, "{cassette}: {value}");
+    }
+    // fail closed: an empty result value (a recorded GMO ID void) fits no outcome
+    let out = answer("gmo_id_void_faiure.yml", "cancel_payment", "void");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty() && stderr.starts_with("answer: void: "), "{stderr}");
 }
