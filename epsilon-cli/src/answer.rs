@@ -36,6 +36,8 @@ pub(crate) fn command() -> Command {
     Command::new("answer")
         .about("Decide the outcome of an XML answer body; print one JSON object")
         .long_about(ABOUT)
+        // clap leaves an option named --version out of the generated usage line
+        .override_usage("epsilon answer [--version <VERSION>] <OP> [FILE]")
         .disable_version_flag(true)
         .arg(
             Arg::new("op")

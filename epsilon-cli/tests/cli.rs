@@ -1907,3 +1907,35 @@ fn answer_recorded_outcomes() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(out.stdout.is_empty() && stderr.starts_with("answer: void: "), "{stderr}");
 }
+
+/// The usage line of `answer` shows its option (clap leaves an option named `--version` out of the usage line).
+#[test]
+fn answer_usage_shows_options() {
+    let cases = [
+        case(
+            "answer -h",
+            &["answer", "-h"],
+            "",
+            0,
+            Out::Contains("Usage: epsilon answer [--version <VERSION>] <OP> [FILE]"),
+            Stderr::Empty,
+        ),
+        case(
+            "decode -h",
+            &["decode", "-h"],
+            "",
+            0,
+            Out::Contains("Usage: epsilon decode [OPTIONS] [FILE]"),
+            Stderr::Empty,
+        ),
+        case(
+            "usage error shows it too",
+            &["answer"],
+            "",
+            2,
+            empty(),
+            Stderr::Contains("Usage: epsilon answer [--version <VERSION>] <OP> [FILE]"),
+        ),
+    ];
+    run_all(&cases);
+}
