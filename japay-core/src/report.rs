@@ -112,14 +112,14 @@ pub enum ViolationKind {
     /// A value given for a field that must be absent while its condition holds
     /// ([`FieldSpec::forbidden`](crate::spec::FieldSpec::forbidden)); nothing is dropped silently.
     Forbidden {
-        /// The condition, in words (`process_code 2, the registered card`).
+        /// The condition, in words (`kind 2, no card data`).
         condition: &'static str,
     },
     /// A bitmap without a position it must have, or with one it must not
     /// ([`FieldCheck::BitsRequired`](crate::spec::FieldCheck::BitsRequired),
     /// [`FieldCheck::BitsAllowed`](crate::spec::FieldCheck::BitsAllowed)).
     Bits {
-        /// What the field accepts, in words (`st_code with position M (bank transfer) set`).
+        /// What the field accepts, in words (`methods with position 3 set`).
         expected: &'static str,
     },
     /// Not one of the allowed values (or not the fixed value).
