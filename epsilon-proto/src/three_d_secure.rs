@@ -35,8 +35,8 @@ use core::fmt::Write as _;
 
 use japay_core::outcome::Secret;
 
-pub use crate::generated::{Card3dsResult, TdsTermReturn};
 use crate::generated::CardPaymentOutcome;
+pub use crate::generated::{Card3dsResult, TdsTermReturn};
 
 /// The fields of the form the buyer's browser posts to the 3-D Secure ACS: `PaReq` from the gateway's answer,
 /// `TermUrl` and `MD` chosen by the merchant, and the URL to post to (`acsurl` or `tds2_url`).

@@ -9,8 +9,8 @@ use epsilon_proto::generated::link_order::LINK_ORDER;
 use epsilon_proto::generated::registered_link_order::REGISTERED_LINK_ORDER;
 use epsilon_proto::generated::{
     Card3dsResult, Card3dsResultOutcome, Card3dsResultResponse, CardPayment, CardPaymentOutcome, CardPaymentResponse,
-    GmoIdPayment, GmoIdPaymentOutcome, GmoIdPaymentResponse, RegisteredLinkOrder, RegisteredLinkOrderOutcome, RegisteredLinkOrderResponse,
-    TdsTermReturn,
+    GmoIdPayment, GmoIdPaymentOutcome, GmoIdPaymentResponse, RegisteredLinkOrder, RegisteredLinkOrderOutcome,
+    RegisteredLinkOrderResponse, TdsTermReturn,
 };
 use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::three_d_secure::{AcsForm, MissingPaRes, card_3ds_result};

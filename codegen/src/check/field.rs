@@ -549,7 +549,7 @@ fn check_bits(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, kind: &Kind, known
         let expected = match (required, labels.len()) {
             (true, 1) => format!("{wire} with position {} set", labels.join("")),
             (true, _) => format!("{wire} with positions {} set", labels.join(", ")),
-            (false, _) => format!("{wire} with no position set but {}", labels.join(", ")),
+            (false, _) => format!("{wire} with no position set other than {}", labels.join(", ")),
         };
         checks.push(if required { Check::BitsRequired(mask, expected) } else { Check::BitsAllowed(mask, expected) });
     }
@@ -614,7 +614,11 @@ pub(crate) fn check_when(
             d.at(external.span(), format!("{p}.external"), "write `external: true` or another form");
         }
         if own.is_none() {
-            d.at(external.span(), format!("{p}.external"), "a group's condition must be checkable");
+            d.at(
+                external.span(),
+                format!("{p}.external"),
+                "must be checkable: `external` goes with a field's `when` only",
+            );
         }
         return Some(Condition { test: ConditionTest::External, description });
     }

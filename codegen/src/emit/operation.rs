@@ -393,10 +393,9 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
     }
     for o in &op.one_of {
         match &o.condition {
-            Some(c) => doc.push_str(&format!(
-                "\n\nFor {}: exactly one of {} (`{}`).",
-                c.description, o.description, o.name
-            )),
+            Some(c) => {
+                doc.push_str(&format!("\n\nFor {}: exactly one of {} (`{}`).", c.description, o.description, o.name))
+            }
             None => doc.push_str(&format!("\n\nExactly one of {} (`{}`).", o.description, o.name)),
         }
     }

@@ -210,7 +210,7 @@ pub static VIRTUAL_ACCOUNT: ::japay_core::spec::OperationSpec = ::japay_core::sp
                         },
                         ::japay_core::spec::FieldCheck::BitsAllowed {
                             mask: 0x0000000000200000,
-                            expected: "st_code with no position set but M",
+                            expected: "st_code with no position set other than M",
                         },
                     ],
                 )
@@ -499,7 +499,7 @@ pub struct VirtualAccount<'a> {
     pub order_number: &'a str,
     /// 決済区分 — payment-method bitmap; position M (銀行振込, virtual account) set and no other.
     ///
-    /// Marker `○`; st_code; st_code with position M set; st_code with no position set but M.
+    /// Marker `○`; st_code; st_code with position M set; st_code with no position set other than M.
     /// Source: facts §1 (direct_virtual_account.cgi: st_code bit M), §3.1 (M = 00000-0000-00000-00000-00100-…; several 1-bits offer several methods on Epsilon's selection page); CAS:virtual_account_purchase_successful (request body: M alone).
     ///
     /// **Uncertain:** whether direct_virtual_account accepts M combined with other bits is not documented; several bits offer a choice on Epsilon's selection page (facts §3.1), which this direct API does not show, and the only value seen is M alone, so other bits are refused (fail closed) rather than sent for the gateway to interpret.
