@@ -366,11 +366,14 @@ mod tests {
         }
     }
 
+    /// A request of [`CHARGE`] and the (field, rule) pairs it breaks.
+    type Row<'a> = ([Option<&'a str>; 4], &'a [(&'a str, &'a str)]);
+
     #[test]
     fn conditional_one_of_and_forbidden_fields_follow_their_conditions() {
         let card = Some("4242424242424242");
         #[rustfmt::skip]
-        let cases: &[([Option<&str>; 4], &[(&str, &str)])] = &[
+        let cases: &[Row<'_>] = &[
             ([Some("1"), card, None, None], &[]),
             ([Some("1"), None, TOKEN, None], &[]),
             ([Some("1"), None, None, None], &[("card_or_token", "one_of")]),
