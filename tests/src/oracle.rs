@@ -273,7 +273,7 @@ pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Op
 }
 
 /// Whether a condition holds, from the values alone: present (non-empty) or absent fields, an exact value, or a bit
-/// of a bitmap value that has the st_code layout ([`st_code_ok`]; the position counts its digits from 1). A group's
+/// of a bitmap value that has the st_code layout (`st_code_ok`; the position counts its digits from 1). A group's
 /// condition is on each member (the spec compiler puts it there); an external condition never holds.
 pub fn model_holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option<&str>]) -> bool {
     let value = |i: usize| values.get(i).copied().flatten().filter(|v| !v.is_empty());
