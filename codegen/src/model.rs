@@ -153,6 +153,8 @@ pub(crate) struct Field {
     pub(crate) meaning: String,
     pub(crate) marker: Marker,
     pub(crate) condition: Option<Condition>,
+    /// When the field must be absent (`forbidden_when`).
+    pub(crate) forbidden: Option<Condition>,
     pub(crate) kind: Kind,
     pub(crate) limit: Option<Limit>,
     /// Extra checks, in the order they run.
@@ -179,6 +181,10 @@ pub(crate) enum Check {
     StartsWith(String),
     Format(DateFormat),
     Forbid(CharClass),
+    /// Positions that must be set (mask, expected in words).
+    BitsRequired(u64, String),
+    /// Positions that may be set (mask, expected in words).
+    BitsAllowed(u64, String),
 }
 
 /// When a △ field is required.
@@ -238,6 +244,8 @@ pub(crate) struct OneOf {
     pub(crate) name: String,
     pub(crate) alternatives: Vec<Vec<usize>>,
     pub(crate) description: String,
+    /// When the rule applies (always without it).
+    pub(crate) condition: Option<Condition>,
 }
 
 /// The answer.

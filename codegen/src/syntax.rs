@@ -285,6 +285,12 @@ pub(crate) struct FieldSyntax {
     #[serde(default)]
     pub(crate) forbid: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
+    pub(crate) forbidden_when: Option<Spanned<WhenSyntax>>,
+    #[serde(default)]
+    pub(crate) bits_required: Option<Spanned<Vec<Text>>>,
+    #[serde(default)]
+    pub(crate) bits_allowed: Option<Spanned<Vec<Text>>>,
+    #[serde(default)]
     pub(crate) fixed: Option<Text>,
     #[serde(default)]
     pub(crate) allowed: Option<Spanned<Vec<Text>>>,
@@ -333,6 +339,9 @@ pub(crate) struct OneOfSyntax {
     pub(crate) name: Text,
     pub(crate) alternatives: Spanned<Vec<Vec<Text>>>,
     pub(crate) description: Text,
+    /// When the rule applies (always without it).
+    #[serde(default)]
+    pub(crate) when: Option<Spanned<WhenSyntax>>,
     pub(crate) source: Text,
 }
 

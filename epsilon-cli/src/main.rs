@@ -89,7 +89,9 @@ fn cli() -> Command {
                     "Check a JSON request against the operation's spec.\n\nValid: exit 0, nothing printed. \
                      Invalid: exit 1 and one JSON object per violation and line on stdout: \
                      {{\"field\":…,\"rule\":…,\"message\":…}}, rule being one of required, unknown, max_bytes, \
-                     exact_bytes, charset, pattern, value.\n\n{VALIDATE_HELP}"
+                     exact_bytes, charset, pattern, one_of, value, min_bytes, min_value, transport, duplicate, \
+                     forbidden (a field that must be absent, e.g. card data with process_code 2), bits (a bitmap \
+                     position that must or must not be set).\n\n{VALIDATE_HELP}"
                 ))
                 .args(request_args()),
         )

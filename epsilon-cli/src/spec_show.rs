@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use epsilon_proto::spec::{ByteLimit, Direction, FieldSpec, Marker, OperationSpec, ValueKind};
+use epsilon_proto::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
 use serde_json::{Value, json};
 
 const NONE: &str = "—";
@@ -28,10 +28,25 @@ fn code(s: &str) -> String {
 }
 
 fn marker_text(f: &FieldSpec) -> String {
-    match (f.marker, f.condition) {
+    let marker = match (f.marker, f.condition) {
         (Marker::Conditional, Some(c)) => format!("△ ({})", c.description),
         (m, _) => m.symbol().to_owned(),
+    };
+    match f.forbidden {
+        Some(c) => format!("{marker}; absent for {}", c.description),
+        None => marker,
     }
+}
+
+/// What the bitmap position checks of `f` expect, in words.
+fn bits_text(f: &FieldSpec) -> Vec<&'static str> {
+    f.checks
+        .iter()
+        .filter_map(|c| match *c {
+            FieldCheck::BitsRequired { expected, .. } | FieldCheck::BitsAllowed { expected, .. } => Some(expected),
+            _ => None,
+        })
+        .collect()
 }
 
 fn kind_text(kind: &ValueKind) -> String {
@@ -46,7 +61,9 @@ fn values_text(f: &FieldSpec) -> String {
     if let Some(fixed) = f.fixed {
         return format!("fixed {}", code(fixed));
     }
-    f.allowed.iter().map(|v| code(v)).collect::<Vec<_>>().join(", ")
+    let mut values: Vec<String> = f.allowed.iter().map(|v| code(v)).collect();
+    values.extend(bits_text(f).into_iter().map(str::to_owned));
+    values.join(", ")
 }
 
 /// The Markdown form.
@@ -158,6 +175,8 @@ fn field_json(f: &FieldSpec) -> Value {
         "meaning": f.meaning,
         "marker": f.marker.symbol(),
         "condition": f.condition.map(|c| c.description),
+        "forbidden_when": f.forbidden.map(|c| c.description),
+        "bits": bits_text(f),
         "kind": f.kind.name(),
         "ascii": ascii,
         "table": table,

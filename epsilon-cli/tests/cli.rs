@@ -260,6 +260,8 @@ fn user_register_json(stdout: &[u8]) -> Result<(), String> {
         "meaning",
         "marker",
         "condition",
+        "forbidden_when",
+        "bits",
         "kind",
         "ascii",
         "table",
@@ -282,6 +284,7 @@ fn user_register_json(stdout: &[u8]) -> Result<(), String> {
     check(contract["exact_bytes"] == 8 && contract["max_bytes"].is_null(), "contract_code limit")?;
     check(contract["fixed"].is_null() && contract["allowed"] == serde_json::json!([]), "contract_code values")?;
     check(contract["table"].is_null() && contract["condition"].is_null(), "contract_code nulls")?;
+    check(contract["forbidden_when"].is_null() && contract["bits"] == serde_json::json!([]), "contract_code rules")?;
     let process = &fields[5];
     check(process["kind"] == "code" && process["table"] == "process_code", "process_code table")?;
     check(process["fixed"] == "3" && process["allowed"] == serde_json::json!(["3"]), "process_code fixed")?;

@@ -35,8 +35,8 @@ use core::fmt::Write as _;
 
 use japay_core::outcome::Secret;
 
+use crate::generated::CardPaymentOutcome;
 pub use crate::generated::{Card3dsResult, TdsTermReturn};
-use crate::generated::{CardPaymentOutcome, RegisteredCardPaymentOutcome};
 
 /// The fields of the form the buyer's browser posts to the 3-D Secure ACS: `PaReq` from the gateway's answer,
 /// `TermUrl` and `MD` chosen by the merchant, and the URL to post to (`acsurl` or `tds2_url`).
@@ -57,26 +57,11 @@ impl<'a> AcsForm<'a> {
         AcsForm { action, pareq, term_url, md }
     }
 
-    /// The form for a [`CardPaymentOutcome`] that asks for 3-D Secure (1.0: `acsurl`, 2.0: `tds2_url`); `None` for
-    /// any other outcome.
+    /// The form for a [`CardPaymentOutcome`] that asks for 3-D Secure (1.0: `acsurl`, 2.0: `tds2_url`), whether the
+    /// charge used card data, a token or the registered card (process_code 2); `None` for any other outcome.
     pub fn from_card_payment(outcome: &CardPaymentOutcome<'a>, term_url: &'a str, md: &'a str) -> Option<AcsForm<'a>> {
         match *outcome {
             CardPaymentOutcome::ThreeDSecure1 { url, pareq } | CardPaymentOutcome::ThreeDSecure2 { url, pareq } => {
-                Some(AcsForm::new(url, pareq, term_url, md))
-            }
-            _ => None,
-        }
-    }
-
-    /// The form for a [`RegisteredCardPaymentOutcome`] that asks for 3-D Secure; `None` for any other outcome.
-    pub fn from_registered_card_payment(
-        outcome: &RegisteredCardPaymentOutcome<'a>,
-        term_url: &'a str,
-        md: &'a str,
-    ) -> Option<AcsForm<'a>> {
-        match *outcome {
-            RegisteredCardPaymentOutcome::ThreeDSecure1 { url, pareq }
-            | RegisteredCardPaymentOutcome::ThreeDSecure2 { url, pareq } => {
                 Some(AcsForm::new(url, pareq, term_url, md))
             }
             _ => None,

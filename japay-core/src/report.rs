@@ -109,6 +109,19 @@ pub enum ViolationKind {
     },
     /// The parameter was given twice with different values (fail closed: neither is guessed to be meant).
     Duplicate,
+    /// A value given for a field that must be absent while its condition holds
+    /// ([`FieldSpec::forbidden`](crate::spec::FieldSpec::forbidden)); nothing is dropped silently.
+    Forbidden {
+        /// The condition, in words (`kind 2, no card data`).
+        condition: &'static str,
+    },
+    /// A bitmap without a position it must have, or with one it must not
+    /// ([`FieldCheck::BitsRequired`](crate::spec::FieldCheck::BitsRequired),
+    /// [`FieldCheck::BitsAllowed`](crate::spec::FieldCheck::BitsAllowed)).
+    Bits {
+        /// What the field accepts, in words (`methods with position 3 set`).
+        expected: &'static str,
+    },
     /// Not one of the allowed values (or not the fixed value).
     Value {
         /// The allowed values.
@@ -120,7 +133,7 @@ pub enum ViolationKind {
 
 impl ViolationKind {
     /// The rule name: `required`, `unknown`, `max_bytes`, `exact_bytes`, `charset`, `pattern`, `one_of`, `value`,
-    /// `min_bytes`, `min_value`, `transport` or `duplicate`.
+    /// `min_bytes`, `min_value`, `transport`, `duplicate`, `forbidden` or `bits`.
     pub fn rule(&self) -> &'static str {
         match self {
             ViolationKind::Required { .. } => "required",
@@ -135,6 +148,8 @@ impl ViolationKind {
             ViolationKind::Transport { .. } => "transport",
             ViolationKind::Duplicate => "duplicate",
             ViolationKind::Value { .. } => "value",
+            ViolationKind::Forbidden { .. } => "forbidden",
+            ViolationKind::Bits { .. } => "bits",
         }
     }
 }
@@ -200,6 +215,8 @@ impl fmt::Display for ViolationKind {
             ViolationKind::OneOf { description, given } => {
                 write!(f, "expected exactly one of {description}, found {given}")
             }
+            ViolationKind::Forbidden { condition } => write!(f, "not allowed for {condition}; leave it out"),
+            ViolationKind::Bits { expected } => write!(f, "expected {expected}"),
             ViolationKind::Value { expected, fixed } => {
                 if *fixed {
                     f.write_str("fixed to ")?;

@@ -116,6 +116,10 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
                 }
             }
         };
+        if let Some(condition) = field.forbidden.filter(|_| rules::is_forbidden(spec, field, values)) {
+            report.push(field.wire, ViolationKind::Forbidden { condition: condition.description });
+            continue;
+        }
         sink.put_prefix(first, field);
         first = false;
         if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {

@@ -44,7 +44,10 @@ pub(crate) fn holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option
 /// * [`FieldCheck::MinValue`]: `min_value` when the decimal value is smaller (or is not a decimal number);
 /// * [`FieldCheck::StartsWith`], [`FieldCheck::Format`]: `pattern` without a character;
 /// * [`FieldCheck::Forbid`]: `pattern` naming the first refused character (not for a secret field) and its
-///   position.
+///   position;
+/// * [`FieldCheck::BitsRequired`], [`FieldCheck::BitsAllowed`]: `bits` when a position of the mask is not set, or
+///   one outside the mask is (on a field whose kind is not a bitmap, or a value that is not one, they never fire:
+///   the kind's own check decides).
 pub(crate) fn check_field(
     field: &FieldSpec,
     value: &str,
@@ -53,18 +56,19 @@ pub(crate) fn check_field(
     options: Options,
     policy: &TextPolicy,
 ) -> Option<ViolationKind> {
-    field.checks.iter().find_map(|check| violation(check, value, bytes, limit_charset, options, policy, field.secret))
+    field.checks.iter().find_map(|check| violation(check, field, value, bytes, limit_charset, options, policy))
 }
 
 fn violation(
     check: &FieldCheck,
+    field: &FieldSpec,
     value: &str,
     bytes: usize,
     limit_charset: Charset,
     options: Options,
     policy: &TextPolicy,
-    secret: bool,
 ) -> Option<ViolationKind> {
+    let (secret, field_kind) = (field.secret, field.kind);
     match *check {
         FieldCheck::MinBytes(limit) => {
             (bytes < limit).then_some(ViolationKind::MinBytes { charset: limit_charset, actual: bytes, limit })
@@ -94,6 +98,20 @@ fn violation(
                 char_index,
             })
         }
+        FieldCheck::BitsRequired { mask, expected } => {
+            bits(field_kind, value).filter(|b| b & mask != mask).map(|_| ViolationKind::Bits { expected })
+        }
+        FieldCheck::BitsAllowed { mask, expected } => {
+            bits(field_kind, value).filter(|b| b & !mask != 0).map(|_| ViolationKind::Bits { expected })
+        }
+    }
+}
+
+/// The positions set in `value` when `kind` is a bitmap and `value` a valid one of it.
+fn bits(kind: ValueKind, value: &str) -> Option<u64> {
+    match kind {
+        ValueKind::Bitmap(bitmap) => bitmap.parse(value).map(|(bits, _)| bits),
+        _ => None,
     }
 }
 
@@ -110,12 +128,20 @@ fn at_least(value: &str, min: u64) -> bool {
     n >= u128::from(min)
 }
 
-/// Checks every "exactly one of" rule of `spec` and adds its violations to `report`: one `one_of` violation when
-/// no alternative or more than one is given, and a `required` violation for each missing field of the one given.
+/// Checks every "exactly one of" rule of `spec` whose condition holds (or that has none) and adds its violations
+/// to `report`: one `one_of` violation when no alternative or more than one is given, and a `required` violation
+/// for each missing field of the one given.
 pub(crate) fn check_one_of(spec: &OperationSpec, values: &[Option<&str>], report: &mut Report) {
     for rule in spec.one_of {
-        check_rule(rule, spec, values, report);
+        if rule.condition.is_none_or(|c| holds(&c.test, spec, values)) {
+            check_rule(rule, spec, values, report);
+        }
     }
+}
+
+/// Whether `field` must be absent given the other values ([`FieldSpec::forbidden`]).
+pub(crate) fn is_forbidden(spec: &OperationSpec, field: &FieldSpec, values: &[Option<&str>]) -> bool {
+    field.forbidden.is_some_and(|c| holds(&c.test, spec, values))
 }
 
 fn check_rule(rule: &OneOf, spec: &OperationSpec, values: &[Option<&str>], report: &mut Report) {
@@ -141,8 +167,8 @@ mod tests {
     use crate::charset::TextPolicy;
     use crate::request::{Options, validate};
     use crate::spec::{
-        BitmapPosition, BitmapSpec, Condition, ConditionTest, FieldSpec, GatewaySpec, Marker, OneOf, OperationSpec,
-        ValueKind,
+        BitmapPosition, BitmapSpec, Condition, ConditionTest, FieldCheck, FieldSpec, GatewaySpec, Marker, OneOf,
+        OperationSpec, ValueKind,
     };
 
     static GATEWAY: GatewaySpec = GatewaySpec::new("unit", "unit test", TextPolicy::new());
@@ -313,6 +339,78 @@ mod tests {
             assert!(check(0, "〇三一二", cp932).is_empty());
             assert_eq!(check(0, "〇三一", cp932)[0].rule(), "min_bytes");
         }
+    }
+
+    // process 1: card data or a token; process 2 (the registered card): neither, and no card data at all
+    static CHARGE: OperationSpec = OperationSpec::new("charge", &GATEWAY, "charge.cgi")
+        .with_fields(&[
+            FieldSpec::new("process", ValueKind::Text).with_marker(Marker::Required).with_allowed(&["1", "2"]),
+            FieldSpec::new("card_number", ValueKind::Text)
+                .secret()
+                .with_forbidden(Condition::new(ConditionTest::Equals { field: 0, value: "2" }, "process 2")),
+            FieldSpec::new("token", ValueKind::Text)
+                .secret()
+                .with_forbidden(Condition::new(ConditionTest::Equals { field: 0, value: "2" }, "process 2")),
+            FieldSpec::new("methods", ValueKind::Bitmap(&METHODS)).with_checks(&[
+                FieldCheck::BitsRequired { mask: 0b100, expected: "methods with position A set" },
+                FieldCheck::BitsAllowed { mask: 0b101, expected: "methods with no position but 1 and A set" },
+            ]),
+        ])
+        .with_one_of(&[OneOf::new("card_or_token", &[&[1], &[2]], "card data or a token")
+            .with_condition(Condition::new(ConditionTest::Equals { field: 0, value: "1" }, "process 1"))]);
+
+    fn charge(values: &[Option<&str>]) -> Vec<(String, &'static str)> {
+        match validate(&CHARGE, values, Options::default()) {
+            Ok(()) => Vec::new(),
+            Err(report) => report.violations().iter().map(|v| (v.field.to_string(), v.kind.rule())).collect(),
+        }
+    }
+
+    /// A request of [`CHARGE`] and the (field, rule) pairs it breaks.
+    type Row<'a> = ([Option<&'a str>; 4], &'a [(&'a str, &'a str)]);
+
+    #[test]
+    fn conditional_one_of_and_forbidden_fields_follow_their_conditions() {
+        let card = Some("4242424242424242");
+        #[rustfmt::skip]
+        let cases: &[Row<'_>] = &[
+            ([Some("1"), card, None, None], &[]),
+            ([Some("1"), None, TOKEN, None], &[]),
+            ([Some("1"), None, None, None], &[("card_or_token", "one_of")]),
+            ([Some("1"), card, TOKEN, None], &[("card_or_token", "one_of")]),
+            ([Some("2"), None, None, None], &[]),
+            ([Some("2"), card, None, None], &[("card_number", "forbidden")]),
+            ([Some("2"), card, TOKEN, None], &[("card_number", "forbidden"), ("token", "forbidden")]),
+            // no process: its own violation; neither rule applies
+            ([None, None, None, None], &[("process", "required")]),
+            ([Some("3"), card, None, None], &[("process", "value")]),
+        ];
+        for (values, expected) in cases {
+            let want: Vec<(String, &str)> = expected.iter().map(|(f, r)| ((*f).to_owned(), *r)).collect();
+            assert_eq!(charge(values), want, "{:?}", values[0]);
+        }
+        let report = validate(&CHARGE, &[Some("2"), card, None, None], Options::default()).unwrap_err();
+        assert_eq!(report.to_string(), "card_number: not allowed for process 2; leave it out");
+        assert!(!format!("{report:?}").contains("4242"), "values never reach violations");
+    }
+
+    #[test]
+    fn bitmap_checks_need_and_allow_positions() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("00-1", &[]),
+            ("10-1", &[]),
+            ("00-0", &[("methods", "bits")]),
+            ("10-0", &[("methods", "bits")]),
+            ("01-1", &[("methods", "bits")]),
+            ("1-1", &[("methods", "pattern")]), // not a bitmap: the kind decides
+        ];
+        for &(bitmap, expected) in cases {
+            let want: Vec<(String, &str)> = expected.iter().map(|(f, r)| ((*f).to_owned(), *r)).collect();
+            assert_eq!(charge(&[Some("2"), None, None, Some(bitmap)]), want, "{bitmap}");
+        }
+        let report = validate(&CHARGE, &[Some("2"), None, None, Some("01-1")], Options::default()).unwrap_err();
+        assert_eq!(report.to_string(), "methods: expected methods with no position but 1 and A set");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The card operations (card_payment, registered_card_payment, card_3ds_result, gmo_id_payment), the link_order
+//! The card operations (card_payment with process_code 1 and 2, card_3ds_result, gmo_id_payment), the link_order
 //! extension (3-D Secure 2.0 risk fields, the GMO後払い delivery block), registered_link_order, the TermUrl post and
 //! the 3-D Secure helpers: rule tables, encode → decode round trips, outcomes of hand-written answers, and secrets.
 
@@ -6,13 +6,11 @@ use epsilon_proto::generated::card_3ds_result::CARD_3DS_RESULT;
 use epsilon_proto::generated::card_payment::CARD_PAYMENT;
 use epsilon_proto::generated::gmo_id_payment::GMO_ID_PAYMENT;
 use epsilon_proto::generated::link_order::LINK_ORDER;
-use epsilon_proto::generated::registered_card_payment::REGISTERED_CARD_PAYMENT;
 use epsilon_proto::generated::registered_link_order::REGISTERED_LINK_ORDER;
 use epsilon_proto::generated::{
     Card3dsResult, Card3dsResultOutcome, Card3dsResultResponse, CardPayment, CardPaymentOutcome, CardPaymentResponse,
-    GmoIdPayment, GmoIdPaymentOutcome, GmoIdPaymentResponse, RegisteredCardPaymentOutcome,
-    RegisteredCardPaymentResponse, RegisteredLinkOrder, RegisteredLinkOrderOutcome, RegisteredLinkOrderResponse,
-    TdsTermReturn,
+    GmoIdPayment, GmoIdPaymentOutcome, GmoIdPaymentResponse, RegisteredLinkOrder, RegisteredLinkOrderOutcome,
+    RegisteredLinkOrderResponse, TdsTermReturn,
 };
 use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::three_d_secure::{AcsForm, MissingPaRes, card_3ds_result};
@@ -72,7 +70,7 @@ const RISK_FIELDS: [&str; 47] = [
 ];
 
 /// The operations that take `tds_flag` and the risk fields.
-const WITH_RISK: [&OperationSpec; 4] = [&CARD_PAYMENT, &REGISTERED_CARD_PAYMENT, &LINK_ORDER, &REGISTERED_LINK_ORDER];
+const WITH_RISK: [&OperationSpec; 3] = [&CARD_PAYMENT, &LINK_ORDER, &REGISTERED_LINK_ORDER];
 
 #[test]
 fn every_risk_field_has_its_exact_wire_name_and_the_known_typo_is_unknown() {
@@ -106,6 +104,7 @@ fn card() -> CardPayment<'static> {
         order_number: "O0001",
         mission_code: "1",
         item_price: "1000",
+        process_code: "1",
         card_number: Some("4242424242424242"),
         expire_y: Some("2030"),
         expire_m: Some("12"),
@@ -119,6 +118,11 @@ fn card() -> CardPayment<'static> {
         tds_flag: None,
         ..Default::default()
     }
+}
+
+/// A valid card_payment charging the card registered for user_id (process_code 2), as the recordings send it.
+fn registered() -> CardPayment<'static> {
+    CardPayment { process_code: "2", card_number: None, expire_y: None, expire_m: None, ..card() }
 }
 
 /// The rules a request breaks (field, rule), in report order.
@@ -168,6 +172,16 @@ fn card_payment_rules() {
         ("mission_code 11", CardPayment { mission_code: "11", ..card() }, &[("mission_code", "value")]),
         ("mission_code 21", CardPayment { mission_code: "21", ..card() }, &[]),
         ("keitai 2", CardPayment { keitai: Some("2"), ..card() }, &[("keitai", "value")]),
+        // process_code 2 charges the card registered for user_id: no card data, no token, no security code
+        ("the registered card", registered(), &[]),
+        ("the registered card, 3-D Secure 2.0", CardPayment { tds_flag: Some("21"), kari_flag: Some("1"), ..registered() }, &[]),
+        ("the registered card with card data", CardPayment { process_code: "2", ..card() }, &[("card_number", "forbidden"), ("expire_y", "forbidden"), ("expire_m", "forbidden")]),
+        ("the registered card with a token", CardPayment { token: token.token, ..registered() }, &[("token", "forbidden")]),
+        ("the registered card with an expiry only", CardPayment { expire_m: Some("12"), ..registered() }, &[("expire_m", "forbidden")]),
+        ("the registered card with a security code", CardPayment { security_code: Some("123"), security_check: Some("1"), ..registered() }, &[("security_code", "forbidden"), ("security_check", "forbidden")]),
+        ("process_code 3", CardPayment { process_code: "3", ..card() }, &[("process_code", "value")]),
+        ("no process_code", CardPayment { process_code: "", ..card() }, &[("process_code", "required")]),
+        ("no process_code, no card: the one_of waits for it", CardPayment { process_code: "", ..registered() }, &[("process_code", "required")]),
     ];
     for (what, request, expected) in cases {
         let got = rules(request.validate(Options::default()));
@@ -317,15 +331,16 @@ fn valid_requests_round_trip_through_the_oracle() {
         ("cardholderName", "TARO YAMADA"),
         ("user_agent", "Mozilla/5.0"),
     ]);
+    with_card.push(("process_code", "1"));
     let mut registered = card.clone();
-    registered.extend([("kari_flag", "1"), ("tds_flag", "22")]);
+    registered.extend([("process_code", "2"), ("kari_flag", "1"), ("tds_flag", "22")]);
     let mut gmo = card.clone();
     gmo.extend([("gmo_id", "GMOID01"), ("gmo_card_id", "1")]);
     let mut reg_link = card.clone();
     reg_link.extend([("st_code", "11000-0000-00000-00000-00000-00000-00000"), ("memo1", "batch")]);
     let cases: Vec<(&'static OperationSpec, Vec<Option<&str>>)> = vec![
         (&CARD_PAYMENT, dynamic(&CARD_PAYMENT, &with_card)),
-        (&REGISTERED_CARD_PAYMENT, dynamic(&REGISTERED_CARD_PAYMENT, &registered)),
+        (&CARD_PAYMENT, dynamic(&CARD_PAYMENT, &registered)),
         (&GMO_ID_PAYMENT, dynamic(&GMO_ID_PAYMENT, &gmo)),
         (&REGISTERED_LINK_ORDER, dynamic(&REGISTERED_LINK_ORDER, &reg_link)),
         (&LINK_ORDER, dynamic(&LINK_ORDER, &deferred_values())),
@@ -446,8 +461,6 @@ fn card_payment_outcomes() {
         let answer = CardPaymentResponse::parse(&b, Version::V1).unwrap();
         assert_eq!(answer.outcome(), Err(expected), "{attrs:?}");
     }
-    let registered = RegisteredCardPaymentResponse::parse(&tds2, Version::V1).unwrap();
-    assert!(matches!(registered.outcome(), Ok(RegisteredCardPaymentOutcome::ThreeDSecure2 { .. })));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use encoding_rs::{EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
 use epsilon_proto::generated::{EUC_JP_REJECTED_LEAD_BYTES, LOSSY, NORMALIZE};
 use epsilon_proto::request::{self, Options, Report, ViolationKind};
 use epsilon_proto::response::{Response, Version};
-use epsilon_proto::spec::{ByteLimit, ConditionTest, FieldSpec, Marker, OperationSpec, ValueKind};
+use epsilon_proto::spec::{ByteLimit, ConditionTest, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
 use epsilon_proto::{Charset, DynamicRequest};
 
 use crate::fuzz::model_percent_decode;
@@ -244,13 +244,19 @@ pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Op
             continue;
         }
         let Some(value) = value else { continue };
+        // a field that must be absent (card data with process_code 2): given, it is `forbidden`, nothing more
+        if let Some(c) = field.forbidden.filter(|c| model_holds(&c.test, spec, values)) {
+            report.push(field.wire, ViolationKind::Forbidden { condition: c.description });
+            continue;
+        }
         if let Some(kind) = model_check_value(field, value, options) {
             report.push(field.wire, kind);
         }
     }
     // "exactly one of", after every field: one violation under the rule's name when none or several alternatives
-    // are given, else a `required` for each missing field of the one given
-    for rule in spec.one_of {
+    // are given, else a `required` for each missing field of the one given; a rule with a condition only while it
+    // holds
+    for rule in spec.one_of.iter().filter(|r| r.condition.is_none_or(|c| model_holds(&c.test, spec, values))) {
         let given: Vec<&&[usize]> = rule.alternatives.iter().filter(|alt| alt.iter().any(|&j| present(j))).collect();
         match given.as_slice() {
             [alt] => {
@@ -267,9 +273,9 @@ pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Op
 }
 
 /// Whether a condition holds, from the values alone: present (non-empty) or absent fields, an exact value, or a bit
-/// of a bitmap value that has the st_code layout ([`st_code_ok`]; the position counts its digits from 1). A group's
+/// of a bitmap value that has the st_code layout (`st_code_ok`; the position counts its digits from 1). A group's
 /// condition is on each member (the spec compiler puts it there); an external condition never holds.
-fn model_holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option<&str>]) -> bool {
+pub fn model_holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option<&str>]) -> bool {
     let value = |i: usize| values.get(i).copied().flatten().filter(|v| !v.is_empty());
     match *test {
         ConditionTest::PresentAny(idx) => idx.iter().any(|&j| value(j).is_some()),
@@ -344,8 +350,25 @@ fn model_check_value(field: &FieldSpec, value: &str, options: Options) -> Option
         Some(ByteLimit::Exact(expected)) if actual != expected => {
             Some(ViolationKind::ExactBytes { charset: limit_charset, actual, expected })
         }
-        _ => None,
+        _ => model_bits(field, value),
     }
+}
+
+/// The bitmap position checks of `field` on a valid st_code-layout `value`, read digit by digit: position `p` is
+/// the `p`-th `0`/`1` digit. The first check broken is a `bits` violation.
+fn model_bits(field: &FieldSpec, value: &str) -> Option<ViolationKind> {
+    let set: Vec<bool> = value.chars().filter(|&c| c != '-').map(|c| c == '1').collect();
+    let on = |pos: usize| set.get(pos).copied().unwrap_or(false);
+    let in_mask = |mask: u64, pos: usize| pos < 64 && mask >> pos & 1 == 1;
+    field.checks.iter().find_map(|check| match *check {
+        FieldCheck::BitsRequired { mask, expected } => {
+            (0..64).any(|p| in_mask(mask, p) && !on(p)).then_some(ViolationKind::Bits { expected })
+        }
+        FieldCheck::BitsAllowed { mask, expected } => {
+            (0..set.len()).any(|p| on(p) && !in_mask(mask, p)).then_some(ViolationKind::Bits { expected })
+        }
+        _ => None,
+    })
 }
 
 fn st_code_ok(v: &str) -> bool {

@@ -4,12 +4,12 @@
 use epsilon_proto::charset::encode_char;
 use epsilon_proto::request::Options;
 use epsilon_proto::response::Version;
-use epsilon_proto::spec::{ByteLimit, Direction, FieldSpec, OperationSpec, ValueKind};
+use epsilon_proto::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, OperationSpec, ValueKind};
 use epsilon_proto::{Charset, OPERATIONS};
 use proptest::prelude::*;
 use proptest::sample::select;
 
-use crate::oracle::{Style, check_request, check_response};
+use crate::oracle::{Style, check_request, check_response, model_holds};
 
 /// Characters that make the interesting cases: ASCII, 2-byte kanji and kana, 1-byte half-width kana, CP932-only
 /// characters, look-alikes the normalize option maps, and characters no Japanese charset has.
@@ -83,6 +83,10 @@ fn valid_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Str
         return select(field.allowed.to_vec()).prop_map(str::to_owned).boxed();
     }
     if matches!(field.kind, ValueKind::Bitmap(_)) {
+        if let Some((required, allowed)) = bit_masks(field) {
+            // the positions it must have, plus any it may have
+            return any::<u64>().prop_map(move |extra| st_code_of(required | (extra & allowed))).boxed();
+        }
         return select(VALID_ST_CODES).prop_map(str::to_owned).boxed();
     }
     let targets = match field.limit {
@@ -97,6 +101,36 @@ fn valid_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Str
             fill(&seed, target, count_in)
         })
         .boxed()
+}
+
+/// The positions a bitmap field must have and may have, when it has position checks.
+fn bit_masks(field: &FieldSpec) -> Option<(u64, u64)> {
+    let mut masks = None;
+    for check in field.checks {
+        let (required, allowed) = masks.get_or_insert((0u64, (1u64 << 34) - 1));
+        match *check {
+            FieldCheck::BitsRequired { mask, .. } => *required |= mask,
+            FieldCheck::BitsAllowed { mask, .. } => *allowed &= mask,
+            _ => {}
+        }
+    }
+    masks
+}
+
+/// The 7-group st_code with the positions of `bits` set (bit `p - 1` for position `p`).
+fn st_code_of(bits: u64) -> String {
+    let mut s = String::new();
+    let mut pos = 0;
+    for (g, len) in [5, 4, 5, 5, 5, 5, 5].into_iter().enumerate() {
+        if g > 0 {
+            s.push('-');
+        }
+        for _ in 0..len {
+            s.push(if bits >> pos & 1 == 1 { '1' } else { '0' });
+            pos += 1;
+        }
+    }
+    s
 }
 
 /// A 1-byte character of the same kind as `seed`, so `fill` can hit odd targets.
@@ -173,9 +207,26 @@ fn request(spec: &'static OperationSpec) -> impl Strategy<Value = (Vec<Option<St
                     }
                 })
                 .collect();
+            // a valid request leaves out what its other values forbid (card data with process_code 2)
+            let fields = fields.prop_map(move |values| if valid { without_forbidden(spec, values) } else { values });
             (fields, Just(Options::new(charset).normalize(normalize)))
         },
     )
+}
+
+/// `values` without the fields whose `forbidden` condition holds.
+fn without_forbidden(spec: &OperationSpec, mut values: Vec<Option<String>>) -> Vec<Option<String>> {
+    let drop: Vec<usize> = {
+        let borrowed: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
+        let forbidden = |f: &FieldSpec| f.forbidden.is_some_and(|c| model_holds(&c.test, spec, &borrowed));
+        spec.fields.iter().enumerate().filter(|(_, f)| forbidden(f)).map(|(i, _)| i).collect()
+    };
+    for i in drop {
+        if let Some(v) = values.get_mut(i) {
+            *v = None;
+        }
+    }
+    values
 }
 
 fn run(spec: &'static OperationSpec) -> (usize, usize) {

@@ -33,6 +33,9 @@ pub(crate) struct Resolved<'s> {
     pub(crate) starts_with: Option<&'s Text>,
     pub(crate) format: Option<&'s Text>,
     pub(crate) forbid: Option<&'s Spanned<Vec<Text>>>,
+    pub(crate) forbidden_when: Option<&'s Spanned<WhenSyntax>>,
+    pub(crate) bits_required: Option<&'s Spanned<Vec<Text>>>,
+    pub(crate) bits_allowed: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) fixed: Option<&'s Text>,
     pub(crate) allowed: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) secret: Option<&'s Spanned<bool>>,
@@ -67,6 +70,9 @@ fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         starts_with: f.starts_with.as_ref(),
         format: f.format.as_ref(),
         forbid: f.forbid.as_ref(),
+        forbidden_when: f.forbidden_when.as_ref(),
+        bits_required: f.bits_required.as_ref(),
+        bits_allowed: f.bits_allowed.as_ref(),
         fixed: f.fixed.as_ref(),
         allowed: f.allowed.as_ref(),
         secret: f.secret.as_ref(),
@@ -130,6 +136,9 @@ pub(crate) fn resolve<'s>(
         starts_with: f.starts_with.as_ref().or(base.starts_with),
         format: f.format.as_ref().or(base.format),
         forbid: f.forbid.as_ref().or(base.forbid),
+        forbidden_when: f.forbidden_when.as_ref().or(base.forbidden_when),
+        bits_required: f.bits_required.as_ref().or(base.bits_required),
+        bits_allowed: f.bits_allowed.as_ref().or(base.bits_allowed),
         fixed: f.fixed.as_ref().or(base.fixed),
         allowed: f.allowed.as_ref().or(base.allowed),
         secret: f.secret.as_ref().or(base.secret),
@@ -261,6 +270,7 @@ pub(crate) fn check_field(
             meaning: String::new(),
             marker: Marker::Optional,
             condition: None,
+            forbidden: None,
             kind: Kind::Text,
             limit: None,
             checks: Vec::new(),
@@ -320,7 +330,20 @@ pub(crate) fn check_field(
         }
         limit
     });
-    let checks = check_checks(d, p, r, &kind, limit);
+    let mut checks = check_checks(d, p, r, &kind, limit);
+    checks.extend(check_bits(d, p, r, &kind, known));
+    let forbidden = r.forbidden_when.and_then(|w| {
+        let path = format!("{p}.forbidden_when");
+        if marker.always_required() || r.fixed.is_some() {
+            d.at(w.span(), &path, "a required or fixed field cannot be forbidden");
+        }
+        let c = check_when(d, &path, Some(index), w, fields, known)?;
+        if matches!(c.test, ConditionTest::External) {
+            d.at(w.span(), &path, "a forbidding condition must be checkable");
+            return None;
+        }
+        Some(c)
+    });
     let kind_word = r.kind.map_or("", |k| k.as_str());
     let fixed = r.fixed.map(|v| {
         if v.is_empty() || !kind_allows(&kind, v, known) {
@@ -378,6 +401,7 @@ pub(crate) fn check_field(
         meaning: text(d, r.meaning, "meaning"),
         marker,
         condition,
+        forbidden,
         kind,
         limit,
         checks,
@@ -489,6 +513,55 @@ fn check_checks(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, kind: &Kind, lim
     checks
 }
 
+/// `bits_required` and `bits_allowed` (bitmap fields only): position labels of the field's bitmap, as masks.
+fn check_bits(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, kind: &Kind, known: &Known<'_>) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (key, list, required) in [("bits_required", r.bits_required, true), ("bits_allowed", r.bits_allowed, false)] {
+        let Some(list) = list else { continue };
+        let bitmap = match kind {
+            Kind::Bitmap(b) => known.bitmaps.get(b.as_str()),
+            _ => None,
+        };
+        let Some(bitmap) = bitmap else {
+            d.at(list.span(), format!("{p}.{key}"), "goes with kind bitmap only");
+            continue;
+        };
+        if list.is_empty() {
+            d.at(list.span(), format!("{p}.{key}"), "the list is empty");
+        }
+        let mut mask = 0u64;
+        let mut labels = Vec::new();
+        for (j, label) in list.iter().enumerate() {
+            match bitmap.position(label) {
+                Some(pos) if (1..=64).contains(&pos) && mask & (1u64 << (pos - 1)) == 0 => {
+                    mask |= 1u64 << (pos - 1);
+                    labels.push(label.to_string());
+                }
+                Some(_) => d.at(label.span(), format!("{p}.{key}[{j}]"), "listed twice"),
+                None => d.at(
+                    label.span(),
+                    format!("{p}.{key}[{j}]"),
+                    format!("bitmap {} has no position labelled {:?}", bitmap.name, label.as_str()),
+                ),
+            }
+        }
+        let wire = r.wire_name();
+        let expected = match (required, labels.len()) {
+            (true, 1) => format!("{wire} with position {} set", labels.join("")),
+            (true, _) => format!("{wire} with positions {} set", labels.join(", ")),
+            (false, _) => format!("{wire} with no position set other than {}", labels.join(", ")),
+        };
+        checks.push(if required { Check::BitsRequired(mask, expected) } else { Check::BitsAllowed(mask, expected) });
+    }
+    if let (Some(Check::BitsRequired(need, _)), Some(Check::BitsAllowed(may, _))) = (checks.first(), checks.get(1))
+        && need & !may != 0
+        && let Some(list) = r.bits_allowed
+    {
+        d.at(list.span(), format!("{p}.bits_allowed"), "must contain every position of bits_required");
+    }
+    checks
+}
+
 /// Whether every character of `v` is allowed by an ASCII kind (any text for other kinds).
 fn kind_allows_text(kind: &Kind, v: &str) -> bool {
     match kind {
@@ -541,7 +614,11 @@ pub(crate) fn check_when(
             d.at(external.span(), format!("{p}.external"), "write `external: true` or another form");
         }
         if own.is_none() {
-            d.at(external.span(), format!("{p}.external"), "a group's condition must be checkable");
+            d.at(
+                external.span(),
+                format!("{p}.external"),
+                "must be checkable: `external` goes with a field's `when` only",
+            );
         }
         return Some(Condition { test: ConditionTest::External, description });
     }

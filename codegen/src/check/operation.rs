@@ -59,7 +59,7 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             d.at(&marker_span(r), format!("fields[{i}].when"), msg);
         }
     }
-    let one_of = check_one_of(d, f, &fields);
+    let one_of = check_one_of(d, f, &fields, &resolved, known);
     let mut utf8_params = Vec::new();
     for (i, nv) in f.utf8_params.iter().enumerate() {
         let p = format!("utf8_params[{i}]");
@@ -292,8 +292,15 @@ fn condition_names(c: &crate::model::Condition, k: usize) -> bool {
     }
 }
 
-/// "Exactly one of": at least two alternatives of optional fields, no field twice.
-fn check_one_of(d: &mut Diagnostics, f: &OperationFile, fields: &[Field]) -> Vec<OneOf> {
+/// "Exactly one of": at least two alternatives of optional fields, no field twice; its `when` a checkable condition
+/// on a field outside the alternatives.
+fn check_one_of(
+    d: &mut Diagnostics,
+    f: &OperationFile,
+    fields: &[Field],
+    resolved: &[Resolved<'_>],
+    known: &Known<'_>,
+) -> Vec<OneOf> {
     let mut rules = Vec::new();
     for (i, o) in f.one_of.iter().enumerate() {
         let p = format!("one_of[{i}]");
@@ -332,10 +339,17 @@ fn check_one_of(d: &mut Diagnostics, f: &OperationFile, fields: &[Field]) -> Vec
             }
             alternatives.push(indices);
         }
+        let condition = o.when.as_ref().and_then(|w| check_when(d, &format!("{p}.when"), None, w, resolved, known));
+        if let (Some(c), Some(w)) = (&condition, &o.when)
+            && alternatives.iter().flatten().any(|&k| condition_names(c, k))
+        {
+            d.at(w.span(), format!("{p}.when"), "the condition cannot name a field of the alternatives");
+        }
         rules.push(OneOf {
             name: o.name.to_string(),
             alternatives,
             description: d.text(&o.description, &format!("{p}.description")),
+            condition,
         });
     }
     rules

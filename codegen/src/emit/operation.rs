@@ -64,6 +64,7 @@ fn field_doc(f: &Field) -> String {
             Check::StartsWith(p) => s.push_str(&format!("; starts with `{p}`")),
             Check::Format(f) => s.push_str(&format!("; a date written `{}`", f.pattern())),
             Check::Forbid(c) => s.push_str(&format!("; no `{}` characters", c.name())),
+            Check::BitsRequired(_, words) | Check::BitsAllowed(_, words) => s.push_str(&format!("; {words}")),
         }
     }
     if let Some(c) = &f.condition {
@@ -73,6 +74,9 @@ fn field_doc(f: &Field) -> String {
                 " (a condition on data outside the request: not checked, so validation treats the field as optional)",
             );
         }
+    }
+    if let Some(c) = &f.forbidden {
+        s.push_str(&format!("; must be absent for {}", c.description));
     }
     if !f.allowed.is_empty() && f.fixed.is_none() && !matches!(f.kind, Kind::Code(_)) {
         s.push_str(&format!("; one of {:?}", f.allowed));
@@ -112,6 +116,11 @@ fn condition_tokens(c: &Condition) -> TokenStream {
     quote!(::japay_core::spec::Condition::new(#test, #desc))
 }
 
+/// A bitmap mask written in hexadecimal (bit `pos - 1` for position `pos`).
+fn hex_mask(mask: u64) -> TokenStream {
+    format!("0x{mask:016x}").parse().unwrap_or_default()
+}
+
 fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
     let (wire, meaning) = (&f.wire, &f.meaning);
     let (label_ja, source) = (meta_str(&f.label_ja), meta_str(&f.provenance.source));
@@ -123,6 +132,10 @@ fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
     let condition = f.condition.as_ref().map(|c| {
         let c = condition_tokens(c);
         quote!(.with_condition(#c))
+    });
+    let forbidden = f.forbidden.as_ref().map(|c| {
+        let c = condition_tokens(c);
+        quote!(.with_forbidden(#c))
     });
     let limit = f.limit.map(|limit| match limit {
         Limit::Exact(n) => {
@@ -160,6 +173,14 @@ fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
                 let v = e.ident(c.variant());
                 quote!(::japay_core::spec::FieldCheck::Forbid(::japay_core::spec::CharClass::#v))
             }
+            Check::BitsRequired(mask, expected) => {
+                let mask = hex_mask(*mask);
+                quote!(::japay_core::spec::FieldCheck::BitsRequired { mask: #mask, expected: #expected })
+            }
+            Check::BitsAllowed(mask, expected) => {
+                let mask = hex_mask(*mask);
+                quote!(::japay_core::spec::FieldCheck::BitsAllowed { mask: #mask, expected: #expected })
+            }
         });
         let checks: Vec<_> = checks.collect();
         quote!(.with_checks(&[#(#checks),*]))
@@ -177,7 +198,7 @@ fn field_spec(e: &mut Emitter, f: &Field) -> TokenStream {
         ::japay_core::spec::FieldSpec::new(#wire, #kind)
             .with_prefix(#prefix)
             .with_label(#label_ja, #meaning)
-            #marker #condition #limit #checks #values #secret
+            #marker #condition #forbidden #limit #checks #values #secret
             .with_source(#source, #uncertain)
     }
 }
@@ -197,7 +218,11 @@ fn rules_tokens(op: &Operation) -> TokenStream {
                 quote!(&[#(#idx),*])
             });
             let (name, desc) = (&o.name, &o.description);
-            quote!(::japay_core::spec::OneOf::new(#name, &[#(#alternatives),*], #desc))
+            let condition = o.condition.as_ref().map(|c| {
+                let c = condition_tokens(c);
+                quote!(.with_condition(#c))
+            });
+            quote!(::japay_core::spec::OneOf::new(#name, &[#(#alternatives),*], #desc) #condition)
         });
         quote!(.with_one_of(&[#(#rules),*]))
     });
@@ -367,7 +392,17 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         ));
     }
     for o in &op.one_of {
-        doc.push_str(&format!("\n\nExactly one of {} (`{}`).", o.description, o.name));
+        match &o.condition {
+            Some(c) => {
+                doc.push_str(&format!("\n\nFor {}: exactly one of {} (`{}`).", c.description, o.description, o.name))
+            }
+            None => doc.push_str(&format!("\n\nExactly one of {} (`{}`).", o.description, o.name)),
+        }
+    }
+    for f in op.fields.iter().filter(|f| f.forbidden.is_some()) {
+        if let Some(c) = &f.forbidden {
+            doc.push_str(&format!("\n\n`{}` must be absent for {}.", f.wire, c.description));
+        }
     }
     let doc = doc_lines(&doc);
     let serde_doc = prose_lines(SERDE_REQUEST_DOC);

@@ -66,7 +66,7 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
         .collect();
     let accessors = accessors(e, &list);
     let serialize = serialize_incoming(e, op);
-    let doc = doc_lines(&format!("The decoded query string of `{}`: {}.", op.name, op.title_en));
+    let doc = doc_lines(&format!("The decoded query string or form body of `{}`: {}.", op.name, op.title_en));
     quote! {
         #(#[doc = #doc])*
         #[derive(Debug)]
@@ -76,7 +76,8 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
         }
 
         impl<'a> #ty<'a> {
-            /// Decodes a query string (without the leading `?`) and checks it against the spec: required
+            /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
+            /// checks it against the spec: required
             /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
             /// of the spec repeated with another value is an error.
             ///
@@ -87,8 +88,8 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
             /// [`Version::V1`]: crate::response::Version::V1
             /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
             /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
-            pub fn parse(query: &'a [u8], version: crate::response::Version) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
-                crate::incoming::parse(query, version, &#c).map(|raw| Self { raw })
+            pub fn parse(input: &'a [u8], version: crate::response::Version) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
+                crate::incoming::parse(input, version, &#c).map(|raw| Self { raw })
             }
             #(#accessors)*
         }

@@ -112,7 +112,7 @@ pub static COMPLETION_REDIRECT: ::japay_core::spec::OperationSpec = ::japay_core
                 ),
         ],
     );
-/// The decoded query string of `completion_redirect`: query string of the browser redirect to the merchant after user registration or a card change.
+/// The decoded query string or form body of `completion_redirect`: query string of the browser redirect to the merchant after user registration or a card change.
 #[derive(Debug)]
 pub struct CompletionRedirect<'a> {
     /// Every parameter, in order (unknown ones included).
@@ -120,7 +120,8 @@ pub struct CompletionRedirect<'a> {
 }
 
 impl<'a> CompletionRedirect<'a> {
-    /// Decodes a query string (without the leading `?`) and checks it against the spec: required
+    /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
+    /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
     /// of the spec repeated with another value is an error.
     ///
@@ -132,10 +133,10 @@ impl<'a> CompletionRedirect<'a> {
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
-        query: &'a [u8],
+        input: &'a [u8],
         version: crate::response::Version,
     ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
-        crate::incoming::parse(query, version, &COMPLETION_REDIRECT)
+        crate::incoming::parse(input, version, &COMPLETION_REDIRECT)
             .map(|raw| Self { raw })
     }
     /// `trans_code`: numeric Epsilon transaction code; send it to getsales2 for the details (first occurrence, decoded).

@@ -118,7 +118,7 @@ pub static DEFERRED_PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::
                 ),
         ],
     );
-/// The decoded query string of `deferred_payment_notification`: form the gateway's server posts to the merchant's server when a GMO後払い (deferred payment) order changes state.
+/// The decoded query string or form body of `deferred_payment_notification`: form the gateway's server posts to the merchant's server when a GMO後払い (deferred payment) order changes state.
 #[derive(Debug)]
 pub struct DeferredPaymentNotification<'a> {
     /// Every parameter, in order (unknown ones included).
@@ -126,7 +126,8 @@ pub struct DeferredPaymentNotification<'a> {
 }
 
 impl<'a> DeferredPaymentNotification<'a> {
-    /// Decodes a query string (without the leading `?`) and checks it against the spec: required
+    /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
+    /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
     /// of the spec repeated with another value is an error.
     ///
@@ -138,10 +139,10 @@ impl<'a> DeferredPaymentNotification<'a> {
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
-        query: &'a [u8],
+        input: &'a [u8],
         version: crate::response::Version,
     ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
-        crate::incoming::parse(query, version, &DEFERRED_PAYMENT_NOTIFICATION)
+        crate::incoming::parse(input, version, &DEFERRED_PAYMENT_NOTIFICATION)
             .map(|raw| Self { raw })
     }
     /// `order_number`: the order_number the merchant sent with the order (first occurrence, decoded).

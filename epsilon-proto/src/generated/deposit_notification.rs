@@ -208,7 +208,7 @@ pub static DEPOSIT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_cor
                 ),
         ],
     );
-/// The decoded query string of `deposit_notification`: form the gateway's server posts to the merchant's server when a convenience-store or Pay-easy slip is paid.
+/// The decoded query string or form body of `deposit_notification`: form the gateway's server posts to the merchant's server when a convenience-store or Pay-easy slip is paid.
 #[derive(Debug)]
 pub struct DepositNotification<'a> {
     /// Every parameter, in order (unknown ones included).
@@ -216,7 +216,8 @@ pub struct DepositNotification<'a> {
 }
 
 impl<'a> DepositNotification<'a> {
-    /// Decodes a query string (without the leading `?`) and checks it against the spec: required
+    /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
+    /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
     /// of the spec repeated with another value is an error.
     ///
@@ -228,10 +229,10 @@ impl<'a> DepositNotification<'a> {
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
-        query: &'a [u8],
+        input: &'a [u8],
         version: crate::response::Version,
     ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
-        crate::incoming::parse(query, version, &DEPOSIT_NOTIFICATION)
+        crate::incoming::parse(input, version, &DEPOSIT_NOTIFICATION)
             .map(|raw| Self { raw })
     }
     /// `trans_code`: numeric Epsilon transaction code of the order (first occurrence, decoded).

@@ -10,7 +10,7 @@ pub mod capture;
 /// 3Dセキュア認証結果送信 (direct_card_payment.cgi): send the ACS's PaRes for the order that answered result 5 or 6; the answer says authorized or failed.
 pub mod card_3ds_result;
 
-/// カード決済 (直接決済API・初回課金) (direct_card_payment.cgi): charge a card given as card data or as a one-time token; the answer says authorized, 3-D Secure needed, or failed.
+/// カード決済 (直接決済API・初回課金 / 登録済み課金) (direct_card_payment.cgi): charge a card given as card data or a one-time token, or the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed.
 pub mod card_payment;
 
 /// 取引の金額変更 (change_amount_payment.cgi): change the amount of a transaction or of a monthly billing (user_id + item_code).
@@ -36,9 +36,6 @@ pub mod order_info;
 
 /// 決済完了通知 ((merchant URL)): form the gateway's server posts to the merchant's server when a payment completes.
 pub mod payment_notification;
-
-/// 登録済みカード決済 (直接決済API) (direct_card_payment.cgi): charge the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed.
-pub mod registered_card_payment;
 
 /// 登録済みカード課金 (リンク方式) (receive_order3.cgi): charge the card registered for user_id; the gateway answers with a redirect to card3.cgi.
 pub mod registered_link_order;
@@ -97,10 +94,6 @@ pub use self::order_info::{OrderInfo, OrderInfoResponse, OrderInfoOutcome};
 
 pub use self::payment_notification::PaymentNotification;
 
-pub use self::registered_card_payment::{
-    RegisteredCardPayment, RegisteredCardPaymentResponse, RegisteredCardPaymentOutcome,
-};
-
 pub use self::registered_link_order::{
     RegisteredLinkOrder, RegisteredLinkOrderResponse, RegisteredLinkOrderOutcome,
 };
@@ -142,7 +135,6 @@ pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
     &link_order::LINK_ORDER,
     &order_info::ORDER_INFO,
     &payment_notification::PAYMENT_NOTIFICATION,
-    &registered_card_payment::REGISTERED_CARD_PAYMENT,
     &registered_link_order::REGISTERED_LINK_ORDER,
     &ship_request::SHIP_REQUEST,
     &stop_monthly_billing::STOP_MONTHLY_BILLING,
@@ -175,7 +167,6 @@ pub static OUTCOMES: &[(&str, Summarize)] = &[
     ("gmo_id_payment", gmo_id_payment::summarize as Summarize),
     ("link_order", link_order::summarize as Summarize),
     ("order_info", order_info::summarize as Summarize),
-    ("registered_card_payment", registered_card_payment::summarize as Summarize),
     ("registered_link_order", registered_link_order::summarize as Summarize),
     ("ship_request", ship_request::summarize as Summarize),
     ("stop_monthly_billing", stop_monthly_billing::summarize as Summarize),

@@ -183,7 +183,7 @@ pub static PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_cor
                 ),
         ],
     );
-/// The decoded query string of `payment_notification`: form the gateway's server posts to the merchant's server when a payment completes.
+/// The decoded query string or form body of `payment_notification`: form the gateway's server posts to the merchant's server when a payment completes.
 #[derive(Debug)]
 pub struct PaymentNotification<'a> {
     /// Every parameter, in order (unknown ones included).
@@ -191,7 +191,8 @@ pub struct PaymentNotification<'a> {
 }
 
 impl<'a> PaymentNotification<'a> {
-    /// Decodes a query string (without the leading `?`) and checks it against the spec: required
+    /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
+    /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
     /// of the spec repeated with another value is an error.
     ///
@@ -203,10 +204,10 @@ impl<'a> PaymentNotification<'a> {
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
-        query: &'a [u8],
+        input: &'a [u8],
         version: crate::response::Version,
     ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
-        crate::incoming::parse(query, version, &PAYMENT_NOTIFICATION)
+        crate::incoming::parse(input, version, &PAYMENT_NOTIFICATION)
             .map(|raw| Self { raw })
     }
     /// `contract_code`: the merchant's contract code; a notification for another contract must be refused (first occurrence, decoded).

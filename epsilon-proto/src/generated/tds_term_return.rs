@@ -74,7 +74,7 @@ pub static TDS_TERM_RETURN: ::japay_core::spec::OperationSpec = ::japay_core::sp
                 ),
         ],
     );
-/// The decoded query string of `tds_term_return`: form the 3-D Secure ACS posts to the merchant's TermUrl (PaRes, MD).
+/// The decoded query string or form body of `tds_term_return`: form the 3-D Secure ACS posts to the merchant's TermUrl (PaRes, MD).
 #[derive(Debug)]
 pub struct TdsTermReturn<'a> {
     /// Every parameter, in order (unknown ones included).
@@ -82,7 +82,8 @@ pub struct TdsTermReturn<'a> {
 }
 
 impl<'a> TdsTermReturn<'a> {
-    /// Decodes a query string (without the leading `?`) and checks it against the spec: required
+    /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
+    /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
     /// of the spec repeated with another value is an error.
     ///
@@ -94,10 +95,10 @@ impl<'a> TdsTermReturn<'a> {
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
-        query: &'a [u8],
+        input: &'a [u8],
         version: crate::response::Version,
     ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
-        crate::incoming::parse(query, version, &TDS_TERM_RETURN).map(|raw| Self { raw })
+        crate::incoming::parse(input, version, &TDS_TERM_RETURN).map(|raw| Self { raw })
     }
     /// `PaRes`: the ACS's authentication result; forward it as tds_pares (card_3ds_result) (first occurrence, decoded).
     pub fn pa_res(&self) -> ::core::option::Option<&str> {

@@ -199,19 +199,27 @@ pub static VIRTUAL_ACCOUNT: ::japay_core::spec::OperationSpec = ::japay_core::sp
                 .with_prefix("&st_code=")
                 .with_label(
                     ::japay_core::meta!("決済区分"),
-                    "payment-method bitmap; fixed to position M (銀行振込, virtual account)",
+                    "payment-method bitmap; position M (銀行振込, virtual account) set and no other",
                 )
                 .with_marker(::japay_core::spec::Marker::Required)
-                .with_fixed(
-                    "00000-0000-00000-00000-00100-00000-00000",
-                    &["00000-0000-00000-00000-00100-00000-00000"],
+                .with_checks(
+                    &[
+                        ::japay_core::spec::FieldCheck::BitsRequired {
+                            mask: 0x0000000000200000,
+                            expected: "st_code with position M set",
+                        },
+                        ::japay_core::spec::FieldCheck::BitsAllowed {
+                            mask: 0x0000000000200000,
+                            expected: "st_code with no position set other than M",
+                        },
+                    ],
                 )
                 .with_source(
                     ::japay_core::meta!(
-                        "facts §1 (direct_virtual_account.cgi: st_code bit M), §3.1 (M = 00000-0000-00000-00000-00100-…); CAS:virtual_account_purchase_successful (request body)"
+                        "facts §1 (direct_virtual_account.cgi: st_code bit M), §3.1 (M = 00000-0000-00000-00000-00100-…; several 1-bits offer several methods on Epsilon's selection page); CAS:virtual_account_purchase_successful (request body: M alone)"
                     ),
                     ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the spec can say \"bit M set\" only as a condition for another field, not as a rule on st_code itself, so the only value seen (M alone, 7-group form) is fixed; whether the gateway accepts M combined with other bits is not documented")
+                        ::core::option::Option::Some("whether direct_virtual_account accepts M combined with other bits is not documented; several bits offer a choice on Epsilon's selection page (facts §3.1), which this direct API does not show, and the only value seen is M alone, so other bits are refused (fail closed) rather than sent for the gateway to interpret")
                     ),
                 ),
             ::japay_core::spec::FieldSpec::new(
@@ -424,7 +432,7 @@ pub static VIRTUAL_ACCOUNT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_
 
 /// バーチャル口座の発行 (銀行振込): issue a bank-transfer virtual account for an order, without Epsilon's screens (`direct_virtual_account.cgi`).
 ///
-/// The encoder sends the fixed parameters `st_code=00000-0000-00000-00000-00100-00000-00000`, `mission_code=1`, `process_code=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
+/// The encoder sends the fixed parameters `mission_code=1`, `process_code=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
 ///
 /// # `serde` feature
 ///
@@ -489,6 +497,13 @@ pub struct VirtualAccount<'a> {
     ///
     /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
     pub order_number: &'a str,
+    /// 決済区分 — payment-method bitmap; position M (銀行振込, virtual account) set and no other.
+    ///
+    /// Marker `○`; st_code; st_code with position M set; st_code with no position set other than M.
+    /// Source: facts §1 (direct_virtual_account.cgi: st_code bit M), §3.1 (M = 00000-0000-00000-00000-00100-…; several 1-bits offer several methods on Epsilon's selection page); CAS:virtual_account_purchase_successful (request body: M alone).
+    ///
+    /// **Uncertain:** whether direct_virtual_account accepts M combined with other bits is not documented; several bits offer a choice on Epsilon's selection page (facts §3.1), which this direct API does not show, and the only value seen is M alone, so other bits are refused (fail closed) rather than sent for the gateway to interpret.
+    pub st_code: &'a str,
     /// 商品価格 — amount in yen, integer.
     ///
     /// Marker `○`; digits.
@@ -540,7 +555,7 @@ impl ::japay_core::Operation for VirtualAccount<'_> {
             ::core::option::Option::Some(self.item_code),
             ::core::option::Option::Some(self.item_name),
             ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::None,
+            ::core::option::Option::Some(self.st_code),
             ::core::option::Option::None,
             ::core::option::Option::Some(self.item_price),
             ::core::option::Option::None,

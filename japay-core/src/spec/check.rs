@@ -1,6 +1,6 @@
 //! Per-field checks beyond a field's kind and byte limit: [`FieldCheck`] (a lower byte bound, a smallest integer
 //! value, a required prefix, a date format, refused character classes, a second byte limit counted in another
-//! charset), with the spec's words for them ([`DateFormat::from_pattern`], [`CharClass::from_name`]).
+//! charset, bitmap positions that must or may be set), with the spec's words for them ([`DateFormat::from_pattern`], [`CharClass::from_name`]).
 //!
 //! A field lists its checks in [`FieldSpec::checks`](super::FieldSpec::checks); [`crate::request`] runs them after
 //! the kind, charset and limit checks of the value passed (see `crate::rules::check_field`). Like every check, their
@@ -35,6 +35,21 @@ pub enum FieldCheck {
         charset: Charset,
         /// The limit.
         limit: usize,
+    },
+    /// A bitmap field (a valid bitmap by its kind) has every position of `mask` set (bit `pos - 1` stands for the
+    /// 1-based position `pos`). Violation: `bits`, with `expected` as the description.
+    BitsRequired {
+        /// The positions that must be set.
+        mask: u64,
+        /// What the field accepts, in words (`a bitmap with position M set`).
+        expected: &'static str,
+    },
+    /// A bitmap field has no position set outside `mask`. Violation: `bits`, with `expected` as the description.
+    BitsAllowed {
+        /// The positions that may be set.
+        mask: u64,
+        /// What the field accepts, in words (`a bitmap with no position but M set`).
+        expected: &'static str,
     },
 }
 

@@ -22,6 +22,9 @@ pub struct FieldSpec {
     pub marker: Marker,
     /// For [`Marker::Conditional`]: when the field is required.
     pub condition: Option<Condition>,
+    /// When the field must be absent: a value given while this condition holds is a `forbidden` violation (the
+    /// card data of a charge of the registered card), never sent nor dropped silently.
+    pub forbidden: Option<Condition>,
     /// What characters the value may contain.
     pub kind: ValueKind,
     /// The byte limit, if any.
@@ -54,6 +57,7 @@ impl FieldSpec {
             meaning: "",
             marker: Marker::Optional,
             condition: None,
+            forbidden: None,
             kind,
             limit: None,
             checks: &[],
@@ -98,6 +102,13 @@ impl FieldSpec {
     #[must_use]
     pub const fn with_condition(mut self, condition: Condition) -> FieldSpec {
         self.condition = Some(condition);
+        self
+    }
+
+    /// The same field, forbidden (must be absent) while `condition` holds.
+    #[must_use]
+    pub const fn with_forbidden(mut self, condition: Condition) -> FieldSpec {
+        self.forbidden = Some(condition);
         self
     }
 
@@ -284,7 +295,8 @@ impl FieldGroup {
 /// "Exactly one of": alternatives (each a list of field indices) of which exactly one must be given, completely.
 ///
 /// An alternative is *given* when any of its fields has a non-empty value. Giving none or more than one is a
-/// `one_of` violation; a given alternative with a missing field is a `required` violation for that field.
+/// `one_of` violation; a given alternative with a missing field is a `required` violation for that field. With a
+/// [`OneOf::condition`], the rule applies only while the condition holds.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct OneOf {
@@ -294,6 +306,8 @@ pub struct OneOf {
     pub alternatives: &'static [&'static [usize]],
     /// English description of the alternatives, shown in errors (`card data or a token`).
     pub description: &'static str,
+    /// When the rule applies (`None`: always).
+    pub condition: Option<Condition>,
 }
 
 impl OneOf {
@@ -303,6 +317,13 @@ impl OneOf {
         alternatives: &'static [&'static [usize]],
         description: &'static str,
     ) -> OneOf {
-        OneOf { name, alternatives, description }
+        OneOf { name, alternatives, description, condition: None }
+    }
+
+    /// The same rule, applied only while `condition` holds.
+    #[must_use]
+    pub const fn with_condition(mut self, condition: Condition) -> OneOf {
+        self.condition = Some(condition);
+        self
     }
 }

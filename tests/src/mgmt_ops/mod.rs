@@ -42,6 +42,7 @@ fn valid(spec: &OperationSpec) -> &'static [(&'static str, &'static str)] {
             ("item_code", "ITEM001"),
             ("item_name", "テスト商品"),
             ("order_number", "O54813896"),
+            ("st_code", "00000-0000-00000-00000-00100-00000-00000"),
             ("item_price", "10000"),
             ("user_agent", "Mozilla/5.0 (X11; Linux)"),
         ],
