@@ -148,7 +148,8 @@ impl<'a> Notification<'a> {
     ///
     /// # Errors
     /// [`ContractError::Mismatch`] when the codes differ, [`ContractError::Missing`] when a kind that requires the
-    /// code lacks it (impossible after [`Notification::parse`], which refuses that body).
+    /// code lacks it (impossible after [`Notification::parse`], which refuses that body), [`ContractError::NoOwnCode`]
+    /// when `own` is empty.
     pub fn check_contract(&self, own: &str) -> Result<(), ContractError> {
         contract::check(self.kind().spec(), self.contract_code(), own)
     }
