@@ -18,7 +18,8 @@
 //! * **Contract.** [`Notification::check_contract`] refuses a notification whose `contract_code` is not the
 //!   merchant's own ([`ContractError`]); [`receive`] decodes and checks in one call.
 //! * **Reply.** [`Reply::Accepted`] is the body `1`, [`Reply::Rejected`] the body `0`, both `text/plain`
-//!   (facts §3.11). A rejected notification is sent again by the gateway (the retry policy is not documented).
+//!   (facts §3.11, §5.2). Whether and when the gateway sends a rejected notification again is not documented
+//!   (facts B7): answer `1` only once the notification is recorded, and reconcile with `getsales2` anyway.
 //!
 //! Notifications are not signed: restrict the source address (a later third-party build allow-lists
 //! `210.254.37.214` and `210.254.37.215`, facts §5.2 [?]) and confirm the order with `getsales2`

@@ -202,6 +202,8 @@ impl VirtualAccountOrder {
 
     /// The shop cancels the order on `today` (注文キャンセル): allowed from every status but
     /// [`Status::Cancelled`], final. Money already deposited is not refunded by the gateway ([`Self::refund_due`]).
+    /// The seed also requires the order to be unshipped (未処理) or returned (返送); shipping is not tracked here, so
+    /// that is the caller's check (see [`super::allowed_actions`]).
     ///
     /// # Errors
     ///
