@@ -76,7 +76,12 @@ use crate::response::{Response, Version};
 use crate::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 
 /// A decoded notification of one of the three kinds, checked against its spec.
+///
+/// With the `serde` feature it serializes as one object: `"kind"` (the [`Kind::short_name`]: `payment`, `deposit`
+/// or `deferred_payment`) and every parameter of its spec, as the notification of that kind serializes (`null` when
+/// absent, codes with their table row). Unknown parameters are in [`Notification::raw`] only.
 #[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(tag = "kind", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Notification<'a> {
     /// 決済完了通知 (`payment_notification`).
