@@ -577,12 +577,40 @@ fn event_sequences() {
         (
             "clock going back",
             false,
-            &[Tick(10), Deposit(9, 10_000), Cancel(0)],
+            &[Tick(10), Tick(9), Cancel(9), Cancel(0), Deposit(0, 10_000)],
             &[
                 Ok(AwaitingDeposit),
                 Err(E::ClockWentBack { last_seen: date(2026, 4, 10), today: date(2026, 4, 9) }),
+                Err(E::ClockWentBack { last_seen: date(2026, 4, 10), today: date(2026, 4, 9) }),
+                Err(E::BeforeOrderDate { order_date: date(2026, 4, 1), today: date(2026, 3, 31) }),
                 Err(E::BeforeOrderDate { order_date: date(2026, 4, 1), today: date(2026, 3, 31) }),
             ],
+        ),
+        // deposits are dated when the bank booked them, which the shop may learn days later: a deposit booked in the
+        // window counts even after a later date was applied (the gateway took it), and the clock does not go back
+        (
+            "a deposit booked on the last day, learned after the deadline was applied",
+            false,
+            &[Tick(31), Deposit(30, 10_000), Tick(31)],
+            &[Ok(DeadlinePassed), Ok(PaidInFull), Ok(PaidInFull)],
+        ),
+        (
+            "a short deposit learned late, then topped up",
+            false,
+            &[Tick(20), Deposit(12, 4_000), Deposit(25, 6_000)],
+            &[Ok(AwaitingDeposit), Ok(AmountMismatch), Ok(PaidInFull)],
+        ),
+        (
+            "a deposit learned late is still refused after the deadline",
+            false,
+            &[Tick(40), Deposit(31, 10_000), Tick(40)],
+            &[Ok(DeadlinePassed), Err(E::DepositAfterDeadline { amount: 10_000, last_day }), Ok(DeadlinePassed)],
+        ),
+        (
+            "a deposit into a cancelled order is refused whatever its booking date",
+            false,
+            &[Cancel(5), Deposit(4, 10_000)],
+            &[Ok(Cancelled), Err(E::DepositAfterCancel { amount: 10_000 })],
         ),
     ];
     for (name, needs_checking, events, expected) in rows {
