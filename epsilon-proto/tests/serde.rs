@@ -1,4 +1,5 @@
-//! The `serde` feature: JSON → typed request → form body, outcome and incoming view → JSON, secrets redacted.
+//! The `serde` feature: JSON → typed request → form body, outcome, incoming view and notification → JSON, secrets
+//! redacted.
 //! Built only with `--features serde` (`required-features` in Cargo.toml).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 
@@ -140,4 +141,44 @@ fn outcome_summaries_serialize() {
     assert_eq!(value["kind"], "failure");
     assert_eq!(value["result"], "0");
     assert_eq!(value["error"]["code"], "908");
+}
+
+#[test]
+fn notifications_to_json_with_their_kind() {
+    use epsilon_proto::notification::{Kind, Notification};
+    // (kind, body, the object without its `state`, the state code); unknown parameters (`extra`) are left out
+    let cases: &[(Kind, &[u8], Value, Option<&str>)] = &[
+        (
+            Kind::Payment,
+            b"contract_code=12345678&trans_code=861205&order_number=O1&state=0&extra=x",
+            json!({"kind": "payment", "contract_code": "12345678", "trans_code": "861205", "order_number": "O1",
+                   "user_id": null, "payment_code": null}),
+            Some("0"),
+        ),
+        (
+            Kind::DeferredPayment,
+            b"order_number=O5&trans_code=861209&state=6",
+            json!({"kind": "deferred_payment", "order_number": "O5", "trans_code": "861209", "contract_code": null}),
+            Some("6"),
+        ),
+        (
+            Kind::Deposit,
+            b"trans_code=1&order_number=O1&paid=1",
+            json!({"kind": "deposit", "trans_code": "1", "order_number": "O1", "paid": "1", "user_id": null,
+                   "item_price": null, "memo1": null, "conveni_code": null, "contract_code": null}),
+            None,
+        ),
+    ];
+    for (kind, body, expected, state) in cases {
+        let notification = Notification::parse(*kind, body).unwrap();
+        let mut value = serde_json::to_value(&notification).unwrap();
+        let object = value.as_object_mut().unwrap();
+        let code = object.remove("state");
+        assert_eq!(code.as_ref().map(|c| c["code"].as_str()), state.map(Some), "{kind:?}");
+        if let Some(code) = code {
+            assert!(code["ja"].is_string() && code["en"].is_string(), "{kind:?}: the state row {code}");
+        }
+        assert_eq!(value, *expected, "{kind:?}");
+        assert_eq!(value["kind"], kind.short_name());
+    }
 }

@@ -7,7 +7,8 @@
 //!   cancelled); every accepted deposit is dated within the window, never after a cancel;
 //! * shortfall = amount − total and excess = total − amount, exactly; refund due = total once cancelled;
 //! * after a cancel the status never changes; an unpaid order past its window is [`Status::DeadlinePassed`] on every
-//!   event and query; refused events change nothing but the clock;
+//!   event and query; refused events change nothing but the clock; a deposit booked in the window counts even when
+//!   a later date was applied before it (the clock never goes back);
 //! * every refusal is the one the model expects, and its message is lower-case.
 #![allow(clippy::panic)]
 
@@ -179,8 +180,12 @@ pub fn run(order_date: JstDate, amount: u64, needs_checking: bool, events: &[Eve
                 if let Err(e) = &result {
                     check_message(&e.to_string());
                 }
-                let expected = model.clock_error(day).map(Err).unwrap_or_else(|| {
-                    model.last_seen = day;
+                // a deposit is dated when the bank booked it: an earlier date than the last one seen is a deposit
+                // learned late, judged by its own date, and leaves the clock where it is
+                let before_order = (day < model.order_date)
+                    .then_some(LifecycleError::BeforeOrderDate { order_date: model.order_date, today: day });
+                let expected = before_order.map(Err).unwrap_or_else(|| {
+                    model.last_seen = model.last_seen.max(day);
                     if paid == 0 {
                         Err(LifecycleError::ZeroDeposit)
                     } else if model.cancelled {

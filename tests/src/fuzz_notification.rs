@@ -12,7 +12,8 @@
 //!   user-defined area by hand, every byte but `A-Za-z0-9*-._` as `%XX`) and decoding that gives the same names and
 //!   values;
 //! * the notification passes the contract check against its own `contract_code`, fails it against another, and is
-//!   answered [`Reply::Accepted`].
+//!   answered [`Reply::Accepted`]; an empty own code, and an empty `contract_code=` of the kinds where the field is
+//!   optional, fail it.
 #![allow(clippy::panic)]
 
 use encoding_rs::{SHIFT_JIS, UTF_8};
@@ -69,7 +70,15 @@ fn check_accepted(data: &[u8], kind: Kind, version: Version, notification: &Noti
         .unwrap_or_else(|e| panic!("{kind:?} {version:?}: the re-encoded body {body:?} is refused: {e}"));
     assert_eq!(pairs(again.raw()), pairs(raw), "{kind:?} {version:?}: the round trip changed the fields");
 
-    let own = notification.contract_code().unwrap_or("12345678");
+    // an empty own code is refused whatever the body (an empty `contract_code=` of an optional field included)
+    assert_eq!(notification.check_contract(""), Err(ContractError::NoOwnCode));
+    let own = notification.contract_code().filter(|c| !c.is_empty()).unwrap_or("12345678");
+    if notification.contract_code() == Some("") {
+        let err = notification.check_contract(own);
+        let empty = matches!(err, Err(ContractError::Mismatch { received_len: 0, .. }));
+        assert!(empty, "{kind:?}: an empty contract_code: {err:?}");
+        return;
+    }
     assert_eq!(notification.check_contract(own), Ok(()));
     if let Some(code) = notification.contract_code() {
         let other = format!("{code}0");

@@ -441,6 +441,27 @@ fn day_arithmetic_over_the_whole_range() {
 }
 
 #[test]
+fn unix_time_becomes_the_jst_calendar_date() {
+    // (seconds since 1970-01-01T00:00:00Z, the date in Japan then): JST is UTC+9, the date turns at 15:00 UTC
+    let cases: [(i64, Result<JstDate, DateError>); 9] = [
+        (0, Ok(date(1970, 1, 1))),                     // 09:00 JST
+        (-32_400, Ok(date(1970, 1, 1))),               // 1969-12-31T15:00:00Z = midnight JST
+        (-32_401, Ok(date(1969, 12, 31))),             // one second before
+        (1_774_969_199, Ok(date(2026, 3, 31))),        // 2026-03-31T14:59:59Z
+        (1_774_969_200, Ok(date(2026, 4, 1))),         // 2026-03-31T15:00:00Z
+        (253_402_268_399, Ok(date(9999, 12, 31))),     // 9999-12-31T14:59:59Z, the last second of 9999 in Japan
+        (253_402_268_400, Err(DateError::OutOfRange)), // 10000-01-01 in Japan
+        (-62_135_596_800 - 32_400, Ok(date(1, 1, 1))), // 0001-01-01 00:00 JST
+        (i64::MIN, Err(DateError::OutOfRange)),
+    ];
+    for (seconds, expected) in cases {
+        assert_eq!(JstDate::from_unix_time(seconds), expected, "{seconds}");
+    }
+    assert_eq!(JstDate::from_unix_time(-62_135_596_800 - 32_401), Err(DateError::OutOfRange));
+    assert_eq!(JstDate::from_unix_time(i64::MAX), Err(DateError::OutOfRange));
+}
+
+#[test]
 fn the_last_deposit_day_is_order_date_plus_29() {
     // (order date, last day a deposit is accepted)
     let table = [
@@ -556,12 +577,40 @@ fn event_sequences() {
         (
             "clock going back",
             false,
-            &[Tick(10), Deposit(9, 10_000), Cancel(0)],
+            &[Tick(10), Tick(9), Cancel(9), Cancel(0), Deposit(0, 10_000)],
             &[
                 Ok(AwaitingDeposit),
                 Err(E::ClockWentBack { last_seen: date(2026, 4, 10), today: date(2026, 4, 9) }),
+                Err(E::ClockWentBack { last_seen: date(2026, 4, 10), today: date(2026, 4, 9) }),
+                Err(E::BeforeOrderDate { order_date: date(2026, 4, 1), today: date(2026, 3, 31) }),
                 Err(E::BeforeOrderDate { order_date: date(2026, 4, 1), today: date(2026, 3, 31) }),
             ],
+        ),
+        // deposits are dated when the bank booked them, which the shop may learn days later: a deposit booked in the
+        // window counts even after a later date was applied (the gateway took it), and the clock does not go back
+        (
+            "a deposit booked on the last day, learned after the deadline was applied",
+            false,
+            &[Tick(31), Deposit(30, 10_000), Tick(31)],
+            &[Ok(DeadlinePassed), Ok(PaidInFull), Ok(PaidInFull)],
+        ),
+        (
+            "a short deposit learned late, then topped up",
+            false,
+            &[Tick(20), Deposit(12, 4_000), Deposit(25, 6_000)],
+            &[Ok(AwaitingDeposit), Ok(AmountMismatch), Ok(PaidInFull)],
+        ),
+        (
+            "a deposit learned late is still refused after the deadline",
+            false,
+            &[Tick(40), Deposit(31, 10_000), Tick(40)],
+            &[Ok(DeadlinePassed), Err(E::DepositAfterDeadline { amount: 10_000, last_day }), Ok(DeadlinePassed)],
+        ),
+        (
+            "a deposit into a cancelled order is refused whatever its booking date",
+            false,
+            &[Cancel(5), Deposit(4, 10_000)],
+            &[Ok(Cancelled), Err(E::DepositAfterCancel { amount: 10_000 })],
         ),
     ];
     for (name, needs_checking, events, expected) in rows {

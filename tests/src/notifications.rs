@@ -325,3 +325,24 @@ fn regression_eudc_character_in_an_unknown_parameter() {
     let deposit = "trans_code=1&order_number=O1&paid=1&memo1=%F1c";
     assert_eq!(violations(Kind::Deposit, deposit), [("memo1".to_owned(), "charset")]);
 }
+
+/// A merchant whose own contract code is empty (an unset setting) accepts nothing: an empty `own` would match an
+/// empty `contract_code=` of the kinds where the field is optional, and tell the caller nothing about the
+/// misconfiguration for bodies without one.
+#[test]
+fn an_empty_own_contract_code_is_refused() {
+    let cases: [(Kind, String); 4] = [
+        (Kind::Payment, PAYMENT.to_owned()),
+        (Kind::Deposit, DEPOSIT.to_owned()),
+        (Kind::Deposit, format!("{DEPOSIT}&contract_code=")),
+        (Kind::DeferredPayment, DEFERRED.to_owned()),
+    ];
+    for (kind, body) in cases {
+        let err = receive(kind, body.as_bytes(), "").unwrap_err();
+        assert_eq!(err, NotificationError::Contract(ContractError::NoOwnCode), "{kind:?} {body}");
+        assert_eq!(
+            err.to_string(),
+            "notification refused: expected the merchant's own contract_code to compare with, given an empty one"
+        );
+    }
+}

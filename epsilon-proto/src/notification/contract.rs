@@ -20,6 +20,9 @@ pub enum ContractError {
         /// The length in bytes of the contract code received.
         received_len: usize,
     },
+    /// The merchant's own contract code given to compare with is empty (an unset setting): nothing is accepted, not
+    /// even a notification without `contract_code` or with an empty one.
+    NoOwnCode,
 }
 
 impl fmt::Display for ContractError {
@@ -29,6 +32,9 @@ impl fmt::Display for ContractError {
             ContractError::Mismatch { received_len } => {
                 write!(f, "expected the merchant's contract_code, found another one ({received_len} bytes)")
             }
+            ContractError::NoOwnCode => {
+                f.write_str("expected the merchant's own contract_code to compare with, given an empty one")
+            }
         }
     }
 }
@@ -36,8 +42,11 @@ impl fmt::Display for ContractError {
 impl std::error::Error for ContractError {}
 
 /// Checks `received` (the notification's `contract_code`) against `own`; an absent code is an error only when
-/// `spec` requires the field.
+/// `spec` requires the field, an empty `own` always is.
 pub(super) fn check(spec: &OperationSpec, received: Option<&str>, own: &str) -> Result<(), ContractError> {
+    if own.is_empty() {
+        return Err(ContractError::NoOwnCode);
+    }
     match received {
         Some(code) if code == own => Ok(()),
         Some(code) => Err(ContractError::Mismatch { received_len: code.len() }),
@@ -61,16 +70,21 @@ mod tests {
 
     #[test]
     fn contract_codes_are_compared_and_required_only_where_the_spec_says() {
-        let cases: [(Kind, Option<&str>, Result<(), ContractError>); 6] = [
+        let cases: [(Kind, Option<&str>, Result<(), ContractError>); 8] = [
             (Kind::Payment, Some("12345678"), Ok(())),
             (Kind::Payment, Some("87654321"), Err(ContractError::Mismatch { received_len: 8 })),
             (Kind::Payment, None, Err(ContractError::Missing)),
             (Kind::Deposit, None, Ok(())),
             (Kind::Deposit, Some("1234567"), Err(ContractError::Mismatch { received_len: 7 })),
             (Kind::DeferredPayment, None, Ok(())),
+            (Kind::Deposit, Some(""), Err(ContractError::Mismatch { received_len: 0 })),
+            (Kind::Payment, Some("12345678 "), Err(ContractError::Mismatch { received_len: 9 })),
         ];
         for (kind, received, expected) in cases {
             assert_eq!(check(kind.spec(), received, "12345678"), expected, "{kind:?} {received:?}");
+        }
+        for (kind, received) in [(Kind::Payment, Some("12345678")), (Kind::Deposit, Some("")), (Kind::Deposit, None)] {
+            assert_eq!(check(kind.spec(), received, ""), Err(ContractError::NoOwnCode), "{kind:?} {received:?}");
         }
     }
 

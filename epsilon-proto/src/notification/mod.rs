@@ -18,7 +18,8 @@
 //! * **Contract.** [`Notification::check_contract`] refuses a notification whose `contract_code` is not the
 //!   merchant's own ([`ContractError`]); [`receive`] decodes and checks in one call.
 //! * **Reply.** [`Reply::Accepted`] is the body `1`, [`Reply::Rejected`] the body `0`, both `text/plain`
-//!   (facts §3.11). A rejected notification is sent again by the gateway (the retry policy is not documented).
+//!   (facts §3.11, §5.2). Whether and when the gateway sends a rejected notification again is not documented
+//!   (facts B7): answer `1` only once the notification is recorded, and reconcile with `getsales2` anyway.
 //!
 //! Notifications are not signed: restrict the source address (a later third-party build allow-lists
 //! `210.254.37.214` and `210.254.37.215`, facts §5.2 [?]) and confirm the order with `getsales2`
@@ -75,7 +76,12 @@ use crate::response::{Response, Version};
 use crate::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 
 /// A decoded notification of one of the three kinds, checked against its spec.
+///
+/// With the `serde` feature it serializes as one object: `"kind"` (the [`Kind::short_name`]: `payment`, `deposit`
+/// or `deferred_payment`) and every parameter of its spec, as the notification of that kind serializes (`null` when
+/// absent, codes with their table row). Unknown parameters are in [`Notification::raw`] only.
 #[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(tag = "kind", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Notification<'a> {
     /// 決済完了通知 (`payment_notification`).
@@ -148,7 +154,8 @@ impl<'a> Notification<'a> {
     ///
     /// # Errors
     /// [`ContractError::Mismatch`] when the codes differ, [`ContractError::Missing`] when a kind that requires the
-    /// code lacks it (impossible after [`Notification::parse`], which refuses that body).
+    /// code lacks it (impossible after [`Notification::parse`], which refuses that body), [`ContractError::NoOwnCode`]
+    /// when `own` is empty.
     pub fn check_contract(&self, own: &str) -> Result<(), ContractError> {
         contract::check(self.kind().spec(), self.contract_code(), own)
     }

@@ -2,7 +2,8 @@
 
 use super::{Notification, NotificationError};
 
-/// The merchant's answer to a notification: the body `1` accepts it, `0` refuses it (the gateway sends it again).
+/// The merchant's answer to a notification: the body `1` accepts it, `0` refuses it (facts §3.11, §5.2). Whether
+/// the gateway sends a refused notification again, and when, is not documented (facts B7).
 ///
 /// ```
 /// use epsilon_proto::notification::Reply;

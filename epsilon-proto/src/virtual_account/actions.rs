@@ -130,6 +130,11 @@ const fn rule(status: Status, action: Action, seed_ja: &'static str) -> ActionRu
 /// The seed's general note (金額修正・注文内容の修正について) that any virtual-account order can be corrected by
 /// 決済方法の変更 is not read as a per-status permission: only the status table's sentences are.
 ///
+/// The cancellable statuses carry a second condition in the seed, on makeshop's 処理可否ステータス:
+/// 「[要確認、未入金、入金完了、入金期限切れ、決済失敗](未処理/返送)」, i.e. only while the order is unprocessed
+/// (未処理) or returned (返送), not once it has shipped. Shipping is not part of this lifecycle, so the table above
+/// cannot see it: a caller that records shipping must not offer [`Action::Cancel`] for a shipped order.
+///
 /// ```
 /// use epsilon_proto::virtual_account::{Action, Status, allowed_actions};
 ///

@@ -50,6 +50,34 @@ impl JstDate {
         Ok(Self { year, month, day })
     }
 
+    /// The JST calendar date of the instant `unix_seconds` seconds after 1970-01-01T00:00:00Z: what to pass as
+    /// `today` from a clock. Japan Standard Time is UTC+9 all year (no daylight saving), so from 00:00 to 09:00 JST
+    /// the UTC date is still the day before; taking it instead would accept a deposit one day too late.
+    ///
+    /// ```
+    /// use epsilon_proto::virtual_account::JstDate;
+    ///
+    /// // 2026-03-31T15:00:00Z is midnight of 2026-04-01 in Japan; one second earlier it is still March 31st
+    /// assert_eq!(JstDate::from_unix_time(1_774_969_200)?, JstDate::new(2026, 4, 1)?);
+    /// assert_eq!(JstDate::from_unix_time(1_774_969_199)?, JstDate::new(2026, 3, 31)?);
+    ///
+    /// // from the system clock
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+    /// let today = JstDate::from_unix_time(i64::try_from(now.as_secs())?)?;
+    /// # let _ = today;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DateError::OutOfRange`] when the JST date is before 0001-01-01 or after 9999-12-31.
+    pub fn from_unix_time(unix_seconds: i64) -> Result<Self, DateError> {
+        const JST_OFFSET_SECONDS: i64 = 9 * 60 * 60;
+        const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
+        let local = unix_seconds.checked_add(JST_OFFSET_SECONDS).ok_or(DateError::OutOfRange)?;
+        Self::from_days_from_epoch(local.div_euclid(SECONDS_PER_DAY)).ok_or(DateError::OutOfRange)
+    }
+
     /// The year (1–9999).
     pub fn year(self) -> i32 {
         self.year

@@ -56,7 +56,8 @@ pub enum LifecycleError {
         /// The date given.
         today: JstDate,
     },
-    /// `today` is before a date an earlier call gave: the caller's clock went back.
+    /// `today` (of a tick or a cancel) is before a date an earlier call gave: the caller's clock went back. (A
+    /// deposit booked before that date is a deposit learned late, not an error.)
     ClockWentBack {
         /// The latest date seen so far.
         last_seen: JstDate,

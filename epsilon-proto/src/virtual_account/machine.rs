@@ -8,10 +8,13 @@ use super::transitions::{Trigger, next};
 
 /// One virtual-account order: its terms, its status, and the deposits accepted so far.
 ///
-/// Every method that depends on time takes `today`, the JST calendar date of the caller's clock; nothing here reads a
-/// clock. Each event first applies that date: an order still [`Status::AwaitingDeposit`] after the last day of the
-/// window becomes [`Status::DeadlinePassed`] (also through [`Self::tick`]; [`Self::status_at`] asks without changing
-/// anything). Dates must never go back ([`LifecycleError::ClockWentBack`]).
+/// Every method that depends on time takes a JST calendar date; nothing here reads a clock. [`Self::tick`] and
+/// [`Self::cancel`] take `today`, the date of the caller's clock, and apply it: an order still
+/// [`Status::AwaitingDeposit`] after the last day of the window is [`Status::DeadlinePassed`] ([`Self::status_at`]
+/// asks without changing anything). Their dates must never go back ([`LifecycleError::ClockWentBack`]).
+/// [`Self::deposit`] takes the date the bank booked the deposit, which the shop may learn days later: a deposit
+/// booked within the window counts even when a later date has been applied (the gateway took it), and does not move
+/// the clock back.
 ///
 /// Moves are looked up in [`super::TRANSITIONS`]. All amounts are whole yen; sums are checked, never wrapped.
 ///
@@ -39,6 +42,8 @@ pub struct VirtualAccountOrder {
     order_date: JstDate,
     last_day: JstDate,
     amount: u64,
+    /// The status the events made, before the clock: never [`Status::DeadlinePassed`], which [`Self::status_at`]
+    /// derives from the date (so a deposit booked in the window and learned after it still finds 未入金).
     status: Status,
     total: u64,
     deposits: u32,
@@ -105,9 +110,9 @@ impl VirtualAccountOrder {
         self.amount
     }
 
-    /// The status after the last event (see [`Self::status_at`] for a later date).
+    /// The status at the latest date applied so far (see [`Self::status_at`] for a later date).
     pub fn status(&self) -> Status {
-        self.status
+        self.status_at(self.last_seen)
     }
 
     /// The sum of the accepted deposits in yen.
@@ -125,7 +130,6 @@ impl VirtualAccountOrder {
     pub fn shortfall(&self) -> Option<u64> {
         if self.status == Status::Cancelled { None } else { self.amount.checked_sub(self.total).filter(|&d| d > 0) }
     }
-
     /// The overpayment (total − order amount) when the total is above the order amount.
     pub fn excess(&self) -> Option<u64> {
         self.total.checked_sub(self.amount).filter(|&d| d > 0)
@@ -138,9 +142,10 @@ impl VirtualAccountOrder {
     }
 
     /// The status at `today` without changing the order: [`Status::DeadlinePassed`] when it is still
-    /// [`Status::AwaitingDeposit`] after the last day of the window, else [`Self::status`]. A date before the last
-    /// one seen changes nothing.
+    /// [`Status::AwaitingDeposit`] after the last day of the window, else what the events made. A date before the
+    /// latest one applied gives [`Self::status`].
     pub fn status_at(&self, today: JstDate) -> Status {
+        let today = today.max(self.last_seen);
         if today > self.last_day { next(self.status, Trigger::Deadline).unwrap_or(self.status) } else { self.status }
     }
 
@@ -157,29 +162,35 @@ impl VirtualAccountOrder {
             return Err(LifecycleError::ClockWentBack { last_seen: self.last_seen, today });
         }
         self.last_seen = today;
-        self.status = self.status_at(today);
-        Ok(self.status)
+        Ok(self.status())
     }
 
-    /// A deposit of `amount` yen booked on `today`.
+    /// A deposit of `amount` yen that the bank booked on `booked_on`.
     ///
-    /// Within the window the total grows by `amount` and the status follows it ([`Trigger::DepositMatches`],
-    /// [`Trigger::DepositShort`], [`Trigger::DepositOver`]).
+    /// Booked within the window, the total grows by `amount` and the status follows it ([`Trigger::DepositMatches`],
+    /// [`Trigger::DepositShort`], [`Trigger::DepositOver`]), also when the shop learns of it after a later date has
+    /// been applied (a deposit booked on the last day and read the next morning counts). A `booked_on` later than
+    /// the dates seen so far applies the clock as [`Self::tick`] does; an earlier one leaves it where it is. When
+    /// the booking date is not known, pass the earliest date it can be (the date of the previous check).
     ///
     /// # Errors
     ///
-    /// Those of [`Self::tick`]; [`LifecycleError::ZeroDeposit`]; [`LifecycleError::DepositAfterCancel`],
-    /// [`LifecycleError::DepositAfterDeadline`], [`LifecycleError::DepositWhileNeedsChecking`] (the deposit is not
-    /// counted and must be refunded); [`LifecycleError::DepositOverflow`].
-    pub fn deposit(&mut self, today: JstDate, amount: u64) -> Result<Deposit, LifecycleError> {
-        self.tick(today)?;
+    /// [`LifecycleError::BeforeOrderDate`]; [`LifecycleError::ZeroDeposit`]; [`LifecycleError::DepositAfterCancel`]
+    /// (whatever the booking date), [`LifecycleError::DepositAfterDeadline`] (booked after the last day),
+    /// [`LifecycleError::DepositWhileNeedsChecking`] (the deposit is not counted and must be refunded);
+    /// [`LifecycleError::DepositOverflow`].
+    pub fn deposit(&mut self, booked_on: JstDate, amount: u64) -> Result<Deposit, LifecycleError> {
+        if booked_on < self.order_date {
+            return Err(LifecycleError::BeforeOrderDate { order_date: self.order_date, today: booked_on });
+        }
+        self.last_seen = self.last_seen.max(booked_on);
         if amount == 0 {
             return Err(LifecycleError::ZeroDeposit);
         }
         match self.status {
             Status::Cancelled => return Err(LifecycleError::DepositAfterCancel { amount }),
             Status::NeedsChecking => return Err(LifecycleError::DepositWhileNeedsChecking { amount }),
-            _ if today > self.last_day => {
+            _ if booked_on > self.last_day => {
                 return Err(LifecycleError::DepositAfterDeadline { amount, last_day: self.last_day });
             }
             _ => {}
@@ -197,19 +208,20 @@ impl VirtualAccountOrder {
         self.total = total;
         self.deposits = self.deposits.saturating_add(1);
         self.status = status;
-        Ok(Deposit { status, total, shortfall: self.shortfall(), excess: self.excess(), repeated })
+        Ok(Deposit { status: self.status(), total, shortfall: self.shortfall(), excess: self.excess(), repeated })
     }
 
     /// The shop cancels the order on `today` (注文キャンセル): allowed from every status but
     /// [`Status::Cancelled`], final. Money already deposited is not refunded by the gateway ([`Self::refund_due`]).
+    /// The seed also requires the order to be unshipped (未処理) or returned (返送); shipping is not tracked here, so
+    /// that is the caller's check (see [`super::allowed_actions`]).
     ///
     /// # Errors
     ///
     /// Those of [`Self::tick`]; [`LifecycleError::NotAllowed`] when already cancelled.
     pub fn cancel(&mut self, today: JstDate) -> Result<Status, LifecycleError> {
-        self.tick(today)?;
-        self.status = next(self.status, Trigger::Cancel)
-            .ok_or(LifecycleError::NotAllowed { status: self.status, event: "cancel" })?;
+        let status = self.tick(today)?;
+        self.status = next(status, Trigger::Cancel).ok_or(LifecycleError::NotAllowed { status, event: "cancel" })?;
         Ok(self.status)
     }
 }
