@@ -149,44 +149,71 @@ fn html_escape(value: &str, out: &mut String) {
     }
 }
 
-/// The PaRes was missing from the ACS's POST to TermUrl (it cannot be after a successful
-/// [`TdsTermReturn::parse`], which requires it; this is the fail-closed answer for a hand-built value).
+/// Why the ACS's POST to TermUrl cannot become the second leg. No variant holds a posted value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct MissingPaRes;
+pub enum TermReturnError {
+    /// The post holds no (non-empty) `PaRes` (it cannot after a successful [`TdsTermReturn::parse`], which requires
+    /// it; this is the fail-closed answer for a hand-built value).
+    MissingPaRes,
+    /// The post holds no `MD`, so it cannot be tied to the payment the merchant started.
+    MissingMd,
+    /// The post's `MD` is not the one the merchant put in the [`AcsForm`]: it belongs to another payment or session.
+    MdMismatch,
+}
 
-impl fmt::Display for MissingPaRes {
+impl fmt::Display for TermReturnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("expected a PaRes in the ACS's post to TermUrl, found none")
+        f.write_str(match self {
+            TermReturnError::MissingPaRes => "expected a PaRes in the ACS's post to TermUrl, found none",
+            TermReturnError::MissingMd => {
+                "expected the MD of the ACS form back in the ACS's post to TermUrl, found none"
+            }
+            TermReturnError::MdMismatch => {
+                "expected the MD of the ACS form back in the ACS's post to TermUrl, found another value"
+            }
+        })
     }
 }
 
-impl std::error::Error for MissingPaRes {}
+impl std::error::Error for TermReturnError {}
 
 /// The second-leg request (`tds_check_code=2`) for the order `order_number`, carrying the `PaRes` the ACS posted to
-/// TermUrl as `tds_pares`.
+/// TermUrl as `tds_pares`, after checking that the post's `MD` is `expected_md`, the value the merchant put in the
+/// [`AcsForm`] for this payment (a PaRes posted for another order or session is never forwarded as this one).
 ///
 /// ```
-/// use epsilon_proto::three_d_secure::{TdsTermReturn, card_3ds_result};
+/// use epsilon_proto::three_d_secure::{TdsTermReturn, TermReturnError, card_3ds_result};
 /// use epsilon_proto::{Options, Version};
 ///
 /// let post = TdsTermReturn::parse(b"PaRes=eJzVWNmu%2Bk4X&MD=order-42", Version::V1)?;
 /// assert_eq!(post.md(), Some("order-42"));
-/// let request = card_3ds_result(&post, "12345678", "O1234")?;
+/// let request = card_3ds_result(&post, "order-42", "12345678", "O1234")?;
 /// let mut body = Vec::new();
 /// request.encode(Options::default(), &mut body)?;
 /// assert_eq!(body, b"contract_code=12345678&order_number=O1234&tds_check_code=2&tds_pares=eJzVWNmu%2Bk4X");
 /// assert!(!format!("{request:?} {post:?}").contains("eJzV"));
+///
+/// // a post for another payment is refused
+/// assert_eq!(card_3ds_result(&post, "order-43", "12345678", "O1235").unwrap_err(), TermReturnError::MdMismatch);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # Errors
-/// [`MissingPaRes`] when the post holds no (non-empty) `PaRes`.
+/// [`TermReturnError::MissingPaRes`] when the post holds no (non-empty) `PaRes`; [`TermReturnError::MissingMd`] when
+/// it holds no `MD` (whether every ACS echoes `MD` is not documented: such a post cannot be tied to a payment, so it
+/// is refused; a merchant that ties it another way can build [`Card3dsResult`] itself);
+/// [`TermReturnError::MdMismatch`] when its `MD` is not `expected_md`.
 pub fn card_3ds_result<'r>(
     post: &'r TdsTermReturn<'_>,
+    expected_md: &str,
     contract_code: &'r str,
     order_number: &'r str,
-) -> Result<Card3dsResult<'r>, MissingPaRes> {
-    let tds_pares = post.pa_res().filter(|v| !v.is_empty()).ok_or(MissingPaRes)?;
-    Ok(Card3dsResult { contract_code, order_number, tds_pares })
+) -> Result<Card3dsResult<'r>, TermReturnError> {
+    let tds_pares = post.pa_res().filter(|v| !v.is_empty()).ok_or(TermReturnError::MissingPaRes)?;
+    match post.md() {
+        None => Err(TermReturnError::MissingMd),
+        Some(md) if md != expected_md => Err(TermReturnError::MdMismatch),
+        Some(_) => Ok(Card3dsResult { contract_code, order_number, tds_pares }),
+    }
 }

@@ -13,7 +13,7 @@ use epsilon_proto::generated::{
     RegisteredLinkOrderResponse, TdsTermReturn,
 };
 use epsilon_proto::spec::OperationSpec;
-use epsilon_proto::three_d_secure::{AcsForm, MissingPaRes, card_3ds_result};
+use epsilon_proto::three_d_secure::{AcsForm, TermReturnError, card_3ds_result};
 use epsilon_proto::{Charset, DynamicRequest, IncomingError, Options, OutcomeError, Secret, Version};
 
 use crate::oracle::check_request;
@@ -588,7 +588,7 @@ fn acs_form_fields_body_and_html() {
 fn term_url_post_becomes_the_second_leg() {
     let parsed = TdsTermReturn::parse(b"MD=order-42&PaRes=eJzV%2B%2Fx%3D", Version::V1).unwrap();
     assert_eq!(parsed.md(), Some("order-42"));
-    let request = card_3ds_result(&parsed, "12345678", "O42").unwrap();
+    let request = card_3ds_result(&parsed, "order-42", "12345678", "O42").unwrap();
     assert_eq!(request, Card3dsResult { contract_code: "12345678", order_number: "O42", tds_pares: "eJzV+/x=" });
     let mut body = Vec::new();
     request.encode(Options::default(), &mut body).unwrap();
@@ -598,10 +598,20 @@ fn term_url_post_becomes_the_second_leg() {
     let IncomingError::Invalid(report) = err else { panic!("{err:?}") };
     assert_eq!(rules(Err(report)), [("PaRes".to_owned(), "required")]);
     assert!(TdsTermReturn::parse(b"PaRes=x", Version::V1).is_ok());
+    // the post must carry the MD of the ACS form, or it is not tied to this payment
+    let cases: [(&[u8], TermReturnError); 3] = [
+        (b"PaRes=x", TermReturnError::MissingMd),
+        (b"PaRes=x&MD=order-43", TermReturnError::MdMismatch),
+        (b"PaRes=x&MD=order-4", TermReturnError::MdMismatch),
+    ];
+    for (body, expected) in cases {
+        let post = TdsTermReturn::parse(body, Version::V1).unwrap();
+        assert_eq!(card_3ds_result(&post, "order-42", "12345678", "O42"), Err(expected), "{body:?}");
+    }
     // a hand-built post without PaRes fails closed
     let empty = TdsTermReturn {
         raw: epsilon_proto::Response::parse(b"<Epsilon_result></Epsilon_result>", Version::V1).unwrap(),
     };
-    let err: MissingPaRes = card_3ds_result(&empty, "12345678", "O42").unwrap_err();
+    let err = card_3ds_result(&empty, "order-42", "12345678", "O42").unwrap_err();
     assert_eq!(err.to_string(), "expected a PaRes in the ACS's post to TermUrl, found none");
 }

@@ -255,10 +255,14 @@ pub(crate) fn model_percent_decode(raw: &[u8]) -> Result<Vec<u8>, usize> {
     Ok(out)
 }
 
-/// Strict CP932 (WHATWG Shift_JIS) or UTF-8.
+/// Strict CP932 (Windows-31J: WHATWG Shift_JIS without its lone 0x80 → U+0080, a byte Windows-31J leaves
+/// undefined) or UTF-8.
 fn model_decode_text(bytes: &[u8], version: Version) -> Option<String> {
     match version {
-        Version::V1 => SHIFT_JIS.decode_without_bom_handling_and_without_replacement(bytes).map(Cow::into_owned),
+        Version::V1 => SHIFT_JIS
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .map(Cow::into_owned)
+            .filter(|text| !text.contains('\u{80}')),
         Version::V2 => String::from_utf8(bytes.to_vec()).ok(),
     }
 }

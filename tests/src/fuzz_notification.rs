@@ -105,7 +105,9 @@ fn pairs(raw: &Response<'_>) -> Vec<(String, String)> {
 fn model_value(raw: &str, version: Version) -> Option<String> {
     let bytes = model_percent_decode(raw.as_bytes()).ok()?;
     let encoding = if version == Version::V1 { SHIFT_JIS } else { UTF_8 };
-    encoding.decode_without_bom_handling_and_without_replacement(&bytes).map(|text| text.into_owned())
+    let text = encoding.decode_without_bom_handling_and_without_replacement(&bytes)?.into_owned();
+    // Windows-31J leaves a lone 0x80 undefined (WHATWG Shift_JIS decodes it as U+0080)
+    (version == Version::V2 || !text.contains('\u{80}')).then_some(text)
 }
 
 /// The model form encoder: `name=value&…` with each value encoded in the version's charset (`model_cp932` or

@@ -52,7 +52,9 @@ fn ratio(n: usize, make: &dyn Fn(usize) -> Vec<u8>, runs: usize, rounds: usize, 
     r
 }
 
-fn assert_linear(label: &str, n: usize, make: &dyn Fn(usize) -> Vec<u8>, run: &dyn Fn(&[u8])) {
+/// Asserts that `run` takes linear time on `make(n)` vs `make(10 n)` (the 10× input at least 1 MB), one such test
+/// at a time across the test binary (other modules' timing tests use it too).
+pub(crate) fn assert_linear(label: &str, n: usize, make: &dyn Fn(usize) -> Vec<u8>, run: &dyn Fn(&[u8])) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let r = ratio(n, make, RUNS, ROUNDS, run);
     eprintln!("{label}: time(10x) / time(1x) = {r:.1}");

@@ -43,9 +43,27 @@ pub fn decode(bytes: Cow<'_, [u8]>, charset: Charset) -> Result<Cow<'_, str>, Te
         }
     };
     match encoding.decode_without_bom_handling_and_without_replacement(&bytes) {
+        // WHATWG Shift_JIS decodes a lone 0x80 as U+0080; Windows-31J leaves the byte undefined, so it is refused
+        Some(text) if charset == Charset::Cp932 && text.contains('\u{80}') => {
+            Err(TextError { charset, offset: lone_0x80_offset(&bytes) })
+        }
         Some(text) => Ok(Cow::Owned(text.into_owned())),
         None => Err(TextError { charset, offset: error_offset(encoding, &bytes) }),
     }
+}
+
+/// The offset of the first 0x80 byte of valid CP932 `bytes` that stands alone (not the trail byte of a two-byte
+/// character: leads are 0x81..=0x9F and 0xE0..=0xFC); `bytes.len()` if there is none.
+fn lone_0x80_offset(bytes: &[u8]) -> usize {
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            0x80 => return i,
+            0x81..=0x9F | 0xE0..=0xFC => i = i.saturating_add(2),
+            _ => i = i.saturating_add(1),
+        }
+    }
+    bytes.len()
 }
 
 /// The offset of the first invalid byte sequence of `bytes` in `encoding` (`bytes.len()` if there is none).
@@ -169,6 +187,23 @@ impl std::error::Error for ValueError {}
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_0x80_is_not_cp932() {
+        // (bytes, Ok(text) or Err(offset)): 0x80 is undefined in Windows-31J, but a valid trail byte
+        let cases: [(&[u8], Result<&str, usize>); 5] = [
+            (b"\x80", Err(0)),
+            (b"ab\x80", Err(2)),
+            (b"\x83\x80", Ok("\u{30E0}")), // ム: 0x80 as a trail byte
+            (b"\x83\x80\x80", Err(2)),
+            (b"\xB1\x80", Err(1)), // after a single-byte half-width kana
+        ];
+        for (bytes, expected) in cases {
+            let got = decode(Cow::Borrowed(bytes), Charset::Cp932);
+            assert_eq!(got.as_deref().map_err(|e| e.offset), expected, "{bytes:?}");
+        }
+        assert!(decode(Cow::Borrowed(b"\x80"), Charset::EucJp).is_err());
+    }
 
     #[test]
     fn euc_jp_is_strict_too() {
