@@ -69,7 +69,7 @@ pub static TDS_TERM_RETURN: ::japay_core::spec::OperationSpec = ::japay_core::sp
                         "facts §5.2 (3DS ACS → TermUrl; MD is the merchant's own correlation value)"
                     ),
                     ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether every ACS echoes MD is not documented, so it is optional")
+                        ::core::option::Option::Some("whether every ACS echoes MD is not documented, so the post parses without it; three_d_secure::card_3ds_result refuses such a post (it cannot be tied to the payment the merchant started)")
                     ),
                 ),
         ],
