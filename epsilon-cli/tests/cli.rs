@@ -198,6 +198,15 @@ fn added_for_utf8(field: &str) -> String {
     )
 }
 
+/// gmo_id_payment with a kanji name: valid in CP932 and EUC-JP, refused in UTF-8 (the operation has no markers).
+const GMO_ID_PAYMENT: &str = r#"{"contract_code":"12345678","user_id":"U1","user_name":"山田","user_mail_add":"a@example.com","item_code":"I1","item_name":"商品","order_number":"O1","mission_code":"1","item_price":"1000","process_code":"2","gmo_id":"g1","gmo_card_id":"c1"}"#;
+
+fn utf8_unmarked() -> String {
+    "{\"field\":\"charset\",\"rule\":\"transport\",\"message\":\"this operation has no UTF-8 marker parameters, \
+     so the gateway cannot tell a UTF-8 body from its default charset; send it as CP932 or EUC-JP\"}\n"
+        .to_owned()
+}
+
 fn unknown(field: &str) -> String {
     format!("{{\"field\":\"{field}\",\"rule\":\"unknown\",\"message\":\"unknown parameter for this operation\"}}\n")
 }
@@ -589,6 +598,35 @@ fn cli_contract() {
                     Err("expected a plain unknown line for version".to_owned())
                 }
             }),
+            Stderr::Empty,
+        ),
+        // --- UTF-8 only where the operation tells the gateway (utf8_params); its ASCII-only bodies too
+        case(
+            "encode gmo_id_payment (no utf8_params) with --charset utf-8",
+            &["encode", "--charset", "utf-8", "gmo_id_payment"],
+            GMO_ID_PAYMENT,
+            1,
+            empty(),
+            Stderr::Exact(utf8_unmarked()),
+        ),
+        case(
+            "encode gmo_id_payment as cp932",
+            &["encode", "gmo_id_payment"],
+            GMO_ID_PAYMENT,
+            0,
+            exact(
+                "contract_code=12345678&user_id=U1&user_name=%8ER%93c&user_mail_add=a%40example.com&item_code=I1\
+                 &item_name=%8F%A4%95i&order_number=O1&st_code=10000-0000-00000-00000-00000-00000-00000&mission_code=1\
+                 &item_price=1000&process_code=2&gmo_id=g1&gmo_card_id=c1",
+            ),
+            Stderr::Empty,
+        ),
+        case(
+            "validate order_info (no utf8_params, ASCII only) with --charset utf-8",
+            &["validate", "--charset", "utf-8", "order_info"],
+            r#"{"contract_code": "12345678", "order_number": "O0001"}"#,
+            1,
+            exact(utf8_unmarked()),
             Stderr::Empty,
         ),
         case(
