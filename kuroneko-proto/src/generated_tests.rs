@@ -241,6 +241,18 @@ fn a08_outcomes_tell_authorized_from_three_d_secure_and_fail_closed() {
         (&[OK, NO_ERROR, TOKEN], true, Err(undecided)),
         (&[OK, NO_ERROR, ("threeDAuthHtml", ""), TOKEN], true, Err(undecided)),
         (&[OK, NO_ERROR], true, Err(undecided)),
+        // errorCode is an empty element on success (facts §3.1): an accepted answer with a code contradicts itself
+        (&[OK, ("crdCResCd", "123456")], true, Ok("Authorized")),
+        (
+            &[OK, ("errorCode", "A082000003"), ("crdCResCd", "123456")],
+            true,
+            Err(OutcomeError::ErrorCodeOnSuccess { outcome: "authorized", field: "errorCode" }),
+        ),
+        (
+            &[OK, ("errorCode", "A082000003"), HTML, TOKEN],
+            true,
+            Err(OutcomeError::ErrorCodeOnSuccess { outcome: "three_d_secure", field: "errorCode" }),
+        ),
         (&[("returnCode", "1"), ("errorCode", "A082000003"), ("creditErrorCode", "G12")], false, Ok("Failure")),
         (
             &[("returnCode", "1"), NO_ERROR],
