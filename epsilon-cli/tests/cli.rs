@@ -1186,6 +1186,30 @@ fn answer_contract() {
         ),
         // fail closed
         case(
+            "an error code on a success",
+            &["answer", "capture"],
+            epsilon_result(&[("result", "1"), ("err_code", "601")]),
+            1,
+            empty(),
+            Stderr::Exact(
+                "answer: capture: outcome captured expects an empty err_code, but the answer carries an error code \
+                 in it\n"
+                    .into(),
+            ),
+        ),
+        case(
+            "a redirect that is not https",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("redirect", "javascript%3Aalert(1)")]),
+            1,
+            empty(),
+            Stderr::Exact(
+                "answer: link_order: outcome redirect expects an https:// url in the field redirect (no spaces or \
+                 control characters); the answer's value is not one\n"
+                    .into(),
+            ),
+        ),
+        case(
             "two outcomes fit",
             &["answer", "link_order"],
             epsilon_result(&[("result", "1"), ("redirect", "x"), ("receipt_no", "1")]),
@@ -1262,7 +1286,7 @@ fn answer_contract() {
     let bodies = [
         epsilon_result(&[
             ("result", "1"),
-            ("redirect", "x"),
+            ("redirect", "https%3A%2F%2Fx"),
             ("memo1", "%83_"),
             ("x", "%22%5C"),
             ("memo1", "%83_"),
@@ -1477,7 +1501,7 @@ fn linear_time() {
 /// A redirect answer of `link_order` with `n` extra distinct attribute names.
 fn answer_distinct_names(n: usize) -> String {
     let results: String = (0..n).map(|i| format!("<result name_{i:06}=\"v{i}\" />\n")).collect();
-    format!("<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"x\" />\n{results}</Epsilon_result>\n")
+    format!("<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"https%3A%2F%2Fx\" />\n{results}</Epsilon_result>\n")
 }
 
 /// A redirect answer of `link_order` whose `redirect` (a spec attribute) occurs `n` times with the same value.
