@@ -1501,7 +1501,9 @@ fn linear_time() {
 /// A redirect answer of `link_order` with `n` extra distinct attribute names.
 fn answer_distinct_names(n: usize) -> String {
     let results: String = (0..n).map(|i| format!("<result name_{i:06}=\"v{i}\" />\n")).collect();
-    format!("<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"https%3A%2F%2Fx\" />\n{results}</Epsilon_result>\n")
+    format!(
+        "<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"https%3A%2F%2Fx\" />\n{results}</Epsilon_result>\n"
+    )
 }
 
 /// A redirect answer of `link_order` whose `redirect` (a spec attribute) occurs `n` times with the same value.

@@ -260,7 +260,7 @@ mod tests {
             "the answer fits more than one outcome of its result value (redirect, convenience_slip)"
         );
         for e in [
-            OutcomeError::ErrorCodeOnSuccess { outcome: "ok", field: "err_code" },
+            OutcomeError::ErrorCodeOnSuccess { outcome: "ok", field: "error_code" },
             OutcomeError::InsecureUrl { outcome: "redirect", field: "redirect" },
             OutcomeError::Empty,
             OutcomeError::MissingResult { field: "result" },
@@ -305,13 +305,15 @@ mod tests {
 
     #[test]
     fn an_error_code_is_refused_outside_failures() {
-        let refused = Err(OutcomeError::ErrorCodeOnSuccess { outcome: "ok", field: "err_code" });
-        for (value, expected) in [(None, Ok(())), (Some(""), Ok(())), (Some("601"), refused), (Some(" "), refused)] {
-            assert_eq!(refuse_error_code(value, "ok", "err_code"), expected, "{value:?}");
+        let error = OutcomeError::ErrorCodeOnSuccess { outcome: "ok", field: "error_code" };
+        for (value, expected) in
+            [(None, Ok(())), (Some(""), Ok(())), (Some("601"), Err(error)), (Some(" "), Err(error))]
+        {
+            assert_eq!(refuse_error_code(value, "ok", "error_code"), expected, "{value:?}");
         }
         assert_eq!(
-            refused.unwrap_err().to_string(),
-            "outcome ok expects an empty err_code, but the answer carries an error code in it"
+            error.to_string(),
+            "outcome ok expects an empty error_code, but the answer carries an error code in it"
         );
     }
 }

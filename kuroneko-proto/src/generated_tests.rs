@@ -58,6 +58,11 @@ fn the_spec_is_the_gateway_of_the_crate() {
         GATEWAY.endpoint("production").map(|e| e.url(op)).as_deref(),
         Some("https://api.kuronekoyamato.co.jp/api/creditToken")
     );
+    // UTF-8 is the default transport: no marker parameters needed, and nothing else is taken (rule `transport`)
+    for op in OPERATIONS {
+        assert!(op.utf8_params.is_empty() && op.takes(Charset::Utf8), "{}", op.name);
+        assert!(!op.takes(Charset::Cp932) && !op.takes(Charset::EucJp), "{}", op.name);
+    }
     // the reader redacts the generated secret names themselves (no hand-written copy)
     assert_eq!(crate::answer::SECRET_NAMES, SECRET_NAMES);
     assert_eq!(GATEWAY.secret_names, SECRET_NAMES);

@@ -224,7 +224,7 @@ fn outcome_urls_must_be_https() {
         let b = body(attrs);
         assert_eq!(&UserRegisterResponse::parse(&b, Version::V1).unwrap().outcome(), expected, "{attrs:?}");
     }
-    let card: &[(&[(&str, &str)], Result<&str, OutcomeError>)] = &[
+    let card: &[Case<'_, &str>] = &[
         (
             &[("result", "5"), ("acsurl", "https%3A%2F%2Facs.example.jp%2Fs"), ("pareq", "eJz")],
             Ok("https://acs.example.jp/s"),
