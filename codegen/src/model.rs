@@ -292,6 +292,9 @@ pub(crate) struct Outcome {
     pub(crate) matches: ResultMatch,
     /// Fields that must be present (non-empty) to pick this case.
     pub(crate) present: Vec<String>,
+    /// For a kind other than `failure`: the gateway's failure code field (`answer.fields.failure.code`), which the
+    /// answer must leave absent or empty (an error code on a success is refused, `ErrorCodeOnSuccess`).
+    pub(crate) error_code_empty: Option<String>,
     pub(crate) provenance: Provenance,
 }
 

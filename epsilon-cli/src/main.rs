@@ -101,7 +101,8 @@ fn cli() -> Command {
                 .long_about(format!(
                     "Validate a JSON request and write its application/x-www-form-urlencoded body to stdout \
                      (raw bytes, no trailing newline): parameters in spec order, fixed ones filled in, \
-                     version=2 and the charset parameter added for utf-8.\n\nInvalid: exit 1, nothing on stdout, \
+                     version=2 and the charset parameter added for utf-8 (an operation without them is refused as \
+                     utf-8, rule transport).\n\nInvalid: exit 1, nothing on stdout, \
                      the violations as JSON lines (as `validate` prints them) on stderr.\n\n{VALIDATE_HELP}"
                 ))
                 .args(request_args()),
@@ -176,7 +177,7 @@ fn request_args() -> [Arg; 4] {
             .help(
                 "The charset the request is sent in: cp932 (aliases shift_jis, shift-jis, sjis, windows-31j, ms932, \
                  x-sjis-cp932), euc-jp (eucjp, euc_jp) or utf-8 (utf8, utf_8), any case; byte limits count CP932 \
-                 bytes for utf-8",
+                 bytes for utf-8, which only operations with UTF-8 marker parameters take (`spec show`)",
             )
             .value_parser(parse_charset)
             .default_value("cp932"),

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use epsilon_proto::Charset;
 use epsilon_proto::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
 use serde_json::{Value, json};
 
@@ -121,7 +122,12 @@ pub(crate) fn markdown(op: &OperationSpec) -> String {
     }
     rules_markdown(&mut s, op);
     s.push_str("\n## UTF-8 transport\n\n");
-    if op.utf8_params.is_empty() {
+    if !op.takes(Charset::Utf8) {
+        s.push_str(
+            "Not sent as UTF-8: the operation has no UTF-8 marker parameters, so the gateway could not tell UTF-8 from \
+             its default charset (rule `transport`). Send it as CP932 or EUC-JP.\n",
+        );
+    } else if op.utf8_params.is_empty() {
         s.push_str("No parameters are added when the request is sent as UTF-8.\n");
     } else {
         let params: Vec<String> = op.utf8_params.iter().map(|(n, v)| code(&format!("{n}={v}"))).collect();

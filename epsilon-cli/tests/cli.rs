@@ -198,6 +198,15 @@ fn added_for_utf8(field: &str) -> String {
     )
 }
 
+/// gmo_id_payment with a kanji name: valid in CP932 and EUC-JP, refused in UTF-8 (the operation has no markers).
+const GMO_ID_PAYMENT: &str = r#"{"contract_code":"12345678","user_id":"U1","user_name":"山田","user_mail_add":"a@example.com","item_code":"I1","item_name":"商品","order_number":"O1","mission_code":"1","item_price":"1000","process_code":"2","gmo_id":"g1","gmo_card_id":"c1"}"#;
+
+fn utf8_unmarked() -> String {
+    "{\"field\":\"charset\",\"rule\":\"transport\",\"message\":\"this operation has no UTF-8 marker parameters, \
+     so the gateway cannot tell a UTF-8 body from its default charset; send it as CP932 or EUC-JP\"}\n"
+        .to_owned()
+}
+
 fn unknown(field: &str) -> String {
     format!("{{\"field\":\"{field}\",\"rule\":\"unknown\",\"message\":\"unknown parameter for this operation\"}}\n")
 }
@@ -589,6 +598,35 @@ fn cli_contract() {
                     Err("expected a plain unknown line for version".to_owned())
                 }
             }),
+            Stderr::Empty,
+        ),
+        // --- UTF-8 only where the operation tells the gateway (utf8_params); its ASCII-only bodies too
+        case(
+            "encode gmo_id_payment (no utf8_params) with --charset utf-8",
+            &["encode", "--charset", "utf-8", "gmo_id_payment"],
+            GMO_ID_PAYMENT,
+            1,
+            empty(),
+            Stderr::Exact(utf8_unmarked()),
+        ),
+        case(
+            "encode gmo_id_payment as cp932",
+            &["encode", "gmo_id_payment"],
+            GMO_ID_PAYMENT,
+            0,
+            exact(
+                "contract_code=12345678&user_id=U1&user_name=%8ER%93c&user_mail_add=a%40example.com&item_code=I1\
+                 &item_name=%8F%A4%95i&order_number=O1&st_code=10000-0000-00000-00000-00000-00000-00000&mission_code=1\
+                 &item_price=1000&process_code=2&gmo_id=g1&gmo_card_id=c1",
+            ),
+            Stderr::Empty,
+        ),
+        case(
+            "validate order_info (no utf8_params, ASCII only) with --charset utf-8",
+            &["validate", "--charset", "utf-8", "order_info"],
+            r#"{"contract_code": "12345678", "order_number": "O0001"}"#,
+            1,
+            exact(utf8_unmarked()),
             Stderr::Empty,
         ),
         case(
@@ -1148,6 +1186,30 @@ fn answer_contract() {
         ),
         // fail closed
         case(
+            "an error code on a success",
+            &["answer", "capture"],
+            epsilon_result(&[("result", "1"), ("err_code", "601")]),
+            1,
+            empty(),
+            Stderr::Exact(
+                "answer: capture: outcome captured expects an empty err_code, but the answer carries an error code \
+                 in it\n"
+                    .into(),
+            ),
+        ),
+        case(
+            "a redirect that is not https",
+            &["answer", "link_order"],
+            epsilon_result(&[("result", "1"), ("redirect", "javascript%3Aalert(1)")]),
+            1,
+            empty(),
+            Stderr::Exact(
+                "answer: link_order: outcome redirect expects an https:// url in the field redirect (no spaces or \
+                 control characters); the answer's value is not one\n"
+                    .into(),
+            ),
+        ),
+        case(
             "two outcomes fit",
             &["answer", "link_order"],
             epsilon_result(&[("result", "1"), ("redirect", "x"), ("receipt_no", "1")]),
@@ -1224,7 +1286,7 @@ fn answer_contract() {
     let bodies = [
         epsilon_result(&[
             ("result", "1"),
-            ("redirect", "x"),
+            ("redirect", "https%3A%2F%2Fx"),
             ("memo1", "%83_"),
             ("x", "%22%5C"),
             ("memo1", "%83_"),
@@ -1439,7 +1501,9 @@ fn linear_time() {
 /// A redirect answer of `link_order` with `n` extra distinct attribute names.
 fn answer_distinct_names(n: usize) -> String {
     let results: String = (0..n).map(|i| format!("<result name_{i:06}=\"v{i}\" />\n")).collect();
-    format!("<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"x\" />\n{results}</Epsilon_result>\n")
+    format!(
+        "<Epsilon_result>\n<result result=\"1\" />\n<result redirect=\"https%3A%2F%2Fx\" />\n{results}</Epsilon_result>\n"
+    )
 }
 
 /// A redirect answer of `link_order` whose `redirect` (a spec attribute) occurs `n` times with the same value.

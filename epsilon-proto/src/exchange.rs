@@ -8,7 +8,8 @@ use crate::response::Version;
 
 /// The [`Version`] of the answer to `spec` sent with `options`: [`Version::V2`] (UTF-8 text) when the request was
 /// sent as UTF-8 *and* the operation then sends `version=2`; [`Version::V1`] (CP932) otherwise. An operation
-/// without UTF-8 parameters (getsales2) is answered in CP932 whatever the transport.
+/// without UTF-8 parameters (getsales2) is answered in CP932 whatever the transport (and validation refuses to send
+/// it as UTF-8: rule `transport`).
 ///
 /// ```
 /// use epsilon_proto::exchange::answer_version;

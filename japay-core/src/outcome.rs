@@ -3,8 +3,9 @@
 //!
 //! A generated `XResponse::outcome()` decides from the answer's result field (and, where the spec says so, from
 //! which fields are present) which documented outcome the answer is. It fails closed: an unknown result, a missing
-//! result, an answer that fits none of the outcomes of its result or more than one of them, or a field the outcome
-//! needs that is missing or empty is an [`OutcomeError`], never a guess.
+//! result, an answer that fits none of the outcomes of its result or more than one of them, a field the outcome
+//! needs that is missing or empty, an error code on an outcome that is not a failure, or a browser URL that is not
+//! `https://` is an [`OutcomeError`], never a guess.
 
 use core::fmt;
 
@@ -68,6 +69,22 @@ pub enum OutcomeError {
         /// The missing field.
         field: &'static str,
     },
+    /// The answer's result says success (or any outcome other than a failure), but the gateway's error code field
+    /// holds a code: the gateway sends it empty on success, so the answer contradicts itself and is refused.
+    ErrorCodeOnSuccess {
+        /// The outcome the result value alone would give (its spec name).
+        outcome: &'static str,
+        /// The error code field (the gateway's `answer.fields.failure.code`).
+        field: &'static str,
+    },
+    /// A URL the browser is sent or posted to (a redirect, a 3-D Secure page) that does not start with `https://`
+    /// or holds a space or a control character. The value is not kept: it may be long, and it is not to be shown.
+    InsecureUrl {
+        /// The outcome (its spec name).
+        outcome: &'static str,
+        /// The URL field.
+        field: &'static str,
+    },
 }
 
 impl fmt::Display for OutcomeError {
@@ -91,6 +108,14 @@ impl fmt::Display for OutcomeError {
             OutcomeError::MissingField { outcome, field } => {
                 write!(f, "outcome {outcome} needs the field {field}, which is missing or empty")
             }
+            OutcomeError::ErrorCodeOnSuccess { outcome, field } => {
+                write!(f, "outcome {outcome} expects an empty {field}, but the answer carries an error code in it")
+            }
+            OutcomeError::InsecureUrl { outcome, field } => write!(
+                f,
+                "outcome {outcome} expects an https:// url in the field {field} (no spaces or control characters); \
+                 the answer's value is not one"
+            ),
         }
     }
 }
@@ -176,6 +201,40 @@ pub fn need<'r>(value: Option<&'r str>, outcome: &'static str, field: &'static s
     value.filter(|v| !v.is_empty()).ok_or(OutcomeError::MissingField { outcome, field })
 }
 
+#[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point
+/// The URL of a field the outcome sends the browser to: non-empty ([`OutcomeError::MissingField`]), starting with
+/// `https://` exactly (lower case, as the gateway writes it: a `javascript:`, `data:` or `http:` value never reaches
+/// a redirect or an auto-submit form) and free of spaces and control characters ([`OutcomeError::InsecureUrl`]: a
+/// line break could split a `Location` header).
+///
+/// # Errors
+/// When `value` is `None`, empty, or not such a URL.
+pub fn need_https<'r>(
+    value: Option<&'r str>,
+    outcome: &'static str,
+    field: &'static str,
+) -> Result<&'r str, OutcomeError> {
+    let url = need(value, outcome, field)?;
+    let clean = url.len() > HTTPS.len() && !url.chars().any(|c| c == ' ' || c.is_control());
+    if clean && url.starts_with(HTTPS) { Ok(url) } else { Err(OutcomeError::InsecureUrl { outcome, field }) }
+}
+
+/// The only scheme an outcome URL may have.
+const HTTPS: &str = "https://";
+
+#[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point
+/// Refuses an error code in an outcome that is not a failure: the gateway's failure code field must be absent or
+/// empty, or [`OutcomeError::ErrorCodeOnSuccess`].
+///
+/// # Errors
+/// When `value` is non-empty.
+pub fn refuse_error_code(value: Option<&str>, outcome: &'static str, field: &'static str) -> Result<(), OutcomeError> {
+    match value {
+        Some(code) if !code.is_empty() => Err(OutcomeError::ErrorCodeOnSuccess { outcome, field }),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 mod tests {
@@ -201,11 +260,60 @@ mod tests {
             "the answer fits more than one outcome of its result value (redirect, convenience_slip)"
         );
         for e in [
+            OutcomeError::ErrorCodeOnSuccess { outcome: "ok", field: "error_code" },
+            OutcomeError::InsecureUrl { outcome: "redirect", field: "redirect" },
             OutcomeError::Empty,
             OutcomeError::MissingResult { field: "result" },
             OutcomeError::UnknownResult { field: "result" },
         ] {
             assert!(e.to_string().starts_with(|c: char| c.is_lowercase()), "{e}");
         }
+    }
+
+    /// (value, → the URL or the error): `https://` exactly, then something, no space or control character.
+    #[test]
+    fn need_https_takes_only_clean_https_urls() {
+        let insecure = Err(OutcomeError::InsecureUrl { outcome: "redirect", field: "redirect" });
+        let missing = Err(OutcomeError::MissingField { outcome: "redirect", field: "redirect" });
+        #[rustfmt::skip]
+        let cases: [(Option<&str>, Result<&str, OutcomeError>); 13] = [
+            (Some("https://pay.example.com/order/select?code=1"),
+                Ok("https://pay.example.com/order/select?code=1")),
+            (Some("https://a"), Ok("https://a")),
+            (None, missing),
+            (Some(""), missing),
+            (Some("https://"), insecure),
+            (Some("http://pay.example.com/"), insecure),
+            (Some("javascript:alert(1)"), insecure),
+            (Some("HTTPS://pay.example.com/"), insecure), // the gateway writes lower case; nothing else is taken
+            (Some(" https://pay.example.com/"), insecure),
+            (Some("https://pay.example.com/\r\nSet-Cookie: a=b"), insecure),
+            (Some("https://pay.example.com/a b"), insecure),
+            (Some("https://pay.example.com/\u{85}"), insecure),
+            (Some("//pay.example.com/"), insecure),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(need_https(value, "redirect", "redirect"), expected, "{value:?}");
+        }
+        let e = OutcomeError::InsecureUrl { outcome: "redirect", field: "redirect" };
+        assert_eq!(
+            e.to_string(),
+            "outcome redirect expects an https:// url in the field redirect (no spaces or control characters); the \
+             answer's value is not one"
+        );
+    }
+
+    #[test]
+    fn an_error_code_is_refused_outside_failures() {
+        let error = OutcomeError::ErrorCodeOnSuccess { outcome: "ok", field: "error_code" };
+        for (value, expected) in
+            [(None, Ok(())), (Some(""), Ok(())), (Some("601"), Err(error)), (Some(" "), Err(error))]
+        {
+            assert_eq!(refuse_error_code(value, "ok", "error_code"), expected, "{value:?}");
+        }
+        assert_eq!(
+            error.to_string(),
+            "outcome ok expects an empty error_code, but the answer carries an error code in it"
+        );
     }
 }

@@ -107,6 +107,13 @@ pub enum ViolationKind {
         /// The charsets the gateway takes.
         accepted: &'static [Charset],
     },
+    /// The request is sent as UTF-8, but the operation has no UTF-8 marker parameters (`version=2`,
+    /// `character_code=UTF8`): the gateway would read the body in its default charset (the violation's field is
+    /// `charset`; rule `transport`).
+    Utf8Unmarked {
+        /// The charsets the gateway takes (UTF-8 among them, for operations that mark it).
+        accepted: &'static [Charset],
+    },
     /// The parameter was given twice with different values (fail closed: neither is guessed to be meant).
     Duplicate,
     /// A value given for a field that must be absent while its condition holds
@@ -145,7 +152,7 @@ impl ViolationKind {
             ViolationKind::OneOf { .. } => "one_of",
             ViolationKind::MinBytes { .. } => "min_bytes",
             ViolationKind::MinValue { .. } => "min_value",
-            ViolationKind::Transport { .. } => "transport",
+            ViolationKind::Transport { .. } | ViolationKind::Utf8Unmarked { .. } => "transport",
             ViolationKind::Duplicate => "duplicate",
             ViolationKind::Value { .. } => "value",
             ViolationKind::Forbidden { .. } => "forbidden",
@@ -203,6 +210,25 @@ impl fmt::Display for ViolationKind {
                     if i > 0 {
                         f.write_str(" or ")?;
                     }
+                    write!(f, "{c}")?;
+                }
+                Ok(())
+            }
+            ViolationKind::Utf8Unmarked { accepted } => {
+                f.write_str(
+                    "this operation has no UTF-8 marker parameters, so the gateway cannot tell a UTF-8 body from its \
+                     default charset; send it as ",
+                )?;
+                let mut others = accepted.iter().filter(|&&c| c != Charset::Utf8).peekable();
+                if others.peek().is_none() {
+                    return f.write_str("another charset");
+                }
+                let mut first = true;
+                while let Some(c) = others.next() {
+                    if !first {
+                        f.write_str(if others.peek().is_some() { ", " } else { " or " })?;
+                    }
+                    first = false;
                     write!(f, "{c}")?;
                 }
                 Ok(())

@@ -97,6 +97,10 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
     let transports = spec.gateway.transports;
     if !transports.is_empty() && !transports.contains(&options.charset) {
         report.push(TRANSPORT, ViolationKind::Transport { charset: options.charset, accepted: transports });
+    } else if options.charset == Charset::Utf8 && spec.utf8_unmarked() {
+        // the gateway would read the bytes in its default charset and garble every non-ASCII character silently:
+        // refused for every such operation, whatever its fields (see `OperationSpec::takes`)
+        report.push(TRANSPORT, ViolationKind::Utf8Unmarked { accepted: transports });
     }
     let mut first = true;
     for (i, field) in spec.fields.iter().enumerate() {
@@ -487,6 +491,57 @@ mod tests {
         request.set("name", "x");
         let report = request.validate(Options::new(Charset::Cp932)).unwrap_err();
         assert_eq!(report.to_string(), "charset: the gateway does not take requests in CP932; expected UTF-8");
+    }
+
+    /// UTF-8 goes out only when the gateway can tell: the operation appends its markers, the gateway's default
+    /// transport is UTF-8, or the message is incoming (the gateway said so itself). Never by the kinds of the fields.
+    #[test]
+    fn utf8_needs_markers_unless_the_gateway_defaults_to_it() {
+        use crate::spec::Direction;
+        static MIXED: GatewaySpec = GatewaySpec::new("unit-mixed", "CP932 first", TextPolicy::new())
+            .with_transports(&[Charset::Cp932, Charset::EucJp, Charset::Utf8]);
+        const NAME: &[FieldSpec] = &[FieldSpec::new("name", ValueKind::Text)];
+        const DIGITS: &[FieldSpec] = &[FieldSpec::new(
+            "id",
+            ValueKind::Ascii(AsciiSet { mask: 0x3ff << 48, kind: "digits", description: "0-9" }),
+        )];
+        static MARKED: OperationSpec =
+            OperationSpec::new("marked", &MIXED, "m").with_fields(NAME).with_utf8_params(&[("version", "2")]);
+        static UNMARKED: OperationSpec = OperationSpec::new("unmarked", &MIXED, "u").with_fields(NAME);
+        static ASCII_ONLY: OperationSpec = OperationSpec::new("ascii_only", &MIXED, "a").with_fields(DIGITS);
+        static INCOMING: OperationSpec =
+            OperationSpec::new("incoming", &MIXED, "i").with_fields(NAME).with_direction(Direction::Incoming);
+        static UTF8_DEFAULT: OperationSpec = OperationSpec::new("utf8_default", &UTF8_ONLY, "d").with_fields(NAME);
+        static NO_CLAIM: OperationSpec = OperationSpec::new("no_claim", &GATEWAY, "n").with_fields(NAME);
+        #[rustfmt::skip]
+        let cases: [(&OperationSpec, Charset, &str, Option<&str>); 10] = [
+            (&MARKED, Charset::Utf8, "山田", None),
+            (&UNMARKED, Charset::Utf8, "山田", Some("transport")),
+            (&UNMARKED, Charset::Utf8, "yamada", Some("transport")), // ASCII values do not change it
+            (&UNMARKED, Charset::Cp932, "山田", None),
+            (&UNMARKED, Charset::EucJp, "山田", None),
+            (&ASCII_ONLY, Charset::Utf8, "42", Some("transport")), // nor do ASCII kinds
+            (&ASCII_ONLY, Charset::Cp932, "42", None),
+            (&INCOMING, Charset::Utf8, "山田", None),
+            (&UTF8_DEFAULT, Charset::Utf8, "山田", None),
+            (&NO_CLAIM, Charset::Utf8, "山田", None),
+        ];
+        for (spec, charset, value, rule) in cases {
+            let values = [Some(value)];
+            let found = validate(spec, &values, Options::new(charset)).err().map(|r| r.violations()[0].kind.rule());
+            assert_eq!(found, rule, "{} in {charset}", spec.name);
+            let mut out = b"kept".to_vec();
+            assert_eq!(encode(spec, &values, Options::new(charset), &mut out).is_ok(), rule.is_none());
+            if rule.is_some() {
+                assert_eq!(out, b"kept", "nothing is written for {}", spec.name);
+            }
+        }
+        let report = validate(&UNMARKED, &[Some("山田")], Options::new(Charset::Utf8)).unwrap_err();
+        assert_eq!(
+            report.to_string(),
+            "charset: this operation has no UTF-8 marker parameters, so the gateway cannot tell a UTF-8 body from its \
+             default charset; send it as CP932 or EUC-JP"
+        );
     }
 
     /// A policy without a lossy table still never sends ¥ ‾ − as `\` `~` －: the core refuses them itself.

@@ -58,6 +58,11 @@ fn the_spec_is_the_gateway_of_the_crate() {
         GATEWAY.endpoint("production").map(|e| e.url(op)).as_deref(),
         Some("https://api.kuronekoyamato.co.jp/api/creditToken")
     );
+    // UTF-8 is the default transport: no marker parameters needed, and nothing else is taken (rule `transport`)
+    for op in OPERATIONS {
+        assert!(op.utf8_params.is_empty() && op.takes(Charset::Utf8), "{}", op.name);
+        assert!(!op.takes(Charset::Cp932) && !op.takes(Charset::EucJp), "{}", op.name);
+    }
     // the reader redacts the generated secret names themselves (no hand-written copy)
     assert_eq!(crate::answer::SECRET_NAMES, SECRET_NAMES);
     assert_eq!(GATEWAY.secret_names, SECRET_NAMES);
@@ -241,6 +246,18 @@ fn a08_outcomes_tell_authorized_from_three_d_secure_and_fail_closed() {
         (&[OK, NO_ERROR, TOKEN], true, Err(undecided)),
         (&[OK, NO_ERROR, ("threeDAuthHtml", ""), TOKEN], true, Err(undecided)),
         (&[OK, NO_ERROR], true, Err(undecided)),
+        // errorCode is an empty element on success (facts §3.1): an accepted answer with a code contradicts itself
+        (&[OK, ("crdCResCd", "123456")], true, Ok("Authorized")),
+        (
+            &[OK, ("errorCode", "A082000003"), ("crdCResCd", "123456")],
+            true,
+            Err(OutcomeError::ErrorCodeOnSuccess { outcome: "authorized", field: "errorCode" }),
+        ),
+        (
+            &[OK, ("errorCode", "A082000003"), HTML, TOKEN],
+            true,
+            Err(OutcomeError::ErrorCodeOnSuccess { outcome: "three_d_secure", field: "errorCode" }),
+        ),
         (&[("returnCode", "1"), ("errorCode", "A082000003"), ("creditErrorCode", "G12")], false, Ok("Failure")),
         (
             &[("returnCode", "1"), NO_ERROR],

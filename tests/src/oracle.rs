@@ -10,7 +10,9 @@ use encoding_rs::{EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
 use epsilon_proto::generated::{EUC_JP_REJECTED_LEAD_BYTES, LOSSY, NORMALIZE};
 use epsilon_proto::request::{self, Options, Report, ViolationKind};
 use epsilon_proto::response::{Response, Version};
-use epsilon_proto::spec::{ByteLimit, ConditionTest, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
+use epsilon_proto::spec::{
+    ByteLimit, ConditionTest, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind,
+};
 use epsilon_proto::{Charset, DynamicRequest};
 
 use crate::fuzz::model_percent_decode;
@@ -232,6 +234,20 @@ fn model_transport_bytes(s: &str, charset: Charset) -> Option<Vec<u8>> {
 pub fn model_validate(spec: &OperationSpec, values: &[Option<&str>], options: Options) -> Report {
     let present = |i: usize| values.get(i).copied().flatten().is_some_and(|v| !v.is_empty());
     let mut report = Report::new();
+    // the transport first: a charset the gateway does not take, or UTF-8 the gateway cannot tell from its default
+    // charset (an outgoing operation without `version=2`/`character_code` markers, a gateway whose first transport
+    // is not UTF-8)
+    let accepted = spec.gateway.transports;
+    let default_is_utf8 = accepted.first().is_none_or(|c| *c == Charset::Utf8);
+    if !accepted.is_empty() && !accepted.contains(&options.charset) {
+        report.push("charset", ViolationKind::Transport { charset: options.charset, accepted });
+    } else if options.charset == Charset::Utf8
+        && !default_is_utf8
+        && spec.utf8_params.is_empty()
+        && matches!(spec.direction, Direction::Outgoing)
+    {
+        report.push("charset", ViolationKind::Utf8Unmarked { accepted });
+    }
     for (i, field) in spec.fields.iter().enumerate() {
         let always = matches!(field.marker, Marker::Supplied | Marker::Required | Marker::Unique);
         let by_condition = field.condition.is_some_and(|c| model_holds(&c.test, spec, values));

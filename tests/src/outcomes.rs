@@ -3,8 +3,9 @@
 
 use epsilon_proto::generated::codes::ResultCode;
 use epsilon_proto::{
-    Charset, LinkOrderOutcome, LinkOrderResponse, Options, OrderInfoOutcome, OrderInfoResponse, OutcomeError,
-    UserChangeOutcome, UserChangeResponse, UserRegisterOutcome, UserRegisterResponse, Version,
+    CaptureOutcome, CaptureResponse, CardPaymentOutcome, CardPaymentResponse, Charset, LinkOrderOutcome,
+    LinkOrderResponse, Options, OrderInfoOutcome, OrderInfoResponse, OutcomeError, UserChangeOutcome,
+    UserChangeResponse, UserRegisterOutcome, UserRegisterResponse, Version,
 };
 
 fn body(attrs: &[(&str, &str)]) -> Vec<u8> {
@@ -157,6 +158,112 @@ fn order_info_without_result_is_found_only_with_the_found_fields() {
     assert_eq!(answer.outcome(), undecided);
     let repro = br#"<Epsilon_result><result foo="x"/></Epsilon_result>"#;
     assert_eq!(OrderInfoResponse::parse(repro, Version::V1).unwrap().outcome(), undecided);
+}
+
+/// `ErrorCodeOnSuccess` of `outcome`, as any operation's `outcome()` returns it.
+fn on_success<T>(outcome: &'static str) -> Result<T, OutcomeError> {
+    Err(OutcomeError::ErrorCodeOnSuccess { outcome, field: "err_code" })
+}
+
+/// `InsecureUrl` of `outcome` and `field`, as any operation's `outcome()` returns it.
+fn insecure<T>(outcome: &'static str, field: &'static str) -> Result<T, OutcomeError> {
+    Err(OutcomeError::InsecureUrl { outcome, field })
+}
+
+/// The gateway sends `err_code=""` on every success (facts §4.2, §4.3 Q9): an outcome other than a failure whose
+/// answer carries an error code contradicts itself and is refused (the reviewer's repro: `result="1"` with
+/// `err_code="601"` used to be `captured`).
+#[test]
+fn an_error_code_on_a_success_is_refused() {
+    let capture: &[Case<'_, CaptureOutcome<'_>>] = &[
+        (&[("result", "1"), ("err_code", "")], Ok(CaptureOutcome::Captured)),
+        (&[("result", "1")], Ok(CaptureOutcome::Captured)),
+        (&[("result", "1"), ("err_code", "601")], on_success("captured")),
+        (&[("err_code", "601"), ("result", "1")], on_success("captured")),
+        (&[("result", "1"), ("err_code", "%20")], on_success("captured")), // not empty: not guessed to be nothing
+    ];
+    for (attrs, expected) in capture {
+        let b = body(attrs);
+        assert_eq!(&CaptureResponse::parse(&b, Version::V1).unwrap().outcome(), expected, "{attrs:?}");
+    }
+    let repro = br#"<Epsilon_result><result result="1"/><result err_code="601"/></Epsilon_result>"#;
+    let err = CaptureResponse::parse(repro, Version::V1).unwrap().outcome().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "outcome captured expects an empty err_code, but the answer carries an error code in it"
+    );
+    // a failure keeps its code; a redirect, a found order and a 3-D Secure step refuse one
+    let failed = body(&[("result", "9"), ("err_code", "810")]);
+    let answer = CaptureResponse::parse(&failed, Version::V1).unwrap();
+    assert!(matches!(answer.outcome(), Ok(CaptureOutcome::Failure { code, .. }) if code.value() == "810"));
+    let redirect = body(&[("result", "1"), REDIRECT, ("err_code", "908")]);
+    assert_eq!(UserRegisterResponse::parse(&redirect, Version::V1).unwrap().outcome(), on_success("redirect"));
+    let slip = body(&[("result", "1"), ("receipt_no", "0005180"), ("err_code", "601")]);
+    assert_eq!(LinkOrderResponse::parse(&slip, Version::V1).unwrap().outcome(), on_success("convenience_slip"));
+    let found = body(&[("trans_code", "738442"), ("state", "1"), ("err_code", "908")]);
+    assert_eq!(OrderInfoResponse::parse(&found, Version::V1).unwrap().outcome(), on_success("found"));
+    let tds =
+        body(&[("result", "5"), ("acsurl", "https%3A%2F%2Facs.example.jp%2F"), ("pareq", "eJz"), ("err_code", "1")]);
+    assert_eq!(CardPaymentResponse::parse(&tds, Version::V1).unwrap().outcome(), on_success("three_d_secure1"));
+}
+
+/// `redirect`, `acsurl` and `tds2_url` go into a browser redirect or an auto-submit form: only `https://` (exactly,
+/// lower case as every recorded value) without spaces or control characters; the value is never in the error.
+#[test]
+fn outcome_urls_must_be_https() {
+    let user_register: &[Case<'_, UserRegisterOutcome<'_>>] = &[
+        (&[("result", "1"), REDIRECT], Ok(UserRegisterOutcome::Redirect { url: "https://beta.epsilon.jp/x" })),
+        (&[("result", "1"), ("redirect", "javascript%3Aalert(1)")], insecure("redirect", "redirect")),
+        (&[("result", "1"), ("redirect", "http%3A%2F%2Fbeta.epsilon.jp%2Fx")], insecure("redirect", "redirect")),
+        (&[("result", "1"), ("redirect", "HTTPS%3A%2F%2Fbeta.epsilon.jp%2Fx")], insecure("redirect", "redirect")),
+        (&[("result", "1"), ("redirect", "%2F%2Fevil.example%2F")], insecure("redirect", "redirect")),
+        (&[("result", "1"), ("redirect", "https%3A%2F%2Fa.jp%2F%0D%0ASet-Cookie")], insecure("redirect", "redirect")),
+        (&[("result", "1"), ("redirect", "https%3A%2F%2F")], insecure("redirect", "redirect")),
+    ];
+    for (attrs, expected) in user_register {
+        let b = body(attrs);
+        assert_eq!(&UserRegisterResponse::parse(&b, Version::V1).unwrap().outcome(), expected, "{attrs:?}");
+    }
+    let card: &[Case<'_, &str>] = &[
+        (
+            &[("result", "5"), ("acsurl", "https%3A%2F%2Facs.example.jp%2Fs"), ("pareq", "eJz")],
+            Ok("https://acs.example.jp/s"),
+        ),
+        (
+            &[("result", "5"), ("acsurl", "http%3A%2F%2Facs.example.jp%2Fs"), ("pareq", "eJz")],
+            insecure("three_d_secure1", "acsurl"),
+        ),
+        (
+            &[("result", "6"), ("tds2_url", "https%3A%2F%2Fbeta.epsilon.jp%2F3ds"), ("pareq", "eJz")],
+            Ok("https://beta.epsilon.jp/3ds"),
+        ),
+        (
+            &[("result", "6"), ("tds2_url", "data%3Atext%2Fhtml%2Cx"), ("pareq", "eJz")],
+            insecure("three_d_secure2", "tds2_url"),
+        ),
+    ];
+    for (attrs, expected) in card {
+        let b = body(attrs);
+        let answer = CardPaymentResponse::parse(&b, Version::V1).unwrap();
+        let url = answer.outcome().map(|o| match o {
+            CardPaymentOutcome::ThreeDSecure1 { url, .. } | CardPaymentOutcome::ThreeDSecure2 { url, .. } => url,
+            other => panic!("{other:?}"),
+        });
+        assert_eq!(&url, expected, "{attrs:?}");
+    }
+    // the payment slip's haraikomi_url is a plain attribute, http in the test environment (facts Q22): not checked
+    let slip =
+        body(&[("result", "1"), ("receipt_no", "0005180"), ("haraikomi_url", "http%3A%2F%2Fbeta.epsilon.jp%2Fs.pdf")]);
+    let answer = LinkOrderResponse::parse(&slip, Version::V1).unwrap();
+    assert_eq!(answer.outcome(), Ok(LinkOrderOutcome::ConvenienceSlip));
+    let b = body(&[("result", "1"), ("redirect", "javascript%3Aalert(document.cookie)")]);
+    let err = UserRegisterResponse::parse(&b, Version::V1).unwrap().outcome().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "outcome redirect expects an https:// url in the field redirect (no spaces or control characters); the \
+         answer's value is not one"
+    );
+    assert!(!format!("{err} {err:?}").contains("javascript"), "the value is never in the error");
 }
 
 #[test]

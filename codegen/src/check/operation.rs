@@ -460,12 +460,18 @@ fn check_outcomes(
             present.push(name.to_string());
         }
         spec_index.push(i);
+        // every outcome but a failure refuses an answer that carries an error code (fail closed)
+        let error_code_empty = match kind {
+            OutcomeKind::Failure { .. } => None,
+            _ => known.outcome_fields.failure.as_ref().map(|f| f.code.clone()),
+        };
         outcomes.push(Outcome {
             variant,
             name: o.name.to_string(),
             kind,
             matches,
             present,
+            error_code_empty,
             provenance: Provenance {
                 source: d.text(&o.source, &format!("{p}.source")),
                 uncertain: d.opt(&o.uncertain, &format!("{p}.uncertain")),

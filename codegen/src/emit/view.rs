@@ -311,14 +311,15 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
     let v = e.ident(&o.variant);
     let name = &o.name;
     let need = |field: &str| quote!(::japay_core::outcome::need(raw.get(#field), #name, #field)?);
-    match &o.kind {
+    let need_https = |field: &str| quote!(::japay_core::outcome::need_https(raw.get(#field), #name, #field)?);
+    let build = match &o.kind {
         OutcomeKind::Ok | OutcomeKind::NotFound => quote!(#enum_ty::#v),
         OutcomeKind::Redirect { url } => {
-            let url = need(url);
+            let url = need_https(url);
             quote!(#enum_ty::#v { url: #url })
         }
         OutcomeKind::Tds1 { url, pareq, pareq_secret } | OutcomeKind::Tds2 { url, pareq, pareq_secret } => {
-            let (url, p) = (need(url), need(pareq));
+            let (url, p) = (need_https(url), need(pareq));
             let pareq = if *pareq_secret { quote!(::japay_core::outcome::Secret::new(#p)) } else { p };
             quote!(#enum_ty::#v { url: #url, pareq: #pareq })
         }
@@ -332,6 +333,12 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
                 None => quote!(#enum_ty::#v { code: ::japay_core::spec::Code::new(#code, &super::codes::#t) }),
             }
         }
+    };
+    match &o.error_code_empty {
+        Some(field) => {
+            quote!({ ::japay_core::outcome::refuse_error_code(raw.get(#field), #name, #field)?; #build })
+        }
+        None => build,
     }
 }
 
@@ -454,13 +461,28 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     ));
     let uses_has = op.outcomes.iter().any(|o| !o.present.is_empty());
     let has = uses_has.then(|| quote!(let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());));
+    let mut refused = vec![
+        format!("an unknown or missing `{result_field}`"),
+        "fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`)".to_owned(),
+        "a field the outcome needs that is missing or empty".to_owned(),
+    ];
+    if let Some(field) = op.outcomes.iter().find_map(|o| o.error_code_empty.as_ref()) {
+        refused.push(format!("an error code (`{field}`) in an outcome that is not a failure (`ErrorCodeOnSuccess`)"));
+    }
+    if op
+        .outcomes
+        .iter()
+        .any(|o| matches!(o.kind, OutcomeKind::Redirect { .. } | OutcomeKind::Tds1 { .. } | OutcomeKind::Tds2 { .. }))
+    {
+        refused.push("a redirect or 3-D Secure url that is not `https://` (`InsecureUrl`)".to_owned());
+    }
+    let last = refused.pop().unwrap_or_default();
     let method_doc = prose_lines(&format!(
         "The outcome of the answer, decided from `{result_field}` (and, where the spec says so, from which fields are \
          present). Every documented outcome of the `{result_field}` value is tried; the answer must fit exactly one.\
          \n\n# Errors\n[`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the \
-         documented outcomes: an unknown or missing `{result_field}`, fields that fit none of its outcomes \
-         (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a \
-         guess."
+         documented outcomes: {}, or {last}. Never a guess.",
+        refused.join(", ")
     ));
     // an element-text answer always has its root; an empty one has no result field
     let empty_check = (!op.element_answer).then(|| quote!(if raw.is_empty() { #empty_arm }));

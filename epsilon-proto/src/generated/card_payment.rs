@@ -2430,7 +2430,7 @@ impl<'a> CardPaymentResponse<'a> {
     /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (`InsecureUrl`). Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<
@@ -2529,38 +2529,59 @@ fn decide<'r>(
     let result = raw.get("result");
     match result {
         ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok(CardPaymentOutcome::Authorized)
+            ::core::result::Result::Ok({
+                ::japay_core::outcome::refuse_error_code(
+                    raw.get("err_code"),
+                    "authorized",
+                    "err_code",
+                )?;
+                CardPaymentOutcome::Authorized
+            })
         }
         ::core::option::Option::Some("5") => {
-            ::core::result::Result::Ok(CardPaymentOutcome::ThreeDSecure1 {
-                url: ::japay_core::outcome::need(
-                    raw.get("acsurl"),
+            ::core::result::Result::Ok({
+                ::japay_core::outcome::refuse_error_code(
+                    raw.get("err_code"),
                     "three_d_secure1",
-                    "acsurl",
-                )?,
-                pareq: ::japay_core::outcome::Secret::new(
-                    ::japay_core::outcome::need(
-                        raw.get("pareq"),
+                    "err_code",
+                )?;
+                CardPaymentOutcome::ThreeDSecure1 {
+                    url: ::japay_core::outcome::need_https(
+                        raw.get("acsurl"),
                         "three_d_secure1",
-                        "pareq",
+                        "acsurl",
                     )?,
-                ),
+                    pareq: ::japay_core::outcome::Secret::new(
+                        ::japay_core::outcome::need(
+                            raw.get("pareq"),
+                            "three_d_secure1",
+                            "pareq",
+                        )?,
+                    ),
+                }
             })
         }
         ::core::option::Option::Some("6") => {
-            ::core::result::Result::Ok(CardPaymentOutcome::ThreeDSecure2 {
-                url: ::japay_core::outcome::need(
-                    raw.get("tds2_url"),
+            ::core::result::Result::Ok({
+                ::japay_core::outcome::refuse_error_code(
+                    raw.get("err_code"),
                     "three_d_secure2",
-                    "tds2_url",
-                )?,
-                pareq: ::japay_core::outcome::Secret::new(
-                    ::japay_core::outcome::need(
-                        raw.get("pareq"),
+                    "err_code",
+                )?;
+                CardPaymentOutcome::ThreeDSecure2 {
+                    url: ::japay_core::outcome::need_https(
+                        raw.get("tds2_url"),
                         "three_d_secure2",
-                        "pareq",
+                        "tds2_url",
                     )?,
-                ),
+                    pareq: ::japay_core::outcome::Secret::new(
+                        ::japay_core::outcome::need(
+                            raw.get("pareq"),
+                            "three_d_secure2",
+                            "pareq",
+                        )?,
+                    ),
+                }
             })
         }
         ::core::option::Option::Some("0" | "9") => {

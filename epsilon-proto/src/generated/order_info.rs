@@ -540,7 +540,7 @@ impl<'a> OrderInfoResponse<'a> {
     /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<
@@ -747,7 +747,14 @@ fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
 ) -> ::core::result::Result<OrderInfoOutcome<'r>, ::japay_core::outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Ok(OrderInfoOutcome::NotFound);
+        return ::core::result::Result::Ok({
+            ::japay_core::outcome::refuse_error_code(
+                raw.get("err_code"),
+                "not_found",
+                "err_code",
+            )?;
+            OrderInfoOutcome::NotFound
+        });
     }
     let result = raw.get("result");
     let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
@@ -767,7 +774,14 @@ fn decide<'r>(
         }
         ::core::option::Option::None => {
             if has("trans_code") && has("state") {
-                ::core::result::Result::Ok(OrderInfoOutcome::Found)
+                ::core::result::Result::Ok({
+                    ::japay_core::outcome::refuse_error_code(
+                        raw.get("err_code"),
+                        "found",
+                        "err_code",
+                    )?;
+                    OrderInfoOutcome::Found
+                })
             } else {
                 ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
                     field: "result",

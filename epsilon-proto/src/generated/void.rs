@@ -195,7 +195,7 @@ impl<'a> VoidResponse<'a> {
     /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<VoidOutcome<'_>, ::japay_core::outcome::OutcomeError> {
@@ -252,7 +252,14 @@ fn decide<'r>(
     let result = raw.get("result");
     match result {
         ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok(VoidOutcome::Voided)
+            ::core::result::Result::Ok({
+                ::japay_core::outcome::refuse_error_code(
+                    raw.get("err_code"),
+                    "voided",
+                    "err_code",
+                )?;
+                VoidOutcome::Voided
+            })
         }
         ::core::option::Option::Some("0" | "9") => {
             ::core::result::Result::Ok(VoidOutcome::Failure {

@@ -4,7 +4,7 @@
 //! this module is computed at run time. The types are `#[non_exhaustive]`, so another crate builds them with the
 //! `const fn` constructors and `with_*` setters, which the generated code calls in `static` initializers.
 
-use crate::charset::TextPolicy;
+use crate::charset::{Charset, TextPolicy};
 
 mod answer;
 mod bitmap;
@@ -234,6 +234,39 @@ impl OperationSpec {
     /// The index of the field with this wire name.
     pub fn field_index(&self, wire: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.wire == wire)
+    }
+
+    /// Whether a request of this operation may be sent in `charset`: the gateway takes it (one of its
+    /// `transports`; a gateway that declares none makes no claim), and UTF-8 only where the gateway can tell. An
+    /// outgoing operation without [`utf8_params`](OperationSpec::utf8_params) is never sent as UTF-8 to a gateway
+    /// whose default (first) transport is another charset, whatever its fields: the gateway would read the bytes in
+    /// its default charset. Validation refuses the other charsets (rule `transport`).
+    ///
+    /// ```
+    /// use japay_core::Charset;
+    /// use japay_core::spec::{GatewaySpec, OperationSpec};
+    /// use japay_core::charset::TextPolicy;
+    ///
+    /// static GATEWAY: GatewaySpec = GatewaySpec::new("g", "a gateway", TextPolicy::new())
+    ///     .with_transports(&[Charset::Cp932, Charset::Utf8]);
+    /// static MARKED: OperationSpec = OperationSpec::new("marked", &GATEWAY, "m").with_utf8_params(&[("version", "2")]);
+    /// static PLAIN: OperationSpec = OperationSpec::new("plain", &GATEWAY, "p");
+    /// assert!(MARKED.takes(Charset::Utf8) && MARKED.takes(Charset::Cp932));
+    /// assert!(!PLAIN.takes(Charset::Utf8) && PLAIN.takes(Charset::Cp932));
+    /// assert!(!PLAIN.takes(Charset::EucJp)); // not one of the gateway's transports
+    /// ```
+    pub fn takes(&self, charset: Charset) -> bool {
+        let transports = self.gateway.transports;
+        let listed = transports.is_empty() || transports.contains(&charset);
+        listed && !(charset == Charset::Utf8 && self.utf8_unmarked())
+    }
+
+    /// Whether UTF-8 would reach the gateway unmarked: an outgoing operation without `utf8_params` of a gateway
+    /// whose first transport is not UTF-8.
+    pub(crate) fn utf8_unmarked(&self) -> bool {
+        self.direction == Direction::Outgoing
+            && self.utf8_params.is_empty()
+            && self.gateway.transports.first().is_some_and(|&default| default != Charset::Utf8)
     }
 }
 

@@ -708,7 +708,7 @@ impl<'a> CreditTokenResponse<'a> {
     /// The outcome of the answer, decided from `returnCode` (and, where the spec says so, from which fields are present). Every documented outcome of the `returnCode` value is tried; the answer must fit exactly one.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `returnCode`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), or a field the outcome needs that is missing or empty. Never a guess.
+    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `returnCode`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`errorCode`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
     pub fn outcome(
         &self,
     ) -> ::core::result::Result<
@@ -793,10 +793,24 @@ fn decide<'r>(
                     })
                 }
                 [true, false] => {
-                    ::core::result::Result::Ok(CreditTokenOutcome::Authorized)
+                    ::core::result::Result::Ok({
+                        ::japay_core::outcome::refuse_error_code(
+                            raw.get("errorCode"),
+                            "authorized",
+                            "errorCode",
+                        )?;
+                        CreditTokenOutcome::Authorized
+                    })
                 }
                 [false, true] => {
-                    ::core::result::Result::Ok(CreditTokenOutcome::ThreeDSecure)
+                    ::core::result::Result::Ok({
+                        ::japay_core::outcome::refuse_error_code(
+                            raw.get("errorCode"),
+                            "three_d_secure",
+                            "errorCode",
+                        )?;
+                        CreditTokenOutcome::ThreeDSecure
+                    })
                 }
                 [true, true] => {
                     ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {

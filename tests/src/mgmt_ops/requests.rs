@@ -202,7 +202,7 @@ fn fixed_process_codes_are_always_sent() {
 #[test]
 fn bodies_decode_back_to_the_values() {
     for spec in SPECS {
-        for charset in Charset::ALL {
+        for charset in Charset::ALL.into_iter().filter(|&c| spec.takes(c)) {
             let options = Options::new(charset);
             let body = encoded(&request(spec, &[]), options);
             let decoded = decode_body(&body, charset);
