@@ -179,6 +179,16 @@ mod regressions {
     const ASCII_LETTER_COMPOSES: &[u8] =
         b"\x00\xe5\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffA\xcc\x8c";
 
+    /// Percent-decoded bytes `80 FF` (fuzz, 50 s run, after CP932 decoding began refusing a lone 0x80): the value
+    /// was refused, but at offset 1 (0xFF, the first byte WHATWG Shift_JIS rejects), while the model says the first
+    /// invalid byte is the lone 0x80 at offset 0, undefined in Windows-31J (fixed: the first error of either kind).
+    const LONE_0X80_BEFORE_AN_INVALID_BYTE: &[u8] = b"\x80\xff";
+
+    #[test]
+    fn percent_decode_lone_0x80_before_an_invalid_byte() {
+        fuzz::percent_decode(LONE_0X80_BEFORE_AN_INVALID_BYTE);
+    }
+
     #[test]
     fn validate_request_normalize_ascii_letter_composes_with_a_following_mark() {
         fuzz::validate_request(ASCII_LETTER_COMPOSES);
@@ -211,7 +221,8 @@ mod regressions {
 
     #[test]
     fn literals_match_files() {
-        let cases: [(&str, &str, &[u8]); 6] = [
+        let cases: [(&str, &str, &[u8]); 7] = [
+            ("percent_decode", "lone-0x80-before-an-invalid-byte.bin", LONE_0X80_BEFORE_AN_INVALID_BYTE),
             ("parse_response", "attribute-name-with-quote-breaks-rerender.xml", ATTRIBUTE_NAME_WITH_QUOTE),
             ("parse_response", "attribute-name-with-slash.xml", ATTRIBUTE_NAME_WITH_SLASH),
             ("parse_response", "attributes-not-separated-by-white-space.xml", ATTRIBUTES_NOT_SEPARATED),

@@ -315,6 +315,19 @@ fn regression_eudc_character_in_an_unknown_parameter() {
     assert_eq!(violations(Kind::Deposit, deposit), [("memo1".to_owned(), "charset")]);
 }
 
+/// Fuzz crash (`fuzz/regressions/parse_notification/lone-0x80-in-an-unknown-parameter.txt`, 50 s run after CP932
+/// decoding began refusing a lone 0x80): the percent-decoding path of the incoming reader still decoded `%80` as
+/// U+0080 (WHATWG Shift_JIS), while the model (Windows-31J) refuses it. Fixed: both decoding paths share one strict
+/// CP932 decoder; the body is refused as undecodable.
+#[test]
+fn regression_lone_0x80_in_an_unknown_parameter() {
+    let path = fuzz_dir().join("regressions/parse_notification/lone-0x80-in-an-unknown-parameter.txt");
+    let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(body.windows(3).any(|w| w == b"%80"));
+    assert!(matches!(Notification::parse(Kind::Deposit, &body), Err(epsilon_proto::IncomingError::Parse(_))));
+    parse_notification(&body);
+}
+
 /// A merchant whose own contract code is empty (an unset setting) accepts nothing: an empty `own` would match an
 /// empty `contract_code=` of the kinds where the field is optional, and tell the caller nothing about the
 /// misconfiguration for bodies without one.

@@ -42,18 +42,24 @@ pub fn decode(bytes: Cow<'_, [u8]>, charset: Charset) -> Result<Cow<'_, str>, Te
             };
         }
     };
-    match encoding.decode_without_bom_handling_and_without_replacement(&bytes) {
-        // WHATWG Shift_JIS decodes a lone 0x80 as U+0080; Windows-31J leaves the byte undefined, so it is refused
-        Some(text) if charset == Charset::Cp932 && text.contains('\u{80}') => {
-            Err(TextError { charset, offset: lone_0x80_offset(&bytes) })
-        }
-        Some(text) => Ok(Cow::Owned(text.into_owned())),
-        None => Err(TextError { charset, offset: error_offset(encoding, &bytes) }),
+    legacy_decode(encoding, charset, &bytes).map(Cow::Owned).map_err(|offset| TextError { charset, offset })
+}
+
+/// Decodes non-ASCII `bytes` strictly with `encoding` (the legacy encoding of `charset`); the offset of the first
+/// invalid byte sequence otherwise. For CP932 a lone 0x80 is invalid: WHATWG Shift_JIS decodes it as U+0080, but
+/// Windows-31J leaves the byte undefined.
+fn legacy_decode(encoding: &'static Encoding, charset: Charset, bytes: &[u8]) -> Result<String, usize> {
+    let lone_0x80 = || if charset == Charset::Cp932 { lone_0x80_offset(bytes) } else { bytes.len() };
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) if charset == Charset::Cp932 && text.contains('\u{80}') => Err(lone_0x80()),
+        Some(text) => Ok(text.into_owned()),
+        None => Err(error_offset(encoding, bytes).min(lone_0x80())),
     }
 }
 
-/// The offset of the first 0x80 byte of valid CP932 `bytes` that stands alone (not the trail byte of a two-byte
-/// character: leads are 0x81..=0x9F and 0xE0..=0xFC); `bytes.len()` if there is none.
+/// The offset of the first 0x80 byte of CP932 `bytes` that stands alone (not the trail byte of a two-byte character:
+/// leads are 0x81..=0x9F and 0xE0..=0xFC); `bytes.len()` if there is none. Exact up to the first invalid sequence,
+/// which is all [`legacy_decode`] needs.
 fn lone_0x80_offset(bytes: &[u8]) -> usize {
     let mut i = 0usize;
     while let Some(&b) = bytes.get(i) {
@@ -119,10 +125,7 @@ pub fn decode_percent_encoded(text: Cow<'_, str>, charset: Charset) -> Result<Co
             .map(|s| Cow::Owned(s.to_owned()))
             .map_err(|e| charset_error(e.valid_up_to()));
     };
-    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => Ok(Cow::Owned(text.into_owned())),
-        None => Err(charset_error(error_offset(encoding, bytes))),
-    }
+    legacy_decode(encoding, charset, bytes).map(Cow::Owned).map_err(charset_error)
 }
 
 /// Bytes that are not valid text in a [`Charset`].
@@ -203,6 +206,12 @@ mod tests {
             assert_eq!(got.as_deref().map_err(|e| e.offset), expected, "{bytes:?}");
         }
         assert!(decode(Cow::Borrowed(b"\x80"), Charset::EucJp).is_err());
+        // the first error wins, whichever kind it is (fuzz: percent_decode, `80 FF`)
+        assert_eq!(decode(Cow::Borrowed(b"\x80\xFF"), Charset::Cp932).unwrap_err().offset, 0);
+        assert_eq!(decode(Cow::Borrowed(b"\xFF\x80"), Charset::Cp932).unwrap_err().offset, 0);
+        // the percent-decoding path refuses it too (fuzz: parse_notification, `%80` in an unknown parameter)
+        let err = decode_percent_encoded(Cow::Borrowed("user.name%80example.jp"), Charset::Cp932).unwrap_err();
+        assert_eq!(err, ValueError::Charset { index: 9 });
     }
 
     #[test]
