@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use epsilon_proto::generated::{OUTCOMES, Summarize};
+use epsilon_proto::outcome::kind_names;
 use epsilon_proto::spec::Code;
 use epsilon_proto::{Response, Version};
 
@@ -101,19 +102,9 @@ fn describe(name: &str, summarize: Summarize, body: &[u8], version: Version) -> 
     Ok(format!(
         "{{\"operation\":{},\"outcome\":{},\"result\":{result},\"error\":{error},\"attributes\":{}}}",
         json_str(name),
-        json_str(outcome_word(summary.kind)),
+        json_str(kind_names::display_word(summary.kind)),
         decoded_json(&response)
     ))
-}
-
-/// The word printed for an outcome kind: the spec's `tds1`/`tds2` are `3ds1`/`3ds2`, every other kind is its own
-/// word.
-fn outcome_word(kind: &str) -> &str {
-    match kind {
-        "tds1" => "3ds1",
-        "tds2" => "3ds2",
-        other => other,
-    }
 }
 
 /// `{"code":…,"ja":…,"en":…,"remediation":…}`; texts the table does not have are null.
@@ -126,27 +117,4 @@ fn code_json(code: &Code<'_>) -> String {
         text(code.entry.map(|e| e.en)),
         text(code.entry.and_then(|e| e.remediation))
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::outcome_word;
-
-    #[test]
-    fn every_kind_has_its_word() {
-        let table = [
-            ("ok", "ok"),
-            ("redirect", "redirect"),
-            ("tds1", "3ds1"),
-            ("tds2", "3ds2"),
-            ("failure", "failure"),
-            ("not_found", "not_found"),
-        ];
-        let kinds = epsilon_proto::outcome::kind_names::ALL;
-        assert_eq!(table.len(), kinds.len(), "a new kind needs its word here");
-        for (kind, word) in table {
-            assert!(kinds.contains(&kind), "{kind} is a spec kind");
-            assert_eq!(outcome_word(kind), word);
-        }
-    }
 }

@@ -28,6 +28,16 @@ pub mod kind_names {
     pub const NOT_FOUND: &str = "not_found";
     /// Every kind.
     pub const ALL: [&str; 6] = [OK, REDIRECT, TDS1, TDS2, FAILURE, NOT_FOUND];
+
+    /// The word tools print for a kind (`epsilon answer`'s `outcome`): `3ds1`/`3ds2` for the spec's `tds1`/`tds2`
+    /// (a spec word must be an identifier), every other kind as it is.
+    pub fn display_word(kind: &str) -> &str {
+        match kind {
+            TDS1 => "3ds1",
+            TDS2 => "3ds2",
+            other => other,
+        }
+    }
 }
 
 /// Why an answer is none of its operation's documented outcomes. Never holds a value of the answer.
@@ -239,6 +249,23 @@ pub fn refuse_error_code(value: Option<&str>, outcome: &'static str, field: &'st
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_its_display_word() {
+        let table = [
+            ("ok", "ok"),
+            ("redirect", "redirect"),
+            ("tds1", "3ds1"),
+            ("tds2", "3ds2"),
+            ("failure", "failure"),
+            ("not_found", "not_found"),
+        ];
+        assert_eq!(table.len(), kind_names::ALL.len(), "a new kind needs its word here");
+        for (kind, word) in table {
+            assert!(kind_names::ALL.contains(&kind), "{kind} is a spec kind");
+            assert_eq!(kind_names::display_word(kind), word);
+        }
+    }
 
     #[test]
     fn secrets_are_redacted_and_messages_lower_case() {

@@ -8,6 +8,7 @@
 //! `tds_check_code` fit the operation), and the typed outcome and error code are the expected ones.
 
 use epsilon_proto::generated::OUTCOMES;
+use epsilon_proto::outcome::kind_names;
 use epsilon_proto::response::ParseError;
 use epsilon_proto::{OPERATIONS, Response};
 
@@ -196,16 +197,14 @@ fn classify(operation: &str, interaction: &Interaction) -> String {
     let Some((_, summarize)) = OUTCOMES.iter().find(|(name, _)| *name == operation) else {
         return format!("{operation} has no outcomes");
     };
-    let word = |kind: &str| match kind {
-        "tds1" => "3ds1".to_owned(),
-        "tds2" => "3ds2".to_owned(),
-        other => other.to_owned(),
-    };
     match summarize(&response) {
-        Ok(summary) => match summary.error {
-            Some(code) => format!("{} {}", word(summary.kind), code.value()),
-            None => word(summary.kind),
-        },
+        Ok(summary) => {
+            let word = kind_names::display_word(summary.kind);
+            match summary.error {
+                Some(code) => format!("{word} {}", code.value()),
+                None => word.to_owned(),
+            }
+        }
         Err(_) => "refused".to_owned(),
     }
 }
