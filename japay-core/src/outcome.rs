@@ -29,7 +29,7 @@ pub mod kind_names {
     /// Every kind.
     pub const ALL: [&str; 6] = [OK, REDIRECT, TDS1, TDS2, FAILURE, NOT_FOUND];
 
-    /// The word tools print for a kind (`epsilon answer`'s `outcome`): `3ds1`/`3ds2` for the spec's `tds1`/`tds2`
+    /// The word tools print for a kind (a CLI's `outcome` key): `3ds1`/`3ds2` for the spec's `tds1`/`tds2`
     /// (a spec word must be an identifier), every other kind as it is.
     pub fn display_word(kind: &str) -> &str {
         match kind {
