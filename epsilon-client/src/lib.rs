@@ -1,0 +1,1 @@
+//! An async client for GMO Epsilon (placeholder; issue 7 builds it).
