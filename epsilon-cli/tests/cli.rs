@@ -1204,8 +1204,8 @@ fn answer_contract() {
             1,
             empty(),
             Stderr::Exact(
-                "answer: link_order: outcome redirect expects an https:// url in the field redirect (no spaces or \
-                 control characters); the answer's value is not one\n"
+                "answer: link_order: outcome redirect expects an https:// url (or http:// to a loopback host) in the \
+                 field redirect (no spaces or control characters); the answer's value is not one\n"
                     .into(),
             ),
         ),

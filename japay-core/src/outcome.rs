@@ -123,7 +123,7 @@ impl fmt::Display for OutcomeError {
             }
             OutcomeError::InsecureUrl { outcome, field } => write!(
                 f,
-                "outcome {outcome} expects an https:// url in the field {field} (no spaces or control characters); \
+                "outcome {outcome} expects an https:// url (or http:// to a loopback host) in the field {field} (no spaces or control characters); \
                  the answer's value is not one"
             ),
         }
@@ -225,12 +225,27 @@ pub fn need_https<'r>(
     field: &'static str,
 ) -> Result<&'r str, OutcomeError> {
     let url = need(value, outcome, field)?;
-    let clean = url.len() > HTTPS.len() && !url.chars().any(|c| c == ' ' || c.is_control());
-    if clean && url.starts_with(HTTPS) { Ok(url) } else { Err(OutcomeError::InsecureUrl { outcome, field }) }
+    let clean = !url.chars().any(|c| c == ' ' || c.is_control());
+    let secure = url.strip_prefix(HTTPS).is_some_and(|rest| !rest.is_empty()) || is_loopback_http(url);
+    if clean && secure { Ok(url) } else { Err(OutcomeError::InsecureUrl { outcome, field }) }
 }
 
-/// The only scheme an outcome URL may have.
+/// The scheme an outcome URL must have, but for a loopback host.
 const HTTPS: &str = "https://";
+
+/// `http://` to a loopback host (`127.0.0.1`, `localhost`, `[::1]`, with or without a port), then `/` or the end:
+/// browsers treat these as secure contexts, and a local test environment (a sandbox on a laptop or in CI) serves
+/// plain HTTP there. No other `http://` URL is accepted.
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else { return false };
+    ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| {
+        rest.strip_prefix(host).is_some_and(|after| {
+            let after =
+                after.strip_prefix(':').map_or(after, |port| port.trim_start_matches(|c: char| c.is_ascii_digit()));
+            after.is_empty() || after.starts_with('/') || after.starts_with('?')
+        })
+    })
+}
 
 #[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point
 /// Refuses an error code in an outcome that is not a failure: the gateway's failure code field must be absent or
@@ -297,13 +312,14 @@ mod tests {
         }
     }
 
-    /// (value, → the URL or the error): `https://` exactly, then something, no space or control character.
+    /// (value, → the URL or the error): `https://` exactly (or `http://` to a loopback host), then something, no space
+    /// or control character.
     #[test]
     fn need_https_takes_only_clean_https_urls() {
         let insecure = Err(OutcomeError::InsecureUrl { outcome: "redirect", field: "redirect" });
         let missing = Err(OutcomeError::MissingField { outcome: "redirect", field: "redirect" });
         #[rustfmt::skip]
-        let cases: [(Option<&str>, Result<&str, OutcomeError>); 13] = [
+        let cases: [(Option<&str>, Result<&str, OutcomeError>); 20] = [
             (Some("https://pay.example.com/order/select?code=1"),
                 Ok("https://pay.example.com/order/select?code=1")),
             (Some("https://a"), Ok("https://a")),
@@ -316,6 +332,15 @@ mod tests {
             (Some(" https://pay.example.com/"), insecure),
             (Some("https://pay.example.com/\r\nSet-Cookie: a=b"), insecure),
             (Some("https://pay.example.com/a b"), insecure),
+            // plain http only to a loopback host (a local sandbox): never to a name that merely starts like one
+            (Some("http://127.0.0.1:8383/cgi-bin/order/method_select3.cgi?trans_code=1"),
+                Ok("http://127.0.0.1:8383/cgi-bin/order/method_select3.cgi?trans_code=1")),
+            (Some("http://localhost/a"), Ok("http://localhost/a")),
+            (Some("http://[::1]:80"), Ok("http://[::1]:80")),
+            (Some("http://127.0.0.1.evil.example/"), insecure),
+            (Some("http://localhost.evil.example/"), insecure),
+            (Some("http://localhost:80@evil.example/"), insecure),
+            (Some("http://pay.example.com/"), insecure),
             (Some("https://pay.example.com/\u{85}"), insecure),
             (Some("//pay.example.com/"), insecure),
         ];
@@ -325,8 +350,8 @@ mod tests {
         let e = OutcomeError::InsecureUrl { outcome: "redirect", field: "redirect" };
         assert_eq!(
             e.to_string(),
-            "outcome redirect expects an https:// url in the field redirect (no spaces or control characters); the \
-             answer's value is not one"
+            "outcome redirect expects an https:// url (or http:// to a loopback host) in the field redirect (no \
+             spaces or control characters); the answer's value is not one"
         );
     }
 

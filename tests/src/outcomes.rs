@@ -260,8 +260,8 @@ fn outcome_urls_must_be_https() {
     let err = UserRegisterResponse::parse(&b, Version::V1).unwrap().outcome().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "outcome redirect expects an https:// url in the field redirect (no spaces or control characters); the \
-         answer's value is not one"
+        "outcome redirect expects an https:// url (or http:// to a loopback host) in the field redirect (no \
+         spaces or control characters); the answer's value is not one"
     );
     assert!(!format!("{err} {err:?}").contains("javascript"), "the value is never in the error");
 }

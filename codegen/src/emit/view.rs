@@ -474,7 +474,7 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
         .iter()
         .any(|o| matches!(o.kind, OutcomeKind::Redirect { .. } | OutcomeKind::Tds1 { .. } | OutcomeKind::Tds2 { .. }))
     {
-        refused.push("a redirect or 3-D Secure url that is not `https://` (`InsecureUrl`)".to_owned());
+        refused.push("a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`)".to_owned());
     }
     let last = refused.pop().unwrap_or_default();
     let method_doc = prose_lines(&format!(
