@@ -41,13 +41,29 @@ fn the_core_crate_has_no_gateway_vocabulary() {
 #[test]
 fn runtime_crates_never_depend_on_the_spec_compiler() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for krate in ["japay-core", "epsilon-proto"] {
+    for krate in ["japay-core", "epsilon-proto", "kuroneko-proto", "epsilon-client", "epsilon-sandbox"] {
         let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
         let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
         let deps = deps.split("\n[").next().unwrap_or("");
         for banned in ["codegen", "syn", "quote", "prettyplease", "proc-macro2", "marked-yaml"] {
             let listed = deps.lines().any(|l| l.split(['=', '.', ' ']).next() == Some(banned));
             assert!(!listed, "{krate} depends on {banned}; generated code is checked in instead");
+        }
+    }
+}
+
+/// The protocol crates are sans-IO: no runtime, no HTTP client or server, no database in what a user of the codec
+/// compiles. Talking to the gateway lives in `epsilon-client`, the local gateway in `epsilon-sandbox`.
+#[test]
+fn protocol_crates_do_no_io() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for krate in ["japay-core", "epsilon-proto", "kuroneko-proto"] {
+        let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
+        let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
+        let deps = deps.split("\n[").next().unwrap_or("");
+        for banned in ["tokio", "reqwest", "hyper", "axum", "rusqlite", "tracing", "epsilon-client", "epsilon-sandbox"] {
+            let listed = deps.lines().any(|l| l.split(['=', '.', ' ']).next() == Some(banned));
+            assert!(!listed, "{krate} depends on {banned}; the protocol crates stay sans-IO");
         }
     }
 }
