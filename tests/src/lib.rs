@@ -39,3 +39,5 @@ mod reports;
 mod secrets;
 #[cfg(test)]
 mod text_rules;
+#[cfg(test)]
+mod transport;
