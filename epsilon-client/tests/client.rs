@@ -1,1 +1,337 @@
-//! End-to-end tests of the client against the sandbox.
+//! The client against canned HTTP servers: no retry of order-creating calls, reconciliation, read retries, refused
+//! HTML answers, and tracing output free of card data.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use epsilon_client::{Client, ClientError, Environment, Reconciled, SendErrorKind};
+use epsilon_proto::transport::TransportError;
+use epsilon_proto::{CardPayment, CardPaymentOutcome, LinkOrder, OrderInfo, OrderInfoOutcome, UserWithdraw};
+
+/// What the fake gateway does with a request to a CGI.
+#[derive(Clone)]
+enum Reply {
+    /// Answers this status, content type and body.
+    Canned(u16, &'static str, &'static [u8]),
+    /// Holds the connection open without answering (the client times out).
+    Hang,
+    /// Closes the connection without answering.
+    Close,
+}
+
+/// A request the fake gateway received: the CGI file name and the body.
+type Seen = (String, Vec<u8>);
+
+/// A canned HTTP/1.1 server on 127.0.0.1: `route(cgi, n)` gives the reply to the `n`th (0-based) request to `cgi`.
+struct Fake {
+    base: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Fake {
+    fn start(route: impl Fn(&str, usize) -> Reply + Send + 'static) -> Fake {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}/cgi-bin/order/", listener.local_addr().unwrap());
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let log = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let Some((cgi, body)) = read_request(&mut stream) else { continue };
+                let n = {
+                    let mut log = log.lock().unwrap();
+                    let n = log.iter().filter(|(seen, _)| *seen == cgi).count();
+                    log.push((cgi.clone(), body));
+                    n
+                };
+                match route(&cgi, n) {
+                    Reply::Canned(status, content_type, body) => {
+                        let head = format!(
+                            "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+                    }
+                    Reply::Hang => {
+                        std::thread::spawn(move || {
+                            std::thread::sleep(Duration::from_secs(5));
+                            drop(stream);
+                        });
+                    }
+                    Reply::Close => drop(stream),
+                }
+            }
+        });
+        Fake { base, seen }
+    }
+
+    fn client(&self, timeout: Duration) -> Client {
+        Client::builder()
+            .environment(Environment::Custom(self.base.clone()))
+            .timeout(timeout)
+            .backoff(Duration::from_millis(10))
+            .build()
+            .unwrap()
+    }
+
+    /// The CGIs requested, in order.
+    fn cgis(&self) -> Vec<String> {
+        self.seen.lock().unwrap().iter().map(|(cgi, _)| cgi.clone()).collect()
+    }
+
+    /// The body of the `i`th request.
+    fn body(&self, i: usize) -> Vec<u8> {
+        self.seen.lock().unwrap()[i].1.clone()
+    }
+}
+
+/// Reads one request: the last path segment of the target and the body (Content-Length).
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        data.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).to_string();
+    let target = head.split_whitespace().nth(1)?.to_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while data.len() < head_end + length {
+        let n = stream.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    let cgi = target.rsplit('/').next()?.to_owned();
+    Some((cgi, data[head_end..head_end + length].to_vec()))
+}
+
+const XML: &str = "text/xml; charset=CP932";
+const FOUND: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?>\r\n<Epsilon_result>\r\n  <result trans_code=\"987654\" />\r\n  <result order_number=\"T0001\" />\r\n  <result state=\"1\" />\r\n</Epsilon_result>\r\n";
+const NOT_FOUND: &[u8] =
+    b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?>\r\n<Epsilon_result>\r\n</Epsilon_result>\r\n";
+const AUTHORIZED: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?>\r\n<Epsilon_result>\r\n  <result result=\"1\" />\r\n  <result trans_code=\"987654\" />\r\n  <result kari_flag=\"0\" />\r\n</Epsilon_result>\r\n";
+const APACHE_500: &[u8] = b"<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>500 Internal Server Error</title>\n</head><body>\n<h1>Internal Server Error</h1>\n</body></html>\n";
+
+fn link_order() -> LinkOrder<'static> {
+    LinkOrder {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "山田 太郎",
+        user_mail_add: "taro@example.com",
+        item_code: "ITEM001",
+        item_name: "テスト商品",
+        order_number: "T0001",
+        st_code: "10000-0000-00000-00000-00000-00000-00000",
+        mission_code: "1",
+        item_price: "1980",
+        ..Default::default()
+    }
+}
+
+fn card_payment() -> CardPayment<'static> {
+    CardPayment {
+        contract_code: "12345678",
+        user_id: "U0001",
+        user_name: "山田 太郎",
+        user_mail_add: "taro@example.com",
+        item_code: "ITEM001",
+        item_name: "商品",
+        order_number: "O7777",
+        mission_code: "1",
+        item_price: "1000",
+        process_code: "1",
+        card_number: Some("4242424242424242"),
+        expire_y: Some("2030"),
+        expire_m: Some("12"),
+        security_code: Some("987"),
+        ..Default::default()
+    }
+}
+
+/// What a reconciled failure looks like in a table row.
+#[derive(Debug, PartialEq)]
+enum Lookup {
+    Found(String, Option<String>),
+    NotFound,
+    Unknown,
+}
+
+#[tokio::test]
+async fn an_order_creating_call_is_never_retried_and_is_reconciled_by_getsales2() {
+    #[rustfmt::skip]
+    let cases: Vec<(&str, Reply, Reply, SendErrorKind, Lookup)> = vec![
+        ("timeout, the order exists", Reply::Hang, Reply::Canned(200, XML, FOUND), SendErrorKind::Timeout, Lookup::Found("1".into(), Some("987654".into()))),
+        ("timeout, no such order", Reply::Hang, Reply::Canned(200, XML, NOT_FOUND), SendErrorKind::Timeout, Lookup::NotFound),
+        ("connection closed, the order exists", Reply::Close, Reply::Canned(200, XML, FOUND), SendErrorKind::Other, Lookup::Found("1".into(), Some("987654".into()))),
+        ("timeout, the lookup answers html", Reply::Hang, Reply::Canned(200, "text/html", APACHE_500), SendErrorKind::Timeout, Lookup::Unknown),
+    ];
+    for (what, order, lookup, kind, expected) in cases {
+        let fake = Fake::start(move |cgi, _| if cgi == "getsales2.cgi" { lookup.clone() } else { order.clone() });
+        let client = fake.client(Duration::from_millis(300));
+        let error = client.link_order(&link_order()).await.unwrap_err();
+        let ClientError::Unconfirmed { operation, order_number, cause, reconciled } = &error else {
+            panic!("{what}: {error}");
+        };
+        assert_eq!((*operation, order_number.as_str()), ("link_order", "T0001"), "{what}");
+        let ClientError::Send { error: send, attempts: 1, .. } = cause.as_ref() else { panic!("{what}: {cause}") };
+        assert_eq!(send.kind(), kind, "{what}");
+        let got = match reconciled {
+            Reconciled::Found { state, trans_code, .. } => Lookup::Found(state.clone(), trans_code.clone()),
+            Reconciled::NotFound => Lookup::NotFound,
+            Reconciled::Unknown { .. } => Lookup::Unknown,
+            other => panic!("{what}: {other}"),
+        };
+        assert_eq!(got, expected, "{what}");
+        // exactly one POST of the order, then one lookup (an html answer is not retried either)
+        let cgis = fake.cgis();
+        assert_eq!(cgis.first().map(String::as_str), Some("receive_order3.cgi"), "{what}");
+        assert_eq!(cgis.iter().filter(|c| *c == "receive_order3.cgi").count(), 1, "{what}: never retried");
+        assert_eq!(cgis.iter().filter(|c| *c == "getsales2.cgi").count(), 1, "{what}");
+        assert_eq!(fake.body(1), b"contract_code=12345678&order_number=T0001", "{what}");
+        let text = error.to_string();
+        match expected {
+            Lookup::Found(..) => assert!(text.contains("found: state 1"), "{text}"),
+            Lookup::NotFound => assert!(text.contains("unknown, not found"), "{text}"),
+            Lookup::Unknown => assert!(text.contains("unknown, the lookup failed"), "{text}"),
+        }
+        assert!(text.contains("trans_code 987654") == matches!(expected, Lookup::Found(..)), "{text}");
+    }
+}
+
+/// The reply to the `n`th request.
+type Route = fn(usize) -> Reply;
+
+#[tokio::test]
+async fn reads_are_retried_with_backoff() {
+    #[rustfmt::skip]
+    let cases: Vec<(&str, Route, usize, bool)> = vec![
+        ("two 503s, then the answer", |n| if n < 2 { Reply::Canned(503, "text/html", b"<html>busy</html>") } else { Reply::Canned(200, XML, FOUND) }, 3, true),
+        ("one timeout, then the answer", |n| if n < 1 { Reply::Hang } else { Reply::Canned(200, XML, FOUND) }, 2, true),
+        ("always closed", |_| Reply::Close, 3, false),
+        ("a 200 html page is not retried", |_| Reply::Canned(200, "text/html", APACHE_500), 1, false),
+        ("a 404 is not retried", |_| Reply::Canned(404, "text/html", b"<html>no</html>"), 1, false),
+    ];
+    for (what, route, requests, ok) in cases {
+        let fake = Fake::start(move |_, n| route(n));
+        let client = fake.client(Duration::from_millis(300));
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
+        let result = client.order_info(&lookup).await;
+        assert_eq!(fake.cgis().len(), requests, "{what}");
+        assert_eq!(result.is_ok(), ok, "{what}: {result:?}");
+        if let Ok(answer) = result {
+            let view = answer.response().unwrap();
+            assert_eq!(view.outcome().unwrap(), OrderInfoOutcome::Found, "{what}");
+            assert_eq!(view.state().unwrap().value(), "1", "{what}");
+            assert_eq!(answer.outcome_name(), "found", "{what}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_apache_500_page_is_a_transport_error_not_xml() {
+    let fake = Fake::start(|_, _| Reply::Canned(500, "text/html; charset=iso-8859-1", APACHE_500));
+    let client = fake.client(Duration::from_secs(5));
+    let withdraw = UserWithdraw { contract_code: "12345678", user_id: "NOBODY" };
+    let error = client.user_withdraw(&withdraw).await.unwrap_err();
+    let ClientError::Transport {
+        operation: "user_withdraw",
+        attempts: 1,
+        error: TransportError::Status { status, head },
+    } = &error
+    else {
+        panic!("{error}");
+    };
+    assert_eq!(status.as_u16(), 500);
+    assert_eq!(head.bytes(), APACHE_500);
+    assert!(error.to_string().contains("500 Internal Server Error"), "{error}");
+    assert_eq!(fake.cgis(), ["receive_order3.cgi"], "a change without order_number: one request, no lookup");
+}
+
+/// A `Write` into a shared buffer, for the tracing capture.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_shows_the_operation_and_order_number_never_card_data() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .without_time()
+        .with_writer(move || writer.clone())
+        .finish();
+    // global, not `set_default`: a thread-local subscriber can miss callsites whose interest another test's thread
+    // cached first; the other tests' lines land here too, and are checked for secrets as well
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let token = "5f1d0c9e8b7a6f5e4d3c2b1a0f9e8d7c5f1d0c9e8b7a6f5e4d3c2b1a0f9e8d7c";
+    let fake = Fake::start(|cgi, _| match cgi {
+        "direct_card_payment.cgi" => Reply::Canned(200, XML, AUTHORIZED),
+        _ => Reply::Hang,
+    });
+    let client = fake.client(Duration::from_secs(5));
+    let by_card = card_payment();
+    let by_token = CardPayment {
+        order_number: "O7778",
+        card_number: None,
+        expire_y: None,
+        expire_m: None,
+        token: Some(token),
+        ..card_payment()
+    };
+    for request in [by_card, by_token] {
+        let answer = client.card_payment(&request).await.unwrap();
+        assert_eq!(answer.response().unwrap().outcome().unwrap(), CardPaymentOutcome::Authorized);
+        // the request did carry the secrets (so the grep below can fail)
+        let body = fake.body(fake.cgis().len() - 1);
+        let body = String::from_utf8(body).unwrap();
+        assert!(body.contains("4242424242424242") || body.contains(token), "{body}");
+        assert!(format!("{answer:?}").contains("authorized"));
+    }
+    // and a reconciled failure logs too
+    let fake_timeout = Fake::start(|cgi, _| match cgi {
+        "getsales2.cgi" => Reply::Canned(200, XML, NOT_FOUND),
+        _ => Reply::Hang,
+    });
+    let error = fake_timeout.client(Duration::from_millis(300)).card_payment(&card_payment()).await.unwrap_err();
+    assert!(matches!(error, ClientError::Unconfirmed { .. }), "{error}");
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    #[rustfmt::skip]
+    let present = [
+        "operation=\"card_payment\"", "order_number=\"O7777\"", "order_number=\"O7778\"",
+        "outcome=\"authorized\"", "unconfirmed:not found", "operation=\"order_info\" policy=\"read\" order_number=\"O7777\"",
+    ];
+    for needle in present {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    for secret in ["4242424242424242", "42424242", token, &token[..16], "security_code", "card_number", "expire"] {
+        assert!(!text.contains(secret), "{secret} leaked into:\n{text}");
+    }
+}

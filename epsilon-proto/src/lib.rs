@@ -171,6 +171,7 @@ pub mod response;
 pub mod spec;
 pub mod st_code;
 pub mod three_d_secure;
+pub mod transport;
 pub mod virtual_account;
 
 pub use japay_core::{Operation, outcome, request, wire};
@@ -203,6 +204,7 @@ pub use request::{DynamicRequest, Options, Report, Violation, ViolationKind};
 pub use request_body::{FormRequest, RequestBodyError};
 pub use response::{ParseError, Response, Version};
 pub use st_code::StCode;
+pub use transport::{Environment, TransportError};
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../../README.md")]

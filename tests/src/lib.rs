@@ -40,3 +40,5 @@ mod reports;
 mod secrets;
 #[cfg(test)]
 mod text_rules;
+#[cfg(test)]
+mod transport;
