@@ -8,6 +8,7 @@ mod answer;
 mod demo;
 mod input;
 mod notification;
+mod sandbox;
 mod spec_show;
 
 use std::collections::HashMap;
@@ -46,7 +47,8 @@ fn main() -> ExitCode {
         Some(("encode", m)) => request(m, Mode::Encode),
         Some(("decode", m)) => decode(m),
         Some(("answer", m)) => answer::run(m),
-        Some(("demo", _)) => demo::run(),
+        Some(("demo", m)) => demo::run(m.get_flag("offline")),
+        Some(("sandbox", m)) => sandbox::run(m),
         Some(("notification", m)) => notification::run(m),
         // subcommand_required: clap has already rejected anything else
         _ => 2,
@@ -140,8 +142,18 @@ fn cli() -> Command {
         .subcommand(answer::command())
         .subcommand(notification::command())
         .subcommand(
-            Command::new("demo").about("A short walk through validation, encoding and decoding on built-in data"),
+            Command::new("demo")
+                .about(
+                    "Walk the main flows end to end against an in-process sandbox (--offline: the built-in data walk)",
+                )
+                .arg(
+                    Arg::new("offline")
+                        .long("offline")
+                        .action(ArgAction::SetTrue)
+                        .help("The offline walk: validation, encoding and decoding on built-in data, no network"),
+                ),
         )
+        .subcommand(sandbox::command())
 }
 
 /// The required OP positional.

@@ -324,6 +324,7 @@ fn hex_digit(n: u8) -> u8 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use std::path::PathBuf;
 
