@@ -1098,6 +1098,60 @@ fn demo_walks_every_flow_against_the_sandbox() {
     assert!(!stdout.contains("4242424242424242") && !stdout.contains("4000000000003220"), "{stdout}");
 }
 
+/// `epsilon sandbox`'s flags reach the gateway's rules: a source host not in `--allow-host` gets 908, an
+/// `--inactive-contract` 907, a contract not in `--contract` 907, a malformed one 607, an active one its answer.
+#[test]
+fn sandbox_flags_reach_the_gateway_rules() {
+    use epsilon_proto::{Charset, Operation, Options, Response, UserRegister, Version};
+
+    // (sandbox arguments, contract code, expected err_code or "" for an accepted request)
+    let table: [(&[&str], &str, &str); 5] = [
+        (&["--allow-host", "192.0.2.1"], "12345678", "908"),
+        (&["--contract", "11111111", "--inactive-contract", "22222222"], "22222222", "907"),
+        (&["--contract", "11111111"], "12345678", "907"),
+        (&["--contract", "11111111"], "1111", "607"),
+        (&["--contract", "11111111", "--allow-host", "127.0.0.1"], "11111111", ""),
+    ];
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let http = reqwest::Client::new();
+    for (args, contract, want) in table {
+        let mut sandbox = crash::Sandbox::spawn(args);
+        let request = UserRegister {
+            contract_code: contract,
+            user_id: "U0001",
+            user_name: "YAMADA Taro",
+            user_mail_add: "taro@example.com",
+            ..Default::default()
+        };
+        let mut body = Vec::new();
+        if let Err(report) = request.encode(Options::new(Charset::Cp932), &mut body) {
+            // a malformed contract code is refused by the encoder too: send it by hand
+            assert_eq!(want, "607", "{report}");
+            body = format!("contract_code={contract}&user_id=U0001&user_name=YAMADA+Taro&user_mail_add=taro%40example.com&process_code=3&xml=1").into_bytes();
+        }
+        let url = format!("{}/cgi-bin/order/{}", sandbox.url, UserRegister::SPEC.path);
+        let answer = runtime.block_on(async {
+            let response = http
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("the sandbox answers");
+            assert_eq!(response.status(), 200);
+            response.bytes().await.expect("an answer body")
+        });
+        sandbox.child.kill().expect("stop the sandbox");
+        sandbox.child.wait().expect("reap the sandbox");
+        let response = Response::parse(&answer, Version::V1).expect("an answer");
+        let code = response.get("err_code").unwrap_or_default();
+        assert_eq!(code, want, "{args:?} {contract}: {}", String::from_utf8_lossy(&answer));
+        if want.is_empty() {
+            assert!(response.get("redirect").is_some_and(|r| r.contains("card3.cgi")), "{args:?}");
+        }
+    }
+}
+
 /// `decode` and `decode --query` print the same JSON for the same name/raw-value pairs.
 #[test]
 fn query_and_xml_decode_alike() {

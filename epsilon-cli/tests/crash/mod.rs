@@ -34,17 +34,23 @@ const DEPOSIT: u64 = 1000;
 const ANSWERS: usize = ORDERS + ORDERS / 2 * DEPOSITS_PER_ACCOUNT;
 
 /// A sandbox process and the URL it printed.
-struct Sandbox {
-    child: Child,
-    url: String,
+pub(crate) struct Sandbox {
+    pub(crate) child: Child,
+    pub(crate) url: String,
 }
 
 impl Sandbox {
     /// `epsilon sandbox --listen 127.0.0.1:0 --db DB`, its first stdout line read as the URL.
     fn start(db: &Path) -> Sandbox {
+        let db = db.to_str().expect("a utf-8 temp path");
+        Sandbox::spawn(&["--db", db])
+    }
+
+    /// `epsilon sandbox --listen 127.0.0.1:0 ARGS…`, its first stdout line read as the URL.
+    pub(crate) fn spawn(args: &[&str]) -> Sandbox {
         let mut child = Command::new(env!("CARGO_BIN_EXE_epsilon"))
-            .args(["sandbox", "--listen", "127.0.0.1:0", "--db"])
-            .arg(db)
+            .args(["sandbox", "--listen", "127.0.0.1:0"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
