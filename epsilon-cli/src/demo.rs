@@ -187,9 +187,12 @@ mod live {
         }
     }
 
-    /// Prints a line at once (the walk is slow enough for a person to follow).
+    /// Prints a line at once (the walk is slow enough for a person to follow); a closed stdout (`| head`) only
+    /// silences the rest.
     fn say(line: impl Display) {
-        println!("{line}");
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}").and_then(|()| out.flush());
     }
 
     /// An error of a step, with what was expected.
@@ -224,8 +227,8 @@ mod live {
         register_user(client, buyer, merchant).await?;
         link_order(client, buyer, merchant).await?;
         card_3ds2(client, buyer, merchant).await?;
-        virtual_account(client, sandbox, "D0003", 1).await?;
-        virtual_account(client, sandbox, "D0004", 2).await?;
+        virtual_account(client, sandbox, "D0003", Deposits::ShortThenTopUp).await?;
+        virtual_account(client, sandbox, "D0004", Deposits::NoneBeforeTheDeadline).await?;
         duplicate(client).await?;
         say("\ndone: every step answered as the gateway would.");
         Ok(())
@@ -375,11 +378,22 @@ mod live {
         Ok(())
     }
 
+    /// What steps 4 and 5 do with their virtual account.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Deposits {
+        /// Step 4: 3000 of 5000 (決済失敗), then 2000 more (入金完了).
+        ShortThenTopUp,
+        /// Step 5: nothing, and the clock moves past the 30-day deadline (入金期限切れ).
+        NoneBeforeTheDeadline,
+    }
+
     /// Steps 4 and 5: a virtual account, deposits and the deadline, through the control endpoints.
-    async fn virtual_account(client: &Client, sandbox: &str, order: &str, step: u8) -> Result<(), String> {
-        let number = if step == 1 { 4 } else { 5 };
+    async fn virtual_account(client: &Client, sandbox: &str, order: &str, deposits: Deposits) -> Result<(), String> {
+        let (number, title) = match deposits {
+            Deposits::ShortThenTopUp => (4, "a short deposit, then a top-up"),
+            Deposits::NoneBeforeTheDeadline => (5, "no deposit until the deadline passes"),
+        };
         let label = format!("{number}. virtual account");
-        let title = if step == 1 { "a short deposit, then a top-up" } else { "no deposit until the deadline passes" };
         say(format_args!("{number}. Virtual account {order} (virtual_account): {title}"));
         let request = VirtualAccount {
             contract_code: CONTRACT,
@@ -417,7 +431,7 @@ mod live {
                 fail(&label, format_args!("expected va_status {want}, got {status}"))
             }
         };
-        if step == 1 {
+        if deposits == Deposits::ShortThenTopUp {
             let status = control.deposit(order, 3000).await?;
             say(format_args!("   deposit 3000 of 5000 → va_status {}", field(&status, "va_status")));
             expect(status, "決済失敗")?;
