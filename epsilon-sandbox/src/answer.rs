@@ -234,7 +234,7 @@ impl std::error::Error for AnswerError {}
 /// Writes an XML answer. A value CP932 cannot hold (version 1) is an error, never replaced.
 ///
 /// # Errors
-/// The name of the first attribute that cannot be written (see [`write`]).
+/// The name of the first attribute that cannot be written (see [`write()`]).
 pub fn xml(style: Style, version: Version, attrs: &[(&str, &str)]) -> Result<Answer, String> {
     write(style, version, attrs).map_err(|e| match e {
         AnswerError::Unrepresentable { name, .. }

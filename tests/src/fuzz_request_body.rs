@@ -8,7 +8,7 @@
 //!
 //! * the model splits the body on `&` and `=` itself, checks names, takes the charset from its own reading of the
 //!   `Content-Type`'s `charset=` parameter (else `version=2` → UTF-8, else CP932), percent-decodes byte by byte
-//!   ([`crate::fuzz::model_percent_decode`]) and decodes each whole value strictly with `encoding_rs` (a lone 0x80
+//!   (`fuzz::model_percent_decode`) and decodes each whole value strictly with `encoding_rs` (a lone 0x80
 //!   is not CP932); a name repeated with another value is a conflict. Accepted or refused, and for what (which
 //!   name), must be the same, and an accepted form holds exactly the model's pairs, in order;
 //! * a value never holds U+FFFD unless it is UTF-8 that spells it out (the model comparison), and never in CP932 or
