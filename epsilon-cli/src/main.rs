@@ -1,7 +1,8 @@
 //! `epsilon`: the GMO Epsilon (イプシロン) protocol on the command line.
 //!
-//! Spec tables, request validation and encoding, response decoding, and a demo. The exit status is a stable
-//! contract for scripts: 0 ok, 1 input rejected, 2 usage error.
+//! Spec tables, request validation and encoding, response decoding, a local sandbox of the gateway
+//! (`epsilon sandbox`) and a demo that walks the main flows against it. The exit status is a stable contract for
+//! scripts: 0 ok, 1 input rejected, 2 usage error.
 #![forbid(unsafe_code)]
 
 mod answer;
