@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod answer;
+mod check;
 mod demo;
 mod input;
 mod notification;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Some(("encode", m)) => request(m, Mode::Encode),
         Some(("decode", m)) => decode(m),
         Some(("answer", m)) => answer::run(m),
+        Some(("check", m)) => check::run(m),
         Some(("demo", _)) => demo::run(),
         Some(("notification", m)) => notification::run(m),
         // subcommand_required: clap has already rejected anything else
@@ -138,6 +140,7 @@ fn cli() -> Command {
                 .arg(file_arg("The answer body or query string")),
         )
         .subcommand(answer::command())
+        .subcommand(check::command())
         .subcommand(notification::command())
         .subcommand(
             Command::new("demo").about("A short walk through validation, encoding and decoding on built-in data"),
