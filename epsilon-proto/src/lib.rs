@@ -166,6 +166,7 @@ pub mod exchange;
 pub mod generated;
 pub mod incoming;
 pub mod notification;
+pub mod request_body;
 pub mod response;
 pub mod spec;
 pub mod st_code;
@@ -200,6 +201,7 @@ pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES
 pub use incoming::IncomingError;
 pub use japay_core::outcome::{OutcomeError, OutcomeSummary, Secret};
 pub use request::{DynamicRequest, Options, Report, Violation, ViolationKind};
+pub use request_body::{FormRequest, RequestBodyError};
 pub use response::{ParseError, Response, Version};
 pub use st_code::StCode;
 pub use transport::{Environment, TransportError};
