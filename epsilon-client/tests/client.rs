@@ -335,3 +335,180 @@ async fn tracing_shows_the_operation_and_order_number_never_card_data() {
         assert!(!text.contains(secret), "{secret} leaked into:\n{text}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// End to end: the client against the sandbox (ephemeral port, in-memory database).
+
+mod e2e {
+    use epsilon_client::{Client, Environment};
+    use epsilon_proto::{
+        Card3dsResult, Card3dsResultOutcome, CardPayment, CardPaymentOutcome, LinkOrderOutcome, OrderInfo,
+        OrderInfoOutcome, UserRegister, UserRegisterOutcome, VirtualAccount, VirtualAccountOutcome,
+    };
+    use epsilon_sandbox::{Config, Running};
+
+    async fn sandbox() -> (Running, Client) {
+        let running = epsilon_sandbox::start(Config::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let client = Client::builder().environment(Environment::Custom(running.cgi_base())).build().unwrap();
+        (running, client)
+    }
+
+    /// The `value` of the first `<input name="NAME" …>` of an HTML page, unescaped.
+    fn input_value(html: &str, name: &str) -> Option<String> {
+        let at = html.find(&format!("name=\"{name}\""))?;
+        let tag_start = html[..at].rfind('<')?;
+        let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+        let value = tag.split("value=\"").nth(1)?.split('"').next()?;
+        Some(
+            value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    }
+
+    /// Form-urlencodes `pairs` (UTF-8, every byte outside A-Za-z0-9 escaped).
+    fn form(pairs: &[(&str, &str)]) -> String {
+        let enc = |s: &str| {
+            s.bytes()
+                .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                .collect::<String>()
+        };
+        pairs.iter().map(|(n, v)| format!("{}={}", enc(n), enc(v))).collect::<Vec<_>>().join("&")
+    }
+
+    /// Posts a UTF-8 form and returns the page.
+    async fn post_form(url: &str, pairs: &[(&str, &str)]) -> String {
+        reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded; charset=UTF-8")
+            .body(form(pairs))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    fn card(order_number: &'static str, number: &'static str) -> CardPayment<'static> {
+        CardPayment { order_number, card_number: Some(number), security_code: None, ..super::card_payment() }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn user_register_redirects_to_the_card_page() {
+        let (running, client) = sandbox().await;
+        let request = UserRegister {
+            contract_code: "12345678",
+            user_id: "U0001",
+            user_name: "山田 太郎",
+            user_mail_add: "taro@example.com",
+            ..Default::default()
+        };
+        let answer = client.user_register(&request).await.unwrap();
+        let view = answer.response().unwrap();
+        let Ok(UserRegisterOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
+        assert!(url.starts_with(&running.url()) && url.contains("card3.cgi?trans_code="), "{url}");
+        assert_eq!(answer.outcome_name(), "redirect");
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn link_order_then_getsales2_then_a_duplicate_is_604() {
+        let (running, client) = sandbox().await;
+        let order = super::link_order();
+        let answer = client.link_order(&order).await.unwrap();
+        let view = answer.response().unwrap();
+        let Ok(LinkOrderOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
+        assert!(url.contains("method_select3.cgi?trans_code="), "{url}");
+
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
+        let found = client.order_info(&lookup).await.unwrap();
+        let found = found.response().unwrap();
+        assert_eq!(found.outcome().unwrap(), OrderInfoOutcome::Found);
+        assert_eq!(found.order_number(), Some("T0001"));
+        assert!(found.trans_code().is_some_and(|t| !t.is_empty()));
+
+        let again = client.link_order(&order).await.unwrap();
+        let again = again.response().unwrap();
+        let Ok(LinkOrderOutcome::Failure { code, .. }) = again.outcome() else { panic!("{:?}", again.outcome()) };
+        assert_eq!(code.value(), "604");
+
+        let missing = OrderInfo { order_number: Some("NEVER"), ..lookup };
+        let missing = client.order_info(&missing).await.unwrap();
+        assert_eq!(missing.response().unwrap().outcome().unwrap(), OrderInfoOutcome::NotFound);
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn card_payments_approved_declined_and_3ds2_with_its_second_leg() {
+        let (running, client) = sandbox().await;
+        // approved, declined
+        #[rustfmt::skip]
+        let cases: [(&str, &str, Option<&str>); 2] = [
+            ("C0001", "4242424242424242", None),
+            ("C0002", "0000000000000000", Some("601")),
+        ];
+        for (order_number, number, error) in cases {
+            let answer = client.card_payment(&card(order_number, number)).await.unwrap();
+            let view = answer.response().unwrap();
+            match (view.outcome().unwrap(), error) {
+                (CardPaymentOutcome::Authorized, None) => {}
+                (CardPaymentOutcome::Failure { code, .. }, Some(expected)) => assert_eq!(code.value(), expected),
+                (other, _) => panic!("{number}: {other:?}"),
+            }
+        }
+
+        // 3-D Secure 2.0: the first leg answers the ACS url and PaReq
+        let first = client.card_payment(&card("C0003", "4000000000003220")).await.unwrap();
+        let view = first.response().unwrap();
+        let Ok(CardPaymentOutcome::ThreeDSecure2 { url, pareq }) = view.outcome() else {
+            panic!("{:?}", view.outcome())
+        };
+        // the browser's part: post PaReq to the ACS, authenticate, and read the PaRes it posts to TermUrl
+        let term_url = "http://127.0.0.1:1/term";
+        let page = post_form(url, &[("PaReq", pareq.expose()), ("TermUrl", term_url), ("MD", "C0003")]).await;
+        let hidden = |name| input_value(&page, name).unwrap();
+        let (pareq_again, term_again, md) = (hidden("PaReq"), hidden("TermUrl"), hidden("MD"));
+        assert_eq!((term_again.as_str(), md.as_str()), (term_url, "C0003"));
+        let page =
+            post_form(url, &[("PaReq", &pareq_again), ("TermUrl", &term_again), ("MD", &md), ("auth", "ok")]).await;
+        assert!(page.contains(&format!("action=\"{term_url}\"")), "{page}");
+        let pares = input_value(&page, "PaRes").unwrap();
+        let second = Card3dsResult { contract_code: "12345678", order_number: "C0003", tds_pares: &pares };
+        let answer = client.card_3ds_result(&second).await.unwrap();
+        assert_eq!(answer.response().unwrap().outcome().unwrap(), Card3dsResultOutcome::Authorized);
+
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("C0003"), trans_code: None };
+        let state = client.order_info(&lookup).await.unwrap();
+        let state = state.response().unwrap();
+        assert_eq!(state.outcome().unwrap(), OrderInfoOutcome::Found);
+        assert!(state.state().is_some_and(|s| s.value() == "1" || s.value() == "5"), "{:?}", state.state());
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_virtual_account_is_issued() {
+        let (running, client) = sandbox().await;
+        let request = VirtualAccount {
+            contract_code: "12345678",
+            user_id: "U0001",
+            user_name: "山田 太郎",
+            user_name_kana: Some("ﾔﾏﾀﾞ ﾀﾛｳ"),
+            user_mail_add: "taro@example.com",
+            item_code: "ITEM001",
+            item_name: "テスト商品",
+            order_number: "V0001",
+            st_code: "00000-0000-00000-00000-00100-00000-00000",
+            item_price: "10000",
+            ..Default::default()
+        };
+        let answer = client.virtual_account(&request).await.unwrap();
+        let view = answer.response().unwrap();
+        assert_eq!(view.outcome().unwrap(), VirtualAccountOutcome::Issued);
+        assert!(view.account_no().is_some_and(|a| !a.is_empty()));
+        running.shutdown().await;
+    }
+}
