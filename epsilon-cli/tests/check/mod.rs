@@ -119,3 +119,43 @@ fn a_malformed_contract_code_is_not_sent() {
     assert!(stdout.starts_with("not sent: the request is invalid: contract_code"), "{stdout}");
     assert!(stdout.contains("contract code is malformed or unknown"), "{stdout}");
 }
+
+/// A sandbox on an ephemeral port, with the runtime that serves it (kept alive while the check runs).
+type Sandbox = (tokio::runtime::Runtime, epsilon_sandbox::Running);
+
+/// Starts a sandbox configured by `configure`.
+fn sandbox(configure: impl FnOnce(&mut epsilon_sandbox::Config)) -> Sandbox {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let mut config = epsilon_sandbox::Config::default();
+    configure(&mut config);
+    let running =
+        runtime.block_on(epsilon_sandbox::start(config, "127.0.0.1:0".parse().unwrap())).expect("sandbox starts");
+    (runtime, running)
+}
+
+#[test]
+fn check_diagnoses_the_sandbox() {
+    #[rustfmt::skip]
+    let cases: Vec<(&str, &str, Sandbox, i32, &[&str])> = vec![
+        ("connected", "12345678", sandbox(|_| {}), 0, &["connected: http://127.0.0.1:", " ms"]),
+        ("908: the caller is not an allowed host", "12345678",
+            sandbox(|c| c.allow_hosts = vec!["10.0.0.1".parse().unwrap()]), 1,
+            &["error 908", "このCGIを実行する権限がありません", "逆引き可能なホスト名", "not as a URL"]),
+        ("907: an inactive contract", "87654321",
+            sandbox(|c| c.inactive_contracts = vec!["87654321".into()]), 1,
+            &["error 907", "正式契約"]),
+        ("907: an unknown contract", "11112222", sandbox(|_| {}), 1, &["error 907"]),
+    ];
+    for (what, contract, (runtime, running), code, needles) in cases {
+        let base = running.cgi_base();
+        let args: Vec<String> =
+            ["check", "--contract", contract, "--base-url", &base].iter().map(|a| a.to_string()).collect();
+        let output = epsilon(&args, b"");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(code), "{what}: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+        for needle in needles {
+            assert!(stdout.contains(needle), "{what}: {needle:?} missing from\n{stdout}");
+        }
+        runtime.block_on(running.shutdown());
+    }
+}
