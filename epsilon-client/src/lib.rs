@@ -626,13 +626,13 @@ impl Client {
     async fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
         let request = reqwest::Request::try_from(request).map_err(SendError::new)?;
         let response = self.http.execute(request).await.map_err(SendError::new)?;
-        let mut builder = http::Response::builder().status(response.status()).version(response.version());
-        if let Some(headers) = builder.headers_mut() {
-            headers.extend(response.headers().iter().map(|(name, value)| (name.clone(), value.clone())));
-        }
+        let (status, version, headers) = (response.status(), response.version(), response.headers().clone());
         let body = response.bytes().await.map_err(SendError::new)?;
-        // status and headers come from a parsed response: building cannot fail, but never panic
-        Ok(builder.body(body.to_vec()).unwrap_or_else(|_| http::Response::new(Vec::new())))
+        let mut answer = http::Response::new(body.to_vec());
+        *answer.status_mut() = status;
+        *answer.version_mut() = version;
+        *answer.headers_mut() = headers;
+        Ok(answer)
     }
 
     /// Asks getsales2 for `order_number` (a read, with the read retries).

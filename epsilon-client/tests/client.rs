@@ -19,6 +19,9 @@ enum Reply {
     Hang,
     /// Closes the connection without answering.
     Close,
+    /// Forwards the request to a real server (the sandbox) at this address; relays its answer when `relay`,
+    /// else holds the connection without answering: the request took effect, its answer is lost.
+    Forward { to: String, relay: bool },
 }
 
 /// A request the fake gateway received: the CGI file name and the body.
@@ -39,7 +42,7 @@ impl Fake {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let Some((cgi, body)) = read_request(&mut stream) else { continue };
+                let Some((cgi, body, raw)) = read_request(&mut stream) else { continue };
                 let n = {
                     let mut log = log.lock().unwrap();
                     let n = log.iter().filter(|(seen, _)| *seen == cgi).count();
@@ -61,6 +64,20 @@ impl Fake {
                         });
                     }
                     Reply::Close => drop(stream),
+                    Reply::Forward { to, relay } => {
+                        let answer = forward(&to, &raw);
+                        match answer {
+                            Some(answer) if relay => {
+                                let _ = stream.write_all(&answer);
+                            }
+                            _ => {
+                                std::thread::spawn(move || {
+                                    std::thread::sleep(Duration::from_secs(5));
+                                    drop(stream);
+                                });
+                            }
+                        }
+                    }
                 }
             }
         });
@@ -87,8 +104,8 @@ impl Fake {
     }
 }
 
-/// Reads one request: the last path segment of the target and the body (Content-Length).
-fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+/// One HTTP/1.1 message read from `stream`: its head, its body (Content-Length) and the raw bytes.
+fn read_message(stream: &mut TcpStream) -> Option<(String, Vec<u8>, Vec<u8>)> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     let head_end = loop {
@@ -102,7 +119,6 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         data.extend_from_slice(&buf[..n]);
     };
     let head = String::from_utf8_lossy(&data[..head_end]).to_string();
-    let target = head.split_whitespace().nth(1)?.to_owned();
     let length: usize = head
         .lines()
         .find_map(|line| {
@@ -117,8 +133,27 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         }
         data.extend_from_slice(&buf[..n]);
     }
+    let body = data[head_end..head_end + length].to_vec();
+    Some((head, body, data))
+}
+
+/// Reads one request: the last path segment of the target, the body and the raw request.
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>, Vec<u8>)> {
+    let (head, body, raw) = read_message(stream)?;
+    let target = head.split_whitespace().nth(1)?.to_owned();
     let cgi = target.rsplit('/').next()?.to_owned();
-    Some((cgi, data[head_end..head_end + length].to_vec()))
+    Some((cgi, body, raw))
+}
+
+/// Sends `raw` to `to` and returns its answer with `Connection: close` added.
+fn forward(to: &str, raw: &[u8]) -> Option<Vec<u8>> {
+    let mut upstream = TcpStream::connect(to).ok()?;
+    upstream.write_all(raw).ok()?;
+    let (head, body, _) = read_message(&mut upstream)?;
+    let (status_line, headers) = head.split_once("\r\n")?;
+    let mut answer = format!("{status_line}\r\nConnection: close\r\n{headers}").into_bytes();
+    answer.extend_from_slice(&body);
+    Some(answer)
 }
 
 const XML: &str = "text/xml; charset=CP932";
@@ -263,6 +298,24 @@ async fn the_apache_500_page_is_a_transport_error_not_xml() {
     assert_eq!(fake.cgis(), ["receive_order3.cgi"], "a change without order_number: one request, no lookup");
 }
 
+#[tokio::test]
+async fn a_proxy_carries_every_request() {
+    let fake = Fake::start(|_, _| Reply::Canned(200, XML, FOUND));
+    // the gateway's host does not resolve: only the proxy (the fake) can answer
+    let client = Client::builder()
+        .environment(Environment::Custom("http://gateway.invalid/cgi-bin/order/".into()))
+        .proxy(fake.base.trim_end_matches("/cgi-bin/order/"))
+        .build()
+        .unwrap();
+    let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
+    let answer = client.order_info(&lookup).await.unwrap();
+    assert_eq!(answer.response().unwrap().outcome().unwrap(), OrderInfoOutcome::Found);
+    assert_eq!(fake.cgis(), ["getsales2.cgi"]);
+
+    let bad = Client::builder().proxy("not a url").build();
+    assert!(matches!(bad, Err(ClientError::Build(_))), "{bad:?}");
+}
+
 /// A `Write` into a shared buffer, for the tracing capture.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -340,7 +393,7 @@ async fn tracing_shows_the_operation_and_order_number_never_card_data() {
 // End to end: the client against the sandbox (ephemeral port, in-memory database).
 
 mod e2e {
-    use epsilon_client::{Client, Environment};
+    use epsilon_client::{Client, ClientError, Environment, Reconciled};
     use epsilon_proto::{
         Card3dsResult, Card3dsResultOutcome, CardPayment, CardPaymentOutcome, LinkOrderOutcome, OrderInfo,
         OrderInfoOutcome, UserRegister, UserRegisterOutcome, VirtualAccount, VirtualAccountOutcome,
@@ -486,6 +539,46 @@ mod e2e {
         let state = state.response().unwrap();
         assert_eq!(state.outcome().unwrap(), OrderInfoOutcome::Found);
         assert!(state.state().is_some_and(|s| s.value() == "1" || s.value() == "5"), "{:?}", state.state());
+        running.shutdown().await;
+    }
+
+    /// (state, trans_code) of an order, asked directly.
+    async fn state_of(client: &Client, order_number: &str) -> (String, String) {
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some(order_number), trans_code: None };
+        let answer = client.order_info(&lookup).await.unwrap();
+        let view = answer.response().unwrap();
+        assert_eq!(view.outcome().unwrap(), OrderInfoOutcome::Found, "{order_number}");
+        (view.state().unwrap().value().to_owned(), view.trans_code().unwrap().to_owned())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lost_answer_is_reconciled_with_the_orders_real_state() {
+        let (running, direct) = sandbox().await;
+        let to = running.url().trim_start_matches("http://").to_owned();
+        // the order reaches the sandbox, its answer is lost; getsales2 goes through
+        let fake =
+            super::Fake::start(move |cgi, _| super::Reply::Forward { to: to.clone(), relay: cgi == "getsales2.cgi" });
+        let client = fake.client(std::time::Duration::from_millis(500));
+
+        let error = client.card_payment(&card("L0001", "4242424242424242")).await.unwrap_err();
+        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, trans_code, .. }, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!((state.clone(), trans_code.clone().unwrap()), state_of(&direct, "L0001").await);
+        assert_eq!(fake.cgis(), ["direct_card_payment.cgi", "getsales2.cgi"], "one POST, never retried");
+
+        // what a retry would have got
+        let again = direct.card_payment(&card("L0001", "4242424242424242")).await.unwrap();
+        let again = again.response().unwrap();
+        let Ok(CardPaymentOutcome::Failure { code, .. }) = again.outcome() else { panic!("{:?}", again.outcome()) };
+        assert_eq!(code.value(), "604");
+
+        // a link order whose answer is lost is found too
+        let error = client.link_order(&super::link_order()).await.unwrap_err();
+        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, trans_code, .. }, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!((state.clone(), trans_code.clone().unwrap()), state_of(&direct, "T0001").await);
         running.shutdown().await;
     }
 
