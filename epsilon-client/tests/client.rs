@@ -1,5 +1,5 @@
-//! The client against canned HTTP servers: no retry of order-creating calls, reconciliation, read retries, refused
-//! HTML answers, and tracing output free of card data.
+//! The client against canned HTTP servers (no retry of order-creating calls, reconciliation, read retries, refused
+//! HTML answers, a proxy, tracing output free of card data) and, end to end, against the sandbox (module `e2e`).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -394,9 +394,10 @@ async fn tracing_shows_the_operation_and_order_number_never_card_data() {
 
 mod e2e {
     use epsilon_client::{Client, ClientError, Environment, Reconciled};
+    use epsilon_proto::transport::TransportError;
     use epsilon_proto::{
         Card3dsResult, Card3dsResultOutcome, CardPayment, CardPaymentOutcome, LinkOrderOutcome, OrderInfo,
-        OrderInfoOutcome, UserRegister, UserRegisterOutcome, VirtualAccount, VirtualAccountOutcome,
+        OrderInfoOutcome, UserRegister, UserRegisterOutcome, UserWithdraw, VirtualAccount, VirtualAccountOutcome,
     };
     use epsilon_sandbox::{Config, Running};
 
@@ -579,6 +580,51 @@ mod e2e {
             panic!("{error}")
         };
         assert_eq!((state.clone(), trans_code.clone().unwrap()), state_of(&direct, "T0001").await);
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_pays_once_and_its_reuse_is_936() {
+        let (running, client) = sandbox().await;
+        let json = post_form(
+            &format!("{}/sandbox/token", running.url()),
+            &[("cardno", "4242424242424242"), ("expire", "203012"), ("securitycode", "123"), ("holdername", "TARO")],
+        )
+        .await;
+        let token = json.split("\"token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_owned();
+        #[rustfmt::skip]
+        let cases = [("K0001", None), ("K0002", Some("936"))];
+        for (order_number, error) in cases {
+            let request = CardPayment {
+                order_number,
+                card_number: None,
+                expire_y: None,
+                expire_m: None,
+                security_code: None,
+                token: Some(&token),
+                ..super::card_payment()
+            };
+            let answer = client.card_payment(&request).await.unwrap();
+            let view = answer.response().unwrap();
+            match (view.outcome().unwrap(), error) {
+                (CardPaymentOutcome::Authorized, None) => {}
+                (CardPaymentOutcome::Failure { code, .. }, Some(expected)) => assert_eq!(code.value(), expected),
+                (other, _) => panic!("{order_number}: {other:?}"),
+            }
+        }
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn withdrawing_an_unknown_user_is_the_apache_500_page_not_xml() {
+        let (running, client) = sandbox().await;
+        let withdraw = UserWithdraw { contract_code: "12345678", user_id: "NOBODY" };
+        let error = client.user_withdraw(&withdraw).await.unwrap_err();
+        let ClientError::Transport { error: TransportError::Status { status, head }, attempts: 1, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(status.as_u16(), 500);
+        assert!(head.bytes().starts_with(b"<!DOCTYPE HTML"), "{head}");
         running.shutdown().await;
     }
 
