@@ -239,7 +239,14 @@ impl fmt::Display for SendError {
             SendErrorKind::Connect => "connection failed",
             SendErrorKind::Other => "request failed",
         };
-        write!(f, "{kind}: {}", self.source)
+        write!(f, "{kind}: {}", self.source)?;
+        // reqwest's own message is generic ("error sending request"); the causes say what happened
+        let mut cause = std::error::Error::source(&self.source);
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 
