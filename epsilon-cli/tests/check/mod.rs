@@ -42,6 +42,20 @@ fn canned(status: u16, content_type: &'static str, body: &'static [u8]) -> Strin
     base
 }
 
+/// A server on 127.0.0.1 that answers every connection at once with a plain HTTP 400, before reading anything (a
+/// TLS client gets bytes that are no TLS record); returns `host:port`.
+fn plain_http() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    address
+}
+
 /// A base URL on a port nobody listens on (bound, then released).
 fn refused() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -74,6 +88,8 @@ fn check_diagnoses_each_ending() {
             &["http status: ", "HTTP 500", "500 Internal Server Error"]),
         ("a 200 html page", vec!["--base-url".into(), canned(200, "text/html", APACHE_500)], 1,
             &["http status: an html page"]),
+        ("https to a plain http server: tls", vec!["--base-url".into(), format!("https://{}/cgi-bin/order/", plain_http())], 1,
+            &["tls: the TLS handshake with 127.0.0.1 failed"]),
         ("connection refused", vec!["--base-url".into(), refused()], 1,
             &["connection: cannot connect to 127.0.0.1"]),
         ("dns", vec!["--base-url".into(), "http://no-such-host.invalid/cgi-bin/order/".into()], 1,
