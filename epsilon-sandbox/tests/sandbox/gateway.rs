@@ -252,3 +252,46 @@ async fn withdrawing_an_unknown_user_is_an_http_500() {
     assert_eq!(response.status().as_u16(), 404);
     sb.running.shutdown().await;
 }
+
+/// A declined order number may be sent again and keeps its trans_code (uncertain, facts Q20); getsales2 finds the
+/// order by trans_code too, and a provisional sale (kari_flag=1) is state 5 until captured.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declines_retries_and_lookups() {
+    let sb = Sandbox::start(config()).await;
+    let (_, declined) = sb.call("card_payment", &pairs(&card_payment("Q1", "0000000000000000")), Charset::Cp932).await;
+    assert_eq!(attr(&declined, Version::V1, "result"), "0");
+    let (_, approved) = sb.call("card_payment", &pairs(&card_payment("Q1", "4242424242424242")), Charset::Cp932).await;
+    assert_eq!(summarize("card_payment", &approved, Version::V1).0, "authorized");
+    let trans_code = attr(&approved, Version::V1, "trans_code");
+    assert_eq!(attr(&declined, Version::V1, "trans_code"), trans_code);
+    assert_eq!(attr(&approved, Version::V1, "kari_flag"), "0");
+    let (_, found) =
+        sb.call("order_info", &[("contract_code", CONTRACT), ("trans_code", &trans_code)], Charset::Cp932).await;
+    assert_eq!(
+        (attr(&found, Version::V1, "order_number"), attr(&found, Version::V1, "state")),
+        ("Q1".to_owned(), "1".to_owned())
+    );
+
+    let mut provisional = card_payment("Q2", "4242424242424242");
+    provisional.push(("kari_flag", "1".to_owned()));
+    let (_, body) = sb.call("card_payment", &pairs(&provisional), Charset::Cp932).await;
+    assert_eq!(attr(&body, Version::V1, "kari_flag"), "1");
+    let lookup = [("contract_code", CONTRACT), ("order_number", "Q2")];
+    let states = [("before capture", "5"), ("after capture", "1"), ("after void", "9")];
+    for (step, state) in states {
+        match step {
+            "after capture" => {
+                let (_, body) = sb.call("capture", &lookup, Charset::Cp932).await;
+                assert_eq!(summarize("capture", &body, Version::V1).0, "captured");
+            }
+            "after void" => {
+                let (_, body) = sb.call("void", &lookup, Charset::Cp932).await;
+                assert_eq!(summarize("void", &body, Version::V1).0, "voided");
+            }
+            _ => {}
+        }
+        let (_, body) = sb.call("order_info", &lookup, Charset::Cp932).await;
+        assert_eq!(attr(&body, Version::V1, "state"), state, "{step}");
+    }
+    sb.running.shutdown().await;
+}

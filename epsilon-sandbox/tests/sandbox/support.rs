@@ -20,10 +20,7 @@ pub(crate) struct Sandbox {
 
 /// A config for tests: fast notification retries.
 pub(crate) fn config() -> Config {
-    let mut config = Config::default();
-    config.notify_backoff = Duration::from_millis(5);
-    config.notify_max_attempts = 5;
-    config
+    Config { notify_backoff: Duration::from_millis(5), notify_max_attempts: 5, ..Config::default() }
 }
 
 /// A fresh temporary database path (not created).
