@@ -78,7 +78,9 @@ async fn link_order_through_the_payment_page() {
     assert_eq!(completion.raw.get("state"), Some("1"));
     let notifications = accepted_notifications(&sb).await;
     assert_eq!(notifications.len(), 1);
-    assert!(notifications[0]["body"].as_str().unwrap().contains("order_number=LINK1"));
+    let body = notifications[0]["body"].as_str().unwrap();
+    let notification = epsilon_proto::PaymentNotification::parse(body.as_bytes(), Version::V1).unwrap();
+    assert_eq!((notification.raw.get("order_number"), notification.raw.get("state")), (Some("LINK1"), Some("1")));
     let lookup = [("contract_code", CONTRACT), ("order_number", "LINK1")];
     let (_, body) = sb.call("order_info", &lookup, Charset::Cp932).await;
     assert_eq!(summarize("order_info", &body, Version::V1).0, "found");
@@ -279,7 +281,9 @@ async fn convenience_store_payments_send_the_deposit_notification() {
     assert_eq!(paid.status().as_u16(), 200);
     let notifications = accepted_notifications(&sb).await;
     assert_eq!(notifications[0]["kind"], "deposit");
-    assert!(notifications[0]["body"].as_str().unwrap().contains("paid=1"));
+    let body = notifications[0]["body"].as_str().unwrap();
+    let notification = epsilon_proto::DepositNotification::parse(body.as_bytes(), Version::V1).unwrap();
+    assert_eq!((notification.raw.get("order_number"), notification.raw.get("paid")), (Some("CV1"), Some("1")));
     let (_, body) =
         sb.call("order_info", &[("contract_code", CONTRACT), ("order_number", "CV1")], Charset::Cp932).await;
     assert_eq!((attr(&body, Version::V1, "state"), attr(&body, Version::V1, "paid")), ("1".to_owned(), "1".to_owned()));
