@@ -23,6 +23,7 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use japay_core::spec::OperationSpec;
@@ -54,7 +55,7 @@ impl FormRequest {
         self.charset
     }
 
-    /// The value of `name`, if the body carries it.
+    /// The value of `name`, if the body carries it (a linear scan: bodies have a few dozen pairs).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
@@ -183,13 +184,18 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<FormRequest, Req
         None => Charset::Cp932,
     };
     let mut pairs: Vec<(String, String)> = Vec::with_capacity(raw_pairs.len());
+    // names come from the input: a hash index keeps the repeat check linear
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(raw_pairs.len());
     for pair in raw_pairs {
         let value = text::decode_percent_encoded(Cow::Borrowed(pair.raw), charset)
             .map_err(|error| RequestBodyError::Value { name: pair.name.to_owned(), error, charset })?;
-        match pairs.iter().find(|(n, _)| n == pair.name) {
+        match index.get(pair.name).and_then(|&i| pairs.get(i)) {
             Some((_, earlier)) if *earlier == *value => {}
             Some(_) => return Err(RequestBodyError::Conflict { name: pair.name.to_owned() }),
-            None => pairs.push((pair.name.to_owned(), value.into_owned())),
+            None => {
+                index.insert(pair.name, pairs.len());
+                pairs.push((pair.name.to_owned(), value.into_owned()));
+            }
         }
     }
     Ok(FormRequest { charset, pairs })

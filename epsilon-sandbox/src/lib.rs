@@ -57,9 +57,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How a sandbox runs.
+/// How a sandbox runs. Build it with struct-update syntax: `Config { db: Some(path), ..Config::default() }`.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub struct Config {
     /// Active contract codes; empty → the default `["12345678"]`.
     pub contracts: Vec<String>,

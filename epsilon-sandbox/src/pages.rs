@@ -87,6 +87,14 @@ fn load(shared: &Shared, token: &str) -> Result<(Page, Option<Order>), Response>
     }
 }
 
+/// [`load`] on a blocking thread (the store's lock is a std mutex).
+async fn load_blocking(shared: &Arc<Shared>, token: String) -> Result<(Page, Option<Order>), Response> {
+    let worker = shared.clone();
+    tokio::task::spawn_blocking(move || load(&worker, &token))
+        .await
+        .unwrap_or_else(|_| Err(problem(StatusCode::INTERNAL_SERVER_ERROR, "internal error")))
+}
+
 fn query_form(query: Option<&str>) -> Option<FormRequest> {
     request_body::parse(query.unwrap_or("").as_bytes(), Some(UTF8_FORM)).ok()
 }
@@ -94,7 +102,7 @@ fn query_form(query: Option<&str>) -> Option<FormRequest> {
 /// `GET method_select3.cgi?trans_code=…`: the payment page.
 pub(crate) async fn method_select_get(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let token = query_form(query.as_deref()).and_then(|f| f.get("trans_code").map(str::to_owned)).unwrap_or_default();
-    let (page, order) = match load(&shared, &token) {
+    let (page, order) = match load_blocking(&shared, token.clone()).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -218,7 +226,7 @@ fn finish(shared: Arc<Shared>, done: Result<Result<Completion, Response>, tokio:
 /// charge.
 pub(crate) async fn card3_get(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let token = query_form(query.as_deref()).and_then(|f| f.get("trans_code").map(str::to_owned)).unwrap_or_default();
-    let (page, order) = match load(&shared, &token) {
+    let (page, order) = match load_blocking(&shared, token.clone()).await {
         Ok(found) => found,
         Err(response) => return response,
     };
