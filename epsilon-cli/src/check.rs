@@ -224,7 +224,8 @@ fn transport_failure(error: &ClientError, tls: bool, host: &str, timeout: Durati
     }
 }
 
-/// The FAQ's remediation for the error codes of the connection check, Japanese then English.
+/// The FAQ's remediation for the error codes of the connection check (908, 907, 607), Japanese then English; for any
+/// other code the code table's remediation, when it has one.
 fn remediation(code: &str) -> Option<String> {
     let ja = match code {
         "908" => {
@@ -242,7 +243,8 @@ fn remediation(code: &str) -> Option<String> {
             "対処: 契約コード(contract_code)の形式が正しくないか、存在しない契約コードです。イプシロンから発行された\
              8桁の契約コードを確認してください。"
         }
-        _ => return None,
+        // any other code: the table's remediation (English), when it has one
+        _ => return ERR_CODE.lookup(code).and_then(|entry| entry.remediation).map(|en| format!("Fix: {en}")),
     };
     let support_ja = "解決しない場合は、契約コード・接続先環境(テスト環境/本番環境)・接続日時(分単位)・注文番号を明記して\
                       お問い合わせください。";

@@ -69,6 +69,7 @@ const REDIRECT: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?>\r\n<
 const E908: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\" ?>\r\n  <Epsilon_result>\r\n    <result result=\"0\" />\r\n    <result err_code=\"908\" />\r\n    <result err_detail=\"%82%B1%82%CCCGI%82%F0%8E%C0%8Ds%82%B7%82%E9%8C%A0%8C%C0%82%AA%82%A0%82%E8%82%DC%82%B9%82%F1\" />\r\n  </Epsilon_result>\r\n";
 const E907: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?>\r\n<Epsilon_result>\r\n  <result result=\"0\" />\r\n  <result err_code=\"907\" />\r\n</Epsilon_result>\r\n";
 const E607: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?>\r\n<Epsilon_result>\r\n  <result result=\"9\" />\r\n  <result err_code=\"607\" />\r\n</Epsilon_result>\r\n";
+const E604: &[u8] = b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?>\r\n<Epsilon_result>\r\n  <result result=\"0\" />\r\n  <result err_code=\"604\" />\r\n</Epsilon_result>\r\n";
 const APACHE_500: &[u8] = b"<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>500 Internal Server Error</title>\n</head></html>\n";
 
 #[test]
@@ -84,6 +85,8 @@ fn check_diagnoses_each_ending() {
             &["error 907", "正式契約", "formal contract"]),
         ("607: the contract code", vec!["--base-url".into(), canned(200, XML, E607)], 1,
             &["error 607", "契約コード", "contract code is malformed or unknown"]),
+        ("another code: its text and the table's remediation", vec!["--base-url".into(), canned(200, XML, E604)], 1,
+            &["error 604", "既にイプシロン決済システム側で受け取られた注文番号", "Fix: Epsilon has already received"]),
         ("the apache 500 page", vec!["--base-url".into(), canned(500, "text/html; charset=iso-8859-1", APACHE_500)], 1,
             &["http status: ", "HTTP 500", "500 Internal Server Error"]),
         ("a 200 html page", vec!["--base-url".into(), canned(200, "text/html", APACHE_500)], 1,
