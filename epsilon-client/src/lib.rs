@@ -437,7 +437,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Send through this HTTP(S) proxy (`http://proxy.example:3128`).
+    /// Send through this HTTP(S) proxy (`http://proxy.example:3128`). Without it no proxy is used: the
+    /// `HTTP_PROXY`/`HTTPS_PROXY` environment variables are ignored, so where a payment request goes is decided
+    /// by the program alone.
     pub fn proxy(mut self, url: impl Into<String>) -> ClientBuilder {
         self.proxy = Some(url.into());
         self
