@@ -423,11 +423,17 @@ mod e2e {
         )
     }
 
-    /// Form-urlencodes `pairs` (UTF-8, every byte outside A-Za-z0-9 escaped).
+    /// Form-urlencodes `pairs` (UTF-8, every byte outside A-Za-z0-9*-._ escaped).
     fn form(pairs: &[(&str, &str)]) -> String {
         let enc = |s: &str| {
             s.bytes()
-                .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"*-._".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
                 .collect::<String>()
         };
         pairs.iter().map(|(n, v)| format!("{}={}", enc(n), enc(v))).collect::<Vec<_>>().join("&")
@@ -625,6 +631,53 @@ mod e2e {
         };
         assert_eq!(status.as_u16(), 500);
         assert!(head.bytes().starts_with(b"<!DOCTYPE HTML"), "{head}");
+        running.shutdown().await;
+    }
+
+    /// Every `(name, value)` input of the first form of a page, and the form's action.
+    fn first_form(html: &str) -> (String, Vec<(String, String)>) {
+        let form = &html[html.find("<form").unwrap()..];
+        let form = &form[..form.find("</form>").unwrap()];
+        let action = form.split("action=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let names = form.split("name=\"").skip(1).map(|rest| rest.split('"').next().unwrap().to_owned());
+        let inputs = names.map(|name| {
+            let value = input_value(form, &name).unwrap_or_default();
+            (name, value)
+        });
+        (action, inputs.collect())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_link_order_paid_on_the_payment_page_is_charged_in_getsales2() {
+        let (running, client) = sandbox().await;
+        let answer = client.link_order(&super::link_order()).await.unwrap();
+        let view = answer.response().unwrap();
+        let Ok(LinkOrderOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
+
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
+        let before = client.order_info(&lookup).await.unwrap();
+        assert_eq!(before.response().unwrap().state().map(|s| s.value().to_owned()).as_deref(), Some("0"));
+
+        // the buyer: open the page, fill in the test card, submit
+        let page = reqwest::get(url).await.unwrap().text().await.unwrap();
+        let (action, inputs) = first_form(&page);
+        let filled: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|(name, value)| match name.as_str() {
+                "method" => ("method", "card"),
+                "card_number" => ("card_number", "4242424242424242"),
+                "expire" => ("expire", "203012"),
+                "security_code" => ("security_code", "123"),
+                _ => (name.as_str(), value.as_str()),
+            })
+            .collect();
+        let done = post_form(&format!("{}{action}", running.url()), &filled).await;
+        assert!(done.contains("T0001"), "{done}");
+
+        let after = client.order_info(&lookup).await.unwrap();
+        let after = after.response().unwrap();
+        assert_eq!(after.outcome().unwrap(), OrderInfoOutcome::Found);
+        assert_eq!(after.state().map(|s| s.value().to_owned()).as_deref(), Some("1"));
         running.shutdown().await;
     }
 
