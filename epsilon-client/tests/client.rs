@@ -682,7 +682,7 @@ mod e2e {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_virtual_account_is_issued() {
+    async fn a_virtual_account_is_issued_and_paid_in_two_deposits() {
         let (running, client) = sandbox().await;
         let request = VirtualAccount {
             contract_code: "12345678",
@@ -701,6 +701,21 @@ mod e2e {
         let view = answer.response().unwrap();
         assert_eq!(view.outcome().unwrap(), VirtualAccountOutcome::Issued);
         assert!(view.account_no().is_some_and(|a| !a.is_empty()));
+
+        // a short deposit, then the top-up: the sandbox's status, and getsales2's state and amount
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("V0001"), trans_code: None };
+        #[rustfmt::skip]
+        let cases = [("6000", "決済失敗", "0", "6000"), ("4000", "入金完了", "1", "10000")];
+        for (amount, status, state, total) in cases {
+            let deposits = format!("{}/sandbox/deposits", running.url());
+            let json = post_form(&deposits, &[("order_number", "V0001"), ("amount", amount)]).await;
+            assert!(json.contains(&format!("\"va_status\":\"{status}\"")), "{amount}: {json}");
+            let found = client.order_info(&lookup).await.unwrap();
+            let found = found.response().unwrap();
+            assert_eq!(found.outcome().unwrap(), OrderInfoOutcome::Found, "{amount}");
+            assert_eq!(found.state().map(|s| s.value().to_owned()).as_deref(), Some(state), "{amount}");
+            assert_eq!(found.answer().get("amount"), Some(total), "{amount}");
+        }
         running.shutdown().await;
     }
 }
