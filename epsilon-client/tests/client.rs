@@ -397,7 +397,8 @@ mod e2e {
     use epsilon_proto::transport::TransportError;
     use epsilon_proto::{
         Card3dsResult, Card3dsResultOutcome, CardPayment, CardPaymentOutcome, LinkOrderOutcome, OrderInfo,
-        OrderInfoOutcome, UserRegister, UserRegisterOutcome, UserWithdraw, VirtualAccount, VirtualAccountOutcome,
+        OrderInfoOutcome, UserInfo, UserInfoOutcome, UserRegister, UserRegisterOutcome, UserWithdraw, VirtualAccount,
+        VirtualAccountOutcome,
     };
     use epsilon_sandbox::{Config, Running};
 
@@ -458,7 +459,7 @@ mod e2e {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn user_register_redirects_to_the_card_page() {
+    async fn user_register_then_the_card_page_then_user_info_masked() {
         let (running, client) = sandbox().await;
         let request = UserRegister {
             contract_code: "12345678",
@@ -472,6 +473,24 @@ mod e2e {
         let Ok(UserRegisterOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
         assert!(url.starts_with(&running.url()) && url.contains("card3.cgi?trans_code="), "{url}");
         assert_eq!(answer.outcome_name(), "redirect");
+
+        // the user enters the card on the card page; get_user_info then shows it masked
+        let page = reqwest::get(url).await.unwrap().text().await.unwrap();
+        let (action, inputs) = first_form(&page);
+        let filled: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|(name, value)| match name.as_str() {
+                "card_number" => ("card_number", "4242424242424242"),
+                "expire" => ("expire", "203012"),
+                _ => (name.as_str(), value.as_str()),
+            })
+            .collect();
+        post_form(&format!("{}{action}", running.url()), &filled).await;
+        let info = client.user_info(&UserInfo { contract_code: "12345678", user_id: "U0001" }).await.unwrap();
+        let info = info.response().unwrap();
+        assert_eq!(info.outcome().unwrap(), UserInfoOutcome::Found);
+        let mask = info.card_number_mask().unwrap();
+        assert!(mask.ends_with("4242") && !mask.contains("42424242"), "{mask}");
         running.shutdown().await;
     }
 
