@@ -609,6 +609,28 @@ mod e2e {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sixty_four_concurrent_link_orders_with_one_order_number_give_one_redirect_and_63_604s() {
+        let (running, client) = sandbox().await;
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let answer = client.link_order(&super::link_order()).await.unwrap();
+                    answer.outcome_name().to_owned()
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.unwrap());
+        }
+        let redirects = outcomes.iter().filter(|o| *o == "redirect").count();
+        let duplicates = outcomes.iter().filter(|o| *o == "failure:604").count();
+        assert_eq!((redirects, duplicates), (1, 63), "{outcomes:?}");
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_token_pays_once_and_its_reuse_is_936() {
         let (running, client) = sandbox().await;
         let json = post_form(
