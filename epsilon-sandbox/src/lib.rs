@@ -32,7 +32,8 @@
 //! # Limits
 //!
 //! * Card numbers are never stored: only a masked number, the brand, the expiry and which test card it was.
-//! * Notifications that were still being retried when the process stopped are not resumed after a restart.
+//! * Notifications are queued with the change they report and resumed after a restart, but an attempt in flight
+//!   at a crash may be sent twice (at-least-once delivery, like any webhook).
 //! * Monthly billing is not simulated beyond stopping it (process 8 finds orders by user_id + item_code).
 //! * `receive_order_gmo2.cgi` and `ship_request.cgi` are not served (404).
 //! * Behaviour that rests on an uncertain or invented fact is marked "sandbox choice" or "uncertain" in the docs of
@@ -148,6 +149,7 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Running, Sandbo
         url: url.clone(),
         http: reqwest::Client::new(),
     });
+    notify::resume(shared.clone()).await;
     let app = server::router(shared).into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

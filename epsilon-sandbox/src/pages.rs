@@ -26,6 +26,7 @@ use crate::cgi::order3::fill_conveni_slip;
 use crate::clock::Now;
 use crate::notify::{self, Message, form_encode};
 use crate::store::{self, Order, Page, User};
+use rusqlite::Transaction;
 
 const UTF8_FORM: &str = "application/x-www-form-urlencoded; charset=UTF-8";
 
@@ -165,13 +166,13 @@ fn complete_link(shared: &Shared, form: &FormRequest) -> Result<Completion, Resp
             order.last_update = now.timestamp();
             store::update_order(tx, &order)?;
             store::finish_page(tx, &token)?;
-            Ok(payment_completion(&order, !order.declined))
+            payment_completion(shared, tx, &order, !order.declined)
         })
         .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))
 }
 
-/// The redirect and the 決済完了通知 of a finished payment page.
-fn payment_completion(order: &Order, ok: bool) -> Completion {
+/// The redirect of a finished payment page; its 決済完了通知 is queued in the same transaction.
+fn payment_completion(shared: &Shared, tx: &Transaction<'_>, order: &Order, ok: bool) -> rusqlite::Result<Completion> {
     let result = if ok { "1" } else { "0" };
     let redirect = vec![
         ("trans_code", order.trans_code.clone()),
@@ -181,7 +182,7 @@ fn payment_completion(order: &Order, ok: bool) -> Completion {
         ("state", order.state.clone()),
         ("payment_code", order.payment_code.clone()),
     ];
-    let notify = ok.then(|| Message {
+    let message = ok.then(|| Message {
         kind: "payment",
         order_number: order.order_number.clone(),
         pairs: vec![
@@ -193,13 +194,17 @@ fn payment_completion(order: &Order, ok: bool) -> Completion {
             ("payment_code", order.payment_code.clone()),
         ],
     });
-    Completion { redirect, notify }
+    let notify = match message {
+        Some(message) => notify::enqueue(shared, tx, &message)?,
+        None => None,
+    };
+    Ok(Completion { redirect, notify })
 }
 
-/// What a completed page does: the redirect's parameters and the notification to send.
+/// What a completed page does: the redirect's parameters and the queued notification to deliver.
 struct Completion {
     redirect: Vec<(&'static str, String)>,
-    notify: Option<Message>,
+    notify: Option<i64>,
 }
 
 fn finish(shared: Arc<Shared>, done: Result<Result<Completion, Response>, tokio::task::JoinError>) -> Response {
@@ -208,8 +213,8 @@ fn finish(shared: Arc<Shared>, done: Result<Result<Completion, Response>, tokio:
         Ok(Err(response)) => return response,
         Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
     };
-    if let Some(message) = completion.notify {
-        notify::spawn(shared.clone(), message);
+    if let Some(id) = completion.notify {
+        notify::deliver(shared.clone(), id);
     }
     let query = form_encode(completion.redirect.iter().map(|(n, v)| (*n, v.as_str()))).unwrap_or_default();
     match &shared.config.return_url {
@@ -296,7 +301,7 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
                 }
                 order.last_update = now.timestamp();
                 store::update_order(tx, &order)?;
-                return Ok(payment_completion(&order, !order.declined));
+                return payment_completion(shared, tx, &order, !order.declined);
             }
             let earlier = store::user(tx, &page.contract_code, &page.user_id)?;
             let (name, mail) = match (&earlier, page.kind.as_str()) {

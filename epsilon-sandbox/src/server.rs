@@ -16,7 +16,7 @@ use epsilon_proto::request_body::{self, FormRequest};
 use crate::answer::{self, Answer};
 use crate::cgi::{self, Ctx, Family};
 use crate::clock::Now;
-use crate::{Shared, control, notify, pages, store, texts};
+use crate::{Shared, control, pages, store, texts};
 
 /// Every route of the sandbox.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -99,12 +99,7 @@ async fn gateway(
     let worker = shared.clone();
     let done = tokio::task::spawn_blocking(move || run(&worker, op, &form, version, &contract)).await;
     match done {
-        Ok(Ok(reply)) => {
-            if let Some(message) = reply.notify {
-                notify::spawn(shared, message);
-            }
-            respond(reply.answer)
-        }
+        Ok(Ok(reply)) => respond(reply.answer),
         Ok(Err(e)) => {
             tracing::error!(error = %e, cgi = %cgi, "sandbox database error");
             respond(answer::apache_500())

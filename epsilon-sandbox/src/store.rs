@@ -45,6 +45,10 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, order_number TEXT NOT NULL, url TEXT NOT NULL,
         attempt INTEGER NOT NULL, body TEXT NOT NULL, status INTEGER, answer TEXT NOT NULL, accepted INTEGER NOT NULL,
         at TEXT NOT NULL);",
+    // 2: the notification outbox, written in the transaction of the change a notification reports
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, order_number TEXT NOT NULL, body TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);",
 ];
 
 /// The database, one connection behind a mutex (a request's transaction holds it).
@@ -604,4 +608,50 @@ pub(crate) fn attempts(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Attempt>> {
         })
     })?;
     rows.collect()
+}
+
+/// A queued notification.
+#[derive(Clone, Debug)]
+pub(crate) struct Outbox {
+    pub(crate) kind: String,
+    pub(crate) order_number: String,
+    /// The form body; `None` when a value could not be encoded (nothing is sent then).
+    pub(crate) body: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+/// Queues a notification; its id.
+pub(crate) fn insert_outbox(
+    tx: &Transaction<'_>,
+    kind: &str,
+    order_number: &str,
+    body: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO outbox (kind, order_number, body, created) VALUES (?1, ?2, ?3, ?4)",
+        params![kind, order_number, body, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The queued notification `id`, unless it is finished.
+pub(crate) fn outbox(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<Option<Outbox>> {
+    tx.query_row("SELECT kind, order_number, body, attempts FROM outbox WHERE id = ?1 AND done = 0", [id], |r| {
+        Ok(Outbox { kind: r.get(0)?, order_number: r.get(1)?, body: r.get(2)?, attempts: r.get(3)? })
+    })
+    .optional()
+}
+
+/// The ids of the notifications not finished, oldest first.
+pub(crate) fn pending_outbox(tx: &Transaction<'_>) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = tx.prepare("SELECT id FROM outbox WHERE done = 0 ORDER BY id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Records how many attempts a queued notification has had and whether it is finished.
+pub(crate) fn update_outbox(tx: &Transaction<'_>, id: i64, attempts: u32, done: bool) -> rusqlite::Result<()> {
+    tx.execute("UPDATE outbox SET attempts = ?2, done = ?3 WHERE id = ?1", params![id, attempts, done])?;
+    Ok(())
 }

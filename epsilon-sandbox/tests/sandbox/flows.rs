@@ -10,7 +10,7 @@ use crate::support::{CONTRACT, Sandbox, attr, card_payment, config, link_order, 
 
 /// A merchant endpoint that answers the i-th notification with `answers[i]` (the last one after that); its URL and
 /// the number of requests it received.
-async fn merchant(answers: &'static [&'static str]) -> (String, Arc<AtomicUsize>) {
+pub(crate) async fn merchant(answers: &'static [&'static str]) -> (String, Arc<AtomicUsize>) {
     let count = Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
     let app = axum::Router::new().route(
@@ -30,7 +30,7 @@ async fn merchant(answers: &'static [&'static str]) -> (String, Arc<AtomicUsize>
 }
 
 /// Polls `/sandbox/notifications` until one attempt was accepted (bounded; no timing is asserted).
-async fn accepted_notifications(sb: &Sandbox) -> Vec<serde_json::Value> {
+pub(crate) async fn accepted_notifications(sb: &Sandbox) -> Vec<serde_json::Value> {
     for _ in 0..2_000 {
         let list = sb.get_json("/sandbox/notifications").await;
         let list = list.as_array().unwrap().clone();
