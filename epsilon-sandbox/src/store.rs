@@ -655,3 +655,50 @@ pub(crate) fn update_outbox(tx: &Transaction<'_>, id: i64, attempts: u32, done: 
     tx.execute("UPDATE outbox SET attempts = ?2, done = ?3 WHERE id = ?1", params![id, attempts, done])?;
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_run_once_and_are_counted() {
+        let dir = std::env::temp_dir().join(format!("epsilon-sandbox-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.db");
+        for _ in 0..2 {
+            let store = Store::open(Some(&path)).unwrap();
+            let (version, mode): (i64, String) = store
+                .write(|tx| {
+                    Ok((
+                        tx.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+                        tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                    ))
+                })
+                .unwrap();
+            assert_eq!((version, mode.as_str()), (i64::try_from(MIGRATIONS.len()).unwrap(), "wal"));
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_order_number_is_taken_once_per_contract() {
+        let store = Store::open(None).unwrap();
+        // (contract, order number, trans code, inserted)
+        let cases = [("11111111", "A", "1", true), ("11111111", "A", "2", false), ("22222222", "A", "3", true)];
+        for (contract, number, trans_code, inserted) in cases {
+            let mut order = Order {
+                contract_code: contract.to_owned(),
+                order_number: number.to_owned(),
+                trans_code: trans_code.to_owned(),
+                ..Order::default()
+            };
+            let got = store.write(|tx| match insert_order(tx, &mut order) {
+                Ok(()) => Ok(true),
+                Err(e) if is_unique_violation(&e) => Ok(false),
+                Err(e) => Err(e),
+            });
+            assert_eq!(got.unwrap(), inserted, "{contract} {number}");
+        }
+    }
+}
