@@ -182,7 +182,8 @@ fn payment_completion(shared: &Shared, tx: &Transaction<'_>, order: &Order, ok: 
         ("state", order.state.clone()),
         ("payment_code", order.payment_code.clone()),
     ];
-    let message = ok.then(|| Message {
+    // a convenience-store slip is not a completed payment: its 入金通知 comes with the deposit
+    let message = (ok && order.state == "1").then(|| Message {
         kind: "payment",
         order_number: order.order_number.clone(),
         pairs: vec![

@@ -96,10 +96,15 @@ async fn gateway(
         let (code, detail) = texts::for_report(&report);
         return respond(cgi::error(family, version, code, &detail, Some(&form)));
     }
+    let order_number = form.get("order_number").unwrap_or("").to_owned();
     let worker = shared.clone();
     let done = tokio::task::spawn_blocking(move || run(&worker, op, &form, version, &contract)).await;
     match done {
-        Ok(Ok(reply)) => respond(reply.answer),
+        Ok(Ok(reply)) => {
+            // names and codes only: no parameter value but the order number is ever logged
+            tracing::debug!(cgi = %cgi, operation = op.name, order_number = %order_number, status = reply.answer.status, "answered");
+            respond(reply.answer)
+        }
         Ok(Err(e)) => {
             tracing::error!(error = %e, cgi = %cgi, "sandbox database error");
             respond(answer::apache_500())
