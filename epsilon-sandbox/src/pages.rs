@@ -79,9 +79,7 @@ fn load(shared: &Shared, token: &str) -> Result<(Page, Option<Order>), Response>
         Ok(Some((page, order)))
     });
     match found {
-        Ok(Some((page, _))) if page.done => {
-            Err(problem(StatusCode::CONFLICT, "この手続きは完了しています (already completed)"))
-        }
+        Ok(Some((page, _))) if page.done => Err(already_completed()),
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(problem(StatusCode::NOT_FOUND, "取引が見つかりません (unknown trans_code)")),
         Err(_) => Err(problem(StatusCode::INTERNAL_SERVER_ERROR, "database error")),
@@ -151,6 +149,9 @@ fn complete_link(shared: &Shared, form: &FormRequest) -> Result<Completion, Resp
     shared
         .store
         .write(|tx| {
+            if !store::finish_page(tx, &token)? {
+                return Ok(None);
+            }
             let now = Now::read(store::clock_offset(tx)?);
             if method == "conveni" {
                 fill_conveni_slip(&mut order, "11", now);
@@ -165,10 +166,14 @@ fn complete_link(shared: &Shared, form: &FormRequest) -> Result<Completion, Resp
             }
             order.last_update = now.timestamp();
             store::update_order(tx, &order)?;
-            store::finish_page(tx, &token)?;
-            payment_completion(shared, tx, &order, !order.declined)
+            payment_completion(shared, tx, &order, !order.declined).map(Some)
         })
-        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))
+        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))?
+        .ok_or_else(already_completed)
+}
+
+fn already_completed() -> Response {
+    problem(StatusCode::CONFLICT, "この手続きは完了しています (already completed)")
 }
 
 /// The redirect of a finished payment page; its 決済完了通知 is queued in the same transaction.
@@ -287,8 +292,10 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
     shared
         .store
         .write(|tx| {
+            if !store::finish_page(tx, &token)? {
+                return Ok(None);
+            }
             let now = Now::read(store::clock_offset(tx)?);
-            store::finish_page(tx, &token)?;
             if let Some(mut order) = order.filter(|_| page.kind == "charge") {
                 let card =
                     store::user(tx, &page.contract_code, &page.user_id)?.map(|u| u.card_kind).unwrap_or_default();
@@ -302,7 +309,7 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
                 }
                 order.last_update = now.timestamp();
                 store::update_order(tx, &order)?;
-                return payment_completion(shared, tx, &order, !order.declined);
+                return payment_completion(shared, tx, &order, !order.declined).map(Some);
             }
             let earlier = store::user(tx, &page.contract_code, &page.user_id)?;
             let (name, mail) = match (&earlier, page.kind.as_str()) {
@@ -321,7 +328,7 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
                 withdrawn: false,
             };
             store::put_user(tx, &user, &now.timestamp())?;
-            Ok(Completion {
+            Ok(Some(Completion {
                 redirect: vec![
                     ("trans_code", page.trans_code.clone()),
                     ("user_id", page.user_id.clone()),
@@ -329,9 +336,10 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
                     ("order_number", format!("R{}", page.trans_code)),
                 ],
                 notify: None,
-            })
+            }))
         })
-        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))
+        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))?
+        .ok_or_else(already_completed)
 }
 
 /// `POST /sandbox/acs`: first the merchant's auto-submit form (PaReq, TermUrl, MD) shows the authentication form;

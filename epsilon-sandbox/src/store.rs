@@ -559,10 +559,9 @@ pub(crate) fn page(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<Option
     .optional()
 }
 
-/// Marks a page completed.
-pub(crate) fn finish_page(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<()> {
-    tx.execute("UPDATE pages SET done = 1 WHERE token = ?1", [token])?;
-    Ok(())
+/// Marks a page completed; `false` when it already was (of two concurrent submissions exactly one completes it).
+pub(crate) fn finish_page(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<bool> {
+    Ok(tx.execute("UPDATE pages SET done = 1 WHERE token = ?1 AND done = 0", [token])? == 1)
 }
 
 /// One recorded notification attempt.
