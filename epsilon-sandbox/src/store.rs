@@ -126,8 +126,8 @@ pub(crate) fn set_clock_offset(tx: &Transaction<'_>, days: i64) -> rusqlite::Res
     Ok(())
 }
 
-/// One order row.
-#[derive(Clone, Debug, Default)]
+/// One order row. No `Debug`: `tds_pareq` is a 3-D Secure payload and must not reach a log.
+#[derive(Clone, Default)]
 pub(crate) struct Order {
     pub(crate) id: i64,
     pub(crate) contract_code: String,
