@@ -41,3 +41,54 @@ async fn a_restart_on_the_same_file_keeps_everything() {
     sb.running.shutdown().await;
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
+
+/// A notification still being retried when the sandbox stops is resumed by the next start on the same file, its
+/// attempts counted on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_notification_is_resumed_after_a_restart() {
+    let db = temp_db("outbox");
+    let (refusing, _) = crate::flows::merchant(&["0"]).await;
+    let first = epsilon_sandbox::Config {
+        db: Some(db.clone()),
+        notify_url: Some(refusing),
+        // long enough that the second attempt belongs to the restarted sandbox
+        notify_backoff: std::time::Duration::from_secs(3_600),
+        ..config()
+    };
+    let sb = Sandbox::start(first.clone()).await;
+    let mut fields = link_order("OB1");
+    fields.retain(|(n, _)| *n != "st_code");
+    fields.extend([
+        ("st_code", "00100-0000-00000-00000-00000-00000-00000".to_owned()),
+        ("conveni_code", "31".to_owned()),
+        ("user_tel", "0312345678".to_owned()),
+        ("user_name_kana", "ヤマダ タロウ".to_owned()),
+    ]);
+    let (_, body) = sb.call("link_order", &pairs(&fields), Charset::Cp932).await;
+    assert_eq!(summarize("link_order", &body, Version::V1).0, "convenience_slip");
+    assert_eq!(sb.post_form("/sandbox/deposits", &[("order_number", "OB1"), ("amount", "1000")]).await.status(), 200);
+    let mut recorded = 0;
+    for _ in 0..2_000 {
+        recorded = sb.get_json("/sandbox/notifications").await.as_array().unwrap().len();
+        if recorded > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(recorded, 1, "the first attempt is recorded");
+    sb.running.shutdown().await;
+
+    let (accepting, count) = crate::flows::merchant(&["1"]).await;
+    let second = epsilon_sandbox::Config {
+        notify_url: Some(accepting),
+        notify_backoff: std::time::Duration::from_millis(5),
+        ..first
+    };
+    let sb = Sandbox::start(second).await;
+    let attempts = crate::flows::accepted_notifications(&sb).await;
+    let seen: Vec<(u64, &str)> =
+        attempts.iter().map(|a| (a["attempt"].as_u64().unwrap(), a["answer"].as_str().unwrap())).collect();
+    assert_eq!(seen, [(1, "0"), (2, "1")]);
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+    sb.running.shutdown().await;
+}

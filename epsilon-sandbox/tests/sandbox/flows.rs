@@ -10,7 +10,7 @@ use crate::support::{CONTRACT, Sandbox, attr, card_payment, config, link_order, 
 
 /// A merchant endpoint that answers the i-th notification with `answers[i]` (the last one after that); its URL and
 /// the number of requests it received.
-async fn merchant(answers: &'static [&'static str]) -> (String, Arc<AtomicUsize>) {
+pub(crate) async fn merchant(answers: &'static [&'static str]) -> (String, Arc<AtomicUsize>) {
     let count = Arc::new(AtomicUsize::new(0));
     let seen = count.clone();
     let app = axum::Router::new().route(
@@ -30,7 +30,7 @@ async fn merchant(answers: &'static [&'static str]) -> (String, Arc<AtomicUsize>
 }
 
 /// Polls `/sandbox/notifications` until one attempt was accepted (bounded; no timing is asserted).
-async fn accepted_notifications(sb: &Sandbox) -> Vec<serde_json::Value> {
+pub(crate) async fn accepted_notifications(sb: &Sandbox) -> Vec<serde_json::Value> {
     for _ in 0..2_000 {
         let list = sb.get_json("/sandbox/notifications").await;
         let list = list.as_array().unwrap().clone();
@@ -288,4 +288,30 @@ async fn convenience_store_payments_send_the_deposit_notification() {
         sb.call("order_info", &[("contract_code", CONTRACT), ("order_number", "CV1")], Charset::Cp932).await;
     assert_eq!((attr(&body, Version::V1, "state"), attr(&body, Version::V1, "paid")), ("1".to_owned(), "1".to_owned()));
     sb.running.shutdown().await;
+}
+
+/// Eight concurrent submissions of one payment page: exactly one completes it (and queues one notification).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_payment_page_completes_once() {
+    let (notify_url, _) = merchant(&["1"]).await;
+    let cfg =
+        epsilon_sandbox::Config { notify_url: Some(notify_url), return_url: Some(RETURN_URL.to_owned()), ..config() };
+    let sb = Arc::new(Sandbox::start(cfg).await);
+    let (_, body) = sb.call("link_order", &pairs(&link_order("ONCE1")), Charset::Cp932).await;
+    let page = sb.http.get(attr(&body, Version::V1, "redirect")).send().await.unwrap().text().await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (sb, page) = (sb.clone(), page.clone());
+        tasks.push(tokio::spawn(async move {
+            let fields = [("method", "card"), ("card_number", "4242424242424242"), ("expire", "203012")];
+            submit(&sb, &page, &fields).await.status().as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [302, 409, 409, 409, 409, 409, 409, 409]);
+    assert_eq!(accepted_notifications(&sb).await.len(), 1);
 }

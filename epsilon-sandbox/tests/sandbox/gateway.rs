@@ -146,6 +146,31 @@ async fn every_cgi_answers_its_outcomes() {
         ),
         ("user_restore", vec![("contract_code", CONTRACT.to_owned()), ("user_id", "U0001".to_owned())], "restored", ""),
         (
+            "card_payment",
+            with(
+                card_payment("M1", ""),
+                &[
+                    ("card_number", ""),
+                    ("expire_y", ""),
+                    ("expire_m", ""),
+                    ("process_code", "2"),
+                    ("mission_code", "2"),
+                ],
+            ),
+            "authorized",
+            "",
+        ),
+        (
+            "stop_monthly_billing",
+            vec![
+                ("contract_code", CONTRACT.to_owned()),
+                ("user_id", "U0001".to_owned()),
+                ("item_code", "ITEM001".to_owned()),
+            ],
+            "stopped",
+            "",
+        ),
+        (
             "stop_monthly_billing",
             vec![
                 ("contract_code", CONTRACT.to_owned()),
