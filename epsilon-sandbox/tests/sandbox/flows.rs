@@ -117,9 +117,8 @@ async fn notifications_are_retried_until_the_merchant_answers_1() {
 /// 64 concurrent link orders with one order_number: exactly one is accepted, 63 get 604.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_orders_with_one_order_number_accept_exactly_one() {
-    let mut cfg = config();
-    cfg.db = Some(crate::support::temp_db("race"));
-    let sb = Arc::new(Sandbox::start(cfg).await);
+    let db = crate::support::temp_db("race");
+    let sb = Arc::new(Sandbox::start(epsilon_sandbox::Config { db: Some(db.clone()), ..config() }).await);
     let mut tasks = Vec::new();
     for _ in 0..64 {
         let sb = sb.clone();
@@ -139,6 +138,7 @@ async fn concurrent_orders_with_one_order_number_accept_exactly_one() {
         }
     }
     assert_eq!((redirects, duplicates), (1, 63));
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
 
 /// User registration through the card page, get_user_info's masked card, then a registered-card link order.
