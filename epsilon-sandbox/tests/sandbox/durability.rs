@@ -91,4 +91,5 @@ async fn a_pending_notification_is_resumed_after_a_restart() {
     assert_eq!(seen, [(1, "0"), (2, "1")]);
     assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
     sb.running.shutdown().await;
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }

@@ -117,9 +117,8 @@ async fn notifications_are_retried_until_the_merchant_answers_1() {
 /// 64 concurrent link orders with one order_number: exactly one is accepted, 63 get 604.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_orders_with_one_order_number_accept_exactly_one() {
-    let mut cfg = config();
-    cfg.db = Some(crate::support::temp_db("race"));
-    let sb = Arc::new(Sandbox::start(cfg).await);
+    let db = crate::support::temp_db("race");
+    let sb = Arc::new(Sandbox::start(epsilon_sandbox::Config { db: Some(db.clone()), ..config() }).await);
     let mut tasks = Vec::new();
     for _ in 0..64 {
         let sb = sb.clone();
@@ -139,6 +138,7 @@ async fn concurrent_orders_with_one_order_number_accept_exactly_one() {
         }
     }
     assert_eq!((redirects, duplicates), (1, 63));
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
 
 /// User registration through the card page, get_user_info's masked card, then a registered-card link order.
@@ -164,6 +164,22 @@ async fn users_register_through_the_card_page() {
     assert_eq!(summarize("user_info", &body, Version::V1).0, "found");
     assert_eq!(attr(&body, Version::V1, "card_number_mask"), "4***-****-****-4242");
     assert!(!String::from_utf8_lossy(&body).contains("4242424242424242"));
+    // a card change (process 4 with the card-change st_code) goes through the same page
+    let change = [
+        ("contract_code", CONTRACT),
+        ("user_id", "REG1"),
+        ("user_name", "山田 太郎"),
+        ("user_mail_add", "t@example.com"),
+        ("st_code", "10000-0000-00000-00000-00000-00000-00000"),
+    ];
+    let (_, body) = sb.call("user_change", &change, Charset::Cp932).await;
+    assert_eq!(summarize("user_change", &body, Version::V1).0, "redirect");
+    let page = sb.http.get(attr(&body, Version::V1, "redirect")).send().await.unwrap().text().await.unwrap();
+    let done = submit(&sb, &page, &[("card_number", "5555555555554444"), ("expire", "203101")]).await;
+    assert!(returned_query(&done, RETURN_URL).contains("result=1"));
+    let (_, body) = sb.call("user_info", &[("contract_code", CONTRACT), ("user_id", "REG1")], Charset::Cp932).await;
+    let card = (attr(&body, Version::V1, "card_number_mask"), attr(&body, Version::V1, "card_expire"));
+    assert_eq!(card, ("5***-****-****-4444".to_owned(), "203101".to_owned()));
     // registering the same user again is refused
     let (_, body) = sb.call("user_register", &user, Charset::Cp932).await;
     assert_eq!(summarize("user_register", &body, Version::V1), ("failure".to_owned(), "601".to_owned()));
