@@ -95,8 +95,7 @@ fn main() {
     let databases: [(&str, Option<PathBuf>); 2] = [("in memory", None), ("file (WAL, synchronous=FULL)", Some(file))];
     println!("sandbox_load: {orders} link orders from {tasks} concurrent tasks, one process");
     for (label, db) in databases {
-        let mut config = epsilon_sandbox::Config::default();
-        config.db = db.clone();
+        let config = epsilon_sandbox::Config { db: db.clone(), ..epsilon_sandbox::Config::default() };
         let (latencies, wall) = runtime.block_on(async {
             let sandbox = epsilon_sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
                 .await

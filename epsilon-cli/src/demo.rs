@@ -202,10 +202,12 @@ mod live {
 
     async fn walk() -> Result<(), String> {
         let merchant = Merchant::start().await?;
-        let mut config = epsilon_sandbox::Config::default();
-        config.notify_url = Some(format!("{}/notify", merchant.url));
-        config.return_url = Some(format!("{}/return", merchant.url));
-        config.notify_backoff = Duration::from_millis(100);
+        let config = epsilon_sandbox::Config {
+            notify_url: Some(format!("{}/notify", merchant.url)),
+            return_url: Some(format!("{}/return", merchant.url)),
+            notify_backoff: Duration::from_millis(100),
+            ..epsilon_sandbox::Config::default()
+        };
         let sandbox = epsilon_sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .map_err(|e| format!("cannot start the sandbox: {e}"))?;

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod answer;
+mod check;
 mod demo;
 mod input;
 mod notification;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Some(("encode", m)) => request(m, Mode::Encode),
         Some(("decode", m)) => decode(m),
         Some(("answer", m)) => answer::run(m),
+        Some(("check", m)) => check::run(m),
         Some(("demo", m)) => demo::run(m.get_flag("offline")),
         Some(("sandbox", m)) => sandbox::run(m),
         Some(("notification", m)) => notification::run(m),
@@ -141,6 +143,7 @@ fn cli() -> Command {
                 .arg(file_arg("The answer body or query string")),
         )
         .subcommand(answer::command())
+        .subcommand(check::command())
         .subcommand(notification::command())
         .subcommand(
             Command::new("demo")

@@ -78,14 +78,15 @@ pub(crate) fn command() -> Command {
 /// The sandbox configuration the arguments describe.
 pub(crate) fn config(m: &ArgMatches) -> epsilon_sandbox::Config {
     let strings = |id: &str| m.get_many::<String>(id).map(|v| v.cloned().collect()).unwrap_or_default();
-    let mut config = epsilon_sandbox::Config::default();
-    config.contracts = strings("contract");
-    config.inactive_contracts = strings("inactive-contract");
-    config.allow_hosts = m.get_many::<IpAddr>("allow-host").map(|v| v.copied().collect()).unwrap_or_default();
-    config.notify_url = m.get_one::<String>("notify-url").cloned();
-    config.return_url = m.get_one::<String>("return-url").cloned();
-    config.db = m.get_one::<PathBuf>("db").cloned();
-    config
+    epsilon_sandbox::Config {
+        contracts: strings("contract"),
+        inactive_contracts: strings("inactive-contract"),
+        allow_hosts: m.get_many::<IpAddr>("allow-host").map(|v| v.copied().collect()).unwrap_or_default(),
+        notify_url: m.get_one::<String>("notify-url").cloned(),
+        return_url: m.get_one::<String>("return-url").cloned(),
+        db: m.get_one::<PathBuf>("db").cloned(),
+        ..epsilon_sandbox::Config::default()
+    }
 }
 
 /// Runs `epsilon sandbox`: never returns while the sandbox serves; 1 when it cannot start.

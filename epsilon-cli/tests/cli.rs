@@ -2,6 +2,7 @@
 //!
 //! Every case runs the built binary. Exit status: 0 ok, 1 input rejected, 2 usage error.
 
+mod check;
 mod crash;
 mod spec_show;
 

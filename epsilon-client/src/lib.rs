@@ -2,7 +2,7 @@
 //! that can create or change an order.
 //!
 //! The requests and answers are [`epsilon_proto`]'s (validated, encoded and decoded to the byte); the HTTP messages
-//! are its sans-IO [`transport`](epsilon_proto::transport); this crate sends them with reqwest (rustls) on tokio and
+//! are its sans-IO [`epsilon_proto::transport`]; this crate sends them with reqwest (rustls) on tokio and
 //! decides what to do when the network fails.
 //!
 //! ```no_run
@@ -39,7 +39,8 @@
 //!   after a timeout, a connection error or an HTTP 5xx, the client **reconciles**: it asks getsales2 (a read, with
 //!   the read retries) for the request's `order_number` and returns [`ClientError::Unconfirmed`] with the order's
 //!   real state and trans_code ([`Reconciled::Found`]), or [`Reconciled::NotFound`], or [`Reconciled::Unknown`]
-//!   when the lookup failed too. The caller decides: a found order is not sent again.
+//!   when the lookup failed too. The caller decides: a found order is not sent again; "not found" is only what
+//!   getsales2 knew at the time of the lookup (see [`Reconciled::NotFound`]).
 //! * **[`Policy::Change`]** — every other call (user registration and changes, capture, void, change_amount,
 //!   ship_request, stopping a monthly charge). They change state at the gateway, so they are never retried either;
 //!   when the request carries an `order_number` (capture, void, ship_request, change_amount with one) the client
@@ -239,7 +240,14 @@ impl fmt::Display for SendError {
             SendErrorKind::Connect => "connection failed",
             SendErrorKind::Other => "request failed",
         };
-        write!(f, "{kind}: {}", self.source)
+        write!(f, "{kind}: {}", self.source)?;
+        // reqwest's own message is generic ("error sending request"); the causes say what happened
+        let mut cause = std::error::Error::source(&self.source);
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
     }
 }
 
@@ -262,7 +270,10 @@ pub enum Reconciled {
         /// The order's trans_code, when sent.
         trans_code: Option<String>,
     },
-    /// No order with this order_number (and this contract code): the call did not create one.
+    /// getsales2 answered an empty root: no order with this order_number under this contract code **at the time of
+    /// the lookup**. Two things it cannot rule out: the lost request may still be in progress at the gateway and
+    /// create the order after the lookup, and getsales2 answers the same empty root for a wrong contract code. Look
+    /// the order up again later before charging the buyer under a new order_number.
     NotFound,
     /// The lookup failed too: the order's state is unknown; look it up again before sending anything.
     Unknown {
@@ -430,7 +441,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Send through this HTTP(S) proxy (`http://proxy.example:3128`).
+    /// Send through this HTTP(S) proxy (`http://proxy.example:3128`). Without it no proxy is used: the
+    /// `HTTP_PROXY`/`HTTPS_PROXY` environment variables are ignored, so where a payment request goes is decided
+    /// by the program alone.
     pub fn proxy(mut self, url: impl Into<String>) -> ClientBuilder {
         self.proxy = Some(url.into());
         self
@@ -626,13 +639,13 @@ impl Client {
     async fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, SendError> {
         let request = reqwest::Request::try_from(request).map_err(SendError::new)?;
         let response = self.http.execute(request).await.map_err(SendError::new)?;
-        let mut builder = http::Response::builder().status(response.status()).version(response.version());
-        if let Some(headers) = builder.headers_mut() {
-            headers.extend(response.headers().iter().map(|(name, value)| (name.clone(), value.clone())));
-        }
+        let (status, version, headers) = (response.status(), response.version(), response.headers().clone());
         let body = response.bytes().await.map_err(SendError::new)?;
-        // status and headers come from a parsed response: building cannot fail, but never panic
-        Ok(builder.body(body.to_vec()).unwrap_or_else(|_| http::Response::new(Vec::new())))
+        let mut answer = http::Response::new(body.to_vec());
+        *answer.status_mut() = status;
+        *answer.version_mut() = version;
+        *answer.headers_mut() = headers;
+        Ok(answer)
     }
 
     /// Asks getsales2 for `order_number` (a read, with the read retries).

@@ -1,5 +1,5 @@
-//! The client against canned HTTP servers: no retry of order-creating calls, reconciliation, read retries, refused
-//! HTML answers, and tracing output free of card data.
+//! The client against canned HTTP servers (no retry of order-creating calls, reconciliation, read retries, refused
+//! HTML answers, a proxy, tracing output free of card data) and, end to end, against the sandbox (module `e2e`).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,6 +19,9 @@ enum Reply {
     Hang,
     /// Closes the connection without answering.
     Close,
+    /// Forwards the request to a real server (the sandbox) at this address; relays its answer when `relay`,
+    /// else holds the connection without answering: the request took effect, its answer is lost.
+    Forward { to: String, relay: bool },
 }
 
 /// A request the fake gateway received: the CGI file name and the body.
@@ -39,7 +42,7 @@ impl Fake {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let Some((cgi, body)) = read_request(&mut stream) else { continue };
+                let Some((cgi, body, raw)) = read_request(&mut stream) else { continue };
                 let n = {
                     let mut log = log.lock().unwrap();
                     let n = log.iter().filter(|(seen, _)| *seen == cgi).count();
@@ -61,6 +64,20 @@ impl Fake {
                         });
                     }
                     Reply::Close => drop(stream),
+                    Reply::Forward { to, relay } => {
+                        let answer = forward(&to, &raw);
+                        match answer {
+                            Some(answer) if relay => {
+                                let _ = stream.write_all(&answer);
+                            }
+                            _ => {
+                                std::thread::spawn(move || {
+                                    std::thread::sleep(Duration::from_secs(5));
+                                    drop(stream);
+                                });
+                            }
+                        }
+                    }
                 }
             }
         });
@@ -87,8 +104,8 @@ impl Fake {
     }
 }
 
-/// Reads one request: the last path segment of the target and the body (Content-Length).
-fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+/// One HTTP/1.1 message read from `stream`: its head, its body (Content-Length) and the raw bytes.
+fn read_message(stream: &mut TcpStream) -> Option<(String, Vec<u8>, Vec<u8>)> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     let head_end = loop {
@@ -102,7 +119,6 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         data.extend_from_slice(&buf[..n]);
     };
     let head = String::from_utf8_lossy(&data[..head_end]).to_string();
-    let target = head.split_whitespace().nth(1)?.to_owned();
     let length: usize = head
         .lines()
         .find_map(|line| {
@@ -117,8 +133,27 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         }
         data.extend_from_slice(&buf[..n]);
     }
+    let body = data[head_end..head_end + length].to_vec();
+    Some((head, body, data))
+}
+
+/// Reads one request: the last path segment of the target, the body and the raw request.
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>, Vec<u8>)> {
+    let (head, body, raw) = read_message(stream)?;
+    let target = head.split_whitespace().nth(1)?.to_owned();
     let cgi = target.rsplit('/').next()?.to_owned();
-    Some((cgi, data[head_end..head_end + length].to_vec()))
+    Some((cgi, body, raw))
+}
+
+/// Sends `raw` to `to` and returns its answer with `Connection: close` added.
+fn forward(to: &str, raw: &[u8]) -> Option<Vec<u8>> {
+    let mut upstream = TcpStream::connect(to).ok()?;
+    upstream.write_all(raw).ok()?;
+    let (head, body, _) = read_message(&mut upstream)?;
+    let (status_line, headers) = head.split_once("\r\n")?;
+    let mut answer = format!("{status_line}\r\nConnection: close\r\n{headers}").into_bytes();
+    answer.extend_from_slice(&body);
+    Some(answer)
 }
 
 const XML: &str = "text/xml; charset=CP932";
@@ -263,6 +298,24 @@ async fn the_apache_500_page_is_a_transport_error_not_xml() {
     assert_eq!(fake.cgis(), ["receive_order3.cgi"], "a change without order_number: one request, no lookup");
 }
 
+#[tokio::test]
+async fn a_proxy_carries_every_request() {
+    let fake = Fake::start(|_, _| Reply::Canned(200, XML, FOUND));
+    // the gateway's host does not resolve: only the proxy (the fake) can answer
+    let client = Client::builder()
+        .environment(Environment::Custom("http://gateway.invalid/cgi-bin/order/".into()))
+        .proxy(fake.base.trim_end_matches("/cgi-bin/order/"))
+        .build()
+        .unwrap();
+    let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
+    let answer = client.order_info(&lookup).await.unwrap();
+    assert_eq!(answer.response().unwrap().outcome().unwrap(), OrderInfoOutcome::Found);
+    assert_eq!(fake.cgis(), ["getsales2.cgi"]);
+
+    let bad = Client::builder().proxy("not a url").build();
+    assert!(matches!(bad, Err(ClientError::Build(_))), "{bad:?}");
+}
+
 /// A `Write` into a shared buffer, for the tracing capture.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -333,5 +386,377 @@ async fn tracing_shows_the_operation_and_order_number_never_card_data() {
     }
     for secret in ["4242424242424242", "42424242", token, &token[..16], "security_code", "card_number", "expire"] {
         assert!(!text.contains(secret), "{secret} leaked into:\n{text}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// End to end: the client against the sandbox (ephemeral port, in-memory database).
+
+mod e2e {
+    use epsilon_client::{Client, ClientError, Environment, Reconciled};
+    use epsilon_proto::transport::TransportError;
+    use epsilon_proto::{
+        Card3dsResult, Card3dsResultOutcome, CardPayment, CardPaymentOutcome, LinkOrderOutcome, OrderInfo,
+        OrderInfoOutcome, UserInfo, UserInfoOutcome, UserRegister, UserRegisterOutcome, UserWithdraw, VirtualAccount,
+        VirtualAccountOutcome,
+    };
+    use epsilon_sandbox::{Config, Running};
+
+    async fn sandbox() -> (Running, Client) {
+        let running = epsilon_sandbox::start(Config::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let client = Client::builder().environment(Environment::Custom(running.cgi_base())).build().unwrap();
+        (running, client)
+    }
+
+    /// The `value` of the first `<input name="NAME" …>` of an HTML page, unescaped.
+    fn input_value(html: &str, name: &str) -> Option<String> {
+        let at = html.find(&format!("name=\"{name}\""))?;
+        let tag_start = html[..at].rfind('<')?;
+        let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+        let value = tag.split("value=\"").nth(1)?.split('"').next()?;
+        Some(
+            value
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&"),
+        )
+    }
+
+    /// Form-urlencodes `pairs` (UTF-8, every byte outside A-Za-z0-9*-._ escaped).
+    fn form(pairs: &[(&str, &str)]) -> String {
+        let enc = |s: &str| {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"*-._".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        };
+        pairs.iter().map(|(n, v)| format!("{}={}", enc(n), enc(v))).collect::<Vec<_>>().join("&")
+    }
+
+    /// Posts a UTF-8 form and returns the page.
+    async fn post_form(url: &str, pairs: &[(&str, &str)]) -> String {
+        reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded; charset=UTF-8")
+            .body(form(pairs))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    fn card(order_number: &'static str, number: &'static str) -> CardPayment<'static> {
+        CardPayment { order_number, card_number: Some(number), security_code: None, ..super::card_payment() }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn user_register_then_the_card_page_then_user_info_masked() {
+        let (running, client) = sandbox().await;
+        let request = UserRegister {
+            contract_code: "12345678",
+            user_id: "U0001",
+            user_name: "山田 太郎",
+            user_mail_add: "taro@example.com",
+            ..Default::default()
+        };
+        let answer = client.user_register(&request).await.unwrap();
+        let view = answer.response().unwrap();
+        let Ok(UserRegisterOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
+        assert!(url.starts_with(&running.url()) && url.contains("card3.cgi?trans_code="), "{url}");
+        assert_eq!(answer.outcome_name(), "redirect");
+
+        // the user enters the card on the card page; get_user_info then shows it masked
+        let page = reqwest::get(url).await.unwrap().text().await.unwrap();
+        let (action, inputs) = first_form(&page);
+        let filled: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|(name, value)| match name.as_str() {
+                "card_number" => ("card_number", "4242424242424242"),
+                "expire" => ("expire", "203012"),
+                _ => (name.as_str(), value.as_str()),
+            })
+            .collect();
+        post_form(&format!("{}{action}", running.url()), &filled).await;
+        let info = client.user_info(&UserInfo { contract_code: "12345678", user_id: "U0001" }).await.unwrap();
+        let info = info.response().unwrap();
+        assert_eq!(info.outcome().unwrap(), UserInfoOutcome::Found);
+        let mask = info.card_number_mask().unwrap();
+        assert!(mask.ends_with("4242") && !mask.contains("42424242"), "{mask}");
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn link_order_then_getsales2_then_a_duplicate_is_604() {
+        let (running, client) = sandbox().await;
+        let order = super::link_order();
+        let answer = client.link_order(&order).await.unwrap();
+        let view = answer.response().unwrap();
+        let Ok(LinkOrderOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
+        assert!(url.contains("method_select3.cgi?trans_code="), "{url}");
+
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
+        let found = client.order_info(&lookup).await.unwrap();
+        let found = found.response().unwrap();
+        assert_eq!(found.outcome().unwrap(), OrderInfoOutcome::Found);
+        assert_eq!(found.order_number(), Some("T0001"));
+        assert!(found.trans_code().is_some_and(|t| !t.is_empty()));
+
+        let again = client.link_order(&order).await.unwrap();
+        let again = again.response().unwrap();
+        let Ok(LinkOrderOutcome::Failure { code, .. }) = again.outcome() else { panic!("{:?}", again.outcome()) };
+        assert_eq!(code.value(), "604");
+
+        let missing = OrderInfo { order_number: Some("NEVER"), ..lookup };
+        let missing = client.order_info(&missing).await.unwrap();
+        assert_eq!(missing.response().unwrap().outcome().unwrap(), OrderInfoOutcome::NotFound);
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn card_payments_approved_declined_and_3ds2_with_its_second_leg() {
+        let (running, client) = sandbox().await;
+        // approved, declined
+        #[rustfmt::skip]
+        let cases: [(&str, &str, Option<&str>); 2] = [
+            ("C0001", "4242424242424242", None),
+            ("C0002", "0000000000000000", Some("601")),
+        ];
+        for (order_number, number, error) in cases {
+            let answer = client.card_payment(&card(order_number, number)).await.unwrap();
+            let view = answer.response().unwrap();
+            match (view.outcome().unwrap(), error) {
+                (CardPaymentOutcome::Authorized, None) => {}
+                (CardPaymentOutcome::Failure { code, .. }, Some(expected)) => assert_eq!(code.value(), expected),
+                (other, _) => panic!("{number}: {other:?}"),
+            }
+        }
+
+        // 3-D Secure 2.0: the first leg answers the ACS url and PaReq
+        let first = client.card_payment(&card("C0003", "4000000000003220")).await.unwrap();
+        let view = first.response().unwrap();
+        let Ok(CardPaymentOutcome::ThreeDSecure2 { url, pareq }) = view.outcome() else {
+            panic!("{:?}", view.outcome())
+        };
+        // the browser's part: post PaReq to the ACS, authenticate, and read the PaRes it posts to TermUrl
+        let term_url = "http://127.0.0.1:1/term";
+        let page = post_form(url, &[("PaReq", pareq.expose()), ("TermUrl", term_url), ("MD", "C0003")]).await;
+        let hidden = |name| input_value(&page, name).unwrap();
+        let (pareq_again, term_again, md) = (hidden("PaReq"), hidden("TermUrl"), hidden("MD"));
+        assert_eq!((term_again.as_str(), md.as_str()), (term_url, "C0003"));
+        let page =
+            post_form(url, &[("PaReq", &pareq_again), ("TermUrl", &term_again), ("MD", &md), ("auth", "ok")]).await;
+        assert!(page.contains(&format!("action=\"{term_url}\"")), "{page}");
+        let pares = input_value(&page, "PaRes").unwrap();
+        let second = Card3dsResult { contract_code: "12345678", order_number: "C0003", tds_pares: &pares };
+        let answer = client.card_3ds_result(&second).await.unwrap();
+        assert_eq!(answer.response().unwrap().outcome().unwrap(), Card3dsResultOutcome::Authorized);
+
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("C0003"), trans_code: None };
+        let state = client.order_info(&lookup).await.unwrap();
+        let state = state.response().unwrap();
+        assert_eq!(state.outcome().unwrap(), OrderInfoOutcome::Found);
+        assert!(state.state().is_some_and(|s| s.value() == "1" || s.value() == "5"), "{:?}", state.state());
+        running.shutdown().await;
+    }
+
+    /// (state, trans_code) of an order, asked directly.
+    async fn state_of(client: &Client, order_number: &str) -> (String, String) {
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some(order_number), trans_code: None };
+        let answer = client.order_info(&lookup).await.unwrap();
+        let view = answer.response().unwrap();
+        assert_eq!(view.outcome().unwrap(), OrderInfoOutcome::Found, "{order_number}");
+        (view.state().unwrap().value().to_owned(), view.trans_code().unwrap().to_owned())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_lost_answer_is_reconciled_with_the_orders_real_state() {
+        let (running, direct) = sandbox().await;
+        let to = running.url().trim_start_matches("http://").to_owned();
+        // the order reaches the sandbox, its answer is lost; getsales2 goes through
+        let fake =
+            super::Fake::start(move |cgi, _| super::Reply::Forward { to: to.clone(), relay: cgi == "getsales2.cgi" });
+        let client = fake.client(std::time::Duration::from_millis(500));
+
+        let error = client.card_payment(&card("L0001", "4242424242424242")).await.unwrap_err();
+        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, trans_code, .. }, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!((state.clone(), trans_code.clone().unwrap()), state_of(&direct, "L0001").await);
+        assert_eq!(fake.cgis(), ["direct_card_payment.cgi", "getsales2.cgi"], "one POST, never retried");
+
+        // what a retry would have got
+        let again = direct.card_payment(&card("L0001", "4242424242424242")).await.unwrap();
+        let again = again.response().unwrap();
+        let Ok(CardPaymentOutcome::Failure { code, .. }) = again.outcome() else { panic!("{:?}", again.outcome()) };
+        assert_eq!(code.value(), "604");
+
+        // a link order whose answer is lost is found too
+        let error = client.link_order(&super::link_order()).await.unwrap_err();
+        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, trans_code, .. }, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!((state.clone(), trans_code.clone().unwrap()), state_of(&direct, "T0001").await);
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sixty_four_concurrent_link_orders_with_one_order_number_give_one_redirect_and_63_604s() {
+        let (running, client) = sandbox().await;
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let answer = client.link_order(&super::link_order()).await.unwrap();
+                    answer.outcome_name().to_owned()
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.unwrap());
+        }
+        let redirects = outcomes.iter().filter(|o| *o == "redirect").count();
+        let duplicates = outcomes.iter().filter(|o| *o == "failure:604").count();
+        assert_eq!((redirects, duplicates), (1, 63), "{outcomes:?}");
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_pays_once_and_its_reuse_is_936() {
+        let (running, client) = sandbox().await;
+        let json = post_form(
+            &format!("{}/sandbox/token", running.url()),
+            &[("cardno", "4242424242424242"), ("expire", "203012"), ("securitycode", "123"), ("holdername", "TARO")],
+        )
+        .await;
+        let token = json.split("\"token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_owned();
+        #[rustfmt::skip]
+        let cases = [("K0001", None), ("K0002", Some("936"))];
+        for (order_number, error) in cases {
+            let request = CardPayment {
+                order_number,
+                card_number: None,
+                expire_y: None,
+                expire_m: None,
+                security_code: None,
+                token: Some(&token),
+                ..super::card_payment()
+            };
+            let answer = client.card_payment(&request).await.unwrap();
+            let view = answer.response().unwrap();
+            match (view.outcome().unwrap(), error) {
+                (CardPaymentOutcome::Authorized, None) => {}
+                (CardPaymentOutcome::Failure { code, .. }, Some(expected)) => assert_eq!(code.value(), expected),
+                (other, _) => panic!("{order_number}: {other:?}"),
+            }
+        }
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn withdrawing_an_unknown_user_is_the_apache_500_page_not_xml() {
+        let (running, client) = sandbox().await;
+        let withdraw = UserWithdraw { contract_code: "12345678", user_id: "NOBODY" };
+        let error = client.user_withdraw(&withdraw).await.unwrap_err();
+        let ClientError::Transport { error: TransportError::Status { status, head }, attempts: 1, .. } = &error else {
+            panic!("{error}")
+        };
+        assert_eq!(status.as_u16(), 500);
+        assert!(head.bytes().starts_with(b"<!DOCTYPE HTML"), "{head}");
+        running.shutdown().await;
+    }
+
+    /// Every `(name, value)` input of the first form of a page, and the form's action.
+    fn first_form(html: &str) -> (String, Vec<(String, String)>) {
+        let form = &html[html.find("<form").unwrap()..];
+        let form = &form[..form.find("</form>").unwrap()];
+        let action = form.split("action=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        let names = form.split("name=\"").skip(1).map(|rest| rest.split('"').next().unwrap().to_owned());
+        let inputs = names.map(|name| {
+            let value = input_value(form, &name).unwrap_or_default();
+            (name, value)
+        });
+        (action, inputs.collect())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_link_order_paid_on_the_payment_page_is_charged_in_getsales2() {
+        let (running, client) = sandbox().await;
+        let answer = client.link_order(&super::link_order()).await.unwrap();
+        let view = answer.response().unwrap();
+        let Ok(LinkOrderOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
+
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
+        let before = client.order_info(&lookup).await.unwrap();
+        assert_eq!(before.response().unwrap().state().map(|s| s.value().to_owned()).as_deref(), Some("0"));
+
+        // the buyer: open the page, fill in the test card, submit
+        let page = reqwest::get(url).await.unwrap().text().await.unwrap();
+        let (action, inputs) = first_form(&page);
+        let filled: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|(name, value)| match name.as_str() {
+                "method" => ("method", "card"),
+                "card_number" => ("card_number", "4242424242424242"),
+                "expire" => ("expire", "203012"),
+                "security_code" => ("security_code", "123"),
+                _ => (name.as_str(), value.as_str()),
+            })
+            .collect();
+        let done = post_form(&format!("{}{action}", running.url()), &filled).await;
+        assert!(done.contains("T0001"), "{done}");
+
+        let after = client.order_info(&lookup).await.unwrap();
+        let after = after.response().unwrap();
+        assert_eq!(after.outcome().unwrap(), OrderInfoOutcome::Found);
+        assert_eq!(after.state().map(|s| s.value().to_owned()).as_deref(), Some("1"));
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_virtual_account_is_issued_and_paid_in_two_deposits() {
+        let (running, client) = sandbox().await;
+        let request = VirtualAccount {
+            contract_code: "12345678",
+            user_id: "U0001",
+            user_name: "山田 太郎",
+            user_name_kana: Some("ﾔﾏﾀﾞ ﾀﾛｳ"),
+            user_mail_add: "taro@example.com",
+            item_code: "ITEM001",
+            item_name: "テスト商品",
+            order_number: "V0001",
+            st_code: "00000-0000-00000-00000-00100-00000-00000",
+            item_price: "10000",
+            ..Default::default()
+        };
+        let answer = client.virtual_account(&request).await.unwrap();
+        let view = answer.response().unwrap();
+        assert_eq!(view.outcome().unwrap(), VirtualAccountOutcome::Issued);
+        assert!(view.account_no().is_some_and(|a| !a.is_empty()));
+
+        // a short deposit, then the top-up: the sandbox's status, and getsales2's state and amount
+        let lookup = OrderInfo { contract_code: "12345678", order_number: Some("V0001"), trans_code: None };
+        #[rustfmt::skip]
+        let cases = [("6000", "決済失敗", "0", "6000"), ("4000", "入金完了", "1", "10000")];
+        for (amount, status, state, total) in cases {
+            let deposits = format!("{}/sandbox/deposits", running.url());
+            let json = post_form(&deposits, &[("order_number", "V0001"), ("amount", amount)]).await;
+            assert!(json.contains(&format!("\"va_status\":\"{status}\"")), "{amount}: {json}");
+            let found = client.order_info(&lookup).await.unwrap();
+            let found = found.response().unwrap();
+            assert_eq!(found.outcome().unwrap(), OrderInfoOutcome::Found, "{amount}");
+            assert_eq!(found.state().map(|s| s.value().to_owned()).as_deref(), Some(state), "{amount}");
+            assert_eq!(found.answer().get("amount"), Some(total), "{amount}");
+        }
+        running.shutdown().await;
     }
 }

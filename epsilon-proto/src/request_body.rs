@@ -23,6 +23,7 @@
 //! ```
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use japay_core::spec::OperationSpec;
@@ -54,7 +55,7 @@ impl FormRequest {
         self.charset
     }
 
-    /// The value of `name`, if the body carries it.
+    /// The value of `name`, if the body carries it (a linear scan: bodies have a few dozen pairs).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
@@ -183,13 +184,18 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<FormRequest, Req
         None => Charset::Cp932,
     };
     let mut pairs: Vec<(String, String)> = Vec::with_capacity(raw_pairs.len());
+    // names come from the input: a hash index keeps the repeat check linear
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(raw_pairs.len());
     for pair in raw_pairs {
         let value = text::decode_percent_encoded(Cow::Borrowed(pair.raw), charset)
             .map_err(|error| RequestBodyError::Value { name: pair.name.to_owned(), error, charset })?;
-        match pairs.iter().find(|(n, _)| n == pair.name) {
+        match index.get(pair.name).and_then(|&i| pairs.get(i)) {
             Some((_, earlier)) if *earlier == *value => {}
             Some(_) => return Err(RequestBodyError::Conflict { name: pair.name.to_owned() }),
-            None => pairs.push((pair.name.to_owned(), value.into_owned())),
+            None => {
+                index.insert(pair.name, pairs.len());
+                pairs.push((pair.name.to_owned(), value.into_owned()));
+            }
         }
     }
     Ok(FormRequest { charset, pairs })
@@ -353,6 +359,28 @@ mod tests {
         let rules: Vec<_> = report.violations().iter().map(|v| (v.field.as_ref(), v.kind.rule())).collect();
         assert!(rules.contains(&("user_id", "required")), "{rules:?}");
         assert!(rules.contains(&("nickname", "unknown")), "{rules:?}");
+    }
+
+    #[test]
+    fn arbitrary_bodies_never_panic_and_never_replace() {
+        // a fixed pseudo-random walk over the bytes that matter to the parser
+        const ALPHABET: &[u8] = b"ab=&%%+2F8E0x\x80\xE5\xFF _.-";
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = usize::try_from(seed % 24).unwrap();
+            let body: Vec<u8> = (0..len)
+                .map(|i| ALPHABET[usize::try_from((seed >> (i % 58)) % ALPHABET.len() as u64).unwrap()])
+                .collect();
+            for content_type in [None, Some("application/x-www-form-urlencoded; charset=UTF-8")] {
+                if let Ok(form) = parse(&body, content_type) {
+                    assert!(form.pairs().all(|(_, v)| !v.contains('\u{FFFD}')), "{body:?}");
+                    let _ = operation_for("receive_order3.cgi", &form);
+                }
+            }
+        }
     }
 
     #[test]

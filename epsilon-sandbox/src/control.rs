@@ -108,6 +108,7 @@ pub(crate) async fn deposits(State(shared): State<Arc<Shared>>, body: Bytes) -> 
     let Ok(amount) = form.get("amount").unwrap_or("").parse::<u64>() else {
         return json_error(StatusCode::BAD_REQUEST, "amount: expected whole yen (digits)");
     };
+    let worker = shared.clone();
     let done = blocking(&shared, move |tx| {
         let now = Now::read(store::clock_offset(tx)?);
         let Some(mut order) = store::order_by_number_any(tx, &number)? else {
@@ -172,17 +173,18 @@ pub(crate) async fn deposits(State(shared): State<Arc<Shared>>, body: Bytes) -> 
                         ("contract_code", order.contract_code.clone()),
                     ],
                 };
+                let queued = notify::enqueue(&worker, tx, &message)?;
                 let body = json!({ "order_number": order.order_number, "va_status": null, "deposited": amount });
-                Ok(Ok((body, Some(message))))
+                Ok(Ok((body, queued)))
             }
             _ => Ok(Err((StatusCode::CONFLICT, "not a virtual-account or convenience-store order".to_owned()))),
         }
     })
     .await;
     match done {
-        Ok(Ok((body, message))) => {
-            if let Some(message) = message {
-                notify::spawn(shared, message);
+        Ok(Ok((body, queued))) => {
+            if let Some(id) = queued {
+                notify::deliver(shared, id);
             }
             Json(body).into_response()
         }

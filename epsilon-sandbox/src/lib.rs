@@ -9,34 +9,60 @@
 //! (link orders with the buyer's page, the card API with both 3-D Secure versions, users, convenience stores,
 //! virtual accounts, getsales2) can be tried end to end.
 //!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let runtime = tokio::runtime::Runtime::new()?;
+//! runtime.block_on(async {
+//!     let config = epsilon_sandbox::Config { contracts: vec!["12345678".into()], ..Default::default() };
+//!     let sandbox = epsilon_sandbox::start(config, "127.0.0.1:0".parse()?).await?;
+//!     assert!(sandbox.cgi_base().ends_with("/cgi-bin/order/"));
+//!     // POST receive_order3.cgi, getsales2.cgi, … to sandbox.cgi_base() as to the gateway
+//!     sandbox.shutdown().await;
+//!     Ok(())
+//! })
+//! # }
+//! ```
+//!
 //! # What it enforces
 //!
 //! * The source address: only [`Config::allow_hosts`] (default: any loopback address), else 908 with the gateway's
-//!   text.
+//!   text. The buyer pages and the `/sandbox/…` endpoints are not restricted (a browser reaches them).
 //! * The contract: malformed → 607, unknown or inactive → 907 (getsales2 answers an empty root instead, as the
 //!   gateway does for a wrong contract code).
 //! * The parameters, with epsilon-proto's own rules ([`epsilon_proto::request_body`]): 601 with the gateway's detail
 //!   texts, 909 for a bad `mission_code`.
 //! * An order_number is accepted once per contract, atomically: the `UNIQUE` constraint of the orders table decides,
 //!   so of many concurrent requests exactly one wins and the others get 604.
-//! * A token is used once (936); an unknown transaction is 810.
+//! * A token is used once (936); an unknown transaction is 810; process 9 for an unknown user is Apache's HTTP 500.
 //! * Every answer is written by [`answer`] in the layout of the CGI that answers, CP932 percent-encoding for
-//!   version 1 and UTF-8 for version 2.
+//!   version 1 and UTF-8 for version 2 (a UTF-8 body with `version=2`).
 //!
 //! # Durability
 //!
 //! SQLite in WAL mode with `synchronous=FULL`; each request's work is one transaction, committed before its answer
 //! is sent. After a `kill -9` and a restart on the same file, every accepted order, user and deposit is there and the
 //! sandbox clock (an offset in days, stored) is unchanged. Schema migrations are versioned (`PRAGMA user_version`).
+//! Notifications are queued in the transaction of the change they report (an outbox) and delivered after the
+//! commit; a restart resumes them.
+//!
+//! # Sandbox choices
+//!
+//! Where the gateway's behaviour is not documented the sandbox picks one, and says so in the module that implements
+//! it: the test cards (any other number is approved), the notification schedule (backoff doubling from
+//! [`Config::notify_backoff`], accepted on exactly `1`), the charset rule of request bodies, a declined order number
+//! that may be sent again with its trans_code (facts Q20, uncertain), the `result` of error answers (0 on
+//! receive_order3, 9 elsewhere), the texts of 601 for fields without a recorded text, 604 and 907 texts from the code
+//! table, the slip and account data, getsales2 for a short virtual-account deposit (state 0 with the amount), and
+//! no 入金通知 for virtual accounts.
 //!
 //! # Limits
 //!
 //! * Card numbers are never stored: only a masked number, the brand, the expiry and which test card it was.
-//! * Notifications that were still being retried when the process stopped are not resumed after a restart.
-//! * Monthly billing is not simulated beyond stopping it (process 8 finds orders by user_id + item_code).
+//! * A notification attempt in flight at a crash may be sent again after the restart (at-least-once delivery).
+//! * Monthly billing is not simulated beyond stopping it (process 8 finds a card order with a monthly mission_code
+//!   by user_id + item_code); change_amount works on one order (order_number), not on a monthly billing.
 //! * `receive_order_gmo2.cgi` and `ship_request.cgi` are not served (404).
-//! * Behaviour that rests on an uncertain or invented fact is marked "sandbox choice" or "uncertain" in the docs of
-//!   the module that implements it.
+//! * Buyer forms post to root-relative paths (`/cgi-bin/order/…`): resolve them against the page's URL.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -57,9 +83,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How a sandbox runs.
+/// How a sandbox runs. Build it with struct-update syntax: `Config { db: Some(path), ..Config::default() }`.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub struct Config {
     /// Active contract codes; empty → the default `["12345678"]`.
     pub contracts: Vec<String>,
@@ -149,6 +174,7 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Running, Sandbo
         url: url.clone(),
         http: reqwest::Client::new(),
     });
+    notify::resume(shared.clone()).await;
     let app = server::router(shared).into_make_service_with_connect_info::<SocketAddr>();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -4,12 +4,14 @@
 //! **Sandbox choice** (the gateway's schedule is not documented, facts §5.2): the first retry waits
 //! `notify_backoff`, each next one twice as long, at most `notify_max_attempts` attempts. The body is accepted when
 //! the merchant answers HTTP 200 with exactly `1` (a trailing line break allowed). Bodies are CP932
-//! percent-encoded (the charset of notifications is not documented, facts §5.2). Attempts still pending when the
-//! process stops are not resumed.
+//! percent-encoded (the charset of notifications is not documented, facts §5.2). A notification is queued in the
+//! transaction of the change it reports and delivered after the commit; one still being retried when the process
+//! stops is resumed when the sandbox starts again on the same database.
 
 use std::sync::Arc;
 
 use encoding_rs::SHIFT_JIS;
+use rusqlite::Transaction;
 
 use crate::Shared;
 use crate::store::{self, Attempt};
@@ -48,23 +50,60 @@ pub(crate) fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)
     Some(out)
 }
 
-/// Sends `message` in the background (nothing when no notify URL is configured).
-pub(crate) fn spawn(shared: Arc<Shared>, message: Message) {
+/// Queues `message` in the transaction that caused it (a transactional outbox: committed together with the state
+/// change, so a crash right after the commit loses no notification); `None` when no notify URL is configured.
+///
+/// # Errors
+/// Any SQLite error.
+pub(crate) fn enqueue(shared: &Shared, tx: &Transaction<'_>, message: &Message) -> rusqlite::Result<Option<i64>> {
+    if shared.config.notify_url.is_none() {
+        return Ok(None);
+    }
+    let body = form_encode(message.pairs.iter().map(|(n, v)| (*n, v.as_str())));
+    let now = crate::clock::Now::read(store::clock_offset(tx)?).timestamp();
+    store::insert_outbox(tx, message.kind, &message.order_number, body.as_deref(), &now).map(Some)
+}
+
+/// Delivers every queued notification that is not finished (after a restart).
+pub(crate) async fn resume(shared: Arc<Shared>) {
+    if shared.config.notify_url.is_none() {
+        return;
+    }
+    let reader = shared.clone();
+    let pending = tokio::task::spawn_blocking(move || reader.store.write(store::pending_outbox)).await;
+    for id in pending.ok().and_then(Result::ok).unwrap_or_default() {
+        deliver(shared.clone(), id);
+    }
+}
+
+/// Delivers the queued notification `id` in the background: POSTs until the merchant accepts it or
+/// `notify_max_attempts` attempts were made (counting those before a restart), recording every attempt.
+pub(crate) fn deliver(shared: Arc<Shared>, id: i64) {
     let Some(url) = shared.config.notify_url.clone() else { return };
     tokio::spawn(async move {
-        let body = form_encode(message.pairs.iter().map(|(n, v)| (*n, v.as_str())));
+        let reader = shared.clone();
+        let Ok(Ok(Some(queued))) =
+            tokio::task::spawn_blocking(move || reader.store.write(|tx| store::outbox(tx, id))).await
+        else {
+            return;
+        };
+        let max = shared.config.notify_max_attempts.max(1);
         let mut delay = shared.config.notify_backoff;
-        for attempt in 1..=shared.config.notify_max_attempts.max(1) {
-            let (status, answer, accepted) = match &body {
+        for _ in 0..queued.attempts {
+            delay = delay.saturating_mul(2);
+        }
+        for attempt in queued.attempts.saturating_add(1)..=max {
+            let (status, answer, accepted) = match &queued.body {
                 None => (None, "not sent: a value is not representable in CP932".to_owned(), false),
                 Some(body) => send(&shared, &url, body).await,
             };
+            let finished = accepted || queued.body.is_none() || attempt == max;
             let record = Attempt {
-                kind: message.kind.to_owned(),
-                order_number: message.order_number.clone(),
+                kind: queued.kind.clone(),
+                order_number: queued.order_number.clone(),
                 url: url.clone(),
                 attempt,
-                body: body.clone().unwrap_or_default(),
+                body: queued.body.clone().unwrap_or_default(),
                 status,
                 answer,
                 accepted,
@@ -74,11 +113,12 @@ pub(crate) fn spawn(shared: Arc<Shared>, message: Message) {
             let _ = tokio::task::spawn_blocking(move || {
                 writer.store.write(|tx| {
                     let now = crate::clock::Now::read(store::clock_offset(tx)?).timestamp();
-                    store::insert_attempt(tx, &Attempt { at: now, ..record })
+                    store::insert_attempt(tx, &Attempt { at: now, ..record })?;
+                    store::update_outbox(tx, id, attempt, finished)
                 })
             })
             .await;
-            if accepted || body.is_none() {
+            if finished {
                 return;
             }
             tokio::time::sleep(delay).await;

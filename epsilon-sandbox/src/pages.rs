@@ -26,6 +26,7 @@ use crate::cgi::order3::fill_conveni_slip;
 use crate::clock::Now;
 use crate::notify::{self, Message, form_encode};
 use crate::store::{self, Order, Page, User};
+use rusqlite::Transaction;
 
 const UTF8_FORM: &str = "application/x-www-form-urlencoded; charset=UTF-8";
 
@@ -78,13 +79,19 @@ fn load(shared: &Shared, token: &str) -> Result<(Page, Option<Order>), Response>
         Ok(Some((page, order)))
     });
     match found {
-        Ok(Some((page, _))) if page.done => {
-            Err(problem(StatusCode::CONFLICT, "この手続きは完了しています (already completed)"))
-        }
+        Ok(Some((page, _))) if page.done => Err(already_completed()),
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(problem(StatusCode::NOT_FOUND, "取引が見つかりません (unknown trans_code)")),
         Err(_) => Err(problem(StatusCode::INTERNAL_SERVER_ERROR, "database error")),
     }
+}
+
+/// [`load`] on a blocking thread (the store's lock is a std mutex).
+async fn load_blocking(shared: &Arc<Shared>, token: String) -> Result<(Page, Option<Order>), Response> {
+    let worker = shared.clone();
+    tokio::task::spawn_blocking(move || load(&worker, &token))
+        .await
+        .unwrap_or_else(|_| Err(problem(StatusCode::INTERNAL_SERVER_ERROR, "internal error")))
 }
 
 fn query_form(query: Option<&str>) -> Option<FormRequest> {
@@ -94,7 +101,7 @@ fn query_form(query: Option<&str>) -> Option<FormRequest> {
 /// `GET method_select3.cgi?trans_code=…`: the payment page.
 pub(crate) async fn method_select_get(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let token = query_form(query.as_deref()).and_then(|f| f.get("trans_code").map(str::to_owned)).unwrap_or_default();
-    let (page, order) = match load(&shared, &token) {
+    let (page, order) = match load_blocking(&shared, token.clone()).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -142,6 +149,9 @@ fn complete_link(shared: &Shared, form: &FormRequest) -> Result<Completion, Resp
     shared
         .store
         .write(|tx| {
+            if !store::finish_page(tx, &token)? {
+                return Ok(None);
+            }
             let now = Now::read(store::clock_offset(tx)?);
             if method == "conveni" {
                 fill_conveni_slip(&mut order, "11", now);
@@ -156,14 +166,18 @@ fn complete_link(shared: &Shared, form: &FormRequest) -> Result<Completion, Resp
             }
             order.last_update = now.timestamp();
             store::update_order(tx, &order)?;
-            store::finish_page(tx, &token)?;
-            Ok(payment_completion(&order, !order.declined))
+            payment_completion(shared, tx, &order, !order.declined).map(Some)
         })
-        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))
+        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))?
+        .ok_or_else(already_completed)
 }
 
-/// The redirect and the 決済完了通知 of a finished payment page.
-fn payment_completion(order: &Order, ok: bool) -> Completion {
+fn already_completed() -> Response {
+    problem(StatusCode::CONFLICT, "この手続きは完了しています (already completed)")
+}
+
+/// The redirect of a finished payment page; its 決済完了通知 is queued in the same transaction.
+fn payment_completion(shared: &Shared, tx: &Transaction<'_>, order: &Order, ok: bool) -> rusqlite::Result<Completion> {
     let result = if ok { "1" } else { "0" };
     let redirect = vec![
         ("trans_code", order.trans_code.clone()),
@@ -173,7 +187,8 @@ fn payment_completion(order: &Order, ok: bool) -> Completion {
         ("state", order.state.clone()),
         ("payment_code", order.payment_code.clone()),
     ];
-    let notify = ok.then(|| Message {
+    // a convenience-store slip is not a completed payment: its 入金通知 comes with the deposit
+    let message = (ok && order.state == "1").then(|| Message {
         kind: "payment",
         order_number: order.order_number.clone(),
         pairs: vec![
@@ -185,13 +200,17 @@ fn payment_completion(order: &Order, ok: bool) -> Completion {
             ("payment_code", order.payment_code.clone()),
         ],
     });
-    Completion { redirect, notify }
+    let notify = match message {
+        Some(message) => notify::enqueue(shared, tx, &message)?,
+        None => None,
+    };
+    Ok(Completion { redirect, notify })
 }
 
-/// What a completed page does: the redirect's parameters and the notification to send.
+/// What a completed page does: the redirect's parameters and the queued notification to deliver.
 struct Completion {
     redirect: Vec<(&'static str, String)>,
-    notify: Option<Message>,
+    notify: Option<i64>,
 }
 
 fn finish(shared: Arc<Shared>, done: Result<Result<Completion, Response>, tokio::task::JoinError>) -> Response {
@@ -200,8 +219,8 @@ fn finish(shared: Arc<Shared>, done: Result<Result<Completion, Response>, tokio:
         Ok(Err(response)) => return response,
         Err(_) => return problem(StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
     };
-    if let Some(message) = completion.notify {
-        notify::spawn(shared.clone(), message);
+    if let Some(id) = completion.notify {
+        notify::deliver(shared.clone(), id);
     }
     let query = form_encode(completion.redirect.iter().map(|(n, v)| (*n, v.as_str()))).unwrap_or_default();
     match &shared.config.return_url {
@@ -218,7 +237,7 @@ fn finish(shared: Arc<Shared>, done: Result<Result<Completion, Response>, tokio:
 /// charge.
 pub(crate) async fn card3_get(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let token = query_form(query.as_deref()).and_then(|f| f.get("trans_code").map(str::to_owned)).unwrap_or_default();
-    let (page, order) = match load(&shared, &token) {
+    let (page, order) = match load_blocking(&shared, token.clone()).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -273,8 +292,10 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
     shared
         .store
         .write(|tx| {
+            if !store::finish_page(tx, &token)? {
+                return Ok(None);
+            }
             let now = Now::read(store::clock_offset(tx)?);
-            store::finish_page(tx, &token)?;
             if let Some(mut order) = order.filter(|_| page.kind == "charge") {
                 let card =
                     store::user(tx, &page.contract_code, &page.user_id)?.map(|u| u.card_kind).unwrap_or_default();
@@ -288,7 +309,7 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
                 }
                 order.last_update = now.timestamp();
                 store::update_order(tx, &order)?;
-                return Ok(payment_completion(&order, !order.declined));
+                return payment_completion(shared, tx, &order, !order.declined).map(Some);
             }
             let earlier = store::user(tx, &page.contract_code, &page.user_id)?;
             let (name, mail) = match (&earlier, page.kind.as_str()) {
@@ -307,7 +328,7 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
                 withdrawn: false,
             };
             store::put_user(tx, &user, &now.timestamp())?;
-            Ok(Completion {
+            Ok(Some(Completion {
                 redirect: vec![
                     ("trans_code", page.trans_code.clone()),
                     ("user_id", page.user_id.clone()),
@@ -315,9 +336,10 @@ fn complete_card3(shared: &Shared, form: &FormRequest) -> Result<Completion, Res
                     ("order_number", format!("R{}", page.trans_code)),
                 ],
                 notify: None,
-            })
+            }))
         })
-        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))
+        .map_err(|_| problem(StatusCode::INTERNAL_SERVER_ERROR, "database error"))?
+        .ok_or_else(already_completed)
 }
 
 /// `POST /sandbox/acs`: first the merchant's auto-submit form (PaReq, TermUrl, MD) shows the authentication form;

@@ -16,7 +16,7 @@ use epsilon_proto::request_body::{self, FormRequest};
 use crate::answer::{self, Answer};
 use crate::cgi::{self, Ctx, Family};
 use crate::clock::Now;
-use crate::{Shared, control, notify, pages, store, texts};
+use crate::{Shared, control, pages, store, texts};
 
 /// Every route of the sandbox.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -96,13 +96,13 @@ async fn gateway(
         let (code, detail) = texts::for_report(&report);
         return respond(cgi::error(family, version, code, &detail, Some(&form)));
     }
+    let order_number = form.get("order_number").unwrap_or("").to_owned();
     let worker = shared.clone();
     let done = tokio::task::spawn_blocking(move || run(&worker, op, &form, version, &contract)).await;
     match done {
         Ok(Ok(reply)) => {
-            if let Some(message) = reply.notify {
-                notify::spawn(shared, message);
-            }
+            // names and codes only: no parameter value but the order number is ever logged
+            tracing::debug!(cgi = %cgi, operation = op.name, order_number = %order_number, status = reply.answer.status, "answered");
             respond(reply.answer)
         }
         Ok(Err(e)) => {

@@ -45,6 +45,10 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, order_number TEXT NOT NULL, url TEXT NOT NULL,
         attempt INTEGER NOT NULL, body TEXT NOT NULL, status INTEGER, answer TEXT NOT NULL, accepted INTEGER NOT NULL,
         at TEXT NOT NULL);",
+    // 2: the notification outbox, written in the transaction of the change a notification reports
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, order_number TEXT NOT NULL, body TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0, created TEXT NOT NULL);",
 ];
 
 /// The database, one connection behind a mutex (a request's transaction holds it).
@@ -122,8 +126,8 @@ pub(crate) fn set_clock_offset(tx: &Transaction<'_>, days: i64) -> rusqlite::Res
     Ok(())
 }
 
-/// One order row.
-#[derive(Clone, Debug, Default)]
+/// One order row. No `Debug`: `tds_pareq` is a 3-D Secure payload and must not reach a log.
+#[derive(Clone, Default)]
 pub(crate) struct Order {
     pub(crate) id: i64,
     pub(crate) contract_code: String,
@@ -555,10 +559,9 @@ pub(crate) fn page(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<Option
     .optional()
 }
 
-/// Marks a page completed.
-pub(crate) fn finish_page(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<()> {
-    tx.execute("UPDATE pages SET done = 1 WHERE token = ?1", [token])?;
-    Ok(())
+/// Marks a page completed; `false` when it already was (of two concurrent submissions exactly one completes it).
+pub(crate) fn finish_page(tx: &Transaction<'_>, token: &str) -> rusqlite::Result<bool> {
+    Ok(tx.execute("UPDATE pages SET done = 1 WHERE token = ?1 AND done = 0", [token])? == 1)
 }
 
 /// One recorded notification attempt.
@@ -604,4 +607,97 @@ pub(crate) fn attempts(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Attempt>> {
         })
     })?;
     rows.collect()
+}
+
+/// A queued notification.
+#[derive(Clone, Debug)]
+pub(crate) struct Outbox {
+    pub(crate) kind: String,
+    pub(crate) order_number: String,
+    /// The form body; `None` when a value could not be encoded (nothing is sent then).
+    pub(crate) body: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+/// Queues a notification; its id.
+pub(crate) fn insert_outbox(
+    tx: &Transaction<'_>,
+    kind: &str,
+    order_number: &str,
+    body: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO outbox (kind, order_number, body, created) VALUES (?1, ?2, ?3, ?4)",
+        params![kind, order_number, body, now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The queued notification `id`, unless it is finished.
+pub(crate) fn outbox(tx: &Transaction<'_>, id: i64) -> rusqlite::Result<Option<Outbox>> {
+    tx.query_row("SELECT kind, order_number, body, attempts FROM outbox WHERE id = ?1 AND done = 0", [id], |r| {
+        Ok(Outbox { kind: r.get(0)?, order_number: r.get(1)?, body: r.get(2)?, attempts: r.get(3)? })
+    })
+    .optional()
+}
+
+/// The ids of the notifications not finished, oldest first.
+pub(crate) fn pending_outbox(tx: &Transaction<'_>) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = tx.prepare("SELECT id FROM outbox WHERE done = 0 ORDER BY id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Records how many attempts a queued notification has had and whether it is finished.
+pub(crate) fn update_outbox(tx: &Transaction<'_>, id: i64, attempts: u32, done: bool) -> rusqlite::Result<()> {
+    tx.execute("UPDATE outbox SET attempts = ?2, done = ?3 WHERE id = ?1", params![id, attempts, done])?;
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_run_once_and_are_counted() {
+        let dir = std::env::temp_dir().join(format!("epsilon-sandbox-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.db");
+        for _ in 0..2 {
+            let store = Store::open(Some(&path)).unwrap();
+            let (version, mode): (i64, String) = store
+                .write(|tx| {
+                    Ok((
+                        tx.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+                        tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                    ))
+                })
+                .unwrap();
+            assert_eq!((version, mode.as_str()), (i64::try_from(MIGRATIONS.len()).unwrap(), "wal"));
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_order_number_is_taken_once_per_contract() {
+        let store = Store::open(None).unwrap();
+        // (contract, order number, trans code, inserted)
+        let cases = [("11111111", "A", "1", true), ("11111111", "A", "2", false), ("22222222", "A", "3", true)];
+        for (contract, number, trans_code, inserted) in cases {
+            let mut order = Order {
+                contract_code: contract.to_owned(),
+                order_number: number.to_owned(),
+                trans_code: trans_code.to_owned(),
+                ..Order::default()
+            };
+            let got = store.write(|tx| match insert_order(tx, &mut order) {
+                Ok(()) => Ok(true),
+                Err(e) if is_unique_violation(&e) => Ok(false),
+                Err(e) => Err(e),
+            });
+            assert_eq!(got.unwrap(), inserted, "{contract} {number}");
+        }
+    }
 }

@@ -57,3 +57,29 @@ pub(crate) fn for_report(report: &Report) -> (&'static str, String) {
     let first = fields.first().copied().unwrap_or("parameter");
     ("601", format!("{first}の指定が異常です"))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use epsilon_proto::request_body::{operation_for, parse};
+
+    use super::*;
+
+    #[test]
+    fn a_report_maps_to_the_gateway_code_and_text() {
+        let base = "contract_code=12345678&user_id=U1&user_name=a&user_mail_add=a%40b.c&item_code=I1&item_name=x&order_number=O1&st_code=10000-0000-00000-00000-00000-00000-00000&mission_code=1&item_price=100&process_code=1&xml=1";
+        // (replace this pair, with this one, code, text)
+        let cases = [
+            ("mission_code=1", "mission_code=77", "909", E909.to_owned()),
+            ("user_id=U1", "user_id=U%21", "601", E601_USER_ID.to_owned()),
+            ("st_code=10000-0000-00000-00000-00000-00000-00000", "st_code=2", "601", E601_ST_CODE.to_owned()),
+            ("item_price=100", "item_price=x", "601", "item_priceの指定が異常です".to_owned()),
+        ];
+        for (from, to, code, text) in cases {
+            let body = base.replace(from, to);
+            let form = parse(body.as_bytes(), None).unwrap();
+            let report = form.validate(operation_for("receive_order3.cgi", &form).unwrap()).unwrap_err();
+            assert_eq!(for_report(&report), (code, text), "{to}");
+        }
+    }
+}

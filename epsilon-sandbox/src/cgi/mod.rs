@@ -1,5 +1,5 @@
 //! The gateway's CGIs: one file per family. Each handler runs inside the request's transaction and returns the
-//! answer, and the notification to send once the transaction is committed.
+//! answer, sent once the transaction is committed.
 
 pub(crate) mod card;
 pub(crate) mod getsales;
@@ -17,7 +17,6 @@ use rusqlite::Transaction;
 
 use crate::answer::{self, Answer, Style};
 use crate::clock::Now;
-use crate::notify;
 
 /// The CGI families: each answers its errors in its own layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,15 +123,14 @@ impl Ctx<'_> {
     }
 }
 
-/// A handler's result: the answer, and a notification to send after the commit.
+/// A handler's result: the answer.
 pub(crate) struct Reply {
     pub(crate) answer: Answer,
-    pub(crate) notify: Option<notify::Message>,
 }
 
 impl From<Answer> for Reply {
     fn from(answer: Answer) -> Self {
-        Reply { answer, notify: None }
+        Reply { answer }
     }
 }
 

@@ -2,7 +2,8 @@
 //! (`epsilon_proto::virtual_account`) replayed from its stored deposits against the sandbox clock.
 //!
 //! **Sandbox choice**: the account is always the recorded test bank (あおぞら銀行 0310, branch 502 ｱｼﾞｻｲ, name
-//! GMO-EPﾃｽﾄ, facts §4.4 (g)); the account number is derived from the transaction code.
+//! GMO-EPﾃｽﾄ, facts §4.4 (g)); the account number is derived from the transaction code; payment_code is 22
+//! (バーチャル口座, facts §3.6, from a plugin's table).
 
 use epsilon_proto::virtual_account::{JstDate, Status, VirtualAccountOrder};
 use rusqlite::Transaction;
@@ -17,7 +18,7 @@ use crate::texts;
 /// Issues an account for the order.
 pub(crate) fn virtual_account(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
     let mut order = new_order(tx, ctx, "va")?;
-    order.payment_code = "8".to_owned();
+    order.payment_code = "22".to_owned();
     let digits: String = order.trans_code.chars().rev().take(7).collect::<Vec<_>>().into_iter().rev().collect();
     order.account_no = format!("{digits:0>7}");
     if insert_once(tx, &mut order)?.is_none() {
