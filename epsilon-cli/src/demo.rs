@@ -1,4 +1,5 @@
-//! `epsilon demo`: a short walk on built-in data.
+//! `epsilon demo`: the main flows end to end against an in-process sandbox ([`live`]), and with `--offline` a
+//! short walk on built-in data.
 
 use std::fmt::Write as _;
 
@@ -8,6 +9,8 @@ use epsilon_proto::spec::Code;
 use epsilon_proto::{Charset, DynamicRequest, Options, Report, Response, Version};
 
 use crate::json_str;
+
+pub(crate) use live::run;
 
 /// A receive_order3 error answer as the gateway sends it (CP932 text, percent-encoded; CRLF; no final newline).
 const ANSWER: &str = "<?xml version=\"1.0\" encoding=\"x-sjis-cp932\" ?>\r\n  <Epsilon_result>\r\n    <result result=\"0\" />\r\n    <result err_code=\"605\" />\r\n    <result err_detail=\"%8C%8E%8E%9F%89%DB%8B%E0%83f%81%5B%83%5E%8C%9F%8D%F5%83G%83%89%81%5B\" />\r\n    <result memo1=\"plan-B%20%8C%8E%8Az\" />\r\n    <result memo2=\"\" />\r\n  </Epsilon_result>\r\n";
@@ -127,13 +130,655 @@ fn input(pairs: &[(&str, &str)], shown_as: &[(&str, &str)]) -> String {
 /// The indentation of a continued input line: under the `{` of `   input: {`.
 const INDENT: &str = "           ";
 
-/// Prints the demo; 0, or 1 if the built-in data no longer matches the spec.
-pub(crate) fn run() -> u8 {
+/// Prints the offline walk (`epsilon demo --offline`); 0, or 1 if the built-in data no longer matches the spec.
+pub(crate) fn run_offline() -> u8 {
     match text() {
         Ok(text) => crate::emit(text.as_bytes()),
         Err(e) => {
             eprintln!("demo: {e}");
             1
+        }
+    }
+}
+
+/// The walk against a sandbox: issue 7 §5. Every step prints what it sent and what came back, and fails the demo
+/// (exit 1) when the sandbox answers something else than the gateway would.
+mod live {
+    use std::fmt::Display;
+    use std::net::SocketAddr;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use epsilon_client::Client;
+    use epsilon_proto::transport::Environment;
+    use epsilon_proto::{
+        Card3dsResult, Card3dsResultOutcome, CardPayment, CardPaymentOutcome, LinkOrder, LinkOrderOutcome, OrderInfo,
+        OrderInfoOutcome, UserRegister, UserRegisterOutcome, VirtualAccount, VirtualAccountOutcome,
+    };
+
+    /// The contract code the sandbox accepts by default.
+    const CONTRACT: &str = "12345678";
+    /// The test card the sandbox approves.
+    const CARD_OK: &str = "4242424242424242";
+    /// The test card the sandbox answers with 3-D Secure 2.0 (result 6).
+    const CARD_3DS2: &str = "4000000000003220";
+    /// The link order whose number step 6 sends again.
+    const LINK_ORDER: &str = "D0001";
+
+    /// Runs `epsilon demo`: 0 when every step answered as the gateway would, 1 otherwise (the failing step on
+    /// stderr).
+    pub(crate) fn run(offline: bool) -> u8 {
+        if offline {
+            return super::run_offline();
+        }
+        let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                eprintln!("demo: cannot start the async runtime: {e}");
+                return crate::REJECTED;
+            }
+        };
+        match runtime.block_on(walk()) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("demo: {e}");
+                crate::REJECTED
+            }
+        }
+    }
+
+    /// Prints a line at once (the walk is slow enough for a person to follow); a closed stdout (`| head`) only
+    /// silences the rest.
+    fn say(line: impl Display) {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    }
+
+    /// An error of a step, with what was expected.
+    fn fail<T>(step: &str, what: impl Display) -> Result<T, String> {
+        Err(format!("{step}: {what}"))
+    }
+
+    async fn walk() -> Result<(), String> {
+        let merchant = Merchant::start().await?;
+        let config = epsilon_sandbox::Config {
+            notify_url: Some(format!("{}/notify", merchant.url)),
+            return_url: Some(format!("{}/return", merchant.url)),
+            notify_backoff: Duration::from_millis(100),
+            ..epsilon_sandbox::Config::default()
+        };
+        let sandbox = epsilon_sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+        say(format_args!("epsilon demo: the main flows against a local sandbox at {} (in memory)", sandbox.url()));
+        say(format_args!("merchant endpoint (return_url, notify_url) at {}\n", merchant.url));
+        let client = Client::builder()
+            .environment(Environment::Custom(sandbox.cgi_base()))
+            .timeout(Duration::from_secs(20))
+            .build()
+            .map_err(|e| format!("cannot build the client: {e}"))?;
+        let buyer = Buyer::new()?;
+        let result = steps(&client, &buyer, &merchant, &sandbox.url()).await;
+        sandbox.shutdown().await;
+        merchant.server.abort();
+        result
+    }
+
+    async fn steps(client: &Client, buyer: &Buyer, merchant: &Merchant, sandbox: &str) -> Result<(), String> {
+        register_user(client, buyer, merchant).await?;
+        link_order(client, buyer, merchant).await?;
+        card_3ds2(client, buyer, merchant).await?;
+        virtual_account(client, sandbox, "D0003", Deposits::ShortThenTopUp).await?;
+        virtual_account(client, sandbox, "D0004", Deposits::NoneBeforeTheDeadline).await?;
+        duplicate(client).await?;
+        say("\ndone: every step answered as the gateway would.");
+        Ok(())
+    }
+
+    /// Step 1: user_register (process 3), the card page driven by the demo, the redirect to return_url.
+    async fn register_user(client: &Client, buyer: &Buyer, merchant: &Merchant) -> Result<(), String> {
+        const STEP: &str = "1. register a user";
+        say("1. Register a user (user_register, process 3) through the sandbox card page");
+        let request = UserRegister {
+            contract_code: CONTRACT,
+            user_id: "U0001",
+            user_name: "山田 太郎",
+            user_mail_add: "taro@example.com",
+            ..Default::default()
+        };
+        let answer = client.user_register(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let url = match response.outcome() {
+            Ok(UserRegisterOutcome::Redirect { url }) => url.to_owned(),
+            other => return fail(STEP, format_args!("expected a redirect, got {other:?}")),
+        };
+        say(format_args!("   answer: redirect to {url}"));
+        let form = buyer.open(&url).await.map_err(|e| format!("{STEP}: {e}"))?;
+        say(format_args!("   buyer: card {} expiring 2030-12 → {}", masked(CARD_OK), form.action));
+        let location = buyer
+            .submit(form, &[("card_number", CARD_OK), ("expire", "203012")])
+            .await
+            .map_err(|e| format!("{STEP}: {e}"))?;
+        let query = merchant.follow(buyer, &location).await.map_err(|e| format!("{STEP}: {e}"))?;
+        say(format_args!("   merchant: return_url received {query}"));
+        if !query.contains("result=1") || !query.contains("user_id=U0001") {
+            return fail(STEP, format_args!("expected result=1 and user_id=U0001, got {query}"));
+        }
+        say("   user U0001 registered, card stored\n");
+        Ok(())
+    }
+
+    /// Step 2: a link order completed as the buyer, the completion redirect, the notification, getsales2.
+    async fn link_order(client: &Client, buyer: &Buyer, merchant: &Merchant) -> Result<(), String> {
+        const STEP: &str = "2. link order";
+        say(format_args!("2. Link order {LINK_ORDER} (link_order), paid by card on the sandbox payment page"));
+        let request = link_order_request(LINK_ORDER);
+        let answer = client.link_order(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let url = match response.outcome() {
+            Ok(LinkOrderOutcome::Redirect { url }) => url.to_owned(),
+            other => return fail(STEP, format_args!("expected a redirect, got {other:?}")),
+        };
+        say(format_args!("   answer: redirect to {url}"));
+        let form = buyer.open(&url).await.map_err(|e| format!("{STEP}: {e}"))?;
+        say(format_args!("   buyer: pays by card {} on the payment page", masked(CARD_OK)));
+        let fields = [("method", "card"), ("card_number", CARD_OK), ("expire", "203012"), ("security_code", "123")];
+        let location = buyer.submit(form, &fields).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let query = merchant.follow(buyer, &location).await.map_err(|e| format!("{STEP}: {e}"))?;
+        say(format_args!("   merchant: completion redirect received {query}"));
+        if !query.contains(&format!("order_number={LINK_ORDER}")) {
+            return fail(STEP, format_args!("expected order_number={LINK_ORDER} in the redirect, got {query}"));
+        }
+        let notification = merchant.wait_notification(LINK_ORDER).await.map_err(|e| format!("{STEP}: {e}"))?;
+        say(format_args!("   merchant: 決済完了通知 received and answered 1: {notification}"));
+        let info = OrderInfo { contract_code: CONTRACT, order_number: Some(LINK_ORDER), ..Default::default() };
+        let answer = client.order_info(&info).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        match response.outcome() {
+            Ok(OrderInfoOutcome::Found) => {}
+            other => return fail(STEP, format_args!("expected getsales2 to find the order, got {other:?}")),
+        }
+        let state = response.raw.get("state").unwrap_or_default();
+        say(format_args!(
+            "   getsales2: found, state {state}, trans_code {}, item_price {}\n",
+            response.raw.get("trans_code").unwrap_or_default(),
+            response.raw.get("item_price").unwrap_or_default()
+        ));
+        if state != "1" {
+            return fail(STEP, format_args!("expected state 1 (paid) in getsales2, got {state:?}"));
+        }
+        Ok(())
+    }
+
+    /// The link order of step 2 (and the duplicate of step 6).
+    fn link_order_request(order_number: &str) -> LinkOrder<'_> {
+        LinkOrder {
+            contract_code: CONTRACT,
+            user_id: "U0001",
+            user_name: "山田 太郎",
+            user_mail_add: "taro@example.com",
+            item_code: "ITEM1",
+            item_name: "デモ商品",
+            order_number,
+            st_code: "10000-0000-00000",
+            mission_code: "1",
+            item_price: "1200",
+            ..Default::default()
+        }
+    }
+
+    /// Step 3: card_payment with a 3-D Secure 2.0 card, the ACS page, card_3ds_result.
+    async fn card_3ds2(client: &Client, buyer: &Buyer, merchant: &Merchant) -> Result<(), String> {
+        const STEP: &str = "3. 3-D Secure 2.0";
+        const ORDER: &str = "D0002";
+        say(format_args!("3. Card payment {ORDER} through the API (card_payment) with 3-D Secure 2.0"));
+        let request = CardPayment {
+            contract_code: CONTRACT,
+            user_id: "U0001",
+            user_name: "YAMADA Taro",
+            user_mail_add: "taro@example.com",
+            item_code: "ITEM2",
+            item_name: "demo item",
+            order_number: ORDER,
+            mission_code: "1",
+            item_price: "3000",
+            process_code: "1",
+            card_number: Some(CARD_3DS2),
+            expire_y: Some("2030"),
+            expire_m: Some("12"),
+            tds_check_code: Some("1"),
+            ..Default::default()
+        };
+        let answer = client.card_payment(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let (url, pareq) = match response.outcome() {
+            Ok(CardPaymentOutcome::ThreeDSecure2 { url, pareq }) => (url.to_owned(), pareq.expose().to_owned()),
+            other => return fail(STEP, format_args!("expected result 6 (3-D Secure 2.0), got {other:?}")),
+        };
+        say(format_args!("   answer: result 6, 3-D Secure 2.0 at {url} (pareq withheld)"));
+        let term_url = format!("{}/term", merchant.url);
+        let form = buyer
+            .open_post(&url, &[("PaReq", &pareq), ("TermUrl", &term_url), ("MD", ORDER)])
+            .await
+            .map_err(|e| format!("{STEP}: {e}"))?;
+        say("   buyer: the ACS page asks for authentication; the buyer approves");
+        let back = buyer.submit_for_form(form, &[("auth", "ok")]).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let pares = back.value("PaRes").ok_or_else(|| format!("{STEP}: no PaRes in the ACS's return form"))?;
+        if back.value("MD") != Some(ORDER) {
+            return fail(STEP, "expected the ACS to post back the MD it was given");
+        }
+        say(format_args!("   ACS: posts PaRes and MD back to the TermUrl ({})", back.action));
+        let second = Card3dsResult { contract_code: CONTRACT, order_number: ORDER, tds_pares: pares };
+        let answer = client.card_3ds_result(&second).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        match response.outcome() {
+            Ok(Card3dsResultOutcome::Authorized) => {}
+            other => return fail(STEP, format_args!("expected the second leg to authorize, got {other:?}")),
+        }
+        say("   second leg (card_3ds_result, tds_check_code 2): authorized\n");
+        Ok(())
+    }
+
+    /// What steps 4 and 5 do with their virtual account.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Deposits {
+        /// Step 4: 3000 of 5000 (決済失敗), then 2000 more (入金完了).
+        ShortThenTopUp,
+        /// Step 5: nothing, and the clock moves past the 30-day deadline (入金期限切れ).
+        NoneBeforeTheDeadline,
+    }
+
+    /// Steps 4 and 5: a virtual account, deposits and the deadline, through the control endpoints.
+    async fn virtual_account(client: &Client, sandbox: &str, order: &str, deposits: Deposits) -> Result<(), String> {
+        let (number, title) = match deposits {
+            Deposits::ShortThenTopUp => (4, "a short deposit, then a top-up"),
+            Deposits::NoneBeforeTheDeadline => (5, "no deposit until the deadline passes"),
+        };
+        let label = format!("{number}. virtual account");
+        say(format_args!("{number}. Virtual account {order} (virtual_account): {title}"));
+        let request = VirtualAccount {
+            contract_code: CONTRACT,
+            user_id: "U0001",
+            user_name: "ヤマダ タロウ",
+            user_mail_add: "taro@example.com",
+            item_code: "ITEM3",
+            item_name: "demo item",
+            order_number: order,
+            st_code: "00000-0000-00000-00000-00100-00000-00000",
+            item_price: "5000",
+            ..Default::default()
+        };
+        let answer = client.virtual_account(&request).await.map_err(|e| format!("{label}: {e}"))?;
+        let response = answer.response().map_err(|e| format!("{label}: {e}"))?;
+        match response.outcome() {
+            Ok(VirtualAccountOutcome::Issued) => {}
+            other => return fail(&label, format_args!("expected an issued account, got {other:?}")),
+        }
+        let get = |name| response.raw.get(name).unwrap_or_default();
+        say(format_args!(
+            "   issued: {} {} ({}), account {} {}",
+            get("bank_name"),
+            get("branch_name"),
+            get("bank_code"),
+            get("account_no"),
+            get("account_name")
+        ));
+        let control = Control::new(sandbox)?;
+        let expect = |status: serde_json::Value, want: &str| -> Result<(), String> {
+            let va = status.get("va_status").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            if va.contains(want) {
+                Ok(())
+            } else {
+                fail(&label, format_args!("expected va_status {want}, got {status}"))
+            }
+        };
+        if deposits == Deposits::ShortThenTopUp {
+            let status = control.deposit(order, 3000).await?;
+            say(format_args!("   deposit 3000 of 5000 → va_status {}", field(&status, "va_status")));
+            expect(status, "決済失敗")?;
+            let status = control.deposit(order, 2000).await?;
+            say(format_args!(
+                "   top-up 2000 → va_status {}, deposited {}\n",
+                field(&status, "va_status"),
+                field(&status, "deposited")
+            ));
+            expect(status, "入金完了")?;
+        } else {
+            let status = control.advance_days(31).await.and(control.order(order).await)?;
+            say(format_args!("   sandbox clock +31 days → va_status {}\n", field(&status, "va_status")));
+            expect(status, "入金期限切れ")?;
+        }
+        Ok(())
+    }
+
+    /// Step 6: the order number of step 2 again: 604.
+    async fn duplicate(client: &Client) -> Result<(), String> {
+        const STEP: &str = "6. duplicate order number";
+        say(format_args!("6. The order number {LINK_ORDER} again (link_order)"));
+        let answer = client.link_order(&link_order_request(LINK_ORDER)).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        match response.outcome() {
+            Ok(LinkOrderOutcome::Failure { code, detail }) if code.value() == "604" => {
+                let text = code.entry.map_or("", |entry| entry.en);
+                say(format_args!("   answer: err_code 604 ({text}): {}", detail.unwrap_or_default()));
+                Ok(())
+            }
+            other => fail(STEP, format_args!("expected err_code 604, got {other:?}")),
+        }
+    }
+
+    /// A string field of a control answer, for display.
+    fn field(value: &serde_json::Value, name: &str) -> String {
+        match value.get(name) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => "(absent)".to_owned(),
+        }
+    }
+
+    /// A card number with all but the last four digits masked.
+    fn masked(card: &str) -> String {
+        let tail = card.get(card.len().saturating_sub(4)..).unwrap_or_default();
+        format!("****-****-****-{tail}")
+    }
+
+    /// The sandbox's control endpoints (JSON answers).
+    struct Control {
+        http: reqwest::Client,
+        base: String,
+    }
+
+    impl Control {
+        fn new(base: &str) -> Result<Control, String> {
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(20))
+                .build()
+                .map_err(|e| format!("cannot build an http client: {e}"))?;
+            Ok(Control { http, base: base.to_owned() })
+        }
+
+        async fn json(&self, request: reqwest::RequestBuilder, what: &str) -> Result<serde_json::Value, String> {
+            let response = request.send().await.map_err(|e| format!("{what}: {e}"))?;
+            let status = response.status();
+            let text = response.text().await.map_err(|e| format!("{what}: {e}"))?;
+            if !status.is_success() {
+                return Err(format!("{what}: expected http 200, got {status}: {text}"));
+            }
+            serde_json::from_str(&text).map_err(|e| format!("{what}: expected json: {e}"))
+        }
+
+        fn form(&self, path: &str, body: String) -> reqwest::RequestBuilder {
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+        }
+
+        /// `POST /sandbox/deposits`, then the order's state.
+        async fn deposit(&self, order: &str, amount: u32) -> Result<serde_json::Value, String> {
+            let body = format!("order_number={}&amount={amount}", url_encode(order));
+            self.json(self.form("/sandbox/deposits", body), "deposit").await?;
+            self.order(order).await
+        }
+
+        /// `POST /sandbox/clock`.
+        async fn advance_days(&self, days: u32) -> Result<serde_json::Value, String> {
+            self.json(self.form("/sandbox/clock", format!("advance_days={days}")), "clock").await
+        }
+
+        /// `GET /sandbox/orders/{order_number}`.
+        async fn order(&self, order: &str) -> Result<serde_json::Value, String> {
+            let url = format!("{}/sandbox/orders/{}", self.base, url_encode(order));
+            self.json(self.http.get(url), "order").await
+        }
+    }
+
+    /// The buyer's browser: GETs a page, reads its first form, fills it and POSTs it; redirects are not followed
+    /// (the demo reads them).
+    struct Buyer {
+        http: reqwest::Client,
+    }
+
+    /// The first form of a page: where it posts, and its inputs.
+    #[derive(Debug)]
+    struct Form {
+        action: String,
+        fields: Vec<(String, String)>,
+    }
+
+    impl Form {
+        fn value(&self, name: &str) -> Option<&str> {
+            self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        }
+    }
+
+    impl Buyer {
+        fn new() -> Result<Buyer, String> {
+            let http = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(20))
+                .build()
+                .map_err(|e| format!("cannot build an http client: {e}"))?;
+            Ok(Buyer { http })
+        }
+
+        /// GETs a page and reads its first form.
+        async fn open(&self, url: &str) -> Result<Form, String> {
+            let response = self.http.get(url).send().await.map_err(|e| format!("GET {url}: {e}"))?;
+            page_form(response, url).await
+        }
+
+        /// POSTs fields to a page (the merchant's auto-submit form to the ACS) and reads its first form.
+        async fn open_post(&self, url: &str, fields: &[(&str, &str)]) -> Result<Form, String> {
+            let response = self
+                .http
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form_body(fields.iter().map(|(n, v)| (*n, *v))))
+                .send()
+                .await
+                .map_err(|e| format!("POST {url}: {e}"))?;
+            page_form(response, url).await
+        }
+
+        /// Fills and posts a form; the redirect it answers with.
+        async fn submit(&self, form: Form, fill: &[(&str, &str)]) -> Result<String, String> {
+            let response = self.post_form(&form, fill).await?;
+            let status = response.status();
+            match response.headers().get("location").and_then(|v| v.to_str().ok()) {
+                Some(location) if status.is_redirection() => Ok(resolve(&form.action, location)),
+                _ => Err(format!("POST {}: expected a redirect, got http {status}", form.action)),
+            }
+        }
+
+        /// Fills and posts a form; the form of the page it answers with.
+        async fn submit_for_form(&self, form: Form, fill: &[(&str, &str)]) -> Result<Form, String> {
+            let response = self.post_form(&form, fill).await?;
+            page_form(response, &form.action).await
+        }
+
+        async fn post_form(&self, form: &Form, fill: &[(&str, &str)]) -> Result<reqwest::Response, String> {
+            let mut fields: Vec<(&str, &str)> = form
+                .fields
+                .iter()
+                .filter(|(n, _)| !fill.iter().any(|(f, _)| f == n))
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            fields.extend(fill.iter().copied());
+            self.http
+                .post(&form.action)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form_body(fields.into_iter()))
+                .send()
+                .await
+                .map_err(|e| format!("POST {}: {e}", form.action))
+        }
+    }
+
+    /// The first form of an HTML answer (status 200 required), its action resolved against `url`.
+    async fn page_form(response: reqwest::Response, url: &str) -> Result<Form, String> {
+        let status = response.status();
+        let html = response.text().await.map_err(|e| format!("{url}: {e}"))?;
+        if status != reqwest::StatusCode::OK {
+            return Err(format!("{url}: expected a page (http 200), got http {status}"));
+        }
+        let mut form = first_form(&html).ok_or_else(|| format!("{url}: expected a <form> in the page"))?;
+        form.action = resolve(url, &form.action);
+        Ok(form)
+    }
+
+    /// The first `<form>` of a page: its `action` and every `<input>` with a name (name, value), in order.
+    fn first_form(html: &str) -> Option<Form> {
+        let lower = html.to_ascii_lowercase();
+        let start = lower.find("<form")?;
+        let end = lower.get(start..)?.find("</form").map_or(html.len(), |e| start + e);
+        let tag_end = start + lower.get(start..)?.find('>')?;
+        let action = attribute(html.get(start..tag_end)?, "action").unwrap_or_default();
+        let mut fields = Vec::new();
+        let mut at = start;
+        while let Some(offset) = lower.get(at..end).and_then(|s| s.find("<input")) {
+            let tag_start = at + offset;
+            let tag_len = lower.get(tag_start..end)?.find('>')?;
+            let tag = html.get(tag_start..tag_start + tag_len)?;
+            at = tag_start + tag_len;
+            let kind = attribute(tag, "type").unwrap_or_default().to_ascii_lowercase();
+            let checked = tag.to_ascii_lowercase().contains("checked");
+            if (kind == "radio" || kind == "checkbox") && !checked {
+                continue;
+            }
+            if let Some(name) = attribute(tag, "name") {
+                fields.push((name, attribute(tag, "value").unwrap_or_default()));
+            }
+        }
+        Some(Form { action, fields })
+    }
+
+    /// The value of an attribute in a tag (quoted with `"` or `'`, or bare), entities decoded.
+    fn attribute(tag: &str, name: &str) -> Option<String> {
+        let lower = tag.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(offset) = lower.get(from..)?.find(name) {
+            let at = from + offset;
+            from = at + name.len();
+            let before_ok = at > 0 && lower.as_bytes().get(at - 1).is_some_and(|b| b.is_ascii_whitespace());
+            let rest = tag.get(from..)?.trim_start();
+            let Some(rest) = rest.strip_prefix('=').filter(|_| before_ok) else { continue };
+            let rest = rest.trim_start();
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest.get(1..)?.split(q).next()?,
+                _ => rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next()?,
+            };
+            return Some(unescape_html(value));
+        }
+        None
+    }
+
+    fn unescape_html(text: &str) -> String {
+        text.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    /// `location` resolved against `base` (absolute, absolute-path or relative).
+    fn resolve(base: &str, location: &str) -> String {
+        match reqwest::Url::parse(base).and_then(|b| b.join(location)) {
+            Ok(url) => url.to_string(),
+            Err(_) => location.to_owned(),
+        }
+    }
+
+    /// A UTF-8 form body.
+    fn form_body<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+        fields.map(|(n, v)| format!("{}={}", url_encode(n), url_encode(v))).collect::<Vec<_>>().join("&")
+    }
+
+    /// Percent-encodes UTF-8 text for a form body or a path segment.
+    fn url_encode(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'*') {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    /// The merchant's server: answers `1` to notifications (recording them), records the browser's arrivals at
+    /// return_url and the ACS's posts to TermUrl.
+    struct Merchant {
+        url: String,
+        notifications: Arc<Mutex<Vec<String>>>,
+        returns: Arc<Mutex<Vec<String>>>,
+        server: tokio::task::JoinHandle<()>,
+    }
+
+    impl Merchant {
+        async fn start() -> Result<Merchant, String> {
+            use axum::routing::{get, post};
+            let notifications = Arc::new(Mutex::new(Vec::new()));
+            let returns = Arc::new(Mutex::new(Vec::new()));
+            let (n, r) = (Arc::clone(&notifications), Arc::clone(&returns));
+            let router = axum::Router::new()
+                .route(
+                    "/notify",
+                    post(move |body: axum::body::Bytes| async move {
+                        let text = String::from_utf8_lossy(&body).into_owned();
+                        n.lock().map(|mut list| list.push(text)).ok();
+                        "1"
+                    }),
+                )
+                .route(
+                    "/return",
+                    get(move |uri: axum::http::Uri| async move {
+                        r.lock().map(|mut list| list.push(uri.query().unwrap_or_default().to_owned())).ok();
+                        "thank you"
+                    }),
+                )
+                .route("/term", post(|| async { "ok" }));
+            let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+                .await
+                .map_err(|e| format!("cannot start the merchant endpoint: {e}"))?;
+            let addr = listener.local_addr().map_err(|e| format!("merchant endpoint: {e}"))?;
+            let server = tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            });
+            Ok(Merchant { url: format!("http://{addr}"), notifications, returns, server })
+        }
+
+        /// The browser follows a redirect to the merchant: the query string return_url received.
+        async fn follow(&self, buyer: &Buyer, location: &str) -> Result<String, String> {
+            if !location.starts_with(&format!("{}/return", self.url)) {
+                return Err(format!("expected a redirect to the merchant's return_url, got {location}"));
+            }
+            let response = buyer.http.get(location).send().await.map_err(|e| format!("GET {location}: {e}"))?;
+            if !response.status().is_success() {
+                return Err(format!("GET {location}: http {}", response.status()));
+            }
+            let last = self.returns.lock().ok().and_then(|list| list.last().cloned());
+            last.ok_or_else(|| "the merchant recorded no redirect".to_owned())
+        }
+
+        /// The first notification naming `order` (the sandbox sends it after the payment; waited for up to 10 s).
+        async fn wait_notification(&self, order: &str) -> Result<String, String> {
+            let needle = format!("order_number={order}");
+            for _ in 0..100 {
+                let found = self
+                    .notifications
+                    .lock()
+                    .ok()
+                    .and_then(|list| list.iter().find(|body| body.contains(&needle)).cloned());
+                if let Some(body) = found {
+                    return Ok(body);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(format!("no notification for {order} within 10 s"))
         }
     }
 }

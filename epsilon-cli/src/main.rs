@@ -1,13 +1,16 @@
 //! `epsilon`: the GMO Epsilon (イプシロン) protocol on the command line.
 //!
-//! Spec tables, request validation and encoding, response decoding, and a demo. The exit status is a stable
-//! contract for scripts: 0 ok, 1 input rejected, 2 usage error.
+//! Spec tables, request validation and encoding, response decoding, a local sandbox of the gateway
+//! (`epsilon sandbox`) and a demo that walks the main flows against it. The exit status is a stable contract for
+//! scripts: 0 ok, 1 input rejected, 2 usage error.
 #![forbid(unsafe_code)]
 
 mod answer;
+mod check;
 mod demo;
 mod input;
 mod notification;
+mod sandbox;
 mod spec_show;
 
 use std::collections::HashMap;
@@ -46,7 +49,9 @@ fn main() -> ExitCode {
         Some(("encode", m)) => request(m, Mode::Encode),
         Some(("decode", m)) => decode(m),
         Some(("answer", m)) => answer::run(m),
-        Some(("demo", _)) => demo::run(),
+        Some(("check", m)) => check::run(m),
+        Some(("demo", m)) => demo::run(m.get_flag("offline")),
+        Some(("sandbox", m)) => sandbox::run(m),
         Some(("notification", m)) => notification::run(m),
         // subcommand_required: clap has already rejected anything else
         _ => 2,
@@ -138,10 +143,21 @@ fn cli() -> Command {
                 .arg(file_arg("The answer body or query string")),
         )
         .subcommand(answer::command())
+        .subcommand(check::command())
         .subcommand(notification::command())
         .subcommand(
-            Command::new("demo").about("A short walk through validation, encoding and decoding on built-in data"),
+            Command::new("demo")
+                .about(
+                    "Walk the main flows end to end against an in-process sandbox (--offline: the built-in data walk)",
+                )
+                .arg(
+                    Arg::new("offline")
+                        .long("offline")
+                        .action(ArgAction::SetTrue)
+                        .help("The offline walk: validation, encoding and decoding on built-in data, no network"),
+                ),
         )
+        .subcommand(sandbox::command())
 }
 
 /// The required OP positional.

@@ -2,6 +2,8 @@
 //!
 //! Every case runs the built binary. Exit status: 0 ok, 1 input rejected, 2 usage error.
 
+mod check;
+mod crash;
 mod spec_show;
 
 use std::io::Write;
@@ -1026,26 +1028,129 @@ fn cli_contract() {
         ),
         case("decode help mentions --query", &["decode", "--help"], "", 0, Out::Contains("--query"), Stderr::Empty),
         // --- demo
-        case("demo", &["demo"], "", 0, Out::Contains("月次課金データ検索エラー"), Stderr::Empty),
+        case("demo", &["demo", "--offline"], "", 0, Out::Contains("月次課金データ検索エラー"), Stderr::Empty),
         case(
             "demo shows the normalize hint",
-            &["demo"],
+            &["demo", "--offline"],
             "",
             0,
             Out::Contains("the normalize option maps it to U+FF5E"),
             Stderr::Empty,
         ),
-        case("demo shows a body", &["demo"], "", 0, Out::Contains("user_name=%8ER%93c+%91%BE%98Y"), Stderr::Any),
+        case(
+            "demo shows a body",
+            &["demo", "--offline"],
+            "",
+            0,
+            Out::Contains("user_name=%8ER%93c+%91%BE%98Y"),
+            Stderr::Any,
+        ),
+        // --- sandbox: usage errors exit 2 before anything starts
+        case("sandbox bad listen", &["sandbox", "--listen", "nowhere"], "", 2, empty(), Stderr::Contains("--listen")),
+        case("sandbox bad allow-host", &["sandbox", "--allow-host", "localhost"], "", 2, empty(), Stderr::Any),
+        case("sandbox unknown flag", &["sandbox", "--port", "1"], "", 2, empty(), Stderr::Contains("--port")),
+        case("sandbox help", &["sandbox", "--help"], "", 0, Out::Contains("--inactive-contract"), Stderr::Empty),
     ];
     run_all(&cases);
 }
 
 #[test]
 fn demo_is_short() {
-    let output = Command::new(env!("CARGO_BIN_EXE_epsilon")).arg("demo").output().expect("run demo");
+    let output = Command::new(env!("CARGO_BIN_EXE_epsilon")).args(["demo", "--offline"]).output().expect("run demo");
     assert!(output.status.success());
     let lines = String::from_utf8(output.stdout).expect("UTF-8 demo").lines().count();
     assert!((10..=40).contains(&lines), "demo has {lines} lines");
+}
+
+/// `epsilon demo` walks the six steps of the issue against an in-process sandbox: each step's key line, in order.
+#[test]
+fn demo_walks_every_flow_against_the_sandbox() {
+    let output = Command::new(env!("CARGO_BIN_EXE_epsilon")).arg("demo").output().expect("run demo");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 demo");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "demo failed: {stderr}\n{stdout}");
+    let key_lines = [
+        "epsilon demo: the main flows against a local sandbox at http://127.0.0.1:",
+        "1. Register a user",
+        "merchant: return_url received trans_code=",
+        "user U0001 registered, card stored",
+        "2. Link order D0001",
+        "merchant: completion redirect received",
+        "merchant: 決済完了通知 received and answered 1",
+        "getsales2: found, state 1",
+        "3. Card payment D0002",
+        "answer: result 6, 3-D Secure 2.0",
+        "second leg (card_3ds_result, tds_check_code 2): authorized",
+        "4. Virtual account D0003",
+        "deposit 3000 of 5000 → va_status 決済失敗",
+        "top-up 2000 → va_status 入金完了, deposited 5000",
+        "5. Virtual account D0004",
+        "sandbox clock +31 days → va_status 入金期限切れ",
+        "6. The order number D0001 again",
+        "answer: err_code 604",
+        "done: every step answered as the gateway would.",
+    ];
+    let mut from = 0;
+    for key in key_lines {
+        let at = stdout[from..].find(key).unwrap_or_else(|| panic!("expected {key:?} after byte {from} in\n{stdout}"));
+        from += at + key.len();
+    }
+    // the test card is never printed in full
+    assert!(!stdout.contains("4242424242424242") && !stdout.contains("4000000000003220"), "{stdout}");
+}
+
+/// `epsilon sandbox`'s flags reach the gateway's rules: a source host not in `--allow-host` gets 908, an
+/// `--inactive-contract` 907, a contract not in `--contract` 907, a malformed one 607, an active one its answer.
+#[test]
+fn sandbox_flags_reach_the_gateway_rules() {
+    use epsilon_proto::{Charset, Operation, Options, Response, UserRegister, Version};
+
+    // (sandbox arguments, contract code, expected err_code or "" for an accepted request)
+    let table: [(&[&str], &str, &str); 5] = [
+        (&["--allow-host", "192.0.2.1"], "12345678", "908"),
+        (&["--contract", "11111111", "--inactive-contract", "22222222"], "22222222", "907"),
+        (&["--contract", "11111111"], "12345678", "907"),
+        (&["--contract", "11111111"], "1111", "607"),
+        (&["--contract", "11111111", "--allow-host", "127.0.0.1"], "11111111", ""),
+    ];
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let http = reqwest::Client::new();
+    for (args, contract, want) in table {
+        let mut sandbox = crash::Sandbox::spawn(args);
+        let request = UserRegister {
+            contract_code: contract,
+            user_id: "U0001",
+            user_name: "YAMADA Taro",
+            user_mail_add: "taro@example.com",
+            ..Default::default()
+        };
+        let mut body = Vec::new();
+        if let Err(report) = request.encode(Options::new(Charset::Cp932), &mut body) {
+            // a malformed contract code is refused by the encoder too: send it by hand
+            assert_eq!(want, "607", "{report}");
+            body = format!("contract_code={contract}&user_id=U0001&user_name=YAMADA+Taro&user_mail_add=taro%40example.com&process_code=3&xml=1").into_bytes();
+        }
+        let url = format!("{}/cgi-bin/order/{}", sandbox.url, UserRegister::SPEC.path);
+        let answer = runtime.block_on(async {
+            let response = http
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("the sandbox answers");
+            assert_eq!(response.status(), 200);
+            response.bytes().await.expect("an answer body")
+        });
+        sandbox.child.kill().expect("stop the sandbox");
+        sandbox.child.wait().expect("reap the sandbox");
+        let response = Response::parse(&answer, Version::V1).expect("an answer");
+        let code = response.get("err_code").unwrap_or_default();
+        assert_eq!(code, want, "{args:?} {contract}: {}", String::from_utf8_lossy(&answer));
+        if want.is_empty() {
+            assert!(response.get("redirect").is_some_and(|r| r.contains("card3.cgi")), "{args:?}");
+        }
+    }
 }
 
 /// `decode` and `decode --query` print the same JSON for the same name/raw-value pairs.

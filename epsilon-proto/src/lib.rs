@@ -166,10 +166,12 @@ pub mod exchange;
 pub mod generated;
 pub mod incoming;
 pub mod notification;
+pub mod request_body;
 pub mod response;
 pub mod spec;
 pub mod st_code;
 pub mod three_d_secure;
+pub mod transport;
 pub mod virtual_account;
 
 pub use japay_core::{Operation, outcome, request, wire};
@@ -199,8 +201,10 @@ pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES
 pub use incoming::IncomingError;
 pub use japay_core::outcome::{OutcomeError, OutcomeSummary, Secret};
 pub use request::{DynamicRequest, Options, Report, Violation, ViolationKind};
+pub use request_body::{FormRequest, RequestBodyError};
 pub use response::{ParseError, Response, Version};
 pub use st_code::StCode;
+pub use transport::{Environment, TransportError};
 
 /// The README's examples, run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -5,6 +5,7 @@
 pub mod fuzz;
 pub mod fuzz_lifecycle;
 pub mod fuzz_notification;
+pub mod fuzz_request_body;
 pub mod oracle;
 
 #[cfg(test)]
@@ -39,3 +40,5 @@ mod reports;
 mod secrets;
 #[cfg(test)]
 mod text_rules;
+#[cfg(test)]
+mod transport;
