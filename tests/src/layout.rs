@@ -61,7 +61,8 @@ fn protocol_crates_do_no_io() {
         let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
         let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
         let deps = deps.split("\n[").next().unwrap_or("");
-        for banned in ["tokio", "reqwest", "hyper", "axum", "rusqlite", "tracing", "epsilon-client", "epsilon-sandbox"] {
+        for banned in ["tokio", "reqwest", "hyper", "axum", "rusqlite", "tracing", "epsilon-client", "epsilon-sandbox"]
+        {
             let listed = deps.lines().any(|l| l.split(['=', '.', ' ']).next() == Some(banned));
             assert!(!listed, "{krate} depends on {banned}; the protocol crates stay sans-IO");
         }

@@ -56,7 +56,12 @@ pub(crate) fn error(family: Family, version: Version, code: &str, detail: &str, 
     let result = family.error_result();
     match family {
         Family::Order3 => xml(
-            Style::Order3Error,
+            // processes 4, 7, 8 and 9 answer their errors in the layout recorded for process 8 (facts §4.4)
+            if matches!(get("process_code"), "4" | "7" | "8" | "9") {
+                Style::Order3UserError
+            } else {
+                Style::Order3Error
+            },
             version,
             &[
                 ("result", result),
