@@ -142,6 +142,19 @@ pub(crate) struct Operation {
     pub(crate) outcomes: Vec<Outcome>,
     /// The gateway's result field (`gateway.yaml` `answer.result_field`), which outcomes are decided by.
     pub(crate) result_field: String,
+    /// What the call does (outgoing operations; `None` for incoming ones).
+    pub(crate) effect: Option<japay_core::spec::Effect>,
+    /// How a lost answer is reconciled: the read operation, the key field, the fields copied too.
+    pub(crate) lookup: Option<Lookup>,
+    /// The discriminating parameter and value on a shared path.
+    pub(crate) route: Option<(String, String)>,
+}
+
+/// `reconcile:` of an operation.
+pub(crate) struct Lookup {
+    pub(crate) via: String,
+    pub(crate) key: String,
+    pub(crate) copy: Vec<String>,
 }
 
 /// One request parameter.

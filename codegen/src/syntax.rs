@@ -234,6 +234,33 @@ pub(crate) struct OperationFile {
     pub(crate) response: Option<ResponseSyntax>,
     #[serde(default)]
     pub(crate) outcomes: Vec<OutcomeSyntax>,
+    /// `creates`, `changes` or `reads` (outgoing operations only): the runtime's retry policy.
+    #[serde(default)]
+    pub(crate) effect: Option<Text>,
+    /// How a lost answer is reconciled.
+    #[serde(default)]
+    pub(crate) reconcile: Option<ReconcileSyntax>,
+    /// Which value of which parameter selects this operation on a path several share.
+    #[serde(default)]
+    pub(crate) route: Option<RouteSyntax>,
+}
+
+/// `reconcile: {via: OPERATION, key: FIELD, copy: [FIELD, …]}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReconcileSyntax {
+    pub(crate) via: Text,
+    pub(crate) key: Text,
+    #[serde(default)]
+    pub(crate) copy: Vec<Text>,
+}
+
+/// `route: {field: FIELD, equals: VALUE}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RouteSyntax {
+    pub(crate) field: Text,
+    pub(crate) equals: Text,
 }
 
 /// `{name, value}`.

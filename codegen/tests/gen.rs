@@ -207,6 +207,13 @@ fn every_outcome_that_could_be_a_guess_is_a_spec_error() {
     insta::assert_snapshot!("bad_outcomes_errors", render_errors(&dir));
 }
 
+/// `effect`, `reconcile` and `route`: each mistake, including those that look across operations.
+#[test]
+fn every_call_mistake_is_reported() {
+    let dir = scratch_spec("bad_calls", Some(&manifest().join("tests/errors/bad_calls")), false);
+    insta::assert_snapshot!("bad_calls_errors", render_errors(&dir));
+}
+
 #[test]
 fn every_gateway_mistake_is_reported() {
     let dir = scratch_spec("bad_gateway", Some(&manifest().join("tests/errors/bad_gateway")), true);
@@ -225,7 +232,7 @@ fn ascii_sets_treat_a_dash_after_a_range_as_literal() {
     let dir = scratch_spec("ascii", None, false);
     std::fs::write(
         dir.join("operations/x.yaml"),
-        "name: x\ncgi: x.cgi\ntitle_ja: x\ntitle_en: x\nsource: s\nfields:\n  - {wire: a, label_ja: a, meaning: m, required: \"○\", kind: ascii, ascii: \"A-Za-z0-9.-+/@\", source: s}\n",
+        "name: x\ncgi: x.cgi\ntitle_ja: x\ntitle_en: x\nsource: s\nfields:\n  - {wire: a, label_ja: a, meaning: m, required: \"○\", kind: ascii, ascii: \"A-Za-z0-9.-+/@\", source: s}\neffect: changes\n",
     )
     .unwrap();
     let errors = render_errors(&dir);

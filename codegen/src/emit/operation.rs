@@ -294,11 +294,26 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation) -> TokenStream {
         let c = e.ident(&format!("{}_RESPONSE", upper(&op.name)));
         quote!(.with_response(&#c))
     });
+    let effect = op.effect.map(|effect| {
+        let v = e.ident(match effect {
+            japay_core::spec::Effect::Creates => "Creates",
+            japay_core::spec::Effect::Reads => "Reads",
+            _ => "Changes",
+        });
+        quote!(.with_effect(::japay_core::spec::Effect::#v))
+    });
+    let lookup = op.lookup.as_ref().map(|l| {
+        let (via, key, copy) = (&l.via, &l.key, &l.copy);
+        quote!(.with_lookup(::japay_core::spec::Lookup::new(#via, #key, &[#(#copy),*])))
+    });
+    let route =
+        op.route.as_ref().map(|(field, equals)| quote!(.with_route(::japay_core::spec::Route::new(#field, #equals))));
     let spec_doc = doc_lines(&format!("The spec of `{name}` ({}).", op.file));
     let spec = quote! {
         #(#[doc = #spec_doc])*
         pub static #c: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(#name, &super::GATEWAY, #cgi)
             #direction
+            #effect #lookup #route
             .with_titles(#title_ja, #title_en)
             .with_source(#meta_source, #uncertain)
             .with_utf8_params(&[#(#utf8),*])

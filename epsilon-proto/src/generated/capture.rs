@@ -12,6 +12,10 @@ pub static CAPTURE: ::japay_core::spec::OperationSpec = ::japay_core::spec::Oper
         &super::GATEWAY,
         "sales_payment.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
     .with_titles(
         "仮売上の実売上化",
         "capture a provisional card sale (sent with kari_flag=1) so it becomes an actual sale",

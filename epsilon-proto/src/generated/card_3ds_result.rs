@@ -10,6 +10,11 @@ pub static CARD_3DS_RESULT: ::japay_core::spec::OperationSpec = ::japay_core::sp
         &super::GATEWAY,
         "direct_card_payment.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Creates)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
+    .with_route(::japay_core::spec::Route::new("tds_check_code", "2"))
     .with_titles(
         "3Dセキュア認証結果送信",
         "send the ACS's PaRes for the order that answered result 5 or 6; the answer says authorized or failed",

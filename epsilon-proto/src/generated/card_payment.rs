@@ -12,6 +12,10 @@ pub static CARD_PAYMENT: ::japay_core::spec::OperationSpec = ::japay_core::spec:
         &super::GATEWAY,
         "direct_card_payment.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Creates)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
     .with_titles(
         "カード決済 (直接決済API・初回課金 / 登録済み課金)",
         "charge a card given as card data or a one-time token, or the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed",

@@ -12,6 +12,10 @@ pub static CHANGE_AMOUNT: ::japay_core::spec::OperationSpec = ::japay_core::spec
         &super::GATEWAY,
         "change_amount_payment.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
     .with_titles(
         "取引の金額変更",
         "change the amount of a transaction or of a monthly billing (user_id + item_code)",

@@ -12,6 +12,10 @@ pub static GMO_ID_PAYMENT: ::japay_core::spec::OperationSpec = ::japay_core::spe
         &super::GATEWAY,
         "receive_order_gmo2.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Creates)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
     .with_titles(
         "GMO ID決済",
         "charge a card stored in the buyer's GMO ID; the answer says ok or failed",

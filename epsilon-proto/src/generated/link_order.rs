@@ -12,6 +12,11 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Creates)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
+    .with_route(::japay_core::spec::Route::new("process_code", "1"))
     .with_titles(
         "オーダー情報送信 (リンク方式・コンビニ直接)",
         "send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order",

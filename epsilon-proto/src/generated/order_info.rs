@@ -12,6 +12,7 @@ pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         &super::GATEWAY,
         "getsales2.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Reads)
     .with_titles(
         "オーダー情報確認",
         "read the authoritative state of one order by order_number or trans_code",

@@ -12,6 +12,11 @@ pub static REGISTERED_LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_co
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Creates)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
+    .with_route(::japay_core::spec::Route::new("process_code", "2"))
     .with_titles(
         "登録済みカード課金 (リンク方式)",
         "charge the card registered for user_id; the gateway answers with a redirect to card3.cgi",

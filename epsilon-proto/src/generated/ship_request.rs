@@ -12,6 +12,10 @@ pub static SHIP_REQUEST: ::japay_core::spec::OperationSpec = ::japay_core::spec:
         &super::GATEWAY,
         "ship_request.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
     .with_titles(
         "出荷登録 (GMO後払い)",
         "register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中",

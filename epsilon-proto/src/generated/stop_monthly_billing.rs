@@ -12,6 +12,8 @@ pub static STOP_MONTHLY_BILLING: ::japay_core::spec::OperationSpec = ::japay_cor
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_route(::japay_core::spec::Route::new("process_code", "8"))
     .with_titles(
         "月次課金解除",
         "stop the monthly billing of one product (user_id + item_code) for a registered user",

@@ -10,6 +10,8 @@ pub static USER_CHANGE: ::japay_core::spec::OperationSpec = ::japay_core::spec::
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_route(::japay_core::spec::Route::new("process_code", "4"))
     .with_titles(
         "ユーザ内容変更",
         "change a registered user; with the card-change st_code the gateway answers with a redirect to its card-entry page",

@@ -12,6 +12,7 @@ pub static USER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::Op
         &super::GATEWAY,
         "get_user_info.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Reads)
     .with_titles(
         "登録ユーザーのカード情報取得",
         "read the card summary (brand, masked number, expiry) of a registered user",

@@ -10,6 +10,8 @@ pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_route(::japay_core::spec::Route::new("process_code", "3"))
     .with_titles(
         "ユーザ登録",
         "register a user; the gateway answers with a redirect to its card-entry page",

@@ -12,6 +12,8 @@ pub static USER_RESTORE: ::japay_core::spec::OperationSpec = ::japay_core::spec:
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_route(::japay_core::spec::Route::new("process_code", "7"))
     .with_titles("退会取消", "undo the withdrawal of a registered user")
     .with_source(
         ::japay_core::meta!(

@@ -12,6 +12,8 @@ pub static USER_WITHDRAW: ::japay_core::spec::OperationSpec = ::japay_core::spec
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_route(::japay_core::spec::Route::new("process_code", "9"))
     .with_titles(
         "退会",
         "withdraw a registered user (its registered card and billings stop)",

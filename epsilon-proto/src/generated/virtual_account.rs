@@ -12,6 +12,10 @@ pub static VIRTUAL_ACCOUNT: ::japay_core::spec::OperationSpec = ::japay_core::sp
         &super::GATEWAY,
         "direct_virtual_account.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Creates)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
     .with_titles(
         "バーチャル口座の発行 (銀行振込)",
         "issue a bank-transfer virtual account for an order, without Epsilon's screens",

@@ -12,6 +12,10 @@ pub static VOID: ::japay_core::spec::OperationSpec = ::japay_core::spec::Operati
         &super::GATEWAY,
         "cancel_payment.cgi",
     )
+    .with_effect(::japay_core::spec::Effect::Changes)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("order_info", "order_number", &["contract_code"]),
+    )
     .with_titles("取引の取消", "void (cancel) a transaction by its order number")
     .with_source(
         ::japay_core::meta!(

@@ -12,6 +12,10 @@ pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec:
         &super::GATEWAY,
         "creditToken",
     )
+    .with_effect(::japay_core::spec::Effect::Creates)
+    .with_lookup(
+        ::japay_core::spec::Lookup::new("trade_info", "order_no", &["trader_code"]),
+    )
     .with_titles(
         "クレジット決済登録(トークン方式)",
         "authorize a card payment with a one-time token; the answer is final or starts 3-D Secure",

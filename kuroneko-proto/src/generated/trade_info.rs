@@ -10,6 +10,7 @@ pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
         &super::GATEWAY,
         "tradeInfo",
     )
+    .with_effect(::japay_core::spec::Effect::Reads)
     .with_titles("取引状況照会", "read the state of a transaction by order number")
     .with_source(
         ::japay_core::meta!(
