@@ -13,6 +13,10 @@ pub(crate) struct Model {
     pub(crate) charsets: CharsetTables,
     /// Names from `secrets.yaml` and fields/attributes marked secret, sorted, without duplicates.
     pub(crate) secrets: Vec<String>,
+    /// The shared parameters some operation uses, as written (no override), by wire name.
+    pub(crate) params: Vec<Field>,
+    /// The blocks some operation takes.
+    pub(crate) blocks: Vec<Block>,
 }
 
 /// The gateway profile.
@@ -176,6 +180,22 @@ pub(crate) struct Field {
     pub(crate) allowed: Vec<String>,
     pub(crate) secret: bool,
     pub(crate) provenance: Provenance,
+    /// The shared parameter (`params.yaml`) this field uses, emitted once as a constant.
+    pub(crate) param: Option<String>,
+    /// The block (`params.yaml` `blocks`) this field is part of.
+    pub(crate) block: Option<String>,
+}
+
+/// A block of shared parameters taken whole by several operations.
+pub(crate) struct Block {
+    pub(crate) name: String,
+    /// The sub-struct (`Tds2Risk`).
+    pub(crate) type_name: String,
+    /// The constant and the struct field (`TDS2_RISK`, `tds2_risk`).
+    pub(crate) meaning: String,
+    pub(crate) provenance: Provenance,
+    /// The wire names of its parameters, in order.
+    pub(crate) params: Vec<String>,
 }
 
 /// A byte limit.

@@ -132,15 +132,23 @@ fn changing_a_shared_limit_changes_every_operation_that_uses_it() {
 
     let before = codegen::generate(&epsilon_spec()).unwrap();
     let after = codegen::generate(&dir).unwrap();
-    let user_name = |g: &codegen::Generated, file: &str| {
-        let src = &g.file(file).unwrap().contents;
-        let start = src.find("\"user_name\",").unwrap();
-        src[start..start + 600].to_owned()
+    // the limit is written once, in the shared parameter's constant
+    let shared = |g: &codegen::Generated| {
+        let src = &g.file("params.rs").unwrap().contents;
+        let start = src.find("const USER_NAME:").unwrap();
+        src[start..start + 400].to_owned()
     };
+    assert!(shared(&before).contains("ByteLimit::Max(64)"));
+    assert!(shared(&after).contains("ByteLimit::Max(40)"));
     for file in ["user_register.rs", "user_change.rs", "link_order.rs"] {
-        assert!(user_name(&before, file).contains("ByteLimit::Max(64)"), "{file}");
-        assert!(user_name(&after, file).contains("ByteLimit::Max(40)"), "{file}");
-        assert!(after.file(file).unwrap().contents.contains("at most 40 bytes"), "the field docs follow the spec too");
+        let src = &after.file(file).unwrap().contents;
+        let start = src.find("super::params::USER_NAME").unwrap_or_else(|| panic!("{file} uses the constant"));
+        let call = &src[start..start + 300];
+        let end = call
+            .find("super::params::")
+            .map_or(call.len(), |_| call[1..].find("super::params::").map_or(call.len(), |i| i + 1));
+        assert!(!call[..end].contains("ByteLimit"), "{file} does not repeat the limit:\n{}", &call[..end]);
+        assert!(src.contains("at most 40 bytes"), "{file}: the field docs follow the spec too");
     }
 }
 

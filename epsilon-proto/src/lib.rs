@@ -195,6 +195,8 @@ pub use generated::{
     UserWithdrawOutcome, UserWithdrawResponse, VirtualAccount, VirtualAccountOutcome, VirtualAccountResponse, Void,
     VoidOutcome, VoidResponse,
 };
+// blocks of parameters several requests embed (`params.yaml` `blocks`)
+pub use generated::Tds2Risk;
 // notifications
 pub use generated::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES};

@@ -17,7 +17,7 @@ pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, GroupSpec, ResponseS
 pub use bitmap::{BitmapPosition, BitmapSpec};
 pub use call::{Effect, Lookup, Route, route};
 pub use check::{CharClass, DateFormat, FieldCheck};
-pub use field::{Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf};
+pub use field::{Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf, join_fields};
 pub use kind::{AsciiSet, ByteLimit, ValueKind, kind_names};
 
 /// A gateway: what every operation of it shares (its text policy, its secret names).
@@ -106,7 +106,7 @@ impl GatewaySpec {
     /// The same gateway with a source.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str) -> GatewaySpec {
-        self.source = source;
+        self.source = crate::meta::text(source);
         self
     }
 
@@ -232,8 +232,8 @@ impl OperationSpec {
     /// The same operation with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> OperationSpec {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
         self
     }
 
