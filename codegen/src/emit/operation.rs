@@ -485,7 +485,9 @@ pub(crate) fn struct_field(e: &mut Emitter, f: &Field) -> TokenStream {
         quote! {
             #(#[doc = #doc])*
             #rename
-            #[cfg_attr(feature = "serde", serde(borrow, default, skip_serializing_if = "Option::is_none"))]
+            // two attributes: each fits one formatted line
+            #[cfg_attr(feature = "serde", serde(borrow, default))]
+            #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
             pub #id: Option<&'a str>,
         }
     }

@@ -388,111 +388,81 @@ pub struct CardPayment<'a> {
     pub process_code: &'a str,
     /// カード番号 — card number (PAN), digits only.
     /// Marker `-`; digits; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_number: Option<&'a str>,
     /// 有効期限(年) — card expiry year, four digits (YYYY).
     /// Marker `-`; digits, exactly 4 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expire_y: Option<&'a str>,
     /// 有効期限(月) — card expiry month.
     /// Marker `-`; digits, at most 2 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub expire_m: Option<&'a str>,
     /// トークン — one-time card token from token.js (instead of card_number, expire_y, expire_m).
     /// Marker `-`; alnum; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub token: Option<&'a str>,
     /// セキュリティコード — card security code (CVV).
     /// Marker `-`; digits, at most 4 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_code: Option<&'a str>,
     /// セキュリティコードチェック — 1 = check the security code.
     /// Marker `-`; digits; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent); one of \["1"\]. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_check: Option<&'a str>,
     /// 支払区分 — card payment kind; 10 one-time, 61 instalments, 80 revolving.
     /// Marker `-`; code from `card_st_code`.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_st_code: Option<&'a str>,
     /// 支払回数 — number of instalments.
     /// Marker `△`; digits; required for an instalment payment (card_st_code 61); one of \["3", "5", "6", "10", "12", "15", "18", "20", "24"\]. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pay_time: Option<&'a str>,
     /// 仮売上フラグ — sale mode; 1 provisional sale only (仮売上), 2 immediate sale (実売上); omitted = admin-screen default.
     /// Marker `-`; code from `kari_flag`.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub kari_flag: Option<&'a str>,
     /// 3Dセキュア処理区分 — 3-D Secure step; empty or 1 = the first request (the second leg is card_3ds_result).
     /// Marker `-`; digits, at most 1 bytes; one of \["1"\].
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tds_check_code: Option<&'a str>,
     /// 3Dセキュア2.0フラグ — 3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0.
     /// Marker `-`; digits; one of \["21", "22"\]. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tds_flag: Option<&'a str>,
     /// The block `tds2_risk` ([`super::params::Tds2Risk`]).
     #[cfg_attr(feature = "serde", serde(flatten, borrow))]
     pub tds2_risk: super::params::Tds2Risk<'a>,
     /// ユーザーエージェント — the buyer's browser User-Agent header.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_agent: Option<&'a str>,
     /// 携帯区分 — device class for 3-D Secure; empty or 0 PC, 1 mobile.
     /// Marker `-`; digits; one of \["0", "1"\]. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub keitai: Option<&'a str>,
     /// 予備1 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo2: Option<&'a str>,
 }
 

@@ -184,10 +184,8 @@ pub struct ChangeAmount<'a> {
     pub new_item_price: &'a str,
     /// 注文番号 — merchant order number of the transaction to change (EC4 sends it with mission_code 1; AM never sends it).
     /// Marker `-`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_number: Option<&'a str>,
 }
 

@@ -430,118 +430,86 @@ pub struct LinkOrder<'a> {
     pub item_price: &'a str,
     /// 予備1 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo2: Option<&'a str>,
     /// コンビニコード — convenience store for a direct convenience-store order.
     /// Marker `△`; code from `conveni_code`; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub conveni_code: Option<&'a str>,
     /// 電話番号 — buyer phone number, digits only without hyphens.
     /// Marker `△`; digits; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_tel: Option<&'a str>,
     /// ユーザー氏名(カナ) — customer name in full-width katakana.
     /// Marker `△`; full-width kana; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name_kana: Option<&'a str>,
     /// 払込票メール — whether Epsilon e-mails the payment slip; 0 = do not send.
     /// Marker `-`; digits, at most 1 bytes. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub haraikomi_mail: Option<&'a str>,
     /// 3Dセキュア2.0フラグ — 3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0.
     /// Marker `-`; digits; one of \["21", "22"\]. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tds_flag: Option<&'a str>,
     /// The block `tds2_risk` ([`super::params::Tds2Risk`]).
     #[cfg_attr(feature = "serde", serde(flatten, borrow))]
     pub tds2_risk: super::params::Tds2Risk<'a>,
     /// 配送区分 — GMO後払い: 99 announces the delivery block (consignee_*, orderer_*).
     /// Marker `△`; digits; required for a GMO後払い order with delivery details (any consignee_* or orderer_* given); one of \["99"\].
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_code: Option<&'a str>,
     /// 配送先郵便番号 — GMO後払い: consignee (ship-to) postcode, 7 digits without hyphen.
     /// Marker `△`; digits, exactly 7 bytes; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consignee_postal: Option<&'a str>,
     /// 配送先氏名 — GMO後払い: consignee (ship-to) name.
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consignee_name: Option<&'a str>,
     /// 配送先住所 — GMO後払い: consignee (ship-to) address including the prefecture.
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consignee_address: Option<&'a str>,
     /// 配送先電話番号 — GMO後払い: consignee (ship-to) phone, digits only.
     /// Marker `△`; digits; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub consignee_tel: Option<&'a str>,
     /// 注文者郵便番号 — GMO後払い: orderer postcode, 7 digits without hyphen.
     /// Marker `△`; digits, exactly 7 bytes; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub orderer_postal: Option<&'a str>,
     /// 注文者氏名 — GMO後払い: orderer name.
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub orderer_name: Option<&'a str>,
     /// 注文者住所 — GMO後払い: orderer address including the prefecture.
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub orderer_address: Option<&'a str>,
     /// 注文者電話番号 — GMO後払い: orderer phone, digits only.
     /// Marker `△`; digits; required for a GMO後払い order with delivery details (delivery_code 99).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub orderer_tel: Option<&'a str>,
 }
 

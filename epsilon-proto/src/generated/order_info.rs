@@ -271,17 +271,13 @@ pub struct OrderInfo<'a> {
     pub contract_code: &'a str,
     /// 注文番号 — merchant order number to look up.
     /// Marker `△`; alnum, at most 32 bytes; required for a lookup without trans_code (order_number or trans_code is needed; both may be given). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub order_number: Option<&'a str>,
     /// トランザクションコード — numeric Epsilon transaction code to look up (from an answer or the completion redirect).
     /// Marker `△`; digits; required for a lookup without order_number (order_number or trans_code is needed; both may be given). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trans_code: Option<&'a str>,
 }
 

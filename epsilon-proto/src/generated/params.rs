@@ -941,378 +941,284 @@ pub struct Tds2Risk<'a> {
     /// 請求先住所(市区町村) — 3-D Secure 2.0 risk data: billing address: city.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "billAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bill_addr_city: Option<&'a str>,
     /// 請求先住所(国) — 3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan).
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "billAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bill_addr_country: Option<&'a str>,
     /// 請求先住所1 — 3-D Secure 2.0 risk data: billing address: line 1.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "billAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bill_addr_line1: Option<&'a str>,
     /// 請求先住所2 — 3-D Secure 2.0 risk data: billing address: line 2.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "billAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bill_addr_line2: Option<&'a str>,
     /// 請求先住所3 — 3-D Secure 2.0 risk data: billing address: line 3.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "billAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bill_addr_line3: Option<&'a str>,
     /// 請求先郵便番号 — 3-D Secure 2.0 risk data: billing address: postcode.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "billAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bill_addr_post_code: Option<&'a str>,
     /// 請求先住所(都道府県) — 3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id).
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "billAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub bill_addr_state: Option<&'a str>,
     /// 配送先住所(市区町村) — 3-D Secure 2.0 risk data: shipping address: city.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_addr_city: Option<&'a str>,
     /// 配送先住所(国) — 3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric).
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_addr_country: Option<&'a str>,
     /// 配送先住所1 — 3-D Secure 2.0 risk data: shipping address: line 1.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_addr_line1: Option<&'a str>,
     /// 配送先住所2 — 3-D Secure 2.0 risk data: shipping address: line 2.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_addr_line2: Option<&'a str>,
     /// 配送先住所3 — 3-D Secure 2.0 risk data: shipping address: line 3.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_addr_line3: Option<&'a str>,
     /// 配送先郵便番号 — 3-D Secure 2.0 risk data: shipping address: postcode.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_addr_post_code: Option<&'a str>,
     /// 配送先住所(都道府県) — 3-D Secure 2.0 risk data: shipping address: state.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_addr_state: Option<&'a str>,
     /// 会員登録期間 — 3-D Secure 2.0 risk data: how long the cardholder has had the merchant account.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "chAccAgeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ch_acc_age_ind: Option<&'a str>,
     /// 会員情報変更日 — 3-D Secure 2.0 risk data: date the merchant account was last changed.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "chAccChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ch_acc_change: Option<&'a str>,
     /// 会員情報変更期間 — 3-D Secure 2.0 risk data: how long ago the merchant account was last changed.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "chAccChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ch_acc_change_ind: Option<&'a str>,
     /// 会員登録日 — 3-D Secure 2.0 risk data: date the merchant account was opened.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "chAccDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ch_acc_date: Option<&'a str>,
     /// パスワード変更日 — 3-D Secure 2.0 risk data: date the account password was last changed.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "chAccPwdChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ch_acc_pwd_change: Option<&'a str>,
     /// パスワード変更期間 — 3-D Secure 2.0 risk data: how long ago the account password was last changed.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "chAccPwChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ch_acc_pw_change_ind: Option<&'a str>,
     /// 過去6か月の購入回数 — 3-D Secure 2.0 risk data: purchases with this account in the last six months.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "nbPurchaseAccount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub nb_purchase_account: Option<&'a str>,
     /// カード登録日 — 3-D Secure 2.0 risk data: date the card was added to the account.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "paymentAccAge"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_acc_age: Option<&'a str>,
     /// カード登録期間 — 3-D Secure 2.0 risk data: how long the card has been on the account.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "paymentAccInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payment_acc_ind: Option<&'a str>,
     /// 過去24時間のカード追加試行回数 — 3-D Secure 2.0 risk data: card-add attempts in the last 24 hours.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "provisionAttemptsDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub provision_attempts_day: Option<&'a str>,
     /// 配送先初回使用日 — 3-D Secure 2.0 risk data: date the shipping address was first used.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsage"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_address_usage: Option<&'a str>,
     /// 配送先使用期間 — 3-D Secure 2.0 risk data: how long the shipping address has been used.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsageInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_address_usage_ind: Option<&'a str>,
     /// 配送先氏名一致 — 3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipNameIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_name_indicator: Option<&'a str>,
     /// 不審な行動 — 3-D Secure 2.0 risk data: whether suspicious activity was seen on the account.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "suspiciousAccActivity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub suspicious_acc_activity: Option<&'a str>,
     /// 過去24時間の取引回数 — 3-D Secure 2.0 risk data: transactions in the last 24 hours.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "txnActivityDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub txn_activity_day: Option<&'a str>,
     /// 過去1年の取引回数 — 3-D Secure 2.0 risk data: transactions in the last year.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "txnActivityYear"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub txn_activity_year: Option<&'a str>,
     /// ログイン認証データ — 3-D Secure 2.0 risk data: data about how the cardholder logged in.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthData"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub three_ds_req_auth_data: Option<&'a str>,
     /// ログイン認証方法 — 3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02).
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthMethod"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub three_ds_req_auth_method: Option<&'a str>,
     /// ログイン日時 — 3-D Secure 2.0 risk data: when the cardholder logged in.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthTimestamp"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub three_ds_req_auth_timestamp: Option<&'a str>,
     /// 請求先・配送先一致 — 3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "addrMatch"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub addr_match: Option<&'a str>,
     /// カード名義人 — 3-D Secure 2.0 risk data: cardholder name.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "cardholderName"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub cardholder_name: Option<&'a str>,
     /// 自宅電話番号 — 3-D Secure 2.0 risk data: home phone.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "homePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub home_phone: Option<&'a str>,
     /// 携帯電話番号 — 3-D Secure 2.0 risk data: mobile phone.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "mobilePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub mobile_phone: Option<&'a str>,
     /// 勤務先電話番号 — 3-D Secure 2.0 risk data: work phone.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "workPhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub work_phone: Option<&'a str>,
     /// チャレンジ要求 — 3-D Secure 2.0 risk data: challenge preference (EC4 sends 04).
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "challengeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub challenge_ind: Option<&'a str>,
     /// 配送先メールアドレス — 3-D Secure 2.0 risk data: e-mail address for electronic delivery.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "deliveryEmailAddress"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_email_address: Option<&'a str>,
     /// 配送時期 — 3-D Secure 2.0 risk data: delivery timeframe.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "deliveryTimeframe"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub delivery_timeframe: Option<&'a str>,
     /// ギフトカード金額 — 3-D Secure 2.0 risk data: gift card amount.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "giftCardAmount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gift_card_amount: Option<&'a str>,
     /// ギフトカード枚数 — 3-D Secure 2.0 risk data: number of gift cards.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "giftCardCount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub gift_card_count: Option<&'a str>,
     /// 予約商品発売日 — 3-D Secure 2.0 risk data: release date of a pre-ordered item.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "preOrderDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pre_order_date: Option<&'a str>,
     /// 予約購入 — 3-D Secure 2.0 risk data: whether this is a pre-order.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "preOrderPurchaseInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub pre_order_purchase_ind: Option<&'a str>,
     /// 再注文 — 3-D Secure 2.0 risk data: whether this reorders earlier items.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "reorderItemsInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub reorder_items_ind: Option<&'a str>,
     /// 配送方法 — 3-D Secure 2.0 risk data: shipping method.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "shipIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ship_indicator: Option<&'a str>,
 }
 

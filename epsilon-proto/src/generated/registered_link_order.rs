@@ -136,24 +136,18 @@ pub struct RegisteredLinkOrder<'a> {
     pub item_price: &'a str,
     /// 予備1 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo2: Option<&'a str>,
     /// 3Dセキュア2.0フラグ — 3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0.
     /// Marker `-`; digits; one of \["21", "22"\]. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub tds_flag: Option<&'a str>,
     /// The block `tds2_risk` ([`super::params::Tds2Risk`]).
     #[cfg_attr(feature = "serde", serde(flatten, borrow))]

@@ -99,17 +99,13 @@ pub struct UserRegister<'a> {
     pub user_mail_add: &'a str,
     /// 予備1 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo2: Option<&'a str>,
 }
 

@@ -256,10 +256,8 @@ pub struct VirtualAccount<'a> {
     pub user_name: &'a str,
     /// ユーザー氏名(カナ) — customer name in half-width katakana (the transfer name the bank matches).
     /// Marker `-`; half-width kana. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_name_kana: Option<&'a str>,
     /// メールアドレス — customer e-mail address.
     /// Marker `○`; ASCII `A-Za-z0-9-._@`, at most 128 bytes.
@@ -281,24 +279,18 @@ pub struct VirtualAccount<'a> {
     pub item_price: &'a str,
     /// ユーザーエージェント — the buyer's browser user agent (AM sends its own gem id instead).
     /// Marker `-`; text. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_agent: Option<&'a str>,
     /// 予備1 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
     /// Marker `-`; text, at most 128 bytes.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub memo2: Option<&'a str>,
 }
 

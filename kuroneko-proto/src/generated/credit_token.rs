@@ -176,48 +176,36 @@ pub struct CreditToken<'a> {
     pub pay_way: &'a str,
     /// 商品名 — product name.
     /// Marker `-`; text, at most 600 bytes, at most 400 bytes in CP932. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub goods_name: Option<&'a str>,
     /// カード会社コード(API用) — card company code.
     /// Marker `-`; code from `card_code_api`, at most 2 bytes. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_code_api: Option<&'a str>,
     /// 認証トークン — one-time card token from the js library; single use, valid for 30 minutes.
     /// Marker `○`; alnum, exactly 16 bytes. Some facts are uncertain (see the spec).
     pub token: &'a str,
     /// 加盟店ECサイトURL — https url of the merchant that receives the 3-D Secure result post.
     /// Marker `△`; ASCII `!-~`, at most 128 bytes; starts with `https://`; required for 3-D Secure (a token issued with authDiv 1 or 3) (outside the request: not checked).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trader_ec_url: Option<&'a str>,
     /// 出荷予定日 — scheduled shipping date of a reservation sale, yyyyMMdd, not in the past.
     /// Marker `△`; digits, exactly 8 bytes; a date written `yyyyMMdd`; required for reservation sales (an option-service contract) (outside the request: not checked). Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_shipping_date: Option<&'a str>,
     /// オプションサービス区分 — 00 normal order, 01 option-service order (card storage, stored card, reservation sales).
     /// Marker `-`; digits, exactly 2 bytes; one of \["00", "01"\]. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub option_service_div: Option<&'a str>,
     /// カートコード — identifier of the shopping cart software.
     /// Marker `-`; ASCII `!-~`. Some facts are uncertain (see the spec).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ec_cart_code: Option<&'a str>,
 }
 
