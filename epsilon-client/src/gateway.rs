@@ -3,10 +3,10 @@
 
 use epsilon_proto::exchange::answer_version;
 use epsilon_proto::generated::{GATEWAY, OUTCOMES};
-use japay_core::outcome::{OutcomeError, OutcomeSummary};
-use japay_core::spec::{GatewaySpec, OperationSpec};
 use epsilon_proto::{OPERATIONS, Options, ParseError};
 use japay_client::{Gateway, Reconciled};
+use japay_core::outcome::{OutcomeError, OutcomeSummary};
+use japay_core::spec::{GatewaySpec, OperationSpec};
 
 /// Epsilon's decoded answer: every `<result NAME="VALUE"/>` attribute, decoded, in document order.
 pub type Decoded<'b> = epsilon_proto::Response<'b>;

@@ -2,10 +2,10 @@
 //! spec) says about an order whose call lost its answer: its `state` and `trans_code`.
 
 use epsilon_proto::generated::order_info::ORDER_INFO;
-use japay_core::Answered;
-use japay_core::spec::OperationSpec;
 use epsilon_proto::{OrderInfo, OrderInfoOutcome};
 use japay_client::{Reconciled, TransactionId};
+use japay_core::Answered;
+use japay_core::spec::OperationSpec;
 
 use crate::gateway::Decoded;
 

@@ -70,7 +70,8 @@ impl<G: Gateway> Client<G> {
         let operation = O::SPEC;
         let key = {
             let values = request.values();
-            policy::key_field(G::OPERATIONS, operation).and_then(|name| reconcile::field(operation, values.as_ref(), name))
+            policy::key_field(G::OPERATIONS, operation)
+                .and_then(|name| reconcile::field(operation, values.as_ref(), name))
         };
         let span = tracing::info_span!(
             "japay",
@@ -123,8 +124,7 @@ impl<G: Gateway> Client<G> {
         tracing::info!(reconciled = %reconciled, "reconciled");
         ClientError::Unconfirmed {
             operation: operation.name,
-            lookup: lookup.operation,
-            key: lookup.key,
+            lookup,
             value: value.to_owned(),
             cause: Box::new(cause),
             reconciled,

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use japay_core::Report;
+use japay_core::spec::Lookup;
 use japay_core::transport::TransportError;
 
 use crate::reconcile::Reconciled;
@@ -105,7 +106,8 @@ pub enum ClientError {
     Parse {
         /// The operation.
         operation: &'static str,
-        /// The gateway's reader's error (its `Gateway::ParseError`).
+        /// The gateway's reader's error: its [`Gateway::ParseError`](crate::Gateway::ParseError) (`downcast_ref` it
+        /// for the details).
         error: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A call that creates or changes state failed in transport (timeout, connection error, HTTP 5xx) and was not
@@ -113,11 +115,10 @@ pub enum ClientError {
     Unconfirmed {
         /// The operation.
         operation: &'static str,
-        /// The read operation that was asked (the spec's `reconcile.via`).
-        lookup: &'static str,
-        /// The parameter the lookup is keyed by (the spec's `reconcile.key`).
-        key: &'static str,
-        /// Its value in the request.
+        /// The spec's lookup: the read operation that was asked (`operation`), the parameter it is keyed by (`key`)
+        /// and the parameters copied into it.
+        lookup: &'static Lookup,
+        /// The value of the lookup's key in the request.
         value: String,
         /// The original failure ([`ClientError::Send`] or [`ClientError::Transport`]).
         cause: Box<ClientError>,
@@ -181,10 +182,10 @@ impl fmt::Display for ClientError {
                 write!(f, "{operation}: not a gateway answer after {attempts} attempt(s): {error}")
             }
             ClientError::Parse { operation, error } => write!(f, "{operation}: invalid answer: {error}"),
-            ClientError::Unconfirmed { operation, lookup, key, value, cause, reconciled } => write!(
-                f,
-                "{operation} not confirmed ({cause}); not retried; {lookup} for {key} {value}: {reconciled}"
-            ),
+            ClientError::Unconfirmed { operation, lookup, value, cause, reconciled } => {
+                let (via, key) = (lookup.operation, lookup.key);
+                write!(f, "{operation} not confirmed ({cause}); not retried; {via} for {key} {value}: {reconciled}")
+            }
         }
     }
 }
@@ -199,5 +200,13 @@ impl std::error::Error for ClientError {
             ClientError::Parse { error, .. } => Some(error.as_ref()),
             ClientError::Unconfirmed { cause, .. } => Some(cause.as_ref()),
         }
+    }
+}
+#[cfg(test)]
+mod tests {
+    /// `ClientError` is what every call returns on failure: it stays small (clippy's `result_large_err`).
+    #[test]
+    fn the_error_stays_small() {
+        assert!(size_of::<super::ClientError>() <= 112, "{}", size_of::<super::ClientError>());
     }
 }

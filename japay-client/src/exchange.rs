@@ -40,7 +40,7 @@ impl<G: Gateway, O> Exchange<G, O> {
     }
 
     /// The operation's typed view of the answer (`LinkOrderResponse` for a `LinkOrder`): it wraps the answer decoded
-    /// when it arrived.
+    /// when it arrived (a copy of its decoded pairs, which borrow the kept body; the body is not read again).
     pub fn view<'a>(&'a self) -> O::View<'a>
     where
         O: Answered<Answer<'a> = G::Answer<'a>>,

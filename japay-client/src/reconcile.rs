@@ -17,9 +17,9 @@ pub struct TransactionId {
 }
 
 impl TransactionId {
-    /// The id `value` from the answer field `name`.
-    pub fn new(name: &'static str, value: impl Into<String>) -> TransactionId {
-        TransactionId { name, value: value.into() }
+    /// The id `value` from the answer field `name`, boxed as [`Reconciled::Found`] holds it.
+    pub fn new(name: &'static str, value: impl Into<String>) -> Box<TransactionId> {
+        Box::new(TransactionId { name, value: value.into() })
     }
 }
 
@@ -33,8 +33,10 @@ pub enum Reconciled {
         state: String,
         /// The state's label from the gateway's code table, when the code is known.
         state_label: Option<&'static str>,
-        /// The gateway's id of the transaction, when the lookup sent one.
-        transaction: Option<TransactionId>,
+        /// The gateway's id of the transaction, when the lookup sent one (boxed: it keeps [`ClientError`] small).
+        ///
+        /// [`ClientError`]: crate::ClientError
+        transaction: Option<Box<TransactionId>>,
     },
     /// The lookup found nothing for the key **at the time of the lookup**. It cannot rule out that the lost request
     /// is still in progress at the gateway and takes effect after the lookup, and a gateway may answer "nothing" for
@@ -72,7 +74,7 @@ impl fmt::Display for Reconciled {
 #[derive(Debug)]
 pub(crate) struct Plan<'v> {
     /// The spec's lookup.
-    pub(crate) lookup: Lookup,
+    pub(crate) lookup: &'static Lookup,
     /// The key's value in the call.
     pub(crate) value: &'v str,
     /// The lookup request, or why none can be built (the gateway lacks the `via` operation or one of its fields).
@@ -90,10 +92,10 @@ pub(crate) fn field<'v>(operation: &OperationSpec, values: &[Option<&'v str>], n
 /// no lookup or the call has no value for its key (nothing to look up by).
 pub(crate) fn plan<'v>(
     operations: &[&'static OperationSpec],
-    operation: &OperationSpec,
+    operation: &'static OperationSpec,
     values: &[Option<&'v str>],
 ) -> Option<Plan<'v>> {
-    let lookup = operation.lookup?;
+    let lookup = operation.lookup.as_ref()?;
     let value = field(operation, values, lookup.key)?;
     let request = match operations.iter().find(|op| op.name == lookup.operation) {
         None => Err(format!("the gateway has no operation {} to look the call up with", lookup.operation)),
@@ -132,12 +134,16 @@ mod tests {
         .with_fields(FIELDS)
         .with_effect(Effect::Creates)
         .with_lookup(Lookup::new("find", "order_id", &["shop"]));
-    static LOST: OperationSpec = OperationSpec::new("lost", &G, "lost")
-        .with_fields(FIELDS)
-        .with_lookup(Lookup::new("nowhere", "order_id", &["shop"]));
-    static WIDE: OperationSpec = OperationSpec::new("wide", &G, "wide")
-        .with_fields(FIELDS)
-        .with_lookup(Lookup::new("find", "order_id", &["shop", "amount"]));
+    static LOST: OperationSpec = OperationSpec::new("lost", &G, "lost").with_fields(FIELDS).with_lookup(Lookup::new(
+        "nowhere",
+        "order_id",
+        &["shop"],
+    ));
+    static WIDE: OperationSpec = OperationSpec::new("wide", &G, "wide").with_fields(FIELDS).with_lookup(Lookup::new(
+        "find",
+        "order_id",
+        &["shop", "amount"],
+    ));
     static FIND: OperationSpec =
         OperationSpec::new("find", &G, "find").with_fields(LOOKUP_FIELDS).with_effect(Effect::Reads);
     static ALL: &[&OperationSpec] = &[&PAY, &LOST, &WIDE, &FIND];

@@ -31,7 +31,8 @@ static PLACE: OperationSpec = OperationSpec::new("place", &TOY, "place")
     .with_fields(PLACE_FIELDS)
     .with_effect(Effect::Creates)
     .with_lookup(Lookup::new("find", "order_id", &["shop"]));
-static FIND: OperationSpec = OperationSpec::new("find", &TOY, "find").with_fields(FIND_FIELDS).with_effect(Effect::Reads);
+static FIND: OperationSpec =
+    OperationSpec::new("find", &TOY, "find").with_fields(FIND_FIELDS).with_effect(Effect::Reads);
 
 struct Place<'a> {
     shop: &'a str,
@@ -130,7 +131,9 @@ impl Gateway for Toy {
 
     fn summarize<'a>(_: &'static OperationSpec, answer: &'a Pairs) -> Option<Result<OutcomeSummary<'a>, OutcomeError>> {
         let found = answer.iter().any(|(name, _)| name == "state");
-        Some(Ok(if found { OutcomeSummary::new("found", "ok", None, None) } else {
+        Some(Ok(if found {
+            OutcomeSummary::new("found", "ok", None, None)
+        } else {
             OutcomeSummary::new("not_found", "not_found", None, None)
         }))
     }
@@ -138,9 +141,11 @@ impl Gateway for Toy {
     fn reconciled(_: &'static OperationSpec, answer: &Pairs) -> Reconciled {
         let get = |wanted: &str| answer.iter().find(|(name, _)| name == wanted).map(|(_, value)| value.clone());
         match get("state") {
-            Some(state) => {
-                Reconciled::Found { state, state_label: None, transaction: get("tx").map(|tx| TransactionId::new("tx", tx)) }
-            }
+            Some(state) => Reconciled::Found {
+                state,
+                state_label: None,
+                transaction: get("tx").map(|tx| TransactionId::new("tx", tx)),
+            },
             None => Reconciled::NotFound,
         }
     }
@@ -159,11 +164,14 @@ enum Reply {
     Hang,
 }
 
+/// The reply to the `n`th request to a path.
+type Route = fn(&str, usize) -> Reply;
+
 /// The (path, body) of every request, in order.
 type Seen = Arc<Mutex<Vec<(String, String)>>>;
 
 /// Serves `route(path, n)` for the `n`th request to `path`; the base URL and the requests seen.
-fn serve(route: fn(&str, usize) -> Reply) -> (String, Seen) {
+fn serve(route: Route) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());
     let seen: Seen = Arc::default();
@@ -235,10 +243,13 @@ fn paths(seen: &Seen) -> Vec<String> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/// What a lookup found: the state and the transaction id.
+type Found = (&'static str, Option<&'static str>);
+
 #[tokio::test]
 async fn a_create_is_sent_once_and_looked_up_through_the_operation_its_spec_names() {
     #[rustfmt::skip]
-    let cases: [(&str, fn(&str, usize) -> Reply, Option<(&str, Option<&str>)>); 3] = [
+    let cases: [(&str, Route, Option<Found>); 3] = [
         ("lost, found", |path, _| if path == "find" { Reply::Ok("state=paid\ntx=77") } else { Reply::Hang }, Some(("paid", Some("77")))),
         ("a 503, not found", |path, _| if path == "find" { Reply::Ok("") } else { Reply::Status(503) }, None),
         ("lost, the lookup retried then found", |path, n| match (path, n) {
@@ -250,10 +261,14 @@ async fn a_create_is_sent_once_and_looked_up_through_the_operation_its_spec_name
     for (what, route, expected) in cases {
         let (base, seen) = serve(route);
         let error = client(&base).call(&Place { shop: "S1", order_id: "A7", amount: "100" }).await.unwrap_err();
-        let ClientError::Unconfirmed { operation, lookup, key, value, reconciled, .. } = &error else {
+        let ClientError::Unconfirmed { operation, lookup, value, reconciled, .. } = &error else {
             panic!("{what}: {error}")
         };
-        assert_eq!((*operation, *lookup, *key, value.as_str()), ("place", "find", "order_id", "A7"), "{what}");
+        assert_eq!(
+            (*operation, lookup.operation, lookup.key, value.as_str()),
+            ("place", "find", "order_id", "A7"),
+            "{what}"
+        );
         let got = match reconciled {
             Reconciled::Found { state, transaction, .. } => {
                 Some((state.as_str(), transaction.as_ref().map(|id| id.value.as_str())))
@@ -265,7 +280,8 @@ async fn a_create_is_sent_once_and_looked_up_through_the_operation_its_spec_name
         let paths = paths(&seen);
         assert_eq!(paths.iter().filter(|p| *p == "place").count(), 1, "{what}: never sent twice");
         assert_eq!(paths.first().map(String::as_str), Some("place"), "{what}");
-        let lookups: Vec<_> = seen.lock().unwrap().iter().filter(|(p, _)| p == "find").map(|(_, b)| b.clone()).collect();
+        let lookups: Vec<_> =
+            seen.lock().unwrap().iter().filter(|(p, _)| p == "find").map(|(_, b)| b.clone()).collect();
         assert!(!lookups.is_empty(), "{what}");
         assert!(lookups.iter().all(|body| body == "shop=S1&order_id=A7"), "{what}: key and copy only: {lookups:?}");
     }

@@ -40,8 +40,23 @@ fn the_core_crate_has_no_gateway_vocabulary() {
 /// Words of one gateway or another; none may appear in the neutral client's sources or manifest. The client knows
 /// operations only through their specs (effect, lookup) and a gateway only through the `Gateway` trait.
 const CLIENT_GATEWAY_WORDS: &[&str] = &[
-    "epsilon", "Epsilon", "kuroneko", "Kuroneko", "yamato", "Yamato", "getsales", "receive_order", "contract_code",
-    "order_number", "trans_code", "st_code", "trader", "Epsilon_result", "cgi", "CP932", "returnCode",
+    "epsilon",
+    "Epsilon",
+    "kuroneko",
+    "Kuroneko",
+    "yamato",
+    "Yamato",
+    "getsales",
+    "receive_order",
+    "contract_code",
+    "order_number",
+    "trans_code",
+    "st_code",
+    "trader",
+    "Epsilon_result",
+    "cgi",
+    "CP932",
+    "returnCode",
 ];
 
 #[test]
@@ -70,7 +85,8 @@ fn the_client_crate_has_no_gateway_vocabulary() {
 #[test]
 fn runtime_crates_never_depend_on_the_spec_compiler() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for krate in ["japay-core", "epsilon-proto", "kuroneko-proto", "japay-client", "epsilon-client", "epsilon-sandbox"] {
+    for krate in ["japay-core", "epsilon-proto", "kuroneko-proto", "japay-client", "epsilon-client", "epsilon-sandbox"]
+    {
         let manifest = std::fs::read_to_string(root.join(krate).join("Cargo.toml")).unwrap();
         let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
         let deps = deps.split("\n[").next().unwrap_or("");

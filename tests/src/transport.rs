@@ -1,7 +1,7 @@
 //! The sans-IO layer: every outgoing operation as an `http::Request`, answers refused unless HTTP 200 and not HTML.
 
-use epsilon_proto::transport::http::{self, StatusCode};
 use epsilon_proto::generated::{GATEWAY, order_info::ORDER_INFO};
+use epsilon_proto::transport::http::{self, StatusCode};
 use epsilon_proto::transport::{self, AnswerError, Environment, TransportError};
 use epsilon_proto::{
     Capture, Card3dsResult, Charset, LinkOrder, Operation, Options, OrderInfo, OrderInfoResponse, Report, UserInfo,
