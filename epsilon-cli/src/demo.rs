@@ -247,8 +247,8 @@ mod live {
             user_mail_add: "taro@example.com",
             ..Default::default()
         };
-        let answer = client.user_register(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         let url = match response.outcome() {
             Ok(UserRegisterOutcome::Redirect { url }) => url.to_owned(),
             other => return fail(STEP, format_args!("expected a redirect, got {other:?}")),
@@ -274,8 +274,8 @@ mod live {
         const STEP: &str = "2. link order";
         say(format_args!("2. Link order {LINK_ORDER} (link_order), paid by card on the sandbox payment page"));
         let request = link_order_request(LINK_ORDER);
-        let answer = client.link_order(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         let url = match response.outcome() {
             Ok(LinkOrderOutcome::Redirect { url }) => url.to_owned(),
             other => return fail(STEP, format_args!("expected a redirect, got {other:?}")),
@@ -293,17 +293,17 @@ mod live {
         let notification = merchant.wait_notification(LINK_ORDER).await.map_err(|e| format!("{STEP}: {e}"))?;
         say(format_args!("   merchant: 決済完了通知 received and answered 1: {notification}"));
         let info = OrderInfo { contract_code: CONTRACT, order_number: Some(LINK_ORDER), ..Default::default() };
-        let answer = client.order_info(&info).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&info).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(OrderInfoOutcome::Found) => {}
             other => return fail(STEP, format_args!("expected getsales2 to find the order, got {other:?}")),
         }
-        let state = response.raw.get("state").unwrap_or_default();
+        let state = response.answer().get("state").unwrap_or_default();
         say(format_args!(
             "   getsales2: found, state {state}, trans_code {}, item_price {}\n",
-            response.raw.get("trans_code").unwrap_or_default(),
-            response.raw.get("item_price").unwrap_or_default()
+            response.answer().get("trans_code").unwrap_or_default(),
+            response.answer().get("item_price").unwrap_or_default()
         ));
         if state != "1" {
             return fail(STEP, format_args!("expected state 1 (paid) in getsales2, got {state:?}"));
@@ -350,8 +350,8 @@ mod live {
             tds_check_code: Some("1"),
             ..Default::default()
         };
-        let answer = client.card_payment(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         let (url, pareq) = match response.outcome() {
             Ok(CardPaymentOutcome::ThreeDSecure2 { url, pareq }) => (url.to_owned(), pareq.expose().to_owned()),
             other => return fail(STEP, format_args!("expected result 6 (3-D Secure 2.0), got {other:?}")),
@@ -370,8 +370,8 @@ mod live {
         }
         say(format_args!("   ACS: posts PaRes and MD back to the TermUrl ({})", back.action));
         let second = Card3dsResult { contract_code: CONTRACT, order_number: ORDER, tds_pares: pares };
-        let answer = client.card_3ds_result(&second).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&second).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(Card3dsResultOutcome::Authorized) => {}
             other => return fail(STEP, format_args!("expected the second leg to authorize, got {other:?}")),
@@ -409,13 +409,13 @@ mod live {
             item_price: "5000",
             ..Default::default()
         };
-        let answer = client.virtual_account(&request).await.map_err(|e| format!("{label}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{label}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{label}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(VirtualAccountOutcome::Issued) => {}
             other => return fail(&label, format_args!("expected an issued account, got {other:?}")),
         }
-        let get = |name| response.raw.get(name).unwrap_or_default();
+        let get = |name| response.answer().get(name).unwrap_or_default();
         say(format_args!(
             "   issued: {} {} ({}), account {} {}",
             get("bank_name"),
@@ -456,8 +456,8 @@ mod live {
     async fn duplicate(client: &Client) -> Result<(), String> {
         const STEP: &str = "6. duplicate order number";
         say(format_args!("6. The order number {LINK_ORDER} again (link_order)"));
-        let answer = client.link_order(&link_order_request(LINK_ORDER)).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&link_order_request(LINK_ORDER)).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(LinkOrderOutcome::Failure { code, detail }) if code.value() == "604" => {
                 let text = code.entry.map_or("", |entry| entry.en);

@@ -160,6 +160,7 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 mod answer;
+mod answered;
 pub mod charset;
 pub mod exchange;
 #[rustfmt::skip]
@@ -171,10 +172,9 @@ pub mod response;
 pub mod spec;
 pub mod st_code;
 pub mod three_d_secure;
-pub mod transport;
 pub mod virtual_account;
 
-pub use japay_core::{Operation, outcome, request, wire};
+pub use japay_core::{Answered, Operation, outcome, request, transport, wire};
 
 pub use charset::Charset;
 pub use generated::{
