@@ -160,7 +160,6 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 mod answer;
-mod answered;
 pub mod charset;
 pub mod exchange;
 #[rustfmt::skip]

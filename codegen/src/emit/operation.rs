@@ -593,6 +593,20 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         "\nWith the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).",
     );
     let response = if op.element_answer { emit_element_response(e, op) } else { emit_response(e, op) };
+    // the request's typed view, for runtimes generic over the operation (the client)
+    let answered = op.response.is_some().then(|| {
+        let view = e.ident(&format!("{}Response", op.type_name));
+        let decoded = if op.element_answer { quote!(crate::answer::Answer) } else { quote!(crate::response::Response) };
+        quote! {
+            impl ::japay_core::Answered for #ty<'_> {
+                type Answer<'b> = #decoded<'b>;
+                type View<'b> = #view<'b>;
+                fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+                    #view { raw: answer }
+                }
+            }
+        }
+    });
     quote! {
         #(#[doc = #doc])*
         #(#[doc = #serde_doc])*
@@ -612,6 +626,8 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         }
 
         ::japay_core::operation_shortcuts!(#ty);
+
+        #answered
 
         #response
     }

@@ -90,6 +90,14 @@ impl ::japay_core::Operation for Capture<'_> {
 
 ::japay_core::operation_shortcuts!(Capture);
 
+impl ::japay_core::Answered for Capture<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = CaptureResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        CaptureResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `capture` (sales_payment.cgi).
 #[derive(Debug)]
 pub struct CaptureResponse<'a> {

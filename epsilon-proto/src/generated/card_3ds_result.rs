@@ -117,6 +117,16 @@ impl ::japay_core::Operation for Card3dsResult<'_> {
 
 ::japay_core::operation_shortcuts!(Card3dsResult);
 
+impl ::japay_core::Answered for Card3dsResult<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = Card3dsResultResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        Card3dsResultResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `card_3ds_result` (direct_card_payment.cgi).
 #[derive(Debug)]
 pub struct Card3dsResultResponse<'a> {

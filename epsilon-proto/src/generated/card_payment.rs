@@ -503,6 +503,14 @@ impl ::japay_core::Operation for CardPayment<'_> {
 
 ::japay_core::operation_shortcuts!(CardPayment);
 
+impl ::japay_core::Answered for CardPayment<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = CardPaymentResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        CardPaymentResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `card_payment` (direct_card_payment.cgi).
 #[derive(Debug)]
 pub struct CardPaymentResponse<'a> {

@@ -206,6 +206,16 @@ impl ::japay_core::Operation for ChangeAmount<'_> {
 
 ::japay_core::operation_shortcuts!(ChangeAmount);
 
+impl ::japay_core::Answered for ChangeAmount<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = ChangeAmountResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        ChangeAmountResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `change_amount` (change_amount_payment.cgi).
 #[derive(Debug)]
 pub struct ChangeAmountResponse<'a> {

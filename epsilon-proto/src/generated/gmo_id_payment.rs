@@ -174,6 +174,16 @@ impl ::japay_core::Operation for GmoIdPayment<'_> {
 
 ::japay_core::operation_shortcuts!(GmoIdPayment);
 
+impl ::japay_core::Answered for GmoIdPayment<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = GmoIdPaymentResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        GmoIdPaymentResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `gmo_id_payment` (receive_order_gmo2.cgi).
 #[derive(Debug)]
 pub struct GmoIdPaymentResponse<'a> {

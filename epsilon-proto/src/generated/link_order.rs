@@ -551,6 +551,14 @@ impl ::japay_core::Operation for LinkOrder<'_> {
 
 ::japay_core::operation_shortcuts!(LinkOrder);
 
+impl ::japay_core::Answered for LinkOrder<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = LinkOrderResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        LinkOrderResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `link_order` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct LinkOrderResponse<'a> {

@@ -291,6 +291,14 @@ impl ::japay_core::Operation for OrderInfo<'_> {
 
 ::japay_core::operation_shortcuts!(OrderInfo);
 
+impl ::japay_core::Answered for OrderInfo<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = OrderInfoResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        OrderInfoResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `order_info` (getsales2.cgi).
 #[derive(Debug)]
 pub struct OrderInfoResponse<'a> {

@@ -179,6 +179,16 @@ impl ::japay_core::Operation for RegisteredLinkOrder<'_> {
 
 ::japay_core::operation_shortcuts!(RegisteredLinkOrder);
 
+impl ::japay_core::Answered for RegisteredLinkOrder<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = RegisteredLinkOrderResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        RegisteredLinkOrderResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `registered_link_order` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct RegisteredLinkOrderResponse<'a> {

@@ -121,6 +121,14 @@ impl ::japay_core::Operation for ShipRequest<'_> {
 
 ::japay_core::operation_shortcuts!(ShipRequest);
 
+impl ::japay_core::Answered for ShipRequest<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = ShipRequestResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        ShipRequestResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `ship_request` (ship_request.cgi).
 #[derive(Debug)]
 pub struct ShipRequestResponse<'a> {

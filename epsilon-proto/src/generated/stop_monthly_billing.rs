@@ -145,6 +145,16 @@ impl ::japay_core::Operation for StopMonthlyBilling<'_> {
 
 ::japay_core::operation_shortcuts!(StopMonthlyBilling);
 
+impl ::japay_core::Answered for StopMonthlyBilling<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = StopMonthlyBillingResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        StopMonthlyBillingResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `stop_monthly_billing` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct StopMonthlyBillingResponse<'a> {

@@ -180,6 +180,14 @@ impl ::japay_core::Operation for UserChange<'_> {
 
 ::japay_core::operation_shortcuts!(UserChange);
 
+impl ::japay_core::Answered for UserChange<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserChangeResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserChangeResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `user_change` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserChangeResponse<'a> {

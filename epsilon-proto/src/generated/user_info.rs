@@ -110,6 +110,14 @@ impl ::japay_core::Operation for UserInfo<'_> {
 
 ::japay_core::operation_shortcuts!(UserInfo);
 
+impl ::japay_core::Answered for UserInfo<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserInfoResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserInfoResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `user_info` (get_user_info.cgi).
 #[derive(Debug)]
 pub struct UserInfoResponse<'a> {

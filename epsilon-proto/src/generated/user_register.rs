@@ -129,6 +129,16 @@ impl ::japay_core::Operation for UserRegister<'_> {
 
 ::japay_core::operation_shortcuts!(UserRegister);
 
+impl ::japay_core::Answered for UserRegister<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserRegisterResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserRegisterResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `user_register` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserRegisterResponse<'a> {

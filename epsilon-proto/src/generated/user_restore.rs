@@ -98,6 +98,14 @@ impl ::japay_core::Operation for UserRestore<'_> {
 
 ::japay_core::operation_shortcuts!(UserRestore);
 
+impl ::japay_core::Answered for UserRestore<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserRestoreResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserRestoreResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `user_restore` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserRestoreResponse<'a> {

@@ -105,6 +105,16 @@ impl ::japay_core::Operation for UserWithdraw<'_> {
 
 ::japay_core::operation_shortcuts!(UserWithdraw);
 
+impl ::japay_core::Answered for UserWithdraw<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserWithdrawResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserWithdrawResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `user_withdraw` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserWithdrawResponse<'a> {

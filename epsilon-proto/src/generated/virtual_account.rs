@@ -320,6 +320,16 @@ impl ::japay_core::Operation for VirtualAccount<'_> {
 
 ::japay_core::operation_shortcuts!(VirtualAccount);
 
+impl ::japay_core::Answered for VirtualAccount<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = VirtualAccountResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        VirtualAccountResponse {
+            raw: answer,
+        }
+    }
+}
+
 /// The decoded answer to `virtual_account` (direct_virtual_account.cgi).
 #[derive(Debug)]
 pub struct VirtualAccountResponse<'a> {

@@ -90,6 +90,14 @@ impl ::japay_core::Operation for Void<'_> {
 
 ::japay_core::operation_shortcuts!(Void);
 
+impl ::japay_core::Answered for Void<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = VoidResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        VoidResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `void` (cancel_payment.cgi).
 #[derive(Debug)]
 pub struct VoidResponse<'a> {

@@ -236,6 +236,14 @@ impl ::japay_core::Operation for CreditToken<'_> {
 
 ::japay_core::operation_shortcuts!(CreditToken);
 
+impl ::japay_core::Answered for CreditToken<'_> {
+    type Answer<'b> = crate::answer::Answer<'b>;
+    type View<'b> = CreditTokenResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        CreditTokenResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `credit_token` (creditToken).
 #[derive(Debug)]
 pub struct CreditTokenResponse<'a> {

@@ -232,6 +232,14 @@ impl ::japay_core::Operation for TradeInfo<'_> {
 
 ::japay_core::operation_shortcuts!(TradeInfo);
 
+impl ::japay_core::Answered for TradeInfo<'_> {
+    type Answer<'b> = crate::answer::Answer<'b>;
+    type View<'b> = TradeInfoResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        TradeInfoResponse { raw: answer }
+    }
+}
+
 /// The decoded answer to `trade_info` (tradeInfo).
 #[derive(Debug)]
 pub struct TradeInfoResponse<'a> {
