@@ -282,15 +282,15 @@ mod tests {
                     <input name=card value=''>\n<input type=checkbox name=keep checked>\n\
                     <input type=\"radio\" name=\"off\" value=\"x\">\n<input value=\"no name\">\n\
                     <input type=\"submit\" name=\"go\" value=\"送信\"></form><form action=\"/second\"></form>";
-        let form = Form::first(html, "http://127.0.0.1:1/cgi/page.cgi?t=1").unwrap();
+        let form = Form::first(html, "http://127.0.0.1:1/shop/page.html?t=1").unwrap();
         assert_eq!(form.action, "http://127.0.0.1:1/pay?a=1&b=2");
         assert!(form.post);
         let fields: Vec<(&str, &str)> = form.fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         assert_eq!(fields, [("token", "t\"1"), ("card", ""), ("keep", "on")]);
         // (html, base, action, post)
         let cases = [
-            ("<form><input name=a value=1></form>", "http://h/p/q.cgi?x=1", "http://h/p/q.cgi?x=1", false),
-            ("<form action=\"r.cgi\" method=get></form>", "http://h/p/q.cgi", "http://h/p/r.cgi", false),
+            ("<form><input name=a value=1></form>", "http://h/p/q.html?x=1", "http://h/p/q.html?x=1", false),
+            ("<form action=\"r.html\" method=get></form>", "http://h/p/q.html", "http://h/p/r.html", false),
             ("<form action=\"https://shop.example/t\" method=post>", "http://h/", "https://shop.example/t", true),
         ];
         for (html, base, action, post) in cases {
