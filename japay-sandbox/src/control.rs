@@ -8,7 +8,7 @@
 //! * `GET /sandbox/orders/{reference}`: [`Gateway::order`].
 //! * `POST /sandbox/deposits` (a UTF-8 form): [`Gateway::deposit`].
 //!
-//! Errors are `{"error": message}` with a 4xx status (a [`Refusal`](crate::Refusal)), or 500 for a database error.
+//! Errors are `{"error": message}` with a 4xx status (a [`Refusal`]), or 500 for a database error.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};

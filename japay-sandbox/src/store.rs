@@ -5,7 +5,7 @@
 //! version kept in `PRAGMA user_version`. Each migration runs in its own transaction with its version bump, so a
 //! crash leaves the file at one version or the next.
 //!
-//! [`Store::write`] runs a request's work in one `IMMEDIATE` transaction and commits it before the caller answers;
+//! [`Sandbox::write`](crate::Sandbox::write) runs a request's work in one `IMMEDIATE` transaction and commits it before the caller answers;
 //! [`Tx`] is what the work sees: the connection, the clock reading of the transaction, and [`Tx::notify`].
 //!
 //! [`Gateway::MIGRATIONS`]: crate::Gateway::MIGRATIONS
