@@ -114,3 +114,59 @@ fn protocol_crates_do_no_io() {
         }
     }
 }
+
+/// Words of one gateway or another that the sandbox machinery must not know: its names, its CGIs, its parameter
+/// names (Epsilon's contract_code, st_code, trans_code, …; Kuroneko's trader_code, order_no, …).
+const SANDBOX_GATEWAY_WORDS: &[&str] = &[
+    "epsilon",
+    "kuroneko",
+    "yamato",
+    "gmo",
+    "イプシロン",
+    "クロネコ",
+    "ヤマト",
+    "contract_code",
+    "getsales",
+    "trader",
+    "st_code",
+    "trans_code",
+    "order_number",
+    "order_no",
+    "process_code",
+    "receive_order",
+    "cgi",
+    "mission_code",
+    "reserve_no",
+];
+
+/// The sandbox machinery (`japay-sandbox`) knows no gateway: no gateway's vocabulary in its sources, tests or
+/// manifest (matched without regard to ASCII case), and no gateway crate among its dependencies.
+#[test]
+fn the_sandbox_machinery_has_no_gateway_vocabulary() {
+    let machinery = Path::new(env!("CARGO_MANIFEST_DIR")).join("../japay-sandbox");
+    let mut files = Vec::new();
+    files_below(&machinery.join("src"), &mut files);
+    files_below(&machinery.join("tests"), &mut files);
+    files.push(machinery.join("Cargo.toml"));
+    assert!(files.len() >= 8, "the machinery's sources were not found under {}", machinery.display());
+    let mut hits = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            for word in SANDBOX_GATEWAY_WORDS {
+                if lower.contains(word) {
+                    hits.push(format!("{}:{}: {word}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(hits.is_empty(), "gateway vocabulary in the sandbox machinery:\n{}", hits.join("\n"));
+    let manifest = std::fs::read_to_string(machinery.join("Cargo.toml")).unwrap();
+    let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
+    for line in deps.lines().filter(|l| !l.starts_with('#')) {
+        let name = line.split(['=', '.', ' ']).next().unwrap_or("");
+        let gateway = name.ends_with("-proto") || name.ends_with("-sandbox") || name.ends_with("-client");
+        assert!(!gateway && name != "codegen", "japay-sandbox depends on {name}; the machinery knows no gateway");
+    }
+}
