@@ -456,6 +456,7 @@ mod e2e {
         VirtualAccountOutcome,
     };
     use epsilon_sandbox::{Config, Running};
+    use japay_sandbox::buyer::{Browser, Page};
 
     async fn sandbox() -> (Running, Client) {
         let running = epsilon_sandbox::start(Config::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
@@ -463,50 +464,17 @@ mod e2e {
         (running, client)
     }
 
-    /// The `value` of the first `<input name="NAME" …>` of an HTML page, unescaped.
-    fn input_value(html: &str, name: &str) -> Option<String> {
-        let at = html.find(&format!("name=\"{name}\""))?;
-        let tag_start = html[..at].rfind('<')?;
-        let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
-        let value = tag.split("value=\"").nth(1)?.split('"').next()?;
-        Some(
-            value
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'")
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&amp;", "&"),
-        )
+    /// The buyer's browser (japay-sandbox's driver; the default sandbox has no return URL, so nothing redirects).
+    fn browser() -> Browser {
+        Browser::new().unwrap()
     }
 
-    /// Form-urlencodes `pairs` (UTF-8, every byte outside A-Za-z0-9*-._ escaped).
-    fn form(pairs: &[(&str, &str)]) -> String {
-        let enc = |s: &str| {
-            s.bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"*-._".contains(&b) {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect::<String>()
-        };
-        pairs.iter().map(|(n, v)| format!("{}={}", enc(n), enc(v))).collect::<Vec<_>>().join("&")
-    }
-
-    /// Posts a UTF-8 form and returns the page.
-    async fn post_form(url: &str, pairs: &[(&str, &str)]) -> String {
-        reqwest::Client::new()
-            .post(url)
-            .header("content-type", "application/x-www-form-urlencoded; charset=UTF-8")
-            .body(form(pairs))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+    /// POSTs a UTF-8 form to `url`, as a browser posts a form from another site, and returns the page, which must
+    /// be a 200.
+    async fn post(url: &str, fields: &[(&str, &str)]) -> Page {
+        let page = browser().post(url, fields).await.unwrap();
+        assert_eq!(page.status, 200, "{url}: {}", page.body);
+        page
     }
 
     fn card(order_number: &'static str, number: &'static str) -> CardPayment<'static> {
@@ -530,17 +498,10 @@ mod e2e {
         assert_eq!(answer.outcome_name(), "redirect");
 
         // the user enters the card on the card page; get_user_info then shows it masked
-        let page = reqwest::get(url).await.unwrap().text().await.unwrap();
-        let (action, inputs) = first_form(&page);
-        let filled: Vec<(&str, &str)> = inputs
-            .iter()
-            .map(|(name, value)| match name.as_str() {
-                "card_number" => ("card_number", "4242424242424242"),
-                "expire" => ("expire", "203012"),
-                _ => (name.as_str(), value.as_str()),
-            })
-            .collect();
-        post_form(&format!("{}{action}", running.url()), &filled).await;
+        let buyer = browser();
+        let form = buyer.get(url).await.unwrap().form().unwrap();
+        let done = buyer.submit(&form, &[("card_number", "4242424242424242"), ("expire", "203012")]).await.unwrap();
+        assert_eq!(done.status, 200, "{}", done.body);
         let info = client.call(&UserInfo { contract_code: "12345678", user_id: "U0001" }).await.unwrap();
         let info = info.view();
         assert_eq!(info.outcome().unwrap(), UserInfoOutcome::Found);
@@ -603,15 +564,15 @@ mod e2e {
         };
         // the browser's part: post PaReq to the ACS, authenticate, and read the PaRes it posts to TermUrl
         let term_url = "http://127.0.0.1:1/term";
-        let page = post_form(url, &[("PaReq", pareq.expose()), ("TermUrl", term_url), ("MD", "C0003")]).await;
-        let hidden = |name| input_value(&page, name).unwrap();
-        let (pareq_again, term_again, md) = (hidden("PaReq"), hidden("TermUrl"), hidden("MD"));
-        assert_eq!((term_again.as_str(), md.as_str()), (term_url, "C0003"));
-        let page =
-            post_form(url, &[("PaReq", &pareq_again), ("TermUrl", &term_again), ("MD", &md), ("auth", "ok")]).await;
-        assert!(page.contains(&format!("action=\"{term_url}\"")), "{page}");
-        let pares = input_value(&page, "PaRes").unwrap();
-        let second = Card3dsResult { contract_code: "12345678", order_number: "C0003", tds_pares: &pares };
+        let page = post(url, &[("PaReq", pareq.expose()), ("TermUrl", term_url), ("MD", "C0003")]).await;
+        let acs = page.form().unwrap();
+        assert_eq!(acs.action, url, "the authentication form posts back to the ACS");
+        assert_eq!(acs.value("PaReq"), Some(pareq.expose()));
+        assert_eq!((acs.value("TermUrl"), acs.value("MD")), (Some(term_url), Some("C0003")));
+        let back = browser().submit(&acs, &[("auth", "ok")]).await.unwrap().form().unwrap();
+        assert_eq!((back.action.as_str(), back.post), (term_url, true));
+        let pares = back.value("PaRes").unwrap();
+        let second = Card3dsResult { contract_code: "12345678", order_number: "C0003", tds_pares: pares };
         let answer = client.call(&second).await.unwrap();
         assert_eq!(answer.view().outcome().unwrap(), Card3dsResultOutcome::Authorized);
 
@@ -688,11 +649,12 @@ mod e2e {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_token_pays_once_and_its_reuse_is_936() {
         let (running, client) = sandbox().await;
-        let json = post_form(
+        let json = post(
             &format!("{}/sandbox/token", running.url()),
             &[("cardno", "4242424242424242"), ("expire", "203012"), ("securitycode", "123"), ("holdername", "TARO")],
         )
-        .await;
+        .await
+        .body;
         let token = json.split("\"token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_owned();
         #[rustfmt::skip]
         let cases = [("K0001", None), ("K0002", Some("936"))];
@@ -730,19 +692,6 @@ mod e2e {
         running.shutdown().await;
     }
 
-    /// Every `(name, value)` input of the first form of a page, and the form's action.
-    fn first_form(html: &str) -> (String, Vec<(String, String)>) {
-        let form = &html[html.find("<form").unwrap()..];
-        let form = &form[..form.find("</form>").unwrap()];
-        let action = form.split("action=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-        let names = form.split("name=\"").skip(1).map(|rest| rest.split('"').next().unwrap().to_owned());
-        let inputs = names.map(|name| {
-            let value = input_value(form, &name).unwrap_or_default();
-            (name, value)
-        });
-        (action, inputs.collect())
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_link_order_paid_on_the_payment_page_is_charged_in_getsales2() {
         let (running, client) = sandbox().await;
@@ -755,20 +704,12 @@ mod e2e {
         assert_eq!(before.view().state().map(|s| s.value().to_owned()).as_deref(), Some("0"));
 
         // the buyer: open the page, fill in the test card, submit
-        let page = reqwest::get(url).await.unwrap().text().await.unwrap();
-        let (action, inputs) = first_form(&page);
-        let filled: Vec<(&str, &str)> = inputs
-            .iter()
-            .map(|(name, value)| match name.as_str() {
-                "method" => ("method", "card"),
-                "card_number" => ("card_number", "4242424242424242"),
-                "expire" => ("expire", "203012"),
-                "security_code" => ("security_code", "123"),
-                _ => (name.as_str(), value.as_str()),
-            })
-            .collect();
-        let done = post_form(&format!("{}{action}", running.url()), &filled).await;
-        assert!(done.contains("T0001"), "{done}");
+        let buyer = browser();
+        let form = buyer.get(url).await.unwrap().form().unwrap();
+        let card =
+            [("method", "card"), ("card_number", "4242424242424242"), ("expire", "203012"), ("security_code", "123")];
+        let done = buyer.submit(&form, &card).await.unwrap();
+        assert!(done.status == 200 && done.body.contains("T0001"), "{}", done.body);
 
         let after = client.call(&lookup).await.unwrap();
         let after = after.view();
@@ -804,7 +745,7 @@ mod e2e {
         let cases = [("6000", "決済失敗", "0", "6000"), ("4000", "入金完了", "1", "10000")];
         for (amount, status, state, total) in cases {
             let deposits = format!("{}/sandbox/deposits", running.url());
-            let json = post_form(&deposits, &[("order_number", "V0001"), ("amount", amount)]).await;
+            let json = post(&deposits, &[("order_number", "V0001"), ("amount", amount)]).await.body;
             assert!(json.contains(&format!("\"va_status\":\"{status}\"")), "{amount}: {json}");
             let found = client.call(&lookup).await.unwrap();
             let found = found.view();
