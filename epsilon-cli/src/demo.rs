@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use epsilon_proto::generated::codes::ERR_CODE;
 use epsilon_proto::generated::user_register::USER_REGISTER;
-use epsilon_proto::spec::Code;
 use epsilon_proto::{Charset, DynamicRequest, Options, Report, Response, Version};
+use japay_core::spec::Code;
 
 use crate::json_str;
 

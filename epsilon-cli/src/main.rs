@@ -21,8 +21,8 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::{Charset, DynamicRequest, OPERATIONS, Options, Response, Version, Violation, ViolationKind};
+use japay_core::spec::OperationSpec;
 
 /// Input rejected: invalid request, unreadable or malformed input, undecodable body.
 pub(crate) const REJECTED: u8 = 1;
