@@ -11,7 +11,7 @@ use crate::charset::{Charset, TextPolicy};
 use crate::form::{AsciiSets, Body, Count, Discard, Sink};
 use crate::normalize;
 pub use crate::report::{Report, Violation, ViolationKind};
-use crate::rules;
+use crate::rules::{self, value_at};
 use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
 use crate::text::{self, Fault};
 
@@ -45,11 +45,6 @@ impl Options {
 
 /// The field name of a [`ViolationKind::Transport`] violation: the request as a whole, named after the option.
 const TRANSPORT: &str = "charset";
-
-/// The non-empty value of field `i` (an absent or empty value is no value).
-pub(crate) fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
-    values.get(i).copied().flatten().filter(|v| !v.is_empty())
-}
 
 /// `a == b`, compared inline: allowed values are a few bytes long, shorter than the call to `memcmp` that `==` makes.
 #[inline]
@@ -243,7 +238,7 @@ fn put_value<S: Sink>(
         _ if field.checks.is_empty() => Ok(()),
         // the per-field checks see the text as it is sent: the NFC form when normalize composed it (positions in their
         // violations count its characters, like every other check); an ASCII value is its own NFC form
-        _ => rules::check_field(field, composed.as_deref().unwrap_or(value), bytes, charset, options, policy)
+        _ => rules::check_field(field, composed.as_deref().unwrap_or(value), bytes, charset, options.normalize, policy)
             .map_or(Ok(()), Err),
     }
 }
