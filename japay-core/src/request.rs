@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::charset::{Charset, TextPolicy};
+use crate::charset::{Charset, Tables, TextPolicy};
 use crate::form::{AsciiSets, Body, Count, Discard, Sink};
 use crate::normalize;
 pub use crate::report::{Report, Violation, ViolationKind};
@@ -82,10 +82,10 @@ fn is_blank(value: &str) -> bool {
 fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut S, report: &mut Report) {
     let policy = &spec.gateway.text;
     let computed;
-    let tables = match text::Tables::cached(policy, options.normalize) {
+    let tables = match Tables::cached(policy, options.normalize) {
         Some(cached) => cached,
         None => {
-            computed = text::Tables::new(policy, options.normalize);
+            computed = Tables::new(policy, options.normalize);
             &computed
         }
     };
@@ -123,7 +123,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
             report.push(field.wire, ViolationKind::Forbidden { condition: condition.description });
             continue;
         }
-        sink.put_prefix(first, field);
+        sink.put_prefix(first, field.wire, &field.padded);
         first = false;
         if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
             report.push(field.wire, kind);
@@ -145,7 +145,7 @@ fn put_value<S: Sink>(
     field: &FieldSpec,
     value: &str,
     options: Options,
-    (policy, tables): (&TextPolicy, &text::Tables),
+    (policy, tables): (&TextPolicy, &Tables),
     sink: &mut S,
 ) -> Result<(), ViolationKind> {
     let hide = |c: char| if field.secret { None } else { Some(c) };

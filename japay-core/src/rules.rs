@@ -3,8 +3,10 @@
 //! And the per-field [`FieldCheck`]s ([`check_field`]): lower byte bound, smallest value, prefix, date format,
 //! refused character classes, a second byte limit in another charset.
 //!
-//! Called by [`crate::request`] during validation (and never calls it back). Like every check, these never look at more than whether a value
-//! is present, its exact value (for [`ConditionTest::Equals`]) or its bits, and their violations never carry values.
+//! Called by [`crate::request`] during validation; this module never uses it (it owns [`value_at`], and takes the
+//! normalize flag rather than the request's options). Like every check, these never look at more than whether a
+//! value is present, its exact value (for [`ConditionTest::Equals`]) or its bits, and their violations never carry
+//! values.
 
 use crate::charset::{Charset, TextPolicy};
 use crate::report::{Report, ViolationKind};
