@@ -6,7 +6,7 @@
 //!
 //! A policy also carries what the text path's bulk check derives from its character tables (`Tables`, computed with
 //! the policy), so this module uses no other module of the crate: the text path (`text.rs`) and the form writer
-//! build on it, never the other way round.
+//! (`form.rs`, for the EUC-JP row check) build on it, never the other way round.
 
 use core::fmt;
 

@@ -1,8 +1,11 @@
 //! The `application/x-www-form-urlencoded` writer: where a request's bytes go (a buffer, a counter, or nowhere), and
 //! the table-driven byte serializer (WHATWG): `A-Za-z0-9*-._` raw, space as `+`, every other byte `%XX`.
 //!
-//! The bottom of the request path: it knows bytes, ASCII masks and parameter names, not fields, charsets or text
-//! rules (the spec's `FieldSpec` holds this module's [`AsciiSets`] and [`PaddedPrefix`], built at compile time).
+//! Below the text path and the spec: it knows bytes, ASCII masks and parameter names, not fields or text rules (the
+//! spec's `FieldSpec` holds this module's [`AsciiSets`] and [`PaddedPrefix`], built at compile time); of the
+//! charset rules it uses only the EUC-JP row check of a policy's tables ([`euc_jp_refused`]).
+
+use crate::charset::euc_jp_refused;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -246,6 +249,15 @@ pub(crate) trait Sink {
     }
     /// Appends bytes that the serializer writes as themselves (`A-Za-z0-9*-._`), as they are.
     fn put_unreserved(&mut self, bytes: &[u8]);
+    /// [`Sink::put_value`] of EUC-JP bytes (whole characters), unless a two-byte character's lead byte is in
+    /// `refused` (a policy's EUC-JP table, see [`euc_jp_refused`]): then returns `false`, and the caller rolls back.
+    fn put_euc_jp(&mut self, bytes: &[u8], refused: &[u8; 256]) -> bool {
+        if euc_jp_refused(bytes, refused) {
+            return false;
+        }
+        self.put_value(bytes);
+        true
+    }
     /// A position to roll back to.
     fn mark(&self) -> usize;
     /// Forgets everything written since `mark`.

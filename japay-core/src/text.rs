@@ -18,9 +18,7 @@
 
 use encoding_rs::{Encoder, EncoderResult};
 
-use crate::charset::{
-    Charset, Cp932Refused, ROUND_TRIP_LOSSY, Tables, TextPolicy, cp932_refused_range, euc_jp_refused,
-};
+use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, Tables, TextPolicy, cp932_refused_range};
 use crate::form::{AsciiMask, Discard, Sink};
 #[cfg(test)]
 use crate::normalize;
@@ -263,10 +261,11 @@ fn encode_str<S: Sink>(
         if !cp932_refused.is_empty() && cp932_has_refused(out, cp932_refused) {
             return None;
         }
-        if refused.is_some_and(|refused| euc_jp_refused(out, refused)) {
-            return None;
+        match refused {
+            Some(refused) if !sink.put_euc_jp(out, refused) => return None,
+            Some(_) => {}
+            None => sink.put_value(out),
         }
-        sink.put_value(out);
         *total += written;
         src = src.get(read..)?;
         match result {
