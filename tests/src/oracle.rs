@@ -124,7 +124,7 @@ fn check_body(spec: &OperationSpec, values: &[Option<&str>], options: Options, b
 }
 
 /// The value as the normalize option sends it: [`model_nfc`], then the look-alikes mapped (from the spec table, not
-/// `charset::normalized`).
+/// `TextPolicy::normalized`).
 fn model_normalize(value: &str, normalize: bool) -> String {
     if !normalize {
         return value.to_owned();
