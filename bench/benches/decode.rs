@@ -1,6 +1,6 @@
 //! epsilon-proto's answer decoder against a strong hand-rolled baseline, in one run, on two bodies:
 //!
-//! * `getsales2`: the 25-attribute getsales2 answer of `codec.rs` (facts §4.4 (f)) with CP932 Japanese
+//! * `getsales2`: the 25-attribute getsales2 answer of the facts sheet (§4.4 (f)) with CP932 Japanese
 //!   `user_name`, `item_name`, `memo1` and `memo2`, `+` for spaces;
 //! * `conveni`: a body shaped like the recorded 26-attribute direct convenience-store answer (ISO-8859-1
 //!   declaration, CR LF, `%20` for spaces, a CP932 katakana name, an escaped slip URL), with made-up values.
@@ -41,7 +41,7 @@ fn cp932_param(text: &str, space: &str) -> String {
     out
 }
 
-/// getsales2 "found" (facts §4.4 (f)), 25 attributes: the body of `codec.rs`.
+/// getsales2 "found" (facts §4.4 (f)), 25 attributes.
 fn getsales2_body() -> Vec<u8> {
     let attrs: [(&str, String); 25] = [
         ("last_update", "2018-07-17+10%3A41%3A27".into()),

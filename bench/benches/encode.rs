@@ -1,6 +1,6 @@
 //! Validate + encode of a request against a strong hand-rolled baseline, in CP932 and in EUC-JP, in one run.
 //!
-//! * The request: the 18-parameter `LinkOrder` of `codec.rs` (direct convenience-store order, Japanese `user_name`,
+//! * The request: an 18-parameter `LinkOrder` (direct convenience-store order, Japanese `user_name`,
 //!   `item_name`, `memo1`, `user_name_kana`; 16 caller fields plus the fixed `process_code` and `xml`). EUC-JP has no
 //!   ① (NEC row 13), so ours rightly refuses `item_name` there; the EUC-JP run uses the same values with ① replaced
 //!   by ○ (U+25CB, JIS X 0208), so that both sides write a body and the bodies can be compared.
@@ -25,7 +25,7 @@ use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS};
 use epsilon_proto::{Charset, LinkOrder, Options};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
 
-/// The request of `codec.rs`'s `order()`.
+/// The request: 16 caller fields plus the fixed `process_code` and `xml`.
 fn order() -> LinkOrder<'static> {
     LinkOrder {
         contract_code: "12345678",

@@ -10,8 +10,8 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use epsilon_proto::generated::{OUTCOMES, Summarize};
 use epsilon_proto::outcome::kind_names;
-use epsilon_proto::spec::Code;
 use epsilon_proto::{Response, Version};
+use japay_core::spec::Code;
 
 use crate::{REJECTED, decoded_json, emit, file_arg, input, json_str};
 

@@ -21,8 +21,8 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::{Charset, DynamicRequest, OPERATIONS, Options, Response, Version, Violation, ViolationKind};
+use japay_core::spec::OperationSpec;
 
 /// Input rejected: invalid request, unreadable or malformed input, undecodable body.
 pub(crate) const REJECTED: u8 = 1;
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         Some(("decode", m)) => decode(m),
         Some(("answer", m)) => answer::run(m),
         Some(("check", m)) => check::run(m),
-        Some(("demo", m)) => demo::run(m.get_flag("offline")),
+        Some(("demo", _)) => demo::run(),
         Some(("sandbox", m)) => sandbox::run(m),
         Some(("notification", m)) => notification::run(m),
         // subcommand_required: clap has already rejected anything else
@@ -145,18 +145,7 @@ fn cli() -> Command {
         .subcommand(answer::command())
         .subcommand(check::command())
         .subcommand(notification::command())
-        .subcommand(
-            Command::new("demo")
-                .about(
-                    "Walk the main flows end to end against an in-process sandbox (--offline: the built-in data walk)",
-                )
-                .arg(
-                    Arg::new("offline")
-                        .long("offline")
-                        .action(ArgAction::SetTrue)
-                        .help("The offline walk: validation, encoding and decoding on built-in data, no network"),
-                ),
-        )
+        .subcommand(Command::new("demo").about("Walk the main flows end to end against an in-process sandbox"))
         .subcommand(sandbox::command())
 }
 

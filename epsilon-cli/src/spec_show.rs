@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use epsilon_proto::Charset;
-use epsilon_proto::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
+use japay_core::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
 use serde_json::{Value, json};
 
 const NONE: &str = "—";

@@ -1027,24 +1027,8 @@ fn cli_contract() {
             Stderr::Contains("--version"),
         ),
         case("decode help mentions --query", &["decode", "--help"], "", 0, Out::Contains("--query"), Stderr::Empty),
-        // --- demo
-        case("demo", &["demo", "--offline"], "", 0, Out::Contains("月次課金データ検索エラー"), Stderr::Empty),
-        case(
-            "demo shows the normalize hint",
-            &["demo", "--offline"],
-            "",
-            0,
-            Out::Contains("the normalize option maps it to U+FF5E"),
-            Stderr::Empty,
-        ),
-        case(
-            "demo shows a body",
-            &["demo", "--offline"],
-            "",
-            0,
-            Out::Contains("user_name=%8ER%93c+%91%BE%98Y"),
-            Stderr::Any,
-        ),
+        // --- demo: the live walk only (demo_walks_every_flow_against_the_sandbox); the offline walk is gone
+        case("demo has no --offline", &["demo", "--offline"], "", 2, empty(), Stderr::Contains("--offline")),
         // --- sandbox: usage errors exit 2 before anything starts
         case("sandbox bad listen", &["sandbox", "--listen", "nowhere"], "", 2, empty(), Stderr::Contains("--listen")),
         case("sandbox bad allow-host", &["sandbox", "--allow-host", "localhost"], "", 2, empty(), Stderr::Any),
@@ -1052,14 +1036,6 @@ fn cli_contract() {
         case("sandbox help", &["sandbox", "--help"], "", 0, Out::Contains("--inactive-contract"), Stderr::Empty),
     ];
     run_all(&cases);
-}
-
-#[test]
-fn demo_is_short() {
-    let output = Command::new(env!("CARGO_BIN_EXE_epsilon")).args(["demo", "--offline"]).output().expect("run demo");
-    assert!(output.status.success());
-    let lines = String::from_utf8(output.stdout).expect("UTF-8 demo").lines().count();
-    assert!((10..=40).contains(&lines), "demo has {lines} lines");
 }
 
 /// `epsilon demo` walks the six steps of the issue against an in-process sandbox: each step's key line, in order.

@@ -18,8 +18,8 @@
 //! # The split
 //!
 //! Everything that does not depend on Epsilon lives in the gateway-neutral core, [`japay_core`]: the spec types
-//! ([`spec`] re-exports them), text rules and byte counting driven by a [`charset::TextPolicy`], validation and the
-//! one-pass form encoder ([`request`], the [`Operation`] trait), percent, query and strict-text decoding ([`wire`]).
+//! ([`japay_core::spec`]), text rules and byte counting driven by a [`TextPolicy`](japay_core::charset::TextPolicy)
+//! (Epsilon's is `generated::GATEWAY.text`), validation and the one-pass form encoder ([`request`], the [`Operation`] trait), percent, query and strict-text decoding ([`wire`]).
 //! This crate holds only Epsilon: its facts as generated code ([`generated`], from `spec/epsilon/`: the `GATEWAY`
 //! static with its policy — CP932 storage, UTF-8 requests counted in CP932 bytes —, the operations, code tables and
 //! the `st_code` bitmap), the `Epsilon_result` answer reader ([`response`]), [`StCode`], the completion redirect
@@ -126,7 +126,7 @@
 //!
 //! An answer has three layers, each with its own name: [`Attribute::escaped`](response::Attribute::escaped) is a
 //! value as it stood in the body (before XML unescaping and percent-decoding), [`Attribute::value`](response::Attribute::value)
-//! and [`Code::value`](spec::Code::value) the decoded text, and a view's `answer()`
+//! and [`Code::value`](japay_core::spec::Code::value) the decoded text, and a view's `answer()`
 //! ([`UserRegisterResponse::answer`]) the whole decoded [`Response`]. The older `raw` fields (`Attribute::raw`,
 //! `Code::raw`, a view's `raw`) hold the same things and are kept for compatibility.
 //!
@@ -160,7 +160,6 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 mod answer;
-pub mod charset;
 pub mod exchange;
 #[rustfmt::skip]
 pub mod generated;
@@ -168,18 +167,17 @@ pub mod incoming;
 pub mod notification;
 pub mod request_body;
 pub mod response;
-pub mod spec;
 pub mod st_code;
 pub mod three_d_secure;
 pub mod virtual_account;
 
 pub use japay_core::{Answered, Operation, outcome, request, transport, wire};
 
-pub use charset::Charset;
 pub use generated::{
     CompletionRedirect, LinkOrder, LinkOrderOutcome, LinkOrderResponse, OrderInfo, OrderInfoOutcome, OrderInfoResponse,
     UserChange, UserChangeOutcome, UserChangeResponse, UserRegister, UserRegisterOutcome, UserRegisterResponse,
 };
+pub use japay_core::charset::Charset;
 // the card API and 3-D Secure
 pub use generated::{
     Card3dsResult, Card3dsResultOutcome, Card3dsResultResponse, CardPayment, CardPaymentOutcome, CardPaymentResponse,
@@ -213,6 +211,6 @@ pub use transport::{Environment, TransportError};
 pub struct ReadmeDoctests;
 
 /// The operation with this name (`user_register`, `order_info`, …).
-pub fn operation(name: &str) -> Option<&'static spec::OperationSpec> {
+pub fn operation(name: &str) -> Option<&'static japay_core::spec::OperationSpec> {
     OPERATIONS.iter().copied().find(|op| op.name == name)
 }

@@ -3,7 +3,7 @@
 use core::fmt;
 
 use crate::generated::codes::{ST_CODE, ST_CODE_POSITIONS};
-use crate::spec::StCodePosition;
+use japay_core::spec::BitmapPosition;
 
 /// A parsed `st_code`: 34 positions in 7 hyphenated groups (5-4-5-5-5-5-5), or the legacy 3-group form (5-4-5)
 /// whose missing positions are 0.
@@ -31,7 +31,7 @@ impl StCode {
     }
 
     /// The positions that are set, with their payment methods.
-    pub fn methods(self) -> impl Iterator<Item = &'static StCodePosition> {
+    pub fn methods(self) -> impl Iterator<Item = &'static BitmapPosition> {
         ST_CODE_POSITIONS.iter().filter(move |p| self.is_set(p.pos))
     }
 }

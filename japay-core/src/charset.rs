@@ -3,12 +3,14 @@
 //!
 //! All conversions go through encoding_rs's `*_without_replacement` encoder API, so an unmappable character is
 //! reported instead of being written as `&#NNNN;` (what `Encoding::encode` does).
+//!
+//! A policy also carries what the text path's bulk check derives from its character tables (`Tables`, computed with
+//! the policy), so this module uses no other module of the crate: the text path (`text.rs`) and the form writer
+//! (`form.rs`, for the EUC-JP row check) build on it, never the other way round.
 
 use core::fmt;
 
 use encoding_rs::{EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
-
-use crate::text::Tables;
 
 /// A charset a request can be sent in.
 ///
@@ -314,4 +316,183 @@ fn encode_char_with(
 /// The name of the range of `refused` that holds the CP932 `code`, if any.
 pub(crate) fn cp932_refused_range(code: u16, refused: &[(u16, u16, &'static str)]) -> Option<&'static str> {
     refused.iter().find(|(first, last, _)| (*first..=*last).contains(&code)).map(|(_, _, name)| *name)
+}
+
+/// What the text path's bulk check derives from a policy's character tables: computed with the policy (at compile
+/// time for a `static`), not per request or per value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tables {
+    /// The code point span of the lossy characters.
+    pub(crate) lossy: (u32, u32),
+    /// The code point span of the look-alikes to map (empty without normalize).
+    pub(crate) look_alikes: (u32, u32),
+    /// The largest UTF-8 lead byte of a character that may need a look (C1 controls, lossy characters,
+    /// look-alikes); characters with a larger lead byte are skipped without decoding.
+    pub(crate) last_suspect_lead: u8,
+    /// The second UTF-8 byte of the highest such character.
+    pub(crate) last_suspect_second: u8,
+    /// EUC-JP characters by their first byte ([`euc_jp_table`]).
+    pub(crate) refused: [u8; 256],
+    /// The bytes of a text value that need a look: C0 controls, DEL, and the lead bytes up to `last_suspect_lead`.
+    pub(crate) suspects: ByteSet,
+    /// The policy tables these were computed from (lossy, look-alikes, refused lead bytes).
+    from: (&'static [char], &'static [(char, char)], &'static [u8]),
+}
+
+impl Tables {
+    /// The tables of `policy`, for values normalized or not: the ones computed when the policy was built, unless its
+    /// tables were replaced since (its fields are public), then computed now.
+    pub(crate) fn new(policy: &TextPolicy, normalize: bool) -> Tables {
+        match Tables::cached(policy, normalize) {
+            Some(cached) => *cached,
+            None => Tables::of(policy.lossy, policy.normalize, policy.euc_jp_rejected_lead_bytes, normalize),
+        }
+    }
+
+    /// The tables computed when `policy` was built, unless its tables were replaced since (then [`Tables::new`]
+    /// computes them): a reference, so that a request does not copy them.
+    pub(crate) fn cached(policy: &TextPolicy, normalize: bool) -> Option<&Tables> {
+        let cached = policy.tables(normalize);
+        let (lossy, look_alikes, refused) = cached.from;
+        (core::ptr::eq(lossy, policy.lossy)
+            && core::ptr::eq(look_alikes, policy.normalize)
+            && core::ptr::eq(refused, policy.euc_jp_rejected_lead_bytes))
+        .then_some(cached)
+    }
+
+    /// The tables of a policy's character tables (lossy characters, look-alikes, refused EUC-JP lead bytes), for
+    /// values normalized or not; computed when the policy is built.
+    pub(crate) const fn of(
+        lossy_chars: &'static [char],
+        normalize_table: &'static [(char, char)],
+        refused: &'static [u8],
+        normalize: bool,
+    ) -> Tables {
+        let (table, always) = (span_of(lossy_chars, &[]), span_of(&ROUND_TRIP_LOSSY, &[]));
+        let lossy =
+            (if table.0 < always.0 { table.0 } else { always.0 }, if table.1 > always.1 { table.1 } else { always.1 });
+        let look_alikes = if normalize { span_of(&[], normalize_table) } else { (u32::MAX, 0) };
+        let mut highest = if lossy.1 > 0x9F { lossy.1 } else { 0x9F };
+        if normalize && look_alikes.1 > highest {
+            highest = look_alikes.1;
+        }
+        // the first two UTF-8 bytes of `highest` (a character: lossy characters and look-alikes are `char`s)
+        let (last_suspect_lead, last_suspect_second) = match highest {
+            0..=0x7FF => (0xC0 | (highest >> 6) as u8, 0x80 | (highest & 0x3F) as u8),
+            0x800..=0xFFFF => (0xE0 | (highest >> 12) as u8, 0x80 | ((highest >> 6) & 0x3F) as u8),
+            _ => (0xF0 | (highest >> 18) as u8, 0x80 | ((highest >> 12) & 0x3F) as u8),
+        };
+        // C0 controls: bits 0-31 of the first word; DEL: bit 63 of the second; lead bytes 0xC0..=last: the fourth
+        let leads = match last_suspect_lead.checked_sub(0xC0) {
+            Some(n) if n >= 63 => u64::MAX,
+            Some(n) => (2u64 << n) - 1,
+            None => 0,
+        };
+        let suspects = ByteSet([0xFFFF_FFFF, 1 << 63, 0, leads]);
+        Tables {
+            lossy,
+            look_alikes,
+            last_suspect_lead,
+            last_suspect_second,
+            refused: euc_jp_table(refused),
+            suspects,
+            from: (lossy_chars, normalize_table, refused),
+        }
+    }
+}
+
+/// The smallest and largest code point of `chars` and of the first characters of `pairs` (an empty span for none).
+#[allow(clippy::indexing_slicing)] // const evaluation: i < len
+const fn span_of(chars: &[char], pairs: &[(char, char)]) -> (u32, u32) {
+    let (mut lo, mut hi) = (u32::MAX, 0);
+    let mut i = 0;
+    while i < chars.len() + pairs.len() {
+        let c = if i < chars.len() { chars[i] as u32 } else { pairs[i - chars.len()].0 as u32 };
+        if c < lo {
+            lo = c;
+        }
+        if c > hi {
+            hi = c;
+        }
+        i += 1;
+    }
+    (lo, hi)
+}
+
+/// A set of bytes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    #[inline]
+    #[allow(clippy::indexing_slicing)] // b >> 6 < 4, the array's length
+    pub(crate) fn contains(self, b: u8) -> bool {
+        (self.0[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
+    }
+}
+
+/// EUC-JP characters by their first byte, for a policy's refused lead bytes `refused`: bits 0-1, the character's
+/// length (one for ASCII, three after 8F, two after any other byte from 80); bit 7, set for a refused lead byte.
+/// ASCII bytes, 8E (half-width kana) and 8F (JIS X 0212) are never refused rows and never flagged.
+#[allow(clippy::indexing_slicing)] // const evaluation: i < len, b < 256
+const fn euc_jp_table(refused: &[u8]) -> [u8; 256] {
+    let mut table = [2u8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        table[b] = 1;
+        b += 1;
+    }
+    table[0x8F] = 3;
+    let mut i = 0;
+    while i < refused.len() {
+        let b = refused[i];
+        if b >= 0x80 && b != 0x8E && b != 0x8F {
+            table[b as usize] |= 0x80;
+        }
+        i += 1;
+    }
+    table
+}
+
+/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
+/// refused ([`euc_jp_table`]). Steps from character to character with one table look-up per character.
+#[allow(clippy::indexing_slicing)] // a u8 is always < 256, the table's length
+pub(crate) fn euc_jp_refused(bytes: &[u8], table: &[u8; 256]) -> bool {
+    let mut hit = 0u8;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let t = table[usize::from(b)];
+        hit |= t;
+        i += usize::from(t & 3);
+    }
+    hit & 0x80 != 0
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may panic
+mod tests {
+    use super::*;
+
+    const LOSSY: &[char] = &['\u{A5}', '\u{203E}', '\u{2212}'];
+    const NORMALIZE: &[(char, char)] = &[('\u{301C}', '\u{FF5E}'), ('\u{A6}', '\u{FFE4}'), ('\u{A5}', '\u{FFE5}')];
+    static POLICY: TextPolicy = TextPolicy::new()
+        .count_in(Charset::Utf8, Charset::Cp932)
+        .stored_in(Charset::Cp932)
+        .with_tables(NORMALIZE, LOSSY, &[0xAD, 0xF9, 0xFA, 0xFB, 0xFC]);
+
+    #[test]
+    fn tables_are_computed_with_the_policy_and_recomputed_when_its_tables_change() {
+        static LOSSY_CHARS: [char; 6] = ['\u{A0}', '\u{7FF}', '\u{800}', '\u{2212}', '\u{FFFF}', '\u{10000}'];
+        for (i, &c) in LOSSY_CHARS.iter().enumerate() {
+            let tables = Tables::of(LOSSY_CHARS.get(i..=i).unwrap(), &[], &[], false);
+            let mut utf8 = [0; 4];
+            c.max('\u{2212}').encode_utf8(&mut utf8); // ROUND_TRIP_LOSSY is always in the span
+            assert_eq!((tables.last_suspect_lead, tables.last_suspect_second), (utf8[0], utf8[1]), "{c:?}");
+        }
+        let cached = Tables::new(&POLICY, true);
+        assert_eq!((cached.lossy, cached.look_alikes), ((0xA5, 0x2212), (0xA5, 0x301C)));
+        let mut changed = POLICY;
+        changed.lossy = &['\u{A5}', '\u{FF5E}'];
+        assert_eq!(Tables::new(&changed, true).lossy, (0xA5, 0xFF5E)); // with ROUND_TRIP_LOSSY
+    }
 }

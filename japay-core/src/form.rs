@@ -1,7 +1,11 @@
 //! The `application/x-www-form-urlencoded` writer: where a request's bytes go (a buffer, a counter, or nowhere), and
 //! the table-driven byte serializer (WHATWG): `A-Za-z0-9*-._` raw, space as `+`, every other byte `%XX`.
+//!
+//! Below the text path and the spec: it knows bytes, ASCII masks and parameter names, not fields or text rules (the
+//! spec's `FieldSpec` holds this module's [`AsciiSets`] and [`PaddedPrefix`], built at compile time); of the
+//! charset rules it uses only the EUC-JP row check of a policy's tables ([`euc_jp_refused`]).
 
-use crate::spec::FieldSpec;
+use crate::charset::euc_jp_refused;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -67,8 +71,7 @@ impl AsciiMask {
 }
 
 /// What the encoder needs of an ASCII mask (bit `b`: byte `b` allowed), worked out once: the allowed set, and the
-/// allowed bytes written as themselves. [`FieldSpec`](crate::spec::FieldSpec) holds the one of its kind, built at
-/// compile time.
+/// allowed bytes written as themselves. A `FieldSpec` holds the one of its kind, built at compile time.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct AsciiSets {
     /// The mask the sets were built from.
@@ -219,10 +222,11 @@ impl PaddedPrefix {
 pub(crate) trait Sink {
     /// Appends the name of a parameter and its `=`, after a `&` unless it is the first.
     fn put_name(&mut self, first: bool, name: &str);
-    /// Appends a parameter's `&name=` (without the `&` when it is the first).
+    /// Appends a parameter's `&name=` (without the `&` when it is the first). `padded` is that prefix padded when
+    /// the field was built, for the body's fixed-size copy (a field's `wire` and `padded`).
     #[inline]
-    fn put_prefix(&mut self, first: bool, field: &FieldSpec) {
-        self.put_name(first, field.wire);
+    fn put_prefix(&mut self, first: bool, name: &str, _padded: &PaddedPrefix) {
+        self.put_name(first, name);
     }
     /// Appends bytes of a value in the transport charset, form-encoded.
     fn put_value(&mut self, bytes: &[u8]);
@@ -246,9 +250,9 @@ pub(crate) trait Sink {
     /// Appends bytes that the serializer writes as themselves (`A-Za-z0-9*-._`), as they are.
     fn put_unreserved(&mut self, bytes: &[u8]);
     /// [`Sink::put_value`] of EUC-JP bytes (whole characters), unless a two-byte character's lead byte is in
-    /// `refused` (a table of the text module's `euc_jp_table`): then returns `false`, and the caller rolls back.
+    /// `refused` (a policy's EUC-JP table, see [`euc_jp_refused`]): then returns `false`, and the caller rolls back.
     fn put_euc_jp(&mut self, bytes: &[u8], refused: &[u8; 256]) -> bool {
-        if crate::text::euc_jp_refused(bytes, refused) {
+        if euc_jp_refused(bytes, refused) {
             return false;
         }
         self.put_value(bytes);
@@ -265,7 +269,7 @@ pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put_name(&mut self, _: bool, _: &str) {}
-    fn put_prefix(&mut self, _: bool, _: &FieldSpec) {}
+    fn put_prefix(&mut self, _: bool, _: &str, _: &PaddedPrefix) {}
     fn put_unreserved(&mut self, _: &[u8]) {}
     fn put_value(&mut self, _: &[u8]) {}
     fn mark(&self) -> usize {
@@ -319,8 +323,7 @@ impl Sink for Body<'_> {
         self.out.push(b'=');
     }
     #[inline]
-    fn put_prefix(&mut self, first: bool, field: &FieldSpec) {
-        let (name, padded) = (field.wire, &field.padded);
+    fn put_prefix(&mut self, first: bool, name: &str, padded: &PaddedPrefix) {
         // `&name=` padded to 32 bytes, built with the field (while `wire` is still the one it was built from): one
         // fixed-size copy, then the padding dropped, when the buffer has room for it
         if !first

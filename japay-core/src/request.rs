@@ -7,11 +7,11 @@
 
 use std::fmt;
 
-use crate::charset::{Charset, TextPolicy};
+use crate::charset::{Charset, Tables, TextPolicy};
 use crate::form::{AsciiSets, Body, Count, Discard, Sink};
 use crate::normalize;
 pub use crate::report::{Report, Violation, ViolationKind};
-use crate::rules;
+use crate::rules::{self, value_at};
 use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
 use crate::text::{self, Fault};
 
@@ -45,11 +45,6 @@ impl Options {
 
 /// The field name of a [`ViolationKind::Transport`] violation: the request as a whole, named after the option.
 const TRANSPORT: &str = "charset";
-
-/// The non-empty value of field `i` (an absent or empty value is no value).
-pub(crate) fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
-    values.get(i).copied().flatten().filter(|v| !v.is_empty())
-}
 
 /// `a == b`, compared inline: allowed values are a few bytes long, shorter than the call to `memcmp` that `==` makes.
 #[inline]
@@ -87,10 +82,10 @@ fn is_blank(value: &str) -> bool {
 fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options, sink: &mut S, report: &mut Report) {
     let policy = &spec.gateway.text;
     let computed;
-    let tables = match text::Tables::cached(policy, options.normalize) {
+    let tables = match Tables::cached(policy, options.normalize) {
         Some(cached) => cached,
         None => {
-            computed = text::Tables::new(policy, options.normalize);
+            computed = Tables::new(policy, options.normalize);
             &computed
         }
     };
@@ -128,7 +123,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
             report.push(field.wire, ViolationKind::Forbidden { condition: condition.description });
             continue;
         }
-        sink.put_prefix(first, field);
+        sink.put_prefix(first, field.wire, &field.padded);
         first = false;
         if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
             report.push(field.wire, kind);
@@ -150,7 +145,7 @@ fn put_value<S: Sink>(
     field: &FieldSpec,
     value: &str,
     options: Options,
-    (policy, tables): (&TextPolicy, &text::Tables),
+    (policy, tables): (&TextPolicy, &Tables),
     sink: &mut S,
 ) -> Result<(), ViolationKind> {
     let hide = |c: char| if field.secret { None } else { Some(c) };
@@ -243,7 +238,7 @@ fn put_value<S: Sink>(
         _ if field.checks.is_empty() => Ok(()),
         // the per-field checks see the text as it is sent: the NFC form when normalize composed it (positions in their
         // violations count its characters, like every other check); an ASCII value is its own NFC form
-        _ => rules::check_field(field, composed.as_deref().unwrap_or(value), bytes, charset, options, policy)
+        _ => rules::check_field(field, composed.as_deref().unwrap_or(value), bytes, charset, options.normalize, policy)
             .map_or(Ok(()), Err),
     }
 }

@@ -7,7 +7,8 @@
 //! * the bulk path, for valid values: one scan over the characters (the kind's rule, lossy characters, look-alikes),
 //!   then one encoding_rs encoder call per value and charset (`*_without_replacement`, never `Encoding::encode`,
 //!   which would write `&#NNNN;`), into a stack buffer whose bytes go straight to the sink. EUC-JP's refused rows are
-//!   found in the encoder's output by their lead bytes. It gives up at the first doubt;
+//!   found in the encoder's output by their lead bytes. What it looks up (suspect bytes, spans, the EUC-JP table) is
+//!   the policy's [`Tables`], computed with the policy. It gives up at the first doubt;
 //! * the exact path, character by character ([`TextPolicy::encode_char`]), which finds the first offending character
 //!   and its position; it runs only when the bulk path gave up (the sink is rolled back first).
 //!
@@ -17,7 +18,7 @@
 
 use encoding_rs::{Encoder, EncoderResult};
 
-use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, TextPolicy};
+use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, Tables, TextPolicy, cp932_refused_range};
 use crate::form::{AsciiMask, Discard, Sink};
 #[cfg(test)]
 use crate::normalize;
@@ -32,106 +33,6 @@ pub(crate) enum Fault {
     Charset { ch: char, char_index: usize, charset: Charset },
     /// A character (as it would be sent) whose CP932 code the gateway refuses; `range` says what it is.
     Refused { ch: char, char_index: usize, range: &'static str },
-}
-
-/// What the bulk path derives from the policy, once per request instead of once per value.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Tables {
-    /// The code point span of the lossy characters.
-    lossy: (u32, u32),
-    /// The code point span of the look-alikes to map (empty without normalize).
-    look_alikes: (u32, u32),
-    /// The largest UTF-8 lead byte of a character that may need a look (C1 controls, lossy characters,
-    /// look-alikes); characters with a larger lead byte are skipped without decoding.
-    last_suspect_lead: u8,
-    /// The second UTF-8 byte of the highest such character.
-    last_suspect_second: u8,
-    /// EUC-JP characters by their first byte ([`euc_jp_table`]).
-    refused: [u8; 256],
-    /// The bytes of a text value that need a look: C0 controls, DEL, and the lead bytes up to `last_suspect_lead`.
-    suspects: ByteSet,
-    /// The policy tables these were computed from (lossy, look-alikes, refused lead bytes).
-    from: (&'static [char], &'static [(char, char)], &'static [u8]),
-}
-
-impl Tables {
-    /// The tables of `policy`, for values normalized or not: the ones computed when the policy was built, unless its
-    /// tables were replaced since (its fields are public), then computed now.
-    pub(crate) fn new(policy: &TextPolicy, normalize: bool) -> Tables {
-        match Tables::cached(policy, normalize) {
-            Some(cached) => *cached,
-            None => Tables::of(policy.lossy, policy.normalize, policy.euc_jp_rejected_lead_bytes, normalize),
-        }
-    }
-
-    /// The tables computed when `policy` was built, unless its tables were replaced since (then [`Tables::new`]
-    /// computes them): a reference, so that a request does not copy them.
-    pub(crate) fn cached(policy: &TextPolicy, normalize: bool) -> Option<&Tables> {
-        let cached = policy.tables(normalize);
-        let (lossy, look_alikes, refused) = cached.from;
-        (core::ptr::eq(lossy, policy.lossy)
-            && core::ptr::eq(look_alikes, policy.normalize)
-            && core::ptr::eq(refused, policy.euc_jp_rejected_lead_bytes))
-        .then_some(cached)
-    }
-
-    /// The tables of a policy's character tables (lossy characters, look-alikes, refused EUC-JP lead bytes), for
-    /// values normalized or not; computed when the policy is built.
-    pub(crate) const fn of(
-        lossy_chars: &'static [char],
-        normalize_table: &'static [(char, char)],
-        refused: &'static [u8],
-        normalize: bool,
-    ) -> Tables {
-        let (table, always) = (span_of(lossy_chars, &[]), span_of(&ROUND_TRIP_LOSSY, &[]));
-        let lossy =
-            (if table.0 < always.0 { table.0 } else { always.0 }, if table.1 > always.1 { table.1 } else { always.1 });
-        let look_alikes = if normalize { span_of(&[], normalize_table) } else { (u32::MAX, 0) };
-        let mut highest = if lossy.1 > 0x9F { lossy.1 } else { 0x9F };
-        if normalize && look_alikes.1 > highest {
-            highest = look_alikes.1;
-        }
-        // the first two UTF-8 bytes of `highest` (a character: lossy characters and look-alikes are `char`s)
-        let (last_suspect_lead, last_suspect_second) = match highest {
-            0..=0x7FF => (0xC0 | (highest >> 6) as u8, 0x80 | (highest & 0x3F) as u8),
-            0x800..=0xFFFF => (0xE0 | (highest >> 12) as u8, 0x80 | ((highest >> 6) & 0x3F) as u8),
-            _ => (0xF0 | (highest >> 18) as u8, 0x80 | ((highest >> 12) & 0x3F) as u8),
-        };
-        // C0 controls: bits 0-31 of the first word; DEL: bit 63 of the second; lead bytes 0xC0..=last: the fourth
-        let leads = match last_suspect_lead.checked_sub(0xC0) {
-            Some(n) if n >= 63 => u64::MAX,
-            Some(n) => (2u64 << n) - 1,
-            None => 0,
-        };
-        let suspects = ByteSet([0xFFFF_FFFF, 1 << 63, 0, leads]);
-        Tables {
-            lossy,
-            look_alikes,
-            last_suspect_lead,
-            last_suspect_second,
-            refused: euc_jp_table(refused),
-            suspects,
-            from: (lossy_chars, normalize_table, refused),
-        }
-    }
-}
-
-/// The smallest and largest code point of `chars` and of the first characters of `pairs` (an empty span for none).
-#[allow(clippy::indexing_slicing)] // const evaluation: i < len
-const fn span_of(chars: &[char], pairs: &[(char, char)]) -> (u32, u32) {
-    let (mut lo, mut hi) = (u32::MAX, 0);
-    let mut i = 0;
-    while i < chars.len() + pairs.len() {
-        let c = if i < chars.len() { chars[i] as u32 } else { pairs[i - chars.len()].0 as u32 };
-        if c < lo {
-            lo = c;
-        }
-        if c > hi {
-            hi = c;
-        }
-        i += 1;
-    }
-    (lo, hi)
 }
 
 /// Checks and encodes one text value for sending in `sent_in`, handing the transport bytes to `sink`; returns the
@@ -387,60 +288,11 @@ fn cp932_has_refused(bytes: &[u8], refused: Cp932Refused) -> bool {
             i += 1;
             u16::from(b)
         };
-        if crate::charset::cp932_refused_range(code, refused).is_some() {
+        if cp932_refused_range(code, refused).is_some() {
             return true;
         }
     }
     false
-}
-
-/// A set of bytes.
-#[derive(Clone, Copy, Debug)]
-struct ByteSet([u64; 4]);
-
-impl ByteSet {
-    #[inline]
-    #[allow(clippy::indexing_slicing)] // b >> 6 < 4, the array's length
-    fn contains(self, b: u8) -> bool {
-        (self.0[usize::from(b >> 6)] >> (b & 63)) & 1 == 1
-    }
-}
-
-/// EUC-JP characters by their first byte, for a policy's refused lead bytes `refused`: bits 0-1, the character's
-/// length (one for ASCII, three after 8F, two after any other byte from 80); bit 7, set for a refused lead byte.
-/// ASCII bytes, 8E (half-width kana) and 8F (JIS X 0212) are never refused rows and never flagged.
-#[allow(clippy::indexing_slicing)] // const evaluation: i < len, b < 256
-const fn euc_jp_table(refused: &[u8]) -> [u8; 256] {
-    let mut table = [2u8; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        table[b] = 1;
-        b += 1;
-    }
-    table[0x8F] = 3;
-    let mut i = 0;
-    while i < refused.len() {
-        let b = refused[i];
-        if b >= 0x80 && b != 0x8E && b != 0x8F {
-            table[b as usize] |= 0x80;
-        }
-        i += 1;
-    }
-    table
-}
-
-/// Whether EUC-JP bytes (whole characters, as the encoder writes them) hold a two-byte character whose lead byte is
-/// refused ([`euc_jp_table`]). Steps from character to character with one table look-up per character.
-#[allow(clippy::indexing_slicing)] // a u8 is always < 256, the table's length
-pub(crate) fn euc_jp_refused(bytes: &[u8], table: &[u8; 256]) -> bool {
-    let mut hit = 0u8;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let t = table[usize::from(b)];
-        hit |= t;
-        i += usize::from(t & 3);
-    }
-    hit & 0x80 != 0
 }
 
 /// The exact path: the kind's rule over the whole value first, then every character in every charset, in order.
@@ -536,22 +388,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn tables_are_computed_with_the_policy_and_recomputed_when_its_tables_change() {
-        static LOSSY_CHARS: [char; 6] = ['\u{A0}', '\u{7FF}', '\u{800}', '\u{2212}', '\u{FFFF}', '\u{10000}'];
-        for (i, &c) in LOSSY_CHARS.iter().enumerate() {
-            let tables = Tables::of(LOSSY_CHARS.get(i..=i).unwrap(), &[], &[], false);
-            let mut utf8 = [0; 4];
-            c.max('\u{2212}').encode_utf8(&mut utf8); // ROUND_TRIP_LOSSY is always in the span
-            assert_eq!((tables.last_suspect_lead, tables.last_suspect_second), (utf8[0], utf8[1]), "{c:?}");
-        }
-        let cached = Tables::new(&POLICY, true);
-        assert_eq!((cached.lossy, cached.look_alikes), ((0xA5, 0x2212), (0xA5, 0x301C)));
-        let mut changed = POLICY;
-        changed.lossy = &['\u{A5}', '\u{FF5E}'];
-        assert_eq!(Tables::new(&changed, true).lossy, (0xA5, 0xFF5E)); // with ROUND_TRIP_LOSSY
     }
 
     #[test]

@@ -12,9 +12,9 @@ use epsilon_proto::generated::{
     GmoIdPayment, GmoIdPaymentOutcome, GmoIdPaymentResponse, RegisteredLinkOrder, RegisteredLinkOrderOutcome,
     RegisteredLinkOrderResponse, TdsTermReturn,
 };
-use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::three_d_secure::{AcsForm, TermReturnError, card_3ds_result};
 use epsilon_proto::{Charset, DynamicRequest, IncomingError, Options, OutcomeError, Secret, Tds2Risk, Version};
+use japay_core::spec::OperationSpec;
 
 use crate::oracle::check_request;
 

@@ -3,8 +3,7 @@
 
 use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS};
 use epsilon_proto::Charset;
-use epsilon_proto::charset::{encode_char, normalized};
-use epsilon_proto::generated::{LOSSY, NORMALIZE};
+use epsilon_proto::generated::{GATEWAY, LOSSY, NORMALIZE};
 
 /// The slow model: encode with the whole-string API, decode back, compare.
 fn round_trips(c: char, encoding: &'static Encoding) -> Option<Vec<u8>> {
@@ -36,7 +35,7 @@ fn encode_char_agrees_with_a_full_round_trip_for_every_scalar_value() {
     for (charset, encoding) in [(Charset::Cp932, SHIFT_JIS), (Charset::EucJp, EUC_JP)] {
         let mut representable = 0usize;
         for c in all_scalars() {
-            let ours = encode_char(c, charset).map(|b| b.as_bytes().to_vec());
+            let ours = GATEWAY.text.encode_char(c, charset).map(|b| b.as_bytes().to_vec());
             let model = round_trips(c, encoding)
                 .filter(|b| charset != Charset::EucJp || !crate::oracle::euc_jp_uses_rejected_row(b));
             assert_eq!(ours, model, "{charset} U+{:04X}", c as u32);
@@ -65,7 +64,7 @@ fn lossy_is_exactly_the_characters_that_encode_but_come_back_different() {
 fn an_encoded_character_is_never_longer_than_its_utf8_form() {
     for charset in [Charset::Cp932, Charset::EucJp] {
         for c in all_scalars() {
-            if let Some(b) = encode_char(c, charset) {
+            if let Some(b) = GATEWAY.text.encode_char(c, charset) {
                 assert!(b.len() <= c.len_utf8(), "{charset} U+{:04X}", c as u32);
             }
         }
@@ -75,19 +74,19 @@ fn an_encoded_character_is_never_longer_than_its_utf8_form() {
 #[test]
 fn every_normalization_maps_an_unrepresentable_character_to_a_representable_one() {
     for &(from, to) in NORMALIZE {
-        assert!(encode_char(from, Charset::Cp932).is_none(), "U+{:04X} is already CP932", from as u32);
-        assert!(encode_char(to, Charset::Cp932).is_some(), "U+{:04X} not in CP932", to as u32);
+        assert!(GATEWAY.text.encode_char(from, Charset::Cp932).is_none(), "U+{:04X} is already CP932", from as u32);
+        assert!(GATEWAY.text.encode_char(to, Charset::Cp932).is_some(), "U+{:04X} not in CP932", to as u32);
         // (U+FFE4 ￤ is an IBM extension: CP932 only; sending it as EUC-JP stays a charset violation)
-        assert!(encode_char(to, Charset::Utf8).is_some());
-        assert_eq!(normalized(from), Some(to));
+        assert!(GATEWAY.text.encode_char(to, Charset::Utf8).is_some());
+        assert_eq!(GATEWAY.text.normalized(from), Some(to));
     }
-    assert_eq!(normalized('A'), None);
-    assert_eq!(normalized('～'), None);
+    assert_eq!(GATEWAY.text.normalized('A'), None);
+    assert_eq!(GATEWAY.text.normalized('～'), None);
 }
 
 #[track_caller]
 fn bytes(c: char, charset: Charset, expected: Option<&[u8]>) {
-    assert_eq!(encode_char(c, charset).as_ref().map(|b| b.as_bytes()), expected, "{c} in {charset}");
+    assert_eq!(GATEWAY.text.encode_char(c, charset).as_ref().map(|b| b.as_bytes()), expected, "{c} in {charset}");
 }
 
 #[test]
@@ -118,7 +117,10 @@ fn table_of_known_bytes() {
 #[test]
 fn every_character_euc_jp_represents_cp932_represents_too() {
     let missing: Vec<char> = all_scalars()
-        .filter(|&c| encode_char(c, Charset::EucJp).is_some() && encode_char(c, Charset::Cp932).is_none())
+        .filter(|&c| {
+            GATEWAY.text.encode_char(c, Charset::EucJp).is_some()
+                && GATEWAY.text.encode_char(c, Charset::Cp932).is_none()
+        })
         .collect();
     assert!(missing.is_empty(), "{missing:?}");
 }
@@ -139,7 +141,7 @@ fn normalize_sends_every_cp932_character_as_typed() {
     };
     let (mut plain, mut normalized) = (Vec::new(), Vec::new());
     let mut singletons = 0;
-    for c in all_scalars().filter(|c| !c.is_control() && encode_char(*c, Charset::Cp932).is_some()) {
+    for c in all_scalars().filter(|c| !c.is_control() && GATEWAY.text.encode_char(*c, Charset::Cp932).is_some()) {
         let s = c.to_string();
         let request = UserRegister { memo1: Some(&s), ..base };
         plain.clear();

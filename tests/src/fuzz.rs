@@ -21,12 +21,12 @@
 use std::borrow::Cow;
 
 use encoding_rs::SHIFT_JIS;
+use epsilon_proto::Charset;
 use epsilon_proto::OPERATIONS;
-use epsilon_proto::charset::{self, Charset};
-use epsilon_proto::generated::NORMALIZE;
+use epsilon_proto::generated::{GATEWAY, NORMALIZE};
 use epsilon_proto::request::Options;
 use epsilon_proto::response::{self, ParseError, Response, Version};
-use epsilon_proto::spec::{Direction, OperationSpec};
+use japay_core::spec::{Direction, OperationSpec};
 
 const VERSIONS: [Version; 2] = [Version::V1, Version::V2];
 
@@ -488,7 +488,7 @@ pub fn check_char(c: char) {
     let s: &str = c.encode_utf8(&mut buf);
     for charset in [Charset::Cp932, Charset::EucJp] {
         let encoding = if charset == Charset::Cp932 { encoding_rs::SHIFT_JIS } else { encoding_rs::EUC_JP };
-        let got = charset::encode_char(c, charset);
+        let got = GATEWAY.text.encode_char(c, charset);
         if let Some(bytes) = got {
             let back = encoding.decode_without_bom_handling_and_without_replacement(bytes.as_bytes());
             assert_eq!(
@@ -508,14 +508,14 @@ pub fn check_char(c: char) {
             c as u32
         );
     }
-    let utf8 = charset::encode_char(c, Charset::Utf8);
+    let utf8 = GATEWAY.text.encode_char(c, Charset::Utf8);
     assert_eq!(utf8.as_ref().map(|b| b.as_bytes()), Some(s.as_bytes()), "UTF-8 bytes of U+{:04X}", c as u32);
     let table = NORMALIZE.iter().find(|(from, _)| *from == c).map(|(_, to)| *to);
-    assert_eq!(charset::normalized(c), table, "normalized(U+{:04X}) disagrees with the table", c as u32);
+    assert_eq!(GATEWAY.text.normalized(c), table, "normalized(U+{:04X}) disagrees with the table", c as u32);
     if let Some(to) = table {
         assert_ne!(to, c);
         assert!(
-            charset::encode_char(to, Charset::Cp932).is_some(),
+            GATEWAY.text.encode_char(to, Charset::Cp932).is_some(),
             "U+{:04X} normalizes to U+{:04X}, which CP932 does not represent",
             c as u32,
             to as u32

@@ -19,8 +19,8 @@
 use encoding_rs::{SHIFT_JIS, UTF_8};
 use epsilon_proto::notification::{ContractError, Kind, Notification, Reply};
 use epsilon_proto::response::Version;
-use epsilon_proto::spec::Marker;
 use epsilon_proto::{IncomingError, Response};
+use japay_core::spec::Marker;
 
 use crate::fuzz::model_percent_decode;
 

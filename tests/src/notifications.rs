@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use epsilon_proto::notification::{ContractError, Kind, Notification, NotificationError, Reply, receive};
 use epsilon_proto::response::{ParseError, Version};
-use epsilon_proto::spec::Marker;
 use epsilon_proto::{DepositNotification, IncomingError, PaymentNotification};
+use japay_core::spec::Marker;
 
 use crate::fuzz_notification::parse_notification;
 

@@ -10,10 +10,8 @@ use encoding_rs::{EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
 use epsilon_proto::generated::{EUC_JP_REJECTED_LEAD_BYTES, LOSSY, NORMALIZE};
 use epsilon_proto::request::{self, Options, Report, ViolationKind};
 use epsilon_proto::response::{Response, Version};
-use epsilon_proto::spec::{
-    ByteLimit, ConditionTest, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind,
-};
 use epsilon_proto::{Charset, DynamicRequest};
+use japay_core::spec::{ByteLimit, ConditionTest, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
 
 use crate::fuzz::model_percent_decode;
 
@@ -126,7 +124,7 @@ fn check_body(spec: &OperationSpec, values: &[Option<&str>], options: Options, b
 }
 
 /// The value as the normalize option sends it: [`model_nfc`], then the look-alikes mapped (from the spec table, not
-/// `charset::normalized`).
+/// `TextPolicy::normalized`).
 fn model_normalize(value: &str, normalize: bool) -> String {
     if !normalize {
         return value.to_owned();

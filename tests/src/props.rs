@@ -1,11 +1,11 @@
 //! Property tests: every generated operation against the request oracle, and the response decoder against the
 //! response oracle (`crate::oracle`). Strategies are built from the spec tables, and hit limit-1, limit and limit+1.
 
-use epsilon_proto::charset::encode_char;
+use epsilon_proto::generated::GATEWAY;
 use epsilon_proto::request::Options;
 use epsilon_proto::response::Version;
-use epsilon_proto::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, OperationSpec, ValueKind};
 use epsilon_proto::{Charset, OPERATIONS};
+use japay_core::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, OperationSpec, ValueKind};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -26,11 +26,15 @@ fn ascii_chars(mask: u128) -> Vec<char> {
 /// Builds a value of exactly `target` bytes (counted in `charset`) from `seed` characters, topping up with the first
 /// 1-byte seed character (or with `a` when the seed has none).
 fn fill(seed: &[char], target: usize, charset: Charset) -> String {
-    let filler = seed.iter().copied().find(|&c| encode_char(c, charset).is_some_and(|b| b.len() == 1)).unwrap_or('a');
+    let filler = seed
+        .iter()
+        .copied()
+        .find(|&c| GATEWAY.text.encode_char(c, charset).is_some_and(|b| b.len() == 1))
+        .unwrap_or('a');
     let mut s = String::new();
     let mut bytes = 0;
     for &c in seed.iter().cycle().take(target * 2 + 1) {
-        let n = encode_char(c, charset).map_or(2, |b| b.len());
+        let n = GATEWAY.text.encode_char(c, charset).map_or(2, |b| b.len());
         if bytes + n > target {
             break;
         }
@@ -67,8 +71,10 @@ const BAD_ST_CODES: &[&str] = &[
 
 /// The characters a valid value of `kind` is made of, when sent in `charset`.
 fn valid_chars(kind: &ValueKind, charset: Charset) -> Vec<char> {
-    let limit_charset = epsilon_proto::charset::limit_charset(charset);
-    let ok = |c: &char| encode_char(*c, Charset::Cp932).is_some() && encode_char(*c, limit_charset).is_some();
+    let limit_charset = GATEWAY.text.limit_charset(charset);
+    let ok = |c: &char| {
+        GATEWAY.text.encode_char(*c, Charset::Cp932).is_some() && GATEWAY.text.encode_char(*c, limit_charset).is_some()
+    };
     match kind {
         ValueKind::Ascii(set) => ascii_chars(set.mask()),
         ValueKind::HalfwidthKana => vec!['ｱ', 'ﾃ', 'ﾞ', ' ', '-'],
@@ -94,7 +100,7 @@ fn valid_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Str
         Some(ByteLimit::Max(n)) => vec![n.saturating_sub(1).max(1), n],
         _ => vec![1, 5, 12],
     };
-    let count_in = epsilon_proto::charset::limit_charset(charset);
+    let count_in = GATEWAY.text.limit_charset(charset);
     (select(targets), prop::collection::vec(select(valid_chars(&field.kind, charset)), 1..8))
         .prop_map(move |(target, mut seed)| {
             seed.extend(valid_chars_filler(&seed));
@@ -146,7 +152,7 @@ fn valid_chars_filler(seed: &[char]) -> Option<char> {
 
 /// Any value for `field`: absent, empty, valid, one byte over the limit, or made of the wrong characters.
 fn any_value(field: &'static FieldSpec, charset: Charset) -> BoxedStrategy<Option<String>> {
-    let count_in = epsilon_proto::charset::limit_charset(charset);
+    let count_in = GATEWAY.text.limit_charset(charset);
     let over = match limit_of(field) {
         Some(n) => {
             let chars = valid_chars(&field.kind, charset);
@@ -258,7 +264,9 @@ fn every_outgoing_operation_agrees_with_the_oracle() {
 /// Representable text for a response value in the charset of `version`.
 fn response_value(version: Version) -> impl Strategy<Value = String> {
     prop::collection::vec(select(TEXT_POOL), 0..12).prop_map(move |cs| {
-        cs.into_iter().filter(|&c| version == Version::V2 || encode_char(c, Charset::Cp932).is_some()).collect()
+        cs.into_iter()
+            .filter(|&c| version == Version::V2 || GATEWAY.text.encode_char(c, Charset::Cp932).is_some())
+            .collect()
     })
 }
 
@@ -276,7 +284,7 @@ proptest! {
     ) {
         let values: Vec<String> = values
             .into_iter()
-            .map(|v| v.chars().filter(|&c| version == Version::V2 || encode_char(c, Charset::Cp932).is_some()).collect())
+            .map(|v| v.chars().filter(|&c| version == Version::V2 || GATEWAY.text.encode_char(c, Charset::Cp932).is_some()).collect())
             .collect();
         let attributes: Vec<(String, String)> =
             attrs.into_iter().zip(values).map(|((name, _), value)| (name, value)).collect();
@@ -289,7 +297,7 @@ fn limits_are_hit_exactly() {
     // the near-limit strategy really produces limit-1, limit and limit+1 bytes
     for target in [63, 64, 65] {
         let s = fill(&['山', 'ｱ', 'a'], target, Charset::Cp932);
-        let bytes: usize = s.chars().map(|c| encode_char(c, Charset::Cp932).map_or(0, |b| b.len())).sum();
+        let bytes: usize = s.chars().map(|c| GATEWAY.text.encode_char(c, Charset::Cp932).map_or(0, |b| b.len())).sum();
         assert_eq!(bytes, target);
     }
     let _ = response_value(Version::V1);
@@ -299,9 +307,8 @@ fn limits_are_hit_exactly() {
 /// today): the model's bit test agrees with the runtime's, including legacy and malformed bitmaps.
 #[test]
 fn bit_conditions_agree_with_the_oracle() {
-    use epsilon_proto::generated::GATEWAY;
     use epsilon_proto::generated::codes::ST_CODE;
-    use epsilon_proto::spec::{Condition, ConditionTest, Marker, ValueKind};
+    use japay_core::spec::{Condition, ConditionTest, Marker, ValueKind};
     const I_BIT: Condition = Condition::new(ConditionTest::BitSet { field: 0, pos: 18 }, "st_code bit I");
     const CARD_BIT: Condition = Condition::new(ConditionTest::BitSet { field: 0, pos: 1 }, "st_code bit 1");
     static BITS: OperationSpec = OperationSpec::new("bits", &GATEWAY, "bits.cgi").with_fields(&[

@@ -7,8 +7,8 @@ use super::attribute::Attribute;
 use super::error::ParseError;
 use super::version::Version;
 use super::{conflict, query, scan};
-use crate::spec::{OperationSpec, ResponseSpec};
 use crate::wire::multimap::{self, RedactedEntries};
+use japay_core::spec::{OperationSpec, ResponseSpec};
 
 /// The state of the `result` field of an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

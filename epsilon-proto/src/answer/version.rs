@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::charset::Charset;
 use crate::wire::text;
+use japay_core::charset::Charset;
 
 /// The charset of the percent-encoded text in an answer, chosen by the request's `version`
 /// parameter.

@@ -1,8 +1,37 @@
-//! [`JstDate`]: a calendar date in Japan Standard Time, with day arithmetic (no time of day, no time zone maths).
+//! [`JstDate`]: a calendar date in Japan Standard Time, with day arithmetic (no time of day, no time zone maths), and
+//! [`DateError`], why a date cannot be built.
 
 use std::fmt;
 
-use super::error::DateError;
+/// A calendar date that cannot be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DateError {
+    /// Not a calendar date between 0001-01-01 and 9999-12-31.
+    Invalid {
+        /// The year given.
+        year: i32,
+        /// The month given.
+        month: u8,
+        /// The day given.
+        day: u8,
+    },
+    /// Day arithmetic left the years 1–9999.
+    OutOfRange,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Invalid { year, month, day } => {
+                write!(f, "invalid date {year:04}-{month:02}-{day:02}: expected a calendar date in the years 1-9999")
+            }
+            Self::OutOfRange => f.write_str("date out of range: expected a result in the years 1-9999"),
+        }
+    }
+}
+
+impl std::error::Error for DateError {}
 
 /// The smallest year a [`JstDate`] holds.
 const MIN_YEAR: i32 = 1;

@@ -1,7 +1,6 @@
 //! The deposit deadline: 30 days counted from the order date, the order date being day 1.
 
-use super::date::JstDate;
-use super::error::DateError;
+use super::date::{DateError, JstDate};
 
 /// The length of the deposit window in days (seed S2: 「注文日から起算して30日以内」, 「注文日より30日間」,
 /// 「注文完了後30日間入金が可能」).

@@ -1,39 +1,10 @@
-//! The errors of the lifecycle: [`DateError`], [`LifecycleError`] (events) and [`MappingError`] (gateway reports).
+//! The errors of the lifecycle: [`LifecycleError`] (events) and [`MappingError`] (gateway reports). A date that
+//! cannot be built is the date module's [`DateError`].
 
 use std::fmt;
 
-use super::date::JstDate;
+use super::date::{DateError, JstDate};
 use super::status::Status;
-
-/// A calendar date that cannot be built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DateError {
-    /// Not a calendar date between 0001-01-01 and 9999-12-31.
-    Invalid {
-        /// The year given.
-        year: i32,
-        /// The month given.
-        month: u8,
-        /// The day given.
-        day: u8,
-    },
-    /// Day arithmetic left the years 1–9999.
-    OutOfRange,
-}
-
-impl fmt::Display for DateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Invalid { year, month, day } => {
-                write!(f, "invalid date {year:04}-{month:02}-{day:02}: expected a calendar date in the years 1-9999")
-            }
-            Self::OutOfRange => f.write_str("date out of range: expected a result in the years 1-9999"),
-        }
-    }
-}
-
-impl std::error::Error for DateError {}
 
 /// An event the lifecycle refuses. The order is left as it was, except that the clock has been applied (a `today`
 /// past the deadline has already moved an unpaid order to [`Status::DeadlinePassed`]).

@@ -15,8 +15,8 @@ use epsilon_proto::generated::user_restore::USER_RESTORE;
 use epsilon_proto::generated::user_withdraw::USER_WITHDRAW;
 use epsilon_proto::generated::virtual_account::VIRTUAL_ACCOUNT;
 use epsilon_proto::generated::void::VOID;
-use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::{Charset, DynamicRequest, Options};
+use japay_core::spec::OperationSpec;
 use japay_core::wire::percent::percent_decode;
 
 const CP932: Options = Options::new(Charset::Cp932);

@@ -15,8 +15,8 @@ use epsilon_proto::generated::{
     StopMonthlyBillingResponse, UserInfoOutcome, UserInfoResponse, UserWithdrawOutcome, UserWithdrawResponse,
     VirtualAccountOutcome, VirtualAccountResponse, VoidOutcome, VoidResponse,
 };
-use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::{Charset, DynamicRequest, Options, Version};
+use japay_core::spec::OperationSpec;
 
 use super::{NO_SUCH_TEXT, decode_body, rules};
 

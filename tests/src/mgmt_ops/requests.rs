@@ -12,8 +12,8 @@ use epsilon_proto::generated::void::VOID;
 use epsilon_proto::generated::{
     Capture, ChangeAmount, ShipRequest, StopMonthlyBilling, UserInfo, UserRestore, UserWithdraw, VirtualAccount, Void,
 };
-use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::{Charset, Options};
+use japay_core::spec::OperationSpec;
 
 use super::{CP932, SPECS, decode_body, encoded, request, rules, valid};
 

@@ -1,7 +1,7 @@
 //! Conflicting duplicates fail closed: `result` always, and every attribute of the spec for the typed readers.
 
 use super::*;
-use crate::spec::{OperationSpec, ResponseSpec};
+use japay_core::spec::{OperationSpec, ResponseSpec};
 
 fn order_info() -> &'static OperationSpec {
     crate::operation("order_info").unwrap()
