@@ -1586,7 +1586,7 @@ fn linear_time() {
         Linear {
             name: "decode, many distinct names",
             args: &["decode"],
-            n: 1_000,
+            n: 300,
             input: xml_distinct_names,
             code: 0,
             check: n_keys,
@@ -1594,7 +1594,7 @@ fn linear_time() {
         Linear {
             name: "decode --query, many distinct names",
             args: &["decode", "--query"],
-            n: 1_000,
+            n: 300,
             input: query_distinct_names,
             code: 0,
             check: n_keys,
@@ -1602,7 +1602,7 @@ fn linear_time() {
         Linear {
             name: "validate, many unknown names",
             args: &["validate", "user_register"],
-            n: 1_000,
+            n: 300,
             input: json_unknown_keys,
             code: 1,
             check: n_unknown_lines,
@@ -1610,7 +1610,7 @@ fn linear_time() {
         Linear {
             name: "encode, many duplicate names",
             args: &["encode", "user_register"],
-            n: 500,
+            n: 150,
             input: json_duplicate_keys,
             code: 1,
             check: n_duplicate_lines,
@@ -1655,7 +1655,7 @@ fn answer_linear_time() {
         Linear {
             name: "answer, many distinct names",
             args: &["answer", "link_order"],
-            n: 1_000,
+            n: 300,
             input: answer_distinct_names,
             code: 0,
             check: answer_n_attributes,
@@ -1663,7 +1663,7 @@ fn answer_linear_time() {
         Linear {
             name: "answer, one spec attribute repeated",
             args: &["answer", "link_order"],
-            n: 1_000,
+            n: 300,
             input: answer_repeated_attribute,
             code: 0,
             check: answer_n_redirects,
@@ -1679,7 +1679,7 @@ fn linear_time_one_result_element() {
     assert_linear(&[Linear {
         name: "decode, many attributes on one element",
         args: &["decode"],
-        n: 5_000,
+        n: 1_500,
         input: xml_one_element,
         code: 1,
         check: too_many_attributes,
@@ -1898,7 +1898,7 @@ fn linear_time_notification() {
     assert_linear(&[Linear {
         name: "notification, many unknown names",
         args: &["notification", "payment"],
-        n: 1_000,
+        n: 300,
         input: notification_unknown_names,
         code: 0,
         check: keys_plus_four,

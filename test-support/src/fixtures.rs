@@ -34,6 +34,7 @@ pub fn recorded_path() -> PathBuf {
 ///
 /// When it is missing, with a message naming the folder looked for. A test reaches this only when it was built with
 /// the folder present or under CI (else it is ignored), so a missing folder is a failure, never a silent pass.
+#[track_caller]
 pub fn recorded() -> PathBuf {
     let dir = recorded_path();
     assert!(dir.is_dir(), "{}", missing(&dir));
