@@ -4,10 +4,13 @@
 //! - `japay_no_valgrind` when valgrind (which counts instructions for [`crate::count`]) is missing and CI is unset.
 //!
 //! Tests carry `#[cfg_attr(japay_no_fixtures, ignore = "…")]` (or `japay_no_valgrind`), so outside CI `cargo test`
-//! reports them as ignored with the reason, and under CI they run and fail, naming what is missing. The script runs
-//! again when `CI`, `JAPAY_FIXTURES` or `JAPAY_VALGRIND` change, when the fixtures folder (or, while it is missing,
-//! the nearest existing folder above it outside the workspace) changes, and when valgrind appears or goes (while it
-//! is missing: when `PATH` changes).
+//! reports them as ignored with the reason, and under CI they run and fail, naming what is missing. No build warning
+//! is printed: the crates that run this include the `epsilon` binary, whose ordinary builds should stay quiet.
+//!
+//! The script runs again when `CI`, `JAPAY_FIXTURES` or `JAPAY_VALGRIND` change, when the recorded folder changes
+//! (while it is missing: the fixtures folder, or `../shared` when that is missing too), and when valgrind appears or
+//! goes (while it is missing: when `PATH` changes). Past that (no `../shared` at all), a folder put in place later is
+//! seen after `touch build.rs` or a change of `CI`.
 
 use std::path::Path;
 
@@ -33,19 +36,17 @@ pub fn build_script() {
     if recorded.is_dir() {
         println!("cargo::rerun-if-changed={}", recorded.display());
     } else {
-        // watch the nearest existing folder above, unless it holds the workspace (cargo scans a folder recursively)
+        // watch the fixtures folder, or else the default one's parent (`../shared`), for the folder to appear; never a
+        // folder above those (cargo scans a watched folder recursively: `/tmp`, or the workspace's own parent)
+        let root = fixtures::root();
+        let shared = root.parent().filter(|_| std::env::var_os(fixtures::ENV).is_none_or(|v| v.is_empty()));
         let package = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
-        let watched = recorded.ancestors().skip(1).take(2).find(|dir| dir.is_dir());
+        let watched = [Some(root.as_path()), shared].into_iter().flatten().find(|dir| dir.is_dir());
         if let Some(dir) = watched.filter(|dir| !Path::new(&package).starts_with(dir)) {
             println!("cargo::rerun-if-changed={}", dir.display());
         }
         if !ci {
             println!("cargo::rustc-cfg={NO_FIXTURES}");
-            println!(
-                "cargo::warning=fixture folder {} not found: the tests that read it are ignored (they fail when CI \
-                 is set)",
-                recorded.display()
-            );
         }
     }
 
@@ -55,10 +56,6 @@ pub fn build_script() {
             println!("cargo::rerun-if-env-changed=PATH");
             if !ci {
                 println!("cargo::rustc-cfg={NO_VALGRIND}");
-                println!(
-                    "cargo::warning=valgrind not found: the linear-time tests, which count instructions with it, are \
-                     ignored (they fail when CI is set)"
-                );
             }
         }
     }
