@@ -13,6 +13,10 @@ pub(crate) struct Model {
     pub(crate) charsets: CharsetTables,
     /// Names from `secrets.yaml` and fields/attributes marked secret, sorted, without duplicates.
     pub(crate) secrets: Vec<String>,
+    /// The shared parameters some operation uses, as written (no override), by wire name.
+    pub(crate) params: Vec<Field>,
+    /// The blocks some operation takes.
+    pub(crate) blocks: Vec<Block>,
 }
 
 /// The gateway profile.
@@ -142,6 +146,19 @@ pub(crate) struct Operation {
     pub(crate) outcomes: Vec<Outcome>,
     /// The gateway's result field (`gateway.yaml` `answer.result_field`), which outcomes are decided by.
     pub(crate) result_field: String,
+    /// What the call does (outgoing operations; `None` for incoming ones).
+    pub(crate) effect: Option<japay_core::spec::Effect>,
+    /// How a lost answer is reconciled: the read operation, the key field, the fields copied too.
+    pub(crate) lookup: Option<Lookup>,
+    /// The discriminating parameter and value on a shared path.
+    pub(crate) route: Option<(String, String)>,
+}
+
+/// `reconcile:` of an operation.
+pub(crate) struct Lookup {
+    pub(crate) via: String,
+    pub(crate) key: String,
+    pub(crate) copy: Vec<String>,
 }
 
 /// One request parameter.
@@ -163,6 +180,22 @@ pub(crate) struct Field {
     pub(crate) allowed: Vec<String>,
     pub(crate) secret: bool,
     pub(crate) provenance: Provenance,
+    /// The shared parameter (`params.yaml`) this field uses, emitted once as a constant.
+    pub(crate) param: Option<String>,
+    /// The block (`params.yaml` `blocks`) this field is part of.
+    pub(crate) block: Option<String>,
+}
+
+/// A block of shared parameters taken whole by several operations.
+pub(crate) struct Block {
+    pub(crate) name: String,
+    /// The sub-struct (`Tds2Risk`).
+    pub(crate) type_name: String,
+    /// The constant and the struct field (`TDS2_RISK`, `tds2_risk`).
+    pub(crate) meaning: String,
+    pub(crate) provenance: Provenance,
+    /// The wire names of its parameters, in order.
+    pub(crate) params: Vec<String>,
 }
 
 /// A byte limit.

@@ -203,6 +203,22 @@ pub(crate) struct FailureFieldsSyntax {
 pub(crate) struct ParamsFile {
     pub(crate) source: Text,
     pub(crate) params: Vec<Spanned<FieldSyntax>>,
+    /// Blocks of shared parameters several operations take as a whole (`- block: NAME` in their `fields`).
+    #[serde(default)]
+    pub(crate) blocks: Vec<Spanned<BlockSyntax>>,
+}
+
+/// A named block of shared parameters: emitted once as a table and a borrowed sub-struct.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BlockSyntax {
+    pub(crate) name: Text,
+    pub(crate) meaning: Text,
+    pub(crate) source: Text,
+    #[serde(default)]
+    pub(crate) uncertain: Option<Text>,
+    /// The shared parameters, in the order they are sent.
+    pub(crate) params: Vec<Text>,
 }
 
 /// `operations/<name>.yaml`.
@@ -234,6 +250,33 @@ pub(crate) struct OperationFile {
     pub(crate) response: Option<ResponseSyntax>,
     #[serde(default)]
     pub(crate) outcomes: Vec<OutcomeSyntax>,
+    /// `creates`, `changes` or `reads` (outgoing operations only): the runtime's retry policy.
+    #[serde(default)]
+    pub(crate) effect: Option<Text>,
+    /// How a lost answer is reconciled.
+    #[serde(default)]
+    pub(crate) reconcile: Option<ReconcileSyntax>,
+    /// Which value of which parameter selects this operation on a path several share.
+    #[serde(default)]
+    pub(crate) route: Option<RouteSyntax>,
+}
+
+/// `reconcile: {via: OPERATION, key: FIELD, copy: [FIELD, …]}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReconcileSyntax {
+    pub(crate) via: Text,
+    pub(crate) key: Text,
+    #[serde(default)]
+    pub(crate) copy: Vec<Text>,
+}
+
+/// `route: {field: FIELD, equals: VALUE}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RouteSyntax {
+    pub(crate) field: Text,
+    pub(crate) equals: Text,
 }
 
 /// `{name, value}`.
@@ -252,6 +295,9 @@ pub(crate) struct FieldSyntax {
     pub(crate) wire: Option<Text>,
     #[serde(default, rename = "use")]
     pub(crate) uses: Option<Text>,
+    /// A block of shared parameters, taken whole (no other key).
+    #[serde(default)]
+    pub(crate) block: Option<Text>,
     #[serde(default)]
     pub(crate) label_ja: Option<Text>,
     #[serde(default)]

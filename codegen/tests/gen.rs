@@ -132,15 +132,23 @@ fn changing_a_shared_limit_changes_every_operation_that_uses_it() {
 
     let before = codegen::generate(&epsilon_spec()).unwrap();
     let after = codegen::generate(&dir).unwrap();
-    let user_name = |g: &codegen::Generated, file: &str| {
-        let src = &g.file(file).unwrap().contents;
-        let start = src.find("\"user_name\",").unwrap();
-        src[start..start + 600].to_owned()
+    // the limit is written once, in the shared parameter's constant
+    let shared = |g: &codegen::Generated| {
+        let src = &g.file("params.rs").unwrap().contents;
+        let start = src.find("const USER_NAME:").unwrap();
+        src[start..start + 400].to_owned()
     };
+    assert!(shared(&before).contains("ByteLimit::Max(64)"));
+    assert!(shared(&after).contains("ByteLimit::Max(40)"));
     for file in ["user_register.rs", "user_change.rs", "link_order.rs"] {
-        assert!(user_name(&before, file).contains("ByteLimit::Max(64)"), "{file}");
-        assert!(user_name(&after, file).contains("ByteLimit::Max(40)"), "{file}");
-        assert!(after.file(file).unwrap().contents.contains("at most 40 bytes"), "the field docs follow the spec too");
+        let src = &after.file(file).unwrap().contents;
+        let start = src.find("super::params::USER_NAME").unwrap_or_else(|| panic!("{file} uses the constant"));
+        let call = &src[start..start + 300];
+        let end = call
+            .find("super::params::")
+            .map_or(call.len(), |_| call[1..].find("super::params::").map_or(call.len(), |i| i + 1));
+        assert!(!call[..end].contains("ByteLimit"), "{file} does not repeat the limit:\n{}", &call[..end]);
+        assert!(src.contains("at most 40 bytes"), "{file}: the field docs follow the spec too");
     }
 }
 
@@ -207,6 +215,13 @@ fn every_outcome_that_could_be_a_guess_is_a_spec_error() {
     insta::assert_snapshot!("bad_outcomes_errors", render_errors(&dir));
 }
 
+/// `effect`, `reconcile` and `route`: each mistake, including those that look across operations.
+#[test]
+fn every_call_mistake_is_reported() {
+    let dir = scratch_spec("bad_calls", Some(&manifest().join("tests/errors/bad_calls")), false);
+    insta::assert_snapshot!("bad_calls_errors", render_errors(&dir));
+}
+
 #[test]
 fn every_gateway_mistake_is_reported() {
     let dir = scratch_spec("bad_gateway", Some(&manifest().join("tests/errors/bad_gateway")), true);
@@ -225,7 +240,7 @@ fn ascii_sets_treat_a_dash_after_a_range_as_literal() {
     let dir = scratch_spec("ascii", None, false);
     std::fs::write(
         dir.join("operations/x.yaml"),
-        "name: x\ncgi: x.cgi\ntitle_ja: x\ntitle_en: x\nsource: s\nfields:\n  - {wire: a, label_ja: a, meaning: m, required: \"○\", kind: ascii, ascii: \"A-Za-z0-9.-+/@\", source: s}\n",
+        "name: x\ncgi: x.cgi\ntitle_ja: x\ntitle_en: x\nsource: s\nfields:\n  - {wire: a, label_ja: a, meaning: m, required: \"○\", kind: ascii, ascii: \"A-Za-z0-9.-+/@\", source: s}\neffect: changes\n",
     )
     .unwrap();
     let errors = render_errors(&dir);

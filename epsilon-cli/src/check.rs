@@ -133,7 +133,7 @@ fn endpoint(base: &str) -> Option<(bool, String, u16)> {
 
 /// The check itself.
 async fn check(contract: &str, environment: Environment, timeout: Duration) -> Diagnosis {
-    let base = environment.base().to_owned();
+    let base = environment.base(&epsilon_proto::generated::GATEWAY).unwrap_or_default().to_owned();
     let request = UserRegister {
         contract_code: contract,
         user_id: USER_ID,
@@ -173,15 +173,12 @@ async fn check(contract: &str, environment: Environment, timeout: Duration) -> D
         Ok(client) => client,
         Err(e) => return failed(format!("error: {e}")),
     };
-    let answer = match client.user_register(&request).await {
+    let answer = match client.call(&request).await {
         Ok(answer) => answer,
         Err(error) => return failed(transport_failure(&error, tls, &host, timeout)),
     };
     let millis = answer.elapsed().as_millis();
-    let view = match answer.response() {
-        Ok(view) => view,
-        Err(e) => return failed(format!("invalid answer: {e}")),
-    };
+    let view = answer.view();
     match view.outcome() {
         Ok(UserRegisterOutcome::Redirect { .. }) => Diagnosis {
             text: format!("connected: {base} answered in {millis} ms (user_register for {USER_ID}: redirect)"),

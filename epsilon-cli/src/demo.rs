@@ -155,6 +155,7 @@ mod live {
         Card3dsResult, Card3dsResultOutcome, CardPayment, CardPaymentOutcome, LinkOrder, LinkOrderOutcome, OrderInfo,
         OrderInfoOutcome, UserRegister, UserRegisterOutcome, VirtualAccount, VirtualAccountOutcome,
     };
+    use japay_sandbox::buyer::{Browser, Page};
 
     /// The contract code the sandbox accepts by default.
     const CONTRACT: &str = "12345678";
@@ -218,14 +219,14 @@ mod live {
             .timeout(Duration::from_secs(20))
             .build()
             .map_err(|e| format!("cannot build the client: {e}"))?;
-        let buyer = Buyer::new()?;
+        let buyer = Browser::new().map_err(|e| e.to_string())?;
         let result = steps(&client, &buyer, &merchant, &sandbox.url()).await;
         sandbox.shutdown().await;
         merchant.server.abort();
         result
     }
 
-    async fn steps(client: &Client, buyer: &Buyer, merchant: &Merchant, sandbox: &str) -> Result<(), String> {
+    async fn steps(client: &Client, buyer: &Browser, merchant: &Merchant, sandbox: &str) -> Result<(), String> {
         register_user(client, buyer, merchant).await?;
         link_order(client, buyer, merchant).await?;
         card_3ds2(client, buyer, merchant).await?;
@@ -237,7 +238,7 @@ mod live {
     }
 
     /// Step 1: user_register (process 3), the card page driven by the demo, the redirect to return_url.
-    async fn register_user(client: &Client, buyer: &Buyer, merchant: &Merchant) -> Result<(), String> {
+    async fn register_user(client: &Client, buyer: &Browser, merchant: &Merchant) -> Result<(), String> {
         const STEP: &str = "1. register a user";
         say("1. Register a user (user_register, process 3) through the sandbox card page");
         let request = UserRegister {
@@ -247,20 +248,20 @@ mod live {
             user_mail_add: "taro@example.com",
             ..Default::default()
         };
-        let answer = client.user_register(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         let url = match response.outcome() {
             Ok(UserRegisterOutcome::Redirect { url }) => url.to_owned(),
             other => return fail(STEP, format_args!("expected a redirect, got {other:?}")),
         };
         say(format_args!("   answer: redirect to {url}"));
-        let form = buyer.open(&url).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let form = buyer.get(&url).await.and_then(|page| page.form()).map_err(|e| format!("{STEP}: {e}"))?;
         say(format_args!("   buyer: card {} expiring 2030-12 → {}", masked(CARD_OK), form.action));
-        let location = buyer
-            .submit(form, &[("card_number", CARD_OK), ("expire", "203012")])
+        let page = buyer
+            .submit(&form, &[("card_number", CARD_OK), ("expire", "203012")])
             .await
             .map_err(|e| format!("{STEP}: {e}"))?;
-        let query = merchant.follow(buyer, &location).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let query = merchant.arrival(&page).map_err(|e| format!("{STEP}: {e}"))?;
         say(format_args!("   merchant: return_url received {query}"));
         if !query.contains("result=1") || !query.contains("user_id=U0001") {
             return fail(STEP, format_args!("expected result=1 and user_id=U0001, got {query}"));
@@ -270,22 +271,22 @@ mod live {
     }
 
     /// Step 2: a link order completed as the buyer, the completion redirect, the notification, getsales2.
-    async fn link_order(client: &Client, buyer: &Buyer, merchant: &Merchant) -> Result<(), String> {
+    async fn link_order(client: &Client, buyer: &Browser, merchant: &Merchant) -> Result<(), String> {
         const STEP: &str = "2. link order";
         say(format_args!("2. Link order {LINK_ORDER} (link_order), paid by card on the sandbox payment page"));
         let request = link_order_request(LINK_ORDER);
-        let answer = client.link_order(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         let url = match response.outcome() {
             Ok(LinkOrderOutcome::Redirect { url }) => url.to_owned(),
             other => return fail(STEP, format_args!("expected a redirect, got {other:?}")),
         };
         say(format_args!("   answer: redirect to {url}"));
-        let form = buyer.open(&url).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let form = buyer.get(&url).await.and_then(|page| page.form()).map_err(|e| format!("{STEP}: {e}"))?;
         say(format_args!("   buyer: pays by card {} on the payment page", masked(CARD_OK)));
         let fields = [("method", "card"), ("card_number", CARD_OK), ("expire", "203012"), ("security_code", "123")];
-        let location = buyer.submit(form, &fields).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let query = merchant.follow(buyer, &location).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let page = buyer.submit(&form, &fields).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let query = merchant.arrival(&page).map_err(|e| format!("{STEP}: {e}"))?;
         say(format_args!("   merchant: completion redirect received {query}"));
         if !query.contains(&format!("order_number={LINK_ORDER}")) {
             return fail(STEP, format_args!("expected order_number={LINK_ORDER} in the redirect, got {query}"));
@@ -293,17 +294,17 @@ mod live {
         let notification = merchant.wait_notification(LINK_ORDER).await.map_err(|e| format!("{STEP}: {e}"))?;
         say(format_args!("   merchant: 決済完了通知 received and answered 1: {notification}"));
         let info = OrderInfo { contract_code: CONTRACT, order_number: Some(LINK_ORDER), ..Default::default() };
-        let answer = client.order_info(&info).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&info).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(OrderInfoOutcome::Found) => {}
             other => return fail(STEP, format_args!("expected getsales2 to find the order, got {other:?}")),
         }
-        let state = response.raw.get("state").unwrap_or_default();
+        let state = response.answer().get("state").unwrap_or_default();
         say(format_args!(
             "   getsales2: found, state {state}, trans_code {}, item_price {}\n",
-            response.raw.get("trans_code").unwrap_or_default(),
-            response.raw.get("item_price").unwrap_or_default()
+            response.answer().get("trans_code").unwrap_or_default(),
+            response.answer().get("item_price").unwrap_or_default()
         ));
         if state != "1" {
             return fail(STEP, format_args!("expected state 1 (paid) in getsales2, got {state:?}"));
@@ -329,7 +330,7 @@ mod live {
     }
 
     /// Step 3: card_payment with a 3-D Secure 2.0 card, the ACS page, card_3ds_result.
-    async fn card_3ds2(client: &Client, buyer: &Buyer, merchant: &Merchant) -> Result<(), String> {
+    async fn card_3ds2(client: &Client, buyer: &Browser, merchant: &Merchant) -> Result<(), String> {
         const STEP: &str = "3. 3-D Secure 2.0";
         const ORDER: &str = "D0002";
         say(format_args!("3. Card payment {ORDER} through the API (card_payment) with 3-D Secure 2.0"));
@@ -350,8 +351,8 @@ mod live {
             tds_check_code: Some("1"),
             ..Default::default()
         };
-        let answer = client.card_payment(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         let (url, pareq) = match response.outcome() {
             Ok(CardPaymentOutcome::ThreeDSecure2 { url, pareq }) => (url.to_owned(), pareq.expose().to_owned()),
             other => return fail(STEP, format_args!("expected result 6 (3-D Secure 2.0), got {other:?}")),
@@ -359,19 +360,24 @@ mod live {
         say(format_args!("   answer: result 6, 3-D Secure 2.0 at {url} (pareq withheld)"));
         let term_url = format!("{}/term", merchant.url);
         let form = buyer
-            .open_post(&url, &[("PaReq", &pareq), ("TermUrl", &term_url), ("MD", ORDER)])
+            .post(&url, &[("PaReq", &pareq), ("TermUrl", &term_url), ("MD", ORDER)])
             .await
+            .and_then(|page| page.form())
             .map_err(|e| format!("{STEP}: {e}"))?;
         say("   buyer: the ACS page asks for authentication; the buyer approves");
-        let back = buyer.submit_for_form(form, &[("auth", "ok")]).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let back = buyer
+            .submit(&form, &[("auth", "ok")])
+            .await
+            .and_then(|page| page.form())
+            .map_err(|e| format!("{STEP}: {e}"))?;
         let pares = back.value("PaRes").ok_or_else(|| format!("{STEP}: no PaRes in the ACS's return form"))?;
         if back.value("MD") != Some(ORDER) {
             return fail(STEP, "expected the ACS to post back the MD it was given");
         }
         say(format_args!("   ACS: posts PaRes and MD back to the TermUrl ({})", back.action));
         let second = Card3dsResult { contract_code: CONTRACT, order_number: ORDER, tds_pares: pares };
-        let answer = client.card_3ds_result(&second).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&second).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(Card3dsResultOutcome::Authorized) => {}
             other => return fail(STEP, format_args!("expected the second leg to authorize, got {other:?}")),
@@ -409,13 +415,13 @@ mod live {
             item_price: "5000",
             ..Default::default()
         };
-        let answer = client.virtual_account(&request).await.map_err(|e| format!("{label}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{label}: {e}"))?;
+        let answer = client.call(&request).await.map_err(|e| format!("{label}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(VirtualAccountOutcome::Issued) => {}
             other => return fail(&label, format_args!("expected an issued account, got {other:?}")),
         }
-        let get = |name| response.raw.get(name).unwrap_or_default();
+        let get = |name| response.answer().get(name).unwrap_or_default();
         say(format_args!(
             "   issued: {} {} ({}), account {} {}",
             get("bank_name"),
@@ -456,8 +462,8 @@ mod live {
     async fn duplicate(client: &Client) -> Result<(), String> {
         const STEP: &str = "6. duplicate order number";
         say(format_args!("6. The order number {LINK_ORDER} again (link_order)"));
-        let answer = client.link_order(&link_order_request(LINK_ORDER)).await.map_err(|e| format!("{STEP}: {e}"))?;
-        let response = answer.response().map_err(|e| format!("{STEP}: {e}"))?;
+        let answer = client.call(&link_order_request(LINK_ORDER)).await.map_err(|e| format!("{STEP}: {e}"))?;
+        let response = answer.view();
         match response.outcome() {
             Ok(LinkOrderOutcome::Failure { code, detail }) if code.value() == "604" => {
                 let text = code.entry.map_or("", |entry| entry.en);
@@ -534,168 +540,6 @@ mod live {
         }
     }
 
-    /// The buyer's browser: GETs a page, reads its first form, fills it and POSTs it; redirects are not followed
-    /// (the demo reads them).
-    struct Buyer {
-        http: reqwest::Client,
-    }
-
-    /// The first form of a page: where it posts, and its inputs.
-    #[derive(Debug)]
-    struct Form {
-        action: String,
-        fields: Vec<(String, String)>,
-    }
-
-    impl Form {
-        fn value(&self, name: &str) -> Option<&str> {
-            self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-        }
-    }
-
-    impl Buyer {
-        fn new() -> Result<Buyer, String> {
-            let http = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(20))
-                .build()
-                .map_err(|e| format!("cannot build an http client: {e}"))?;
-            Ok(Buyer { http })
-        }
-
-        /// GETs a page and reads its first form.
-        async fn open(&self, url: &str) -> Result<Form, String> {
-            let response = self.http.get(url).send().await.map_err(|e| format!("GET {url}: {e}"))?;
-            page_form(response, url).await
-        }
-
-        /// POSTs fields to a page (the merchant's auto-submit form to the ACS) and reads its first form.
-        async fn open_post(&self, url: &str, fields: &[(&str, &str)]) -> Result<Form, String> {
-            let response = self
-                .http
-                .post(url)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form_body(fields.iter().map(|(n, v)| (*n, *v))))
-                .send()
-                .await
-                .map_err(|e| format!("POST {url}: {e}"))?;
-            page_form(response, url).await
-        }
-
-        /// Fills and posts a form; the redirect it answers with.
-        async fn submit(&self, form: Form, fill: &[(&str, &str)]) -> Result<String, String> {
-            let response = self.post_form(&form, fill).await?;
-            let status = response.status();
-            match response.headers().get("location").and_then(|v| v.to_str().ok()) {
-                Some(location) if status.is_redirection() => Ok(resolve(&form.action, location)),
-                _ => Err(format!("POST {}: expected a redirect, got http {status}", form.action)),
-            }
-        }
-
-        /// Fills and posts a form; the form of the page it answers with.
-        async fn submit_for_form(&self, form: Form, fill: &[(&str, &str)]) -> Result<Form, String> {
-            let response = self.post_form(&form, fill).await?;
-            page_form(response, &form.action).await
-        }
-
-        async fn post_form(&self, form: &Form, fill: &[(&str, &str)]) -> Result<reqwest::Response, String> {
-            let mut fields: Vec<(&str, &str)> = form
-                .fields
-                .iter()
-                .filter(|(n, _)| !fill.iter().any(|(f, _)| f == n))
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            fields.extend(fill.iter().copied());
-            self.http
-                .post(&form.action)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form_body(fields.into_iter()))
-                .send()
-                .await
-                .map_err(|e| format!("POST {}: {e}", form.action))
-        }
-    }
-
-    /// The first form of an HTML answer (status 200 required), its action resolved against `url`.
-    async fn page_form(response: reqwest::Response, url: &str) -> Result<Form, String> {
-        let status = response.status();
-        let html = response.text().await.map_err(|e| format!("{url}: {e}"))?;
-        if status != reqwest::StatusCode::OK {
-            return Err(format!("{url}: expected a page (http 200), got http {status}"));
-        }
-        let mut form = first_form(&html).ok_or_else(|| format!("{url}: expected a <form> in the page"))?;
-        form.action = resolve(url, &form.action);
-        Ok(form)
-    }
-
-    /// The first `<form>` of a page: its `action` and every `<input>` with a name (name, value), in order.
-    fn first_form(html: &str) -> Option<Form> {
-        let lower = html.to_ascii_lowercase();
-        let start = lower.find("<form")?;
-        let end = lower.get(start..)?.find("</form").map_or(html.len(), |e| start + e);
-        let tag_end = start + lower.get(start..)?.find('>')?;
-        let action = attribute(html.get(start..tag_end)?, "action").unwrap_or_default();
-        let mut fields = Vec::new();
-        let mut at = start;
-        while let Some(offset) = lower.get(at..end).and_then(|s| s.find("<input")) {
-            let tag_start = at + offset;
-            let tag_len = lower.get(tag_start..end)?.find('>')?;
-            let tag = html.get(tag_start..tag_start + tag_len)?;
-            at = tag_start + tag_len;
-            let kind = attribute(tag, "type").unwrap_or_default().to_ascii_lowercase();
-            let checked = tag.to_ascii_lowercase().contains("checked");
-            if (kind == "radio" || kind == "checkbox") && !checked {
-                continue;
-            }
-            if let Some(name) = attribute(tag, "name") {
-                fields.push((name, attribute(tag, "value").unwrap_or_default()));
-            }
-        }
-        Some(Form { action, fields })
-    }
-
-    /// The value of an attribute in a tag (quoted with `"` or `'`, or bare), entities decoded.
-    fn attribute(tag: &str, name: &str) -> Option<String> {
-        let lower = tag.to_ascii_lowercase();
-        let mut from = 0;
-        while let Some(offset) = lower.get(from..)?.find(name) {
-            let at = from + offset;
-            from = at + name.len();
-            let before_ok = at > 0 && lower.as_bytes().get(at - 1).is_some_and(|b| b.is_ascii_whitespace());
-            let rest = tag.get(from..)?.trim_start();
-            let Some(rest) = rest.strip_prefix('=').filter(|_| before_ok) else { continue };
-            let rest = rest.trim_start();
-            let value = match rest.chars().next() {
-                Some(q @ ('"' | '\'')) => rest.get(1..)?.split(q).next()?,
-                _ => rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next()?,
-            };
-            return Some(unescape_html(value));
-        }
-        None
-    }
-
-    fn unescape_html(text: &str) -> String {
-        text.replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&#x27;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&")
-    }
-
-    /// `location` resolved against `base` (absolute, absolute-path or relative).
-    fn resolve(base: &str, location: &str) -> String {
-        match reqwest::Url::parse(base).and_then(|b| b.join(location)) {
-            Ok(url) => url.to_string(),
-            Err(_) => location.to_owned(),
-        }
-    }
-
-    /// A UTF-8 form body.
-    fn form_body<'a>(fields: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-        fields.map(|(n, v)| format!("{}={}", url_encode(n), url_encode(v))).collect::<Vec<_>>().join("&")
-    }
-
     /// Percent-encodes UTF-8 text for a form body or a path segment.
     fn url_encode(text: &str) -> String {
         let mut out = String::with_capacity(text.len());
@@ -751,14 +595,18 @@ mod live {
             Ok(Merchant { url: format!("http://{addr}"), notifications, returns, server })
         }
 
-        /// The browser follows a redirect to the merchant: the query string return_url received.
-        async fn follow(&self, buyer: &Buyer, location: &str) -> Result<String, String> {
-            if !location.starts_with(&format!("{}/return", self.url)) {
-                return Err(format!("expected a redirect to the merchant's return_url, got {location}"));
+        /// The buyer's browser arrived at the merchant's return_url (following the sandbox's redirect): the query
+        /// string return_url received.
+        fn arrival(&self, page: &Page) -> Result<String, String> {
+            if !page.url.starts_with(&format!("{}/return", self.url)) {
+                let status = page.status;
+                return Err(format!(
+                    "expected a redirect to the merchant's return_url, got {} (http {status})",
+                    page.url
+                ));
             }
-            let response = buyer.http.get(location).send().await.map_err(|e| format!("GET {location}: {e}"))?;
-            if !response.status().is_success() {
-                return Err(format!("GET {location}: http {}", response.status()));
+            if !(200..300).contains(&page.status) {
+                return Err(format!("GET {}: http {}", page.url, page.status));
             }
             let last = self.returns.lock().ok().and_then(|list| list.last().cloned());
             last.ok_or_else(|| "the merchant recorded no redirect".to_owned())

@@ -6,9 +6,11 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use epsilon_client::{Client, ClientError, Environment, Reconciled, SendErrorKind};
+use epsilon_client::{Client, ClientError, Environment, Exchange, Reconciled, SendErrorKind};
 use epsilon_proto::transport::TransportError;
-use epsilon_proto::{CardPayment, CardPaymentOutcome, LinkOrder, OrderInfo, OrderInfoOutcome, UserWithdraw};
+use epsilon_proto::{
+    Capture, CardPayment, CardPaymentOutcome, ChangeAmount, LinkOrder, OrderInfo, OrderInfoOutcome, UserWithdraw,
+};
 
 /// What the fake gateway does with a request to a CGI.
 #[derive(Clone)]
@@ -219,15 +221,21 @@ async fn an_order_creating_call_is_never_retried_and_is_reconciled_by_getsales2(
     for (what, order, lookup, kind, expected) in cases {
         let fake = Fake::start(move |cgi, _| if cgi == "getsales2.cgi" { lookup.clone() } else { order.clone() });
         let client = fake.client(Duration::from_millis(300));
-        let error = client.link_order(&link_order()).await.unwrap_err();
-        let ClientError::Unconfirmed { operation, order_number, cause, reconciled } = &error else {
+        let error = client.call(&link_order()).await.unwrap_err();
+        let ClientError::Unconfirmed { operation, lookup, value, cause, reconciled } = &error else {
             panic!("{what}: {error}");
         };
-        assert_eq!((*operation, order_number.as_str()), ("link_order", "T0001"), "{what}");
+        assert_eq!(
+            (*operation, lookup.operation, lookup.key, value.as_str()),
+            ("link_order", "order_info", "order_number", "T0001"),
+            "{what}"
+        );
         let ClientError::Send { error: send, attempts: 1, .. } = cause.as_ref() else { panic!("{what}: {cause}") };
         assert_eq!(send.kind(), kind, "{what}");
         let got = match reconciled {
-            Reconciled::Found { state, trans_code, .. } => Lookup::Found(state.clone(), trans_code.clone()),
+            Reconciled::Found { state, transaction, .. } => {
+                Lookup::Found(state.clone(), transaction.as_ref().map(|id| id.value.clone()))
+            }
             Reconciled::NotFound => Lookup::NotFound,
             Reconciled::Unknown { .. } => Lookup::Unknown,
             other => panic!("{what}: {other}"),
@@ -249,6 +257,53 @@ async fn an_order_creating_call_is_never_retried_and_is_reconciled_by_getsales2(
     }
 }
 
+#[tokio::test]
+async fn a_change_is_reconciled_too_and_a_call_without_lookup_or_key_fails_with_its_cause() {
+    // capture (effect changes, reconciled by order_number): one POST, then getsales2
+    let fake = Fake::start(|cgi, _| if cgi == "getsales2.cgi" { Reply::Canned(200, XML, FOUND) } else { Reply::Hang });
+    let capture = Capture { contract_code: "12345678", order_number: "T0001" };
+    let error = fake.client(Duration::from_millis(300)).call(&capture).await.unwrap_err();
+    assert!(matches!(error, ClientError::Unconfirmed { reconciled: Reconciled::Found { .. }, .. }), "{error}");
+    assert_eq!(fake.cgis(), ["sales_payment.cgi", "getsales2.cgi"]);
+
+    // change_amount without order_number (its lookup has no key to go by) and user_withdraw (no lookup): the cause
+    let change = ChangeAmount {
+        contract_code: "12345678",
+        mission_code: "2",
+        user_id: "U0001",
+        item_code: "PLANA1",
+        new_item_price: "1500",
+        order_number: None,
+    };
+    let fake = Fake::start(|_, _| Reply::Hang);
+    let error = fake.client(Duration::from_millis(300)).call(&change).await.unwrap_err();
+    assert!(matches!(error, ClientError::Send { operation: "change_amount", attempts: 1, .. }), "{error}");
+    let withdraw = UserWithdraw { contract_code: "12345678", user_id: "U0001" };
+    let error = fake.client(Duration::from_millis(300)).call(&withdraw).await.unwrap_err();
+    assert!(matches!(error, ClientError::Send { operation: "user_withdraw", attempts: 1, .. }), "{error}");
+    assert_eq!(fake.cgis(), ["change_amount_payment.cgi", "receive_order3.cgi"], "never sent twice, nothing looked up");
+}
+
+/// Looks an order up with a request that borrows a local `String`; the exchange outlives it.
+async fn look_up(client: &Client, number: String) -> Exchange<OrderInfo<'static>> {
+    let lookup = OrderInfo { contract_code: "12345678", order_number: Some(&number), trans_code: None };
+    client.call(&lookup).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_exchange_outlives_its_request_and_shows_one_decoded_answer_three_ways() {
+    let fake = Fake::start(|_, _| Reply::Canned(200, XML, FOUND));
+    let exchange = look_up(&fake.client(Duration::from_secs(5)), "T0001".to_owned()).await;
+    let view = exchange.view();
+    assert_eq!(view.outcome().unwrap(), OrderInfoOutcome::Found);
+    assert_eq!((view.state().unwrap().value(), view.trans_code()), ("1", Some("987654")));
+    assert_eq!(exchange.answer().get("order_number"), Some("T0001"));
+    let summary = exchange.summary().unwrap().unwrap();
+    assert_eq!((summary.name, summary.kind), ("found", "ok"));
+    assert_eq!((exchange.outcome_name(), exchange.attempts(), exchange.body()), ("found", 1, FOUND));
+    assert_eq!(exchange.operation().name, "order_info");
+}
+
 /// The reply to the `n`th request.
 type Route = fn(usize) -> Reply;
 
@@ -266,11 +321,11 @@ async fn reads_are_retried_with_backoff() {
         let fake = Fake::start(move |_, n| route(n));
         let client = fake.client(Duration::from_millis(300));
         let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
-        let result = client.order_info(&lookup).await;
+        let result = client.call(&lookup).await;
         assert_eq!(fake.cgis().len(), requests, "{what}");
         assert_eq!(result.is_ok(), ok, "{what}: {result:?}");
         if let Ok(answer) = result {
-            let view = answer.response().unwrap();
+            let view = answer.view();
             assert_eq!(view.outcome().unwrap(), OrderInfoOutcome::Found, "{what}");
             assert_eq!(view.state().unwrap().value(), "1", "{what}");
             assert_eq!(answer.outcome_name(), "found", "{what}");
@@ -283,7 +338,7 @@ async fn the_apache_500_page_is_a_transport_error_not_xml() {
     let fake = Fake::start(|_, _| Reply::Canned(500, "text/html; charset=iso-8859-1", APACHE_500));
     let client = fake.client(Duration::from_secs(5));
     let withdraw = UserWithdraw { contract_code: "12345678", user_id: "NOBODY" };
-    let error = client.user_withdraw(&withdraw).await.unwrap_err();
+    let error = client.call(&withdraw).await.unwrap_err();
     let ClientError::Transport {
         operation: "user_withdraw",
         attempts: 1,
@@ -308,8 +363,8 @@ async fn a_proxy_carries_every_request() {
         .build()
         .unwrap();
     let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
-    let answer = client.order_info(&lookup).await.unwrap();
-    assert_eq!(answer.response().unwrap().outcome().unwrap(), OrderInfoOutcome::Found);
+    let answer = client.call(&lookup).await.unwrap();
+    assert_eq!(answer.view().outcome().unwrap(), OrderInfoOutcome::Found);
     assert_eq!(fake.cgis(), ["getsales2.cgi"]);
 
     let bad = Client::builder().proxy("not a url").build();
@@ -359,8 +414,8 @@ async fn tracing_shows_the_operation_and_order_number_never_card_data() {
         ..card_payment()
     };
     for request in [by_card, by_token] {
-        let answer = client.card_payment(&request).await.unwrap();
-        assert_eq!(answer.response().unwrap().outcome().unwrap(), CardPaymentOutcome::Authorized);
+        let answer = client.call(&request).await.unwrap();
+        assert_eq!(answer.view().outcome().unwrap(), CardPaymentOutcome::Authorized);
         // the request did carry the secrets (so the grep below can fail)
         let body = fake.body(fake.cgis().len() - 1);
         let body = String::from_utf8(body).unwrap();
@@ -372,14 +427,14 @@ async fn tracing_shows_the_operation_and_order_number_never_card_data() {
         "getsales2.cgi" => Reply::Canned(200, XML, NOT_FOUND),
         _ => Reply::Hang,
     });
-    let error = fake_timeout.client(Duration::from_millis(300)).card_payment(&card_payment()).await.unwrap_err();
+    let error = fake_timeout.client(Duration::from_millis(300)).call(&card_payment()).await.unwrap_err();
     assert!(matches!(error, ClientError::Unconfirmed { .. }), "{error}");
 
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     #[rustfmt::skip]
     let present = [
-        "operation=\"card_payment\"", "order_number=\"O7777\"", "order_number=\"O7778\"",
-        "outcome=\"authorized\"", "unconfirmed:not found", "operation=\"order_info\" policy=\"read\" order_number=\"O7777\"",
+        "gateway=\"epsilon\" operation=\"card_payment\" effect=\"creates\"", "key=\"O7777\"", "key=\"O7778\"",
+        "outcome=\"authorized\"", "unconfirmed:not found", "operation=\"order_info\" effect=\"reads\" key=\"O7777\"",
     ];
     for needle in present {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
@@ -468,8 +523,8 @@ mod e2e {
             user_mail_add: "taro@example.com",
             ..Default::default()
         };
-        let answer = client.user_register(&request).await.unwrap();
-        let view = answer.response().unwrap();
+        let answer = client.call(&request).await.unwrap();
+        let view = answer.view();
         let Ok(UserRegisterOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
         assert!(url.starts_with(&running.url()) && url.contains("card3.cgi?trans_code="), "{url}");
         assert_eq!(answer.outcome_name(), "redirect");
@@ -486,8 +541,8 @@ mod e2e {
             })
             .collect();
         post_form(&format!("{}{action}", running.url()), &filled).await;
-        let info = client.user_info(&UserInfo { contract_code: "12345678", user_id: "U0001" }).await.unwrap();
-        let info = info.response().unwrap();
+        let info = client.call(&UserInfo { contract_code: "12345678", user_id: "U0001" }).await.unwrap();
+        let info = info.view();
         assert_eq!(info.outcome().unwrap(), UserInfoOutcome::Found);
         let mask = info.card_number_mask().unwrap();
         assert!(mask.ends_with("4242") && !mask.contains("42424242"), "{mask}");
@@ -498,26 +553,26 @@ mod e2e {
     async fn link_order_then_getsales2_then_a_duplicate_is_604() {
         let (running, client) = sandbox().await;
         let order = super::link_order();
-        let answer = client.link_order(&order).await.unwrap();
-        let view = answer.response().unwrap();
+        let answer = client.call(&order).await.unwrap();
+        let view = answer.view();
         let Ok(LinkOrderOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
         assert!(url.contains("method_select3.cgi?trans_code="), "{url}");
 
         let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
-        let found = client.order_info(&lookup).await.unwrap();
-        let found = found.response().unwrap();
+        let found = client.call(&lookup).await.unwrap();
+        let found = found.view();
         assert_eq!(found.outcome().unwrap(), OrderInfoOutcome::Found);
         assert_eq!(found.order_number(), Some("T0001"));
         assert!(found.trans_code().is_some_and(|t| !t.is_empty()));
 
-        let again = client.link_order(&order).await.unwrap();
-        let again = again.response().unwrap();
+        let again = client.call(&order).await.unwrap();
+        let again = again.view();
         let Ok(LinkOrderOutcome::Failure { code, .. }) = again.outcome() else { panic!("{:?}", again.outcome()) };
         assert_eq!(code.value(), "604");
 
         let missing = OrderInfo { order_number: Some("NEVER"), ..lookup };
-        let missing = client.order_info(&missing).await.unwrap();
-        assert_eq!(missing.response().unwrap().outcome().unwrap(), OrderInfoOutcome::NotFound);
+        let missing = client.call(&missing).await.unwrap();
+        assert_eq!(missing.view().outcome().unwrap(), OrderInfoOutcome::NotFound);
         running.shutdown().await;
     }
 
@@ -531,8 +586,8 @@ mod e2e {
             ("C0002", "0000000000000000", Some("601")),
         ];
         for (order_number, number, error) in cases {
-            let answer = client.card_payment(&card(order_number, number)).await.unwrap();
-            let view = answer.response().unwrap();
+            let answer = client.call(&card(order_number, number)).await.unwrap();
+            let view = answer.view();
             match (view.outcome().unwrap(), error) {
                 (CardPaymentOutcome::Authorized, None) => {}
                 (CardPaymentOutcome::Failure { code, .. }, Some(expected)) => assert_eq!(code.value(), expected),
@@ -541,8 +596,8 @@ mod e2e {
         }
 
         // 3-D Secure 2.0: the first leg answers the ACS url and PaReq
-        let first = client.card_payment(&card("C0003", "4000000000003220")).await.unwrap();
-        let view = first.response().unwrap();
+        let first = client.call(&card("C0003", "4000000000003220")).await.unwrap();
+        let view = first.view();
         let Ok(CardPaymentOutcome::ThreeDSecure2 { url, pareq }) = view.outcome() else {
             panic!("{:?}", view.outcome())
         };
@@ -557,12 +612,12 @@ mod e2e {
         assert!(page.contains(&format!("action=\"{term_url}\"")), "{page}");
         let pares = input_value(&page, "PaRes").unwrap();
         let second = Card3dsResult { contract_code: "12345678", order_number: "C0003", tds_pares: &pares };
-        let answer = client.card_3ds_result(&second).await.unwrap();
-        assert_eq!(answer.response().unwrap().outcome().unwrap(), Card3dsResultOutcome::Authorized);
+        let answer = client.call(&second).await.unwrap();
+        assert_eq!(answer.view().outcome().unwrap(), Card3dsResultOutcome::Authorized);
 
         let lookup = OrderInfo { contract_code: "12345678", order_number: Some("C0003"), trans_code: None };
-        let state = client.order_info(&lookup).await.unwrap();
-        let state = state.response().unwrap();
+        let state = client.call(&lookup).await.unwrap();
+        let state = state.view();
         assert_eq!(state.outcome().unwrap(), OrderInfoOutcome::Found);
         assert!(state.state().is_some_and(|s| s.value() == "1" || s.value() == "5"), "{:?}", state.state());
         running.shutdown().await;
@@ -571,8 +626,8 @@ mod e2e {
     /// (state, trans_code) of an order, asked directly.
     async fn state_of(client: &Client, order_number: &str) -> (String, String) {
         let lookup = OrderInfo { contract_code: "12345678", order_number: Some(order_number), trans_code: None };
-        let answer = client.order_info(&lookup).await.unwrap();
-        let view = answer.response().unwrap();
+        let answer = client.call(&lookup).await.unwrap();
+        let view = answer.view();
         assert_eq!(view.outcome().unwrap(), OrderInfoOutcome::Found, "{order_number}");
         (view.state().unwrap().value().to_owned(), view.trans_code().unwrap().to_owned())
     }
@@ -586,25 +641,25 @@ mod e2e {
             super::Fake::start(move |cgi, _| super::Reply::Forward { to: to.clone(), relay: cgi == "getsales2.cgi" });
         let client = fake.client(std::time::Duration::from_millis(500));
 
-        let error = client.card_payment(&card("L0001", "4242424242424242")).await.unwrap_err();
-        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, trans_code, .. }, .. } = &error else {
+        let error = client.call(&card("L0001", "4242424242424242")).await.unwrap_err();
+        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, transaction, .. }, .. } = &error else {
             panic!("{error}")
         };
-        assert_eq!((state.clone(), trans_code.clone().unwrap()), state_of(&direct, "L0001").await);
+        assert_eq!((state.clone(), transaction.clone().unwrap().value), state_of(&direct, "L0001").await);
         assert_eq!(fake.cgis(), ["direct_card_payment.cgi", "getsales2.cgi"], "one POST, never retried");
 
         // what a retry would have got
-        let again = direct.card_payment(&card("L0001", "4242424242424242")).await.unwrap();
-        let again = again.response().unwrap();
+        let again = direct.call(&card("L0001", "4242424242424242")).await.unwrap();
+        let again = again.view();
         let Ok(CardPaymentOutcome::Failure { code, .. }) = again.outcome() else { panic!("{:?}", again.outcome()) };
         assert_eq!(code.value(), "604");
 
         // a link order whose answer is lost is found too
-        let error = client.link_order(&super::link_order()).await.unwrap_err();
-        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, trans_code, .. }, .. } = &error else {
+        let error = client.call(&super::link_order()).await.unwrap_err();
+        let ClientError::Unconfirmed { reconciled: Reconciled::Found { state, transaction, .. }, .. } = &error else {
             panic!("{error}")
         };
-        assert_eq!((state.clone(), trans_code.clone().unwrap()), state_of(&direct, "T0001").await);
+        assert_eq!((state.clone(), transaction.clone().unwrap().value), state_of(&direct, "T0001").await);
         running.shutdown().await;
     }
 
@@ -615,7 +670,7 @@ mod e2e {
             .map(|_| {
                 let client = client.clone();
                 tokio::spawn(async move {
-                    let answer = client.link_order(&super::link_order()).await.unwrap();
+                    let answer = client.call(&super::link_order()).await.unwrap();
                     answer.outcome_name().to_owned()
                 })
             })
@@ -651,8 +706,8 @@ mod e2e {
                 token: Some(&token),
                 ..super::card_payment()
             };
-            let answer = client.card_payment(&request).await.unwrap();
-            let view = answer.response().unwrap();
+            let answer = client.call(&request).await.unwrap();
+            let view = answer.view();
             match (view.outcome().unwrap(), error) {
                 (CardPaymentOutcome::Authorized, None) => {}
                 (CardPaymentOutcome::Failure { code, .. }, Some(expected)) => assert_eq!(code.value(), expected),
@@ -666,7 +721,7 @@ mod e2e {
     async fn withdrawing_an_unknown_user_is_the_apache_500_page_not_xml() {
         let (running, client) = sandbox().await;
         let withdraw = UserWithdraw { contract_code: "12345678", user_id: "NOBODY" };
-        let error = client.user_withdraw(&withdraw).await.unwrap_err();
+        let error = client.call(&withdraw).await.unwrap_err();
         let ClientError::Transport { error: TransportError::Status { status, head }, attempts: 1, .. } = &error else {
             panic!("{error}")
         };
@@ -691,13 +746,13 @@ mod e2e {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_link_order_paid_on_the_payment_page_is_charged_in_getsales2() {
         let (running, client) = sandbox().await;
-        let answer = client.link_order(&super::link_order()).await.unwrap();
-        let view = answer.response().unwrap();
+        let answer = client.call(&super::link_order()).await.unwrap();
+        let view = answer.view();
         let Ok(LinkOrderOutcome::Redirect { url }) = view.outcome() else { panic!("{:?}", view.outcome()) };
 
         let lookup = OrderInfo { contract_code: "12345678", order_number: Some("T0001"), trans_code: None };
-        let before = client.order_info(&lookup).await.unwrap();
-        assert_eq!(before.response().unwrap().state().map(|s| s.value().to_owned()).as_deref(), Some("0"));
+        let before = client.call(&lookup).await.unwrap();
+        assert_eq!(before.view().state().map(|s| s.value().to_owned()).as_deref(), Some("0"));
 
         // the buyer: open the page, fill in the test card, submit
         let page = reqwest::get(url).await.unwrap().text().await.unwrap();
@@ -715,8 +770,8 @@ mod e2e {
         let done = post_form(&format!("{}{action}", running.url()), &filled).await;
         assert!(done.contains("T0001"), "{done}");
 
-        let after = client.order_info(&lookup).await.unwrap();
-        let after = after.response().unwrap();
+        let after = client.call(&lookup).await.unwrap();
+        let after = after.view();
         assert_eq!(after.outcome().unwrap(), OrderInfoOutcome::Found);
         assert_eq!(after.state().map(|s| s.value().to_owned()).as_deref(), Some("1"));
         running.shutdown().await;
@@ -738,8 +793,8 @@ mod e2e {
             item_price: "10000",
             ..Default::default()
         };
-        let answer = client.virtual_account(&request).await.unwrap();
-        let view = answer.response().unwrap();
+        let answer = client.call(&request).await.unwrap();
+        let view = answer.view();
         assert_eq!(view.outcome().unwrap(), VirtualAccountOutcome::Issued);
         assert!(view.account_no().is_some_and(|a| !a.is_empty()));
 
@@ -751,8 +806,8 @@ mod e2e {
             let deposits = format!("{}/sandbox/deposits", running.url());
             let json = post_form(&deposits, &[("order_number", "V0001"), ("amount", amount)]).await;
             assert!(json.contains(&format!("\"va_status\":\"{status}\"")), "{amount}: {json}");
-            let found = client.order_info(&lookup).await.unwrap();
-            let found = found.response().unwrap();
+            let found = client.call(&lookup).await.unwrap();
+            let found = found.view();
             assert_eq!(found.outcome().unwrap(), OrderInfoOutcome::Found, "{amount}");
             assert_eq!(found.state().map(|s| s.value().to_owned()).as_deref(), Some(state), "{amount}");
             assert_eq!(found.answer().get("amount"), Some(total), "{amount}");

@@ -1,4 +1,29 @@
 //! What ties an answer to its request: the charset of an answer follows from how the request was sent.
+//!
+//! The HTTP messages themselves are gateway-neutral ([`crate::transport`], japay-core's sans-IO layer: the
+//! [`Environment`](crate::transport::Environment) over Epsilon's endpoints, `build_request`, `answer_body` refusing a
+//! non-200 status or an HTML page such as the gateway's Apache 500 page); what is Epsilon's is which charset the
+//! answer is read in ([`answer_version`], used by every view's `parse_for`).
+//!
+//! ```
+//! use epsilon_proto::transport::{self, Environment, http};
+//! use epsilon_proto::{Options, OrderInfo, OrderInfoResponse};
+//!
+//! let lookup = OrderInfo { contract_code: "12345678", order_number: Some("A0001"), ..Default::default() };
+//! let request = transport::build_request(&Environment::Test, &lookup, Options::default())?;
+//! assert_eq!(request.uri(), "https://beta.epsilon.jp/cgi-bin/order/getsales2.cgi");
+//! assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
+//! assert_eq!(request.body(), b"contract_code=12345678&order_number=A0001");
+//!
+//! // … send it with any HTTP client, then:
+//! let response = http::Response::builder()
+//!     .status(200)
+//!     .body(b"<?xml version=\"1.0\" encoding=\"x-sjis-cp932\"?><Epsilon_result></Epsilon_result>".to_vec())
+//!     .unwrap();
+//! let answer = transport::parse_answer(&response, Options::default(), OrderInfoResponse::parse_for).unwrap();
+//! assert!(answer.answer().is_empty()); // an empty root: not found
+//! # Ok::<(), epsilon_proto::Report>(())
+//! ```
 
 use japay_core::Options;
 use japay_core::charset::Charset;

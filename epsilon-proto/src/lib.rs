@@ -171,10 +171,9 @@ pub mod response;
 pub mod spec;
 pub mod st_code;
 pub mod three_d_secure;
-pub mod transport;
 pub mod virtual_account;
 
-pub use japay_core::{Operation, outcome, request, wire};
+pub use japay_core::{Answered, Operation, outcome, request, transport, wire};
 
 pub use charset::Charset;
 pub use generated::{
@@ -195,6 +194,8 @@ pub use generated::{
     UserWithdrawOutcome, UserWithdrawResponse, VirtualAccount, VirtualAccountOutcome, VirtualAccountResponse, Void,
     VoidOutcome, VoidResponse,
 };
+// blocks of parameters several requests embed (`params.yaml` `blocks`)
+pub use generated::Tds2Risk;
 // notifications
 pub use generated::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 pub use generated::{ENDPOINT_PRODUCTION, ENDPOINT_TEST, OPERATIONS, SECRET_NAMES};

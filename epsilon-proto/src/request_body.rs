@@ -30,7 +30,7 @@ use japay_core::spec::OperationSpec;
 use japay_core::wire::query::{self, QueryError};
 use japay_core::wire::text::{self, ValueError};
 
-use crate::{Charset, DynamicRequest, Options, Report, operation};
+use crate::{Charset, DynamicRequest, Options, Report};
 
 /// A decoded form body: its charset and its `(name, value)` pairs in document order (a name repeated with the same
 /// value is kept once). `Debug` shows names only: values may be card data.
@@ -201,36 +201,12 @@ pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<FormRequest, Req
     Ok(FormRequest { charset, pairs })
 }
 
-/// The operation a CGI path (`receive_order3.cgi`, with or without a leading path) and its form select:
-/// `receive_order3.cgi` by `process_code` (1 link order, 2 registered-card link order, 3 user register, 4 user change,
-/// 7 user restore, 8 stop monthly billing, 9 user withdraw), `direct_card_payment.cgi` by `tds_check_code` (`2` is
-/// the 3-D Secure second leg), every other CGI by its path alone. `None` for an unknown path or selector.
+/// The operation a CGI path (`receive_order3.cgi`, with or without a leading path) and its form select, by the
+/// routes of the spec ([`japay_core::spec::route`] over [`crate::OPERATIONS`]): `receive_order3.cgi` by
+/// `process_code`, `direct_card_payment.cgi` by `tds_check_code` (`2` is the 3-D Secure second leg), every other CGI
+/// by its path alone. `None` for an unknown path or selector.
 pub fn operation_for(cgi: &str, form: &FormRequest) -> Option<&'static OperationSpec> {
-    let cgi = cgi.rsplit('/').next().unwrap_or(cgi);
-    let name = match cgi {
-        "receive_order3.cgi" => match form.get("process_code")? {
-            "1" => "link_order",
-            "2" => "registered_link_order",
-            "3" => "user_register",
-            "4" => "user_change",
-            "7" => "user_restore",
-            "8" => "stop_monthly_billing",
-            "9" => "user_withdraw",
-            _ => return None,
-        },
-        "direct_card_payment.cgi" if form.get("tds_check_code") == Some("2") => "card_3ds_result",
-        "direct_card_payment.cgi" => "card_payment",
-        "direct_virtual_account.cgi" => "virtual_account",
-        "getsales2.cgi" => "order_info",
-        "get_user_info.cgi" => "user_info",
-        "cancel_payment.cgi" => "void",
-        "sales_payment.cgi" => "capture",
-        "change_amount_payment.cgi" => "change_amount",
-        "ship_request.cgi" => "ship_request",
-        "receive_order_gmo2.cgi" => "gmo_id_payment",
-        _ => return None,
-    };
-    operation(name).filter(|op| op.path == cgi)
+    japay_core::spec::route(crate::OPERATIONS, cgi, |name| form.get(name))
 }
 
 #[cfg(test)]

@@ -23,18 +23,30 @@
 //! # }
 //! ```
 //!
+//! # How it is built
+//!
+//! The machinery is gateway-neutral and lives in [`japay_sandbox`]: the server, the SQLite store, the notification
+//! outbox, the clock, the control endpoints, the HTML helpers. This crate is Epsilon on it: `state` (the
+//! [`japay_sandbox::Gateway`] implementation), `api` and `checks` (routing by the spec and the gateway's checks),
+//! `cgi/` (one handler per served operation, keyed by its spec), [`writer`] (the answer layouts), `pages`,
+//! `notices` (notification bodies from their specs), `control` (the token endpoint, orders, deposits), `schema`
+//! and `store/` (Epsilon's tables), `details` (the few error texts no code table has).
+//!
 //! # What it enforces
 //!
 //! * The source address: only [`Config::allow_hosts`] (default: any loopback address), else 908 with the gateway's
 //!   text. The buyer pages and the `/sandbox/…` endpoints are not restricted (a browser reaches them).
 //! * The contract: malformed → 607, unknown or inactive → 907 (getsales2 answers an empty root instead, as the
 //!   gateway does for a wrong contract code).
+//! * The operation: chosen by the spec's routes (the CGI and, on `receive_order3.cgi`, `process_code`); an unknown
+//!   `process_code` is 601. An operation the sandbox does not serve (`receive_order_gmo2.cgi`, `ship_request.cgi`)
+//!   is a 404 naming it, before any other check.
 //! * The parameters, with epsilon-proto's own rules ([`epsilon_proto::request_body`]): 601 with the gateway's detail
-//!   texts, 909 for a bad `mission_code`.
+//!   texts, 909 for a bad `mission_code`. Error texts are the spec's `err_code` table's.
 //! * An order_number is accepted once per contract, atomically: the `UNIQUE` constraint of the orders table decides,
 //!   so of many concurrent requests exactly one wins and the others get 604.
 //! * A token is used once (936); an unknown transaction is 810; process 9 for an unknown user is Apache's HTTP 500.
-//! * Every answer is written by [`answer`] in the layout of the CGI that answers, CP932 percent-encoding for
+//! * Every answer is written by [`writer`] in the layout of the CGI that answers, CP932 percent-encoding for
 //!   version 1 and UTF-8 for version 2 (a UTF-8 body with `version=2`).
 //!
 //! # Durability
@@ -43,7 +55,8 @@
 //! is sent. After a `kill -9` and a restart on the same file, every accepted order, user and deposit is there and the
 //! sandbox clock (an offset in days, stored) is unchanged. Schema migrations are versioned (`PRAGMA user_version`).
 //! Notifications are queued in the transaction of the change they report (an outbox) and delivered after the
-//! commit; a restart resumes them.
+//! commit; a restart resumes them. Their bodies are encoded by epsilon-proto's request encoder from the
+//! notification's spec (`payment_notification`, `deposit_notification`), in CP932, checked like any request.
 //!
 //! # Sandbox choices
 //!
@@ -61,27 +74,30 @@
 //! * A notification attempt in flight at a crash may be sent again after the restart (at-least-once delivery).
 //! * Monthly billing is not simulated beyond stopping it (process 8 finds a card order with a monthly mission_code
 //!   by user_id + item_code); change_amount works on one order (order_number), not on a monthly billing.
-//! * `receive_order_gmo2.cgi` and `ship_request.cgi` are not served (404).
+//! * `receive_order_gmo2.cgi` and `ship_request.cgi` are not served (404, naming the operation).
 //! * Buyer forms post to root-relative paths (`/cgi-bin/order/…`): resolve them against the page's URL.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-pub mod answer;
+mod api;
 mod cgi;
+mod checks;
 mod clock;
 mod control;
-mod notify;
+mod details;
+mod notices;
 mod pages;
-mod server;
+mod schema;
+mod state;
 mod store;
-mod texts;
+pub mod writer;
 
-use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
+
+pub use japay_sandbox::SandboxError;
 
 /// How a sandbox runs. Build it with struct-update syntax: `Config { db: Some(path), ..Config::default() }`.
 #[derive(Clone, Debug)]
@@ -106,6 +122,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
+        let machinery = japay_sandbox::Settings::default();
         Config {
             contracts: Vec::new(),
             inactive_contracts: Vec::new(),
@@ -113,48 +130,10 @@ impl Default for Config {
             notify_url: None,
             return_url: None,
             db: None,
-            notify_backoff: Duration::from_secs(1),
-            notify_max_attempts: 8,
+            notify_backoff: machinery.notify_backoff,
+            notify_max_attempts: machinery.notify_max_attempts,
         }
     }
-}
-
-impl Config {
-    /// The active contract codes (the default one when none is configured).
-    fn active_contracts(&self) -> Vec<String> {
-        if self.contracts.is_empty() { vec!["12345678".to_owned()] } else { self.contracts.clone() }
-    }
-}
-
-/// Why the sandbox could not start.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SandboxError {
-    /// The listen address could not be bound.
-    Bind(std::io::Error),
-    /// The database could not be opened or migrated.
-    Store(String),
-}
-
-impl fmt::Display for SandboxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SandboxError::Bind(e) => write!(f, "expected a free listen address: {e}"),
-            SandboxError::Store(e) => write!(f, "expected a usable sqlite database: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for SandboxError {}
-
-/// What every handler shares.
-pub(crate) struct Shared {
-    pub(crate) config: Config,
-    pub(crate) contracts: Vec<String>,
-    pub(crate) store: store::Store,
-    /// The sandbox's own base URL, `http://127.0.0.1:PORT`.
-    pub(crate) url: String,
-    pub(crate) http: reqwest::Client,
 }
 
 /// Starts a sandbox listening on `listen` (port 0 picks a free port) and returns once it accepts connections.
@@ -163,55 +142,39 @@ pub(crate) struct Shared {
 /// [`SandboxError::Store`] when the database cannot be opened or migrated, [`SandboxError::Bind`] when the address
 /// cannot be bound.
 pub async fn start(config: Config, listen: SocketAddr) -> Result<Running, SandboxError> {
-    let store = store::Store::open(config.db.as_deref()).map_err(|e| SandboxError::Store(e.to_string()))?;
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(SandboxError::Bind)?;
-    let addr = listener.local_addr().map_err(SandboxError::Bind)?;
-    let url = format!("http://{addr}");
-    let shared = Arc::new(Shared {
-        contracts: config.active_contracts(),
-        config,
-        store,
-        url: url.clone(),
-        http: reqwest::Client::new(),
-    });
-    notify::resume(shared.clone()).await;
-    let app = server::router(shared).into_make_service_with_connect_info::<SocketAddr>();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "sandbox server stopped");
-        }
-    });
-    Ok(Running { url, stop: Some(stop), task })
+    let contracts = if config.contracts.is_empty() { vec!["12345678".to_owned()] } else { config.contracts };
+    let epsilon =
+        state::Epsilon { contracts, inactive_contracts: config.inactive_contracts, return_url: config.return_url };
+    let settings = japay_sandbox::Settings {
+        allow_hosts: config.allow_hosts,
+        db: config.db,
+        notify_url: config.notify_url,
+        notify_backoff: config.notify_backoff,
+        notify_max_attempts: config.notify_max_attempts,
+        ..japay_sandbox::Settings::default()
+    };
+    japay_sandbox::start(epsilon, settings, listen).await.map(|running| Running { running })
 }
 
 /// A running sandbox.
 #[derive(Debug)]
 pub struct Running {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    running: japay_sandbox::Running,
 }
 
 impl Running {
     /// The base URL, `http://127.0.0.1:PORT` (no trailing slash).
     pub fn url(&self) -> String {
-        self.url.clone()
+        self.running.url()
     }
 
     /// The CGI base, `http://127.0.0.1:PORT/cgi-bin/order/`.
     pub fn cgi_base(&self) -> String {
-        format!("{}/cgi-bin/order/", self.url)
+        format!("{}/cgi-bin/order/", self.running.url())
     }
 
     /// Stops accepting connections and waits for the requests in flight.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = (&mut self.task).await;
+    pub async fn shutdown(self) {
+        self.running.shutdown().await;
     }
 }

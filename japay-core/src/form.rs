@@ -181,13 +181,14 @@ fn put_encoded_from(
     None
 }
 
-/// A body prefix `&wire=` padded with zeros to a fixed length, so that it is written with one fixed-size copy.
+/// A parameter's body prefix `&wire=` padded with zeros to a fixed length, so that it is written with one
+/// fixed-size copy.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PaddedPrefix {
-    /// The prefix it was built from (`"\0"`, never a field's prefix, when there is none or it is longer than the
-    /// padding; never empty, so that an empty `prefix` never matches it).
+    /// The name it was built from (`"\0"`, never a field's name, when the name is longer than the padding allows;
+    /// never empty, so that an empty name never matches it).
     pub(crate) src: &'static str,
-    /// `src`, then zeros.
+    /// `&`, `src`, `=`, then zeros.
     pub(crate) bytes: [u8; 32],
 }
 
@@ -195,20 +196,22 @@ impl PaddedPrefix {
     /// No padded prefix.
     pub(crate) const NONE: PaddedPrefix = PaddedPrefix { src: "\0", bytes: [0; 32] };
 
-    /// `prefix` padded; none when it is longer than the padding.
-    #[allow(clippy::indexing_slicing)] // const evaluation: i < prefix.len() <= 32
-    pub(crate) const fn new(prefix: &'static str) -> PaddedPrefix {
-        let src = prefix.as_bytes();
-        if src.len() > 32 {
+    /// `&wire=` padded; none when it is longer than the padding.
+    #[allow(clippy::indexing_slicing)] // const evaluation: i < wire.len() <= 30
+    pub(crate) const fn new(wire: &'static str) -> PaddedPrefix {
+        let src = wire.as_bytes();
+        if src.len() > 30 || src.is_empty() {
             return PaddedPrefix::NONE;
         }
         let mut bytes = [0; 32];
+        bytes[0] = b'&';
         let mut i = 0;
         while i < src.len() {
-            bytes[i] = src[i];
+            bytes[i + 1] = src[i];
             i += 1;
         }
-        PaddedPrefix { src: prefix, bytes }
+        bytes[i + 1] = b'=';
+        PaddedPrefix { src: wire, bytes }
     }
 }
 
@@ -216,15 +219,10 @@ impl PaddedPrefix {
 pub(crate) trait Sink {
     /// Appends the name of a parameter and its `=`, after a `&` unless it is the first.
     fn put_name(&mut self, first: bool, name: &str);
-    /// Appends a parameter's `&name=` as spelled out in `prefix` (without the `&` when it is the first); `name` is
-    /// the name alone.
+    /// Appends a parameter's `&name=` (without the `&` when it is the first).
     #[inline]
     fn put_prefix(&mut self, first: bool, field: &FieldSpec) {
-        let (name, prefix) = (field.wire, field.prefix);
-        match prefix.as_bytes().get(usize::from(first)..) {
-            Some(bytes) if !prefix.is_empty() => self.put_unreserved(bytes),
-            _ => self.put_name(first, name),
-        }
+        self.put_name(first, field.wire);
     }
     /// Appends bytes of a value in the transport charset, form-encoded.
     fn put_value(&mut self, bytes: &[u8]);
@@ -322,21 +320,19 @@ impl Sink for Body<'_> {
     }
     #[inline]
     fn put_prefix(&mut self, first: bool, field: &FieldSpec) {
-        let (name, prefix, padded) = (field.wire, field.prefix, &field.padded);
-        // the prefix padded to 32 bytes, built with the field (while `prefix` is still the one it was built from):
-        // one fixed-size copy, then the padding dropped, when the buffer has room for it
+        let (name, padded) = (field.wire, &field.padded);
+        // `&name=` padded to 32 bytes, built with the field (while `wire` is still the one it was built from): one
+        // fixed-size copy, then the padding dropped, when the buffer has room for it
         if !first
-            && prefix.len() == padded.src.len()
-            && core::ptr::eq(prefix.as_ptr(), padded.src.as_ptr())
+            && name.len() == padded.src.len()
+            && core::ptr::eq(name.as_ptr(), padded.src.as_ptr())
             && self.out.capacity() - self.out.len() >= padded.bytes.len()
         {
-            let len = self.out.len() + prefix.len();
+            let len = self.out.len() + name.len() + 2;
             self.out.extend_from_slice(&padded.bytes);
             self.out.truncate(len);
-        } else if prefix.is_empty() {
-            self.put_name(first, name);
         } else {
-            self.out.extend_from_slice(prefix.as_bytes().get(usize::from(first)..).unwrap_or_default());
+            self.put_name(first, name);
         }
     }
     fn put_value(&mut self, bytes: &[u8]) {

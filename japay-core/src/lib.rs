@@ -19,7 +19,11 @@
 //!   [`spec::OperationSpec`]; [`DynamicRequest`] for name → value input. The cross-field rules (when a △ field is
 //!   required: [`spec::ConditionTest`]; field groups; "exactly one of": [`spec::OneOf`]) live in a module of their
 //!   own and report `required` and `one_of` violations.
-//! * [`Operation`]: the trait a generated request struct implements.
+//! * [`Operation`]: the trait a generated request struct implements; [`Answered`] ties it to the typed view of its
+//!   answer.
+//! * [`transport`]: requests and answers as HTTP messages without I/O (sans-IO): the [`transport::Environment`] over
+//!   the gateway's endpoints, [`transport::build_request`], and [`transport::answer_body`], which refuses a non-200
+//!   status or an HTML page.
 //! * [`outcome`]: what a generated answer's `outcome()` returns when the answer fits none of its documented
 //!   outcomes ([`outcome::OutcomeError`]), and [`outcome::Secret`] for secret values inside an outcome.
 //!
@@ -96,6 +100,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
+mod answered;
 pub mod charset;
 mod form;
 pub mod meta;
@@ -108,8 +113,10 @@ mod rules;
 pub mod secret;
 pub mod spec;
 mod text;
+pub mod transport;
 pub mod wire;
 
+pub use answered::Answered;
 pub use charset::{Charset, TextPolicy};
 pub use operation::Operation;
 pub use request::{DynamicRequest, Options, Report, Violation, ViolationKind};

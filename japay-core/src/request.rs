@@ -104,7 +104,11 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
     }
     let mut first = true;
     for (i, field) in spec.fields.iter().enumerate() {
-        let value = match (value_at(values, i), field.fixed) {
+        let given = value_at(values, i);
+        if given.is_none() && !field.matters_when_absent() {
+            continue; // an absent optional field: nothing to check, nothing to send, no further cost
+        }
+        let value = match (given, field.fixed) {
             (None, Some(fixed)) => fixed,
             (Some(value), _) if field.fixed.is_some() || !is_blank(value) => value,
             (value, _) => {

@@ -14,7 +14,7 @@ use epsilon_proto::generated::{
 };
 use epsilon_proto::spec::OperationSpec;
 use epsilon_proto::three_d_secure::{AcsForm, TermReturnError, card_3ds_result};
-use epsilon_proto::{Charset, DynamicRequest, IncomingError, Options, OutcomeError, Secret, Version};
+use epsilon_proto::{Charset, DynamicRequest, IncomingError, Options, OutcomeError, Secret, Tds2Risk, Version};
 
 use crate::oracle::check_request;
 
@@ -192,10 +192,13 @@ fn card_payment_rules() {
 
 #[test]
 fn card_payment_encodes_fixed_parameters_and_the_risk_fields() {
-    let request =
-        CardPayment {
-            tds_flag: Some("21"), bill_addr_city: Some("千代田区"), ch_acc_change_ind: Some("01"), ..card()
-        };
+    let request = CardPayment {
+        tds_flag: Some("21"),
+        tds2_risk: Tds2Risk {
+            bill_addr_city: Some("千代田区"), ch_acc_change_ind: Some("01"), ..Default::default()
+        },
+        ..card()
+    };
     let mut body = Vec::new();
     request.encode(Options::new(Charset::Utf8), &mut body).unwrap();
     let body = String::from_utf8(body).unwrap();

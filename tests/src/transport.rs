@@ -1,5 +1,6 @@
 //! The sans-IO layer: every outgoing operation as an `http::Request`, answers refused unless HTTP 200 and not HTML.
 
+use epsilon_proto::generated::{GATEWAY, order_info::ORDER_INFO};
 use epsilon_proto::transport::http::{self, StatusCode};
 use epsilon_proto::transport::{self, AnswerError, Environment, TransportError};
 use epsilon_proto::{
@@ -59,8 +60,8 @@ fn environments_have_the_gateway_bases() {
         (Environment::Custom("http://127.0.0.1:8383/cgi-bin/order".into()), "http://127.0.0.1:8383/cgi-bin/order", "http://127.0.0.1:8383/cgi-bin/order/getsales2.cgi"),
     ];
     for (env, base, url) in cases {
-        assert_eq!(env.base(), base);
-        assert_eq!(env.url("getsales2.cgi"), url);
+        assert_eq!(env.base(&GATEWAY), Some(base));
+        assert_eq!(env.url(&ORDER_INFO).as_deref(), Some(url));
     }
 }
 

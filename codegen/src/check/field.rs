@@ -49,7 +49,37 @@ impl Resolved<'_> {
     }
 }
 
-fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
+/// Whether a field entry has any key besides `block` (a block is taken whole, with no overrides).
+pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
+    let texts = [
+        &f.wire,
+        &f.uses,
+        &f.label_ja,
+        &f.meaning,
+        &f.required,
+        &f.kind,
+        &f.ascii,
+        &f.table,
+        &f.bitmap,
+        &f.starts_with,
+        &f.format,
+        &f.fixed,
+        &f.source,
+        &f.uncertain,
+    ];
+    let numbers = [&f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
+    let lists = [&f.forbid, &f.bits_required, &f.bits_allowed, &f.allowed];
+    texts.iter().any(|t| t.is_some())
+        || numbers.iter().any(|n| n.is_some())
+        || lists.iter().any(|l| l.is_some())
+        || f.when.is_some()
+        || f.forbidden_when.is_some()
+        || f.max_bytes_in.is_some()
+        || f.secret.is_some()
+}
+
+/// A shared parameter as written in `params.yaml`, without overrides.
+pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
     Resolved {
         span: *f.span(),
         unresolved: false,
@@ -278,6 +308,8 @@ pub(crate) fn check_field(
             allowed: Vec::new(),
             secret: false,
             provenance: Provenance::default(),
+            param: None,
+            block: None,
         };
     }
     if let Some(w) = r.wire
@@ -412,6 +444,8 @@ pub(crate) fn check_field(
             source: text(d, r.source, "source"),
             uncertain: d.opt(&r.uncertain.cloned(), &format!("{p}.uncertain")),
         },
+        param: None,
+        block: None,
     }
 }
 

@@ -20,6 +20,9 @@ mod tables;
 pub(crate) struct Known<'s> {
     /// Shared parameters by wire name.
     pub(crate) params: BTreeMap<String, &'s Spanned<FieldSyntax>>,
+    /// Blocks of shared parameters: name → the parameters' wire names and the block's `uncertain`, which a member
+    /// without its own takes.
+    pub(crate) blocks: BTreeMap<String, (Vec<String>, Option<&'s marked_yaml::Spanned<String>>)>,
     /// Code tables: name → codes.
     pub(crate) tables: BTreeMap<String, Vec<String>>,
     /// Bitmaps by name.
@@ -71,6 +74,102 @@ impl KnownBitmap {
     }
 }
 
+/// The call facts that look across operations: a `reconcile.via` names a read operation that has the key (and the
+/// copied fields); operations sharing a path are told apart by routes (at most one without, no two alike).
+fn check_calls(
+    d: &mut Diagnostics,
+    operations: &[crate::model::Operation],
+    files: &[crate::load::Loaded<crate::syntax::OperationFile>],
+) {
+    use japay_core::spec::Effect;
+    for (o, loaded) in operations.iter().zip(files) {
+        let f = &loaded.value;
+        if let (Some(lookup), Some(r)) = (&o.lookup, &f.reconcile) {
+            match operations.iter().find(|v| v.name == lookup.via) {
+                None => d.at(r.via.span(), "reconcile.via", format!("no operation {:?}", lookup.via)),
+                Some(via) if via.effect != Some(Effect::Reads) => {
+                    d.at(r.via.span(), "reconcile.via", format!("{:?} is not a read (effect: reads)", lookup.via))
+                }
+                Some(via) => {
+                    for name in std::iter::once(&lookup.key).chain(&lookup.copy) {
+                        if !via.fields.iter().any(|fl| &fl.wire == name && fl.fixed.is_none()) {
+                            d.at(r.via.span(), "reconcile.via", format!("{:?} has no parameter {name:?}", lookup.via));
+                        }
+                    }
+                }
+            }
+        }
+        if o.incoming {
+            continue;
+        }
+        let shared: Vec<_> = operations.iter().filter(|v| !v.incoming && v.path == o.path).collect();
+        if shared.len() < 2 {
+            continue;
+        }
+        let unrouted = shared.iter().filter(|v| v.route.is_none()).count();
+        if o.route.is_none() && unrouted > 1 {
+            let msg =
+                format!("{} operations share {:?} without a route; give each but one a `route`", unrouted, o.path);
+            d.at(f.name.span(), "route", msg);
+        }
+        if let (Some(route), Some(r)) = (&o.route, &f.route)
+            && shared.iter().any(|v| v.name != o.name && v.route.as_ref() == Some(route))
+        {
+            d.at(r.field.span(), "route", format!("another operation on {:?} has the same route", o.path));
+        }
+    }
+}
+
+/// The shared parameters and blocks some operation uses, each as written in `params.yaml` (no override, no
+/// condition: those depend on the operation), for the emitter to write once. Checked already through the
+/// operations, so problems here are not reported again.
+fn shared(
+    files: &SpecFiles,
+    known: &Known<'_>,
+    operations: &[crate::model::Operation],
+    secrets: &[String],
+) -> (Vec<crate::model::Field>, Vec<crate::model::Block>) {
+    use std::collections::BTreeSet;
+    let used: BTreeSet<&str> =
+        operations.iter().flat_map(|o| o.fields.iter().filter_map(|f| f.param.as_deref())).collect();
+    let mut scratch = Diagnostics::new();
+    let mut params = Vec::new();
+    for name in &used {
+        let Some(param) = known.params.get(*name) else { continue };
+        let mut r = field::own(param);
+        r.when = None;
+        r.forbidden_when = None;
+        if r.uncertain.is_none() {
+            // a block's member without its own uncertainty takes the block's
+            let block = known.blocks.values().find(|(members, _)| members.iter().any(|m| m == name));
+            r.uncertain = block.and_then(|(_, u)| *u);
+        }
+        let mut f = field::check_field(&mut scratch, "params", 0, &r, std::slice::from_ref(&r), known);
+        f.secret |= secrets.contains(&f.wire);
+        f.param = Some((*name).to_owned());
+        params.push(f);
+    }
+    let taken: BTreeSet<&str> =
+        operations.iter().flat_map(|o| o.fields.iter().filter_map(|f| f.block.as_deref())).collect();
+    let blocks = files
+        .params
+        .iter()
+        .flat_map(|p| p.value.blocks.iter())
+        .filter(|b| taken.contains(b.name.as_str()))
+        .map(|b| crate::model::Block {
+            name: b.name.to_string(),
+            type_name: crate::names::camel(&b.name),
+            meaning: b.meaning.to_string(),
+            provenance: crate::model::Provenance {
+                source: b.source.to_string(),
+                uncertain: b.uncertain.as_ref().map(|u| u.to_string()),
+            },
+            params: b.params.iter().map(|n| n.to_string()).collect(),
+        })
+        .collect();
+    (params, blocks)
+}
+
 /// Checks everything loaded. `diagnostics` already holds the load errors.
 pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, SpecErrors> {
     let gateway = files.gateway.as_ref().map(|g| gateway::check_gateway(&mut d, &g.value, &files.dir));
@@ -113,6 +212,39 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             }
         }
     }
+    let mut blocks = BTreeMap::new();
+    if let Some(loaded) = &files.params {
+        for (i, b) in loaded.value.blocks.iter().enumerate() {
+            let p = format!("blocks[{i}]");
+            if !crate::names::is_snake(&b.name) {
+                d.at(b.name.span(), format!("{p}.name"), "expected a snake_case id");
+            }
+            d.text(&b.meaning, &format!("{p}.meaning"));
+            d.text(&b.source, &format!("{p}.source"));
+            if b.params.is_empty() {
+                d.at(b.name.span(), format!("{p}.params"), "a block needs at least one parameter");
+            }
+            for (j, name) in b.params.iter().enumerate() {
+                let q = format!("{p}.params[{j}]");
+                match params.get(name.as_str()) {
+                    None => d.at(name.span(), q, format!("no parameter {:?} in params", name.as_str())),
+                    Some(param) => {
+                        // a block is shared as one table: nothing in it may depend on where it stands
+                        if param.when.is_some() || param.forbidden_when.is_some() || param.fixed.is_some() {
+                            d.at(name.span(), q, "a block's parameter has no `when`, `forbidden_when` or `fixed`");
+                        }
+                    }
+                }
+                if b.params[..j].iter().any(|o| o.as_str() == name.as_str()) {
+                    d.at(name.span(), format!("{p}.params[{j}]"), "listed twice");
+                }
+            }
+            let members = (b.params.iter().map(|n| n.to_string()).collect(), b.uncertain.as_ref());
+            if blocks.insert(b.name.to_string(), members).is_some() {
+                d.at(b.name.span(), format!("{p}.name"), "listed twice");
+            }
+        }
+    }
     if let (Some(loaded), Some(table)) = (&files.gateway, gateway.as_ref().and_then(|g| g.answer.result_table.as_ref()))
         && !tables.iter().any(|t| &t.name == table)
         && let Some(t) = &loaded.value.answer.success.table
@@ -121,6 +253,7 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     }
     let known = Known {
         params,
+        blocks,
         tables: tables.iter().map(|t| (t.name.clone(), t.rows.iter().map(|r| r.code.clone()).collect())).collect(),
         bitmaps: bitmaps.iter().map(|b| (b.name.clone(), KnownBitmap::new(b))).collect(),
         secrets: secrets.clone(),
@@ -152,6 +285,7 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             }
         }
     }
+    check_calls(&mut d, &operations, &files.operations);
     for o in &operations {
         secrets.extend(o.fields.iter().filter(|f| f.secret).map(|f| f.wire.clone()));
         secrets
@@ -161,10 +295,11 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     }
     secrets.sort_unstable();
     secrets.dedup();
+    let (params, blocks) = shared(files, &known, &operations, &secrets);
     d.finish()?;
     let Some(gateway) = gateway else {
         // a missing gateway.yaml was reported by load, so `finish` returned the error above
         return Err(SpecErrors(Vec::new()));
     };
-    Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets })
+    Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets, params, blocks })
 }

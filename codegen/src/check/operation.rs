@@ -7,11 +7,14 @@ use japay_core::outcome::kind_names;
 use japay_core::spec::Marker;
 
 use super::Known;
-use super::field::{Resolved, check_field, check_when, marker_span, resolve};
+use super::field::{Resolved, check_field, check_when, has_keys_besides_block, marker_span, own, resolve};
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;
+use japay_core::spec::Effect;
+
 use crate::model::{
-    Attribute, Field, Group, OneOf, Operation, Outcome, OutcomeKind, Provenance, Response, ResponseGroup, ResultMatch,
+    Attribute, Field, Group, Lookup, OneOf, Operation, Outcome, OutcomeKind, Provenance, Response, ResponseGroup,
+    ResultMatch,
 };
 use crate::names::{Scope, camel, is_snake, is_wire_name, snake};
 use crate::syntax::{AttributeSyntax, OperationFile, OutcomeSyntax};
@@ -34,12 +37,42 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             false
         }
     };
-    let resolved: Vec<Resolved<'_>> =
-        f.fields.iter().enumerate().map(|(i, fs)| resolve(d, &format!("fields[{i}]"), fs, &known.params)).collect();
+    // each entry resolved; a `block` entry stands for its shared parameters, in order
+    let mut resolved: Vec<Resolved<'_>> = Vec::new();
+    let mut origins: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for (i, fs) in f.fields.iter().enumerate() {
+        let p = format!("fields[{i}]");
+        let Some(block) = &fs.block else {
+            let param = fs.uses.as_ref().map(|u| u.to_string()).filter(|u| known.params.contains_key(u));
+            resolved.push(resolve(d, &p, fs, &known.params));
+            origins.push((p, param, None));
+            continue;
+        };
+        if has_keys_besides_block(fs) {
+            d.at(fs.span(), &p, "a `block` entry takes the block whole: it has no other key");
+        }
+        let Some((members, block_uncertain)) = known.blocks.get(block.as_str()) else {
+            d.at(block.span(), format!("{p}.block"), format!("no block {:?} in params.yaml", block.as_str()));
+            continue;
+        };
+        for name in members {
+            if let Some(param) = known.params.get(name.as_str()) {
+                let mut r = own(param);
+                r.span = *fs.span();
+                r.uncertain = r.uncertain.or(*block_uncertain);
+                resolved.push(r);
+                origins.push((
+                    format!("{p} (block {}: {name})", block.as_str()),
+                    Some(name.clone()),
+                    Some(block.to_string()),
+                ));
+            }
+        }
+    }
     let mut fields = Vec::new();
     let mut idents = Scope::default();
     for (i, r) in resolved.iter().enumerate() {
-        let p = format!("fields[{i}]");
+        let p = origins[i].0.clone();
         let wire = r.wire_name();
         if resolved[..i].iter().any(|o| o.wire_name() == wire) {
             d.at(&r.span, format!("{p}.wire"), format!("parameter {wire:?} listed twice"));
@@ -50,7 +83,10 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
                 format!("{wire:?} and {other:?} both become the Rust field {}", snake(wire)),
             );
         }
-        fields.push(check_field(d, &p, i, r, &resolved, known));
+        let mut field = check_field(d, &p, i, r, &resolved, known);
+        field.param = origins[i].1.clone();
+        field.block = origins[i].2.clone();
+        fields.push(field);
     }
     let groups = check_groups(d, f, &resolved, &mut fields, known);
     for (i, (field, r)) in fields.iter().zip(&resolved).enumerate() {
@@ -159,6 +195,7 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             (String::new(), false)
         }
     };
+    let (effect, lookup, route) = check_call(d, f, incoming, &fields);
     Operation {
         name: f.name.to_string(),
         type_name: camel(&f.name),
@@ -177,7 +214,69 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
         response,
         outcomes,
         result_field: known.answer_result.clone(),
+        effect,
+        lookup,
+        route,
     }
+}
+
+/// `effect`, `reconcile` and `route`: what the runtime needs to know about a call. The checks that look at other
+/// operations (the lookup's operation, routes on a shared path) are in [`super::check_calls`].
+fn check_call(
+    d: &mut Diagnostics,
+    f: &OperationFile,
+    incoming: bool,
+    fields: &[Field],
+) -> (Option<Effect>, Option<Lookup>, Option<(String, String)>) {
+    let has = |name: &str| fields.iter().any(|fl| fl.wire == name);
+    let effect = match (&f.effect, incoming) {
+        (Some(e), true) => {
+            d.at(e.span(), "effect", "an incoming operation is not sent; it has no effect");
+            None
+        }
+        (None, true) => None,
+        (None, false) => {
+            d.at(f.name.span(), "effect", "missing: give creates, changes or reads (the retry policy)");
+            None
+        }
+        (Some(e), false) => match e.as_str() {
+            "creates" => Some(Effect::Creates),
+            "changes" => Some(Effect::Changes),
+            "reads" => Some(Effect::Reads),
+            other => {
+                d.at(e.span(), "effect", format!("expected creates, changes or reads, found {other:?}"));
+                None
+            }
+        },
+    };
+    let lookup = f.reconcile.as_ref().map(|r| {
+        if incoming || effect == Some(Effect::Reads) {
+            d.at(r.via.span(), "reconcile", "only a call that creates or changes state is reconciled");
+        }
+        for (i, name) in std::iter::once(&r.key).chain(&r.copy).enumerate() {
+            if !has(name) {
+                let p = if i == 0 { "reconcile.key".to_owned() } else { format!("reconcile.copy[{}]", i - 1) };
+                d.at(name.span(), p, format!("{:?} is not a field of this operation", name.as_str()));
+            }
+        }
+        Lookup { via: r.via.to_string(), key: r.key.to_string(), copy: r.copy.iter().map(|c| c.to_string()).collect() }
+    });
+    let route = f.route.as_ref().map(|r| {
+        match fields.iter().find(|fl| fl.wire == r.field.as_str()) {
+            None => {
+                d.at(r.field.span(), "route.field", format!("{:?} is not a field of this operation", r.field.as_str()))
+            }
+            Some(fl) => {
+                if fl.fixed.as_ref().is_some_and(|v| v != r.equals.as_str()) {
+                    d.at(r.equals.span(), "route.equals", "differs from the field's fixed value");
+                } else if !fl.allowed.is_empty() && !fl.allowed.iter().any(|v| v == r.equals.as_str()) {
+                    d.at(r.equals.span(), "route.equals", "is not one of the field's allowed values");
+                }
+            }
+        }
+        (r.field.to_string(), r.equals.to_string())
+    });
+    (effect, lookup, route)
 }
 
 /// The attributes (or value elements) of an answer or of one of its groups; `accessors` holds the Rust names taken.
@@ -257,6 +356,12 @@ fn check_groups(
             let member = &resolved[k];
             if member.when.is_some() {
                 d.at(name.span(), path.clone(), "a group member takes the group's condition; remove its own `when`");
+            }
+            if let Some(block) = fields.get(k).and_then(|fl| fl.block.as_ref()) {
+                // a block is one table shared by operations: a member cannot take one operation's condition
+                let msg =
+                    format!("{:?} is in the block {block:?}, which takes no operation's condition", name.as_str());
+                d.at(name.span(), path.clone(), msg);
             }
             if fields.get(k).is_some_and(|fl| fl.marker != Marker::Conditional) {
                 d.at(name.span(), path, format!("a group member has the {} marker", Marker::Conditional.symbol()));

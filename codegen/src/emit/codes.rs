@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Emitter, doc_lines, meta_opt, meta_str};
+use super::{Emitter, doc_lines, meta_const, meta_opt, meta_str, source_call};
 use crate::model::{Bitmap, Model, Table};
 use crate::names::upper;
 
@@ -12,19 +12,18 @@ fn emit_table(e: &mut Emitter, t: &Table) -> TokenStream {
     let (name, meaning) = (&t.name, &t.meaning);
     let (source, uncertain) = (meta_str(&t.provenance.source), meta_opt(&t.provenance.uncertain));
     let rows = t.rows.iter().map(|r| {
-        let (code, ja, en, source) = (&r.code, &r.ja, &r.en, meta_str(&r.provenance.source));
-        let uncertain = meta_opt(&r.provenance.uncertain);
+        let (code, ja, en, source) = (&r.code, &r.ja, &r.en, source_call(&r.provenance));
         let remediation = r.remediation.as_ref().map(|rem| quote!(.with_remediation(#rem)));
         quote! {
-            ::japay_core::spec::CodeEntry::new(#code, #ja, #en) #remediation .with_source(#source, #uncertain)
+            spec::CodeEntry::new(#code, #ja, #en) #remediation #source
         }
     });
     let doc = doc_lines(&format!("`{name}`: {meaning} ({}).", t.file));
     let rust_enum = t.rust_enum.as_ref().map(|en| emit_enum(e, t, en));
     quote! {
         #(#[doc = #doc])*
-        pub static #c: ::japay_core::spec::CodeTable =
-            ::japay_core::spec::CodeTable::new(#name, #meaning, &[#(#rows),*]).with_source(#source, #uncertain);
+        pub static #c: spec::CodeTable =
+            spec::CodeTable::new(#name, #meaning, &[#(#rows),*]).with_source(#source, #uncertain);
         #rust_enum
     }
 }
@@ -92,7 +91,7 @@ fn emit_enum(e: &mut Emitter, t: &Table, enum_name: &str) -> TokenStream {
             }
 
             /// The table row (Japanese and English text, remediation), `None` for an unknown value.
-            pub fn entry(&self) -> ::core::option::Option<&'static ::japay_core::spec::CodeEntry> {
+            pub fn entry(&self) -> Option<&'static spec::CodeEntry> {
                 #table.lookup(self.as_str())
             }
         }
@@ -117,15 +116,14 @@ fn emit_bitmap(e: &mut Emitter, b: &Bitmap) -> TokenStream {
     let n = b.positions.len();
     let positions = b.positions.iter().map(|p| {
         let pos = Literal::u8_unsuffixed(p.pos);
-        let (label, key, ja, en, source) = (&p.label, &p.key, &p.ja, &p.en, meta_str(&p.provenance.source));
-        let uncertain = meta_opt(&p.provenance.uncertain);
+        let (label, key, ja, en, source) = (&p.label, &p.key, &p.ja, &p.en, source_call(&p.provenance));
         quote! {
-            ::japay_core::spec::BitmapPosition::new(#pos, #label, #key, #ja, #en).with_source(#source, #uncertain)
+            spec::BitmapPosition::new(#pos, #label, #key, #ja, #en) #source
         }
     });
     let name = &b.name;
     let doc = doc_lines(&format!("`{name}`: {} Source: {}.", b.meaning, b.provenance.source));
-    let uncertain = meta_opt(&b.provenance.uncertain);
+    let uncertain = meta_const(&b.provenance.uncertain);
     let mut description = describe_groups(&b.groups);
     if !b.legacy_groups.is_empty() {
         description.push_str(&format!(" or {}", describe_groups(&b.legacy_groups)));
@@ -146,12 +144,12 @@ fn emit_bitmap(e: &mut Emitter, b: &Bitmap) -> TokenStream {
         pub const #legacy_c: &[u8] = &[#(#legacy),*];
         #(#[doc = #doc])*
         #[doc(hidden)]
-        pub static #positions_c: [::japay_core::spec::BitmapPosition; #n] = [#(#positions),*];
+        pub static #positions_c: [spec::BitmapPosition; #n] = [#(#positions),*];
         #[doc = #uncertain_doc]
         #[doc(hidden)]
-        pub const #uncertain_c: ::core::option::Option<&str> = #uncertain;
+        pub const #uncertain_c: Option<&str> = #uncertain;
         #[doc = #spec_doc]
-        pub static #c: ::japay_core::spec::BitmapSpec = ::japay_core::spec::BitmapSpec::new(
+        pub static #c: spec::BitmapSpec = spec::BitmapSpec::new(
             #name, #description, #groups_c, &#positions_c,
         ).with_legacy_groups(#legacy_c).with_source(#meaning, #source, #uncertain);
     }
@@ -180,9 +178,9 @@ pub(crate) fn emit_codes(e: &mut Emitter, model: &Model) -> TokenStream {
         //! Code tables (`codes/`) and bitmaps (`bitmaps/`).
         #(#tables)*
         /// Every code table.
-        pub static TABLES: &[&::japay_core::spec::CodeTable] = &[#(#all),*];
+        pub static TABLES: &[&spec::CodeTable] = &[#(#all),*];
         #(#bitmaps)*
         /// Every bitmap.
-        pub static BITMAPS: &[&::japay_core::spec::BitmapSpec] = &[#(#all_bitmaps),*];
+        pub static BITMAPS: &[&spec::BitmapSpec] = &[#(#all_bitmaps),*];
     }
 }

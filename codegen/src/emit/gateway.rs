@@ -24,7 +24,13 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         let doc = doc_lines(&format!("{} ({}): {}.", op.title_ja, op.path, op.title_en));
         quote! { #(#[doc = #doc])* pub mod #m; }
     });
-    let mods: Vec<_> = mods.collect();
+    let mut mods: Vec<_> = mods.collect();
+    if !model.params.is_empty() {
+        let doc = doc_lines(&format!("The shared parameters of `{}/params.yaml`, each written once.", g.dir));
+        mods.insert(0, quote! { #(#[doc = #doc])* pub mod params; });
+    }
+    let blocks: Vec<_> = model.blocks.iter().map(|b| e.ident(&b.type_name)).collect();
+    let block_reexport = (!blocks.is_empty()).then(|| quote!(pub use self::params::{#(#blocks),*};));
     let statics: Vec<_> = model
         .operations
         .iter()
@@ -76,7 +82,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             let name = &ep.name;
             let suffix = &ep.suffix;
             let suffix = (!suffix.is_empty()).then(|| quote!(.with_suffix(#suffix)));
-            quote!(::japay_core::spec::Endpoint::new(#name, #c) #suffix)
+            quote!(spec::Endpoint::new(#name, #c) #suffix)
         })
         .collect();
     let transports = g.transports.iter().map(|t| charset_tokens(t.charset));
@@ -161,16 +167,17 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         pub mod codes;
         #(#mods)*
         #(#reexports)*
+        #block_reexport
         /// Every operation of the spec, in file-name order.
-        pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[#(#statics),*];
+        pub static OPERATIONS: &[&spec::OperationSpec] = &[#(#statics),*];
         /// An operation's `summarize`: decides the outcome of a decoded answer (failing closed, as its view's
         /// `outcome()`) and returns it as a gateway-neutral summary.
-        pub type Summarize = for<'r, 'a> fn(&'r #raw_ty) -> ::core::result::Result<::japay_core::outcome::OutcomeSummary<'r>, ::japay_core::outcome::OutcomeError>;
+        pub type Summarize = for<'r, 'a> fn(&'r #raw_ty) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError>;
         /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
         /// of an answer for an operation chosen at run time.
         pub static OUTCOMES: &[(&str, Summarize)] = &[#(#summaries),*];
         #(#[doc = #gateway_doc])*
-        pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
+        pub static GATEWAY: spec::GatewaySpec = spec::GatewaySpec::new(
             #name,
             #title,
             ::japay_core::charset::TextPolicy::new()
@@ -185,7 +192,7 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         .with_transports(&[#(#transports),*]);
         #(#endpoint_consts)*
         /// Every base URL, by name.
-        pub static ENDPOINTS: &[::japay_core::spec::Endpoint] = &[#(#endpoints),*];
+        pub static ENDPOINTS: &[spec::Endpoint] = &[#(#endpoints),*];
         /// The root element of every answer.
         #[doc = #answer_doc]
         pub const ANSWER_ROOT: &str = #root;

@@ -15,6 +15,7 @@ use crate::names::is_keyword;
 mod codes;
 mod gateway;
 mod operation;
+mod params;
 mod view;
 
 /// Collects identifier problems while rendering (the checker rejects them first; this is the last line of defence,
@@ -48,24 +49,39 @@ impl Emitter {
 /// `Some(..)` or `None` for an optional string.
 pub(crate) fn opt_str(s: &Option<String>) -> TokenStream {
     match s {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
     }
 }
 
-/// A provenance text (`source`, `label_ja`), kept only with japay-core's `meta` feature.
+/// A provenance text (`source`, `label_ja`): a plain literal; the core's builders keep it only with japay-core's
+/// `meta` feature (`japay_core::meta::text`).
 pub(crate) fn meta_str(s: &str) -> TokenStream {
-    quote!(::japay_core::meta!(#s))
+    quote!(#s)
 }
 
-/// An optional provenance text (`uncertain`), kept only with japay-core's `meta` feature (`None` needs no macro).
+/// An optional provenance text (`uncertain`) given to a builder, which keeps it only with the `meta` feature.
 pub(crate) fn meta_opt(s: &Option<String>) -> TokenStream {
-    match s {
+    opt_str(s)
+}
+
+/// An optional provenance text in a constant of its own (not through a builder): kept only with the `meta`
+/// feature.
+pub(crate) fn meta_const(s: &Option<String>) -> TokenStream {
+    let option = opt_str(s);
+    quote!(::japay_core::meta::opt(#option))
+}
+
+/// The provenance call of a spec row: `.with_source_text(meta!(source))`, or `.with_source(meta!(source),
+/// meta_opt!(Some(uncertain)))` when something is uncertain.
+pub(crate) fn source_call(p: &crate::model::Provenance) -> TokenStream {
+    let source = meta_str(&p.source);
+    match &p.uncertain {
+        None => quote!(.with_source_text(#source)),
         Some(_) => {
-            let option = opt_str(s);
-            quote!(::japay_core::meta_opt!(#option))
+            let uncertain = meta_opt(&p.uncertain);
+            quote!(.with_source(#source, #uncertain))
         }
-        None => opt_str(s),
     }
 }
 
@@ -88,8 +104,14 @@ fn header(source: &str) -> String {
 
 /// Formats one file. A token stream that is not a valid file is an error, never a file.
 pub(crate) fn render(source: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code for {source} does not parse: {e}"))?;
+    // every generated file names the core's spec types and provenance macros by these short paths
+    let prelude: syn::Item = syn::parse_quote! {
+        #[allow(unused_imports)]
+        use ::japay_core::{outcome, spec};
+    };
+    file.items.insert(0, prelude);
     let body = prettyplease::unparse(&file);
     // a blank line between items keeps diffs calm
     let mut out = header(source);
@@ -119,8 +141,13 @@ pub(crate) fn emit(model: &Model) -> Result<Vec<GeneratedFile>, SpecErrors> {
             codes::emit_codes(&mut emitter, model),
         ),
     ];
+    if !model.params.is_empty() {
+        let tokens = params::emit_params(&mut emitter, model);
+        rendered.push(("params.rs".to_owned(), format!("{}/params.yaml", model.gateway.dir), tokens));
+    }
     for op in &model.operations {
-        rendered.push((format!("{}.rs", op.name), op.file.clone(), operation::emit_operation(&mut emitter, op)));
+        let tokens = operation::emit_operation(&mut emitter, op, &model.params);
+        rendered.push((format!("{}.rs", op.name), op.file.clone(), tokens));
     }
     let mut files = Vec::new();
     for (path, source, tokens) in rendered {

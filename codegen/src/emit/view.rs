@@ -28,8 +28,8 @@ fn accessors(e: &mut Emitter, list: &[Accessor<'_>]) -> Vec<TokenStream> {
                         doc_lines(&format!("`{name}`: {} (first occurrence, looked up in its code table).", a.meaning));
                     quote! {
                         #(#[doc = #doc])*
-                        pub fn #id(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-                            self.raw.get(#name).map(|v| ::japay_core::spec::Code::new(v, &super::codes::#t))
+                        pub fn #id(&self) -> Option<spec::Code<'_>> {
+                            self.raw.get(#name).map(|v| spec::Code::new(v, &super::codes::#t))
                         }
                     }
                 }
@@ -37,7 +37,7 @@ fn accessors(e: &mut Emitter, list: &[Accessor<'_>]) -> Vec<TokenStream> {
                     let doc = doc_lines(&format!("`{name}`: {} (first occurrence, decoded).", a.meaning));
                     quote! {
                         #(#[doc = #doc])*
-                        pub fn #id(&self) -> ::core::option::Option<&str> {
+                        pub fn #id(&self) -> Option<&str> {
                             self.raw.get(#name)
                         }
                     }
@@ -88,7 +88,7 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
             /// [`Version::V1`]: crate::response::Version::V1
             /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
             /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
-            pub fn parse(input: &'a [u8], version: crate::response::Version) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
+            pub fn parse(input: &'a [u8], version: crate::response::Version) -> Result<Self, crate::incoming::IncomingError> {
                 crate::incoming::parse(input, version, &#c).map(|raw| Self { raw })
             }
             #(#accessors)*
@@ -128,7 +128,7 @@ fn serialize_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
         #(#[doc = #doc])*
         #[cfg(feature = "serde")]
         impl ::serde::Serialize for #ty<'_> {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeStruct as _;
                 let mut s = serializer.serialize_struct(#type_name, #n)?;
                 #(#fields)*
@@ -173,7 +173,7 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
             ///
             /// # Errors
             /// See [`crate::response::Response::parse_typed`].
-            pub fn parse(body: &'a [u8], version: crate::response::Version) -> ::core::result::Result<Self, crate::response::ParseError> {
+            pub fn parse(body: &'a [u8], version: crate::response::Version) -> Result<Self, crate::response::ParseError> {
                 crate::response::Response::parse_typed(body, version, &#response_static).map(|raw| Self { raw })
             }
 
@@ -182,7 +182,7 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
             ///
             /// # Errors
             /// See [`crate::response::Response::parse_typed`].
-            pub fn parse_for(body: &'a [u8], options: ::japay_core::Options) -> ::core::result::Result<Self, crate::response::ParseError> {
+            pub fn parse_for(body: &'a [u8], options: ::japay_core::Options) -> Result<Self, crate::response::ParseError> {
                 Self::parse(body, crate::exchange::answer_version(&#c, options))
             }
             #outcome_method
@@ -223,23 +223,15 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
             let doc = doc_lines(&format!("The first `{name}` element ({}).", g.meaning));
             group_accessors.push(quote! {
                 #(#[doc = #doc])*
-                pub fn #id(&self) -> ::core::option::Option<#row<'_, 'a>> {
+                pub fn #id(&self) -> Option<#row<'_, 'a>> {
                     self.raw.groups_named(#name).next().map(|raw| #row { raw })
                 }
             });
         }
         let row_accessors = accessors(e, &of_attributes(&g.elements));
-        let mut doc = format!(
-            "One `{name}` element of the answer to `{}`: {}.
-Source: {}.",
-            op.name, g.meaning, g.provenance.source
-        );
-        if let Some(u) = &g.provenance.uncertain {
-            doc.push_str(&format!(
-                "
-
-**Uncertain:** {u}."
-            ));
+        let mut doc = format!("One `{name}` element of the answer to `{}`: {}.", op.name, g.meaning);
+        if g.provenance.uncertain.is_some() {
+            doc.push_str(" Some facts are uncertain (see the spec).");
         }
         let doc = doc_lines(&doc);
         rows.push(quote! {
@@ -287,13 +279,13 @@ Source: {}.",
             ///
             /// # Errors
             /// See [`crate::answer::Answer::parse`].
-            pub fn parse(body: &'a [u8]) -> ::core::result::Result<Self, crate::answer::AnswerError> {
+            pub fn parse(body: &'a [u8]) -> Result<Self, crate::answer::AnswerError> {
                 crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES).map(|raw| Self { raw })
             }
 
             #(#[doc = #success_doc])*
             pub fn is_success(&self) -> bool {
-                self.raw.get(super::RESULT_FIELD) == ::core::option::Option::Some(super::RESULT_SUCCESS)
+                self.raw.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
             }
             #outcome_method
             #(#fields)*
@@ -310,8 +302,8 @@ Source: {}.",
 fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> TokenStream {
     let v = e.ident(&o.variant);
     let name = &o.name;
-    let need = |field: &str| quote!(::japay_core::outcome::need(raw.get(#field), #name, #field)?);
-    let need_https = |field: &str| quote!(::japay_core::outcome::need_https(raw.get(#field), #name, #field)?);
+    let need = |field: &str| quote!(outcome::need(raw.get(#field), #name, #field)?);
+    let need_https = |field: &str| quote!(outcome::need_https(raw.get(#field), #name, #field)?);
     let build = match &o.kind {
         OutcomeKind::Ok | OutcomeKind::NotFound => quote!(#enum_ty::#v),
         OutcomeKind::Redirect { url } => {
@@ -320,7 +312,7 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
         }
         OutcomeKind::Tds1 { url, pareq, pareq_secret } | OutcomeKind::Tds2 { url, pareq, pareq_secret } => {
             let (url, p) = (need_https(url), need(pareq));
-            let pareq = if *pareq_secret { quote!(::japay_core::outcome::Secret::new(#p)) } else { p };
+            let pareq = if *pareq_secret { quote!(outcome::Secret::new(#p)) } else { p };
             quote!(#enum_ty::#v { url: #url, pareq: #pareq })
         }
         OutcomeKind::Failure { code, table, detail } => {
@@ -328,15 +320,15 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
             let code = need(code);
             match detail {
                 Some(detail) => {
-                    quote!(#enum_ty::#v { code: ::japay_core::spec::Code::new(#code, &super::codes::#t), detail: raw.get(#detail) })
+                    quote!(#enum_ty::#v { code: spec::Code::new(#code, &super::codes::#t), detail: raw.get(#detail) })
                 }
-                None => quote!(#enum_ty::#v { code: ::japay_core::spec::Code::new(#code, &super::codes::#t) }),
+                None => quote!(#enum_ty::#v { code: spec::Code::new(#code, &super::codes::#t) }),
             }
         }
     };
     match &o.error_code_empty {
         Some(field) => {
-            quote!({ ::japay_core::outcome::refuse_error_code(raw.get(#field), #name, #field)?; #build })
+            quote!({ outcome::refuse_error_code(raw.get(#field), #name, #field)?; #build })
         }
         None => build,
     }
@@ -344,7 +336,7 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
 
 fn variant_fields(o: &Outcome) -> TokenStream {
     let secret_or_str = |secret: bool| {
-        if secret { quote!(::japay_core::outcome::Secret<'r>) } else { quote!(&'r str) }
+        if secret { quote!(outcome::Secret<'r>) } else { quote!(&'r str) }
     };
     match &o.kind {
         OutcomeKind::Ok | OutcomeKind::NotFound => quote!(),
@@ -363,9 +355,9 @@ fn variant_fields(o: &Outcome) -> TokenStream {
             match detail {
                 Some(detail) => {
                     let detail_doc = format!(" The gateway's error text (`{detail}`), when it sent one.");
-                    quote!({ #[doc = #code_doc] code: ::japay_core::spec::Code<'r>, #[doc = #detail_doc] detail: ::core::option::Option<&'r str> })
+                    quote!({ #[doc = #code_doc] code: spec::Code<'r>, #[doc = #detail_doc] detail: Option<&'r str> })
                 }
-                None => quote!({ #[doc = #code_doc] code: ::japay_core::spec::Code<'r> }),
+                None => quote!({ #[doc = #code_doc] code: spec::Code<'r> }),
             }
         }
     }
@@ -386,9 +378,9 @@ fn outcome_doc(o: &Outcome, result_field: &str) -> String {
             o.present.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
         ));
     }
-    s.push_str(&format!(".\nSource: {}.", o.provenance.source));
-    if let Some(u) = &o.provenance.uncertain {
-        s.push_str(&format!("\n\n**Uncertain:** {u}."));
+    s.push('.');
+    if o.provenance.uncertain.is_some() {
+        s.push_str(" Some facts are uncertain (see the spec).");
     }
     s
 }
@@ -412,11 +404,11 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
         let name = &o.name;
         variants.push(quote! { #(#[doc = #doc])* #[cfg_attr(feature = "serde", serde(rename = #name))] #v #fields, });
     }
-    let mut empty_arm = quote!(return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty););
+    let mut empty_arm = quote!(return Err(outcome::OutcomeError::Empty););
     for o in &op.outcomes {
         if matches!(o.matches, ResultMatch::EmptyAnswer) {
             let build = construct(e, &enum_ty, o);
-            empty_arm = quote!(return ::core::result::Result::Ok(#build););
+            empty_arm = quote!(return Ok(#build););
         }
     }
     // one arm per set of result values with the same cases, in the order the values first appear
@@ -444,16 +436,16 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     let mut match_arms = Vec::new();
     for (values, cases) in &arms {
         let decide = decide(e, &enum_ty, result_field, cases);
-        match_arms.push(quote!(::core::option::Option::Some(#(#values)|*) => #decide,));
+        match_arms.push(quote!(Some(#(#values)|*) => #decide,));
     }
     let absent_cases: Vec<&Outcome> = op.outcomes.iter().filter(|o| matches!(o.matches, ResultMatch::Absent)).collect();
     if absent_cases.is_empty() {
-        match_arms.push(quote!(::core::option::Option::None => ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult { field: #result_field }),));
+        match_arms.push(quote!(None => Err(outcome::OutcomeError::MissingResult { field: #result_field }),));
     } else {
         let decide = decide(e, &enum_ty, result_field, &absent_cases);
-        match_arms.push(quote!(::core::option::Option::None => #decide,));
+        match_arms.push(quote!(None => #decide,));
     }
-    match_arms.push(quote!(::core::option::Option::Some(_) => ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult { field: #result_field }),));
+    match_arms.push(quote!(Some(_) => Err(outcome::OutcomeError::UnknownResult { field: #result_field }),));
     let enum_doc = prose_lines(&format!(
         "What the answer to `{}` means: one variant per outcome the spec documents. [`{}Response::outcome`] decides it \
          and fails closed.",
@@ -478,10 +470,8 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     }
     let last = refused.pop().unwrap_or_default();
     let method_doc = prose_lines(&format!(
-        "The outcome of the answer, decided from `{result_field}` (and, where the spec says so, from which fields are \
-         present). Every documented outcome of the `{result_field}` value is tried; the answer must fit exactly one.\
-         \n\n# Errors\n[`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the \
-         documented outcomes: {}, or {last}. Never a guess.",
+        "The one documented outcome the answer fits, decided from `{result_field}` and the fields present.\
+         \n\n# Errors\n[`OutcomeError`](outcome::OutcomeError) when it fits none or several: {}, or {last}.",
         refused.join(", ")
     ));
     // an element-text answer always has its root; an empty one has no result field
@@ -492,16 +482,16 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
         if op.element_answer { quote!(crate::answer::Answer<'_>) } else { quote!(crate::response::Response<'_>) };
     let method = quote! {
         #(#[doc = #method_doc])*
-        pub fn outcome(&self) -> ::core::result::Result<#enum_ty #use_lifetime, ::japay_core::outcome::OutcomeError> {
+        pub fn outcome(&self) -> Result<#enum_ty #use_lifetime, outcome::OutcomeError> {
             decide(&self.raw)
         }
     };
     // an enum whose variants carry no data has no lifetime
     let lifetime = if borrows { quote!(<'r>) } else { quote!() };
     let decide_sig = if borrows {
-        quote!(fn decide<'r>(raw: &'r #raw_ty) -> ::core::result::Result<#enum_ty<'r>, ::japay_core::outcome::OutcomeError>)
+        quote!(fn decide<'r>(raw: &'r #raw_ty) -> Result<#enum_ty<'r>, outcome::OutcomeError>)
     } else {
-        quote!(fn decide(raw: &#raw_ty) -> ::core::result::Result<#enum_ty, ::japay_core::outcome::OutcomeError>)
+        quote!(fn decide(raw: &#raw_ty) -> Result<#enum_ty, outcome::OutcomeError>)
     };
     let decide_doc = format!(" The body of [`{}Response::outcome`].", op.type_name);
     // with `serde`: internally tagged, `{"outcome": "<spec name>", …fields}`; a secret payload is a `Secret`,
@@ -549,9 +539,9 @@ fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident,
         let (name, kind) = (&o.name, o.kind.word());
         arms.push(match o.kind {
             OutcomeKind::Failure { .. } => {
-                quote!(#enum_ty::#v { code, .. } => (#name, #kind, ::core::option::Option::Some(code)),)
+                quote!(#enum_ty::#v { code, .. } => (#name, #kind, Some(code)),)
             }
-            _ => quote!(#enum_ty::#v { .. } => (#name, #kind, ::core::option::Option::None),),
+            _ => quote!(#enum_ty::#v { .. } => (#name, #kind, None),),
         });
     }
     let result_field = op.result_field.as_str();
@@ -564,11 +554,11 @@ fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident,
     ));
     quote! {
         #(#[doc = #doc])*
-        pub fn summarize<'r>(raw: &'r #raw_ty) -> ::core::result::Result<::japay_core::outcome::OutcomeSummary<'r>, ::japay_core::outcome::OutcomeError> {
+        pub fn summarize<'r>(raw: &'r #raw_ty) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
             let (name, kind, error) = match decide(raw)? {
                 #(#arms)*
             };
-            ::core::result::Result::Ok(::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get(#result_field), error))
+            Ok(outcome::OutcomeSummary::new(name, kind, raw.get(#result_field), error))
         }
     }
 }
@@ -579,7 +569,7 @@ fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident,
 fn decide(e: &mut Emitter, enum_ty: &proc_macro2::Ident, result_field: &str, cases: &[&Outcome]) -> TokenStream {
     let ok = |e: &mut Emitter, o: &Outcome| {
         let build = construct(e, enum_ty, o);
-        quote!(::core::result::Result::Ok(#build))
+        quote!(Ok(#build))
     };
     let [only] = cases else {
         return decide_many(e, result_field, cases, ok);
@@ -615,7 +605,7 @@ fn decide_many(
             (None, _) => undecided(result_field, cases),
             (Some(first), 1) => ok(e, first),
             _ => {
-                quote!(::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous { field: #result_field, outcomes: &[#(#names),*] }))
+                quote!(Err(outcome::OutcomeError::Ambiguous { field: #result_field, outcomes: &[#(#names),*] }))
             }
         };
         arms.push(quote!([#(#bits),*] => #body,));
@@ -639,5 +629,5 @@ fn undecided(result_field: &str, cases: &[&Outcome]) -> TokenStream {
             expected.push(name);
         }
     }
-    quote!(::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided { field: #result_field, expected: &[#(#expected),*] }))
+    quote!(Err(outcome::OutcomeError::Undecided { field: #result_field, expected: &[#(#expected),*] }))
 }

@@ -2,158 +2,101 @@
 
 //! 仮売上の実売上化: capture a provisional card sale (sent with kari_flag=1) so it becomes an actual sale.
 //!
-//! CGI `sales_payment.cgi`. Source: facts §1 (sales_payment.cgi), §3.7 (kari_flag), §5.3 (Capture flow); CAS:capture_success, CAS:capture_failure.
-//!
-//! **Uncertain:** whether sales_payment honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent; the request carries no text field. Which payment methods can be captured is known only from a third-party plugin (EC4 RequestSalesPaymentService.php: credit, registered credit, Yahoo wallet, carrier, PayPay) \[code\]; the capture deadline (sales_limit_exceeded_flag of getsales2) is not documented (facts §3.7).
+//! CGI `sales_payment.cgi`; the facts and their sources: `spec/epsilon/operations/capture.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `capture` (spec/epsilon/operations/capture.yaml).
-pub static CAPTURE: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static CAPTURE: spec::OperationSpec = spec::OperationSpec::new(
         "capture",
         &super::GATEWAY,
         "sales_payment.cgi",
     )
+    .with_effect(spec::Effect::Changes)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
     .with_titles(
         "仮売上の実売上化",
         "capture a provisional card sale (sent with kari_flag=1) so it becomes an actual sale",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (sales_payment.cgi), §3.7 (kari_flag), §5.3 (Capture flow); CAS:capture_success, CAS:capture_failure"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("whether sales_payment honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent; the request carries no text field. Which payment methods can be captured is known only from a third-party plugin (EC4 RequestSalesPaymentService.php: credit, registered credit, Yahoo wallet, carrier, PayPay) [code]; the capture deadline (sales_limit_exceeded_flag of getsales2) is not documented (facts §3.7)")
+        "facts §1 (sales_payment.cgi), §3.7 (kari_flag), §5.3 (Capture flow); CAS:capture_success, CAS:capture_failure",
+        Some(
+            "whether sales_payment honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent; the request carries no text field. Which payment methods can be captured is known only from a third-party plugin (EC4 RequestSalesPaymentService.php: credit, registered credit, Yahoo wallet, carrier, PayPay) [code]; the capture deadline (sales_limit_exceeded_flag of getsales2) is not documented (facts §3.7)",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (sales_payment.cgi), §2.2; CAS:capture_success (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
+            super::params::CONTRACT_CODE
+                .with_source_text(
+                    "facts §1 (sales_payment.cgi), §2.2; CAS:capture_success (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
+            super::params::ORDER_NUMBER
+                .with_meaning(
                     "merchant order number of the provisional sale to capture (an order sent with kari_flag=1)",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (sales_payment.cgi), §5.3 (Capture flow); CAS:capture_success (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
+                .with_marker(spec::Marker::Required)
+                .with_source_text(
+                    "facts §1 (sales_payment.cgi), §5.3 (Capture flow); CAS:capture_success (request body)",
                 ),
         ],
     )
     .with_response(&CAPTURE_RESPONSE);
 /// The answer of `capture`: its known attributes (spec/epsilon/operations/capture.yaml).
-pub static CAPTURE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (cancel_payment / sales_payment / change_amount_payment: err_code, err_detail, result); CAS:capture_success, CAS:capture_failure"
-    ),
+pub static CAPTURE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (cancel_payment / sales_payment / change_amount_payment: err_code, err_detail, result); CAS:capture_success, CAS:capture_failure",
     &[
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "result",
                 "1 captured; 9 failure (810 no such transaction)",
             )
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.9 (CAS:capture_failure)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.9 (CAS:capture_failure)"),
+        spec::AttributeSpec::new(
                 "err_code",
                 "error code when result is not 1; empty on success",
             )
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10 (810)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_detail",
-                "error text (Japanese); empty on success",
-            )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2, §3.10 (810)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese); empty on success")
+            .with_source_text("facts §4.2, §3.10"),
     ],
 );
 
 /// 仮売上の実売上化: capture a provisional card sale (sent with kari_flag=1) so it becomes an actual sale (`sales_payment.cgi`).
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/capture.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Capture<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: facts §1 (sales_payment.cgi), §2.2; CAS:capture_success (request body).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// 注文番号 — merchant order number of the provisional sale to capture (an order sent with kari_flag=1).
-    ///
-    /// Marker `○`; alnum, at most 32 bytes.
-    /// Source: facts §1 (sales_payment.cgi), §5.3 (Capture flow); CAS:capture_success (request body).
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    /// Marker `○`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
 }
 
 impl ::japay_core::Operation for Capture<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &CAPTURE;
-    type Values<'s> = [::core::option::Option<&'s str>; 2] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &CAPTURE;
+    type Values<'s> = [Option<&'s str>; 2] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.order_number),
-        ]
+        [Some(self.contract_code), Some(self.order_number)]
     }
 }
 
 ::japay_core::operation_shortcuts!(Capture);
+
+impl ::japay_core::Answered for Capture<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = CaptureResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        CaptureResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `capture` (sales_payment.cgi).
 #[derive(Debug)]
@@ -176,7 +119,7 @@ impl<'a> CaptureResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &CAPTURE_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -188,35 +131,26 @@ impl<'a> CaptureResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&CAPTURE, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        CaptureOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<CaptureOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 captured; 9 failure (810 no such transaction) (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1; empty on success (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese); empty on success (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
 }
@@ -228,61 +162,49 @@ impl<'a> CaptureResponse<'a> {
 #[non_exhaustive]
 pub enum CaptureOutcome<'r> {
     /// `captured` (ok): `result` is "1".
-    /// Source: facts §5.3 (Capture flow: sales_payment → result 1); CAS:capture_success.
     #[cfg_attr(feature = "serde", serde(rename = "captured"))]
     Captured,
-    /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §3.9 (810 with result 9 on sales_payment), §3.10; CAS:capture_failure.
-    ///
-    /// **Uncertain:** only result 9 is recorded for sales_payment; 0 is read as failure like every other CGI, and 0 vs 9 is not a decline / system-error split (facts §3.9).
+    /// `failure` (failure): `result` is "0" or "9". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`CaptureResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<CaptureOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+) -> Result<CaptureOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
-                    raw.get("err_code"),
-                    "captured",
-                    "err_code",
-                )?;
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(raw.get("err_code"), "captured", "err_code")?;
                 CaptureOutcome::Captured
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(CaptureOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(CaptureOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -295,19 +217,10 @@ fn decide<'r>(
 /// As [`CaptureResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        CaptureOutcome::Captured { .. } => {
-            ("captured", "ok", ::core::option::Option::None)
-        }
-        CaptureOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        CaptureOutcome::Captured { .. } => ("captured", "ok", None),
+        CaptureOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

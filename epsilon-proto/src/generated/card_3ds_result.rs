@@ -2,170 +2,86 @@
 
 //! 3Dセキュア認証結果送信: send the ACS's PaRes for the order that answered result 5 or 6; the answer says authorized or failed.
 //!
-//! CGI `direct_card_payment.cgi`. Source: facts §1 (direct_card_payment.cgi, 3DS second leg), §2.2 (tds_check_code, tds_pares), §3.8, §5.3 (Card API flow); CAS:authenticate_with_three_d_secure_2_successful, CAS:autheticate_three_d_secure_card_successful.
+//! CGI `direct_card_payment.cgi`; the facts and their sources: `spec/epsilon/operations/card_3ds_result.yaml`.
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `card_3ds_result` (spec/epsilon/operations/card_3ds_result.yaml).
-pub static CARD_3DS_RESULT: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static CARD_3DS_RESULT: spec::OperationSpec = spec::OperationSpec::new(
         "card_3ds_result",
         &super::GATEWAY,
         "direct_card_payment.cgi",
     )
+    .with_effect(spec::Effect::Creates)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
+    .with_route(spec::Route::new("tds_check_code", "2"))
     .with_titles(
         "3Dセキュア認証結果送信",
         "send the ACS's PaRes for the order that answered result 5 or 6; the answer says authorized or failed",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (direct_card_payment.cgi, 3DS second leg), §2.2 (tds_check_code, tds_pares), §3.8, §5.3 (Card API flow); CAS:authenticate_with_three_d_secure_2_successful, CAS:autheticate_three_d_secure_card_successful"
-        ),
-        ::core::option::Option::None,
+        "facts §1 (direct_card_payment.cgi, 3DS second leg), §2.2 (tds_check_code, tds_pares), §3.8, §5.3 (Card API flow); CAS:authenticate_with_three_d_secure_2_successful, CAS:autheticate_three_d_secure_card_successful",
+        None,
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
+            super::params::CONTRACT_CODE,
+            super::params::ORDER_NUMBER
+                .with_meaning("the order_number of the first leg")
+                .with_source_text(
+                    "facts §2.2 (order_number; used by the 3DS second leg)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "the order_number of the first leg",
-                )
-                .with_marker(::japay_core::spec::Marker::Unique)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (order_number; used by the 3DS second leg)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "tds_check_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&tds_check_code=")
-                .with_label(
-                    ::japay_core::meta!("3Dセキュア処理区分"),
-                    "3-D Secure step; 2 = result confirmation",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(1))
-                .with_fixed("2", &["2"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (tds_check_code), §3.8"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
+            super::params::TDS_CHECK_CODE
+                .with_meaning("3-D Secure step; 2 = result confirmation")
+                .with_fixed("2", &["2"]),
+            spec::FieldSpec::new(
                     "tds_pares",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x7fffffffffffffffffffffff00000000,
                             "ascii",
                             " -~",
                         ),
                     ),
                 )
-                .with_prefix("&tds_pares=")
                 .with_label(
-                    ::japay_core::meta!("3Dセキュア認証結果"),
+                    "3Dセキュア認証結果",
                     "the PaRes the ACS posted to TermUrl, forwarded as received",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .secret()
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (tds_pares), §5.2 (3DS ACS → TermUrl)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("opaque value: its characters and length are not documented; printable ASCII is accepted (base64, and the recorded test value has a space), so a PaRes with line breaks would be refused")
+                    "facts §2.2 (tds_pares), §5.2 (3DS ACS → TermUrl)",
+                    Some(
+                        "opaque value: its characters and length are not documented; printable ASCII is accepted (base64, and the recorded test value has a space), so a PaRes with line breaks would be refused",
                     ),
                 ),
         ],
     )
     .with_response(&CARD_3DS_RESULT_RESPONSE);
 /// The answer of `card_3ds_result`: its known attributes (spec/epsilon/operations/card_3ds_result.yaml).
-pub static CARD_3DS_RESULT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (direct_card_payment — approved, incl. 3DS 2nd leg; declined / system error)"
-    ),
+pub static CARD_3DS_RESULT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (direct_card_payment — approved, incl. 3DS 2nd leg; declined / system error)",
     &[
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "err_code",
                 "error code when result is not 1 (empty on success)",
             )
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.10"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new(
                 "kari_flag",
                 "1 the sale is provisional (not captured), 0 captured",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §3.7 (kari_flag, response direction)"
-                ),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("result", "1 ok, 0 or 9 failure")
+            .with_source_text("facts §4.2, §3.7 (kari_flag, response direction)"),
+        spec::AttributeSpec::new("result", "1 ok, 0 or 9 failure")
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.9"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "trans_code",
-                "numeric Epsilon transaction code",
-            )
-            .with_source(
-                ::japay_core::meta!("facts §4.2; §4.3 Q19"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2, §3.9"),
+        spec::AttributeSpec::new("trans_code", "numeric Epsilon transaction code")
+            .with_source_text("facts §4.2; §4.3 Q19"),
     ],
 );
 
@@ -173,52 +89,43 @@ pub static CARD_3DS_RESULT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_
 ///
 /// The encoder sends the fixed parameters `tds_check_code=2`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/card_3ds_result.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Card3dsResult<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// 注文番号 — the order_number of the first leg.
-    ///
-    /// Marker `●`; alnum, at most 32 bytes.
-    /// Source: facts §2.2 (order_number; used by the 3DS second leg).
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    /// Marker `●`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
     /// 3Dセキュア認証結果 — the PaRes the ACS posted to TermUrl, forwarded as received.
-    ///
-    /// Marker `○`; ASCII ` -~`.
-    /// Source: facts §2.2 (tds_pares), §5.2 (3DS ACS → TermUrl).
-    ///
-    /// **Uncertain:** opaque value: its characters and length are not documented; printable ASCII is accepted (base64, and the recorded test value has a space), so a PaRes with line breaks would be refused.
+    /// Marker `○`; ASCII ` -~`. Some facts are uncertain (see the spec).
     pub tds_pares: &'a str,
 }
 
 impl ::japay_core::Operation for Card3dsResult<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &CARD_3DS_RESULT;
-    type Values<'s> = [::core::option::Option<&'s str>; 4] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &CARD_3DS_RESULT;
+    type Values<'s> = [Option<&'s str>; 4] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::None,
-            ::core::option::Option::Some(self.tds_pares),
-        ]
+        [Some(self.contract_code), Some(self.order_number), None, Some(self.tds_pares)]
     }
 }
 
 ::japay_core::operation_shortcuts!(Card3dsResult);
+
+impl ::japay_core::Answered for Card3dsResult<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = Card3dsResultResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        Card3dsResultResponse {
+            raw: answer,
+        }
+    }
+}
 
 /// The decoded answer to `card_3ds_result` (direct_card_payment.cgi).
 #[derive(Debug)]
@@ -241,7 +148,7 @@ impl<'a> Card3dsResultResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &CARD_3DS_RESULT_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -253,43 +160,34 @@ impl<'a> Card3dsResultResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&CARD_3DS_RESULT, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        Card3dsResultOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<Card3dsResultOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `err_code`: error code when result is not 1 (empty on success) (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
     /// `kari_flag`: 1 the sale is provisional (not captured), 0 captured (first occurrence, decoded).
-    pub fn kari_flag(&self) -> ::core::option::Option<&str> {
+    pub fn kari_flag(&self) -> Option<&str> {
         self.raw.get("kari_flag")
     }
     /// `result`: 1 ok, 0 or 9 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `trans_code`: numeric Epsilon transaction code (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
 }
@@ -301,35 +199,30 @@ impl<'a> Card3dsResultResponse<'a> {
 #[non_exhaustive]
 pub enum Card3dsResultOutcome<'r> {
     /// `authorized` (ok): `result` is "1".
-    /// Source: facts §4.2 (direct_card_payment — approved, incl. 3DS 2nd leg); CAS:authenticate_with_three_d_secure_2_successful.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
     /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §4.2, §3.9 (0 and 9 are not a reliable decline / system-error split).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`Card3dsResultResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    Card3dsResultOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<Card3dsResultOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(
                     raw.get("err_code"),
                     "authorized",
                     "err_code",
@@ -337,26 +230,22 @@ fn decide<'r>(
                 Card3dsResultOutcome::Authorized
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(Card3dsResultOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(Card3dsResultOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -369,19 +258,10 @@ fn decide<'r>(
 /// As [`Card3dsResultResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        Card3dsResultOutcome::Authorized { .. } => {
-            ("authorized", "ok", ::core::option::Option::None)
-        }
-        Card3dsResultOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        Card3dsResultOutcome::Authorized { .. } => ("authorized", "ok", None),
+        Card3dsResultOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

@@ -2,1420 +2,41 @@
 
 //! カード決済 (直接決済API・初回課金 / 登録済み課金): charge a card given as card data or a one-time token, or the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed.
 //!
-//! CGI `direct_card_payment.cgi`. Source: facts §1 (direct_card_payment.cgi), §2.2, §3.3 (1 初回課金, 2 登録済み課金), §3.5, §3.8, §4.2, §5.3 (Card API flow); CAS:registered_purchase_*, CAS:registered_recurring_*, CAS:purchase_with_three_d_secure_2_successful (process_code 2, no card data).
-//!
-//! **Uncertain:** the official parameter table (CGI設定マニュアル) was not available; markers and limits come from recordings and third-party clients (facts §2.1 \[?\]). Which card fields a registered-card charge (process_code 2) accepts is not documented: the recordings send none, so card data, token and security code are refused (forbidden) with process_code 2 instead of being sent or dropped.
+//! CGI `direct_card_payment.cgi`; the facts and their sources: `spec/epsilon/operations/card_payment.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `card_payment` (spec/epsilon/operations/card_payment.yaml).
-pub static CARD_PAYMENT: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static CARD_PAYMENT: spec::OperationSpec = spec::OperationSpec::new(
         "card_payment",
         &super::GATEWAY,
         "direct_card_payment.cgi",
     )
+    .with_effect(spec::Effect::Creates)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
     .with_titles(
         "カード決済 (直接決済API・初回課金 / 登録済み課金)",
         "charge a card given as card data or a one-time token, or the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (direct_card_payment.cgi), §2.2, §3.3 (1 初回課金, 2 登録済み課金), §3.5, §3.8, §4.2, §5.3 (Card API flow); CAS:registered_purchase_*, CAS:registered_recurring_*, CAS:purchase_with_three_d_secure_2_successful (process_code 2, no card data)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the official parameter table (CGI設定マニュアル) was not available; markers and limits come from recordings and third-party clients (facts §2.1 [?]). Which card fields a registered-card charge (process_code 2) accepts is not documented: the recordings send none, so card data, token and security code are refused (forbidden) with process_code 2 instead of being sent or dropped")
+        "facts §1 (direct_card_payment.cgi), §2.2, §3.3 (1 初回課金, 2 登録済み課金), §3.5, §3.8, §4.2, §5.3 (Card API flow); CAS:registered_purchase_*, CAS:registered_recurring_*, CAS:purchase_with_three_d_secure_2_successful (process_code 2, no card data)",
+        Some(
+            "the official parameter table (CGI設定マニュアル) was not available; markers and limits come from recordings and third-party clients (facts §2.1 [?]). Which card fields a registered-card charge (process_code 2) accepts is not documented: the recordings send none, so card data, token and security code are refused (forbidden) with process_code 2 instead of being sent or dropped",
         ),
     )
     .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
-    .with_fields(
-        &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the merchant's id for the customer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 2; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_name=")
-                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe87ffffff03ff600000000000,
-                            "ascii",
-                            "A-Za-z0-9-._@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_mail_add=")
-                .with_label(
-                    ::japay_core::meta!("メールアドレス"),
-                    "customer e-mail address",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 4; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_code=")
-                .with_label(
-                    ::japay_core::meta!("商品コード"),
-                    "product code; also identifies a monthly billing for process 8 and amount changes",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_code)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&item_name=")
-                .with_label(::japay_core::meta!("商品名"), "product name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_name)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
-                )
-                .with_marker(::japay_core::spec::Marker::Unique)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "st_code",
-                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
-                )
-                .with_prefix("&st_code=")
-                .with_label(
-                    ::japay_core::meta!("決済区分"),
-                    "payment-method bitmap; fixed to the card bit (position 1)",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_fixed(
-                    "10000-0000-00000-00000-00000-00000-00000",
-                    &["10000-0000-00000-00000-00000-00000-00000"],
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (st_code), §3.1 (position 1 = card); CAS:purchase_* (card bit only)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "mission_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
-                )
-                .with_prefix("&mission_code=")
-                .with_label(
-                    ::japay_core::meta!("課金区分"),
-                    "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_allowed(
-                    &[
-                        "1",
-                        "2",
-                        "3",
-                        "4",
-                        "5",
-                        "6",
-                        "7",
-                        "8",
-                        "9",
-                        "10",
-                        "21",
-                        "22",
-                        "23",
-                        "24",
-                        "25",
-                        "26",
-                        "27",
-                        "28",
-                        "29",
-                        "30",
-                        "31",
-                        "32",
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (mission_code), §3.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_price=")
-                .with_label(
-                    ::japay_core::meta!("商品価格"),
-                    "amount in yen, integer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_price)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "process_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-                )
-                .with_prefix("&process_code=")
-                .with_label(
-                    ::japay_core::meta!("処理区分"),
-                    "processing kind; 1 = first charge with card data or a token, 2 = charge the card registered for user_id",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_allowed(&["1", "2"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (process_code), §3.3 (1 初回課金, 2 登録済み課金 on direct_card_payment); CAS:registered_purchase_successful (process_code 2)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "card_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&card_number=")
-                .with_label(
-                    ::japay_core::meta!("カード番号"),
-                    "card number (PAN), digits only",
-                )
-                .with_forbidden(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 10,
-                            value: "2",
-                        },
-                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
-                    ),
-                )
-                .secret()
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (card_number)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length not documented; 16 digits observed (facts §2.2), so no limit is enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "expire_y",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&expire_y=")
-                .with_label(
-                    ::japay_core::meta!("有効期限(年)"),
-                    "card expiry year, four digits (YYYY)",
-                )
-                .with_forbidden(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 10,
-                            value: "2",
-                        },
-                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
-                    ),
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Exact(4))
-                .secret()
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (expire_y; CAS:purchase_successful)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "expire_m",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&expire_m=")
-                .with_label(
-                    ::japay_core::meta!("有効期限(月)"),
-                    "card expiry month",
-                )
-                .with_forbidden(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 10,
-                            value: "2",
-                        },
-                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
-                    ),
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(2))
-                .secret()
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (expire_m)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only 10 and 12 were observed; whether 1-9 must be zero-padded is unknown (facts §2.2 [?])")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "token",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&token=")
-                .with_label(
-                    ::japay_core::meta!("トークン"),
-                    "one-time card token from token.js (instead of card_number, expire_y, expire_m)",
-                )
-                .with_forbidden(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 10,
-                            value: "2",
-                        },
-                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
-                    ),
-                )
-                .secret()
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (token; CAS:token_verify_*), §1 (token script)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64 hexadecimal characters observed; the format and length are not documented, so any alphanumeric value is accepted")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "security_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&security_code=")
-                .with_label(
-                    ::japay_core::meta!("セキュリティコード"),
-                    "card security code (CVV)",
-                )
-                .with_forbidden(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 10,
-                            value: "2",
-                        },
-                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
-                    ),
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(4))
-                .secret()
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (security_code; CAS:installment_purchase_successful)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether a registered-card charge (process_code 2) takes it is not documented (no recording sends it; facts §2.1 [?]), so it is refused there")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "security_check",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&security_check=")
-                .with_label(
-                    ::japay_core::meta!("セキュリティコードチェック"),
-                    "1 = check the security code",
-                )
-                .with_forbidden(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 10,
-                            value: "2",
-                        },
-                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
-                    ),
-                )
-                .with_allowed(&["1"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (security_check), §3.7"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether a registered-card charge (process_code 2) takes it is not documented (no recording sends it; facts §2.1 [?]), so it is refused there")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "card_st_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::CARD_ST_CODE),
-                )
-                .with_prefix("&card_st_code=")
-                .with_label(
-                    ::japay_core::meta!("支払区分"),
-                    "card payment kind; 10 one-time, 61 instalments, 80 revolving",
-                )
-                .with_allowed(&["10", "61", "80"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (card_st_code), §3.5"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "pay_time",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&pay_time=")
-                .with_label(::japay_core::meta!("支払回数"), "number of instalments")
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 17,
-                            value: "61",
-                        },
-                        "an instalment payment (card_st_code 61)",
-                    ),
-                )
-                .with_allowed(&["3", "5", "6", "10", "12", "15", "18", "20", "24"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (pay_time), §3.5 (AM README list; CAS:installment_purchase_successful)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the list of instalment counts comes from AM's README (a third-party client); whether the gateway accepts others depends on the card company (facts §3.5)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "kari_flag",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::KARI_FLAG),
-                )
-                .with_prefix("&kari_flag=")
-                .with_label(
-                    ::japay_core::meta!("仮売上フラグ"),
-                    "sale mode; 1 provisional sale only (仮売上), 2 immediate sale (実売上); omitted = admin-screen default",
-                )
-                .with_allowed(&["1", "2"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (kari_flag), §3.7"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "tds_check_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&tds_check_code=")
-                .with_label(
-                    ::japay_core::meta!("3Dセキュア処理区分"),
-                    "3-D Secure step; empty or 1 = the first request (the second leg is card_3ds_result)",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(1))
-                .with_allowed(&["1"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (tds_check_code), §3.8"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "tds_flag",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&tds_flag=")
-                .with_label(
-                    ::japay_core::meta!("3Dセキュア2.0フラグ"),
-                    "3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0",
-                )
-                .with_allowed(&["21", "22"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (tds_flag), §3.8"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 [?])")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrCity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrCity=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(市区町村)"),
-                    "3-D Secure 2.0 risk data: billing address: city",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrCity)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrCountry",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrCountry=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(国)"),
-                    "3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, billAddrCountry)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine1=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所1"),
-                    "3-D Secure 2.0 risk data: billing address: line 1",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine1)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine2=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所2"),
-                    "3-D Secure 2.0 risk data: billing address: line 2",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine2)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine3",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine3=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所3"),
-                    "3-D Secure 2.0 risk data: billing address: line 3",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine3)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrPostCode",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrPostCode=")
-                .with_label(
-                    ::japay_core::meta!("請求先郵便番号"),
-                    "3-D Secure 2.0 risk data: billing address: postcode",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, billAddrPostCode)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrState",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrState=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(都道府県)"),
-                    "3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrState)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrCity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrCity=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(市区町村)"),
-                    "3-D Secure 2.0 risk data: shipping address: city",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrCity)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrCountry",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrCountry=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(国)"),
-                    "3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddrCountry)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine1=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所1"),
-                    "3-D Secure 2.0 risk data: shipping address: line 1",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine1)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine2=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所2"),
-                    "3-D Secure 2.0 risk data: shipping address: line 2",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine2)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine3",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine3=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所3"),
-                    "3-D Secure 2.0 risk data: shipping address: line 3",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine3)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrPostCode",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrPostCode=")
-                .with_label(
-                    ::japay_core::meta!("配送先郵便番号"),
-                    "3-D Secure 2.0 risk data: shipping address: postcode",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddrPostCode)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrState",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrState=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(都道府県)"),
-                    "3-D Secure 2.0 risk data: shipping address: state",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrState)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccAgeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccAgeInd=")
-                .with_label(
-                    ::japay_core::meta!("会員登録期間"),
-                    "3-D Secure 2.0 risk data: how long the cardholder has had the merchant account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccAgeInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccChange",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccChange=")
-                .with_label(
-                    ::japay_core::meta!("会員情報変更日"),
-                    "3-D Secure 2.0 risk data: date the merchant account was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccChange)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccChangeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccChangeInd=")
-                .with_label(
-                    ::japay_core::meta!("会員情報変更期間"),
-                    "3-D Secure 2.0 risk data: how long ago the merchant account was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccChangeInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccDate",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccDate=")
-                .with_label(
-                    ::japay_core::meta!("会員登録日"),
-                    "3-D Secure 2.0 risk data: date the merchant account was opened",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccDate)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccPwdChange",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccPwdChange=")
-                .with_label(
-                    ::japay_core::meta!("パスワード変更日"),
-                    "3-D Secure 2.0 risk data: date the account password was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccPwdChange)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccPwChangeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccPwChangeInd=")
-                .with_label(
-                    ::japay_core::meta!("パスワード変更期間"),
-                    "3-D Secure 2.0 risk data: how long ago the account password was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccPwChangeInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "nbPurchaseAccount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&nbPurchaseAccount=")
-                .with_label(
-                    ::japay_core::meta!("過去6か月の購入回数"),
-                    "3-D Secure 2.0 risk data: purchases with this account in the last six months",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, nbPurchaseAccount)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "paymentAccAge",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&paymentAccAge=")
-                .with_label(
-                    ::japay_core::meta!("カード登録日"),
-                    "3-D Secure 2.0 risk data: date the card was added to the account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccAge)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "paymentAccInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&paymentAccInd=")
-                .with_label(
-                    ::japay_core::meta!("カード登録期間"),
-                    "3-D Secure 2.0 risk data: how long the card has been on the account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "provisionAttemptsDay",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&provisionAttemptsDay=")
-                .with_label(
-                    ::japay_core::meta!("過去24時間のカード追加試行回数"),
-                    "3-D Secure 2.0 risk data: card-add attempts in the last 24 hours",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, provisionAttemptsDay)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddressUsage",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddressUsage=")
-                .with_label(
-                    ::japay_core::meta!("配送先初回使用日"),
-                    "3-D Secure 2.0 risk data: date the shipping address was first used",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddressUsage)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddressUsageInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddressUsageInd=")
-                .with_label(
-                    ::japay_core::meta!("配送先使用期間"),
-                    "3-D Secure 2.0 risk data: how long the shipping address has been used",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddressUsageInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipNameIndicator",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipNameIndicator=")
-                .with_label(
-                    ::japay_core::meta!("配送先氏名一致"),
-                    "3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipNameIndicator)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "suspiciousAccActivity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&suspiciousAccActivity=")
-                .with_label(
-                    ::japay_core::meta!("不審な行動"),
-                    "3-D Secure 2.0 risk data: whether suspicious activity was seen on the account",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, suspiciousAccActivity)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "txnActivityDay",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&txnActivityDay=")
-                .with_label(
-                    ::japay_core::meta!("過去24時間の取引回数"),
-                    "3-D Secure 2.0 risk data: transactions in the last 24 hours",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, txnActivityDay)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "txnActivityYear",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&txnActivityYear=")
-                .with_label(
-                    ::japay_core::meta!("過去1年の取引回数"),
-                    "3-D Secure 2.0 risk data: transactions in the last year",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, txnActivityYear)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthData",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthData=")
-                .with_label(
-                    ::japay_core::meta!("ログイン認証データ"),
-                    "3-D Secure 2.0 risk data: data about how the cardholder logged in",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthData)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthMethod",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthMethod=")
-                .with_label(
-                    ::japay_core::meta!("ログイン認証方法"),
-                    "3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthTimestamp",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthTimestamp=")
-                .with_label(
-                    ::japay_core::meta!("ログイン日時"),
-                    "3-D Secure 2.0 risk data: when the cardholder logged in",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "addrMatch",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&addrMatch=")
-                .with_label(
-                    ::japay_core::meta!("請求先・配送先一致"),
-                    "3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, addrMatch)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "cardholderName",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&cardholderName=")
-                .with_label(
-                    ::japay_core::meta!("カード名義人"),
-                    "3-D Secure 2.0 risk data: cardholder name",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, cardholderName)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "homePhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&homePhone=")
-                .with_label(
-                    ::japay_core::meta!("自宅電話番号"),
-                    "3-D Secure 2.0 risk data: home phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, homePhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "mobilePhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&mobilePhone=")
-                .with_label(
-                    ::japay_core::meta!("携帯電話番号"),
-                    "3-D Secure 2.0 risk data: mobile phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, mobilePhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "workPhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&workPhone=")
-                .with_label(
-                    ::japay_core::meta!("勤務先電話番号"),
-                    "3-D Secure 2.0 risk data: work phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, workPhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "challengeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&challengeInd=")
-                .with_label(
-                    ::japay_core::meta!("チャレンジ要求"),
-                    "3-D Secure 2.0 risk data: challenge preference (EC4 sends 04)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, challengeInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "deliveryEmailAddress",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&deliveryEmailAddress=")
-                .with_label(
-                    ::japay_core::meta!("配送先メールアドレス"),
-                    "3-D Secure 2.0 risk data: e-mail address for electronic delivery",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, deliveryEmailAddress)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "deliveryTimeframe",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&deliveryTimeframe=")
-                .with_label(
-                    ::japay_core::meta!("配送時期"),
-                    "3-D Secure 2.0 risk data: delivery timeframe",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, deliveryTimeframe)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "giftCardAmount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&giftCardAmount=")
-                .with_label(
-                    ::japay_core::meta!("ギフトカード金額"),
-                    "3-D Secure 2.0 risk data: gift card amount",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, giftCardAmount)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "giftCardCount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&giftCardCount=")
-                .with_label(
-                    ::japay_core::meta!("ギフトカード枚数"),
-                    "3-D Secure 2.0 risk data: number of gift cards",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, giftCardCount)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "preOrderDate",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&preOrderDate=")
-                .with_label(
-                    ::japay_core::meta!("予約商品発売日"),
-                    "3-D Secure 2.0 risk data: release date of a pre-ordered item",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, preOrderDate)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "preOrderPurchaseInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&preOrderPurchaseInd=")
-                .with_label(
-                    ::japay_core::meta!("予約購入"),
-                    "3-D Secure 2.0 risk data: whether this is a pre-order",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, preOrderPurchaseInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "reorderItemsInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&reorderItemsInd=")
-                .with_label(
-                    ::japay_core::meta!("再注文"),
-                    "3-D Secure 2.0 risk data: whether this reorders earlier items",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, reorderItemsInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipIndicator",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipIndicator=")
-                .with_label(
-                    ::japay_core::meta!("配送方法"),
-                    "3-D Secure 2.0 risk data: shipping method",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipIndicator)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_agent",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_agent=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーエージェント"),
-                    "the buyer's browser User-Agent header",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (user_agent)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length limit not documented (facts §2.2); AM sends its own gem id instead of the browser's")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "keitai",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&keitai=")
-                .with_label(
-                    ::japay_core::meta!("携帯区分"),
-                    "device class for 3-D Secure; empty or 0 PC, 1 mobile",
-                )
-                .with_allowed(&["0", "1"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (keitai; EC4 comment)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known from an EC4 comment only [code]; getsales2 echoed keitai=100, which no source explains (facts §2.2 [?])")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo1=")
-                .with_label(
-                    ::japay_core::meta!("予備1"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 7; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo2=")
-                .with_label(
-                    ::japay_core::meta!("予備2"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 8; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "xml",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&xml=")
-                .with_label(
-                    ::japay_core::meta!("応答形式"),
-                    "answer format; 1 = XML (the only format this crate reads)",
-                )
-                .with_fixed("1", &["1"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 9; facts §2.2 (xml; direct_card_payment answers XML even without it)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-        ],
-    )
+    .with_fields(&CARD_PAYMENT_FIELDS)
     .with_one_of(
         &[
-            ::japay_core::spec::OneOf::new(
+            spec::OneOf::new(
                     "card_or_token",
                     &[&[11, 12, 13], &[14]],
                     "the card data (card_number, expire_y, expire_m) or a token",
                 )
                 .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
                             field: 10,
                             value: "1",
                         },
@@ -1426,77 +47,287 @@ pub static CARD_PAYMENT: ::japay_core::spec::OperationSpec = ::japay_core::spec:
     )
     .with_response(&CARD_PAYMENT_RESPONSE);
 /// The answer of `card_payment`: its known attributes (spec/epsilon/operations/card_payment.yaml).
-pub static CARD_PAYMENT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (direct_card_payment — approved; declined / system error / 3DS1 pending; 3DS2 pending)"
-    ),
+pub static CARD_PAYMENT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (direct_card_payment — approved; declined / system error / 3DS1 pending; 3DS2 pending)",
     &[
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "acsurl",
                 "3-D Secure 1.0 ACS URL to post the PaReq form to (result 5; decoded once); empty otherwise",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.8"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.8"),
+        spec::AttributeSpec::new(
                 "err_code",
                 "error code when result is not 1 (empty on success)",
             )
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.10"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new(
                 "kari_flag",
                 "1 the sale is provisional (not captured), 0 captured; absent on declines and 3-D Secure answers",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §3.7 (kari_flag, response direction)"
-                ),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.7 (kari_flag, response direction)"),
+        spec::AttributeSpec::new(
                 "pareq",
                 "3-D Secure PaReq to forward to the ACS as is (decoded exactly once; the 3DS2 value is double-encoded)",
             )
             .secret()
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.8; §4.3 Q15"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.8; §4.3 Q15"),
+        spec::AttributeSpec::new(
                 "result",
                 "1 ok, 0 or 9 failure, 5 3-D Secure 1.0 required, 6 3-D Secure 2.0 required",
             )
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.9"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.9"),
+        spec::AttributeSpec::new(
                 "tds2_url",
                 "3-D Secure 2.0 entry URL (tds2.cgi) to post the PaReq form to (result 6; decoded once)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (3DS2 pending), §3.8"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2 (3DS2 pending), §3.8"),
+        spec::AttributeSpec::new(
                 "trans_code",
                 "numeric Epsilon transaction code (also on declines)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2; §4.3 Q19, Q20"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2; §4.3 Q19, Q20"),
+    ],
+);
+
+///The fields of [`CARD_PAYMENT`], with the shared blocks in place.
+static CARD_PAYMENT_FIELDS: [spec::FieldSpec; 74] = spec::join_fields(
+    &[
+        &[
+            super::params::CONTRACT_CODE,
+            super::params::USER_ID.with_source_text("seed 003 row 2; facts §2.2"),
+            super::params::USER_NAME
+                .with_source_text("seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"),
+            super::params::USER_MAIL_ADD.with_source_text("seed 003 row 4; facts §2.2"),
+            super::params::ITEM_CODE,
+            super::params::ITEM_NAME,
+            super::params::ORDER_NUMBER
+                .with_meaning(
+                    "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
+                )
+                .with_source_text(
+                    "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)",
+                ),
+            super::params::ST_CODE
+                .with_meaning(
+                    "payment-method bitmap; fixed to the card bit (position 1)",
+                )
+                .with_fixed(
+                    "10000-0000-00000-00000-00000-00000-00000",
+                    &["10000-0000-00000-00000-00000-00000-00000"],
+                )
+                .with_source_text(
+                    "facts §2.2 (st_code), §3.1 (position 1 = card); CAS:purchase_* (card bit only)",
+                ),
+            super::params::MISSION_CODE,
+            super::params::ITEM_PRICE,
+            super::params::PROCESS_CODE
+                .with_meaning(
+                    "processing kind; 1 = first charge with card data or a token, 2 = charge the card registered for user_id",
+                )
+                .with_allowed(&["1", "2"])
+                .with_source_text(
+                    "facts §2.2 (process_code), §3.3 (1 初回課金, 2 登録済み課金 on direct_card_payment); CAS:registered_purchase_successful (process_code 2)",
+                ),
+            spec::FieldSpec::new(
+                    "card_number",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label("カード番号", "card number (PAN), digits only")
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 10,
+                            value: "2",
+                        },
+                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
+                    ),
+                )
+                .secret()
+                .with_source(
+                    "facts §2.2 (card_number)",
+                    Some(
+                        "length not documented; 16 digits observed (facts §2.2), so no limit is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "expire_y",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label("有効期限(年)", "card expiry year, four digits (YYYY)")
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 10,
+                            value: "2",
+                        },
+                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
+                    ),
+                )
+                .with_limit(spec::ByteLimit::Exact(4))
+                .secret()
+                .with_source("facts §2.2 (expire_y; CAS:purchase_successful)", None),
+            spec::FieldSpec::new(
+                    "expire_m",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label("有効期限(月)", "card expiry month")
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 10,
+                            value: "2",
+                        },
+                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
+                    ),
+                )
+                .with_limit(spec::ByteLimit::Max(2))
+                .secret()
+                .with_source(
+                    "facts §2.2 (expire_m)",
+                    Some(
+                        "only 10 and 12 were observed; whether 1-9 must be zero-padded is unknown (facts §2.2 [?])",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "token",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x07fffffe07fffffe03ff000000000000,
+                            "alnum",
+                            "A-Za-z0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "トークン",
+                    "one-time card token from token.js (instead of card_number, expire_y, expire_m)",
+                )
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 10,
+                            value: "2",
+                        },
+                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
+                    ),
+                )
+                .secret()
+                .with_source(
+                    "facts §2.2 (token; CAS:token_verify_*), §1 (token script)",
+                    Some(
+                        "64 hexadecimal characters observed; the format and length are not documented, so any alphanumeric value is accepted",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "security_code",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label("セキュリティコード", "card security code (CVV)")
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 10,
+                            value: "2",
+                        },
+                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
+                    ),
+                )
+                .with_limit(spec::ByteLimit::Max(4))
+                .secret()
+                .with_source(
+                    "facts §2.2 (security_code; CAS:installment_purchase_successful)",
+                    Some(
+                        "whether a registered-card charge (process_code 2) takes it is not documented (no recording sends it; facts §2.1 [?]), so it is refused there",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "security_check",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "セキュリティコードチェック",
+                    "1 = check the security code",
+                )
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 10,
+                            value: "2",
+                        },
+                        "process_code 2 (the card registered for user_id is charged; no card data is sent)",
+                    ),
+                )
+                .with_allowed(&["1"])
+                .with_source(
+                    "facts §2.2 (security_check), §3.7",
+                    Some(
+                        "whether a registered-card charge (process_code 2) takes it is not documented (no recording sends it; facts §2.1 [?]), so it is refused there",
+                    ),
+                ),
+            super::params::CARD_ST_CODE,
+            super::params::PAY_TIME
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 17,
+                            value: "61",
+                        },
+                        "an instalment payment (card_st_code 61)",
+                    ),
+                ),
+            super::params::KARI_FLAG,
+            super::params::TDS_CHECK_CODE
+                .with_meaning(
+                    "3-D Secure step; empty or 1 = the first request (the second leg is card_3ds_result)",
+                )
+                .with_allowed(&["1"]),
+            super::params::TDS_FLAG,
+        ],
+        &super::params::TDS2_RISK,
+        &[
+            super::params::USER_AGENT,
+            super::params::KEITAI,
+            super::params::MEMO1.with_source_text("seed 003 row 7; facts §2.2"),
+            super::params::MEMO2.with_source_text("seed 003 row 8; facts §2.2"),
+            super::params::XML
+                .with_source_text(
+                    "seed 003 row 9; facts §2.2 (xml; direct_card_payment answers XML even without it)",
+                ),
+        ],
     ],
 );
 
@@ -1518,878 +349,167 @@ pub static CARD_PAYMENT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
 ///
 /// `security_check` must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent).
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/card_payment.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CardPayment<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id for the customer.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: seed 003 row 2; facts §2.2.
     pub user_id: &'a str,
     /// ユーザー氏名 — customer name.
-    ///
     /// Marker `○`; text, at most 64 bytes.
-    /// Source: seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2.
     pub user_name: &'a str,
     /// メールアドレス — customer e-mail address.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-._@`, at most 128 bytes.
-    /// Source: seed 003 row 4; facts §2.2.
     pub user_mail_add: &'a str,
     /// 商品コード — product code; also identifies a monthly billing for process 8 and amount changes.
-    ///
-    /// Marker `○`; alnum, at most 64 bytes.
-    /// Source: facts §2.2 (item_code).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1).
+    /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_code: &'a str,
     /// 商品名 — product name.
-    ///
-    /// Marker `○`; text, at most 64 bytes.
-    /// Source: facts §2.2 (item_name).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]; facts B1).
+    /// Marker `○`; text, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_name: &'a str,
     /// 注文番号 — merchant order number; must never have been sent to Epsilon before (reuse gives 604).
-    ///
-    /// Marker `●`; alnum, at most 32 bytes.
-    /// Source: facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604).
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    /// Marker `●`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
     /// 課金区分 — one-off (1), monthly billing (2-10) or 定期課金 (21-32).
-    ///
     /// Marker `○`; code from `mission_code`.
-    /// Source: facts §2.2 (mission_code), §3.2.
     pub mission_code: &'a str,
     /// 商品価格 — amount in yen, integer.
-    ///
-    /// Marker `○`; digits.
-    /// Source: facts §2.2 (item_price).
-    ///
-    /// **Uncertain:** no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 \[code\]), so no max_bytes is given.
+    /// Marker `○`; digits. Some facts are uncertain (see the spec).
     pub item_price: &'a str,
     /// 処理区分 — processing kind; 1 = first charge with card data or a token, 2 = charge the card registered for user_id.
-    ///
     /// Marker `○`; code from `process_code`.
-    /// Source: facts §2.2 (process_code), §3.3 (1 初回課金, 2 登録済み課金 on direct_card_payment); CAS:registered_purchase_successful (process_code 2).
     pub process_code: &'a str,
     /// カード番号 — card number (PAN), digits only.
-    ///
-    /// Marker `-`; digits; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent).
-    /// Source: facts §2.2 (card_number).
-    ///
-    /// **Uncertain:** length not documented; 16 digits observed (facts §2.2), so no limit is enforced.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub card_number: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card_number: Option<&'a str>,
     /// 有効期限(年) — card expiry year, four digits (YYYY).
-    ///
     /// Marker `-`; digits, exactly 4 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent).
-    /// Source: facts §2.2 (expire_y; CAS:purchase_successful).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub expire_y: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub expire_y: Option<&'a str>,
     /// 有効期限(月) — card expiry month.
-    ///
-    /// Marker `-`; digits, at most 2 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent).
-    /// Source: facts §2.2 (expire_m).
-    ///
-    /// **Uncertain:** only 10 and 12 were observed; whether 1-9 must be zero-padded is unknown (facts §2.2 \[?\]).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub expire_m: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits, at most 2 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub expire_m: Option<&'a str>,
     /// トークン — one-time card token from token.js (instead of card_number, expire_y, expire_m).
-    ///
-    /// Marker `-`; alnum; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent).
-    /// Source: facts §2.2 (token; CAS:token_verify_*), §1 (token script).
-    ///
-    /// **Uncertain:** 64 hexadecimal characters observed; the format and length are not documented, so any alphanumeric value is accepted.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub token: ::core::option::Option<&'a str>,
+    /// Marker `-`; alnum; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub token: Option<&'a str>,
     /// セキュリティコード — card security code (CVV).
-    ///
-    /// Marker `-`; digits, at most 4 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent).
-    /// Source: facts §2.2 (security_code; CAS:installment_purchase_successful).
-    ///
-    /// **Uncertain:** whether a registered-card charge (process_code 2) takes it is not documented (no recording sends it; facts §2.1 \[?\]), so it is refused there.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub security_code: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits, at most 4 bytes; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub security_code: Option<&'a str>,
     /// セキュリティコードチェック — 1 = check the security code.
-    ///
-    /// Marker `-`; digits; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent); one of \["1"\].
-    /// Source: facts §2.2 (security_check), §3.7.
-    ///
-    /// **Uncertain:** whether a registered-card charge (process_code 2) takes it is not documented (no recording sends it; facts §2.1 \[?\]), so it is refused there.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub security_check: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits; must be absent for process_code 2 (the card registered for user_id is charged; no card data is sent); one of \["1"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub security_check: Option<&'a str>,
     /// 支払区分 — card payment kind; 10 one-time, 61 instalments, 80 revolving.
-    ///
     /// Marker `-`; code from `card_st_code`.
-    /// Source: facts §2.2 (card_st_code), §3.5.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub card_st_code: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card_st_code: Option<&'a str>,
     /// 支払回数 — number of instalments.
-    ///
-    /// Marker `△`; digits; required for an instalment payment (card_st_code 61); one of \["3", "5", "6", "10", "12", "15", "18", "20", "24"\].
-    /// Source: facts §2.2 (pay_time), §3.5 (AM README list; CAS:installment_purchase_successful).
-    ///
-    /// **Uncertain:** the list of instalment counts comes from AM's README (a third-party client); whether the gateway accepts others depends on the card company (facts §3.5).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pay_time: ::core::option::Option<&'a str>,
+    /// Marker `△`; digits; required for an instalment payment (card_st_code 61); one of \["3", "5", "6", "10", "12", "15", "18", "20", "24"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub pay_time: Option<&'a str>,
     /// 仮売上フラグ — sale mode; 1 provisional sale only (仮売上), 2 immediate sale (実売上); omitted = admin-screen default.
-    ///
     /// Marker `-`; code from `kari_flag`.
-    /// Source: facts §2.2 (kari_flag), §3.7.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub kari_flag: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub kari_flag: Option<&'a str>,
     /// 3Dセキュア処理区分 — 3-D Secure step; empty or 1 = the first request (the second leg is card_3ds_result).
-    ///
     /// Marker `-`; digits, at most 1 bytes; one of \["1"\].
-    /// Source: facts §2.2 (tds_check_code), §3.8.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub tds_check_code: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tds_check_code: Option<&'a str>,
     /// 3Dセキュア2.0フラグ — 3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0.
-    ///
-    /// Marker `-`; digits; one of \["21", "22"\].
-    /// Source: facts §2.2 (tds_flag), §3.8.
-    ///
-    /// **Uncertain:** 21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 \[?\]).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub tds_flag: ::core::option::Option<&'a str>,
-    /// 請求先住所(市区町村) — 3-D Secure 2.0 risk data: billing address: city.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrCity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_city: ::core::option::Option<&'a str>,
-    /// 請求先住所(国) — 3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrCountry).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_country: ::core::option::Option<&'a str>,
-    /// 請求先住所1 — 3-D Secure 2.0 risk data: billing address: line 1.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine1).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line1: ::core::option::Option<&'a str>,
-    /// 請求先住所2 — 3-D Secure 2.0 risk data: billing address: line 2.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine2).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line2: ::core::option::Option<&'a str>,
-    /// 請求先住所3 — 3-D Secure 2.0 risk data: billing address: line 3.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine3).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line3: ::core::option::Option<&'a str>,
-    /// 請求先郵便番号 — 3-D Secure 2.0 risk data: billing address: postcode.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrPostCode).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_post_code: ::core::option::Option<&'a str>,
-    /// 請求先住所(都道府県) — 3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrState).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_state: ::core::option::Option<&'a str>,
-    /// 配送先住所(市区町村) — 3-D Secure 2.0 risk data: shipping address: city.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_city: ::core::option::Option<&'a str>,
-    /// 配送先住所(国) — 3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCountry).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_country: ::core::option::Option<&'a str>,
-    /// 配送先住所1 — 3-D Secure 2.0 risk data: shipping address: line 1.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine1).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line1: ::core::option::Option<&'a str>,
-    /// 配送先住所2 — 3-D Secure 2.0 risk data: shipping address: line 2.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine2).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line2: ::core::option::Option<&'a str>,
-    /// 配送先住所3 — 3-D Secure 2.0 risk data: shipping address: line 3.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine3).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line3: ::core::option::Option<&'a str>,
-    /// 配送先郵便番号 — 3-D Secure 2.0 risk data: shipping address: postcode.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrPostCode).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_post_code: ::core::option::Option<&'a str>,
-    /// 配送先住所(都道府県) — 3-D Secure 2.0 risk data: shipping address: state.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrState).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_state: ::core::option::Option<&'a str>,
-    /// 会員登録期間 — 3-D Secure 2.0 risk data: how long the cardholder has had the merchant account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccAgeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccAgeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_age_ind: ::core::option::Option<&'a str>,
-    /// 会員情報変更日 — 3-D Secure 2.0 risk data: date the merchant account was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccChange).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_change: ::core::option::Option<&'a str>,
-    /// 会員情報変更期間 — 3-D Secure 2.0 risk data: how long ago the merchant account was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccChangeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_change_ind: ::core::option::Option<&'a str>,
-    /// 会員登録日 — 3-D Secure 2.0 risk data: date the merchant account was opened.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccDate).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_date: ::core::option::Option<&'a str>,
-    /// パスワード変更日 — 3-D Secure 2.0 risk data: date the account password was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccPwdChange).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccPwdChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_pwd_change: ::core::option::Option<&'a str>,
-    /// パスワード変更期間 — 3-D Secure 2.0 risk data: how long ago the account password was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccPwChangeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccPwChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_pw_change_ind: ::core::option::Option<&'a str>,
-    /// 過去6か月の購入回数 — 3-D Secure 2.0 risk data: purchases with this account in the last six months.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, nbPurchaseAccount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "nbPurchaseAccount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub nb_purchase_account: ::core::option::Option<&'a str>,
-    /// カード登録日 — 3-D Secure 2.0 risk data: date the card was added to the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, paymentAccAge).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "paymentAccAge"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub payment_acc_age: ::core::option::Option<&'a str>,
-    /// カード登録期間 — 3-D Secure 2.0 risk data: how long the card has been on the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, paymentAccInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "paymentAccInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub payment_acc_ind: ::core::option::Option<&'a str>,
-    /// 過去24時間のカード追加試行回数 — 3-D Secure 2.0 risk data: card-add attempts in the last 24 hours.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, provisionAttemptsDay).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "provisionAttemptsDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub provision_attempts_day: ::core::option::Option<&'a str>,
-    /// 配送先初回使用日 — 3-D Secure 2.0 risk data: date the shipping address was first used.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsage).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsage"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_address_usage: ::core::option::Option<&'a str>,
-    /// 配送先使用期間 — 3-D Secure 2.0 risk data: how long the shipping address has been used.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsageInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsageInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_address_usage_ind: ::core::option::Option<&'a str>,
-    /// 配送先氏名一致 — 3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipNameIndicator).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipNameIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_name_indicator: ::core::option::Option<&'a str>,
-    /// 不審な行動 — 3-D Secure 2.0 risk data: whether suspicious activity was seen on the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, suspiciousAccActivity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "suspiciousAccActivity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub suspicious_acc_activity: ::core::option::Option<&'a str>,
-    /// 過去24時間の取引回数 — 3-D Secure 2.0 risk data: transactions in the last 24 hours.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, txnActivityDay).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "txnActivityDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub txn_activity_day: ::core::option::Option<&'a str>,
-    /// 過去1年の取引回数 — 3-D Secure 2.0 risk data: transactions in the last year.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, txnActivityYear).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "txnActivityYear"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub txn_activity_year: ::core::option::Option<&'a str>,
-    /// ログイン認証データ — 3-D Secure 2.0 risk data: data about how the cardholder logged in.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthData).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthData"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_data: ::core::option::Option<&'a str>,
-    /// ログイン認証方法 — 3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthMethod"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_method: ::core::option::Option<&'a str>,
-    /// ログイン日時 — 3-D Secure 2.0 risk data: when the cardholder logged in.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthTimestamp"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_timestamp: ::core::option::Option<&'a str>,
-    /// 請求先・配送先一致 — 3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, addrMatch).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "addrMatch"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub addr_match: ::core::option::Option<&'a str>,
-    /// カード名義人 — 3-D Secure 2.0 risk data: cardholder name.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, cardholderName).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "cardholderName"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub cardholder_name: ::core::option::Option<&'a str>,
-    /// 自宅電話番号 — 3-D Secure 2.0 risk data: home phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, homePhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "homePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub home_phone: ::core::option::Option<&'a str>,
-    /// 携帯電話番号 — 3-D Secure 2.0 risk data: mobile phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, mobilePhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "mobilePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub mobile_phone: ::core::option::Option<&'a str>,
-    /// 勤務先電話番号 — 3-D Secure 2.0 risk data: work phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, workPhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "workPhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub work_phone: ::core::option::Option<&'a str>,
-    /// チャレンジ要求 — 3-D Secure 2.0 risk data: challenge preference (EC4 sends 04).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, challengeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "challengeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub challenge_ind: ::core::option::Option<&'a str>,
-    /// 配送先メールアドレス — 3-D Secure 2.0 risk data: e-mail address for electronic delivery.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, deliveryEmailAddress).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "deliveryEmailAddress"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub delivery_email_address: ::core::option::Option<&'a str>,
-    /// 配送時期 — 3-D Secure 2.0 risk data: delivery timeframe.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, deliveryTimeframe).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "deliveryTimeframe"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub delivery_timeframe: ::core::option::Option<&'a str>,
-    /// ギフトカード金額 — 3-D Secure 2.0 risk data: gift card amount.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, giftCardAmount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "giftCardAmount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub gift_card_amount: ::core::option::Option<&'a str>,
-    /// ギフトカード枚数 — 3-D Secure 2.0 risk data: number of gift cards.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, giftCardCount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "giftCardCount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub gift_card_count: ::core::option::Option<&'a str>,
-    /// 予約商品発売日 — 3-D Secure 2.0 risk data: release date of a pre-ordered item.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, preOrderDate).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "preOrderDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pre_order_date: ::core::option::Option<&'a str>,
-    /// 予約購入 — 3-D Secure 2.0 risk data: whether this is a pre-order.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, preOrderPurchaseInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "preOrderPurchaseInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pre_order_purchase_ind: ::core::option::Option<&'a str>,
-    /// 再注文 — 3-D Secure 2.0 risk data: whether this reorders earlier items.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, reorderItemsInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "reorderItemsInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub reorder_items_ind: ::core::option::Option<&'a str>,
-    /// 配送方法 — 3-D Secure 2.0 risk data: shipping method.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipIndicator).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_indicator: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits; one of \["21", "22"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tds_flag: Option<&'a str>,
+    /// The block `tds2_risk` ([`super::params::Tds2Risk`]).
+    #[cfg_attr(feature = "serde", serde(flatten, borrow))]
+    pub tds2_risk: super::params::Tds2Risk<'a>,
     /// ユーザーエージェント — the buyer's browser User-Agent header.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (user_agent).
-    ///
-    /// **Uncertain:** length limit not documented (facts §2.2); AM sends its own gem id instead of the browser's.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub user_agent: ::core::option::Option<&'a str>,
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub user_agent: Option<&'a str>,
     /// 携帯区分 — device class for 3-D Secure; empty or 0 PC, 1 mobile.
-    ///
-    /// Marker `-`; digits; one of \["0", "1"\].
-    /// Source: facts §2.2 (keitai; EC4 comment).
-    ///
-    /// **Uncertain:** known from an EC4 comment only \[code\]; getsales2 echoed keitai=100, which no source explains (facts §2.2 \[?\]).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub keitai: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits; one of \["0", "1"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub keitai: Option<&'a str>,
     /// 予備1 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 7; facts §2.2.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo1: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 8; facts §2.2.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo2: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo2: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for CardPayment<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &CARD_PAYMENT;
-    type Values<'s> = [::core::option::Option<&'s str>; 74] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &CARD_PAYMENT;
+    type Values<'s> = [Option<&'s str>; 74] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::Some(self.user_name),
-            ::core::option::Option::Some(self.user_mail_add),
-            ::core::option::Option::Some(self.item_code),
-            ::core::option::Option::Some(self.item_name),
-            ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::None,
-            ::core::option::Option::Some(self.mission_code),
-            ::core::option::Option::Some(self.item_price),
-            ::core::option::Option::Some(self.process_code),
-            self.card_number,
-            self.expire_y,
-            self.expire_m,
-            self.token,
-            self.security_code,
-            self.security_check,
-            self.card_st_code,
-            self.pay_time,
-            self.kari_flag,
-            self.tds_check_code,
-            self.tds_flag,
-            self.bill_addr_city,
-            self.bill_addr_country,
-            self.bill_addr_line1,
-            self.bill_addr_line2,
-            self.bill_addr_line3,
-            self.bill_addr_post_code,
-            self.bill_addr_state,
-            self.ship_addr_city,
-            self.ship_addr_country,
-            self.ship_addr_line1,
-            self.ship_addr_line2,
-            self.ship_addr_line3,
-            self.ship_addr_post_code,
-            self.ship_addr_state,
-            self.ch_acc_age_ind,
-            self.ch_acc_change,
-            self.ch_acc_change_ind,
-            self.ch_acc_date,
-            self.ch_acc_pwd_change,
-            self.ch_acc_pw_change_ind,
-            self.nb_purchase_account,
-            self.payment_acc_age,
-            self.payment_acc_ind,
-            self.provision_attempts_day,
-            self.ship_address_usage,
-            self.ship_address_usage_ind,
-            self.ship_name_indicator,
-            self.suspicious_acc_activity,
-            self.txn_activity_day,
-            self.txn_activity_year,
-            self.three_ds_req_auth_data,
-            self.three_ds_req_auth_method,
-            self.three_ds_req_auth_timestamp,
-            self.addr_match,
-            self.cardholder_name,
-            self.home_phone,
-            self.mobile_phone,
-            self.work_phone,
-            self.challenge_ind,
-            self.delivery_email_address,
-            self.delivery_timeframe,
-            self.gift_card_amount,
-            self.gift_card_count,
-            self.pre_order_date,
-            self.pre_order_purchase_ind,
-            self.reorder_items_ind,
-            self.ship_indicator,
-            self.user_agent,
-            self.keitai,
-            self.memo1,
-            self.memo2,
-            ::core::option::Option::None,
-        ]
+        let mut values = [None; 74];
+        values[0] = Some(self.contract_code);
+        values[1] = Some(self.user_id);
+        values[2] = Some(self.user_name);
+        values[3] = Some(self.user_mail_add);
+        values[4] = Some(self.item_code);
+        values[5] = Some(self.item_name);
+        values[6] = Some(self.order_number);
+        values[8] = Some(self.mission_code);
+        values[9] = Some(self.item_price);
+        values[10] = Some(self.process_code);
+        values[11] = self.card_number;
+        values[12] = self.expire_y;
+        values[13] = self.expire_m;
+        values[14] = self.token;
+        values[15] = self.security_code;
+        values[16] = self.security_check;
+        values[17] = self.card_st_code;
+        values[18] = self.pay_time;
+        values[19] = self.kari_flag;
+        values[20] = self.tds_check_code;
+        values[21] = self.tds_flag;
+        self.tds2_risk.place(&mut values, 22);
+        values[69] = self.user_agent;
+        values[70] = self.keitai;
+        values[71] = self.memo1;
+        values[72] = self.memo2;
+        values
     }
 }
 
 ::japay_core::operation_shortcuts!(CardPayment);
+
+impl ::japay_core::Answered for CardPayment<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = CardPaymentResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        CardPaymentResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `card_payment` (direct_card_payment.cgi).
 #[derive(Debug)]
@@ -2412,7 +532,7 @@ impl<'a> CardPaymentResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &CARD_PAYMENT_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -2424,55 +544,46 @@ impl<'a> CardPaymentResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&CARD_PAYMENT, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        CardPaymentOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`).
+    pub fn outcome(&self) -> Result<CardPaymentOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `acsurl`: 3-D Secure 1.0 ACS URL to post the PaReq form to (result 5; decoded once); empty otherwise (first occurrence, decoded).
-    pub fn acsurl(&self) -> ::core::option::Option<&str> {
+    pub fn acsurl(&self) -> Option<&str> {
         self.raw.get("acsurl")
     }
     /// `err_code`: error code when result is not 1 (empty on success) (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
     /// `kari_flag`: 1 the sale is provisional (not captured), 0 captured; absent on declines and 3-D Secure answers (first occurrence, decoded).
-    pub fn kari_flag(&self) -> ::core::option::Option<&str> {
+    pub fn kari_flag(&self) -> Option<&str> {
         self.raw.get("kari_flag")
     }
     /// `pareq`: 3-D Secure PaReq to forward to the ACS as is (decoded exactly once; the 3DS2 value is double-encoded) (first occurrence, decoded).
-    pub fn pareq(&self) -> ::core::option::Option<&str> {
+    pub fn pareq(&self) -> Option<&str> {
         self.raw.get("pareq")
     }
     /// `result`: 1 ok, 0 or 9 failure, 5 3-D Secure 1.0 required, 6 3-D Secure 2.0 required (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `tds2_url`: 3-D Secure 2.0 entry URL (tds2.cgi) to post the PaReq form to (result 6; decoded once) (first occurrence, decoded).
-    pub fn tds2_url(&self) -> ::core::option::Option<&str> {
+    pub fn tds2_url(&self) -> Option<&str> {
         self.raw.get("tds2_url")
     }
     /// `trans_code`: numeric Epsilon transaction code (also on declines) (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
 }
@@ -2484,53 +595,46 @@ impl<'a> CardPaymentResponse<'a> {
 #[non_exhaustive]
 pub enum CardPaymentOutcome<'r> {
     /// `authorized` (ok): `result` is "1".
-    /// Source: facts §4.2 (direct_card_payment — approved), §3.9.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
     /// `three_d_secure1` (tds1): `result` is "5".
-    /// Source: facts §3.8 (result 5: acsurl + pareq), §4.2.
     #[cfg_attr(feature = "serde", serde(rename = "three_d_secure1"))]
     ThreeDSecure1 {
         /// The 3-D Secure page to post the browser to (`acsurl`).
         url: &'r str,
         /// The payload to post there (`pareq`), as decoded once.
-        pareq: ::japay_core::outcome::Secret<'r>,
+        pareq: outcome::Secret<'r>,
     },
     /// `three_d_secure2` (tds2): `result` is "6".
-    /// Source: facts §3.8 (result 6: tds2_url + pareq), §4.2.
     #[cfg_attr(feature = "serde", serde(rename = "three_d_secure2"))]
     ThreeDSecure2 {
         /// The 3-D Secure page to post the browser to (`tds2_url`).
         url: &'r str,
         /// The payload to post there (`pareq`), as decoded once.
-        pareq: ::japay_core::outcome::Secret<'r>,
+        pareq: outcome::Secret<'r>,
     },
     /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §4.2, §3.9 (0 and 9 are not a reliable decline / system-error split).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`CardPaymentResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    CardPaymentOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<CardPaymentOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(
                     raw.get("err_code"),
                     "authorized",
                     "err_code",
@@ -2538,72 +642,60 @@ fn decide<'r>(
                 CardPaymentOutcome::Authorized
             })
         }
-        ::core::option::Option::Some("5") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
+        Some("5") => {
+            Ok({
+                outcome::refuse_error_code(
                     raw.get("err_code"),
                     "three_d_secure1",
                     "err_code",
                 )?;
                 CardPaymentOutcome::ThreeDSecure1 {
-                    url: ::japay_core::outcome::need_https(
+                    url: outcome::need_https(
                         raw.get("acsurl"),
                         "three_d_secure1",
                         "acsurl",
                     )?,
-                    pareq: ::japay_core::outcome::Secret::new(
-                        ::japay_core::outcome::need(
-                            raw.get("pareq"),
-                            "three_d_secure1",
-                            "pareq",
-                        )?,
+                    pareq: outcome::Secret::new(
+                        outcome::need(raw.get("pareq"), "three_d_secure1", "pareq")?,
                     ),
                 }
             })
         }
-        ::core::option::Option::Some("6") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
+        Some("6") => {
+            Ok({
+                outcome::refuse_error_code(
                     raw.get("err_code"),
                     "three_d_secure2",
                     "err_code",
                 )?;
                 CardPaymentOutcome::ThreeDSecure2 {
-                    url: ::japay_core::outcome::need_https(
+                    url: outcome::need_https(
                         raw.get("tds2_url"),
                         "three_d_secure2",
                         "tds2_url",
                     )?,
-                    pareq: ::japay_core::outcome::Secret::new(
-                        ::japay_core::outcome::need(
-                            raw.get("pareq"),
-                            "three_d_secure2",
-                            "pareq",
-                        )?,
+                    pareq: outcome::Secret::new(
+                        outcome::need(raw.get("pareq"), "three_d_secure2", "pareq")?,
                     ),
                 }
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(CardPaymentOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(CardPaymentOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -2616,25 +708,12 @@ fn decide<'r>(
 /// As [`CardPaymentResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        CardPaymentOutcome::Authorized { .. } => {
-            ("authorized", "ok", ::core::option::Option::None)
-        }
-        CardPaymentOutcome::ThreeDSecure1 { .. } => {
-            ("three_d_secure1", "tds1", ::core::option::Option::None)
-        }
-        CardPaymentOutcome::ThreeDSecure2 { .. } => {
-            ("three_d_secure2", "tds2", ::core::option::Option::None)
-        }
-        CardPaymentOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        CardPaymentOutcome::Authorized { .. } => ("authorized", "ok", None),
+        CardPaymentOutcome::ThreeDSecure1 { .. } => ("three_d_secure1", "tds1", None),
+        CardPaymentOutcome::ThreeDSecure2 { .. } => ("three_d_secure2", "tds2", None),
+        CardPaymentOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

@@ -2,66 +2,44 @@
 
 //! 取引の金額変更: change the amount of a transaction or of a monthly billing (user_id + item_code).
 //!
-//! CGI `change_amount_payment.cgi`. Source: facts §1 (change_amount_payment.cgi: AM epsilon.rb; EC4 RequestChangePaymentAmountService.php; AM CHANGELOG 0.5.1 citing 「GMO イプシロンAPI利用マニュアル Ver.1.2.9 取引の金額変更 API」); CAS:change_recurring_amount_*.
-//!
-//! **Uncertain:** the two sources disagree: AM always sends mission_code 2 and no order_number (the recorded monthly-billing change), EC4 sends mission_code 1 plus order_number (a one-off transaction) \[code\]. Both forms are accepted here: mission_code may be any code of the table and order_number is optional; which combinations the gateway accepts is not documented. Whether the CGI honours version=2 is unknown (facts B3), so no UTF-8 parameters are sent (the request has no text field).
+//! CGI `change_amount_payment.cgi`; the facts and their sources: `spec/epsilon/operations/change_amount.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `change_amount` (spec/epsilon/operations/change_amount.yaml).
-pub static CHANGE_AMOUNT: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static CHANGE_AMOUNT: spec::OperationSpec = spec::OperationSpec::new(
         "change_amount",
         &super::GATEWAY,
         "change_amount_payment.cgi",
     )
+    .with_effect(spec::Effect::Changes)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
     .with_titles(
         "取引の金額変更",
         "change the amount of a transaction or of a monthly billing (user_id + item_code)",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (change_amount_payment.cgi: AM epsilon.rb; EC4 RequestChangePaymentAmountService.php; AM CHANGELOG 0.5.1 citing 「GMO イプシロンAPI利用マニュアル Ver.1.2.9 取引の金額変更 API」); CAS:change_recurring_amount_*"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the two sources disagree: AM always sends mission_code 2 and no order_number (the recorded monthly-billing change), EC4 sends mission_code 1 plus order_number (a one-off transaction) [code]. Both forms are accepted here: mission_code may be any code of the table and order_number is optional; which combinations the gateway accepts is not documented. Whether the CGI honours version=2 is unknown (facts B3), so no UTF-8 parameters are sent (the request has no text field)")
+        "facts §1 (change_amount_payment.cgi: AM epsilon.rb; EC4 RequestChangePaymentAmountService.php; AM CHANGELOG 0.5.1 citing 「GMO イプシロンAPI利用マニュアル Ver.1.2.9 取引の金額変更 API」); CAS:change_recurring_amount_*",
+        Some(
+            "the two sources disagree: AM always sends mission_code 2 and no order_number (the recorded monthly-billing change), EC4 sends mission_code 1 plus order_number (a one-off transaction) [code]. Both forms are accepted here: mission_code may be any code of the table and order_number is optional; which combinations the gateway accepts is not documented. Whether the CGI honours version=2 is unknown (facts B3), so no UTF-8 parameters are sent (the request has no text field)",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (change_amount_payment.cgi), §2.2; CAS:change_recurring_amount_successful (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
+            super::params::CONTRACT_CODE
+                .with_source_text(
+                    "facts §1 (change_amount_payment.cgi), §2.2; CAS:change_recurring_amount_successful (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "mission_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
+                    spec::ValueKind::Code(&super::codes::MISSION_CODE),
                 )
-                .with_prefix("&mission_code=")
                 .with_label(
-                    ::japay_core::meta!("課金区分"),
+                    "課金区分",
                     "charge kind of the transaction to change; 2 (monthly billing) in AM, 1 (one-off, with order_number) in EC4",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_allowed(
                     &[
                         "1",
@@ -89,222 +67,154 @@ pub static CHANGE_AMOUNT: ::japay_core::spec::OperationSpec = ::japay_core::spec
                     ],
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (change_amount_payment.cgi), §2.2 (mission_code), §3.2; CAS:change_recurring_amount_successful (mission_code=2)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("AM always sends 2, EC4 sends 1 together with order_number [code]; the manual cited by AM was not available, so any code of the table is accepted")
+                    "facts §1 (change_amount_payment.cgi), §2.2 (mission_code), §3.2; CAS:change_recurring_amount_successful (mission_code=2)",
+                    Some(
+                        "AM always sends 2, EC4 sends 1 together with order_number [code]; the manual cited by AM was not available, so any code of the table is accepted",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
+            super::params::USER_ID
+                .with_meaning(
                     "the merchant's id of the customer whose transaction or monthly billing changes",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (change_amount_payment.cgi), §2.2; CAS:change_recurring_amount_successful (request body)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §1 (change_amount_payment.cgi), §2.2; CAS:change_recurring_amount_successful (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "item_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x07fffffe07fffffe03ff000000000000,
                             "alnum",
                             "A-Za-z0-9",
                         ),
                     ),
                 )
-                .with_prefix("&item_code=")
                 .with_label(
-                    ::japay_core::meta!("商品コード"),
+                    "商品コード",
                     "product code identifying the transaction or monthly billing to change",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_marker(spec::Marker::Required)
+                .with_limit(spec::ByteLimit::Max(64))
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (change_amount_payment.cgi), §2.2 (item_code: identifies the subscription for amount change)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1). The recorded failure sent \"invalid code\" (with a space) and got 810, not a format error")
+                    "facts §1 (change_amount_payment.cgi), §2.2 (item_code: identifies the subscription for amount change)",
+                    Some(
+                        "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1). The recorded failure sent \"invalid code\" (with a space) and got 810, not a format error",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "new_item_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&new_item_price=")
-                .with_label(
-                    ::japay_core::meta!("変更後金額"),
-                    "the new amount in yen, integer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_label("変更後金額", "the new amount in yen, integer")
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (new_item_price: AM; EC4); CAS:change_recurring_amount_successful (new_item_price=5000)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no limit on the amount or its length is documented (facts §2.2), so no max_bytes is given; label_ja is a descriptive Japanese name, not the label of the official table")
+                    "facts §2.2 (new_item_price: AM; EC4); CAS:change_recurring_amount_successful (new_item_price=5000)",
+                    Some(
+                        "no limit on the amount or its length is documented (facts §2.2), so no max_bytes is given; label_ja is a descriptive Japanese name, not the label of the official table",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
+            super::params::ORDER_NUMBER
+                .with_meaning(
                     "merchant order number of the transaction to change (EC4 sends it with mission_code 1; AM never sends it)",
                 )
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (change_amount_payment.cgi: + order_number in EC4), §2.2 (order_number)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("sent only by EC4 [code], not by AM nor in the recording; whether the gateway needs it for mission_code 1 is not documented, so it is optional. The 32-byte limit and the alphanumeric set come from third-party clients (facts B1)")
+                .with_marker(spec::Marker::Optional)
+                .with_source_text(
+                    "facts §1 (change_amount_payment.cgi: + order_number in EC4), §2.2 (order_number)",
+                )
+                .with_uncertain(
+                    Some(
+                        "sent only by EC4 [code], not by AM nor in the recording; whether the gateway needs it for mission_code 1 is not documented, so it is optional. The 32-byte limit and the alphanumeric set come from third-party clients (facts B1)",
                     ),
                 ),
         ],
     )
     .with_response(&CHANGE_AMOUNT_RESPONSE);
 /// The answer of `change_amount`: its known attributes (spec/epsilon/operations/change_amount.yaml).
-pub static CHANGE_AMOUNT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (cancel_payment / sales_payment / change_amount_payment: err_code, err_detail, result); CAS:change_recurring_amount_*"
-    ),
+pub static CHANGE_AMOUNT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (cancel_payment / sales_payment / change_amount_payment: err_code, err_detail, result); CAS:change_recurring_amount_*",
     &[
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "result",
                 "1 changed; 9 failure (810 no such transaction)",
             )
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §3.9 (CAS:change_recurring_amount_failure)"
-                ),
-                ::core::option::Option::None,
+            .with_source_text(
+                "facts §4.2, §3.9 (CAS:change_recurring_amount_failure)",
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "err_code",
                 "error code when result is not 1; empty on success",
             )
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10 (810)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_detail",
-                "error text (Japanese); empty on success",
-            )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2, §3.10 (810)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese); empty on success")
+            .with_source_text("facts §4.2, §3.10"),
     ],
 );
 
 /// 取引の金額変更: change the amount of a transaction or of a monthly billing (user_id + item_code) (`change_amount_payment.cgi`).
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/change_amount.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChangeAmount<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: facts §1 (change_amount_payment.cgi), §2.2; CAS:change_recurring_amount_successful (request body).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// 課金区分 — charge kind of the transaction to change; 2 (monthly billing) in AM, 1 (one-off, with order_number) in EC4.
-    ///
-    /// Marker `○`; code from `mission_code`.
-    /// Source: facts §1 (change_amount_payment.cgi), §2.2 (mission_code), §3.2; CAS:change_recurring_amount_successful (mission_code=2).
-    ///
-    /// **Uncertain:** AM always sends 2, EC4 sends 1 together with order_number \[code\]; the manual cited by AM was not available, so any code of the table is accepted.
+    /// Marker `○`; code from `mission_code`. Some facts are uncertain (see the spec).
     pub mission_code: &'a str,
     /// ユーザーID — the merchant's id of the customer whose transaction or monthly billing changes.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: facts §1 (change_amount_payment.cgi), §2.2; CAS:change_recurring_amount_successful (request body).
     pub user_id: &'a str,
     /// 商品コード — product code identifying the transaction or monthly billing to change.
-    ///
-    /// Marker `○`; alnum, at most 64 bytes.
-    /// Source: facts §1 (change_amount_payment.cgi), §2.2 (item_code: identifies the subscription for amount change).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1). The recorded failure sent "invalid code" (with a space) and got 810, not a format error.
+    /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_code: &'a str,
     /// 変更後金額 — the new amount in yen, integer.
-    ///
-    /// Marker `○`; digits.
-    /// Source: facts §2.2 (new_item_price: AM; EC4); CAS:change_recurring_amount_successful (new_item_price=5000).
-    ///
-    /// **Uncertain:** no limit on the amount or its length is documented (facts §2.2), so no max_bytes is given; label_ja is a descriptive Japanese name, not the label of the official table.
+    /// Marker `○`; digits. Some facts are uncertain (see the spec).
     pub new_item_price: &'a str,
     /// 注文番号 — merchant order number of the transaction to change (EC4 sends it with mission_code 1; AM never sends it).
-    ///
-    /// Marker `-`; alnum, at most 32 bytes.
-    /// Source: facts §1 (change_amount_payment.cgi: + order_number in EC4), §2.2 (order_number).
-    ///
-    /// **Uncertain:** sent only by EC4 \[code\], not by AM nor in the recording; whether the gateway needs it for mission_code 1 is not documented, so it is optional. The 32-byte limit and the alphanumeric set come from third-party clients (facts B1).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub order_number: ::core::option::Option<&'a str>,
+    /// Marker `-`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub order_number: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for ChangeAmount<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &CHANGE_AMOUNT;
-    type Values<'s> = [::core::option::Option<&'s str>; 6] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &CHANGE_AMOUNT;
+    type Values<'s> = [Option<&'s str>; 6] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.mission_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::Some(self.item_code),
-            ::core::option::Option::Some(self.new_item_price),
+            Some(self.contract_code),
+            Some(self.mission_code),
+            Some(self.user_id),
+            Some(self.item_code),
+            Some(self.new_item_price),
             self.order_number,
         ]
     }
 }
 
 ::japay_core::operation_shortcuts!(ChangeAmount);
+
+impl ::japay_core::Answered for ChangeAmount<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = ChangeAmountResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        ChangeAmountResponse {
+            raw: answer,
+        }
+    }
+}
 
 /// The decoded answer to `change_amount` (change_amount_payment.cgi).
 #[derive(Debug)]
@@ -327,7 +237,7 @@ impl<'a> ChangeAmountResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &CHANGE_AMOUNT_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -339,35 +249,26 @@ impl<'a> ChangeAmountResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&CHANGE_AMOUNT, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        ChangeAmountOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<ChangeAmountOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 changed; 9 failure (810 no such transaction) (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1; empty on success (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese); empty on success (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
 }
@@ -379,64 +280,49 @@ impl<'a> ChangeAmountResponse<'a> {
 #[non_exhaustive]
 pub enum ChangeAmountOutcome<'r> {
     /// `changed` (ok): `result` is "1".
-    /// Source: facts §4.2 (change_amount_payment); CAS:change_recurring_amount_successful.
     #[cfg_attr(feature = "serde", serde(rename = "changed"))]
     Changed,
-    /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §3.9 (810 with result 9 on change_amount_payment), §3.10; CAS:change_recurring_amount_failure.
-    ///
-    /// **Uncertain:** only result 9 is recorded for change_amount_payment; 0 is read as failure like every other CGI (no decline / system-error split, facts §3.9).
+    /// `failure` (failure): `result` is "0" or "9". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`ChangeAmountResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ChangeAmountOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<ChangeAmountOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
-                    raw.get("err_code"),
-                    "changed",
-                    "err_code",
-                )?;
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(raw.get("err_code"), "changed", "err_code")?;
                 ChangeAmountOutcome::Changed
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(ChangeAmountOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(ChangeAmountOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -449,19 +335,10 @@ fn decide<'r>(
 /// As [`ChangeAmountResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        ChangeAmountOutcome::Changed { .. } => {
-            ("changed", "ok", ::core::option::Option::None)
-        }
-        ChangeAmountOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        ChangeAmountOutcome::Changed { .. } => ("changed", "ok", None),
+        ChangeAmountOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

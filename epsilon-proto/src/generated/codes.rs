@@ -2,362 +2,293 @@
 
 //! Code tables (`codes/`) and bitmaps (`bitmaps/`).
 
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
+
 /// `card_st_code`: card payment kind (one-time, instalments, revolving) (spec/epsilon/codes/card_st_code.yaml).
-pub static CARD_ST_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static CARD_ST_CODE: spec::CodeTable = spec::CodeTable::new(
         "card_st_code",
         "card payment kind (one-time, instalments, revolving)",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "10",
                     "一括払い",
                     "single payment; pay_time ignored (getsales2 reports 1)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.5 (AM CreditType::SINGLE; CAS:find_order_success; JAVA)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.5 (AM CreditType::SINGLE; CAS:find_order_success; JAVA)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "61",
                     "分割払い",
                     "instalments; pay_time 3, 5, 6, 10, 12, 15, 18, 20 or 24",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.5 (AM README; CAS:installment_purchase_successful)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.5 (AM README; CAS:installment_purchase_successful)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "80",
-                    "リボ払い",
-                    "revolving; pay_time empty",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.5 (AM; CAS:revolving_purchase_successful)"
-                    ),
-                    ::core::option::Option::None,
-                ),
+            spec::CodeEntry::new("80", "リボ払い", "revolving; pay_time empty")
+                .with_source_text("facts §3.5 (AM; CAS:revolving_purchase_successful)"),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §3.5"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("other kinds (e.g. bonus payment) were not found in any source [?]")
-        ),
+        "facts §3.5",
+        Some("other kinds (e.g. bonus payment) were not found in any source [?]"),
     );
 /// `conveni_code`: convenience store of a convenience-store payment (spec/epsilon/codes/conveni_code.yaml).
-pub static CONVENI_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static CONVENI_CODE: spec::CodeTable = spec::CodeTable::new(
         "conveni_code",
         "convenience store of a convenience-store payment",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "11",
                     "セブンイレブン",
                     "Seven-Eleven (13-digit slip number and slip URL)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.4 (EC4; EC2)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.4 (EC4; EC2)"),
+            spec::CodeEntry::new(
                     "21",
                     "ファミリーマート",
                     "FamilyMart (company code plus 12-digit order number)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.4 (EC4; SMO)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.4 (EC4; SMO)"),
+            spec::CodeEntry::new(
                     "31",
                     "ローソン",
                     "Lawson (receipt number plus the registered phone at Loppi)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.4 (EC4; CAS:convenience_store_purchase_successful; SMO fixture)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.4 (EC4; CAS:convenience_store_purchase_successful; SMO fixture)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "32",
                     "セイコーマート",
                     "Seicomart (receipt number plus phone)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.4 (EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.4 (EC4)"),
+            spec::CodeEntry::new(
                     "33",
                     "ミニストップ",
                     "Ministop (receipt number plus phone at Loppi)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.4 (EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.4 (EC4)"),
+            spec::CodeEntry::new(
                     "34",
                     "デイリーヤマザキ",
                     "Daily Yamazaki (legacy)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.4 (EC2, 2006-07)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("seen only in a 2006-07 client; probably obsolete [?]")
-                    ),
+                    "facts §3.4 (EC2, 2006-07)",
+                    Some("seen only in a 2006-07 client; probably obsolete [?]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "35",
-                    "サークルK",
-                    "Circle K (legacy)",
-                )
+            spec::CodeEntry::new("35", "サークルK", "Circle K (legacy)")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("legacy store code; whether the gateway still accepts it is unknown")
+                    "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
+                    Some(
+                        "legacy store code; whether the gateway still accepts it is unknown",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new("36", "サンクス", "Sunkus (legacy)")
+            spec::CodeEntry::new("36", "サンクス", "Sunkus (legacy)")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("legacy store code; whether the gateway still accepts it is unknown")
+                    "facts §3.4 (EPS-RB; EPS-PHP; AM convenience_store.rb)",
+                    Some(
+                        "legacy store code; whether the gateway still accepts it is unknown",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "88",
                     "ペイジー",
                     "Pay-easy (in answers and notifications; kigyou_code = 収納機関番号, receipt_no = 確認番号)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.4 (EPS-GS; SMO points.ts)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known from client code only [code]; seen in answers and notifications, not documented as a value to send")
+                    "facts §3.4 (EPS-GS; SMO points.ts)",
+                    Some(
+                        "known from client code only [code]; seen in answers and notifications, not documented as a value to send",
                     ),
                 ),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §3.4"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the \"0\" placeholder of Epsilon's sample UIs (not specified) is not a store and is not listed; which legacy codes the gateway still accepts is unknown")
+        "facts §3.4",
+        Some(
+            "the \"0\" placeholder of Epsilon's sample UIs (not specified) is not a store and is not listed; which legacy codes the gateway still accepts is unknown",
         ),
     );
 /// `delivery_com_code`: carrier of a GMO後払い shipment registered with ship_request (spec/epsilon/codes/delivery_com_code.yaml).
-pub static DELIVERY_COM_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static DELIVERY_COM_CODE: spec::CodeTable = spec::CodeTable::new(
         "delivery_com_code",
         "carrier of a GMO後払い shipment registered with ship_request",
         &[
-            ::japay_core::spec::CodeEntry::new("11", "佐川急便", "Sagawa Express")
+            spec::CodeEntry::new("11", "佐川急便", "Sagawa Express")
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "12",
                     "ヤマト運輸 (ネコポス・宅急便コンパクト・クロネコDM便を含む)",
                     "Yamato Transport (including Nekopos, TA-Q-BIN Compact and Kuroneko DM-bin)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "14",
-                    "西濃運輸",
-                    "Seino Transportation",
-                )
+            spec::CodeEntry::new("14", "西濃運輸", "Seino Transportation")
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "15",
                     "郵便書留・特定記録",
                     "Japan Post registered mail / specified record mail",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "16",
                     "ゆうパック・エクスパック・ポスパケット",
                     "Japan Post Yu-Pack / Expack / Pospacket",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "18",
-                    "福山通運",
-                    "Fukuyama Transporting",
-                )
+            spec::CodeEntry::new("18", "福山通運", "Fukuyama Transporting")
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
-            ::japay_core::spec::CodeEntry::new("27", "エコ配", "Ecohai")
+            spec::CodeEntry::new("27", "エコ配", "Ecohai")
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "28",
                     "翌朝10時便・レターパック・新特急郵便・ゆうパケット",
                     "Japan Post next-morning 10 o'clock delivery / Letter Pack / new express mail / Yu-Packet",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.11 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("third-party plugin table only [code]")
-                    ),
+                    "facts §3.11 (EC4)",
+                    Some("third-party plugin table only [code]"),
                 ),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §3.11 (EC4 Entity/DeliveryCompany.php)"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the whole table comes from a third-party plugin (EC4 Entity/DeliveryCompany.php) [code]; no Epsilon document or recording lists the carriers, so other codes may exist and these may be outdated")
+        "facts §3.11 (EC4 Entity/DeliveryCompany.php)",
+        Some(
+            "the whole table comes from a third-party plugin (EC4 Entity/DeliveryCompany.php) [code]; no Epsilon document or recording lists the carriers, so other codes may exist and these may be outdated",
         ),
     );
 /// `err_code`: error code of a failed request; err_detail carries the Japanese text (spec/epsilon/codes/err_code.yaml).
-pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static ERR_CODE: spec::CodeTable = spec::CodeTable::new(
         "err_code",
         "error code of a failed request; err_detail carries the Japanese text",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "320",
                     "カード会社との通信ができません",
                     "Epsilon cannot reach the card company",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "330",
                     "WebMoneyのサーバーとの通信ができません",
                     "Epsilon cannot reach WebMoney's server",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "331",
                     "WebMoneyからの結果通知を正しく受信できませんでした",
                     "Epsilon did not correctly receive WebMoney's result notification",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "360",
                     "GMO後払いの審査データが受け付けられませんでした",
                     "GMO後払い data rejected (seen with an ASCII name or an unreal address under version 1)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (AM commit 429f501 message)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known only from a third-party commit message [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (AM commit 429f501 message)",
+                    Some(
+                        "known only from a third-party commit message [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "501",
                     "データベースの更新に失敗しました",
                     "database update failed",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "502",
                     "注文情報を受け付けることができませんでした",
                     "the order could not be accepted (e.g. registered-card charge with an empty user_id)",
                 )
+                .with_source_text("facts §3.10 (CAS:registered_purchase_fail)"),
+            spec::CodeEntry::new("503", "エラー", "generic error")
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (CAS:registered_purchase_fail)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("503", "エラー", "generic error")
-                .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "585",
                     "システムが混雑しています。しばらくしてから再度お試しください",
                     "system busy; retry later",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "601",
                     "パラメータエラー(内容は err_detail 参照)",
                     "parameter or validation error, also card declines; err_detail says which (card, phone, user_id, st_code, ...)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.10 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:epsilon_link_type_purchase_fail, CAS:gmo_id_purchase_failure, ...)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.10 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:epsilon_link_type_purchase_fail, CAS:gmo_id_purchase_failure, ...)",
                 ),
-            ::japay_core::spec::CodeEntry::new("602", "エラー", "generic error")
+            spec::CodeEntry::new("602", "エラー", "generic error")
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new("603", "エラー", "generic error")
+            spec::CodeEntry::new("603", "エラー", "generic error")
                 .with_source(
-                    ::japay_core::meta!("facts §3.10 (ERR-EN)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text")
+                    "facts §3.10 (ERR-EN)",
+                    Some(
+                        "only from the unverified ERR-EN fragment [?]; ja is a rendering, not the official text",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "604",
                     "既にイプシロン決済システム側で受け取られた注文番号と同一の注文番号で接続されました",
                     "the order_number was already received by Epsilon; an order number can never be reused",
@@ -365,55 +296,41 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                 .with_remediation(
                     "Epsilon has already received an order with this order_number, and an order number that was received once can never be used for a payment again. Build your system so that every order sent to Epsilon carries an order_number that has never been sent before. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment (test or production), the time of the connection to the minute and the order number.",
                 )
-                .with_source(
-                    ::japay_core::meta!("seed 001_048153cbac884b9b.txt"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("seed 001_048153cbac884b9b.txt"),
+            spec::CodeEntry::new(
                     "605",
                     "月次課金データ検索エラー",
                     "monthly-billing record not found (wrong user_id or item_code for process 8)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.10 (CAS:cancel_recurring_fail)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.10 (CAS:cancel_recurring_fail)"),
+            spec::CodeEntry::new(
                     "607",
                     "契約コード形式エラー",
                     "contract code malformed or unknown",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.10 (CAS:epsilon_link_type_void_fail; EC2; EC4)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.10 (CAS:epsilon_link_type_void_fail; EC2; EC4)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "801",
                     "イプシロンに登録の電話番号の下4桁(下三桁の場合は下三桁)を入力お願いします。",
                     "get_user_info failure (seen for an empty user_id; one client reads it as no stored card)",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.10 (CAS:find_user_failure; WOO-CMIT)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the err_detail text does not match the situation and the meaning is not documented [?]")
+                    "facts §3.10 (CAS:find_user_failure; WOO-CMIT)",
+                    Some(
+                        "the err_detail text does not match the situation and the meaning is not documented [?]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "810",
                     "対象取引はありません",
                     "no matching transaction",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.10 (CAS:void_fail, CAS:capture_failure, CAS:change_recurring_amount_failure)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.10 (CAS:void_fail, CAS:capture_failure, CAS:change_recurring_amount_failure)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "907",
                     "契約コードの状態が決済システムを利用可能な状態(正式契約)ではありません",
                     "contract not in a usable (formal-contract) state, payment method outside the contract, or wrong contract_code",
@@ -421,11 +338,8 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                 .with_remediation(
                     "Check that the formal contract with Epsilon is complete and that the payment method you request is part of the contract (see the registration-completion notice, 登録完了通知書); a method outside the contract gives the same error. Check that the contract_code your server sends is the right one. If the error persists, contact Epsilon through the inquiry form with the contract code, the environment, the time to the minute and the order number.",
                 )
-                .with_source(
-                    ::japay_core::meta!("seed 001_048153cbac884b9b.txt"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("seed 001_048153cbac884b9b.txt"),
+            spec::CodeEntry::new(
                     "908",
                     "このCGIを実行する権限がありません",
                     "the request came from an IP address or host other than the registered オーダー情報発信元ホスト",
@@ -433,642 +347,413 @@ pub static ERR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTab
                 .with_remediation(
                     "Register your server under 「オーダー情報発信元ホスト」 in the admin screen (設定 ⇒ 決済システムの接続設定) as an IP address or a reverse-resolvable host name, not as a URL; on shared or virtual hosting register the main server's IP address (or its reverse-resolvable host name). Then make sure the requests really leave from the registered server. If the error persists, contact Epsilon through the admin-screen inquiry form with the contract code, the environment, the time to the minute and the order number.",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 001_048153cbac884b9b.txt; facts §3.10 (err_detail text from the SMO fixture)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "seed 001_048153cbac884b9b.txt; facts §3.10 (err_detail text from the SMO fixture)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "909",
                     "課金区分の指定が異常です",
                     "invalid mission_code",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.10 (CAS:registered_recurring_fail)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.10 (CAS:registered_recurring_fail)"),
+            spec::CodeEntry::new(
                     "936",
                     "すでに使用済みのトークンです。再度トークンの発行をお願いします。",
                     "the card token was already used; issue a new one",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.10 (CAS:token_verify_failure)"),
-                    ::core::option::Option::None,
-                ),
+                .with_source_text("facts §3.10 (CAS:token_verify_failure)"),
         ],
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §3.10; seed 001_048153cbac884b9b.txt (FAQ on 604, 907, 908)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the official エラーコード一覧 was not available (facts B5); codes known only from the ERR-EN fragment are unverified, and their ja text is our Japanese rendering of that English paraphrase, not Epsilon's wording. An HTTP 500 page (receive_order3 process 9 with an unknown user) is a transport error, not a code, and is not listed")
+        "facts §3.10; seed 001_048153cbac884b9b.txt (FAQ on 604, 907, 908)",
+        Some(
+            "the official エラーコード一覧 was not available (facts B5); codes known only from the ERR-EN fragment are unverified, and their ja text is our Japanese rendering of that English paraphrase, not Epsilon's wording. An HTTP 500 page (receive_order3 process 9 with an unknown user) is a transport error, not a code, and is not listed",
         ),
     );
 /// `kari_flag`: sale mode of a card request (provisional or immediate sale) (spec/epsilon/codes/kari_flag.yaml).
-pub static KARI_FLAG: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static KARI_FLAG: spec::CodeTable = spec::CodeTable::new(
         "kari_flag",
         "sale mode of a card request (provisional or immediate sale)",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "1",
                     "仮売上",
                     "provisional sale only (authorised, captured later by sales_payment)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.7 (AM-PR#112; JAVA)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("2", "実売上", "immediate actual sale")
-                .with_source(
-                    ::japay_core::meta!("facts §3.7 (AM-PR#112)"),
-                    ::core::option::Option::None,
-                ),
+                .with_source_text("facts §3.7 (AM-PR#112; JAVA)"),
+            spec::CodeEntry::new("2", "実売上", "immediate actual sale")
+                .with_source_text("facts §3.7 (AM-PR#112)"),
         ],
     )
-    .with_source(
-        ::japay_core::meta!("facts §3.7 (kari_flag, request direction)"),
-        ::core::option::Option::None,
-    );
+    .with_source("facts §3.7 (kari_flag, request direction)", None);
 /// `mission_code`: charge kind; one-off, monthly billing variant or subscription (定期課金) (spec/epsilon/codes/mission_code.yaml).
-pub static MISSION_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static MISSION_CODE: spec::CodeTable = spec::CodeTable::new(
         "mission_code",
         "charge kind; one-off, monthly billing variant or subscription (定期課金)",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "1",
                     "1回課金 (クレジット1回、またはクレジット決済以外)",
                     "one-off charge; the only value for non-card methods",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (AM EpsilonMissionCode::PURCHASE; EPS-RB)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.2 (AM EpsilonMissionCode::PURCHASE; EPS-RB)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "2",
                     "月次課金 (登録月: 全額 / 解除月: 無料 / 同月内での登録解除: 1ヶ月分)",
                     "monthly billing; registration month: full, cancellation month: free, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (AM epsilon_mission_code.rb); CAS:recurring_*"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb); CAS:recurring_*",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "3",
                     "月次課金 (登録月: 全額 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
                     "monthly billing; registration month: full, cancellation month: full, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "4",
                     "月次課金 (登録月: 全額 / 解除月: 日割 / 同月内での登録解除: 1ヶ月分)",
                     "monthly billing; registration month: full, cancellation month: pro-rata, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "5",
                     "月次課金 (登録月: 無料 / 解除月: 無料 / 同月内での登録解除: 無料)",
                     "monthly billing; registration month: free, cancellation month: free, registered and cancelled in one month: free",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "6",
                     "月次課金 (登録月: 無料 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
                     "monthly billing; registration month: free, cancellation month: full, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (AM epsilon_mission_code.rb); CAS:registered_recurring_successful"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code] (which writes 全角, a typo for 全額)")
+                    "facts §3.2 (AM epsilon_mission_code.rb); CAS:registered_recurring_successful",
+                    Some(
+                        "charging rule known only from a third-party client's table [code] (which writes 全角, a typo for 全額)",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "7",
                     "月次課金 (登録月: 無料 / 解除月: 日割 / 同月内での登録解除: 日割)",
                     "monthly billing; registration month: free, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "8",
                     "月次課金 (登録月: 日割 / 解除月: 無料 / 同月内での登録解除: 日割)",
                     "monthly billing; registration month: pro-rata, cancellation month: free, registered and cancelled in one month: pro-rata",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "9",
                     "月次課金 (登録月: 日割 / 解除月: 全額 / 同月内での登録解除: 1ヶ月分)",
                     "monthly billing; registration month: pro-rata, cancellation month: full, registered and cancelled in one month: one month fee",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "10",
                     "月次課金 (登録月: 日割 / 解除月: 日割 / 同月内での登録解除: 日割)",
                     "monthly billing; registration month: pro-rata, cancellation month: pro-rata, registered and cancelled in one month: pro-rata",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.2 (AM epsilon_mission_code.rb)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("charging rule known only from a third-party client's table [code]")
+                    "facts §3.2 (AM epsilon_mission_code.rb)",
+                    Some(
+                        "charging rule known only from a third-party client's table [code]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "21",
-                    "定期課金1",
-                    "subscription 1 (card only)",
-                )
+            spec::CodeEntry::new("21", "定期課金1", "subscription 1 (card only)")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC-CUBE plugins name it every month; the interval is not stated by Epsilon sources [code][?]")
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    Some(
+                        "EC-CUBE plugins name it every month; the interval is not stated by Epsilon sources [code][?]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "22",
-                    "定期課金2",
-                    "subscription 2 (card only)",
-                )
+            spec::CodeEntry::new("22", "定期課金2", "subscription 2 (card only)")
+                .with_source_text("facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"),
+            spec::CodeEntry::new("23", "定期課金3", "subscription 3 (card only)")
+                .with_source_text("facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"),
+            spec::CodeEntry::new("24", "定期課金4", "subscription 4 (card only)")
+                .with_source_text("facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"),
+            spec::CodeEntry::new("25", "定期課金5", "subscription 5 (card only)")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    Some(
+                        "EC-CUBE plugins name it every 2 months; the interval is not stated by Epsilon sources [code][?]",
                     ),
-                    ::core::option::Option::None,
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "23",
-                    "定期課金3",
-                    "subscription 3 (card only)",
-                )
+            spec::CodeEntry::new("26", "定期課金6", "subscription 6 (card only)")
+                .with_source_text("facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"),
+            spec::CodeEntry::new("27", "定期課金7", "subscription 7 (card only)")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    Some(
+                        "EC-CUBE plugins name it every 3 months; the interval is not stated by Epsilon sources [code][?]",
                     ),
-                    ::core::option::Option::None,
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "24",
-                    "定期課金4",
-                    "subscription 4 (card only)",
-                )
+            spec::CodeEntry::new("28", "定期課金8", "subscription 8 (card only)")
+                .with_source_text("facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"),
+            spec::CodeEntry::new("29", "定期課金9", "subscription 9 (card only)")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    Some(
+                        "EC-CUBE plugins name it every 6 months; the interval is not stated by Epsilon sources [code][?]",
                     ),
-                    ::core::option::Option::None,
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "25",
-                    "定期課金5",
-                    "subscription 5 (card only)",
-                )
+            spec::CodeEntry::new("30", "定期課金10", "subscription 10 (card only)")
+                .with_source_text("facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"),
+            spec::CodeEntry::new("31", "定期課金11", "subscription 11 (card only)")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC-CUBE plugins name it every 2 months; the interval is not stated by Epsilon sources [code][?]")
+                    "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)",
+                    Some(
+                        "EC-CUBE plugins name it every year; the interval is not stated by Epsilon sources [code][?]",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "26",
-                    "定期課金6",
-                    "subscription 6 (card only)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "27",
-                    "定期課金7",
-                    "subscription 7 (card only)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC-CUBE plugins name it every 3 months; the interval is not stated by Epsilon sources [code][?]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "28",
-                    "定期課金8",
-                    "subscription 8 (card only)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "29",
-                    "定期課金9",
-                    "subscription 9 (card only)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC-CUBE plugins name it every 6 months; the interval is not stated by Epsilon sources [code][?]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "30",
-                    "定期課金10",
-                    "subscription 10 (card only)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "31",
-                    "定期課金11",
-                    "subscription 11 (card only)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC-CUBE plugins name it every year; the interval is not stated by Epsilon sources [code][?]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "32",
-                    "定期課金12",
-                    "subscription 12 (card only)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"
-                    ),
-                    ::core::option::Option::None,
-                ),
+            spec::CodeEntry::new("32", "定期課金12", "subscription 12 (card only)")
+                .with_source_text("facts §3.2 (EPS-RB, EPS-PHP, EPS-WEB:subscription)"),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §3.2"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the monthly-billing variants 2-10 come from a third-party client's table [code]; the billing interval of 定期課金1-12 (21-32) is not stated by any Epsilon source seen")
+        "facts §3.2",
+        Some(
+            "the monthly-billing variants 2-10 come from a third-party client's table [code]; the billing interval of 定期課金1-12 (21-32) is not stated by any Epsilon source seen",
         ),
     );
 /// `payment_code`: payment method actually used for an order (spec/epsilon/codes/payment_code.yaml).
-pub static PAYMENT_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static PAYMENT_CODE: spec::CodeTable = spec::CodeTable::new(
         "payment_code",
         "payment method actually used for an order",
         &[
-            ::japay_core::spec::CodeEntry::new("1", "クレジットカード", "card")
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.6 (CAS:find_order_success; EC4; EPS-GS)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new("1", "クレジットカード", "card")
+                .with_source_text("facts §3.6 (CAS:find_order_success; EC4; EPS-GS)"),
+            spec::CodeEntry::new(
                     "2",
                     "登録済みクレジットカード",
                     "registered card",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 says registered card, EPS-GS and SMO say card [?]")
-                    ),
+                    "facts §3.6 (EC4; EPS-GS)",
+                    Some("EC4 says registered card, EPS-GS and SMO say card [?]"),
                 ),
-            ::japay_core::spec::CodeEntry::new("3", "コンビニ", "convenience store")
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.6 (CAS:convenience_store_purchase_successful; SMO fixture)"
-                    ),
-                    ::core::option::Option::None,
+            spec::CodeEntry::new("3", "コンビニ", "convenience store")
+                .with_source_text(
+                    "facts §3.6 (CAS:convenience_store_purchase_successful; SMO fixture)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "4",
                     "ネット銀行 ジャパンネット銀行 (PayPay銀行)",
                     "net bank Japan Net Bank (now PayPay Bank)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS; SMO)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.6 (EC4; EPS-GS; SMO)"),
+            spec::CodeEntry::new(
                     "5",
                     "ネット銀行 楽天銀行",
                     "net bank Rakuten Bank (EPS-GS e-bank)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; SMO)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("7", "ペイジー", "Pay-easy")
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; SMO)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("8", "WebMoney", "WebMoney")
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.6 (EC4; SMO)"),
+            spec::CodeEntry::new("7", "ペイジー", "Pay-easy")
+                .with_source_text("facts §3.6 (EC4; SMO)"),
+            spec::CodeEntry::new("8", "WebMoney", "WebMoney")
+                .with_source_text("facts §3.6 (EC4; EPS-GS)"),
+            spec::CodeEntry::new(
                     "9",
                     "Yahoo!ウォレット",
                     "Yahoo! Wallet (EPS-GS legacy name Do-Link決済)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("11", "PayPal", "PayPal")
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin table only [code]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new("12", "BitCash", "BitCash")
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("13", "ちょコム", "chocom e-money")
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4; EPS-GS)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.6 (EC4; EPS-GS)"),
+            spec::CodeEntry::new("11", "PayPal", "PayPal")
+                .with_source("facts §3.6 (EC4)", Some("EC4 plugin table only [code]")),
+            spec::CodeEntry::new("12", "BitCash", "BitCash")
+                .with_source_text("facts §3.6 (EC4; EPS-GS)"),
+            spec::CodeEntry::new("13", "ちょコム", "chocom e-money")
+                .with_source_text("facts §3.6 (EC4; EPS-GS)"),
+            spec::CodeEntry::new(
                     "15",
                     "スマートフォンキャリア決済",
                     "smartphone carrier billing",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin table only [code]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new("16", "JCB PREMO", "JCB PREMO")
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin table only [code]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §3.6 (EC4)", Some("EC4 plugin table only [code]")),
+            spec::CodeEntry::new("16", "JCB PREMO", "JCB PREMO")
+                .with_source("facts §3.6 (EC4)", Some("EC4 plugin table only [code]")),
+            spec::CodeEntry::new(
                     "17",
                     "住信SBIネット銀行",
                     "SBI Sumishin Net Bank",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin table only [code]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §3.6 (EC4)", Some("EC4 plugin table only [code]")),
+            spec::CodeEntry::new(
                     "18",
                     "GMO後払い",
                     "GMO deferred payment (後払い)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin table only [code]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §3.6 (EC4)", Some("EC4 plugin table only [code]")),
+            spec::CodeEntry::new(
                     "22",
                     "バーチャル口座",
                     "bank transfer to a virtual account",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin table only [code]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new("25", "PayPay", "PayPay")
-                .with_source(
-                    ::japay_core::meta!("facts §3.6 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin table only [code]")
-                    ),
-                ),
+                .with_source("facts §3.6 (EC4)", Some("EC4 plugin table only [code]")),
+            spec::CodeEntry::new("25", "PayPay", "PayPay")
+                .with_source("facts §3.6 (EC4)", Some("EC4 plugin table only [code]")),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §3.6"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("most rows come from the EC4 plugin's pay_id table, i.e. values asserted by a third-party client; 6, 10 and 14 are marked unused there and are not listed")
+        "facts §3.6",
+        Some(
+            "most rows come from the EC4 plugin's pay_id table, i.e. values asserted by a third-party client; 6, 10 and 14 are marked unused there and are not listed",
         ),
     );
 /// `process_code`: processing kind of an order or user-management request (spec/epsilon/codes/process_code.yaml).
-pub static PROCESS_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static PROCESS_CODE: spec::CodeTable = spec::CodeTable::new(
         "process_code",
         "processing kind of an order or user-management request",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "1",
                     "初回課金",
                     "first charge; registers the user and card when card data is given",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (S3; AM)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (S3; AM)"),
+            spec::CodeEntry::new(
                     "2",
                     "登録済み課金",
                     "charge the card already registered for user_id",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (AM; EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (AM; EC4)"),
+            spec::CodeEntry::new(
                     "3",
                     "登録のみ",
                     "register the user only (redirect to card entry)",
                 )
-                .with_source(
-                    ::japay_core::meta!("seed 003 (3:登録のみ); facts §3.3"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("seed 003 (3:登録のみ); facts §3.3"),
+            spec::CodeEntry::new(
                     "4",
                     "登録内容変更",
                     "change the registered user (redirect to card entry when the card changes)",
                 )
-                .with_source(
-                    ::japay_core::meta!("seed 003 (4:登録内容変更); facts §3.3"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("7", "退会取消", "undo a withdrawal")
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (AM; EPS-RB; JAVA)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("seed 003 (4:登録内容変更); facts §3.3"),
+            spec::CodeEntry::new("7", "退会取消", "undo a withdrawal")
+                .with_source_text("facts §3.3 (AM; EPS-RB; JAVA)"),
+            spec::CodeEntry::new(
                     "8",
                     "月次課金解除",
                     "stop a monthly billing (needs user_id and item_code)",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.3 (AM cancel_recurring; CAS:cancel_recurring_*)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("not listed in Epsilon's sample menus; known from a third-party client and its recordings (facts §3.3)")
+                    "facts §3.3 (AM cancel_recurring; CAS:cancel_recurring_*)",
+                    Some(
+                        "not listed in Epsilon's sample menus; known from a third-party client and its recordings (facts §3.3)",
                     ),
                 ),
-            ::japay_core::spec::CodeEntry::new("9", "退会", "withdraw the user")
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (AM; EPS-RB; JAVA)"),
-                    ::core::option::Option::None,
-                ),
+            spec::CodeEntry::new("9", "退会", "withdraw the user")
+                .with_source_text("facts §3.3 (AM; EPS-RB; JAVA)"),
         ],
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §3.3; seed 003_be47caecafc0b1bf.txt (処理区分 1~9)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("5 and 6 are inside the documented range 1~9 but appear in no source, so they are not listed [?]")
+        "facts §3.3; seed 003_be47caecafc0b1bf.txt (処理区分 1~9)",
+        Some(
+            "5 and 6 are inside the documented range 1~9 but appear in no source, so they are not listed [?]",
         ),
     );
 /// `result`: outcome of a request (spec/epsilon/codes/result.yaml).
-pub static RESULT: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static RESULT: spec::CodeTable = spec::CodeTable::new(
         "result",
         "outcome of a request",
         &[
-            ::japay_core::spec::CodeEntry::new("1", "成功", "ok")
-                .with_source(
-                    ::japay_core::meta!("seed 003; facts §3.9 (every CGI)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new("1", "成功", "ok")
+                .with_source_text("seed 003; facts §3.9 (every CGI)"),
+            spec::CodeEntry::new(
                     "0",
                     "失敗",
                     "failed (card declined, or a parameter error on receive_order3)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003; facts §3.9 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:cancel_recurring_fail)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "seed 003; facts §3.9 (CAS:purchase_fail, CAS:convenience_store_purchase_fail, CAS:cancel_recurring_fail)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "5",
                     "3Dセキュア1.0認証が必要",
                     "3-D Secure 1.0 required; the answer carries acsurl and pareq",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_card_successful)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_card_successful)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "6",
                     "3Dセキュア2.0認証が必要",
                     "3-D Secure 2.0 required; the answer carries tds2_url and pareq",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_2_successful)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.8, §3.9 (CAS:purchase_with_three_d_secure_2_successful)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "9",
                     "システムエラー",
                     "system error (missing or invalid parameter, no such transaction, token reuse, ...)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.9 (CAS:registered_purchase_fail, CAS:void_fail, CAS:token_verify_failure; EC4 comment)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.9 (CAS:registered_purchase_fail, CAS:void_fail, CAS:token_verify_failure; EC4 comment)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "2",
                     "(意味不明・get_user_infoで err_code 801 と共に返却)",
                     "failure returned by get_user_info with err_code 801; treat as failure",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.9 (CAS:find_user_failure)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("meaning not documented [?] (facts §3.9, B4)")
-                    ),
+                    "facts §3.9 (CAS:find_user_failure)",
+                    Some("meaning not documented [?] (facts §3.9, B4)"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "",
                     "(空文字・cancel_payment で未知の注文に対し返却)",
                     "empty result, seen once from cancel_payment for an unknown order (no err_code); treat as failure",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.9 (CAS:gmo_id_void_faiure)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("seen once; meaning not documented [?] (facts §3.9, B4)")
-                    ),
+                    "facts §3.9 (CAS:gmo_id_void_faiure)",
+                    Some("seen once; meaning not documented [?] (facts §3.9, B4)"),
                 ),
         ],
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §3.9; seed 003_be47caecafc0b1bf.txt (1:成功 0:失敗)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("\"3\" is tested by two third-party WooCommerce plugins but has no Epsilon evidence, so it is not listed (facts §3.9); 0 vs 9 is not a reliable decline / system-error split across CGIs")
+        "facts §3.9; seed 003_be47caecafc0b1bf.txt (1:成功 0:失敗)",
+        Some(
+            "\"3\" is tested by two third-party WooCommerce plugins but has no Epsilon evidence, so it is not listed (facts §3.9); 0 vs 9 is not a reliable decline / system-error split across CGIs",
         ),
     );
 /// The codes of `result` as an enum: one variant per code the spec lists, \[`ResultCode::Unknown`\] for any other value. Converts from the wire string; \[`ResultCode::as_str`\] gives it back.
@@ -1123,101 +808,71 @@ impl<'a> ResultCode<'a> {
         }
     }
     /// The table row (Japanese and English text, remediation), `None` for an unknown value.
-    pub fn entry(
-        &self,
-    ) -> ::core::option::Option<&'static ::japay_core::spec::CodeEntry> {
+    pub fn entry(&self) -> Option<&'static spec::CodeEntry> {
         RESULT.lookup(self.as_str())
     }
 }
 
 /// `state`: state of an order (spec/epsilon/codes/state.yaml).
-pub static STATE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static STATE: spec::CodeTable = spec::CodeTable::new(
         "state",
         "state of an order",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "0",
                     "未課金",
                     "not completed, abandoned or registration possibly failed; also a freshly issued convenience-store slip",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.7 (EC4 Entity/PaymentStatus.php; CAS:convenience_store_purchase_successful)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.7 (EC4 Entity/PaymentStatus.php; CAS:convenience_store_purchase_successful)",
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "1",
                     "課金済み",
                     "paid or charged (card captured, convenience store paid)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.7 (EC4; CAS:find_order_success; SMO)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.7 (EC4; CAS:find_order_success; SMO)"),
+            spec::CodeEntry::new(
                     "4",
                     "審査中",
                     "GMO後払い real-time screening inconclusive",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.7 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
-                    ),
+                    "facts §3.7 (EC4)",
+                    Some("EC4 plugin only (third-party client)"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "5",
-                    "仮売上",
-                    "card authorised, not captured",
-                )
+            spec::CodeEntry::new("5", "仮売上", "card authorised, not captured")
                 .with_source(
-                    ::japay_core::meta!("facts §3.7 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
-                    ),
+                    "facts §3.7 (EC4)",
+                    Some("EC4 plugin only (third-party client)"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "6",
                     "出荷登録中",
                     "GMO後払い shipment registered (after ship_request)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.7 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
-                    ),
+                    "facts §3.7 (EC4)",
+                    Some("EC4 plugin only (third-party client)"),
                 ),
-            ::japay_core::spec::CodeEntry::new("9", "キャンセル", "cancelled")
+            spec::CodeEntry::new("9", "キャンセル", "cancelled")
                 .with_source(
-                    ::japay_core::meta!("facts §3.7 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
-                    ),
+                    "facts §3.7 (EC4)",
+                    Some("EC4 plugin only (third-party client)"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "11",
-                    "審査NG",
-                    "GMO後払い screening rejected",
-                )
+            spec::CodeEntry::new("11", "審査NG", "GMO後払い screening rejected")
                 .with_source(
-                    ::japay_core::meta!("facts §3.7 (EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("EC4 plugin only (third-party client)")
-                    ),
+                    "facts §3.7 (EC4)",
+                    Some("EC4 plugin only (third-party client)"),
                 ),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §3.7"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("2, 3, 7, 8 and 10 were not seen in any source and are not listed [?]")
-        ),
+        "facts §3.7",
+        Some("2, 3, 7, 8 and 10 were not seen in any source and are not listed [?]"),
     );
 /// Every code table.
-pub static TABLES: &[&::japay_core::spec::CodeTable] = &[
+pub static TABLES: &[&spec::CodeTable] = &[
     &CARD_ST_CODE,
     &CONVENI_CODE,
     &DELIVERY_COM_CODE,
@@ -1240,21 +895,10 @@ pub const ST_CODE_LEGACY_GROUPS: &[u8] = &[5, 4, 5];
 
 /// `st_code`: payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page Source: facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt.
 #[doc(hidden)]
-pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
-    ::japay_core::spec::BitmapPosition::new(
-            1,
-            "1",
-            "card",
-            "クレジットカード",
-            "card",
-        )
-        .with_source(
-            ::japay_core::meta!(
-                "facts §3.1 (EPS-WEB:transmission); seed 003; EC4; EC2"
-            ),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
+pub static ST_CODE_POSITIONS: [spec::BitmapPosition; 34usize] = [
+    spec::BitmapPosition::new(1, "1", "card", "クレジットカード", "card")
+        .with_source_text("facts §3.1 (EPS-WEB:transmission); seed 003; EC4; EC2"),
+    spec::BitmapPosition::new(
             2,
             "2",
             "registered_card",
@@ -1262,116 +906,58 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "second card bit; registered card in EC4, JCB/AMEX brands in EC2",
         )
         .with_source(
-            ::japay_core::meta!(
-                "facts §3.1 (EC2 mdl_epsilon.php; EC4 services.yaml; JAVA)"
-            ),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("label blank on EPS-WEB:transmission; meaning known only from client code, which disagrees (EC2 JCB/AMEX, EC4 registered card) [code][?]")
+            "facts §3.1 (EC2 mdl_epsilon.php; EC4 services.yaml; JAVA)",
+            Some(
+                "label blank on EPS-WEB:transmission; meaning known only from client code, which disagrees (EC2 JCB/AMEX, EC4 registered card) [code][?]",
             ),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            3,
-            "3",
-            "conveni",
-            "コンビニ",
-            "convenience store",
-        )
-        .with_source(
-            ::japay_core::meta!(
-                "facts §3.1 (EPS-WEB:transmission); CAS:convenience_store_*"
-            ),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
+    spec::BitmapPosition::new(3, "3", "conveni", "コンビニ", "convenience store")
+        .with_source_text("facts §3.1 (EPS-WEB:transmission); CAS:convenience_store_*"),
+    spec::BitmapPosition::new(
             4,
             "4",
             "japannet_bank",
             "ネットバンク ジャパンネット銀行 (PayPay銀行)",
             "net bank Japan Net Bank (now PayPay Bank)",
         )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
+        .with_source_text("facts §3.1 (EPS-WEB:transmission); EC4"),
+    spec::BitmapPosition::new(
             5,
             "5",
             "rakuten_bank",
             "ネットバンク 楽天銀行",
             "net bank Rakuten Bank (formerly e-bank)",
         )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4; EPS-GS"),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
-            6,
-            "6",
-            "unused_6",
-            "未使用",
-            "unused (always 0)",
-        )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission)"),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
-            7,
-            "7",
-            "payeasy",
-            "ペイジー",
-            "Pay-easy",
-        )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
+        .with_source_text("facts §3.1 (EPS-WEB:transmission); EC4; EPS-GS"),
+    spec::BitmapPosition::new(6, "6", "unused_6", "未使用", "unused (always 0)")
+        .with_source_text("facts §3.1 (EPS-WEB:transmission)"),
+    spec::BitmapPosition::new(7, "7", "payeasy", "ペイジー", "Pay-easy")
+        .with_source_text("facts §3.1 (EPS-WEB:transmission); EC4"),
+    spec::BitmapPosition::new(
             8,
             "8",
             "webmoney",
             "電子マネー WebMoney",
             "WebMoney e-money",
         )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
+        .with_source_text("facts §3.1 (EPS-WEB:transmission); EC4"),
+    spec::BitmapPosition::new(
             9,
             "9",
             "yahoo_wallet",
             "Yahoo!ウォレット",
             "Yahoo! Wallet",
         )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission); EC4"),
-            ::core::option::Option::None,
+        .with_source_text("facts §3.1 (EPS-WEB:transmission); EC4"),
+    spec::BitmapPosition::new(10, "A", "unused_a", "未使用", "unused (always 0)")
+        .with_source_text("facts §3.1 (EPS-WEB:transmission)"),
+    spec::BitmapPosition::new(11, "B", "paypal", "PayPal", "PayPal")
+        .with_source_text(
+            "facts §3.1 (EPS-WEB:transmission); CAS:epsilon_link_type_purchase_successful",
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            10,
-            "A",
-            "unused_a",
-            "未使用",
-            "unused (always 0)",
-        )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission)"),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(11, "B", "paypal", "PayPal", "PayPal")
-        .with_source(
-            ::japay_core::meta!(
-                "facts §3.1 (EPS-WEB:transmission); CAS:epsilon_link_type_purchase_successful"
-            ),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(12, "C", "bitcash", "BitCash", "BitCash")
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EPS-WEB:transmission)"),
-            ::core::option::Option::None,
-        ),
-    ::japay_core::spec::BitmapPosition::new(
+    spec::BitmapPosition::new(12, "C", "bitcash", "BitCash", "BitCash")
+        .with_source_text("facts §3.1 (EPS-WEB:transmission)"),
+    spec::BitmapPosition::new(
             13,
             "D",
             "chocom",
@@ -1379,25 +965,17 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "chocom e-money",
         )
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("the EPS-WEB:transmission page text was cut at D; only the EC4 plugin names it")
+            "facts §3.1 (EC4)",
+            Some(
+                "the EPS-WEB:transmission page text was cut at D; only the EC4 plugin names it",
             ),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            14,
-            "E",
-            "unused_e",
-            "未使用",
-            "unused (0 in EC4)",
-        )
+    spec::BitmapPosition::new(14, "E", "unused_e", "未使用", "unused (0 in EC4)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 GmoEpsilonConfigController.php)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("only the EC4 plugin shows it as unused; no Epsilon source")
-            ),
+            "facts §3.1 (EC4 GmoEpsilonConfigController.php)",
+            Some("only the EC4 plugin shows it as unused; no Epsilon source"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
+    spec::BitmapPosition::new(
             15,
             "F",
             "carrier",
@@ -1405,25 +983,15 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "smartphone carrier billing",
         )
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
-            ),
+            "facts §3.1 (EC4)",
+            Some("only the EC4 plugin names it (no Epsilon source beyond D)"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            16,
-            "G",
-            "jcb_premo",
-            "JCB PREMO",
-            "JCB PREMO",
-        )
+    spec::BitmapPosition::new(16, "G", "jcb_premo", "JCB PREMO", "JCB PREMO")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
-            ),
+            "facts §3.1 (EC4)",
+            Some("only the EC4 plugin names it (no Epsilon source beyond D)"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
+    spec::BitmapPosition::new(
             17,
             "H",
             "sbi_bank",
@@ -1431,25 +999,20 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "SBI Sumishin Net Bank",
         )
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
-            ),
+            "facts §3.1 (EC4)",
+            Some("only the EC4 plugin names it (no Epsilon source beyond D)"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
+    spec::BitmapPosition::new(
             18,
             "I",
             "gmo_after",
             "GMO後払い",
             "GMO deferred payment (後払い)",
         )
-        .with_source(
-            ::japay_core::meta!(
-                "facts §3.1 (EC4; AM-PR#106 citing spec p.46; CAS:gmo_after_*)"
-            ),
-            ::core::option::Option::None,
+        .with_source_text(
+            "facts §3.1 (EC4; AM-PR#106 citing spec p.46; CAS:gmo_after_*)",
         ),
-    ::japay_core::spec::BitmapPosition::new(
+    spec::BitmapPosition::new(
             19,
             "J",
             "multi_currency",
@@ -1457,198 +1020,93 @@ pub static ST_CODE_POSITIONS: [::japay_core::spec::BitmapPosition; 34usize] = [
             "multi-currency card (direct_card_multi)",
         )
         .with_source(
-            ::japay_core::meta!("facts §3.1 (WOO-MC)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("known only from one third-party plugin [code][?]")
-            ),
+            "facts §3.1 (WOO-MC)",
+            Some("known only from one third-party plugin [code][?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            20,
-            "K",
-            "unknown_k",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(20, "K", "unknown_k", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            21,
-            "L",
-            "unknown_l",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(21, "L", "unknown_l", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
+    spec::BitmapPosition::new(
             22,
             "M",
             "virtual_account",
             "銀行振込 (バーチャル口座)",
             "bank transfer to a virtual account",
         )
+        .with_source_text("facts §3.1 (EC4; AM; AM-PR#106; CAS:virtual_account_*)"),
+    spec::BitmapPosition::new(23, "N", "unknown_n", "不明", "unknown")
+        .with_source("facts §3.1", Some("no source names this position [?]")),
+    spec::BitmapPosition::new(24, "O", "unknown_o", "不明", "unknown")
+        .with_source("facts §3.1", Some("no source names this position [?]")),
+    spec::BitmapPosition::new(25, "P", "paypay", "PayPay", "PayPay")
         .with_source(
-            ::japay_core::meta!(
-                "facts §3.1 (EC4; AM; AM-PR#106; CAS:virtual_account_*)"
-            ),
-            ::core::option::Option::None,
+            "facts §3.1 (EC4)",
+            Some("only the EC4 plugin names it (no Epsilon source beyond D)"),
         ),
-    ::japay_core::spec::BitmapPosition::new(23, "N", "unknown_n", "不明", "unknown")
+    spec::BitmapPosition::new(26, "Q", "unknown_q", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(24, "O", "unknown_o", "不明", "unknown")
+    spec::BitmapPosition::new(27, "R", "unknown_r", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(25, "P", "paypay", "PayPay", "PayPay")
+    spec::BitmapPosition::new(28, "S", "unknown_s", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("only the EC4 plugin names it (no Epsilon source beyond D)")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            26,
-            "Q",
-            "unknown_q",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(29, "T", "unknown_t", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            27,
-            "R",
-            "unknown_r",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(30, "U", "unknown_u", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            28,
-            "S",
-            "unknown_s",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(31, "V", "unknown_v", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            29,
-            "T",
-            "unknown_t",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(32, "W", "unknown_w", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            30,
-            "U",
-            "unknown_u",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(33, "X", "unknown_x", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
-    ::japay_core::spec::BitmapPosition::new(
-            31,
-            "V",
-            "unknown_v",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
+    spec::BitmapPosition::new(34, "Y", "unknown_y", "不明", "unknown (EC4 sends 0)")
         .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
-        ),
-    ::japay_core::spec::BitmapPosition::new(
-            32,
-            "W",
-            "unknown_w",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
-        ),
-    ::japay_core::spec::BitmapPosition::new(
-            33,
-            "X",
-            "unknown_x",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
-        ),
-    ::japay_core::spec::BitmapPosition::new(
-            34,
-            "Y",
-            "unknown_y",
-            "不明",
-            "unknown (EC4 sends 0)",
-        )
-        .with_source(
-            ::japay_core::meta!("facts §3.1 (EC4 sends 0)"),
-            ::japay_core::meta_opt!(
-                ::core::option::Option::Some("no source names this position [?]")
-            ),
+            "facts §3.1 (EC4 sends 0)",
+            Some("no source names this position [?]"),
         ),
 ];
 
 /// What is not known about the `st_code` bitmap as a whole (spec/epsilon/bitmaps/st_code.yaml).
 #[doc(hidden)]
-pub const ST_CODE_UNCERTAIN: ::core::option::Option<&str> = ::japay_core::meta_opt!(
-    ::core::option::Option::Some("the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source")
+pub const ST_CODE_UNCERTAIN: Option<&str> = ::japay_core::meta::opt(
+    Some(
+        "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
+    ),
 );
 
 /// The `st_code` bitmap as a value kind.
-pub static ST_CODE: ::japay_core::spec::BitmapSpec = ::japay_core::spec::BitmapSpec::new(
+pub static ST_CODE: spec::BitmapSpec = spec::BitmapSpec::new(
         "st_code",
         "nnnnn-nnnn-nnnnn-nnnnn-nnnnn-nnnnn-nnnnn or nnnnn-nnnn-nnnnn with n = 0 or 1",
         ST_CODE_GROUPS,
@@ -1657,12 +1115,12 @@ pub static ST_CODE: ::japay_core::spec::BitmapSpec = ::japay_core::spec::BitmapS
     .with_legacy_groups(ST_CODE_LEGACY_GROUPS)
     .with_source(
         "payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page",
-        ::japay_core::meta!(
-            "facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source")
+        "facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt",
+        ::japay_core::meta::opt(
+            Some(
+                "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
+            ),
         ),
     );
 /// Every bitmap.
-pub static BITMAPS: &[&::japay_core::spec::BitmapSpec] = &[&ST_CODE];
+pub static BITMAPS: &[&spec::BitmapSpec] = &[&ST_CODE];

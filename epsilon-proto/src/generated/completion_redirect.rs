@@ -2,112 +2,92 @@
 
 //! ユーザ登録・ユーザ内容変更の確認: query string of the browser redirect to the merchant after user registration or a card change.
 //!
-//! CGI `(merchant URL)`. Source: seed 003_be47caecafc0b1bf.txt (ユーザ登録・ユーザ内容変更の確認, 受信パラメータ一覧); facts §5.1, §5.2.
-//!
-//! **Uncertain:** the charset of the redirect parameters is not documented (facts §5.2; the seed only says URLエンコード済み for user_id and order_number); the target URL is the merchant's own setting 「ユーザー登録完了後のリダイレクト先URL」 in the Epsilon admin screen (システム情報), not an Epsilon CGI.
+//! CGI `(merchant URL)`; the facts and their sources: `spec/epsilon/operations/completion_redirect.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `completion_redirect` (spec/epsilon/operations/completion_redirect.yaml).
-pub static COMPLETION_REDIRECT: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static COMPLETION_REDIRECT: spec::OperationSpec = spec::OperationSpec::new(
         "completion_redirect",
         &super::GATEWAY,
         "(merchant URL)",
     )
-    .with_direction(::japay_core::spec::Direction::Incoming)
+    .with_direction(spec::Direction::Incoming)
     .with_titles(
         "ユーザ登録・ユーザ内容変更の確認",
         "query string of the browser redirect to the merchant after user registration or a card change",
     )
     .with_source(
-        ::japay_core::meta!(
-            "seed 003_be47caecafc0b1bf.txt (ユーザ登録・ユーザ内容変更の確認, 受信パラメータ一覧); facts §5.1, §5.2"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the charset of the redirect parameters is not documented (facts §5.2; the seed only says URLエンコード済み for user_id and order_number); the target URL is the merchant's own setting 「ユーザー登録完了後のリダイレクト先URL」 in the Epsilon admin screen (システム情報), not an Epsilon CGI")
+        "seed 003_be47caecafc0b1bf.txt (ユーザ登録・ユーザ内容変更の確認, 受信パラメータ一覧); facts §5.1, §5.2",
+        Some(
+            "the charset of the redirect parameters is not documented (facts §5.2; the seed only says URLエンコード済み for user_id and order_number); the target URL is the merchant's own setting 「ユーザー登録完了後のリダイレクト先URL」 in the Epsilon admin screen (システム情報), not an Epsilon CGI",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "trans_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&trans_code=")
                 .with_label(
-                    ::japay_core::meta!("トランザクションコード"),
+                    "トランザクションコード",
                     "numeric Epsilon transaction code; send it to getsales2 for the details",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)"
-                    ),
-                    ::core::option::Option::None,
+                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)",
+                    None,
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x07fffffe07ffffff03ffe80000000000,
                             "ascii",
                             "A-Za-z0-9-.+/@",
                         ),
                     ),
                 )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the user_id the merchant sent",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_label("ユーザーID", "the user_id the merchant sent")
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 2, URLエンコード済み); character set as seed 003 row 2 of ユーザ登録"
-                    ),
-                    ::core::option::Option::None,
+                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 2, URLエンコード済み); character set as seed 003 row 2 of ユーザ登録",
+                    None,
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "result",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::RESULT),
-                )
-                .with_prefix("&result=")
-                .with_label(::japay_core::meta!("実行結果"), "1 success, 0 failure")
-                .with_marker(::japay_core::spec::Marker::Required)
+            spec::FieldSpec::new("result", spec::ValueKind::Code(&super::codes::RESULT))
+                .with_label("実行結果", "1 success, 0 failure")
+                .with_marker(spec::Marker::Required)
                 .with_allowed(&["1", "0", "5", "6", "9", "2"])
                 .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 3, 1:成功 0:失敗)"
-                    ),
-                    ::core::option::Option::None,
+                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 3, 1:成功 0:失敗)",
+                    None,
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x07fffffe07fffffe03ff000000000000,
                             "alnum",
                             "A-Za-z0-9",
                         ),
                     ),
                 )
-                .with_prefix("&order_number=")
                 .with_label(
-                    ::japay_core::meta!("注文番号"),
+                    "注文番号",
                     "the order_number the merchant sent, or one generated by Epsilon when none was sent",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 4, 加盟店様側での設定がない場合はイプシロンにて生成した値を返却)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the format of an order number generated by Epsilon is not documented; alnum is assumed")
+                    "seed 003 (ユーザ登録・ユーザ内容変更の確認 row 4, 加盟店様側での設定がない場合はイプシロンにて生成した値を返却)",
+                    Some(
+                        "the format of an order number generated by Epsilon is not documented; alnum is assumed",
                     ),
                 ),
         ],
@@ -135,26 +115,24 @@ impl<'a> CompletionRedirect<'a> {
     pub fn parse(
         input: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
+    ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &COMPLETION_REDIRECT)
             .map(|raw| Self { raw })
     }
     /// `trans_code`: numeric Epsilon transaction code; send it to getsales2 for the details (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `user_id`: the user_id the merchant sent (first occurrence, decoded).
-    pub fn user_id(&self) -> ::core::option::Option<&str> {
+    pub fn user_id(&self) -> Option<&str> {
         self.raw.get("user_id")
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `order_number`: the order_number the merchant sent, or one generated by Epsilon when none was sent (first occurrence, decoded).
-    pub fn order_number(&self) -> ::core::option::Option<&str> {
+    pub fn order_number(&self) -> Option<&str> {
         self.raw.get("order_number")
     }
 }
@@ -165,7 +143,7 @@ impl ::serde::Serialize for CompletionRedirect<'_> {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("CompletionRedirect", 4usize)?;
         s.serialize_field("trans_code", &self.trans_code())?;

@@ -2,118 +2,82 @@
 
 //! GMO後払い ステータス変更通知: form the gateway's server posts to the merchant's server when a GMO後払い (deferred payment) order changes state.
 //!
-//! CGI `(merchant URL)`. Source: facts §5.1 (GMO後払い status-change notification, Epsilon server → merchant server POST \[code\]), §5.2 (GMO後払い status change row), §3.11 (merchant answer to notifications); EC4 DeferredPaymentStatusChangeNotificationController.php.
-//!
-//! **Uncertain:** known from one third-party client only (EC4 \[code\]): the parameter list, the charset of the form body and the retry policy are not documented (facts §5.2, B7); the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked; the label_ja values are descriptive Japanese names, not labels of an official table (none was available).
+//! CGI `(merchant URL)`; the facts and their sources: `spec/epsilon/operations/deferred_payment_notification.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `deferred_payment_notification` (spec/epsilon/operations/deferred_payment_notification.yaml).
-pub static DEFERRED_PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static DEFERRED_PAYMENT_NOTIFICATION: spec::OperationSpec = spec::OperationSpec::new(
         "deferred_payment_notification",
         &super::GATEWAY,
         "(merchant URL)",
     )
-    .with_direction(::japay_core::spec::Direction::Incoming)
+    .with_direction(spec::Direction::Incoming)
     .with_titles(
         "GMO後払い ステータス変更通知",
         "form the gateway's server posts to the merchant's server when a GMO後払い (deferred payment) order changes state",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §5.1 (GMO後払い status-change notification, Epsilon server → merchant server POST [code]), §5.2 (GMO後払い status change row), §3.11 (merchant answer to notifications); EC4 DeferredPaymentStatusChangeNotificationController.php"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("known from one third-party client only (EC4 [code]): the parameter list, the charset of the form body and the retry policy are not documented (facts §5.2, B7); the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked; the label_ja values are descriptive Japanese names, not labels of an official table (none was available)")
+        "facts §5.1 (GMO後払い status-change notification, Epsilon server → merchant server POST [code]), §5.2 (GMO後払い status change row), §3.11 (merchant answer to notifications); EC4 DeferredPaymentStatusChangeNotificationController.php",
+        Some(
+            "known from one third-party client only (EC4 [code]): the parameter list, the charset of the form body and the retry policy are not documented (facts §5.2, B7); the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked; the label_ja values are descriptive Japanese names, not labels of an official table (none was available)",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "the order_number the merchant sent with the order",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!("facts §5.2 (GMO後払い status change row)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known from EC4 only [code]; alphanumeric and 32 bytes as in the request (facts §2.2)")
+            super::params::ORDER_NUMBER
+                .with_meaning("the order_number the merchant sent with the order")
+                .with_marker(spec::Marker::Required)
+                .with_source_text("facts §5.2 (GMO後払い status change row)")
+                .with_uncertain(
+                    Some(
+                        "known from EC4 only [code]; alphanumeric and 32 bytes as in the request (facts §2.2)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "trans_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&trans_code=")
                 .with_label(
-                    ::japay_core::meta!("トランザクションコード"),
+                    "トランザクションコード",
                     "numeric Epsilon transaction code of the order",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!("facts §5.2 (GMO後払い status change row)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known from EC4 only [code]; length limit unknown (6-9 digits observed, facts Q19)")
+                    "facts §5.2 (GMO後払い status change row)",
+                    Some(
+                        "known from EC4 only [code]; length limit unknown (6-9 digits observed, facts Q19)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "state",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::STATE),
-                )
-                .with_prefix("&state=")
+            spec::FieldSpec::new("state", spec::ValueKind::Code(&super::codes::STATE))
                 .with_label(
-                    ::japay_core::meta!("状態"),
+                    "状態",
                     "new state of the order (4 screening, 6 shipping registered, 9 cancelled, 11 screening refused, ...)",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_allowed(&["0", "1", "4", "5", "6", "9", "11"])
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (GMO後払い status change row), §3.7 (states 4, 6 and 11 are GMO後払い states)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known from EC4 only [code]; which states this notification carries is not documented; values outside the state table are refused")
+                    "facts §5.2 (GMO後払い status change row), §3.7 (states 4, 6 and 11 are GMO後払い states)",
+                    Some(
+                        "known from EC4 only [code]; which states this notification carries is not documented; values outside the state table are refused",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
+            super::params::CONTRACT_CODE
+                .with_meaning("the merchant's contract code, checked when sent")
+                .with_marker(spec::Marker::Optional)
+                .with_source_text(
+                    "facts §5.2 (決済完了通知 carries contract_code; not listed for this notification)",
                 )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "the merchant's contract code, checked when sent",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (決済完了通知 carries contract_code; not listed for this notification)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no source lists contract_code for this notification (facts §5.2, B7); optional here and compared with the merchant's own when present")
+                .with_uncertain(
+                    Some(
+                        "no source lists contract_code for this notification (facts §5.2, B7); optional here and compared with the merchant's own when present",
                     ),
                 ),
         ],
@@ -141,26 +105,24 @@ impl<'a> DeferredPaymentNotification<'a> {
     pub fn parse(
         input: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
+    ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &DEFERRED_PAYMENT_NOTIFICATION)
             .map(|raw| Self { raw })
     }
     /// `order_number`: the order_number the merchant sent with the order (first occurrence, decoded).
-    pub fn order_number(&self) -> ::core::option::Option<&str> {
+    pub fn order_number(&self) -> Option<&str> {
         self.raw.get("order_number")
     }
     /// `trans_code`: numeric Epsilon transaction code of the order (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `state`: new state of the order (4 screening, 6 shipping registered, 9 cancelled, 11 screening refused, ...) (first occurrence, looked up in its code table).
-    pub fn state(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("state")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::STATE))
+    pub fn state(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `contract_code`: the merchant's contract code, checked when sent (first occurrence, decoded).
-    pub fn contract_code(&self) -> ::core::option::Option<&str> {
+    pub fn contract_code(&self) -> Option<&str> {
         self.raw.get("contract_code")
     }
 }
@@ -171,7 +133,7 @@ impl ::serde::Serialize for DeferredPaymentNotification<'_> {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("DeferredPaymentNotification", 4usize)?;
         s.serialize_field("order_number", &self.order_number())?;

@@ -2,208 +2,139 @@
 
 //! コンビニ・ペイジー入金通知: form the gateway's server posts to the merchant's server when a convenience-store or Pay-easy slip is paid.
 //!
-//! CGI `(merchant URL)`. Source: facts §5.1 (コンビニ・ペイジー入金通知, Epsilon server → merchant server POST), §5.2 (コンビニ/ペイジー入金通知 row), §3.11 (merchant answer to notifications); EC2 mdl_epsilon.php, EC4 ConveniAndPayeasyNotificationController.php, SMO points.ts.
-//!
-//! **Uncertain:** the full parameter list, which parameters are always sent, the charset of the form body and the retry policy are not documented (facts §5.2, B7): only trans_code, order_number and paid are required here; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. SMO's failure replies (`0 001 USER_NOT_FOUND`) are not Epsilon's documented format (facts §3.11 \[?\]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available).
+//! CGI `(merchant URL)`; the facts and their sources: `spec/epsilon/operations/deposit_notification.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `deposit_notification` (spec/epsilon/operations/deposit_notification.yaml).
-pub static DEPOSIT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static DEPOSIT_NOTIFICATION: spec::OperationSpec = spec::OperationSpec::new(
         "deposit_notification",
         &super::GATEWAY,
         "(merchant URL)",
     )
-    .with_direction(::japay_core::spec::Direction::Incoming)
+    .with_direction(spec::Direction::Incoming)
     .with_titles(
         "コンビニ・ペイジー入金通知",
         "form the gateway's server posts to the merchant's server when a convenience-store or Pay-easy slip is paid",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §5.1 (コンビニ・ペイジー入金通知, Epsilon server → merchant server POST), §5.2 (コンビニ/ペイジー入金通知 row), §3.11 (merchant answer to notifications); EC2 mdl_epsilon.php, EC4 ConveniAndPayeasyNotificationController.php, SMO points.ts"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the full parameter list, which parameters are always sent, the charset of the form body and the retry policy are not documented (facts §5.2, B7): only trans_code, order_number and paid are required here; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. SMO's failure replies (`0 001 USER_NOT_FOUND`) are not Epsilon's documented format (facts §3.11 [?]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available)")
+        "facts §5.1 (コンビニ・ペイジー入金通知, Epsilon server → merchant server POST), §5.2 (コンビニ/ペイジー入金通知 row), §3.11 (merchant answer to notifications); EC2 mdl_epsilon.php, EC4 ConveniAndPayeasyNotificationController.php, SMO points.ts",
+        Some(
+            "the full parameter list, which parameters are always sent, the charset of the form body and the retry policy are not documented (facts §5.2, B7): only trans_code, order_number and paid are required here; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. SMO's failure replies (`0 001 USER_NOT_FOUND`) are not Epsilon's documented format (facts §3.11 [?]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available)",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "trans_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&trans_code=")
                 .with_label(
-                    ::japay_core::meta!("トランザクションコード"),
+                    "トランザクションコード",
                     "numeric Epsilon transaction code of the order",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (コンビニ/ペイジー入金通知 row)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length limit unknown (6-9 digits observed, facts Q19), so no max_bytes is given")
+                    "facts §5.2 (コンビニ/ペイジー入金通知 row)",
+                    Some(
+                        "length limit unknown (6-9 digits observed, facts Q19), so no max_bytes is given",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
+            super::params::ORDER_NUMBER
+                .with_meaning("the order_number the merchant sent with the order")
+                .with_marker(spec::Marker::Required)
+                .with_source_text(
+                    "facts §5.2 (コンビニ/ペイジー入金通知 row)",
                 )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "the order_number the merchant sent with the order",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (コンビニ/ペイジー入金通知 row)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("alphanumeric and 32 bytes as in the request (facts §2.2); not confirmed for notifications (B7)")
+                .with_uncertain(
+                    Some(
+                        "alphanumeric and 32 bytes as in the request (facts §2.2); not confirmed for notifications (B7)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "paid",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&paid=")
-                .with_label(::japay_core::meta!("入金状態"), "1 paid, 0 not paid")
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_label("入金状態", "1 paid, 0 not paid")
+                .with_marker(spec::Marker::Required)
                 .with_allowed(&["1", "0"])
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (コンビニ/ペイジー入金通知 row, paid 1 = paid), §3.7 (paid 0 unpaid / 1 paid [obs])"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether a notification is ever sent with paid=0 is not known")
-                    ),
+                    "facts §5.2 (コンビニ/ペイジー入金通知 row, paid 1 = paid), §3.7 (paid 0 unpaid / 1 paid [obs])",
+                    Some("whether a notification is ever sent with paid=0 is not known"),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
+            super::params::USER_ID
+                .with_meaning("the user_id the merchant sent with the order")
+                .with_marker(spec::Marker::Optional)
+                .with_source_text(
+                    "facts §5.2 (コンビニ/ペイジー入金通知 row)",
                 )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the user_id the merchant sent with the order",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (コンビニ/ペイジー入金通知 row)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether every notification carries it is not documented (B7)")
-                    ),
+                .with_uncertain(
+                    Some("whether every notification carries it is not documented (B7)"),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "item_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&item_price=")
-                .with_label(
-                    ::japay_core::meta!("商品価格"),
-                    "amount in yen, integer",
-                )
+                .with_label("商品価格", "amount in yen, integer")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (コンビニ/ペイジー入金通知 row)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether every notification carries it, and whether it is the order amount or the amount paid, is not documented (B7)")
+                    "facts §5.2 (コンビニ/ペイジー入金通知 row)",
+                    Some(
+                        "whether every notification carries it, and whether it is the order amount or the amount paid, is not documented (B7)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo1",
-                    ::japay_core::spec::ValueKind::Text,
+            super::params::MEMO1
+                .with_meaning("the memo1 the merchant sent with the order, echoed back")
+                .with_source_text(
+                    "facts §5.2 (コンビニ/ペイジー入金通知 row)",
                 )
-                .with_prefix("&memo1=")
-                .with_label(
-                    ::japay_core::meta!("予備1"),
-                    "the memo1 the merchant sent with the order, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (コンビニ/ペイジー入金通知 row)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the charset of the notification body is not documented (facts §5.2); read as CP932")
+                .with_uncertain(
+                    Some(
+                        "the charset of the notification body is not documented (facts §5.2); read as CP932",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "conveni_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::CONVENI_CODE),
+                    spec::ValueKind::Code(&super::codes::CONVENI_CODE),
                 )
-                .with_prefix("&conveni_code=")
                 .with_label(
-                    ::japay_core::meta!("コンビニコード"),
+                    "コンビニコード",
                     "store where the slip was paid; 88 is Pay-easy",
                 )
                 .with_allowed(&["11", "21", "31", "32", "33", "34", "35", "36", "88"])
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (コンビニ/ペイジー入金通知 row, 88 = Pay-easy), §3.4"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("88 is known from client code only (facts §3.4 [code]); whether every notification carries it is not documented (B7)")
+                    "facts §5.2 (コンビニ/ペイジー入金通知 row, 88 = Pay-easy), §3.4",
+                    Some(
+                        "88 is known from client code only (facts §3.4 [code]); whether every notification carries it is not documented (B7)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
+            super::params::CONTRACT_CODE
+                .with_meaning("the merchant's contract code, checked when sent")
+                .with_marker(spec::Marker::Optional)
+                .with_source_text(
+                    "facts §5.2 (決済完了通知 carries contract_code; not listed for this notification)",
                 )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "the merchant's contract code, checked when sent",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (決済完了通知 carries contract_code; not listed for this notification)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no source lists contract_code for this notification (facts §5.2, B7); optional here and compared with the merchant's own when present")
+                .with_uncertain(
+                    Some(
+                        "no source lists contract_code for this notification (facts §5.2, B7); optional here and compared with the merchant's own when present",
                     ),
                 ),
         ],
@@ -231,42 +162,42 @@ impl<'a> DepositNotification<'a> {
     pub fn parse(
         input: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
+    ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &DEPOSIT_NOTIFICATION)
             .map(|raw| Self { raw })
     }
     /// `trans_code`: numeric Epsilon transaction code of the order (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `order_number`: the order_number the merchant sent with the order (first occurrence, decoded).
-    pub fn order_number(&self) -> ::core::option::Option<&str> {
+    pub fn order_number(&self) -> Option<&str> {
         self.raw.get("order_number")
     }
     /// `paid`: 1 paid, 0 not paid (first occurrence, decoded).
-    pub fn paid(&self) -> ::core::option::Option<&str> {
+    pub fn paid(&self) -> Option<&str> {
         self.raw.get("paid")
     }
     /// `user_id`: the user_id the merchant sent with the order (first occurrence, decoded).
-    pub fn user_id(&self) -> ::core::option::Option<&str> {
+    pub fn user_id(&self) -> Option<&str> {
         self.raw.get("user_id")
     }
     /// `item_price`: amount in yen, integer (first occurrence, decoded).
-    pub fn item_price(&self) -> ::core::option::Option<&str> {
+    pub fn item_price(&self) -> Option<&str> {
         self.raw.get("item_price")
     }
     /// `memo1`: the memo1 the merchant sent with the order, echoed back (first occurrence, decoded).
-    pub fn memo1(&self) -> ::core::option::Option<&str> {
+    pub fn memo1(&self) -> Option<&str> {
         self.raw.get("memo1")
     }
     /// `conveni_code`: store where the slip was paid; 88 is Pay-easy (first occurrence, looked up in its code table).
-    pub fn conveni_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn conveni_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("conveni_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::CONVENI_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `contract_code`: the merchant's contract code, checked when sent (first occurrence, decoded).
-    pub fn contract_code(&self) -> ::core::option::Option<&str> {
+    pub fn contract_code(&self) -> Option<&str> {
         self.raw.get("contract_code")
     }
 }
@@ -277,7 +208,7 @@ impl ::serde::Serialize for DepositNotification<'_> {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("DepositNotification", 8usize)?;
         s.serialize_field("trans_code", &self.trans_code())?;

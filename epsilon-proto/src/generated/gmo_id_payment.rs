@@ -2,346 +2,105 @@
 
 //! GMO ID決済: charge a card stored in the buyer's GMO ID; the answer says ok or failed.
 //!
-//! CGI `receive_order_gmo2.cgi`. Source: facts §1 (receive_order_gmo2.cgi), §2.2 (gmo_id, gmo_card_id), §4.2; CAS:gmo_id_*.
-//!
-//! **Uncertain:** known from a third-party client (AM epsilon_gmo_id.rb) and its recordings only; the official parameter table was not available, so markers and limits are inferred (facts §2.1 \[?\]).
+//! CGI `receive_order_gmo2.cgi`; the facts and their sources: `spec/epsilon/operations/gmo_id_payment.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `gmo_id_payment` (spec/epsilon/operations/gmo_id_payment.yaml).
-pub static GMO_ID_PAYMENT: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static GMO_ID_PAYMENT: spec::OperationSpec = spec::OperationSpec::new(
         "gmo_id_payment",
         &super::GATEWAY,
         "receive_order_gmo2.cgi",
     )
+    .with_effect(spec::Effect::Creates)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
     .with_titles(
         "GMO ID決済",
         "charge a card stored in the buyer's GMO ID; the answer says ok or failed",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (receive_order_gmo2.cgi), §2.2 (gmo_id, gmo_card_id), §4.2; CAS:gmo_id_*"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("known from a third-party client (AM epsilon_gmo_id.rb) and its recordings only; the official parameter table was not available, so markers and limits are inferred (facts §2.1 [?])")
+        "facts §1 (receive_order_gmo2.cgi), §2.2 (gmo_id, gmo_card_id), §4.2; CAS:gmo_id_*",
+        Some(
+            "known from a third-party client (AM epsilon_gmo_id.rb) and its recordings only; the official parameter table was not available, so markers and limits are inferred (facts §2.1 [?])",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the merchant's id for the customer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 2; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_name=")
-                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe87ffffff03ff600000000000,
-                            "ascii",
-                            "A-Za-z0-9-._@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_mail_add=")
-                .with_label(
-                    ::japay_core::meta!("メールアドレス"),
-                    "customer e-mail address",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 4; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_code=")
-                .with_label(
-                    ::japay_core::meta!("商品コード"),
-                    "product code; also identifies a monthly billing for process 8 and amount changes",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_code)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&item_name=")
-                .with_label(::japay_core::meta!("商品名"), "product name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_name)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
+            super::params::CONTRACT_CODE,
+            super::params::USER_ID.with_source_text("seed 003 row 2; facts §2.2"),
+            super::params::USER_NAME
+                .with_source_text("seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"),
+            super::params::USER_MAIL_ADD.with_source_text("seed 003 row 4; facts §2.2"),
+            super::params::ITEM_CODE,
+            super::params::ITEM_NAME,
+            super::params::ORDER_NUMBER
+                .with_meaning(
                     "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
                 )
-                .with_marker(::japay_core::spec::Marker::Unique)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
+                .with_source_text(
+                    "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "st_code",
-                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
-                )
-                .with_prefix("&st_code=")
-                .with_label(
-                    ::japay_core::meta!("決済区分"),
+            super::params::ST_CODE
+                .with_meaning(
                     "payment-method bitmap; fixed to the card bit (position 1)",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
                 .with_fixed(
                     "10000-0000-00000-00000-00000-00000-00000",
                     &["10000-0000-00000-00000-00000-00000-00000"],
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (receive_order_gmo2: st_code credit), §3.1; CAS:gmo_id_purchase_successful"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §1 (receive_order_gmo2: st_code credit), §3.1; CAS:gmo_id_purchase_successful",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "mission_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
-                )
-                .with_prefix("&mission_code=")
-                .with_label(
-                    ::japay_core::meta!("課金区分"),
-                    "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_allowed(
-                    &[
-                        "1",
-                        "2",
-                        "3",
-                        "4",
-                        "5",
-                        "6",
-                        "7",
-                        "8",
-                        "9",
-                        "10",
-                        "21",
-                        "22",
-                        "23",
-                        "24",
-                        "25",
-                        "26",
-                        "27",
-                        "28",
-                        "29",
-                        "30",
-                        "31",
-                        "32",
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (mission_code), §3.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_price=")
-                .with_label(
-                    ::japay_core::meta!("商品価格"),
-                    "amount in yen, integer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_price)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "process_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-                )
-                .with_prefix("&process_code=")
-                .with_label(
-                    ::japay_core::meta!("処理区分"),
-                    "processing kind; 2 = charge a stored card",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+            super::params::MISSION_CODE,
+            super::params::ITEM_PRICE,
+            super::params::PROCESS_CODE
+                .with_meaning("processing kind; 2 = charge a stored card")
                 .with_fixed("2", &["2"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (receive_order_gmo2: process_code 2); CAS:gmo_id_purchase_successful"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §1 (receive_order_gmo2: process_code 2); CAS:gmo_id_purchase_successful",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "gmo_id",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&gmo_id=")
-                .with_label(
-                    ::japay_core::meta!("GMO ID"),
-                    "the buyer's GMO ID member id",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+            spec::FieldSpec::new("gmo_id", spec::ValueKind::Text)
+                .with_label("GMO ID", "the buyer's GMO ID member id")
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!("facts §2.2 (gmo_id), §1"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("format and length not documented (the recordings substitute [GMO_ID]), so any CP932 text is accepted")
+                    "facts §2.2 (gmo_id), §1",
+                    Some(
+                        "format and length not documented (the recordings substitute [GMO_ID]), so any CP932 text is accepted",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "gmo_card_id",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&gmo_card_id=")
+            spec::FieldSpec::new("gmo_card_id", spec::ValueKind::Text)
                 .with_label(
-                    ::japay_core::meta!(
-                        "会員クレジットカードシーケンス番号"
-                    ),
+                    "会員クレジットカードシーケンス番号",
                     "sequence number of the card in the GMO ID",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (gmo_card_id; a bad one gives 601 「会員クレジットカードシーケンス番号が不正です」)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("format and length not documented (the recordings substitute [GMO_CARD_ID]), so any CP932 text is accepted")
+                    "facts §2.2 (gmo_card_id; a bad one gives 601 「会員クレジットカードシーケンス番号が不正です」)",
+                    Some(
+                        "format and length not documented (the recordings substitute [GMO_CARD_ID]), so any CP932 text is accepted",
                     ),
                 ),
         ],
     )
     .with_response(&GMO_ID_PAYMENT_RESPONSE);
 /// The answer of `gmo_id_payment`: its known attributes (spec/epsilon/operations/gmo_id_payment.yaml).
-pub static GMO_ID_PAYMENT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (receive_order_gmo2: trans_code, result, err_code, err_detail); CAS:gmo_id_*"
-    ),
+pub static GMO_ID_PAYMENT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (receive_order_gmo2: trans_code, result, err_code, err_detail); CAS:gmo_id_*",
     &[
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "trans_code",
                 "numeric Epsilon transaction code (also on a system error)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2; §4.3 Q20"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("result", "1 ok, 0 or 9 failure")
+            .with_source_text("facts §4.2; §4.3 Q20"),
+        spec::AttributeSpec::new("result", "1 ok, 0 or 9 failure")
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.9"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_code",
-                "error code when result is not 1",
-            )
+            .with_source_text("facts §4.2, §3.9"),
+        spec::AttributeSpec::new("err_code", "error code when result is not 1")
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §4.2"),
     ],
 );
 
@@ -349,109 +108,81 @@ pub static GMO_ID_PAYMENT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_c
 ///
 /// The encoder sends the fixed parameters `st_code=10000-0000-00000-00000-00000-00000-00000`, `process_code=2`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/gmo_id_payment.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GmoIdPayment<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id for the customer.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: seed 003 row 2; facts §2.2.
     pub user_id: &'a str,
     /// ユーザー氏名 — customer name.
-    ///
     /// Marker `○`; text, at most 64 bytes.
-    /// Source: seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2.
     pub user_name: &'a str,
     /// メールアドレス — customer e-mail address.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-._@`, at most 128 bytes.
-    /// Source: seed 003 row 4; facts §2.2.
     pub user_mail_add: &'a str,
     /// 商品コード — product code; also identifies a monthly billing for process 8 and amount changes.
-    ///
-    /// Marker `○`; alnum, at most 64 bytes.
-    /// Source: facts §2.2 (item_code).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1).
+    /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_code: &'a str,
     /// 商品名 — product name.
-    ///
-    /// Marker `○`; text, at most 64 bytes.
-    /// Source: facts §2.2 (item_name).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]; facts B1).
+    /// Marker `○`; text, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_name: &'a str,
     /// 注文番号 — merchant order number; must never have been sent to Epsilon before (reuse gives 604).
-    ///
-    /// Marker `●`; alnum, at most 32 bytes.
-    /// Source: facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604).
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    /// Marker `●`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
     /// 課金区分 — one-off (1), monthly billing (2-10) or 定期課金 (21-32).
-    ///
     /// Marker `○`; code from `mission_code`.
-    /// Source: facts §2.2 (mission_code), §3.2.
     pub mission_code: &'a str,
     /// 商品価格 — amount in yen, integer.
-    ///
-    /// Marker `○`; digits.
-    /// Source: facts §2.2 (item_price).
-    ///
-    /// **Uncertain:** no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 \[code\]), so no max_bytes is given.
+    /// Marker `○`; digits. Some facts are uncertain (see the spec).
     pub item_price: &'a str,
     /// GMO ID — the buyer's GMO ID member id.
-    ///
-    /// Marker `○`; text.
-    /// Source: facts §2.2 (gmo_id), §1.
-    ///
-    /// **Uncertain:** format and length not documented (the recordings substitute \[GMO_ID\]), so any CP932 text is accepted.
+    /// Marker `○`; text. Some facts are uncertain (see the spec).
     pub gmo_id: &'a str,
     /// 会員クレジットカードシーケンス番号 — sequence number of the card in the GMO ID.
-    ///
-    /// Marker `○`; text.
-    /// Source: facts §2.2 (gmo_card_id; a bad one gives 601 「会員クレジットカードシーケンス番号が不正です」).
-    ///
-    /// **Uncertain:** format and length not documented (the recordings substitute \[GMO_CARD_ID\]), so any CP932 text is accepted.
+    /// Marker `○`; text. Some facts are uncertain (see the spec).
     pub gmo_card_id: &'a str,
 }
 
 impl ::japay_core::Operation for GmoIdPayment<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &GMO_ID_PAYMENT;
-    type Values<'s> = [::core::option::Option<&'s str>; 13] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &GMO_ID_PAYMENT;
+    type Values<'s> = [Option<&'s str>; 13] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::Some(self.user_name),
-            ::core::option::Option::Some(self.user_mail_add),
-            ::core::option::Option::Some(self.item_code),
-            ::core::option::Option::Some(self.item_name),
-            ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::None,
-            ::core::option::Option::Some(self.mission_code),
-            ::core::option::Option::Some(self.item_price),
-            ::core::option::Option::None,
-            ::core::option::Option::Some(self.gmo_id),
-            ::core::option::Option::Some(self.gmo_card_id),
+            Some(self.contract_code),
+            Some(self.user_id),
+            Some(self.user_name),
+            Some(self.user_mail_add),
+            Some(self.item_code),
+            Some(self.item_name),
+            Some(self.order_number),
+            None,
+            Some(self.mission_code),
+            Some(self.item_price),
+            None,
+            Some(self.gmo_id),
+            Some(self.gmo_card_id),
         ]
     }
 }
 
 ::japay_core::operation_shortcuts!(GmoIdPayment);
+
+impl ::japay_core::Answered for GmoIdPayment<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = GmoIdPaymentResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        GmoIdPaymentResponse {
+            raw: answer,
+        }
+    }
+}
 
 /// The decoded answer to `gmo_id_payment` (receive_order_gmo2.cgi).
 #[derive(Debug)]
@@ -474,7 +205,7 @@ impl<'a> GmoIdPaymentResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &GMO_ID_PAYMENT_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -486,39 +217,30 @@ impl<'a> GmoIdPaymentResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&GMO_ID_PAYMENT, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        GmoIdPaymentOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<GmoIdPaymentOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `trans_code`: numeric Epsilon transaction code (also on a system error) (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `result`: 1 ok, 0 or 9 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
 }
@@ -530,62 +252,49 @@ impl<'a> GmoIdPaymentResponse<'a> {
 #[non_exhaustive]
 pub enum GmoIdPaymentOutcome<'r> {
     /// `charged` (ok): `result` is "1".
-    /// Source: facts §4.2 (receive_order_gmo2); CAS:gmo_id_purchase_successful.
     #[cfg_attr(feature = "serde", serde(rename = "charged"))]
     Charged,
     /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §4.2, §3.9 (601 comes with 9 on receive_order_gmo2).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`GmoIdPaymentResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    GmoIdPaymentOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<GmoIdPaymentOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
-                    raw.get("err_code"),
-                    "charged",
-                    "err_code",
-                )?;
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(raw.get("err_code"), "charged", "err_code")?;
                 GmoIdPaymentOutcome::Charged
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(GmoIdPaymentOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(GmoIdPaymentOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -598,19 +307,10 @@ fn decide<'r>(
 /// As [`GmoIdPaymentResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        GmoIdPaymentOutcome::Charged { .. } => {
-            ("charged", "ok", ::core::option::Option::None)
-        }
-        GmoIdPaymentOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        GmoIdPaymentOutcome::Charged { .. } => ("charged", "ok", None),
+        GmoIdPaymentOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

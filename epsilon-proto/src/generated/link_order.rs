@@ -2,1447 +2,39 @@
 
 //! オーダー情報送信 (リンク方式・コンビニ直接): send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order.
 //!
-//! CGI `receive_order3.cgi`. Source: facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration.
-//!
-//! **Uncertain:** the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) is required as a whole once delivery_code is given; without it Epsilon shows its own entry screen (facts §2.2), so setting st_code bit I alone does not require it. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana, haraikomi_mail and the delivery block are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available).
+//! CGI `receive_order3.cgi`; the facts and their sources: `spec/epsilon/operations/link_order.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `link_order` (spec/epsilon/operations/link_order.yaml).
-pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static LINK_ORDER: spec::OperationSpec = spec::OperationSpec::new(
         "link_order",
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(spec::Effect::Creates)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
+    .with_route(spec::Route::new("process_code", "1"))
     .with_titles(
         "オーダー情報送信 (リンク方式・コンビニ直接)",
         "send an order; the gateway answers with a redirect to its payment page, or with the slip data of a direct convenience-store order",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) is required as a whole once delivery_code is given; without it Epsilon shows its own entry screen (facts §2.2), so setting st_code bit I alone does not require it. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana, haraikomi_mail and the delivery block are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)")
+        "facts §1 (receive_order3.cgi (a), (b)), §2.2; seed 003_be47caecafc0b1bf.txt for the fields shared with user registration",
+        Some(
+            "the GMO後払い delivery block (delivery_code, consignee_*, orderer_*) is required as a whole once delivery_code is given; without it Epsilon shows its own entry screen (facts §2.2), so setting st_code bit I alone does not require it. The label_ja of item_code, item_name, item_price, conveni_code, user_tel, user_name_kana, haraikomi_mail and the delivery block are descriptive Japanese names, not labels of the official table (the CGI設定マニュアル was not available)",
         ),
     )
     .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
-    .with_fields(
-        &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the merchant's id for the customer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 2; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_name=")
-                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe87ffffff03ff600000000000,
-                            "ascii",
-                            "A-Za-z0-9-._@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_mail_add=")
-                .with_label(
-                    ::japay_core::meta!("メールアドレス"),
-                    "customer e-mail address",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 4; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_code=")
-                .with_label(
-                    ::japay_core::meta!("商品コード"),
-                    "product code; also identifies a monthly billing for process 8 and amount changes",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_code)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&item_name=")
-                .with_label(::japay_core::meta!("商品名"), "product name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_name)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
-                )
-                .with_marker(::japay_core::spec::Marker::Unique)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "st_code",
-                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
-                )
-                .with_prefix("&st_code=")
-                .with_label(
-                    ::japay_core::meta!("決済区分"),
-                    "payment-method bitmap; the methods offered on Epsilon's selection page",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (st_code), §3.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "mission_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
-                )
-                .with_prefix("&mission_code=")
-                .with_label(
-                    ::japay_core::meta!("課金区分"),
-                    "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_allowed(
-                    &[
-                        "1",
-                        "2",
-                        "3",
-                        "4",
-                        "5",
-                        "6",
-                        "7",
-                        "8",
-                        "9",
-                        "10",
-                        "21",
-                        "22",
-                        "23",
-                        "24",
-                        "25",
-                        "26",
-                        "27",
-                        "28",
-                        "29",
-                        "30",
-                        "31",
-                        "32",
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (mission_code), §3.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_price=")
-                .with_label(
-                    ::japay_core::meta!("商品価格"),
-                    "amount in yen, integer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_price)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "process_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-                )
-                .with_prefix("&process_code=")
-                .with_label(
-                    ::japay_core::meta!("処理区分"),
-                    "processing kind; 1 = first charge",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_fixed("1", &["1"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (process_code), §3.3"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo1=")
-                .with_label(
-                    ::japay_core::meta!("予備1"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 7; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo2=")
-                .with_label(
-                    ::japay_core::meta!("予備2"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 8; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "xml",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&xml=")
-                .with_label(
-                    ::japay_core::meta!("応答形式"),
-                    "answer format; 1 = XML (the only format this crate reads)",
-                )
-                .with_fixed("1", &["1"])
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 9; facts §2.2 (xml)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "conveni_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::CONVENI_CODE),
-                )
-                .with_prefix("&conveni_code=")
-                .with_label(
-                    ::japay_core::meta!("コンビニコード"),
-                    "convenience store for a direct convenience-store order",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::PresentAny(&[15, 16]),
-                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
-                    ),
-                )
-                .with_allowed(&["11", "21", "31", "32", "33", "35", "36"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_tel",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_tel=")
-                .with_label(
-                    ::japay_core::meta!("電話番号"),
-                    "buyer phone number, digits only without hyphens",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::PresentAny(&[14, 16]),
-                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (user_tel); seed 003 legend (△)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length limit unknown (facts §2.2 [?]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO [code]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name_kana",
-                    ::japay_core::spec::ValueKind::FullwidthKana,
-                )
-                .with_prefix("&user_name_kana=")
-                .with_label(
-                    ::japay_core::meta!("ユーザー氏名(カナ)"),
-                    "customer name in full-width katakana",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::PresentAny(&[14, 15]),
-                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length limit unknown (facts B1), so no max_bytes is given")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "haraikomi_mail",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&haraikomi_mail=")
-                .with_label(
-                    ::japay_core::meta!("払込票メール"),
-                    "whether Epsilon e-mails the payment slip; 0 = do not send",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(1))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "tds_flag",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&tds_flag=")
-                .with_label(
-                    ::japay_core::meta!("3Dセキュア2.0フラグ"),
-                    "3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0",
-                )
-                .with_allowed(&["21", "22"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (tds_flag), §3.8"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 [?])")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrCity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrCity=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(市区町村)"),
-                    "3-D Secure 2.0 risk data: billing address: city",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrCity)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrCountry",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrCountry=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(国)"),
-                    "3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, billAddrCountry)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine1=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所1"),
-                    "3-D Secure 2.0 risk data: billing address: line 1",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine1)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine2=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所2"),
-                    "3-D Secure 2.0 risk data: billing address: line 2",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine2)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine3",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine3=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所3"),
-                    "3-D Secure 2.0 risk data: billing address: line 3",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine3)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrPostCode",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrPostCode=")
-                .with_label(
-                    ::japay_core::meta!("請求先郵便番号"),
-                    "3-D Secure 2.0 risk data: billing address: postcode",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, billAddrPostCode)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrState",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrState=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(都道府県)"),
-                    "3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrState)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrCity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrCity=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(市区町村)"),
-                    "3-D Secure 2.0 risk data: shipping address: city",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrCity)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrCountry",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrCountry=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(国)"),
-                    "3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddrCountry)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine1=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所1"),
-                    "3-D Secure 2.0 risk data: shipping address: line 1",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine1)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine2=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所2"),
-                    "3-D Secure 2.0 risk data: shipping address: line 2",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine2)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine3",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine3=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所3"),
-                    "3-D Secure 2.0 risk data: shipping address: line 3",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine3)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrPostCode",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrPostCode=")
-                .with_label(
-                    ::japay_core::meta!("配送先郵便番号"),
-                    "3-D Secure 2.0 risk data: shipping address: postcode",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddrPostCode)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrState",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrState=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(都道府県)"),
-                    "3-D Secure 2.0 risk data: shipping address: state",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrState)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccAgeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccAgeInd=")
-                .with_label(
-                    ::japay_core::meta!("会員登録期間"),
-                    "3-D Secure 2.0 risk data: how long the cardholder has had the merchant account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccAgeInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccChange",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccChange=")
-                .with_label(
-                    ::japay_core::meta!("会員情報変更日"),
-                    "3-D Secure 2.0 risk data: date the merchant account was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccChange)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccChangeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccChangeInd=")
-                .with_label(
-                    ::japay_core::meta!("会員情報変更期間"),
-                    "3-D Secure 2.0 risk data: how long ago the merchant account was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccChangeInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccDate",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccDate=")
-                .with_label(
-                    ::japay_core::meta!("会員登録日"),
-                    "3-D Secure 2.0 risk data: date the merchant account was opened",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccDate)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccPwdChange",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccPwdChange=")
-                .with_label(
-                    ::japay_core::meta!("パスワード変更日"),
-                    "3-D Secure 2.0 risk data: date the account password was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccPwdChange)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccPwChangeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccPwChangeInd=")
-                .with_label(
-                    ::japay_core::meta!("パスワード変更期間"),
-                    "3-D Secure 2.0 risk data: how long ago the account password was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccPwChangeInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "nbPurchaseAccount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&nbPurchaseAccount=")
-                .with_label(
-                    ::japay_core::meta!("過去6か月の購入回数"),
-                    "3-D Secure 2.0 risk data: purchases with this account in the last six months",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, nbPurchaseAccount)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "paymentAccAge",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&paymentAccAge=")
-                .with_label(
-                    ::japay_core::meta!("カード登録日"),
-                    "3-D Secure 2.0 risk data: date the card was added to the account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccAge)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "paymentAccInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&paymentAccInd=")
-                .with_label(
-                    ::japay_core::meta!("カード登録期間"),
-                    "3-D Secure 2.0 risk data: how long the card has been on the account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "provisionAttemptsDay",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&provisionAttemptsDay=")
-                .with_label(
-                    ::japay_core::meta!("過去24時間のカード追加試行回数"),
-                    "3-D Secure 2.0 risk data: card-add attempts in the last 24 hours",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, provisionAttemptsDay)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddressUsage",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddressUsage=")
-                .with_label(
-                    ::japay_core::meta!("配送先初回使用日"),
-                    "3-D Secure 2.0 risk data: date the shipping address was first used",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddressUsage)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddressUsageInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddressUsageInd=")
-                .with_label(
-                    ::japay_core::meta!("配送先使用期間"),
-                    "3-D Secure 2.0 risk data: how long the shipping address has been used",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddressUsageInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipNameIndicator",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipNameIndicator=")
-                .with_label(
-                    ::japay_core::meta!("配送先氏名一致"),
-                    "3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipNameIndicator)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "suspiciousAccActivity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&suspiciousAccActivity=")
-                .with_label(
-                    ::japay_core::meta!("不審な行動"),
-                    "3-D Secure 2.0 risk data: whether suspicious activity was seen on the account",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, suspiciousAccActivity)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "txnActivityDay",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&txnActivityDay=")
-                .with_label(
-                    ::japay_core::meta!("過去24時間の取引回数"),
-                    "3-D Secure 2.0 risk data: transactions in the last 24 hours",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, txnActivityDay)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "txnActivityYear",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&txnActivityYear=")
-                .with_label(
-                    ::japay_core::meta!("過去1年の取引回数"),
-                    "3-D Secure 2.0 risk data: transactions in the last year",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, txnActivityYear)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthData",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthData=")
-                .with_label(
-                    ::japay_core::meta!("ログイン認証データ"),
-                    "3-D Secure 2.0 risk data: data about how the cardholder logged in",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthData)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthMethod",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthMethod=")
-                .with_label(
-                    ::japay_core::meta!("ログイン認証方法"),
-                    "3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthTimestamp",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthTimestamp=")
-                .with_label(
-                    ::japay_core::meta!("ログイン日時"),
-                    "3-D Secure 2.0 risk data: when the cardholder logged in",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "addrMatch",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&addrMatch=")
-                .with_label(
-                    ::japay_core::meta!("請求先・配送先一致"),
-                    "3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, addrMatch)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "cardholderName",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&cardholderName=")
-                .with_label(
-                    ::japay_core::meta!("カード名義人"),
-                    "3-D Secure 2.0 risk data: cardholder name",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, cardholderName)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "homePhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&homePhone=")
-                .with_label(
-                    ::japay_core::meta!("自宅電話番号"),
-                    "3-D Secure 2.0 risk data: home phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, homePhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "mobilePhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&mobilePhone=")
-                .with_label(
-                    ::japay_core::meta!("携帯電話番号"),
-                    "3-D Secure 2.0 risk data: mobile phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, mobilePhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "workPhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&workPhone=")
-                .with_label(
-                    ::japay_core::meta!("勤務先電話番号"),
-                    "3-D Secure 2.0 risk data: work phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, workPhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "challengeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&challengeInd=")
-                .with_label(
-                    ::japay_core::meta!("チャレンジ要求"),
-                    "3-D Secure 2.0 risk data: challenge preference (EC4 sends 04)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, challengeInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "deliveryEmailAddress",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&deliveryEmailAddress=")
-                .with_label(
-                    ::japay_core::meta!("配送先メールアドレス"),
-                    "3-D Secure 2.0 risk data: e-mail address for electronic delivery",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, deliveryEmailAddress)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "deliveryTimeframe",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&deliveryTimeframe=")
-                .with_label(
-                    ::japay_core::meta!("配送時期"),
-                    "3-D Secure 2.0 risk data: delivery timeframe",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, deliveryTimeframe)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "giftCardAmount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&giftCardAmount=")
-                .with_label(
-                    ::japay_core::meta!("ギフトカード金額"),
-                    "3-D Secure 2.0 risk data: gift card amount",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, giftCardAmount)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "giftCardCount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&giftCardCount=")
-                .with_label(
-                    ::japay_core::meta!("ギフトカード枚数"),
-                    "3-D Secure 2.0 risk data: number of gift cards",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, giftCardCount)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "preOrderDate",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&preOrderDate=")
-                .with_label(
-                    ::japay_core::meta!("予約商品発売日"),
-                    "3-D Secure 2.0 risk data: release date of a pre-ordered item",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, preOrderDate)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "preOrderPurchaseInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&preOrderPurchaseInd=")
-                .with_label(
-                    ::japay_core::meta!("予約購入"),
-                    "3-D Secure 2.0 risk data: whether this is a pre-order",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, preOrderPurchaseInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "reorderItemsInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&reorderItemsInd=")
-                .with_label(
-                    ::japay_core::meta!("再注文"),
-                    "3-D Secure 2.0 risk data: whether this reorders earlier items",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, reorderItemsInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipIndicator",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipIndicator=")
-                .with_label(
-                    ::japay_core::meta!("配送方法"),
-                    "3-D Secure 2.0 risk data: shipping method",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipIndicator)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "delivery_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&delivery_code=")
-                .with_label(
-                    ::japay_core::meta!("配送区分"),
-                    "GMO後払い: 99 announces the delivery block (consignee_*, orderer_*)",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::PresentAny(
-                            &[67, 68, 69, 70, 71, 72, 73, 74],
-                        ),
-                        "a GMO後払い order with delivery details (any consignee_* or orderer_* given)",
-                    ),
-                )
-                .with_allowed(&["99"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (delivery_code, fixed 99), §3.7; CAS:gmo_after_purchase_successful"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "consignee_postal",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&consignee_postal=")
-                .with_label(
-                    ::japay_core::meta!("配送先郵便番号"),
-                    "GMO後払い: consignee (ship-to) postcode, 7 digits without hyphen",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Exact(7))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (consignee_postal; EPS-RB digit check); CAS:gmo_after_*"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "consignee_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&consignee_name=")
-                .with_label(
-                    ::japay_core::meta!("配送先氏名"),
-                    "GMO後払い: consignee (ship-to) name",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (consignee_name); CAS:gmo_after_*"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "consignee_address",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&consignee_address=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所"),
-                    "GMO後払い: consignee (ship-to) address including the prefecture",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (consignee_address); CAS:gmo_after_*"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "consignee_tel",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&consignee_tel=")
-                .with_label(
-                    ::japay_core::meta!("配送先電話番号"),
-                    "GMO後払い: consignee (ship-to) phone, digits only",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (consignee_tel); CAS:gmo_after_*"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "orderer_postal",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&orderer_postal=")
-                .with_label(
-                    ::japay_core::meta!("注文者郵便番号"),
-                    "GMO後払い: orderer postcode, 7 digits without hyphen",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Exact(7))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (orderer_postal; EPS-RB digit check); CAS:gmo_after_*"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "orderer_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&orderer_name=")
-                .with_label(
-                    ::japay_core::meta!("注文者氏名"),
-                    "GMO後払い: orderer name",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (orderer_name); CAS:gmo_after_*"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "orderer_address",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&orderer_address=")
-                .with_label(
-                    ::japay_core::meta!("注文者住所"),
-                    "GMO後払い: orderer address including the prefecture",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (orderer_address); CAS:gmo_after_*"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "orderer_tel",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&orderer_tel=")
-                .with_label(
-                    ::japay_core::meta!("注文者電話番号"),
-                    "GMO後払い: orderer phone, digits only",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
-                .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::Equals {
-                            field: 66,
-                            value: "99",
-                        },
-                        "a GMO後払い order with delivery details (delivery_code 99)",
-                    ),
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (orderer_tel); CAS:gmo_after_*"),
-                    ::core::option::Option::None,
-                ),
-        ],
-    )
+    .with_fields(&LINK_ORDER_FIELDS)
     .with_groups(
         &[
-            ::japay_core::spec::FieldGroup::new(
+            spec::FieldGroup::new(
                 "gmo_deferred_delivery",
                 &[67, 68, 69, 70, 71, 72, 73, 74],
-                ::japay_core::spec::Condition::new(
-                    ::japay_core::spec::ConditionTest::Equals {
+                spec::Condition::new(
+                    spec::ConditionTest::Equals {
                         field: 66,
                         value: "99",
                     },
@@ -1453,217 +45,343 @@ pub static LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::O
     )
     .with_response(&LINK_ORDER_RESPONSE);
 /// The answer of `link_order`: its known attributes (spec/epsilon/operations/link_order.yaml).
-pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture"
-    ),
+pub static LINK_ORDER_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture",
     &[
-        ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
+        spec::AttributeSpec::new("result", "1 success, 0 failure")
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.9"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.9"),
+        spec::AttributeSpec::new(
                 "redirect",
                 "URL of Epsilon's payment page to send the browser to (decoded once); link orders only",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (link order accepted); facts Q15"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_code",
-                "error code when result is not 1",
-            )
+            .with_source_text("facts §4.2 (link order accepted); facts Q15"),
+        spec::AttributeSpec::new("err_code", "error code when result is not 1")
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2 (receive_order3 — any error)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §4.2 (receive_order3 — any error)"),
+        spec::AttributeSpec::new(
                 "memo1",
                 "memo1 echoed (errors and direct convenience-store orders)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new(
                 "memo2",
                 "memo2 echoed (errors and direct convenience-store orders)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new(
                 "trans_code",
                 "numeric Epsilon transaction code (direct convenience-store order)",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2 (direct convenience-store order); facts Q19"
-                ),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("order_number", "order_number echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "state",
-                "order state; 0 for a freshly issued slip",
-            )
+            .with_source_text("facts §4.2 (direct convenience-store order); facts Q19"),
+        spec::AttributeSpec::new("order_number", "order_number echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("state", "order state; 0 for a freshly issued slip")
             .with_table(&super::codes::STATE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.7"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("user_id", "user_id echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("user_name", "user_name echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("user_mail_add", "user_mail_add echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("process_code", "process_code echoed")
+            .with_source_text("facts §4.2, §3.7"),
+        spec::AttributeSpec::new("user_id", "user_id echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("user_name", "user_name echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("user_mail_add", "user_mail_add echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("process_code", "process_code echoed")
             .with_table(&super::codes::PROCESS_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("mission_code", "mission_code echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("mission_code", "mission_code echoed")
             .with_table(&super::codes::MISSION_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "st_code",
-                "st_code echoed in the 7-group form",
-            )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2 (direct convenience-store order), §3.1"
-                ),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("contract_code", "contract_code echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("item_code", "item_code echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("item_name", "item_name echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("item_price", "item_price echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("st_code", "st_code echoed in the 7-group form")
+            .with_source_text("facts §4.2 (direct convenience-store order), §3.1"),
+        spec::AttributeSpec::new("contract_code", "contract_code echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("item_code", "item_code echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("item_name", "item_name echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("item_price", "item_price echoed")
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new(
                 "payment_code",
                 "payment method used (3 = convenience store)",
             )
             .with_table(&super::codes::PAYMENT_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.6"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "conveni_code",
-                "the convenience store of the slip",
-            )
+            .with_source_text("facts §4.2, §3.6"),
+        spec::AttributeSpec::new("conveni_code", "the convenience store of the slip")
             .with_table(&super::codes::CONVENI_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.4"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.4"),
+        spec::AttributeSpec::new(
                 "receipt_no",
                 "payment number the buyer gives at the store (受付番号 / 払込票番号)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.4"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.4"),
+        spec::AttributeSpec::new(
                 "kigyou_code",
                 "company code (企業コード) for the store terminal",
             )
             .with_source(
-                ::japay_core::meta!("facts §4.2, §3.4"),
-                ::japay_core::meta_opt!(
-                    ::core::option::Option::Some("the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)")
+                "facts §4.2, §3.4",
+                Some(
+                    "the cassette value was hand-edited and sources disagree on which stores send it (facts Q23)",
                 ),
             ),
-        ::japay_core::spec::AttributeSpec::new(
-                "haraikomi_url",
-                "URL of the payment slip (払込票)",
-            )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.4"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "conveni_limit",
-                "payment deadline date (YYYY-MM-DD)",
-            )
-            .with_source(
-                ::japay_core::meta!("facts §4.2; facts Q17"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new("haraikomi_url", "URL of the payment slip (払込票)")
+            .with_source_text("facts §4.2, §3.4"),
+        spec::AttributeSpec::new("conveni_limit", "payment deadline date (YYYY-MM-DD)")
+            .with_source_text("facts §4.2; facts Q17"),
+        spec::AttributeSpec::new(
                 "conveni_time",
                 "time the buyer paid at the store; empty until paid",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (direct convenience-store order)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.7"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2 (direct convenience-store order)"),
+        spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
+            .with_source_text("facts §4.2, §3.7"),
+        spec::AttributeSpec::new(
                 "receipt_date",
                 "time the slip was issued (JST, no zone)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2; facts Q18"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2; facts Q18"),
+        spec::AttributeSpec::new(
                 "last_update",
                 "time of the last change of the order (JST, no zone)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2; facts Q18"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2; facts Q18"),
+    ],
+);
+
+///The fields of [`LINK_ORDER`], with the shared blocks in place.
+static LINK_ORDER_FIELDS: [spec::FieldSpec; 75] = spec::join_fields(
+    &[
+        &[
+            super::params::CONTRACT_CODE,
+            super::params::USER_ID.with_source_text("seed 003 row 2; facts §2.2"),
+            super::params::USER_NAME
+                .with_source_text("seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"),
+            super::params::USER_MAIL_ADD.with_source_text("seed 003 row 4; facts §2.2"),
+            super::params::ITEM_CODE,
+            super::params::ITEM_NAME,
+            super::params::ORDER_NUMBER
+                .with_meaning(
+                    "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
+                )
+                .with_source_text(
+                    "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)",
+                ),
+            super::params::ST_CODE
+                .with_meaning(
+                    "payment-method bitmap; the methods offered on Epsilon's selection page",
+                )
+                .with_source_text("facts §2.2 (st_code), §3.1"),
+            super::params::MISSION_CODE,
+            super::params::ITEM_PRICE,
+            super::params::PROCESS_CODE
+                .with_meaning("processing kind; 1 = first charge")
+                .with_fixed("1", &["1"])
+                .with_source_text("facts §2.2 (process_code), §3.3"),
+            super::params::MEMO1.with_source_text("seed 003 row 7; facts §2.2"),
+            super::params::MEMO2.with_source_text("seed 003 row 8; facts §2.2"),
+            super::params::XML.with_source_text("seed 003 row 9; facts §2.2 (xml)"),
+            spec::FieldSpec::new(
+                    "conveni_code",
+                    spec::ValueKind::Code(&super::codes::CONVENI_CODE),
+                )
+                .with_label(
+                    "コンビニコード",
+                    "convenience store for a direct convenience-store order",
+                )
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[15, 16]),
+                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
+                    ),
+                )
+                .with_allowed(&["11", "21", "31", "32", "33", "35", "36"])
+                .with_source(
+                    "facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order)",
+                    Some(
+                        "the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "user_tel",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "電話番号",
+                    "buyer phone number, digits only without hyphens",
+                )
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[14, 16]),
+                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
+                    ),
+                )
+                .with_source(
+                    "facts §2.2 (user_tel); seed 003 legend (△)",
+                    Some(
+                        "length limit unknown (facts §2.2 [?]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO [code]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order",
+                    ),
+                ),
+            spec::FieldSpec::new("user_name_kana", spec::ValueKind::FullwidthKana)
+                .with_label(
+                    "ユーザー氏名(カナ)",
+                    "customer name in full-width katakana",
+                )
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[14, 15]),
+                        "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
+                    ),
+                )
+                .with_source(
+                    "facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△)",
+                    Some("length limit unknown (facts B1), so no max_bytes is given"),
+                ),
+            spec::FieldSpec::new(
+                    "haraikomi_mail",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "払込票メール",
+                    "whether Epsilon e-mails the payment slip; 0 = do not send",
+                )
+                .with_limit(spec::ByteLimit::Max(1))
+                .with_source(
+                    "facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4)",
+                    Some(
+                        "only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given",
+                    ),
+                ),
+            super::params::TDS_FLAG,
+        ],
+        &super::params::TDS2_RISK,
+        &[
+            spec::FieldSpec::new(
+                    "delivery_code",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "配送区分",
+                    "GMO後払い: 99 announces the delivery block (consignee_*, orderer_*)",
+                )
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(
+                            &[67, 68, 69, 70, 71, 72, 73, 74],
+                        ),
+                        "a GMO後払い order with delivery details (any consignee_* or orderer_* given)",
+                    ),
+                )
+                .with_allowed(&["99"])
+                .with_source(
+                    "facts §2.2 (delivery_code, fixed 99), §3.7; CAS:gmo_after_purchase_successful",
+                    None,
+                ),
+            super::params::CONSIGNEE_POSTAL
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+            super::params::CONSIGNEE_NAME
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+            super::params::CONSIGNEE_ADDRESS
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+            super::params::CONSIGNEE_TEL
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+            super::params::ORDERER_POSTAL
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+            super::params::ORDERER_NAME
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+            super::params::ORDERER_ADDRESS
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+            super::params::ORDERER_TEL
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 66,
+                            value: "99",
+                        },
+                        "a GMO後払い order with delivery details (delivery_code 99)",
+                    ),
+                ),
+        ],
     ],
 );
 
@@ -1673,880 +391,173 @@ pub static LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core:
 ///
 /// Group `gmo_deferred_delivery`: consignee_postal, consignee_name, consignee_address, consignee_tel, orderer_postal, orderer_name, orderer_address, orderer_tel are required together for a GMO後払い order with delivery details (delivery_code 99).
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/link_order.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct LinkOrder<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id for the customer.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: seed 003 row 2; facts §2.2.
     pub user_id: &'a str,
     /// ユーザー氏名 — customer name.
-    ///
     /// Marker `○`; text, at most 64 bytes.
-    /// Source: seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2.
     pub user_name: &'a str,
     /// メールアドレス — customer e-mail address.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-._@`, at most 128 bytes.
-    /// Source: seed 003 row 4; facts §2.2.
     pub user_mail_add: &'a str,
     /// 商品コード — product code; also identifies a monthly billing for process 8 and amount changes.
-    ///
-    /// Marker `○`; alnum, at most 64 bytes.
-    /// Source: facts §2.2 (item_code).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1).
+    /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_code: &'a str,
     /// 商品名 — product name.
-    ///
-    /// Marker `○`; text, at most 64 bytes.
-    /// Source: facts §2.2 (item_name).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]; facts B1).
+    /// Marker `○`; text, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_name: &'a str,
     /// 注文番号 — merchant order number; must never have been sent to Epsilon before (reuse gives 604).
-    ///
-    /// Marker `●`; alnum, at most 32 bytes.
-    /// Source: facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604).
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    /// Marker `●`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
     /// 決済区分 — payment-method bitmap; the methods offered on Epsilon's selection page.
-    ///
     /// Marker `○`; st_code.
-    /// Source: facts §2.2 (st_code), §3.1.
     pub st_code: &'a str,
     /// 課金区分 — one-off (1), monthly billing (2-10) or 定期課金 (21-32).
-    ///
     /// Marker `○`; code from `mission_code`.
-    /// Source: facts §2.2 (mission_code), §3.2.
     pub mission_code: &'a str,
     /// 商品価格 — amount in yen, integer.
-    ///
-    /// Marker `○`; digits.
-    /// Source: facts §2.2 (item_price).
-    ///
-    /// **Uncertain:** no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 \[code\]), so no max_bytes is given.
+    /// Marker `○`; digits. Some facts are uncertain (see the spec).
     pub item_price: &'a str,
     /// 予備1 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 7; facts §2.2.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo1: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 8; facts §2.2.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo2: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo2: Option<&'a str>,
     /// コンビニコード — convenience store for a direct convenience-store order.
-    ///
-    /// Marker `△`; code from `conveni_code`; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given).
-    /// Source: facts §2.2 (conveni_code), §3.4; seed 003 legend (△ = required for a convenience-store order).
-    ///
-    /// **Uncertain:** the request accepts the stores of facts §3.4 only; 34 (デイリーヤマザキ, EC2 2006-07 only) and 88 (Pay-easy, seen only in answers and notifications) are refused; 35/36 (サークルK/サンクス) are legacy codes still sent by AM.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub conveni_code: ::core::option::Option<&'a str>,
+    /// Marker `△`; code from `conveni_code`; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub conveni_code: Option<&'a str>,
     /// 電話番号 — buyer phone number, digits only without hyphens.
-    ///
-    /// Marker `△`; digits; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given).
-    /// Source: facts §2.2 (user_tel); seed 003 legend (△).
-    ///
-    /// **Uncertain:** length limit unknown (facts §2.2 \[?\]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO \[code\]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub user_tel: ::core::option::Option<&'a str>,
+    /// Marker `△`; digits; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub user_tel: Option<&'a str>,
     /// ユーザー氏名(カナ) — customer name in full-width katakana.
-    ///
-    /// Marker `△`; full-width kana; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given).
-    /// Source: facts §2.2 (user_name_kana; full-width for convenience stores per AM README); seed 003 legend (△).
-    ///
-    /// **Uncertain:** length limit unknown (facts B1), so no max_bytes is given.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub user_name_kana: ::core::option::Option<&'a str>,
+    /// Marker `△`; full-width kana; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub user_name_kana: Option<&'a str>,
     /// 払込票メール — whether Epsilon e-mails the payment slip; 0 = do not send.
-    ///
-    /// Marker `-`; digits, at most 1 bytes.
-    /// Source: facts §2.2 (haraikomi_mail), §3.7 (EC2 convenience.php; EC4).
-    ///
-    /// **Uncertain:** only 0 (do not send) is documented; the other value(s) and the default when omitted are unknown, so no allowed list is given.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub haraikomi_mail: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits, at most 1 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub haraikomi_mail: Option<&'a str>,
     /// 3Dセキュア2.0フラグ — 3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0.
-    ///
-    /// Marker `-`; digits; one of \["21", "22"\].
-    /// Source: facts §2.2 (tds_flag), §3.8.
-    ///
-    /// **Uncertain:** 21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 \[?\]).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub tds_flag: ::core::option::Option<&'a str>,
-    /// 請求先住所(市区町村) — 3-D Secure 2.0 risk data: billing address: city.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrCity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_city: ::core::option::Option<&'a str>,
-    /// 請求先住所(国) — 3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrCountry).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_country: ::core::option::Option<&'a str>,
-    /// 請求先住所1 — 3-D Secure 2.0 risk data: billing address: line 1.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine1).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line1: ::core::option::Option<&'a str>,
-    /// 請求先住所2 — 3-D Secure 2.0 risk data: billing address: line 2.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine2).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line2: ::core::option::Option<&'a str>,
-    /// 請求先住所3 — 3-D Secure 2.0 risk data: billing address: line 3.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine3).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line3: ::core::option::Option<&'a str>,
-    /// 請求先郵便番号 — 3-D Secure 2.0 risk data: billing address: postcode.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrPostCode).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_post_code: ::core::option::Option<&'a str>,
-    /// 請求先住所(都道府県) — 3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrState).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_state: ::core::option::Option<&'a str>,
-    /// 配送先住所(市区町村) — 3-D Secure 2.0 risk data: shipping address: city.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_city: ::core::option::Option<&'a str>,
-    /// 配送先住所(国) — 3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCountry).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_country: ::core::option::Option<&'a str>,
-    /// 配送先住所1 — 3-D Secure 2.0 risk data: shipping address: line 1.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine1).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line1: ::core::option::Option<&'a str>,
-    /// 配送先住所2 — 3-D Secure 2.0 risk data: shipping address: line 2.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine2).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line2: ::core::option::Option<&'a str>,
-    /// 配送先住所3 — 3-D Secure 2.0 risk data: shipping address: line 3.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine3).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line3: ::core::option::Option<&'a str>,
-    /// 配送先郵便番号 — 3-D Secure 2.0 risk data: shipping address: postcode.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrPostCode).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_post_code: ::core::option::Option<&'a str>,
-    /// 配送先住所(都道府県) — 3-D Secure 2.0 risk data: shipping address: state.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrState).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_state: ::core::option::Option<&'a str>,
-    /// 会員登録期間 — 3-D Secure 2.0 risk data: how long the cardholder has had the merchant account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccAgeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccAgeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_age_ind: ::core::option::Option<&'a str>,
-    /// 会員情報変更日 — 3-D Secure 2.0 risk data: date the merchant account was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccChange).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_change: ::core::option::Option<&'a str>,
-    /// 会員情報変更期間 — 3-D Secure 2.0 risk data: how long ago the merchant account was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccChangeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_change_ind: ::core::option::Option<&'a str>,
-    /// 会員登録日 — 3-D Secure 2.0 risk data: date the merchant account was opened.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccDate).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_date: ::core::option::Option<&'a str>,
-    /// パスワード変更日 — 3-D Secure 2.0 risk data: date the account password was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccPwdChange).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccPwdChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_pwd_change: ::core::option::Option<&'a str>,
-    /// パスワード変更期間 — 3-D Secure 2.0 risk data: how long ago the account password was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccPwChangeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccPwChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_pw_change_ind: ::core::option::Option<&'a str>,
-    /// 過去6か月の購入回数 — 3-D Secure 2.0 risk data: purchases with this account in the last six months.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, nbPurchaseAccount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "nbPurchaseAccount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub nb_purchase_account: ::core::option::Option<&'a str>,
-    /// カード登録日 — 3-D Secure 2.0 risk data: date the card was added to the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, paymentAccAge).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "paymentAccAge"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub payment_acc_age: ::core::option::Option<&'a str>,
-    /// カード登録期間 — 3-D Secure 2.0 risk data: how long the card has been on the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, paymentAccInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "paymentAccInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub payment_acc_ind: ::core::option::Option<&'a str>,
-    /// 過去24時間のカード追加試行回数 — 3-D Secure 2.0 risk data: card-add attempts in the last 24 hours.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, provisionAttemptsDay).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "provisionAttemptsDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub provision_attempts_day: ::core::option::Option<&'a str>,
-    /// 配送先初回使用日 — 3-D Secure 2.0 risk data: date the shipping address was first used.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsage).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsage"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_address_usage: ::core::option::Option<&'a str>,
-    /// 配送先使用期間 — 3-D Secure 2.0 risk data: how long the shipping address has been used.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsageInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsageInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_address_usage_ind: ::core::option::Option<&'a str>,
-    /// 配送先氏名一致 — 3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipNameIndicator).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipNameIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_name_indicator: ::core::option::Option<&'a str>,
-    /// 不審な行動 — 3-D Secure 2.0 risk data: whether suspicious activity was seen on the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, suspiciousAccActivity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "suspiciousAccActivity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub suspicious_acc_activity: ::core::option::Option<&'a str>,
-    /// 過去24時間の取引回数 — 3-D Secure 2.0 risk data: transactions in the last 24 hours.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, txnActivityDay).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "txnActivityDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub txn_activity_day: ::core::option::Option<&'a str>,
-    /// 過去1年の取引回数 — 3-D Secure 2.0 risk data: transactions in the last year.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, txnActivityYear).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "txnActivityYear"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub txn_activity_year: ::core::option::Option<&'a str>,
-    /// ログイン認証データ — 3-D Secure 2.0 risk data: data about how the cardholder logged in.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthData).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthData"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_data: ::core::option::Option<&'a str>,
-    /// ログイン認証方法 — 3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthMethod"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_method: ::core::option::Option<&'a str>,
-    /// ログイン日時 — 3-D Secure 2.0 risk data: when the cardholder logged in.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthTimestamp"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_timestamp: ::core::option::Option<&'a str>,
-    /// 請求先・配送先一致 — 3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, addrMatch).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "addrMatch"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub addr_match: ::core::option::Option<&'a str>,
-    /// カード名義人 — 3-D Secure 2.0 risk data: cardholder name.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, cardholderName).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "cardholderName"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub cardholder_name: ::core::option::Option<&'a str>,
-    /// 自宅電話番号 — 3-D Secure 2.0 risk data: home phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, homePhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "homePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub home_phone: ::core::option::Option<&'a str>,
-    /// 携帯電話番号 — 3-D Secure 2.0 risk data: mobile phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, mobilePhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "mobilePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub mobile_phone: ::core::option::Option<&'a str>,
-    /// 勤務先電話番号 — 3-D Secure 2.0 risk data: work phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, workPhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "workPhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub work_phone: ::core::option::Option<&'a str>,
-    /// チャレンジ要求 — 3-D Secure 2.0 risk data: challenge preference (EC4 sends 04).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, challengeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "challengeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub challenge_ind: ::core::option::Option<&'a str>,
-    /// 配送先メールアドレス — 3-D Secure 2.0 risk data: e-mail address for electronic delivery.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, deliveryEmailAddress).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "deliveryEmailAddress"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub delivery_email_address: ::core::option::Option<&'a str>,
-    /// 配送時期 — 3-D Secure 2.0 risk data: delivery timeframe.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, deliveryTimeframe).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "deliveryTimeframe"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub delivery_timeframe: ::core::option::Option<&'a str>,
-    /// ギフトカード金額 — 3-D Secure 2.0 risk data: gift card amount.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, giftCardAmount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "giftCardAmount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub gift_card_amount: ::core::option::Option<&'a str>,
-    /// ギフトカード枚数 — 3-D Secure 2.0 risk data: number of gift cards.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, giftCardCount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "giftCardCount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub gift_card_count: ::core::option::Option<&'a str>,
-    /// 予約商品発売日 — 3-D Secure 2.0 risk data: release date of a pre-ordered item.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, preOrderDate).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "preOrderDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pre_order_date: ::core::option::Option<&'a str>,
-    /// 予約購入 — 3-D Secure 2.0 risk data: whether this is a pre-order.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, preOrderPurchaseInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "preOrderPurchaseInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pre_order_purchase_ind: ::core::option::Option<&'a str>,
-    /// 再注文 — 3-D Secure 2.0 risk data: whether this reorders earlier items.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, reorderItemsInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "reorderItemsInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub reorder_items_ind: ::core::option::Option<&'a str>,
-    /// 配送方法 — 3-D Secure 2.0 risk data: shipping method.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipIndicator).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_indicator: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits; one of \["21", "22"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tds_flag: Option<&'a str>,
+    /// The block `tds2_risk` ([`super::params::Tds2Risk`]).
+    #[cfg_attr(feature = "serde", serde(flatten, borrow))]
+    pub tds2_risk: super::params::Tds2Risk<'a>,
     /// 配送区分 — GMO後払い: 99 announces the delivery block (consignee_*, orderer_*).
-    ///
     /// Marker `△`; digits; required for a GMO後払い order with delivery details (any consignee_* or orderer_* given); one of \["99"\].
-    /// Source: facts §2.2 (delivery_code, fixed 99), §3.7; CAS:gmo_after_purchase_successful.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub delivery_code: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub delivery_code: Option<&'a str>,
     /// 配送先郵便番号 — GMO後払い: consignee (ship-to) postcode, 7 digits without hyphen.
-    ///
     /// Marker `△`; digits, exactly 7 bytes; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (consignee_postal; EPS-RB digit check); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub consignee_postal: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub consignee_postal: Option<&'a str>,
     /// 配送先氏名 — GMO後払い: consignee (ship-to) name.
-    ///
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (consignee_name); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub consignee_name: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub consignee_name: Option<&'a str>,
     /// 配送先住所 — GMO後払い: consignee (ship-to) address including the prefecture.
-    ///
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (consignee_address); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub consignee_address: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub consignee_address: Option<&'a str>,
     /// 配送先電話番号 — GMO後払い: consignee (ship-to) phone, digits only.
-    ///
     /// Marker `△`; digits; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (consignee_tel); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub consignee_tel: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub consignee_tel: Option<&'a str>,
     /// 注文者郵便番号 — GMO後払い: orderer postcode, 7 digits without hyphen.
-    ///
     /// Marker `△`; digits, exactly 7 bytes; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (orderer_postal; EPS-RB digit check); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub orderer_postal: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub orderer_postal: Option<&'a str>,
     /// 注文者氏名 — GMO後払い: orderer name.
-    ///
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (orderer_name); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub orderer_name: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub orderer_name: Option<&'a str>,
     /// 注文者住所 — GMO後払い: orderer address including the prefecture.
-    ///
     /// Marker `△`; text; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (orderer_address); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub orderer_address: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub orderer_address: Option<&'a str>,
     /// 注文者電話番号 — GMO後払い: orderer phone, digits only.
-    ///
     /// Marker `△`; digits; required for a GMO後払い order with delivery details (delivery_code 99).
-    /// Source: facts §2.2 (orderer_tel); CAS:gmo_after_*.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub orderer_tel: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub orderer_tel: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for LinkOrder<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &LINK_ORDER;
-    type Values<'s> = [::core::option::Option<&'s str>; 75] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &LINK_ORDER;
+    type Values<'s> = [Option<&'s str>; 75] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::Some(self.user_name),
-            ::core::option::Option::Some(self.user_mail_add),
-            ::core::option::Option::Some(self.item_code),
-            ::core::option::Option::Some(self.item_name),
-            ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::Some(self.st_code),
-            ::core::option::Option::Some(self.mission_code),
-            ::core::option::Option::Some(self.item_price),
-            ::core::option::Option::None,
-            self.memo1,
-            self.memo2,
-            ::core::option::Option::None,
-            self.conveni_code,
-            self.user_tel,
-            self.user_name_kana,
-            self.haraikomi_mail,
-            self.tds_flag,
-            self.bill_addr_city,
-            self.bill_addr_country,
-            self.bill_addr_line1,
-            self.bill_addr_line2,
-            self.bill_addr_line3,
-            self.bill_addr_post_code,
-            self.bill_addr_state,
-            self.ship_addr_city,
-            self.ship_addr_country,
-            self.ship_addr_line1,
-            self.ship_addr_line2,
-            self.ship_addr_line3,
-            self.ship_addr_post_code,
-            self.ship_addr_state,
-            self.ch_acc_age_ind,
-            self.ch_acc_change,
-            self.ch_acc_change_ind,
-            self.ch_acc_date,
-            self.ch_acc_pwd_change,
-            self.ch_acc_pw_change_ind,
-            self.nb_purchase_account,
-            self.payment_acc_age,
-            self.payment_acc_ind,
-            self.provision_attempts_day,
-            self.ship_address_usage,
-            self.ship_address_usage_ind,
-            self.ship_name_indicator,
-            self.suspicious_acc_activity,
-            self.txn_activity_day,
-            self.txn_activity_year,
-            self.three_ds_req_auth_data,
-            self.three_ds_req_auth_method,
-            self.three_ds_req_auth_timestamp,
-            self.addr_match,
-            self.cardholder_name,
-            self.home_phone,
-            self.mobile_phone,
-            self.work_phone,
-            self.challenge_ind,
-            self.delivery_email_address,
-            self.delivery_timeframe,
-            self.gift_card_amount,
-            self.gift_card_count,
-            self.pre_order_date,
-            self.pre_order_purchase_ind,
-            self.reorder_items_ind,
-            self.ship_indicator,
-            self.delivery_code,
-            self.consignee_postal,
-            self.consignee_name,
-            self.consignee_address,
-            self.consignee_tel,
-            self.orderer_postal,
-            self.orderer_name,
-            self.orderer_address,
-            self.orderer_tel,
-        ]
+        let mut values = [None; 75];
+        values[0] = Some(self.contract_code);
+        values[1] = Some(self.user_id);
+        values[2] = Some(self.user_name);
+        values[3] = Some(self.user_mail_add);
+        values[4] = Some(self.item_code);
+        values[5] = Some(self.item_name);
+        values[6] = Some(self.order_number);
+        values[7] = Some(self.st_code);
+        values[8] = Some(self.mission_code);
+        values[9] = Some(self.item_price);
+        values[11] = self.memo1;
+        values[12] = self.memo2;
+        values[14] = self.conveni_code;
+        values[15] = self.user_tel;
+        values[16] = self.user_name_kana;
+        values[17] = self.haraikomi_mail;
+        values[18] = self.tds_flag;
+        self.tds2_risk.place(&mut values, 19);
+        values[66] = self.delivery_code;
+        values[67] = self.consignee_postal;
+        values[68] = self.consignee_name;
+        values[69] = self.consignee_address;
+        values[70] = self.consignee_tel;
+        values[71] = self.orderer_postal;
+        values[72] = self.orderer_name;
+        values[73] = self.orderer_address;
+        values[74] = self.orderer_tel;
+        values
     }
 }
 
 ::japay_core::operation_shortcuts!(LinkOrder);
+
+impl ::japay_core::Answered for LinkOrder<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = LinkOrderResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        LinkOrderResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `link_order` (receive_order3.cgi).
 #[derive(Debug)]
@@ -2569,7 +580,7 @@ impl<'a> LinkOrderResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &LINK_ORDER_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -2581,149 +592,138 @@ impl<'a> LinkOrderResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&LINK_ORDER, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        LinkOrderOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`).
+    pub fn outcome(&self) -> Result<LinkOrderOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: URL of Epsilon's payment page to send the browser to (decoded once); link orders only (first occurrence, decoded).
-    pub fn redirect(&self) -> ::core::option::Option<&str> {
+    pub fn redirect(&self) -> Option<&str> {
         self.raw.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
     /// `memo1`: memo1 echoed (errors and direct convenience-store orders) (first occurrence, decoded).
-    pub fn memo1(&self) -> ::core::option::Option<&str> {
+    pub fn memo1(&self) -> Option<&str> {
         self.raw.get("memo1")
     }
     /// `memo2`: memo2 echoed (errors and direct convenience-store orders) (first occurrence, decoded).
-    pub fn memo2(&self) -> ::core::option::Option<&str> {
+    pub fn memo2(&self) -> Option<&str> {
         self.raw.get("memo2")
     }
     /// `trans_code`: numeric Epsilon transaction code (direct convenience-store order) (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `order_number`: order_number echoed (first occurrence, decoded).
-    pub fn order_number(&self) -> ::core::option::Option<&str> {
+    pub fn order_number(&self) -> Option<&str> {
         self.raw.get("order_number")
     }
     /// `state`: order state; 0 for a freshly issued slip (first occurrence, looked up in its code table).
-    pub fn state(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("state")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::STATE))
+    pub fn state(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `user_id`: user_id echoed (first occurrence, decoded).
-    pub fn user_id(&self) -> ::core::option::Option<&str> {
+    pub fn user_id(&self) -> Option<&str> {
         self.raw.get("user_id")
     }
     /// `user_name`: user_name echoed (first occurrence, decoded).
-    pub fn user_name(&self) -> ::core::option::Option<&str> {
+    pub fn user_name(&self) -> Option<&str> {
         self.raw.get("user_name")
     }
     /// `user_mail_add`: user_mail_add echoed (first occurrence, decoded).
-    pub fn user_mail_add(&self) -> ::core::option::Option<&str> {
+    pub fn user_mail_add(&self) -> Option<&str> {
         self.raw.get("user_mail_add")
     }
     /// `process_code`: process_code echoed (first occurrence, looked up in its code table).
-    pub fn process_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn process_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("process_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PROCESS_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::PROCESS_CODE))
     }
     /// `mission_code`: mission_code echoed (first occurrence, looked up in its code table).
-    pub fn mission_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn mission_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("mission_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::MISSION_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::MISSION_CODE))
     }
     /// `st_code`: st_code echoed in the 7-group form (first occurrence, decoded).
-    pub fn st_code(&self) -> ::core::option::Option<&str> {
+    pub fn st_code(&self) -> Option<&str> {
         self.raw.get("st_code")
     }
     /// `contract_code`: contract_code echoed (first occurrence, decoded).
-    pub fn contract_code(&self) -> ::core::option::Option<&str> {
+    pub fn contract_code(&self) -> Option<&str> {
         self.raw.get("contract_code")
     }
     /// `item_code`: item_code echoed (first occurrence, decoded).
-    pub fn item_code(&self) -> ::core::option::Option<&str> {
+    pub fn item_code(&self) -> Option<&str> {
         self.raw.get("item_code")
     }
     /// `item_name`: item_name echoed (first occurrence, decoded).
-    pub fn item_name(&self) -> ::core::option::Option<&str> {
+    pub fn item_name(&self) -> Option<&str> {
         self.raw.get("item_name")
     }
     /// `item_price`: item_price echoed (first occurrence, decoded).
-    pub fn item_price(&self) -> ::core::option::Option<&str> {
+    pub fn item_price(&self) -> Option<&str> {
         self.raw.get("item_price")
     }
     /// `payment_code`: payment method used (3 = convenience store) (first occurrence, looked up in its code table).
-    pub fn payment_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn payment_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("payment_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PAYMENT_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
     /// `conveni_code`: the convenience store of the slip (first occurrence, looked up in its code table).
-    pub fn conveni_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn conveni_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("conveni_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::CONVENI_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `receipt_no`: payment number the buyer gives at the store (受付番号 / 払込票番号) (first occurrence, decoded).
-    pub fn receipt_no(&self) -> ::core::option::Option<&str> {
+    pub fn receipt_no(&self) -> Option<&str> {
         self.raw.get("receipt_no")
     }
     /// `kigyou_code`: company code (企業コード) for the store terminal (first occurrence, decoded).
-    pub fn kigyou_code(&self) -> ::core::option::Option<&str> {
+    pub fn kigyou_code(&self) -> Option<&str> {
         self.raw.get("kigyou_code")
     }
     /// `haraikomi_url`: URL of the payment slip (払込票) (first occurrence, decoded).
-    pub fn haraikomi_url(&self) -> ::core::option::Option<&str> {
+    pub fn haraikomi_url(&self) -> Option<&str> {
         self.raw.get("haraikomi_url")
     }
     /// `conveni_limit`: payment deadline date (YYYY-MM-DD) (first occurrence, decoded).
-    pub fn conveni_limit(&self) -> ::core::option::Option<&str> {
+    pub fn conveni_limit(&self) -> Option<&str> {
         self.raw.get("conveni_limit")
     }
     /// `conveni_time`: time the buyer paid at the store; empty until paid (first occurrence, decoded).
-    pub fn conveni_time(&self) -> ::core::option::Option<&str> {
+    pub fn conveni_time(&self) -> Option<&str> {
         self.raw.get("conveni_time")
     }
     /// `paid`: 0 unpaid, 1 paid (first occurrence, decoded).
-    pub fn paid(&self) -> ::core::option::Option<&str> {
+    pub fn paid(&self) -> Option<&str> {
         self.raw.get("paid")
     }
     /// `receipt_date`: time the slip was issued (JST, no zone) (first occurrence, decoded).
-    pub fn receipt_date(&self) -> ::core::option::Option<&str> {
+    pub fn receipt_date(&self) -> Option<&str> {
         self.raw.get("receipt_date")
     }
     /// `last_update`: time of the last change of the order (JST, no zone) (first occurrence, decoded).
-    pub fn last_update(&self) -> ::core::option::Option<&str> {
+    pub fn last_update(&self) -> Option<&str> {
         self.raw.get("last_update")
     }
 }
@@ -2735,54 +735,51 @@ impl<'a> LinkOrderResponse<'a> {
 #[non_exhaustive]
 pub enum LinkOrderOutcome<'r> {
     /// `redirect` (redirect): `result` is "1", with `redirect` present.
-    /// Source: facts §4.2 (receive_order3 — link order accepted: result, redirect).
     #[cfg_attr(feature = "serde", serde(rename = "redirect"))]
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
     /// `convenience_slip` (ok): `result` is "1", with `receipt_no` present.
-    /// Source: facts §4.2 (receive_order3 — direct convenience-store order: receipt_no, haraikomi_url, conveni_limit, …).
     #[cfg_attr(feature = "serde", serde(rename = "convenience_slip"))]
     ConvenienceSlip,
     /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §4.2 (receive_order3 — any error), §3.9.
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`LinkOrderResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<LinkOrderOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+) -> Result<LinkOrderOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
     match result {
-        ::core::option::Option::Some("1") => {
+        Some("1") => {
             match [has("redirect"), has("receipt_no")] {
                 [false, false] => {
-                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                    Err(outcome::OutcomeError::Undecided {
                         field: "result",
                         expected: &["redirect", "receipt_no"],
                     })
                 }
                 [true, false] => {
-                    ::core::result::Result::Ok({
-                        ::japay_core::outcome::refuse_error_code(
+                    Ok({
+                        outcome::refuse_error_code(
                             raw.get("err_code"),
                             "redirect",
                             "err_code",
                         )?;
                         LinkOrderOutcome::Redirect {
-                            url: ::japay_core::outcome::need_https(
+                            url: outcome::need_https(
                                 raw.get("redirect"),
                                 "redirect",
                                 "redirect",
@@ -2791,8 +788,8 @@ fn decide<'r>(
                     })
                 }
                 [false, true] => {
-                    ::core::result::Result::Ok({
-                        ::japay_core::outcome::refuse_error_code(
+                    Ok({
+                        outcome::refuse_error_code(
                             raw.get("err_code"),
                             "convenience_slip",
                             "err_code",
@@ -2801,33 +798,29 @@ fn decide<'r>(
                     })
                 }
                 [true, true] => {
-                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                    Err(outcome::OutcomeError::Ambiguous {
                         field: "result",
                         outcomes: &["redirect", "convenience_slip"],
                     })
                 }
             }
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(LinkOrderOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(LinkOrderOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -2840,22 +833,11 @@ fn decide<'r>(
 /// As [`LinkOrderResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        LinkOrderOutcome::Redirect { .. } => {
-            ("redirect", "redirect", ::core::option::Option::None)
-        }
-        LinkOrderOutcome::ConvenienceSlip { .. } => {
-            ("convenience_slip", "ok", ::core::option::Option::None)
-        }
-        LinkOrderOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        LinkOrderOutcome::Redirect { .. } => ("redirect", "redirect", None),
+        LinkOrderOutcome::ConvenienceSlip { .. } => ("convenience_slip", "ok", None),
+        LinkOrderOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

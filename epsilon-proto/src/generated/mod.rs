@@ -2,7 +2,13 @@
 
 //! Code generated from `spec/epsilon/`: the gateway profile, one module per operation, the code tables and bitmaps.
 
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
+
 pub mod codes;
+
+/// The shared parameters of `spec/epsilon/params.yaml`, each written once.
+pub mod params;
 
 /// 仮売上の実売上化 (sales_payment.cgi): capture a provisional card sale (sent with kari_flag=1) so it becomes an actual sale.
 pub mod capture;
@@ -122,8 +128,10 @@ pub use self::virtual_account::{
 
 pub use self::void::{Void, VoidResponse, VoidOutcome};
 
+pub use self::params::Tds2Risk;
+
 /// Every operation of the spec, in file-name order.
-pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
+pub static OPERATIONS: &[&spec::OperationSpec] = &[
     &capture::CAPTURE,
     &card_3ds_result::CARD_3DS_RESULT,
     &card_payment::CARD_PAYMENT,
@@ -152,10 +160,7 @@ pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
 /// `outcome()`) and returns it as a gateway-neutral summary.
 pub type Summarize = for<'r, 'a> fn(
     &'r crate::response::Response<'a>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
->;
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError>;
 
 /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
 /// of an answer for an operation chosen at run time.
@@ -180,7 +185,7 @@ pub static OUTCOMES: &[(&str, Summarize)] = &[
 ];
 
 /// GMO Epsilon (GMOイプシロン): text policy, secret names, endpoints and transports (`spec/epsilon/gateway.yaml`). Source: facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape).
-pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
+pub static GATEWAY: spec::GatewaySpec = spec::GatewaySpec::new(
         "epsilon",
         "GMO Epsilon",
         ::japay_core::charset::TextPolicy::new()
@@ -192,11 +197,7 @@ pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::Gatewa
             .with_tables(NORMALIZE, LOSSY, EUC_JP_REJECTED_LEAD_BYTES),
     )
     .with_secret_names(SECRET_NAMES)
-    .with_source(
-        ::japay_core::meta!(
-            "facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape)"
-        ),
-    )
+    .with_source("facts §1 (endpoints), §2.3 (charsets), §4.1 (answer shape)")
     .with_endpoints(ENDPOINTS)
     .with_transports(
         &[
@@ -212,9 +213,9 @@ pub const ENDPOINT_PRODUCTION: &str = "https://secure.epsilon.jp/cgi-bin/order/"
 pub const ENDPOINT_TEST: &str = "https://beta.epsilon.jp/cgi-bin/order/";
 
 /// Every base URL, by name.
-pub static ENDPOINTS: &[::japay_core::spec::Endpoint] = &[
-    ::japay_core::spec::Endpoint::new("production", ENDPOINT_PRODUCTION),
-    ::japay_core::spec::Endpoint::new("test", ENDPOINT_TEST),
+pub static ENDPOINTS: &[spec::Endpoint] = &[
+    spec::Endpoint::new("production", ENDPOINT_PRODUCTION),
+    spec::Endpoint::new("test", ENDPOINT_TEST),
 ];
 
 /// The root element of every answer.

@@ -2,504 +2,302 @@
 
 //! オーダー情報確認: read the authoritative state of one order by order_number or trans_code.
 //!
-//! CGI `getsales2.cgi`. Source: facts §1 (getsales2.cgi), §5.3 (order-info confirmation); seed 003_be47caecafc0b1bf.txt (trans_code → オーダ情報確認CGI).
-//!
-//! **Uncertain:** whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise).
+//! CGI `getsales2.cgi`; the facts and their sources: `spec/epsilon/operations/order_info.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `order_info` (spec/epsilon/operations/order_info.yaml).
-pub static ORDER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static ORDER_INFO: spec::OperationSpec = spec::OperationSpec::new(
         "order_info",
         &super::GATEWAY,
         "getsales2.cgi",
     )
+    .with_effect(spec::Effect::Reads)
     .with_titles(
         "オーダー情報確認",
         "read the authoritative state of one order by order_number or trans_code",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (getsales2.cgi), §5.3 (order-info confirmation); seed 003_be47caecafc0b1bf.txt (trans_code → オーダ情報確認CGI)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise)")
+        "facts §1 (getsales2.cgi), §5.3 (order-info confirmation); seed 003_be47caecafc0b1bf.txt (trans_code → オーダ情報確認CGI)",
+        Some(
+            "whether getsales2 honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent and the answer is read as CP932; like every CGI it only answers the registered source host (908 otherwise)",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
+            super::params::CONTRACT_CODE
+                .with_meaning(
                     "merchant contract code issued by Epsilon; a wrong one gives an empty answer, not an error",
                 )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (getsales2.cgi), §2.2; seed 003 row 1"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "merchant order number to look up",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_source_text("facts §1 (getsales2.cgi), §2.2; seed 003 row 1"),
+            super::params::ORDER_NUMBER
+                .with_meaning("merchant order number to look up")
+                .with_marker(spec::Marker::Conditional)
                 .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::AbsentAll(&[2]),
+                    spec::Condition::new(
+                        spec::ConditionTest::AbsentAll(&[2]),
                         "a lookup without trans_code (order_number or trans_code is needed; both may be given)",
                     ),
                 )
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
+                .with_source_text(
+                    "facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "trans_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&trans_code=")
                 .with_label(
-                    ::japay_core::meta!("トランザクションコード"),
+                    "トランザクションコード",
                     "numeric Epsilon transaction code to look up (from an answer or the completion redirect)",
                 )
-                .with_marker(::japay_core::spec::Marker::Conditional)
+                .with_marker(spec::Marker::Conditional)
                 .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::AbsentAll(&[1]),
+                    spec::Condition::new(
+                        spec::ConditionTest::AbsentAll(&[1]),
                         "a lookup without order_number (order_number or trans_code is needed; both may be given)",
                     ),
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented")
+                    "facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字)",
+                    Some(
+                        "length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented",
                     ),
                 ),
         ],
     )
     .with_response(&ORDER_INFO_RESPONSE);
 /// The answer of `order_info`: its known attributes (spec/epsilon/operations/order_info.yaml).
-pub static ORDER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-        ::japay_core::meta!(
-            "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root"
-        ),
+pub static ORDER_INFO_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+        "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root",
         &[
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "result",
                     "absent in every found order; sent with an error code when the CGI refuses the call",
                 )
                 .with_table(&super::codes::RESULT)
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.9 (getsales2 never returns result on lookups), §3.10 (908 on any CGI); SMO fixture (error)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("getsales2 error answers are known only from a third-party fixture (SMO); which result value comes with 908 is not recorded")
+                    "facts §3.9 (getsales2 never returns result on lookups), §3.10 (908 on any CGI); SMO fixture (error)",
+                    Some(
+                        "getsales2 error answers are known only from a third-party fixture (SMO); which result value comes with 908 is not recorded",
                     ),
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "err_code",
                     "error code when the CGI refuses the call (908, source host not registered)",
                 )
                 .with_table(&super::codes::ERR_CODE)
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.10 (908 on any CGI); SMO fixture (error)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-                .with_source(
-                    ::japay_core::meta!("facts §3.10; SMO fixture (error)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §3.10 (908 on any CGI); SMO fixture (error)"),
+            spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+                .with_source_text("facts §3.10; SMO fixture (error)"),
+            spec::AttributeSpec::new(
                     "last_update",
                     "time of the last change of the order (JST, no zone)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found); facts Q18"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "user_mail_add",
-                    "customer e-mail address",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §4.2 (getsales2 — found); facts Q18"),
+            spec::AttributeSpec::new("user_mail_add", "customer e-mail address")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new(
                     "state",
                     "order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...)",
                 )
                 .with_table(&super::codes::STATE)
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.7"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §4.2 (getsales2 — found), §3.7"),
+            spec::AttributeSpec::new(
                     "credit_time",
                     "time of the card charge (JST, no zone)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "trans_code",
-                    "numeric Epsilon transaction code",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "mission_code",
-                    "charge kind of the order",
-                )
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("trans_code", "numeric Epsilon transaction code")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("mission_code", "charge kind of the order")
                 .with_table(&super::codes::MISSION_CODE)
+                .with_source_text("facts §4.2 (getsales2 — found), §3.2"),
+            spec::AttributeSpec::new("credit_flag", "card flag; only 0 observed")
                 .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.2"),
-                    ::core::option::Option::None,
+                    "facts §4.2 (getsales2 — found), §3.7",
+                    Some("meaning not documented (facts §3.7, B4)"),
                 ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "credit_flag",
-                    "card flag; only 0 observed",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.7"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("meaning not documented (facts §3.7, B4)")
-                    ),
-                ),
-            ::japay_core::spec::AttributeSpec::new("item_price", "order amount in yen")
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "payment_code",
-                    "payment method the buyer used",
-                )
+            spec::AttributeSpec::new("item_price", "order amount in yen")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("payment_code", "payment method the buyer used")
                 .with_table(&super::codes::PAYMENT_CODE)
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.6"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new("item_code", "product code")
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "order_number",
-                    "merchant order number",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §4.2 (getsales2 — found), §3.6"),
+            spec::AttributeSpec::new("item_code", "product code")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("order_number", "merchant order number")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new(
                     "st_code",
                     "payment-method bitmap of the order, in the 7-group form",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new("memo1", "memo1 of the order")
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "contract_code",
-                    "merchant contract code",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new("item_name", "product name")
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §4.2 (getsales2 — found), §3.1"),
+            spec::AttributeSpec::new("memo1", "memo1 of the order")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("contract_code", "merchant contract code")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("item_name", "product name")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new(
                     "pay_time",
                     "number of instalments; 1 for a one-time payment",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.5"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new("user_name", "customer name")
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "process_code",
-                    "processing kind of the order",
-                )
+                .with_source_text("facts §4.2 (getsales2 — found), §3.5"),
+            spec::AttributeSpec::new("user_name", "customer name")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("process_code", "processing kind of the order")
                 .with_table(&super::codes::PROCESS_CODE)
+                .with_source_text("facts §4.2 (getsales2 — found), §3.3"),
+            spec::AttributeSpec::new("keitai", "device class; \"100\" observed")
                 .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.3"),
-                    ::core::option::Option::None,
+                    "facts §4.2 (getsales2 — found), §2.2 (keitai)",
+                    Some("the value 100 is not explained by any source (facts B4)"),
                 ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "keitai",
-                    "device class; \"100\" observed",
-                )
+            spec::AttributeSpec::new("due_date", "due date; empty in every sample")
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found), §2.2 (keitai)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value 100 is not explained by any source (facts B4)")
-                    ),
+                    "facts §4.2 (getsales2 — found)",
+                    Some("meaning not documented (facts B4)"),
                 ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "due_date",
-                    "due date; empty in every sample",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("meaning not documented (facts B4)")
-                    ),
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "card_st_code",
                     "card payment kind (10 one-time, 61 instalments, 80 revolving)",
                 )
                 .with_table(&super::codes::CARD_ST_CODE)
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found), §3.5"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §4.2 (getsales2 — found), §3.5"),
+            spec::AttributeSpec::new(
                     "add_info",
                     "additional information; empty in every sample",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("meaning not documented (facts B4)")
-                    ),
+                    "facts §4.2 (getsales2 — found)",
+                    Some("meaning not documented (facts B4)"),
                 ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "user_id",
-                    "the merchant's id for the customer",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new("memo2", "memo2 of the order")
-                .with_source(
-                    ::japay_core::meta!("facts §4.2 (getsales2 — found)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new("user_id", "the merchant's id for the customer")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new("memo2", "memo2 of the order")
+                .with_source_text("facts §4.2 (getsales2 — found)"),
+            spec::AttributeSpec::new(
                     "sales_limit_exceeded_flag",
                     "1 = past the deadline for capturing an authorised sale, 0 = within it",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic")
+                    "facts §4.2 (getsales2 — found), §3.7 (AM-PR#133)",
+                    Some(
+                        "the only sample was inserted by hand into the cassette (facts §3.7, Q23); never seen in real traffic",
                     ),
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "conveni_limit",
                     "convenience-store payment deadline date (YYYY-MM-DD)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank))"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "receipt_date",
                     "time the slip was issued (JST, no zone)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank))"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "receipt_no",
                     "payment number at the store (確認番号 for Pay-easy)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "conveni_time",
                     "time the buyer paid at the store; empty until paid",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank))"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
                 ),
-            ::japay_core::spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7"
-                    ),
-                    ::core::option::Option::None,
+            spec::AttributeSpec::new("paid", "0 unpaid, 1 paid")
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.7",
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "haraikomi_url",
                     "URL of the payment slip (払込票)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank))"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank))",
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "conveni_code",
                     "convenience store of the slip (88 = Pay-easy)",
                 )
                 .with_table(&super::codes::CONVENI_CODE)
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "kigyou_code",
                     "company code (企業コード; 収納機関番号 for Pay-easy)",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §4.2 (getsales2 — found (conveni / netbank)), §3.4",
                 ),
-            ::japay_core::spec::AttributeSpec::new(
+            spec::AttributeSpec::new(
                     "amount",
                     "amount actually deposited (virtual account); empty for other methods",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known only from a third-party client's commit message [code]")
-                    ),
+                    "facts §4.2 (getsales2 — virtual account; AM commit 1afd483)",
+                    Some("known only from a third-party client's commit message [code]"),
                 ),
         ],
     )
     .with_empty_root("no order matched (also answered for a wrong contract_code)");
 /// オーダー情報確認: read the authoritative state of one order by order_number or trans_code (`getsales2.cgi`).
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/order_info.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct OrderInfo<'a> {
     /// 契約コード — merchant contract code issued by Epsilon; a wrong one gives an empty answer, not an error.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: facts §1 (getsales2.cgi), §2.2; seed 003 row 1.
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// 注文番号 — merchant order number to look up.
-    ///
-    /// Marker `△`; alnum, at most 32 bytes; required for a lookup without trans_code (order_number or trans_code is needed; both may be given).
-    /// Source: facts §1 (getsales2.cgi, order_number or trans_code), §2.2 (order_number).
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub order_number: ::core::option::Option<&'a str>,
+    /// Marker `△`; alnum, at most 32 bytes; required for a lookup without trans_code (order_number or trans_code is needed; both may be given). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub order_number: Option<&'a str>,
     /// トランザクションコード — numeric Epsilon transaction code to look up (from an answer or the completion redirect).
-    ///
-    /// Marker `△`; digits; required for a lookup without order_number (order_number or trans_code is needed; both may be given).
-    /// Source: facts §1 (getsales2.cgi), §2.2 (trans_code); seed 003 (ユーザ登録・ユーザ内容変更の確認 row 1, 半角数字).
-    ///
-    /// **Uncertain:** length limit unknown: 6-9 digits observed (facts Q19), so no max_bytes is given; which key wins when both are sent is not documented.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub trans_code: ::core::option::Option<&'a str>,
+    /// Marker `△`; digits; required for a lookup without order_number (order_number or trans_code is needed; both may be given). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub trans_code: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for OrderInfo<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &ORDER_INFO;
-    type Values<'s> = [::core::option::Option<&'s str>; 3] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &ORDER_INFO;
+    type Values<'s> = [Option<&'s str>; 3] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            self.order_number,
-            self.trans_code,
-        ]
+        [Some(self.contract_code), self.order_number, self.trans_code]
     }
 }
 
 ::japay_core::operation_shortcuts!(OrderInfo);
+
+impl ::japay_core::Answered for OrderInfo<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = OrderInfoResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        OrderInfoResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `order_info` (getsales2.cgi).
 #[derive(Debug)]
@@ -522,7 +320,7 @@ impl<'a> OrderInfoResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &ORDER_INFO_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -534,183 +332,172 @@ impl<'a> OrderInfoResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&ORDER_INFO, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        OrderInfoOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<OrderInfoOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: absent in every found order; sent with an error code when the CGI refuses the call (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when the CGI refuses the call (908, source host not registered) (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
     /// `last_update`: time of the last change of the order (JST, no zone) (first occurrence, decoded).
-    pub fn last_update(&self) -> ::core::option::Option<&str> {
+    pub fn last_update(&self) -> Option<&str> {
         self.raw.get("last_update")
     }
     /// `user_mail_add`: customer e-mail address (first occurrence, decoded).
-    pub fn user_mail_add(&self) -> ::core::option::Option<&str> {
+    pub fn user_mail_add(&self) -> Option<&str> {
         self.raw.get("user_mail_add")
     }
     /// `state`: order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...) (first occurrence, looked up in its code table).
-    pub fn state(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("state")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::STATE))
+    pub fn state(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `credit_time`: time of the card charge (JST, no zone) (first occurrence, decoded).
-    pub fn credit_time(&self) -> ::core::option::Option<&str> {
+    pub fn credit_time(&self) -> Option<&str> {
         self.raw.get("credit_time")
     }
     /// `trans_code`: numeric Epsilon transaction code (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `mission_code`: charge kind of the order (first occurrence, looked up in its code table).
-    pub fn mission_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn mission_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("mission_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::MISSION_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::MISSION_CODE))
     }
     /// `credit_flag`: card flag; only 0 observed (first occurrence, decoded).
-    pub fn credit_flag(&self) -> ::core::option::Option<&str> {
+    pub fn credit_flag(&self) -> Option<&str> {
         self.raw.get("credit_flag")
     }
     /// `item_price`: order amount in yen (first occurrence, decoded).
-    pub fn item_price(&self) -> ::core::option::Option<&str> {
+    pub fn item_price(&self) -> Option<&str> {
         self.raw.get("item_price")
     }
     /// `payment_code`: payment method the buyer used (first occurrence, looked up in its code table).
-    pub fn payment_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn payment_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("payment_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PAYMENT_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
     /// `item_code`: product code (first occurrence, decoded).
-    pub fn item_code(&self) -> ::core::option::Option<&str> {
+    pub fn item_code(&self) -> Option<&str> {
         self.raw.get("item_code")
     }
     /// `order_number`: merchant order number (first occurrence, decoded).
-    pub fn order_number(&self) -> ::core::option::Option<&str> {
+    pub fn order_number(&self) -> Option<&str> {
         self.raw.get("order_number")
     }
     /// `st_code`: payment-method bitmap of the order, in the 7-group form (first occurrence, decoded).
-    pub fn st_code(&self) -> ::core::option::Option<&str> {
+    pub fn st_code(&self) -> Option<&str> {
         self.raw.get("st_code")
     }
     /// `memo1`: memo1 of the order (first occurrence, decoded).
-    pub fn memo1(&self) -> ::core::option::Option<&str> {
+    pub fn memo1(&self) -> Option<&str> {
         self.raw.get("memo1")
     }
     /// `contract_code`: merchant contract code (first occurrence, decoded).
-    pub fn contract_code(&self) -> ::core::option::Option<&str> {
+    pub fn contract_code(&self) -> Option<&str> {
         self.raw.get("contract_code")
     }
     /// `item_name`: product name (first occurrence, decoded).
-    pub fn item_name(&self) -> ::core::option::Option<&str> {
+    pub fn item_name(&self) -> Option<&str> {
         self.raw.get("item_name")
     }
     /// `pay_time`: number of instalments; 1 for a one-time payment (first occurrence, decoded).
-    pub fn pay_time(&self) -> ::core::option::Option<&str> {
+    pub fn pay_time(&self) -> Option<&str> {
         self.raw.get("pay_time")
     }
     /// `user_name`: customer name (first occurrence, decoded).
-    pub fn user_name(&self) -> ::core::option::Option<&str> {
+    pub fn user_name(&self) -> Option<&str> {
         self.raw.get("user_name")
     }
     /// `process_code`: processing kind of the order (first occurrence, looked up in its code table).
-    pub fn process_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn process_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("process_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PROCESS_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::PROCESS_CODE))
     }
     /// `keitai`: device class; "100" observed (first occurrence, decoded).
-    pub fn keitai(&self) -> ::core::option::Option<&str> {
+    pub fn keitai(&self) -> Option<&str> {
         self.raw.get("keitai")
     }
     /// `due_date`: due date; empty in every sample (first occurrence, decoded).
-    pub fn due_date(&self) -> ::core::option::Option<&str> {
+    pub fn due_date(&self) -> Option<&str> {
         self.raw.get("due_date")
     }
     /// `card_st_code`: card payment kind (10 one-time, 61 instalments, 80 revolving) (first occurrence, looked up in its code table).
-    pub fn card_st_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn card_st_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("card_st_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::CARD_ST_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::CARD_ST_CODE))
     }
     /// `add_info`: additional information; empty in every sample (first occurrence, decoded).
-    pub fn add_info(&self) -> ::core::option::Option<&str> {
+    pub fn add_info(&self) -> Option<&str> {
         self.raw.get("add_info")
     }
     /// `user_id`: the merchant's id for the customer (first occurrence, decoded).
-    pub fn user_id(&self) -> ::core::option::Option<&str> {
+    pub fn user_id(&self) -> Option<&str> {
         self.raw.get("user_id")
     }
     /// `memo2`: memo2 of the order (first occurrence, decoded).
-    pub fn memo2(&self) -> ::core::option::Option<&str> {
+    pub fn memo2(&self) -> Option<&str> {
         self.raw.get("memo2")
     }
     /// `sales_limit_exceeded_flag`: 1 = past the deadline for capturing an authorised sale, 0 = within it (first occurrence, decoded).
-    pub fn sales_limit_exceeded_flag(&self) -> ::core::option::Option<&str> {
+    pub fn sales_limit_exceeded_flag(&self) -> Option<&str> {
         self.raw.get("sales_limit_exceeded_flag")
     }
     /// `conveni_limit`: convenience-store payment deadline date (YYYY-MM-DD) (first occurrence, decoded).
-    pub fn conveni_limit(&self) -> ::core::option::Option<&str> {
+    pub fn conveni_limit(&self) -> Option<&str> {
         self.raw.get("conveni_limit")
     }
     /// `receipt_date`: time the slip was issued (JST, no zone) (first occurrence, decoded).
-    pub fn receipt_date(&self) -> ::core::option::Option<&str> {
+    pub fn receipt_date(&self) -> Option<&str> {
         self.raw.get("receipt_date")
     }
     /// `receipt_no`: payment number at the store (確認番号 for Pay-easy) (first occurrence, decoded).
-    pub fn receipt_no(&self) -> ::core::option::Option<&str> {
+    pub fn receipt_no(&self) -> Option<&str> {
         self.raw.get("receipt_no")
     }
     /// `conveni_time`: time the buyer paid at the store; empty until paid (first occurrence, decoded).
-    pub fn conveni_time(&self) -> ::core::option::Option<&str> {
+    pub fn conveni_time(&self) -> Option<&str> {
         self.raw.get("conveni_time")
     }
     /// `paid`: 0 unpaid, 1 paid (first occurrence, decoded).
-    pub fn paid(&self) -> ::core::option::Option<&str> {
+    pub fn paid(&self) -> Option<&str> {
         self.raw.get("paid")
     }
     /// `haraikomi_url`: URL of the payment slip (払込票) (first occurrence, decoded).
-    pub fn haraikomi_url(&self) -> ::core::option::Option<&str> {
+    pub fn haraikomi_url(&self) -> Option<&str> {
         self.raw.get("haraikomi_url")
     }
     /// `conveni_code`: convenience store of the slip (88 = Pay-easy) (first occurrence, looked up in its code table).
-    pub fn conveni_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn conveni_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("conveni_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::CONVENI_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `kigyou_code`: company code (企業コード; 収納機関番号 for Pay-easy) (first occurrence, decoded).
-    pub fn kigyou_code(&self) -> ::core::option::Option<&str> {
+    pub fn kigyou_code(&self) -> Option<&str> {
         self.raw.get("kigyou_code")
     }
     /// `amount`: amount actually deposited (virtual account); empty for other methods (first occurrence, decoded).
-    pub fn amount(&self) -> ::core::option::Option<&str> {
+    pub fn amount(&self) -> Option<&str> {
         self.raw.get("amount")
     }
 }
@@ -722,60 +509,47 @@ impl<'a> OrderInfoResponse<'a> {
 #[non_exhaustive]
 pub enum OrderInfoOutcome<'r> {
     /// `found` (ok): the answer has fields but no `result`, with `trans_code`, `state` present.
-    /// Source: facts §3.9 (getsales2 never returns result), §4.2 (getsales2 — found (card); found (conveni / netbank)), §4.4 (f).
     #[cfg_attr(feature = "serde", serde(rename = "found"))]
     Found,
     /// `not_found` (not_found): the answer is empty.
-    /// Source: facts §4.2 (getsales2 — not found / wrong contract code: no result elements).
     #[cfg_attr(feature = "serde", serde(rename = "not_found"))]
     NotFound,
-    /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §1, §3.10 (908: the CGI answers only the registered source host); SMO fixture (error).
-    ///
-    /// **Uncertain:** no getsales2 error answer is recorded (the SMO 908 fixture is an order CGI's answer, with result 9); whether getsales2 sends result with an error code is not known: 0 and 9 are read as failure, and an answer without result that carries err_code but not the found fields is refused (Undecided), not read as found.
+    /// `failure` (failure): `result` is "0" or "9". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`OrderInfoResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<OrderInfoOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+) -> Result<OrderInfoOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Ok({
-            ::japay_core::outcome::refuse_error_code(
-                raw.get("err_code"),
-                "not_found",
-                "err_code",
-            )?;
+        return Ok({
+            outcome::refuse_error_code(raw.get("err_code"), "not_found", "err_code")?;
             OrderInfoOutcome::NotFound
         });
     }
     let result = raw.get("result");
     let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
     match result {
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(OrderInfoOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(OrderInfoOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
+        None => {
             if has("trans_code") && has("state") {
-                ::core::result::Result::Ok({
-                    ::japay_core::outcome::refuse_error_code(
+                Ok({
+                    outcome::refuse_error_code(
                         raw.get("err_code"),
                         "found",
                         "err_code",
@@ -783,14 +557,14 @@ fn decide<'r>(
                     OrderInfoOutcome::Found
                 })
             } else {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                Err(outcome::OutcomeError::Undecided {
                     field: "result",
                     expected: &["trans_code", "state"],
                 })
             }
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -803,20 +577,11 @@ fn decide<'r>(
 /// As [`OrderInfoResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        OrderInfoOutcome::Found { .. } => ("found", "ok", ::core::option::Option::None),
-        OrderInfoOutcome::NotFound { .. } => {
-            ("not_found", "not_found", ::core::option::Option::None)
-        }
-        OrderInfoOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        OrderInfoOutcome::Found { .. } => ("found", "ok", None),
+        OrderInfoOutcome::NotFound { .. } => ("not_found", "not_found", None),
+        OrderInfoOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

@@ -2,156 +2,97 @@
 
 //! 決済完了通知: form the gateway's server posts to the merchant's server when a payment completes.
 //!
-//! CGI `(merchant URL)`. Source: facts §5.1 (決済完了通知, Epsilon server → merchant server POST), §5.2 (決済完了通知 row), §3.11 (merchant answer to notifications); EC4 PaymentNotificationController.php, SMO webhookEpsilonPaid.
-//!
-//! **Uncertain:** the full parameter list, the charset of the form body, the retry policy and the exact reply format are not documented (facts §5.2, B7): the fields below are the ones third-party clients read; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. Notifications are not signed; a later EC4 build allow-lists the source IPs 210.254.37.214 and 210.254.37.215 (facts §5.2 \[code\]\[?\]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available).
+//! CGI `(merchant URL)`; the facts and their sources: `spec/epsilon/operations/payment_notification.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `payment_notification` (spec/epsilon/operations/payment_notification.yaml).
-pub static PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static PAYMENT_NOTIFICATION: spec::OperationSpec = spec::OperationSpec::new(
         "payment_notification",
         &super::GATEWAY,
         "(merchant URL)",
     )
-    .with_direction(::japay_core::spec::Direction::Incoming)
+    .with_direction(spec::Direction::Incoming)
     .with_titles(
         "決済完了通知",
         "form the gateway's server posts to the merchant's server when a payment completes",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §5.1 (決済完了通知, Epsilon server → merchant server POST), §5.2 (決済完了通知 row), §3.11 (merchant answer to notifications); EC4 PaymentNotificationController.php, SMO webhookEpsilonPaid"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the full parameter list, the charset of the form body, the retry policy and the exact reply format are not documented (facts §5.2, B7): the fields below are the ones third-party clients read; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. Notifications are not signed; a later EC4 build allow-lists the source IPs 210.254.37.214 and 210.254.37.215 (facts §5.2 [code][?]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available)")
+        "facts §5.1 (決済完了通知, Epsilon server → merchant server POST), §5.2 (決済完了通知 row), §3.11 (merchant answer to notifications); EC4 PaymentNotificationController.php, SMO webhookEpsilonPaid",
+        Some(
+            "the full parameter list, the charset of the form body, the retry policy and the exact reply format are not documented (facts §5.2, B7): the fields below are the ones third-party clients read; the body is read as CP932 (the gateway's default charset) and never guessed from the bytes; other parameters are kept and not checked. Notifications are not signed; a later EC4 build allow-lists the source IPs 210.254.37.214 and 210.254.37.215 (facts §5.2 [code][?]); the label_ja values are descriptive Japanese names, not labels of an official table (none was available)",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
+            super::params::CONTRACT_CODE
+                .with_meaning(
                     "the merchant's contract code; a notification for another contract must be refused",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (決済完了通知 row; EC4 compares it with its own contract code)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
+                .with_marker(spec::Marker::Required)
+                .with_source_text(
+                    "facts §5.2 (決済完了通知 row; EC4 compares it with its own contract code)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "trans_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&trans_code=")
                 .with_label(
-                    ::japay_core::meta!("トランザクションコード"),
+                    "トランザクションコード",
                     "numeric Epsilon transaction code; send it to getsales2 for the authoritative details",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (決済完了通知 row; EC4 requires it non-empty)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length limit unknown (6-9 digits observed, facts Q19), so no max_bytes is given")
+                    "facts §5.2 (決済完了通知 row; EC4 requires it non-empty)",
+                    Some(
+                        "length limit unknown (6-9 digits observed, facts Q19), so no max_bytes is given",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "the order_number the merchant sent with the order",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!("facts §5.2 (決済完了通知 row)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("listed by the facts sheet but not checked by EC4 (which checks contract_code, trans_code and state only), so whether every notification carries it is not known [?]; alphanumeric and 32 bytes as in the request (facts §2.2)")
+            super::params::ORDER_NUMBER
+                .with_meaning("the order_number the merchant sent with the order")
+                .with_marker(spec::Marker::Required)
+                .with_source_text("facts §5.2 (決済完了通知 row)")
+                .with_uncertain(
+                    Some(
+                        "listed by the facts sheet but not checked by EC4 (which checks contract_code, trans_code and state only), so whether every notification carries it is not known [?]; alphanumeric and 32 bytes as in the request (facts §2.2)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "state",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::STATE),
-                )
-                .with_prefix("&state=")
+            spec::FieldSpec::new("state", spec::ValueKind::Code(&super::codes::STATE))
                 .with_label(
-                    ::japay_core::meta!("状態"),
+                    "状態",
                     "order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...); 0 is a valid state",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_allowed(&["0", "1", "4", "5", "6", "9", "11"])
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (決済完了通知 row; EC4 requires it non-empty but PHP empty(\"0\") would refuse state 0, a bug this crate does not copy), §3.7"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("which states a notification can carry is not documented; values outside the state table are refused")
+                    "facts §5.2 (決済完了通知 row; EC4 requires it non-empty but PHP empty(\"0\") would refuse state 0, a bug this crate does not copy), §3.7",
+                    Some(
+                        "which states a notification can carry is not documented; values outside the state table are refused",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
+            super::params::USER_ID
+                .with_meaning("the user_id the merchant sent with the order")
+                .with_marker(spec::Marker::Optional)
+                .with_source_text(
+                    "facts §5.2 (決済完了通知 row, \"plus user_id, payment_code etc. [?]\")",
                 )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the user_id the merchant sent with the order",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (決済完了通知 row, \"plus user_id, payment_code etc. [?]\")"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether notifications carry user_id is not confirmed (facts §5.2 [?], B7)")
+                .with_uncertain(
+                    Some(
+                        "whether notifications carry user_id is not confirmed (facts §5.2 [?], B7)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "payment_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PAYMENT_CODE),
+                    spec::ValueKind::Code(&super::codes::PAYMENT_CODE),
                 )
-                .with_prefix("&payment_code=")
-                .with_label(
-                    ::japay_core::meta!("決済方法"),
-                    "payment method the buyer used",
-                )
+                .with_label("決済方法", "payment method the buyer used")
                 .with_allowed(
                     &[
                         "1",
@@ -174,11 +115,9 @@ pub static PAYMENT_NOTIFICATION: ::japay_core::spec::OperationSpec = ::japay_cor
                     ],
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (決済完了通知 row, \"plus user_id, payment_code etc. [?]\"), §3.6"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether notifications carry payment_code is not confirmed (facts §5.2 [?], B7); the table is EC4's (facts §3.6 [code])")
+                    "facts §5.2 (決済完了通知 row, \"plus user_id, payment_code etc. [?]\"), §3.6",
+                    Some(
+                        "whether notifications carry payment_code is not confirmed (facts §5.2 [?], B7); the table is EC4's (facts §3.6 [code])",
                     ),
                 ),
         ],
@@ -206,37 +145,35 @@ impl<'a> PaymentNotification<'a> {
     pub fn parse(
         input: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
+    ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &PAYMENT_NOTIFICATION)
             .map(|raw| Self { raw })
     }
     /// `contract_code`: the merchant's contract code; a notification for another contract must be refused (first occurrence, decoded).
-    pub fn contract_code(&self) -> ::core::option::Option<&str> {
+    pub fn contract_code(&self) -> Option<&str> {
         self.raw.get("contract_code")
     }
     /// `trans_code`: numeric Epsilon transaction code; send it to getsales2 for the authoritative details (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `order_number`: the order_number the merchant sent with the order (first occurrence, decoded).
-    pub fn order_number(&self) -> ::core::option::Option<&str> {
+    pub fn order_number(&self) -> Option<&str> {
         self.raw.get("order_number")
     }
     /// `state`: order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...); 0 is a valid state (first occurrence, looked up in its code table).
-    pub fn state(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("state")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::STATE))
+    pub fn state(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `user_id`: the user_id the merchant sent with the order (first occurrence, decoded).
-    pub fn user_id(&self) -> ::core::option::Option<&str> {
+    pub fn user_id(&self) -> Option<&str> {
         self.raw.get("user_id")
     }
     /// `payment_code`: payment method the buyer used (first occurrence, looked up in its code table).
-    pub fn payment_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn payment_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("payment_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::PAYMENT_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
 }
 
@@ -246,7 +183,7 @@ impl ::serde::Serialize for PaymentNotification<'_> {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("PaymentNotification", 6usize)?;
         s.serialize_field("contract_code", &self.contract_code())?;

@@ -2,1137 +2,94 @@
 
 //! 登録済みカード課金 (リンク方式): charge the card registered for user_id; the gateway answers with a redirect to card3.cgi.
 //!
-//! CGI `receive_order3.cgi`. Source: facts §1 (receive_order3.cgi (d)), §2.2, §3.3, §5.3 (registered-card charge without the buyer).
-//!
-//! **Uncertain:** known from a third-party client (EC4 RequestCreateRegularOrderService.php, which sends st_code 11000-… and does a server-side GET of the card3.cgi redirect) \[code\]; no recording of this call exists.
+//! CGI `receive_order3.cgi`; the facts and their sources: `spec/epsilon/operations/registered_link_order.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `registered_link_order` (spec/epsilon/operations/registered_link_order.yaml).
-pub static REGISTERED_LINK_ORDER: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static REGISTERED_LINK_ORDER: spec::OperationSpec = spec::OperationSpec::new(
         "registered_link_order",
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(spec::Effect::Creates)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
+    .with_route(spec::Route::new("process_code", "2"))
     .with_titles(
         "登録済みカード課金 (リンク方式)",
         "charge the card registered for user_id; the gateway answers with a redirect to card3.cgi",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (receive_order3.cgi (d)), §2.2, §3.3, §5.3 (registered-card charge without the buyer)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("known from a third-party client (EC4 RequestCreateRegularOrderService.php, which sends st_code 11000-… and does a server-side GET of the card3.cgi redirect) [code]; no recording of this call exists")
+        "facts §1 (receive_order3.cgi (d)), §2.2, §3.3, §5.3 (registered-card charge without the buyer)",
+        Some(
+            "known from a third-party client (EC4 RequestCreateRegularOrderService.php, which sends st_code 11000-… and does a server-side GET of the card3.cgi redirect) [code]; no recording of this call exists",
         ),
     )
     .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
-    .with_fields(
-        &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the merchant's id for the customer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 2; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_name=")
-                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe87ffffff03ff600000000000,
-                            "ascii",
-                            "A-Za-z0-9-._@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_mail_add=")
-                .with_label(
-                    ::japay_core::meta!("メールアドレス"),
-                    "customer e-mail address",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 4; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_code=")
-                .with_label(
-                    ::japay_core::meta!("商品コード"),
-                    "product code; also identifies a monthly billing for process 8 and amount changes",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_code)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&item_name=")
-                .with_label(::japay_core::meta!("商品名"), "product name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_name)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
-                    "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
-                )
-                .with_marker(::japay_core::spec::Marker::Unique)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "st_code",
-                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
-                )
-                .with_prefix("&st_code=")
-                .with_label(
-                    ::japay_core::meta!("決済区分"),
-                    "payment-method bitmap; EC4 sends 11000-… (card and registered card)",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (st_code), §3.1, §5.3 (EC4 st_code 11000-…)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "mission_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
-                )
-                .with_prefix("&mission_code=")
-                .with_label(
-                    ::japay_core::meta!("課金区分"),
-                    "one-off (1), monthly billing (2-10) or 定期課金 (21-32)",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_allowed(
-                    &[
-                        "1",
-                        "2",
-                        "3",
-                        "4",
-                        "5",
-                        "6",
-                        "7",
-                        "8",
-                        "9",
-                        "10",
-                        "21",
-                        "22",
-                        "23",
-                        "24",
-                        "25",
-                        "26",
-                        "27",
-                        "28",
-                        "29",
-                        "30",
-                        "31",
-                        "32",
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (mission_code), §3.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&item_price=")
-                .with_label(
-                    ::japay_core::meta!("商品価格"),
-                    "amount in yen, integer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (item_price)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "process_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-                )
-                .with_prefix("&process_code=")
-                .with_label(
-                    ::japay_core::meta!("処理区分"),
-                    "processing kind; 2 = charge the registered card",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_fixed("2", &["2"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (process_code), §3.3, §5.3"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo1=")
-                .with_label(
-                    ::japay_core::meta!("予備1"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 7; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo2=")
-                .with_label(
-                    ::japay_core::meta!("予備2"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 8; facts §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "xml",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&xml=")
-                .with_label(
-                    ::japay_core::meta!("応答形式"),
-                    "answer format; 1 = XML (the only format this crate reads)",
-                )
-                .with_fixed("1", &["1"])
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 9; facts §2.2 (xml)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "tds_flag",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&tds_flag=")
-                .with_label(
-                    ::japay_core::meta!("3Dセキュア2.0フラグ"),
-                    "3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0",
-                )
-                .with_allowed(&["21", "22"])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (tds_flag), §3.8"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 [?])")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrCity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrCity=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(市区町村)"),
-                    "3-D Secure 2.0 risk data: billing address: city",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrCity)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrCountry",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrCountry=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(国)"),
-                    "3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, billAddrCountry)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine1=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所1"),
-                    "3-D Secure 2.0 risk data: billing address: line 1",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine1)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine2=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所2"),
-                    "3-D Secure 2.0 risk data: billing address: line 2",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine2)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrLine3",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrLine3=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所3"),
-                    "3-D Secure 2.0 risk data: billing address: line 3",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrLine3)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrPostCode",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrPostCode=")
-                .with_label(
-                    ::japay_core::meta!("請求先郵便番号"),
-                    "3-D Secure 2.0 risk data: billing address: postcode",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, billAddrPostCode)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "billAddrState",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&billAddrState=")
-                .with_label(
-                    ::japay_core::meta!("請求先住所(都道府県)"),
-                    "3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, billAddrState)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrCity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrCity=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(市区町村)"),
-                    "3-D Secure 2.0 risk data: shipping address: city",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrCity)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrCountry",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrCountry=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(国)"),
-                    "3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddrCountry)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine1=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所1"),
-                    "3-D Secure 2.0 risk data: shipping address: line 1",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine1)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine2=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所2"),
-                    "3-D Secure 2.0 risk data: shipping address: line 2",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine2)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrLine3",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrLine3=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所3"),
-                    "3-D Secure 2.0 risk data: shipping address: line 3",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrLine3)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrPostCode",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrPostCode=")
-                .with_label(
-                    ::japay_core::meta!("配送先郵便番号"),
-                    "3-D Secure 2.0 risk data: shipping address: postcode",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddrPostCode)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddrState",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddrState=")
-                .with_label(
-                    ::japay_core::meta!("配送先住所(都道府県)"),
-                    "3-D Secure 2.0 risk data: shipping address: state",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipAddrState)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccAgeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccAgeInd=")
-                .with_label(
-                    ::japay_core::meta!("会員登録期間"),
-                    "3-D Secure 2.0 risk data: how long the cardholder has had the merchant account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccAgeInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccChange",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccChange=")
-                .with_label(
-                    ::japay_core::meta!("会員情報変更日"),
-                    "3-D Secure 2.0 risk data: date the merchant account was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccChange)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccChangeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccChangeInd=")
-                .with_label(
-                    ::japay_core::meta!("会員情報変更期間"),
-                    "3-D Secure 2.0 risk data: how long ago the merchant account was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccChangeInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccDate",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccDate=")
-                .with_label(
-                    ::japay_core::meta!("会員登録日"),
-                    "3-D Secure 2.0 risk data: date the merchant account was opened",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, chAccDate)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccPwdChange",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccPwdChange=")
-                .with_label(
-                    ::japay_core::meta!("パスワード変更日"),
-                    "3-D Secure 2.0 risk data: date the account password was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccPwdChange)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "chAccPwChangeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&chAccPwChangeInd=")
-                .with_label(
-                    ::japay_core::meta!("パスワード変更期間"),
-                    "3-D Secure 2.0 risk data: how long ago the account password was last changed",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, chAccPwChangeInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "nbPurchaseAccount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&nbPurchaseAccount=")
-                .with_label(
-                    ::japay_core::meta!("過去6か月の購入回数"),
-                    "3-D Secure 2.0 risk data: purchases with this account in the last six months",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, nbPurchaseAccount)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "paymentAccAge",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&paymentAccAge=")
-                .with_label(
-                    ::japay_core::meta!("カード登録日"),
-                    "3-D Secure 2.0 risk data: date the card was added to the account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccAge)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "paymentAccInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&paymentAccInd=")
-                .with_label(
-                    ::japay_core::meta!("カード登録期間"),
-                    "3-D Secure 2.0 risk data: how long the card has been on the account",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, paymentAccInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "provisionAttemptsDay",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&provisionAttemptsDay=")
-                .with_label(
-                    ::japay_core::meta!("過去24時間のカード追加試行回数"),
-                    "3-D Secure 2.0 risk data: card-add attempts in the last 24 hours",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, provisionAttemptsDay)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddressUsage",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddressUsage=")
-                .with_label(
-                    ::japay_core::meta!("配送先初回使用日"),
-                    "3-D Secure 2.0 risk data: date the shipping address was first used",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddressUsage)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipAddressUsageInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipAddressUsageInd=")
-                .with_label(
-                    ::japay_core::meta!("配送先使用期間"),
-                    "3-D Secure 2.0 risk data: how long the shipping address has been used",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipAddressUsageInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipNameIndicator",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipNameIndicator=")
-                .with_label(
-                    ::japay_core::meta!("配送先氏名一致"),
-                    "3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, shipNameIndicator)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "suspiciousAccActivity",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&suspiciousAccActivity=")
-                .with_label(
-                    ::japay_core::meta!("不審な行動"),
-                    "3-D Secure 2.0 risk data: whether suspicious activity was seen on the account",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, suspiciousAccActivity)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "txnActivityDay",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&txnActivityDay=")
-                .with_label(
-                    ::japay_core::meta!("過去24時間の取引回数"),
-                    "3-D Secure 2.0 risk data: transactions in the last 24 hours",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, txnActivityDay)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "txnActivityYear",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&txnActivityYear=")
-                .with_label(
-                    ::japay_core::meta!("過去1年の取引回数"),
-                    "3-D Secure 2.0 risk data: transactions in the last year",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, txnActivityYear)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthData",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthData=")
-                .with_label(
-                    ::japay_core::meta!("ログイン認証データ"),
-                    "3-D Secure 2.0 risk data: data about how the cardholder logged in",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthData)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthMethod",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthMethod=")
-                .with_label(
-                    ::japay_core::meta!("ログイン認証方法"),
-                    "3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02)",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "threeDSReqAuthTimestamp",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&threeDSReqAuthTimestamp=")
-                .with_label(
-                    ::japay_core::meta!("ログイン日時"),
-                    "3-D Secure 2.0 risk data: when the cardholder logged in",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "addrMatch",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&addrMatch=")
-                .with_label(
-                    ::japay_core::meta!("請求先・配送先一致"),
-                    "3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, addrMatch)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "cardholderName",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&cardholderName=")
-                .with_label(
-                    ::japay_core::meta!("カード名義人"),
-                    "3-D Secure 2.0 risk data: cardholder name",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, cardholderName)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "homePhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&homePhone=")
-                .with_label(
-                    ::japay_core::meta!("自宅電話番号"),
-                    "3-D Secure 2.0 risk data: home phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, homePhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "mobilePhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&mobilePhone=")
-                .with_label(
-                    ::japay_core::meta!("携帯電話番号"),
-                    "3-D Secure 2.0 risk data: mobile phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, mobilePhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "workPhone",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&workPhone=")
-                .with_label(
-                    ::japay_core::meta!("勤務先電話番号"),
-                    "3-D Secure 2.0 risk data: work phone",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, workPhone)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "challengeInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&challengeInd=")
-                .with_label(
-                    ::japay_core::meta!("チャレンジ要求"),
-                    "3-D Secure 2.0 risk data: challenge preference (EC4 sends 04)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, challengeInd)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "deliveryEmailAddress",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&deliveryEmailAddress=")
-                .with_label(
-                    ::japay_core::meta!("配送先メールアドレス"),
-                    "3-D Secure 2.0 risk data: e-mail address for electronic delivery",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, deliveryEmailAddress)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "deliveryTimeframe",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&deliveryTimeframe=")
-                .with_label(
-                    ::japay_core::meta!("配送時期"),
-                    "3-D Secure 2.0 risk data: delivery timeframe",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, deliveryTimeframe)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "giftCardAmount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&giftCardAmount=")
-                .with_label(
-                    ::japay_core::meta!("ギフトカード金額"),
-                    "3-D Secure 2.0 risk data: gift card amount",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, giftCardAmount)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "giftCardCount",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&giftCardCount=")
-                .with_label(
-                    ::japay_core::meta!("ギフトカード枚数"),
-                    "3-D Secure 2.0 risk data: number of gift cards",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, giftCardCount)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "preOrderDate",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&preOrderDate=")
-                .with_label(
-                    ::japay_core::meta!("予約商品発売日"),
-                    "3-D Secure 2.0 risk data: release date of a pre-ordered item",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, preOrderDate)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "preOrderPurchaseInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&preOrderPurchaseInd=")
-                .with_label(
-                    ::japay_core::meta!("予約購入"),
-                    "3-D Secure 2.0 risk data: whether this is a pre-order",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, preOrderPurchaseInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "reorderItemsInd",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&reorderItemsInd=")
-                .with_label(
-                    ::japay_core::meta!("再注文"),
-                    "3-D Secure 2.0 risk data: whether this reorders earlier items",
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (3DS2 risk fields, reorderItemsInd)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "shipIndicator",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&shipIndicator=")
-                .with_label(
-                    ::japay_core::meta!("配送方法"),
-                    "3-D Secure 2.0 risk data: shipping method",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (3DS2 risk fields, shipIndicator)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 [code]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name")
-                    ),
-                ),
-        ],
-    )
+    .with_fields(&REGISTERED_LINK_ORDER_FIELDS)
     .with_response(&REGISTERED_LINK_ORDER_RESPONSE);
 /// The answer of `registered_link_order`: its known attributes (spec/epsilon/operations/registered_link_order.yaml).
-pub static REGISTERED_LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (receive_order3 — link order accepted; any error), §5.3"
-    ),
+pub static REGISTERED_LINK_ORDER_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (receive_order3 — link order accepted; any error), §5.3",
     &[
-        ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 or 9 failure")
+        spec::AttributeSpec::new("result", "1 success, 0 or 9 failure")
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.9"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §3.9"),
+        spec::AttributeSpec::new(
                 "redirect",
                 "the card3.cgi URL to go on with (decoded once)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §1 (card3.cgi), §5.3"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_code",
-                "error code when result is not 1",
-            )
+            .with_source_text("facts §1 (card3.cgi), §5.3"),
+        spec::AttributeSpec::new("err_code", "error code when result is not 1")
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("memo1", "memo1 echoed (errors)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("memo2", "memo2 echoed (errors)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2 (receive_order3 — any error)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §4.2 (receive_order3 — any error)"),
+        spec::AttributeSpec::new("memo1", "memo1 echoed (errors)")
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new("memo2", "memo2 echoed (errors)")
+            .with_source_text("facts §4.2"),
+    ],
+);
+
+///The fields of [`REGISTERED_LINK_ORDER`], with the shared blocks in place.
+static REGISTERED_LINK_ORDER_FIELDS: [spec::FieldSpec; 62] = spec::join_fields(
+    &[
+        &[
+            super::params::CONTRACT_CODE,
+            super::params::USER_ID.with_source_text("seed 003 row 2; facts §2.2"),
+            super::params::USER_NAME
+                .with_source_text("seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2"),
+            super::params::USER_MAIL_ADD.with_source_text("seed 003 row 4; facts §2.2"),
+            super::params::ITEM_CODE,
+            super::params::ITEM_NAME,
+            super::params::ORDER_NUMBER
+                .with_meaning(
+                    "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
+                )
+                .with_source_text(
+                    "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604)",
+                ),
+            super::params::ST_CODE
+                .with_meaning(
+                    "payment-method bitmap; EC4 sends 11000-… (card and registered card)",
+                )
+                .with_source_text(
+                    "facts §2.2 (st_code), §3.1, §5.3 (EC4 st_code 11000-…)",
+                ),
+            super::params::MISSION_CODE,
+            super::params::ITEM_PRICE,
+            super::params::PROCESS_CODE
+                .with_meaning("processing kind; 2 = charge the registered card")
+                .with_fixed("2", &["2"])
+                .with_source_text("facts §2.2 (process_code), §3.3, §5.3"),
+            super::params::MEMO1.with_source_text("seed 003 row 7; facts §2.2"),
+            super::params::MEMO2.with_source_text("seed 003 row 8; facts §2.2"),
+            super::params::XML.with_source_text("seed 003 row 9; facts §2.2 (xml)"),
+            super::params::TDS_FLAG,
+        ],
+        &super::params::TDS2_RISK,
     ],
 );
 
@@ -1140,742 +97,97 @@ pub static REGISTERED_LINK_ORDER_RESPONSE: ::japay_core::spec::ResponseSpec = ::
 ///
 /// The encoder sends the fixed parameters `process_code=2`, `xml=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/registered_link_order.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RegisteredLinkOrder<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id for the customer.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: seed 003 row 2; facts §2.2.
     pub user_id: &'a str,
     /// ユーザー氏名 — customer name.
-    ///
     /// Marker `○`; text, at most 64 bytes.
-    /// Source: seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2.
     pub user_name: &'a str,
     /// メールアドレス — customer e-mail address.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-._@`, at most 128 bytes.
-    /// Source: seed 003 row 4; facts §2.2.
     pub user_mail_add: &'a str,
     /// 商品コード — product code; also identifies a monthly billing for process 8 and amount changes.
-    ///
-    /// Marker `○`; alnum, at most 64 bytes.
-    /// Source: facts §2.2 (item_code).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1).
+    /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_code: &'a str,
     /// 商品名 — product name.
-    ///
-    /// Marker `○`; text, at most 64 bytes.
-    /// Source: facts §2.2 (item_name).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]; facts B1).
+    /// Marker `○`; text, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_name: &'a str,
     /// 注文番号 — merchant order number; must never have been sent to Epsilon before (reuse gives 604).
-    ///
-    /// Marker `●`; alnum, at most 32 bytes.
-    /// Source: facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604).
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    /// Marker `●`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
     /// 決済区分 — payment-method bitmap; EC4 sends 11000-… (card and registered card).
-    ///
     /// Marker `○`; st_code.
-    /// Source: facts §2.2 (st_code), §3.1, §5.3 (EC4 st_code 11000-…).
     pub st_code: &'a str,
     /// 課金区分 — one-off (1), monthly billing (2-10) or 定期課金 (21-32).
-    ///
     /// Marker `○`; code from `mission_code`.
-    /// Source: facts §2.2 (mission_code), §3.2.
     pub mission_code: &'a str,
     /// 商品価格 — amount in yen, integer.
-    ///
-    /// Marker `○`; digits.
-    /// Source: facts §2.2 (item_price).
-    ///
-    /// **Uncertain:** no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 \[code\]), so no max_bytes is given.
+    /// Marker `○`; digits. Some facts are uncertain (see the spec).
     pub item_price: &'a str,
     /// 予備1 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 7; facts §2.2.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo1: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 8; facts §2.2.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo2: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo2: Option<&'a str>,
     /// 3Dセキュア2.0フラグ — 3-D Secure 2.0 flag; 21 or 22 asks for 3-D Secure 2.0.
-    ///
-    /// Marker `-`; digits; one of \["21", "22"\].
-    /// Source: facts §2.2 (tds_flag), §3.8.
-    ///
-    /// **Uncertain:** 21 and 22 are both accepted as 3-D Secure 2.0 by AM (EC4 always sends 21); the difference is not documented (facts §3.8 \[?\]).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub tds_flag: ::core::option::Option<&'a str>,
-    /// 請求先住所(市区町村) — 3-D Secure 2.0 risk data: billing address: city.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrCity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_city: ::core::option::Option<&'a str>,
-    /// 請求先住所(国) — 3-D Secure 2.0 risk data: billing address: country (ISO 3166-1 numeric, EC4 sends 392 for Japan).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrCountry).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_country: ::core::option::Option<&'a str>,
-    /// 請求先住所1 — 3-D Secure 2.0 risk data: billing address: line 1.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine1).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line1: ::core::option::Option<&'a str>,
-    /// 請求先住所2 — 3-D Secure 2.0 risk data: billing address: line 2.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine2).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line2: ::core::option::Option<&'a str>,
-    /// 請求先住所3 — 3-D Secure 2.0 risk data: billing address: line 3.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrLine3).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_line3: ::core::option::Option<&'a str>,
-    /// 請求先郵便番号 — 3-D Secure 2.0 risk data: billing address: postcode.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrPostCode).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_post_code: ::core::option::Option<&'a str>,
-    /// 請求先住所(都道府県) — 3-D Secure 2.0 risk data: billing address: state (EC4 sends its prefecture id).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, billAddrState).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "billAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub bill_addr_state: ::core::option::Option<&'a str>,
-    /// 配送先住所(市区町村) — 3-D Secure 2.0 risk data: shipping address: city.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_city: ::core::option::Option<&'a str>,
-    /// 配送先住所(国) — 3-D Secure 2.0 risk data: shipping address: country (ISO 3166-1 numeric).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrCountry).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrCountry"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_country: ::core::option::Option<&'a str>,
-    /// 配送先住所1 — 3-D Secure 2.0 risk data: shipping address: line 1.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine1).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine1"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line1: ::core::option::Option<&'a str>,
-    /// 配送先住所2 — 3-D Secure 2.0 risk data: shipping address: line 2.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine2).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine2"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line2: ::core::option::Option<&'a str>,
-    /// 配送先住所3 — 3-D Secure 2.0 risk data: shipping address: line 3.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrLine3).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrLine3"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_line3: ::core::option::Option<&'a str>,
-    /// 配送先郵便番号 — 3-D Secure 2.0 risk data: shipping address: postcode.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrPostCode).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrPostCode"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_post_code: ::core::option::Option<&'a str>,
-    /// 配送先住所(都道府県) — 3-D Secure 2.0 risk data: shipping address: state.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddrState).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddrState"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_addr_state: ::core::option::Option<&'a str>,
-    /// 会員登録期間 — 3-D Secure 2.0 risk data: how long the cardholder has had the merchant account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccAgeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccAgeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_age_ind: ::core::option::Option<&'a str>,
-    /// 会員情報変更日 — 3-D Secure 2.0 risk data: date the merchant account was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccChange).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_change: ::core::option::Option<&'a str>,
-    /// 会員情報変更期間 — 3-D Secure 2.0 risk data: how long ago the merchant account was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccChangeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_change_ind: ::core::option::Option<&'a str>,
-    /// 会員登録日 — 3-D Secure 2.0 risk data: date the merchant account was opened.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccDate).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_date: ::core::option::Option<&'a str>,
-    /// パスワード変更日 — 3-D Secure 2.0 risk data: date the account password was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccPwdChange).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccPwdChange"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_pwd_change: ::core::option::Option<&'a str>,
-    /// パスワード変更期間 — 3-D Secure 2.0 risk data: how long ago the account password was last changed.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, chAccPwChangeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "chAccPwChangeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ch_acc_pw_change_ind: ::core::option::Option<&'a str>,
-    /// 過去6か月の購入回数 — 3-D Secure 2.0 risk data: purchases with this account in the last six months.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, nbPurchaseAccount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "nbPurchaseAccount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub nb_purchase_account: ::core::option::Option<&'a str>,
-    /// カード登録日 — 3-D Secure 2.0 risk data: date the card was added to the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, paymentAccAge).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "paymentAccAge"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub payment_acc_age: ::core::option::Option<&'a str>,
-    /// カード登録期間 — 3-D Secure 2.0 risk data: how long the card has been on the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, paymentAccInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "paymentAccInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub payment_acc_ind: ::core::option::Option<&'a str>,
-    /// 過去24時間のカード追加試行回数 — 3-D Secure 2.0 risk data: card-add attempts in the last 24 hours.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, provisionAttemptsDay).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "provisionAttemptsDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub provision_attempts_day: ::core::option::Option<&'a str>,
-    /// 配送先初回使用日 — 3-D Secure 2.0 risk data: date the shipping address was first used.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsage).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsage"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_address_usage: ::core::option::Option<&'a str>,
-    /// 配送先使用期間 — 3-D Secure 2.0 risk data: how long the shipping address has been used.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipAddressUsageInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipAddressUsageInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_address_usage_ind: ::core::option::Option<&'a str>,
-    /// 配送先氏名一致 — 3-D Secure 2.0 risk data: whether the shipping name equals the cardholder name.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipNameIndicator).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipNameIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_name_indicator: ::core::option::Option<&'a str>,
-    /// 不審な行動 — 3-D Secure 2.0 risk data: whether suspicious activity was seen on the account.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, suspiciousAccActivity).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "suspiciousAccActivity"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub suspicious_acc_activity: ::core::option::Option<&'a str>,
-    /// 過去24時間の取引回数 — 3-D Secure 2.0 risk data: transactions in the last 24 hours.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, txnActivityDay).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "txnActivityDay"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub txn_activity_day: ::core::option::Option<&'a str>,
-    /// 過去1年の取引回数 — 3-D Secure 2.0 risk data: transactions in the last year.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, txnActivityYear).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "txnActivityYear"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub txn_activity_year: ::core::option::Option<&'a str>,
-    /// ログイン認証データ — 3-D Secure 2.0 risk data: data about how the cardholder logged in.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthData).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthData"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_data: ::core::option::Option<&'a str>,
-    /// ログイン認証方法 — 3-D Secure 2.0 risk data: how the cardholder logged in (EC4 sends 02).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthMethod).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthMethod"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_method: ::core::option::Option<&'a str>,
-    /// ログイン日時 — 3-D Secure 2.0 risk data: when the cardholder logged in.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, threeDSReqAuthTimestamp).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "threeDSReqAuthTimestamp"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub three_ds_req_auth_timestamp: ::core::option::Option<&'a str>,
-    /// 請求先・配送先一致 — 3-D Secure 2.0 risk data: whether the billing and shipping addresses are the same.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, addrMatch).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "addrMatch"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub addr_match: ::core::option::Option<&'a str>,
-    /// カード名義人 — 3-D Secure 2.0 risk data: cardholder name.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, cardholderName).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "cardholderName"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub cardholder_name: ::core::option::Option<&'a str>,
-    /// 自宅電話番号 — 3-D Secure 2.0 risk data: home phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, homePhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "homePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub home_phone: ::core::option::Option<&'a str>,
-    /// 携帯電話番号 — 3-D Secure 2.0 risk data: mobile phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, mobilePhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "mobilePhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub mobile_phone: ::core::option::Option<&'a str>,
-    /// 勤務先電話番号 — 3-D Secure 2.0 risk data: work phone.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, workPhone).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "workPhone"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub work_phone: ::core::option::Option<&'a str>,
-    /// チャレンジ要求 — 3-D Secure 2.0 risk data: challenge preference (EC4 sends 04).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, challengeInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "challengeInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub challenge_ind: ::core::option::Option<&'a str>,
-    /// 配送先メールアドレス — 3-D Secure 2.0 risk data: e-mail address for electronic delivery.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, deliveryEmailAddress).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "deliveryEmailAddress"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub delivery_email_address: ::core::option::Option<&'a str>,
-    /// 配送時期 — 3-D Secure 2.0 risk data: delivery timeframe.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, deliveryTimeframe).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "deliveryTimeframe"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub delivery_timeframe: ::core::option::Option<&'a str>,
-    /// ギフトカード金額 — 3-D Secure 2.0 risk data: gift card amount.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, giftCardAmount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "giftCardAmount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub gift_card_amount: ::core::option::Option<&'a str>,
-    /// ギフトカード枚数 — 3-D Secure 2.0 risk data: number of gift cards.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, giftCardCount).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "giftCardCount"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub gift_card_count: ::core::option::Option<&'a str>,
-    /// 予約商品発売日 — 3-D Secure 2.0 risk data: release date of a pre-ordered item.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, preOrderDate).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "preOrderDate"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pre_order_date: ::core::option::Option<&'a str>,
-    /// 予約購入 — 3-D Secure 2.0 risk data: whether this is a pre-order.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, preOrderPurchaseInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "preOrderPurchaseInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub pre_order_purchase_ind: ::core::option::Option<&'a str>,
-    /// 再注文 — 3-D Secure 2.0 risk data: whether this reorders earlier items.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, reorderItemsInd).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "reorderItemsInd"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub reorder_items_ind: ::core::option::Option<&'a str>,
-    /// 配送方法 — 3-D Secure 2.0 risk data: shipping method.
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §2.2 (3DS2 risk fields, shipIndicator).
-    ///
-    /// **Uncertain:** the value format and length of the 3-D Secure 2.0 risk fields are not documented by the sources (facts §2.2 lists the names only, from AM's key list and EC4 \[code\]), so any CP932 text is accepted; the label_ja is a descriptive Japanese name.
-    #[cfg_attr(feature = "serde", serde(rename = "shipIndicator"))]
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ship_indicator: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits; one of \["21", "22"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub tds_flag: Option<&'a str>,
+    /// The block `tds2_risk` ([`super::params::Tds2Risk`]).
+    #[cfg_attr(feature = "serde", serde(flatten, borrow))]
+    pub tds2_risk: super::params::Tds2Risk<'a>,
 }
 
 impl ::japay_core::Operation for RegisteredLinkOrder<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &REGISTERED_LINK_ORDER;
-    type Values<'s> = [::core::option::Option<&'s str>; 62] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &REGISTERED_LINK_ORDER;
+    type Values<'s> = [Option<&'s str>; 62] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::Some(self.user_name),
-            ::core::option::Option::Some(self.user_mail_add),
-            ::core::option::Option::Some(self.item_code),
-            ::core::option::Option::Some(self.item_name),
-            ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::Some(self.st_code),
-            ::core::option::Option::Some(self.mission_code),
-            ::core::option::Option::Some(self.item_price),
-            ::core::option::Option::None,
-            self.memo1,
-            self.memo2,
-            ::core::option::Option::None,
-            self.tds_flag,
-            self.bill_addr_city,
-            self.bill_addr_country,
-            self.bill_addr_line1,
-            self.bill_addr_line2,
-            self.bill_addr_line3,
-            self.bill_addr_post_code,
-            self.bill_addr_state,
-            self.ship_addr_city,
-            self.ship_addr_country,
-            self.ship_addr_line1,
-            self.ship_addr_line2,
-            self.ship_addr_line3,
-            self.ship_addr_post_code,
-            self.ship_addr_state,
-            self.ch_acc_age_ind,
-            self.ch_acc_change,
-            self.ch_acc_change_ind,
-            self.ch_acc_date,
-            self.ch_acc_pwd_change,
-            self.ch_acc_pw_change_ind,
-            self.nb_purchase_account,
-            self.payment_acc_age,
-            self.payment_acc_ind,
-            self.provision_attempts_day,
-            self.ship_address_usage,
-            self.ship_address_usage_ind,
-            self.ship_name_indicator,
-            self.suspicious_acc_activity,
-            self.txn_activity_day,
-            self.txn_activity_year,
-            self.three_ds_req_auth_data,
-            self.three_ds_req_auth_method,
-            self.three_ds_req_auth_timestamp,
-            self.addr_match,
-            self.cardholder_name,
-            self.home_phone,
-            self.mobile_phone,
-            self.work_phone,
-            self.challenge_ind,
-            self.delivery_email_address,
-            self.delivery_timeframe,
-            self.gift_card_amount,
-            self.gift_card_count,
-            self.pre_order_date,
-            self.pre_order_purchase_ind,
-            self.reorder_items_ind,
-            self.ship_indicator,
-        ]
+        let mut values = [None; 62];
+        values[0] = Some(self.contract_code);
+        values[1] = Some(self.user_id);
+        values[2] = Some(self.user_name);
+        values[3] = Some(self.user_mail_add);
+        values[4] = Some(self.item_code);
+        values[5] = Some(self.item_name);
+        values[6] = Some(self.order_number);
+        values[7] = Some(self.st_code);
+        values[8] = Some(self.mission_code);
+        values[9] = Some(self.item_price);
+        values[11] = self.memo1;
+        values[12] = self.memo2;
+        values[14] = self.tds_flag;
+        self.tds2_risk.place(&mut values, 15);
+        values
     }
 }
 
 ::japay_core::operation_shortcuts!(RegisteredLinkOrder);
+
+impl ::japay_core::Answered for RegisteredLinkOrder<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = RegisteredLinkOrderResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        RegisteredLinkOrderResponse {
+            raw: answer,
+        }
+    }
+}
 
 /// The decoded answer to `registered_link_order` (receive_order3.cgi).
 #[derive(Debug)]
@@ -1898,7 +210,7 @@ impl<'a> RegisteredLinkOrderResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(
                 body,
                 version,
@@ -1914,50 +226,43 @@ impl<'a> RegisteredLinkOrderResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(
             body,
             crate::exchange::answer_version(&REGISTERED_LINK_ORDER, options),
         )
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`). Never a guess.
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`).
     pub fn outcome(
         &self,
-    ) -> ::core::result::Result<
-        RegisteredLinkOrderOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    ) -> Result<RegisteredLinkOrderOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 success, 0 or 9 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: the card3.cgi URL to go on with (decoded once) (first occurrence, decoded).
-    pub fn redirect(&self) -> ::core::option::Option<&str> {
+    pub fn redirect(&self) -> Option<&str> {
         self.raw.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
     /// `memo1`: memo1 echoed (errors) (first occurrence, decoded).
-    pub fn memo1(&self) -> ::core::option::Option<&str> {
+    pub fn memo1(&self) -> Option<&str> {
         self.raw.get("memo1")
     }
     /// `memo2`: memo2 echoed (errors) (first occurrence, decoded).
-    pub fn memo2(&self) -> ::core::option::Option<&str> {
+    pub fn memo2(&self) -> Option<&str> {
         self.raw.get("memo2")
     }
 }
@@ -1969,44 +274,35 @@ impl<'a> RegisteredLinkOrderResponse<'a> {
 #[non_exhaustive]
 pub enum RegisteredLinkOrderOutcome<'r> {
     /// `redirect` (redirect): `result` is "1".
-    /// Source: facts §1 (card3.cgi returned as redirect for registered-card charges), §5.3.
     #[cfg_attr(feature = "serde", serde(rename = "redirect"))]
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
     /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §4.2 (receive_order3 — any error), §3.9.
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`RegisteredLinkOrderResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    RegisteredLinkOrderOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<RegisteredLinkOrderOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
-                    raw.get("err_code"),
-                    "redirect",
-                    "err_code",
-                )?;
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(raw.get("err_code"), "redirect", "err_code")?;
                 RegisteredLinkOrderOutcome::Redirect {
-                    url: ::japay_core::outcome::need_https(
+                    url: outcome::need_https(
                         raw.get("redirect"),
                         "redirect",
                         "redirect",
@@ -2014,26 +310,22 @@ fn decide<'r>(
                 }
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(RegisteredLinkOrderOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(RegisteredLinkOrderOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -2046,19 +338,12 @@ fn decide<'r>(
 /// As [`RegisteredLinkOrderResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        RegisteredLinkOrderOutcome::Redirect { .. } => {
-            ("redirect", "redirect", ::core::option::Option::None)
-        }
+        RegisteredLinkOrderOutcome::Redirect { .. } => ("redirect", "redirect", None),
         RegisteredLinkOrderOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
+            ("failure", "failure", Some(code))
         }
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

@@ -2,208 +2,132 @@
 
 //! 出荷登録 (GMO後払い): register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中.
 //!
-//! CGI `ship_request.cgi`. Source: facts §1 (ship_request.cgi), §3.7 (state 6 出荷登録中), §3.11 (delivery_com_code); EC4 RequestShippingRegistrationService.php.
-//!
-//! **Uncertain:** the whole operation is known only from a third-party plugin (EC4 RequestShippingRegistrationService.php) \[code\]: no Epsilon document and no recording. The labels are descriptive Japanese names, not labels of an official table. Whether the CGI honours version=2 is unknown (facts B3), so no UTF-8 parameters are sent.
+//! CGI `ship_request.cgi`; the facts and their sources: `spec/epsilon/operations/ship_request.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `ship_request` (spec/epsilon/operations/ship_request.yaml).
-pub static SHIP_REQUEST: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static SHIP_REQUEST: spec::OperationSpec = spec::OperationSpec::new(
         "ship_request",
         &super::GATEWAY,
         "ship_request.cgi",
     )
+    .with_effect(spec::Effect::Changes)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
     .with_titles(
         "出荷登録 (GMO後払い)",
         "register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (ship_request.cgi), §3.7 (state 6 出荷登録中), §3.11 (delivery_com_code); EC4 RequestShippingRegistrationService.php"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the whole operation is known only from a third-party plugin (EC4 RequestShippingRegistrationService.php) [code]: no Epsilon document and no recording. The labels are descriptive Japanese names, not labels of an official table. Whether the CGI honours version=2 is unknown (facts B3), so no UTF-8 parameters are sent")
+        "facts §1 (ship_request.cgi), §3.7 (state 6 出荷登録中), §3.11 (delivery_com_code); EC4 RequestShippingRegistrationService.php",
+        Some(
+            "the whole operation is known only from a third-party plugin (EC4 RequestShippingRegistrationService.php) [code]: no Epsilon document and no recording. The labels are descriptive Japanese names, not labels of an official table. Whether the CGI honours version=2 is unknown (facts B3), so no UTF-8 parameters are sent",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!("facts §1 (ship_request.cgi), §2.2"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
+            super::params::CONTRACT_CODE
+                .with_source_text("facts §1 (ship_request.cgi), §2.2"),
+            super::params::ORDER_NUMBER
+                .with_meaning(
                     "merchant order number of the GMO後払い order that was shipped",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (ship_request.cgi: contract_code, order_number, delivery_com_code, ship_no)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known from EC4 only [code]; the 32-byte limit and the alphanumeric set come from third-party clients (facts B1)")
+                .with_marker(spec::Marker::Required)
+                .with_source_text(
+                    "facts §1 (ship_request.cgi: contract_code, order_number, delivery_com_code, ship_no)",
+                )
+                .with_uncertain(
+                    Some(
+                        "known from EC4 only [code]; the 32-byte limit and the alphanumeric set come from third-party clients (facts B1)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "delivery_com_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::DELIVERY_COM_CODE),
+                    spec::ValueKind::Code(&super::codes::DELIVERY_COM_CODE),
                 )
-                .with_prefix("&delivery_com_code=")
-                .with_label(
-                    ::japay_core::meta!("配送会社コード"),
-                    "carrier of the shipment",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_label("配送会社コード", "carrier of the shipment")
+                .with_marker(spec::Marker::Required)
                 .with_allowed(&["11", "12", "14", "15", "16", "18", "27", "28"])
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (ship_request.cgi), §2.2 (delivery_com_code), §3.11"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the carrier table comes from EC4 only [code] (facts §3.11)")
-                    ),
+                    "facts §1 (ship_request.cgi), §2.2 (delivery_com_code), §3.11",
+                    Some("the carrier table comes from EC4 only [code] (facts §3.11)"),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "ship_no",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&ship_no=")
-                .with_label(
-                    ::japay_core::meta!("伝票番号"),
-                    "tracking number of the shipment",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+            spec::FieldSpec::new("ship_no", spec::ValueKind::Text)
+                .with_label("伝票番号", "tracking number of the shipment")
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (ship_request.cgi), §2.2 (ship_no: text)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("known from EC4 only [code]; the allowed characters and the length limit are not documented, so any text is accepted and no max_bytes is given")
+                    "facts §1 (ship_request.cgi), §2.2 (ship_no: text)",
+                    Some(
+                        "known from EC4 only [code]; the allowed characters and the length limit are not documented, so any text is accepted and no max_bytes is given",
                     ),
                 ),
         ],
     )
     .with_response(&SHIP_REQUEST_RESPONSE);
 /// The answer of `ship_request`: its known attributes (spec/epsilon/operations/ship_request.yaml).
-pub static SHIP_REQUEST_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §1 (ship_request.cgi answer: result, err_code, err_detail) [code]"
-    ),
+pub static SHIP_REQUEST_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §1 (ship_request.cgi answer: result, err_code, err_detail) [code]",
     &[
-        ::japay_core::spec::AttributeSpec::new(
-                "result",
-                "1 registered, otherwise failure",
-            )
+        spec::AttributeSpec::new("result", "1 registered, otherwise failure")
             .with_table(&super::codes::RESULT)
             .with_source(
-                ::japay_core::meta!("facts §1 (ship_request.cgi) [code]"),
-                ::japay_core::meta_opt!(
-                    ::core::option::Option::Some("known from EC4 only [code]; no recorded answer")
-                ),
+                "facts §1 (ship_request.cgi) [code]",
+                Some("known from EC4 only [code]; no recorded answer"),
             ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_code",
-                "error code when result is not 1",
-            )
+        spec::AttributeSpec::new("err_code", "error code when result is not 1")
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §1 (ship_request.cgi) [code]"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source(
-                ::japay_core::meta!("facts §1 (ship_request.cgi) [code]"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §1 (ship_request.cgi) [code]"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §1 (ship_request.cgi) [code]"),
     ],
 );
 
 /// 出荷登録 (GMO後払い): register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中 (`ship_request.cgi`).
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/ship_request.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ShipRequest<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: facts §1 (ship_request.cgi), §2.2.
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// 注文番号 — merchant order number of the GMO後払い order that was shipped.
-    ///
-    /// Marker `○`; alnum, at most 32 bytes.
-    /// Source: facts §1 (ship_request.cgi: contract_code, order_number, delivery_com_code, ship_no).
-    ///
-    /// **Uncertain:** known from EC4 only \[code\]; the 32-byte limit and the alphanumeric set come from third-party clients (facts B1).
+    /// Marker `○`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
     /// 配送会社コード — carrier of the shipment.
-    ///
-    /// Marker `○`; code from `delivery_com_code`.
-    /// Source: facts §1 (ship_request.cgi), §2.2 (delivery_com_code), §3.11.
-    ///
-    /// **Uncertain:** the carrier table comes from EC4 only \[code\] (facts §3.11).
+    /// Marker `○`; code from `delivery_com_code`. Some facts are uncertain (see the spec).
     pub delivery_com_code: &'a str,
     /// 伝票番号 — tracking number of the shipment.
-    ///
-    /// Marker `○`; text.
-    /// Source: facts §1 (ship_request.cgi), §2.2 (ship_no: text).
-    ///
-    /// **Uncertain:** known from EC4 only \[code\]; the allowed characters and the length limit are not documented, so any text is accepted and no max_bytes is given.
+    /// Marker `○`; text. Some facts are uncertain (see the spec).
     pub ship_no: &'a str,
 }
 
 impl ::japay_core::Operation for ShipRequest<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &SHIP_REQUEST;
-    type Values<'s> = [::core::option::Option<&'s str>; 4] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &SHIP_REQUEST;
+    type Values<'s> = [Option<&'s str>; 4] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::Some(self.delivery_com_code),
-            ::core::option::Option::Some(self.ship_no),
+            Some(self.contract_code),
+            Some(self.order_number),
+            Some(self.delivery_com_code),
+            Some(self.ship_no),
         ]
     }
 }
 
 ::japay_core::operation_shortcuts!(ShipRequest);
+
+impl ::japay_core::Answered for ShipRequest<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = ShipRequestResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        ShipRequestResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `ship_request` (ship_request.cgi).
 #[derive(Debug)]
@@ -226,7 +150,7 @@ impl<'a> ShipRequestResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &SHIP_REQUEST_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -238,35 +162,26 @@ impl<'a> ShipRequestResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&SHIP_REQUEST, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        ShipRequestOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<ShipRequestOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 registered, otherwise failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
 }
@@ -277,40 +192,31 @@ impl<'a> ShipRequestResponse<'a> {
 #[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum ShipRequestOutcome<'r> {
-    /// `registered` (ok): `result` is "1".
-    /// Source: facts §1 (ship_request.cgi), §3.7 (state 6 出荷登録中 after ship_request) \[code\].
-    ///
-    /// **Uncertain:** no recorded answer; result 1 as success is assumed from every other CGI and EC4 \[code\].
+    /// `registered` (ok): `result` is "1". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "registered"))]
     Registered,
-    /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §1 (ship_request.cgi: result, err_code, err_detail), §3.9.
-    ///
-    /// **Uncertain:** no recorded answer; 0 and 9 are read as failure like every other CGI (facts §3.9).
+    /// `failure` (failure): `result` is "0" or "9". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`ShipRequestResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ShipRequestOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<ShipRequestOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(
                     raw.get("err_code"),
                     "registered",
                     "err_code",
@@ -318,26 +224,22 @@ fn decide<'r>(
                 ShipRequestOutcome::Registered
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(ShipRequestOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(ShipRequestOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -350,19 +252,10 @@ fn decide<'r>(
 /// As [`ShipRequestResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        ShipRequestOutcome::Registered { .. } => {
-            ("registered", "ok", ::core::option::Option::None)
-        }
-        ShipRequestOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        ShipRequestOutcome::Registered { .. } => ("registered", "ok", None),
+        ShipRequestOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

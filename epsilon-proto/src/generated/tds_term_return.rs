@@ -2,74 +2,70 @@
 
 //! 3Dセキュア認証結果の受信 (TermUrl): form the 3-D Secure ACS posts to the merchant's TermUrl (PaRes, MD).
 //!
-//! CGI `(merchant TermUrl)`. Source: facts §5.2 (3DS ACS → TermUrl), §5.3 (Card API flow).
-//!
-//! **Uncertain:** known from third-party clients only (EC4 Reception3DSAuthenticationController.php, WOO-MC 3ds.php) \[code\]; the TermUrl is the merchant's own URL, chosen when it builds the ACS form.
+//! CGI `(merchant TermUrl)`; the facts and their sources: `spec/epsilon/operations/tds_term_return.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `tds_term_return` (spec/epsilon/operations/tds_term_return.yaml).
-pub static TDS_TERM_RETURN: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static TDS_TERM_RETURN: spec::OperationSpec = spec::OperationSpec::new(
         "tds_term_return",
         &super::GATEWAY,
         "(merchant TermUrl)",
     )
-    .with_direction(::japay_core::spec::Direction::Incoming)
+    .with_direction(spec::Direction::Incoming)
     .with_titles(
         "3Dセキュア認証結果の受信 (TermUrl)",
         "form the 3-D Secure ACS posts to the merchant's TermUrl (PaRes, MD)",
     )
     .with_source(
-        ::japay_core::meta!("facts §5.2 (3DS ACS → TermUrl), §5.3 (Card API flow)"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("known from third-party clients only (EC4 Reception3DSAuthenticationController.php, WOO-MC 3ds.php) [code]; the TermUrl is the merchant's own URL, chosen when it builds the ACS form")
+        "facts §5.2 (3DS ACS → TermUrl), §5.3 (Card API flow)",
+        Some(
+            "known from third-party clients only (EC4 Reception3DSAuthenticationController.php, WOO-MC 3ds.php) [code]; the TermUrl is the merchant's own URL, chosen when it builds the ACS form",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "PaRes",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x7fffffffffffffffffffffff00000000,
                             "ascii",
                             " -~",
                         ),
                     ),
                 )
-                .with_prefix("&PaRes=")
                 .with_label(
-                    ::japay_core::meta!("認証結果"),
+                    "認証結果",
                     "the ACS's authentication result; forward it as tds_pares (card_3ds_result)",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .secret()
                 .with_source(
-                    ::japay_core::meta!("facts §5.2 (3DS ACS → TermUrl, PaRes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("opaque value: its characters and length are not documented; printable ASCII is accepted (base64, and the recorded test value has a space), so a PaRes with line breaks would be refused")
+                    "facts §5.2 (3DS ACS → TermUrl, PaRes)",
+                    Some(
+                        "opaque value: its characters and length are not documented; printable ASCII is accepted (base64, and the recorded test value has a space), so a PaRes with line breaks would be refused",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "MD",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x7fffffffffffffffffffffff00000000,
                             "ascii",
                             " -~",
                         ),
                     ),
                 )
-                .with_prefix("&MD=")
                 .with_label(
-                    ::japay_core::meta!("加盟店データ"),
+                    "加盟店データ",
                     "the merchant's own correlation value, as it put it in the ACS form",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §5.2 (3DS ACS → TermUrl; MD is the merchant's own correlation value)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether every ACS echoes MD is not documented, so the post parses without it; three_d_secure::card_3ds_result refuses such a post (it cannot be tied to the payment the merchant started)")
+                    "facts §5.2 (3DS ACS → TermUrl; MD is the merchant's own correlation value)",
+                    Some(
+                        "whether every ACS echoes MD is not documented, so the post parses without it; three_d_secure::card_3ds_result refuses such a post (it cannot be tied to the payment the merchant started)",
                     ),
                 ),
         ],
@@ -97,15 +93,15 @@ impl<'a> TdsTermReturn<'a> {
     pub fn parse(
         input: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::incoming::IncomingError> {
+    ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &TDS_TERM_RETURN).map(|raw| Self { raw })
     }
     /// `PaRes`: the ACS's authentication result; forward it as tds_pares (card_3ds_result) (first occurrence, decoded).
-    pub fn pa_res(&self) -> ::core::option::Option<&str> {
+    pub fn pa_res(&self) -> Option<&str> {
         self.raw.get("PaRes")
     }
     /// `MD`: the merchant's own correlation value, as it put it in the ACS form (first occurrence, decoded).
-    pub fn md(&self) -> ::core::option::Option<&str> {
+    pub fn md(&self) -> Option<&str> {
         self.raw.get("MD")
     }
 }
@@ -116,7 +112,7 @@ impl ::serde::Serialize for TdsTermReturn<'_> {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::core::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("TdsTermReturn", 2usize)?;
         s.serialize_field(

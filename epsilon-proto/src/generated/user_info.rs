@@ -2,191 +2,121 @@
 
 //! 登録ユーザーのカード情報取得: read the card summary (brand, masked number, expiry) of a registered user.
 //!
-//! CGI `get_user_info.cgi`. Source: facts §1 (get_user_info.cgi), §4.2 (get_user_info); CAS:find_user_success, CAS:find_user_failure; EC4 RequestGetUserInfoService.php.
-//!
-//! **Uncertain:** whether get_user_info honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent (the request has no text field). The recorded failure was for an empty user_id; what an unknown user_id answers is not recorded.
+//! CGI `get_user_info.cgi`; the facts and their sources: `spec/epsilon/operations/user_info.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `user_info` (spec/epsilon/operations/user_info.yaml).
-pub static USER_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static USER_INFO: spec::OperationSpec = spec::OperationSpec::new(
         "user_info",
         &super::GATEWAY,
         "get_user_info.cgi",
     )
+    .with_effect(spec::Effect::Reads)
     .with_titles(
         "登録ユーザーのカード情報取得",
         "read the card summary (brand, masked number, expiry) of a registered user",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (get_user_info.cgi), §4.2 (get_user_info); CAS:find_user_success, CAS:find_user_failure; EC4 RequestGetUserInfoService.php"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("whether get_user_info honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent (the request has no text field). The recorded failure was for an empty user_id; what an unknown user_id answers is not recorded")
+        "facts §1 (get_user_info.cgi), §4.2 (get_user_info); CAS:find_user_success, CAS:find_user_failure; EC4 RequestGetUserInfoService.php",
+        Some(
+            "whether get_user_info honours version=2 (UTF-8 answers) is unknown (facts B3), so no UTF-8 parameters are sent (the request has no text field). The recorded failure was for an empty user_id; what an unknown user_id answers is not recorded",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (get_user_info.cgi), §2.2; CAS:find_user_success (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
+            super::params::CONTRACT_CODE
+                .with_source_text(
+                    "facts §1 (get_user_info.cgi), §2.2; CAS:find_user_success (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the merchant's id of a registered customer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (get_user_info.cgi), §2.2; CAS:find_user_success (request body)"
-                    ),
-                    ::core::option::Option::None,
+            super::params::USER_ID
+                .with_meaning("the merchant's id of a registered customer")
+                .with_source_text(
+                    "facts §1 (get_user_info.cgi), §2.2; CAS:find_user_success (request body)",
                 ),
         ],
     )
     .with_response(&USER_INFO_RESPONSE);
 /// The answer of `user_info`: its known attributes (spec/epsilon/operations/user_info.yaml).
-pub static USER_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (get_user_info: card_brand, card_number_mask, err_code, err_detail, result, + card_expire); CAS:find_user_*"
-    ),
+pub static USER_INFO_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (get_user_info: card_brand, card_number_mask, err_code, err_detail, result, + card_expire); CAS:find_user_*",
     &[
-        ::japay_core::spec::AttributeSpec::new(
-                "result",
-                "1 found; 2 failure (with err_code 801)",
-            )
+        spec::AttributeSpec::new("result", "1 found; 2 failure (with err_code 801)")
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §3.9 (CAS:find_user_success, CAS:find_user_failure)"
-                ),
-                ::core::option::Option::None,
+            .with_source_text(
+                "facts §4.2, §3.9 (CAS:find_user_success, CAS:find_user_failure)",
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "card_brand",
                 "brand of the registered card (VISA observed); empty on failure",
             )
             .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §3.11 (card_brand); CAS:find_user_success"
-                ),
-                ::japay_core::meta_opt!(
-                    ::core::option::Option::Some("only VISA was observed; the other brand spellings are not documented (facts §3.11)")
+                "facts §4.2, §3.11 (card_brand); CAS:find_user_success",
+                Some(
+                    "only VISA was observed; the other brand spellings are not documented (facts §3.11)",
                 ),
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "card_number_mask",
                 "masked card number (4***-****-****-4242); empty on failure",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §4.5 (find_user_success); CAS:find_user_success"
-                ),
-                ::core::option::Option::None,
+            .with_source_text(
+                "facts §4.2, §4.5 (find_user_success); CAS:find_user_success",
             ),
-        ::japay_core::spec::AttributeSpec::new(
-                "card_expire",
-                "expiry of the registered card, YYYYMM",
-            )
+        spec::AttributeSpec::new("card_expire", "expiry of the registered card, YYYYMM")
             .secret()
             .with_source(
-                ::japay_core::meta!(
-                    "facts §1 (get_user_info.cgi, AM commit 587f41c), §4.2 (+ card_expire per AM commit 587f41c / EC4)"
-                ),
-                ::japay_core::meta_opt!(
-                    ::core::option::Option::Some("known from third-party clients only (AM commit 587f41c, EC4) [code]; not in any recording. Kept out of Debug like expire_y / expire_m")
+                "facts §1 (get_user_info.cgi, AM commit 587f41c), §4.2 (+ card_expire per AM commit 587f41c / EC4)",
+                Some(
+                    "known from third-party clients only (AM commit 587f41c, EC4) [code]; not in any recording. Kept out of Debug like expire_y / expire_m",
                 ),
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "err_code",
                 "error code when result is not 1; empty on success",
             )
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10 (801)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_detail",
-                "error text (Japanese); empty on success",
-            )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10 (801)"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2, §3.10 (801)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese); empty on success")
+            .with_source_text("facts §4.2, §3.10 (801)"),
     ],
 );
 
 /// 登録ユーザーのカード情報取得: read the card summary (brand, masked number, expiry) of a registered user (`get_user_info.cgi`).
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/user_info.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UserInfo<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: facts §1 (get_user_info.cgi), §2.2; CAS:find_user_success (request body).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id of a registered customer.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: facts §1 (get_user_info.cgi), §2.2; CAS:find_user_success (request body).
     pub user_id: &'a str,
 }
 
 impl ::japay_core::Operation for UserInfo<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &USER_INFO;
-    type Values<'s> = [::core::option::Option<&'s str>; 2] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &USER_INFO;
+    type Values<'s> = [Option<&'s str>; 2] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-        ]
+        [Some(self.contract_code), Some(self.user_id)]
     }
 }
 
 ::japay_core::operation_shortcuts!(UserInfo);
+
+impl ::japay_core::Answered for UserInfo<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserInfoResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserInfoResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `user_info` (get_user_info.cgi).
 #[derive(Debug)]
@@ -209,7 +139,7 @@ impl<'a> UserInfoResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &USER_INFO_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -221,47 +151,38 @@ impl<'a> UserInfoResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&USER_INFO, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        UserInfoOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<UserInfoOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 found; 2 failure (with err_code 801) (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `card_brand`: brand of the registered card (VISA observed); empty on failure (first occurrence, decoded).
-    pub fn card_brand(&self) -> ::core::option::Option<&str> {
+    pub fn card_brand(&self) -> Option<&str> {
         self.raw.get("card_brand")
     }
     /// `card_number_mask`: masked card number (4***-****-****-4242); empty on failure (first occurrence, decoded).
-    pub fn card_number_mask(&self) -> ::core::option::Option<&str> {
+    pub fn card_number_mask(&self) -> Option<&str> {
         self.raw.get("card_number_mask")
     }
     /// `card_expire`: expiry of the registered card, YYYYMM (first occurrence, decoded).
-    pub fn card_expire(&self) -> ::core::option::Option<&str> {
+    pub fn card_expire(&self) -> Option<&str> {
         self.raw.get("card_expire")
     }
     /// `err_code`: error code when result is not 1; empty on success (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese); empty on success (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
 }
@@ -273,61 +194,49 @@ impl<'a> UserInfoResponse<'a> {
 #[non_exhaustive]
 pub enum UserInfoOutcome<'r> {
     /// `found` (ok): `result` is "1".
-    /// Source: facts §4.2 (get_user_info); CAS:find_user_success.
     #[cfg_attr(feature = "serde", serde(rename = "found"))]
     Found,
-    /// `failure` (failure): `result` is "0" or "2" or "9".
-    /// Source: facts §3.9 (result 2 with err_code 801 from get_user_info: treat as failure), §3.10 (801); CAS:find_user_failure.
-    ///
-    /// **Uncertain:** only result 2 (with 801) is recorded for get_user_info, and its meaning is undocumented \[?\] (facts §3.9, B4); 0 and 9 are read as failure like every other CGI. A third-party plugin's result 3 ("info not found", WOO-CMIT) has no Epsilon evidence and is refused (UnknownResult).
+    /// `failure` (failure): `result` is "0" or "2" or "9". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`UserInfoResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<UserInfoOutcome<'r>, ::japay_core::outcome::OutcomeError> {
+) -> Result<UserInfoOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
-                    raw.get("err_code"),
-                    "found",
-                    "err_code",
-                )?;
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(raw.get("err_code"), "found", "err_code")?;
                 UserInfoOutcome::Found
             })
         }
-        ::core::option::Option::Some("0" | "2" | "9") => {
-            ::core::result::Result::Ok(UserInfoOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "2" | "9") => {
+            Ok(UserInfoOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -340,17 +249,10 @@ fn decide<'r>(
 /// As [`UserInfoResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        UserInfoOutcome::Found { .. } => ("found", "ok", ::core::option::Option::None),
-        UserInfoOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        UserInfoOutcome::Found { .. } => ("found", "ok", None),
+        UserInfoOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

@@ -2,229 +2,75 @@
 
 //! ユーザ登録: register a user; the gateway answers with a redirect to its card-entry page.
 //!
-//! CGI `receive_order3.cgi`. Source: seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ).
+//! CGI `receive_order3.cgi`; the facts and their sources: `spec/epsilon/operations/user_register.yaml`.
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `user_register` (spec/epsilon/operations/user_register.yaml).
-pub static USER_REGISTER: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static USER_REGISTER: spec::OperationSpec = spec::OperationSpec::new(
         "user_register",
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(spec::Effect::Changes)
+    .with_route(spec::Route::new("process_code", "3"))
     .with_titles(
         "ユーザ登録",
         "register a user; the gateway answers with a redirect to its card-entry page",
     )
     .with_source(
-        ::japay_core::meta!(
-            "seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ)"
-        ),
-        ::core::option::Option::None,
+        "seed 003_be47caecafc0b1bf.txt (ユーザ登録, 送信パラメータ)",
+        None,
     )
     .with_utf8_params(&[("version", "2"), ("charset", "UTF8")])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
+            super::params::CONTRACT_CODE,
+            super::params::USER_ID
+                .with_meaning(
                     "the merchant's id for the customer; cannot be changed once registered",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 2"),
-                    ::core::option::Option::None,
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_name=")
-                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 3 (EUC or S-JIS 64byte)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe87ffffff03ff600000000000,
-                            "ascii",
-                            "A-Za-z0-9-._@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_mail_add=")
-                .with_label(
-                    ::japay_core::meta!("メールアドレス"),
-                    "customer e-mail address",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 4"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "st_code",
-                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
-                )
-                .with_prefix("&st_code=")
-                .with_label(
-                    ::japay_core::meta!("決済区分"),
-                    "payment-method bitmap; fixed to card for registration",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+            super::params::USER_NAME,
+            super::params::USER_MAIL_ADD,
+            super::params::ST_CODE
+                .with_meaning("payment-method bitmap; fixed to card for registration")
                 .with_fixed(
                     "10000-0000-00000-00000-00000-00000-00000",
                     &["10000-0000-00000-00000-00000-00000-00000"],
                 )
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 5 (固定で設定)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "process_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-                )
-                .with_prefix("&process_code=")
-                .with_label(
-                    ::japay_core::meta!("処理区分"),
-                    "processing kind; 3 = register only",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_source_text("seed 003 row 5 (固定で設定)"),
+            super::params::PROCESS_CODE
+                .with_meaning("processing kind; 3 = register only")
                 .with_fixed("3", &["3"])
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 6"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo1=")
-                .with_label(
-                    ::japay_core::meta!("予備1"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 7"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo2=")
-                .with_label(
-                    ::japay_core::meta!("予備2"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 8"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "xml",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&xml=")
-                .with_label(
-                    ::japay_core::meta!("応答形式"),
-                    "answer format; 1 = XML (the only format this crate reads)",
-                )
-                .with_fixed("1", &["1"])
-                .with_source(
-                    ::japay_core::meta!("seed 003 row 9"),
-                    ::core::option::Option::None,
-                ),
+                .with_source_text("seed 003 row 6"),
+            super::params::MEMO1,
+            super::params::MEMO2,
+            super::params::XML,
         ],
     )
     .with_response(&USER_REGISTER_RESPONSE);
 /// The answer of `user_register`: its known attributes (spec/epsilon/operations/user_register.yaml).
-pub static USER_REGISTER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!("seed 003 (受信パラメータ); facts §4.2"),
+pub static USER_REGISTER_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "seed 003 (受信パラメータ); facts §4.2",
     &[
-        ::japay_core::spec::AttributeSpec::new("result", "1 success, 0 failure")
+        spec::AttributeSpec::new("result", "1 success, 0 failure")
             .with_table(&super::codes::RESULT)
-            .with_source(::japay_core::meta!("seed 003"), ::core::option::Option::None),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("seed 003"),
+        spec::AttributeSpec::new(
                 "redirect",
                 "URL of the card-entry page to send the browser to (decoded once)",
             )
-            .with_source(
-                ::japay_core::meta!("seed 003; facts Q15"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_code",
-                "error code when result is not 1",
-            )
+            .with_source_text("seed 003; facts Q15"),
+        spec::AttributeSpec::new("err_code", "error code when result is not 1")
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("memo1", "memo1 echoed on errors")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("memo2", "memo2 echoed on errors")
-            .with_source(
-                ::japay_core::meta!("facts §4.2"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §4.2 (receive_order3 — any error)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new("memo1", "memo1 echoed on errors")
+            .with_source_text("facts §4.2"),
+        spec::AttributeSpec::new("memo2", "memo2 echoed on errors")
+            .with_source_text("facts §4.2"),
     ],
 );
 
@@ -232,76 +78,66 @@ pub static USER_REGISTER_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_co
 ///
 /// The encoder sends the fixed parameters `st_code=10000-0000-00000-00000-00000-00000-00000`, `process_code=3`, `xml=1`. Sent as UTF-8 it adds `version=2`, `charset=UTF8`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/user_register.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UserRegister<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: seed 003 row 1; facts §2.2 (半角英数字 in the seed, digits in every sample).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id for the customer; cannot be changed once registered.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: seed 003 row 2.
     pub user_id: &'a str,
     /// ユーザー氏名 — customer name.
-    ///
     /// Marker `○`; text, at most 64 bytes.
-    /// Source: seed 003 row 3 (EUC or S-JIS 64byte).
     pub user_name: &'a str,
     /// メールアドレス — customer e-mail address.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-._@`, at most 128 bytes.
-    /// Source: seed 003 row 4.
     pub user_mail_add: &'a str,
     /// 予備1 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 7.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo1: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 8.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo2: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo2: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for UserRegister<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &USER_REGISTER;
-    type Values<'s> = [::core::option::Option<&'s str>; 9] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &USER_REGISTER;
+    type Values<'s> = [Option<&'s str>; 9] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::Some(self.user_name),
-            ::core::option::Option::Some(self.user_mail_add),
-            ::core::option::Option::None,
-            ::core::option::Option::None,
+            Some(self.contract_code),
+            Some(self.user_id),
+            Some(self.user_name),
+            Some(self.user_mail_add),
+            None,
+            None,
             self.memo1,
             self.memo2,
-            ::core::option::Option::None,
+            None,
         ]
     }
 }
 
 ::japay_core::operation_shortcuts!(UserRegister);
+
+impl ::japay_core::Answered for UserRegister<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserRegisterResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserRegisterResponse {
+            raw: answer,
+        }
+    }
+}
 
 /// The decoded answer to `user_register` (receive_order3.cgi).
 #[derive(Debug)]
@@ -324,7 +160,7 @@ impl<'a> UserRegisterResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &USER_REGISTER_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -336,47 +172,38 @@ impl<'a> UserRegisterResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&USER_REGISTER, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        UserRegisterOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`).
+    pub fn outcome(&self) -> Result<UserRegisterOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: URL of the card-entry page to send the browser to (decoded once) (first occurrence, decoded).
-    pub fn redirect(&self) -> ::core::option::Option<&str> {
+    pub fn redirect(&self) -> Option<&str> {
         self.raw.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
     /// `memo1`: memo1 echoed on errors (first occurrence, decoded).
-    pub fn memo1(&self) -> ::core::option::Option<&str> {
+    pub fn memo1(&self) -> Option<&str> {
         self.raw.get("memo1")
     }
     /// `memo2`: memo2 echoed on errors (first occurrence, decoded).
-    pub fn memo2(&self) -> ::core::option::Option<&str> {
+    pub fn memo2(&self) -> Option<&str> {
         self.raw.get("memo2")
     }
 }
@@ -388,44 +215,35 @@ impl<'a> UserRegisterResponse<'a> {
 #[non_exhaustive]
 pub enum UserRegisterOutcome<'r> {
     /// `redirect` (redirect): `result` is "1".
-    /// Source: seed 003 (受信パラメータ: result + redirect); facts §4.2 (receive_order3 — process 3).
     #[cfg_attr(feature = "serde", serde(rename = "redirect"))]
     Redirect {
         /// Where to send the browser (`redirect`, decoded once).
         url: &'r str,
     },
     /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §4.2 (receive_order3 — any error), §3.9 (0 and 9 are not a reliable decline / system-error split).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`UserRegisterResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    UserRegisterOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<UserRegisterOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
-                    raw.get("err_code"),
-                    "redirect",
-                    "err_code",
-                )?;
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(raw.get("err_code"), "redirect", "err_code")?;
                 UserRegisterOutcome::Redirect {
-                    url: ::japay_core::outcome::need_https(
+                    url: outcome::need_https(
                         raw.get("redirect"),
                         "redirect",
                         "redirect",
@@ -433,26 +251,22 @@ fn decide<'r>(
                 }
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(UserRegisterOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(UserRegisterOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -465,19 +279,10 @@ fn decide<'r>(
 /// As [`UserRegisterResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        UserRegisterOutcome::Redirect { .. } => {
-            ("redirect", "redirect", ::core::option::Option::None)
-        }
-        UserRegisterOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        UserRegisterOutcome::Redirect { .. } => ("redirect", "redirect", None),
+        UserRegisterOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

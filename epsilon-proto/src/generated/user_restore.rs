@@ -2,166 +2,70 @@
 
 //! 退会取消: undo the withdrawal of a registered user.
 //!
-//! CGI `receive_order3.cgi`. Source: facts §3.3 (7 退会取消: AM; EPS-RB; JAVA), §1 (receive_order3.cgi (c)).
-//!
-//! **Uncertain:** no recording and no Epsilon table for process 7: the fields are those of process 9 (the same user-management family, facts §3.3), and the answer is assumed to look like process 9's (result, user_id, user_name, memo1, memo2) or an error (result, err_code, err_detail, memo1, memo2). Whether an unknown user_id gives an HTTP 500 page as for process 9 (facts Q21) is not known; such a page is a transport error the answer reader refuses.
+//! CGI `receive_order3.cgi`; the facts and their sources: `spec/epsilon/operations/user_restore.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `user_restore` (spec/epsilon/operations/user_restore.yaml).
-pub static USER_RESTORE: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static USER_RESTORE: spec::OperationSpec = spec::OperationSpec::new(
         "user_restore",
         &super::GATEWAY,
         "receive_order3.cgi",
     )
+    .with_effect(spec::Effect::Changes)
+    .with_route(spec::Route::new("process_code", "7"))
     .with_titles("退会取消", "undo the withdrawal of a registered user")
     .with_source(
-        ::japay_core::meta!(
-            "facts §3.3 (7 退会取消: AM; EPS-RB; JAVA), §1 (receive_order3.cgi (c))"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("no recording and no Epsilon table for process 7: the fields are those of process 9 (the same user-management family, facts §3.3), and the answer is assumed to look like process 9's (result, user_id, user_name, memo1, memo2) or an error (result, err_code, err_detail, memo1, memo2). Whether an unknown user_id gives an HTTP 500 page as for process 9 (facts Q21) is not known; such a page is a transport error the answer reader refuses")
+        "facts §3.3 (7 退会取消: AM; EPS-RB; JAVA), §1 (receive_order3.cgi (c))",
+        Some(
+            "no recording and no Epsilon table for process 7: the fields are those of process 9 (the same user-management family, facts §3.3), and the answer is assumed to look like process 9's (result, user_id, user_name, memo1, memo2) or an error (result, err_code, err_detail, memo1, memo2). Whether an unknown user_id gives an HTTP 500 page as for process 9 (facts Q21) is not known; such a page is a transport error the answer reader refuses",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!("facts §1 (receive_order3.cgi), §2.2"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
+            super::params::CONTRACT_CODE
+                .with_source_text("facts §1 (receive_order3.cgi), §2.2"),
+            super::params::USER_ID
+                .with_meaning("the merchant's id of the withdrawn customer to restore")
+                .with_source_text("facts §3.3 (7 退会取消), §2.2"),
+            super::params::XML
+                .with_source_text(
+                    "seed 003 row 9; facts §2.2 (xml: receive_order3 always sent with 1)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the merchant's id of the withdrawn customer to restore",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (7 退会取消), §2.2"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "xml",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&xml=")
-                .with_label(
-                    ::japay_core::meta!("応答形式"),
-                    "answer format; 1 = XML (the only format this crate reads)",
-                )
-                .with_fixed("1", &["1"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 9; facts §2.2 (xml: receive_order3 always sent with 1)"
-                    ),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "process_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-                )
-                .with_prefix("&process_code=")
-                .with_label(
-                    ::japay_core::meta!("処理区分"),
-                    "processing kind; 7 = undo a withdrawal",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+            super::params::PROCESS_CODE
+                .with_meaning("processing kind; 7 = undo a withdrawal")
                 .with_fixed("7", &["7"])
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (7 退会取消)"),
-                    ::core::option::Option::None,
-                ),
+                .with_source_text("facts §3.3 (7 退会取消)"),
         ],
     )
     .with_response(&USER_RESTORE_RESPONSE);
 /// The answer of `user_restore`: its known attributes (spec/epsilon/operations/user_restore.yaml).
-pub static USER_RESTORE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (receive_order3 — any error; process 9 ok, by analogy) [?]"
-    ),
+pub static USER_RESTORE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (receive_order3 — any error; process 9 ok, by analogy) [?]",
     &[
-        ::japay_core::spec::AttributeSpec::new("result", "1 restored, 0 or 9 failure")
+        spec::AttributeSpec::new("result", "1 restored, 0 or 9 failure")
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3), §3.9"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_code",
-                "error code when result is not 1",
-            )
+            .with_source_text("facts §4.2 (receive_order3), §3.9"),
+        spec::AttributeSpec::new("err_code", "error code when result is not 1")
             .with_table(&super::codes::ERR_CODE)
+            .with_source_text("facts §4.2 (receive_order3 — any error)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+            .with_source_text("facts §4.2 (receive_order3 — any error)"),
+        spec::AttributeSpec::new("user_id", "user_id echoed")
             .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
-                ::core::option::Option::None,
+                "facts §4.2 (receive_order3 — process 9 ok, by analogy)",
+                Some("not recorded for process 7"),
             ),
-        ::japay_core::spec::AttributeSpec::new("err_detail", "error text (Japanese)")
+        spec::AttributeSpec::new("user_name", "user_name echoed")
             .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3 — any error)"),
-                ::core::option::Option::None,
+                "facts §4.2 (receive_order3 — process 9 ok, by analogy)",
+                Some("not recorded for process 7"),
             ),
-        ::japay_core::spec::AttributeSpec::new("user_id", "user_id echoed")
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2 (receive_order3 — process 9 ok, by analogy)"
-                ),
-                ::japay_core::meta_opt!(
-                    ::core::option::Option::Some("not recorded for process 7")
-                ),
-            ),
-        ::japay_core::spec::AttributeSpec::new("user_name", "user_name echoed")
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2 (receive_order3 — process 9 ok, by analogy)"
-                ),
-                ::japay_core::meta_opt!(
-                    ::core::option::Option::Some("not recorded for process 7")
-                ),
-            ),
-        ::japay_core::spec::AttributeSpec::new("memo1", "memo1 echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("memo2", "memo2 echoed")
-            .with_source(
-                ::japay_core::meta!("facts §4.2 (receive_order3)"),
-                ::core::option::Option::None,
-            ),
+        spec::AttributeSpec::new("memo1", "memo1 echoed")
+            .with_source_text("facts §4.2 (receive_order3)"),
+        spec::AttributeSpec::new("memo2", "memo2 echoed")
+            .with_source_text("facts §4.2 (receive_order3)"),
     ],
 );
 
@@ -169,43 +73,38 @@ pub static USER_RESTORE_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
 ///
 /// The encoder sends the fixed parameters `xml=1`, `process_code=7`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/user_restore.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct UserRestore<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: facts §1 (receive_order3.cgi), §2.2.
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id of the withdrawn customer to restore.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: facts §3.3 (7 退会取消), §2.2.
     pub user_id: &'a str,
 }
 
 impl ::japay_core::Operation for UserRestore<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &USER_RESTORE;
-    type Values<'s> = [::core::option::Option<&'s str>; 4] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &USER_RESTORE;
+    type Values<'s> = [Option<&'s str>; 4] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-        ]
+        [Some(self.contract_code), Some(self.user_id), None, None]
     }
 }
 
 ::japay_core::operation_shortcuts!(UserRestore);
+
+impl ::japay_core::Answered for UserRestore<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = UserRestoreResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        UserRestoreResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `user_restore` (receive_order3.cgi).
 #[derive(Debug)]
@@ -228,7 +127,7 @@ impl<'a> UserRestoreResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &USER_RESTORE_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -240,51 +139,42 @@ impl<'a> UserRestoreResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&USER_RESTORE, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        UserRestoreOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<UserRestoreOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 restored, 0 or 9 failure (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
     /// `user_id`: user_id echoed (first occurrence, decoded).
-    pub fn user_id(&self) -> ::core::option::Option<&str> {
+    pub fn user_id(&self) -> Option<&str> {
         self.raw.get("user_id")
     }
     /// `user_name`: user_name echoed (first occurrence, decoded).
-    pub fn user_name(&self) -> ::core::option::Option<&str> {
+    pub fn user_name(&self) -> Option<&str> {
         self.raw.get("user_name")
     }
     /// `memo1`: memo1 echoed (first occurrence, decoded).
-    pub fn memo1(&self) -> ::core::option::Option<&str> {
+    pub fn memo1(&self) -> Option<&str> {
         self.raw.get("memo1")
     }
     /// `memo2`: memo2 echoed (first occurrence, decoded).
-    pub fn memo2(&self) -> ::core::option::Option<&str> {
+    pub fn memo2(&self) -> Option<&str> {
         self.raw.get("memo2")
     }
 }
@@ -295,65 +185,50 @@ impl<'a> UserRestoreResponse<'a> {
 #[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum UserRestoreOutcome<'r> {
-    /// `restored` (ok): `result` is "1".
-    /// Source: facts §3.3 (7 退会取消), §3.9 (1 ok on every CGI).
-    ///
-    /// **Uncertain:** no recorded answer for process 7.
+    /// `restored` (ok): `result` is "1". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "restored"))]
     Restored,
     /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §4.2 (receive_order3 — any error), §3.9.
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`UserRestoreResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    UserRestoreOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<UserRestoreOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     match result {
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok({
-                ::japay_core::outcome::refuse_error_code(
-                    raw.get("err_code"),
-                    "restored",
-                    "err_code",
-                )?;
+        Some("1") => {
+            Ok({
+                outcome::refuse_error_code(raw.get("err_code"), "restored", "err_code")?;
                 UserRestoreOutcome::Restored
             })
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(UserRestoreOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(UserRestoreOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -366,19 +241,10 @@ fn decide<'r>(
 /// As [`UserRestoreResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        UserRestoreOutcome::Restored { .. } => {
-            ("restored", "ok", ::core::option::Option::None)
-        }
-        UserRestoreOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        UserRestoreOutcome::Restored { .. } => ("restored", "ok", None),
+        UserRestoreOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

@@ -2,430 +2,234 @@
 
 //! バーチャル口座の発行 (銀行振込): issue a bank-transfer virtual account for an order, without Epsilon's screens.
 //!
-//! CGI `direct_virtual_account.cgi`. Source: facts §1 (direct_virtual_account.cgi), §4.2 (direct_virtual_account), Q16; CAS:virtual_account_purchase_*; AM epsilon_virtual_account.rb; AM-PR#97.
-//!
-//! **Uncertain:** no Epsilon document for this CGI was available: the fields are those AM sends (the recording) plus user_name_kana (AM README, AM-PR#97). The label_ja of item_code, item_name, item_price, user_name_kana and user_agent are descriptive Japanese names, not labels of an official table. Deposit deadline and amount rules (30 days, one deposit, top-up allowed) are a shop system's view (facts Appendix A, S2), not checked here.
+//! CGI `direct_virtual_account.cgi`; the facts and their sources: `spec/epsilon/operations/virtual_account.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `virtual_account` (spec/epsilon/operations/virtual_account.yaml).
-pub static VIRTUAL_ACCOUNT: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static VIRTUAL_ACCOUNT: spec::OperationSpec = spec::OperationSpec::new(
         "virtual_account",
         &super::GATEWAY,
         "direct_virtual_account.cgi",
     )
+    .with_effect(spec::Effect::Creates)
+    .with_lookup(spec::Lookup::new("order_info", "order_number", &["contract_code"]))
     .with_titles(
         "バーチャル口座の発行 (銀行振込)",
         "issue a bank-transfer virtual account for an order, without Epsilon's screens",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1 (direct_virtual_account.cgi), §4.2 (direct_virtual_account), Q16; CAS:virtual_account_purchase_*; AM epsilon_virtual_account.rb; AM-PR#97"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("no Epsilon document for this CGI was available: the fields are those AM sends (the recording) plus user_name_kana (AM README, AM-PR#97). The label_ja of item_code, item_name, item_price, user_name_kana and user_agent are descriptive Japanese names, not labels of an official table. Deposit deadline and amount rules (30 days, one deposit, top-up allowed) are a shop system's view (facts Appendix A, S2), not checked here")
+        "facts §1 (direct_virtual_account.cgi), §4.2 (direct_virtual_account), Q16; CAS:virtual_account_purchase_*; AM epsilon_virtual_account.rb; AM-PR#97",
+        Some(
+            "no Epsilon document for this CGI was available: the fields are those AM sends (the recording) plus user_name_kana (AM README, AM-PR#97). The label_ja of item_code, item_name, item_price, user_name_kana and user_agent are descriptive Japanese names, not labels of an official table. Deposit deadline and amount rules (30 days, one deposit, top-up allowed) are a shop system's view (facts Appendix A, S2), not checked here",
         ),
     )
     .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "contract_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&contract_code=")
-                .with_label(
-                    ::japay_core::meta!("契約コード"),
-                    "merchant contract code issued by Epsilon",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (direct_virtual_account.cgi), §2.2; CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced")
-                    ),
+            super::params::CONTRACT_CODE
+                .with_source_text(
+                    "facts §1 (direct_virtual_account.cgi), §2.2; CAS:virtual_account_purchase_successful (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_id",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07ffffff03ffe80000000000,
-                            "ascii",
-                            "A-Za-z0-9-.+/@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_id=")
-                .with_label(
-                    ::japay_core::meta!("ユーザーID"),
-                    "the merchant's id for the customer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (user_id; empty → 601 on direct_virtual_account); CAS:virtual_account_purchase_fail"
-                    ),
-                    ::core::option::Option::None,
+            super::params::USER_ID
+                .with_source_text(
+                    "facts §2.2 (user_id; empty → 601 on direct_virtual_account); CAS:virtual_account_purchase_fail",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_name=")
-                .with_label(::japay_core::meta!("ユーザー氏名"), "customer name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2; CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::core::option::Option::None,
+            super::params::USER_NAME
+                .with_source_text(
+                    "seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2; CAS:virtual_account_purchase_successful (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_name_kana",
-                    ::japay_core::spec::ValueKind::HalfwidthKana,
-                )
-                .with_prefix("&user_name_kana=")
+            spec::FieldSpec::new("user_name_kana", spec::ValueKind::HalfwidthKana)
                 .with_label(
-                    ::japay_core::meta!("ユーザー氏名(カナ)"),
+                    "ユーザー氏名(カナ)",
                     "customer name in half-width katakana (the transfer name the bank matches)",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (direct_virtual_account.cgi: user_name_kana half-width kana), §2.2 (user_name_kana: half-width for virtual account, AM README, AM-PR#97), Q16"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the facts mark it △ but the recorded successful request did not send it and was accepted (CAS:virtual_account_purchase_successful), so it is optional here; its length limit is unknown (facts B1), so no max_bytes is given")
+                    "facts §1 (direct_virtual_account.cgi: user_name_kana half-width kana), §2.2 (user_name_kana: half-width for virtual account, AM README, AM-PR#97), Q16",
+                    Some(
+                        "the facts mark it △ but the recorded successful request did not send it and was accepted (CAS:virtual_account_purchase_successful), so it is optional here; its length limit is unknown (facts B1), so no max_bytes is given",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_mail_add",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe87ffffff03ff600000000000,
-                            "ascii",
-                            "A-Za-z0-9-._@",
-                        ),
-                    ),
-                )
-                .with_prefix("&user_mail_add=")
-                .with_label(
-                    ::japay_core::meta!("メールアドレス"),
-                    "customer e-mail address",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 4; facts §2.2; CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::core::option::Option::None,
+            super::params::USER_MAIL_ADD
+                .with_source_text(
+                    "seed 003 row 4; facts §2.2; CAS:virtual_account_purchase_successful (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "item_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x07fffffe07fffffe03ff000000000000,
                             "alnum",
                             "A-Za-z0-9",
                         ),
                     ),
                 )
-                .with_prefix("&item_code=")
-                .with_label(::japay_core::meta!("商品コード"), "product code")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+                .with_label("商品コード", "product code")
+                .with_marker(spec::Marker::Required)
+                .with_limit(spec::ByteLimit::Max(64))
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (item_code); CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)")
+                    "facts §2.2 (item_code); CAS:virtual_account_purchase_successful (request body)",
+                    Some(
+                        "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "item_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&item_name=")
-                .with_label(::japay_core::meta!("商品名"), "product name")
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
+            spec::FieldSpec::new("item_name", spec::ValueKind::Text)
+                .with_label("商品名", "product name")
+                .with_marker(spec::Marker::Required)
+                .with_limit(spec::ByteLimit::Max(64))
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (item_name); CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)")
+                    "facts §2.2 (item_name); CAS:virtual_account_purchase_successful (request body)",
+                    Some(
+                        "64-byte limit is [?] in facts §2.2 (only a third-party client truncating to 64, WOO-MC [code]; facts B1)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_number",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_number=")
-                .with_label(
-                    ::japay_core::meta!("注文番号"),
+            super::params::ORDER_NUMBER
+                .with_meaning(
                     "merchant order number; must never have been sent to Epsilon before (reuse gives 604)",
                 )
-                .with_marker(::japay_core::spec::Marker::Unique)
-                .with_limit(::japay_core::spec::ByteLimit::Max(32))
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604); CAS:virtual_account_purchase_successful"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1)")
-                    ),
+                .with_source_text(
+                    "facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604); CAS:virtual_account_purchase_successful",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "st_code",
-                    ::japay_core::spec::ValueKind::Bitmap(&super::codes::ST_CODE),
-                )
-                .with_prefix("&st_code=")
-                .with_label(
-                    ::japay_core::meta!("決済区分"),
+            super::params::ST_CODE
+                .with_meaning(
                     "payment-method bitmap; position M (銀行振込, virtual account) set and no other",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
                 .with_checks(
                     &[
-                        ::japay_core::spec::FieldCheck::BitsRequired {
+                        spec::FieldCheck::BitsRequired {
                             mask: 0x0000000000200000,
                             expected: "st_code with position M set",
                         },
-                        ::japay_core::spec::FieldCheck::BitsAllowed {
+                        spec::FieldCheck::BitsAllowed {
                             mask: 0x0000000000200000,
                             expected: "st_code with no position set other than M",
                         },
                     ],
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (direct_virtual_account.cgi: st_code bit M), §3.1 (M = 00000-0000-00000-00000-00100-…; several 1-bits offer several methods on Epsilon's selection page); CAS:virtual_account_purchase_successful (request body: M alone)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether direct_virtual_account accepts M combined with other bits is not documented; several bits offer a choice on Epsilon's selection page (facts §3.1), which this direct API does not show, and the only value seen is M alone, so other bits are refused (fail closed) rather than sent for the gateway to interpret")
+                .with_source_text(
+                    "facts §1 (direct_virtual_account.cgi: st_code bit M), §3.1 (M = 00000-0000-00000-00000-00100-…; several 1-bits offer several methods on Epsilon's selection page); CAS:virtual_account_purchase_successful (request body: M alone)",
+                )
+                .with_uncertain(
+                    Some(
+                        "whether direct_virtual_account accepts M combined with other bits is not documented; several bits offer a choice on Epsilon's selection page (facts §3.1), which this direct API does not show, and the only value seen is M alone, so other bits are refused (fail closed) rather than sent for the gateway to interpret",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "mission_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::MISSION_CODE),
+                    spec::ValueKind::Code(&super::codes::MISSION_CODE),
                 )
-                .with_prefix("&mission_code=")
                 .with_label(
-                    ::japay_core::meta!("課金区分"),
+                    "課金区分",
                     "charge kind; 1 (one-off), the only value for non-card methods",
                 )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_marker(spec::Marker::Required)
                 .with_fixed("1", &["1"])
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.2 (1: the only value for non-card methods); CAS:virtual_account_purchase_successful (mission_code=1)"
-                    ),
-                    ::core::option::Option::None,
+                    "facts §3.2 (1: the only value for non-card methods); CAS:virtual_account_purchase_successful (mission_code=1)",
+                    None,
                 ),
-            ::japay_core::spec::FieldSpec::new(
+            spec::FieldSpec::new(
                     "item_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
                             0x000000000000000003ff000000000000,
                             "digits",
                             "0-9",
                         ),
                     ),
                 )
-                .with_prefix("&item_price=")
-                .with_label(
-                    ::japay_core::meta!("商品価格"),
-                    "amount in yen, integer",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+                .with_label("商品価格", "amount in yen, integer")
+                .with_marker(spec::Marker::Required)
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (item_price); CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given")
+                    "facts §2.2 (item_price); CAS:virtual_account_purchase_successful (request body)",
+                    Some(
+                        "no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 [code]), so no max_bytes is given",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "process_code",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::PROCESS_CODE),
-                )
-                .with_prefix("&process_code=")
-                .with_label(
-                    ::japay_core::meta!("処理区分"),
-                    "processing kind; 1 = first charge",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
+            super::params::PROCESS_CODE
+                .with_meaning("processing kind; 1 = first charge")
                 .with_fixed("1", &["1"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.3 (1 初回課金); CAS:virtual_account_purchase_successful (process_code=1)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only the recorded AM request shows it (AM sends 1); no document says direct_virtual_account needs it")
+                .with_source_text(
+                    "facts §3.3 (1 初回課金); CAS:virtual_account_purchase_successful (process_code=1)",
+                )
+                .with_uncertain(
+                    Some(
+                        "only the recorded AM request shows it (AM sends 1); no document says direct_virtual_account needs it",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "user_agent",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&user_agent=")
+            spec::FieldSpec::new("user_agent", spec::ValueKind::Text)
                 .with_label(
-                    ::japay_core::meta!("ユーザーエージェント"),
+                    "ユーザーエージェント",
                     "the buyer's browser user agent (AM sends its own gem id instead)",
                 )
                 .with_source(
-                    ::japay_core::meta!(
-                        "facts §1 (direct_virtual_account.cgi: user_agent), §2.2 (user_agent); CAS:virtual_account_purchase_successful"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("no length limit is documented, so no max_bytes is given; JAVA refuses to call without it (facts §2.2), the marker is not documented")
+                    "facts §1 (direct_virtual_account.cgi: user_agent), §2.2 (user_agent); CAS:virtual_account_purchase_successful",
+                    Some(
+                        "no length limit is documented, so no max_bytes is given; JAVA refuses to call without it (facts §2.2), the marker is not documented",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo1",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo1=")
-                .with_label(
-                    ::japay_core::meta!("予備1"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 7; facts §2.2; CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::core::option::Option::None,
+            super::params::MEMO1
+                .with_source_text(
+                    "seed 003 row 7; facts §2.2; CAS:virtual_account_purchase_successful (request body)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "memo2",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&memo2=")
-                .with_label(
-                    ::japay_core::meta!("予備2"),
-                    "free merchant field, echoed back",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_source(
-                    ::japay_core::meta!(
-                        "seed 003 row 8; facts §2.2; CAS:virtual_account_purchase_successful (request body)"
-                    ),
-                    ::core::option::Option::None,
+            super::params::MEMO2
+                .with_source_text(
+                    "seed 003 row 8; facts §2.2; CAS:virtual_account_purchase_successful (request body)",
                 ),
         ],
     )
     .with_response(&VIRTUAL_ACCOUNT_RESPONSE);
 /// The answer of `virtual_account`: its known attributes (spec/epsilon/operations/virtual_account.yaml).
-pub static VIRTUAL_ACCOUNT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!(
-        "facts §4.2 (direct_virtual_account — ok; error), §4.4 (g), Q16; CAS:virtual_account_purchase_*"
-    ),
+pub static VIRTUAL_ACCOUNT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §4.2 (direct_virtual_account — ok; error), §4.4 (g), Q16; CAS:virtual_account_purchase_*",
     &[
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "result",
                 "1 account issued; 9 failure (601 with the reason in err_detail)",
             )
             .with_table(&super::codes::RESULT)
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §3.9 (601 with result 9 on direct_virtual_account)"
-                ),
-                ::core::option::Option::None,
+            .with_source_text(
+                "facts §4.2, §3.9 (601 with result 9 on direct_virtual_account)",
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "account_no",
                 "number of the virtual account the buyer transfers to",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2 (direct_virtual_account — ok), §4.4 (g)"
-                ),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2 (direct_virtual_account — ok), §4.4 (g)"),
+        spec::AttributeSpec::new(
                 "account_name",
                 "account holder name, half-width katakana (GMO-EPﾃｽﾄ)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §4.4 (g), Q16"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new("bank_code", "bank code (0310 observed)")
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §4.4 (g)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §4.4 (g), Q16"),
+        spec::AttributeSpec::new("bank_code", "bank code (0310 observed)")
+            .with_source_text("facts §4.2, §4.4 (g)"),
+        spec::AttributeSpec::new(
                 "bank_name",
                 "bank name, half-width katakana with ASCII - as the long-vowel mark (ｼ\u{ff9e}-ｴﾑｵ-ｱｵｿ\u{ff9e}ﾗﾈﾂﾄ)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §4.4 (g), Q16"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "branch_code",
-                "branch code (502 observed)",
-            )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §4.4 (g)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §4.4 (g), Q16"),
+        spec::AttributeSpec::new("branch_code", "branch code (502 observed)")
+            .with_source_text("facts §4.2, §4.4 (g)"),
+        spec::AttributeSpec::new(
                 "branch_name",
                 "branch name, half-width katakana (ｱｼ\u{ff9e}ｻｲ)",
             )
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §4.4 (g), Q16"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2, §4.4 (g), Q16"),
+        spec::AttributeSpec::new(
                 "trans_code",
                 "numeric Epsilon transaction code (also on errors)",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2 (direct_virtual_account — ok; error), Q19"
-                ),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §4.2 (direct_virtual_account — ok; error), Q19"),
+        spec::AttributeSpec::new(
                 "err_code",
                 "error code when result is not 1; empty on success",
             )
             .with_table(&super::codes::ERR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §4.2, §3.10 (601)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
-                "err_detail",
-                "error text (Japanese); empty on success",
-            )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §4.2, §3.10 (601 ユーザーIDの形式が異常です)"
-                ),
-                ::core::option::Option::None,
+            .with_source_text("facts §4.2, §3.10 (601)"),
+        spec::AttributeSpec::new("err_detail", "error text (Japanese); empty on success")
+            .with_source_text(
+                "facts §4.2, §3.10 (601 ユーザーIDの形式が異常です)",
             ),
     ],
 );
@@ -434,131 +238,79 @@ pub static VIRTUAL_ACCOUNT_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_
 ///
 /// The encoder sends the fixed parameters `mission_code=1`, `process_code=1`. Sent as UTF-8 it adds `version=2`, `character_code=UTF8`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/epsilon/operations/virtual_account.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct VirtualAccount<'a> {
     /// 契約コード — merchant contract code issued by Epsilon.
-    ///
-    /// Marker `◎`; digits, exactly 8 bytes.
-    /// Source: facts §1 (direct_virtual_account.cgi), §2.2; CAS:virtual_account_purchase_successful (request body).
-    ///
-    /// **Uncertain:** the seed says 半角英数字 (alphanumeric) while every issued code seen is 8 digits; digits enforced.
+    /// Marker `◎`; digits, exactly 8 bytes. Some facts are uncertain (see the spec).
     pub contract_code: &'a str,
     /// ユーザーID — the merchant's id for the customer.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-.+/@`, at most 64 bytes.
-    /// Source: facts §2.2 (user_id; empty → 601 on direct_virtual_account); CAS:virtual_account_purchase_fail.
     pub user_id: &'a str,
     /// ユーザー氏名 — customer name.
-    ///
     /// Marker `○`; text, at most 64 bytes.
-    /// Source: seed 003 row 3 (EUC or S-JIS 64byte); facts §2.2; CAS:virtual_account_purchase_successful (request body).
     pub user_name: &'a str,
     /// ユーザー氏名(カナ) — customer name in half-width katakana (the transfer name the bank matches).
-    ///
-    /// Marker `-`; half-width kana.
-    /// Source: facts §1 (direct_virtual_account.cgi: user_name_kana half-width kana), §2.2 (user_name_kana: half-width for virtual account, AM README, AM-PR#97), Q16.
-    ///
-    /// **Uncertain:** the facts mark it △ but the recorded successful request did not send it and was accepted (CAS:virtual_account_purchase_successful), so it is optional here; its length limit is unknown (facts B1), so no max_bytes is given.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub user_name_kana: ::core::option::Option<&'a str>,
+    /// Marker `-`; half-width kana. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub user_name_kana: Option<&'a str>,
     /// メールアドレス — customer e-mail address.
-    ///
     /// Marker `○`; ASCII `A-Za-z0-9-._@`, at most 128 bytes.
-    /// Source: seed 003 row 4; facts §2.2; CAS:virtual_account_purchase_successful (request body).
     pub user_mail_add: &'a str,
     /// 商品コード — product code.
-    ///
-    /// Marker `○`; alnum, at most 64 bytes.
-    /// Source: facts §2.2 (item_code); CAS:virtual_account_purchase_successful (request body).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]); the allowed characters are not documented — only alphanumeric values were observed, so alnum is enforced (facts B1).
+    /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_code: &'a str,
     /// 商品名 — product name.
-    ///
-    /// Marker `○`; text, at most 64 bytes.
-    /// Source: facts §2.2 (item_name); CAS:virtual_account_purchase_successful (request body).
-    ///
-    /// **Uncertain:** 64-byte limit is \[?\] in facts §2.2 (only a third-party client truncating to 64, WOO-MC \[code\]; facts B1).
+    /// Marker `○`; text, at most 64 bytes. Some facts are uncertain (see the spec).
     pub item_name: &'a str,
     /// 注文番号 — merchant order number; must never have been sent to Epsilon before (reuse gives 604).
-    ///
-    /// Marker `●`; alnum, at most 32 bytes.
-    /// Source: facts §2.2 (order_number); seed 001_048153cbac884b9b.txt (604); CAS:virtual_account_purchase_successful.
-    ///
-    /// **Uncertain:** the 32-byte limit and the alphanumeric set come from third-party clients (JAVA comment, AM verify truncating to 32), not from an Epsilon document (facts B1).
+    /// Marker `●`; alnum, at most 32 bytes. Some facts are uncertain (see the spec).
     pub order_number: &'a str,
     /// 決済区分 — payment-method bitmap; position M (銀行振込, virtual account) set and no other.
-    ///
-    /// Marker `○`; st_code; st_code with position M set; st_code with no position set other than M.
-    /// Source: facts §1 (direct_virtual_account.cgi: st_code bit M), §3.1 (M = 00000-0000-00000-00000-00100-…; several 1-bits offer several methods on Epsilon's selection page); CAS:virtual_account_purchase_successful (request body: M alone).
-    ///
-    /// **Uncertain:** whether direct_virtual_account accepts M combined with other bits is not documented; several bits offer a choice on Epsilon's selection page (facts §3.1), which this direct API does not show, and the only value seen is M alone, so other bits are refused (fail closed) rather than sent for the gateway to interpret.
+    /// Marker `○`; st_code; st_code with position M set; st_code with no position set other than M. Some facts are uncertain (see the spec).
     pub st_code: &'a str,
     /// 商品価格 — amount in yen, integer.
-    ///
-    /// Marker `○`; digits.
-    /// Source: facts §2.2 (item_price); CAS:virtual_account_purchase_successful (request body).
-    ///
-    /// **Uncertain:** no Epsilon limit on the amount or its length is documented; the per-method caps in EC-CUBE are plugin limits (facts §2.2 \[code\]), so no max_bytes is given.
+    /// Marker `○`; digits. Some facts are uncertain (see the spec).
     pub item_price: &'a str,
     /// ユーザーエージェント — the buyer's browser user agent (AM sends its own gem id instead).
-    ///
-    /// Marker `-`; text.
-    /// Source: facts §1 (direct_virtual_account.cgi: user_agent), §2.2 (user_agent); CAS:virtual_account_purchase_successful.
-    ///
-    /// **Uncertain:** no length limit is documented, so no max_bytes is given; JAVA refuses to call without it (facts §2.2), the marker is not documented.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub user_agent: ::core::option::Option<&'a str>,
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub user_agent: Option<&'a str>,
     /// 予備1 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 7; facts §2.2; CAS:virtual_account_purchase_successful (request body).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo1: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo1: Option<&'a str>,
     /// 予備2 — free merchant field, echoed back.
-    ///
     /// Marker `-`; text, at most 128 bytes.
-    /// Source: seed 003 row 8; facts §2.2; CAS:virtual_account_purchase_successful (request body).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub memo2: ::core::option::Option<&'a str>,
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub memo2: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for VirtualAccount<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &VIRTUAL_ACCOUNT;
-    type Values<'s> = [::core::option::Option<&'s str>; 15] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &VIRTUAL_ACCOUNT;
+    type Values<'s> = [Option<&'s str>; 15] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
-            ::core::option::Option::Some(self.contract_code),
-            ::core::option::Option::Some(self.user_id),
-            ::core::option::Option::Some(self.user_name),
+            Some(self.contract_code),
+            Some(self.user_id),
+            Some(self.user_name),
             self.user_name_kana,
-            ::core::option::Option::Some(self.user_mail_add),
-            ::core::option::Option::Some(self.item_code),
-            ::core::option::Option::Some(self.item_name),
-            ::core::option::Option::Some(self.order_number),
-            ::core::option::Option::Some(self.st_code),
-            ::core::option::Option::None,
-            ::core::option::Option::Some(self.item_price),
-            ::core::option::Option::None,
+            Some(self.user_mail_add),
+            Some(self.item_code),
+            Some(self.item_name),
+            Some(self.order_number),
+            Some(self.st_code),
+            None,
+            Some(self.item_price),
+            None,
             self.user_agent,
             self.memo1,
             self.memo2,
@@ -567,6 +319,16 @@ impl ::japay_core::Operation for VirtualAccount<'_> {
 }
 
 ::japay_core::operation_shortcuts!(VirtualAccount);
+
+impl ::japay_core::Answered for VirtualAccount<'_> {
+    type Answer<'b> = crate::response::Response<'b>;
+    type View<'b> = VirtualAccountResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        VirtualAccountResponse {
+            raw: answer,
+        }
+    }
+}
 
 /// The decoded answer to `virtual_account` (direct_virtual_account.cgi).
 #[derive(Debug)]
@@ -589,7 +351,7 @@ impl<'a> VirtualAccountResponse<'a> {
     pub fn parse(
         body: &'a [u8],
         version: crate::response::Version,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         crate::response::Response::parse_typed(body, version, &VIRTUAL_ACCOUNT_RESPONSE)
             .map(|raw| Self { raw })
     }
@@ -601,63 +363,54 @@ impl<'a> VirtualAccountResponse<'a> {
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> ::core::result::Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::response::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&VIRTUAL_ACCOUNT, options))
     }
-    /// The outcome of the answer, decided from `result` (and, where the spec says so, from which fields are present). Every documented outcome of the `result` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `result` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        VirtualAccountOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<VirtualAccountOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `result`: 1 account issued; 9 failure (601 with the reason in err_detail) (first occurrence, looked up in its code table).
-    pub fn result(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("result")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RESULT))
+    pub fn result(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `account_no`: number of the virtual account the buyer transfers to (first occurrence, decoded).
-    pub fn account_no(&self) -> ::core::option::Option<&str> {
+    pub fn account_no(&self) -> Option<&str> {
         self.raw.get("account_no")
     }
     /// `account_name`: account holder name, half-width katakana (GMO-EPﾃｽﾄ) (first occurrence, decoded).
-    pub fn account_name(&self) -> ::core::option::Option<&str> {
+    pub fn account_name(&self) -> Option<&str> {
         self.raw.get("account_name")
     }
     /// `bank_code`: bank code (0310 observed) (first occurrence, decoded).
-    pub fn bank_code(&self) -> ::core::option::Option<&str> {
+    pub fn bank_code(&self) -> Option<&str> {
         self.raw.get("bank_code")
     }
     /// `bank_name`: bank name, half-width katakana with ASCII - as the long-vowel mark (ｼﾞ-ｴﾑｵ-ｱｵｿﾞﾗﾈﾂﾄ) (first occurrence, decoded).
-    pub fn bank_name(&self) -> ::core::option::Option<&str> {
+    pub fn bank_name(&self) -> Option<&str> {
         self.raw.get("bank_name")
     }
     /// `branch_code`: branch code (502 observed) (first occurrence, decoded).
-    pub fn branch_code(&self) -> ::core::option::Option<&str> {
+    pub fn branch_code(&self) -> Option<&str> {
         self.raw.get("branch_code")
     }
     /// `branch_name`: branch name, half-width katakana (ｱｼﾞｻｲ) (first occurrence, decoded).
-    pub fn branch_name(&self) -> ::core::option::Option<&str> {
+    pub fn branch_name(&self) -> Option<&str> {
         self.raw.get("branch_name")
     }
     /// `trans_code`: numeric Epsilon transaction code (also on errors) (first occurrence, decoded).
-    pub fn trans_code(&self) -> ::core::option::Option<&str> {
+    pub fn trans_code(&self) -> Option<&str> {
         self.raw.get("trans_code")
     }
     /// `err_code`: error code when result is not 1; empty on success (first occurrence, looked up in its code table).
-    pub fn err_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("err_code")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERR_CODE))
+    pub fn err_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese); empty on success (first occurrence, decoded).
-    pub fn err_detail(&self) -> ::core::option::Option<&str> {
+    pub fn err_detail(&self) -> Option<&str> {
         self.raw.get("err_detail")
     }
 }
@@ -669,39 +422,32 @@ impl<'a> VirtualAccountResponse<'a> {
 #[non_exhaustive]
 pub enum VirtualAccountOutcome<'r> {
     /// `issued` (ok): `result` is "1", with `account_no` present.
-    /// Source: facts §4.2 (direct_virtual_account — ok: account_no, account_name, bank_*, branch_*), §4.4 (g); CAS:virtual_account_purchase_successful.
     #[cfg_attr(feature = "serde", serde(rename = "issued"))]
     Issued,
-    /// `failure` (failure): `result` is "0" or "9".
-    /// Source: facts §3.9 (601 with result 9 on direct_virtual_account), §3.10; CAS:virtual_account_purchase_fail.
-    ///
-    /// **Uncertain:** only result 9 is recorded for direct_virtual_account; 0 is read as failure like every other CGI (no decline / system-error split, facts §3.9).
+    /// `failure` (failure): `result` is "0" or "9". Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`err_code`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
         /// The gateway's error text (`err_detail`), when it sent one.
-        detail: ::core::option::Option<&'r str>,
+        detail: Option<&'r str>,
     },
 }
 
 /// The body of [`VirtualAccountResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    VirtualAccountOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<VirtualAccountOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
-        return ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Empty);
+        return Err(outcome::OutcomeError::Empty);
     }
     let result = raw.get("result");
     let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
     match result {
-        ::core::option::Option::Some("1") => {
+        Some("1") => {
             if has("account_no") {
-                ::core::result::Result::Ok({
-                    ::japay_core::outcome::refuse_error_code(
+                Ok({
+                    outcome::refuse_error_code(
                         raw.get("err_code"),
                         "issued",
                         "err_code",
@@ -709,32 +455,28 @@ fn decide<'r>(
                     VirtualAccountOutcome::Issued
                 })
             } else {
-                ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                Err(outcome::OutcomeError::Undecided {
                     field: "result",
                     expected: &["account_no"],
                 })
             }
         }
-        ::core::option::Option::Some("0" | "9") => {
-            ::core::result::Result::Ok(VirtualAccountOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("err_code"),
-                        "failure",
-                        "err_code",
-                    )?,
+        Some("0" | "9") => {
+            Ok(VirtualAccountOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("err_code"), "failure", "err_code")?,
                     &super::codes::ERR_CODE,
                 ),
                 detail: raw.get("err_detail"),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "result",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "result",
             })
         }
@@ -747,19 +489,10 @@ fn decide<'r>(
 /// As [`VirtualAccountResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::response::Response<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        VirtualAccountOutcome::Issued { .. } => {
-            ("issued", "ok", ::core::option::Option::None)
-        }
-        VirtualAccountOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        VirtualAccountOutcome::Issued { .. } => ("issued", "ok", None),
+        VirtualAccountOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(name, kind, raw.get("result"), error),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

@@ -5,13 +5,13 @@
 //! Secure 2.0 (result 6). Any other number is approved. The ACS (`/sandbox/acs`) answers PaRes = PaReq + `.Y` or
 //! `.N`; the second leg approves `.Y` and declines `.N`.
 
-use rusqlite::Transaction;
+use japay_sandbox::Tx;
 
-use super::order3::{insert_once, new_order};
-use super::{Ctx, Family, Reply, error, random_token, xml};
-use crate::answer::Style;
+use super::order3::new_order;
+use super::{Ctx, random_token, xml};
+use crate::details;
 use crate::store::{self, Order, User};
-use crate::texts;
+use crate::writer::{Style, Written};
 
 /// Which test card a number is: `approve`, `decline`, `tds1` or `tds2`.
 pub(crate) fn card_kind(number: &str) -> &'static str {
@@ -46,12 +46,8 @@ struct Charge {
     register: Option<User>,
 }
 
-fn fail(ctx: &Ctx<'_>, code: &str, detail: &str) -> Reply {
-    error(Family::DirectCard, ctx.version, code, detail, Some(ctx.form)).into()
-}
-
 /// The answer of a card payment, attributes in alphabetical order (facts Q8).
-fn card_answer(ctx: &Ctx<'_>, result: &str, o: &Order, err: (&str, &str), tds: (&str, &str, Option<&str>)) -> Reply {
+fn card_answer(ctx: &Ctx<'_>, result: &str, o: &Order, err: (&str, &str), tds: (&str, &str, Option<&str>)) -> Written {
     let (acsurl, pareq, tds2_url) = tds;
     let mut attrs: Vec<(&str, &str)> = vec![("acsurl", acsurl), ("err_code", err.0), ("err_detail", err.1)];
     if result == "1" {
@@ -63,7 +59,7 @@ fn card_answer(ctx: &Ctx<'_>, result: &str, o: &Order, err: (&str, &str), tds: (
         attrs.push(("tds2_url", url));
     }
     attrs.push(("trans_code", &o.trans_code));
-    xml(Style::DirectCard, ctx.version, &attrs).into()
+    xml(Style::DirectCard, ctx.version, &attrs)
 }
 
 /// Approves `o`: 仮売上 (state 5, answer kari_flag 1) when kari_flag=1 was sent, else captured (state 1, kari_flag
@@ -80,22 +76,22 @@ fn approve(o: &mut Order, kari_flag: &str, ctx: &Ctx<'_>) {
 }
 
 /// A card payment (process 1 with card data or a token, process 2 with the registered card).
-pub(crate) fn card_payment(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn card_payment(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let charge = if ctx.get("process_code") == "2" {
         match store::user(tx, ctx.contract, ctx.get("user_id"))? {
             Some(u) if !u.withdrawn && !u.card_kind.is_empty() => Charge { kind: u.card_kind, register: None },
-            _ => return Ok(fail(ctx, "502", texts::E502)),
+            _ => return Ok(ctx.fail("502")),
         }
     } else if !ctx.get("token").is_empty() {
         let name = ctx.get("token");
         match store::token(tx, name)? {
-            Some(t) if t.used => return Ok(fail(ctx, "936", texts::E936)),
+            Some(t) if t.used => return Ok(ctx.fail("936")),
             Some(t) => {
                 store::use_token(tx, name)?;
                 let user = registered_user(ctx, &t.card_kind, &t.card_brand, &t.card_mask, &t.card_expire);
                 Charge { kind: t.card_kind, register: user }
             }
-            None => return Ok(fail(ctx, "601", texts::E601_CARD)),
+            None => return Ok(ctx.fail_with("601", details::CARD)),
         }
     } else {
         let number = ctx.get("card_number");
@@ -115,8 +111,8 @@ pub(crate) fn card_payment(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Res
             store::update_order(tx, &order)?;
         }
         None => {
-            if insert_once(tx, &mut order)?.is_none() {
-                return Ok(fail(ctx, "604", texts::E604));
+            if !store::insert_once(tx, &mut order)? {
+                return Ok(ctx.fail("604"));
             }
         }
     }
@@ -128,7 +124,7 @@ pub(crate) fn card_payment(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Res
         "decline" => {
             order.declined = true;
             store::update_order(tx, &order)?;
-            Ok(card_answer(ctx, "0", &order, ("601", texts::E601_CARD), ("", "", None)))
+            Ok(card_answer(ctx, "0", &order, ("601", details::CARD), ("", "", None)))
         }
         kind @ ("tds1" | "tds2") => {
             let pareq = random_token(28);
@@ -168,10 +164,10 @@ fn registered_user(ctx: &Ctx<'_>, kind: &str, brand: &str, mask: &str, expire: &
 
 /// The 3-D Secure second leg (tds_check_code=2 + tds_pares): approved when the ACS authenticated, declined when
 /// not; 810 when the order is not waiting for 3-D Secure.
-pub(crate) fn card_3ds_result(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn card_3ds_result(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let pending = store::order_by_number(tx, ctx.contract, ctx.get("order_number"))?;
     let Some(mut order) = pending.filter(|o| o.tds_pareq.is_some()) else {
-        return Ok(fail(ctx, "810", texts::E810));
+        return Ok(ctx.fail("810"));
     };
     let pareq = order.tds_pareq.clone().unwrap_or_default();
     let pares = ctx.get("tds_pares");
@@ -184,6 +180,6 @@ pub(crate) fn card_3ds_result(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::
         order.declined = true;
         order.tds_pareq = None;
         store::update_order(tx, &order)?;
-        Ok(card_answer(ctx, "0", &order, ("601", texts::E601_CARD), ("", "", None)))
+        Ok(card_answer(ctx, "0", &order, ("601", details::CARD), ("", "", None)))
     }
 }

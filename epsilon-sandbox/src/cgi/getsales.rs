@@ -2,14 +2,14 @@
 //! found (a wrong contract code included, facts §5.3). Layout as the recorded answer (facts §4.4 (f)), plus `amount`
 //! (deposited, virtual accounts; empty otherwise, facts §4.2) and the slip fields of convenience-store orders.
 
-use rusqlite::Transaction;
+use japay_sandbox::Tx;
 
-use super::{Ctx, Reply, va, xml};
-use crate::answer::Style;
+use super::{Ctx, va, xml};
 use crate::store;
+use crate::writer::{Style, Written};
 
 /// Looks the order up.
-pub(crate) fn order_info(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn order_info(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let number = ctx.get("order_number");
     let found = if number.is_empty() {
         store::order_by_trans_code(tx, ctx.contract, ctx.get("trans_code"))?
@@ -17,10 +17,13 @@ pub(crate) fn order_info(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Resul
         store::order_by_number(tx, ctx.contract, number)?
     };
     let Some(o) = found else {
-        return Ok(xml(Style::Getsales2NotFound, ctx.version, &[]).into());
+        return Ok(xml(Style::Getsales2NotFound, ctx.version, &[]));
     };
-    let (state, amount) =
-        if o.kind == "va" { va::state_and_amount(tx, &o, ctx.now.today())? } else { (o.state.clone(), String::new()) };
+    let (state, amount) = if o.kind == "va" {
+        va::state_and_amount(tx, &o, crate::clock::today(ctx.now))?
+    } else {
+        (o.state.clone(), String::new())
+    };
     let price = o.item_price.to_string();
     let mut attrs: Vec<(&str, &str)> = vec![
         ("last_update", &o.last_update),
@@ -61,5 +64,5 @@ pub(crate) fn order_info(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Resul
             ("kigyou_code", super::order3::KIGYOU_CODE),
         ]);
     }
-    Ok(xml(Style::Getsales2Found, ctx.version, &attrs).into())
+    Ok(xml(Style::Getsales2Found, ctx.version, &attrs))
 }

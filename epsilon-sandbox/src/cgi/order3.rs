@@ -1,15 +1,16 @@
 //! `receive_order3.cgi`: link orders (process 1, 2), direct convenience-store orders, and users (3, 4, 7, 8, 9).
 
-use rusqlite::Transaction;
+use japay_sandbox::Tx;
 
-use super::{Ctx, Family, Reply, error, random_token, xml, yen};
-use crate::answer::{self, Style};
-use crate::clock::Now;
+use japay_sandbox::clock::Now;
+
+use super::{Ctx, random_token, xml, yen};
+use crate::details;
 use crate::store::{self, Order, Page, User};
-use crate::texts;
+use crate::writer::{self, Style, Written};
 
 /// An order row from the request's fields, with a new transaction code.
-pub(crate) fn new_order(tx: &Transaction<'_>, ctx: &Ctx<'_>, kind: &str) -> rusqlite::Result<Order> {
+pub(crate) fn new_order(tx: &Tx<'_>, ctx: &Ctx<'_>, kind: &str) -> rusqlite::Result<Order> {
     let now = ctx.now.timestamp();
     Ok(Order {
         contract_code: ctx.contract.to_owned(),
@@ -28,44 +29,31 @@ pub(crate) fn new_order(tx: &Transaction<'_>, ctx: &Ctx<'_>, kind: &str) -> rusq
         memo1: ctx.get("memo1").to_owned(),
         memo2: ctx.get("memo2").to_owned(),
         state: "0".to_owned(),
-        order_date: ctx.now.today().to_string(),
+        order_date: crate::clock::today(ctx.now).to_string(),
         created: now.clone(),
         last_update: now,
         ..Order::default()
     })
 }
 
-/// Inserts `order`; `Ok(None)` when its order number was used before (the constraint decided).
-pub(crate) fn insert_once(tx: &Transaction<'_>, order: &mut Order) -> rusqlite::Result<Option<()>> {
-    match store::insert_order(tx, order) {
-        Ok(()) => Ok(Some(())),
-        Err(e) if store::is_unique_violation(&e) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-fn fail(ctx: &Ctx<'_>, code: &str, detail: &str) -> Reply {
-    error(Family::Order3, ctx.version, code, detail, Some(ctx.form)).into()
-}
-
-fn redirect(ctx: &Ctx<'_>, page: &str, token: &str) -> Reply {
+fn redirect(ctx: &Ctx<'_>, page: &str, token: &str) -> Written {
     let url = format!("{}/cgi-bin/order/{page}?trans_code={token}", ctx.url);
-    xml(Style::Order3Redirect, ctx.version, &[("result", "1"), ("redirect", &url)]).into()
+    xml(Style::Order3Redirect, ctx.version, &[("result", "1"), ("redirect", &url)])
 }
 
 /// Process 1: a link order (redirect to the payment page), or a direct convenience-store order when conveni_code,
 /// user_tel and user_name_kana are given (the slip in the answer, facts §4.4 (d)).
-pub(crate) fn link_order(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn link_order(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let direct = ["conveni_code", "user_tel", "user_name_kana"].iter().all(|n| !ctx.get(n).is_empty());
     let mut order = new_order(tx, ctx, if direct { "conveni" } else { "link" })?;
     if direct {
         fill_conveni_slip(&mut order, ctx.get("conveni_code"), ctx.now);
     }
-    if insert_once(tx, &mut order)?.is_none() {
-        return Ok(fail(ctx, "604", texts::E604));
+    if !store::insert_once(tx, &mut order)? {
+        return Ok(ctx.fail("604"));
     }
     if direct {
-        return Ok(direct_answer(ctx, &order).into());
+        return Ok(direct_answer(ctx, &order));
     }
     let token = random_token(24);
     let page = Page {
@@ -90,7 +78,7 @@ pub(crate) fn fill_conveni_slip(order: &mut Order, conveni_code: &str, now: Now)
     order.conveni_code = conveni_code.to_owned();
     order.receipt_no = format!("{digits:0>7}");
     order.receipt_date = now.timestamp();
-    order.conveni_limit = now.today().add_days(10).map(|d| d.to_string()).unwrap_or_default();
+    order.conveni_limit = crate::clock::today(now).add_days(10).map(|d| d.to_string()).unwrap_or_default();
     order.paid = "0".to_owned();
 }
 
@@ -99,7 +87,7 @@ pub(crate) const KIGYOU_CODE: &str = "10020";
 /// The slip URL on every sandbox slip (facts Q22).
 pub(crate) const HARAIKOMI_URL: &str = "http://beta.epsilon.jp/sample/econ_sample.pdf";
 
-fn direct_answer(ctx: &Ctx<'_>, o: &Order) -> crate::answer::Answer {
+fn direct_answer(ctx: &Ctx<'_>, o: &Order) -> Written {
     let price = o.item_price.to_string();
     xml(
         Style::Order3Direct,
@@ -136,19 +124,19 @@ fn direct_answer(ctx: &Ctx<'_>, o: &Order) -> crate::answer::Answer {
 }
 
 /// A registered, not withdrawn user.
-fn active_user(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Option<User>> {
+fn active_user(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Option<User>> {
     Ok(store::user(tx, ctx.contract, ctx.get("user_id"))?.filter(|u| !u.withdrawn))
 }
 
 /// Process 2: a link order charged to the registered card (redirect to `card3.cgi`, where the buyer confirms).
 /// An unknown user or one without a card is 502 (facts §3.10).
-pub(crate) fn registered_link_order(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn registered_link_order(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     if active_user(tx, ctx)?.is_none_or(|u| u.card_kind.is_empty()) {
-        return Ok(fail(ctx, "502", texts::E502));
+        return Ok(ctx.fail("502"));
     }
     let mut order = new_order(tx, ctx, "link")?;
-    if insert_once(tx, &mut order)?.is_none() {
-        return Ok(fail(ctx, "604", texts::E604));
+    if !store::insert_once(tx, &mut order)? {
+        return Ok(ctx.fail("604"));
     }
     let token = random_token(24);
     let page = Page {
@@ -164,7 +152,7 @@ pub(crate) fn registered_link_order(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusq
     Ok(redirect(ctx, "card3.cgi", &token))
 }
 
-fn user_page(tx: &Transaction<'_>, ctx: &Ctx<'_>, kind: &str) -> rusqlite::Result<Reply> {
+fn user_page(tx: &Tx<'_>, ctx: &Ctx<'_>, kind: &str) -> rusqlite::Result<Written> {
     let now = ctx.now.timestamp();
     let token = random_token(24);
     let page = Page {
@@ -185,18 +173,18 @@ fn user_page(tx: &Transaction<'_>, ctx: &Ctx<'_>, kind: &str) -> rusqlite::Resul
 /// Process 3: register a user → redirect to the card-entry page; the user is stored when the card is. An active
 /// user with the same id is refused (facts §5.3: "an already-registered contract_code+user_id → error";
 /// **sandbox choice**: 601 with an invented text).
-pub(crate) fn user_register(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn user_register(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     if active_user(tx, ctx)?.is_some() {
-        return Ok(fail(ctx, "601", texts::E601_USER_EXISTS));
+        return Ok(ctx.fail_with("601", details::USER_EXISTS));
     }
     user_page(tx, ctx, "register")
 }
 
 /// Process 4: change a user. With the card-change st_code (first group `1…`) → redirect to the card-entry page;
 /// without, the name and mail are changed and echoed (facts §4.2). Unknown or withdrawn users are 601.
-pub(crate) fn user_change(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn user_change(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let Some(mut user) = active_user(tx, ctx)? else {
-        return Ok(fail(ctx, "601", texts::E601_NO_USER));
+        return Ok(ctx.fail_with("601", details::NO_USER));
     };
     if ctx.get("st_code").starts_with('1') {
         return user_page(tx, ctx, "change");
@@ -215,15 +203,14 @@ pub(crate) fn user_change(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Resu
             ("memo1", ctx.get("memo1")),
             ("memo2", ctx.get("memo2")),
         ],
-    )
-    .into())
+    ))
 }
 
 /// Process 7: undo a withdrawal. **Sandbox choice**: the answer layout (result, user_id, memo1, memo2) is not
 /// recorded; a user that is not withdrawn is 601.
-pub(crate) fn user_restore(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn user_restore(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let Some(mut user) = store::user(tx, ctx.contract, ctx.get("user_id"))?.filter(|u| u.withdrawn) else {
-        return Ok(fail(ctx, "601", texts::E601_NO_USER));
+        return Ok(ctx.fail_with("601", details::NO_USER));
     };
     user.withdrawn = false;
     store::put_user(tx, &user, &ctx.now.timestamp())?;
@@ -231,15 +218,14 @@ pub(crate) fn user_restore(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Res
         Style::Order3User,
         ctx.version,
         &[("result", "1"), ("user_id", &user.user_id), ("memo1", ""), ("memo2", "")],
-    )
-    .into())
+    ))
 }
 
 /// Process 8: stop the monthly billing of user_id + item_code (an order with a monthly mission_code); 605 when
 /// there is none (facts §4.4 (a)).
-pub(crate) fn stop_monthly_billing(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn stop_monthly_billing(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let Some(order) = store::billing_order(tx, ctx.contract, ctx.get("user_id"), ctx.get("item_code"))? else {
-        return Ok(fail(ctx, "605", texts::E605));
+        return Ok(ctx.fail("605"));
     };
     store::stop_billing(tx, order.id)?;
     let price = order.item_price.to_string();
@@ -256,14 +242,13 @@ pub(crate) fn stop_monthly_billing(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusql
             ("memo1", ""),
             ("memo2", ""),
         ],
-    )
-    .into())
+    ))
 }
 
 /// Process 9: withdraw a user; an unknown user gets Apache's HTTP 500 page (facts Q21).
-pub(crate) fn user_withdraw(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn user_withdraw(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let Some(mut user) = active_user(tx, ctx)? else {
-        return Ok(answer::apache_500().into());
+        return Ok(writer::apache_500());
     };
     user.withdrawn = true;
     store::put_user(tx, &user, &ctx.now.timestamp())?;
@@ -271,6 +256,5 @@ pub(crate) fn user_withdraw(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Re
         Style::Order3User,
         ctx.version,
         &[("result", "1"), ("user_id", &user.user_id), ("user_name", &user.user_name), ("memo1", ""), ("memo2", "")],
-    )
-    .into())
+    ))
 }

@@ -6,23 +6,23 @@
 //! (バーチャル口座, facts §3.6, from a plugin's table).
 
 use epsilon_proto::virtual_account::{JstDate, Status, VirtualAccountOrder};
-use rusqlite::Transaction;
+use japay_sandbox::Tx;
+use rusqlite::Connection;
 
-use super::order3::{insert_once, new_order};
-use super::{Ctx, Family, Reply, error, xml};
-use crate::answer::Style;
+use super::order3::new_order;
+use super::{Ctx, xml};
 use crate::clock::parse_date;
 use crate::store::{self, Order};
-use crate::texts;
+use crate::writer::{Style, Written};
 
 /// Issues an account for the order.
-pub(crate) fn virtual_account(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Reply> {
+pub(crate) fn virtual_account(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Written> {
     let mut order = new_order(tx, ctx, "va")?;
     order.payment_code = "22".to_owned();
     let digits: String = order.trans_code.chars().rev().take(7).collect::<Vec<_>>().into_iter().rev().collect();
     order.account_no = format!("{digits:0>7}");
-    if insert_once(tx, &mut order)?.is_none() {
-        return Ok(error(Family::VirtualAccount, ctx.version, "604", texts::E604, Some(ctx.form)).into());
+    if !store::insert_once(tx, &mut order)? {
+        return Ok(ctx.fail("604"));
     }
     Ok(xml(
         Style::VirtualAccount,
@@ -39,18 +39,17 @@ pub(crate) fn virtual_account(tx: &Transaction<'_>, ctx: &Ctx<'_>) -> rusqlite::
             ("result", "1"),
             ("trans_code", &order.trans_code),
         ],
-    )
-    .into())
+    ))
 }
 
 /// The lifecycle of a virtual-account order, replayed from its deposits; `None` when its stored dates or amount do
 /// not make an order (never for rows this sandbox wrote).
-pub(crate) fn lifecycle(tx: &Transaction<'_>, order: &Order) -> rusqlite::Result<Option<VirtualAccountOrder>> {
+pub(crate) fn lifecycle(conn: &Connection, order: &Order) -> rusqlite::Result<Option<VirtualAccountOrder>> {
     let Some(date) = parse_date(&order.order_date) else { return Ok(None) };
     let Ok(mut machine) = VirtualAccountOrder::new(date, u64::try_from(order.item_price).unwrap_or(0)) else {
         return Ok(None);
     };
-    for deposit in store::deposits(tx, order.id)? {
+    for deposit in store::deposits(conn, order.id)? {
         let (Some(booked), Ok(amount)) = (parse_date(&deposit.booked_on), u64::try_from(deposit.amount)) else {
             continue;
         };
@@ -61,19 +60,15 @@ pub(crate) fn lifecycle(tx: &Transaction<'_>, order: &Order) -> rusqlite::Result
 }
 
 /// The status of a virtual-account order today.
-pub(crate) fn status(tx: &Transaction<'_>, order: &Order, today: JstDate) -> rusqlite::Result<Option<Status>> {
-    Ok(lifecycle(tx, order)?.map(|m| m.status_at(today)))
+pub(crate) fn status(conn: &Connection, order: &Order, today: JstDate) -> rusqlite::Result<Option<Status>> {
+    Ok(lifecycle(conn, order)?.map(|m| m.status_at(today)))
 }
 
 /// What getsales2 reports for a virtual-account order: `state` 1 when paid in full, 9 when cancelled, else 0, and
 /// `amount` the total deposited (empty when nothing was). **Sandbox choice**: a short or excess deposit keeps state 0
 /// with the deposited amount (the gateway's answer for 決済失敗 was never recorded, facts §4.2).
-pub(crate) fn state_and_amount(
-    tx: &Transaction<'_>,
-    order: &Order,
-    today: JstDate,
-) -> rusqlite::Result<(String, String)> {
-    let Some(machine) = lifecycle(tx, order)? else { return Ok((order.state.clone(), String::new())) };
+pub(crate) fn state_and_amount(conn: &Connection, order: &Order, today: JstDate) -> rusqlite::Result<(String, String)> {
+    let Some(machine) = lifecycle(conn, order)? else { return Ok((order.state.clone(), String::new())) };
     let state = match machine.status_at(today) {
         Status::PaidInFull => "1",
         Status::Cancelled => "9",

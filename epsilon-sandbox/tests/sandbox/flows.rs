@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use epsilon_proto::{Charset, CompletionRedirect, Version};
+use japay_sandbox::buyer::Page;
 
-use crate::support::{CONTRACT, Sandbox, attr, card_payment, config, link_order, pairs, submit, summarize};
+use crate::support::{CONTRACT, Sandbox, attr, card_payment, config, link_order, pairs, summarize};
 
 /// A merchant endpoint that answers the i-th notification with `answers[i]` (the last one after that); its URL and
 /// the number of requests it received.
@@ -43,11 +44,16 @@ pub(crate) async fn accepted_notifications(sb: &Sandbox) -> Vec<serde_json::Valu
 }
 
 /// The query string of a 302 to the return URL.
-fn returned_query(response: &reqwest::Response, return_url: &str) -> String {
-    assert_eq!(response.status().as_u16(), 302);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
+fn returned_query(page: &Page, return_url: &str) -> String {
+    assert_eq!(page.status, 302, "{}", page.body);
+    let location = page.location.clone().unwrap();
     let query = location.strip_prefix(&format!("{return_url}?")).unwrap_or_else(|| panic!("{location}"));
     query.to_owned()
+}
+
+/// A parameter of a query string the spec of the completion redirect does not list (state, payment_code).
+fn query_value(query: &str, name: &str) -> Option<String> {
+    japay_sandbox::form::Form::parse(query.as_bytes()).unwrap().get(name).map(str::to_owned)
 }
 
 const RETURN_URL: &str = "http://shop.example/return";
@@ -64,30 +70,31 @@ async fn link_order_through_the_payment_page() {
     let (_, body) = sb.call("link_order", &pairs(&fields), Charset::Cp932).await;
     let redirect = attr(&body, Version::V1, "redirect");
     assert!(redirect.contains("/cgi-bin/order/method_select3.cgi?trans_code="), "{redirect}");
-    let page = sb.http.get(&redirect).send().await.unwrap().text().await.unwrap();
-    let done = submit(
-        &sb,
-        &page,
-        &[("method", "card"), ("card_number", "4242424242424242"), ("expire", "203012"), ("security_code", "123")],
-    )
-    .await;
+    let page = sb.open(&redirect).await;
+    let done = sb
+        .submit(
+            &page,
+            &[("method", "card"), ("card_number", "4242424242424242"), ("expire", "203012"), ("security_code", "123")],
+        )
+        .await;
     let query = returned_query(&done, RETURN_URL);
     let completion = CompletionRedirect::parse(query.as_bytes(), Version::V1).unwrap();
-    assert_eq!(completion.raw.get("result"), Some("1"));
-    assert_eq!(completion.raw.get("order_number"), Some("LINK1"));
-    assert_eq!(completion.raw.get("state"), Some("1"));
+    assert_eq!(completion.result().map(|c| c.value()), Some("1"));
+    assert_eq!(completion.order_number(), Some("LINK1"));
+    assert_eq!(query_value(&query, "state").as_deref(), Some("1"));
     let notifications = accepted_notifications(&sb).await;
     assert_eq!(notifications.len(), 1);
     let body = notifications[0]["body"].as_str().unwrap();
     let notification = epsilon_proto::PaymentNotification::parse(body.as_bytes(), Version::V1).unwrap();
-    assert_eq!((notification.raw.get("order_number"), notification.raw.get("state")), (Some("LINK1"), Some("1")));
+    let state = notification.state().map(|c| c.value());
+    assert_eq!((notification.order_number(), state), (Some("LINK1"), Some("1")));
     let lookup = [("contract_code", CONTRACT), ("order_number", "LINK1")];
     let (_, body) = sb.call("order_info", &lookup, Charset::Cp932).await;
     assert_eq!(summarize("order_info", &body, Version::V1).0, "found");
     assert_eq!(attr(&body, Version::V1, "state"), "1");
     // the page cannot be completed twice
-    let again = submit(&sb, &page, &[("method", "card"), ("card_number", "4242424242424242")]).await;
-    assert_eq!(again.status().as_u16(), 409);
+    let again = sb.submit(&page, &[("method", "card"), ("card_number", "4242424242424242")]).await;
+    assert_eq!(again.status, 409);
     sb.running.shutdown().await;
 }
 
@@ -100,10 +107,9 @@ async fn notifications_are_retried_until_the_merchant_answers_1() {
     let sb = Sandbox::start(cfg).await;
     let fields = link_order("N1");
     let (_, body) = sb.call("link_order", &pairs(&fields), Charset::Cp932).await;
-    let page = sb.http.get(attr(&body, Version::V1, "redirect")).send().await.unwrap().text().await.unwrap();
-    let done =
-        submit(&sb, &page, &[("method", "card"), ("card_number", "4242424242424242"), ("expire", "203012")]).await;
-    assert_eq!(done.status().as_u16(), 200, "no return URL: a completion page");
+    let page = sb.open(&attr(&body, Version::V1, "redirect")).await;
+    let done = sb.submit(&page, &[("method", "card"), ("card_number", "4242424242424242"), ("expire", "203012")]).await;
+    assert_eq!(done.status, 200, "no return URL: a completion page");
     let attempts = accepted_notifications(&sb).await;
     let answers: Vec<(u64, &str, bool)> = attempts
         .iter()
@@ -155,11 +161,11 @@ async fn users_register_through_the_card_page() {
     ];
     let (_, body) = sb.call("user_register", &user, Charset::Utf8).await;
     assert_eq!(summarize("user_register", &body, Version::V2).0, "redirect");
-    let page = sb.http.get(attr(&body, Version::V2, "redirect")).send().await.unwrap().text().await.unwrap();
-    let done = submit(&sb, &page, &[("card_number", "4242424242424242"), ("expire", "203012")]).await;
+    let page = sb.open(&attr(&body, Version::V2, "redirect")).await;
+    let done = sb.submit(&page, &[("card_number", "4242424242424242"), ("expire", "203012")]).await;
     let query = returned_query(&done, RETURN_URL);
     let completion = CompletionRedirect::parse(query.as_bytes(), Version::V1).unwrap();
-    assert_eq!((completion.raw.get("user_id"), completion.raw.get("result")), (Some("REG1"), Some("1")));
+    assert_eq!((completion.user_id(), completion.result().map(|c| c.value())), (Some("REG1"), Some("1")));
     let (_, body) = sb.call("user_info", &[("contract_code", CONTRACT), ("user_id", "REG1")], Charset::Cp932).await;
     assert_eq!(summarize("user_info", &body, Version::V1).0, "found");
     assert_eq!(attr(&body, Version::V1, "card_number_mask"), "4***-****-****-4242");
@@ -174,8 +180,8 @@ async fn users_register_through_the_card_page() {
     ];
     let (_, body) = sb.call("user_change", &change, Charset::Cp932).await;
     assert_eq!(summarize("user_change", &body, Version::V1).0, "redirect");
-    let page = sb.http.get(attr(&body, Version::V1, "redirect")).send().await.unwrap().text().await.unwrap();
-    let done = submit(&sb, &page, &[("card_number", "5555555555554444"), ("expire", "203101")]).await;
+    let page = sb.open(&attr(&body, Version::V1, "redirect")).await;
+    let done = sb.submit(&page, &[("card_number", "5555555555554444"), ("expire", "203101")]).await;
     assert!(returned_query(&done, RETURN_URL).contains("result=1"));
     let (_, body) = sb.call("user_info", &[("contract_code", CONTRACT), ("user_id", "REG1")], Charset::Cp932).await;
     let card = (attr(&body, Version::V1, "card_number_mask"), attr(&body, Version::V1, "card_expire"));
@@ -195,8 +201,8 @@ async fn users_register_through_the_card_page() {
     let (_, body) = sb.call("registered_link_order", &pairs(&fields), Charset::Cp932).await;
     let redirect = attr(&body, Version::V1, "redirect");
     assert!(redirect.contains("card3.cgi"), "{redirect}");
-    let page = sb.http.get(&redirect).send().await.unwrap().text().await.unwrap();
-    let done = submit(&sb, &page, &[]).await;
+    let page = sb.open(&redirect).await;
+    let done = sb.submit(&page, &[]).await;
     let query = returned_query(&done, RETURN_URL);
     assert!(query.contains("result=1") && query.contains("state=1"), "{query}");
     sb.running.shutdown().await;
@@ -217,13 +223,12 @@ async fn three_d_secure_through_the_acs() {
         let acs = attr(&body, Version::V1, url_name);
         let pareq = attr(&body, Version::V1, "pareq");
         let term = "http://shop.example/term";
-        let page =
-            sb.post_form(&acs, &[("PaReq", &pareq), ("TermUrl", term), ("MD", "m1")]).await.text().await.unwrap();
-        let back = submit(&sb, &page, &[("auth", auth)]).await.text().await.unwrap();
-        let (action, inputs) = crate::support::first_form(&back);
-        assert_eq!(action, term);
-        let pares = inputs.iter().find(|(n, _)| n == "PaRes").unwrap().1.clone();
-        assert!(inputs.contains(&("MD".to_owned(), "m1".to_owned())));
+        // the merchant's auto-submitting form posts to the ACS; the buyer authenticates (or not)
+        let page = sb.browser.post(&acs, &[("PaReq", &pareq), ("TermUrl", term), ("MD", "m1")]).await.unwrap();
+        let back = sb.submit(&page.form().unwrap(), &[("auth", auth)]).await.form().unwrap();
+        assert_eq!(back.action, term);
+        let pares = back.value("PaRes").unwrap().to_owned();
+        assert_eq!(back.value("MD"), Some("m1"));
         let second = [
             ("contract_code", CONTRACT),
             ("order_number", order_number),
@@ -299,7 +304,7 @@ async fn convenience_store_payments_send_the_deposit_notification() {
     assert_eq!(notifications[0]["kind"], "deposit");
     let body = notifications[0]["body"].as_str().unwrap();
     let notification = epsilon_proto::DepositNotification::parse(body.as_bytes(), Version::V1).unwrap();
-    assert_eq!((notification.raw.get("order_number"), notification.raw.get("paid")), (Some("CV1"), Some("1")));
+    assert_eq!((notification.order_number(), notification.paid()), (Some("CV1"), Some("1")));
     let (_, body) =
         sb.call("order_info", &[("contract_code", CONTRACT), ("order_number", "CV1")], Charset::Cp932).await;
     assert_eq!((attr(&body, Version::V1, "state"), attr(&body, Version::V1, "paid")), ("1".to_owned(), "1".to_owned()));
@@ -314,13 +319,13 @@ async fn a_payment_page_completes_once() {
         epsilon_sandbox::Config { notify_url: Some(notify_url), return_url: Some(RETURN_URL.to_owned()), ..config() };
     let sb = Arc::new(Sandbox::start(cfg).await);
     let (_, body) = sb.call("link_order", &pairs(&link_order("ONCE1")), Charset::Cp932).await;
-    let page = sb.http.get(attr(&body, Version::V1, "redirect")).send().await.unwrap().text().await.unwrap();
+    let page = sb.open(&attr(&body, Version::V1, "redirect")).await;
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let (sb, page) = (sb.clone(), page.clone());
         tasks.push(tokio::spawn(async move {
             let fields = [("method", "card"), ("card_number", "4242424242424242"), ("expire", "203012")];
-            submit(&sb, &page, &fields).await.status().as_u16()
+            sb.submit(&page, &fields).await.status
         }));
     }
     let mut statuses = Vec::new();

@@ -5,6 +5,8 @@ use epsilon_proto::{Charset, Version};
 /// Owned request fields.
 type Fields = Vec<(&'static str, String)>;
 
+use epsilon_sandbox::Config;
+
 use crate::support::{CONTRACT, Sandbox, attr, card_payment, config, link_order, pairs, summarize};
 
 /// (operation, fields, outcome name, err_code) against one sandbox, in order (later rows see earlier ones).
@@ -318,5 +320,39 @@ async fn declines_retries_and_lookups() {
         let (_, body) = sb.call("order_info", &lookup, Charset::Cp932).await;
         assert_eq!(attr(&body, Version::V1, "state"), state, "{step}");
     }
+    sb.running.shutdown().await;
+}
+
+/// Which operation a request is, is the spec's to say: an operation the sandbox does not serve is a 404 naming it
+/// (before the source check, as an unknown path), and a `process_code` no operation takes is 601 naming the
+/// parameter, in receive_order3's layout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operations_the_sandbox_does_not_serve_are_an_explicit_answer() {
+    for allow_hosts in [vec![], vec!["192.0.2.1".parse().unwrap()]] {
+        let sb = Sandbox::start(Config { allow_hosts, ..config() }).await;
+        // (path, status, a piece of the body)
+        let cases = [
+            ("receive_order_gmo2.cgi", 404, "not served by the sandbox: gmo_id_payment (receive_order_gmo2.cgi)"),
+            ("ship_request.cgi", 404, "not served by the sandbox: ship_request (ship_request.cgi)"),
+            ("nothing.cgi", 404, "not found"),
+        ];
+        for (path, status, piece) in cases {
+            let response = sb.http.post(format!("{}{path}", sb.running.cgi_base())).body("a=1").send().await.unwrap();
+            assert_eq!(response.status().as_u16(), status, "{path}");
+            assert!(response.text().await.unwrap().contains(piece), "{path}");
+        }
+        sb.running.shutdown().await;
+    }
+    let sb = Sandbox::start(config()).await;
+    let mut fields = link_order("PC1");
+    fields.retain(|(n, _)| *n != "process_code");
+    fields.push(("process_code", "5".to_owned()));
+    let body = crate::support::raw_body(&pairs(&fields), Charset::Cp932);
+    let response =
+        sb.http.post(format!("{}receive_order3.cgi", sb.running.cgi_base())).body(body).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body = response.bytes().await.unwrap();
+    assert_eq!(summarize("link_order", &body, Version::V1), ("failure".to_owned(), "601".to_owned()));
+    assert_eq!(attr(&body, Version::V1, "err_detail"), "process_codeの指定が異常です");
     sb.running.shutdown().await;
 }

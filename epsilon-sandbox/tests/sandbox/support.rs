@@ -5,17 +5,20 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use epsilon_proto::generated::OUTCOMES;
+use epsilon_proto::generated::{GATEWAY, OUTCOMES};
 use epsilon_proto::{Charset, DynamicRequest, Options, Response, Version, operation};
 use epsilon_sandbox::{Config, Running};
+use japay_sandbox::buyer::{Browser, Form, Page};
 
 /// The default contract of a sandbox.
 pub(crate) const CONTRACT: &str = "12345678";
 
-/// A running sandbox and an HTTP client that does not follow redirects.
+/// A running sandbox, an HTTP client that does not follow redirects, and the buyer's browser (the machinery's
+/// driver, stopping at redirects: the return URL is not served).
 pub(crate) struct Sandbox {
     pub(crate) running: Running,
     pub(crate) http: reqwest::Client,
+    pub(crate) browser: Browser,
 }
 
 /// A config for tests: fast notification retries.
@@ -40,7 +43,8 @@ impl Sandbox {
         let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let running = epsilon_sandbox::start(config, listen).await.unwrap();
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Sandbox { running, http }
+        let browser = Browser::new().unwrap().following_redirects(false);
+        Sandbox { running, http, browser }
     }
 
     /// POSTs `op` (by name) with `pairs`, encoded by epsilon-proto in `charset`, to its CGI; the HTTP status and body.
@@ -74,10 +78,20 @@ impl Sandbox {
         self.http
             .post(url)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(form_body(pairs))
+            .body(japay_sandbox::form::encode(pairs.iter().copied()))
             .send()
             .await
             .unwrap()
+    }
+
+    /// The first form of the page at `url`, as the buyer's browser opens it.
+    pub(crate) async fn open(&self, url: &str) -> Form {
+        self.browser.get(url).await.unwrap().form().unwrap_or_else(|e| panic!("{url}: {e}"))
+    }
+
+    /// Submits `form` with `fill` typed in, as the buyer does.
+    pub(crate) async fn submit(&self, form: &Form, fill: &[(&str, &str)]) -> Page {
+        self.browser.submit(form, fill).await.unwrap()
     }
 
     /// GETs a JSON control endpoint.
@@ -100,16 +114,18 @@ pub(crate) fn attr(body: &[u8], version: Version, name: &str) -> String {
     Response::parse(body, version).unwrap().get(name).unwrap_or("").to_owned()
 }
 
-/// `name=value&…`, percent-encoded in `charset` (CP932 or UTF-8, with `version=2` for UTF-8).
+/// `name=value&…`, percent-encoded in `charset` (CP932 or UTF-8, with `version=2` for UTF-8) by the gateway's own
+/// charset rules, without validating anything.
 pub(crate) fn raw_body(pairs: &[(&str, &str)], charset: Charset) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
         out.push_str(name);
         out.push('=');
-        let bytes = match charset {
-            Charset::Utf8 => value.as_bytes().to_vec(),
-            _ => encoding_rs::SHIFT_JIS.encode(value).0.into_owned(),
-        };
+        let mut bytes = Vec::new();
+        for c in value.chars() {
+            let encoded = GATEWAY.text.encode_char(c, charset).unwrap_or_else(|| panic!("{c:?} in {charset:?}"));
+            bytes.extend_from_slice(encoded.as_bytes());
+        }
         for b in bytes {
             if b.is_ascii_alphanumeric() {
                 out.push(char::from(b));
@@ -121,64 +137,6 @@ pub(crate) fn raw_body(pairs: &[(&str, &str)], charset: Charset) -> String {
     }
     out.push_str(if charset == Charset::Utf8 { "version=2" } else { "xml=1" });
     out
-}
-
-/// `name=value&…`, UTF-8 percent-encoded.
-pub(crate) fn form_body(pairs: &[(&str, &str)]) -> String {
-    let mut out = String::new();
-    for (name, value) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(name);
-        out.push('=');
-        for b in value.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
-                out.push(char::from(b));
-            } else {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
-}
-
-/// The first `<form`'s action and its inputs (name, value) of an HTML page, as a client drives it.
-pub(crate) fn first_form(html: &str) -> (String, Vec<(String, String)>) {
-    let start = html.find("<form").expect("a form");
-    let form = &html[start..html[start..].find("</form>").map(|e| start + e).unwrap_or(html.len())];
-    let action = attr_of(form, "action").unwrap_or_default();
-    let mut inputs = Vec::new();
-    let mut rest = form;
-    while let Some(i) = rest.find("<input") {
-        let tag_end = rest[i..].find('>').map(|e| i + e).unwrap_or(rest.len());
-        let tag = &rest[i..tag_end];
-        if let Some(name) = attr_of(tag, "name") {
-            inputs.push((name, attr_of(tag, "value").unwrap_or_default()));
-        }
-        rest = &rest[tag_end..];
-    }
-    (action, inputs)
-}
-
-fn attr_of(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let i = tag.find(&key)? + key.len();
-    let end = tag[i..].find('"')? + i;
-    Some(tag[i..end].replace("&amp;", "&").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">"))
-}
-
-/// Fills `fields` into a form's inputs (replacing or adding) and POSTs it.
-pub(crate) async fn submit(sb: &Sandbox, html: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let (action, mut inputs) = first_form(html);
-    for (name, value) in fields {
-        match inputs.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = (*value).to_owned(),
-            None => inputs.push(((*name).to_owned(), (*value).to_owned())),
-        }
-    }
-    let pairs: Vec<(&str, &str)> = inputs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    sb.post_form(&action, &pairs).await
 }
 
 /// The fields of a link order numbered `order_number`.

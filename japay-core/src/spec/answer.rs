@@ -19,7 +19,7 @@ pub struct ResponseSpec {
 impl ResponseSpec {
     /// An answer with these attributes.
     pub const fn new(source: &'static str, attributes: &'static [AttributeSpec]) -> ResponseSpec {
-        ResponseSpec { source, empty_root: None, uncertain: None, attributes, groups: &[] }
+        ResponseSpec { source: crate::meta::text(source), empty_root: None, uncertain: None, attributes, groups: &[] }
     }
 
     /// The same answer where an empty root means `meaning`.
@@ -33,7 +33,7 @@ impl ResponseSpec {
     /// feature) is nothing.
     #[must_use]
     pub const fn with_uncertain(mut self, uncertain: &'static str) -> ResponseSpec {
-        self.uncertain = if uncertain.is_empty() { None } else { Some(uncertain) };
+        self.uncertain = if uncertain.is_empty() { None } else { crate::meta::opt(Some(uncertain)) };
         self
     }
 
@@ -89,8 +89,15 @@ impl GroupSpec {
     /// The same group with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> GroupSpec {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
+        self
+    }
+
+    /// The same, with its source (and nothing uncertain).
+    #[must_use]
+    pub const fn with_source_text(mut self, source: &'static str) -> GroupSpec {
+        self.source = crate::meta::text(source);
         self
     }
 
@@ -141,8 +148,15 @@ impl AttributeSpec {
     /// The same attribute with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> AttributeSpec {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
+        self
+    }
+
+    /// The same, with its source (and nothing uncertain).
+    #[must_use]
+    pub const fn with_source_text(mut self, source: &'static str) -> AttributeSpec {
+        self.source = crate::meta::text(source);
         self
     }
 }
@@ -172,8 +186,8 @@ impl CodeTable {
     /// The same table with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> CodeTable {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
         self
     }
 
@@ -233,8 +247,15 @@ impl CodeEntry {
     /// The same row with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> CodeEntry {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
+        self
+    }
+
+    /// The same, with its source (and nothing uncertain).
+    #[must_use]
+    pub const fn with_source_text(mut self, source: &'static str) -> CodeEntry {
+        self.source = crate::meta::text(source);
         self
     }
 }

@@ -58,8 +58,8 @@ impl BitmapSpec {
         uncertain: Option<&'static str>,
     ) -> BitmapSpec {
         self.meaning = meaning;
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
         self
     }
 
@@ -207,8 +207,15 @@ impl BitmapPosition {
     /// The same position with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> Self {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
+        self
+    }
+
+    /// The same, with its source (and nothing uncertain).
+    #[must_use]
+    pub const fn with_source_text(mut self, source: &'static str) -> Self {
+        self.source = crate::meta::text(source);
         self
     }
 }

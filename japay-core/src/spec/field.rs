@@ -6,14 +6,11 @@ use super::ValueKind;
 use crate::form::{AsciiSets, PaddedPrefix};
 
 /// One request parameter.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct FieldSpec {
     /// The parameter name on the wire.
     pub wire: &'static str,
-    /// `&` + `wire` + `=`, as the body writes it (the first parameter without the `&`); empty when not given, then
-    /// the encoder writes the three parts itself. Set with [`FieldSpec::with_prefix`].
-    pub prefix: &'static str,
     /// The label of the official (Japanese) table. Empty without the `meta` feature.
     pub label_ja: &'static str,
     /// English meaning.
@@ -43,7 +40,7 @@ pub struct FieldSpec {
     pub uncertain: Option<&'static str>,
     /// The encoder's sets for `kind`'s ASCII mask, built with the field (used while `kind` still has that mask).
     pub(crate) ascii: AsciiSets,
-    /// `prefix` padded for a fixed-size copy, built with it by [`FieldSpec::with_prefix`].
+    /// `&` + `wire` + `=` padded for a fixed-size copy, built with the field (from `wire` as it was then).
     pub(crate) padded: PaddedPrefix,
 }
 
@@ -52,7 +49,6 @@ impl FieldSpec {
     pub const fn new(wire: &'static str, kind: ValueKind) -> FieldSpec {
         FieldSpec {
             wire,
-            prefix: "",
             label_ja: "",
             meaning: "",
             marker: Marker::Optional,
@@ -67,26 +63,14 @@ impl FieldSpec {
             source: "",
             uncertain: None,
             ascii: AsciiSets::new(kind.ascii_mask()),
-            padded: PaddedPrefix::NONE,
+            padded: PaddedPrefix::new(wire),
         }
-    }
-
-    /// The same field with its body prefix `&wire=` spelled out, written with one copy.
-    ///
-    /// # Panics
-    /// When `prefix` is not `&` + wire + `=` (in a `static`, the build fails instead).
-    #[must_use]
-    pub const fn with_prefix(mut self, prefix: &'static str) -> FieldSpec {
-        assert!(is_prefix_of(prefix.as_bytes(), self.wire.as_bytes()), "the prefix must be `&` + wire + `=`");
-        self.prefix = prefix;
-        self.padded = PaddedPrefix::new(prefix);
-        self
     }
 
     /// The same field with its label and meaning.
     #[must_use]
     pub const fn with_label(mut self, label_ja: &'static str, meaning: &'static str) -> FieldSpec {
-        self.label_ja = label_ja;
+        self.label_ja = crate::meta::text(label_ja);
         self.meaning = meaning;
         self
     }
@@ -151,26 +135,79 @@ impl FieldSpec {
     /// The same field with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> FieldSpec {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
         self
+    }
+
+    /// The same field with another meaning (an operation's use of a shared parameter).
+    #[must_use]
+    pub const fn with_meaning(mut self, meaning: &'static str) -> FieldSpec {
+        self.meaning = meaning;
+        self
+    }
+
+    /// The same field with another source, its uncertainty kept (an operation's use of a shared parameter).
+    #[must_use]
+    pub const fn with_source_text(mut self, source: &'static str) -> FieldSpec {
+        self.source = crate::meta::text(source);
+        self
+    }
+
+    /// The same field with another uncertainty, its source kept.
+    #[must_use]
+    pub const fn with_uncertain(mut self, uncertain: Option<&'static str>) -> FieldSpec {
+        self.uncertain = crate::meta::opt(uncertain);
+        self
+    }
+
+    /// The same field, no longer fixed and without an allowed-value list (an operation's use of a shared parameter
+    /// that the operation leaves open).
+    #[must_use]
+    pub const fn without_values(mut self) -> FieldSpec {
+        self.fixed = None;
+        self.allowed = &[];
+        self
+    }
+
+    /// Whether validation must look at this field when its value is absent: it is required (always or under a
+    /// condition) or fixed (the encoder sends it). Every other absent field costs nothing.
+    pub const fn matters_when_absent(&self) -> bool {
+        self.fixed.is_some() || self.marker.always_required() || self.condition.is_some()
     }
 }
 
-/// Whether `prefix` is `&` + `wire` + `=`.
-#[allow(clippy::indexing_slicing)] // const evaluation: i < wire.len(), prefix.len() == wire.len() + 2
-const fn is_prefix_of(prefix: &[u8], wire: &[u8]) -> bool {
-    if prefix.len() != wire.len() + 2 || prefix[0] != b'&' || prefix[prefix.len() - 1] != b'=' {
-        return false;
-    }
-    let mut i = 0;
-    while i < wire.len() {
-        if prefix[i + 1] != wire[i] {
-            return false;
+/// The fields of `parts`, one after the other, as one table of `N` fields: how an operation's table takes a shared
+/// block of fields (written once, [`FieldSpec`] constants) between its own. Evaluated at compile time in a `static`.
+///
+/// # Panics
+/// When the parts do not hold exactly `N` fields (in a `static`, the build fails instead).
+///
+/// ```
+/// use japay_core::spec::{FieldSpec, ValueKind, join_fields};
+///
+/// const BLOCK: [FieldSpec; 2] = [FieldSpec::new("b1", ValueKind::Text), FieldSpec::new("b2", ValueKind::Text)];
+/// static FIELDS: [FieldSpec; 3] = join_fields(&[&[FieldSpec::new("a", ValueKind::Text)], &BLOCK]);
+/// assert_eq!(FIELDS.iter().map(|f| f.wire).collect::<Vec<_>>(), ["a", "b1", "b2"]);
+/// ```
+#[allow(clippy::indexing_slicing)] // const evaluation: every index is checked against the lengths first
+pub const fn join_fields<const N: usize>(parts: &[&[FieldSpec]]) -> [FieldSpec; N] {
+    const EMPTY: FieldSpec = FieldSpec::new("", super::ValueKind::Text);
+    let mut out = [EMPTY; N];
+    let (mut part, mut at) = (0, 0);
+    while part < parts.len() {
+        let fields = parts[part];
+        assert!(at + fields.len() <= N, "more fields than the table holds");
+        let mut i = 0;
+        while i < fields.len() {
+            out[at] = fields[i];
+            at += 1;
+            i += 1;
         }
-        i += 1;
+        part += 1;
     }
-    true
+    assert!(at == N, "fewer fields than the table holds");
+    out
 }
 
 /// The official required markers (◎ ○ ● △ -).

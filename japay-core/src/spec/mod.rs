@@ -8,14 +8,16 @@ use crate::charset::{Charset, TextPolicy};
 
 mod answer;
 mod bitmap;
+mod call;
 mod check;
 mod field;
 mod kind;
 
 pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, GroupSpec, ResponseSpec};
 pub use bitmap::{BitmapPosition, BitmapSpec};
+pub use call::{Effect, Lookup, Route, route};
 pub use check::{CharClass, DateFormat, FieldCheck};
-pub use field::{Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf};
+pub use field::{Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf, join_fields};
 pub use kind::{AsciiSet, ByteLimit, ValueKind, kind_names};
 
 /// A gateway: what every operation of it shares (its text policy, its secret names).
@@ -104,7 +106,7 @@ impl GatewaySpec {
     /// The same gateway with a source.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str) -> GatewaySpec {
-        self.source = source;
+        self.source = crate::meta::text(source);
         self
     }
 
@@ -146,6 +148,12 @@ pub struct OperationSpec {
     pub groups: &'static [FieldGroup],
     /// Sets of alternatives of which exactly one must be given.
     pub one_of: &'static [OneOf],
+    /// What the call does to the gateway's state (the retry policy); [`Effect::Changes`] unless the spec says.
+    pub effect: Effect,
+    /// How a lost answer is reconciled, when the spec says.
+    pub lookup: Option<Lookup>,
+    /// How the gateway tells this operation from others on the same path, when several share it.
+    pub route: Option<Route>,
 }
 
 impl OperationSpec {
@@ -165,7 +173,31 @@ impl OperationSpec {
             response: None,
             groups: &[],
             one_of: &[],
+            effect: Effect::Changes,
+            lookup: None,
+            route: None,
         }
+    }
+
+    /// The same operation with its effect.
+    #[must_use]
+    pub const fn with_effect(mut self, effect: Effect) -> OperationSpec {
+        self.effect = effect;
+        self
+    }
+
+    /// The same operation reconciled through `lookup` after a lost answer.
+    #[must_use]
+    pub const fn with_lookup(mut self, lookup: Lookup) -> OperationSpec {
+        self.lookup = Some(lookup);
+        self
+    }
+
+    /// The same operation selected by `route` on its shared path.
+    #[must_use]
+    pub const fn with_route(mut self, route: Route) -> OperationSpec {
+        self.route = Some(route);
+        self
     }
 
     /// The same operation with its field groups.
@@ -200,8 +232,8 @@ impl OperationSpec {
     /// The same operation with its provenance.
     #[must_use]
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> OperationSpec {
-        self.source = source;
-        self.uncertain = uncertain;
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
         self
     }
 

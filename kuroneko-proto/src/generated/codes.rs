@@ -2,211 +2,123 @@
 
 //! Code tables (`codes/`) and bitmaps (`bitmaps/`).
 
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
+
 /// `card_code_api`: card company code (spec/kuroneko/codes/card_code_api.yaml).
-pub static CARD_CODE_API: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static CARD_CODE_API: spec::CodeTable = spec::CodeTable::new(
         "card_code_api",
         "card company code",
         &[
-            ::japay_core::spec::CodeEntry::new("1", "UC", "UC")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("2", "ダイナース", "Diners")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("3", "JCB", "JCB")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("4", "DC", "DC")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "5",
-                    "三井住友カード",
-                    "Sumitomo Mitsui Card",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("6", "UFJ", "UFJ")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "7",
-                    "クレディセゾン",
-                    "Credit Saison",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("8", "NICOS", "NICOS")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new("1", "UC", "UC").with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("2", "ダイナース", "Diners")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("3", "JCB", "JCB").with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("4", "DC", "DC").with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("5", "三井住友カード", "Sumitomo Mitsui Card")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("6", "UFJ", "UFJ").with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("7", "クレディセゾン", "Credit Saison")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("8", "NICOS", "NICOS")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "9",
                     "VISA",
                     "VISA (EC4 sends 9 for every token payment)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "10",
-                    "マスターカード",
-                    "Mastercard",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "11",
-                    "イオンクレジット",
-                    "AEON Credit",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("10", "マスターカード", "Mastercard")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("11", "イオンクレジット", "AEON Credit")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "12",
                     "アメリカン・エキスプレス",
                     "American Express",
                 )
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("13", "TOP&カード", "TOP&Card")
                 .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("13", "TOP&カード", "TOP&Card")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (EC2, EC3, EC4)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("absent from WOO's table and its 1-12 error text")
-                    ),
+                    "facts §4.6 (EC2, EC3, EC4)",
+                    Some("absent from WOO's table and its 1-12 error text"),
                 ),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §4.6 (EC2, EC3, EC4, WOO-codes)"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("WOO's error text gives the range 1-12 and EC4's 1-13 (facts §2.1, §9 #6); 99 (other) is a settle_method value only and is not listed")
+        "facts §4.6 (EC2, EC3, EC4, WOO-codes)",
+        Some(
+            "WOO's error text gives the range 1-12 and EC4's 1-13 (facts §2.1, §9 #6); 99 (other) is a settle_method value only and is not listed",
         ),
     );
 /// `error_code`: error code of a failed api call (spec/kuroneko/codes/error_code.yaml).
-pub static ERROR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
         "error_code",
         "error code of a failed api call",
         &[
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "",
                     "(エラーなし)",
                     "no error (the empty errorCode element of a successful answer)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.1 (W2 mocks, all)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "Z010000000",
-                    "メンテナンス中",
-                    "maintenance",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.1 (W2 mocks, all)"),
+            spec::CodeEntry::new("Z010000000", "メンテナンス中", "maintenance")
+                .with_source_text("facts §4.3 (C)"),
+            spec::CodeEntry::new(
                     "Z012000001",
                     "POST以外のリクエスト",
                     "request method other than POST",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (WOO-codes, W2, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (WOO-codes, W2, EC4)"),
+            spec::CodeEntry::new(
                     "Z012000002",
                     "機能区分未設定",
                     "function_div missing",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C)"),
+            spec::CodeEntry::new(
                     "Z012000003",
                     "機能区分不正",
                     "function_div unknown",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C)"),
+            spec::CodeEntry::new(
                     "Z012000004",
                     "同一受付番号処理中",
                     "the same order_no is being processed now",
                 )
                 .with_remediation("retry with a new order_no")
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C)"),
+            spec::CodeEntry::new(
                     "Z012000005",
                     "タイムアウト",
                     "request timed out at the api (load)",
                 )
                 .with_remediation("retry later")
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C)"),
+            spec::CodeEntry::new(
                     "Z012000006",
                     "同時取引数超過",
                     "too many concurrent transactions",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C)"),
+            spec::CodeEntry::new(
                     "Z012000007",
                     "加盟店コード不正または利用開始日前",
                     "merchant code wrong, or the service start date set in the admin screen is not reached yet (W2/EC4 say merchant trading suspended)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §4.3 (WOO-codes, W2, EC4), §7"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the start-date cause is given by WOO only (facts §4.3)")
-                    ),
+                    "facts §4.3 (WOO-codes, W2, EC4), §7",
+                    Some("the start-date cause is given by WOO only (facts §4.3)"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new(
                     "Z012000008",
                     "API方式未申込",
                     "api method not applied for",
                 )
                 .with_remediation("apply via 加盟店情報設定 → API方式情報")
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C), §1.1, §7"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C), §1.1, §7"),
+            spec::CodeEntry::new(
                     "Z012000009",
                     "接続元IP不一致",
                     "the registered global ip differs from the connecting ip",
@@ -214,237 +126,148 @@ pub static ERROR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeT
                 .with_remediation(
                     "register the server's global ip (H01 traderIp shows the ip the gateway sees)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C), §1.3 (H01)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C), §1.3 (H01)"),
+            spec::CodeEntry::new(
                     "Z012000010",
                     "認証パスワードエラー",
                     "authentication password error (the F01 password is valid for 30 minutes)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §4.3 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "Z012000011",
                     "トークン発行タイムアウト",
                     "request timed out at token issue",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §4.3 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "Z019999999",
                     "システムエラー",
                     "internal system error",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.3 (C)"),
+            spec::CodeEntry::new(
                     "A012000001",
                     "利用不可の端末区分",
                     "the merchant cannot use this device type",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (W2, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (W2, EC4)"),
+            spec::CodeEntry::new(
                     "A012000002",
                     "クレジット決済利用不可",
                     "credit card payment not enabled",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (W2, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (W2, EC4)"),
+            spec::CodeEntry::new(
                     "A012010001",
                     "二重決済",
                     "double payment for the order",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A012050001",
                     "3Dセキュア認証失敗",
                     "3-D Secure authentication failed",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A012050002",
                     "3Dセキュア対象外カード",
                     "card not subject to 3-D Secure",
                 )
                 .with_remediation("the official modules retry without 3-D Secure")
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (EC2, EC3, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (EC2, EC3, EC4)"),
+            spec::CodeEntry::new(
                     "A012060001",
                     "与信NG",
                     "authorization refused; see creditErrorCode",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (W2 mocks, CSC)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (W2 mocks, CSC)"),
+            spec::CodeEntry::new(
                     "A012070001",
                     "カード預かり失敗",
                     "card storage failed",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A081010306",
                     "端末区分不正",
                     "device_div not allowed for A08 (1 or 2 only)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §2.1 (device_div; WOO-codes)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §2.1 (device_div; WOO-codes)"),
+            spec::CodeEntry::new(
                     "A081010671",
                     "購入者名に半角カナ",
                     "half-width katakana in buyer_name_kanji",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §2.4 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §2.4 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "A081011171",
                     "カード会社コード未設定",
                     "card_code_api missing (EC4 table only)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #11)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("only in EC4's table; WOO's has no such code [U]")
-                    ),
+                    "facts §2.2 (A08 #11)",
+                    Some("only in EC4's table; WOO's has no such code [U]"),
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "A081011201",
-                    "トークン未設定",
-                    "token missing",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new("A081011201", "トークン未設定", "token missing")
+                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "A081011202",
                     "トークン桁数不正",
                     "token is not 16 characters",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "A081011204",
                     "トークン文字種不正",
                     "token has invalid characters",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "A081011371",
                     "加盟店ECサイトURL未設定",
                     "trader_ec_url missing",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (WOO-codes, EC4)"),
+            spec::CodeEntry::new(
                     "A081011372",
                     "加盟店ECサイトURL桁数超過",
                     "trader_ec_url longer than 128",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (WOO-codes, EC4)"),
+            spec::CodeEntry::new(
                     "A081011373",
                     "加盟店ECサイトURLがhttpsでない",
                     "trader_ec_url is not https",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (WOO-codes, EC4)"),
+            spec::CodeEntry::new(
                     "A082000001",
                     "加盟店利用不可",
                     "merchant not enabled",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A082000002",
                     "クレジット利用開始日前",
                     "credit start date not reached",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C), §7"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C), §7"),
+            spec::CodeEntry::new(
                     "A082000003",
                     "受付番号登録済み",
                     "order_no already registered",
                 )
                 .with_remediation("send a new order_no for every attempt")
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C), §2.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C), §2.1"),
+            spec::CodeEntry::new(
                     "A082000004",
                     "トークン有効期限切れまたは使用済み",
                     "token expired (30 minutes) or already used",
                 )
                 .with_remediation("get a new token in the browser")
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "A082000005",
                     "オプションサービス未契約",
                     "no option-service contract",
@@ -452,548 +275,292 @@ pub static ERROR_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeT
                 .with_remediation(
                     "send option_service_div 00, no authentication key, no shipping date",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-codes)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "A082000007",
                     "支払回数不可",
                     "installment count not allowed",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A082000008",
                     "カード情報不正",
                     "card data wrong or stored card expired",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A082000010",
                     "与信NG",
                     "authorization refused; see creditErrorCode",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A082000011",
                     "カード預かり不可",
                     "storage refused (member already has 3 cards, or the card is already stored)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A092000001",
                     "受付番号登録済み",
                     "order_no already registered (WOO treats it on A09 as already completed)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (WOO-3ds)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §4.4 (WOO-3ds)", Some("one source only [S]")),
+            spec::CodeEntry::new(
                     "A092000003",
                     "3Dセキュア応答電文不正",
                     "3-D Secure response altered or invalid",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A092000004",
                     "3Dセキュア購入者キャンセル",
                     "3-D Secure cancelled by the buyer",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
                     "A092000005",
                     "与信NG",
                     "authorization refused; see creditErrorCode",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.4 (C)"),
-                    ::core::option::Option::None,
-                ),
+                .with_source_text("facts §4.4 (C)"),
         ],
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §4.2 (layout), §4.3 (common errors), §4.4 (function-specific codes)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the official error list was not available; meanings are the facts' paraphrases of the error tables shipped by WOO, W2 and EC4, and every ja text is our Japanese rendering of that paraphrase, not Yamato's wording. The layout (function code + 101 + item number + check type for parameter errors) is inferred (facts §4.2 [U]); parameter errors not named in the facts are not listed, so an unlisted code is not necessarily unknown to the gateway")
+        "facts §4.2 (layout), §4.3 (common errors), §4.4 (function-specific codes)",
+        Some(
+            "the official error list was not available; meanings are the facts' paraphrases of the error tables shipped by WOO, W2 and EC4, and every ja text is our Japanese rendering of that paraphrase, not Yamato's wording. The layout (function code + 101 + item number + check type for parameter errors) is inferred (facts §4.2 [U]); parameter errors not named in the facts are not listed, so an unlisted code is not necessarily unknown to the gateway",
         ),
     );
 /// `return_code`: outcome of an api call (spec/kuroneko/codes/return_code.yaml).
-pub static RETURN_CODE: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static RETURN_CODE: spec::CodeTable = spec::CodeTable::new(
         "return_code",
         "outcome of an api call",
         &[
-            ::japay_core::spec::CodeEntry::new("0", "正常", "ok")
-                .with_source(
-                    ::japay_core::meta!("facts §3.1 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new("0", "正常", "ok")
+                .with_source_text("facts §3.1 (C)"),
+            spec::CodeEntry::new(
                     "1",
                     "異常",
                     "error; errorCode (and for refused authorizations creditErrorCode) says why",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.1 (C), §4.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.1 (C), §4.1"),
+            spec::CodeEntry::new(
                     "2",
                     "増額の購入者承認待ち",
                     "amount increase waiting for the buyer's approval (PayPay amount change L03 only)",
                 )
                 .with_source(
-                    ::japay_core::meta!("facts §3.1 (WOO-admin)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only (WOO-admin) [S]; only for L03, which is not modelled yet")
+                    "facts §3.1 (WOO-admin)",
+                    Some(
+                        "one source only (WOO-admin) [S]; only for L03, which is not modelled yet",
                     ),
                 ),
         ],
     )
-    .with_source(
-        ::japay_core::meta!("facts §3.1 (W2 Success, TAR, WOO, NODEDOC)"),
-        ::core::option::Option::None,
-    );
+    .with_source("facts §3.1 (W2 Success, TAR, WOO, NODEDOC)", None);
 /// `settle_method`: payment method; card company codes for card payments, otherwise the store, bank or e-money (spec/kuroneko/codes/settle_method.yaml).
-pub static SETTLE_METHOD: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static SETTLE_METHOD: spec::CodeTable = spec::CodeTable::new(
         "settle_method",
         "payment method; card company codes for card payments, otherwise the store, bank or e-money",
         &[
-            ::japay_core::spec::CodeEntry::new("1", "UC", "card UC")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("2", "ダイナース", "card Diners")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("3", "JCB", "card JCB")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("4", "DC", "card DC")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new("1", "UC", "card UC")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("2", "ダイナース", "card Diners")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("3", "JCB", "card JCB")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("4", "DC", "card DC")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "5",
                     "三井住友カード",
                     "card Sumitomo Mitsui Card",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("6", "UFJ", "card UFJ")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "7",
-                    "クレディセゾン",
-                    "card Credit Saison",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("8", "NICOS", "card NICOS")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("9", "VISA", "card VISA")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "10",
-                    "マスターカード",
-                    "card Mastercard",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "11",
-                    "イオンクレジット",
-                    "card AEON Credit",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("6", "UFJ", "card UFJ")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("7", "クレディセゾン", "card Credit Saison")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("8", "NICOS", "card NICOS")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("9", "VISA", "card VISA")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("10", "マスターカード", "card Mastercard")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("11", "イオンクレジット", "card AEON Credit")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "12",
                     "アメリカン・エキスプレス",
                     "card American Express",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("13", "TOP&カード", "card TOP&Card")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (EC2, EC3, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "99",
-                    "その他カード",
-                    "card of another company",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (EC2, EC4)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "21",
-                    "セブン-イレブン",
-                    "Seven-Eleven",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("22", "ローソン", "Lawson")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "23",
-                    "ファミリーマート",
-                    "FamilyMart",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "24",
-                    "セイコーマート",
-                    "Seicomart",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("25", "ミニストップ", "Ministop")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("13", "TOP&カード", "card TOP&Card")
+                .with_source_text("facts §4.6 (EC2, EC3, EC4)"),
+            spec::CodeEntry::new("99", "その他カード", "card of another company")
+                .with_source_text("facts §4.6 (EC2, EC4)"),
+            spec::CodeEntry::new("21", "セブン-イレブン", "Seven-Eleven")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("22", "ローソン", "Lawson")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("23", "ファミリーマート", "FamilyMart")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("24", "セイコーマート", "Seicomart")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("25", "ミニストップ", "Ministop")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "26",
                     "サークルKサンクス",
                     "Circle K Sunkus (brand defunct)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C), §1.3"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("41", "楽天銀行", "Rakuten Bank")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("61", "楽天Edy", "Rakuten Edy")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.6 (C), §1.3"),
+            spec::CodeEntry::new("41", "楽天銀行", "Rakuten Bank")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("61", "楽天Edy", "Rakuten Edy")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "62",
                     "楽天Edy(モバイル)",
                     "Rakuten Edy (mobile wallet)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "63",
                     "Suicaインターネットサービス",
                     "Suica internet service",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("64", "モバイルSuica", "Mobile Suica")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("65", "WAON", "WAON")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("64", "モバイルSuica", "Mobile Suica")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("65", "WAON", "WAON")
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new(
                     "66",
                     "モバイルWAON",
                     "Mobile WAON / Mobile JMB WAON",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("91", "PayPay", "PayPay")
-                .with_source(
-                    ::japay_core::meta!("facts §4.6 (WOO only)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only (WOO) [S]")
-                    ),
-                ),
+                .with_source_text("facts §4.6 (C)"),
+            spec::CodeEntry::new("91", "PayPay", "PayPay")
+                .with_source("facts §4.6 (WOO only)", Some("one source only (WOO) [S]")),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §4.6 (WOO-codes, EC2, EC4)"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the ja texts are renderings of the English names in facts §4.6; which e-money methods are still offered is unknown (facts §9 #11)")
+        "facts §4.6 (WOO-codes, EC2, EC4)",
+        Some(
+            "the ja texts are renderings of the English names in facts §4.6; which e-money methods are still offered is unknown (facts §9 #11)",
         ),
     );
 /// `status_info`: transaction status (spec/kuroneko/codes/status_info.yaml).
-pub static STATUS_INFO: ::japay_core::spec::CodeTable = ::japay_core::spec::CodeTable::new(
+pub static STATUS_INFO: spec::CodeTable = spec::CodeTable::new(
         "status_info",
         "transaction status",
         &[
-            ::japay_core::spec::CodeEntry::new(
-                    "0",
-                    "決済依頼済み",
-                    "payment requested",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+            spec::CodeEntry::new("0", "決済依頼済み", "payment requested")
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "1",
                     "決済申込完了",
                     "payment application completed (e.g. convenience-store slip issued)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "2",
-                    "入金完了(速報)",
-                    "paid (prompt report)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C), §6.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "3",
-                    "入金完了(確報)",
-                    "paid (final report)",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C), §6.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("4", "与信完了", "authorized")
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "5",
-                    "予約受付完了",
-                    "reservation accepted",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new("2", "入金完了(速報)", "paid (prompt report)")
+                .with_source_text("facts §3.3 (C), §6.1"),
+            spec::CodeEntry::new("3", "入金完了(確報)", "paid (final report)")
+                .with_source_text("facts §3.3 (C), §6.1"),
+            spec::CodeEntry::new("4", "与信完了", "authorized")
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new("5", "予約受付完了", "reservation accepted")
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "6",
                     "継続課金申込完了",
                     "continuous billing applied",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "11",
                     "購入者都合エラー",
                     "error attributable to the buyer (expired slip, wrong card data, …)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "12",
                     "加盟店都合エラー",
                     "error attributable to the merchant (e.g. cancellation)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "13",
                     "決済機関都合エラー",
                     "error attributable to the payment institution",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "14",
                     "その他システムエラー",
                     "other system error",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "15",
                     "予約販売与信エラー",
                     "reservation-sale authorization error",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "16",
                     "決済依頼取消エラー",
                     "payment-request cancel error",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "17",
-                    "金額変更NG",
-                    "amount change rejected",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new("17", "金額変更NG", "amount change rejected")
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "18",
                     "継続課金与信エラー",
                     "continuous-billing authorization error",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (TAR, WOO)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "20",
-                    "決済中断",
-                    "payment interrupted",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
-                    "21",
-                    "決済手続き中",
-                    "payment in progress",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (TAR, WOO)"),
+            spec::CodeEntry::new("20", "決済中断", "payment interrupted")
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new("21", "決済手続き中", "payment in progress")
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new(
                     "22",
                     "継続課金停止",
                     "continuous billing suspended",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (TAR, WOO)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source_text("facts §3.3 (TAR, WOO)"),
+            spec::CodeEntry::new(
                     "23",
                     "増額承認待ち",
                     "increase awaiting approval (PayPay)",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (WOO)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only (WOO) [S]")
-                    ),
-                ),
-            ::japay_core::spec::CodeEntry::new(
+                .with_source("facts §3.3 (WOO)", Some("one source only (WOO) [S]")),
+            spec::CodeEntry::new(
                     "30",
                     "精算確定待ち",
                     "waiting for settlement confirmation",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.3 (C; WOO relabels it \"sales confirmed\")"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.3 (C; WOO relabels it \"sales confirmed\")",
                 ),
-            ::japay_core::spec::CodeEntry::new(
-                    "31",
-                    "精算確定",
-                    "settlement confirmed",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::CodeEntry::new("40", "取消", "cancelled")
-                .with_source(
-                    ::japay_core::meta!("facts §3.3 (C)"),
-                    ::core::option::Option::None,
-                ),
+            spec::CodeEntry::new("31", "精算確定", "settlement confirmed")
+                .with_source_text("facts §3.3 (C)"),
+            spec::CodeEntry::new("40", "取消", "cancelled")
+                .with_source_text("facts §3.3 (C)"),
         ],
     )
     .with_source(
-        ::japay_core::meta!("facts §3.3 (TAR, WOO-codes, EC2, EC4)"),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("the ja texts are short renderings of the English meanings in facts §3.3, except where the facts quote the Japanese term (与信完了, 速報, 確報, 精算確定待ち, 精算確定). 41 and 50 are client-side markers, not Yamato codes, and are not listed (facts §3.3)")
+        "facts §3.3 (TAR, WOO-codes, EC2, EC4)",
+        Some(
+            "the ja texts are short renderings of the English meanings in facts §3.3, except where the facts quote the Japanese term (与信完了, 速報, 確報, 精算確定待ち, 精算確定). 41 and 50 are client-side markers, not Yamato codes, and are not listed (facts §3.3)",
         ),
     );
 /// Every code table.
-pub static TABLES: &[&::japay_core::spec::CodeTable] = &[
+pub static TABLES: &[&spec::CodeTable] = &[
     &CARD_CODE_API,
     &ERROR_CODE,
     &RETURN_CODE,
@@ -1002,4 +569,4 @@ pub static TABLES: &[&::japay_core::spec::CodeTable] = &[
 ];
 
 /// Every bitmap.
-pub static BITMAPS: &[&::japay_core::spec::BitmapSpec] = &[];
+pub static BITMAPS: &[&spec::BitmapSpec] = &[];

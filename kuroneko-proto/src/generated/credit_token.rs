@@ -2,515 +2,140 @@
 
 //! クレジット決済登録(トークン方式): authorize a card payment with a one-time token; the answer is final or starts 3-D Secure.
 //!
-//! Endpoint `creditToken`. Source: facts §1.3 (A08), §2.2 (A08 creditToken; field order from the WOO-codes item numbers, C with WOO/EC4/CSC/W2).
-//!
-//! **Uncertain:** item #15, the "card-info judgement division" (カード情報判定区分, values 1 or 2), is not modelled: its parameter name is unknown (facts §2.2 \[U\], §9 #5). The EMV 3-D Secure 2.0 fields x3ds2_* (WOO only, facts §5.5) and the stored-card fields member_id, authentication_key and check_sum (sent by CSC and TAR only, facts §2.2 \[U\]) are not modelled either.
+//! Endpoint `creditToken`; the facts and their sources: `spec/kuroneko/operations/credit_token.yaml` (some are uncertain).
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `credit_token` (spec/kuroneko/operations/credit_token.yaml).
-pub static CREDIT_TOKEN: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
         "credit_token",
         &super::GATEWAY,
         "creditToken",
     )
+    .with_effect(spec::Effect::Creates)
+    .with_lookup(spec::Lookup::new("trade_info", "order_no", &["trader_code"]))
     .with_titles(
         "クレジット決済登録(トークン方式)",
         "authorize a card payment with a one-time token; the answer is final or starts 3-D Secure",
     )
     .with_source(
-        ::japay_core::meta!(
-            "facts §1.3 (A08), §2.2 (A08 creditToken; field order from the WOO-codes item numbers, C with WOO/EC4/CSC/W2)"
-        ),
-        ::japay_core::meta_opt!(
-            ::core::option::Option::Some("item #15, the \"card-info judgement division\" (カード情報判定区分, values 1 or 2), is not modelled: its parameter name is unknown (facts §2.2 [U], §9 #5). The EMV 3-D Secure 2.0 fields x3ds2_* (WOO only, facts §5.5) and the stored-card fields member_id, authentication_key and check_sum (sent by CSC and TAR only, facts §2.2 [U]) are not modelled either")
+        "facts §1.3 (A08), §2.2 (A08 creditToken; field order from the WOO-codes item numbers, C with WOO/EC4/CSC/W2)",
+        Some(
+            "item #15, the \"card-info judgement division\" (カード情報判定区分, values 1 or 2), is not modelled: its parameter name is unknown (facts §2.2 [U], §9 #5). The EMV 3-D Secure 2.0 fields x3ds2_* (WOO only, facts §5.5) and the stored-card fields member_id, authentication_key and check_sum (sent by CSC and TAR only, facts §2.2 [U]) are not modelled either",
         ),
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "function_div",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&function_div=")
-                .with_label(
-                    ::japay_core::meta!("機能区分"),
-                    "function code of the api call; each operation fixes its own",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(3))
+            super::params::FUNCTION_DIV
                 .with_fixed("A08", &["A08"])
-                .with_source(
-                    ::japay_core::meta!("facts §1.3 (A08), §2.2 (#01)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether a function_div that does not match the URL is rejected is unverified (facts §1.4)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "trader_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&trader_code=")
-                .with_label(
-                    ::japay_core::meta!("加盟店コード"),
-                    "merchant code from the registration certificate",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Max(20))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #02), §2.1"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "device_div",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&device_div=")
-                .with_label(
-                    ::japay_core::meta!("端末区分"),
-                    "buyer's terminal type; 1 smartphone, 2 pc, 3 feature phone",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(1))
+                .with_source_text("facts §1.3 (A08), §2.2 (#01)"),
+            super::params::TRADER_CODE.with_source_text("facts §2.2 (A08 #02), §2.1"),
+            super::params::DEVICE_DIV
                 .with_allowed(&["1", "2"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (A08 #03, 1 or 2 only), §2.1 (A08 refuses 3: A081010306)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §2.2 (A08 #03, 1 or 2 only), §2.1 (A08 refuses 3: A081010306)",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_no",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x0000000007ffffff57ffa40800000000,
-                            "ascii",
-                            "0-9A-Z#*/<>:@-",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_no=")
-                .with_label(
-                    ::japay_core::meta!("受付番号"),
-                    "merchant order number; unique per payment attempt",
-                )
-                .with_marker(::japay_core::spec::Marker::Unique)
-                .with_limit(::japay_core::spec::ByteLimit::Max(23))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #04), §2.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "settle_price",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&settle_price=")
-                .with_label(
-                    ::japay_core::meta!("決済金額"),
-                    "amount in yen, an integer of at least 1",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_checks(&[::japay_core::spec::FieldCheck::MinValue(1)])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #05), §2.1"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the upper bound is set per contract (over-limit codes 0502/0572); EC2's ceilings (credit 300 000, …) are module settings, not Yamato limits (facts §2.1 [U]), so no max_bytes is given")
+            super::params::ORDER_NO.with_source_text("facts §2.2 (A08 #04), §2.1"),
+            super::params::SETTLE_PRICE.with_source_text("facts §2.2 (A08 #05), §2.1"),
+            super::params::BUYER_NAME_KANJI
+                .with_source_text("facts §2.2 (A08 #06), §2.1, §2.4 (A081010671)"),
+            super::params::BUYER_TEL.with_source_text("facts §2.2 (A08 #07), §2.1"),
+            super::params::BUYER_EMAIL.with_source_text("facts §2.2 (A08 #08), §2.1"),
+            super::params::PAY_WAY.with_source_text("facts §2.2 (A08 #09), §2.1"),
+            super::params::GOODS_NAME
+                .with_source_text("facts §2.2 (A08 #10, optional), §2.1"),
+            super::params::CARD_CODE_API
+                .with_source_text("facts §2.2 (A08 #11), §2.1, §4.6")
+                .with_uncertain(
+                    Some(
+                        "whether A08 requires it is unknown: WOO's error table has no \"missing\" code and WOO omits it, EC4's table has one (A081011171) and EC4 always sends 9 (facts §2.2 [U], §9 #4); the 1-12 / 1-13 range also differs (facts §9 #6)",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "buyer_name_kanji",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&buyer_name_kanji=")
-                .with_label(
-                    ::japay_core::meta!("購入者名(漢字)"),
-                    "buyer name; no half-width katakana",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(60))
-                .with_checks(
-                    &[
-                        ::japay_core::spec::FieldCheck::MaxBytesIn {
-                            charset: ::japay_core::charset::Charset::Cp932,
-                            limit: 40,
-                        },
-                        ::japay_core::spec::FieldCheck::Forbid(
-                            ::japay_core::spec::CharClass::HalfwidthKana,
-                        ),
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (A08 #06), §2.1, §2.4 (A081010671)"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the counting rule is not documented (facts §2.1 [U], §9 #2): the error text's 60 bytes for 20 full-width characters implies UTF-8 counting, its 40 half-width characters a CP932-style count. Both are enforced (at most 60 UTF-8 bytes and at most 40 CP932 bytes), which accepts exactly what every reading of the text accepts")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "buyer_tel",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff200000000000,
-                            "ascii",
-                            "0-9-",
-                        ),
-                    ),
-                )
-                .with_prefix("&buyer_tel=")
-                .with_label(
-                    ::japay_core::meta!("購入者電話番号"),
-                    "buyer phone number, digits and '-'",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(13))
-                .with_checks(&[::japay_core::spec::FieldCheck::MinBytes(8)])
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #07), §2.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "buyer_email",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x7ffffffffffffffffffffffe00000000,
-                            "ascii",
-                            "!-~",
-                        ),
-                    ),
-                )
-                .with_prefix("&buyer_email=")
-                .with_label(
-                    ::japay_core::meta!("購入者E-mail"),
-                    "buyer e-mail address with a local part and a domain",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(64))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #08), §2.1"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("one source only (facts §2.1 [S]); the allowed characters beyond \"ASCII\" are not documented, so any printable ASCII is accepted and the local-part/domain rule is left to the gateway")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "pay_way",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&pay_way=")
-                .with_label(
-                    ::japay_core::meta!("支払回数"),
-                    "number of installments; 1 lump sum, 0 revolving, others installments",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(2))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #09), §2.1"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("zero padding (\"1\" or \"01\") and whether 0 (revolving) is accepted for A08 are unknown (facts §2.1 [U], §9 #3); the allowed counts depend on the merchant and the card, so no allowed list is given")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "goods_name",
-                    ::japay_core::spec::ValueKind::Text,
-                )
-                .with_prefix("&goods_name=")
-                .with_label(::japay_core::meta!("商品名"), "product name")
-                .with_limit(::japay_core::spec::ByteLimit::Max(600))
-                .with_checks(
-                    &[
-                        ::japay_core::spec::FieldCheck::MaxBytesIn {
-                            charset: ::japay_core::charset::Charset::Cp932,
-                            limit: 400,
-                        },
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #10, optional), §2.1"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the counting rule is not documented (facts §2.1 [U], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "card_code_api",
-                    ::japay_core::spec::ValueKind::Code(&super::codes::CARD_CODE_API),
-                )
-                .with_prefix("&card_code_api=")
-                .with_label(
-                    ::japay_core::meta!("カード会社コード(API用)"),
-                    "card company code",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Max(2))
-                .with_allowed(
-                    &[
-                        "1",
-                        "2",
-                        "3",
-                        "4",
-                        "5",
-                        "6",
-                        "7",
-                        "8",
-                        "9",
-                        "10",
-                        "11",
-                        "12",
-                        "13",
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #11), §2.1, §4.6"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether A08 requires it is unknown: WOO's error table has no \"missing\" code and WOO omits it, EC4's table has one (A081011171) and EC4 always sends 9 (facts §2.2 [U], §9 #4); the 1-12 / 1-13 range also differs (facts §9 #6)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "token",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&token=")
-                .with_label(
-                    ::japay_core::meta!("認証トークン"),
-                    "one-time card token from the js library; single use, valid for 30 minutes",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(16))
-                .secret()
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08 #12, 16 chars), §2.1, §5.2"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the 16-character length comes from one source (WOO-codes, facts §2.1 [S]); the character set is not documented, alphanumeric is assumed [U]")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "trader_ec_url",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x7ffffffffffffffffffffffe00000000,
-                            "ascii",
-                            "!-~",
-                        ),
-                    ),
-                )
-                .with_prefix("&trader_ec_url=")
-                .with_label(
-                    ::japay_core::meta!("加盟店ECサイトURL"),
-                    "https url of the merchant that receives the 3-D Secure result post",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
+            super::params::TOKEN
+                .with_source_text("facts §2.2 (A08 #12, 16 chars), §2.1, §5.2"),
+            super::params::TRADER_EC_URL
                 .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::External,
+                    spec::Condition::new(
+                        spec::ConditionTest::External,
                         "3-D Secure (a token issued with authDiv 1 or 3)",
                     ),
                 )
-                .with_limit(::japay_core::spec::ByteLimit::Max(128))
-                .with_checks(
-                    &[
-                        ::japay_core::spec::FieldCheck::StartsWith {
-                            prefix: "https://",
-                            expected: "a value starting with https://",
-                        },
-                    ],
-                )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1",
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "scheduled_shipping_date",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&scheduled_shipping_date=")
-                .with_label(
-                    ::japay_core::meta!("出荷予定日"),
-                    "scheduled shipping date of a reservation sale, yyyyMMdd, not in the past",
-                )
-                .with_marker(::japay_core::spec::Marker::Conditional)
+            super::params::SCHEDULED_SHIPPING_DATE
                 .with_condition(
-                    ::japay_core::spec::Condition::new(
-                        ::japay_core::spec::ConditionTest::External,
+                    spec::Condition::new(
+                        spec::ConditionTest::External,
                         "reservation sales (an option-service contract)",
                     ),
                 )
-                .with_limit(::japay_core::spec::ByteLimit::Exact(8))
-                .with_checks(
-                    &[
-                        ::japay_core::spec::FieldCheck::Format(
-                            ::japay_core::spec::DateFormat::YyyyMmDd,
-                        ),
-                    ],
+                .with_source_text("facts §2.2 (A08 #14, reservation sales), §2.1"),
+            super::params::OPTION_SERVICE_DIV
+                .with_marker(spec::Marker::Optional)
+                .with_source_text(
+                    "facts §2.2 (A08, sent by CSC and TAR when saving a card; not by WOO and EC4), §2.1",
                 )
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (A08 #14, reservation sales), §2.1"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("the upper bound (179 days in the G06 text; 90 or 180 days for E03) is not checked here (facts §2.1 [U])")
+                .with_uncertain(
+                    Some(
+                        "not in the A08 item list; CSC and TAR send it, WOO and EC4 do not because the token carries the member data (facts §2.2 [U]); optional here",
                     ),
                 ),
-            ::japay_core::spec::FieldSpec::new(
-                    "option_service_div",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x000000000000000003ff000000000000,
-                            "digits",
-                            "0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&option_service_div=")
-                .with_label(
-                    ::japay_core::meta!("オプションサービス区分"),
-                    "00 normal order, 01 option-service order (card storage, stored card, reservation sales)",
-                )
-                .with_limit(::japay_core::spec::ByteLimit::Exact(2))
-                .with_allowed(&["00", "01"])
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §2.2 (A08, sent by CSC and TAR when saving a card; not by WOO and EC4), §2.1"
-                    ),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("not in the A08 item list; CSC and TAR send it, WOO and EC4 do not because the token carries the member data (facts §2.2 [U]); optional here")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "ec_cart_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x7ffffffffffffffffffffffe00000000,
-                            "ascii",
-                            "!-~",
-                        ),
-                    ),
-                )
-                .with_prefix("&ec_cart_code=")
-                .with_label(
-                    ::japay_core::meta!("カートコード"),
-                    "identifier of the shopping cart software",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (A08, optional; WOO, EC4, CSC)"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("length and allowed characters are not documented (facts §2.1 [?]); no max_bytes is given")
-                    ),
-                ),
+            super::params::EC_CART_CODE
+                .with_source_text("facts §2.2 (A08, optional; WOO, EC4, CSC)"),
         ],
     )
     .with_response(&CREDIT_TOKEN_RESPONSE);
 /// The answer of `credit_token`: its known attributes (spec/kuroneko/operations/credit_token.yaml).
-pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-    ::japay_core::meta!("facts §3.1 (common elements), §3.2 (A01, A02, A08, A09)"),
+pub static CREDIT_TOKEN_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+    "facts §3.1 (common elements), §3.2 (A01, A02, A08, A09)",
     &[
-        ::japay_core::spec::AttributeSpec::new("returnCode", "0 success, 1 error")
+        spec::AttributeSpec::new("returnCode", "0 success, 1 error")
             .with_table(&super::codes::RETURN_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §3.1"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §3.1"),
+        spec::AttributeSpec::new(
                 "errorCode",
                 "10-character error code; empty on success",
             )
             .with_table(&super::codes::ERROR_CODE)
-            .with_source(
-                ::japay_core::meta!("facts §3.1, §4.2-§4.4"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §3.1, §4.2-§4.4"),
+        spec::AttributeSpec::new(
                 "returnDate",
                 "time the answer was sent, yyyyMMddHHmmss",
             )
-            .with_source(
-                ::japay_core::meta!("facts §3.1 (W2 base class, EC2)"),
-                ::core::option::Option::None,
-            ),
-        ::japay_core::spec::AttributeSpec::new(
+            .with_source_text("facts §3.1 (W2 base class, EC2)"),
+        spec::AttributeSpec::new(
                 "crdCResCd",
                 "authorization approval number; present on a final success",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §3.2 (W2 constants + mocks, WOO-gw stores it as the transaction id, EC2), §5.4 step 3"
-                ),
-                ::core::option::Option::None,
+            .with_source_text(
+                "facts §3.2 (W2 constants + mocks, WOO-gw stores it as the transaction id, EC2), §5.4 step 3",
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "creditErrorCode",
                 "card network (CAFIS) code of a refused authorization (C.. / G.. / 0200001 …)",
             )
-            .with_source(
-                ::japay_core::meta!(
-                    "facts §3.2, §4.5 (A012060001 / A082000010 point to it)"
-                ),
-                ::core::option::Option::None,
+            .with_source_text(
+                "facts §3.2, §4.5 (A012060001 / A082000010 point to it)",
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "threeDAuthHtml",
                 "html to write to the browser verbatim; it auto-posts to the issuer's ACS to start 3-D Secure",
             )
             .secret()
             .with_source(
-                ::japay_core::meta!(
-                    "facts §3.2, §5.4 step 3 (present only when 3-D Secure is required)"
-                ),
-                ::japay_core::meta_opt!(
-                    ::core::option::Option::Some("its contents are not documented; secret because it carries the authentication request")
+                "facts §3.2, §5.4 step 3 (present only when 3-D Secure is required)",
+                Some(
+                    "its contents are not documented; secret because it carries the authentication request",
                 ),
             ),
-        ::japay_core::spec::AttributeSpec::new(
+        spec::AttributeSpec::new(
                 "threeDToken",
                 "32-character token to keep server-side and relay as three_d_token in A09",
             )
             .secret()
-            .with_source(
-                ::japay_core::meta!("facts §3.2, §2.2 (A09 #20), §5.4 step 3"),
-                ::core::option::Option::None,
-            ),
+            .with_source_text("facts §3.2, §2.2 (A09 #20), §5.4 step 3"),
     ],
 );
 
@@ -518,155 +143,89 @@ pub static CREDIT_TOKEN_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_cor
 ///
 /// The encoder sends the fixed parameters `function_div=A08`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/kuroneko/operations/credit_token.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct CreditToken<'a> {
     /// 加盟店コード — merchant code from the registration certificate.
-    ///
-    /// Marker `◎`; alnum, at most 20 bytes.
-    /// Source: facts §2.2 (A08 #02), §2.1.
-    ///
-    /// **Uncertain:** WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit.
+    /// Marker `◎`; alnum, at most 20 bytes. Some facts are uncertain (see the spec).
     pub trader_code: &'a str,
     /// 端末区分 — buyer's terminal type; 1 smartphone, 2 pc, 3 feature phone.
-    ///
     /// Marker `○`; digits, exactly 1 bytes; one of \["1", "2"\].
-    /// Source: facts §2.2 (A08 #03, 1 or 2 only), §2.1 (A08 refuses 3: A081010306).
     pub device_div: &'a str,
     /// 受付番号 — merchant order number; unique per payment attempt.
-    ///
     /// Marker `●`; ASCII `0-9A-Z#*/<>:@-`, at most 23 bytes.
-    /// Source: facts §2.2 (A08 #04), §2.1.
     pub order_no: &'a str,
     /// 決済金額 — amount in yen, an integer of at least 1.
-    ///
-    /// Marker `○`; digits; a number of at least 1.
-    /// Source: facts §2.2 (A08 #05), §2.1.
-    ///
-    /// **Uncertain:** the upper bound is set per contract (over-limit codes 0502/0572); EC2's ceilings (credit 300 000, …) are module settings, not Yamato limits (facts §2.1 \[U\]), so no max_bytes is given.
+    /// Marker `○`; digits; a number of at least 1. Some facts are uncertain (see the spec).
     pub settle_price: &'a str,
     /// 購入者名(漢字) — buyer name; no half-width katakana.
-    ///
-    /// Marker `○`; text, at most 60 bytes, at most 40 bytes in CP932; no `halfwidth_kana` characters.
-    /// Source: facts §2.2 (A08 #06), §2.1, §2.4 (A081010671).
-    ///
-    /// **Uncertain:** the counting rule is not documented (facts §2.1 \[U\], §9 #2): the error text's 60 bytes for 20 full-width characters implies UTF-8 counting, its 40 half-width characters a CP932-style count. Both are enforced (at most 60 UTF-8 bytes and at most 40 CP932 bytes), which accepts exactly what every reading of the text accepts.
+    /// Marker `○`; text, at most 60 bytes, at most 40 bytes in CP932; no `halfwidth_kana` characters. Some facts are uncertain (see the spec).
     pub buyer_name_kanji: &'a str,
     /// 購入者電話番号 — buyer phone number, digits and '-'.
-    ///
     /// Marker `○`; ASCII `0-9-`, at most 13 bytes, at least 8 bytes.
-    /// Source: facts §2.2 (A08 #07), §2.1.
     pub buyer_tel: &'a str,
     /// 購入者E-mail — buyer e-mail address with a local part and a domain.
-    ///
-    /// Marker `○`; ASCII `!-~`, at most 64 bytes.
-    /// Source: facts §2.2 (A08 #08), §2.1.
-    ///
-    /// **Uncertain:** one source only (facts §2.1 \[S\]); the allowed characters beyond "ASCII" are not documented, so any printable ASCII is accepted and the local-part/domain rule is left to the gateway.
+    /// Marker `○`; ASCII `!-~`, at most 64 bytes. Some facts are uncertain (see the spec).
     pub buyer_email: &'a str,
     /// 支払回数 — number of installments; 1 lump sum, 0 revolving, others installments.
-    ///
-    /// Marker `○`; digits, at most 2 bytes.
-    /// Source: facts §2.2 (A08 #09), §2.1.
-    ///
-    /// **Uncertain:** zero padding ("1" or "01") and whether 0 (revolving) is accepted for A08 are unknown (facts §2.1 \[U\], §9 #3); the allowed counts depend on the merchant and the card, so no allowed list is given.
+    /// Marker `○`; digits, at most 2 bytes. Some facts are uncertain (see the spec).
     pub pay_way: &'a str,
     /// 商品名 — product name.
-    ///
-    /// Marker `-`; text, at most 600 bytes, at most 400 bytes in CP932.
-    /// Source: facts §2.2 (A08 #10, optional), §2.1.
-    ///
-    /// **Uncertain:** the counting rule is not documented (facts §2.1 \[U\], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub goods_name: ::core::option::Option<&'a str>,
+    /// Marker `-`; text, at most 600 bytes, at most 400 bytes in CP932. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub goods_name: Option<&'a str>,
     /// カード会社コード(API用) — card company code.
-    ///
-    /// Marker `-`; code from `card_code_api`, at most 2 bytes.
-    /// Source: facts §2.2 (A08 #11), §2.1, §4.6.
-    ///
-    /// **Uncertain:** whether A08 requires it is unknown: WOO's error table has no "missing" code and WOO omits it, EC4's table has one (A081011171) and EC4 always sends 9 (facts §2.2 \[U\], §9 #4); the 1-12 / 1-13 range also differs (facts §9 #6).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub card_code_api: ::core::option::Option<&'a str>,
+    /// Marker `-`; code from `card_code_api`, at most 2 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card_code_api: Option<&'a str>,
     /// 認証トークン — one-time card token from the js library; single use, valid for 30 minutes.
-    ///
-    /// Marker `○`; alnum, exactly 16 bytes.
-    /// Source: facts §2.2 (A08 #12, 16 chars), §2.1, §5.2.
-    ///
-    /// **Uncertain:** the 16-character length comes from one source (WOO-codes, facts §2.1 \[S\]); the character set is not documented, alphanumeric is assumed \[U\].
+    /// Marker `○`; alnum, exactly 16 bytes. Some facts are uncertain (see the spec).
     pub token: &'a str,
     /// 加盟店ECサイトURL — https url of the merchant that receives the 3-D Secure result post.
-    ///
-    /// Marker `△`; ASCII `!-~`, at most 128 bytes; starts with `https://`; required for 3-D Secure (a token issued with authDiv 1 or 3) (a condition on data outside the request: not checked, so validation treats the field as optional).
-    /// Source: facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub trader_ec_url: ::core::option::Option<&'a str>,
+    /// Marker `△`; ASCII `!-~`, at most 128 bytes; starts with `https://`; required for 3-D Secure (a token issued with authDiv 1 or 3) (outside the request: not checked).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub trader_ec_url: Option<&'a str>,
     /// 出荷予定日 — scheduled shipping date of a reservation sale, yyyyMMdd, not in the past.
-    ///
-    /// Marker `△`; digits, exactly 8 bytes; a date written `yyyyMMdd`; required for reservation sales (an option-service contract) (a condition on data outside the request: not checked, so validation treats the field as optional).
-    /// Source: facts §2.2 (A08 #14, reservation sales), §2.1.
-    ///
-    /// **Uncertain:** the upper bound (179 days in the G06 text; 90 or 180 days for E03) is not checked here (facts §2.1 \[U\]).
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub scheduled_shipping_date: ::core::option::Option<&'a str>,
+    /// Marker `△`; digits, exactly 8 bytes; a date written `yyyyMMdd`; required for reservation sales (an option-service contract) (outside the request: not checked). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub scheduled_shipping_date: Option<&'a str>,
     /// オプションサービス区分 — 00 normal order, 01 option-service order (card storage, stored card, reservation sales).
-    ///
-    /// Marker `-`; digits, exactly 2 bytes; one of \["00", "01"\].
-    /// Source: facts §2.2 (A08, sent by CSC and TAR when saving a card; not by WOO and EC4), §2.1.
-    ///
-    /// **Uncertain:** not in the A08 item list; CSC and TAR send it, WOO and EC4 do not because the token carries the member data (facts §2.2 \[U\]); optional here.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub option_service_div: ::core::option::Option<&'a str>,
+    /// Marker `-`; digits, exactly 2 bytes; one of \["00", "01"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub option_service_div: Option<&'a str>,
     /// カートコード — identifier of the shopping cart software.
-    ///
-    /// Marker `-`; ASCII `!-~`.
-    /// Source: facts §2.2 (A08, optional; WOO, EC4, CSC).
-    ///
-    /// **Uncertain:** length and allowed characters are not documented (facts §2.1 \[?\]); no max_bytes is given.
-    #[cfg_attr(
-        feature = "serde",
-        serde(borrow, default, skip_serializing_if = "Option::is_none")
-    )]
-    pub ec_cart_code: ::core::option::Option<&'a str>,
+    /// Marker `-`; ASCII `!-~`. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub ec_cart_code: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for CreditToken<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &CREDIT_TOKEN;
-    type Values<'s> = [::core::option::Option<&'s str>; 16] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &CREDIT_TOKEN;
+    type Values<'s> = [Option<&'s str>; 16] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
-            ::core::option::Option::None,
-            ::core::option::Option::Some(self.trader_code),
-            ::core::option::Option::Some(self.device_div),
-            ::core::option::Option::Some(self.order_no),
-            ::core::option::Option::Some(self.settle_price),
-            ::core::option::Option::Some(self.buyer_name_kanji),
-            ::core::option::Option::Some(self.buyer_tel),
-            ::core::option::Option::Some(self.buyer_email),
-            ::core::option::Option::Some(self.pay_way),
+            None,
+            Some(self.trader_code),
+            Some(self.device_div),
+            Some(self.order_no),
+            Some(self.settle_price),
+            Some(self.buyer_name_kanji),
+            Some(self.buyer_tel),
+            Some(self.buyer_email),
+            Some(self.pay_way),
             self.goods_name,
             self.card_code_api,
-            ::core::option::Option::Some(self.token),
+            Some(self.token),
             self.trader_ec_url,
             self.scheduled_shipping_date,
             self.option_service_div,
@@ -676,6 +235,14 @@ impl ::japay_core::Operation for CreditToken<'_> {
 }
 
 ::japay_core::operation_shortcuts!(CreditToken);
+
+impl ::japay_core::Answered for CreditToken<'_> {
+    type Answer<'b> = crate::answer::Answer<'b>;
+    type View<'b> = CreditTokenResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        CreditTokenResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `credit_token` (creditToken).
 #[derive(Debug)]
@@ -694,59 +261,49 @@ impl<'a> CreditTokenResponse<'a> {
     ///
     /// # Errors
     /// See [`crate::answer::Answer::parse`].
-    pub fn parse(
-        body: &'a [u8],
-    ) -> ::core::result::Result<Self, crate::answer::AnswerError> {
+    pub fn parse(body: &'a [u8]) -> Result<Self, crate::answer::AnswerError> {
         crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES)
             .map(|raw| Self { raw })
     }
     /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure). [`Self::outcome`] tells the documented outcomes apart and fails closed.
     pub fn is_success(&self) -> bool {
-        self.raw.get(super::RESULT_FIELD)
-            == ::core::option::Option::Some(super::RESULT_SUCCESS)
+        self.raw.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
     }
-    /// The outcome of the answer, decided from `returnCode` (and, where the spec says so, from which fields are present). Every documented outcome of the `returnCode` value is tried; the answer must fit exactly one.
+    /// The one documented outcome the answer fits, decided from `returnCode` and the fields present.
     ///
     /// # Errors
-    /// [`OutcomeError`](::japay_core::outcome::OutcomeError) when the answer is not exactly one of the documented outcomes: an unknown or missing `returnCode`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`errorCode`) in an outcome that is not a failure (`ErrorCodeOnSuccess`). Never a guess.
-    pub fn outcome(
-        &self,
-    ) -> ::core::result::Result<
-        CreditTokenOutcome<'_>,
-        ::japay_core::outcome::OutcomeError,
-    > {
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `returnCode`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`errorCode`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<CreditTokenOutcome<'_>, outcome::OutcomeError> {
         decide(&self.raw)
     }
     /// `returnCode`: 0 success, 1 error (first occurrence, looked up in its code table).
-    pub fn return_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn return_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("returnCode")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RETURN_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::RETURN_CODE))
     }
     /// `errorCode`: 10-character error code; empty on success (first occurrence, looked up in its code table).
-    pub fn error_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("errorCode")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERROR_CODE))
+    pub fn error_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("errorCode").map(|v| spec::Code::new(v, &super::codes::ERROR_CODE))
     }
     /// `returnDate`: time the answer was sent, yyyyMMddHHmmss (first occurrence, decoded).
-    pub fn return_date(&self) -> ::core::option::Option<&str> {
+    pub fn return_date(&self) -> Option<&str> {
         self.raw.get("returnDate")
     }
     /// `crdCResCd`: authorization approval number; present on a final success (first occurrence, decoded).
-    pub fn crd_c_res_cd(&self) -> ::core::option::Option<&str> {
+    pub fn crd_c_res_cd(&self) -> Option<&str> {
         self.raw.get("crdCResCd")
     }
     /// `creditErrorCode`: card network (CAFIS) code of a refused authorization (C.. / G.. / 0200001 …) (first occurrence, decoded).
-    pub fn credit_error_code(&self) -> ::core::option::Option<&str> {
+    pub fn credit_error_code(&self) -> Option<&str> {
         self.raw.get("creditErrorCode")
     }
     /// `threeDAuthHtml`: html to write to the browser verbatim; it auto-posts to the issuer's ACS to start 3-D Secure (first occurrence, decoded).
-    pub fn three_d_auth_html(&self) -> ::core::option::Option<&str> {
+    pub fn three_d_auth_html(&self) -> Option<&str> {
         self.raw.get("threeDAuthHtml")
     }
     /// `threeDToken`: 32-character token to keep server-side and relay as three_d_token in A09 (first occurrence, decoded).
-    pub fn three_d_token(&self) -> ::core::option::Option<&str> {
+    pub fn three_d_token(&self) -> Option<&str> {
         self.raw.get("threeDToken")
     }
 }
@@ -758,43 +315,37 @@ impl<'a> CreditTokenResponse<'a> {
 #[non_exhaustive]
 pub enum CreditTokenOutcome<'r> {
     /// `authorized` (ok): `returnCode` is "0", with `crdCResCd` present.
-    /// Source: facts §3.2 (crdCResCd: approval number), §5.4 step 3 (no threeDAuthHtml: the answer is final, crdCResCd on success).
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
     /// `three_d_secure` (ok): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
-    /// Source: facts §3.2 (threeDAuthHtml present only when 3-D Secure is required), §5.4 step 3 (write threeDAuthHtml to the browser, keep threeDToken for A09).
     #[cfg_attr(feature = "serde", serde(rename = "three_d_secure"))]
     ThreeDSecure,
     /// `failure` (failure): `returnCode` is "1".
-    /// Source: facts §3.1 (returnCode 1: errorCode says why), §4.1; creditErrorCode for a refused authorization (§4.5).
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
-        code: ::japay_core::spec::Code<'r>,
+        code: spec::Code<'r>,
     },
 }
 
 /// The body of [`CreditTokenResponse::outcome`].
 fn decide<'r>(
     raw: &'r crate::answer::Answer<'_>,
-) -> ::core::result::Result<
-    CreditTokenOutcome<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<CreditTokenOutcome<'r>, outcome::OutcomeError> {
     let result = raw.get("returnCode");
     let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
     match result {
-        ::core::option::Option::Some("0") => {
+        Some("0") => {
             match [has("crdCResCd"), has("threeDAuthHtml") && has("threeDToken")] {
                 [false, false] => {
-                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Undecided {
+                    Err(outcome::OutcomeError::Undecided {
                         field: "returnCode",
                         expected: &["crdCResCd", "threeDAuthHtml", "threeDToken"],
                     })
                 }
                 [true, false] => {
-                    ::core::result::Result::Ok({
-                        ::japay_core::outcome::refuse_error_code(
+                    Ok({
+                        outcome::refuse_error_code(
                             raw.get("errorCode"),
                             "authorized",
                             "errorCode",
@@ -803,8 +354,8 @@ fn decide<'r>(
                     })
                 }
                 [false, true] => {
-                    ::core::result::Result::Ok({
-                        ::japay_core::outcome::refuse_error_code(
+                    Ok({
+                        outcome::refuse_error_code(
                             raw.get("errorCode"),
                             "three_d_secure",
                             "errorCode",
@@ -813,32 +364,28 @@ fn decide<'r>(
                     })
                 }
                 [true, true] => {
-                    ::core::result::Result::Err(::japay_core::outcome::OutcomeError::Ambiguous {
+                    Err(outcome::OutcomeError::Ambiguous {
                         field: "returnCode",
                         outcomes: &["authorized", "three_d_secure"],
                     })
                 }
             }
         }
-        ::core::option::Option::Some("1") => {
-            ::core::result::Result::Ok(CreditTokenOutcome::Failure {
-                code: ::japay_core::spec::Code::new(
-                    ::japay_core::outcome::need(
-                        raw.get("errorCode"),
-                        "failure",
-                        "errorCode",
-                    )?,
+        Some("1") => {
+            Ok(CreditTokenOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
             })
         }
-        ::core::option::Option::None => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::MissingResult {
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
                 field: "returnCode",
             })
         }
-        ::core::option::Option::Some(_) => {
-            ::core::result::Result::Err(::japay_core::outcome::OutcomeError::UnknownResult {
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
                 field: "returnCode",
             })
         }
@@ -851,27 +398,11 @@ fn decide<'r>(
 /// As [`CreditTokenResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
-> {
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
-        CreditTokenOutcome::Authorized { .. } => {
-            ("authorized", "ok", ::core::option::Option::None)
-        }
-        CreditTokenOutcome::ThreeDSecure { .. } => {
-            ("three_d_secure", "ok", ::core::option::Option::None)
-        }
-        CreditTokenOutcome::Failure { code, .. } => {
-            ("failure", "failure", ::core::option::Option::Some(code))
-        }
+        CreditTokenOutcome::Authorized { .. } => ("authorized", "ok", None),
+        CreditTokenOutcome::ThreeDSecure { .. } => ("three_d_secure", "ok", None),
+        CreditTokenOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
     };
-    ::core::result::Result::Ok(
-        ::japay_core::outcome::OutcomeSummary::new(
-            name,
-            kind,
-            raw.get("returnCode"),
-            error,
-        ),
-    )
+    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
 }

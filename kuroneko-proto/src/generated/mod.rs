@@ -2,7 +2,13 @@
 
 //! Code generated from `spec/kuroneko/`: the gateway profile, one module per operation, the code tables and bitmaps.
 
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
+
 pub mod codes;
+
+/// The shared parameters of `spec/kuroneko/params.yaml`, each written once.
+pub mod params;
 
 /// クレジット決済登録(トークン方式) (creditToken): authorize a card payment with a one-time token; the answer is final or starts 3-D Secure.
 pub mod credit_token;
@@ -15,7 +21,7 @@ pub use self::credit_token::{CreditToken, CreditTokenResponse, CreditTokenOutcom
 pub use self::trade_info::{TradeInfo, TradeInfoResponse, ResultData};
 
 /// Every operation of the spec, in file-name order.
-pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
+pub static OPERATIONS: &[&spec::OperationSpec] = &[
     &credit_token::CREDIT_TOKEN,
     &trade_info::TRADE_INFO,
 ];
@@ -24,10 +30,7 @@ pub static OPERATIONS: &[&::japay_core::spec::OperationSpec] = &[
 /// `outcome()`) and returns it as a gateway-neutral summary.
 pub type Summarize = for<'r, 'a> fn(
     &'r crate::answer::Answer<'a>,
-) -> ::core::result::Result<
-    ::japay_core::outcome::OutcomeSummary<'r>,
-    ::japay_core::outcome::OutcomeError,
->;
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError>;
 
 /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
 /// of an answer for an operation chosen at run time.
@@ -38,7 +41,7 @@ pub static OUTCOMES: &[(&str, Summarize)] = &[
 /// Yamato Kuroneko Web Collect (クロネコwebコレクト): text policy, secret names, endpoints and transports (`spec/kuroneko/gateway.yaml`). Source: ../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code.
 ///
 /// **Uncertain:** no official システム接続仕様書 was available (facts §0, §9 #1); every fact is reconstructed from public clients and the error tables they ship. Confirm against the test gateway before production use.
-pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::GatewaySpec::new(
+pub static GATEWAY: spec::GatewaySpec = spec::GatewaySpec::new(
         "kuroneko",
         "Yamato Kuroneko Web Collect",
         ::japay_core::charset::TextPolicy::new()
@@ -48,9 +51,7 @@ pub static GATEWAY: ::japay_core::spec::GatewaySpec = ::japay_core::spec::Gatewa
     )
     .with_secret_names(SECRET_NAMES)
     .with_source(
-        ::japay_core::meta!(
-            "../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code"
-        ),
+        "../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code",
     )
     .with_endpoints(ENDPOINTS)
     .with_transports(&[::japay_core::charset::Charset::Utf8]);
@@ -61,9 +62,9 @@ pub const ENDPOINT_PRODUCTION: &str = "https://api.kuronekoyamato.co.jp/api/";
 pub const ENDPOINT_TEST: &str = "https://ptwebcollect.jp/test_gateway/";
 
 /// Every base URL, by name.
-pub static ENDPOINTS: &[::japay_core::spec::Endpoint] = &[
-    ::japay_core::spec::Endpoint::new("production", ENDPOINT_PRODUCTION),
-    ::japay_core::spec::Endpoint::new("test", ENDPOINT_TEST).with_suffix(".api"),
+pub static ENDPOINTS: &[spec::Endpoint] = &[
+    spec::Endpoint::new("production", ENDPOINT_PRODUCTION),
+    spec::Endpoint::new("test", ENDPOINT_TEST).with_suffix(".api"),
 ];
 
 /// The root element of every answer.

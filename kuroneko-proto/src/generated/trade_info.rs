@@ -2,435 +2,243 @@
 
 //! 取引状況照会: read the state of a transaction by order number.
 //!
-//! Endpoint `tradeInfo`. Source: facts §1.3 (E04), §2.2 (E04 tradeInfo; trader_code #02, order_no #03; C).
+//! Endpoint `tradeInfo`; the facts and their sources: `spec/kuroneko/operations/trade_info.yaml`.
+
+#[allow(unused_imports)]
+use ::japay_core::{outcome, spec};
 
 /// The spec of `trade_info` (spec/kuroneko/operations/trade_info.yaml).
-pub static TRADE_INFO: ::japay_core::spec::OperationSpec = ::japay_core::spec::OperationSpec::new(
+pub static TRADE_INFO: spec::OperationSpec = spec::OperationSpec::new(
         "trade_info",
         &super::GATEWAY,
         "tradeInfo",
     )
+    .with_effect(spec::Effect::Reads)
     .with_titles("取引状況照会", "read the state of a transaction by order number")
     .with_source(
-        ::japay_core::meta!(
-            "facts §1.3 (E04), §2.2 (E04 tradeInfo; trader_code #02, order_no #03; C)"
-        ),
-        ::core::option::Option::None,
+        "facts §1.3 (E04), §2.2 (E04 tradeInfo; trader_code #02, order_no #03; C)",
+        None,
     )
-    .with_utf8_params(&[])
     .with_fields(
         &[
-            ::japay_core::spec::FieldSpec::new(
-                    "function_div",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&function_div=")
-                .with_label(
-                    ::japay_core::meta!("機能区分"),
-                    "function code of the api call; each operation fixes its own",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Exact(3))
+            super::params::FUNCTION_DIV
                 .with_fixed("E04", &["E04"])
-                .with_source(
-                    ::japay_core::meta!("facts §1.3 (E04), §2.2"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("whether a function_div that does not match the URL is rejected is unverified (facts §1.4)")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "trader_code",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x07fffffe07fffffe03ff000000000000,
-                            "alnum",
-                            "A-Za-z0-9",
-                        ),
-                    ),
-                )
-                .with_prefix("&trader_code=")
-                .with_label(
-                    ::japay_core::meta!("加盟店コード"),
-                    "merchant code from the registration certificate",
-                )
-                .with_marker(::japay_core::spec::Marker::Supplied)
-                .with_limit(::japay_core::spec::ByteLimit::Max(20))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (E04 #02), §2.1"),
-                    ::japay_core::meta_opt!(
-                        ::core::option::Option::Some("WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit")
-                    ),
-                ),
-            ::japay_core::spec::FieldSpec::new(
-                    "order_no",
-                    ::japay_core::spec::ValueKind::Ascii(
-                        ::japay_core::spec::AsciiSet::new(
-                            0x0000000007ffffff57ffa40800000000,
-                            "ascii",
-                            "0-9A-Z#*/<>:@-",
-                        ),
-                    ),
-                )
-                .with_prefix("&order_no=")
-                .with_label(
-                    ::japay_core::meta!("受付番号"),
-                    "order number of the transaction to read",
-                )
-                .with_marker(::japay_core::spec::Marker::Required)
-                .with_limit(::japay_core::spec::ByteLimit::Max(23))
-                .with_source(
-                    ::japay_core::meta!("facts §2.2 (E04 #03), §2.1"),
-                    ::core::option::Option::None,
-                ),
+                .with_source_text("facts §1.3 (E04), §2.2"),
+            super::params::TRADER_CODE.with_source_text("facts §2.2 (E04 #02), §2.1"),
+            super::params::ORDER_NO
+                .with_meaning("order number of the transaction to read")
+                .with_marker(spec::Marker::Required)
+                .with_source_text("facts §2.2 (E04 #03), §2.1"),
         ],
     )
     .with_response(&TRADE_INFO_RESPONSE);
 /// The answer of `trade_info`: its known attributes (spec/kuroneko/operations/trade_info.yaml).
-pub static TRADE_INFO_RESPONSE: ::japay_core::spec::ResponseSpec = ::japay_core::spec::ResponseSpec::new(
-        ::japay_core::meta!(
-            "facts §3.1 (common elements), §3.2 (E04; W2 PaymentYamatoKwcTradeInfoResponseData field list)"
-        ),
+pub static TRADE_INFO_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
+        "facts §3.1 (common elements), §3.2 (E04; W2 PaymentYamatoKwcTradeInfoResponseData field list)",
         &[
-            ::japay_core::spec::AttributeSpec::new("returnCode", "0 success, 1 error")
+            spec::AttributeSpec::new("returnCode", "0 success, 1 error")
                 .with_table(&super::codes::RETURN_CODE)
-                .with_source(
-                    ::japay_core::meta!("facts §3.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §3.1"),
+            spec::AttributeSpec::new(
                     "errorCode",
                     "10-character error code; empty on success",
                 )
                 .with_table(&super::codes::ERROR_CODE)
-                .with_source(
-                    ::japay_core::meta!("facts §3.1, §4.2-§4.4"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
+                .with_source_text("facts §3.1, §4.2-§4.4"),
+            spec::AttributeSpec::new(
                     "returnDate",
                     "time the answer was sent, yyyyMMddHHmmss",
                 )
-                .with_source(
-                    ::japay_core::meta!("facts §3.1"),
-                    ::core::option::Option::None,
-                ),
-            ::japay_core::spec::AttributeSpec::new(
-                    "resultCount",
-                    "number of resultData rows",
-                )
-                .with_source(
-                    ::japay_core::meta!("facts §3.2 (E04)"),
-                    ::core::option::Option::None,
-                ),
+                .with_source_text("facts §3.1"),
+            spec::AttributeSpec::new("resultCount", "number of resultData rows")
+                .with_source_text("facts §3.2 (E04)"),
         ],
     )
     .with_groups(
         &[
-            ::japay_core::spec::GroupSpec::new(
+            spec::GroupSpec::new(
                     "resultData",
                     "one transaction row",
                     &[
-                        ::japay_core::spec::AttributeSpec::new("orderNo", "order number")
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                        spec::AttributeSpec::new("orderNo", "order number")
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "deviceDiv",
                                 "buyer's terminal type (as device_div)",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "settleDate",
                                 "settlement time, yyyyMMddHHmmss; empty while unpaid",
                             )
-                            .with_source(
-                                ::japay_core::meta!(
-                                    "facts §3.1 (W2: missing values are empty elements, e.g. an unpaid convenience-store order), §3.2"
-                                ),
-                                ::core::option::Option::None,
+                            .with_source_text(
+                                "facts §3.1 (W2: missing values are empty elements, e.g. an unpaid convenience-store order), §3.2",
                             ),
-                        ::japay_core::spec::AttributeSpec::new(
+                        spec::AttributeSpec::new(
                                 "orderDataSeq",
                                 "sequence number of the order data",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "settlePrice",
-                                "amount in yen",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new("settlePrice", "amount in yen")
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "settleMethodDiv",
                                 "0 credit, 1 convenience store, 2 net bank, 3 e-money",
                             )
-                            .with_source(
-                                ::japay_core::meta!(
-                                    "facts §3.2 (E04; meaning from EC4 updateOrderInfo)"
-                                ),
-                                ::core::option::Option::None,
+                            .with_source_text(
+                                "facts §3.2 (E04; meaning from EC4 updateOrderInfo)",
                             ),
-                        ::japay_core::spec::AttributeSpec::new(
+                        spec::AttributeSpec::new(
                                 "settleMethod",
                                 "payment method (card company code or store / bank / e-money code)",
                             )
                             .with_table(&super::codes::SETTLE_METHOD)
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2, §4.6"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "statusInfo",
-                                "transaction status",
-                            )
+                            .with_source_text("facts §3.2, §4.6"),
+                        spec::AttributeSpec::new("statusInfo", "transaction status")
                             .with_table(&super::codes::STATUS_INFO)
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2, §3.3"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2, §3.3"),
+                        spec::AttributeSpec::new(
                                 "memberId",
                                 "card-holder id of a stored card",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "payWay",
-                                "number of installments",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new("payWay", "number of installments")
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "crdCResCd",
                                 "authorization approval number",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "crdCResDate",
-                                "authorization time",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new("crdCResDate", "authorization time")
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "threeDCode",
                                 "3-D Secure result detail code",
                             )
                             .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::japay_core::meta_opt!(
-                                    ::core::option::Option::Some("that it carries the 0000-9999 detail codes of facts §4.6 is a guess there [U]; no table is attached")
+                                "facts §3.2 (E04)",
+                                Some(
+                                    "that it carries the 0000-9999 detail codes of facts §4.6 is a guess there [U]; no table is attached",
                                 ),
                             ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "voteNumber",
-                                "payment slip number",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                        spec::AttributeSpec::new("voteNumber", "payment slip number")
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "expiredDays",
                                 "payment deadline, yyyyMMddHHmmss",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "emoneyExpiredDays",
                                 "e-money payment deadline",
                             )
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new("packingInfo", "packing information")
                             .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
+                                "facts §3.2 (E04)",
+                                Some("meaning not documented beyond the name"),
                             ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "packingInfo",
-                                "packing information",
-                            )
+                        spec::AttributeSpec::new("slipNo", "delivery slip number")
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new("extraSlipNo", "additional slip number")
                             .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::japay_core::meta_opt!(
-                                    ::core::option::Option::Some("meaning not documented beyond the name")
-                                ),
+                                "facts §3.2 (E04)",
+                                Some("meaning not documented beyond the name"),
                             ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "slipNo",
-                                "delivery slip number",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "extraSlipNo",
-                                "additional slip number",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::japay_core::meta_opt!(
-                                    ::core::option::Option::Some("meaning not documented beyond the name")
-                                ),
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                        spec::AttributeSpec::new(
                                 "deliveryServiceCode",
                                 "carrier; 00 Yamato, 99 other",
                             )
-                            .with_source(
-                                ::japay_core::meta!(
-                                    "facts §3.2 (E04), §2.1 (delivery_service_code)"
-                                ),
-                                ::core::option::Option::None,
+                            .with_source_text(
+                                "facts §3.2 (E04), §2.1 (delivery_service_code)",
                             ),
-                        ::japay_core::spec::AttributeSpec::new(
+                        spec::AttributeSpec::new(
                                 "allDeliveryDate",
                                 "date every slip was delivered, yyyyMMdd",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "finishDate",
                                 "completion date, yyyyMMdd",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "slipDate",
                                 "slip registration time, yyyyMMddHHmmss",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "scheduledShippingDate",
                                 "scheduled shipping date, yyyyMMdd",
                             )
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new("warningInfo", "warning information")
                             .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
+                                "facts §3.2 (E04)",
+                                Some("meaning and values not documented"),
                             ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "warningInfo",
-                                "warning information",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::japay_core::meta_opt!(
-                                    ::core::option::Option::Some("meaning and values not documented")
-                                ),
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
-                                "cancelDate",
-                                "cancellation time",
-                            )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                        spec::AttributeSpec::new("cancelDate", "cancellation time")
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "renewalDate",
                                 "last update time, yyyyMMddHHmmss",
                             )
-                            .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04)"),
-                                ::core::option::Option::None,
-                            ),
-                        ::japay_core::spec::AttributeSpec::new(
+                            .with_source_text("facts §3.2 (E04)"),
+                        spec::AttributeSpec::new(
                                 "idcodeResPayinfoKey",
                                 "PayPay payment key (PayPay rows, settleMethod 91)",
                             )
                             .with_source(
-                                ::japay_core::meta!("facts §3.2 (E04; WOO-admin only)"),
-                                ::japay_core::meta_opt!(
-                                    ::core::option::Option::Some("one source (WOO-admin) [S]")
-                                ),
+                                "facts §3.2 (E04; WOO-admin only)",
+                                Some("one source (WOO-admin) [S]"),
                             ),
                     ],
                 )
                 .repeated()
-                .with_source(
-                    ::japay_core::meta!(
-                        "facts §3.1 (repeated groups are plain repeated siblings; parse as lists), §3.2 (E04)"
-                    ),
-                    ::core::option::Option::None,
+                .with_source_text(
+                    "facts §3.1 (repeated groups are plain repeated siblings; parse as lists), §3.2 (E04)",
                 ),
         ],
     )
     .with_uncertain(
-        ::japay_core::meta!(
-            "the row elements come from one client's field list (W2) with EC4 and WOO for the core fields (facts §3.2); whether the gateway ever sends more than one resultData row for one order_no is not documented, so rows are a list"
-        ),
+        "the row elements come from one client's field list (W2) with EC4 and WOO for the core fields (facts §3.2); whether the gateway ever sends more than one resultData row for one order_no is not documented, so rows are a list",
     );
 /// 取引状況照会: read the state of a transaction by order number (`tradeInfo`).
 ///
 /// The encoder sends the fixed parameters `function_div=E04`.
 ///
-/// # `serde` feature
+/// The facts and their sources: `spec/kuroneko/operations/trade_info.yaml`.
 ///
-/// With the crate's `serde` feature the struct is `Deserialize` and `Serialize`, keyed by wire name; absent optional fields are `None`, unknown keys are refused (`deny_unknown_fields`: a misspelt key is an error, not a silently dropped value). Deserializing borrows every value from the input, so a JSON string with an escape (`\"`, `\\`, `\n`, `\u…`) cannot become a field: `serde_json` refuses it (*expected a borrowed string*). Unescaped UTF-8 (what `JSON.stringify` writes for Japanese text) borrows fine; for input that may hold escapes, deserialize into owned strings and use [`DynamicRequest`](japay_core::DynamicRequest).
-///
-/// `Serialize` writes every value **in clear, card data included** (it is the request, to forward it): it is opt-in through the feature, never use it for logs. `Debug` stays redacted.
+/// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TradeInfo<'a> {
     /// 加盟店コード — merchant code from the registration certificate.
-    ///
-    /// Marker `◎`; alnum, at most 20 bytes.
-    /// Source: facts §2.2 (E04 #02), §2.1.
-    ///
-    /// **Uncertain:** WOO says the code is 9 digits on the contract sheet; 20 is the limit of the notification receivers (facts §6.1), not a documented request limit.
+    /// Marker `◎`; alnum, at most 20 bytes. Some facts are uncertain (see the spec).
     pub trader_code: &'a str,
     /// 受付番号 — order number of the transaction to read.
-    ///
     /// Marker `○`; ASCII `0-9A-Z#*/<>:@-`, at most 23 bytes.
-    /// Source: facts §2.2 (E04 #03), §2.1.
     pub order_no: &'a str,
 }
 
 impl ::japay_core::Operation for TradeInfo<'_> {
-    const SPEC: &'static ::japay_core::spec::OperationSpec = &TRADE_INFO;
-    type Values<'s> = [::core::option::Option<&'s str>; 3] where Self: 's;
+    const SPEC: &'static spec::OperationSpec = &TRADE_INFO;
+    type Values<'s> = [Option<&'s str>; 3] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
-        [
-            ::core::option::Option::None,
-            ::core::option::Option::Some(self.trader_code),
-            ::core::option::Option::Some(self.order_no),
-        ]
+        [None, Some(self.trader_code), Some(self.order_no)]
     }
 }
 
 ::japay_core::operation_shortcuts!(TradeInfo);
+
+impl ::japay_core::Answered for TradeInfo<'_> {
+    type Answer<'b> = crate::answer::Answer<'b>;
+    type View<'b> = TradeInfoResponse<'b>;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        TradeInfoResponse { raw: answer }
+    }
+}
 
 /// The decoded answer to `trade_info` (tradeInfo).
 #[derive(Debug)]
@@ -449,35 +257,30 @@ impl<'a> TradeInfoResponse<'a> {
     ///
     /// # Errors
     /// See [`crate::answer::Answer::parse`].
-    pub fn parse(
-        body: &'a [u8],
-    ) -> ::core::result::Result<Self, crate::answer::AnswerError> {
+    pub fn parse(body: &'a [u8]) -> Result<Self, crate::answer::AnswerError> {
         crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES)
             .map(|raw| Self { raw })
     }
     /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure).
     pub fn is_success(&self) -> bool {
-        self.raw.get(super::RESULT_FIELD)
-            == ::core::option::Option::Some(super::RESULT_SUCCESS)
+        self.raw.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
     }
     /// `returnCode`: 0 success, 1 error (first occurrence, looked up in its code table).
-    pub fn return_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn return_code(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("returnCode")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::RETURN_CODE))
+            .map(|v| spec::Code::new(v, &super::codes::RETURN_CODE))
     }
     /// `errorCode`: 10-character error code; empty on success (first occurrence, looked up in its code table).
-    pub fn error_code(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
-        self.raw
-            .get("errorCode")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::ERROR_CODE))
+    pub fn error_code(&self) -> Option<spec::Code<'_>> {
+        self.raw.get("errorCode").map(|v| spec::Code::new(v, &super::codes::ERROR_CODE))
     }
     /// `returnDate`: time the answer was sent, yyyyMMddHHmmss (first occurrence, decoded).
-    pub fn return_date(&self) -> ::core::option::Option<&str> {
+    pub fn return_date(&self) -> Option<&str> {
         self.raw.get("returnDate")
     }
     /// `resultCount`: number of resultData rows (first occurrence, decoded).
-    pub fn result_count(&self) -> ::core::option::Option<&str> {
+    pub fn result_count(&self) -> Option<&str> {
         self.raw.get("resultCount")
     }
     /// The `resultData` elements (one transaction row), in document order.
@@ -489,7 +292,6 @@ impl<'a> TradeInfoResponse<'a> {
 }
 
 /// One `resultData` element of the answer to `trade_info`: one transaction row.
-/// Source: facts §3.1 (repeated groups are plain repeated siblings; parse as lists), §3.2 (E04).
 #[derive(Clone, Copy, Debug)]
 pub struct ResultData<'r, 'a> {
     /// Every child element, in document order (unknown ones included).
@@ -498,119 +300,119 @@ pub struct ResultData<'r, 'a> {
 
 impl ResultData<'_, '_> {
     /// `orderNo`: order number (first occurrence, decoded).
-    pub fn order_no(&self) -> ::core::option::Option<&str> {
+    pub fn order_no(&self) -> Option<&str> {
         self.raw.get("orderNo")
     }
     /// `deviceDiv`: buyer's terminal type (as device_div) (first occurrence, decoded).
-    pub fn device_div(&self) -> ::core::option::Option<&str> {
+    pub fn device_div(&self) -> Option<&str> {
         self.raw.get("deviceDiv")
     }
     /// `settleDate`: settlement time, yyyyMMddHHmmss; empty while unpaid (first occurrence, decoded).
-    pub fn settle_date(&self) -> ::core::option::Option<&str> {
+    pub fn settle_date(&self) -> Option<&str> {
         self.raw.get("settleDate")
     }
     /// `orderDataSeq`: sequence number of the order data (first occurrence, decoded).
-    pub fn order_data_seq(&self) -> ::core::option::Option<&str> {
+    pub fn order_data_seq(&self) -> Option<&str> {
         self.raw.get("orderDataSeq")
     }
     /// `settlePrice`: amount in yen (first occurrence, decoded).
-    pub fn settle_price(&self) -> ::core::option::Option<&str> {
+    pub fn settle_price(&self) -> Option<&str> {
         self.raw.get("settlePrice")
     }
     /// `settleMethodDiv`: 0 credit, 1 convenience store, 2 net bank, 3 e-money (first occurrence, decoded).
-    pub fn settle_method_div(&self) -> ::core::option::Option<&str> {
+    pub fn settle_method_div(&self) -> Option<&str> {
         self.raw.get("settleMethodDiv")
     }
     /// `settleMethod`: payment method (card company code or store / bank / e-money code) (first occurrence, looked up in its code table).
-    pub fn settle_method(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn settle_method(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("settleMethod")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::SETTLE_METHOD))
+            .map(|v| spec::Code::new(v, &super::codes::SETTLE_METHOD))
     }
     /// `statusInfo`: transaction status (first occurrence, looked up in its code table).
-    pub fn status_info(&self) -> ::core::option::Option<::japay_core::spec::Code<'_>> {
+    pub fn status_info(&self) -> Option<spec::Code<'_>> {
         self.raw
             .get("statusInfo")
-            .map(|v| ::japay_core::spec::Code::new(v, &super::codes::STATUS_INFO))
+            .map(|v| spec::Code::new(v, &super::codes::STATUS_INFO))
     }
     /// `memberId`: card-holder id of a stored card (first occurrence, decoded).
-    pub fn member_id(&self) -> ::core::option::Option<&str> {
+    pub fn member_id(&self) -> Option<&str> {
         self.raw.get("memberId")
     }
     /// `payWay`: number of installments (first occurrence, decoded).
-    pub fn pay_way(&self) -> ::core::option::Option<&str> {
+    pub fn pay_way(&self) -> Option<&str> {
         self.raw.get("payWay")
     }
     /// `crdCResCd`: authorization approval number (first occurrence, decoded).
-    pub fn crd_c_res_cd(&self) -> ::core::option::Option<&str> {
+    pub fn crd_c_res_cd(&self) -> Option<&str> {
         self.raw.get("crdCResCd")
     }
     /// `crdCResDate`: authorization time (first occurrence, decoded).
-    pub fn crd_c_res_date(&self) -> ::core::option::Option<&str> {
+    pub fn crd_c_res_date(&self) -> Option<&str> {
         self.raw.get("crdCResDate")
     }
     /// `threeDCode`: 3-D Secure result detail code (first occurrence, decoded).
-    pub fn three_d_code(&self) -> ::core::option::Option<&str> {
+    pub fn three_d_code(&self) -> Option<&str> {
         self.raw.get("threeDCode")
     }
     /// `voteNumber`: payment slip number (first occurrence, decoded).
-    pub fn vote_number(&self) -> ::core::option::Option<&str> {
+    pub fn vote_number(&self) -> Option<&str> {
         self.raw.get("voteNumber")
     }
     /// `expiredDays`: payment deadline, yyyyMMddHHmmss (first occurrence, decoded).
-    pub fn expired_days(&self) -> ::core::option::Option<&str> {
+    pub fn expired_days(&self) -> Option<&str> {
         self.raw.get("expiredDays")
     }
     /// `emoneyExpiredDays`: e-money payment deadline (first occurrence, decoded).
-    pub fn emoney_expired_days(&self) -> ::core::option::Option<&str> {
+    pub fn emoney_expired_days(&self) -> Option<&str> {
         self.raw.get("emoneyExpiredDays")
     }
     /// `packingInfo`: packing information (first occurrence, decoded).
-    pub fn packing_info(&self) -> ::core::option::Option<&str> {
+    pub fn packing_info(&self) -> Option<&str> {
         self.raw.get("packingInfo")
     }
     /// `slipNo`: delivery slip number (first occurrence, decoded).
-    pub fn slip_no(&self) -> ::core::option::Option<&str> {
+    pub fn slip_no(&self) -> Option<&str> {
         self.raw.get("slipNo")
     }
     /// `extraSlipNo`: additional slip number (first occurrence, decoded).
-    pub fn extra_slip_no(&self) -> ::core::option::Option<&str> {
+    pub fn extra_slip_no(&self) -> Option<&str> {
         self.raw.get("extraSlipNo")
     }
     /// `deliveryServiceCode`: carrier; 00 Yamato, 99 other (first occurrence, decoded).
-    pub fn delivery_service_code(&self) -> ::core::option::Option<&str> {
+    pub fn delivery_service_code(&self) -> Option<&str> {
         self.raw.get("deliveryServiceCode")
     }
     /// `allDeliveryDate`: date every slip was delivered, yyyyMMdd (first occurrence, decoded).
-    pub fn all_delivery_date(&self) -> ::core::option::Option<&str> {
+    pub fn all_delivery_date(&self) -> Option<&str> {
         self.raw.get("allDeliveryDate")
     }
     /// `finishDate`: completion date, yyyyMMdd (first occurrence, decoded).
-    pub fn finish_date(&self) -> ::core::option::Option<&str> {
+    pub fn finish_date(&self) -> Option<&str> {
         self.raw.get("finishDate")
     }
     /// `slipDate`: slip registration time, yyyyMMddHHmmss (first occurrence, decoded).
-    pub fn slip_date(&self) -> ::core::option::Option<&str> {
+    pub fn slip_date(&self) -> Option<&str> {
         self.raw.get("slipDate")
     }
     /// `scheduledShippingDate`: scheduled shipping date, yyyyMMdd (first occurrence, decoded).
-    pub fn scheduled_shipping_date(&self) -> ::core::option::Option<&str> {
+    pub fn scheduled_shipping_date(&self) -> Option<&str> {
         self.raw.get("scheduledShippingDate")
     }
     /// `warningInfo`: warning information (first occurrence, decoded).
-    pub fn warning_info(&self) -> ::core::option::Option<&str> {
+    pub fn warning_info(&self) -> Option<&str> {
         self.raw.get("warningInfo")
     }
     /// `cancelDate`: cancellation time (first occurrence, decoded).
-    pub fn cancel_date(&self) -> ::core::option::Option<&str> {
+    pub fn cancel_date(&self) -> Option<&str> {
         self.raw.get("cancelDate")
     }
     /// `renewalDate`: last update time, yyyyMMddHHmmss (first occurrence, decoded).
-    pub fn renewal_date(&self) -> ::core::option::Option<&str> {
+    pub fn renewal_date(&self) -> Option<&str> {
         self.raw.get("renewalDate")
     }
     /// `idcodeResPayinfoKey`: PayPay payment key (PayPay rows, settleMethod 91) (first occurrence, decoded).
-    pub fn idcode_res_payinfo_key(&self) -> ::core::option::Option<&str> {
+    pub fn idcode_res_payinfo_key(&self) -> Option<&str> {
         self.raw.get("idcodeResPayinfoKey")
     }
 }
