@@ -7,7 +7,9 @@ mod crash;
 mod spec_show;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use japay_test_support::count;
 use std::process::{Command, Stdio};
 
 /// What stdout must be.
@@ -1385,28 +1387,30 @@ fn answer_contract() {
     }
 }
 
-/// The response body of the first exchange of a recorded cassette whose URI contains `cgi`, when that body is a
-/// YAML block literal (`string: |`); `None` for any other form (the full cassette table lives in `epsilon-tests`).
+/// The response body of the first exchange of a recorded cassette whose URI contains `cgi`; the body must be a YAML
+/// block literal (`string: |`), as it is in the cassettes named here (the full cassette table lives in
+/// `epsilon-tests`).
 ///
-/// The cassettes are `../shared/fixtures/epsilon-recorded/` next to the project root, or the folder named by the
-/// environment variable `EPSILON_RECORDED_DIR` (a git worktree has no `shared` folder next to it).
-fn recorded_body(cassette: &str, cgi: &str) -> Option<String> {
-    let dir = std::env::var_os("EPSILON_RECORDED_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/epsilon-recorded"),
-        PathBuf::from,
-    );
-    let path = dir.join(cassette);
-    let text = std::fs::read_to_string(path).ok()?;
-    let mut lines = text.lines().skip_while(|l| !(l.trim_start().starts_with("uri:") && l.contains(cgi)));
-    lines.by_ref().find(|l| l.trim() == "response:")?;
-    let start = lines.by_ref().find(|l| l.trim_start().starts_with("string: |"))?;
-    let indent = start.len() - start.trim_start().len();
-    let block: Vec<&str> = lines.take_while(|l| l.len() - l.trim_start().len() > indent).collect();
-    let strip = block.first().map(|l| l.len() - l.trim_start().len())?;
-    Some(block.iter().map(|l| format!("{}\n", l.get(strip..).unwrap_or_default())).collect())
+/// The cassettes are `../shared/fixtures/epsilon-recorded/` next to the checkout, or `$JAPAY_FIXTURES/epsilon-recorded`
+/// (`japay_test_support::fixtures`: a missing folder fails the test with its name).
+fn recorded_body(cassette: &str, cgi: &str) -> String {
+    let path = japay_test_support::fixtures::recorded().join(cassette);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let block = || {
+        let mut lines = text.lines().skip_while(|l| !(l.trim_start().starts_with("uri:") && l.contains(cgi)));
+        lines.by_ref().find(|l| l.trim() == "response:")?;
+        let start = lines.by_ref().find(|l| l.trim_start().starts_with("string: |"))?;
+        let indent = start.len() - start.trim_start().len();
+        let block: Vec<&str> = lines.take_while(|l| l.len() - l.trim_start().len() > indent).collect();
+        let strip = block.first().map(|l| l.len() - l.trim_start().len())?;
+        Some(block.iter().map(|l| format!("{}\n", l.get(strip..).unwrap_or_default())).collect::<String>())
+    };
+    block().unwrap_or_else(|| panic!("{}: no `string: |` response body after a {cgi} request", path.display()))
 }
 
-/// `epsilon answer` on a few real recorded answers (read at run time; skipped when the cassettes are absent).
+/// `epsilon answer` on a few real recorded answers (read at run time: when the cassettes are absent, ignored outside
+/// CI and failed under CI).
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn answer_recorded() {
     let table = [
@@ -1415,10 +1419,7 @@ fn answer_recorded() {
         ("find_order_failure.yml", "getsales2", "order_info", "not_found", None),
     ];
     for (cassette, cgi, op, outcome, result) in table {
-        let Some(body) = recorded_body(cassette, cgi) else {
-            eprintln!("skipping {cassette}: the recorded cassettes are not next to the project root");
-            continue;
-        };
+        let body = recorded_body(cassette, cgi);
         let out = epsilon(&["answer".to_owned(), op.to_owned()], body.as_bytes());
         assert_eq!(out.status.code(), Some(0), "{cassette}: {}", String::from_utf8_lossy(&out.stderr));
         let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("answer prints JSON");
@@ -1432,11 +1433,11 @@ fn answer_recorded() {
 struct Linear {
     name: &'static str,
     args: &'static [&'static str],
-    /// Items at 1×; chosen so that the 10× input is more than 1 MB.
+    /// Items at 1×; chosen so that the per-item work outweighs the start of the process.
     n: usize,
     input: fn(usize) -> String,
     code: i32,
-    /// Checks the output of the `n`-item input (so a fast failure cannot pass for a fast success).
+    /// Checks the output of the `n`-item input (so a cheap failure cannot pass for a cheap success).
     check: fn(&std::process::Output, usize) -> Result<(), String>,
 }
 
@@ -1495,24 +1496,14 @@ fn n_duplicate_lines(out: &std::process::Output, n: usize) -> Result<(), String>
     if duplicates == n { Ok(()) } else { Err(format!("expected {n} duplicate lines, found {duplicates}")) }
 }
 
-/// Best-of-3 wall time of the 10× input is at most 15 times that of the 1× input (quadratic would be ~100×). The
-/// runs alternate, so a machine busy with other work slows both sizes alike; a case that misses the bound is measured
-/// again, up to three times, before it fails (quadratic time misses it every time).
+/// The instructions the whole `epsilon ARGS` process executes on the 10× input are at most
+/// [`count::BOUND`] (15) times those on the 1× input (quadratic work would be about 100×): counted by valgrind's
+/// callgrind (`japay_test_support::count`), once per size, since a count does not depend on the machine's load.
+/// Every case is measured; the failures are reported together.
 fn assert_linear(cases: &[Linear]) {
     let mut failures = Vec::new();
     for case in cases {
-        let args: Vec<String> = case.args.iter().map(|s| (*s).to_owned()).collect();
-        let small = (case.input)(case.n);
-        let large = (case.input)(10 * case.n);
-        assert!(large.len() > 1_000_000, "{}: the 10× input is only {} bytes", case.name, large.len());
-        let mut outcome = Err(String::new());
-        for _attempt in 0..3 {
-            outcome = measure(case, &args, &small, &large);
-            if outcome.is_ok() {
-                break;
-            }
-        }
-        match outcome {
+        match measure(case) {
             Ok(verdict) => eprintln!("{}: {verdict}", case.name),
             Err(e) => failures.push(format!("{}: {e}", case.name)),
         }
@@ -1520,34 +1511,58 @@ fn assert_linear(cases: &[Linear]) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// One best-of-3 measurement of `case` at 1× and 10×: `Ok` with the timings, or why it failed.
-fn measure(case: &Linear, args: &[String], small: &str, large: &str) -> Result<String, String> {
-    let mut best = [f64::INFINITY; 2];
-    for round in 0..3 {
-        for (i, (input, n)) in [(small, case.n), (large, 10 * case.n)].into_iter().enumerate() {
-            let start = std::time::Instant::now();
-            let out = epsilon(args, input.as_bytes());
-            best[i] = best[i].min(start.elapsed().as_secs_f64());
-            if round == 0 {
-                if out.status.code() != Some(case.code) {
-                    return Err(format!("exit status {:?}, expected {}", out.status.code(), case.code));
-                }
-                (case.check)(&out, n)?;
-            }
+/// One count of `case` at 1× and 10×, with the exit status and output of both checked: `Ok` with the counts, or why
+/// it failed.
+fn measure(case: &Linear) -> Result<String, String> {
+    let args: Vec<String> = case.args.iter().map(|s| (*s).to_owned()).collect();
+    let program = Path::new(env!("CARGO_BIN_EXE_epsilon"));
+    let mut counts = [0; 2];
+    let mut bytes = [0; 2];
+    for (i, n) in [case.n, 10 * case.n].into_iter().enumerate() {
+        let input = (case.input)(n);
+        let (instructions, out) = count::command(program, &args, input.as_bytes());
+        if out.status.code() != Some(case.code) {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            return Err(format!("{n} items: exit status {:?}, expected {}: {stderr}", out.status.code(), case.code));
         }
+        (case.check)(&out, n).map_err(|e| format!("{n} items: {e}"))?;
+        counts[i] = instructions;
+        bytes[i] = input.len();
     }
-    let [t1, t10] = best;
-    let verdict = format!("1×: {t1:.3} s ({} bytes), 10×: {t10:.3} s ({} bytes)", small.len(), large.len());
-    if t10 > 15.0 * t1 { Err(format!("not linear: {verdict}")) } else { Ok(verdict) }
+    count::Counts { small: counts[0], large: counts[1] }.check(bytes)
 }
 
+/// The count can fail: a command doing quadratic work (awk comparing each line with every earlier one) is refused,
+/// and the linear way of doing the same (a hash lookup per line) passes.
+#[cfg_attr(japay_no_valgrind, ignore = "valgrind missing and CI unset: linearity is counted in instructions")]
+#[test]
+fn the_instruction_count_catches_quadratic_work() {
+    let lines = |n: usize| (0..n).map(|i| format!("line {i}\n")).collect::<String>();
+    let awk = |program: &str, n: usize| {
+        let input = lines(n);
+        let (instructions, out) = count::command(Path::new("awk"), &[program.to_owned()], input.as_bytes());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "0\n", "no line repeats");
+        (instructions, input.len())
+    };
+    let quadratic = "{ for (i = 1; i < NR; i++) if (seen[i] == $0) d++; seen[NR] = $0 } END { print d + 0 }";
+    let linear = "{ if ($0 in seen) d++; seen[$0] = 1 } END { print d + 0 }";
+    for (program, linear_time) in [(quadratic, false), (linear, true)] {
+        let ((small, b1), (large, b10)) = (awk(program, 100), awk(program, 1_000));
+        let verdict = count::Counts { small, large }.check([b1, b10]);
+        eprintln!("{program}: {verdict:?}");
+        assert_eq!(verdict.is_ok(), linear_time, "{program}: {verdict:?}");
+    }
+}
+
+#[cfg_attr(japay_no_valgrind, ignore = "valgrind missing and CI unset: linearity is counted in instructions")]
 #[test]
 fn linear_time() {
     assert_linear(&[
         Linear {
             name: "decode, many distinct names",
             args: &["decode"],
-            n: 8_000,
+            n: 300,
             input: xml_distinct_names,
             code: 0,
             check: n_keys,
@@ -1555,7 +1570,7 @@ fn linear_time() {
         Linear {
             name: "decode --query, many distinct names",
             args: &["decode", "--query"],
-            n: 8_000,
+            n: 300,
             input: query_distinct_names,
             code: 0,
             check: n_keys,
@@ -1563,7 +1578,7 @@ fn linear_time() {
         Linear {
             name: "validate, many unknown names",
             args: &["validate", "user_register"],
-            n: 8_000,
+            n: 300,
             input: json_unknown_keys,
             code: 1,
             check: n_unknown_lines,
@@ -1571,7 +1586,7 @@ fn linear_time() {
         Linear {
             name: "encode, many duplicate names",
             args: &["encode", "user_register"],
-            n: 4_000,
+            n: 150,
             input: json_duplicate_keys,
             code: 1,
             check: n_duplicate_lines,
@@ -1609,13 +1624,14 @@ fn answer_n_redirects(out: &std::process::Output, n: usize) -> Result<(), String
     if ok { Ok(()) } else { Err(format!("expected a redirect with {n} redirect values, found {values:?}")) }
 }
 
+#[cfg_attr(japay_no_valgrind, ignore = "valgrind missing and CI unset: linearity is counted in instructions")]
 #[test]
 fn answer_linear_time() {
     assert_linear(&[
         Linear {
             name: "answer, many distinct names",
             args: &["answer", "link_order"],
-            n: 8_000,
+            n: 300,
             input: answer_distinct_names,
             code: 0,
             check: answer_n_attributes,
@@ -1623,7 +1639,7 @@ fn answer_linear_time() {
         Linear {
             name: "answer, one spec attribute repeated",
             args: &["answer", "link_order"],
-            n: 8_000,
+            n: 300,
             input: answer_repeated_attribute,
             code: 0,
             check: answer_n_redirects,
@@ -1633,12 +1649,13 @@ fn answer_linear_time() {
 
 /// One `<result>` element with thousands of attributes is refused (the gateway writes one per element; the reader
 /// allows 64) before any per-attribute work, so the refusal is linear too.
+#[cfg_attr(japay_no_valgrind, ignore = "valgrind missing and CI unset: linearity is counted in instructions")]
 #[test]
 fn linear_time_one_result_element() {
     assert_linear(&[Linear {
         name: "decode, many attributes on one element",
         args: &["decode"],
-        n: 50_000,
+        n: 1_500,
         input: xml_one_element,
         code: 1,
         check: too_many_attributes,
@@ -1848,6 +1865,7 @@ fn notification_unknown_names(n: usize) -> String {
 
 /// `epsilon notification` takes time linear in the body with many distinct unknown parameters (the duplicate check
 /// looks at every name, listed or not).
+#[cfg_attr(japay_no_valgrind, ignore = "valgrind missing and CI unset: linearity is counted in instructions")]
 #[test]
 fn linear_time_notification() {
     fn keys_plus_four(out: &std::process::Output, n: usize) -> Result<(), String> {
@@ -1856,7 +1874,7 @@ fn linear_time_notification() {
     assert_linear(&[Linear {
         name: "notification, many unknown names",
         args: &["notification", "payment"],
-        n: 6_000,
+        n: 300,
         input: notification_unknown_names,
         code: 0,
         check: keys_plus_four,
@@ -2017,7 +2035,9 @@ fn notification_options_and_pasted_bodies() {
 }
 
 /// `epsilon answer` on real recorded answers of every kind of outcome and of the operations added last: the outcome,
-/// the result and the error code, or the refusal (read at run time; skipped when the cassettes are absent).
+/// the result and the error code, or the refusal (read at run time: when the cassettes are absent, ignored outside CI
+/// and failed under CI).
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn answer_recorded_outcomes() {
     const CARD: &str = "direct_card_payment";
@@ -2034,13 +2054,9 @@ fn answer_recorded_outcomes() {
         ("virtual_account_purchase_successful.yml", "direct_virtual_account", "virtual_account", "ok", "1", None),
         ("change_recurring_amount_failure.yml", "change_amount_payment", "change_amount", "failure", "9", Some("810")),
     ];
-    if recorded_body("purchase_successful.yml", CARD).is_none() {
-        eprintln!("skipping answer_recorded_outcomes: the recorded cassettes are not next to the project root");
-        return;
-    }
     let answer = |cassette: &str, cgi: &str, op: &str| {
         // every body used here is a block literal: a missing one is a broken table, not a skip
-        let body = recorded_body(cassette, cgi).unwrap_or_else(|| panic!("{cassette}: no {cgi} answer body"));
+        let body = recorded_body(cassette, cgi);
         epsilon(&["answer".to_owned(), op.to_owned()], body.as_bytes())
     };
     for (cassette, cgi, op, outcome, result, err_code) in table {

@@ -280,8 +280,8 @@ fn parse_notification_seeds_read_as_named() {
 }
 
 /// Many distinct unknown parameters (the duplicate check's hash map) take linear time: 10× the body within 15× the
-/// time (the shared timing rules of `linear`: best of interleaved runs, more rounds on a busy machine, one timing
-/// test at a time).
+/// instructions (counted as in `linear`).
+#[cfg_attr(japay_no_valgrind, ignore = "valgrind missing and CI unset: linearity is counted in instructions")]
 #[test]
 fn many_unknown_parameters_take_linear_time() {
     let make = |n: usize| {
@@ -295,7 +295,7 @@ fn many_unknown_parameters_take_linear_time() {
         let n = Notification::parse(Kind::Payment, std::hint::black_box(input)).map(|n| n.raw().len());
         assert!(n.is_ok());
     };
-    crate::linear::assert_linear("notification, distinct unknown parameters", 10_000, &make, &run);
+    crate::linear::assert_linear("notification, distinct unknown parameters", 200, &make, &run);
 }
 
 /// Fuzz crash (`fuzz/regressions/parse_notification/eudc_in_unknown_parameter.txt`, 60 s run): an unknown parameter

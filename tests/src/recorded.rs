@@ -2,7 +2,9 @@
 //!
 //! The recordings are the VCR cassettes in `../shared/fixtures/epsilon-recorded/` (real traffic
 //! recorded by pepabo/active_merchant-epsilon; see the README there). They are read at run time and
-//! never copied into the project; when the folder is absent the tests print why and pass.
+//! never copied into the project. When the folder is absent the tests are ignored outside CI (cfg
+//! `japay_no_fixtures`, with the reason in `cargo test`'s output) and fail under CI, naming the folder
+//! (`japay_test_support::fixtures`).
 //!
 //! The reference table, `tests/data/recorded_reference.yaml`, was built by reading every cassette
 //! and checked against the facts sheet (`shared/research/epsilon-facts.md` §4.4 and §4.5). It
@@ -15,11 +17,6 @@ use std::path::{Path, PathBuf};
 use epsilon_proto::response::{ParseError, Response, ResultState, Version};
 use marked_yaml::Node;
 use marked_yaml::types::MarkedMappingNode;
-
-/// The cassette folder, relative to this crate (`<workspace>/tests`).
-fn cassette_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/epsilon-recorded")
-}
 
 /// One recorded HTTP exchange.
 pub(crate) struct Interaction {
@@ -64,18 +61,14 @@ fn scalar<'n>(node: &'n MarkedMappingNode, path: &[&str]) -> Option<&'n str> {
     map.get_scalar(last).map(|s| s.as_str())
 }
 
-/// Every interaction of every cassette, in file-name order; `None` (after saying so) when the
-/// cassette folder is absent.
-pub(crate) fn load_interactions() -> Option<Vec<Interaction>> {
-    let dir = cassette_dir();
-    if !dir.is_dir() {
-        eprintln!(
-            "skipping the recorded-response tests: cassette folder {} not found \
-             (it is `../shared/fixtures/epsilon-recorded/` next to the project root)",
-            dir.display()
-        );
-        return None;
-    }
+/// Every interaction of every cassette, in file-name order.
+///
+/// # Panics
+///
+/// When the cassette folder is missing (naming it): the tests that call this are ignored outside CI when it is
+/// missing (`japay_no_fixtures`), and fail under CI.
+pub(crate) fn load_interactions() -> Vec<Interaction> {
+    let dir = japay_test_support::fixtures::recorded();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
         .map(|entry| entry.expect("a directory entry").path())
@@ -109,7 +102,7 @@ pub(crate) fn load_interactions() -> Option<Vec<Interaction>> {
             });
         }
     }
-    Some(interactions)
+    interactions
 }
 
 /// What one recorded answer must decode to.
@@ -257,11 +250,10 @@ fn body_of<'i>(interactions: &'i [Interaction], cassette: &str, index: usize) ->
         .body
 }
 
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn every_recorded_xml_answer_parses_and_every_other_answer_is_an_error() {
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     let mut xml = 0;
     let mut other = 0;
     for interaction in &interactions {
@@ -281,13 +273,12 @@ fn every_recorded_xml_answer_parses_and_every_other_answer_is_an_error() {
     assert_eq!((xml, other), (63, 1), "answers found in the cassettes");
 }
 
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn every_recorded_response_decodes_to_its_reference_values() {
     let references = load_references();
     assert_eq!(references.len(), 64, "reference table entries");
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     let mut used = vec![false; references.len()];
     for interaction in &interactions {
         let label = interaction.label();
@@ -307,12 +298,11 @@ fn every_recorded_response_decodes_to_its_reference_values() {
 
 /// The comparison is strict: changing any one value, the order, the result state, the version or the kind of any
 /// reference makes [`check`] fail.
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn the_reference_check_fails_on_any_difference() {
     let references = load_references();
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     let find =
         |r: &Reference| interactions.iter().find(|i| i.cassette == r.cassette && i.index == r.index).expect("recorded");
     let mut mutants = 0;
@@ -379,11 +369,10 @@ fn the_reference_check_fails_on_any_difference() {
 }
 
 /// The typed reading fails closed on conflicting duplicates; no real answer has any, whatever the operation.
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn every_recorded_xml_answer_reads_the_same_typed_under_every_operation() {
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     let specs: Vec<_> = epsilon_proto::OPERATIONS.iter().filter_map(|op| op.response).collect();
     assert!(!specs.is_empty());
     for interaction in interactions.iter().filter(|i| i.is_xml_answer()) {
@@ -397,11 +386,10 @@ fn every_recorded_xml_answer_reads_the_same_typed_under_every_operation() {
     }
 }
 
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn recorded_values_without_escapes_are_borrowed_from_the_body() {
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     for interaction in interactions.iter().filter(|i| i.is_xml_answer()) {
         let body = interaction.body.as_bytes();
         let response = Response::parse(body, interaction.version()).expect("parsed above");
@@ -416,11 +404,10 @@ fn recorded_values_without_escapes_are_borrowed_from_the_body() {
     }
 }
 
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn the_version_2_recording_is_not_valid_cp932_and_is_never_guessed() {
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     let body = body_of(&interactions, "history-6e33c22-gmo_later_purchase_fail-version2", 0);
     let v2 = Response::parse(body.as_bytes(), Version::V2).expect("a UTF-8 answer");
     assert_eq!(v2.get("err_detail"), Some("ユーザーIDの形式が異常です"));
@@ -436,11 +423,10 @@ fn the_version_2_recording_is_not_valid_cp932_and_is_never_guessed() {
     assert!(Response::parse(cp932.as_bytes(), Version::V2).is_err());
 }
 
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn cassette_bodies_are_read_byte_for_byte() {
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     assert_eq!(body_of(&interactions, "cancel_recurring_fail", 1), SAMPLE_A);
     assert_eq!(body_of(&interactions, "find_order_failure", 0), SAMPLE_E);
     for interaction in &interactions {
@@ -496,12 +482,11 @@ fn first_match(
 /// Trying every case instead of the first in file order changes nothing for a real answer: no recorded answer is
 /// ambiguous, and each gets the outcome the first-match reading gave (getsales2 found answers carry `trans_code`
 /// and `state`, so they are still `Found`).
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn every_recorded_answer_keeps_its_outcome() {
     use epsilon_proto::{LinkOrderResponse, OrderInfoResponse, UserChangeResponse, UserRegisterResponse};
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     let failure: &[&str] = &["0", "9"];
     let mut decided = std::collections::BTreeMap::<String, usize>::new();
     for interaction in interactions.iter().filter(|i| i.is_xml_answer()) {

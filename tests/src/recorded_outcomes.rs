@@ -144,11 +144,10 @@ fn request_fits(operation: &str, interaction: &Interaction) -> bool {
     }
 }
 
+#[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
 #[test]
 fn every_recorded_answer_is_classified_by_its_operation() {
-    let Some(interactions) = load_interactions() else {
-        return;
-    };
+    let interactions = load_interactions();
     assert_eq!(TABLE.len(), interactions.len(), "table rows vs recorded interactions");
     let mut files: Vec<&str> = TABLE.iter().map(|row| row.0).collect();
     files.dedup();

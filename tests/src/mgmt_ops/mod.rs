@@ -1,7 +1,8 @@
 //! The management and account operations (capture, void, change_amount, user_info, virtual_account, ship_request,
 //! user_restore, stop_monthly_billing, user_withdraw): what a valid request encodes to, which rule each mistake
 //! breaks, that the body decodes back to the values, and what every answer means — hand-written ones and the real
-//! recorded ones (`../shared/fixtures/epsilon-recorded/`, read at run time; skipped when the folder is absent).
+//! recorded ones (`../shared/fixtures/epsilon-recorded/`, read at run time; when the folder is absent, ignored
+//! outside CI and failed under CI).
 //!
 //! `requests`: encoding, rules, fixed parameters and round trips; `answers`: outcomes of hand-written answers;
 //! `recorded`: outcomes of the recorded answers and validity of the recorded requests.
