@@ -8,7 +8,7 @@
 //! The baseline is what a careful engineer writes: `quick_xml::Reader::read_event_into` with a reused buffer; per
 //! attribute, `+` replaced by a space into a reused buffer, `percent_encoding::percent_decode` into a reused
 //! `Vec<u8>`, `encoding_rs` `decode_without_bom_handling` into an owned `String`; (name, value) pairs collected into
-//! a reused `Vec`. Ours is `Response::parse` (strict: every check of the crate, values borrowed when unescaped).
+//! a reused `Vec`. Ours is `Answer::parse` (strict: every check of the crate, values borrowed when unescaped).
 //!
 //! After criterion's groups, `main` times each function itself (median of batches) and prints the medians and the
 //! ratio ours/naive per body (criterion does not expose its estimates programmatically).
@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use encoding_rs::SHIFT_JIS;
-use epsilon_proto::{Response, Version};
+use epsilon_proto::{Answer, Version};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
@@ -118,7 +118,7 @@ fn conveni_body() -> Vec<u8> {
 }
 
 fn decode_ours(body: &[u8]) -> usize {
-    match Response::parse(body, Version::V1) {
+    match Answer::parse(body, Version::V1) {
         Ok(response) => response.iter().map(|a| a.value.len()).sum(),
         Err(e) => panic!("the bench body does not parse: {e}"),
     }
@@ -222,7 +222,7 @@ fn print_ratios() {
     println!("median of {SAMPLES} alternating batches of {BATCH} calls:");
     for (name, body) in bodies() {
         // both sides must produce the same thing, or the comparison means nothing
-        let ours: Vec<(String, String)> = match Response::parse(&body, Version::V1) {
+        let ours: Vec<(String, String)> = match Answer::parse(&body, Version::V1) {
             Ok(r) => r.iter().map(|a| (a.name.to_owned(), a.value.to_string())).collect(),
             Err(e) => panic!("{e}"),
         };

@@ -53,9 +53,9 @@ pub(crate) struct Transport {
 /// How an answer carries its fields.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AnswerShape {
-    /// `<root><element NAME="VALUE"/>…</root>`: read by `crate::response::Response`.
+    /// `<root><element NAME="VALUE"/>…</root>`: read by `crate::answer::Answer`.
     Attributes,
-    /// Element children, read by `crate::response::Response` too.
+    /// Element children, read by `crate::answer::Answer` too.
     Elements,
     /// `<root><name>value</name><group><name>value</name></group>…</root>`: read by `crate::answer::Answer`.
     ElementText,

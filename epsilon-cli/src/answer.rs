@@ -10,7 +10,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use epsilon_proto::generated::{OUTCOMES, Summarize};
 use epsilon_proto::outcome::kind_names;
-use epsilon_proto::{Response, Version};
+use epsilon_proto::{Answer, Version};
 use japay_core::spec::Code;
 
 use crate::{REJECTED, decoded_json, emit, file_arg, input, json_str};
@@ -92,8 +92,8 @@ pub(crate) fn run(m: &ArgMatches) -> u8 {
 /// The JSON object for one answer body, or the message of why there is none.
 fn describe(name: &str, summarize: Summarize, body: &[u8], version: Version) -> Result<String, String> {
     let response = match epsilon_proto::operation(name).and_then(|op| op.response) {
-        Some(spec) => Response::parse_typed(body, version, spec),
-        None => Response::parse(body, version),
+        Some(spec) => Answer::parse_typed(body, version, spec),
+        None => Answer::parse(body, version),
     }
     .map_err(|e| e.to_string())?;
     let summary = summarize(&response).map_err(|e| format!("{name}: {e}"))?;

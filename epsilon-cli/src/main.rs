@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use epsilon_proto::{Charset, DynamicRequest, OPERATIONS, Options, Response, Version, Violation, ViolationKind};
+use epsilon_proto::{Answer, Charset, DynamicRequest, OPERATIONS, Options, Version, Violation, ViolationKind};
 use japay_core::spec::OperationSpec;
 
 /// Input rejected: invalid request, unreadable or malformed input, undecodable body.
@@ -324,9 +324,9 @@ fn decode(m: &ArgMatches) -> u8 {
     let parsed = if query {
         // a query never holds a line break: one at the end is the file's or echo's, not the gateway's
         let query = body.strip_suffix(b"\n").map_or(body.as_slice(), |q| q.strip_suffix(b"\r").unwrap_or(q));
-        Response::parse_query(query, version)
+        Answer::parse_query(query, version)
     } else {
-        Response::parse(&body, version)
+        Answer::parse(&body, version)
     };
     match parsed {
         Ok(response) => {
@@ -345,7 +345,7 @@ fn decode(m: &ArgMatches) -> u8 {
 /// The answer as one JSON object in document order; a repeated name becomes an array at its first position.
 ///
 /// Linear in the number of attributes: a name's group is found through a hash map, not by searching the groups.
-pub(crate) fn decoded_json(response: &Response<'_>) -> String {
+pub(crate) fn decoded_json(response: &Answer<'_>) -> String {
     let mut slots: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for a in response.attributes() {

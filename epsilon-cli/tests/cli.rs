@@ -1081,7 +1081,7 @@ fn demo_walks_every_flow_against_the_sandbox() {
 /// `--inactive-contract` 907, a contract not in `--contract` 907, a malformed one 607, an active one its answer.
 #[test]
 fn sandbox_flags_reach_the_gateway_rules() {
-    use epsilon_proto::{Charset, Operation, Options, Response, UserRegister, Version};
+    use epsilon_proto::{Answer, Charset, Operation, Options, UserRegister, Version};
 
     // (sandbox arguments, contract code, expected err_code or "" for an accepted request)
     let table: [(&[&str], &str, &str); 5] = [
@@ -1122,7 +1122,7 @@ fn sandbox_flags_reach_the_gateway_rules() {
         });
         sandbox.child.kill().expect("stop the sandbox");
         sandbox.child.wait().expect("reap the sandbox");
-        let response = Response::parse(&answer, Version::V1).expect("an answer");
+        let response = Answer::parse(&answer, Version::V1).expect("an answer");
         let code = response.get("err_code").unwrap_or_default();
         assert_eq!(code, want, "{args:?} {contract}: {}", String::from_utf8_lossy(&answer));
         if want.is_empty() {

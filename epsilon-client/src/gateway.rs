@@ -9,7 +9,7 @@ use japay_core::outcome::{OutcomeError, OutcomeSummary};
 use japay_core::spec::{GatewaySpec, OperationSpec};
 
 /// Epsilon's decoded answer: every `<result NAME="VALUE"/>` attribute, decoded, in document order.
-pub type Decoded<'b> = epsilon_proto::Response<'b>;
+pub type Decoded<'b> = epsilon_proto::Answer<'b>;
 
 self_cell::self_cell!(
     /// An answer body and the answer decoded from it, kept together so that the body is decoded once.

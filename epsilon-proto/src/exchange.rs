@@ -29,7 +29,7 @@ use japay_core::Options;
 use japay_core::charset::Charset;
 use japay_core::spec::OperationSpec;
 
-use crate::response::Version;
+use crate::answer::Version;
 
 /// The [`Version`] of the answer to `spec` sent with `options`: [`Version::V2`] (UTF-8 text) when the request was
 /// sent as UTF-8 *and* the operation then sends `version=2`; [`Version::V1`] (CP932) otherwise. An operation

@@ -4,13 +4,13 @@
 //! (counted in CP932 for [`Version::V1`] answers, the gateway's storage charset for UTF-8 ones).
 //!
 //! Parameters the spec does not list are kept (the gateway's payloads are not fully documented) and exposed through
-//! the message's `raw` [`Response`], but every parameter, listed or not, may repeat only with the same decoded value:
+//! the message's `raw` [`Answer`], but every parameter, listed or not, may repeat only with the same decoded value:
 //! `state=1&state=0` or `extra=a&extra=b` is refused, never decided by position.
 //!
 //! ```
 //! use epsilon_proto::CompletionRedirect;
 //! use epsilon_proto::incoming::IncomingError;
-//! use epsilon_proto::response::Version;
+//! use epsilon_proto::answer::Version;
 //!
 //! let err = CompletionRedirect::parse(b"trans_code=123&result=zzz", Version::V1).unwrap_err();
 //! let IncomingError::Invalid(report) = &err else { panic!("{err}") };
@@ -29,7 +29,7 @@ use japay_core::spec::OperationSpec;
 use japay_core::wire::xml::name_for_error;
 use japay_core::{Charset, Options, Report, request};
 
-use crate::response::{ParseError, Response, Version};
+use crate::answer::{Answer, ParseError, Version};
 
 /// Why an incoming query string or form body was refused. Neither variant holds a parameter value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,12 +81,8 @@ pub fn options_for(version: Version) -> Options {
 /// # Errors
 /// [`IncomingError::Parse`] when the query does not decode or repeats a parameter with another value,
 /// [`IncomingError::Invalid`] when it breaks the spec.
-pub fn parse<'a>(
-    query: &'a [u8],
-    version: Version,
-    spec: &'static OperationSpec,
-) -> Result<Response<'a>, IncomingError> {
-    let raw = Response::parse_query_typed(query, version, spec)?;
+pub fn parse<'a>(query: &'a [u8], version: Version, spec: &'static OperationSpec) -> Result<Answer<'a>, IncomingError> {
+    let raw = Answer::parse_query_typed(query, version, spec)?;
     check_every_name(query, &raw)?;
     let values: Vec<Option<&str>> = spec.fields.iter().map(|f| raw.get(f.wire)).collect();
     request::validate(spec, &values, options_for(version)).map_err(IncomingError::Invalid)?;
@@ -95,7 +91,7 @@ pub fn parse<'a>(
 
 /// Fails on the first parameter (in order) whose decoded value differs from the first one of its name, whatever the
 /// name, in one pass (names come from the input, so a hash map and not the spec's fixed index).
-fn check_every_name(input: &[u8], raw: &Response<'_>) -> Result<(), ParseError> {
+fn check_every_name(input: &[u8], raw: &Answer<'_>) -> Result<(), ParseError> {
     let attrs = raw.attributes();
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(attrs.len());
     for (i, attr) in attrs.iter().enumerate() {
@@ -161,7 +157,7 @@ mod tests {
         };
         assert_eq!((attribute.as_str(), *offset, *first_offset), ("extra", 68, 35));
         let same = b"trans_code=861205&user_id=U1&extra=a&result=1&order_number=O1&extra=%61";
-        assert_eq!(CompletionRedirect::parse(same, Version::V1).unwrap().raw.get_all("extra").count(), 2);
+        assert_eq!(CompletionRedirect::parse(same, Version::V1).unwrap().answer().get_all("extra").count(), 2);
     }
 
     #[test]

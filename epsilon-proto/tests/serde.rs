@@ -135,7 +135,7 @@ fn incoming_view_to_json() {
 fn outcome_summaries_serialize() {
     let summarize = OUTCOMES.iter().find(|(name, _)| *name == "user_register").unwrap().1;
     let body = answer(&[("result", "0"), ("err_code", "908")]);
-    let response = epsilon_proto::Response::parse(&body, Version::V1).unwrap();
+    let response = epsilon_proto::Answer::parse(&body, Version::V1).unwrap();
     let value = serde_json::to_value(summarize(&response).unwrap()).unwrap();
     assert_eq!(value["name"], "failure");
     assert_eq!(value["kind"], "failure");

@@ -23,9 +23,9 @@ use std::borrow::Cow;
 use encoding_rs::SHIFT_JIS;
 use epsilon_proto::Charset;
 use epsilon_proto::OPERATIONS;
+use epsilon_proto::answer::{self, Answer, ParseError, Version};
 use epsilon_proto::generated::{GATEWAY, NORMALIZE};
 use epsilon_proto::request::Options;
-use epsilon_proto::response::{self, ParseError, Response, Version};
 use japay_core::spec::{Direction, OperationSpec};
 
 const VERSIONS: [Version; 2] = [Version::V1, Version::V2];
@@ -45,7 +45,7 @@ const VERSIONS: [Version; 2] = [Version::V1, Version::V2];
 /// one version fails and the other succeeds, the failure is a charset error (or a conflict between values of
 /// `result` that decode alike in one charset only).
 pub fn parse_response(data: &[u8]) {
-    let results = VERSIONS.map(|version| Response::parse(data, version));
+    let results = VERSIONS.map(|version| Answer::parse(data, version));
     for (version, result) in VERSIONS.into_iter().zip(&results) {
         match result {
             Ok(response) => check_response(data, response, version),
@@ -55,7 +55,7 @@ pub fn parse_response(data: &[u8]) {
     match &results {
         [Ok(v1), Ok(v2)] => {
             let raw =
-                |r: &Response<'_>| r.iter().map(|a| (a.name.to_owned(), a.escaped().to_owned())).collect::<Vec<_>>();
+                |r: &Answer<'_>| r.iter().map(|a| (a.name.to_owned(), a.escaped().to_owned())).collect::<Vec<_>>();
             assert_eq!(raw(v1), raw(v2), "the versions disagree on names or raw values");
         }
         [Ok(_), Err(e)] | [Err(e), Ok(_)] => {
@@ -69,7 +69,7 @@ pub fn parse_response(data: &[u8]) {
     }
 }
 
-fn check_response(body: &[u8], response: &Response<'_>, version: Version) {
+fn check_response(body: &[u8], response: &Answer<'_>, version: Version) {
     for attr in response {
         let model = model_attribute_value(attr.escaped(), version);
         if let Some(model) = &model {
@@ -131,9 +131,9 @@ fn check_response(body: &[u8], response: &Response<'_>, version: Version) {
     assert_eq!(response.len(), response.iter().count());
 
     let canonical = render_canonical(response);
-    let again = Response::parse(canonical.as_bytes(), version)
+    let again = Answer::parse(canonical.as_bytes(), version)
         .unwrap_or_else(|e| panic!("{version:?}: the re-rendered body does not parse: {e}\n{canonical}"));
-    let pairs = |r: &Response<'_>| r.iter().map(|a| (a.name.to_owned(), a.value.to_string())).collect::<Vec<_>>();
+    let pairs = |r: &Answer<'_>| r.iter().map(|a| (a.name.to_owned(), a.value.to_string())).collect::<Vec<_>>();
     assert_eq!(pairs(response), pairs(&again), "{version:?}: re-rendered body parses differently\n{canonical}");
 }
 
@@ -145,7 +145,7 @@ fn is_xml_name(name: &str) -> bool {
 }
 
 /// `<?xml version="1.0"?><Epsilon_result>` + one `<result NAME="RAW" />` per attribute + `</Epsilon_result>`.
-pub fn render_canonical(response: &Response<'_>) -> String {
+pub fn render_canonical(response: &Answer<'_>) -> String {
     let mut out = String::from("<?xml version=\"1.0\"?><Epsilon_result>");
     for attr in response {
         // the raw value kept its quotes' other kind; a value may hold `"` only when it was single-quoted
@@ -288,7 +288,7 @@ fn offset_in(outer: &[u8], inner: &[u8]) -> Option<usize> {
 /// input without `%` and `+` must come back borrowed and unchanged; CP932 never yields U+FFFD and UTF-8 only when the
 /// bytes hold EF BF BD; `parse_query` values must equal the model decode of their raw values.
 pub fn percent_decode(data: &[u8]) {
-    let decoded = response::percent_decode(data);
+    let decoded = answer::percent_decode(data);
     match (&decoded, model_percent_decode(data)) {
         (Ok(bytes), Ok(model)) => assert_eq!(&**bytes, &model[..], "percent_decode disagrees with the model"),
         (Err(e), Err(offset)) => {
@@ -308,7 +308,7 @@ pub fn percent_decode(data: &[u8]) {
     }
     for version in VERSIONS {
         let borrowed_ascii = matches!(bytes, Cow::Borrowed(_)) && bytes.is_ascii();
-        let text = response::decode_text(bytes.clone(), version);
+        let text = answer::decode_text(bytes.clone(), version);
         let model = model_decode_text(&bytes, version);
         match (&text, &model) {
             (Ok(text), Some(model)) => {
@@ -344,7 +344,7 @@ pub fn percent_decode(data: &[u8]) {
 /// `parse_query` on the same bytes: must not panic; on success every value equals the model decode.
 fn check_query(data: &[u8]) {
     for version in VERSIONS {
-        match Response::parse_query(data, version) {
+        match Answer::parse_query(data, version) {
             Ok(response) => {
                 for attr in &response {
                     let model = model_percent_decode(attr.escaped().as_bytes())

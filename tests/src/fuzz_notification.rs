@@ -17,9 +17,9 @@
 #![allow(clippy::panic)]
 
 use encoding_rs::{SHIFT_JIS, UTF_8};
+use epsilon_proto::answer::Version;
 use epsilon_proto::notification::{ContractError, Kind, Notification, Reply};
-use epsilon_proto::response::Version;
-use epsilon_proto::{IncomingError, Response};
+use epsilon_proto::{Answer, IncomingError};
 use japay_core::spec::Marker;
 
 use crate::fuzz::model_percent_decode;
@@ -96,7 +96,7 @@ fn check_accepted(data: &[u8], kind: Kind, version: Version, notification: &Noti
 }
 
 /// The names and decoded values, in order.
-fn pairs(raw: &Response<'_>) -> Vec<(String, String)> {
+fn pairs(raw: &Answer<'_>) -> Vec<(String, String)> {
     raw.iter().map(|a| (a.name.to_owned(), a.value.to_string())).collect()
 }
 
@@ -113,7 +113,7 @@ fn model_value(raw: &str, version: Version) -> Option<String> {
 /// The model form encoder: `name=value&…` with each value encoded in the version's charset (`model_cp932` or
 /// UTF-8; it must be representable: it was decoded from that charset) and every byte but `A-Za-z0-9*-._` written
 /// `%XX`.
-pub fn model_encode(raw: &Response<'_>, version: Version) -> String {
+pub fn model_encode(raw: &Answer<'_>, version: Version) -> String {
     let mut body = String::new();
     for (i, attr) in raw.iter().enumerate() {
         if i > 0 {

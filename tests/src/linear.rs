@@ -14,8 +14,8 @@ use std::hint::black_box;
 pub(crate) use japay_test_support::count::assert_linear;
 use japay_test_support::count::{self, Counts};
 
+use epsilon_proto::answer::{Answer, Version, parse_query};
 use epsilon_proto::operation;
-use epsilon_proto::response::{Response, Version, parse_query};
 
 fn wrap(children: &str) -> Vec<u8> {
     format!("<?xml version=\"1.0\"?>\n<Epsilon_result>\n{children}</Epsilon_result>\n").into_bytes()
@@ -27,12 +27,12 @@ fn distinct_names(n: usize) -> Vec<u8> {
 }
 
 fn parse(body: &[u8]) {
-    let parsed = Response::parse(body, Version::V1);
+    let parsed = Answer::parse(body, Version::V1);
     black_box(parsed.map(|r| r.len()).ok());
 }
 
 fn parse_ok(body: &[u8]) {
-    if let Err(e) = Response::parse(body, Version::V1) {
+    if let Err(e) = Answer::parse(body, Version::V1) {
         panic!("{e}");
     }
 }
@@ -48,7 +48,7 @@ fn many_distinct_names() {
 fn many_distinct_names_typed() {
     let spec = operation("order_info").and_then(|op| op.response).expect("order_info has an answer");
     let run = move |body: &[u8]| {
-        if let Err(e) = Response::parse_typed(body, Version::V1, spec) {
+        if let Err(e) = Answer::parse_typed(body, Version::V1, spec) {
             panic!("{e}");
         }
     };
@@ -67,7 +67,7 @@ fn many_identical_results_and_spec_attributes() {
     };
     let spec = operation("order_info").and_then(|op| op.response).expect("order_info has an answer");
     let run = move |body: &[u8]| {
-        if let Err(e) = Response::parse_typed(body, Version::V1, spec) {
+        if let Err(e) = Answer::parse_typed(body, Version::V1, spec) {
             panic!("{e}");
         }
     };
@@ -78,7 +78,7 @@ fn many_identical_results_and_spec_attributes() {
 #[test]
 fn one_element_with_many_attributes_is_rejected_early() {
     let make = |n: usize| wrap(&format!("<result{} />", (0..n).map(|i| format!(" a{i}=\"{i}\"")).collect::<String>()));
-    let run = |body: &[u8]| assert!(Response::parse(body, Version::V1).is_err());
+    let run = |body: &[u8]| assert!(Answer::parse(body, Version::V1).is_err());
     assert_linear("one element, many attributes", 200, &make, &run);
 }
 

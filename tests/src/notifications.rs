@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use epsilon_proto::answer::{ParseError, Version};
 use epsilon_proto::notification::{ContractError, Kind, Notification, NotificationError, Reply, receive};
-use epsilon_proto::response::{ParseError, Version};
 use epsilon_proto::{DepositNotification, IncomingError, PaymentNotification};
 use japay_core::spec::Marker;
 

@@ -4,12 +4,12 @@
 //!   encoding_rs round trips, no per-character shortcuts), and for valid requests checks that `encoded_len` equals
 //!   the bytes `encode` writes and that the body decodes back to the (normalized) values.
 //! * Responses: [`check_response`] renders attributes the way the gateway does (percent-encoded charset bytes, raw
-//!   unreserved bytes, `+` or `%20` for spaces) and checks that `Response::parse` gives them back.
+//!   unreserved bytes, `+` or `%20` for spaces) and checks that `Answer::parse` gives them back.
 
 use encoding_rs::{EUC_JP, EncoderResult, Encoding, SHIFT_JIS};
+use epsilon_proto::answer::{Answer, Version};
 use epsilon_proto::generated::{EUC_JP_REJECTED_LEAD_BYTES, LOSSY, NORMALIZE};
 use epsilon_proto::request::{self, Options, Report, ViolationKind};
-use epsilon_proto::response::{Response, Version};
 use epsilon_proto::{Charset, DynamicRequest};
 use japay_core::spec::{ByteLimit, ConditionTest, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
 
@@ -458,7 +458,7 @@ pub fn check_response(attributes: &[(String, String)], version: Version, style: 
         })
         .collect();
     let body = render_response(&encoded, style);
-    let parsed = Response::parse(&body, version).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body)));
+    let parsed = Answer::parse(&body, version).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&body)));
     let got: Vec<(String, String)> =
         parsed.attributes().iter().map(|a| (a.name.to_owned(), a.value.to_string())).collect();
     assert_eq!(got, attributes, "{}", String::from_utf8_lossy(&body));

@@ -1,9 +1,9 @@
 //! Property tests: every generated operation against the request oracle, and the response decoder against the
 //! response oracle (`crate::oracle`). Strategies are built from the spec tables, and hit limit-1, limit and limit+1.
 
+use epsilon_proto::answer::Version;
 use epsilon_proto::generated::GATEWAY;
 use epsilon_proto::request::Options;
-use epsilon_proto::response::Version;
 use epsilon_proto::{Charset, OPERATIONS};
 use japay_core::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, OperationSpec, ValueKind};
 use proptest::prelude::*;

@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use epsilon_proto::response::{ParseError, Response, ResultState, Version};
+use epsilon_proto::answer::{Answer, ParseError, ResultState, Version};
 use marked_yaml::Node;
 use marked_yaml::types::MarkedMappingNode;
 
@@ -186,7 +186,7 @@ fn reference(n: usize, item: &Node) -> Reference {
 /// Checks one interaction against its reference: `Err` says what differs.
 fn check(interaction: &Interaction, reference: &Reference) -> Result<(), String> {
     let version = interaction.version();
-    let parsed = Response::parse(interaction.body.as_bytes(), version);
+    let parsed = Answer::parse(interaction.body.as_bytes(), version);
     match &reference.expected {
         Expected::NotXml => {
             if interaction.is_xml_answer() || interaction.status == "200" {
@@ -258,7 +258,7 @@ fn every_recorded_xml_answer_parses_and_every_other_answer_is_an_error() {
     let mut other = 0;
     for interaction in &interactions {
         let label = interaction.label();
-        let parsed = Response::parse(interaction.body.as_bytes(), interaction.version());
+        let parsed = Answer::parse(interaction.body.as_bytes(), interaction.version());
         if interaction.is_xml_answer() {
             xml += 1;
             if let Err(e) = parsed {
@@ -377,9 +377,9 @@ fn every_recorded_xml_answer_reads_the_same_typed_under_every_operation() {
     assert!(!specs.is_empty());
     for interaction in interactions.iter().filter(|i| i.is_xml_answer()) {
         let body = interaction.body.as_bytes();
-        let untyped = Response::parse(body, interaction.version()).expect("parsed above");
+        let untyped = Answer::parse(body, interaction.version()).expect("parsed above");
         for spec in &specs {
-            let typed = Response::parse_typed(body, interaction.version(), spec)
+            let typed = Answer::parse_typed(body, interaction.version(), spec)
                 .unwrap_or_else(|e| panic!("{}: {e}", interaction.label()));
             assert_eq!(typed, untyped, "{}", interaction.label());
         }
@@ -392,7 +392,7 @@ fn recorded_values_without_escapes_are_borrowed_from_the_body() {
     let interactions = load_interactions();
     for interaction in interactions.iter().filter(|i| i.is_xml_answer()) {
         let body = interaction.body.as_bytes();
-        let response = Response::parse(body, interaction.version()).expect("parsed above");
+        let response = Answer::parse(body, interaction.version()).expect("parsed above");
         for attr in response.attributes() {
             let borrowed = matches!(attr.value, Cow::Borrowed(_));
             let escaped = attr.escaped().contains(['%', '+', '&']);
@@ -409,18 +409,18 @@ fn recorded_values_without_escapes_are_borrowed_from_the_body() {
 fn the_version_2_recording_is_not_valid_cp932_and_is_never_guessed() {
     let interactions = load_interactions();
     let body = body_of(&interactions, "history-6e33c22-gmo_later_purchase_fail-version2", 0);
-    let v2 = Response::parse(body.as_bytes(), Version::V2).expect("a UTF-8 answer");
+    let v2 = Answer::parse(body.as_bytes(), Version::V2).expect("a UTF-8 answer");
     assert_eq!(v2.get("err_detail"), Some("ユーザーIDの形式が異常です"));
-    let err = Response::parse(body.as_bytes(), Version::V1).expect_err("not CP932");
+    let err = Answer::parse(body.as_bytes(), Version::V1).expect_err("not CP932");
     assert!(
         matches!(&err, ParseError::Charset { attribute, version: Version::V1, .. } if attribute == "err_detail"),
         "{err:?}"
     );
     // The same text without `version`, as CP932, from another recording.
     let cp932 = body_of(&interactions, "gmo_after_purchase_fail", 0);
-    let v1 = Response::parse(cp932.as_bytes(), Version::V1).expect("a CP932 answer");
+    let v1 = Answer::parse(cp932.as_bytes(), Version::V1).expect("a CP932 answer");
     assert_eq!(v1.get("err_detail"), v2.get("err_detail"));
-    assert!(Response::parse(cp932.as_bytes(), Version::V2).is_err());
+    assert!(Answer::parse(cp932.as_bytes(), Version::V2).is_err());
 }
 
 #[cfg_attr(japay_no_fixtures, ignore = "../shared/fixtures (or $JAPAY_FIXTURES) missing and CI unset")]
@@ -448,7 +448,7 @@ fn label<T: std::fmt::Debug, E: std::fmt::Debug>(r: &Result<T, E>) -> String {
 /// `present` fields are there. `cases` is (result values, present field, variant) in file order, `absent` the
 /// variant of an answer without result (none: `MissingResult`), `empty` that of the empty answer.
 fn first_match(
-    answer: &Response<'_>,
+    answer: &Answer<'_>,
     cases: &[(&[&str], Option<&str>, &str)],
     absent: Option<&str>,
     empty: &str,
@@ -493,7 +493,7 @@ fn every_recorded_answer_keeps_its_outcome() {
         let label_of = interaction.label();
         let body = interaction.body.as_bytes();
         let version = interaction.version();
-        let answer = Response::parse(body, version).expect("parsed above");
+        let answer = Answer::parse(body, version).expect("parsed above");
         let results = [
             (
                 "link_order",

@@ -7,10 +7,10 @@
 //! sent to (and, for `receive_order3.cgi` and `direct_card_payment.cgi`, the request's `process_code` /
 //! `tds_check_code` fit the operation), and the typed outcome and error code are the expected ones.
 
+use epsilon_proto::answer::ParseError;
 use epsilon_proto::generated::OUTCOMES;
 use epsilon_proto::outcome::kind_names;
-use epsilon_proto::response::ParseError;
-use epsilon_proto::{OPERATIONS, Response};
+use epsilon_proto::{Answer, OPERATIONS};
 
 use crate::recorded::{Interaction, load_interactions};
 
@@ -185,8 +185,8 @@ fn classify(operation: &str, interaction: &Interaction) -> String {
     let spec = epsilon_proto::operation(operation).and_then(|op| op.response);
     let body = interaction.body.as_bytes();
     let parsed = match spec {
-        Some(spec) => Response::parse_typed(body, interaction.version(), spec),
-        None => Response::parse(body, interaction.version()),
+        Some(spec) => Answer::parse_typed(body, interaction.version(), spec),
+        None => Answer::parse(body, interaction.version()),
     };
     let response = match parsed {
         Ok(response) => response,

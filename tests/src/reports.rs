@@ -4,15 +4,15 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use epsilon_proto::response::{ResultState, Version};
-use epsilon_proto::{Charset, LinkOrder, Options, OrderInfo, Response, UserChange, UserRegister};
+use epsilon_proto::answer::{ResultState, Version};
+use epsilon_proto::{Answer, Charset, LinkOrder, Options, OrderInfo, UserChange, UserRegister};
 
 fn data(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/responses").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn dump(response: &Response<'_>) -> String {
+fn dump(response: &Answer<'_>) -> String {
     let mut out = String::new();
     let state = match response.result() {
         ResultState::Absent => "absent".to_owned(),
@@ -41,7 +41,7 @@ fn decoded_responses() {
     let mut out = String::new();
     for (name, version) in cases {
         let body = data(name);
-        let response = Response::parse(&body, version).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let response = Answer::parse(&body, version).unwrap_or_else(|e| panic!("{name}: {e}"));
         writeln!(out, "## {name} ({version:?})\n{}", dump(&response)).unwrap();
     }
     insta::assert_snapshot!(out);
@@ -51,11 +51,11 @@ fn decoded_responses() {
 fn the_charset_is_chosen_by_the_version_never_guessed() {
     // ﾃｽﾄ in CP932 is also valid UTF-8 (ý + a continuation byte? no: %C3%BD is ý) — the version decides
     let body = b"<?xml version=\"1.0\"?><Epsilon_result><result n=\"%C3%BD\" /></Epsilon_result>";
-    assert_eq!(Response::parse(body, Version::V1).unwrap().get("n"), Some("ﾃｽ"));
-    assert_eq!(Response::parse(body, Version::V2).unwrap().get("n"), Some("ý"));
+    assert_eq!(Answer::parse(body, Version::V1).unwrap().get("n"), Some("ﾃｽ"));
+    assert_eq!(Answer::parse(body, Version::V2).unwrap().get("n"), Some("ý"));
     // a version-2 (UTF-8) answer read as version 1 is an error or different text, never silently "fixed"
     let v2 = data("error_v2_utf8.xml");
-    match Response::parse(&v2, Version::V1) {
+    match Answer::parse(&v2, Version::V1) {
         Ok(r) => assert_ne!(r.get("err_detail"), Some("ユーザーIDの形式が異常です")),
         Err(e) => assert!(e.to_string().contains("err_detail"), "{e}"),
     }
@@ -92,15 +92,15 @@ fn typed_reading_accepts_the_fixtures_and_fails_closed_on_conflicts() {
     ] {
         let spec = epsilon_proto::operation(op).and_then(|o| o.response).unwrap_or_else(|| panic!("{op}"));
         let body = data(file);
-        let typed = Response::parse_typed(&body, Version::V1, spec).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert_eq!(typed, Response::parse(&body, Version::V1).unwrap(), "{file}");
+        let typed = Answer::parse_typed(&body, Version::V1, spec).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(typed, Answer::parse(&body, Version::V1).unwrap(), "{file}");
         // the same answer with its first attribute repeated with another value
         let first = typed.attributes().first().map(|a| a.name.to_owned());
         if let Some(name) = first {
             let text = String::from_utf8(body.clone()).unwrap();
             let doubled =
                 text.replacen("</Epsilon_result>", &format!("<result {name}=\"x-other\"/></Epsilon_result>"), 1);
-            let err = Response::parse_typed(doubled.as_bytes(), Version::V1, spec).unwrap_err();
+            let err = Answer::parse_typed(doubled.as_bytes(), Version::V1, spec).unwrap_err();
             assert_eq!(err.attribute(), Some(name.as_str()), "{file}");
         }
     }

@@ -2,7 +2,8 @@
 //! elements or attributes, and the generated views), in every spelling the one rule folds together (ASCII case and
 //! `_`), and the spec's `is_secret` agrees.
 
-use epsilon_proto::response::{Response, Version};
+use epsilon_proto::Answer as EpsilonAnswer;
+use epsilon_proto::answer::Version;
 use kuroneko_proto::answer::Answer;
 
 /// The value every test answer carries under a secret name; it must never show.
@@ -45,7 +46,7 @@ fn every_epsilon_secret_name_is_redacted_by_the_epsilon_reader() {
             assert!(epsilon_proto::generated::GATEWAY.is_secret(&name), "{name}");
             let body = format!("<Epsilon_result><result {name}=\"{VALUE}\"/><result result=\"1\"/></Epsilon_result>");
             for version in [Version::V1, Version::V2] {
-                let response = Response::parse(body.as_bytes(), version).unwrap();
+                let response = EpsilonAnswer::parse(body.as_bytes(), version).unwrap();
                 let attribute = &response.attributes()[0];
                 assert!(attribute.is_secret(), "{name}");
                 assert_eq!(attribute.value, VALUE);
@@ -101,7 +102,7 @@ fn every_kuroneko_secret_name_is_redacted_by_the_kuroneko_reader() {
 #[test]
 fn names_that_are_not_secret_are_shown() {
     let body = b"<Epsilon_result><result tokens=\"shown1\"/><result card-number=\"shown2\"/></Epsilon_result>";
-    let shown = format!("{:?}", Response::parse(body, Version::V1).unwrap());
+    let shown = format!("{:?}", EpsilonAnswer::parse(body, Version::V1).unwrap());
     assert!(shown.contains("shown1") && shown.contains("shown2"), "{shown}");
     let body = b"<return><returnCode>0</returnCode><tokens>shown1</tokens><orderNo>shown2</orderNo></return>";
     let shown = format!("{:?}", Answer::parse(body).unwrap());

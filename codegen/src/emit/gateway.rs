@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Emitter, doc_lines, meta_str};
-use crate::model::{AnswerShape, Model};
+use crate::model::Model;
 use crate::names::upper;
 
 pub(crate) fn charset_tokens(c: japay_core::charset::Charset) -> TokenStream {
@@ -158,10 +158,8 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             quote!((#name, #m::summarize as Summarize))
         })
         .collect();
-    let raw_ty = match g.answer.shape {
-        AnswerShape::ElementText => quote!(crate::answer::Answer<'a>),
-        AnswerShape::Attributes | AnswerShape::Elements => quote!(crate::response::Response<'a>),
-    };
+    // every gateway crate names its decoded answer `crate::answer::Answer`
+    let raw_ty = quote!(crate::answer::Answer<'a>);
     quote! {
         #(#![doc = #module_doc])*
         pub mod codes;

@@ -596,13 +596,13 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
     // the request's typed view, for runtimes generic over the operation (the client)
     let answered = op.response.is_some().then(|| {
         let view = e.ident(&format!("{}Response", op.type_name));
-        let decoded = if op.element_answer { quote!(crate::answer::Answer) } else { quote!(crate::response::Response) };
+        let decoded = quote!(crate::answer::Answer);
         quote! {
             impl ::japay_core::Answered for #ty<'_> {
                 type Answer<'b> = #decoded<'b>;
                 type View<'b> = #view<'b>;
                 fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-                    #view { raw: answer }
+                    #view { answer }
                 }
             }
         }

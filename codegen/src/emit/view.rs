@@ -16,7 +16,9 @@ struct Accessor<'m> {
     table: Option<&'m str>,
 }
 
-fn accessors(e: &mut Emitter, list: &[Accessor<'_>]) -> Vec<TokenStream> {
+/// The typed accessors over `list`, reading the view's field `from` (`answer`, or `block` for a row view).
+fn accessors(e: &mut Emitter, list: &[Accessor<'_>], from: &str) -> Vec<TokenStream> {
+    let from = e.ident(from);
     list.iter()
         .map(|a| {
             let id = e.ident(a.rust_name);
@@ -29,7 +31,7 @@ fn accessors(e: &mut Emitter, list: &[Accessor<'_>]) -> Vec<TokenStream> {
                     quote! {
                         #(#[doc = #doc])*
                         pub fn #id(&self) -> Option<spec::Code<'_>> {
-                            self.raw.get(#name).map(|v| spec::Code::new(v, &super::codes::#t))
+                            self.#from.get(#name).map(|v| spec::Code::new(v, &super::codes::#t))
                         }
                     }
                 }
@@ -38,7 +40,7 @@ fn accessors(e: &mut Emitter, list: &[Accessor<'_>]) -> Vec<TokenStream> {
                     quote! {
                         #(#[doc = #doc])*
                         pub fn #id(&self) -> Option<&str> {
-                            self.raw.get(#name)
+                            self.#from.get(#name)
                         }
                     }
                 }
@@ -64,18 +66,22 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
             },
         })
         .collect();
-    let accessors = accessors(e, &list);
+    let accessors = accessors(e, &list, "answer");
     let serialize = serialize_incoming(e, op);
     let doc = doc_lines(&format!("The decoded query string or form body of `{}`: {}.", op.name, op.title_en));
     quote! {
         #(#[doc = #doc])*
         #[derive(Debug)]
         pub struct #ty<'a> {
-            /// Every parameter, in order (unknown ones included).
-            pub raw: crate::response::Response<'a>,
+            answer: crate::answer::Answer<'a>,
         }
 
         impl<'a> #ty<'a> {
+            /// Every parameter, in order (unknown ones included).
+            pub fn answer(&self) -> &crate::answer::Answer<'a> {
+                &self.answer
+            }
+
             /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
             /// checks it against the spec: required
             /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
@@ -85,11 +91,11 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
             /// [`IncomingError::Parse`] for malformed percent-encoding, bytes invalid in the charset of
             /// `version` or conflicting repeats; [`IncomingError::Invalid`] with every violation of the spec.
             ///
-            /// [`Version::V1`]: crate::response::Version::V1
+            /// [`Version::V1`]: crate::answer::Version::V1
             /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
             /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
-            pub fn parse(input: &'a [u8], version: crate::response::Version) -> Result<Self, crate::incoming::IncomingError> {
-                crate::incoming::parse(input, version, &#c).map(|raw| Self { raw })
+            pub fn parse(input: &'a [u8], version: crate::answer::Version) -> Result<Self, crate::incoming::IncomingError> {
+                crate::incoming::parse(input, version, &#c).map(|answer| Self { answer })
             }
             #(#accessors)*
         }
@@ -101,7 +107,7 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
 /// With the `serde` feature an incoming view serializes as one object: every parameter of its spec, in spec order,
 /// by wire name, `null` when absent; a code as its table row (see `japay_core::spec::Code`); a secret parameter
 /// (marked `secret` or named in the gateway's secret names: the checker marks the latter, the name test here is the
-/// last line of defence) as `"<redacted>"`. Parameters the spec does not list stay in `raw` and are not serialized.
+/// last line of defence) as `"<redacted>"`. Parameters the spec does not list stay in `answer()` and are not serialized.
 fn serialize_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
     let ty = e.ident(&op.type_name);
     let type_name = &op.type_name;
@@ -121,7 +127,7 @@ fn serialize_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
     let doc = prose_lines(&format!(
         "With the `serde` feature: one object of every parameter of the spec of `{}`, by wire name, `null` when \
          absent; codes with their table row; secret parameters as `\"<redacted>\"`. Unknown parameters are in \
-         `raw` only.",
+         `answer()` only.",
         op.name
     ));
     quote! {
@@ -149,7 +155,7 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
         .iter()
         .map(|a| Accessor { name: &a.name, rust_name: &a.rust_name, meaning: &a.meaning, table: a.table.as_deref() })
         .collect();
-    let accessors = accessors(e, &list);
+    let accessors = accessors(e, &list, "answer");
     let doc = doc_lines(&format!("The decoded answer to `{}` ({}).", op.name, op.path));
     let outcome = (!op.outcomes.is_empty()).then(|| emit_outcome(e, op));
     let (outcome_enum, outcome_method) = outcome.unzip();
@@ -157,32 +163,30 @@ pub(crate) fn emit_response(e: &mut Emitter, op: &Operation) -> Option<TokenStre
         #(#[doc = #doc])*
         #[derive(Debug)]
         pub struct #ty<'a> {
-            /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-            /// the documented way to read it. Kept for compatibility.
-            pub raw: crate::response::Response<'a>,
+            answer: crate::answer::Answer<'a>,
         }
 
         impl<'a> #ty<'a> {
             /// The whole decoded answer: every attribute, in document order (unknown ones included).
-            pub fn answer(&self) -> &crate::response::Response<'a> {
-                &self.raw
+            pub fn answer(&self) -> &crate::answer::Answer<'a> {
+                &self.answer
             }
 
             /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
             /// repeated with another value is an error.
             ///
             /// # Errors
-            /// See [`crate::response::Response::parse_typed`].
-            pub fn parse(body: &'a [u8], version: crate::response::Version) -> Result<Self, crate::response::ParseError> {
-                crate::response::Response::parse_typed(body, version, &#response_static).map(|raw| Self { raw })
+            /// See [`crate::answer::Answer::parse_typed`].
+            pub fn parse(body: &'a [u8], version: crate::answer::Version) -> Result<Self, crate::answer::ParseError> {
+                crate::answer::Answer::parse_typed(body, version, &#response_static).map(|answer| Self { answer })
             }
 
             /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
             /// request's transport ([`crate::exchange::answer_version`]).
             ///
             /// # Errors
-            /// See [`crate::response::Response::parse_typed`].
-            pub fn parse_for(body: &'a [u8], options: ::japay_core::Options) -> Result<Self, crate::response::ParseError> {
+            /// See [`crate::answer::Answer::parse_typed`].
+            pub fn parse_for(body: &'a [u8], options: ::japay_core::Options) -> Result<Self, crate::answer::ParseError> {
                 Self::parse(body, crate::exchange::answer_version(&#c, options))
             }
             #outcome_method
@@ -204,7 +208,7 @@ fn of_attributes(list: &[crate::model::Attribute]) -> Vec<Accessor<'_>> {
 pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
     let r = op.response.as_ref()?;
     let ty = e.ident(&format!("{}Response", op.type_name));
-    let fields = accessors(e, &of_attributes(&r.attributes));
+    let fields = accessors(e, &of_attributes(&r.attributes), "answer");
     let mut group_accessors = Vec::new();
     let mut rows = Vec::new();
     for g in &r.groups {
@@ -216,7 +220,7 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
             group_accessors.push(quote! {
                 #(#[doc = #doc])*
                 pub fn #id(&self) -> impl ::core::iter::Iterator<Item = #row<'_, 'a>> + '_ {
-                    self.raw.groups_named(#name).map(|raw| #row { raw })
+                    self.answer.groups_named(#name).map(|block| #row { block })
                 }
             });
         } else {
@@ -224,11 +228,11 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
             group_accessors.push(quote! {
                 #(#[doc = #doc])*
                 pub fn #id(&self) -> Option<#row<'_, 'a>> {
-                    self.raw.groups_named(#name).next().map(|raw| #row { raw })
+                    self.answer.groups_named(#name).next().map(|block| #row { block })
                 }
             });
         }
-        let row_accessors = accessors(e, &of_attributes(&g.elements));
+        let row_accessors = accessors(e, &of_attributes(&g.elements), "block");
         let mut doc = format!("One `{name}` element of the answer to `{}`: {}.", op.name, g.meaning);
         if g.provenance.uncertain.is_some() {
             doc.push_str(" Some facts are uncertain (see the spec).");
@@ -238,11 +242,15 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
             #(#[doc = #doc])*
             #[derive(Clone, Copy, Debug)]
             pub struct #row<'r, 'a> {
-                /// Every child element, in document order (unknown ones included).
-                pub raw: &'r crate::answer::Block<'a>,
+                block: &'r crate::answer::Block<'a>,
             }
 
-            impl #row<'_, '_> {
+            impl<'r, 'a> #row<'r, 'a> {
+                /// Every child element, in document order (unknown ones included).
+                pub fn block(&self) -> &'r crate::answer::Block<'a> {
+                    self.block
+                }
+
                 #(#row_accessors)*
             }
         });
@@ -264,15 +272,13 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
         #(#[doc = #doc])*
         #[derive(Debug)]
         pub struct #ty<'a> {
-            /// Every element, in document order (unknown ones included): the same as [`Self::answer`], which is
-            /// the documented way to read it. Kept for compatibility.
-            pub raw: crate::answer::Answer<'a>,
+            answer: crate::answer::Answer<'a>,
         }
 
         impl<'a> #ty<'a> {
             /// The whole answer: every element, in document order (unknown ones included).
             pub fn answer(&self) -> &crate::answer::Answer<'a> {
-                &self.raw
+                &self.answer
             }
 
             /// Reads an answer body, redacting the values of [`super::SECRET_NAMES`] in `Debug` output.
@@ -280,12 +286,12 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
             /// # Errors
             /// See [`crate::answer::Answer::parse`].
             pub fn parse(body: &'a [u8]) -> Result<Self, crate::answer::AnswerError> {
-                crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES).map(|raw| Self { raw })
+                crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES).map(|answer| Self { answer })
             }
 
             #(#[doc = #success_doc])*
             pub fn is_success(&self) -> bool {
-                self.raw.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
+                self.answer.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
             }
             #outcome_method
             #(#fields)*
@@ -478,12 +484,11 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     let empty_check = (!op.element_answer).then(|| quote!(if raw.is_empty() { #empty_arm }));
     let borrows = op.outcomes.iter().any(|o| !matches!(o.kind, OutcomeKind::Ok | OutcomeKind::NotFound));
     let use_lifetime = if borrows { quote!(<'_>) } else { quote!() };
-    let raw_ty =
-        if op.element_answer { quote!(crate::answer::Answer<'_>) } else { quote!(crate::response::Response<'_>) };
+    let raw_ty = quote!(crate::answer::Answer<'_>);
     let method = quote! {
         #(#[doc = #method_doc])*
         pub fn outcome(&self) -> Result<#enum_ty #use_lifetime, outcome::OutcomeError> {
-            decide(&self.raw)
+            decide(&self.answer)
         }
     };
     // an enum whose variants carry no data has no lifetime

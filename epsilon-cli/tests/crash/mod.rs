@@ -116,7 +116,7 @@ impl Load {
         let body = self.call(&request).await?;
         let response = OrderInfoResponse::parse(&body, Version::V1).expect("a getsales2 answer");
         assert_eq!(response.outcome(), Ok(OrderInfoOutcome::Found), "{order_number}: acknowledged, not found");
-        Some(response.raw.get("state").expect("a state").to_owned())
+        Some(response.answer().get("state").expect("a state").to_owned())
     }
 
     /// Records an acknowledged order (or a changed one) with its state, read back at once.

@@ -16,9 +16,8 @@ use crate::wire::multimap::{self, Entry, RedactedEntry};
 pub struct Attribute<'a> {
     /// The attribute name, as it stood in the input.
     pub name: &'a str,
-    /// The attribute value as it stood in the input, before unescaping and percent-decoding: the same as
-    /// [`Attribute::escaped`], which is the documented way to read it. Kept for compatibility.
-    pub raw: &'a str,
+    /// The attribute value as it stood in the input, before unescaping and percent-decoding.
+    pub(crate) escaped: &'a str,
     /// The decoded text; borrowed from the input when decoding changed nothing.
     pub value: Cow<'a, str>,
 }
@@ -27,7 +26,7 @@ impl<'a> Attribute<'a> {
     /// The value as it stood in the body, before XML unescaping and percent-decoding (`%8ER%93c`, `&amp;`): what
     /// the gateway wrote, for logs and byte-exact comparisons.
     pub fn escaped(&self) -> &'a str {
-        self.raw
+        self.escaped
     }
 
     /// Whether this attribute's value must never be shown (its name is one of
@@ -43,7 +42,7 @@ impl Entry for Attribute<'_> {
     }
 
     fn raw(&self) -> &str {
-        self.raw
+        self.escaped
     }
 
     fn value(&self) -> &str {

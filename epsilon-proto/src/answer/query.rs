@@ -7,7 +7,7 @@ use super::version::Version;
 use crate::wire::query::{self, QueryError};
 
 /// Decodes a completion-redirect query string (`a=1&b=%83_…`, without the leading `?`) into its attributes, in
-/// order; see [`crate::response::parse_query`].
+/// order; see [`crate::answer::parse_query`].
 pub(crate) fn read_query(query: &[u8], version: Version) -> Result<Vec<Attribute<'_>>, ParseError> {
     let pairs = query::pairs(query).map_err(|e| match e {
         QueryError::NonAscii { offset, .. } => ParseError::NonAscii { offset },
@@ -17,7 +17,7 @@ pub(crate) fn read_query(query: &[u8], version: Version) -> Result<Vec<Attribute
     let mut attrs = Vec::with_capacity(pairs.len());
     for pair in pairs {
         let value = decode_percent_text(pair.name, pair.raw.into(), pair.offset, version)?;
-        attrs.push(Attribute { name: pair.name, raw: pair.raw, value });
+        attrs.push(Attribute { name: pair.name, escaped: pair.raw, value });
     }
     Ok(attrs)
 }

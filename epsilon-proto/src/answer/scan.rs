@@ -84,7 +84,7 @@ fn ends_name(b: u8) -> bool {
     is_xml_space(b) || matches!(b, b'=' | b'>' | b'/')
 }
 
-/// Reads every attribute of an answer body, in document order; see [`crate::response::Response::parse`].
+/// Reads every attribute of an answer body, in document order; see [`crate::answer::Answer::parse`].
 pub(crate) fn read_body(body: &[u8], version: Version) -> Result<Vec<Attribute<'_>>, ParseError> {
     let start = if body.starts_with(BOM) { BOM.len() } else { 0 };
     let rest = body.get(start..).unwrap_or_default();
@@ -360,7 +360,7 @@ impl<'a> Reader<'a> {
             let raw = self.str(value_at, i);
             self.pos = i.saturating_add(1);
             let value = decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?;
-            self.attrs.push(Attribute { name, raw, value });
+            self.attrs.push(Attribute { name, escaped: raw, value });
         };
         if self.attrs.len() == first {
             return Err(ParseError::MissingAttribute { offset: at });

@@ -69,14 +69,14 @@ impl Version {
 ///
 /// ```
 /// use std::borrow::Cow;
-/// use epsilon_proto::response::{Version, decode_text};
+/// use epsilon_proto::answer::{Version, decode_text};
 ///
 /// let bytes: &[u8] = b"\xC3\xBD";
 /// assert_eq!(decode_text(Cow::Borrowed(bytes), Version::V1)?, "ﾃｽ");
 /// assert_eq!(decode_text(Cow::Borrowed(bytes), Version::V2)?, "ý");
 /// let truncated: &[u8] = b"ab\x82";
 /// assert_eq!(decode_text(Cow::Borrowed(truncated), Version::V1).unwrap_err().offset, 2);
-/// # Ok::<(), epsilon_proto::response::CharsetError>(())
+/// # Ok::<(), epsilon_proto::answer::CharsetError>(())
 /// ```
 pub fn decode_text(bytes: Cow<'_, [u8]>, version: Version) -> Result<Cow<'_, str>, CharsetError> {
     text::decode(bytes, version.charset()).map_err(|e| CharsetError { version, offset: e.offset })

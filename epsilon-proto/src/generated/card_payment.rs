@@ -504,47 +504,45 @@ impl ::japay_core::Operation for CardPayment<'_> {
 ::japay_core::operation_shortcuts!(CardPayment);
 
 impl ::japay_core::Answered for CardPayment<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = CardPaymentResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        CardPaymentResponse { raw: answer }
+        CardPaymentResponse { answer }
     }
 }
 
 /// The decoded answer to `card_payment` (direct_card_payment.cgi).
 #[derive(Debug)]
 pub struct CardPaymentResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> CardPaymentResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &CARD_PAYMENT_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &CARD_PAYMENT_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&CARD_PAYMENT, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -552,39 +550,39 @@ impl<'a> CardPaymentResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`).
     pub fn outcome(&self) -> Result<CardPaymentOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `acsurl`: 3-D Secure 1.0 ACS URL to post the PaReq form to (result 5; decoded once); empty otherwise (first occurrence, decoded).
     pub fn acsurl(&self) -> Option<&str> {
-        self.raw.get("acsurl")
+        self.answer.get("acsurl")
     }
     /// `err_code`: error code when result is not 1 (empty on success) (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
     /// `kari_flag`: 1 the sale is provisional (not captured), 0 captured; absent on declines and 3-D Secure answers (first occurrence, decoded).
     pub fn kari_flag(&self) -> Option<&str> {
-        self.raw.get("kari_flag")
+        self.answer.get("kari_flag")
     }
     /// `pareq`: 3-D Secure PaReq to forward to the ACS as is (decoded exactly once; the 3DS2 value is double-encoded) (first occurrence, decoded).
     pub fn pareq(&self) -> Option<&str> {
-        self.raw.get("pareq")
+        self.answer.get("pareq")
     }
     /// `result`: 1 ok, 0 or 9 failure, 5 3-D Secure 1.0 required, 6 3-D Secure 2.0 required (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `tds2_url`: 3-D Secure 2.0 entry URL (tds2.cgi) to post the PaReq form to (result 6; decoded once) (first occurrence, decoded).
     pub fn tds2_url(&self) -> Option<&str> {
-        self.raw.get("tds2_url")
+        self.answer.get("tds2_url")
     }
     /// `trans_code`: numeric Epsilon transaction code (also on declines) (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
 }
 
@@ -625,7 +623,7 @@ pub enum CardPaymentOutcome<'r> {
 
 /// The body of [`CardPaymentResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<CardPaymentOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -707,7 +705,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`CardPaymentResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         CardPaymentOutcome::Authorized { .. } => ("authorized", "ok", None),

@@ -85,11 +85,14 @@ pub static DEFERRED_PAYMENT_NOTIFICATION: spec::OperationSpec = spec::OperationS
 /// The decoded query string or form body of `deferred_payment_notification`: form the gateway's server posts to the merchant's server when a GMO後払い (deferred payment) order changes state.
 #[derive(Debug)]
 pub struct DeferredPaymentNotification<'a> {
-    /// Every parameter, in order (unknown ones included).
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> DeferredPaymentNotification<'a> {
+    /// Every parameter, in order (unknown ones included).
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
+    }
     /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
     /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
@@ -99,35 +102,35 @@ impl<'a> DeferredPaymentNotification<'a> {
     /// [`IncomingError::Parse`] for malformed percent-encoding, bytes invalid in the charset of
     /// `version` or conflicting repeats; [`IncomingError::Invalid`] with every violation of the spec.
     ///
-    /// [`Version::V1`]: crate::response::Version::V1
+    /// [`Version::V1`]: crate::answer::Version::V1
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
         input: &'a [u8],
-        version: crate::response::Version,
+        version: crate::answer::Version,
     ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &DEFERRED_PAYMENT_NOTIFICATION)
-            .map(|raw| Self { raw })
+            .map(|answer| Self { answer })
     }
     /// `order_number`: the order_number the merchant sent with the order (first occurrence, decoded).
     pub fn order_number(&self) -> Option<&str> {
-        self.raw.get("order_number")
+        self.answer.get("order_number")
     }
     /// `trans_code`: numeric Epsilon transaction code of the order (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
     /// `state`: new state of the order (4 screening, 6 shipping registered, 9 cancelled, 11 screening refused, ...) (first occurrence, looked up in its code table).
     pub fn state(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
+        self.answer.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `contract_code`: the merchant's contract code, checked when sent (first occurrence, decoded).
     pub fn contract_code(&self) -> Option<&str> {
-        self.raw.get("contract_code")
+        self.answer.get("contract_code")
     }
 }
 
-/// With the `serde` feature: one object of every parameter of the spec of `deferred_payment_notification`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `raw` only.
+/// With the `serde` feature: one object of every parameter of the spec of `deferred_payment_notification`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `answer()` only.
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for DeferredPaymentNotification<'_> {
     fn serialize<S: ::serde::Serializer>(

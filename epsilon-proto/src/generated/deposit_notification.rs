@@ -142,11 +142,14 @@ pub static DEPOSIT_NOTIFICATION: spec::OperationSpec = spec::OperationSpec::new(
 /// The decoded query string or form body of `deposit_notification`: form the gateway's server posts to the merchant's server when a convenience-store or Pay-easy slip is paid.
 #[derive(Debug)]
 pub struct DepositNotification<'a> {
-    /// Every parameter, in order (unknown ones included).
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> DepositNotification<'a> {
+    /// Every parameter, in order (unknown ones included).
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
+    }
     /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
     /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
@@ -156,53 +159,53 @@ impl<'a> DepositNotification<'a> {
     /// [`IncomingError::Parse`] for malformed percent-encoding, bytes invalid in the charset of
     /// `version` or conflicting repeats; [`IncomingError::Invalid`] with every violation of the spec.
     ///
-    /// [`Version::V1`]: crate::response::Version::V1
+    /// [`Version::V1`]: crate::answer::Version::V1
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
         input: &'a [u8],
-        version: crate::response::Version,
+        version: crate::answer::Version,
     ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &DEPOSIT_NOTIFICATION)
-            .map(|raw| Self { raw })
+            .map(|answer| Self { answer })
     }
     /// `trans_code`: numeric Epsilon transaction code of the order (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
     /// `order_number`: the order_number the merchant sent with the order (first occurrence, decoded).
     pub fn order_number(&self) -> Option<&str> {
-        self.raw.get("order_number")
+        self.answer.get("order_number")
     }
     /// `paid`: 1 paid, 0 not paid (first occurrence, decoded).
     pub fn paid(&self) -> Option<&str> {
-        self.raw.get("paid")
+        self.answer.get("paid")
     }
     /// `user_id`: the user_id the merchant sent with the order (first occurrence, decoded).
     pub fn user_id(&self) -> Option<&str> {
-        self.raw.get("user_id")
+        self.answer.get("user_id")
     }
     /// `item_price`: amount in yen, integer (first occurrence, decoded).
     pub fn item_price(&self) -> Option<&str> {
-        self.raw.get("item_price")
+        self.answer.get("item_price")
     }
     /// `memo1`: the memo1 the merchant sent with the order, echoed back (first occurrence, decoded).
     pub fn memo1(&self) -> Option<&str> {
-        self.raw.get("memo1")
+        self.answer.get("memo1")
     }
     /// `conveni_code`: store where the slip was paid; 88 is Pay-easy (first occurrence, looked up in its code table).
     pub fn conveni_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("conveni_code")
             .map(|v| spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `contract_code`: the merchant's contract code, checked when sent (first occurrence, decoded).
     pub fn contract_code(&self) -> Option<&str> {
-        self.raw.get("contract_code")
+        self.answer.get("contract_code")
     }
 }
 
-/// With the `serde` feature: one object of every parameter of the spec of `deposit_notification`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `raw` only.
+/// With the `serde` feature: one object of every parameter of the spec of `deposit_notification`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `answer()` only.
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for DepositNotification<'_> {
     fn serialize<S: ::serde::Serializer>(

@@ -175,49 +175,45 @@ impl ::japay_core::Operation for GmoIdPayment<'_> {
 ::japay_core::operation_shortcuts!(GmoIdPayment);
 
 impl ::japay_core::Answered for GmoIdPayment<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = GmoIdPaymentResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        GmoIdPaymentResponse {
-            raw: answer,
-        }
+        GmoIdPaymentResponse { answer }
     }
 }
 
 /// The decoded answer to `gmo_id_payment` (receive_order_gmo2.cgi).
 #[derive(Debug)]
 pub struct GmoIdPaymentResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> GmoIdPaymentResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &GMO_ID_PAYMENT_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &GMO_ID_PAYMENT_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&GMO_ID_PAYMENT, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -225,23 +221,23 @@ impl<'a> GmoIdPaymentResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
     pub fn outcome(&self) -> Result<GmoIdPaymentOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `trans_code`: numeric Epsilon transaction code (also on a system error) (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
     /// `result`: 1 ok, 0 or 9 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
 }
 
@@ -266,7 +262,7 @@ pub enum GmoIdPaymentOutcome<'r> {
 
 /// The body of [`GmoIdPaymentResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<GmoIdPaymentOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -306,7 +302,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`GmoIdPaymentResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         GmoIdPaymentOutcome::Charged { .. } => ("charged", "ok", None),

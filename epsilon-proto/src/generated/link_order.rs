@@ -552,47 +552,45 @@ impl ::japay_core::Operation for LinkOrder<'_> {
 ::japay_core::operation_shortcuts!(LinkOrder);
 
 impl ::japay_core::Answered for LinkOrder<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = LinkOrderResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        LinkOrderResponse { raw: answer }
+        LinkOrderResponse { answer }
     }
 }
 
 /// The decoded answer to `link_order` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct LinkOrderResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> LinkOrderResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &LINK_ORDER_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &LINK_ORDER_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&LINK_ORDER, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -600,131 +598,131 @@ impl<'a> LinkOrderResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`).
     pub fn outcome(&self) -> Result<LinkOrderOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: URL of Epsilon's payment page to send the browser to (decoded once); link orders only (first occurrence, decoded).
     pub fn redirect(&self) -> Option<&str> {
-        self.raw.get("redirect")
+        self.answer.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
     /// `memo1`: memo1 echoed (errors and direct convenience-store orders) (first occurrence, decoded).
     pub fn memo1(&self) -> Option<&str> {
-        self.raw.get("memo1")
+        self.answer.get("memo1")
     }
     /// `memo2`: memo2 echoed (errors and direct convenience-store orders) (first occurrence, decoded).
     pub fn memo2(&self) -> Option<&str> {
-        self.raw.get("memo2")
+        self.answer.get("memo2")
     }
     /// `trans_code`: numeric Epsilon transaction code (direct convenience-store order) (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
     /// `order_number`: order_number echoed (first occurrence, decoded).
     pub fn order_number(&self) -> Option<&str> {
-        self.raw.get("order_number")
+        self.answer.get("order_number")
     }
     /// `state`: order state; 0 for a freshly issued slip (first occurrence, looked up in its code table).
     pub fn state(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
+        self.answer.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `user_id`: user_id echoed (first occurrence, decoded).
     pub fn user_id(&self) -> Option<&str> {
-        self.raw.get("user_id")
+        self.answer.get("user_id")
     }
     /// `user_name`: user_name echoed (first occurrence, decoded).
     pub fn user_name(&self) -> Option<&str> {
-        self.raw.get("user_name")
+        self.answer.get("user_name")
     }
     /// `user_mail_add`: user_mail_add echoed (first occurrence, decoded).
     pub fn user_mail_add(&self) -> Option<&str> {
-        self.raw.get("user_mail_add")
+        self.answer.get("user_mail_add")
     }
     /// `process_code`: process_code echoed (first occurrence, looked up in its code table).
     pub fn process_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("process_code")
             .map(|v| spec::Code::new(v, &super::codes::PROCESS_CODE))
     }
     /// `mission_code`: mission_code echoed (first occurrence, looked up in its code table).
     pub fn mission_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("mission_code")
             .map(|v| spec::Code::new(v, &super::codes::MISSION_CODE))
     }
     /// `st_code`: st_code echoed in the 7-group form (first occurrence, decoded).
     pub fn st_code(&self) -> Option<&str> {
-        self.raw.get("st_code")
+        self.answer.get("st_code")
     }
     /// `contract_code`: contract_code echoed (first occurrence, decoded).
     pub fn contract_code(&self) -> Option<&str> {
-        self.raw.get("contract_code")
+        self.answer.get("contract_code")
     }
     /// `item_code`: item_code echoed (first occurrence, decoded).
     pub fn item_code(&self) -> Option<&str> {
-        self.raw.get("item_code")
+        self.answer.get("item_code")
     }
     /// `item_name`: item_name echoed (first occurrence, decoded).
     pub fn item_name(&self) -> Option<&str> {
-        self.raw.get("item_name")
+        self.answer.get("item_name")
     }
     /// `item_price`: item_price echoed (first occurrence, decoded).
     pub fn item_price(&self) -> Option<&str> {
-        self.raw.get("item_price")
+        self.answer.get("item_price")
     }
     /// `payment_code`: payment method used (3 = convenience store) (first occurrence, looked up in its code table).
     pub fn payment_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("payment_code")
             .map(|v| spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
     /// `conveni_code`: the convenience store of the slip (first occurrence, looked up in its code table).
     pub fn conveni_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("conveni_code")
             .map(|v| spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `receipt_no`: payment number the buyer gives at the store (受付番号 / 払込票番号) (first occurrence, decoded).
     pub fn receipt_no(&self) -> Option<&str> {
-        self.raw.get("receipt_no")
+        self.answer.get("receipt_no")
     }
     /// `kigyou_code`: company code (企業コード) for the store terminal (first occurrence, decoded).
     pub fn kigyou_code(&self) -> Option<&str> {
-        self.raw.get("kigyou_code")
+        self.answer.get("kigyou_code")
     }
     /// `haraikomi_url`: URL of the payment slip (払込票) (first occurrence, decoded).
     pub fn haraikomi_url(&self) -> Option<&str> {
-        self.raw.get("haraikomi_url")
+        self.answer.get("haraikomi_url")
     }
     /// `conveni_limit`: payment deadline date (YYYY-MM-DD) (first occurrence, decoded).
     pub fn conveni_limit(&self) -> Option<&str> {
-        self.raw.get("conveni_limit")
+        self.answer.get("conveni_limit")
     }
     /// `conveni_time`: time the buyer paid at the store; empty until paid (first occurrence, decoded).
     pub fn conveni_time(&self) -> Option<&str> {
-        self.raw.get("conveni_time")
+        self.answer.get("conveni_time")
     }
     /// `paid`: 0 unpaid, 1 paid (first occurrence, decoded).
     pub fn paid(&self) -> Option<&str> {
-        self.raw.get("paid")
+        self.answer.get("paid")
     }
     /// `receipt_date`: time the slip was issued (JST, no zone) (first occurrence, decoded).
     pub fn receipt_date(&self) -> Option<&str> {
-        self.raw.get("receipt_date")
+        self.answer.get("receipt_date")
     }
     /// `last_update`: time of the last change of the order (JST, no zone) (first occurrence, decoded).
     pub fn last_update(&self) -> Option<&str> {
-        self.raw.get("last_update")
+        self.answer.get("last_update")
     }
 }
 
@@ -755,7 +753,7 @@ pub enum LinkOrderOutcome<'r> {
 
 /// The body of [`LinkOrderResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<LinkOrderOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -832,7 +830,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`LinkOrderResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         LinkOrderOutcome::Redirect { .. } => ("redirect", "redirect", None),

@@ -159,7 +159,7 @@ pub static OPERATIONS: &[&spec::OperationSpec] = &[
 /// An operation's `summarize`: decides the outcome of a decoded answer (failing closed, as its view's
 /// `outcome()`) and returns it as a gateway-neutral summary.
 pub type Summarize = for<'r, 'a> fn(
-    &'r crate::response::Response<'a>,
+    &'r crate::answer::Answer<'a>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError>;
 
 /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome

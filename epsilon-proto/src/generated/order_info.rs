@@ -292,47 +292,45 @@ impl ::japay_core::Operation for OrderInfo<'_> {
 ::japay_core::operation_shortcuts!(OrderInfo);
 
 impl ::japay_core::Answered for OrderInfo<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = OrderInfoResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        OrderInfoResponse { raw: answer }
+        OrderInfoResponse { answer }
     }
 }
 
 /// The decoded answer to `order_info` (getsales2.cgi).
 #[derive(Debug)]
 pub struct OrderInfoResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> OrderInfoResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &ORDER_INFO_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &ORDER_INFO_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&ORDER_INFO, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -340,165 +338,165 @@ impl<'a> OrderInfoResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
     pub fn outcome(&self) -> Result<OrderInfoOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: absent in every found order; sent with an error code when the CGI refuses the call (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when the CGI refuses the call (908, source host not registered) (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
     /// `last_update`: time of the last change of the order (JST, no zone) (first occurrence, decoded).
     pub fn last_update(&self) -> Option<&str> {
-        self.raw.get("last_update")
+        self.answer.get("last_update")
     }
     /// `user_mail_add`: customer e-mail address (first occurrence, decoded).
     pub fn user_mail_add(&self) -> Option<&str> {
-        self.raw.get("user_mail_add")
+        self.answer.get("user_mail_add")
     }
     /// `state`: order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...) (first occurrence, looked up in its code table).
     pub fn state(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
+        self.answer.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `credit_time`: time of the card charge (JST, no zone) (first occurrence, decoded).
     pub fn credit_time(&self) -> Option<&str> {
-        self.raw.get("credit_time")
+        self.answer.get("credit_time")
     }
     /// `trans_code`: numeric Epsilon transaction code (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
     /// `mission_code`: charge kind of the order (first occurrence, looked up in its code table).
     pub fn mission_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("mission_code")
             .map(|v| spec::Code::new(v, &super::codes::MISSION_CODE))
     }
     /// `credit_flag`: card flag; only 0 observed (first occurrence, decoded).
     pub fn credit_flag(&self) -> Option<&str> {
-        self.raw.get("credit_flag")
+        self.answer.get("credit_flag")
     }
     /// `item_price`: order amount in yen (first occurrence, decoded).
     pub fn item_price(&self) -> Option<&str> {
-        self.raw.get("item_price")
+        self.answer.get("item_price")
     }
     /// `payment_code`: payment method the buyer used (first occurrence, looked up in its code table).
     pub fn payment_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("payment_code")
             .map(|v| spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
     /// `item_code`: product code (first occurrence, decoded).
     pub fn item_code(&self) -> Option<&str> {
-        self.raw.get("item_code")
+        self.answer.get("item_code")
     }
     /// `order_number`: merchant order number (first occurrence, decoded).
     pub fn order_number(&self) -> Option<&str> {
-        self.raw.get("order_number")
+        self.answer.get("order_number")
     }
     /// `st_code`: payment-method bitmap of the order, in the 7-group form (first occurrence, decoded).
     pub fn st_code(&self) -> Option<&str> {
-        self.raw.get("st_code")
+        self.answer.get("st_code")
     }
     /// `memo1`: memo1 of the order (first occurrence, decoded).
     pub fn memo1(&self) -> Option<&str> {
-        self.raw.get("memo1")
+        self.answer.get("memo1")
     }
     /// `contract_code`: merchant contract code (first occurrence, decoded).
     pub fn contract_code(&self) -> Option<&str> {
-        self.raw.get("contract_code")
+        self.answer.get("contract_code")
     }
     /// `item_name`: product name (first occurrence, decoded).
     pub fn item_name(&self) -> Option<&str> {
-        self.raw.get("item_name")
+        self.answer.get("item_name")
     }
     /// `pay_time`: number of instalments; 1 for a one-time payment (first occurrence, decoded).
     pub fn pay_time(&self) -> Option<&str> {
-        self.raw.get("pay_time")
+        self.answer.get("pay_time")
     }
     /// `user_name`: customer name (first occurrence, decoded).
     pub fn user_name(&self) -> Option<&str> {
-        self.raw.get("user_name")
+        self.answer.get("user_name")
     }
     /// `process_code`: processing kind of the order (first occurrence, looked up in its code table).
     pub fn process_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("process_code")
             .map(|v| spec::Code::new(v, &super::codes::PROCESS_CODE))
     }
     /// `keitai`: device class; "100" observed (first occurrence, decoded).
     pub fn keitai(&self) -> Option<&str> {
-        self.raw.get("keitai")
+        self.answer.get("keitai")
     }
     /// `due_date`: due date; empty in every sample (first occurrence, decoded).
     pub fn due_date(&self) -> Option<&str> {
-        self.raw.get("due_date")
+        self.answer.get("due_date")
     }
     /// `card_st_code`: card payment kind (10 one-time, 61 instalments, 80 revolving) (first occurrence, looked up in its code table).
     pub fn card_st_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("card_st_code")
             .map(|v| spec::Code::new(v, &super::codes::CARD_ST_CODE))
     }
     /// `add_info`: additional information; empty in every sample (first occurrence, decoded).
     pub fn add_info(&self) -> Option<&str> {
-        self.raw.get("add_info")
+        self.answer.get("add_info")
     }
     /// `user_id`: the merchant's id for the customer (first occurrence, decoded).
     pub fn user_id(&self) -> Option<&str> {
-        self.raw.get("user_id")
+        self.answer.get("user_id")
     }
     /// `memo2`: memo2 of the order (first occurrence, decoded).
     pub fn memo2(&self) -> Option<&str> {
-        self.raw.get("memo2")
+        self.answer.get("memo2")
     }
     /// `sales_limit_exceeded_flag`: 1 = past the deadline for capturing an authorised sale, 0 = within it (first occurrence, decoded).
     pub fn sales_limit_exceeded_flag(&self) -> Option<&str> {
-        self.raw.get("sales_limit_exceeded_flag")
+        self.answer.get("sales_limit_exceeded_flag")
     }
     /// `conveni_limit`: convenience-store payment deadline date (YYYY-MM-DD) (first occurrence, decoded).
     pub fn conveni_limit(&self) -> Option<&str> {
-        self.raw.get("conveni_limit")
+        self.answer.get("conveni_limit")
     }
     /// `receipt_date`: time the slip was issued (JST, no zone) (first occurrence, decoded).
     pub fn receipt_date(&self) -> Option<&str> {
-        self.raw.get("receipt_date")
+        self.answer.get("receipt_date")
     }
     /// `receipt_no`: payment number at the store (確認番号 for Pay-easy) (first occurrence, decoded).
     pub fn receipt_no(&self) -> Option<&str> {
-        self.raw.get("receipt_no")
+        self.answer.get("receipt_no")
     }
     /// `conveni_time`: time the buyer paid at the store; empty until paid (first occurrence, decoded).
     pub fn conveni_time(&self) -> Option<&str> {
-        self.raw.get("conveni_time")
+        self.answer.get("conveni_time")
     }
     /// `paid`: 0 unpaid, 1 paid (first occurrence, decoded).
     pub fn paid(&self) -> Option<&str> {
-        self.raw.get("paid")
+        self.answer.get("paid")
     }
     /// `haraikomi_url`: URL of the payment slip (払込票) (first occurrence, decoded).
     pub fn haraikomi_url(&self) -> Option<&str> {
-        self.raw.get("haraikomi_url")
+        self.answer.get("haraikomi_url")
     }
     /// `conveni_code`: convenience store of the slip (88 = Pay-easy) (first occurrence, looked up in its code table).
     pub fn conveni_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("conveni_code")
             .map(|v| spec::Code::new(v, &super::codes::CONVENI_CODE))
     }
     /// `kigyou_code`: company code (企業コード; 収納機関番号 for Pay-easy) (first occurrence, decoded).
     pub fn kigyou_code(&self) -> Option<&str> {
-        self.raw.get("kigyou_code")
+        self.answer.get("kigyou_code")
     }
     /// `amount`: amount actually deposited (virtual account); empty for other methods (first occurrence, decoded).
     pub fn amount(&self) -> Option<&str> {
-        self.raw.get("amount")
+        self.answer.get("amount")
     }
 }
 
@@ -526,7 +524,7 @@ pub enum OrderInfoOutcome<'r> {
 
 /// The body of [`OrderInfoResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<OrderInfoOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Ok({
@@ -576,7 +574,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`OrderInfoResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         OrderInfoOutcome::Found { .. } => ("found", "ok", None),

@@ -125,11 +125,14 @@ pub static PAYMENT_NOTIFICATION: spec::OperationSpec = spec::OperationSpec::new(
 /// The decoded query string or form body of `payment_notification`: form the gateway's server posts to the merchant's server when a payment completes.
 #[derive(Debug)]
 pub struct PaymentNotification<'a> {
-    /// Every parameter, in order (unknown ones included).
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> PaymentNotification<'a> {
+    /// Every parameter, in order (unknown ones included).
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
+    }
     /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
     /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
@@ -139,45 +142,45 @@ impl<'a> PaymentNotification<'a> {
     /// [`IncomingError::Parse`] for malformed percent-encoding, bytes invalid in the charset of
     /// `version` or conflicting repeats; [`IncomingError::Invalid`] with every violation of the spec.
     ///
-    /// [`Version::V1`]: crate::response::Version::V1
+    /// [`Version::V1`]: crate::answer::Version::V1
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
         input: &'a [u8],
-        version: crate::response::Version,
+        version: crate::answer::Version,
     ) -> Result<Self, crate::incoming::IncomingError> {
         crate::incoming::parse(input, version, &PAYMENT_NOTIFICATION)
-            .map(|raw| Self { raw })
+            .map(|answer| Self { answer })
     }
     /// `contract_code`: the merchant's contract code; a notification for another contract must be refused (first occurrence, decoded).
     pub fn contract_code(&self) -> Option<&str> {
-        self.raw.get("contract_code")
+        self.answer.get("contract_code")
     }
     /// `trans_code`: numeric Epsilon transaction code; send it to getsales2 for the authoritative details (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
     /// `order_number`: the order_number the merchant sent with the order (first occurrence, decoded).
     pub fn order_number(&self) -> Option<&str> {
-        self.raw.get("order_number")
+        self.answer.get("order_number")
     }
     /// `state`: order state (0 not completed, 1 charged, 5 authorised only, 9 cancelled, ...); 0 is a valid state (first occurrence, looked up in its code table).
     pub fn state(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
+        self.answer.get("state").map(|v| spec::Code::new(v, &super::codes::STATE))
     }
     /// `user_id`: the user_id the merchant sent with the order (first occurrence, decoded).
     pub fn user_id(&self) -> Option<&str> {
-        self.raw.get("user_id")
+        self.answer.get("user_id")
     }
     /// `payment_code`: payment method the buyer used (first occurrence, looked up in its code table).
     pub fn payment_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("payment_code")
             .map(|v| spec::Code::new(v, &super::codes::PAYMENT_CODE))
     }
 }
 
-/// With the `serde` feature: one object of every parameter of the spec of `payment_notification`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `raw` only.
+/// With the `serde` feature: one object of every parameter of the spec of `payment_notification`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `answer()` only.
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for PaymentNotification<'_> {
     fn serialize<S: ::serde::Serializer>(

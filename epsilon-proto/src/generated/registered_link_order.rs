@@ -180,11 +180,11 @@ impl ::japay_core::Operation for RegisteredLinkOrder<'_> {
 ::japay_core::operation_shortcuts!(RegisteredLinkOrder);
 
 impl ::japay_core::Answered for RegisteredLinkOrder<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = RegisteredLinkOrderResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
         RegisteredLinkOrderResponse {
-            raw: answer,
+            answer,
         }
     }
 }
@@ -192,41 +192,39 @@ impl ::japay_core::Answered for RegisteredLinkOrder<'_> {
 /// The decoded answer to `registered_link_order` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct RegisteredLinkOrderResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> RegisteredLinkOrderResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(
                 body,
                 version,
                 &REGISTERED_LINK_ORDER_RESPONSE,
             )
-            .map(|raw| Self { raw })
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(
             body,
             crate::exchange::answer_version(&REGISTERED_LINK_ORDER, options),
@@ -239,31 +237,31 @@ impl<'a> RegisteredLinkOrderResponse<'a> {
     pub fn outcome(
         &self,
     ) -> Result<RegisteredLinkOrderOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: 1 success, 0 or 9 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: the card3.cgi URL to go on with (decoded once) (first occurrence, decoded).
     pub fn redirect(&self) -> Option<&str> {
-        self.raw.get("redirect")
+        self.answer.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
     /// `memo1`: memo1 echoed (errors) (first occurrence, decoded).
     pub fn memo1(&self) -> Option<&str> {
-        self.raw.get("memo1")
+        self.answer.get("memo1")
     }
     /// `memo2`: memo2 echoed (errors) (first occurrence, decoded).
     pub fn memo2(&self) -> Option<&str> {
-        self.raw.get("memo2")
+        self.answer.get("memo2")
     }
 }
 
@@ -291,7 +289,7 @@ pub enum RegisteredLinkOrderOutcome<'r> {
 
 /// The body of [`RegisteredLinkOrderResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<RegisteredLinkOrderOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -337,7 +335,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`RegisteredLinkOrderResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         RegisteredLinkOrderOutcome::Redirect { .. } => ("redirect", "redirect", None),

@@ -122,47 +122,45 @@ impl ::japay_core::Operation for ShipRequest<'_> {
 ::japay_core::operation_shortcuts!(ShipRequest);
 
 impl ::japay_core::Answered for ShipRequest<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = ShipRequestResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        ShipRequestResponse { raw: answer }
+        ShipRequestResponse { answer }
     }
 }
 
 /// The decoded answer to `ship_request` (ship_request.cgi).
 #[derive(Debug)]
 pub struct ShipRequestResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> ShipRequestResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &SHIP_REQUEST_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &SHIP_REQUEST_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&SHIP_REQUEST, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -170,19 +168,19 @@ impl<'a> ShipRequestResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
     pub fn outcome(&self) -> Result<ShipRequestOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: 1 registered, otherwise failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
 }
 
@@ -207,7 +205,7 @@ pub enum ShipRequestOutcome<'r> {
 
 /// The body of [`ShipRequestResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<ShipRequestOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -251,7 +249,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`ShipRequestResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         ShipRequestOutcome::Registered { .. } => ("registered", "ok", None),

@@ -146,11 +146,11 @@ impl ::japay_core::Operation for StopMonthlyBilling<'_> {
 ::japay_core::operation_shortcuts!(StopMonthlyBilling);
 
 impl ::japay_core::Answered for StopMonthlyBilling<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = StopMonthlyBillingResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
         StopMonthlyBillingResponse {
-            raw: answer,
+            answer,
         }
     }
 }
@@ -158,41 +158,35 @@ impl ::japay_core::Answered for StopMonthlyBilling<'_> {
 /// The decoded answer to `stop_monthly_billing` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct StopMonthlyBillingResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> StopMonthlyBillingResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(
-                body,
-                version,
-                &STOP_MONTHLY_BILLING_RESPONSE,
-            )
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &STOP_MONTHLY_BILLING_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(
             body,
             crate::exchange::answer_version(&STOP_MONTHLY_BILLING, options),
@@ -205,49 +199,49 @@ impl<'a> StopMonthlyBillingResponse<'a> {
     pub fn outcome(
         &self,
     ) -> Result<StopMonthlyBillingOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: 1 stopped; 0 failure (605 no such monthly billing) (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
     /// `user_id`: user_id echoed (first occurrence, decoded).
     pub fn user_id(&self) -> Option<&str> {
-        self.raw.get("user_id")
+        self.answer.get("user_id")
     }
     /// `item_code`: item_code echoed (first occurrence, decoded).
     pub fn item_code(&self) -> Option<&str> {
-        self.raw.get("item_code")
+        self.answer.get("item_code")
     }
     /// `item_name`: name of the product of the stopped billing (first occurrence, decoded).
     pub fn item_name(&self) -> Option<&str> {
-        self.raw.get("item_name")
+        self.answer.get("item_name")
     }
     /// `item_price`: amount of the stopped billing (first occurrence, decoded).
     pub fn item_price(&self) -> Option<&str> {
-        self.raw.get("item_price")
+        self.answer.get("item_price")
     }
     /// `mission_code`: charge kind of the stopped billing (first occurrence, looked up in its code table).
     pub fn mission_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("mission_code")
             .map(|v| spec::Code::new(v, &super::codes::MISSION_CODE))
     }
     /// `memo1`: memo1 echoed (first occurrence, decoded).
     pub fn memo1(&self) -> Option<&str> {
-        self.raw.get("memo1")
+        self.answer.get("memo1")
     }
     /// `memo2`: memo2 echoed (first occurrence, decoded).
     pub fn memo2(&self) -> Option<&str> {
-        self.raw.get("memo2")
+        self.answer.get("memo2")
     }
 }
 
@@ -272,7 +266,7 @@ pub enum StopMonthlyBillingOutcome<'r> {
 
 /// The body of [`StopMonthlyBillingResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<StopMonthlyBillingOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -312,7 +306,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`StopMonthlyBillingResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         StopMonthlyBillingOutcome::Stopped { .. } => ("stopped", "ok", None),

@@ -73,11 +73,14 @@ pub static TDS_TERM_RETURN: spec::OperationSpec = spec::OperationSpec::new(
 /// The decoded query string or form body of `tds_term_return`: form the 3-D Secure ACS posts to the merchant's TermUrl (PaRes, MD).
 #[derive(Debug)]
 pub struct TdsTermReturn<'a> {
-    /// Every parameter, in order (unknown ones included).
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> TdsTermReturn<'a> {
+    /// Every parameter, in order (unknown ones included).
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
+    }
     /// Decodes `input`, a query string (without the leading `?`) or a form body (the same format), and
     /// checks it against the spec: required
     /// parameters, kinds, allowed values and byte limits (CP932 bytes for [`Version::V1`]); a parameter
@@ -87,26 +90,27 @@ impl<'a> TdsTermReturn<'a> {
     /// [`IncomingError::Parse`] for malformed percent-encoding, bytes invalid in the charset of
     /// `version` or conflicting repeats; [`IncomingError::Invalid`] with every violation of the spec.
     ///
-    /// [`Version::V1`]: crate::response::Version::V1
+    /// [`Version::V1`]: crate::answer::Version::V1
     /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
     /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
     pub fn parse(
         input: &'a [u8],
-        version: crate::response::Version,
+        version: crate::answer::Version,
     ) -> Result<Self, crate::incoming::IncomingError> {
-        crate::incoming::parse(input, version, &TDS_TERM_RETURN).map(|raw| Self { raw })
+        crate::incoming::parse(input, version, &TDS_TERM_RETURN)
+            .map(|answer| Self { answer })
     }
     /// `PaRes`: the ACS's authentication result; forward it as tds_pares (card_3ds_result) (first occurrence, decoded).
     pub fn pa_res(&self) -> Option<&str> {
-        self.raw.get("PaRes")
+        self.answer.get("PaRes")
     }
     /// `MD`: the merchant's own correlation value, as it put it in the ACS form (first occurrence, decoded).
     pub fn md(&self) -> Option<&str> {
-        self.raw.get("MD")
+        self.answer.get("MD")
     }
 }
 
-/// With the `serde` feature: one object of every parameter of the spec of `tds_term_return`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `raw` only.
+/// With the `serde` feature: one object of every parameter of the spec of `tds_term_return`, by wire name, `null` when absent; codes with their table row; secret parameters as `"<redacted>"`. Unknown parameters are in `answer()` only.
 #[cfg(feature = "serde")]
 impl ::serde::Serialize for TdsTermReturn<'_> {
     fn serialize<S: ::serde::Serializer>(

@@ -130,49 +130,45 @@ impl ::japay_core::Operation for UserRegister<'_> {
 ::japay_core::operation_shortcuts!(UserRegister);
 
 impl ::japay_core::Answered for UserRegister<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = UserRegisterResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        UserRegisterResponse {
-            raw: answer,
-        }
+        UserRegisterResponse { answer }
     }
 }
 
 /// The decoded answer to `user_register` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserRegisterResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> UserRegisterResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &USER_REGISTER_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &USER_REGISTER_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&USER_REGISTER, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -180,31 +176,31 @@ impl<'a> UserRegisterResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`), or a redirect or 3-D Secure url that is not `https://` (or `http://` to a loopback host: a local sandbox) (`InsecureUrl`).
     pub fn outcome(&self) -> Result<UserRegisterOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: 1 success, 0 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `redirect`: URL of the card-entry page to send the browser to (decoded once) (first occurrence, decoded).
     pub fn redirect(&self) -> Option<&str> {
-        self.raw.get("redirect")
+        self.answer.get("redirect")
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
     /// `memo1`: memo1 echoed on errors (first occurrence, decoded).
     pub fn memo1(&self) -> Option<&str> {
-        self.raw.get("memo1")
+        self.answer.get("memo1")
     }
     /// `memo2`: memo2 echoed on errors (first occurrence, decoded).
     pub fn memo2(&self) -> Option<&str> {
-        self.raw.get("memo2")
+        self.answer.get("memo2")
     }
 }
 
@@ -232,7 +228,7 @@ pub enum UserRegisterOutcome<'r> {
 
 /// The body of [`UserRegisterResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<UserRegisterOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -278,7 +274,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`UserRegisterResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         UserRegisterOutcome::Redirect { .. } => ("redirect", "redirect", None),

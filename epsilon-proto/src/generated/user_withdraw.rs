@@ -106,49 +106,45 @@ impl ::japay_core::Operation for UserWithdraw<'_> {
 ::japay_core::operation_shortcuts!(UserWithdraw);
 
 impl ::japay_core::Answered for UserWithdraw<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = UserWithdrawResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        UserWithdrawResponse {
-            raw: answer,
-        }
+        UserWithdrawResponse { answer }
     }
 }
 
 /// The decoded answer to `user_withdraw` (receive_order3.cgi).
 #[derive(Debug)]
 pub struct UserWithdrawResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> UserWithdrawResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &USER_WITHDRAW_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &USER_WITHDRAW_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&USER_WITHDRAW, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -156,35 +152,35 @@ impl<'a> UserWithdrawResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
     pub fn outcome(&self) -> Result<UserWithdrawOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: 1 withdrawn, 0 or 9 failure (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `err_code`: error code when result is not 1 (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese) (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
     /// `user_id`: user_id echoed (first occurrence, decoded).
     pub fn user_id(&self) -> Option<&str> {
-        self.raw.get("user_id")
+        self.answer.get("user_id")
     }
     /// `user_name`: user_name of the withdrawn user (first occurrence, decoded).
     pub fn user_name(&self) -> Option<&str> {
-        self.raw.get("user_name")
+        self.answer.get("user_name")
     }
     /// `memo1`: memo1 echoed (first occurrence, decoded).
     pub fn memo1(&self) -> Option<&str> {
-        self.raw.get("memo1")
+        self.answer.get("memo1")
     }
     /// `memo2`: memo2 echoed (first occurrence, decoded).
     pub fn memo2(&self) -> Option<&str> {
-        self.raw.get("memo2")
+        self.answer.get("memo2")
     }
 }
 
@@ -209,7 +205,7 @@ pub enum UserWithdrawOutcome<'r> {
 
 /// The body of [`UserWithdrawResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<UserWithdrawOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -253,7 +249,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`UserWithdrawResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         UserWithdrawOutcome::Withdrawn { .. } => ("withdrawn", "ok", None),

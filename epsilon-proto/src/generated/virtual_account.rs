@@ -321,49 +321,45 @@ impl ::japay_core::Operation for VirtualAccount<'_> {
 ::japay_core::operation_shortcuts!(VirtualAccount);
 
 impl ::japay_core::Answered for VirtualAccount<'_> {
-    type Answer<'b> = crate::response::Response<'b>;
+    type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = VirtualAccountResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        VirtualAccountResponse {
-            raw: answer,
-        }
+        VirtualAccountResponse { answer }
     }
 }
 
 /// The decoded answer to `virtual_account` (direct_virtual_account.cgi).
 #[derive(Debug)]
 pub struct VirtualAccountResponse<'a> {
-    /// Every attribute, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::response::Response<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> VirtualAccountResponse<'a> {
     /// The whole decoded answer: every attribute, in document order (unknown ones included).
-    pub fn answer(&self) -> &crate::response::Response<'a> {
-        &self.raw
+    pub fn answer(&self) -> &crate::answer::Answer<'a> {
+        &self.answer
     }
     /// Decodes a response body whose text is in the charset of `version`; an attribute of this answer
     /// repeated with another value is an error.
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse(
         body: &'a [u8],
-        version: crate::response::Version,
-    ) -> Result<Self, crate::response::ParseError> {
-        crate::response::Response::parse_typed(body, version, &VIRTUAL_ACCOUNT_RESPONSE)
-            .map(|raw| Self { raw })
+        version: crate::answer::Version,
+    ) -> Result<Self, crate::answer::ParseError> {
+        crate::answer::Answer::parse_typed(body, version, &VIRTUAL_ACCOUNT_RESPONSE)
+            .map(|answer| Self { answer })
     }
     /// Decodes the answer to a request sent with `options`: the answer's charset follows from the
     /// request's transport ([`crate::exchange::answer_version`]).
     ///
     /// # Errors
-    /// See [`crate::response::Response::parse_typed`].
+    /// See [`crate::answer::Answer::parse_typed`].
     pub fn parse_for(
         body: &'a [u8],
         options: ::japay_core::Options,
-    ) -> Result<Self, crate::response::ParseError> {
+    ) -> Result<Self, crate::answer::ParseError> {
         Self::parse(body, crate::exchange::answer_version(&VIRTUAL_ACCOUNT, options))
     }
     /// The one documented outcome the answer fits, decided from `result` and the fields present.
@@ -371,47 +367,47 @@ impl<'a> VirtualAccountResponse<'a> {
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `result`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`err_code`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
     pub fn outcome(&self) -> Result<VirtualAccountOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `result`: 1 account issued; 9 failure (601 with the reason in err_detail) (first occurrence, looked up in its code table).
     pub fn result(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
+        self.answer.get("result").map(|v| spec::Code::new(v, &super::codes::RESULT))
     }
     /// `account_no`: number of the virtual account the buyer transfers to (first occurrence, decoded).
     pub fn account_no(&self) -> Option<&str> {
-        self.raw.get("account_no")
+        self.answer.get("account_no")
     }
     /// `account_name`: account holder name, half-width katakana (GMO-EPﾃｽﾄ) (first occurrence, decoded).
     pub fn account_name(&self) -> Option<&str> {
-        self.raw.get("account_name")
+        self.answer.get("account_name")
     }
     /// `bank_code`: bank code (0310 observed) (first occurrence, decoded).
     pub fn bank_code(&self) -> Option<&str> {
-        self.raw.get("bank_code")
+        self.answer.get("bank_code")
     }
     /// `bank_name`: bank name, half-width katakana with ASCII - as the long-vowel mark (ｼﾞ-ｴﾑｵ-ｱｵｿﾞﾗﾈﾂﾄ) (first occurrence, decoded).
     pub fn bank_name(&self) -> Option<&str> {
-        self.raw.get("bank_name")
+        self.answer.get("bank_name")
     }
     /// `branch_code`: branch code (502 observed) (first occurrence, decoded).
     pub fn branch_code(&self) -> Option<&str> {
-        self.raw.get("branch_code")
+        self.answer.get("branch_code")
     }
     /// `branch_name`: branch name, half-width katakana (ｱｼﾞｻｲ) (first occurrence, decoded).
     pub fn branch_name(&self) -> Option<&str> {
-        self.raw.get("branch_name")
+        self.answer.get("branch_name")
     }
     /// `trans_code`: numeric Epsilon transaction code (also on errors) (first occurrence, decoded).
     pub fn trans_code(&self) -> Option<&str> {
-        self.raw.get("trans_code")
+        self.answer.get("trans_code")
     }
     /// `err_code`: error code when result is not 1; empty on success (first occurrence, looked up in its code table).
     pub fn err_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
+        self.answer.get("err_code").map(|v| spec::Code::new(v, &super::codes::ERR_CODE))
     }
     /// `err_detail`: error text (Japanese); empty on success (first occurrence, decoded).
     pub fn err_detail(&self) -> Option<&str> {
-        self.raw.get("err_detail")
+        self.answer.get("err_detail")
     }
 }
 
@@ -436,7 +432,7 @@ pub enum VirtualAccountOutcome<'r> {
 
 /// The body of [`VirtualAccountResponse::outcome`].
 fn decide<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<VirtualAccountOutcome<'r>, outcome::OutcomeError> {
     if raw.is_empty() {
         return Err(outcome::OutcomeError::Empty);
@@ -488,7 +484,7 @@ fn decide<'r>(
 /// # Errors
 /// As [`VirtualAccountResponse::outcome`]: the answer is not exactly one documented outcome.
 pub fn summarize<'r>(
-    raw: &'r crate::response::Response<'_>,
+    raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error) = match decide(raw)? {
         VirtualAccountOutcome::Issued { .. } => ("issued", "ok", None),

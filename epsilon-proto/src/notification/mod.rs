@@ -71,8 +71,8 @@ pub use contract::ContractError;
 pub use kind::Kind;
 pub use reply::Reply;
 
+use crate::answer::{Answer, Version};
 use crate::incoming::IncomingError;
-use crate::response::{Response, Version};
 use crate::{DeferredPaymentNotification, DepositNotification, PaymentNotification};
 
 /// A decoded notification of one of the three kinds, checked against its spec.
@@ -125,11 +125,11 @@ impl<'a> Notification<'a> {
     }
 
     /// Every parameter of the body, decoded, in order: the spec's fields and any other the gateway sent.
-    pub fn raw(&self) -> &Response<'a> {
+    pub fn raw(&self) -> &Answer<'a> {
         match self {
-            Notification::Payment(n) => &n.raw,
-            Notification::Deposit(n) => &n.raw,
-            Notification::DeferredPayment(n) => &n.raw,
+            Notification::Payment(n) => n.answer(),
+            Notification::Deposit(n) => n.answer(),
+            Notification::DeferredPayment(n) => n.answer(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! recorded answer rewritten byte for byte.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use epsilon_proto::Response;
+use epsilon_proto::Answer;
 
 use super::*;
 use crate::writer::cassette::{Recorded, cassette_dir, load_recorded};
@@ -44,7 +44,7 @@ fn every_style_decodes_to_exactly_the_values_written() {
             let answer = write(style, version, &attrs).unwrap_or_else(|e| panic!("{style:?} {version:?}: {e}"));
             assert_eq!(answer.status, 200);
             assert!(answer.body.is_ascii(), "{style:?} {version:?}: a raw non-ascii byte");
-            let response = Response::parse(&answer.body, version)
+            let response = Answer::parse(&answer.body, version)
                 .unwrap_or_else(|e| panic!("{style:?} {version:?}: {e}\n{}", String::from_utf8_lossy(&answer.body)));
             let decoded: Vec<(&str, &str)> = response.iter().map(|a| (a.name, &*a.value)).collect();
             let mut expected = attrs.clone();
@@ -109,7 +109,7 @@ fn what_cannot_be_written_is_an_error() {
 }
 
 /// The style a recorded answer was written in, from its CGI, its request and its attributes.
-fn recorded_style(recorded: &Recorded, response: &Response<'_>) -> Style {
+fn recorded_style(recorded: &Recorded, response: &Answer<'_>) -> Style {
     let cgi = recorded.uri.rsplit('/').next().unwrap_or_default();
     let process = recorded.request_body.split('&').find_map(|pair| pair.strip_prefix("process_code="));
     match cgi {
@@ -153,7 +153,7 @@ fn every_recorded_answer_is_rewritten_byte_for_byte() {
         let body = recorded.body.replace("[CONTRACT_CODE]", "12345678");
         let version =
             if recorded.request_body.split('&').any(|pair| pair == "version=2") { Version::V2 } else { Version::V1 };
-        let response = Response::parse(body.as_bytes(), version)
+        let response = Answer::parse(body.as_bytes(), version)
             .unwrap_or_else(|e| panic!("{}: the recording does not decode: {e}", recorded.label));
         let style = recorded_style(&recorded, &response);
         let attrs: Vec<(&str, &str)> = response.iter().map(|a| (a.name, &*a.value)).collect();

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use epsilon_proto::generated::{GATEWAY, OUTCOMES};
-use epsilon_proto::{Charset, DynamicRequest, Options, Response, Version, operation};
+use epsilon_proto::{Answer, Charset, DynamicRequest, Options, Version, operation};
 use epsilon_sandbox::{Config, Running};
 use japay_sandbox::buyer::{Browser, Form, Page};
 
@@ -103,15 +103,15 @@ impl Sandbox {
 
 /// The outcome name and err_code of an answer to `op`, decoded by epsilon-proto.
 pub(crate) fn summarize(op: &str, body: &[u8], version: Version) -> (String, String) {
-    let raw = Response::parse(body, version).unwrap_or_else(|e| panic!("{op}: {e}: {}", String::from_utf8_lossy(body)));
+    let raw = Answer::parse(body, version).unwrap_or_else(|e| panic!("{op}: {e}: {}", String::from_utf8_lossy(body)));
     let summarize = OUTCOMES.iter().find(|(name, _)| *name == op).unwrap().1;
     let summary = summarize(&raw).unwrap_or_else(|e| panic!("{op}: {e}: {}", String::from_utf8_lossy(body)));
-    (summary.name.to_owned(), summary.error.map(|c| c.raw.to_owned()).unwrap_or_default())
+    (summary.name.to_owned(), summary.error.map(|c| c.value().to_owned()).unwrap_or_default())
 }
 
 /// The decoded value of `name` in an answer.
 pub(crate) fn attr(body: &[u8], version: Version, name: &str) -> String {
-    Response::parse(body, version).unwrap().get(name).unwrap_or("").to_owned()
+    Answer::parse(body, version).unwrap().get(name).unwrap_or("").to_owned()
 }
 
 /// `name=value&…`, percent-encoded in `charset` (CP932 or UTF-8, with `version=2` for UTF-8) by the gateway's own

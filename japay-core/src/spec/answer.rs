@@ -205,7 +205,7 @@ impl serde::Serialize for Code<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         let mut s = serializer.serialize_struct("Code", 4)?;
-        s.serialize_field("code", self.raw)?;
+        s.serialize_field("code", self.value)?;
         s.serialize_field("ja", &self.entry.map(|e| e.ja))?;
         s.serialize_field("en", &self.entry.map(|e| e.en))?;
         s.serialize_field("remediation", &self.entry.and_then(|e| e.remediation))?;
@@ -265,9 +265,8 @@ impl CodeEntry {
 /// Read the value with [`Code::value`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Code<'a> {
-    /// The value as decoded: the same as [`Code::value`], which is the documented way to read it. Kept for
-    /// compatibility (and for struct literals and patterns).
-    pub raw: &'a str,
+    /// The value as decoded.
+    value: &'a str,
     /// The table row, `None` for a code the spec does not list.
     pub entry: Option<&'static CodeEntry>,
 }
@@ -275,11 +274,11 @@ pub struct Code<'a> {
 impl<'a> Code<'a> {
     /// Looks the decoded `value` up in `table`.
     pub fn new(value: &'a str, table: &'static CodeTable) -> Code<'a> {
-        Code { raw: value, entry: table.lookup(value) }
+        Code { value, entry: table.lookup(value) }
     }
 
-    /// The value as decoded (the same as the `raw` field, kept for compatibility).
+    /// The value as decoded.
     pub fn value(&self) -> &'a str {
-        self.raw
+        self.value
     }
 }

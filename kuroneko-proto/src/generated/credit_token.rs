@@ -240,22 +240,20 @@ impl ::japay_core::Answered for CreditToken<'_> {
     type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = CreditTokenResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        CreditTokenResponse { raw: answer }
+        CreditTokenResponse { answer }
     }
 }
 
 /// The decoded answer to `credit_token` (creditToken).
 #[derive(Debug)]
 pub struct CreditTokenResponse<'a> {
-    /// Every element, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::answer::Answer<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> CreditTokenResponse<'a> {
     /// The whole answer: every element, in document order (unknown ones included).
     pub fn answer(&self) -> &crate::answer::Answer<'a> {
-        &self.raw
+        &self.answer
     }
     /// Reads an answer body, redacting the values of [`super::SECRET_NAMES`] in `Debug` output.
     ///
@@ -263,48 +261,50 @@ impl<'a> CreditTokenResponse<'a> {
     /// See [`crate::answer::Answer::parse`].
     pub fn parse(body: &'a [u8]) -> Result<Self, crate::answer::AnswerError> {
         crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES)
-            .map(|raw| Self { raw })
+            .map(|answer| Self { answer })
     }
     /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure). [`Self::outcome`] tells the documented outcomes apart and fails closed.
     pub fn is_success(&self) -> bool {
-        self.raw.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
+        self.answer.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
     }
     /// The one documented outcome the answer fits, decided from `returnCode` and the fields present.
     ///
     /// # Errors
     /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `returnCode`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`errorCode`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
     pub fn outcome(&self) -> Result<CreditTokenOutcome<'_>, outcome::OutcomeError> {
-        decide(&self.raw)
+        decide(&self.answer)
     }
     /// `returnCode`: 0 success, 1 error (first occurrence, looked up in its code table).
     pub fn return_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("returnCode")
             .map(|v| spec::Code::new(v, &super::codes::RETURN_CODE))
     }
     /// `errorCode`: 10-character error code; empty on success (first occurrence, looked up in its code table).
     pub fn error_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("errorCode").map(|v| spec::Code::new(v, &super::codes::ERROR_CODE))
+        self.answer
+            .get("errorCode")
+            .map(|v| spec::Code::new(v, &super::codes::ERROR_CODE))
     }
     /// `returnDate`: time the answer was sent, yyyyMMddHHmmss (first occurrence, decoded).
     pub fn return_date(&self) -> Option<&str> {
-        self.raw.get("returnDate")
+        self.answer.get("returnDate")
     }
     /// `crdCResCd`: authorization approval number; present on a final success (first occurrence, decoded).
     pub fn crd_c_res_cd(&self) -> Option<&str> {
-        self.raw.get("crdCResCd")
+        self.answer.get("crdCResCd")
     }
     /// `creditErrorCode`: card network (CAFIS) code of a refused authorization (C.. / G.. / 0200001 …) (first occurrence, decoded).
     pub fn credit_error_code(&self) -> Option<&str> {
-        self.raw.get("creditErrorCode")
+        self.answer.get("creditErrorCode")
     }
     /// `threeDAuthHtml`: html to write to the browser verbatim; it auto-posts to the issuer's ACS to start 3-D Secure (first occurrence, decoded).
     pub fn three_d_auth_html(&self) -> Option<&str> {
-        self.raw.get("threeDAuthHtml")
+        self.answer.get("threeDAuthHtml")
     }
     /// `threeDToken`: 32-character token to keep server-side and relay as three_d_token in A09 (first occurrence, decoded).
     pub fn three_d_token(&self) -> Option<&str> {
-        self.raw.get("threeDToken")
+        self.answer.get("threeDToken")
     }
 }
 

@@ -236,22 +236,20 @@ impl ::japay_core::Answered for TradeInfo<'_> {
     type Answer<'b> = crate::answer::Answer<'b>;
     type View<'b> = TradeInfoResponse<'b>;
     fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
-        TradeInfoResponse { raw: answer }
+        TradeInfoResponse { answer }
     }
 }
 
 /// The decoded answer to `trade_info` (tradeInfo).
 #[derive(Debug)]
 pub struct TradeInfoResponse<'a> {
-    /// Every element, in document order (unknown ones included): the same as [`Self::answer`], which is
-    /// the documented way to read it. Kept for compatibility.
-    pub raw: crate::answer::Answer<'a>,
+    answer: crate::answer::Answer<'a>,
 }
 
 impl<'a> TradeInfoResponse<'a> {
     /// The whole answer: every element, in document order (unknown ones included).
     pub fn answer(&self) -> &crate::answer::Answer<'a> {
-        &self.raw
+        &self.answer
     }
     /// Reads an answer body, redacting the values of [`super::SECRET_NAMES`] in `Debug` output.
     ///
@@ -259,160 +257,165 @@ impl<'a> TradeInfoResponse<'a> {
     /// See [`crate::answer::Answer::parse`].
     pub fn parse(body: &'a [u8]) -> Result<Self, crate::answer::AnswerError> {
         crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES)
-            .map(|raw| Self { raw })
+            .map(|answer| Self { answer })
     }
     /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure).
     pub fn is_success(&self) -> bool {
-        self.raw.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
+        self.answer.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
     }
     /// `returnCode`: 0 success, 1 error (first occurrence, looked up in its code table).
     pub fn return_code(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.answer
             .get("returnCode")
             .map(|v| spec::Code::new(v, &super::codes::RETURN_CODE))
     }
     /// `errorCode`: 10-character error code; empty on success (first occurrence, looked up in its code table).
     pub fn error_code(&self) -> Option<spec::Code<'_>> {
-        self.raw.get("errorCode").map(|v| spec::Code::new(v, &super::codes::ERROR_CODE))
+        self.answer
+            .get("errorCode")
+            .map(|v| spec::Code::new(v, &super::codes::ERROR_CODE))
     }
     /// `returnDate`: time the answer was sent, yyyyMMddHHmmss (first occurrence, decoded).
     pub fn return_date(&self) -> Option<&str> {
-        self.raw.get("returnDate")
+        self.answer.get("returnDate")
     }
     /// `resultCount`: number of resultData rows (first occurrence, decoded).
     pub fn result_count(&self) -> Option<&str> {
-        self.raw.get("resultCount")
+        self.answer.get("resultCount")
     }
     /// The `resultData` elements (one transaction row), in document order.
     pub fn result_data(
         &self,
     ) -> impl ::core::iter::Iterator<Item = ResultData<'_, 'a>> + '_ {
-        self.raw.groups_named("resultData").map(|raw| ResultData { raw })
+        self.answer.groups_named("resultData").map(|block| ResultData { block })
     }
 }
 
 /// One `resultData` element of the answer to `trade_info`: one transaction row.
 #[derive(Clone, Copy, Debug)]
 pub struct ResultData<'r, 'a> {
-    /// Every child element, in document order (unknown ones included).
-    pub raw: &'r crate::answer::Block<'a>,
+    block: &'r crate::answer::Block<'a>,
 }
 
-impl ResultData<'_, '_> {
+impl<'r, 'a> ResultData<'r, 'a> {
+    /// Every child element, in document order (unknown ones included).
+    pub fn block(&self) -> &'r crate::answer::Block<'a> {
+        self.block
+    }
     /// `orderNo`: order number (first occurrence, decoded).
     pub fn order_no(&self) -> Option<&str> {
-        self.raw.get("orderNo")
+        self.block.get("orderNo")
     }
     /// `deviceDiv`: buyer's terminal type (as device_div) (first occurrence, decoded).
     pub fn device_div(&self) -> Option<&str> {
-        self.raw.get("deviceDiv")
+        self.block.get("deviceDiv")
     }
     /// `settleDate`: settlement time, yyyyMMddHHmmss; empty while unpaid (first occurrence, decoded).
     pub fn settle_date(&self) -> Option<&str> {
-        self.raw.get("settleDate")
+        self.block.get("settleDate")
     }
     /// `orderDataSeq`: sequence number of the order data (first occurrence, decoded).
     pub fn order_data_seq(&self) -> Option<&str> {
-        self.raw.get("orderDataSeq")
+        self.block.get("orderDataSeq")
     }
     /// `settlePrice`: amount in yen (first occurrence, decoded).
     pub fn settle_price(&self) -> Option<&str> {
-        self.raw.get("settlePrice")
+        self.block.get("settlePrice")
     }
     /// `settleMethodDiv`: 0 credit, 1 convenience store, 2 net bank, 3 e-money (first occurrence, decoded).
     pub fn settle_method_div(&self) -> Option<&str> {
-        self.raw.get("settleMethodDiv")
+        self.block.get("settleMethodDiv")
     }
     /// `settleMethod`: payment method (card company code or store / bank / e-money code) (first occurrence, looked up in its code table).
     pub fn settle_method(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.block
             .get("settleMethod")
             .map(|v| spec::Code::new(v, &super::codes::SETTLE_METHOD))
     }
     /// `statusInfo`: transaction status (first occurrence, looked up in its code table).
     pub fn status_info(&self) -> Option<spec::Code<'_>> {
-        self.raw
+        self.block
             .get("statusInfo")
             .map(|v| spec::Code::new(v, &super::codes::STATUS_INFO))
     }
     /// `memberId`: card-holder id of a stored card (first occurrence, decoded).
     pub fn member_id(&self) -> Option<&str> {
-        self.raw.get("memberId")
+        self.block.get("memberId")
     }
     /// `payWay`: number of installments (first occurrence, decoded).
     pub fn pay_way(&self) -> Option<&str> {
-        self.raw.get("payWay")
+        self.block.get("payWay")
     }
     /// `crdCResCd`: authorization approval number (first occurrence, decoded).
     pub fn crd_c_res_cd(&self) -> Option<&str> {
-        self.raw.get("crdCResCd")
+        self.block.get("crdCResCd")
     }
     /// `crdCResDate`: authorization time (first occurrence, decoded).
     pub fn crd_c_res_date(&self) -> Option<&str> {
-        self.raw.get("crdCResDate")
+        self.block.get("crdCResDate")
     }
     /// `threeDCode`: 3-D Secure result detail code (first occurrence, decoded).
     pub fn three_d_code(&self) -> Option<&str> {
-        self.raw.get("threeDCode")
+        self.block.get("threeDCode")
     }
     /// `voteNumber`: payment slip number (first occurrence, decoded).
     pub fn vote_number(&self) -> Option<&str> {
-        self.raw.get("voteNumber")
+        self.block.get("voteNumber")
     }
     /// `expiredDays`: payment deadline, yyyyMMddHHmmss (first occurrence, decoded).
     pub fn expired_days(&self) -> Option<&str> {
-        self.raw.get("expiredDays")
+        self.block.get("expiredDays")
     }
     /// `emoneyExpiredDays`: e-money payment deadline (first occurrence, decoded).
     pub fn emoney_expired_days(&self) -> Option<&str> {
-        self.raw.get("emoneyExpiredDays")
+        self.block.get("emoneyExpiredDays")
     }
     /// `packingInfo`: packing information (first occurrence, decoded).
     pub fn packing_info(&self) -> Option<&str> {
-        self.raw.get("packingInfo")
+        self.block.get("packingInfo")
     }
     /// `slipNo`: delivery slip number (first occurrence, decoded).
     pub fn slip_no(&self) -> Option<&str> {
-        self.raw.get("slipNo")
+        self.block.get("slipNo")
     }
     /// `extraSlipNo`: additional slip number (first occurrence, decoded).
     pub fn extra_slip_no(&self) -> Option<&str> {
-        self.raw.get("extraSlipNo")
+        self.block.get("extraSlipNo")
     }
     /// `deliveryServiceCode`: carrier; 00 Yamato, 99 other (first occurrence, decoded).
     pub fn delivery_service_code(&self) -> Option<&str> {
-        self.raw.get("deliveryServiceCode")
+        self.block.get("deliveryServiceCode")
     }
     /// `allDeliveryDate`: date every slip was delivered, yyyyMMdd (first occurrence, decoded).
     pub fn all_delivery_date(&self) -> Option<&str> {
-        self.raw.get("allDeliveryDate")
+        self.block.get("allDeliveryDate")
     }
     /// `finishDate`: completion date, yyyyMMdd (first occurrence, decoded).
     pub fn finish_date(&self) -> Option<&str> {
-        self.raw.get("finishDate")
+        self.block.get("finishDate")
     }
     /// `slipDate`: slip registration time, yyyyMMddHHmmss (first occurrence, decoded).
     pub fn slip_date(&self) -> Option<&str> {
-        self.raw.get("slipDate")
+        self.block.get("slipDate")
     }
     /// `scheduledShippingDate`: scheduled shipping date, yyyyMMdd (first occurrence, decoded).
     pub fn scheduled_shipping_date(&self) -> Option<&str> {
-        self.raw.get("scheduledShippingDate")
+        self.block.get("scheduledShippingDate")
     }
     /// `warningInfo`: warning information (first occurrence, decoded).
     pub fn warning_info(&self) -> Option<&str> {
-        self.raw.get("warningInfo")
+        self.block.get("warningInfo")
     }
     /// `cancelDate`: cancellation time (first occurrence, decoded).
     pub fn cancel_date(&self) -> Option<&str> {
-        self.raw.get("cancelDate")
+        self.block.get("cancelDate")
     }
     /// `renewalDate`: last update time, yyyyMMddHHmmss (first occurrence, decoded).
     pub fn renewal_date(&self) -> Option<&str> {
-        self.raw.get("renewalDate")
+        self.block.get("renewalDate")
     }
     /// `idcodeResPayinfoKey`: PayPay payment key (PayPay rows, settleMethod 91) (first occurrence, decoded).
     pub fn idcode_res_payinfo_key(&self) -> Option<&str> {
-        self.raw.get("idcodeResPayinfoKey")
+        self.block.get("idcodeResPayinfoKey")
     }
 }

@@ -6,7 +6,7 @@ use epsilon_proto::generated::{
     UserRestoreOutcome, UserRestoreResponse, UserWithdrawOutcome, UserWithdrawResponse, VirtualAccountOutcome,
     VirtualAccountResponse, VoidOutcome, VoidResponse,
 };
-use epsilon_proto::{Response, Version};
+use epsilon_proto::{Answer, Version};
 
 use super::{NO_SUCH_TEXT, body};
 
@@ -175,5 +175,5 @@ fn receive_order3_management_outcomes() {
 fn an_html_error_page_is_refused_not_decided() {
     let page = b"<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>500 Internal Server Error</title>\n</head></html>\n";
     assert!(UserWithdrawResponse::parse(page, Version::V1).is_err());
-    assert!(Response::parse(page, Version::V1).is_err());
+    assert!(Answer::parse(page, Version::V1).is_err());
 }

@@ -42,7 +42,7 @@ fn identical_duplicates_are_kept_and_compared_decoded() {
     assert_eq!(response.get_all("result").collect::<Vec<_>>(), ["1", "1"]);
     assert_eq!(response.get_all("memo1").collect::<Vec<_>>(), ["a", "b"]);
     assert_eq!(response.len(), 4);
-    let typed = Response::parse_typed(text.as_bytes(), Version::V1, order_info_answer()).unwrap_err();
+    let typed = Answer::parse_typed(text.as_bytes(), Version::V1, order_info_answer()).unwrap_err();
     assert_eq!(typed.attribute(), Some("memo1"), "memo1 is in the order_info answer spec");
 }
 
@@ -52,20 +52,20 @@ fn the_typed_reader_checks_every_spec_attribute_and_the_always_names() {
     assert!(spec.attributes.iter().any(|a| a.name == "item_name"));
     for name in ["item_name", "state", "trans_code", "err_code", "result"] {
         let text = body(&[(name, "a"), ("x", "1"), (name, "b")]);
-        let err = Response::parse_typed(text.as_bytes(), Version::V1, spec).unwrap_err();
+        let err = Answer::parse_typed(text.as_bytes(), Version::V1, spec).unwrap_err();
         assert_eq!(err.attribute(), Some(name));
         assert_eq!(err.offset(), text.rfind("\"b\"").unwrap() + 1);
     }
     // unknown attributes may repeat with any value
     let text = body(&[("new_attribute", "a"), ("new_attribute", "b"), ("state", "1"), ("state", "1")]);
-    let response = Response::parse_typed(text.as_bytes(), Version::V1, spec).unwrap();
+    let response = Answer::parse_typed(text.as_bytes(), Version::V1, spec).unwrap();
     assert_eq!(response.len(), 4);
     // the first conflict in document order is reported
     let text = body(&[("state", "1"), ("item_name", "x"), ("item_name", "y"), ("state", "2")]);
-    let err = Response::parse_typed(text.as_bytes(), Version::V1, spec).unwrap_err();
+    let err = Answer::parse_typed(text.as_bytes(), Version::V1, spec).unwrap_err();
     assert_eq!(err.attribute(), Some("item_name"));
     // and everything parse rejects, parse_typed rejects
-    assert_eq!(Response::parse_typed(b"", Version::V1, spec).unwrap_err(), ParseError::Empty);
+    assert_eq!(Answer::parse_typed(b"", Version::V1, spec).unwrap_err(), ParseError::Empty);
 }
 
 #[test]
@@ -73,11 +73,11 @@ fn the_typed_query_reader_checks_the_operation_fields() {
     let spec = crate::operation("completion_redirect").unwrap();
     let field = spec.fields.first().unwrap().wire;
     let query = format!("{field}=a&other=1&other=2&{field}=b");
-    let err = Response::parse_query_typed(query.as_bytes(), Version::V1, spec).unwrap_err();
+    let err = Answer::parse_query_typed(query.as_bytes(), Version::V1, spec).unwrap_err();
     assert_eq!(err.attribute(), Some(field));
     assert_eq!(err.offset(), query.len() - 1);
     let same = format!("{field}=a&{field}=%61&other=1&other=2");
-    assert_eq!(Response::parse_query_typed(same.as_bytes(), Version::V1, spec).unwrap().len(), 4);
-    let trans = Response::parse_query_typed(b"trans_code=1&trans_code=2", Version::V1, order_info()).unwrap_err();
+    assert_eq!(Answer::parse_query_typed(same.as_bytes(), Version::V1, spec).unwrap().len(), 4);
+    let trans = Answer::parse_query_typed(b"trans_code=1&trans_code=2", Version::V1, order_info()).unwrap_err();
     assert_eq!(trans.attribute(), Some("trans_code"));
 }

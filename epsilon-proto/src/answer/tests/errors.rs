@@ -230,7 +230,7 @@ fn every_truncation_of_every_body_is_an_error() {
         let full = case.body.trim_ascii_end();
         for len in 0..case.body.len() {
             let prefix = &case.body[..len];
-            let result = Response::parse(prefix, case.version);
+            let result = Answer::parse(prefix, case.version);
             if prefix.trim_ascii_end() == full {
                 assert!(result.is_ok(), "{} at {len}", case.label);
             } else {
@@ -251,10 +251,10 @@ fn no_single_byte_change_makes_the_decoder_panic() {
             for &b in &interesting {
                 let mut body = original.to_vec();
                 body[i] = b;
-                let _ = Response::parse(&body, Version::V1).map(|r| r.len());
-                let _ = Response::parse(&body, Version::V2).map(|r| r.len());
+                let _ = Answer::parse(&body, Version::V1).map(|r| r.len());
+                let _ = Answer::parse(&body, Version::V2).map(|r| r.len());
                 body.remove(i);
-                let _ = Response::parse(&body, Version::V1).map(|r| r.len());
+                let _ = Answer::parse(&body, Version::V1).map(|r| r.len());
                 let _ = parse_query(&body, Version::V1).map(|r| r.len());
             }
         }
@@ -266,7 +266,7 @@ fn debug_output_redacts_secret_values() {
     let secrets: &[&str] = &["pareq", "card_number"];
     let body = b"<Epsilon_result><result pareq=\"Zq7kPw%252F\"/><result Card_Number=\"4242\"/><result result=\"6\"/></Epsilon_result>";
     let response = parse_v1(body).unwrap();
-    let redacted = RedactedEntries("Response", response.attributes(), secrets);
+    let redacted = RedactedEntries("Answer", response.attributes(), secrets);
     for text in [format!("{redacted:?}"), format!("{redacted:#?}")] {
         assert!(!text.contains("Zq7kPw"), "{text}");
         assert!(!text.contains("4242"), "{text}");
@@ -279,7 +279,7 @@ fn debug_output_redacts_secret_values() {
     assert!(attr.contains("pareq"), "{attr}");
     assert_eq!(
         format!("{:?}", parse_v1(EMPTY_RESULT).unwrap()),
-        "Response {\"err_code\": \"\", \"err_detail\": \"\", \"result\": \"\"}"
+        "Answer {\"err_code\": \"\", \"err_detail\": \"\", \"result\": \"\"}"
     );
 }
 
@@ -317,7 +317,7 @@ fn error_messages_are_lower_case_without_a_trailing_period() {
         let _: &dyn std::error::Error = &err;
     }
     for message in [
-        crate::response::percent_decode(b"a%zz").unwrap_err().to_string(),
+        crate::answer::percent_decode(b"a%zz").unwrap_err().to_string(),
         CharsetError { version: Version::V1, offset: 1 }.to_string(),
     ] {
         assert!(message.starts_with("expected"), "{message}");

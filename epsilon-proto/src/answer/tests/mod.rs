@@ -5,9 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::response::{
-    CharsetError, ParseError, Response, ResultState, Version, decode_text, parse_query, percent_decode,
-};
+use crate::answer::{Answer, CharsetError, ParseError, ResultState, Version, decode_text, parse_query, percent_decode};
 use crate::wire::multimap::{RedactedEntries, RedactedEntry};
 
 mod bodies;
@@ -343,12 +341,12 @@ const DECLARATIONS: &[&[u8]] = &[
     b"<?xml version=\"1.0\"  ?>",
 ];
 
-fn decoded<'r>(response: &'r Response<'_>) -> Vec<(&'r str, &'r str)> {
+fn decoded<'r>(response: &'r Answer<'_>) -> Vec<(&'r str, &'r str)> {
     response.attributes().iter().map(|a| (a.name, a.value.as_ref())).collect()
 }
 
-fn parse_v1(body: &[u8]) -> Result<Response<'_>, ParseError> {
-    Response::parse(body, Version::V1)
+fn parse_v1(body: &[u8]) -> Result<Answer<'_>, ParseError> {
+    Answer::parse(body, Version::V1)
 }
 
 /// The body with its XML declaration (everything up to the first `?>`) replaced.

@@ -54,7 +54,7 @@ fn query_strings_decode_with_the_same_rules_and_keep_order() {
     assert_eq!(response.result(), ResultState::Value("1"));
     assert!(matches!(response.attributes()[0].value, Cow::Borrowed(_)));
     assert!(parse_query(b"", Version::V1).unwrap().is_empty(), "an empty query has no parameters");
-    let v2 = Response::parse_query(b"n=%E3%81%82", Version::V2).unwrap();
+    let v2 = Answer::parse_query(b"n=%E3%81%82", Version::V2).unwrap();
     assert_eq!(v2.get("n"), Some("あ"));
 }
 

@@ -1,4 +1,4 @@
-//! [`Response`]: a decoded answer, the ordered multimap of its attributes, and the entry points that read bodies
+//! [`Answer`]: a decoded answer, the ordered multimap of its attributes, and the entry points that read bodies
 //! and query strings.
 
 use std::fmt;
@@ -34,23 +34,23 @@ impl<'r> ResultState<'r> {
 
 /// A decoded answer: every attribute of every `result` element, in document order.
 ///
-/// It is a multimap: a name may occur more than once; [`Response::get`] returns the first
-/// value and [`Response::get_all`] every one.
+/// It is a multimap: a name may occur more than once; [`Answer::get`] returns the first
+/// value and [`Answer::get_all`] every one.
 ///
 /// `Debug` output shows `"<redacted>"` instead of the values of attributes named in
 /// [`crate::SECRET_NAMES`].
 #[derive(Clone, PartialEq, Eq)]
-pub struct Response<'a> {
+pub struct Answer<'a> {
     attrs: Vec<Attribute<'a>>,
 }
 
-impl fmt::Debug for Response<'_> {
+impl fmt::Debug for Answer<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&RedactedEntries("Response", &self.attrs, crate::SECRET_NAMES), f)
+        fmt::Debug::fmt(&RedactedEntries("Answer", &self.attrs, crate::SECRET_NAMES), f)
     }
 }
 
-impl<'a> Response<'a> {
+impl<'a> Answer<'a> {
     /// Decodes an XML answer body.
     ///
     /// `version` must be the `version` the request was sent with ([`Version::V1`] when it
@@ -59,7 +59,7 @@ impl<'a> Response<'a> {
     ///
     /// Comments and whitespace between elements are ignored. An empty root element is a
     /// valid answer with no attributes (getsales2: nothing found, see
-    /// [`Response::is_empty`]).
+    /// [`Answer::is_empty`]).
     ///
     /// # Errors
     ///
@@ -73,21 +73,21 @@ impl<'a> Response<'a> {
     /// valid text in the chosen charset; or when `result` occurs more than once with different
     /// decoded values ([`ParseError::ConflictingValues`]: the answer would be both success and
     /// failure). Identical duplicates are accepted, and other names may repeat freely (see
-    /// [`Response::parse_typed`] for the stricter typed reading).
+    /// [`Answer::parse_typed`] for the stricter typed reading).
     ///
     /// A UTF-8 byte order mark at the very start is skipped (XML 1.0 allows it).
     ///
     /// # Examples
     ///
     /// ```
-    /// use epsilon_proto::response::{Response, ResultState, Version};
+    /// use epsilon_proto::answer::{Answer, ResultState, Version};
     ///
     /// // receive_order3 error answer: UTF-8 declared, CP932 text, raw ASCII trail bytes.
     /// let body = b"<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\r\n  <Epsilon_result>\r\n    \
     ///     <result result=\"0\" />\r\n    <result err_code=\"601\" />\r\n    \
     ///     <result err_detail=\"%8C%88%8D%CF%83R%81%5B%83h%82%CC%8Ew%92%E8%82%AA%88%D9%8F%ED%82%C5%82%B7\" />\r\n    \
     ///     <result memo1=\"memo1\" />\r\n  </Epsilon_result>\r\n";
-    /// let response = Response::parse(body, Version::V1)?;
+    /// let response = Answer::parse(body, Version::V1)?;
     /// assert_eq!(response.result(), ResultState::Value("0"));
     /// assert_eq!(response.get("err_detail"), Some("決済コードの指定が異常です"));
     /// assert_eq!(response.get("memo1"), Some("memo1"));
@@ -95,37 +95,37 @@ impl<'a> Response<'a> {
     ///
     /// // An HTML error page is an error, not an empty answer.
     /// let page = b"<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html></html>";
-    /// assert!(Response::parse(page, Version::V1).is_err());
-    /// # Ok::<(), epsilon_proto::response::ParseError>(())
+    /// assert!(Answer::parse(page, Version::V1).is_err());
+    /// # Ok::<(), epsilon_proto::answer::ParseError>(())
     /// ```
-    pub fn parse(body: &'a [u8], version: Version) -> Result<Response<'a>, ParseError> {
+    pub fn parse(body: &'a [u8], version: Version) -> Result<Answer<'a>, ParseError> {
         let attrs = scan::read_body(body, version)?;
         conflict::check_result(body, &attrs)?;
-        Ok(Response { attrs })
+        Ok(Answer { attrs })
     }
 
-    /// Decodes an XML answer body like [`Response::parse`], and also fails closed on every
+    /// Decodes an XML answer body like [`Answer::parse`], and also fails closed on every
     /// attribute the operation's answer has one value of: each attribute `spec` lists, plus
     /// `result`, `err_code`, `trans_code` and `state`, may occur more than once only with the
     /// same decoded value. Other attributes (unknown ones) are kept however often they occur.
     ///
-    /// Meant for the generated `…Response::parse` functions, with their operation's spec.
+    /// Meant for the generated `…Answer::parse` functions, with their operation's spec.
     /// Linear in the body and the number of names in the spec.
     ///
     /// # Errors
     ///
-    /// Every error of [`Response::parse`], and [`ParseError::ConflictingValues`] for the first
+    /// Every error of [`Answer::parse`], and [`ParseError::ConflictingValues`] for the first
     /// attribute (in document order) whose value differs from an earlier one of the same name.
     ///
     /// # Examples
     ///
     /// ```
-    /// use epsilon_proto::response::{ParseError, Response, Version};
+    /// use epsilon_proto::answer::{ParseError, Answer, Version};
     ///
     /// let spec = epsilon_proto::operation("order_info").and_then(|op| op.response).unwrap();
     /// let body = b"<Epsilon_result><result state=\"1\"/><result state=\"5\"/></Epsilon_result>";
-    /// assert!(Response::parse(body, Version::V1).is_ok(), "untyped: only `result` must agree");
-    /// let err = Response::parse_typed(body, Version::V1, spec).unwrap_err();
+    /// assert!(Answer::parse(body, Version::V1).is_ok(), "untyped: only `result` must agree");
+    /// let err = Answer::parse_typed(body, Version::V1, spec).unwrap_err();
     /// assert!(matches!(err, ParseError::ConflictingValues { .. }));
     /// assert_eq!(err.attribute(), Some("state"));
     /// ```
@@ -133,10 +133,10 @@ impl<'a> Response<'a> {
         body: &'a [u8],
         version: Version,
         spec: &'static ResponseSpec,
-    ) -> Result<Response<'a>, ParseError> {
+    ) -> Result<Answer<'a>, ParseError> {
         let attrs = scan::read_body(body, version)?;
         conflict::check_names(body, &attrs, spec.attributes.iter().map(|a| &a.name))?;
-        Ok(Response { attrs })
+        Ok(Answer { attrs })
     }
 
     /// Decodes a completion-redirect query string; the same as [`parse_query`].
@@ -144,7 +144,7 @@ impl<'a> Response<'a> {
     /// # Errors
     ///
     /// See [`parse_query`].
-    pub fn parse_query(query: &'a [u8], version: Version) -> Result<Response<'a>, ParseError> {
+    pub fn parse_query(query: &'a [u8], version: Version) -> Result<Answer<'a>, ParseError> {
         parse_query(query, version)
     }
 
@@ -161,10 +161,10 @@ impl<'a> Response<'a> {
         query: &'a [u8],
         version: Version,
         spec: &'static OperationSpec,
-    ) -> Result<Response<'a>, ParseError> {
+    ) -> Result<Answer<'a>, ParseError> {
         let attrs = query::read_query(query, version)?;
         conflict::check_names(query, &attrs, spec.fields.iter().map(|f| &f.wire))?;
-        Ok(Response { attrs })
+        Ok(Answer { attrs })
     }
 
     /// Every attribute, in document order.
@@ -208,7 +208,7 @@ impl<'a> Response<'a> {
     }
 }
 
-impl<'r, 'a> IntoIterator for &'r Response<'a> {
+impl<'r, 'a> IntoIterator for &'r Answer<'a> {
     type Item = &'r Attribute<'a>;
     type IntoIter = std::slice::Iter<'r, Attribute<'a>>;
 
@@ -224,7 +224,7 @@ impl<'r, 'a> IntoIterator for &'r Response<'a> {
 /// taken as they stand and must be non-empty and made of ASCII letters, digits, `_`, `-`
 /// and `.`. Values are percent-decoded byte-wise exactly once (`+` is a space) and then
 /// decoded as CP932 or UTF-8 according to `version`. An empty query gives an empty
-/// [`Response`].
+/// [`Answer`].
 ///
 /// # Errors
 ///
@@ -236,16 +236,16 @@ impl<'r, 'a> IntoIterator for &'r Response<'a> {
 /// # Examples
 ///
 /// ```
-/// use epsilon_proto::response::{Version, parse_query};
+/// use epsilon_proto::answer::{Version, parse_query};
 ///
 /// let query = b"trans_code=861205&user_name=%83%7E%83h%83%8A&result=1";
 /// let response = parse_query(query, Version::V1)?;
 /// assert_eq!(response.get("user_name"), Some("ミドリ"));
 /// assert_eq!(response.get("trans_code"), Some("861205"));
-/// # Ok::<(), epsilon_proto::response::ParseError>(())
+/// # Ok::<(), epsilon_proto::answer::ParseError>(())
 /// ```
-pub fn parse_query(query: &[u8], version: Version) -> Result<Response<'_>, ParseError> {
+pub fn parse_query(query: &[u8], version: Version) -> Result<Answer<'_>, ParseError> {
     let attrs = query::read_query(query, version)?;
     conflict::check_result(query, &attrs)?;
-    Ok(Response { attrs })
+    Ok(Answer { attrs })
 }
