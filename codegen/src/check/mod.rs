@@ -11,6 +11,7 @@ use crate::load::SpecFiles;
 use crate::model::{AnswerShape, Bitmap, Model, OutcomeFields};
 use crate::syntax::FieldSyntax;
 
+mod call;
 mod field;
 mod gateway;
 mod operation;
@@ -71,52 +72,6 @@ impl KnownBitmap {
             }) && parts.next().is_none()
         };
         fits(&self.groups) || (!self.legacy_groups.is_empty() && fits(&self.legacy_groups))
-    }
-}
-
-/// The call facts that look across operations: a `reconcile.via` names a read operation that has the key (and the
-/// copied fields); operations sharing a path are told apart by routes (at most one without, no two alike).
-fn check_calls(
-    d: &mut Diagnostics,
-    operations: &[crate::model::Operation],
-    files: &[crate::load::Loaded<crate::syntax::OperationFile>],
-) {
-    use japay_core::spec::Effect;
-    for (o, loaded) in operations.iter().zip(files) {
-        let f = &loaded.value;
-        if let (Some(lookup), Some(r)) = (&o.lookup, &f.reconcile) {
-            match operations.iter().find(|v| v.name == lookup.via) {
-                None => d.at(r.via.span(), "reconcile.via", format!("no operation {:?}", lookup.via)),
-                Some(via) if via.effect != Some(Effect::Reads) => {
-                    d.at(r.via.span(), "reconcile.via", format!("{:?} is not a read (effect: reads)", lookup.via))
-                }
-                Some(via) => {
-                    for name in std::iter::once(&lookup.key).chain(&lookup.copy) {
-                        if !via.fields.iter().any(|fl| &fl.wire == name && fl.fixed.is_none()) {
-                            d.at(r.via.span(), "reconcile.via", format!("{:?} has no parameter {name:?}", lookup.via));
-                        }
-                    }
-                }
-            }
-        }
-        if o.incoming {
-            continue;
-        }
-        let shared: Vec<_> = operations.iter().filter(|v| !v.incoming && v.path == o.path).collect();
-        if shared.len() < 2 {
-            continue;
-        }
-        let unrouted = shared.iter().filter(|v| v.route.is_none()).count();
-        if o.route.is_none() && unrouted > 1 {
-            let msg =
-                format!("{} operations share {:?} without a route; give each but one a `route`", unrouted, o.path);
-            d.at(f.name.span(), "route", msg);
-        }
-        if let (Some(route), Some(r)) = (&o.route, &f.route)
-            && shared.iter().any(|v| v.name != o.name && v.route.as_ref() == Some(route))
-        {
-            d.at(r.field.span(), "route", format!("another operation on {:?} has the same route", o.path));
-        }
     }
 }
 
@@ -285,7 +240,7 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             }
         }
     }
-    check_calls(&mut d, &operations, &files.operations);
+    call::check_calls(&mut d, &operations, &files.operations);
     for o in &operations {
         secrets.extend(o.fields.iter().filter(|f| f.secret).map(|f| f.wire.clone()));
         secrets

@@ -10,11 +10,8 @@ use super::Known;
 use super::field::{Resolved, check_field, check_when, has_keys_besides_block, marker_span, own, resolve};
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;
-use japay_core::spec::Effect;
-
 use crate::model::{
-    Attribute, Field, Group, Lookup, OneOf, Operation, Outcome, OutcomeKind, Provenance, Response, ResponseGroup,
-    ResultMatch,
+    Attribute, Field, Group, OneOf, Operation, Outcome, OutcomeKind, Provenance, Response, ResponseGroup, ResultMatch,
 };
 use crate::names::{Scope, camel, is_snake, is_wire_name, snake};
 use crate::syntax::{AttributeSyntax, OperationFile, OutcomeSyntax};
@@ -195,7 +192,7 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             (String::new(), false)
         }
     };
-    let (effect, lookup, route) = check_call(d, f, incoming, &fields);
+    let (effect, lookup, route) = super::call::check_call(d, f, incoming, &fields);
     Operation {
         name: f.name.to_string(),
         type_name: camel(&f.name),
@@ -218,65 +215,6 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
         lookup,
         route,
     }
-}
-
-/// `effect`, `reconcile` and `route`: what the runtime needs to know about a call. The checks that look at other
-/// operations (the lookup's operation, routes on a shared path) are in [`super::check_calls`].
-fn check_call(
-    d: &mut Diagnostics,
-    f: &OperationFile,
-    incoming: bool,
-    fields: &[Field],
-) -> (Option<Effect>, Option<Lookup>, Option<(String, String)>) {
-    let has = |name: &str| fields.iter().any(|fl| fl.wire == name);
-    let effect = match (&f.effect, incoming) {
-        (Some(e), true) => {
-            d.at(e.span(), "effect", "an incoming operation is not sent; it has no effect");
-            None
-        }
-        (None, true) => None,
-        (None, false) => {
-            d.at(f.name.span(), "effect", "missing: give creates, changes or reads (the retry policy)");
-            None
-        }
-        (Some(e), false) => match e.as_str() {
-            "creates" => Some(Effect::Creates),
-            "changes" => Some(Effect::Changes),
-            "reads" => Some(Effect::Reads),
-            other => {
-                d.at(e.span(), "effect", format!("expected creates, changes or reads, found {other:?}"));
-                None
-            }
-        },
-    };
-    let lookup = f.reconcile.as_ref().map(|r| {
-        if incoming || effect == Some(Effect::Reads) {
-            d.at(r.via.span(), "reconcile", "only a call that creates or changes state is reconciled");
-        }
-        for (i, name) in std::iter::once(&r.key).chain(&r.copy).enumerate() {
-            if !has(name) {
-                let p = if i == 0 { "reconcile.key".to_owned() } else { format!("reconcile.copy[{}]", i - 1) };
-                d.at(name.span(), p, format!("{:?} is not a field of this operation", name.as_str()));
-            }
-        }
-        Lookup { via: r.via.to_string(), key: r.key.to_string(), copy: r.copy.iter().map(|c| c.to_string()).collect() }
-    });
-    let route = f.route.as_ref().map(|r| {
-        match fields.iter().find(|fl| fl.wire == r.field.as_str()) {
-            None => {
-                d.at(r.field.span(), "route.field", format!("{:?} is not a field of this operation", r.field.as_str()))
-            }
-            Some(fl) => {
-                if fl.fixed.as_ref().is_some_and(|v| v != r.equals.as_str()) {
-                    d.at(r.equals.span(), "route.equals", "differs from the field's fixed value");
-                } else if !fl.allowed.is_empty() && !fl.allowed.iter().any(|v| v == r.equals.as_str()) {
-                    d.at(r.equals.span(), "route.equals", "is not one of the field's allowed values");
-                }
-            }
-        }
-        (r.field.to_string(), r.equals.to_string())
-    });
-    (effect, lookup, route)
 }
 
 /// The attributes (or value elements) of an answer or of one of its groups; `accessors` holds the Rust names taken.
