@@ -15,6 +15,7 @@ mod call;
 mod field;
 mod gateway;
 mod operation;
+mod resolve;
 mod tables;
 
 /// What the operations may refer to.
@@ -91,7 +92,7 @@ fn shared(
     let mut params = Vec::new();
     for name in &used {
         let Some(param) = known.params.get(*name) else { continue };
-        let mut r = field::own(param);
+        let mut r = resolve::own(param);
         r.when = None;
         r.forbidden_when = None;
         if r.uncertain.is_none() {

@@ -7,7 +7,8 @@ use japay_core::outcome::kind_names;
 use japay_core::spec::Marker;
 
 use super::Known;
-use super::field::{Resolved, check_field, check_when, has_keys_besides_block, marker_span, own, resolve};
+use super::field::{check_field, check_when, marker_span};
+use super::resolve::{Resolved, has_keys_besides_block, own, resolve};
 use crate::diagnostics::Diagnostics;
 use crate::load::Loaded;
 use crate::model::{
