@@ -4,23 +4,11 @@
 
 use std::path::PathBuf;
 
-/// The recorded cassettes: `EPSILON_RECORDED_DIR`, else `../shared/fixtures/epsilon-recorded` next to the
-/// workspace root; `None` (after saying so) when absent.
-pub(super) fn cassette_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("EPSILON_RECORDED_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/epsilon-recorded"),
-        PathBuf::from,
-    );
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping the recorded-layout tests: cassette folder {} not found (set EPSILON_RECORDED_DIR, or put \
-             `shared/fixtures/epsilon-recorded/` next to the project root)",
-            dir.display()
-        );
-        None
-    }
+/// The recorded cassettes (`../shared/fixtures/epsilon-recorded`, or under `$JAPAY_FIXTURES`): a missing folder
+/// fails the test with its path (the tests that call this are ignored, with the reason, outside CI when it is
+/// missing).
+pub(super) fn cassette_dir() -> PathBuf {
+    japay_test_support::fixtures::recorded()
 }
 
 /// One recorded exchange, as far as these tests need it.
