@@ -16,6 +16,7 @@ use epsilon_client::{Client, ClientError, Environment, SendErrorKind};
 use epsilon_proto::generated::codes::ERR_CODE;
 use epsilon_proto::transport::TransportError;
 use epsilon_proto::{UserRegister, UserRegisterOutcome};
+use japay_cli::output::Output;
 
 /// The check failed: the diagnosis says why.
 const FAILED: u8 = 1;
@@ -74,7 +75,8 @@ pub(crate) fn run(m: &ArgMatches) -> u8 {
     let environment = match (m.get_one::<String>("base-url"), m.get_one::<String>("env").map(String::as_str)) {
         (Some(url), _) => {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                eprintln!("error: --base-url: expected an http:// or https:// URL, got {url:?}");
+                Output::std("epsilon")
+                    .error(format_args!("error: --base-url: expected an http:// or https:// URL, got {url:?}"));
                 return USAGE;
             }
             Environment::Custom(url.clone())
@@ -86,13 +88,15 @@ pub(crate) fn run(m: &ArgMatches) -> u8 {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            Output::std("epsilon").error(format_args!("error: cannot start the async runtime: {e}"));
             return FAILED;
         }
     };
     let diagnosis = runtime.block_on(check(contract, environment, timeout));
-    println!("{}", diagnosis.text);
-    diagnosis.code
+    match Output::std("epsilon").line(&diagnosis.text) {
+        0 => diagnosis.code,
+        failed => failed,
+    }
 }
 
 /// What to print and the exit status.

@@ -33,15 +33,16 @@ mod live {
         let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
             Ok(runtime) => runtime,
             Err(e) => {
-                eprintln!("demo: cannot start the async runtime: {e}");
-                return crate::REJECTED;
+                japay_cli::output::Output::std("epsilon")
+                    .error(format_args!("demo: cannot start the async runtime: {e}"));
+                return japay_cli::output::REJECTED;
             }
         };
         match runtime.block_on(walk()) {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("demo: {e}");
-                crate::REJECTED
+                japay_cli::output::Output::std("epsilon").error(format_args!("demo: {e}"));
+                japay_cli::output::REJECTED
             }
         }
     }

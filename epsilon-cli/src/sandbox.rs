@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+use japay_cli::output::{OK, Output, REJECTED};
 
 /// The listen address when `--listen` is absent.
 pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8383";
@@ -91,13 +92,14 @@ pub(crate) fn config(m: &ArgMatches) -> epsilon_sandbox::Config {
 
 /// Runs `epsilon sandbox`: never returns while the sandbox serves; 1 when it cannot start.
 pub(crate) fn run(m: &ArgMatches) -> u8 {
+    let mut out = Output::std("epsilon");
     let config = config(m);
     let listen = m.get_one::<SocketAddr>("listen").copied().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8383)));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("epsilon sandbox: cannot start the async runtime: {e}");
-            return crate::REJECTED;
+            out.error(format_args!("epsilon sandbox: cannot start the async runtime: {e}"));
+            return REJECTED;
         }
     };
     runtime.block_on(async move {
@@ -105,20 +107,23 @@ pub(crate) fn run(m: &ArgMatches) -> u8 {
         let running = match epsilon_sandbox::start(config, listen).await {
             Ok(running) => running,
             Err(e) => {
-                eprintln!("epsilon sandbox: cannot start on {listen}: {e}");
-                return crate::REJECTED;
+                out.error(format_args!("epsilon sandbox: cannot start on {listen}: {e}"));
+                return REJECTED;
             }
         };
         let mut stdout = std::io::stdout().lock();
         // the first line is a contract: the URL alone
         if writeln!(stdout, "{}", running.url()).and_then(|()| stdout.flush()).is_err() {
-            eprintln!("epsilon sandbox: cannot write the listen url to stdout");
+            out.error("epsilon sandbox: cannot write the listen url to stdout");
             running.shutdown().await;
-            return crate::REJECTED;
+            return REJECTED;
         }
         drop(stdout);
-        eprintln!("epsilon sandbox: CGIs at {} (database: {db}); stop it with Ctrl-C", running.cgi_base());
+        out.error(format_args!(
+            "epsilon sandbox: CGIs at {} (database: {db}); stop it with Ctrl-C",
+            running.cgi_base()
+        ));
         std::future::pending::<()>().await;
-        0
+        OK
     })
 }

@@ -5,6 +5,7 @@
 mod check;
 mod crash;
 mod spec_show;
+mod streams;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -170,3 +170,63 @@ fn the_sandbox_machinery_has_no_gateway_vocabulary() {
         assert!(!gateway && name != "codegen", "japay-sandbox depends on {name}; the machinery knows no gateway");
     }
 }
+
+/// Words of one gateway or another that the CLI machinery must not know: their names, their answers' root
+/// elements, their CGIs and parameter names (Epsilon's contract_code, st_code, …; Kuroneko's trader_code, …).
+const CLI_GATEWAY_WORDS: &[&str] = &[
+    "epsilon",
+    "kuroneko",
+    "yamato",
+    "gmo",
+    "イプシロン",
+    "クロネコ",
+    "ヤマト",
+    "epsilon_result",
+    "contract_code",
+    "getsales",
+    "trader",
+    "st_code",
+    "trans_code",
+    "order_number",
+    "order_no",
+    "process_code",
+    "receive_order",
+    "cgi",
+    "mission_code",
+    "returncode",
+    "x-sjis",
+];
+
+/// The CLI machinery (`japay-cli`) knows no gateway: no gateway's vocabulary in its sources, tests or manifest
+/// (matched without regard to ASCII case), and no gateway crate among its dependencies. A gateway's words live in
+/// its binary (`epsilon-cli/src/epsilon.rs`, `help.rs`).
+#[test]
+fn the_cli_machinery_has_no_gateway_vocabulary() {
+    let machinery = Path::new(env!("CARGO_MANIFEST_DIR")).join("../japay-cli");
+    let mut files = Vec::new();
+    files_below(&machinery.join("src"), &mut files);
+    files_below(&machinery.join("tests"), &mut files);
+    files.push(machinery.join("Cargo.toml"));
+    assert!(files.len() >= 8, "the CLI machinery's sources were not found under {}", machinery.display());
+    let mut hits = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            for word in CLI_GATEWAY_WORDS {
+                if lower.contains(word) {
+                    hits.push(format!("{}:{}: {word}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(hits.is_empty(), "gateway vocabulary in the CLI machinery:\n{}", hits.join("\n"));
+    let manifest = std::fs::read_to_string(machinery.join("Cargo.toml")).unwrap();
+    let deps = manifest.split("[dependencies]").nth(1).unwrap_or("");
+    let deps = deps.split("\n[").next().unwrap_or("");
+    for line in deps.lines().filter(|l| !l.starts_with('#')) {
+        let name = line.split(['=', '.', ' ']).next().unwrap_or("");
+        let gateway = name.ends_with("-proto") || name.ends_with("-sandbox") || name.ends_with("-client");
+        assert!(!gateway && name != "codegen", "japay-cli depends on {name}; the machinery knows no gateway");
+    }
+}

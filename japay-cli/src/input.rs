@@ -1,31 +1,42 @@
-//! Reading input: a file or stdin, and the JSON object of a request.
+//! Reading input: a file or stdin, at most [`MAX_INPUT`] bytes, and the JSON object of a request.
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde_json::Value;
 
-/// Reads FILE, or stdin when it is absent or `-`. Returns the bytes and a name for messages.
+use crate::output::json_str;
+
+/// The most bytes an input may have: 64 MiB. A request, an answer body or a notification is a few kilobytes; the
+/// cap keeps a runaway pipe from filling the memory. A larger input is rejected (exit 1), never truncated.
+pub const MAX_INPUT: u64 = 64 * 1024 * 1024;
+
+/// Reads FILE, or `stdin` when it is absent or `-`, up to [`MAX_INPUT`] bytes. Returns the bytes and a name for
+/// messages (the path, or `stdin`).
 ///
 /// # Errors
-/// A message naming what could not be read.
-pub(crate) fn read(file: Option<&PathBuf>) -> Result<(Vec<u8>, String), String> {
+/// A message naming what could not be read, or that it is larger than [`MAX_INPUT`].
+pub fn read(file: Option<&Path>, stdin: &mut dyn Read) -> Result<(Vec<u8>, String), String> {
     match file {
         Some(path) if path.as_os_str() != "-" => {
             let name = path.display().to_string();
-            match std::fs::read(path) {
-                Ok(bytes) => Ok((bytes, name)),
+            match std::fs::File::open(path) {
+                Ok(mut file) => read_capped(&mut file, name),
                 Err(e) => Err(format!("cannot read {name}: {e}")),
             }
         }
-        _ => {
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => Ok((bytes, "stdin".to_owned())),
-                Err(e) => Err(format!("cannot read stdin: {e}")),
-            }
-        }
+        _ => read_capped(stdin, "stdin".to_owned()),
+    }
+}
+
+/// Everything `from` holds, when it is at most [`MAX_INPUT`] bytes.
+fn read_capped(from: &mut dyn Read, name: String) -> Result<(Vec<u8>, String), String> {
+    let mut bytes = Vec::new();
+    match from.take(MAX_INPUT + 1).read_to_end(&mut bytes) {
+        Ok(n) if n as u64 > MAX_INPUT => Err(format!("{name} is larger than {} MiB", MAX_INPUT / (1024 * 1024))),
+        Ok(_) => Ok((bytes, name)),
+        Err(e) => Err(format!("cannot read {name}: {e}")),
     }
 }
 
@@ -36,7 +47,7 @@ pub(crate) fn read(file: Option<&PathBuf>) -> Result<(Vec<u8>, String), String> 
 ///
 /// # Errors
 /// One message per problem.
-pub(crate) fn parse_params(bytes: &[u8], source: &str) -> Result<Vec<(String, String)>, Vec<String>> {
+pub fn parse_params(bytes: &[u8], source: &str) -> Result<Vec<(String, String)>, Vec<String>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -66,7 +77,7 @@ pub(crate) fn parse_params(bytes: &[u8], source: &str) -> Result<Vec<(String, St
     let mut reported = HashSet::new();
     for key in &keys {
         if !seen.insert(key.as_str()) && reported.insert(key.as_str()) {
-            errors.push(format!("parameter {} occurs more than once", crate::json_str(key)));
+            errors.push(format!("parameter {} occurs more than once", json_str(key)));
         }
     }
     let mut params = Vec::with_capacity(keys.len());
@@ -81,7 +92,7 @@ pub(crate) fn parse_params(bytes: &[u8], source: &str) -> Result<Vec<(String, St
                 };
                 errors.push(format!(
                     "parameter {}: expected a string, found {}{hint}",
-                    crate::json_str(key),
+                    json_str(key),
                     kind_name(other)
                 ));
             }
@@ -197,6 +208,18 @@ mod tests {
         let text = r#" { "b" : [1, {"x": "}"}], "a\"q": "v,}", "b": null, "c": -1.5e3 } "#;
         assert_eq!(top_level_keys(text), Some(vec!["b".to_owned(), "a\"q".to_owned(), "b".to_owned(), "c".to_owned()]));
         assert_eq!(top_level_keys("{}"), Some(vec![]));
+    }
+
+    #[test]
+    fn read_caps_the_input() {
+        let mut small: &[u8] = b"{}";
+        assert_eq!(read(None, &mut small), Ok((b"{}".to_vec(), "stdin".to_owned())));
+        let mut dash: &[u8] = b"x";
+        assert_eq!(read(Some(Path::new("-")), &mut dash).map(|(b, _)| b), Ok(b"x".to_vec()));
+        let mut endless = std::io::repeat(b' ');
+        assert_eq!(read(None, &mut endless), Err("stdin is larger than 64 MiB".to_owned()));
+        let missing = read(Some(Path::new("/nonexistent/japay-cli-input")), &mut endless);
+        assert!(missing.is_err_and(|e| e.starts_with("cannot read /nonexistent/japay-cli-input: ")));
     }
 
     #[test]

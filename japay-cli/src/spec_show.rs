@@ -1,10 +1,74 @@
-//! `epsilon spec show`: an operation's tables as Markdown or JSON.
+//! `spec list` and `spec show OP`: the operations, and an operation's tables as Markdown or JSON.
 
 use std::fmt::Write as _;
 
-use epsilon_proto::Charset;
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgMatches, Command};
+use japay_core::Charset;
 use japay_core::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
+
+use crate::Description;
+use crate::output::{Output, USAGE};
+
+/// The `spec` command.
+pub(crate) fn command(cli: &Description) -> Command {
+    Command::new("spec")
+        .about("List the operations or show one operation's parameter table")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(Command::new("list").about("Print one operation name per line"))
+        .subcommand(
+            Command::new("show").about("Print an operation's parameters and answer attributes").arg(op_arg(cli)).arg(
+                Arg::new("format")
+                    .long("format")
+                    .value_name("FORMAT")
+                    .help("Output format")
+                    .value_parser(PossibleValuesParser::new(["markdown", "json"]))
+                    .default_value("markdown"),
+            ),
+        )
+}
+
+/// The required OP positional of `spec show`, `validate` and `encode`: one of the gateway's operations.
+pub(crate) fn op_arg(cli: &Description) -> Arg {
+    let operations = cli.operations;
+    Arg::new("op")
+        .value_name("OP")
+        .required(true)
+        .help(format!("Operation name (see `{} spec list`)", cli.name))
+        .value_parser(move |name: &str| -> Result<&'static OperationSpec, String> {
+            operations.iter().copied().find(|op| op.name == name).ok_or_else(|| {
+                let names: Vec<&str> = operations.iter().map(|op| op.name).collect();
+                format!("unknown operation {name}; expected one of: {}", names.join(", "))
+            })
+        })
+}
+
+/// Runs `spec`; the exit status.
+pub(crate) fn run(cli: &Description, m: &ArgMatches, out: &mut Output<'_>) -> u8 {
+    match m.subcommand() {
+        Some(("list", _)) => {
+            let mut text = String::new();
+            for op in cli.operations {
+                text.push_str(op.name);
+                text.push('\n');
+            }
+            out.emit(text.as_bytes())
+        }
+        Some(("show", m)) => {
+            let Some(&op) = m.get_one::<&'static OperationSpec>("op") else {
+                return USAGE;
+            };
+            let text = match m.get_one::<String>("format").map(String::as_str) {
+                Some("json") => json(cli, op),
+                _ => markdown(cli, op),
+            };
+            out.emit(text.as_bytes())
+        }
+        _ => USAGE,
+    }
+}
 
 const NONE: &str = "—";
 
@@ -68,12 +132,12 @@ fn values_text(f: &FieldSpec) -> String {
 }
 
 /// The Markdown form.
-pub(crate) fn markdown(op: &OperationSpec) -> String {
+pub(crate) fn markdown(cli: &Description, op: &OperationSpec) -> String {
     let mut s = String::new();
     // writing to a String cannot fail
     let _ = writeln!(s, "# {} — {}\n", op.name, op.title_ja);
     let _ = writeln!(s, "{}\n", op.title_en);
-    let _ = writeln!(s, "- CGI: {} ({})", code(op.path), direction(op));
+    let _ = writeln!(s, "- {}: {} ({})", cli.words.path_label, code(op.path), direction(op));
     let _ = writeln!(s, "- Source: {}", op.source);
     let _ = writeln!(s, "- Uncertain: {}", op.uncertain.unwrap_or(NONE));
     s.push_str("\n## Parameters\n\n");
@@ -102,7 +166,7 @@ pub(crate) fn markdown(op: &OperationSpec) -> String {
         s.push_str("\n## Response attributes\n\n");
         let _ = writeln!(s, "Source: {}", response.source);
         if let Some(empty) = response.empty_root {
-            let _ = writeln!(s, "Empty `Epsilon_result`: {empty}");
+            let _ = writeln!(s, "{}: {empty}", cli.words.empty_root);
         }
         if let Some(uncertain) = response.uncertain {
             let _ = writeln!(s, "Uncertain: {uncertain}");
@@ -123,9 +187,13 @@ pub(crate) fn markdown(op: &OperationSpec) -> String {
     rules_markdown(&mut s, op);
     s.push_str("\n## UTF-8 transport\n\n");
     if !op.takes(Charset::Utf8) {
-        s.push_str(
+        let others: Vec<&str> =
+            cli.request_charsets().iter().filter(|&&c| c != Charset::Utf8).map(|c| c.name()).collect();
+        let _ = writeln!(
+            s,
             "Not sent as UTF-8: the operation has no UTF-8 marker parameters, so the gateway could not tell UTF-8 from \
-             its default charset (rule `transport`). Send it as CP932 or EUC-JP.\n",
+             its default charset (rule `transport`). Send it as {}.",
+            crate::one_of(&others)
         );
     } else if op.utf8_params.is_empty() {
         s.push_str("No parameters are added when the request is sent as UTF-8.\n");
@@ -197,7 +265,7 @@ fn field_json(f: &FieldSpec) -> Value {
 }
 
 /// The JSON form (pretty-printed, with a final newline).
-pub(crate) fn json(op: &OperationSpec) -> String {
+pub(crate) fn json(cli: &Description, op: &OperationSpec) -> String {
     let response = op.response.map(|r| {
         json!({
             "source": r.source,
@@ -213,28 +281,45 @@ pub(crate) fn json(op: &OperationSpec) -> String {
             })).collect::<Vec<_>>(),
         })
     });
-    let value = json!({
-        "name": op.name,
-        "cgi": op.path,
-        "direction": direction(op),
-        "title_ja": op.title_ja,
-        "title_en": op.title_en,
-        "source": op.source,
-        "uncertain": op.uncertain,
-        "utf8_params": op.utf8_params.iter().map(|(n, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
-        "fields": op.fields.iter().map(field_json).collect::<Vec<_>>(),
-        "response": response,
-        "one_of": op.one_of.iter().map(|rule| json!({
-            "name": rule.name,
-            "description": rule.description,
-            "alternatives": rule.alternatives.iter().map(|a| wires(op, a)).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "groups": op.groups.iter().map(|group| json!({
-            "name": group.name,
-            "fields": wires(op, group.fields),
-            "condition": group.condition.description,
-        })).collect::<Vec<_>>(),
-    });
+    let mut value = Map::new();
+    value.insert("name".to_owned(), json!(op.name));
+    value.insert(cli.words.path_key.to_owned(), json!(op.path));
+    value.insert("direction".to_owned(), json!(direction(op)));
+    value.insert("title_ja".to_owned(), json!(op.title_ja));
+    value.insert("title_en".to_owned(), json!(op.title_en));
+    value.insert("source".to_owned(), json!(op.source));
+    value.insert("uncertain".to_owned(), json!(op.uncertain));
+    value
+        .insert("utf8_params".to_owned(), op.utf8_params.iter().map(|(n, v)| json!({"name": n, "value": v})).collect());
+    value.insert("fields".to_owned(), op.fields.iter().map(field_json).collect());
+    value.insert("response".to_owned(), json!(response));
+    value.insert(
+        "one_of".to_owned(),
+        op.one_of
+            .iter()
+            .map(|rule| {
+                json!({
+                    "name": rule.name,
+                    "description": rule.description,
+                    "alternatives": rule.alternatives.iter().map(|a| wires(op, a)).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    );
+    value.insert(
+        "groups".to_owned(),
+        op.groups
+            .iter()
+            .map(|group| {
+                json!({
+                    "name": group.name,
+                    "fields": wires(op, group.fields),
+                    "condition": group.condition.description,
+                })
+            })
+            .collect(),
+    );
+    let value = Value::Object(value);
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
     text.push('\n');
     text

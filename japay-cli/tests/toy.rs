@@ -1,0 +1,531 @@
+//! japay-cli on its own: a toy gateway defined here with japay_core's spec types (two outgoing operations, one
+//! incoming message, a line-based answer format) runs every neutral command in process, with stdin, stdout and
+//! stderr in memory. No real gateway is involved.
+
+use std::io;
+
+use clap::{Arg, ArgMatches, Command};
+use japay_cli::output::{Output, pairs_json};
+use japay_cli::{
+    AnswerCharset, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal, Summarize,
+};
+use japay_core::charset::TextPolicy;
+use japay_core::outcome::{OutcomeError, OutcomeSummary, kind_names};
+use japay_core::spec::{
+    AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Direction, FieldSpec, GatewaySpec, Marker,
+    OperationSpec, ResponseSpec, ValueKind,
+};
+use japay_core::{Charset, DynamicRequest, Options};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The toy gateway: its spec, its answer format (one `name=value` per line, or a query string), its outcome table.
+
+static TOY: GatewaySpec =
+    GatewaySpec::new("toy", "Toy Pay", TextPolicy::new()).with_transports(&[Charset::Cp932, Charset::Utf8]);
+
+const DIGITS: AsciiSet = AsciiSet::new(0x03FF_0000_0000_0000, "digits", "0-9");
+
+static ERRORS: CodeTable = CodeTable::new(
+    "toy_error",
+    "the toy's error codes",
+    &[CodeEntry::new("E1", "残高不足", "insufficient funds").with_remediation("top up")],
+);
+
+static GREET_RESPONSE: ResponseSpec = ResponseSpec::new(
+    "toy answers",
+    &[AttributeSpec::new("status", "ok or ng"), AttributeSpec::new("error", "why").with_table(&ERRORS)],
+);
+
+/// `greet`: a shop number of exactly 4 digits, a name of at most 10 bytes, an optional note, a fixed mode; sent in
+/// UTF-8 with the marker `enc=utf8`.
+static GREET: OperationSpec = OperationSpec::new("greet", &TOY, "greet.do")
+    .with_titles("挨拶", "say hello")
+    .with_utf8_params(&[("enc", "utf8")])
+    .with_fields(&[
+        FieldSpec::new("shop", ValueKind::Ascii(DIGITS)).with_marker(Marker::Supplied).with_limit(ByteLimit::Exact(4)),
+        FieldSpec::new("name", ValueKind::Text).with_marker(Marker::Required).with_limit(ByteLimit::Max(10)),
+        FieldSpec::new("note", ValueKind::Text).with_marker(Marker::Optional),
+        FieldSpec::new("mode", ValueKind::Ascii(DIGITS)).with_marker(Marker::Required).with_fixed("1", &["1"]),
+    ])
+    .with_response(&GREET_RESPONSE);
+
+/// `lookup`: no UTF-8 marker, so never sent as UTF-8.
+static LOOKUP: OperationSpec = OperationSpec::new("lookup", &TOY, "lookup.do")
+    .with_titles("照会", "look up")
+    .with_fields(&[FieldSpec::new("shop", ValueKind::Ascii(DIGITS))
+        .with_marker(Marker::Supplied)
+        .with_limit(ByteLimit::Exact(4))]);
+
+/// `ping`: a message the toy's server posts to the shop.
+static PING: OperationSpec = OperationSpec::new("ping_message", &TOY, "ping")
+    .with_direction(Direction::Incoming)
+    .with_titles("通知", "a ping")
+    .with_fields(&[
+        FieldSpec::new("shop", ValueKind::Ascii(DIGITS)).with_marker(Marker::Supplied).with_limit(ByteLimit::Exact(4)),
+        FieldSpec::new("state", ValueKind::Ascii(DIGITS)).with_marker(Marker::Required).with_allowed(&["0", "1"]),
+    ]);
+
+static OPERATIONS: &[&OperationSpec] = &[&GREET, &LOOKUP, &PING];
+
+/// A decoded toy answer: its pairs, borrowed from the input.
+struct ToyAnswer<'a> {
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+impl ToyAnswer<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    }
+}
+
+/// `greet`'s outcomes: `status=ok` is ok, `status=ng` a failure with its typed error.
+fn summarize_greet<'r>(answer: &'r ToyAnswer<'_>) -> Result<OutcomeSummary<'r>, OutcomeError> {
+    match answer.get("status") {
+        Some(status @ "ok") => Ok(OutcomeSummary::new("done", kind_names::OK, Some(status), None)),
+        Some(status @ "ng") => {
+            let code = answer.get("error").ok_or(OutcomeError::MissingField { outcome: "refused", field: "error" })?;
+            Ok(OutcomeSummary::new("refused", kind_names::FAILURE, Some(status), Some(Code::new(code, &ERRORS))))
+        }
+        Some(_) => Err(OutcomeError::UnknownResult { field: "status" }),
+        None => Err(OutcomeError::MissingResult { field: "status" }),
+    }
+}
+
+/// The toy's incoming messages.
+const KINDS: &[IncomingKind] = &[IncomingKind::new("ping", &PING)];
+
+/// The toy: everything optional turned on.
+struct Toy;
+
+fn hello_command() -> Command {
+    Command::new("hello").about("The toy's own command").arg(Arg::new("fail").long("fail").num_args(0))
+}
+
+fn hello_run(m: &ArgMatches) -> u8 {
+    u8::from(m.get_flag("fail"))
+}
+
+fn shop_arg() -> Vec<Arg> {
+    vec![Arg::new("shop").long("shop").value_name("SHOP").help("Refuse a message for another shop")]
+}
+
+fn toy_help(cli: Command) -> Command {
+    cli.mut_subcommand("answer", |c| c.about("Decide what a toy answer means"))
+}
+
+impl Gateway for Toy {
+    type Answer<'a> = ToyAnswer<'a>;
+
+    const CLI: Description = Description::new("toy", "9.9.9", &TOY, OPERATIONS)
+        .answer_charset(AnswerCharset::Option(CharsetOption::new(
+            "text",
+            "TEXT",
+            "The charset of the answer's text",
+            &[("utf-8", Charset::Utf8), ("ascii", Charset::Cp932)],
+        )))
+        .queries()
+        .incoming(Incoming::new(KINDS, &[Charset::Utf8, Charset::Cp932]).with_args(shop_arg))
+        .help(toy_help)
+        .extras(&[Extra::new(hello_command, hello_run).after("validate")]);
+
+    const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = &[("greet", summarize_greet as Summarize<Self>)];
+
+    fn read_answer<'a>(
+        input: &'a [u8],
+        form: Form,
+        charset: Charset,
+        response: Option<&'static ResponseSpec>,
+    ) -> Result<ToyAnswer<'a>, String> {
+        let text = std::str::from_utf8(input).map_err(|_| "expected utf-8 text".to_owned())?;
+        if charset != Charset::Utf8 && !text.is_ascii() {
+            return Err("expected ascii text".to_owned());
+        }
+        let split = if form == Form::Query { '&' } else { '\n' };
+        let mut pairs = Vec::new();
+        for item in text.split(split).filter(|item| !item.is_empty()) {
+            let (name, value) = item
+                .split_once('=')
+                .filter(|(name, _)| name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+                .ok_or_else(|| format!("expected name=value, found {item:?}"))?;
+            if response.is_some_and(|spec| spec.attributes.iter().any(|a| a.name == name))
+                && pairs.iter().any(|&(n, v)| n == name && v != value)
+            {
+                return Err(format!("expected one value for {name}"));
+            }
+            pairs.push((name, value));
+        }
+        Ok(ToyAnswer { pairs })
+    }
+
+    fn pairs<'r>(answer: &'r ToyAnswer<'_>) -> Vec<(&'r str, &'r str)> {
+        answer.pairs.clone()
+    }
+
+    fn read_incoming(kind: &IncomingKind, body: &[u8], charset: Charset, args: &ArgMatches) -> Result<String, Refusal> {
+        let answer = Toy::read_answer(body, Form::Query, charset, None).map_err(Refusal::Malformed)?;
+        let mut request = DynamicRequest::new(kind.operation);
+        for &(name, value) in &answer.pairs {
+            request.set(name, value);
+        }
+        request.validate(Options::new(charset)).map_err(Refusal::Invalid)?;
+        if let Some(own) = args.get_one::<String>("shop") {
+            if answer.get("shop") != Some(own) {
+                return Err(Refusal::Refused("expected the shop's own number".to_owned()));
+            }
+        }
+        Ok(pairs_json(answer.pairs.iter().copied()))
+    }
+}
+
+/// The toy with nothing optional: answers in one charset, no queries, no incoming messages, no own commands.
+struct Plain;
+
+impl Gateway for Plain {
+    type Answer<'a> = ToyAnswer<'a>;
+    const CLI: Description = Description::new("plain", "0.0.1", &TOY, OPERATIONS);
+    const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = &[("greet", summarize_greet as Summarize<Self>)];
+
+    fn read_answer<'a>(
+        input: &'a [u8],
+        form: Form,
+        charset: Charset,
+        response: Option<&'static ResponseSpec>,
+    ) -> Result<ToyAnswer<'a>, String> {
+        assert_eq!(charset, Charset::Utf8, "the one answer charset");
+        Toy::read_answer(input, form, charset, response)
+    }
+
+    fn pairs<'r>(answer: &'r ToyAnswer<'_>) -> Vec<(&'r str, &'r str)> {
+        answer.pairs.clone()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running a command line in process.
+
+/// What a run gave: exit status, stdout, stderr.
+struct Ran {
+    code: u8,
+    out: String,
+    err: String,
+}
+
+fn run_as<G: Gateway>(args: &[&str], stdin: &str) -> Ran {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut input = stdin.as_bytes();
+    let code = {
+        let mut output = Output::new(G::CLI.name(), &mut out, &mut err);
+        let args = std::iter::once(G::CLI.name()).chain(args.iter().copied());
+        japay_cli::execute::<G>(args, &mut input, &mut output)
+    };
+    Ran { code, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
+}
+
+fn toy(args: &[&str], stdin: &str) -> Ran {
+    run_as::<Toy>(args, stdin)
+}
+
+#[track_caller]
+fn assert_ran(ran: &Ran, code: u8, out: &str, err: &str) {
+    assert_eq!((ran.code, ran.out.as_str(), ran.err.as_str()), (code, out, err));
+}
+
+const VALID: &str = r#"{"shop": "0042", "name": "山田", "note": "hi"}"#;
+
+// ---------------------------------------------------------------------------------------------------------------
+
+#[test]
+fn spec_lists_and_shows_the_gateways_operations() {
+    assert_ran(&toy(&["spec", "list"], ""), 0, "greet\nlookup\nping_message\n", "");
+
+    let markdown = toy(&["spec", "show", "greet"], "");
+    assert_eq!(markdown.code, 0, "{}", markdown.err);
+    for needle in [
+        "# greet — 挨拶\n\nsay hello\n",
+        "- Path: `greet.do` (outgoing)",
+        "| `shop` | — | — | ◎ | digits `0-9` | exactly 4 bytes | — |",
+        "| `name` | — | — | ○ | text | max 10 bytes | — |",
+        "| `note` | — | — | - | text | — | — |",
+        "| `mode` | — | — | ○ | digits `0-9` | — | fixed `1` |",
+        "## Response attributes",
+        "| `error` | why | `toy_error` |",
+        "Sent as UTF-8, the encoder adds `enc=utf8`.",
+    ] {
+        assert!(markdown.out.contains(needle), "{needle:?} not in\n{}", markdown.out);
+    }
+    // the UTF-8 note names the gateway's other transports
+    let lookup = toy(&["spec", "show", "lookup", "--format", "markdown"], "");
+    assert!(lookup.out.contains("(rule `transport`). Send it as CP932.\n"), "{}", lookup.out);
+
+    let json = toy(&["spec", "show", "greet", "--format", "json"], "");
+    let value: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(value["name"], "greet");
+    assert_eq!(value["path"], "greet.do", "the default key of the path");
+    assert_eq!(value["utf8_params"], serde_json::json!([{"name": "enc", "value": "utf8"}]));
+    assert_eq!(value["fields"][0]["exact_bytes"], 4);
+    assert_eq!(value["response"]["attributes"][1]["table"], "toy_error");
+
+    assert_ran(
+        &toy(&["spec", "show", "nope"], ""),
+        2,
+        "",
+        "error: invalid value 'nope' for '<OP>': unknown operation nope; expected one of: greet, lookup, \
+         ping_message\n\nFor more information, try '--help'.\n",
+    );
+}
+
+#[test]
+fn validate_and_encode_a_json_request() {
+    assert_ran(&toy(&["validate", "greet"], VALID), 0, "", "");
+    assert_ran(&toy(&["encode", "greet"], VALID), 0, "shop=0042&name=%8ER%93c&note=hi&mode=1", "");
+    assert_ran(
+        &toy(&["encode", "--charset", "UTF-8", "greet"], VALID),
+        0,
+        "shop=0042&name=%E5%B1%B1%E7%94%B0&note=hi&mode=1&enc=utf8",
+        "",
+    );
+
+    let invalid = r#"{"shop": "42", "name": "髙髙髙髙髙髙", "mode": "2", "enc": "utf8", "x": "1"}"#;
+    let lines = concat!(
+        r#"{"field":"shop","rule":"exact_bytes","message":"2 bytes in CP932, expected exactly 4"}"#,
+        "\n",
+        r#"{"field":"name","rule":"max_bytes","message":"12 bytes in CP932, limit 10"}"#,
+        "\n",
+        r#"{"field":"mode","rule":"value","message":"fixed to \"1\"; leave it out and the encoder sends it"}"#,
+        "\n",
+        r#"{"field":"enc","rule":"unknown","message":"added by the encoder when the request is sent as UTF-8 (--charset utf-8); leave it out"}"#,
+        "\n",
+        r#"{"field":"x","rule":"unknown","message":"unknown parameter for this operation"}"#,
+        "\n",
+    );
+    assert_ran(&toy(&["validate", "greet"], invalid), 1, lines, "");
+    assert_ran(&toy(&["encode", "greet"], invalid), 1, "", lines);
+
+    // an operation without UTF-8 markers is refused as UTF-8 by validation, not by the option parser
+    let refused = toy(&["validate", "--charset", "utf8", "lookup"], r#"{"shop": "0042"}"#);
+    assert_eq!((refused.code, refused.err.as_str()), (1, ""));
+    assert!(refused.out.starts_with(r#"{"field":"charset","rule":"transport","#), "{}", refused.out);
+
+    assert_eq!(toy(&["validate", "--charset", "latin1", "greet"], VALID).code, 2);
+    assert_eq!(toy(&["validate", "nope"], VALID).code, 2);
+}
+
+#[test]
+fn request_input_is_one_json_object_of_strings() {
+    let cases = [
+        ("[]", "input rejected: expected a JSON object of parameter name -> string value, found an array\n"),
+        ("shop=1", "input rejected: stdin is not JSON: expected value at line 1 column 1\n"),
+        (
+            r#"{"shop": 42, "shop": "1", "name": null}"#,
+            "input rejected: parameter \"shop\" occurs more than once\ninput rejected: parameter \"name\": expected \
+             a string, found null; leave the parameter out instead\n",
+        ),
+    ];
+    for (stdin, err) in cases {
+        assert_ran(&toy(&["validate", "greet"], stdin), 1, "", err);
+    }
+
+    let file = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("japay-cli-toy-request.json");
+    std::fs::write(&file, VALID).unwrap();
+    let file = file.to_str().unwrap();
+    assert_ran(&toy(&["validate", "greet", file], "not read"), 0, "", "");
+    assert_ran(&toy(&["validate", "greet", "-"], VALID), 0, "", "");
+    let missing = toy(&["encode", "greet", "/nonexistent/japay-cli-toy.json"], "");
+    assert_eq!((missing.code, missing.out.as_str()), (1, ""));
+    assert!(missing.err.starts_with("input rejected: cannot read /nonexistent/japay-cli-toy.json: "));
+}
+
+#[test]
+fn decode_prints_the_answers_pairs() {
+    assert_ran(&toy(&["decode"], "a=1\nb=\"\\\na=2\n"), 0, "{\"a\":[\"1\",\"2\"],\"b\":\"\\\"\\\\\"}\n", "");
+    assert_ran(&toy(&["decode", "--query"], "a=1&b=2\r\n"), 0, "{\"a\":\"1\",\"b\":\"2\"}\n", "");
+    assert_ran(&toy(&["decode"], ""), 0, "{}\n", "");
+    // the gateway's charset option reaches its reader
+    assert_ran(&toy(&["decode"], "a=山"), 0, "{\"a\":\"山\"}\n", "");
+    assert_ran(&toy(&["decode", "--text", "ascii"], "a=山"), 1, "", "decode: expected ascii text\n");
+    assert_eq!(toy(&["decode", "--text", "latin1"], "a=1").code, 2);
+    assert_ran(&toy(&["decode"], "oops"), 1, "", "decode: expected name=value, found \"oops\"\n");
+    assert_ran(
+        &toy(&["decode", "--query"], "?a=1"),
+        1,
+        "",
+        "decode: expected name=value, found \"?a=1\" (leave out the leading `?`)\n",
+    );
+}
+
+#[test]
+fn answer_decides_the_outcome_from_the_gateways_table() {
+    assert_ran(
+        &toy(&["answer", "greet"], "status=ok\nx=1"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"ok\",\"result\":\"ok\",\"error\":null,\"attributes\":{\"status\":\"ok\",\"x\":\"1\"}}\n",
+        "",
+    );
+    assert_ran(
+        &toy(&["answer", "greet"], "status=ng\nerror=E1"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E1\",\"ja\":\"残高不足\",\
+         \"en\":\"insufficient funds\",\"remediation\":\"top up\"},\"attributes\":{\"status\":\"ng\",\"error\":\"E1\"}}\n",
+        "",
+    );
+    assert_ran(
+        &toy(&["answer", "greet"], "status=ng\nerror=E9"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E9\",\"ja\":null,\
+         \"en\":null,\"remediation\":null},\"attributes\":{\"status\":\"ng\",\"error\":\"E9\"}}\n",
+        "",
+    );
+    // fail closed, with the operation named
+    assert_ran(
+        &toy(&["answer", "greet"], "status=maybe"),
+        1,
+        "",
+        "answer: greet: the status value is not a documented outcome of this operation\n",
+    );
+    // the operation's response spec reaches the reader
+    assert_ran(&toy(&["answer", "greet"], "status=ok\nstatus=ng"), 1, "", "answer: expected one value for status\n");
+    assert_ran(&toy(&["decode"], "status=ok\nstatus=ng"), 0, "{\"status\":[\"ok\",\"ng\"]}\n", "");
+    // only operations with outcomes
+    assert_eq!(toy(&["answer", "lookup"], "").code, 2);
+    // the option is in the usage line, whatever its name
+    let help = toy(&["answer", "-h"], "");
+    assert!(help.out.contains("Usage: toy answer [--text <TEXT>] <OP> [FILE]"), "{}", help.out);
+    assert!(help.out.starts_with("Decide what a toy answer means"), "the gateway's wording: {}", help.out);
+}
+
+#[test]
+fn notification_reads_and_checks_incoming_messages() {
+    assert_ran(&toy(&["notification", "ping"], "shop=0042&state=1\n"), 0, "{\"shop\":\"0042\",\"state\":\"1\"}\n", "");
+    assert_ran(
+        &toy(&["notification", "ping_message", "-"], "shop=0042&state=0"),
+        0,
+        "{\"shop\":\"0042\",\"state\":\"0\"}\n",
+        "",
+    );
+    assert_ran(
+        &toy(&["notification", "ping"], "state=7"),
+        1,
+        "",
+        "{\"field\":\"shop\",\"rule\":\"required\",\"message\":\"required\"}\n\
+         {\"field\":\"state\",\"rule\":\"value\",\"message\":\"expected one of \\\"0\\\", \\\"1\\\"\"}\n",
+    );
+    assert_ran(
+        &toy(&["notification", "ping"], "?shop=0042"),
+        1,
+        "",
+        "notification: expected name=value, found \"?shop=0042\" (a form body has no leading `?`)\n",
+    );
+    assert_ran(
+        &toy(&["notification", "ping", "--shop", "0043"], "shop=0042&state=1"),
+        1,
+        "",
+        "notification: expected the shop's own number\n",
+    );
+    assert_ran(
+        &toy(&["notification", "ping", "--charset", "cp932"], "shop=0042&state=1&memo=山"),
+        1,
+        "",
+        "notification: expected ascii text\n",
+    );
+    let unknown = toy(&["notification", "pong"], "");
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.err.contains("unknown notification pong; expected one of: ping (or the operation names)"));
+    let charset = toy(&["notification", "ping", "--charset", "euc-jp"], "");
+    assert_eq!(charset.code, 2);
+    assert!(charset.err.contains("expected utf-8 or cp932 (or an alias of theirs)"), "{}", charset.err);
+}
+
+#[test]
+fn help_is_neutral_and_lists_the_gateways_commands_in_place() {
+    // as `--help` lists them (a help hook may move a command in the list, not on the page)
+    fn listed(command: Command) -> Vec<String> {
+        let mut commands: Vec<&Command> = command.get_subcommands().collect();
+        commands.sort_by_key(|c| c.get_display_order());
+        commands.iter().map(|c| c.get_name().to_owned()).collect()
+    }
+    assert_eq!(
+        listed(japay_cli::command::<Toy>()),
+        ["spec", "validate", "hello", "encode", "decode", "answer", "notification"]
+    );
+    assert_eq!(
+        listed(japay_cli::command::<Plain>()),
+        ["spec", "validate", "encode", "decode", "answer"],
+        "no notification without messages"
+    );
+    let help = toy(&["--help"], "");
+    let at = |name: &str| help.out.find(&format!("\n  {name} ")).unwrap_or_else(|| panic!("{name} in {}", help.out));
+    assert!(at("validate") < at("hello") && at("hello") < at("encode") && at("answer") < at("notification"));
+
+    assert_eq!(help.code, 0);
+    assert!(help.out.starts_with("Toy Pay: spec tables, request validation and encoding"), "{}", help.out);
+    assert!(help.out.contains("Input (FILE or stdin) is read up to 64 MiB"), "{}", help.out);
+    assert!(help.out.contains("Exit status: 0 ok, 1 input rejected"), "{}", help.out);
+    assert_ran(&toy(&["--version"], ""), 0, "toy 9.9.9\n", "");
+    let validate = toy(&["validate", "--help"], "");
+    for needle in ["numbers, booleans", "at most 64 MiB", "(see `toy spec list`)", "cp932 or utf-8"] {
+        assert!(validate.out.contains(needle), "{needle:?} not in {}", validate.out);
+    }
+    let none = toy(&[], "");
+    assert_eq!((none.code, none.out.as_str()), (2, ""));
+    assert!(none.err.contains("Usage: toy <COMMAND>"), "{}", none.err);
+    // the gateway's own command runs with its own arguments
+    assert_ran(&toy(&["hello"], ""), 0, "", "");
+    assert_ran(&toy(&["hello", "--fail"], ""), 1, "", "");
+}
+
+#[test]
+fn a_gateway_without_options_has_none() {
+    let plain = |args: &[&str], stdin: &str| run_as::<Plain>(args, stdin);
+    assert_ran(&plain(&["decode"], "a=山"), 0, "{\"a\":\"山\"}\n", "");
+    assert_eq!(plain(&["decode", "--query"], "a=1").code, 2);
+    assert_eq!(plain(&["decode", "--text", "utf-8"], "a=1").code, 2);
+    assert_eq!(plain(&["notification", "ping"], "").code, 2);
+    let help = plain(&["answer", "--help"], "");
+    assert!(help.out.contains("Usage: plain answer <OP> [FILE]"), "{}", help.out);
+    assert!(help.out.contains("one of ok, redirect, 3ds1, 3ds2, failure, not_found"), "{}", help.out);
+    let help = plain(&["--help"], "");
+    assert!(help.out.starts_with("Toy Pay: spec tables"), "{}", help.out);
+}
+
+/// Writers that fail as a full disk (`>/dev/full`) or a closed pipe (`| head -c0`) do.
+struct Failing(io::ErrorKind);
+
+impl io::Write for Failing {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::from(self.0))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Err(io::Error::from(self.0))
+    }
+}
+
+fn run_into(args: &[&str], stdin: &str, stdout: Failing, stderr: impl io::Write) -> u8 {
+    let mut input = stdin.as_bytes();
+    let mut output = Output::new("toy", stdout, stderr);
+    japay_cli::execute::<Toy>(std::iter::once("toy").chain(args.iter().copied()), &mut input, &mut output)
+}
+
+#[test]
+fn closed_or_full_streams_never_panic() {
+    use io::ErrorKind::{BrokenPipe, StorageFull};
+    // a full stdout: exit 1, said on stderr; a full stderr as well: still exit 1, nothing to say it with
+    let mut err = Vec::new();
+    assert_eq!(run_into(&["encode", "greet"], VALID, Failing(StorageFull), &mut err), 1);
+    assert!(String::from_utf8_lossy(&err).starts_with("toy: cannot write to stdout: "));
+    assert_eq!(run_into(&["spec", "list"], "", Failing(StorageFull), Failing(StorageFull)), 1);
+    assert_eq!(run_into(&["--help"], "", Failing(StorageFull), Failing(StorageFull)), 1);
+    // a closed stdout ends the output quietly
+    assert_eq!(run_into(&["spec", "show", "greet"], "", Failing(BrokenPipe), Failing(StorageFull)), 0);
+    // a full stderr changes no exit status
+    for (args, stdin, code) in [
+        (&["validate", "greet"][..], "[]", 1),
+        (&["encode", "greet"][..], "{}", 1),
+        (&["decode"][..], "oops", 1),
+        (&["answer", "greet"][..], "status=maybe", 1),
+        (&["notification", "ping"][..], "state=7", 1),
+        (&["validate", "nope"][..], "", 2),
+        (&[][..], "", 2),
+    ] {
+        assert_eq!(run_into(args, stdin, Failing(BrokenPipe), Failing(StorageFull)), code, "{args:?}");
+    }
+}
