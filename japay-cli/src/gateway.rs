@@ -41,8 +41,8 @@ pub trait Gateway: 'static {
     fn pairs<'r>(answer: &'r Self::Answer<'_>) -> Vec<(&'r str, &'r str)>;
 
     /// Reads and checks an incoming message of `kind` (one of [`Description::incoming`]'s) whose text is in
-    /// `charset`, with the checks the gateway's own `notification` options ask for (`args`, from the
-    /// [`Incoming::args`] it declared). Returns the message as one JSON object, normally
+    /// `charset`, with the checks the gateway's own `notification` options ask for (`args`, holding the options it
+    /// declared with [`Incoming::with_args`]). Returns the message as one JSON object, normally
     /// [`output::pairs_json`](crate::output::pairs_json) of its pairs.
     ///
     /// The default refuses every message: a gateway without incoming messages has no `notification` command.
