@@ -138,6 +138,12 @@ fn demo_run(_: &ArgMatches) -> u8 {
 mod tests {
     use super::*;
 
+    /// clap's own checks of the whole command line, with Epsilon's wording applied.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        japay_cli::command::<Epsilon>().debug_assert();
+    }
+
     /// `INCOMING` lists the notification kinds of `epsilon_proto::notification::Kind`, by the same names and specs.
     #[test]
     fn incoming_kinds_are_the_notification_kinds() {

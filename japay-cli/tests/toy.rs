@@ -437,6 +437,9 @@ fn notification_reads_and_checks_incoming_messages() {
 
 #[test]
 fn help_is_neutral_and_lists_the_gateways_commands_in_place() {
+    // clap's own checks of the definition (names, ids, conflicts), with every option turned on and off
+    japay_cli::command::<Toy>().debug_assert();
+    japay_cli::command::<Plain>().debug_assert();
     // as `--help` lists them (a help hook may move a command in the list, not on the page)
     fn listed(command: Command) -> Vec<String> {
         let mut commands: Vec<&Command> = command.get_subcommands().collect();
