@@ -18,7 +18,7 @@ use japay_cli::{
 use japay_core::Charset;
 use japay_core::spec::ResponseSpec;
 
-use crate::{check, demo, help, sandbox};
+use crate::{demo, help, sandbox};
 
 /// GMO Epsilon, as the `epsilon` binary.
 pub(crate) struct Epsilon;
@@ -41,7 +41,7 @@ const VERSION: CharsetOption = CharsetOption::new(
 
 /// Epsilon's own commands: the connection check (listed after `answer`), the demo and the sandbox.
 const EXTRAS: &[Extra] = &[
-    Extra::new(check::command, check::run).after("answer"),
+    japay_cli::check::extra::<Epsilon>().after("answer"),
     Extra::new(demo_command, demo_run),
     Extra::new(sandbox::command, sandbox::run),
 ];

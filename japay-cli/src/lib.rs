@@ -21,6 +21,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod answer;
+pub mod check;
 mod decode;
 mod gateway;
 pub mod input;

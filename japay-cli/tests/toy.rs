@@ -3,8 +3,10 @@
 //! stderr in memory. No real gateway is involved.
 
 use std::io;
+use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
+use japay_cli::check::{Failure, Probe, Probed, Verdict};
 use japay_cli::output::{Output, pairs_json};
 use japay_cli::{
     AnswerCharset, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal, Summarize,
@@ -15,6 +17,7 @@ use japay_core::spec::{
     AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Direction, FieldSpec, GatewaySpec, Marker,
     OperationSpec, ResponseSpec, ValueKind,
 };
+use japay_core::transport::Environment;
 use japay_core::{Charset, DynamicRequest, Options};
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -126,7 +129,7 @@ impl Gateway for Toy {
         .queries()
         .incoming(Incoming::new(KINDS, &[Charset::Utf8, Charset::Cp932]).with_args(shop_arg))
         .help(toy_help)
-        .extras(&[Extra::new(hello_command, hello_run).after("validate")]);
+        .extras(&[Extra::new(hello_command, hello_run).after("validate"), japay_cli::check::extra::<Toy>()]);
 
     const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = &[("greet", summarize_greet as Summarize<Self>)];
 
@@ -448,7 +451,7 @@ fn help_is_neutral_and_lists_the_gateways_commands_in_place() {
     }
     assert_eq!(
         listed(japay_cli::command::<Toy>()),
-        ["spec", "validate", "hello", "encode", "decode", "answer", "notification"]
+        ["spec", "validate", "hello", "encode", "decode", "answer", "notification", "check"]
     );
     assert_eq!(
         listed(japay_cli::command::<Plain>()),
@@ -531,4 +534,154 @@ fn closed_or_full_streams_never_panic() {
     ] {
         assert_eq!(run_into(args, stdin, Failing(BrokenPipe), Failing(StorageFull)), code, "{args:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `check`: the layered connection check, with the toy's call decided by its `--shop` option (no toy server: the
+// layers below the call are real, against a listener of the test).
+
+impl Probe for Toy {
+    const ABOUT: &'static str = "Check the connection to the toy";
+    const LONG_ABOUT: &'static str = "Send the toy's harmless call and diagnose.";
+    const BASE_URL_HELP: &'static str = "Another base URL";
+
+    type Call = String;
+
+    fn args() -> Vec<Arg> {
+        vec![Arg::new("shop").long("shop").value_name("SHOP").required(true).help("The shop number")]
+    }
+
+    fn prepare(args: &ArgMatches) -> Result<String, String> {
+        let shop = args.get_one::<String>("shop").cloned().unwrap_or_default();
+        if shop.len() == 4 && shop.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(shop)
+        } else {
+            Err("the shop number is not 4 digits".to_owned())
+        }
+    }
+
+    async fn call(shop: String, environment: Environment, timeout: Duration) -> Probed {
+        assert!(matches!(environment, Environment::Custom(_)), "{environment:?}");
+        let elapsed = Duration::from_millis(7);
+        let answered = |verdict| Probed::Answered { elapsed, verdict };
+        match shop.as_str() {
+            "0042" => answered(Verdict::Connected("greet: ok".to_owned())),
+            "0001" => answered(Verdict::Refused {
+                code: "E1".to_owned(),
+                text: "残高不足 (insufficient funds)".to_owned(),
+                detail: Some("low".to_owned()),
+            }),
+            "0002" => answered(Verdict::Refused { code: "E2".to_owned(), text: "?".to_owned(), detail: None }),
+            "0003" => answered(Verdict::Invalid("status=maybe".to_owned())),
+            "0004" => {
+                assert_eq!(timeout, Duration::from_secs(3));
+                Probed::Failed(Failure::Timeout)
+            }
+            "0005" => Probed::Failed(Failure::Connect("handshake".to_owned())),
+            "0006" => Probed::Failed(Failure::Status { status: 503, head: "busy".to_owned() }),
+            "0007" => Probed::Failed(Failure::Http("an html page".to_owned())),
+            "0008" => Probed::Failed(Failure::InvalidAnswer("truncated".to_owned())),
+            "0009" => Probed::Failed(Failure::Network("reset".to_owned())),
+            _ => Probed::Failed(Failure::Other("no client".to_owned())),
+        }
+    }
+
+    fn remediation(code: &str) -> Option<String> {
+        (code == "E1").then(|| "top up\nチャージしてください".to_owned())
+    }
+}
+
+/// Runs `toy check ARGS` in process.
+fn check(args: &[&str]) -> Ran {
+    let matches = match japay_cli::check::command::<Toy>()
+        .try_get_matches_from(std::iter::once("check").chain(args.iter().copied()))
+    {
+        Ok(matches) => matches,
+        Err(e) => return Ran { code: u8::try_from(e.exit_code()).unwrap(), out: String::new(), err: e.to_string() },
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = japay_cli::check::execute::<Toy>(&matches, &mut Output::new("toy", &mut out, &mut err));
+    Ran { code, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
+}
+
+/// A base URL on 127.0.0.1 that accepts connections (and closes them).
+fn listening() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/api/", listener.local_addr().unwrap());
+    std::thread::spawn(move || for _ in listener.incoming() {});
+    base
+}
+
+#[test]
+fn check_names_each_ending_by_its_layer() {
+    let base = listening();
+    let tls = base.replace("http://", "https://");
+    let host = "127.0.0.1";
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, u8, &[&str])] = &[
+        ("0042", &base, 0, &[&format!("connected: {base} answered in 7 ms (greet: ok)\n")]),
+        ("0001", &base, 1, &[&format!("error E1: 残高不足 (insufficient funds)\ngateway detail: low\nanswered by {base} in 7 ms\ntop up\nチャージしてください\n")]),
+        ("0002", &base, 1, &[&format!("error E2: ?\nanswered by {base} in 7 ms\n")]),
+        ("0003", &base, 1, &["invalid answer: status=maybe\n"]),
+        ("0004", &base, 1, &[&format!("timeout: no answer from {host} within 3 s\n")]),
+        ("0005", &base, 1, &["connection: handshake\n"]),
+        ("0005", &tls, 1, &[&format!("tls: the TLS handshake with {host} failed: handshake\n")]),
+        ("0006", &base, 1, &[&format!("http status: {host} answered HTTP 503 instead of 200; body starts busy\n")]),
+        ("0007", &base, 1, &["http status: an html page\n"]),
+        ("0008", &base, 1, &["invalid answer: truncated\n"]),
+        ("0009", &tls, 1, &["connection: reset\n"]),
+        ("0010", &base, 1, &["error: no client\n"]),
+        ("12", &base, 1, &["not sent: the shop number is not 4 digits\n"]),
+    ];
+    for &(shop, base, code, out) in cases {
+        let ran = check(&["--shop", shop, "--base-url", base, "--timeout", "3"]);
+        assert_ran(&ran, code, out[0], "");
+    }
+}
+
+#[test]
+fn check_fails_below_the_call_by_layer() {
+    // nobody listens on a released port
+    let released = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/api/", listener.local_addr().unwrap())
+    };
+    let ran = check(&["--shop", "0042", "--base-url", &released]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.out.starts_with("connection: cannot connect to 127.0.0.1 (127.0.0.1:"), "{}", ran.out);
+    let ran = check(&["--shop", "0042", "--base-url", "http://no-such-host.invalid/api/"]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.out.starts_with("dns: cannot resolve no-such-host.invalid"), "{}", ran.out);
+    // a malformed call is refused before any connection
+    assert_ran(&check(&["--shop", "x", "--base-url", &released]), 1, "not sent: the shop number is not 4 digits\n", "");
+}
+
+#[test]
+fn check_usage_errors_exit_2() {
+    // the toy names no endpoints: --env test has no base
+    assert_ran(&check(&["--shop", "0042"]), 2, "error: no host in the base URL \"\"\n", "");
+    assert_ran(&check(&["--shop", "0042", "--env", "production"]), 2, "error: no host in the base URL \"\"\n", "");
+    assert_ran(
+        &check(&["--shop", "0042", "--base-url", "http:///api/"]),
+        2,
+        "error: no host in the base URL \"http:///api/\"\n",
+        "",
+    );
+    let ran = check(&["--shop", "0042", "--base-url", "ftp://x/"]);
+    assert_eq!((ran.code, ran.out.as_str()), (2, ""));
+    assert_eq!(ran.err, "error: --base-url: expected an http:// or https:// URL, got \"ftp://x/\"\n");
+    for args in [
+        &["--base-url", "http://127.0.0.1:1/"][..],
+        &["--shop", "0042", "--env", "staging"],
+        &["--shop", "0042", "--env", "test", "--base-url", "http://127.0.0.1:1/"],
+        &["--shop", "0042", "--timeout", "0"],
+        &["--shop", "0042", "--timeout", "601"],
+    ] {
+        assert_eq!(check(args).code, 2, "{args:?}");
+    }
+    // the toy's options first, then the machinery's
+    let help = japay_cli::check::command::<Toy>().render_long_help().to_string();
+    let at = |needle: &str| help.find(needle).unwrap_or_else(|| panic!("{needle} in {help}"));
+    assert!(at("--shop") < at("--env") && at("--env") < at("--base-url") && at("--base-url") < at("--timeout"));
+    assert!(help.starts_with("Send the toy's harmless call and diagnose."), "{help}");
 }
