@@ -18,7 +18,7 @@ use japay_cli::{
 use japay_core::Charset;
 use japay_core::spec::ResponseSpec;
 
-use crate::{demo, help, sandbox};
+use crate::{demo, help};
 
 /// GMO Epsilon, as the `epsilon` binary.
 pub(crate) struct Epsilon;
@@ -43,7 +43,7 @@ const VERSION: CharsetOption = CharsetOption::new(
 const EXTRAS: &[Extra] = &[
     japay_cli::check::extra::<Epsilon>().after("answer"),
     Extra::new(demo_command, demo_run),
-    Extra::new(sandbox::command, sandbox::run),
+    japay_cli::sandbox::extra::<Epsilon>(),
 ];
 
 impl Gateway for Epsilon {

@@ -28,6 +28,7 @@ pub mod input;
 mod notification;
 pub mod output;
 mod request;
+pub mod sandbox;
 mod spec_show;
 
 use std::ffi::OsString;

@@ -3,11 +3,14 @@
 //! stderr in memory. No real gateway is involved.
 
 use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
 use japay_cli::check::{Failure, Probe, Probed, Verdict};
 use japay_cli::output::{Output, pairs_json};
+use japay_cli::sandbox::Serve;
 use japay_cli::{
     AnswerCharset, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal, Summarize,
 };
@@ -129,7 +132,11 @@ impl Gateway for Toy {
         .queries()
         .incoming(Incoming::new(KINDS, &[Charset::Utf8, Charset::Cp932]).with_args(shop_arg))
         .help(toy_help)
-        .extras(&[Extra::new(hello_command, hello_run).after("validate"), japay_cli::check::extra::<Toy>()]);
+        .extras(&[
+            Extra::new(hello_command, hello_run).after("validate"),
+            japay_cli::check::extra::<Toy>(),
+            japay_cli::sandbox::extra::<Toy>(),
+        ]);
 
     const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = &[("greet", summarize_greet as Summarize<Self>)];
 
@@ -451,7 +458,7 @@ fn help_is_neutral_and_lists_the_gateways_commands_in_place() {
     }
     assert_eq!(
         listed(japay_cli::command::<Toy>()),
-        ["spec", "validate", "hello", "encode", "decode", "answer", "notification", "check"]
+        ["spec", "validate", "hello", "encode", "decode", "answer", "notification", "check", "sandbox"]
     );
     assert_eq!(
         listed(japay_cli::command::<Plain>()),
@@ -684,4 +691,108 @@ fn check_usage_errors_exit_2() {
     let at = |needle: &str| help.find(needle).unwrap_or_else(|| panic!("{needle} in {help}"));
     assert!(at("--shop") < at("--env") && at("--env") < at("--base-url") && at("--base-url") < at("--timeout"));
     assert!(help.starts_with("Send the toy's harmless call and diagnose."), "{help}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `sandbox`: the scaffolding over a toy sandbox that only listens.
+
+/// A started toy sandbox: its listener, its database and its own option.
+struct ToySandbox {
+    listener: tokio::net::TcpListener,
+    db: Option<std::path::PathBuf>,
+    greeting: String,
+}
+
+impl Serve for Toy {
+    const ABOUT: &'static str = "Run a local toy";
+    const LONG_ABOUT: &'static str = "Run a local toy that only listens.";
+    const DEFAULT_LISTEN: &'static str = "127.0.0.1:0";
+
+    type Running = ToySandbox;
+
+    fn args() -> Vec<Arg> {
+        vec![Arg::new("greeting").long("greeting").value_name("TEXT").default_value("hi").help("What it says")]
+    }
+
+    async fn start(args: &ArgMatches, listen: SocketAddr, db: Option<PathBuf>) -> Result<ToySandbox, String> {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen: {e}"))?;
+        let greeting = args.get_one::<String>("greeting").cloned().unwrap_or_default();
+        Ok(ToySandbox { listener, db, greeting })
+    }
+
+    fn url(running: &ToySandbox) -> String {
+        format!("http://{}", running.listener.local_addr().unwrap())
+    }
+
+    fn serving(running: &ToySandbox) -> String {
+        format!("{} at {}/api/ ({:?})", running.greeting, Toy::url(running), running.db)
+    }
+
+    async fn shutdown(running: ToySandbox) {
+        SHUT_DOWN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        drop(running);
+    }
+}
+
+/// How many toy sandboxes were shut down.
+static SHUT_DOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `toy sandbox ARGS` in process with `stdout`, stopping it as soon as it serves.
+fn sandbox_into(args: &[&str], stdout: impl io::Write) -> Ran {
+    let matches = match japay_cli::sandbox::command::<Toy>()
+        .try_get_matches_from(std::iter::once("sandbox").chain(args.iter().copied()))
+    {
+        Ok(matches) => matches,
+        Err(e) => return Ran { code: u8::try_from(e.exit_code()).unwrap(), out: String::new(), err: e.to_string() },
+    };
+    let mut err = Vec::new();
+    let code = japay_cli::sandbox::execute::<Toy>(&matches, &mut Output::new("toy", stdout, &mut err), async {});
+    Ran { code, out: String::new(), err: String::from_utf8(err).unwrap() }
+}
+
+fn sandbox(args: &[&str]) -> Ran {
+    let mut out = Vec::new();
+    let mut ran = sandbox_into(args, &mut out);
+    ran.out = String::from_utf8(out).unwrap();
+    ran
+}
+
+#[test]
+fn sandbox_prints_its_url_first_and_serves_until_stopped() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let before = SHUT_DOWN.load(SeqCst);
+    let ran = sandbox(&["--greeting", "hello", "--db", "toy.db"]);
+    assert_eq!(ran.code, 0, "{}", ran.err);
+    let url = ran.out.strip_suffix('\n').unwrap();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0") && !url.contains('\n'), "{url}");
+    assert_eq!(
+        ran.err,
+        format!("toy sandbox: hello at {url}/api/ (Some(\"toy.db\")) (database: toy.db); stop it with Ctrl-C\n")
+    );
+    let ran = sandbox(&[]);
+    assert!(ran.err.ends_with("(None) (database: in memory); stop it with Ctrl-C\n"), "{}", ran.err);
+    assert!(SHUT_DOWN.load(SeqCst) >= before + 2, "stopped sandboxes are shut down");
+
+    // an address in use: exit 1, nothing on stdout
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let ran = sandbox(&["--listen", &address]);
+    assert_eq!((ran.code, ran.out.as_str()), (1, ""));
+    assert!(ran.err.starts_with(&format!("toy sandbox: cannot start on {address}: cannot listen: ")), "{}", ran.err);
+
+    // the URL cannot be written (a full disk, or even a closed pipe: nobody would know where it listens): exit 1
+    for kind in [io::ErrorKind::StorageFull, io::ErrorKind::BrokenPipe] {
+        let ran = sandbox_into(&[], Failing(kind));
+        assert_eq!(ran.code, 1, "{kind:?}");
+        assert_eq!(ran.err, "toy sandbox: cannot write the listen url to stdout\n");
+    }
+
+    // usage errors
+    for args in [&["--listen", "nowhere"][..], &["--port", "1"], &["--db"]] {
+        assert_eq!(sandbox(args).code, 2, "{args:?}");
+    }
+    let help = japay_cli::sandbox::command::<Toy>().render_long_help().to_string();
+    let at = |needle: &str| help.find(needle).unwrap_or_else(|| panic!("{needle} in {help}"));
+    assert!(at("--listen") < at("--db") && at("--db") < at("--greeting"), "{help}");
+    assert!(help.contains("Exit status: 1 the sandbox could not start"), "{help}");
 }
