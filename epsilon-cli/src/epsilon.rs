@@ -4,7 +4,7 @@
 //! The one place of the binary that names Epsilon's decoded answer (`epsilon_proto::Answer`) and reads a
 //! notification's decoded pairs.
 
-use clap::{Arg, ArgMatches, Command};
+use clap::{Arg, ArgMatches};
 use epsilon_proto::generated::{
     GATEWAY, OUTCOMES, deferred_payment_notification, deposit_notification, payment_notification,
 };
@@ -18,7 +18,7 @@ use japay_cli::{
 use japay_core::Charset;
 use japay_core::spec::ResponseSpec;
 
-use crate::{demo, help};
+use crate::help;
 
 /// GMO Epsilon, as the `epsilon` binary.
 pub(crate) struct Epsilon;
@@ -42,7 +42,7 @@ const VERSION: CharsetOption = CharsetOption::new(
 /// Epsilon's own commands: the connection check (listed after `answer`), the demo and the sandbox.
 const EXTRAS: &[Extra] = &[
     japay_cli::check::extra::<Epsilon>().after("answer"),
-    Extra::new(demo_command, demo_run),
+    japay_cli::demo::extra::<Epsilon>(),
     japay_cli::sandbox::extra::<Epsilon>(),
 ];
 
@@ -122,16 +122,6 @@ fn parse_contract(code: &str) -> Result<String, String> {
     } else {
         Ok(code.to_owned())
     }
-}
-
-/// The `demo` command.
-fn demo_command() -> Command {
-    Command::new("demo").about("Walk the main flows end to end against an in-process sandbox")
-}
-
-/// Runs `demo`.
-fn demo_run(_: &ArgMatches) -> u8 {
-    demo::run()
 }
 
 #[cfg(test)]

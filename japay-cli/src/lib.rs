@@ -23,6 +23,7 @@
 mod answer;
 pub mod check;
 mod decode;
+pub mod demo;
 mod gateway;
 pub mod input;
 mod notification;

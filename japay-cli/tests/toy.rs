@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
 use japay_cli::check::{Failure, Probe, Probed, Verdict};
+use japay_cli::demo::{Demo, Merchant};
 use japay_cli::output::{Output, pairs_json};
 use japay_cli::sandbox::Serve;
 use japay_cli::{
@@ -136,6 +137,7 @@ impl Gateway for Toy {
             Extra::new(hello_command, hello_run).after("validate"),
             japay_cli::check::extra::<Toy>(),
             japay_cli::sandbox::extra::<Toy>(),
+            japay_cli::demo::extra::<Toy>(),
         ]);
 
     const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = &[("greet", summarize_greet as Summarize<Self>)];
@@ -458,7 +460,7 @@ fn help_is_neutral_and_lists_the_gateways_commands_in_place() {
     }
     assert_eq!(
         listed(japay_cli::command::<Toy>()),
-        ["spec", "validate", "hello", "encode", "decode", "answer", "notification", "check", "sandbox"]
+        ["spec", "validate", "hello", "encode", "decode", "answer", "notification", "check", "sandbox", "demo"]
     );
     assert_eq!(
         listed(japay_cli::command::<Plain>()),
@@ -795,4 +797,82 @@ fn sandbox_prints_its_url_first_and_serves_until_stopped() {
     let at = |needle: &str| help.find(needle).unwrap_or_else(|| panic!("{needle} in {help}"));
     assert!(at("--listen") < at("--db") && at("--db") < at("--greeting"), "{help}");
     assert!(help.contains("Exit status: 1 the sandbox could not start"), "{help}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `demo`: the toy's walk drives the merchant's endpoint over plain HTTP/1.1; the plain gateway's walk fails.
+
+/// `METHOD url` with `body` over HTTP/1.1 (`Connection: close`), on a blocking thread: the status and the body.
+async fn http(method: &str, url: &str, body: &str) -> (u16, String) {
+    let (method, url, body) = (method.to_owned(), url.to_owned(), body.to_owned());
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://").unwrap();
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let mut stream = std::net::TcpStream::connect(authority).unwrap();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
+        let body = answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+        (status, body)
+    })
+    .await
+    .unwrap()
+}
+
+impl Demo for Toy {
+    const ABOUT: &'static str = "Walk the toy's flows";
+
+    async fn walk() -> Result<(), String> {
+        let merchant = Merchant::start("ACK").await?;
+        assert!(merchant.url().starts_with("http://127.0.0.1:"));
+        assert_eq!(merchant.notify_url(), format!("{}/notify", merchant.url()));
+        // a notification is answered with the gateway's reply and recorded
+        assert_eq!(http("POST", &merchant.notify_url(), "shop=0042&state=1").await, (200, "ACK".to_owned()));
+        assert_eq!(
+            merchant.wait_notification("state=1", Duration::from_secs(1)).await.as_deref(),
+            Some("shop=0042&state=1")
+        );
+        assert_eq!(merchant.wait_notification("state=0", Duration::from_millis(200)).await, None);
+        // nothing arrived yet
+        assert_eq!(merchant.arrival(&merchant.return_url(), 200), Err("the merchant recorded no redirect".to_owned()));
+        // the buyer returns
+        let back = format!("{}?shop=0042&ok=1", merchant.return_url());
+        assert_eq!(http("GET", &back, "").await.0, 200);
+        assert_eq!(merchant.arrival(&back, 200).as_deref(), Ok("shop=0042&ok=1"));
+        let elsewhere = merchant.arrival("http://elsewhere/", 302).unwrap_err();
+        assert_eq!(elsewhere, "expected a redirect to the merchant's return_url, got http://elsewhere/ (http 302)");
+        assert_eq!(merchant.arrival(&back, 500), Err(format!("GET {back}: http 500")));
+        // the post-back URL takes any POST
+        assert_eq!(http("POST", &merchant.term_url(), "a=1").await, (200, "ok".to_owned()));
+        japay_cli::demo::say("toy demo: done");
+        Ok(())
+    }
+}
+
+impl Demo for Plain {
+    const ABOUT: &'static str = "Walk the plain flows";
+
+    async fn walk() -> Result<(), String> {
+        japay_cli::demo::fail("1. greet", "expected status=ok, got status=ng")
+    }
+}
+
+#[test]
+fn demo_walks_with_a_merchant_endpoint_and_names_the_failing_step() {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = japay_cli::demo::execute::<Toy>(&mut Output::new("toy", &mut out, &mut err));
+    assert_eq!((code, err.as_slice()), (0, &b""[..]));
+    let code = japay_cli::demo::execute::<Plain>(&mut Output::new("plain", &mut out, &mut err));
+    assert_eq!(code, 1);
+    assert_eq!(String::from_utf8(err).unwrap(), "demo: 1. greet: expected status=ok, got status=ng\n");
+    assert!(out.is_empty(), "the steps print on the process's stdout");
+    // the command takes no options
+    assert_eq!(japay_cli::demo::command::<Toy>().get_arguments().count(), 0);
+    assert!(japay_cli::demo::command::<Toy>().try_get_matches_from(["demo", "--offline"]).is_err());
 }
