@@ -1,5 +1,6 @@
 //! GMO Epsilon on the neutral command line (`japay_cli`): its description, its answer reader and outcome table, its
-//! notifications and their contract check, and its own commands (`check`, `sandbox`, `demo`).
+//! notifications and their contract check, and the commands it lists (`check`, `sandbox`, `demo`, whose Epsilon parts
+//! are in their own modules).
 //!
 //! The one place of the binary that names Epsilon's decoded answer (`epsilon_proto::Answer`) and reads a
 //! notification's decoded pairs.
