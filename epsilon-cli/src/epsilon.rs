@@ -1,10 +1,11 @@
 //! GMO Epsilon on the neutral command line (`japay_cli`): its description, its answer reader and outcome table, its
-//! notifications and their contract check, and its own commands (`check`, `sandbox`, `demo`).
+//! notifications and their contract check, and the commands it lists (`check`, `sandbox`, `demo`, whose Epsilon parts
+//! are in their own modules).
 //!
 //! The one place of the binary that names Epsilon's decoded answer (`epsilon_proto::Answer`) and reads a
 //! notification's decoded pairs.
 
-use clap::{Arg, ArgMatches, Command};
+use clap::{Arg, ArgMatches};
 use epsilon_proto::generated::{
     GATEWAY, OUTCOMES, deferred_payment_notification, deposit_notification, payment_notification,
 };
@@ -18,7 +19,7 @@ use japay_cli::{
 use japay_core::Charset;
 use japay_core::spec::ResponseSpec;
 
-use crate::{check, demo, help, sandbox};
+use crate::help;
 
 /// GMO Epsilon, as the `epsilon` binary.
 pub(crate) struct Epsilon;
@@ -41,9 +42,9 @@ const VERSION: CharsetOption = CharsetOption::new(
 
 /// Epsilon's own commands: the connection check (listed after `answer`), the demo and the sandbox.
 const EXTRAS: &[Extra] = &[
-    Extra::new(check::command, check::run).after("answer"),
-    Extra::new(demo_command, demo_run),
-    Extra::new(sandbox::command, sandbox::run),
+    japay_cli::check::extra::<Epsilon>().after("answer"),
+    japay_cli::demo::extra::<Epsilon>(),
+    japay_cli::sandbox::extra::<Epsilon>(),
 ];
 
 impl Gateway for Epsilon {
@@ -122,16 +123,6 @@ fn parse_contract(code: &str) -> Result<String, String> {
     } else {
         Ok(code.to_owned())
     }
-}
-
-/// The `demo` command.
-fn demo_command() -> Command {
-    Command::new("demo").about("Walk the main flows end to end against an in-process sandbox")
-}
-
-/// Runs `demo`.
-fn demo_run(_: &ArgMatches) -> u8 {
-    demo::run()
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! scripts: 0 ok, 1 input rejected, 2 usage error.
 //!
 //! The commands every gateway shares (`spec`, `validate`, `encode`, `decode`, `answer`, `notification`) are
-//! `japay_cli`'s, run over Epsilon's description ([`epsilon`]); `check`, `sandbox` and `demo` are Epsilon's own.
+//! `japay_cli`'s, run over Epsilon's description ([`epsilon`]); so are the machinery of `check`, `sandbox` and `demo`,
+//! with Epsilon's call, sandbox and walk ([`check`], [`sandbox`], [`demo`]).
 #![forbid(unsafe_code)]
 
 mod check;

@@ -12,7 +12,9 @@
 //! - `answer OP`: the outcome of an answer body, failing closed;
 //! - `notification KIND`: an incoming message decoded and checked against its spec (when the gateway has any);
 //!
-//! plus the gateway's own commands ([`Extra`]). Input is read by [`input`] (at most [`input::MAX_INPUT`] bytes),
+//! plus the commands a gateway opts into with a trait of its own: [`check`] (the layered connection check,
+//! [`check::Probe`]), [`sandbox`] (a local sandbox, [`sandbox::Serve`]) and [`demo`] (a walk, [`demo::Demo`]), and
+//! its own commands ([`Extra`]). Input is read by [`input`] (at most [`input::MAX_INPUT`] bytes),
 //! output written by [`output`] (never a panic on a closed or full stream). The exit status is a contract for
 //! scripts: 0 ok, 1 input rejected, 2 usage error.
 //!
@@ -21,12 +23,15 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod answer;
+pub mod check;
 mod decode;
+pub mod demo;
 mod gateway;
 pub mod input;
 mod notification;
 pub mod output;
 mod request;
+pub mod sandbox;
 mod spec_show;
 
 use std::ffi::OsString;

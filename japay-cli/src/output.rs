@@ -64,6 +64,15 @@ impl<'a> Output<'a> {
         self.emit(&bytes)
     }
 
+    /// Writes `text` and a line break to stdout and flushes, for a line a caller depends on (a listen URL): every
+    /// failure is returned, a closed pipe included, and nothing is said on stderr.
+    ///
+    /// # Errors
+    /// The write or flush error.
+    pub fn contract_line(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.stdout, "{text}").and_then(|()| self.stdout.flush())
+    }
+
     /// Writes `message` and a line break to stderr; a failure to write is ignored.
     pub fn error(&mut self, message: impl Display) {
         let _ = writeln!(self.stderr, "{message}").and_then(|()| self.stderr.flush());

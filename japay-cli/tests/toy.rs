@@ -3,9 +3,15 @@
 //! stderr in memory. No real gateway is involved.
 
 use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
+use japay_cli::check::{Failure, Probe, Probed, Verdict};
+use japay_cli::demo::{Demo, Merchant};
 use japay_cli::output::{Output, pairs_json};
+use japay_cli::sandbox::Serve;
 use japay_cli::{
     AnswerCharset, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal, Summarize,
 };
@@ -15,6 +21,7 @@ use japay_core::spec::{
     AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Direction, FieldSpec, GatewaySpec, Marker,
     OperationSpec, ResponseSpec, ValueKind,
 };
+use japay_core::transport::Environment;
 use japay_core::{Charset, DynamicRequest, Options};
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -126,7 +133,12 @@ impl Gateway for Toy {
         .queries()
         .incoming(Incoming::new(KINDS, &[Charset::Utf8, Charset::Cp932]).with_args(shop_arg))
         .help(toy_help)
-        .extras(&[Extra::new(hello_command, hello_run).after("validate")]);
+        .extras(&[
+            Extra::new(hello_command, hello_run).after("validate"),
+            japay_cli::check::extra::<Toy>(),
+            japay_cli::sandbox::extra::<Toy>(),
+            japay_cli::demo::extra::<Toy>(),
+        ]);
 
     const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = &[("greet", summarize_greet as Summarize<Self>)];
 
@@ -448,7 +460,7 @@ fn help_is_neutral_and_lists_the_gateways_commands_in_place() {
     }
     assert_eq!(
         listed(japay_cli::command::<Toy>()),
-        ["spec", "validate", "hello", "encode", "decode", "answer", "notification"]
+        ["spec", "validate", "hello", "encode", "decode", "answer", "notification", "check", "sandbox", "demo"]
     );
     assert_eq!(
         listed(japay_cli::command::<Plain>()),
@@ -531,4 +543,336 @@ fn closed_or_full_streams_never_panic() {
     ] {
         assert_eq!(run_into(args, stdin, Failing(BrokenPipe), Failing(StorageFull)), code, "{args:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `check`: the layered connection check, with the toy's call decided by its `--shop` option (no toy server: the
+// layers below the call are real, against a listener of the test).
+
+impl Probe for Toy {
+    const ABOUT: &'static str = "Check the connection to the toy";
+    const LONG_ABOUT: &'static str = "Send the toy's harmless call and diagnose.";
+    const BASE_URL_HELP: &'static str = "Another base URL";
+
+    type Call = String;
+
+    fn args() -> Vec<Arg> {
+        vec![Arg::new("shop").long("shop").value_name("SHOP").required(true).help("The shop number")]
+    }
+
+    fn prepare(args: &ArgMatches) -> Result<String, String> {
+        let shop = args.get_one::<String>("shop").cloned().unwrap_or_default();
+        if shop.len() == 4 && shop.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(shop)
+        } else {
+            Err("the shop number is not 4 digits".to_owned())
+        }
+    }
+
+    async fn call(shop: String, environment: Environment, timeout: Duration) -> Probed {
+        assert!(matches!(environment, Environment::Custom(_)), "{environment:?}");
+        let elapsed = Duration::from_millis(7);
+        let answered = |verdict| Probed::Answered { elapsed, verdict };
+        match shop.as_str() {
+            "0042" => answered(Verdict::Connected("greet: ok".to_owned())),
+            "0001" => answered(Verdict::Refused {
+                code: "E1".to_owned(),
+                text: "残高不足 (insufficient funds)".to_owned(),
+                detail: Some("low".to_owned()),
+            }),
+            "0002" => answered(Verdict::Refused { code: "E2".to_owned(), text: "?".to_owned(), detail: None }),
+            "0003" => answered(Verdict::Invalid("status=maybe".to_owned())),
+            "0004" => {
+                assert_eq!(timeout, Duration::from_secs(3));
+                Probed::Failed(Failure::Timeout)
+            }
+            "0005" => Probed::Failed(Failure::Connect("handshake".to_owned())),
+            "0006" => Probed::Failed(Failure::Status { status: 503, head: "busy".to_owned() }),
+            "0007" => Probed::Failed(Failure::Http("an html page".to_owned())),
+            "0008" => Probed::Failed(Failure::InvalidAnswer("truncated".to_owned())),
+            "0009" => Probed::Failed(Failure::Network("reset".to_owned())),
+            _ => Probed::Failed(Failure::Other("no client".to_owned())),
+        }
+    }
+
+    fn remediation(code: &str) -> Option<String> {
+        (code == "E1").then(|| "top up\nチャージしてください".to_owned())
+    }
+}
+
+/// Runs `toy check ARGS` in process.
+fn check(args: &[&str]) -> Ran {
+    let matches = match japay_cli::check::command::<Toy>()
+        .try_get_matches_from(std::iter::once("check").chain(args.iter().copied()))
+    {
+        Ok(matches) => matches,
+        Err(e) => return Ran { code: u8::try_from(e.exit_code()).unwrap(), out: String::new(), err: e.to_string() },
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = japay_cli::check::execute::<Toy>(&matches, &mut Output::new("toy", &mut out, &mut err));
+    Ran { code, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
+}
+
+/// A base URL on 127.0.0.1 that accepts connections (and closes them).
+fn listening() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}/api/", listener.local_addr().unwrap());
+    std::thread::spawn(move || for _ in listener.incoming() {});
+    base
+}
+
+#[test]
+fn check_names_each_ending_by_its_layer() {
+    let base = listening();
+    let tls = base.replace("http://", "https://");
+    let host = "127.0.0.1";
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, u8, &[&str])] = &[
+        ("0042", &base, 0, &[&format!("connected: {base} answered in 7 ms (greet: ok)\n")]),
+        ("0001", &base, 1, &[&format!("error E1: 残高不足 (insufficient funds)\ngateway detail: low\nanswered by {base} in 7 ms\ntop up\nチャージしてください\n")]),
+        ("0002", &base, 1, &[&format!("error E2: ?\nanswered by {base} in 7 ms\n")]),
+        ("0003", &base, 1, &["invalid answer: status=maybe\n"]),
+        ("0004", &base, 1, &[&format!("timeout: no answer from {host} within 3 s\n")]),
+        ("0005", &base, 1, &["connection: handshake\n"]),
+        ("0005", &tls, 1, &[&format!("tls: the TLS handshake with {host} failed: handshake\n")]),
+        ("0006", &base, 1, &[&format!("http status: {host} answered HTTP 503 instead of 200; body starts busy\n")]),
+        ("0007", &base, 1, &["http status: an html page\n"]),
+        ("0008", &base, 1, &["invalid answer: truncated\n"]),
+        ("0009", &tls, 1, &["connection: reset\n"]),
+        ("0010", &base, 1, &["error: no client\n"]),
+        ("12", &base, 1, &["not sent: the shop number is not 4 digits\n"]),
+    ];
+    for &(shop, base, code, out) in cases {
+        let ran = check(&["--shop", shop, "--base-url", base, "--timeout", "3"]);
+        assert_ran(&ran, code, out[0], "");
+    }
+}
+
+#[test]
+fn check_fails_below_the_call_by_layer() {
+    // nobody listens on a released port
+    let released = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/api/", listener.local_addr().unwrap())
+    };
+    let ran = check(&["--shop", "0042", "--base-url", &released]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.out.starts_with("connection: cannot connect to 127.0.0.1 (127.0.0.1:"), "{}", ran.out);
+    let ran = check(&["--shop", "0042", "--base-url", "http://no-such-host.invalid/api/"]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.out.starts_with("dns: cannot resolve no-such-host.invalid"), "{}", ran.out);
+    // a malformed call is refused before any connection
+    assert_ran(&check(&["--shop", "x", "--base-url", &released]), 1, "not sent: the shop number is not 4 digits\n", "");
+}
+
+#[test]
+fn check_usage_errors_exit_2() {
+    // the toy names no endpoints: --env test has no base
+    assert_ran(&check(&["--shop", "0042"]), 2, "error: no host in the base URL \"\"\n", "");
+    assert_ran(&check(&["--shop", "0042", "--env", "production"]), 2, "error: no host in the base URL \"\"\n", "");
+    assert_ran(
+        &check(&["--shop", "0042", "--base-url", "http:///api/"]),
+        2,
+        "error: no host in the base URL \"http:///api/\"\n",
+        "",
+    );
+    let ran = check(&["--shop", "0042", "--base-url", "ftp://x/"]);
+    assert_eq!((ran.code, ran.out.as_str()), (2, ""));
+    assert_eq!(ran.err, "error: --base-url: expected an http:// or https:// URL, got \"ftp://x/\"\n");
+    for args in [
+        &["--base-url", "http://127.0.0.1:1/"][..],
+        &["--shop", "0042", "--env", "staging"],
+        &["--shop", "0042", "--env", "test", "--base-url", "http://127.0.0.1:1/"],
+        &["--shop", "0042", "--timeout", "0"],
+        &["--shop", "0042", "--timeout", "601"],
+    ] {
+        assert_eq!(check(args).code, 2, "{args:?}");
+    }
+    // the toy's options first, then the machinery's
+    let help = japay_cli::check::command::<Toy>().render_long_help().to_string();
+    let at = |needle: &str| help.find(needle).unwrap_or_else(|| panic!("{needle} in {help}"));
+    assert!(at("--shop") < at("--env") && at("--env") < at("--base-url") && at("--base-url") < at("--timeout"));
+    assert!(help.starts_with("Send the toy's harmless call and diagnose."), "{help}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `sandbox`: the scaffolding over a toy sandbox that only listens.
+
+/// A started toy sandbox: its listener, its database and its own option.
+struct ToySandbox {
+    listener: tokio::net::TcpListener,
+    db: Option<std::path::PathBuf>,
+    greeting: String,
+}
+
+impl Serve for Toy {
+    const ABOUT: &'static str = "Run a local toy";
+    const LONG_ABOUT: &'static str = "Run a local toy that only listens.";
+    const DEFAULT_LISTEN: &'static str = "127.0.0.1:0";
+
+    type Running = ToySandbox;
+
+    fn args() -> Vec<Arg> {
+        vec![Arg::new("greeting").long("greeting").value_name("TEXT").default_value("hi").help("What it says")]
+    }
+
+    async fn start(args: &ArgMatches, listen: SocketAddr, db: Option<PathBuf>) -> Result<ToySandbox, String> {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen: {e}"))?;
+        let greeting = args.get_one::<String>("greeting").cloned().unwrap_or_default();
+        Ok(ToySandbox { listener, db, greeting })
+    }
+
+    fn url(running: &ToySandbox) -> String {
+        format!("http://{}", running.listener.local_addr().unwrap())
+    }
+
+    fn serving(running: &ToySandbox) -> String {
+        format!("{} at {}/api/ ({:?})", running.greeting, Toy::url(running), running.db)
+    }
+
+    async fn shutdown(running: ToySandbox) {
+        SHUT_DOWN.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        drop(running);
+    }
+}
+
+/// How many toy sandboxes were shut down.
+static SHUT_DOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Runs `toy sandbox ARGS` in process with `stdout`, stopping it as soon as it serves.
+fn sandbox_into(args: &[&str], stdout: impl io::Write) -> Ran {
+    let matches = match japay_cli::sandbox::command::<Toy>()
+        .try_get_matches_from(std::iter::once("sandbox").chain(args.iter().copied()))
+    {
+        Ok(matches) => matches,
+        Err(e) => return Ran { code: u8::try_from(e.exit_code()).unwrap(), out: String::new(), err: e.to_string() },
+    };
+    let mut err = Vec::new();
+    let code = japay_cli::sandbox::execute::<Toy>(&matches, &mut Output::new("toy", stdout, &mut err), async {});
+    Ran { code, out: String::new(), err: String::from_utf8(err).unwrap() }
+}
+
+fn sandbox(args: &[&str]) -> Ran {
+    let mut out = Vec::new();
+    let mut ran = sandbox_into(args, &mut out);
+    ran.out = String::from_utf8(out).unwrap();
+    ran
+}
+
+#[test]
+fn sandbox_prints_its_url_first_and_serves_until_stopped() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let before = SHUT_DOWN.load(SeqCst);
+    let ran = sandbox(&["--greeting", "hello", "--db", "toy.db"]);
+    assert_eq!(ran.code, 0, "{}", ran.err);
+    let url = ran.out.strip_suffix('\n').unwrap();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0") && !url.contains('\n'), "{url}");
+    assert_eq!(
+        ran.err,
+        format!("toy sandbox: hello at {url}/api/ (Some(\"toy.db\")) (database: toy.db); stop it with Ctrl-C\n")
+    );
+    let ran = sandbox(&[]);
+    assert!(ran.err.ends_with("(None) (database: in memory); stop it with Ctrl-C\n"), "{}", ran.err);
+    assert!(SHUT_DOWN.load(SeqCst) >= before + 2, "stopped sandboxes are shut down");
+
+    // an address in use: exit 1, nothing on stdout
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let ran = sandbox(&["--listen", &address]);
+    assert_eq!((ran.code, ran.out.as_str()), (1, ""));
+    assert!(ran.err.starts_with(&format!("toy sandbox: cannot start on {address}: cannot listen: ")), "{}", ran.err);
+
+    // the URL cannot be written (a full disk, or even a closed pipe: nobody would know where it listens): exit 1
+    for kind in [io::ErrorKind::StorageFull, io::ErrorKind::BrokenPipe] {
+        let ran = sandbox_into(&[], Failing(kind));
+        assert_eq!(ran.code, 1, "{kind:?}");
+        assert_eq!(ran.err, "toy sandbox: cannot write the listen url to stdout\n");
+    }
+
+    // usage errors
+    for args in [&["--listen", "nowhere"][..], &["--port", "1"], &["--db"]] {
+        assert_eq!(sandbox(args).code, 2, "{args:?}");
+    }
+    let help = japay_cli::sandbox::command::<Toy>().render_long_help().to_string();
+    let at = |needle: &str| help.find(needle).unwrap_or_else(|| panic!("{needle} in {help}"));
+    assert!(at("--listen") < at("--db") && at("--db") < at("--greeting"), "{help}");
+    assert!(help.contains("Exit status: 1 the sandbox could not start"), "{help}");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `demo`: the toy's walk drives the merchant's endpoint over plain HTTP/1.1; the plain gateway's walk fails.
+
+/// `METHOD url` with `body` over HTTP/1.1 (`Connection: close`), on a blocking thread: the status and the body.
+async fn http(method: &str, url: &str, body: &str) -> (u16, String) {
+    let (method, url, body) = (method.to_owned(), url.to_owned(), body.to_owned());
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let rest = url.strip_prefix("http://").unwrap();
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let mut stream = std::net::TcpStream::connect(authority).unwrap();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
+        let body = answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+        (status, body)
+    })
+    .await
+    .unwrap()
+}
+
+impl Demo for Toy {
+    const ABOUT: &'static str = "Walk the toy's flows";
+
+    async fn walk() -> Result<(), String> {
+        let merchant = Merchant::start("ACK").await?;
+        assert!(merchant.url().starts_with("http://127.0.0.1:"));
+        assert_eq!(merchant.notify_url(), format!("{}/notify", merchant.url()));
+        // a notification is answered with the gateway's reply and recorded
+        assert_eq!(http("POST", &merchant.notify_url(), "shop=0042&state=1").await, (200, "ACK".to_owned()));
+        assert_eq!(
+            merchant.wait_notification("state=1", Duration::from_secs(1)).await.as_deref(),
+            Some("shop=0042&state=1")
+        );
+        assert_eq!(merchant.wait_notification("state=0", Duration::from_millis(200)).await, None);
+        // nothing arrived yet
+        assert_eq!(merchant.arrival(&merchant.return_url(), 200), Err("the merchant recorded no redirect".to_owned()));
+        // the buyer returns
+        let back = format!("{}?shop=0042&ok=1", merchant.return_url());
+        assert_eq!(http("GET", &back, "").await.0, 200);
+        assert_eq!(merchant.arrival(&back, 200).as_deref(), Ok("shop=0042&ok=1"));
+        let elsewhere = merchant.arrival("http://elsewhere/", 302).unwrap_err();
+        assert_eq!(elsewhere, "expected a redirect to the merchant's return_url, got http://elsewhere/ (http 302)");
+        assert_eq!(merchant.arrival(&back, 500), Err(format!("GET {back}: http 500")));
+        // the post-back URL takes any POST
+        assert_eq!(http("POST", &merchant.term_url(), "a=1").await, (200, "ok".to_owned()));
+        japay_cli::demo::say("toy demo: done");
+        Ok(())
+    }
+}
+
+impl Demo for Plain {
+    const ABOUT: &'static str = "Walk the plain flows";
+
+    async fn walk() -> Result<(), String> {
+        japay_cli::demo::fail("1. greet", "expected status=ok, got status=ng")
+    }
+}
+
+#[test]
+fn demo_walks_with_a_merchant_endpoint_and_names_the_failing_step() {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = japay_cli::demo::execute::<Toy>(&mut Output::new("toy", &mut out, &mut err));
+    assert_eq!((code, err.as_slice()), (0, &b""[..]));
+    let code = japay_cli::demo::execute::<Plain>(&mut Output::new("plain", &mut out, &mut err));
+    assert_eq!(code, 1);
+    assert_eq!(String::from_utf8(err).unwrap(), "demo: 1. greet: expected status=ok, got status=ng\n");
+    assert!(out.is_empty(), "the steps print on the process's stdout");
+    // the command takes no options
+    assert_eq!(japay_cli::demo::command::<Toy>().get_arguments().count(), 0);
+    assert!(japay_cli::demo::command::<Toy>().try_get_matches_from(["demo", "--offline"]).is_err());
 }
