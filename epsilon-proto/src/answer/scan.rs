@@ -13,6 +13,8 @@
 //! time is linear in the body (a `result` element may carry at most
 //! [`ParseError::MAX_ATTRIBUTES_PER_ELEMENT`] attributes, which bounds the duplicate check per tag).
 
+use std::borrow::Cow;
+
 use super::attribute::Attribute;
 use super::error::ParseError;
 use super::markup::{self, Markup};
@@ -39,10 +41,11 @@ enum State {
 }
 
 /// 1 for a byte that may not stand in a body (not 7-bit ASCII, or a control character other than TAB, CR and LF),
-/// 0 otherwise. Written with bit operations on `u8` so that the compiler vectorizes the loops that use it.
+/// 0 otherwise. Read as a signed byte, every such byte is below 0x20 (the bytes from 0x80 are negative), so the test
+/// is four byte comparisons, which the compiler vectorizes in the loops that use it.
 fn is_invalid_byte(b: u8) -> u8 {
-    let control = u8::from(b < 0x20) & !(u8::from(b == b'\t') | u8::from(b == b'\r') | u8::from(b == b'\n'));
-    (b >> 7) | control
+    let s = b as i8;
+    u8::from(s < 0x20) & u8::from(s != b'\t' as i8) & u8::from(s != b'\r' as i8) & u8::from(s != b'\n' as i8)
 }
 
 /// The index of the first byte of `bytes` that may not stand in a body ([`is_invalid_byte`]), looked for in blocks
@@ -131,21 +134,26 @@ impl<'a> Reader<'a> {
     }
 
     /// The text between `from` and `to`.
+    #[inline(always)]
     fn str(&self, from: usize, to: usize) -> &'a str {
         self.text.get(from..to).unwrap_or_default()
     }
 
     /// Moves past white space.
     fn skip_space(&mut self) {
-        while self.at(self.pos).is_some_and(is_xml_space) {
-            self.pos += 1;
-        }
+        self.pos = self.run_end(self.pos, is_xml_space);
     }
 
     /// The end of the run of bytes from `i` for which `keep` holds.
-    fn run_end(&self, i: usize, keep: impl Fn(u8) -> bool) -> usize {
-        let len = self.from(i).iter().position(|&b| !keep(b)).unwrap_or(self.body.len().saturating_sub(i));
-        i.saturating_add(len)
+    #[inline(always)]
+    fn run_end(&self, mut i: usize, keep: impl Fn(u8) -> bool) -> usize {
+        while let Some(&b) = self.body.get(i) {
+            if !keep(b) {
+                break;
+            }
+            i += 1;
+        }
+        i
     }
 
     /// Reads the whole document; `start` is the offset after the BOM.
@@ -167,6 +175,9 @@ impl<'a> Reader<'a> {
                     State::Epilog => ParseError::TrailingContent { offset: at },
                     State::Prolog | State::Root | State::Result => ParseError::UnexpectedText { offset: at },
                 });
+            }
+            if state == State::Root && self.plain_result(at)? {
+                continue;
             }
             let markup = markup::classify(self.body, at);
             if state == State::Epilog {
@@ -297,12 +308,68 @@ impl<'a> Reader<'a> {
             }
             Some(_) => {}
         }
-        let name = self.str(name_at, end);
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        // a name starts with a letter or `_` (an empty name starts with neither: the byte after it ends names)
+        if !self.at(name_at).is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') {
             return Err(ParseError::AttributeSyntax { offset: name_at });
         }
         self.pos = end;
-        Ok((name_at, name))
+        Ok((name_at, self.str(name_at, end)))
+    }
+
+    /// The shape nearly every element of an answer has, `<result NAME="VALUE"/>` (one attribute, `=` and the
+    /// quote right after the name, white space only before the name and before `/>`), read in one go in state
+    /// [`State::Root`]: `Ok(true)` when the element at `at` has that shape and was read (the cursor is after it, its
+    /// attribute pushed), `Ok(false)` when it has not (nothing was changed: the general path reads it). What it
+    /// checks and in which order is what [`Reader::start_tag`] and [`Reader::result_attributes`] do for such an
+    /// element, so its one error, a value that does not decode, is theirs too.
+    #[inline]
+    fn plain_result(&mut self, at: usize) -> Result<bool, ParseError> {
+        let body = self.body;
+        if body.get(at..at.saturating_add(RESULT.len() + 1)).and_then(|tag| tag.get(1..)) != Some(RESULT) {
+            return Ok(false);
+        }
+        let name_at = self.run_end(at.saturating_add(RESULT.len() + 1), is_xml_space);
+        if name_at == at.saturating_add(RESULT.len() + 1)
+            || !body.get(name_at).is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
+        {
+            return Ok(false); // no white space after `<result`, or no attribute name after it
+        }
+        let end = self.run_end(name_at, is_name_byte);
+        let quote = match (body.get(end), body.get(end.saturating_add(1))) {
+            (Some(b'='), Some(&q @ (b'"' | b'\''))) => q,
+            _ => return Ok(false),
+        };
+        let value_at = end.saturating_add(2);
+        let mut escapes = 0u8;
+        let mut i = value_at;
+        loop {
+            let Some(&b) = body.get(i) else { return Ok(false) };
+            let class = Escapes::class(b);
+            if class & Escapes::STOP != 0 {
+                if b == quote {
+                    break;
+                }
+                if b == b'<' {
+                    return Ok(false);
+                }
+            }
+            escapes |= class;
+            i += 1;
+        }
+        let close = self.run_end(i.saturating_add(1), is_xml_space);
+        if body.get(close..close.saturating_add(2)) != Some(b"/>") {
+            return Ok(false);
+        }
+        let name = self.str(name_at, end);
+        let raw = self.str(value_at, i);
+        let value = if escapes & (Escapes::PERCENT | Escapes::XML) == 0 {
+            Cow::Borrowed(raw) // nothing to decode (what `decode_xml_value` returns for it)
+        } else {
+            decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?
+        };
+        self.attrs.push(Attribute { name, raw, value });
+        self.pos = close.saturating_add(2);
+        Ok(true)
     }
 
     /// Reads the attributes of the `result` tag at `at` up to and including its end; returns the next state.
@@ -339,7 +406,7 @@ impl<'a> Reader<'a> {
             let mut escapes = 0u8;
             let mut i = value_at;
             loop {
-                let Some(b) = self.at(i) else {
+                let Some(&b) = self.body.get(i) else {
                     return Err(ParseError::Truncated { offset: at });
                 };
                 let class = Escapes::class(b);
