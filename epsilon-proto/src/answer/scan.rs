@@ -62,6 +62,49 @@ fn first_invalid_byte(bytes: &[u8]) -> Option<usize> {
     tail.iter().position(|&b| is_invalid_byte(b) != 0).map(|i| bytes.len() - tail.len() + i)
 }
 
+/// `b` in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Bit 7 set in each byte of `w` that is `b`, and in no other byte (exact: no carry crosses a byte).
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    let x = w ^ splat(b);
+    !(((x & splat(0x7F)) + splat(0x7F)) | x) & splat(0x80)
+}
+
+/// The offset of the first byte from `from` on that is `a` or `b`, looked for eight bytes at a time.
+fn first_of(bytes: &[u8], mut from: usize, a: u8, b: u8) -> Option<usize> {
+    while let Some(chunk) = bytes.get(from..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*chunk);
+        let hits = bytes_equal(w, a) | bytes_equal(w, b);
+        if hits != 0 {
+            return Some(from + (hits.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    let rest = bytes.get(from..)?;
+    rest.iter().position(|&c| c == a || c == b).map(|i| from + i)
+}
+
+/// The offset of the first byte from `from` on that is not XML white space.
+#[inline(always)]
+fn skip_space(bytes: &[u8], mut from: usize) -> usize {
+    while bytes.get(from).is_some_and(|&b| is_xml_space(b)) {
+        from += 1;
+    }
+    from
+}
+
+/// The offset of the first byte from `from` on that may not stand in an attribute name.
+#[inline(always)]
+fn name_end(bytes: &[u8], mut from: usize) -> usize {
+    while bytes.get(from).is_some_and(|&b| is_name_byte(b)) {
+        from += 1;
+    }
+    from
+}
+
 /// Whether a byte may stand in an attribute name. Names are ASCII XML names as Epsilon's are (`err_code`,
 /// `tds2_url`, `billAddrCity`): letters, digits, `_`, `-`, `.`, starting with a letter or `_`. (XML also allows `:`
 /// and non-ASCII; neither ever occurs.)
@@ -160,6 +203,9 @@ impl<'a> Reader<'a> {
     fn document(&mut self, start: usize) -> Result<(), ParseError> {
         let mut state = State::Prolog;
         loop {
+            if state == State::Root {
+                self.plain_results()?;
+            }
             let text_start = self.pos;
             self.skip_space();
             let at = self.pos;
@@ -175,9 +221,6 @@ impl<'a> Reader<'a> {
                     State::Epilog => ParseError::TrailingContent { offset: at },
                     State::Prolog | State::Root | State::Result => ParseError::UnexpectedText { offset: at },
                 });
-            }
-            if state == State::Root && self.plain_result(at)? {
-                continue;
             }
             let markup = markup::classify(self.body, at);
             if state == State::Epilog {
@@ -316,60 +359,66 @@ impl<'a> Reader<'a> {
         Ok((name_at, self.str(name_at, end)))
     }
 
-    /// The shape nearly every element of an answer has, `<result NAME="VALUE"/>` (one attribute, `=` and the
-    /// quote right after the name, white space only before the name and before `/>`), read in one go in state
-    /// [`State::Root`]: `Ok(true)` when the element at `at` has that shape and was read (the cursor is after it, its
-    /// attribute pushed), `Ok(false)` when it has not (nothing was changed: the general path reads it). What it
-    /// checks and in which order is what [`Reader::start_tag`] and [`Reader::result_attributes`] do for such an
-    /// element, so its one error, a value that does not decode, is theirs too.
-    #[inline]
-    fn plain_result(&mut self, at: usize) -> Result<bool, ParseError> {
-        let body = self.body;
-        if body.get(at..at.saturating_add(RESULT.len() + 1)).and_then(|tag| tag.get(1..)) != Some(RESULT) {
-            return Ok(false);
-        }
-        let name_at = self.run_end(at.saturating_add(RESULT.len() + 1), is_xml_space);
-        if name_at == at.saturating_add(RESULT.len() + 1)
-            || !body.get(name_at).is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
-        {
-            return Ok(false); // no white space after `<result`, or no attribute name after it
-        }
-        let end = self.run_end(name_at, is_name_byte);
-        let quote = match (body.get(end), body.get(end.saturating_add(1))) {
-            (Some(b'='), Some(&q @ (b'"' | b'\''))) => q,
-            _ => return Ok(false),
-        };
-        let value_at = end.saturating_add(2);
-        let mut escapes = 0u8;
-        let mut i = value_at;
+    /// Reads, from the cursor in state [`State::Root`], the elements in a row that have the shape nearly every
+    /// element of an answer has: `<result NAME="VALUE"/>` (white space before it; one attribute; `=` and the quote
+    /// right after the name; white space only before the name and before `/>`). It stops before the first element
+    /// (or anything else) of another shape, leaving the cursor after the last element it read, for the general
+    /// path. For such an element it checks what [`Reader::start_tag`] and [`Reader::result_attributes`] check, in
+    /// their order, so its one error, a value that does not decode, is theirs too.
+    ///
+    /// One function with its own loop, apart from [`Reader::document`]: the common case in few registers.
+    #[inline(never)]
+    fn plain_results(&mut self) -> Result<(), ParseError> {
+        /// `<result` in the low seven bytes of a little-endian word.
+        const TAG: u64 = u64::from_le_bytes(*b"<result\0");
+        let (body, text) = (self.body, self.text);
+        let mut pos = self.pos;
         loop {
-            let Some(&b) = body.get(i) else { return Ok(false) };
-            let class = Escapes::class(b);
-            if class & Escapes::STOP != 0 {
-                if b == quote {
-                    break;
-                }
-                if b == b'<' {
-                    return Ok(false);
-                }
+            let at = skip_space(body, pos);
+            // `<result` and a white-space byte, looked at as one word
+            let Some(&head) = body.get(at..).and_then(|rest| rest.first_chunk::<8>()) else { break };
+            let head = u64::from_le_bytes(head);
+            if head & 0x00FF_FFFF_FFFF_FFFF != TAG || !is_xml_space((head >> 56) as u8) {
+                break;
             }
-            escapes |= class;
-            i += 1;
+            let name_at = skip_space(body, at + 8);
+            if !body.get(name_at).is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_') {
+                break;
+            }
+            let end = name_end(body, name_at);
+            let quote = match body.get(end..).and_then(|rest| rest.first_chunk::<2>()) {
+                Some(&[b'=', q @ (b'"' | b'\'')]) => q,
+                _ => break,
+            };
+            let value_at = end + 2;
+            // the value ends at the first quote or `<` (which the general path reports)
+            let i = match first_of(body, value_at, quote, b'<') {
+                Some(i) if body.get(i) == Some(&quote) => i,
+                _ => break,
+            };
+            let close = skip_space(body, i + 1);
+            if body.get(close..).and_then(|rest| rest.first_chunk::<2>()) != Some(b"/>") {
+                break;
+            }
+            // `NAME="VALUE` as text, cut at the `="`
+            let Some((name, raw)) = text
+                .get(name_at..i)
+                .and_then(|t| t.split_at_checked(end - name_at))
+                .and_then(|(name, quoted)| Some((name, quoted.get(2..)?)))
+            else {
+                break;
+            };
+            let escapes = raw.bytes().fold(0, |e, b| e | Escapes::class(b));
+            let value = if escapes & (Escapes::PERCENT | Escapes::XML) == 0 {
+                Cow::Borrowed(raw) // nothing to decode (what `decode_xml_value` returns for it)
+            } else {
+                decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?
+            };
+            self.attrs.push(Attribute { name, raw, value });
+            pos = close + 2;
         }
-        let close = self.run_end(i.saturating_add(1), is_xml_space);
-        if body.get(close..close.saturating_add(2)) != Some(b"/>") {
-            return Ok(false);
-        }
-        let name = self.str(name_at, end);
-        let raw = self.str(value_at, i);
-        let value = if escapes & (Escapes::PERCENT | Escapes::XML) == 0 {
-            Cow::Borrowed(raw) // nothing to decode (what `decode_xml_value` returns for it)
-        } else {
-            decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?
-        };
-        self.attrs.push(Attribute { name, raw, value });
-        self.pos = close.saturating_add(2);
-        Ok(true)
+        self.pos = pos;
+        Ok(())
     }
 
     /// Reads the attributes of the `result` tag at `at` up to and including its end; returns the next state.
