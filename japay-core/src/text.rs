@@ -16,7 +16,7 @@
 //! writes and decodes back is one its Shift_JIS (CP932) encoder writes too (checked for every Unicode scalar value in
 //! the tests).
 
-use encoding_rs::{Encoder, EncoderResult};
+use encoding_rs::{Encoder, EncoderResult, Encoding};
 
 use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, Tables, TextPolicy, cp932_refused_range};
 use crate::form::{AsciiMask, Discard, Sink};
@@ -232,32 +232,96 @@ fn pass<S: Sink>(
         })?;
         return Some(total);
     };
-    let mut encoder = encoding.new_encoder();
+    let mut encoder = None;
     let encoder = &mut encoder;
     let mut buf = [0u8; 128];
+    let euc_jp = charset == Charset::EucJp;
     if !mapped {
-        encode_str(encoder, text, &mut buf, (refused, cp932_refused), sink, &mut total)?;
+        encode_str((encoding, encoder), euc_jp, text, &mut buf, (refused, cp932_refused), sink, &mut total)?;
     } else {
         chunks(text, mapped, policy, |chunk| {
-            encode_str(encoder, chunk, &mut buf, (refused, cp932_refused), sink, &mut total)
+            encode_str((encoding, encoder), euc_jp, chunk, &mut buf, (refused, cp932_refused), sink, &mut total)
         })?;
     }
     Some(total)
 }
 
-/// One encoder over `src`, through `buf`, into `sink`; see [`pass`].
+/// The bytes encoding_rs's Shift_JIS (CP932) or, with `euc_jp`, EUC-JP encoder writes for the character `c`, for
+/// the characters it finds without a table search: ASCII, hiragana, katakana, the ideographic space and `、` `。`,
+/// `・` `ー`, full-width parentheses, half-width katakana and (CP932) `①`–`⑳`; `None` for every other character,
+/// which the encoder itself then writes. The tests check it against encoding_rs for every Unicode scalar value.
+#[inline(always)]
+fn direct(c: u32, euc_jp: bool) -> Option<([u8; 2], usize)> {
+    let two = |lead: u8, trail: u8| Some(([lead, trail], 2));
+    match c {
+        0..=0x7F => Some(([c as u8, 0], 1)),
+        0x3041..=0x3093 if euc_jp => two(0xA4, 0xA1 + (c - 0x3041) as u8),
+        0x3041..=0x3093 => two(0x82, 0x9F + (c - 0x3041) as u8),
+        0x30A1..=0x30F6 if euc_jp => two(0xA5, 0xA1 + (c - 0x30A1) as u8),
+        // CP932 skips the trail byte 0x7F
+        0x30A1..=0x30DF => two(0x83, 0x40 + (c - 0x30A1) as u8),
+        0x30E0..=0x30F6 => two(0x83, 0x80 + (c - 0x30E0) as u8),
+        0x3000..=0x3002 if euc_jp => two(0xA1, 0xA1 + (c - 0x3000) as u8),
+        0x3000..=0x3002 => two(0x81, 0x40 + (c - 0x3000) as u8),
+        0x30FB if euc_jp => two(0xA1, 0xA6),
+        0x30FB => two(0x81, 0x45),
+        0x30FC if euc_jp => two(0xA1, 0xBC),
+        0x30FC => two(0x81, 0x5B),
+        0xFF08 | 0xFF09 if euc_jp => two(0xA1, 0xCA + (c - 0xFF08) as u8),
+        0xFF08 | 0xFF09 => two(0x81, 0x69 + (c - 0xFF08) as u8),
+        0xFF61..=0xFF9F if euc_jp => two(0x8E, 0xA1 + (c - 0xFF61) as u8),
+        0xFF61..=0xFF9F => Some(([0xA1 + (c - 0xFF61) as u8, 0], 1)),
+        0x2460..=0x2473 if !euc_jp => two(0x87, 0x40 + (c - 0x2460) as u8),
+        _ => None,
+    }
+}
+
+/// Writes the longest prefix of `src` that [`direct`] maps into `buf` (as long as it fits); returns the bytes of
+/// `src` read and of `buf` written.
+#[inline(always)]
+fn direct_prefix(src: &[u8], buf: &mut [u8], euc_jp: bool) -> (usize, usize) {
+    let (mut read, mut written) = (0usize, 0usize);
+    while let Some(&b) = src.get(read) {
+        // the code point of the character at `read`, when it is one byte or three (every character `direct` maps)
+        let (c, len) = if b < 0x80 {
+            (u32::from(b), 1)
+        } else {
+            match src.get(read..read + 3) {
+                Some(&[b0, b1, b2]) if b0 & 0xF0 == 0xE0 => {
+                    (u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F), 3)
+                }
+                _ => break,
+            }
+        };
+        let Some((bytes, n)) = direct(c, euc_jp) else { break };
+        let Some(slot) = buf.get_mut(written..written + 2) else { break };
+        slot.copy_from_slice(&bytes);
+        read += len;
+        written += n;
+    }
+    (read, written)
+}
+
+/// The length of the prefix of `src` (at least one character) whose characters [`direct`] does not map: what the
+/// encoder is handed.
+fn encoder_run(src: &str, euc_jp: bool) -> usize {
+    src.char_indices().skip(1).find(|&(_, c)| direct(c as u32, euc_jp).is_some()).map_or(src.len(), |(at, _)| at)
+}
+
+/// `src` encoded through `buf` into `sink`: runs of characters [`direct`] maps written directly, the others by
+/// encoding_rs's encoder (made on first use); see [`pass`]. The bytes are collected in `buf` and handed on when it
+/// is full and at the end, every one through the same checks.
 #[inline(always)]
 fn encode_str<S: Sink>(
-    encoder: &mut Encoder,
+    (encoding, encoder): (&'static Encoding, &mut Option<Encoder>),
+    euc_jp: bool,
     mut src: &str,
     buf: &mut [u8; 128],
     (refused, cp932_refused): (Option<&[u8; 256]>, Cp932Refused),
     sink: &mut S,
     total: &mut usize,
 ) -> Option<()> {
-    loop {
-        let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, buf, true);
-        let out = buf.get(..written)?;
+    let mut put = |out: &[u8]| {
         if !cp932_refused.is_empty() && cp932_has_refused(out, cp932_refused) {
             return None;
         }
@@ -266,14 +330,39 @@ fn encode_str<S: Sink>(
             Some(_) => {}
             None => sink.put_value(out),
         }
-        *total += written;
+        *total += out.len();
+        Some(())
+    };
+    let mut filled = 0;
+    loop {
+        let (read, written) = direct_prefix(src.as_bytes(), buf.get_mut(filled..)?, euc_jp);
+        filled += written;
         src = src.get(read..)?;
-        match result {
-            EncoderResult::InputEmpty => return Some(()),
-            EncoderResult::OutputFull => {}
-            EncoderResult::Unmappable(_) => return None,
+        if src.is_empty() {
+            break;
+        }
+        if read == 0 || buf.len() - filled < 2 {
+            // the next character is not direct, or `buf` is full (then the encoder writes nothing and stops)
+            let (mut run, rest) = src.split_at_checked(encoder_run(src, euc_jp))?;
+            let encoder = encoder.get_or_insert_with(|| encoding.new_encoder());
+            loop {
+                let (result, read, written) =
+                    encoder.encode_from_utf8_without_replacement(run, buf.get_mut(filled..)?, true);
+                filled += written;
+                run = run.get(read..)?;
+                match result {
+                    EncoderResult::InputEmpty => break,
+                    EncoderResult::OutputFull => {
+                        put(buf.get(..filled)?)?;
+                        filled = 0;
+                    }
+                    EncoderResult::Unmappable(_) => return None,
+                }
+            }
+            src = rest;
         }
     }
+    put(buf.get(..filled)?)
 }
 
 /// Whether CP932 bytes (whole characters, as the encoder writes them) hold a code in `refused`: two bytes after a
@@ -385,6 +474,70 @@ mod tests {
                     let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
                     let slow = exact(&text, &ValueKind::Text, charset, normalize, &POLICY, &mut Body::new(&mut out));
                     assert_eq!(got.map(|(n, _)| n), slow, "{value:?} in {charset}, normalize {normalize}");
+                }
+            }
+        }
+    }
+
+    /// `direct` writes exactly what encoding_rs's encoder writes, for every character it maps, in both charsets; and
+    /// a pass over text mixing its characters with others (kanji, symbols, four-byte characters, long runs that fill
+    /// the buffer) writes what one encoder call over the whole text writes.
+    #[test]
+    fn direct_characters_are_written_as_the_encoder_writes_them() {
+        use encoding_rs::{EUC_JP, SHIFT_JIS};
+        let mut mapped = String::new();
+        for (encoding, euc_jp) in [(SHIFT_JIS, false), (EUC_JP, true)] {
+            for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+                let Some((bytes, n)) = direct(c as u32, euc_jp) else { continue };
+                let mut out = [0u8; 8];
+                let text = c.to_string();
+                let (result, read, written) =
+                    encoding.new_encoder().encode_from_utf8_without_replacement(&text, &mut out, true);
+                assert_eq!(result, EncoderResult::InputEmpty, "{c:?}");
+                assert_eq!((read, &out[..written]), (text.len(), &bytes[..n]), "{c:?} in {}", encoding.name());
+                if !euc_jp {
+                    mapped.push(c);
+                }
+            }
+        }
+        let samples = [
+            mapped.clone(),
+            mapped.chars().flat_map(|c| [c, '漢', '①', '（', '😀', '字']).collect(),
+            "ご注文ありがとうございます".repeat(20),
+            "山田 太郎、ｶﾀｶﾅ「テスト」〜～".repeat(9),
+            "a".repeat(127) + "あ" + &"字".repeat(70),
+        ];
+        for (encoding, charset) in [(SHIFT_JIS, Charset::Cp932), (EUC_JP, Charset::EucJp)] {
+            for sample in &samples {
+                let mut expected = Vec::new();
+                let mut encoder = encoding.new_encoder();
+                let mut buf = [0u8; 8];
+                let mut rest = sample.as_str();
+                let mut mappable = true;
+                while !rest.is_empty() {
+                    let (result, read, written) = encoder.encode_from_utf8_without_replacement(rest, &mut buf, true);
+                    expected.extend_from_slice(&buf[..written]);
+                    rest = &rest[read..];
+                    if matches!(result, EncoderResult::Unmappable(_)) {
+                        mappable = false;
+                        break;
+                    }
+                }
+                let mut form = Vec::new();
+                crate::form::Body::new(&mut form).put_value(&expected);
+                let mut out = Vec::new();
+                let got = pass(
+                    sample,
+                    false,
+                    (&TextPolicy::new(), &Tables::new(&TextPolicy::new(), false)),
+                    charset,
+                    &mut Body::new(&mut out),
+                );
+                if mappable {
+                    assert_eq!(got, Some(expected.len()), "{charset} {sample}");
+                    assert_eq!(out, form, "{charset} {sample}");
+                } else {
+                    assert_eq!(got, None, "{charset} {sample}");
                 }
             }
         }
