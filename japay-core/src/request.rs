@@ -107,22 +107,15 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
     };
     match absent_mask(fields) {
         Some(matters) => {
-            // the fields to visit: those with a value (read from `values` alone) and those that matter when absent
-            // (from the mask); an absent optional field is never looked at
-            let mut present = [0u64; MASK_WORDS];
-            let values = values.get(..fields.len()).unwrap_or(values);
-            for (word, chunk) in present.iter_mut().zip(values.chunks(64)) {
-                // one word at a time, in a register
-                *word = chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0, |word, (k, value)| word | u64::from(value.is_some_and(|v| !v.is_empty())) << k);
-            }
-            for (w, (present, matters)) in present.iter().zip(matters).enumerate() {
-                let mut bits = present | matters;
-                while bits != 0 {
-                    visit(w * 64 + bits.trailing_zeros() as usize, &mut first, sink, report);
-                    bits &= bits - 1;
+            // a field is visited when it has a value (read from `values`) or matters when absent (from the mask);
+            // an absent optional field is never read
+            for (w, matters) in matters.into_iter().enumerate() {
+                let from = w * 64;
+                let to = fields.len().min(from + 64);
+                for i in from..to {
+                    if matters >> (i - from) & 1 == 1 || value_at(values, i).is_some() {
+                        visit(i, &mut first, sink, report);
+                    }
                 }
             }
         }

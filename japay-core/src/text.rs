@@ -16,7 +16,9 @@
 //! writes and decodes back is one its Shift_JIS (CP932) encoder writes too (checked for every Unicode scalar value in
 //! the tests).
 
-use encoding_rs::{Encoder, EncoderResult, Encoding};
+use core::sync::atomic::{AtomicU16, Ordering};
+
+use encoding_rs::{EUC_JP, Encoder, EncoderResult, Encoding, SHIFT_JIS};
 
 use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, Tables, TextPolicy, cp932_refused_range};
 use crate::form::{AsciiMask, Discard, Sink};
@@ -246,10 +248,11 @@ fn pass<S: Sink>(
     Some(total)
 }
 
-/// The bytes encoding_rs's Shift_JIS (CP932) or, with `euc_jp`, EUC-JP encoder writes for the character `c`, for
-/// the characters it finds without a table search: ASCII, hiragana, katakana, the ideographic space and `、` `。`,
-/// `・` `ー`, full-width parentheses, half-width katakana and (CP932) `①`–`⑳`; `None` for every other character,
-/// which the encoder itself then writes. The tests check it against encoding_rs for every Unicode scalar value.
+/// The bytes encoding_rs's Shift_JIS (CP932) or, with `euc_jp`, EUC-JP encoder writes for the character `c`, when
+/// they are known without calling it: ASCII, and the two-byte codes of hiragana, katakana, a few marks and
+/// half-width katakana by arithmetic; the encoder's remembered answer ([`MEMO`]) for the other characters of the
+/// symbol, CJK and full-width blocks; `None` for every other character, which the encoder itself then writes. The
+/// tests check it against encoding_rs for every Unicode scalar value.
 #[inline(always)]
 fn direct(c: u32, euc_jp: bool) -> Option<([u8; 2], usize)> {
     let two = |lead: u8, trail: u8| Some(([lead, trail], 2));
@@ -263,23 +266,58 @@ fn direct(c: u32, euc_jp: bool) -> Option<([u8; 2], usize)> {
         0x30E0..=0x30F6 => two(0x83, 0x80 + (c - 0x30E0) as u8),
         0x3000..=0x3002 if euc_jp => two(0xA1, 0xA1 + (c - 0x3000) as u8),
         0x3000..=0x3002 => two(0x81, 0x40 + (c - 0x3000) as u8),
-        0x30FB if euc_jp => two(0xA1, 0xA6),
-        0x30FB => two(0x81, 0x45),
-        0x30FC if euc_jp => two(0xA1, 0xBC),
-        0x30FC => two(0x81, 0x5B),
-        0xFF08 | 0xFF09 if euc_jp => two(0xA1, 0xCA + (c - 0xFF08) as u8),
-        0xFF08 | 0xFF09 => two(0x81, 0x69 + (c - 0xFF08) as u8),
         0xFF61..=0xFF9F if euc_jp => two(0x8E, 0xA1 + (c - 0xFF61) as u8),
         0xFF61..=0xFF9F => Some(([0xA1 + (c - 0xFF61) as u8, 0], 1)),
-        0x2460..=0x2473 if !euc_jp => two(0x87, 0x40 + (c - 0x2460) as u8),
-        _ => None,
+        _ => remembered(c, euc_jp).map(|bytes| (bytes, 2)),
     }
 }
 
-/// Writes the longest prefix of `src` that [`direct`] maps into `buf` (as long as it fits); returns the bytes of
-/// `src` read and of `buf` written.
+/// The blocks whose characters' encoder answers [`MEMO`] remembers, as (first code point, last code point, index of
+/// the first in the table): punctuation, symbols, arrows, mathematical operators, box drawing, shapes (U+2000–U+27FF);
+/// CJK symbols, kana and compatibility characters (U+3000–U+33FF); the CJK unified ideographs (U+4E00–U+9FFF);
+/// full-width forms (U+FF00–U+FFEF).
+const MEMO_BLOCKS: [(u32, u32, usize); 4] =
+    [(0x2000, 0x27FF, 0), (0x3000, 0x33FF, 0x800), (0x4E00, 0x9FFF, 0xC00), (0xFF00, 0xFFEF, 0x5E00)];
+/// The characters of [`MEMO_BLOCKS`].
+const MEMO_LEN: usize = 0x5E00 + 0xF0;
+/// A character the encoder does not write as two bytes (left to the encoder, which writes or reports it).
+const MEMO_NONE: u16 = 0xFFFF;
+/// What encoding_rs's Shift_JIS (CP932) and EUC-JP encoders write for each character of [`MEMO_BLOCKS`], remembered
+/// per process as each is first asked for: 0 not asked yet, [`MEMO_NONE`], or the two bytes (`lead << 8 | trail`).
+/// Nothing is computed or stored but the encoder's own answer, so a lookup is the encoder without its per-call cost.
+static MEMO: [[AtomicU16; MEMO_LEN]; 2] = [const { [const { AtomicU16::new(0) }; MEMO_LEN] }; 2];
+
+/// The two bytes the CP932 or (`euc_jp`) EUC-JP encoder writes for `c`, a character of [`MEMO_BLOCKS`]; `None` for
+/// another character or when the encoder writes anything else. See [`MEMO`].
+fn remembered(c: u32, euc_jp: bool) -> Option<[u8; 2]> {
+    let (first, _, at) = MEMO_BLOCKS.into_iter().find(|&(first, last, _)| (first..=last).contains(&c))?;
+    let slot = MEMO.get(usize::from(euc_jp))?.get(at + usize::try_from(c - first).ok()?)?;
+    let code = match slot.load(Ordering::Relaxed) {
+        0 => {
+            let encoding = if euc_jp { EUC_JP } else { SHIFT_JIS };
+            let mut utf8 = [0u8; 4];
+            let mut out = [0u8; 4];
+            let text = char::from_u32(c)?.encode_utf8(&mut utf8);
+            let code = match encoding.new_encoder().encode_from_utf8_without_replacement(text, &mut out, true) {
+                (EncoderResult::InputEmpty, _, 2) => {
+                    let [lead, trail, ..] = out;
+                    u16::from_be_bytes([lead, trail])
+                }
+                _ => MEMO_NONE,
+            };
+            slot.store(code, Ordering::Relaxed); // racing threads store the same answer
+            code
+        }
+        code => code,
+    };
+    (code != MEMO_NONE).then(|| code.to_be_bytes())
+}
+
+/// Writes the longest prefix of `src` that [`direct`] maps into `buf` (as long as it fits), stopping before an
+/// EUC-JP character whose lead byte `refused` flags (see [`crate::charset::euc_jp_refused`]: the encoder path
+/// reports it); returns the bytes of `src` read and of `buf` written.
 #[inline(always)]
-fn direct_prefix(src: &[u8], buf: &mut [u8], euc_jp: bool) -> (usize, usize) {
+fn direct_prefix(src: &[u8], buf: &mut [u8], euc_jp: bool, refused: Option<&[u8; 256]>) -> (usize, usize) {
     let (mut read, mut written) = (0usize, 0usize);
     while let Some(&b) = src.get(read) {
         // the code point of the character at `read`, when it is one byte or three (every character `direct` maps)
@@ -294,6 +332,12 @@ fn direct_prefix(src: &[u8], buf: &mut [u8], euc_jp: bool) -> (usize, usize) {
             }
         };
         let Some((bytes, n)) = direct(c, euc_jp) else { break };
+        if let Some(refused) = refused
+            && n == 2
+            && refused.get(usize::from(bytes[0])).is_some_and(|t| t & 0x80 != 0)
+        {
+            break;
+        }
         let Some(slot) = buf.get_mut(written..written + 2) else { break };
         slot.copy_from_slice(&bytes);
         read += len;
@@ -321,21 +365,22 @@ fn encode_str<S: Sink>(
     sink: &mut S,
     total: &mut usize,
 ) -> Option<()> {
-    let mut put = |out: &[u8]| {
+    // `encoded`: the bytes to put hold the encoder's output (direct output never holds a refused EUC-JP row)
+    let mut put = |out: &[u8], encoded: bool| {
         if !cp932_refused.is_empty() && cp932_has_refused(out, cp932_refused) {
             return None;
         }
         match refused {
-            Some(refused) if !sink.put_euc_jp(out, refused) => return None,
-            Some(_) => {}
-            None => sink.put_value(out),
+            Some(refused) if encoded && !sink.put_euc_jp(out, refused) => return None,
+            Some(_) if encoded => {}
+            _ => sink.put_value(out),
         }
         *total += out.len();
         Some(())
     };
-    let mut filled = 0;
+    let (mut filled, mut encoded) = (0, false);
     loop {
-        let (read, written) = direct_prefix(src.as_bytes(), buf.get_mut(filled..)?, euc_jp);
+        let (read, written) = direct_prefix(src.as_bytes(), buf.get_mut(filled..)?, euc_jp, refused);
         filled += written;
         src = src.get(read..)?;
         if src.is_empty() {
@@ -349,11 +394,12 @@ fn encode_str<S: Sink>(
                 let (result, read, written) =
                     encoder.encode_from_utf8_without_replacement(run, buf.get_mut(filled..)?, true);
                 filled += written;
+                encoded = true;
                 run = run.get(read..)?;
                 match result {
                     EncoderResult::InputEmpty => break,
                     EncoderResult::OutputFull => {
-                        put(buf.get(..filled)?)?;
+                        put(buf.get(..filled)?, encoded)?;
                         filled = 0;
                     }
                     EncoderResult::Unmappable(_) => return None,
@@ -362,7 +408,7 @@ fn encode_str<S: Sink>(
             src = rest;
         }
     }
-    put(buf.get(..filled)?)
+    put(buf.get(..filled)?, encoded)
 }
 
 /// Whether CP932 bytes (whole characters, as the encoder writes them) hold a code in `refused`: two bytes after a
