@@ -249,68 +249,66 @@ fn pass<S: Sink>(
 }
 
 /// The bytes encoding_rs's Shift_JIS (CP932) or, with `euc_jp`, EUC-JP encoder writes for the character `c`, when
-/// they are known without calling it: ASCII, and the two-byte codes of hiragana, katakana, a few marks and
-/// half-width katakana by arithmetic; the encoder's remembered answer ([`MEMO`]) for the other characters of the
-/// symbol, CJK and full-width blocks; `None` for every other character, which the encoder itself then writes. The
-/// tests check it against encoding_rs for every Unicode scalar value.
+/// they are known without calling it: ASCII; CP932's one-byte half-width katakana; the encoder's remembered answer
+/// ([`MEMO`]) for the characters of the symbol, CJK and full-width blocks; `None` for every other character, which
+/// the encoder itself then writes. The tests check it against encoding_rs for every Unicode scalar value.
 #[inline(always)]
 fn direct(c: u32, euc_jp: bool) -> Option<([u8; 2], usize)> {
-    let two = |lead: u8, trail: u8| Some(([lead, trail], 2));
     match c {
         0..=0x7F => Some(([c as u8, 0], 1)),
-        0x3041..=0x3093 if euc_jp => two(0xA4, 0xA1 + (c - 0x3041) as u8),
-        0x3041..=0x3093 => two(0x82, 0x9F + (c - 0x3041) as u8),
-        0x30A1..=0x30F6 if euc_jp => two(0xA5, 0xA1 + (c - 0x30A1) as u8),
-        // CP932 skips the trail byte 0x7F
-        0x30A1..=0x30DF => two(0x83, 0x40 + (c - 0x30A1) as u8),
-        0x30E0..=0x30F6 => two(0x83, 0x80 + (c - 0x30E0) as u8),
-        0x3000..=0x3002 if euc_jp => two(0xA1, 0xA1 + (c - 0x3000) as u8),
-        0x3000..=0x3002 => two(0x81, 0x40 + (c - 0x3000) as u8),
-        0xFF61..=0xFF9F if euc_jp => two(0x8E, 0xA1 + (c - 0xFF61) as u8),
-        0xFF61..=0xFF9F => Some(([0xA1 + (c - 0xFF61) as u8, 0], 1)),
+        0xFF61..=0xFF9F if !euc_jp => Some(([0xA1 + (c - 0xFF61) as u8, 0], 1)),
         _ => remembered(c, euc_jp).map(|bytes| (bytes, 2)),
     }
 }
 
 /// The blocks whose characters' encoder answers [`MEMO`] remembers, as (first code point, last code point, index of
 /// the first in the table): punctuation, symbols, arrows, mathematical operators, box drawing, shapes (U+2000–U+27FF);
-/// CJK symbols, kana and compatibility characters (U+3000–U+33FF); the CJK unified ideographs (U+4E00–U+9FFF);
-/// full-width forms (U+FF00–U+FFEF).
-const MEMO_BLOCKS: [(u32, u32, usize); 4] =
-    [(0x2000, 0x27FF, 0), (0x3000, 0x33FF, 0x800), (0x4E00, 0x9FFF, 0xC00), (0xFF00, 0xFFEF, 0x5E00)];
+/// CJK symbols, kana, compatibility characters and the CJK unified ideographs (U+3000–U+9FFF); full-width and
+/// half-width forms (U+FF00–U+FFEF).
+const MEMO_BLOCKS: [(u32, u32, usize); 3] = [(0x3000, 0x9FFF, 0), (0x2000, 0x27FF, 0x7000), (0xFF00, 0xFFEF, 0x7800)];
 /// The characters of [`MEMO_BLOCKS`].
-const MEMO_LEN: usize = 0x5E00 + 0xF0;
+const MEMO_LEN: usize = 0x7800 + 0xF0;
 /// A character the encoder does not write as two bytes (left to the encoder, which writes or reports it).
 const MEMO_NONE: u16 = 0xFFFF;
 /// What encoding_rs's Shift_JIS (CP932) and EUC-JP encoders write for each character of [`MEMO_BLOCKS`], remembered
 /// per process as each is first asked for: 0 not asked yet, [`MEMO_NONE`], or the two bytes (`lead << 8 | trail`).
-/// Nothing is computed or stored but the encoder's own answer, so a lookup is the encoder without its per-call cost.
+/// Nothing is computed or stored but the encoder's own answer, so a lookup is the encoder without its per-call cost
+/// (and without its per-character branches). About 124 KB of zeroed static memory, touched page by page as
+/// characters are first used; no allocation, no lock (racing threads store the same answer).
 static MEMO: [[AtomicU16; MEMO_LEN]; 2] = [const { [const { AtomicU16::new(0) }; MEMO_LEN] }; 2];
 
 /// The two bytes the CP932 or (`euc_jp`) EUC-JP encoder writes for `c`, a character of [`MEMO_BLOCKS`]; `None` for
 /// another character or when the encoder writes anything else. See [`MEMO`].
+#[inline(always)]
 fn remembered(c: u32, euc_jp: bool) -> Option<[u8; 2]> {
     let (first, _, at) = MEMO_BLOCKS.into_iter().find(|&(first, last, _)| (first..=last).contains(&c))?;
     let slot = MEMO.get(usize::from(euc_jp))?.get(at + usize::try_from(c - first).ok()?)?;
     let code = match slot.load(Ordering::Relaxed) {
-        0 => {
-            let encoding = if euc_jp { EUC_JP } else { SHIFT_JIS };
-            let mut utf8 = [0u8; 4];
-            let mut out = [0u8; 4];
-            let text = char::from_u32(c)?.encode_utf8(&mut utf8);
-            let code = match encoding.new_encoder().encode_from_utf8_without_replacement(text, &mut out, true) {
-                (EncoderResult::InputEmpty, _, 2) => {
-                    let [lead, trail, ..] = out;
-                    u16::from_be_bytes([lead, trail])
-                }
-                _ => MEMO_NONE,
-            };
-            slot.store(code, Ordering::Relaxed); // racing threads store the same answer
-            code
-        }
+        0 => ask_encoder(c, euc_jp, slot),
         code => code,
     };
     (code != MEMO_NONE).then(|| code.to_be_bytes())
+}
+
+/// What the encoder writes for `c` (two bytes, or [`MEMO_NONE`]), stored in its `slot` of [`MEMO`].
+#[cold]
+#[inline(never)]
+fn ask_encoder(c: u32, euc_jp: bool, slot: &AtomicU16) -> u16 {
+    let encoding = if euc_jp { EUC_JP } else { SHIFT_JIS };
+    let mut utf8 = [0u8; 4];
+    let mut out = [0u8; 4];
+    let code = match char::from_u32(c).map(|c| c.encode_utf8(&mut utf8)) {
+        Some(text) => match encoding.new_encoder().encode_from_utf8_without_replacement(text, &mut out, true) {
+            (EncoderResult::InputEmpty, _, 2) => {
+                let [lead, trail, ..] = out;
+                u16::from_be_bytes([lead, trail])
+            }
+            _ => MEMO_NONE,
+        },
+        None => MEMO_NONE,
+    };
+    slot.store(code, Ordering::Relaxed);
+    code
 }
 
 /// Writes the longest prefix of `src` that [`direct`] maps into `buf` (as long as it fits), stopping before an
