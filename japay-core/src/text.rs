@@ -121,12 +121,17 @@ fn bulk<S: Sink>(
         // with the last suspect lead byte needs a look only up to the last suspect second byte (U+2212 − is E2 88 92,
         // so ① E2 91 A0 needs none)
         let last = last_suspect_lead;
-        let (below, at_last) = bytes.iter().fold((false, false), |(below, at_last), &b| {
-            (below | (b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b < last)), at_last | (b == last))
+        // bit 0: a control, DEL or a lead byte below the last suspect one; bit 1: the last suspect lead byte
+        let flags = bytes.iter().fold(0u8, |flags, &b| {
+            flags | u8::from((b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b < last))) | u8::from(b == last) << 1
         });
         let second = tables.last_suspect_second;
-        let any = below
-            || (at_last && bytes.windows(2).any(|w| matches!(*w, [first, next] if first == last && next <= second)));
+        let any = flags & 1 != 0
+            || (flags & 2 != 0
+                && bytes
+                    .iter()
+                    .zip(bytes.iter().skip(1))
+                    .fold(false, |any, (&b, &next)| any | (b == last) & (next <= second)));
         let mut from = if any { 0 } else { bytes.len() };
         while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| suspect(b))) {
             let i = from + at;
@@ -261,28 +266,31 @@ fn direct(c: u32, euc_jp: bool) -> Option<([u8; 2], usize)> {
     }
 }
 
-/// The blocks whose characters' encoder answers [`MEMO`] remembers, as (first code point, last code point, index of
-/// the first in the table): punctuation, symbols, arrows, mathematical operators, box drawing, shapes (U+2000–U+27FF);
-/// CJK symbols, kana, compatibility characters and the CJK unified ideographs (U+3000–U+9FFF); full-width and
-/// half-width forms (U+FF00–U+FFEF).
-const MEMO_BLOCKS: [(u32, u32, usize); 3] = [(0x3000, 0x9FFF, 0), (0x2000, 0x27FF, 0x7000), (0xFF00, 0xFFEF, 0x7800)];
-/// The characters of [`MEMO_BLOCKS`].
+/// The characters whose encoder answers [`MEMO`] remembers ([`remembered`] maps them to their index): CJK symbols,
+/// kana, compatibility characters and the CJK unified ideographs (U+3000–U+9FFF, from index 0); punctuation, symbols,
+/// arrows, mathematical operators, box drawing and shapes (U+2000–U+27FF, from 0x7000); full-width and half-width
+/// forms (U+FF00–U+FFEF, from 0x7800).
 const MEMO_LEN: usize = 0x7800 + 0xF0;
 /// A character the encoder does not write as two bytes (left to the encoder, which writes or reports it).
 const MEMO_NONE: u16 = 0xFFFF;
-/// What encoding_rs's Shift_JIS (CP932) and EUC-JP encoders write for each character of [`MEMO_BLOCKS`], remembered
+/// What encoding_rs's Shift_JIS (CP932) and EUC-JP encoders write for each character of those blocks, remembered
 /// per process as each is first asked for: 0 not asked yet, [`MEMO_NONE`], or the two bytes (`lead << 8 | trail`).
 /// Nothing is computed or stored but the encoder's own answer, so a lookup is the encoder without its per-call cost
 /// (and without its per-character branches). About 124 KB of zeroed static memory, touched page by page as
 /// characters are first used; no allocation, no lock (racing threads store the same answer).
 static MEMO: [[AtomicU16; MEMO_LEN]; 2] = [const { [const { AtomicU16::new(0) }; MEMO_LEN] }; 2];
 
-/// The two bytes the CP932 or (`euc_jp`) EUC-JP encoder writes for `c`, a character of [`MEMO_BLOCKS`]; `None` for
+/// The two bytes the CP932 or (`euc_jp`) EUC-JP encoder writes for `c`, a character of [`MEMO_LEN`]'s blocks; `None` for
 /// another character or when the encoder writes anything else. See [`MEMO`].
 #[inline(always)]
 fn remembered(c: u32, euc_jp: bool) -> Option<[u8; 2]> {
-    let (first, _, at) = MEMO_BLOCKS.into_iter().find(|&(first, last, _)| (first..=last).contains(&c))?;
-    let slot = MEMO.get(usize::from(euc_jp))?.get(at + usize::try_from(c - first).ok()?)?;
+    let index = match c {
+        0x3000..=0x9FFF => c - 0x3000,
+        0x2000..=0x27FF => c - 0x2000 + 0x7000,
+        0xFF00..=0xFFEF => c - 0xFF00 + 0x7800,
+        _ => return None,
+    };
+    let slot = MEMO.get(usize::from(euc_jp))?.get(usize::try_from(index).ok()?)?;
     let code = match slot.load(Ordering::Relaxed) {
         0 => ask_encoder(c, euc_jp, slot),
         code => code,
