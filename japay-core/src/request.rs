@@ -58,7 +58,7 @@ fn is_required(spec: &OperationSpec, field: &FieldSpec, values: &[Option<&str>])
     if field.marker.always_required() {
         return true;
     }
-    field.condition.is_some_and(|c| rules::holds(&c.test, spec, values))
+    field.condition.as_ref().is_some_and(|c| rules::holds(&c.test, spec, values))
 }
 
 /// Whether a value is only white space (`char::is_whitespace`: ASCII space, tabs, line breaks, U+3000 ideographic
@@ -215,7 +215,7 @@ fn visit_field<S: Sink>(
                 }
             }
         };
-        if let Some(condition) = field.forbidden.filter(|_| rules::is_forbidden(spec, field, values)) {
+        if let Some(condition) = field.forbidden.as_ref().filter(|_| rules::is_forbidden(spec, field, values)) {
             report.push(field.wire, ViolationKind::Forbidden { condition: condition.description });
             return;
         }

@@ -259,10 +259,20 @@ fn pass<S: Sink>(
 /// the encoder itself then writes. The tests check it against encoding_rs for every Unicode scalar value.
 #[inline(always)]
 fn direct(c: u32, euc_jp: bool) -> Option<([u8; 2], usize)> {
-    match c {
-        0..=0x7F => Some(([c as u8, 0], 1)),
-        0xFF61..=0xFF9F if !euc_jp => Some(([0xA1 + (c - 0xFF61) as u8, 0], 1)),
-        _ => remembered(c, euc_jp).map(|bytes| (bytes, 2)),
+    if c < 0x80 {
+        return Some(([c as u8, 0], 1));
+    }
+    if euc_jp { direct_above_ascii::<true>(c) } else { direct_above_ascii::<false>(c) }
+}
+
+/// [`direct`] of a character above ASCII, for one charset.
+#[inline(always)]
+fn direct_above_ascii<const EUC_JP: bool>(c: u32) -> Option<([u8; 2], usize)> {
+    match remembered(c, EUC_JP) {
+        Some(bytes) => Some((bytes, 2)),
+        // CP932 writes the half-width katakana as one byte (not remembered)
+        None if !EUC_JP && (0xFF61..=0xFF9F).contains(&c) => Some(([0xA1 + (c - 0xFF61) as u8, 0], 1)),
+        None => None,
     }
 }
 
@@ -324,27 +334,34 @@ fn ask_encoder(c: u32, euc_jp: bool, slot: &AtomicU16) -> u16 {
 /// reports it); returns the bytes of `src` read and of `buf` written.
 #[inline(always)]
 fn direct_prefix(src: &[u8], buf: &mut [u8], euc_jp: bool, refused: Option<&[u8; 256]>) -> (usize, usize) {
+    if euc_jp { direct_prefix_in::<true>(src, buf, refused) } else { direct_prefix_in::<false>(src, buf, refused) }
+}
+
+/// [`direct_prefix`] for one charset.
+#[inline(always)]
+fn direct_prefix_in<const EUC_JP: bool>(src: &[u8], buf: &mut [u8], refused: Option<&[u8; 256]>) -> (usize, usize) {
     let (mut read, mut written) = (0usize, 0usize);
     while let Some(&b) = src.get(read) {
-        // the code point of the character at `read`, when it is one byte or three (every character `direct` maps)
-        let (c, len) = if b < 0x80 {
-            (u32::from(b), 1)
+        let Some(slot) = buf.get_mut(written..written + 2) else { break };
+        // ASCII as itself; else the character at `read`, when it is three bytes (every other one `direct` maps)
+        let (bytes, n, len) = if b < 0x80 {
+            ([b, 0], 1, 1)
         } else {
-            match src.get(read..read + 3) {
+            let c = match src.get(read..read + 3) {
                 Some(&[b0, b1, b2]) if b0 & 0xF0 == 0xE0 => {
-                    (u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F), 3)
+                    u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F)
                 }
                 _ => break,
+            };
+            let Some((bytes, n)) = direct_above_ascii::<EUC_JP>(c) else { break };
+            if EUC_JP
+                && n == 2
+                && refused.is_some_and(|refused| refused.get(usize::from(bytes[0])).is_some_and(|t| t & 0x80 != 0))
+            {
+                break;
             }
+            (bytes, n, 3)
         };
-        let Some((bytes, n)) = direct(c, euc_jp) else { break };
-        if let Some(refused) = refused
-            && n == 2
-            && refused.get(usize::from(bytes[0])).is_some_and(|t| t & 0x80 != 0)
-        {
-            break;
-        }
-        let Some(slot) = buf.get_mut(written..written + 2) else { break };
         slot.copy_from_slice(&bytes);
         read += len;
         written += n;
