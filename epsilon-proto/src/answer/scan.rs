@@ -99,6 +99,14 @@ fn skip_space(bytes: &[u8], mut from: usize) -> usize {
 /// The offset of the first byte from `from` on that may not stand in an attribute name.
 #[inline(always)]
 fn name_end(bytes: &[u8], mut from: usize) -> usize {
+    // four bytes a step while they are all name bytes: fewer steps, and fewer mispredicted exits, for names of
+    // Epsilon's lengths (5 to 25 bytes)
+    while let Some(&[a, b, c, d]) = bytes.get(from..).and_then(|rest| rest.first_chunk::<4>()) {
+        if !(is_name_byte(a) & is_name_byte(b) & is_name_byte(c) & is_name_byte(d)) {
+            break;
+        }
+        from += 4;
+    }
     while bytes.get(from).is_some_and(|&b| is_name_byte(b)) {
         from += 1;
     }
