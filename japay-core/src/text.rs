@@ -5,10 +5,13 @@
 //! Two paths give the same answer:
 //!
 //! * the bulk path, for valid values: one scan over the characters (the kind's rule, lossy characters, look-alikes),
-//!   then one encoding_rs encoder call per value and charset (`*_without_replacement`, never `Encoding::encode`,
-//!   which would write `&#NNNN;`), into a stack buffer whose bytes go straight to the sink. EUC-JP's refused rows are
-//!   found in the encoder's output by their lead bytes. What it looks up (suspect bytes, spans, the EUC-JP table) is
-//!   the policy's [`Tables`], computed with the policy. It gives up at the first doubt;
+//!   then one pass per charset into a stack buffer whose bytes go to the sink once per value. The pass writes
+//!   ASCII, and every character whose bytes encoding_rs's encoder has already told ([`MEMO`]: symbols, kana, kanji,
+//!   full-width forms, remembered per process from the encoder's own answers), directly; it hands only the other
+//!   characters to the encoder (`*_without_replacement`, never `Encoding::encode`, which would write `&#NNNN;`).
+//!   EUC-JP's refused rows are found by their lead bytes (in the direct output as it is written, in the encoder's
+//!   afterwards). What it looks up (suspect bytes, spans, the EUC-JP table) is the policy's [`Tables`], computed with
+//!   the policy. It gives up at the first doubt;
 //! * the exact path, character by character ([`TextPolicy::encode_char`]), which finds the first offending character
 //!   and its position; it runs only when the bulk path gave up (the sink is rolled back first).
 //!
@@ -499,7 +502,7 @@ pub(crate) fn representable(c: char, sent_in: Charset, policy: &TextPolicy) -> b
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may panic
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
     use crate::form::{Body, Count};
