@@ -5,6 +5,7 @@
 //! JSON or a form. The gateway's [`crate::charset::TextPolicy`] (`spec.gateway.text`) says which charsets a value
 //! must survive and which charset its byte limit counts.
 
+use std::cell::Cell;
 use std::fmt;
 
 use crate::charset::{Charset, Tables, TextPolicy};
@@ -57,7 +58,7 @@ fn is_required(spec: &OperationSpec, field: &FieldSpec, values: &[Option<&str>])
     if field.marker.always_required() {
         return true;
     }
-    field.condition.is_some_and(|c| rules::holds(&c.test, spec, values))
+    field.condition.as_ref().is_some_and(|c| rules::holds(&c.test, spec, values))
 }
 
 /// Whether a value is only white space (`char::is_whitespace`: ASCII space, tabs, line breaks, U+3000 ideographic
@@ -98,35 +99,32 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
         report.push(TRANSPORT, ViolationKind::Utf8Unmarked { accepted: transports });
     }
     let mut first = true;
-    for (i, field) in spec.fields.iter().enumerate() {
-        let given = value_at(values, i);
-        if given.is_none() && !field.matters_when_absent() {
-            continue; // an absent optional field: nothing to check, nothing to send, no further cost
+    let fields = spec.fields;
+    let visit = |i: usize, first: &mut bool, sink: &mut S, report: &mut Report| {
+        if let Some(field) = fields.get(i) {
+            visit_field(spec, values, i, field, options, (policy, tables), first, sink, report);
         }
-        let value = match (given, field.fixed) {
-            (None, Some(fixed)) => fixed,
-            (Some(value), _) if field.fixed.is_some() || !is_blank(value) => value,
-            (value, _) => {
-                if is_required(spec, field, values) {
-                    let condition =
-                        if field.marker.always_required() { None } else { field.condition.map(|c| c.description) };
-                    report.push(field.wire, ViolationKind::Required { condition });
-                    continue;
-                }
-                match value {
-                    Some(value) => value, // optional and only white space: sent as given
-                    None => continue,
+    };
+    match absent_mask(fields) {
+        Some(matters) => {
+            // a field is visited when it has a value (read from `values`) or matters when absent (from the mask);
+            // an absent optional field is never read
+            for (w, matters) in matters.into_iter().enumerate() {
+                let from = w * 64;
+                let to = fields.len().min(from + 64);
+                for i in from..to {
+                    if matters >> (i - from) & 1 == 1 || value_at(values, i).is_some() {
+                        visit(i, &mut first, sink, report);
+                    }
                 }
             }
-        };
-        if let Some(condition) = field.forbidden.filter(|_| rules::is_forbidden(spec, field, values)) {
-            report.push(field.wire, ViolationKind::Forbidden { condition: condition.description });
-            continue;
         }
-        sink.put_prefix(first, field.wire, &field.padded);
-        first = false;
-        if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
-            report.push(field.wire, kind);
+        None => {
+            for (i, field) in fields.iter().enumerate() {
+                if value_at(values, i).is_some() || field.matters_when_absent() {
+                    visit(i, &mut first, sink, report);
+                }
+            }
         }
     }
     rules::check_one_of(spec, values, report);
@@ -139,8 +137,99 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
     }
 }
 
+/// Words of a field mask: operations with at most `64 * MASK_WORDS` fields have one.
+const MASK_WORDS: usize = 2;
+
+/// A field table (by address and length) and its mask of the fields that matter when absent.
+type MaskEntry = (usize, usize, [u64; MASK_WORDS]);
+
+/// Entries of the per-thread cache of [`absent_mask`].
+const MASK_CACHE: usize = 8;
+
+thread_local! {
+    /// The masks of the field tables walked last on this thread, by a hash of their address.
+    static ABSENT_MASKS: [Cell<MaskEntry>; MASK_CACHE] =
+        const { [const { Cell::new((0, 0, [0; MASK_WORDS])) }; MASK_CACHE] };
+}
+
+/// The fields of `fields` that must be looked at even without a value ([`FieldSpec::matters_when_absent`]: required,
+/// conditional or fixed) as a bit mask (bit `i % 64` of word `i / 64`: field `i`); `None` for a table too long for
+/// one.
+///
+/// A field table is `'static` and holds no interior mutability, so its address and length name its contents for the
+/// life of the program: the mask is worked out once and kept per thread (no allocation, no lock), and a request
+/// looks at no field it has no value for unless the field matters.
+fn absent_mask(fields: &'static [FieldSpec]) -> Option<[u64; MASK_WORDS]> {
+    if fields.len() > 64 * MASK_WORDS {
+        return None;
+    }
+    let key = (fields.as_ptr() as usize, fields.len());
+    let slot = (key.0 / core::mem::size_of::<FieldSpec>().max(1)) % MASK_CACHE;
+    ABSENT_MASKS.with(|cache| {
+        let entry = cache.get(slot)?;
+        let (addr, len, mask) = entry.get();
+        if (addr, len) == key {
+            return Some(mask);
+        }
+        let mut mask = [0u64; MASK_WORDS];
+        for (i, field) in fields.iter().enumerate() {
+            if let Some(word) = mask.get_mut(i / 64) {
+                *word |= u64::from(field.matters_when_absent()) << (i % 64);
+            }
+        }
+        entry.set((key.0, key.1, mask));
+        Some(mask)
+    })
+}
+
+/// One field of [`walk`]: `values[i]` checked against `field` and handed to `sink` (its prefix after a `&` unless
+/// it is the `first` parameter written).
+#[allow(clippy::too_many_arguments)] // the walk's state, passed down rather than bundled for one call site
+#[inline(always)]
+fn visit_field<S: Sink>(
+    spec: &OperationSpec,
+    values: &[Option<&str>],
+    i: usize,
+    field: &FieldSpec,
+    options: Options,
+    (policy, tables): (&TextPolicy, &Tables),
+    first: &mut bool,
+    sink: &mut S,
+    report: &mut Report,
+) {
+    {
+        let given = value_at(values, i);
+        let value = match (given, field.fixed) {
+            (None, Some(fixed)) => fixed,
+            (Some(value), _) if field.fixed.is_some() || !is_blank(value) => value,
+            (value, _) => {
+                if is_required(spec, field, values) {
+                    let condition =
+                        if field.marker.always_required() { None } else { field.condition.map(|c| c.description) };
+                    report.push(field.wire, ViolationKind::Required { condition });
+                    return;
+                }
+                match value {
+                    Some(value) => value, // optional and only white space: sent as given
+                    None => return,
+                }
+            }
+        };
+        if let Some(condition) = field.forbidden.as_ref().filter(|_| rules::is_forbidden(spec, field, values)) {
+            report.push(field.wire, ViolationKind::Forbidden { condition: condition.description });
+            return;
+        }
+        sink.put_prefix(*first, field.wire, &field.padded);
+        *first = false;
+        if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
+            report.push(field.wire, kind);
+        }
+    }
+}
+
 /// Checks one value against its field's rules (allowed values, characters, format, charset, byte limit, in that
 /// order; the first broken rule is the violation) and hands its transport bytes to `sink`.
+#[inline(always)]
 fn put_value<S: Sink>(
     field: &FieldSpec,
     value: &str,

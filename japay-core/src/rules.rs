@@ -21,6 +21,7 @@ pub(crate) fn value_at<'v>(values: &[Option<&'v str>], i: usize) -> Option<&'v s
 ///
 /// A [`ConditionTest::BitSet`] on a value that is not a valid bitmap does not hold (that value has its own
 /// `pattern` violation, so the request fails anyway).
+#[inline]
 pub(crate) fn holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option<&str>]) -> bool {
     match *test {
         ConditionTest::PresentAny(idx) => idx.iter().any(|&i| value_at(values, i).is_some()),
@@ -147,7 +148,7 @@ pub(crate) fn check_one_of(spec: &OperationSpec, values: &[Option<&str>], report
 
 /// Whether `field` must be absent given the other values ([`FieldSpec::forbidden`]).
 pub(crate) fn is_forbidden(spec: &OperationSpec, field: &FieldSpec, values: &[Option<&str>]) -> bool {
-    field.forbidden.is_some_and(|c| holds(&c.test, spec, values))
+    field.forbidden.as_ref().is_some_and(|c| holds(&c.test, spec, values))
 }
 
 fn check_rule(rule: &OneOf, spec: &OperationSpec, values: &[Option<&str>], report: &mut Report) {

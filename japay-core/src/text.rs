@@ -5,10 +5,13 @@
 //! Two paths give the same answer:
 //!
 //! * the bulk path, for valid values: one scan over the characters (the kind's rule, lossy characters, look-alikes),
-//!   then one encoding_rs encoder call per value and charset (`*_without_replacement`, never `Encoding::encode`,
-//!   which would write `&#NNNN;`), into a stack buffer whose bytes go straight to the sink. EUC-JP's refused rows are
-//!   found in the encoder's output by their lead bytes. What it looks up (suspect bytes, spans, the EUC-JP table) is
-//!   the policy's [`Tables`], computed with the policy. It gives up at the first doubt;
+//!   then one pass per charset into a stack buffer whose bytes go to the sink once per value. The pass writes
+//!   ASCII, and every character whose bytes encoding_rs's encoder has already told ([`MEMO`]: symbols, kana, kanji,
+//!   full-width forms, remembered per process from the encoder's own answers), directly; it hands only the other
+//!   characters to the encoder (`*_without_replacement`, never `Encoding::encode`, which would write `&#NNNN;`).
+//!   EUC-JP's refused rows are found by their lead bytes (in the direct output as it is written, in the encoder's
+//!   afterwards). What it looks up (suspect bytes, spans, the EUC-JP table) is the policy's [`Tables`], computed with
+//!   the policy. It gives up at the first doubt;
 //! * the exact path, character by character ([`TextPolicy::encode_char`]), which finds the first offending character
 //!   and its position; it runs only when the bulk path gave up (the sink is rolled back first).
 //!
@@ -16,7 +19,9 @@
 //! writes and decodes back is one its Shift_JIS (CP932) encoder writes too (checked for every Unicode scalar value in
 //! the tests).
 
-use encoding_rs::{Encoder, EncoderResult};
+use core::sync::atomic::{AtomicU16, Ordering};
+
+use encoding_rs::{EUC_JP, Encoder, EncoderResult, Encoding, SHIFT_JIS};
 
 use crate::charset::{Charset, Cp932Refused, ROUND_TRIP_LOSSY, Tables, TextPolicy, cp932_refused_range};
 use crate::form::{AsciiMask, Discard, Sink};
@@ -119,12 +124,17 @@ fn bulk<S: Sink>(
         // with the last suspect lead byte needs a look only up to the last suspect second byte (U+2212 − is E2 88 92,
         // so ① E2 91 A0 needs none)
         let last = last_suspect_lead;
-        let (below, at_last) = bytes.iter().fold((false, false), |(below, at_last), &b| {
-            (below | (b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b < last)), at_last | (b == last))
+        // bit 0: a control, DEL or a lead byte below the last suspect one; bit 1: the last suspect lead byte
+        let flags = bytes.iter().fold(0u8, |flags, &b| {
+            flags | u8::from((b < 0x20) | (b == 0x7F) | ((b >= 0xC0) & (b < last))) | u8::from(b == last) << 1
         });
         let second = tables.last_suspect_second;
-        let any = below
-            || (at_last && bytes.windows(2).any(|w| matches!(*w, [first, next] if first == last && next <= second)));
+        let any = flags & 1 != 0
+            || (flags & 2 != 0
+                && bytes
+                    .iter()
+                    .zip(bytes.iter().skip(1))
+                    .fold(false, |any, (&b, &next)| any | (b == last) & (next <= second)));
         let mut from = if any { 0 } else { bytes.len() };
         while let Some(at) = bytes.get(from..).and_then(|rest| rest.iter().position(|&b| suspect(b))) {
             let i = from + at;
@@ -232,48 +242,199 @@ fn pass<S: Sink>(
         })?;
         return Some(total);
     };
-    let mut encoder = encoding.new_encoder();
+    let mut encoder = None;
     let encoder = &mut encoder;
     let mut buf = [0u8; 128];
+    let euc_jp = charset == Charset::EucJp;
     if !mapped {
-        encode_str(encoder, text, &mut buf, (refused, cp932_refused), sink, &mut total)?;
+        encode_str((encoding, encoder), euc_jp, text, &mut buf, (refused, cp932_refused), sink, &mut total)?;
     } else {
         chunks(text, mapped, policy, |chunk| {
-            encode_str(encoder, chunk, &mut buf, (refused, cp932_refused), sink, &mut total)
+            encode_str((encoding, encoder), euc_jp, chunk, &mut buf, (refused, cp932_refused), sink, &mut total)
         })?;
     }
     Some(total)
 }
 
-/// One encoder over `src`, through `buf`, into `sink`; see [`pass`].
+/// The bytes encoding_rs's Shift_JIS (CP932) or, with `euc_jp`, EUC-JP encoder writes for the character `c`, when
+/// they are known without calling it: ASCII; CP932's one-byte half-width katakana; the encoder's remembered answer
+/// ([`MEMO`]) for the characters of the symbol, CJK and full-width blocks; `None` for every other character, which
+/// the encoder itself then writes. The tests check it against encoding_rs for every Unicode scalar value.
+#[inline(always)]
+fn direct(c: u32, euc_jp: bool) -> Option<([u8; 2], usize)> {
+    if c < 0x80 {
+        return Some(([c as u8, 0], 1));
+    }
+    if euc_jp { direct_above_ascii::<true>(c) } else { direct_above_ascii::<false>(c) }
+}
+
+/// [`direct`] of a character above ASCII, for one charset.
+#[inline(always)]
+fn direct_above_ascii<const EUC_JP: bool>(c: u32) -> Option<([u8; 2], usize)> {
+    match remembered(c, EUC_JP) {
+        Some(bytes) => Some((bytes, 2)),
+        // CP932 writes the half-width katakana as one byte (not remembered)
+        None if !EUC_JP && (0xFF61..=0xFF9F).contains(&c) => Some(([0xA1 + (c - 0xFF61) as u8, 0], 1)),
+        None => None,
+    }
+}
+
+/// The characters whose encoder answers [`MEMO`] remembers ([`remembered`] maps them to their index): CJK symbols,
+/// kana, compatibility characters and the CJK unified ideographs (U+3000–U+9FFF, from index 0); punctuation, symbols,
+/// arrows, mathematical operators, box drawing and shapes (U+2000–U+27FF, from 0x7000); full-width and half-width
+/// forms (U+FF00–U+FFEF, from 0x7800).
+const MEMO_LEN: usize = 0x7800 + 0xF0;
+/// A character the encoder does not write as two bytes (left to the encoder, which writes or reports it).
+const MEMO_NONE: u16 = 0xFFFF;
+/// What encoding_rs's Shift_JIS (CP932) and EUC-JP encoders write for each character of those blocks, remembered
+/// per process as each is first asked for: 0 not asked yet, [`MEMO_NONE`], or the two bytes (`lead << 8 | trail`).
+/// Nothing is computed or stored but the encoder's own answer, so a lookup is the encoder without its per-call cost
+/// (and without its per-character branches). About 124 KB of zeroed static memory, touched page by page as
+/// characters are first used; no allocation, no lock (racing threads store the same answer).
+static MEMO: [[AtomicU16; MEMO_LEN]; 2] = [const { [const { AtomicU16::new(0) }; MEMO_LEN] }; 2];
+
+/// The two bytes the CP932 or (`euc_jp`) EUC-JP encoder writes for `c`, a character of [`MEMO_LEN`]'s blocks; `None` for
+/// another character or when the encoder writes anything else. See [`MEMO`].
+#[inline(always)]
+fn remembered(c: u32, euc_jp: bool) -> Option<[u8; 2]> {
+    let index = match c {
+        0x3000..=0x9FFF => c - 0x3000,
+        0x2000..=0x27FF => c - 0x2000 + 0x7000,
+        0xFF00..=0xFFEF => c - 0xFF00 + 0x7800,
+        _ => return None,
+    };
+    let slot = MEMO.get(usize::from(euc_jp))?.get(usize::try_from(index).ok()?)?;
+    let code = match slot.load(Ordering::Relaxed) {
+        0 => ask_encoder(c, euc_jp, slot),
+        code => code,
+    };
+    (code != MEMO_NONE).then(|| code.to_be_bytes())
+}
+
+/// What the encoder writes for `c` (two bytes, or [`MEMO_NONE`]), stored in its `slot` of [`MEMO`].
+#[cold]
+#[inline(never)]
+fn ask_encoder(c: u32, euc_jp: bool, slot: &AtomicU16) -> u16 {
+    let encoding = if euc_jp { EUC_JP } else { SHIFT_JIS };
+    let mut utf8 = [0u8; 4];
+    let mut out = [0u8; 4];
+    let code = match char::from_u32(c).map(|c| c.encode_utf8(&mut utf8)) {
+        Some(text) => match encoding.new_encoder().encode_from_utf8_without_replacement(text, &mut out, true) {
+            (EncoderResult::InputEmpty, _, 2) => {
+                let [lead, trail, ..] = out;
+                u16::from_be_bytes([lead, trail])
+            }
+            _ => MEMO_NONE,
+        },
+        None => MEMO_NONE,
+    };
+    slot.store(code, Ordering::Relaxed);
+    code
+}
+
+/// Writes the longest prefix of `src` that [`direct`] maps into `buf` (as long as it fits), stopping before an
+/// EUC-JP character whose lead byte `refused` flags (see [`crate::charset::euc_jp_refused`]: the encoder path
+/// reports it); returns the bytes of `src` read and of `buf` written.
+#[inline(always)]
+fn direct_prefix(src: &[u8], buf: &mut [u8], euc_jp: bool, refused: Option<&[u8; 256]>) -> (usize, usize) {
+    if euc_jp { direct_prefix_in::<true>(src, buf, refused) } else { direct_prefix_in::<false>(src, buf, refused) }
+}
+
+/// [`direct_prefix`] for one charset.
+#[inline(always)]
+fn direct_prefix_in<const EUC_JP: bool>(src: &[u8], buf: &mut [u8], refused: Option<&[u8; 256]>) -> (usize, usize) {
+    let (mut read, mut written) = (0usize, 0usize);
+    while let Some(&b) = src.get(read) {
+        let Some(slot) = buf.get_mut(written..written + 2) else { break };
+        // ASCII as itself; else the character at `read`, when it is three bytes (every other one `direct` maps)
+        let (bytes, n, len) = if b < 0x80 {
+            ([b, 0], 1, 1)
+        } else {
+            let c = match src.get(read..read + 3) {
+                Some(&[b0, b1, b2]) if b0 & 0xF0 == 0xE0 => {
+                    u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F)
+                }
+                _ => break,
+            };
+            let Some((bytes, n)) = direct_above_ascii::<EUC_JP>(c) else { break };
+            if EUC_JP
+                && n == 2
+                && refused.is_some_and(|refused| refused.get(usize::from(bytes[0])).is_some_and(|t| t & 0x80 != 0))
+            {
+                break;
+            }
+            (bytes, n, 3)
+        };
+        slot.copy_from_slice(&bytes);
+        read += len;
+        written += n;
+    }
+    (read, written)
+}
+
+/// The length of the prefix of `src` (at least one character) whose characters [`direct`] does not map: what the
+/// encoder is handed.
+fn encoder_run(src: &str, euc_jp: bool) -> usize {
+    src.char_indices().skip(1).find(|&(_, c)| direct(c as u32, euc_jp).is_some()).map_or(src.len(), |(at, _)| at)
+}
+
+/// `src` encoded through `buf` into `sink`: runs of characters [`direct`] maps written directly, the others by
+/// encoding_rs's encoder (made on first use); see [`pass`]. The bytes are collected in `buf` and handed on when it
+/// is full and at the end, every one through the same checks.
 #[inline(always)]
 fn encode_str<S: Sink>(
-    encoder: &mut Encoder,
+    (encoding, encoder): (&'static Encoding, &mut Option<Encoder>),
+    euc_jp: bool,
     mut src: &str,
     buf: &mut [u8; 128],
     (refused, cp932_refused): (Option<&[u8; 256]>, Cp932Refused),
     sink: &mut S,
     total: &mut usize,
 ) -> Option<()> {
-    loop {
-        let (result, read, written) = encoder.encode_from_utf8_without_replacement(src, buf, true);
-        let out = buf.get(..written)?;
+    // `encoded`: the bytes to put hold the encoder's output (direct output never holds a refused EUC-JP row)
+    let mut put = |out: &[u8], encoded: bool| {
         if !cp932_refused.is_empty() && cp932_has_refused(out, cp932_refused) {
             return None;
         }
         match refused {
-            Some(refused) if !sink.put_euc_jp(out, refused) => return None,
-            Some(_) => {}
-            None => sink.put_value(out),
+            Some(refused) if encoded && !sink.put_euc_jp(out, refused) => return None,
+            Some(_) if encoded => {}
+            _ => sink.put_value(out),
         }
-        *total += written;
+        *total += out.len();
+        Some(())
+    };
+    let (mut filled, mut encoded) = (0, false);
+    loop {
+        let (read, written) = direct_prefix(src.as_bytes(), buf.get_mut(filled..)?, euc_jp, refused);
+        filled += written;
         src = src.get(read..)?;
-        match result {
-            EncoderResult::InputEmpty => return Some(()),
-            EncoderResult::OutputFull => {}
-            EncoderResult::Unmappable(_) => return None,
+        if src.is_empty() {
+            break;
+        }
+        if read == 0 || buf.len() - filled < 2 {
+            // the next character is not direct, or `buf` is full (then the encoder writes nothing and stops)
+            let (mut run, rest) = src.split_at_checked(encoder_run(src, euc_jp))?;
+            let encoder = encoder.get_or_insert_with(|| encoding.new_encoder());
+            loop {
+                let (result, read, written) =
+                    encoder.encode_from_utf8_without_replacement(run, buf.get_mut(filled..)?, true);
+                filled += written;
+                encoded = true;
+                run = run.get(read..)?;
+                match result {
+                    EncoderResult::InputEmpty => break,
+                    EncoderResult::OutputFull => {
+                        put(buf.get(..filled)?, encoded)?;
+                        filled = 0;
+                    }
+                    EncoderResult::Unmappable(_) => return None,
+                }
+            }
+            src = rest;
         }
     }
+    put(buf.get(..filled)?, encoded)
 }
 
 /// Whether CP932 bytes (whole characters, as the encoder writes them) hold a code in `refused`: two bytes after a
@@ -341,7 +502,7 @@ pub(crate) fn representable(c: char, sent_in: Charset, policy: &TextPolicy) -> b
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // tests may panic
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
     use crate::form::{Body, Count};
@@ -385,6 +546,70 @@ mod tests {
                     let text = if normalize { normalize::nfc(value) } else { value.to_owned() };
                     let slow = exact(&text, &ValueKind::Text, charset, normalize, &POLICY, &mut Body::new(&mut out));
                     assert_eq!(got.map(|(n, _)| n), slow, "{value:?} in {charset}, normalize {normalize}");
+                }
+            }
+        }
+    }
+
+    /// `direct` writes exactly what encoding_rs's encoder writes, for every character it maps, in both charsets; and
+    /// a pass over text mixing its characters with others (kanji, symbols, four-byte characters, long runs that fill
+    /// the buffer) writes what one encoder call over the whole text writes.
+    #[test]
+    fn direct_characters_are_written_as_the_encoder_writes_them() {
+        use encoding_rs::{EUC_JP, SHIFT_JIS};
+        let mut mapped = String::new();
+        for (encoding, euc_jp) in [(SHIFT_JIS, false), (EUC_JP, true)] {
+            for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+                let Some((bytes, n)) = direct(c as u32, euc_jp) else { continue };
+                let mut out = [0u8; 8];
+                let text = c.to_string();
+                let (result, read, written) =
+                    encoding.new_encoder().encode_from_utf8_without_replacement(&text, &mut out, true);
+                assert_eq!(result, EncoderResult::InputEmpty, "{c:?}");
+                assert_eq!((read, &out[..written]), (text.len(), &bytes[..n]), "{c:?} in {}", encoding.name());
+                if !euc_jp {
+                    mapped.push(c);
+                }
+            }
+        }
+        let samples = [
+            mapped.clone(),
+            mapped.chars().flat_map(|c| [c, '漢', '①', '（', '😀', '字']).collect(),
+            "ご注文ありがとうございます".repeat(20),
+            "山田 太郎、ｶﾀｶﾅ「テスト」〜～".repeat(9),
+            "a".repeat(127) + "あ" + &"字".repeat(70),
+        ];
+        for (encoding, charset) in [(SHIFT_JIS, Charset::Cp932), (EUC_JP, Charset::EucJp)] {
+            for sample in &samples {
+                let mut expected = Vec::new();
+                let mut encoder = encoding.new_encoder();
+                let mut buf = [0u8; 8];
+                let mut rest = sample.as_str();
+                let mut mappable = true;
+                while !rest.is_empty() {
+                    let (result, read, written) = encoder.encode_from_utf8_without_replacement(rest, &mut buf, true);
+                    expected.extend_from_slice(&buf[..written]);
+                    rest = &rest[read..];
+                    if matches!(result, EncoderResult::Unmappable(_)) {
+                        mappable = false;
+                        break;
+                    }
+                }
+                let mut form = Vec::new();
+                crate::form::Body::new(&mut form).put_value(&expected);
+                let mut out = Vec::new();
+                let got = pass(
+                    sample,
+                    false,
+                    (&TextPolicy::new(), &Tables::new(&TextPolicy::new(), false)),
+                    charset,
+                    &mut Body::new(&mut out),
+                );
+                if mappable {
+                    assert_eq!(got, Some(expected.len()), "{charset} {sample}");
+                    assert_eq!(out, form, "{charset} {sample}");
+                } else {
+                    assert_eq!(got, None, "{charset} {sample}");
                 }
             }
         }

@@ -87,7 +87,7 @@ pub(crate) fn classify(body: &[u8], at: usize) -> Markup {
 pub(crate) fn comment_end(body: &[u8], at: usize) -> Result<usize, ParseError> {
     let from = at.saturating_add(4);
     let rest = body.get(from..).unwrap_or_default();
-    let Some(dashes) = rest.windows(2).position(|w| w == b"--") else {
+    let Some(dashes) = find_pair(rest, b'-', b'-') else {
         return Err(ParseError::Truncated { offset: at });
     };
     let dashes = from.saturating_add(dashes);
@@ -109,41 +109,59 @@ pub(crate) fn comment_end(body: &[u8], at: usize) -> Result<usize, ParseError> {
 pub(crate) fn declaration_end(body: &[u8], at: usize) -> Result<usize, ParseError> {
     let from = at.saturating_add(5);
     let rest = body.get(from..).unwrap_or_default();
-    let Some(end) = rest.windows(2).position(|w| w == b"?>") else {
+    let Some(end) = find_pair(rest, b'?', b'>') else {
         return Err(ParseError::Truncated { offset: at });
     };
     let mut content = rest.get(..end).unwrap_or_default();
-    let bad = ParseError::Declaration { offset: at };
-    let mut pseudo = |name: &[u8], valid: &dyn Fn(&[u8]) -> bool| -> Result<bool, ParseError> {
-        let trimmed = content.trim_ascii_start();
-        if trimmed.len() == content.len() || !trimmed.starts_with(name) {
-            return Ok(false);
-        }
-        let after_name = trimmed.get(name.len()..).unwrap_or_default().trim_ascii_start();
-        let after_eq = after_name.strip_prefix(b"=").ok_or(bad.clone())?.trim_ascii_start();
-        let (&quote, value) = after_eq.split_first().ok_or(bad.clone())?;
-        if quote != b'"' && quote != b'\'' {
-            return Err(bad.clone());
-        }
-        let close = value.iter().position(|&b| b == quote).ok_or(bad.clone())?;
-        if !valid(value.get(..close).unwrap_or_default()) {
-            return Err(bad.clone());
-        }
-        content = value.get(close.saturating_add(1)..).unwrap_or_default();
-        Ok(true)
-    };
-    if !pseudo(b"version", &|v| v == b"1.0")? {
-        return Err(bad);
+    let bad = || ParseError::Declaration { offset: at };
+    if !pseudo_attribute(&mut content, b"version", |v| v == b"1.0").map_err(|()| bad())? {
+        return Err(bad());
     }
-    pseudo(b"encoding", &|v| {
+    pseudo_attribute(&mut content, b"encoding", |v| {
         v.first().is_some_and(u8::is_ascii_alphabetic)
             && v.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-    })?;
-    pseudo(b"standalone", &|v| v == b"yes" || v == b"no")?;
+    })
+    .map_err(|()| bad())?;
+    pseudo_attribute(&mut content, b"standalone", |v| v == b"yes" || v == b"no").map_err(|()| bad())?;
     if !content.iter().all(|&b| is_xml_space(b)) {
-        return Err(ParseError::Declaration { offset: at });
+        return Err(bad());
     }
     Ok(from.saturating_add(end).saturating_add(2))
+}
+
+/// Reads the pseudo-attribute `name` (white space, `name`, `=` with optional white space around it, a quoted value
+/// that `valid` accepts) at the start of `content` and moves `content` past it: `Ok(true)`. `Ok(false)` (and
+/// `content` unchanged) when `content` does not start with white space and `name`; `Err` when it does but the rest is
+/// malformed or the value is refused.
+fn pseudo_attribute(content: &mut &[u8], name: &[u8], valid: impl Fn(&[u8]) -> bool) -> Result<bool, ()> {
+    let trimmed = content.trim_ascii_start();
+    if trimmed.len() == content.len() || !trimmed.starts_with(name) {
+        return Ok(false);
+    }
+    let after_name = trimmed.get(name.len()..).unwrap_or_default().trim_ascii_start();
+    let after_eq = after_name.strip_prefix(b"=").ok_or(())?.trim_ascii_start();
+    let (&quote, value) = after_eq.split_first().ok_or(())?;
+    if quote != b'"' && quote != b'\'' {
+        return Err(());
+    }
+    let close = value.iter().position(|&b| b == quote).ok_or(())?;
+    if !valid(value.get(..close).unwrap_or_default()) {
+        return Err(());
+    }
+    *content = value.get(close.saturating_add(1)..).unwrap_or_default();
+    Ok(true)
+}
+
+/// The offset of the first `first` followed by `second` in `bytes`, if any.
+fn find_pair(bytes: &[u8], first: u8, second: u8) -> Option<usize> {
+    let mut from = 0usize;
+    loop {
+        let i = from.saturating_add(bytes.get(from..)?.iter().position(|&b| b == first)?);
+        if bytes.get(i.saturating_add(1)) == Some(&second) {
+            return Some(i);
+        }
+        from = i.saturating_add(1);
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@
 //! time is linear in the body (a `result` element may carry at most
 //! [`ParseError::MAX_ATTRIBUTES_PER_ELEMENT`] attributes, which bounds the duplicate check per tag).
 
+use std::borrow::Cow;
+
 use super::attribute::Attribute;
 use super::error::ParseError;
 use super::markup::{self, Markup};
@@ -39,10 +41,11 @@ enum State {
 }
 
 /// 1 for a byte that may not stand in a body (not 7-bit ASCII, or a control character other than TAB, CR and LF),
-/// 0 otherwise. Written with bit operations on `u8` so that the compiler vectorizes the loops that use it.
+/// 0 otherwise. Read as a signed byte, every such byte is below 0x20 (the bytes from 0x80 are negative), so the test
+/// is four byte comparisons, which the compiler vectorizes in the loops that use it.
 fn is_invalid_byte(b: u8) -> u8 {
-    let control = u8::from(b < 0x20) & !(u8::from(b == b'\t') | u8::from(b == b'\r') | u8::from(b == b'\n'));
-    (b >> 7) | control
+    let s = b as i8;
+    u8::from(s < 0x20) & u8::from(s != b'\t' as i8) & u8::from(s != b'\r' as i8) & u8::from(s != b'\n' as i8)
 }
 
 /// The index of the first byte of `bytes` that may not stand in a body ([`is_invalid_byte`]), looked for in blocks
@@ -57,6 +60,57 @@ fn first_invalid_byte(bytes: &[u8]) -> Option<usize> {
     }
     let tail = blocks.remainder();
     tail.iter().position(|&b| is_invalid_byte(b) != 0).map(|i| bytes.len() - tail.len() + i)
+}
+
+/// `b` in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Bit 7 set in each byte of `w` that is `b`, and in no other byte (exact: no carry crosses a byte).
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    let x = w ^ splat(b);
+    !(((x & splat(0x7F)) + splat(0x7F)) | x) & splat(0x80)
+}
+
+/// The offset of the first byte from `from` on that is `a` or `b`, looked for eight bytes at a time.
+fn first_of(bytes: &[u8], mut from: usize, a: u8, b: u8) -> Option<usize> {
+    while let Some(chunk) = bytes.get(from..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*chunk);
+        let hits = bytes_equal(w, a) | bytes_equal(w, b);
+        if hits != 0 {
+            return Some(from + (hits.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    let rest = bytes.get(from..)?;
+    rest.iter().position(|&c| c == a || c == b).map(|i| from + i)
+}
+
+/// The offset of the first byte from `from` on that is not XML white space.
+#[inline(always)]
+fn skip_space(bytes: &[u8], mut from: usize) -> usize {
+    while bytes.get(from).is_some_and(|&b| is_xml_space(b)) {
+        from += 1;
+    }
+    from
+}
+
+/// The offset of the first byte from `from` on that may not stand in an attribute name.
+#[inline(always)]
+fn name_end(bytes: &[u8], mut from: usize) -> usize {
+    // four bytes a step while they are all name bytes: fewer steps, and fewer mispredicted exits, for names of
+    // Epsilon's lengths (5 to 25 bytes)
+    while let Some(&[a, b, c, d]) = bytes.get(from..).and_then(|rest| rest.first_chunk::<4>()) {
+        if !(is_name_byte(a) & is_name_byte(b) & is_name_byte(c) & is_name_byte(d)) {
+            break;
+        }
+        from += 4;
+    }
+    while bytes.get(from).is_some_and(|&b| is_name_byte(b)) {
+        from += 1;
+    }
+    from
 }
 
 /// Whether a byte may stand in an attribute name. Names are ASCII XML names as Epsilon's are (`err_code`,
@@ -131,27 +185,35 @@ impl<'a> Reader<'a> {
     }
 
     /// The text between `from` and `to`.
+    #[inline(always)]
     fn str(&self, from: usize, to: usize) -> &'a str {
         self.text.get(from..to).unwrap_or_default()
     }
 
     /// Moves past white space.
     fn skip_space(&mut self) {
-        while self.at(self.pos).is_some_and(is_xml_space) {
-            self.pos += 1;
-        }
+        self.pos = self.run_end(self.pos, is_xml_space);
     }
 
     /// The end of the run of bytes from `i` for which `keep` holds.
-    fn run_end(&self, i: usize, keep: impl Fn(u8) -> bool) -> usize {
-        let len = self.from(i).iter().position(|&b| !keep(b)).unwrap_or(self.body.len().saturating_sub(i));
-        i.saturating_add(len)
+    #[inline(always)]
+    fn run_end(&self, mut i: usize, keep: impl Fn(u8) -> bool) -> usize {
+        while let Some(&b) = self.body.get(i) {
+            if !keep(b) {
+                break;
+            }
+            i += 1;
+        }
+        i
     }
 
     /// Reads the whole document; `start` is the offset after the BOM.
     fn document(&mut self, start: usize) -> Result<(), ParseError> {
         let mut state = State::Prolog;
         loop {
+            if state == State::Root {
+                self.plain_results()?;
+            }
             let text_start = self.pos;
             self.skip_space();
             let at = self.pos;
@@ -297,12 +359,74 @@ impl<'a> Reader<'a> {
             }
             Some(_) => {}
         }
-        let name = self.str(name_at, end);
-        if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        // a name starts with a letter or `_` (an empty name starts with neither: the byte after it ends names)
+        if !self.at(name_at).is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') {
             return Err(ParseError::AttributeSyntax { offset: name_at });
         }
         self.pos = end;
-        Ok((name_at, name))
+        Ok((name_at, self.str(name_at, end)))
+    }
+
+    /// Reads, from the cursor in state [`State::Root`], the elements in a row that have the shape nearly every
+    /// element of an answer has: `<result NAME="VALUE"/>` (white space before it; one attribute; `=` and the quote
+    /// right after the name; white space only before the name and before `/>`). It stops before the first element
+    /// (or anything else) of another shape, leaving the cursor after the last element it read, for the general
+    /// path. For such an element it checks what [`Reader::start_tag`] and [`Reader::result_attributes`] check, in
+    /// their order, so its one error, a value that does not decode, is theirs too.
+    ///
+    /// One function with its own loop, apart from [`Reader::document`]: the common case in few registers.
+    #[inline(never)]
+    fn plain_results(&mut self) -> Result<(), ParseError> {
+        /// `<result` in the low seven bytes of a little-endian word.
+        const TAG: u64 = u64::from_le_bytes(*b"<result\0");
+        let (body, text) = (self.body, self.text);
+        let mut pos = self.pos;
+        loop {
+            let at = skip_space(body, pos);
+            // `<result` and a white-space byte, looked at as one word
+            let Some(&head) = body.get(at..).and_then(|rest| rest.first_chunk::<8>()) else { break };
+            let head = u64::from_le_bytes(head);
+            if head & 0x00FF_FFFF_FFFF_FFFF != TAG || !is_xml_space((head >> 56) as u8) {
+                break;
+            }
+            let name_at = skip_space(body, at + 8);
+            if !body.get(name_at).is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_') {
+                break;
+            }
+            let end = name_end(body, name_at);
+            let quote = match body.get(end..).and_then(|rest| rest.first_chunk::<2>()) {
+                Some(&[b'=', q @ (b'"' | b'\'')]) => q,
+                _ => break,
+            };
+            let value_at = end + 2;
+            // the value ends at the first quote or `<` (which the general path reports)
+            let i = match first_of(body, value_at, quote, b'<') {
+                Some(i) if body.get(i) == Some(&quote) => i,
+                _ => break,
+            };
+            let close = skip_space(body, i + 1);
+            if body.get(close..).and_then(|rest| rest.first_chunk::<2>()) != Some(b"/>") {
+                break;
+            }
+            // `NAME="VALUE` as text, cut at the `="`
+            let Some((name, raw)) = text
+                .get(name_at..i)
+                .and_then(|t| t.split_at_checked(end - name_at))
+                .and_then(|(name, quoted)| Some((name, quoted.get(2..)?)))
+            else {
+                break;
+            };
+            let escapes = raw.bytes().fold(0, |e, b| e | Escapes::class(b));
+            let value = if escapes & (Escapes::PERCENT | Escapes::XML) == 0 {
+                Cow::Borrowed(raw) // nothing to decode (what `decode_xml_value` returns for it)
+            } else {
+                decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?
+            };
+            self.attrs.push(Attribute { name, raw, value });
+            pos = close + 2;
+        }
+        self.pos = pos;
+        Ok(())
     }
 
     /// Reads the attributes of the `result` tag at `at` up to and including its end; returns the next state.
@@ -339,7 +463,7 @@ impl<'a> Reader<'a> {
             let mut escapes = 0u8;
             let mut i = value_at;
             loop {
-                let Some(b) = self.at(i) else {
+                let Some(&b) = self.body.get(i) else {
                     return Err(ParseError::Truncated { offset: at });
                 };
                 let class = Escapes::class(b);

@@ -15,9 +15,9 @@ pub(crate) struct Escapes(pub(crate) u8);
 
 impl Escapes {
     /// A `%` or `+`: percent-decoding.
-    const PERCENT: u8 = 1;
+    pub(crate) const PERCENT: u8 = 1;
     /// A `&`, TAB, CR or LF: XML references and whitespace normalization.
-    const XML: u8 = 2;
+    pub(crate) const XML: u8 = 2;
     /// A byte that ends a raw value or is not allowed in it: `"`, `'`, `<`.
     pub(crate) const STOP: u8 = 4;
 

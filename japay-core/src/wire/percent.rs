@@ -48,6 +48,12 @@ static HEX: [u8; 256] = {
 /// What [`HEX`] holds for a byte that is not a hex digit.
 const NOT_HEX: u8 = 0xFF;
 
+/// The value of the hex digit `b` (either case), if it is one.
+#[inline]
+pub(crate) fn hex_value(b: u8) -> Option<u8> {
+    HEX.get(usize::from(b)).copied().filter(|&v| v != NOT_HEX)
+}
+
 /// The value of the hex digit at `i` of `raw`, if there is one.
 fn hex_at(raw: &[u8], i: usize) -> Option<u8> {
     let b = *raw.get(i)?;

@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use core::sync::atomic::{AtomicU16, Ordering};
+
 use encoding_rs::{DecoderResult, EUC_JP, Encoding, SHIFT_JIS};
 
 use super::percent;
@@ -107,7 +109,16 @@ pub fn decode_percent_encoded(text: Cow<'_, str>, charset: Charset) -> Result<Co
     if !percent::needs_decoding(text.as_bytes()) && (text.is_ascii() || charset == Charset::Utf8) {
         return Ok(text);
     }
-    let raw = text.as_bytes();
+    if charset == Charset::Cp932
+        && let Some(decoded) = cp932_percent_decoded(text.as_bytes())
+    {
+        return Ok(Cow::Owned(decoded));
+    }
+    two_steps(text.as_bytes(), charset).map(Cow::Owned)
+}
+
+/// [`decode_percent_encoded`] of a value that needs decoding, step by step: percent-decoding, then the charset.
+fn two_steps(raw: &[u8], charset: Charset) -> Result<String, ValueError> {
     // short values (all real ones) are percent-decoded on the stack
     let mut stack = [0u8; 256];
     let mut heap = Vec::new();
@@ -121,11 +132,100 @@ pub fn decode_percent_encoded(text: Cow<'_, str>, charset: Charset) -> Result<Co
     let bytes = buf.get(..len).unwrap_or_default();
     let charset_error = |index: usize| ValueError::Charset { index };
     let Some(encoding) = legacy_encoding(charset).filter(|_| !bytes.is_ascii()) else {
-        return std::str::from_utf8(bytes)
-            .map(|s| Cow::Owned(s.to_owned()))
-            .map_err(|e| charset_error(e.valid_up_to()));
+        return std::str::from_utf8(bytes).map(str::to_owned).map_err(|e| charset_error(e.valid_up_to()));
     };
-    legacy_decode(encoding, charset, bytes).map(Cow::Owned).map_err(charset_error)
+    legacy_decode(encoding, charset, bytes).map_err(charset_error)
+}
+
+/// Percent-decodes `raw` and decodes the bytes as CP932 in one pass, for the text the answers carry: ASCII, the
+/// half-width katakana and two-byte characters ([`cp932_pair`]). `None` at the first doubt (a bad escape, a byte
+/// that starts no character, a pair the decoder does not read as one character, a lead byte at the end): then the
+/// two-step path decodes the value and reports what is wrong. Where it answers, it answers what that path would.
+fn cp932_percent_decoded(raw: &[u8]) -> Option<String> {
+    // every character takes at least as many bytes of `raw` as of UTF-8 (a two-byte character is at least `%XX` and
+    // a byte, three bytes of UTF-8 at most; a half-width katakana `%XX`, three)
+    let mut out = String::with_capacity(raw.len());
+    let mut lead = None;
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        let byte = match b {
+            b'%' => {
+                let digit = |at: usize| raw.get(at).map(|&d| percent::hex_value(d));
+                match (digit(i + 1)?, digit(i + 2)?) {
+                    (Some(hi), Some(lo)) => {
+                        i += 3;
+                        hi << 4 | lo
+                    }
+                    _ => return None,
+                }
+            }
+            b'+' => {
+                i += 1;
+                b' '
+            }
+            b => {
+                i += 1;
+                b
+            }
+        };
+        match lead.take() {
+            Some(lead) => out.push(cp932_pair(lead, byte)?),
+            None => match byte {
+                0x00..=0x7F => out.push(char::from(byte)),
+                0xA1..=0xDF => out.push(char::from_u32(0xFF61 + u32::from(byte - 0xA1))?),
+                0x81..=0x9F | 0xE0..=0xFC => lead = Some(byte),
+                _ => return None, // 0x80 (a lone 0x80 is refused), 0xA0, 0xFD-0xFF
+            },
+        }
+    }
+    if lead.is_some() {
+        return None;
+    }
+    Some(out)
+}
+
+/// CP932 lead bytes (0x81–0x9F, 0xE0–0xFC) times trail bytes (0x40–0xFC): the two-byte sequences of [`CP932_PAIRS`].
+const CP932_PAIR_COUNT: usize = (31 + 29) * 189;
+/// Not one character of the Basic Multilingual Plane (left to the decoder, which reads or reports it).
+const PAIR_NONE: u16 = 0xFFFF;
+/// What encoding_rs's Shift_JIS (CP932) decoder reads for each two-byte sequence, remembered per process as each is
+/// first met: 0 not met yet, [`PAIR_NONE`], or the character. Nothing is stored but the decoder's own answer. About
+/// 22 KB of zeroed static memory, no allocation, no lock (racing threads store the same answer).
+static CP932_PAIRS: [AtomicU16; CP932_PAIR_COUNT] = [const { AtomicU16::new(0) }; CP932_PAIR_COUNT];
+
+/// The character the CP932 decoder reads for `lead` and `trail`, when it reads exactly one (see [`CP932_PAIRS`]).
+#[inline]
+fn cp932_pair(lead: u8, trail: u8) -> Option<char> {
+    let row = match lead {
+        0x81..=0x9F => lead - 0x81,
+        0xE0..=0xFC => lead - 0xE0 + 31,
+        _ => return None,
+    };
+    let column = trail.checked_sub(0x40).filter(|&c| c <= 0xFC - 0x40)?;
+    let slot = CP932_PAIRS.get(usize::from(row) * 189 + usize::from(column))?;
+    let code = match slot.load(Ordering::Relaxed) {
+        0 => ask_decoder(lead, trail, slot),
+        code => code,
+    };
+    if code == PAIR_NONE { None } else { char::from_u32(u32::from(code)) }
+}
+
+/// What the CP932 decoder reads for `lead` and `trail` (one character of the BMP, or [`PAIR_NONE`]), stored in its
+/// `slot` of [`CP932_PAIRS`].
+#[cold]
+#[inline(never)]
+fn ask_decoder(lead: u8, trail: u8, slot: &AtomicU16) -> u16 {
+    let mut out = [0u8; 8];
+    let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
+    let (result, read, written) = decoder.decode_to_utf8_without_replacement(&[lead, trail], &mut out, true);
+    let mut chars = out.get(..written).and_then(|bytes| std::str::from_utf8(bytes).ok()).unwrap_or_default().chars();
+    let code = match (result, read, chars.next(), chars.next()) {
+        (DecoderResult::InputEmpty, 2, Some(c), None) => u16::try_from(u32::from(c)).ok().filter(|&c| c != 0),
+        _ => None,
+    };
+    let code = code.unwrap_or(PAIR_NONE);
+    slot.store(code, Ordering::Relaxed);
+    code
 }
 
 /// Bytes that are not valid text in a [`Charset`].
@@ -212,6 +312,37 @@ mod tests {
         // the percent-decoding path refuses it too (fuzz: parse_notification, `%80` in an unknown parameter)
         let err = decode_percent_encoded(Cow::Borrowed("user.name%80example.jp"), Charset::Cp932).unwrap_err();
         assert_eq!(err, ValueError::Charset { index: 9 });
+    }
+
+    /// The one-pass CP932 path answers only what the two steps answer: every byte and every two-byte sequence,
+    /// percent-encoded, raw where the byte is ASCII, and with `+`; and it answers for the text answers carry.
+    #[test]
+    fn the_one_pass_cp932_path_agrees_with_the_two_steps() {
+        let mut answered = 0;
+        let mut check = |raw: &str| {
+            if let Some(fast) = cp932_percent_decoded(raw.as_bytes()) {
+                assert_eq!(two_steps(raw.as_bytes(), Charset::Cp932).as_deref(), Ok(fast.as_str()), "{raw}");
+                answered += 1;
+            }
+        };
+        for a in 0..=255u8 {
+            check(&format!("%{a:02X}"));
+            check(&format!("x%{a:02x}+"));
+            for b in 0..=255u8 {
+                check(&format!("%{a:02X}%{b:02X}"));
+                if b.is_ascii_graphic() && b != b'%' && b != b'+' {
+                    check(&format!("%{a:02X}{}", char::from(b)));
+                }
+                check(&format!("%{a:02X}%{b:02X}%{a:02X}"));
+            }
+        }
+        assert!(answered > 40_000, "{answered}");
+        for text in ["%8ER%93c+%91%BE%98Y", "%83e%83X%83g", "2018-07-17+10%3A41%3A27", "%B1%B2", "%FB%FC"] {
+            assert!(cp932_percent_decoded(text.as_bytes()).is_some(), "{text}");
+        }
+        for bad in ["%8", "%G0", "%82", "%80", "%A0", "%FF", "%82%20", "%E0"] {
+            assert!(cp932_percent_decoded(bad.as_bytes()).is_none(), "{bad}");
+        }
     }
 
     #[test]
