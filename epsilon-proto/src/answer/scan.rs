@@ -422,7 +422,7 @@ impl<'a> Reader<'a> {
             } else {
                 decode_xml_value(name, raw, value_at, self.version, Escapes(escapes))?
             };
-            self.attrs.push(Attribute { name, raw, value });
+            self.attrs.push(Attribute { name, escaped: raw, value });
             pos = close + 2;
         }
         self.pos = pos;
