@@ -156,12 +156,37 @@ fn pseudo_attribute(content: &mut &[u8], name: &[u8], valid: impl Fn(&[u8]) -> b
 fn find_pair(bytes: &[u8], first: u8, second: u8) -> Option<usize> {
     let mut from = 0usize;
     loop {
-        let i = from.saturating_add(bytes.get(from..)?.iter().position(|&b| b == first)?);
+        let i = first_of(bytes, from, first, first)?;
         if bytes.get(i.saturating_add(1)) == Some(&second) {
             return Some(i);
         }
         from = i.saturating_add(1);
     }
+}
+
+/// `b` in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Bit 7 set in each byte of `w` that is `b`, and in no other byte (exact: no carry crosses a byte).
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    let x = w ^ splat(b);
+    !(((x & splat(0x7F)) + splat(0x7F)) | x) & splat(0x80)
+}
+
+/// The offset of the first byte from `from` on that is `a` or `b`, looked for eight bytes at a time.
+pub(crate) fn first_of(bytes: &[u8], mut from: usize, a: u8, b: u8) -> Option<usize> {
+    while let Some(chunk) = bytes.get(from..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*chunk);
+        let hits = bytes_equal(w, a) | bytes_equal(w, b);
+        if hits != 0 {
+            return Some(from + (hits.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    let rest = bytes.get(from..)?;
+    rest.iter().position(|&c| c == a || c == b).map(|i| from + i)
 }
 
 #[cfg(test)]

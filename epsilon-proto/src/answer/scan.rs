@@ -17,7 +17,7 @@ use std::borrow::Cow;
 
 use super::attribute::Attribute;
 use super::error::ParseError;
-use super::markup::{self, Markup};
+use super::markup::{self, Markup, first_of};
 use super::value::{Escapes, decode_xml_value};
 use super::version::Version;
 use crate::wire::xml::{BOM, is_xml_space, name_for_error};
@@ -60,31 +60,6 @@ fn first_invalid_byte(bytes: &[u8]) -> Option<usize> {
     }
     let tail = blocks.remainder();
     tail.iter().position(|&b| is_invalid_byte(b) != 0).map(|i| bytes.len() - tail.len() + i)
-}
-
-/// `b` in every byte of a word.
-const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
-}
-
-/// Bit 7 set in each byte of `w` that is `b`, and in no other byte (exact: no carry crosses a byte).
-fn bytes_equal(w: u64, b: u8) -> u64 {
-    let x = w ^ splat(b);
-    !(((x & splat(0x7F)) + splat(0x7F)) | x) & splat(0x80)
-}
-
-/// The offset of the first byte from `from` on that is `a` or `b`, looked for eight bytes at a time.
-fn first_of(bytes: &[u8], mut from: usize, a: u8, b: u8) -> Option<usize> {
-    while let Some(chunk) = bytes.get(from..).and_then(|rest| rest.first_chunk::<8>()) {
-        let w = u64::from_le_bytes(*chunk);
-        let hits = bytes_equal(w, a) | bytes_equal(w, b);
-        if hits != 0 {
-            return Some(from + (hits.trailing_zeros() / 8) as usize);
-        }
-        from += 8;
-    }
-    let rest = bytes.get(from..)?;
-    rest.iter().position(|&c| c == a || c == b).map(|i| from + i)
 }
 
 /// The offset of the first byte from `from` on that is not XML white space.
