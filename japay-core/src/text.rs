@@ -457,6 +457,8 @@ fn cp932_has_refused(bytes: &[u8], refused: Cp932Refused) -> bool {
 }
 
 /// The exact path: the kind's rule over the whole value first, then every character in every charset, in order.
+#[cold]
+#[inline(never)]
 fn exact<S: Sink>(
     text: &str,
     kind: &ValueKind,
