@@ -95,26 +95,7 @@ fn bulk<S: Sink>(
     let (lossy, look_alikes, last_suspect_lead) = (tables.lossy, tables.look_alikes, tables.last_suspect_lead);
     let look_alikes = if map { look_alikes } else { (u32::MAX, 0) };
     let mut mapped = false;
-    let mut look = |c: char| -> Option<()> {
-        if !kind.allows(c) {
-            return None;
-        }
-        let u = c as u32;
-        let look_alike = if (look_alikes.0..=look_alikes.1).contains(&u) { policy.normalized(c) } else { None };
-        let sent = match look_alike {
-            Some(to) => {
-                mapped = true;
-                to
-            }
-            None => c,
-        };
-        if (lossy.0..=lossy.1).contains(&(sent as u32))
-            && (ROUND_TRIP_LOSSY.contains(&sent) || policy.lossy.contains(&sent))
-        {
-            return None;
-        }
-        Some(())
-    };
+    let mut look = |c: char| look_at(c, kind, (lossy, look_alikes), policy, &mut mapped);
     let bytes = text.as_bytes();
     if matches!(kind, ValueKind::Text) {
         // only controls and characters that may be in a table need a look
@@ -178,6 +159,36 @@ fn bulk<S: Sink>(
     } else {
         pass(text, mapped, (policy, tables), count_in, &mut Discard)
     }
+}
+
+/// The bulk path's look at one character that may need it: `None` when the kind refuses it or it is (as sent) a
+/// lossy character; sets `mapped` when it is a look-alike the policy maps (within the span `look_alikes`).
+#[inline(never)]
+fn look_at(
+    c: char,
+    kind: &ValueKind,
+    (lossy, look_alikes): ((u32, u32), (u32, u32)),
+    policy: &TextPolicy,
+    mapped: &mut bool,
+) -> Option<()> {
+    if !kind.allows(c) {
+        return None;
+    }
+    let u = c as u32;
+    let look_alike = if (look_alikes.0..=look_alikes.1).contains(&u) { policy.normalized(c) } else { None };
+    let sent = match look_alike {
+        Some(to) => {
+            *mapped = true;
+            to
+        }
+        None => c,
+    };
+    if (lossy.0..=lossy.1).contains(&(sent as u32))
+        && (ROUND_TRIP_LOSSY.contains(&sent) || policy.lossy.contains(&sent))
+    {
+        return None;
+    }
+    Some(())
 }
 
 /// Whether UTF-8 `bytes` are only full-width katakana (U+30A1–U+30F6: E3 82 A1–E3 82 BF and E3 83 80–E3 83 B6),
