@@ -5,7 +5,6 @@
 //! JSON or a form. The gateway's [`crate::charset::TextPolicy`] (`spec.gateway.text`) says which charsets a value
 //! must survive and which charset its byte limit counts.
 
-use std::cell::Cell;
 use std::fmt;
 
 use crate::charset::{Charset, Tables, TextPolicy};
@@ -105,7 +104,7 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
             visit_field(spec, values, i, field, options, (policy, tables), first, sink, report);
         }
     };
-    match absent_mask(fields) {
+    match spec.absent.of(fields) {
         Some(matters) => {
             // a field is visited when it has a value (read from `values`) or matters when absent (from the mask);
             // an absent optional field is never read
@@ -135,51 +134,6 @@ fn walk<S: Sink>(spec: &OperationSpec, values: &[Option<&str>], options: Options
             sink.put_value(value.as_bytes()); // spec constants, sent as UTF-8 bytes
         }
     }
-}
-
-/// Words of a field mask: operations with at most `64 * MASK_WORDS` fields have one.
-const MASK_WORDS: usize = 2;
-
-/// A field table (by address and length) and its mask of the fields that matter when absent.
-type MaskEntry = (usize, usize, [u64; MASK_WORDS]);
-
-/// Entries of the per-thread cache of [`absent_mask`].
-const MASK_CACHE: usize = 8;
-
-thread_local! {
-    /// The masks of the field tables walked last on this thread, by a hash of their address.
-    static ABSENT_MASKS: [Cell<MaskEntry>; MASK_CACHE] =
-        const { [const { Cell::new((0, 0, [0; MASK_WORDS])) }; MASK_CACHE] };
-}
-
-/// The fields of `fields` that must be looked at even without a value ([`FieldSpec::matters_when_absent`]: required,
-/// conditional or fixed) as a bit mask (bit `i % 64` of word `i / 64`: field `i`); `None` for a table too long for
-/// one.
-///
-/// A field table is `'static` and holds no interior mutability, so its address and length name its contents for the
-/// life of the program: the mask is worked out once and kept per thread (no allocation, no lock), and a request
-/// looks at no field it has no value for unless the field matters.
-fn absent_mask(fields: &'static [FieldSpec]) -> Option<[u64; MASK_WORDS]> {
-    if fields.len() > 64 * MASK_WORDS {
-        return None;
-    }
-    let key = (fields.as_ptr() as usize, fields.len());
-    let slot = (key.0 / core::mem::size_of::<FieldSpec>().max(1)) % MASK_CACHE;
-    ABSENT_MASKS.with(|cache| {
-        let entry = cache.get(slot)?;
-        let (addr, len, mask) = entry.get();
-        if (addr, len) == key {
-            return Some(mask);
-        }
-        let mut mask = [0u64; MASK_WORDS];
-        for (i, field) in fields.iter().enumerate() {
-            if let Some(word) = mask.get_mut(i / 64) {
-                *word |= u64::from(field.matters_when_absent()) << (i % 64);
-            }
-        }
-        entry.set((key.0, key.1, mask));
-        Some(mask)
-    })
 }
 
 /// One field of [`walk`]: `values[i]` checked against `field` and handed to `sink` (its prefix after a `&` unless

@@ -30,7 +30,9 @@ impl Merchant {
             .route(
                 "/notify",
                 post(move |body: axum::body::Bytes| async move {
-                    let text = String::from_utf8_lossy(&body).into_owned();
+                    // a form body is percent-encoded ASCII; anything else is kept exactly, its bytes escaped
+                    let text =
+                        std::str::from_utf8(&body).map_or_else(|_| body.escape_ascii().to_string(), str::to_owned);
                     n.lock().map(|mut list| list.push(text)).ok();
                     reply
                 }),

@@ -154,6 +154,48 @@ pub struct OperationSpec {
     pub lookup: Option<Lookup>,
     /// How the gateway tells this operation from others on the same path, when several share it.
     pub route: Option<Route>,
+    /// The fields of `fields` that matter when absent, worked out with them by [`OperationSpec::with_fields`].
+    pub(crate) absent: AbsentMask,
+}
+
+/// Which fields of a table matter when absent ([`FieldSpec::matters_when_absent`]: required, conditional or fixed),
+/// one bit a field, worked out at compile time with the table; `None` for a table of more than 128 fields. It
+/// holds the table it was built from, so a `fields` replaced afterwards is never read through a stale mask.
+#[derive(Clone, Copy)]
+pub(crate) struct AbsentMask {
+    pub(crate) of: &'static [FieldSpec],
+    pub(crate) mask: Option<[u64; 2]>,
+}
+
+impl AbsentMask {
+    /// The mask of `fields`.
+    #[allow(clippy::indexing_slicing)] // const evaluation: i < fields.len() <= 128, so i / 64 < 2
+    const fn new(fields: &'static [FieldSpec]) -> AbsentMask {
+        if fields.len() > 128 {
+            return AbsentMask { of: fields, mask: None };
+        }
+        let mut mask = [0u64; 2];
+        let mut i = 0;
+        while i < fields.len() {
+            if fields[i].matters_when_absent() {
+                mask[i / 64] |= 1 << (i % 64);
+            }
+            i += 1;
+        }
+        AbsentMask { of: fields, mask: Some(mask) }
+    }
+
+    /// The mask, when it was built from `fields` (the same table, by address and length).
+    pub(crate) fn of(&self, fields: &[FieldSpec]) -> Option<[u64; 2]> {
+        if core::ptr::eq(self.of.as_ptr(), fields.as_ptr()) && self.of.len() == fields.len() { self.mask } else { None }
+    }
+}
+
+impl core::fmt::Debug for AbsentMask {
+    /// The mask only: the table is the operation's `fields`, shown once.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("AbsentMask").field(&self.mask).finish()
+    }
 }
 
 impl OperationSpec {
@@ -176,6 +218,7 @@ impl OperationSpec {
             effect: Effect::Changes,
             lookup: None,
             route: None,
+            absent: AbsentMask::new(&[]),
         }
     }
 
@@ -248,6 +291,7 @@ impl OperationSpec {
     #[must_use]
     pub const fn with_fields(mut self, fields: &'static [FieldSpec]) -> OperationSpec {
         self.fields = fields;
+        self.absent = AbsentMask::new(fields);
         self
     }
 
