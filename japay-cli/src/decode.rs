@@ -7,7 +7,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use japay_core::Charset;
 
-use crate::output::{Output, REJECTED, pairs_json};
+use crate::output::{Output, REJECTED};
 use crate::{AnswerCharset, Description, Form, Gateway, file_arg, input};
 
 /// The `decode` command.
@@ -93,7 +93,7 @@ pub(crate) fn run<G: Gateway>(m: &ArgMatches, stdin: &mut dyn Read, out: &mut Ou
     };
     match read {
         Ok(answer) => {
-            let mut text = pairs_json(G::pairs(&answer));
+            let mut text = G::answer_json(&answer);
             text.push('\n');
             out.emit(text.as_bytes())
         }

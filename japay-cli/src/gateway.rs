@@ -40,6 +40,14 @@ pub trait Gateway: 'static {
     /// The answer's decoded name/value pairs in document order: what `decode` prints, and `answer`'s `attributes`.
     fn pairs<'r>(answer: &'r Self::Answer<'_>) -> Vec<(&'r str, &'r str)>;
 
+    /// The answer as one JSON object: what `decode` prints and what `answer` holds under its attributes key
+    /// ([`AnswerKeys`]). The default is [`output::pairs_json`](crate::output::pairs_json) of
+    /// [`pairs`](Gateway::pairs); a gateway whose answers have repeated groups of fields prints them as it reads them
+    /// (a group as an array of objects, also when it occurs once).
+    fn answer_json(answer: &Self::Answer<'_>) -> String {
+        crate::output::pairs_json(Self::pairs(answer))
+    }
+
     /// Reads and checks an incoming message of `kind` (one of [`Description::incoming`]'s) whose text is in
     /// `charset`, with the checks the gateway's own `notification` options ask for (`args`, holding the options it
     /// declared with [`Incoming::with_args`]). Returns the message as one JSON object, normally
@@ -200,6 +208,34 @@ impl SpecWords {
     }
 }
 
+/// The keys of `answer`'s object that a gateway words its own way: the decoded result value, the answer's decoded
+/// fields ([`Gateway::answer_json`]), and, for a gateway whose failures carry a second code beside the error code
+/// (the typed cause of [`OutcomeSummary`]), the key of that cause.
+#[derive(Clone, Copy, Debug)]
+pub struct AnswerKeys {
+    pub(crate) result: &'static str,
+    pub(crate) attributes: &'static str,
+    pub(crate) cause: Option<&'static str>,
+}
+
+impl AnswerKeys {
+    /// The defaults: `result` and `attributes`, no cause.
+    pub const DEFAULT: AnswerKeys = AnswerKeys::new("result", "attributes");
+
+    /// The key of the result value and the key of the decoded fields; no cause.
+    pub const fn new(result: &'static str, attributes: &'static str) -> AnswerKeys {
+        AnswerKeys { result, attributes, cause: None }
+    }
+
+    /// The failure's cause is printed under `key` (`{"code","ja","en","remediation"}` or `null`), right after
+    /// `error`.
+    #[must_use]
+    pub const fn with_cause(mut self, key: &'static str) -> AnswerKeys {
+        self.cause = Some(key);
+        self
+    }
+}
+
 /// A gateway's binary as data. Built with `const` methods, so it can be [`Gateway::CLI`].
 #[derive(Clone, Copy, Debug)]
 pub struct Description {
@@ -212,6 +248,7 @@ pub struct Description {
     pub(crate) queries: bool,
     pub(crate) incoming: Option<Incoming>,
     pub(crate) words: SpecWords,
+    pub(crate) answer_keys: AnswerKeys,
     pub(crate) help: fn(Command) -> Command,
     pub(crate) extras: &'static [Extra],
 }
@@ -238,6 +275,7 @@ impl Description {
             queries: false,
             incoming: None,
             words: SpecWords::DEFAULT,
+            answer_keys: AnswerKeys::DEFAULT,
             help: std::convert::identity,
             extras: &[],
         }
@@ -275,6 +313,13 @@ impl Description {
     #[must_use]
     pub const fn spec_words(mut self, words: SpecWords) -> Description {
         self.words = words;
+        self
+    }
+
+    /// The keys of `answer`'s object (default: [`AnswerKeys::DEFAULT`]).
+    #[must_use]
+    pub const fn answer_keys(mut self, keys: AnswerKeys) -> Description {
+        self.answer_keys = keys;
         self
     }
 

@@ -42,8 +42,8 @@ use std::process::ExitCode;
 use clap::{Arg, Command};
 
 pub use gateway::{
-    AnswerCharset, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal, SpecWords,
-    Summarize,
+    AnswerCharset, AnswerKeys, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal,
+    SpecWords, Summarize,
 };
 use output::{Output, USAGE};
 

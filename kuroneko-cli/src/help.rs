@@ -1,0 +1,43 @@
+//! Kuroneko's wording of the help: what its answers look like, in its own words.
+//!
+//! Applied by `japay_cli` to the finished command line ([`japay_cli::Description::help`]); only texts change here.
+
+use clap::Command;
+
+/// `answer`'s long help.
+const ANSWER: &str = "\
+Decide what an XML answer body (<return>) of operation OP means, read from FILE or, when FILE is absent or `-`, \
+from stdin, and print one JSON object and a newline:
+
+  {\"operation\":OP,\"outcome\":…,\"return_code\":…,\"error\":…,\"credit_error\":…,\"elements\":{…}}
+
+outcome: ok, 3ds (3-D Secure started: threeDAuthHtml to write to the browser, threeDToken to keep for the next \
+call), redirect (an HTML page that forwards the browser), pending (accepted, waiting for the buyer) or failure. \
+return_code: the raw returnCode string, or null when the answer has none. error: for a failure, \
+{\"code\",\"ja\",\"en\",\"remediation\"} of its errorCode from the error-code table (a code the table does not list \
+keeps its code and has null texts), otherwise null. credit_error: the same for the creditErrorCode a refused \
+authorization carries beside it, otherwise null. elements: exactly the object `kuroneko decode` prints.
+
+Exit 1, message on stderr, nothing on stdout: an HTML error page, a truncated or undecodable body, an element \
+repeated with another value, or an answer that fits none of the documented outcomes or more than one (fail closed: \
+never a guess).";
+
+/// `decode`'s long help.
+const DECODE: &str = "\
+Decode an XML answer body (<return>, UTF-8), read from FILE or, when FILE is absent or `-`, from stdin.
+
+Prints one JSON object and a newline: element name -> decoded text for the values of <return>, in document order \
+(an empty element is \"\", an absent one is not there; a name that occurs more than once with the same text becomes \
+an array), then each group of elements (resultData, cardData, …) as name -> array of objects, one per occurrence, \
+also when it occurs once.
+
+Anything that cannot be decoded (an HTML error page, a truncated body, bytes that are not UTF-8, an element repeated \
+with another value): exit 1, message on stderr.";
+
+/// Kuroneko's help texts over the neutral ones.
+pub(crate) fn wording(cli: Command) -> Command {
+    cli.mut_subcommand("decode", |c| c.about("Decode an XML answer body into a JSON object").long_about(DECODE))
+        .mut_subcommand("answer", |c| {
+            c.about("Decide the outcome of an XML answer body; print one JSON object").long_about(ANSWER)
+        })
+}

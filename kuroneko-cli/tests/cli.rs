@@ -1,0 +1,229 @@
+//! The `kuroneko` command's contract: arguments and stdin in, exit status, stdout and stderr out.
+//!
+//! Every case runs the built binary. Exit status: 0 ok, 1 input rejected, 2 usage error. The commands themselves
+//! are tested once, on a toy gateway, in `japay-cli/tests/toy.rs`; here is what is Kuroneko's: its operations, its
+//! answers and their outcome object, its notifications.
+
+mod spec_show;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `kuroneko ARGS` with `stdin` to the end, without `KURONEKO_ACCESS_KEY` in its environment.
+fn kuroneko(args: &[&str], stdin: &[u8]) -> Output {
+    kuroneko_env(args, stdin, &[])
+}
+
+/// Runs `kuroneko ARGS` with `stdin` and the environment variables `env` (and no other `KURONEKO_ACCESS_KEY`).
+fn kuroneko_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kuroneko"));
+    command.args(args).env_remove("KURONEKO_ACCESS_KEY");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn kuroneko");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let input = stdin.to_vec();
+    // write from a thread: a large input must not dead-lock against a full stdout pipe
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input); // the command may exit without reading (usage errors)
+    });
+    let output = child.wait_with_output().expect("wait for kuroneko");
+    writer.join().expect("stdin writer");
+    output
+}
+
+/// What a stream must be.
+#[derive(Clone, Copy)]
+enum Is {
+    /// Exactly this text.
+    Exact(&'static str),
+    /// Contains this text.
+    Contains(&'static str),
+}
+
+impl Is {
+    fn check(self, what: &str, actual: &str) -> Option<String> {
+        match self {
+            Is::Exact(text) if actual != text => {
+                Some(format!("{what} differs\n--- expected\n{text}\n--- actual\n{actual}"))
+            }
+            Is::Contains(text) if !actual.contains(text) => Some(format!("{what} lacks {text:?}:\n{actual}")),
+            _ => None,
+        }
+    }
+}
+
+/// One run of the binary: what it is, its command line and stdin, and the exit status, stdout and stderr it must
+/// give.
+struct Case {
+    name: &'static str,
+    args: &'static [&'static str],
+    stdin: &'static str,
+    code: i32,
+    stdout: Is,
+    stderr: Is,
+}
+
+const fn case(
+    name: &'static str,
+    args: &'static [&'static str],
+    stdin: &'static str,
+    code: i32,
+    stdout: Is,
+    stderr: Is,
+) -> Case {
+    Case { name, args, stdin, code, stdout, stderr }
+}
+
+fn run_all(cases: &[Case], env: &[(&str, &str)]) {
+    let mut failures = Vec::new();
+    for case in cases {
+        let output = kuroneko_env(case.args, case.stdin.as_bytes(), env);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let mut problems = Vec::new();
+        if output.status.code() != Some(case.code) {
+            problems.push(format!("exit status {:?}, expected {}", output.status.code(), case.code));
+        }
+        problems.extend(case.stdout.check("stdout", &stdout));
+        problems.extend(case.stderr.check("stderr", &stderr));
+        if !problems.is_empty() {
+            failures.push(format!(
+                "case {:?} (kuroneko {}):\n  {}",
+                case.name,
+                case.args.join(" "),
+                problems.join("\n  ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+const EMPTY: Is = Is::Exact("");
+
+/// A valid E04 request, and its body.
+const TRADE_INFO: &str = r#"{"trader_code": "888888888", "order_no": "ORDER-0001"}"#;
+const TRADE_INFO_BODY: &str = "function_div=E04&trader_code=888888888&order_no=ORDER-0001";
+
+/// A valid A08 request (no stored card: no checksum, no access key).
+const CREDIT_TOKEN: &str = r#"{"trader_code": "888888888", "device_div": "2", "order_no": "ORDER-0001",
+    "settle_price": "1500", "buyer_name_kanji": "山田 太郎", "buyer_tel": "03-1234-5678",
+    "buyer_email": "taro@example.jp", "pay_way": "1", "token": "0123456789abcdef"}"#;
+
+/// E04 with another function_div.
+const TRADE_INFO_OTHER_FUNCTION: &str = r#"{"function_div": "A08", "trader_code": "888888888", "order_no": "A1"}"#;
+const FUNCTION_DIV_FIXED: &str = "{\"field\":\"function_div\",\"rule\":\"value\",\"message\":\"fixed to \\\"E04\\\"; leave it out and the encoder sends it\"}\n";
+
+/// E04 with every kind of mistake the spec catches: a lower-case order number, a half-width katakana name is not
+/// there (E04 has none), an unknown parameter.
+const TRADE_INFO_BAD: &str = r#"{"trader_code": "888888888", "order_no": "order_1", "nickname": "x"}"#;
+
+/// An A08 refusal with its creditErrorCode.
+const REFUSED: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<return>\n  <returnCode>1</returnCode>\n  \
+    <errorCode>A082000010</errorCode>\n  <creditErrorCode>G12</creditErrorCode>\n  \
+    <returnDate>20260401120000</returnDate>\n</return>\n";
+
+/// An A08 duplicate order number: no creditErrorCode.
+const DUPLICATE: &str = "<return><returnCode>1</returnCode><errorCode>A082000003</errorCode>\
+    <returnDate>20260401120000</returnDate></return>";
+
+/// An E04 answer with one row.
+const TRADE_INFO_ANSWER: &str = "<return><returnCode>0</returnCode><errorCode/><returnDate>20260401120000</returnDate>\
+    <resultCount>1</resultCount><resultData><orderNo>ORDER-0001</orderNo><settleDate/><statusInfo>4</statusInfo>\
+    </resultData></return>";
+const TRADE_INFO_JSON: &str = "{\"returnCode\":\"0\",\"errorCode\":\"\",\"returnDate\":\"20260401120000\",\
+    \"resultCount\":\"1\",\"resultData\":[{\"orderNo\":\"ORDER-0001\",\"settleDate\":\"\",\"statusInfo\":\"4\"}]}\n";
+
+const APACHE_503: &str = "<!DOCTYPE html><html><body>503 Service Unavailable</body></html>";
+
+#[test]
+fn cli_contract() {
+    #[rustfmt::skip]
+    let cases = [
+        // --- usage
+        case("no command", &[], "", 2, EMPTY, Is::Contains("Usage: kuroneko <COMMAND>")),
+        case("unknown command", &["frobnicate"], "", 2, EMPTY, Is::Contains("unrecognized subcommand")),
+        case("--version", &["--version"], "", 0, Is::Contains("kuroneko 0."), EMPTY),
+        case("an unknown operation lists the operations", &["validate", "credit_tokens"], "{}", 2, EMPTY,
+            Is::Contains("unknown operation credit_tokens; expected one of: ")),
+        case("spec show of an unknown operation", &["spec", "show", "nope"], "", 2, EMPTY, Is::Contains("unknown operation nope")),
+        case("spec show in an unknown format", &["spec", "show", "trade_info", "--format", "yaml"], "", 2, EMPTY, Is::Contains("yaml")),
+        // --- validate: nothing for a valid request, a JSON line per violation
+        case("validate: valid", &["validate", "trade_info"], TRADE_INFO, 0, EMPTY, EMPTY),
+        case("validate: A08 valid", &["validate", "credit_token"], CREDIT_TOKEN, 0, EMPTY, EMPTY),
+        case("validate: empty object", &["validate", "trade_info"], "{}", 1, Is::Exact(concat!(
+            r#"{"field":"trader_code","rule":"required","message":"required"}"#, "\n",
+            r#"{"field":"order_no","rule":"required","message":"required"}"#, "\n")), EMPTY),
+        case("validate: order_no charset, unknown name", &["validate", "trade_info"], TRADE_INFO_BAD, 1,
+            Is::Contains(r#"{"field":"nickname","rule":"unknown","message":"unknown parameter for this operation"}"#), EMPTY),
+        case("validate: order_no is upper case", &["validate", "trade_info"], TRADE_INFO_BAD, 1,
+            Is::Contains(r#"{"field":"order_no","rule":"pattern","#), EMPTY),
+        case("validate: function_div is the encoder's", &["validate", "trade_info"], TRADE_INFO_OTHER_FUNCTION, 1,
+            Is::Exact(FUNCTION_DIV_FIXED), EMPTY),
+        case("validate: a number is no string", &["validate", "trade_info"], r#"{"trader_code": 888888888}"#, 1, EMPTY,
+            Is::Contains("input rejected: ")),
+        case("validate: not JSON", &["validate", "trade_info"], "trader_code=1", 1, EMPTY, Is::Contains("input rejected: ")),
+        // --- encode: the body, function_div filled in
+        case("encode: E04", &["encode", "trade_info"], TRADE_INFO, 0, Is::Exact(TRADE_INFO_BODY), EMPTY),
+        case("encode: A08, UTF-8 percent-encoded", &["encode", "credit_token"], CREDIT_TOKEN, 0,
+            Is::Contains("function_div=A08&trader_code=888888888&device_div=2&order_no=ORDER-0001&settle_price=1500&\
+                buyer_name_kanji=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&"), EMPTY),
+        case("encode: another function_div is a violation on stderr", &["encode", "trade_info"], TRADE_INFO_OTHER_FUNCTION, 1,
+            EMPTY, Is::Exact(FUNCTION_DIV_FIXED)),
+        case("encode: only utf-8", &["encode", "trade_info", "--charset", "cp932"], TRADE_INFO, 1, EMPTY,
+            Is::Contains(r#""rule":"transport""#)),
+        // --- decode
+        case("decode: E04 with its row as an array", &["decode"], TRADE_INFO_ANSWER, 0, Is::Exact(TRADE_INFO_JSON), EMPTY),
+        case("decode: an html page", &["decode"], APACHE_503, 1, EMPTY, Is::Contains("decode: html page instead of an answer")),
+        case("decode: empty", &["decode"], "", 1, EMPTY, Is::Contains("decode: ")),
+        case("decode: no --query", &["decode", "--query"], "", 2, EMPTY, Is::Contains("--query")),
+        // --- answer
+        case("answer: a refusal with its credit error", &["answer", "credit_token"], REFUSED, 0,
+            Is::Contains(r#"{"operation":"credit_token","outcome":"failure","return_code":"1","error":{"code":"A082000010","#), EMPTY),
+        case("answer: the elements key", &["answer", "credit_token"], REFUSED, 0,
+            Is::Contains(r#""elements":{"returnCode":"1","errorCode":"A082000010","creditErrorCode":"G12","returnDate":"20260401120000"}}"#), EMPTY),
+        case("answer: a duplicate order number has no credit error", &["answer", "credit_token"], DUPLICATE, 0,
+            Is::Contains(r#""credit_error":null,"elements""#), EMPTY),
+        case("answer: an html page", &["answer", "credit_token"], APACHE_503, 1, EMPTY, Is::Contains("answer: html page")),
+        case("answer: no returnCode fails closed", &["answer", "credit_token"], "<return><errorCode/></return>", 1, EMPTY,
+            Is::Contains("answer: credit_token: ")),
+        case("answer: an unknown returnCode fails closed", &["answer", "credit_token"],
+            "<return><returnCode>9</returnCode></return>", 1, EMPTY, Is::Contains("answer: credit_token: ")),
+        case("answer: conflicting repetition", &["answer", "credit_token"],
+            "<return><returnCode>0</returnCode><returnCode>1</returnCode></return>", 1, EMPTY, Is::Contains("answer: ")),
+        case("answer: an operation without outcomes", &["answer", "nope"], "", 2, EMPTY, Is::Contains("nope")),
+    ];
+    run_all(&cases, &[]);
+}
+
+/// The `answer` object of each kind: its keys in order, its outcome word, error and credit_error.
+#[test]
+fn answer_objects() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, &str, &str, serde_json::Value, serde_json::Value)] = &[
+        ("refused: G12", "credit_token", REFUSED, "failure",
+            serde_json::json!("A082000010"), serde_json::json!("G12")),
+        ("duplicate", "credit_token", DUPLICATE, "failure",
+            serde_json::json!("A082000003"), serde_json::Value::Null),
+    ];
+    for (what, op, body, outcome, error, credit_error) in cases {
+        let out = kuroneko(&["answer", op], body.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        assert!(text.ends_with("}\n") && text.lines().count() == 1, "{what}: one object, one line: {text}");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let keys = ["operation", "outcome", "return_code", "error", "credit_error", "elements"];
+        assert_eq!(value.as_object().expect("object").len(), keys.len(), "{what}: {text}");
+        let at: Vec<usize> = keys.iter().map(|k| text.find(&format!("\"{k}\":")).expect(k)).collect();
+        assert!(at.is_sorted(), "{what}: the keys in the order {keys:?}: {text}");
+        assert_eq!(value["operation"], *op, "{what}");
+        assert_eq!(value["outcome"], *outcome, "{what}");
+        assert_eq!(value["error"]["code"], *error, "{what}");
+        assert_eq!(value["credit_error"]["code"].clone(), *credit_error, "{what}");
+        if !credit_error.is_null() {
+            assert!(value["credit_error"]["en"].is_string(), "{what}: the credit error's text: {text}");
+        }
+    }
+}
