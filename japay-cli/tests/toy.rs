@@ -13,7 +13,8 @@ use japay_cli::demo::{Demo, Merchant};
 use japay_cli::output::{Output, pairs_json};
 use japay_cli::sandbox::Serve;
 use japay_cli::{
-    AnswerCharset, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal, Summarize,
+    AnswerCharset, AnswerKeys, CharsetOption, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal,
+    Summarize,
 };
 use japay_core::charset::TextPolicy;
 use japay_core::outcome::{OutcomeError, OutcomeSummary, kind_names};
@@ -212,6 +213,35 @@ impl Gateway for Plain {
     }
 }
 
+/// The toy with its own words for the answer object's keys (and a cause), and its own shape of a decoded answer.
+struct Worded;
+
+impl Gateway for Worded {
+    type Answer<'a> = ToyAnswer<'a>;
+    const CLI: Description = Description::new("worded", "0.0.1", &TOY, OPERATIONS)
+        .answer_keys(AnswerKeys::new("status", "fields").with_cause("cause"));
+    const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = &[("greet", summarize_greet as Summarize<Self>)];
+
+    fn read_answer<'a>(
+        input: &'a [u8],
+        form: Form,
+        charset: Charset,
+        response: Option<&'static ResponseSpec>,
+    ) -> Result<ToyAnswer<'a>, String> {
+        Toy::read_answer(input, form, charset, response)
+    }
+
+    fn pairs<'r>(answer: &'r ToyAnswer<'_>) -> Vec<(&'r str, &'r str)> {
+        answer.pairs.clone()
+    }
+
+    /// Its own shape: the pairs as an array of `[name, value]` arrays.
+    fn answer_json(answer: &ToyAnswer<'_>) -> String {
+        let pairs: Vec<[&str; 2]> = answer.pairs.iter().map(|&(name, value)| [name, value]).collect();
+        serde_json::to_string(&pairs).unwrap()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Running a command line in process.
 
@@ -403,6 +433,24 @@ fn answer_decides_the_outcome_from_the_gateways_table() {
     let help = toy(&["answer", "-h"], "");
     assert!(help.out.contains("Usage: toy answer [--text <TEXT>] <OP> [FILE]"), "{}", help.out);
     assert!(help.out.starts_with("Decide what a toy answer means"), "the gateway's wording: {}", help.out);
+}
+
+/// A gateway's own words for the answer object's keys, and its own shape of the decoded answer (`decode` prints it
+/// too).
+#[test]
+fn answer_keys_and_shape_are_the_gateways() {
+    let worded = |args: &[&str], stdin: &str| run_as::<Worded>(args, stdin);
+    assert_ran(
+        &worded(&["answer", "greet"], "status=ok\nx=1"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"ok\",\"status\":\"ok\",\"error\":null,\"cause\":null,\
+         \"fields\":[[\"status\",\"ok\"],[\"x\",\"1\"]]}\n",
+        "",
+    );
+    assert_ran(&worded(&["decode"], "a=1\na=2"), 0, "[[\"a\",\"1\"],[\"a\",\"2\"]]\n", "");
+    let help = worded(&["answer", "--help"], "");
+    assert!(help.out.contains("\"status\":…,\"error\":…,\"cause\":…,\"fields\":{…}"), "{}", help.out);
+    assert!(help.out.contains("cause: for a failure that carries a second code"), "{}", help.out);
 }
 
 #[test]
