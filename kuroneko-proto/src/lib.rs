@@ -117,6 +117,7 @@ pub mod generated;
 #[cfg(test)]
 mod generated_tests;
 pub mod notify;
+
 pub mod three_d;
 pub mod token;
 
