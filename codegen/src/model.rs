@@ -81,6 +81,10 @@ pub(crate) struct OutcomeFields {
     pub(crate) tds1: Option<(String, String)>,
     pub(crate) tds2: Option<(String, String)>,
     pub(crate) failure: Option<FailureFields>,
+    /// `tds_html`: the HTML page and the token.
+    pub(crate) tds_html: Option<(String, String)>,
+    /// `redirect_html`: the HTML page.
+    pub(crate) redirect_html: Option<String>,
 }
 
 /// The fields of a failure.
@@ -89,6 +93,8 @@ pub(crate) struct FailureFields {
     pub(crate) code: String,
     /// The gateway's error text, when the gateway sends one.
     pub(crate) detail: Option<String>,
+    /// A second code a failure may carry and its code table (`cause`, `cause_table`).
+    pub(crate) cause: Option<(String, String)>,
 }
 
 /// The character tables of `charsets.yaml`.
@@ -349,8 +355,14 @@ pub(crate) enum OutcomeKind {
     Redirect { url: String },
     Tds1 { url: String, pareq: String, pareq_secret: bool },
     Tds2 { url: String, pareq: String, pareq_secret: bool },
-    Failure { code: String, table: String, detail: Option<String> },
+    /// `cause`: the field and its code table, when the gateway has one.
+    Failure { code: String, table: String, detail: Option<String>, cause: Option<(String, String)> },
     NotFound,
+    /// An HTML page that starts 3-D Secure and the token for the next step (both secret).
+    TdsHtml { html: String, token: String },
+    /// An HTML page that forwards the browser (secret).
+    RedirectHtml { html: String },
+    Pending,
 }
 
 impl OutcomeKind {
@@ -364,6 +376,9 @@ impl OutcomeKind {
             OutcomeKind::Tds2 { .. } => kind_names::TDS2,
             OutcomeKind::Failure { .. } => kind_names::FAILURE,
             OutcomeKind::NotFound => kind_names::NOT_FOUND,
+            OutcomeKind::TdsHtml { .. } => kind_names::TDS_HTML,
+            OutcomeKind::RedirectHtml { .. } => kind_names::REDIRECT_HTML,
+            OutcomeKind::Pending => kind_names::PENDING,
         }
     }
 }

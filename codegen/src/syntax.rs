@@ -177,6 +177,25 @@ pub(crate) struct OutcomeFieldsSyntax {
     pub(crate) tds2: Option<UrlFieldsSyntax>,
     #[serde(default)]
     pub(crate) failure: Option<FailureFieldsSyntax>,
+    #[serde(default)]
+    pub(crate) tds_html: Option<TdsHtmlFieldsSyntax>,
+    #[serde(default)]
+    pub(crate) redirect_html: Option<HtmlFieldsSyntax>,
+}
+
+/// `{html, token}`: an HTML page that starts 3-D Secure, and the token kept for the next step.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TdsHtmlFieldsSyntax {
+    pub(crate) html: Text,
+    pub(crate) token: Text,
+}
+
+/// `{html}`: an HTML page that forwards the browser.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HtmlFieldsSyntax {
+    pub(crate) html: Text,
 }
 
 /// `{url, pareq?}`.
@@ -188,13 +207,18 @@ pub(crate) struct UrlFieldsSyntax {
     pub(crate) pareq: Option<Text>,
 }
 
-/// `{code, detail?}`.
+/// `{code, detail?, cause?, cause_table?}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FailureFieldsSyntax {
     pub(crate) code: Text,
     #[serde(default)]
     pub(crate) detail: Option<Text>,
+    /// A second code a failure may carry (a card network's code), typed through `cause_table`.
+    #[serde(default)]
+    pub(crate) cause: Option<Text>,
+    #[serde(default)]
+    pub(crate) cause_table: Option<Text>,
 }
 
 /// `params.yaml`: parameters shared by several operations.

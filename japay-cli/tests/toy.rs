@@ -91,7 +91,9 @@ fn summarize_greet<'r>(answer: &'r ToyAnswer<'_>) -> Result<OutcomeSummary<'r>, 
         Some(status @ "ok") => Ok(OutcomeSummary::new("done", kind_names::OK, Some(status), None)),
         Some(status @ "ng") => {
             let code = answer.get("error").ok_or(OutcomeError::MissingField { outcome: "refused", field: "error" })?;
-            Ok(OutcomeSummary::new("refused", kind_names::FAILURE, Some(status), Some(Code::new(code, &ERRORS))))
+            let cause = answer.get("cause").filter(|c| !c.is_empty()).map(|c| Code::new(c, &ERRORS));
+            Ok(OutcomeSummary::new("refused", kind_names::FAILURE, Some(status), Some(Code::new(code, &ERRORS)))
+                .with_cause(cause))
         }
         Some(_) => Err(OutcomeError::UnknownResult { field: "status" }),
         None => Err(OutcomeError::MissingResult { field: "status" }),
@@ -131,6 +133,7 @@ impl Gateway for Toy {
             &[("utf-8", Charset::Utf8), ("ascii", Charset::Cp932)],
         )))
         .queries()
+        .cause_key("cause")
         .incoming(Incoming::new(KINDS, &[Charset::Utf8, Charset::Cp932]).with_args(shop_arg))
         .help(toy_help)
         .extras(&[
@@ -370,21 +373,30 @@ fn answer_decides_the_outcome_from_the_gateways_table() {
     assert_ran(
         &toy(&["answer", "greet"], "status=ok\nx=1"),
         0,
-        "{\"operation\":\"greet\",\"outcome\":\"ok\",\"result\":\"ok\",\"error\":null,\"attributes\":{\"status\":\"ok\",\"x\":\"1\"}}\n",
+        "{\"operation\":\"greet\",\"outcome\":\"ok\",\"result\":\"ok\",\"error\":null,\"cause\":null,\"attributes\":{\"status\":\"ok\",\"x\":\"1\"}}\n",
         "",
     );
     assert_ran(
         &toy(&["answer", "greet"], "status=ng\nerror=E1"),
         0,
         "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E1\",\"ja\":\"残高不足\",\
-         \"en\":\"insufficient funds\",\"remediation\":\"top up\"},\"attributes\":{\"status\":\"ng\",\"error\":\"E1\"}}\n",
+         \"en\":\"insufficient funds\",\"remediation\":\"top up\"},\"cause\":null,\"attributes\":{\"status\":\"ng\",\"error\":\"E1\"}}\n",
+        "",
+    );
+    // the gateway named a key for a failure's cause: printed like the error
+    assert_ran(
+        &toy(&["answer", "greet"], "status=ng\nerror=E9\ncause=E1"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E9\",\"ja\":null,\
+         \"en\":null,\"remediation\":null},\"cause\":{\"code\":\"E1\",\"ja\":\"残高不足\",\"en\":\"insufficient funds\",\
+         \"remediation\":\"top up\"},\"attributes\":{\"status\":\"ng\",\"error\":\"E9\",\"cause\":\"E1\"}}\n",
         "",
     );
     assert_ran(
         &toy(&["answer", "greet"], "status=ng\nerror=E9"),
         0,
         "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E9\",\"ja\":null,\
-         \"en\":null,\"remediation\":null},\"attributes\":{\"status\":\"ng\",\"error\":\"E9\"}}\n",
+         \"en\":null,\"remediation\":null},\"cause\":null,\"attributes\":{\"status\":\"ng\",\"error\":\"E9\"}}\n",
         "",
     );
     // fail closed, with the operation named
@@ -495,9 +507,17 @@ fn a_gateway_without_options_has_none() {
     assert_eq!(plain(&["decode", "--query"], "a=1").code, 2);
     assert_eq!(plain(&["decode", "--text", "utf-8"], "a=1").code, 2);
     assert_eq!(plain(&["notification", "ping"], "").code, 2);
+    // no cause key unless the gateway names one
+    assert_ran(
+        &plain(&["answer", "greet"], "status=ng\nerror=E9\ncause=E1"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E9\",\"ja\":null,\
+         \"en\":null,\"remediation\":null},\"attributes\":{\"status\":\"ng\",\"error\":\"E9\",\"cause\":\"E1\"}}\n",
+        "",
+    );
     let help = plain(&["answer", "--help"], "");
     assert!(help.out.contains("Usage: plain answer <OP> [FILE]"), "{}", help.out);
-    assert!(help.out.contains("one of ok, redirect, 3ds1, 3ds2, failure, not_found"), "{}", help.out);
+    assert!(help.out.contains("one of ok, redirect, 3ds1, 3ds2, failure, not_found, 3ds, pending"), "{}", help.out);
     let help = plain(&["--help"], "");
     assert!(help.out.starts_with("Toy Pay: spec tables"), "{}", help.out);
 }

@@ -207,6 +207,13 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     {
         d.at(t.span(), "answer.success.table", format!("no code table {table:?} in codes/"));
     }
+    if let (Some(loaded), Some((_, table))) =
+        (&files.gateway, gateway.as_ref().and_then(|g| g.answer.fields.failure.as_ref()?.cause.as_ref()))
+        && !tables.iter().any(|t| &t.name == table)
+        && let Some(t) = loaded.value.answer.fields.failure.as_ref().and_then(|f| f.cause_table.as_ref())
+    {
+        d.at(t.span(), "answer.fields.failure.cause_table", format!("no code table {table:?} in codes/"));
+    }
     let known = Known {
         params,
         blocks,
