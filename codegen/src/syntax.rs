@@ -28,6 +28,9 @@ pub(crate) struct GatewayFile {
     /// Secret names written in the profile (instead of, or beside, `secrets.yaml`).
     #[serde(default)]
     pub(crate) secrets: Vec<GatewaySecretRow>,
+    /// Values the merchant holds that computed fields need, never sent (`{name, meaning, source, uncertain?}`).
+    #[serde(default)]
+    pub(crate) credentials: Vec<GatewaySecretRow>,
     /// Read by [`crate::pending`] before anything else; a folder that has it is not generated.
     #[serde(default)]
     #[allow(dead_code)]
@@ -365,6 +368,9 @@ pub(crate) struct FieldSyntax {
     pub(crate) bits_allowed: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
     pub(crate) fixed: Option<Text>,
+    /// A value the encoder computes (`{sha256_hex: [wire | $credential, …]}`).
+    #[serde(default)]
+    pub(crate) computed: Option<Spanned<ComputedSyntax>>,
     #[serde(default)]
     pub(crate) allowed: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
@@ -373,6 +379,13 @@ pub(crate) struct FieldSyntax {
     pub(crate) source: Option<Text>,
     #[serde(default)]
     pub(crate) uncertain: Option<Text>,
+}
+
+/// `computed: {sha256_hex: [member_id, authentication_key, $access_key]}`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ComputedSyntax {
+    pub(crate) sha256_hex: Vec<Text>,
 }
 
 /// A condition: exactly one of `present_any`, `absent_all`, `field` + `bit`, `field` + `equals`.

@@ -19,7 +19,7 @@ pub struct ClientBuilder<G: Gateway> {
     pub(crate) proxy: Option<String>,
     pub(crate) read_attempts: u32,
     pub(crate) backoff: Duration,
-    pub(crate) options: Options,
+    pub(crate) options: Options<'static>,
     pub(crate) gateway: PhantomData<fn() -> G>,
 }
 
@@ -72,7 +72,7 @@ impl<G: Gateway> ClientBuilder<G> {
     }
 
     /// How requests are encoded (charset, normalization; default: the gateway's first transport, no normalization).
-    pub fn options(mut self, options: Options) -> ClientBuilder<G> {
+    pub fn options(mut self, options: Options<'static>) -> ClientBuilder<G> {
         self.options = options;
         self
     }

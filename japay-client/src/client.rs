@@ -22,7 +22,7 @@ pub struct Client<G: Gateway> {
     environment: Environment,
     read_attempts: u32,
     backoff: Duration,
-    options: Options,
+    options: Options<'static>,
     gateway: PhantomData<fn() -> G>,
 }
 
@@ -54,7 +54,7 @@ impl<G: Gateway> Client<G> {
     }
 
     /// How requests are encoded.
-    pub fn options(&self) -> Options {
+    pub fn options(&self) -> Options<'static> {
         self.options
     }
 

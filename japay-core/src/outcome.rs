@@ -260,18 +260,11 @@ pub fn need_https<'r>(
 /// The scheme an outcome URL must have, but for a loopback host.
 const HTTPS: &str = "https://";
 
-/// `http://` to a loopback host (`127.0.0.1`, `localhost`, `[::1]`, with or without a port), then `/` or the end:
-/// browsers treat these as secure contexts, and a local test environment (a sandbox on a laptop or in CI) serves
+/// `http://` to a loopback host (`127.0.0.0/8`, `localhost`, `[::1]`, with or without a port), then `/`, `?` or the
+/// end: browsers treat these as secure contexts, and a local test environment (a sandbox on a laptop or in CI) serves
 /// plain HTTP there. No other `http://` URL is accepted.
 fn is_loopback_http(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else { return false };
-    ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| {
-        rest.strip_prefix(host).is_some_and(|after| {
-            let after =
-                after.strip_prefix(':').map_or(after, |port| port.trim_start_matches(|c: char| c.is_ascii_digit()));
-            after.is_empty() || after.starts_with('/') || after.starts_with('?')
-        })
-    })
+    crate::loopback::is_loopback_http(url)
 }
 
 #[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point

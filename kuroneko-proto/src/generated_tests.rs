@@ -8,7 +8,7 @@ use crate::{
 };
 
 /// Every request is sent UTF-8, the gateway's only transport.
-fn utf8() -> Options {
+fn utf8() -> Options<'static> {
     Options::new(Charset::Utf8)
 }
 

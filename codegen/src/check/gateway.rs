@@ -171,9 +171,16 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
             },
         }),
         tds_html: a.fields.tds_html.as_ref().map(|t| {
-            (field_name(d, &t.html, "answer.fields.tds_html.html"), field_name(d, &t.token, "answer.fields.tds_html.token"))
+            (
+                field_name(d, &t.html, "answer.fields.tds_html.html"),
+                field_name(d, &t.token, "answer.fields.tds_html.token"),
+            )
         }),
-        redirect_html: a.fields.redirect_html.as_ref().map(|r| field_name(d, &r.html, "answer.fields.redirect_html.html")),
+        redirect_html: a
+            .fields
+            .redirect_html
+            .as_ref()
+            .map(|r| field_name(d, &r.html, "answer.fields.redirect_html.html")),
     };
     d.opt(&a.uncertain, "answer.uncertain");
     Gateway {

@@ -82,6 +82,9 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             );
         }
         let mut field = check_field(d, &p, i, r, &resolved, known);
+        if let (true, Some(c)) = (incoming, r.computed) {
+            d.at(c.span(), format!("{p}.computed"), "an incoming operation is not encoded; it has no computed field");
+        }
         if let (Some(n), Some(item)) = (field.item, r.item)
             && let Some(other) = fields.iter().find(|o: &&Field| o.item == Some(n))
         {

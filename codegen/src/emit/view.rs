@@ -369,7 +369,8 @@ fn variant_fields(o: &Outcome) -> TokenStream {
             quote!({ #[doc = #html_doc] html: outcome::Secret<'r>, #[doc = #token_doc] token: outcome::Secret<'r> })
         }
         OutcomeKind::RedirectHtml { html } => {
-            let doc = format!(" The page to write to the browser as it is (`{html}`): it forwards the browser. Secret.");
+            let doc =
+                format!(" The page to write to the browser as it is (`{html}`): it forwards the browser. Secret.");
             quote!({ #[doc = #doc] html: outcome::Secret<'r> })
         }
         OutcomeKind::Redirect { url } => {
@@ -583,7 +584,9 @@ fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident,
             (OutcomeKind::Failure { cause: Some(_), .. }, _) => {
                 quote!(#enum_ty::#v { code, cause, .. } => (#name, #kind, Some(code), cause),)
             }
-            (OutcomeKind::Failure { .. }, true) => quote!(#enum_ty::#v { code, .. } => (#name, #kind, Some(code), None),),
+            (OutcomeKind::Failure { .. }, true) => {
+                quote!(#enum_ty::#v { code, .. } => (#name, #kind, Some(code), None),)
+            }
             (OutcomeKind::Failure { .. }, false) => quote!(#enum_ty::#v { code, .. } => (#name, #kind, Some(code)),),
             (_, true) => quote!(#enum_ty::#v { .. } => (#name, #kind, None, None),),
             (_, false) => quote!(#enum_ty::#v { .. } => (#name, #kind, None),),
