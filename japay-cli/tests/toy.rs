@@ -18,8 +18,8 @@ use japay_cli::{
 use japay_core::charset::TextPolicy;
 use japay_core::outcome::{OutcomeError, OutcomeSummary, kind_names};
 use japay_core::spec::{
-    AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Direction, FieldSpec, GatewaySpec, Marker,
-    OperationSpec, ResponseSpec, ValueKind,
+    AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Computed, ComputedInput, CredentialSpec, Direction,
+    FieldSpec, GatewaySpec, Marker, OperationSpec, ResponseSpec, ValueKind,
 };
 use japay_core::transport::Environment;
 use japay_core::{Charset, DynamicRequest, Options};
@@ -27,8 +27,9 @@ use japay_core::{Charset, DynamicRequest, Options};
 // ---------------------------------------------------------------------------------------------------------------
 // The toy gateway: its spec, its answer format (one `name=value` per line, or a query string), its outcome table.
 
-static TOY: GatewaySpec =
-    GatewaySpec::new("toy", "Toy Pay", TextPolicy::new()).with_transports(&[Charset::Cp932, Charset::Utf8]);
+static TOY: GatewaySpec = GatewaySpec::new("toy", "Toy Pay", TextPolicy::new())
+    .with_transports(&[Charset::Cp932, Charset::Utf8])
+    .with_credentials(&[CredentialSpec::new("key", "the toy's signing key")]);
 
 const DIGITS: AsciiSet = AsciiSet::new(0x03FF_0000_0000_0000, "digits", "0-9");
 
@@ -56,12 +57,14 @@ static GREET: OperationSpec = OperationSpec::new("greet", &TOY, "greet.do")
     ])
     .with_response(&GREET_RESPONSE);
 
-/// `lookup`: no UTF-8 marker, so never sent as UTF-8.
-static LOOKUP: OperationSpec = OperationSpec::new("lookup", &TOY, "lookup.do")
-    .with_titles("照会", "look up")
-    .with_fields(&[FieldSpec::new("shop", ValueKind::Ascii(DIGITS))
-        .with_marker(Marker::Supplied)
-        .with_limit(ByteLimit::Exact(4))]);
+/// `lookup`: no UTF-8 marker, so never sent as UTF-8; a checksum of the shop and the credential `key`.
+static LOOKUP: OperationSpec =
+    OperationSpec::new("lookup", &TOY, "lookup.do").with_titles("照会", "look up").with_fields(&[
+        FieldSpec::new("shop", ValueKind::Ascii(DIGITS)).with_marker(Marker::Supplied).with_limit(ByteLimit::Exact(4)),
+        FieldSpec::new("sum", ValueKind::Text)
+            .with_marker(Marker::Required)
+            .with_computed(Computed::Sha256Hex(&[ComputedInput::Field(0), ComputedInput::Credential("key")])),
+    ]);
 
 /// `ping`: a message the toy's server posts to the shop.
 static PING: OperationSpec = OperationSpec::new("ping_message", &TOY, "ping")
@@ -271,6 +274,9 @@ fn spec_lists_and_shows_the_gateways_operations() {
     // the UTF-8 note names the gateway's other transports
     let lookup = toy(&["spec", "show", "lookup", "--format", "markdown"], "");
     assert!(lookup.out.contains("(rule `transport`). Send it as CP932.\n"), "{}", lookup.out);
+    assert!(lookup.out.contains("computed by the encoder: SHA-256 (lowercase hex) of shop + $key"), "{}", lookup.out);
+    let lookup = toy(&["spec", "show", "lookup", "--format", "json"], "");
+    assert!(lookup.out.contains(r#""computed": "SHA-256 (lowercase hex) of shop + $key""#), "{}", lookup.out);
 
     let json = toy(&["spec", "show", "greet", "--format", "json"], "");
     let value: serde_json::Value = serde_json::from_str(&json.out).unwrap();
@@ -320,6 +326,20 @@ fn validate_and_encode_a_json_request() {
     let refused = toy(&["validate", "--charset", "utf8", "lookup"], r#"{"shop": "0042"}"#);
     assert_eq!((refused.code, refused.err.as_str()), (1, ""));
     assert!(refused.out.starts_with(r#"{"field":"charset","rule":"transport","#), "{}", refused.out);
+
+    // a computed parameter: never taken from the request; its credential comes from the environment (TOY_KEY,
+    // not set here), so the request is refused naming it
+    let lines = "{\"field\":\"key\",\"rule\":\"required\",\"message\":\"expected this credential (given with the \
+                 encoder's options, never sent): the encoder needs it to compute sum\"}\n";
+    assert_ran(&toy(&["encode", "lookup"], r#"{"shop": "0042"}"#), 1, "", lines);
+    let given = toy(&["validate", "lookup"], r#"{"shop": "0042", "sum": "0"}"#);
+    assert!(
+        given.out.starts_with(r#"{"field":"sum","rule":"value","message":"computed by the encoder; leave it out"}"#),
+        "{}",
+        given.out
+    );
+    let help = toy(&["encode", "--help"], "");
+    assert!(help.out.contains("read from the environment (TOY_KEY)"), "{}", help.out);
 
     assert_eq!(toy(&["validate", "--charset", "latin1", "greet"], VALID).code, 2);
     assert_eq!(toy(&["validate", "nope"], VALID).code, 2);
