@@ -274,6 +274,40 @@ fn compute(
     Ok(hex)
 }
 
+/// The value of a computed field as the encoder sends it (lowercase hex), for a receiver that checks a checksum it
+/// was sent (a sandbox): compare it with the value received. `Debug` never shows it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ComputedValue([u8; 64]);
+
+impl ComputedValue {
+    /// The value (64 lowercase hexadecimal characters).
+    pub fn as_str(&self) -> &str {
+        hex_str(&self.0)
+    }
+}
+
+impl fmt::Debug for ComputedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(crate::secret::REDACTED)
+    }
+}
+
+/// The value the encoder would send for the computed field at `index` of `spec` (see
+/// [`FieldSpec::computed`]), given the other values laid out as in [`validate`] and the credentials in `options`:
+/// what a receiver (a sandbox) compares a received checksum with. `None` when that field is not computed.
+///
+/// # Errors
+/// `Some(Err(name))`: the credential `name` the value needs is not in `options`.
+pub fn computed_value(
+    spec: &OperationSpec,
+    values: &[Option<&str>],
+    index: usize,
+    options: Options<'_>,
+) -> Option<Result<ComputedValue, &'static str>> {
+    let computed = spec.fields.get(index)?.computed?;
+    Some(compute(spec, values, computed, options).map(ComputedValue))
+}
+
 /// The text of [`compute`]'s hexadecimal bytes (always ASCII).
 fn hex_str(hex: &[u8; 64]) -> &str {
     core::str::from_utf8(hex).unwrap_or_default()
@@ -845,7 +879,12 @@ mod tests {
         let mut request = DynamicRequest::new(&STORED);
         request.set("member_id", "M1");
         request.set("check_sum", "caller-value");
-        let text = format!("{request:?} {:?} {with_key:?}", request.validate(with_key).unwrap_err());
+        // a receiver computes what it expects, whatever the caller's value was
+        let expected = computed_value(&STORED, request.values(), 2, with_key).unwrap().unwrap();
+        assert_eq!(expected.as_str(), "0dcde214b830ddb37b8f8fc6ea5d83c9ec8fc88eaf187a24246719ee501b569f");
+        assert_eq!(computed_value(&STORED, request.values(), 2, no_key).unwrap(), Err("access_key"));
+        assert!(computed_value(&STORED, request.values(), 0, with_key).is_none());
+        let text = format!("{request:?} {:?} {with_key:?} {expected:?}", request.validate(with_key).unwrap_err());
         assert!(!text.contains("caller-value") && !text.contains("1234567") && !text.contains("86b0f1"), "{text}");
         assert_eq!(
             request.validate(with_key).unwrap_err().to_string(),
