@@ -9,8 +9,7 @@ use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
-use japay_core::outcome::{OutcomeSummary, kind_names};
-use japay_core::spec::Code;
+use japay_core::outcome::kind_names;
 
 use crate::decode::{answer_charset, charset_arg};
 use crate::output::{Output, REJECTED, USAGE, code_json, json_opt, json_str};
@@ -20,14 +19,19 @@ use crate::{AnswerCharset, Form, Gateway, file_arg, input};
 pub(crate) fn command<G: Gateway>() -> Command {
     let cli = &G::CLI;
     let names: Vec<&'static str> = G::OUTCOMES.iter().map(|(name, _)| *name).collect();
-    let outcomes: Vec<&str> = kind_names::ALL.iter().map(|&kind| kind_names::display_word(kind)).collect();
     let keys = cli.answer_keys;
-    let (cause_key, cause_text) = match keys.cause {
+    let mut outcomes: Vec<&str> = Vec::new();
+    for word in kind_names::ALL.iter().map(|&kind| kind_names::display_word(kind)) {
+        if !outcomes.contains(&word) {
+            outcomes.push(word); // two kinds may print the same word (redirect, redirect_html)
+        }
+    }
+    let (cause_shape, cause_text) = match cli.cause_key {
         Some(key) => (
-            format!("\"{key}\":…,"),
+            format!(",\"{key}\":…"),
             format!(
-                " {key}: for a failure that carries a second code beside the error code, that code in the same \
-                 form, from its own table; otherwise null."
+                " {key}: for a failure, the cause the gateway sends beside the error code, the same object from its \
+                 own table, or null when there is none; null for every other outcome."
             ),
         ),
         None => (String::new(), String::new()),
@@ -37,8 +41,8 @@ pub(crate) fn command<G: Gateway>() -> Command {
         .long_about(format!(
             "Decide what an answer body of operation OP means, read from FILE or, when FILE is absent or `-`, from \
              stdin, and print one JSON object and a newline:\n\n  \
-             {{\"operation\":OP,\"outcome\":…,\"{result}\":…,\"error\":…,{cause_key}\"{attributes}\":{{…}}}}\n\n\
-             outcome: one of {} (the kind of the outcome the spec documents). {result}: the decoded result value, or \
+             {{\"operation\":OP,\"outcome\":…,\"{result}\":…,\"error\":…{cause_shape},\"{attributes}\":{{…}}}}\n\n\
+             outcome: one of {} (the kind of the outcome the spec documents). result: the decoded result value, or \
              null when the answer has none. error: for a failure, {{\"code\",\"ja\",\"en\",\"remediation\"}} from \
              the error-code table (a code the table does not list keeps its code and has null texts; remediation is \
              null when the table has none), otherwise null.{cause_text} {attributes}: exactly the object `{} decode` \
@@ -99,22 +103,19 @@ pub(crate) fn run<G: Gateway>(m: &ArgMatches, stdin: &mut dyn Read, out: &mut Ou
     };
     let keys = G::CLI.answer_keys;
     let error = summary.error.map_or_else(|| "null".to_owned(), |code| code_json(&code));
-    let mut text = format!(
-        "{{\"operation\":{},\"outcome\":{},{}:{},\"error\":{error}",
+    // a gateway that names a key for a failure's cause gets it after `error`, in every answer object
+    let cause = G::CLI.cause_key.map_or_else(String::new, |key| {
+        let cause = summary.cause().map_or_else(|| "null".to_owned(), |code| code_json(&code));
+        format!(",{}:{cause}", json_str(key))
+    });
+    let text = format!(
+        "{{\"operation\":{},\"outcome\":{},{}:{},\"error\":{error}{cause},{}:{}}}\n",
         json_str(name),
         json_str(kind_names::display_word(summary.kind)),
         json_str(keys.result),
         json_opt(summary.result),
+        json_str(keys.attributes),
+        G::answer_json(&answer),
     );
-    if let Some(key) = keys.cause {
-        let cause = cause(&summary).map_or_else(|| "null".to_owned(), |code| code_json(&code));
-        text.push_str(&format!(",{}:{cause}", json_str(key)));
-    }
-    text.push_str(&format!(",{}:{}}}\n", json_str(keys.attributes), G::answer_json(&answer)));
     out.emit(text.as_bytes())
-}
-
-/// The typed cause of a failure, when the summary has one.
-fn cause<'r>(_summary: &OutcomeSummary<'r>) -> Option<Code<'r>> {
-    None
 }

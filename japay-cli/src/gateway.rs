@@ -208,31 +208,21 @@ impl SpecWords {
     }
 }
 
-/// The keys of `answer`'s object that a gateway words its own way: the decoded result value, the answer's decoded
-/// fields ([`Gateway::answer_json`]), and, for a gateway whose failures carry a second code beside the error code
-/// (the typed cause of [`OutcomeSummary`]), the key of that cause.
+/// The keys of `answer`'s object that a gateway words its own way: the decoded result value and the answer's
+/// decoded fields ([`Gateway::answer_json`]). A failure's cause has its own key ([`Description::cause_key`]).
 #[derive(Clone, Copy, Debug)]
 pub struct AnswerKeys {
     pub(crate) result: &'static str,
     pub(crate) attributes: &'static str,
-    pub(crate) cause: Option<&'static str>,
 }
 
 impl AnswerKeys {
-    /// The defaults: `result` and `attributes`, no cause.
+    /// The defaults: `result` and `attributes`.
     pub const DEFAULT: AnswerKeys = AnswerKeys::new("result", "attributes");
 
-    /// The key of the result value and the key of the decoded fields; no cause.
+    /// The key of the result value and the key of the decoded fields.
     pub const fn new(result: &'static str, attributes: &'static str) -> AnswerKeys {
-        AnswerKeys { result, attributes, cause: None }
-    }
-
-    /// The failure's cause is printed under `key` (`{"code","ja","en","remediation"}` or `null`), right after
-    /// `error`.
-    #[must_use]
-    pub const fn with_cause(mut self, key: &'static str) -> AnswerKeys {
-        self.cause = Some(key);
-        self
+        AnswerKeys { result, attributes }
     }
 }
 
@@ -251,6 +241,7 @@ pub struct Description {
     pub(crate) answer_keys: AnswerKeys,
     pub(crate) help: fn(Command) -> Command,
     pub(crate) extras: &'static [Extra],
+    pub(crate) cause_key: Option<&'static str>,
 }
 
 impl Description {
@@ -278,6 +269,7 @@ impl Description {
             answer_keys: AnswerKeys::DEFAULT,
             help: std::convert::identity,
             extras: &[],
+            cause_key: None,
         }
     }
 
@@ -336,6 +328,15 @@ impl Description {
     #[must_use]
     pub const fn extras(mut self, extras: &'static [Extra]) -> Description {
         self.extras = extras;
+        self
+    }
+
+    /// The key under which `answer` prints a failure's cause (the second code some gateways send beside the error
+    /// code, `OutcomeSummary::cause`), as an object like `error`'s, `null` when the failure has none and for every
+    /// other outcome. Without it (the default) no such key is printed.
+    #[must_use]
+    pub const fn cause_key(mut self, key: &'static str) -> Description {
+        self.cause_key = Some(key);
         self
     }
 

@@ -19,7 +19,7 @@ pub(crate) struct Kuroneko;
 
 /// The keys of `answer`'s object: the raw `returnCode`, the typed `creditErrorCode` beside the `errorCode` of a
 /// failure, and the answer's elements.
-const ANSWER_KEYS: AnswerKeys = AnswerKeys::new("return_code", "elements").with_cause("credit_error");
+const ANSWER_KEYS: AnswerKeys = AnswerKeys::new("return_code", "elements");
 
 impl Gateway for Kuroneko {
     type Answer<'a> = Answer<'a>;
@@ -30,6 +30,7 @@ impl Gateway for Kuroneko {
              decoding and outcomes",
         )
         .answer_keys(ANSWER_KEYS)
+        .cause_key("credit_error")
         .spec_words(SpecWords::new("Endpoint", "endpoint", "Empty `<return>`"))
         .help(help::wording);
 
