@@ -162,6 +162,8 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
                     uncertain: d.opt(&g.uncertain, &format!("{p}.uncertain")),
                 },
                 elements,
+                defined_in: None,
+                shared_with: Vec::new(),
             });
         }
         Response {
