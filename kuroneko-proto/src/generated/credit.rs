@@ -28,28 +28,48 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A01", &["A01"])
                 .with_source_text("facts §1.3 (A01), §2.2 (A01 #01)"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A01 #02), §2.1"),
-            super::params::DEVICE_DIV.with_source_text("facts §2.2 (A01 #03), §2.1"),
-            super::params::ORDER_NO.with_source_text("facts §2.2 (A01 #04), §2.1"),
-            super::params::SETTLE_PRICE.with_source_text("facts §2.2 (A01 #05), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A01 #02), §2.1"),
+            super::params::DEVICE_DIV
+                .with_item(3)
+                .with_source_text("facts §2.2 (A01 #03), §2.1"),
+            super::params::ORDER_NO
+                .with_item(4)
+                .with_source_text("facts §2.2 (A01 #04), §2.1"),
+            super::params::SETTLE_PRICE
+                .with_item(5)
+                .with_source_text("facts §2.2 (A01 #05), §2.1"),
             super::params::BUYER_NAME_KANJI
+                .with_item(6)
                 .with_source_text("facts §2.2 (A01 #06), §2.1, §2.4"),
-            super::params::BUYER_TEL.with_source_text("facts §2.2 (A01 #07), §2.1"),
-            super::params::BUYER_EMAIL.with_source_text("facts §2.2 (A01 #08), §2.1"),
+            super::params::BUYER_TEL
+                .with_item(7)
+                .with_source_text("facts §2.2 (A01 #07), §2.1"),
+            super::params::BUYER_EMAIL
+                .with_item(8)
+                .with_source_text("facts §2.2 (A01 #08), §2.1"),
             super::params::AUTH_DIV
+                .with_item(9)
                 .with_source_text(
                     "facts §2.2 (A01 #09; a stored card takes 0 or 2, 3-D Secure is not offered for it), §2.1",
                 ),
-            super::params::PAY_WAY.with_source_text("facts §2.2 (A01 #10), §2.1"),
+            super::params::PAY_WAY
+                .with_item(10)
+                .with_source_text("facts §2.2 (A01 #10), §2.1"),
             super::params::OPTION_SERVICE_DIV
+                .with_item(11)
                 .with_source_text(
                     "facts §2.2 (A01 #11; 01 for a stored card, for storing a card and for reservation sales), §2.1",
                 ),
             super::params::GOODS_NAME
+                .with_item(12)
                 .with_source_text("facts §2.2 (A01 #12, optional), §2.1"),
             super::params::CARD_CODE_API
+                .with_item(13)
                 .with_source_text("facts §2.2 (A01 #13, with card data), §2.1, §4.6")
                 .with_uncertain(
                     Some(
@@ -57,8 +77,10 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::CARD_NO
+                .with_item(14)
                 .with_source_text("facts §2.2 (A01 #14, with card data), §2.1"),
             super::params::SECURITY_CODE
+                .with_item(15)
                 .with_marker(spec::Marker::Conditional)
                 .with_condition(
                     spec::Condition::new(
@@ -70,10 +92,13 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A01 #15, required when auth_div is 2 or 3), §2.1",
                 ),
             super::params::CARD_OWNER
+                .with_item(16)
                 .with_source_text("facts §2.2 (A01 #16, with card data), §2.1"),
             super::params::CARD_EXP
+                .with_item(17)
                 .with_source_text("facts §2.2 (A01 #17, with card data), §2.1"),
             super::params::TRADER_EC_URL
+                .with_item(18)
                 .with_condition(
                     spec::Condition::new(
                         spec::ConditionTest::External,
@@ -84,6 +109,7 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A01 #18, required with 3-D Secure), §2.1",
                 ),
             super::params::MEMBER_ID
+                .with_item(19)
                 .with_marker(spec::Marker::Conditional)
                 .with_condition(
                     spec::Condition::new(
@@ -104,6 +130,7 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A01 #19; stored-card charge = option_service_div 01 + member_id, authentication_key, card_key, last_credit_date, check_sum), §2.1",
                 ),
             super::params::AUTHENTICATION_KEY
+                .with_item(20)
                 .with_marker(spec::Marker::Conditional)
                 .with_condition(
                     spec::Condition::new(
@@ -122,6 +149,7 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                 )
                 .with_source_text("facts §2.2 (A01 #20), §2.1"),
             super::params::CARD_KEY
+                .with_item(21)
                 .with_marker(spec::Marker::Optional)
                 .with_forbidden(
                     spec::Condition::new(
@@ -134,6 +162,7 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                 )
                 .with_source_text("facts §2.2 (A01 #21, with a stored card), §2.1"),
             super::params::LAST_CREDIT_DATE
+                .with_item(22)
                 .with_marker(spec::Marker::Optional)
                 .with_forbidden(
                     spec::Condition::new(
@@ -148,6 +177,7 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A01 #22, with a stored card: the value creditInfoGet answered), §2.1",
                 ),
             super::params::SCHEDULED_SHIPPING_DATE
+                .with_item(23)
                 .with_condition(
                     spec::Condition::new(
                         spec::ConditionTest::External,
@@ -167,11 +197,21 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A01 #23, reservation sales), §2.1 (option_service_div 01 covers reservation sales)",
                 ),
             super::params::CHECK_SUM
+                .with_item(24)
                 .with_marker(spec::Marker::Conditional)
                 .with_condition(
                     spec::Condition::new(
                         spec::ConditionTest::PresentAny(&[18]),
                         "member_id is given (a stored card, or a card being stored)",
+                    ),
+                )
+                .with_computed(
+                    spec::Computed::Sha256Hex(
+                        &[
+                            spec::ComputedInput::Field(18),
+                            spec::ComputedInput::Field(19),
+                            spec::ComputedInput::Credential("access_key"),
+                        ],
                     ),
                 )
                 .with_source_text(
@@ -248,6 +288,8 @@ pub static CREDIT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
 /// クレジット決済登録(通常): authorize a card payment with card data or a stored card; the answer is final or starts 3-D Secure (`credit`).
 ///
 /// The encoder sends the fixed parameters `function_div=A01`.
+///
+/// The encoder computes `check_sum`: the SHA-256 (lowercase hex) of `member_id` + `authentication_key` + the credential `access_key`; give the credentials with `Options::with_credentials`.
 ///
 /// Exactly one of the card data (card_no, card_owner, card_exp, card_code_api) or a stored card (card_key, last_credit_date, with member_id and authentication_key) (`card_data`).
 ///
@@ -333,13 +375,13 @@ pub struct Credit<'a> {
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trader_ec_url: Option<&'a str>,
-    /// カード保有者を特定するID — the shop's id of the card holder whose cards yamato stores.
+    /// カード保有者を特定するID — the merchant's id of the card holder whose cards the gateway stores.
     /// Marker `△`; alnum, at most 64 bytes; required for a stored card is charged or a card is stored (authentication_key, card_key or last_credit_date given); must be absent for option_service_div 00 (a normal order; stored cards need 01). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub member_id: Option<&'a str>,
-    /// 認証キー — per-member key the shop chooses when it first stores a card.
-    /// Marker `△`; alnum, at most 8 bytes; required for a stored card is charged or a card is stored (member_id, card_key or last_credit_date given); must be absent for option_service_div 00 (a normal order; stored cards need 01).
+    /// 認証キー — the merchant's per-member key that, with member_id, identifies the stored cards.
+    /// Marker `△`; alnum, at most 8 bytes; required for a stored card is charged or a card is stored (member_id, card_key or last_credit_date given); must be absent for option_service_div 00 (a normal order; stored cards need 01). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication_key: Option<&'a str>,
@@ -358,11 +400,6 @@ pub struct Credit<'a> {
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub scheduled_shipping_date: Option<&'a str>,
-    /// チェックサム — lowercase hex sha-256 of member_id, authentication_key and the access key, computed by the encoder.
-    /// Marker `△`; ASCII `0-9a-f`, exactly 64 bytes; required for member_id is given (a stored card, or a card being stored).
-    #[cfg_attr(feature = "serde", serde(borrow, default))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub check_sum: Option<&'a str>,
     /// 予備1 — spare field; on the test gateway an error code here makes it answer with that error.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
@@ -398,7 +435,7 @@ impl ::japay_core::Operation for Credit<'_> {
             self.card_key,
             self.last_credit_date,
             self.scheduled_shipping_date,
-            self.check_sum,
+            None,
             self.reserve_1,
         ]
     }
@@ -487,14 +524,21 @@ pub enum CreditOutcome<'r> {
     /// `authorized` (ok): `returnCode` is "0", with `crdCResCd` present.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
-    /// `three_d_secure` (ok): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
+    /// `three_d_secure` (tds_html): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
     #[cfg_attr(feature = "serde", serde(rename = "three_d_secure"))]
-    ThreeDSecure,
+    ThreeDSecure {
+        /// The page to write to the browser as it is (`threeDAuthHtml`): it posts itself to the card issuer to start 3-D Secure. Secret; an HTML page, not a URL.
+        html: outcome::Secret<'r>,
+        /// The token to keep on the server for the step that follows (`threeDToken`). Secret.
+        token: outcome::Secret<'r>,
+    },
     /// `failure` (failure): `returnCode` is "1".
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -530,7 +574,22 @@ fn decide<'r>(
                             "three_d_secure",
                             "errorCode",
                         )?;
-                        CreditOutcome::ThreeDSecure
+                        CreditOutcome::ThreeDSecure {
+                            html: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDAuthHtml"),
+                                    "three_d_secure",
+                                    "threeDAuthHtml",
+                                )?,
+                            ),
+                            token: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDToken"),
+                                    "three_d_secure",
+                                    "threeDToken",
+                                )?,
+                            ),
+                        }
                     })
                 }
                 [true, true] => {
@@ -547,6 +606,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -569,10 +632,15 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditOutcome::Authorized { .. } => ("authorized", "ok", None),
-        CreditOutcome::ThreeDSecure { .. } => ("three_d_secure", "ok", None),
-        CreditOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditOutcome::Authorized { .. } => ("authorized", "ok", None, None),
+        CreditOutcome::ThreeDSecure { .. } => ("three_d_secure", "tds_html", None, None),
+        CreditOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

@@ -26,10 +26,14 @@ pub static CREDIT_CANCEL: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A06", &["A06"])
                 .with_source_text("facts §1.3 (A06), §2.2"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A06 #02), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A06 #02), §2.1"),
             super::params::ORDER_NO
+                .with_item(3)
                 .with_meaning("order number of the authorization")
                 .with_marker(spec::Marker::Required)
                 .with_source_text("facts §2.2 (A06 #03), §2.1"),
@@ -163,6 +167,8 @@ pub enum CreditCancelOutcome<'r> {
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -188,6 +194,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -210,9 +220,14 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditCancelOutcome::Cancelled { .. } => ("cancelled", "ok", None),
-        CreditCancelOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditCancelOutcome::Cancelled { .. } => ("cancelled", "ok", None, None),
+        CreditCancelOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

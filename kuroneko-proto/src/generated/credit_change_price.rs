@@ -28,14 +28,20 @@ pub static CREDIT_CHANGE_PRICE: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A07", &["A07"])
                 .with_source_text("facts §1.3 (A07), §2.2"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A07 #02), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A07 #02), §2.1"),
             super::params::ORDER_NO
+                .with_item(3)
                 .with_meaning("order number of the authorization")
                 .with_marker(spec::Marker::Required)
                 .with_source_text("facts §2.2 (A07 #03), §2.1"),
-            super::params::NEW_PRICE.with_source_text("facts §2.2 (A07 #04), §2.1"),
+            super::params::NEW_PRICE
+                .with_item(4)
+                .with_source_text("facts §2.2 (A07 #04), §2.1"),
             super::params::RESERVE_1
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
         ],
@@ -190,6 +196,8 @@ pub enum CreditChangePriceOutcome<'r> {
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -215,6 +223,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -237,11 +249,14 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditChangePriceOutcome::Changed { .. } => ("changed", "ok", None),
-        CreditChangePriceOutcome::Failure { code, .. } => {
-            ("failure", "failure", Some(code))
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditChangePriceOutcome::Changed { .. } => ("changed", "ok", None, None),
+        CreditChangePriceOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
         }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

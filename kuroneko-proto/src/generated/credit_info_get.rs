@@ -22,13 +22,29 @@ pub static CREDIT_INFO_GET: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A03", &["A03"])
                 .with_source_text("facts §1.3 (A03), §2.2"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A03 #02), §2.1"),
-            super::params::MEMBER_ID.with_source_text("facts §2.2 (A03 #03), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A03 #02), §2.1"),
+            super::params::MEMBER_ID
+                .with_item(3)
+                .with_source_text("facts §2.2 (A03 #03), §2.1"),
             super::params::AUTHENTICATION_KEY
+                .with_item(4)
                 .with_source_text("facts §2.2 (A03 #04), §2.1"),
             super::params::CHECK_SUM
+                .with_item(5)
+                .with_computed(
+                    spec::Computed::Sha256Hex(
+                        &[
+                            spec::ComputedInput::Field(2),
+                            spec::ComputedInput::Field(3),
+                            spec::ComputedInput::Credential("access_key"),
+                        ],
+                    ),
+                )
                 .with_source_text("facts §2.2 (A03 #05), §2.1, §5.1"),
             super::params::RESERVE_1
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
@@ -120,6 +136,8 @@ pub static CREDIT_INFO_GET_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::ne
 ///
 /// The encoder sends the fixed parameters `function_div=A03`.
 ///
+/// The encoder computes `check_sum`: the SHA-256 (lowercase hex) of `member_id` + `authentication_key` + the credential `access_key`; give the credentials with `Options::with_credentials`.
+///
 /// The facts and their sources: `spec/kuroneko/operations/credit_info_get.yaml`.
 ///
 /// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
@@ -130,15 +148,12 @@ pub struct CreditInfoGet<'a> {
     /// 加盟店コード — merchant code from the registration certificate.
     /// Marker `◎`; alnum, at most 20 bytes. Some facts are uncertain (see the spec).
     pub trader_code: &'a str,
-    /// カード保有者を特定するID — the shop's id of the card holder whose cards yamato stores.
+    /// カード保有者を特定するID — the merchant's id of the card holder whose cards the gateway stores.
     /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub member_id: &'a str,
-    /// 認証キー — per-member key the shop chooses when it first stores a card.
-    /// Marker `○`; alnum, at most 8 bytes.
+    /// 認証キー — the merchant's per-member key that, with member_id, identifies the stored cards.
+    /// Marker `○`; alnum, at most 8 bytes. Some facts are uncertain (see the spec).
     pub authentication_key: &'a str,
-    /// チェックサム — lowercase hex sha-256 of member_id, authentication_key and the access key, computed by the encoder.
-    /// Marker `○`; ASCII `0-9a-f`, exactly 64 bytes.
-    pub check_sum: &'a str,
     /// 予備1 — spare field; on the test gateway an error code here makes it answer with that error.
     /// Marker `-`; text. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
@@ -155,7 +170,7 @@ impl ::japay_core::Operation for CreditInfoGet<'_> {
             Some(self.trader_code),
             Some(self.member_id),
             Some(self.authentication_key),
-            Some(self.check_sum),
+            None,
             self.reserve_1,
         ]
     }
@@ -249,6 +264,8 @@ pub enum CreditInfoGetOutcome<'r> {
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -282,6 +299,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -304,9 +325,14 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditInfoGetOutcome::Cards { .. } => ("cards", "ok", None),
-        CreditInfoGetOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditInfoGetOutcome::Cards { .. } => ("cards", "ok", None, None),
+        CreditInfoGetOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

@@ -27,17 +27,35 @@ pub static CREDIT_INFO_UPDATE: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A04", &["A04"])
                 .with_source_text("facts §1.3 (A04), §2.2"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A04 #02), §2.1"),
-            super::params::MEMBER_ID.with_source_text("facts §2.2 (A04 #03), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A04 #02), §2.1"),
+            super::params::MEMBER_ID
+                .with_item(3)
+                .with_source_text("facts §2.2 (A04 #03), §2.1"),
             super::params::AUTHENTICATION_KEY
+                .with_item(4)
                 .with_source_text("facts §2.2 (A04 #04), §2.1"),
             super::params::CHECK_SUM
+                .with_item(5)
+                .with_computed(
+                    spec::Computed::Sha256Hex(
+                        &[
+                            spec::ComputedInput::Field(2),
+                            spec::ComputedInput::Field(3),
+                            spec::ComputedInput::Credential("access_key"),
+                        ],
+                    ),
+                )
                 .with_source_text("facts §2.2 (A04 #05), §2.1, §5.1"),
             super::params::CARD_KEY
+                .with_item(6)
                 .with_source_text("facts §2.2 (A04 #06, 1-3, required), §2.1"),
             super::params::CARD_EXP
+                .with_item(7)
                 .with_meaning("new card expiry as MMYY, not expired")
                 .with_source_text(
                     "facts §2.2 (A04 #07, MMyy, not expired: A041010705), §2.1",
@@ -48,6 +66,7 @@ pub static CREDIT_INFO_UPDATE: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::CARD_OWNER
+                .with_item(8)
                 .with_meaning("new card holder name")
                 .with_source_text(
                     "facts §2.2 (A04 #08), §2.1 (card_owner: the A04 rule)",
@@ -58,6 +77,7 @@ pub static CREDIT_INFO_UPDATE: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::CARD_CODE_API
+                .with_item(9)
                 .with_meaning("new card company code")
                 .with_source_text("facts §2.2 (A04 #09), §2.1, §4.6")
                 .with_uncertain(
@@ -66,6 +86,7 @@ pub static CREDIT_INFO_UPDATE: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::LAST_CREDIT_DATE
+                .with_item(10)
                 .with_source_text(
                     "facts §2.2 (A04 #10, required: the value creditInfoGet answered; stale → A043000001), §2.1",
                 ),
@@ -99,6 +120,8 @@ pub static CREDIT_INFO_UPDATE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec:
 ///
 /// The encoder sends the fixed parameters `function_div=A04`.
 ///
+/// The encoder computes `check_sum`: the SHA-256 (lowercase hex) of `member_id` + `authentication_key` + the credential `access_key`; give the credentials with `Options::with_credentials`.
+///
 /// The facts and their sources: `spec/kuroneko/operations/credit_info_update.yaml`.
 ///
 /// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
@@ -109,15 +132,12 @@ pub struct CreditInfoUpdate<'a> {
     /// 加盟店コード — merchant code from the registration certificate.
     /// Marker `◎`; alnum, at most 20 bytes. Some facts are uncertain (see the spec).
     pub trader_code: &'a str,
-    /// カード保有者を特定するID — the shop's id of the card holder whose cards yamato stores.
+    /// カード保有者を特定するID — the merchant's id of the card holder whose cards the gateway stores.
     /// Marker `○`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
     pub member_id: &'a str,
-    /// 認証キー — per-member key the shop chooses when it first stores a card.
-    /// Marker `○`; alnum, at most 8 bytes.
+    /// 認証キー — the merchant's per-member key that, with member_id, identifies the stored cards.
+    /// Marker `○`; alnum, at most 8 bytes. Some facts are uncertain (see the spec).
     pub authentication_key: &'a str,
-    /// チェックサム — lowercase hex sha-256 of member_id, authentication_key and the access key, computed by the encoder.
-    /// Marker `○`; ASCII `0-9a-f`, exactly 64 bytes.
-    pub check_sum: &'a str,
     /// カード識別キー — slot of a stored card of the member, 1 to 3.
     /// Marker `○`; digits, exactly 1 bytes; one of \["1", "2", "3"\].
     pub card_key: &'a str,
@@ -155,7 +175,7 @@ impl ::japay_core::Operation for CreditInfoUpdate<'_> {
             Some(self.trader_code),
             Some(self.member_id),
             Some(self.authentication_key),
-            Some(self.check_sum),
+            None,
             Some(self.card_key),
             self.card_exp,
             self.card_owner,
@@ -238,6 +258,8 @@ pub enum CreditInfoUpdateOutcome<'r> {
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -263,6 +285,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -285,11 +311,14 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditInfoUpdateOutcome::Updated { .. } => ("updated", "ok", None),
-        CreditInfoUpdateOutcome::Failure { code, .. } => {
-            ("failure", "failure", Some(code))
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditInfoUpdateOutcome::Updated { .. } => ("updated", "ok", None, None),
+        CreditInfoUpdateOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
         }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

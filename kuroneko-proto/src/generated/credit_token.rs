@@ -28,24 +28,41 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A08", &["A08"])
                 .with_source_text("facts §1.3 (A08), §2.2 (#01)"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A08 #02), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A08 #02), §2.1"),
             super::params::DEVICE_DIV
+                .with_item(3)
                 .with_allowed(&["1", "2"])
                 .with_source_text(
                     "facts §2.2 (A08 #03, 1 or 2 only), §2.1 (A08 refuses 3: A081010306)",
                 ),
-            super::params::ORDER_NO.with_source_text("facts §2.2 (A08 #04), §2.1"),
-            super::params::SETTLE_PRICE.with_source_text("facts §2.2 (A08 #05), §2.1"),
+            super::params::ORDER_NO
+                .with_item(4)
+                .with_source_text("facts §2.2 (A08 #04), §2.1"),
+            super::params::SETTLE_PRICE
+                .with_item(5)
+                .with_source_text("facts §2.2 (A08 #05), §2.1"),
             super::params::BUYER_NAME_KANJI
+                .with_item(6)
                 .with_source_text("facts §2.2 (A08 #06), §2.1, §2.4 (A081010671)"),
-            super::params::BUYER_TEL.with_source_text("facts §2.2 (A08 #07), §2.1"),
-            super::params::BUYER_EMAIL.with_source_text("facts §2.2 (A08 #08), §2.1"),
-            super::params::PAY_WAY.with_source_text("facts §2.2 (A08 #09), §2.1"),
+            super::params::BUYER_TEL
+                .with_item(7)
+                .with_source_text("facts §2.2 (A08 #07), §2.1"),
+            super::params::BUYER_EMAIL
+                .with_item(8)
+                .with_source_text("facts §2.2 (A08 #08), §2.1"),
+            super::params::PAY_WAY
+                .with_item(9)
+                .with_source_text("facts §2.2 (A08 #09), §2.1"),
             super::params::GOODS_NAME
+                .with_item(10)
                 .with_source_text("facts §2.2 (A08 #10, optional), §2.1"),
             super::params::CARD_CODE_API
+                .with_item(11)
                 .with_source_text("facts §2.2 (A08 #11), §2.1, §4.6")
                 .with_uncertain(
                     Some(
@@ -53,8 +70,10 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::TOKEN
+                .with_item(12)
                 .with_source_text("facts §2.2 (A08 #12, 16 chars), §2.1, §5.2"),
             super::params::TRADER_EC_URL
+                .with_item(13)
                 .with_condition(
                     spec::Condition::new(
                         spec::ConditionTest::External,
@@ -65,6 +84,7 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1",
                 ),
             super::params::SCHEDULED_SHIPPING_DATE
+                .with_item(14)
                 .with_condition(
                     spec::Condition::new(
                         spec::ConditionTest::External,
@@ -136,6 +156,15 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
                     spec::Condition::new(
                         spec::ConditionTest::PresentAny(&[15]),
                         "member_id is given",
+                    ),
+                )
+                .with_computed(
+                    spec::Computed::Sha256Hex(
+                        &[
+                            spec::ComputedInput::Field(15),
+                            spec::ComputedInput::Field(16),
+                            spec::ComputedInput::Credential("access_key"),
+                        ],
                     ),
                 )
                 .with_source_text("facts §2.2 (A08, CSC and TAR), §2.1, §5.1")
@@ -533,6 +562,8 @@ pub static CREDIT_TOKEN_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
 ///
 /// The encoder sends the fixed parameters `function_div=A08`.
 ///
+/// The encoder computes `check_sum`: the SHA-256 (lowercase hex) of `member_id` + `authentication_key` + the credential `access_key`; give the credentials with `Options::with_credentials`.
+///
 /// `member_id` must be absent for option_service_div 00 (a normal order; stored cards need 01).
 ///
 /// `authentication_key` must be absent for option_service_div 00 (a normal order; stored cards need 01).
@@ -596,21 +627,16 @@ pub struct CreditToken<'a> {
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub option_service_div: Option<&'a str>,
-    /// カード保有者を特定するID — the shop's id of the card holder whose cards yamato stores.
+    /// カード保有者を特定するID — the merchant's id of the card holder whose cards the gateway stores.
     /// Marker `△`; alnum, at most 64 bytes; required for authentication_key is given; must be absent for option_service_div 00 (a normal order; stored cards need 01). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub member_id: Option<&'a str>,
-    /// 認証キー — per-member key the shop chooses when it first stores a card.
+    /// 認証キー — the merchant's per-member key that, with member_id, identifies the stored cards.
     /// Marker `△`; alnum, at most 8 bytes; required for member_id is given; must be absent for option_service_div 00 (a normal order; stored cards need 01). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication_key: Option<&'a str>,
-    /// チェックサム — lowercase hex sha-256 of member_id, authentication_key and the access key, computed by the encoder.
-    /// Marker `△`; ASCII `0-9a-f`, exactly 64 bytes; required for member_id is given. Some facts are uncertain (see the spec).
-    #[cfg_attr(feature = "serde", serde(borrow, default))]
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub check_sum: Option<&'a str>,
     /// カートコード — identifier of the shopping cart software.
     /// Marker `-`; ASCII `!-~`. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
@@ -745,7 +771,7 @@ impl ::japay_core::Operation for CreditToken<'_> {
             self.option_service_div,
             self.member_id,
             self.authentication_key,
-            self.check_sum,
+            None,
             self.ec_cart_code,
             self.reserve_1,
             self.x3ds2_account_create_date,
@@ -855,14 +881,21 @@ pub enum CreditTokenOutcome<'r> {
     /// `authorized` (ok): `returnCode` is "0", with `crdCResCd` present.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
-    /// `three_d_secure` (ok): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
+    /// `three_d_secure` (tds_html): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
     #[cfg_attr(feature = "serde", serde(rename = "three_d_secure"))]
-    ThreeDSecure,
+    ThreeDSecure {
+        /// The page to write to the browser as it is (`threeDAuthHtml`): it posts itself to the card issuer to start 3-D Secure. Secret; an HTML page, not a URL.
+        html: outcome::Secret<'r>,
+        /// The token to keep on the server for the step that follows (`threeDToken`). Secret.
+        token: outcome::Secret<'r>,
+    },
     /// `failure` (failure): `returnCode` is "1".
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -898,7 +931,22 @@ fn decide<'r>(
                             "three_d_secure",
                             "errorCode",
                         )?;
-                        CreditTokenOutcome::ThreeDSecure
+                        CreditTokenOutcome::ThreeDSecure {
+                            html: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDAuthHtml"),
+                                    "three_d_secure",
+                                    "threeDAuthHtml",
+                                )?,
+                            ),
+                            token: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDToken"),
+                                    "three_d_secure",
+                                    "threeDToken",
+                                )?,
+                            ),
+                        }
                     })
                 }
                 [true, true] => {
@@ -915,6 +963,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -937,10 +989,17 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditTokenOutcome::Authorized { .. } => ("authorized", "ok", None),
-        CreditTokenOutcome::ThreeDSecure { .. } => ("three_d_secure", "ok", None),
-        CreditTokenOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditTokenOutcome::Authorized { .. } => ("authorized", "ok", None, None),
+        CreditTokenOutcome::ThreeDSecure { .. } => {
+            ("three_d_secure", "tds_html", None, None)
+        }
+        CreditTokenOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

@@ -28,10 +28,14 @@ pub static CREDIT_TOKEN_3D: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A09", &["A09"])
                 .with_source_text("facts §1.3 (A09), §2.2"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A09 #02), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A09 #02), §2.1"),
             super::params::ORDER_NO
+                .with_item(3)
                 .with_meaning(
                     "order number of the credit_token (A08) call that started 3-D Secure",
                 )
@@ -40,10 +44,12 @@ pub static CREDIT_TOKEN_3D: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A09 #03: the same order_no as in A08), §2.1",
                 ),
             super::params::COMP_CD
+                .with_item(4)
                 .with_source_text(
                     "facts §2.2 (A09 #04; A02 the same list with card_no for token), §5.4 step 4",
                 ),
             super::params::TOKEN
+                .with_item(5)
                 .with_meaning(
                     "TOKEN of the 3-D Secure result post (the card token of the A08 call), relayed unmodified",
                 )
@@ -54,6 +60,7 @@ pub static CREDIT_TOKEN_3D: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::CARD_EXP
+                .with_item(6)
                 .with_marker(spec::Marker::Required)
                 .with_source_text(
                     "facts §2.2 (A09 #06 card_exp ← CARD_EXP), §5.4 step 4",
@@ -64,40 +71,54 @@ pub static CREDIT_TOKEN_3D: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::ITEM_PRICE
+                .with_item(7)
                 .with_source_text("facts §2.2 (A09 #07), §5.4 step 4"),
             super::params::ITEM_TAX
+                .with_item(8)
                 .with_source_text("facts §2.2 (A09 #08), §5.4 step 4"),
             super::params::CUST_CD
+                .with_item(9)
                 .with_source_text("facts §2.2 (A09 #09), §5.4 step 4"),
             super::params::SHOP_ID
+                .with_item(10)
                 .with_source_text("facts §2.2 (A09 #10), §5.4 step 4"),
             super::params::TERM_CD
+                .with_item(11)
                 .with_source_text("facts §2.2 (A09 #11), §5.4 step 4"),
             super::params::CRD_RES_CD
+                .with_item(12)
                 .with_source_text("facts §2.2 (A09 #12), §5.4 step 4"),
             super::params::RES_VE
+                .with_item(13)
                 .with_source_text(
                     "facts §2.2 (A09 #13, no missing code), §5.4 step 4",
                 ),
             super::params::RES_PA
+                .with_item(14)
                 .with_source_text(
                     "facts §2.2 (A09 #14, no missing code), §5.4 step 4",
                 ),
             super::params::RES_CODE
+                .with_item(15)
                 .with_source_text("facts §2.2 (A09 #15), §4.6, §5.4 step 4"),
             super::params::THREE_D_INF
+                .with_item(16)
                 .with_source_text(
                     "facts §2.2 (A09 #16 ← 3D_INF, byte for byte; no missing code), §5.4 step 4",
                 ),
             super::params::THREE_D_TRAN_ID
+                .with_item(17)
                 .with_source_text("facts §2.2 (A09 #17), §5.4 step 4"),
             super::params::SEND_DT
+                .with_item(18)
                 .with_source_text("facts §2.2 (A09 #18), §5.4 step 4"),
             super::params::HASH_VALUE
+                .with_item(19)
                 .with_source_text(
                     "facts §2.2 (A09 #19), §5.4 step 4; altered → A092000003",
                 ),
             super::params::THREE_D_TOKEN
+                .with_item(20)
                 .with_source_text(
                     "facts §2.2 (A09 #20: the threeDToken of the answer that started 3-D Secure), §3.2, §5.4 step 5",
                 ),
@@ -359,6 +380,8 @@ pub enum CreditToken3dOutcome<'r> {
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -392,6 +415,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -414,9 +441,14 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditToken3dOutcome::Authorized { .. } => ("authorized", "ok", None),
-        CreditToken3dOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditToken3dOutcome::Authorized { .. } => ("authorized", "ok", None, None),
+        CreditToken3dOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

@@ -32,12 +32,15 @@ pub(crate) const AUTHENTICATION_KEY: spec::FieldSpec = spec::FieldSpec::new(
     )
     .with_label(
         "認証キー",
-        "per-member key the shop chooses when it first stores a card",
+        "the merchant's per-member key that, with member_id, identifies the stored cards",
     )
     .with_marker(spec::Marker::Required)
     .with_limit(spec::ByteLimit::Max(8))
     .secret()
-    .with_source("facts §2.1 (authentication_key; WOO-codes, EC2, EC4, TAR)", None);
+    .with_source(
+        "facts §2.1 (authentication_key; WOO-codes, EC2, EC4, TAR), §2.2 (A03",
+        Some("label_ja is our rendering"),
+    );
 /// `buyer_email` (購入者E-mail).
 pub(crate) const BUYER_EMAIL: spec::FieldSpec = spec::FieldSpec::new(
         "buyer_email",
@@ -187,8 +190,10 @@ pub(crate) const CHECK_SUM: spec::FieldSpec = spec::FieldSpec::new(
     .with_limit(spec::ByteLimit::Exact(64))
     .secret()
     .with_source(
-        "facts §2.1 (check_sum), §5.1 (API checksum; 6 sources); wrong → A031010571 / A041010571 / A051010571 (facts §4.4)",
-        None,
+        "facts §2.1 (check_sum; WOO-codes A03/A04/A05 error text, TAR, W2, EC2, EC4, CSC), §5.1 (the API checksum; wrong → A031010571, facts §4.4)",
+        Some(
+            "label_ja is our rendering; L01 sums other fields (facts §2.2 L01) and overrides `computed`",
+        ),
     );
 /// `comp_cd` (会社コード).
 pub(crate) const COMP_CD: spec::FieldSpec = spec::FieldSpec::new(
@@ -395,14 +400,14 @@ pub(crate) const MEMBER_ID: spec::FieldSpec = spec::FieldSpec::new(
     )
     .with_label(
         "カード保有者を特定するID",
-        "the shop's id of the card holder whose cards yamato stores",
+        "the merchant's id of the card holder whose cards the gateway stores",
     )
     .with_marker(spec::Marker::Required)
     .with_limit(spec::ByteLimit::Max(64))
     .with_source(
-        "facts §2.1 (member_id; WOO-codes; EC2/EC4 use the shop's customer id)",
+        "facts §2.1 (member_id; WOO-codes; EC2/EC4 send the shop's customer id), §2.2 (A03",
         Some(
-            "the 64-byte limit and the alphanumeric set come from one error table (WOO-codes, facts §2.1 [S])",
+            "one source gives the limit and characters (WOO-codes, facts §2.1 [S]); label_ja is our rendering",
         ),
     );
 /// `new_price` (変更後決済金額).

@@ -28,10 +28,14 @@ pub static RE_AUTH: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A11", &["A11"])
                 .with_source_text("facts §1.3 (A11), §2.2"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A11 #02), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A11 #02), §2.1"),
             super::params::ORDER_NO
+                .with_item(3)
                 .with_meaning("order number of the authorization")
                 .with_marker(spec::Marker::Required)
                 .with_source_text("facts §2.2 (A11 #03), §2.1"),
@@ -165,6 +169,8 @@ pub enum ReAuthOutcome<'r> {
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -190,6 +196,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -212,9 +222,14 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        ReAuthOutcome::Reauthorized { .. } => ("reauthorized", "ok", None),
-        ReAuthOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+    let (name, kind, error, cause) = match decide(raw)? {
+        ReAuthOutcome::Reauthorized { .. } => ("reauthorized", "ok", None, None),
+        ReAuthOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }
