@@ -332,7 +332,7 @@ pub struct Credit<'a> {
     /// Marker `○`; ASCII `!-~`, at most 64 bytes. Some facts are uncertain (see the spec).
     pub buyer_email: &'a str,
     /// 認証区分 — 0 no 3-D Secure and no security code, 1 3-D Secure, 2 security code, 3 both.
-    /// Marker `○`; digits, exactly 1 bytes; one of \["0", "1", "2", "3"\].
+    /// Marker `○`; digits, exactly 1 bytes; one of \["0", "1", "2", "3"\]. Some facts are uncertain (see the spec).
     pub auth_div: &'a str,
     /// 支払回数 — number of installments; 1 lump sum, 0 revolving, others installments.
     /// Marker `○`; digits, at most 2 bytes. Some facts are uncertain (see the spec).
@@ -356,7 +356,7 @@ pub struct Credit<'a> {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_no: Option<&'a str>,
     /// セキュリティコード — card security code (3 or 4 digits).
-    /// Marker `△`; digits, at most 4 bytes, at least 3 bytes; required for auth_div 2 or 3 (the security code is checked), for card data and a stored card alike (outside the request: not checked).
+    /// Marker `△`; digits, at most 4 bytes, at least 3 bytes; required for auth_div 2 or 3 (the security code is checked), for card data and a stored card alike (outside the request: not checked). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_code: Option<&'a str>,
@@ -386,12 +386,12 @@ pub struct Credit<'a> {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication_key: Option<&'a str>,
     /// カード識別キー — slot of a stored card of the member, 1 to 3.
-    /// Marker `-`; digits, exactly 1 bytes; must be absent for option_service_div 00 (a normal order; stored cards need 01); one of \["1", "2", "3"\].
+    /// Marker `-`; digits, exactly 1 bytes; must be absent for option_service_div 00 (a normal order; stored cards need 01); one of \["1", "2", "3"\]. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_key: Option<&'a str>,
     /// 最終利用日時 — last use of the stored card as creditInfoGet answers it, yyyyMMddHHmmss (an optimistic lock).
-    /// Marker `-`; digits, exactly 14 bytes; a date written `yyyyMMddHHmmss`; must be absent for option_service_div 00 (a normal order; stored cards need 01).
+    /// Marker `-`; digits, exactly 14 bytes; a date written `yyyyMMddHHmmss`; must be absent for option_service_div 00 (a normal order; stored cards need 01). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub last_credit_date: Option<&'a str>,

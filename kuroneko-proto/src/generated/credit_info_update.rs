@@ -139,7 +139,7 @@ pub struct CreditInfoUpdate<'a> {
     /// Marker `○`; alnum, at most 8 bytes. Some facts are uncertain (see the spec).
     pub authentication_key: &'a str,
     /// カード識別キー — slot of a stored card of the member, 1 to 3.
-    /// Marker `○`; digits, exactly 1 bytes; one of \["1", "2", "3"\].
+    /// Marker `○`; digits, exactly 1 bytes; one of \["1", "2", "3"\]. Some facts are uncertain (see the spec).
     pub card_key: &'a str,
     /// カード有効期限 — new card expiry as MMYY, not expired.
     /// Marker `-`; digits, exactly 4 bytes. Some facts are uncertain (see the spec).
@@ -157,7 +157,7 @@ pub struct CreditInfoUpdate<'a> {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_code_api: Option<&'a str>,
     /// 最終利用日時 — last use of the stored card as creditInfoGet answers it, yyyyMMddHHmmss (an optimistic lock).
-    /// Marker `○`; digits, exactly 14 bytes; a date written `yyyyMMddHHmmss`.
+    /// Marker `○`; digits, exactly 14 bytes; a date written `yyyyMMddHHmmss`. Some facts are uncertain (see the spec).
     pub last_credit_date: &'a str,
     /// 予備1 — spare field; on the test gateway an error code here makes it answer with that error.
     /// Marker `-`; text. Some facts are uncertain (see the spec).

@@ -21,7 +21,7 @@ pub(crate) const AUTH_DIV: spec::FieldSpec = spec::FieldSpec::new(
     .with_allowed(&["0", "1", "2", "3"])
     .with_source(
         "facts §2.1 (auth_div; W2 PaymentYamatoKwcCheckSumCreater, EC4, WOO)",
-        None,
+        Some("label_ja is our rendering"),
     );
 /// `authentication_key` (認証キー).
 pub(crate) const AUTHENTICATION_KEY: spec::FieldSpec = spec::FieldSpec::new(
@@ -119,7 +119,7 @@ pub(crate) const CARD_EXP: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.1 (card_exp; WOO-codes A041010705, W2 mocks)",
         Some(
-            "the month (01-12) and \"not expired\" are checked by the gateway only (A041010705); the encoder checks 4 digits",
+            "the month (01-12) and \"not expired\" are checked by the gateway only (A041010705); the encoder checks 4 digits; label_ja is our rendering",
         ),
     );
 /// `card_key` (カード識別キー).
@@ -133,7 +133,10 @@ pub(crate) const CARD_KEY: spec::FieldSpec = spec::FieldSpec::new(
     .with_marker(spec::Marker::Required)
     .with_limit(spec::ByteLimit::Exact(1))
     .with_allowed(&["1", "2", "3"])
-    .with_source("facts §2.1 (card_key; WOO-codes A041010606, A082000011)", None);
+    .with_source(
+        "facts §2.1 (card_key; WOO-codes A041010606, A082000011)",
+        Some("label_ja is our rendering"),
+    );
 /// `card_no` (カード番号).
 pub(crate) const CARD_NO: spec::FieldSpec = spec::FieldSpec::new(
         "card_no",
@@ -150,7 +153,7 @@ pub(crate) const CARD_NO: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.1 (card_no; W2, EC2, CSC)",
         Some(
-            "the 16-digit limit is the EC2 input form's (facts §2.1); no minimum length is documented",
+            "the 16-digit limit is the EC2 input form's (facts §2.1); no minimum length is documented; label_ja is our rendering",
         ),
     );
 /// `card_owner` (カード名義人).
@@ -172,7 +175,7 @@ pub(crate) const CARD_OWNER: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.1 (card_owner; WOO-codes A04 rule \"half-width letters plus - . ,\"; EC2 limit 20)",
         Some(
-            "the limit is 20 (EC2), 25 (EC4 form) or 30 (WOO form) (facts §2.1 [U], §9 #6); 20 is enforced, which every reading accepts. The space is not in the A04 error text but every client sends names with one",
+            "the limit is 20 (EC2), 25 (EC4 form) or 30 (WOO form) (facts §2.1 [U], §9 #6); 20 is enforced, which every reading accepts. The space is not in the A04 error text but every client sends names with one; label_ja is our rendering",
         ),
     );
 /// `check_sum` (チェックサム).
@@ -210,7 +213,7 @@ pub(crate) const COMP_CD: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #04 comp_cd ← COMP_CD), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `crd_res_cd` (応答コード(3Dセキュア結果)).
@@ -228,7 +231,7 @@ pub(crate) const CRD_RES_CD: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #12 crd_res_cd ← CRD_RES_CD), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `cust_cd` (顧客コード(3Dセキュア結果)).
@@ -246,7 +249,7 @@ pub(crate) const CUST_CD: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #09 cust_cd ← CUST_CD), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `device_div` (端末区分).
@@ -334,7 +337,7 @@ pub(crate) const HASH_VALUE: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #19 hash_value ← HASH_VALUE), §5.4 step 4; altered values → A092000003",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `item_price` (決済金額(3Dセキュア結果)).
@@ -352,7 +355,7 @@ pub(crate) const ITEM_PRICE: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #07 item_price ← ITEM_PRICE), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `item_tax` (税送料(3Dセキュア結果)).
@@ -370,7 +373,7 @@ pub(crate) const ITEM_TAX: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #08 item_tax ← ITEM_TAX), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `last_credit_date` (最終利用日時).
@@ -389,7 +392,7 @@ pub(crate) const LAST_CREDIT_DATE: spec::FieldSpec = spec::FieldSpec::new(
     .with_checks(&[spec::FieldCheck::Format(spec::DateFormat::YyyyMmDdHhMmSs)])
     .with_source(
         "facts §2.1 (last_credit_date; WOO-codes, W2, TAR); stale → A043000001 / A053000001 (facts §4.4)",
-        None,
+        Some("label_ja is our rendering"),
     );
 /// `member_id` (カード保有者を特定するID).
 pub(crate) const MEMBER_ID: spec::FieldSpec = spec::FieldSpec::new(
@@ -426,7 +429,7 @@ pub(crate) const NEW_PRICE: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.1 (new_price; WOO-codes, TAR, W2, EC4); same amount → A074000001 (facts §4.4)",
         Some(
-            "no upper bound is documented for A07 (L03 allows 6 digits, facts §2.1), so no max_bytes is given",
+            "no upper bound is documented for A07 (L03 allows 6 digits, facts §2.1), so no max_bytes is given; label_ja is our rendering",
         ),
     );
 /// `option_service_div` (オプションサービス区分).
@@ -499,7 +502,7 @@ pub(crate) const RES_CODE: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #15 res_code ← RES_CODE), §4.6 (detail codes 0000-9999), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `res_pa` (PARes(3Dセキュア結果)).
@@ -517,7 +520,7 @@ pub(crate) const RES_PA: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #14 res_pa ← RES_PA; no \"missing\" error code, so it may be empty), §5.4 step 4",
         Some(
-            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); the format and length are not documented: every printable ASCII character is accepted and relayed as given, control characters and non-ASCII text are refused",
+            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); the format and length are not documented: every printable ASCII character is accepted and relayed as given, control characters and non-ASCII text are refused; label_ja is our rendering",
         ),
     );
 /// `res_ve` (VERes(3Dセキュア結果)).
@@ -534,7 +537,7 @@ pub(crate) const RES_VE: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #13 res_ve ← RES_VE; no \"missing\" error code, so it may be empty), §5.4 step 4",
         Some(
-            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); the format and length are not documented: every printable ASCII character is accepted and relayed as given, control characters and non-ASCII text are refused",
+            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); the format and length are not documented: every printable ASCII character is accepted and relayed as given, control characters and non-ASCII text are refused; label_ja is our rendering",
         ),
     );
 /// `reserve_1` (予備1).
@@ -549,7 +552,7 @@ pub(crate) const RESERVE_1: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.1 (reserve_1; CSC comments and W2 \"for test\": the test gateway returns the error code set here; EC2 sends EC-CUBE<version>)",
         Some(
-            "the error injection is documented by two client comments only (facts §2.1 [S], §9 #10); its length and which functions take it are not documented, so no limit is given and every credit function accepts it",
+            "the error injection is documented by two client comments only (facts §2.1 [S], §9 #10); its length and which functions take it are not documented, so no limit is given and every credit function accepts it; label_ja is our rendering",
         ),
     );
 /// `scheduled_shipping_date` (出荷予定日).
@@ -583,7 +586,10 @@ pub(crate) const SECURITY_CODE: spec::FieldSpec = spec::FieldSpec::new(
     .with_limit(spec::ByteLimit::Max(4))
     .with_checks(&[spec::FieldCheck::MinBytes(3)])
     .secret()
-    .with_source("facts §2.1 (security_code; EC2, W2)", None);
+    .with_source(
+        "facts §2.1 (security_code; EC2, W2)",
+        Some("label_ja is our rendering"),
+    );
 /// `send_dt` (送信日時(3Dセキュア結果)).
 pub(crate) const SEND_DT: spec::FieldSpec = spec::FieldSpec::new(
         "send_dt",
@@ -599,7 +605,7 @@ pub(crate) const SEND_DT: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #18 send_dt ← SEND_DT), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `settle_price` (決済金額).
@@ -633,7 +639,7 @@ pub(crate) const SHOP_ID: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #10 shop_id ← SHOP_ID), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `term_cd` (端末コード(3Dセキュア結果)).
@@ -651,7 +657,7 @@ pub(crate) const TERM_CD: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #11 term_cd ← TERM_CD), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `three_d_inf` (3Dセキュア情報).
@@ -669,7 +675,7 @@ pub(crate) const THREE_D_INF: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #16 three_d_inf ← 3D_INF, forwarded byte for byte: WOO deliberately skips sanitising it; no \"missing\" error code), §5.4 step 4",
         Some(
-            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); its contents are not documented (WOO leaves it unsanitised, so it may hold characters other fields do not): every printable ASCII character, '<', '%' and runs of spaces included, is relayed exactly; a control character (line break) or non-ASCII text is refused, never altered. Secret because it is an authentication payload of unknown content",
+            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); its contents are not documented (WOO leaves it unsanitised, so it may hold characters other fields do not): every printable ASCII character, '<', '%' and runs of spaces included, is relayed exactly; a control character (line break) or non-ASCII text is refused, never altered. Secret because it is an authentication payload of unknown content; label_ja is our rendering",
         ),
     );
 /// `three_d_token` (3Dセキュア用トークン).
@@ -689,7 +695,7 @@ pub(crate) const THREE_D_TOKEN: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #20 three_d_token ← threeDToken, 32 chars), §3.2 (threeDToken), §5.4 step 3",
         Some(
-            "the 32-character length is documented (facts §3.2); its characters are not, alphanumeric is assumed",
+            "the 32-character length is documented (facts §3.2); its characters are not, alphanumeric is assumed; label_ja is our rendering",
         ),
     );
 /// `three_d_tran_id` (3DトランザクションID).
@@ -707,7 +713,7 @@ pub(crate) const THREE_D_TRAN_ID: spec::FieldSpec = spec::FieldSpec::new(
     .with_source(
         "facts §2.2 (A09 #17 three_d_tran_id ← 3D_TRAN_ID), §5.4 step 4",
         Some(
-            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them)",
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `token` (認証トークン).
