@@ -268,6 +268,10 @@ pub(crate) enum ConditionTest {
         field: usize,
         value: String,
     },
+    EqualsAny {
+        field: usize,
+        values: Vec<String>,
+    },
     /// On data outside the request: documented, never checked.
     External,
 }

@@ -22,7 +22,7 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
     .with_source(
         "facts §1.3 (A01), §2.2 (A01 credit; field order and item numbers from the W2 error list and request builder, C with EC4 doPaymentRequestForPeriodicBatch and TAR authorize)",
         Some(
-            "which of the conditional items (#13-#24) the gateway requires in which combination is known from client code and error texts only (facts §2.2): security_code (auth_div 2 or 3) and trader_ec_url (auth_div 1 or 3) depend on a value the condition language cannot list (one value per condition), so the validator treats them as optional and the gateway checks them. Storing a new card together with a payment (card data plus member_id and authentication_key) is inferred from option_service_div 01 and the A01 error A012070001 \"card storage failed\"",
+            "which of the conditional items (#13-#24) the gateway requires in which combination is known from client code and error texts only (facts §2.2). Storing a new card together with a payment (card data plus member_id and authentication_key) is inferred from option_service_div 01 and the A01 error A012070001 \"card storage failed\"",
         ),
     )
     .with_fields(
@@ -84,7 +84,10 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                 .with_marker(spec::Marker::Conditional)
                 .with_condition(
                     spec::Condition::new(
-                        spec::ConditionTest::External,
+                        spec::ConditionTest::EqualsAny {
+                            field: 8,
+                            values: &["2", "3"],
+                        },
                         "auth_div 2 or 3 (the security code is checked), for card data and a stored card alike",
                     ),
                 )
@@ -101,7 +104,10 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
                 .with_item(18)
                 .with_condition(
                     spec::Condition::new(
-                        spec::ConditionTest::External,
+                        spec::ConditionTest::EqualsAny {
+                            field: 8,
+                            values: &["1", "3"],
+                        },
                         "auth_div 1 or 3 (3-D Secure)",
                     ),
                 )
@@ -356,7 +362,7 @@ pub struct Credit<'a> {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_no: Option<&'a str>,
     /// セキュリティコード — card security code (3 or 4 digits).
-    /// Marker `△`; digits, at most 4 bytes, at least 3 bytes; required for auth_div 2 or 3 (the security code is checked), for card data and a stored card alike (outside the request: not checked). Some facts are uncertain (see the spec).
+    /// Marker `△`; digits, at most 4 bytes, at least 3 bytes; required for auth_div 2 or 3 (the security code is checked), for card data and a stored card alike. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub security_code: Option<&'a str>,
@@ -371,7 +377,7 @@ pub struct Credit<'a> {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_exp: Option<&'a str>,
     /// 加盟店ECサイトURL — https url of the merchant that receives the 3-D Secure result post.
-    /// Marker `△`; ASCII `!-~`, at most 128 bytes; starts with `https://`; required for auth_div 1 or 3 (3-D Secure) (outside the request: not checked).
+    /// Marker `△`; ASCII `!-~`, at most 128 bytes; starts with `https://`; required for auth_div 1 or 3 (3-D Secure).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trader_ec_url: Option<&'a str>,

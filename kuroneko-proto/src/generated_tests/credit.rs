@@ -464,7 +464,22 @@ fn invalid_card_requests_break_exactly_these_rules() {
                 security_code: None,
                 ..credit_card()
             }),
-            &[("card_data", "one_of")],
+            &[("security_code", "required"), ("card_data", "one_of")],
+        ),
+        (
+            "A01 auth_div 3 without security_code and trader_ec_url",
+            rules(&Credit { auth_div: "3", security_code: None, trader_ec_url: None, ..credit_card() }),
+            &[("security_code", "required"), ("trader_ec_url", "required")],
+        ),
+        (
+            "A01 auth_div 1 without trader_ec_url",
+            rules(&Credit { auth_div: "1", security_code: None, trader_ec_url: None, ..credit_card() }),
+            &[("trader_ec_url", "required")],
+        ),
+        (
+            "A01 auth_div 0 needs neither",
+            rules(&Credit { auth_div: "0", security_code: None, trader_ec_url: None, ..credit_card() }),
+            &[],
         ),
         (
             "A01 card data and a stored card",
