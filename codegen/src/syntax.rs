@@ -336,6 +336,9 @@ pub(crate) struct FieldSyntax {
     pub(crate) bits_required: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
     pub(crate) bits_allowed: Option<Spanned<Vec<Text>>>,
+    /// A check digit, checked while its condition holds (an operation's field only).
+    #[serde(default)]
+    pub(crate) check_digit: Option<Spanned<CheckDigitSyntax>>,
     #[serde(default)]
     pub(crate) fixed: Option<Text>,
     #[serde(default)]
@@ -346,6 +349,17 @@ pub(crate) struct FieldSyntax {
     pub(crate) source: Option<Text>,
     #[serde(default)]
     pub(crate) uncertain: Option<Text>,
+}
+
+/// `{rule, digits, when?}`: exactly `digits` digits whose last follows from the others by `rule` (`mod7`), while
+/// `when` (the `field` + `equals` form) holds.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckDigitSyntax {
+    pub(crate) rule: Text,
+    pub(crate) digits: Spanned<u64>,
+    #[serde(default)]
+    pub(crate) when: Option<Spanned<WhenSyntax>>,
 }
 
 /// A condition: exactly one of `present_any`, `absent_all`, `field` + `bit`, `field` + `equals`.

@@ -111,6 +111,7 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod answer;
+pub mod incoming;
 /// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen`.
 #[rustfmt::skip]
 pub mod generated;
@@ -119,5 +120,10 @@ mod generated_tests;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
 pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
+pub use generated::{
+    ChangeDate, CvsCircleKSunkus, CvsFamilyMart, CvsLawson, CvsMinistop, CvsSeicomart, CvsSevenEleven, PaypayChangePrice,
+    PaypayNotification, PaypaySettle, PaypaySettleCancel, Regular, Regular3d, RegularDelete, RegularInfo, RegularUpdate,
+    SettlementNotification, ShipmentCancel, ShipmentEntry, TraderIp,
+};
 pub use japay_core::outcome::OutcomeError;
 pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};
