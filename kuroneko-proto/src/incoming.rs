@@ -291,11 +291,11 @@ mod tests {
     #[test]
     fn bodies_that_are_not_utf8_or_not_ascii_are_refused() {
         let cases: [(&[u8], &str); 5] = [
-            (b"name=%82%A0", "value"),      // Shift_JIS あ: never another charset
-            (b"name=%FF", "value"),         // not UTF-8
+            (b"name=%82%A0", "value"),       // Shift_JIS あ: never another charset
+            (b"name=%FF", "value"),          // not UTF-8
             (b"name=\xE3\x81\x82", "query"), // raw UTF-8 bytes: a form body is ASCII on the wire
-            (b"name=%8", "value"),          // malformed percent-encoding
-            (b"na me=1", "query"),          // a space
+            (b"name=%8", "value"),           // malformed percent-encoding
+            (b"na me=1", "query"),           // a space
         ];
         for (body, what) in cases {
             let err = Form::decode(body).unwrap_err();
@@ -317,10 +317,7 @@ mod tests {
     #[test]
     fn a_name_repeated_with_another_value_is_refused_whatever_the_name() {
         let err = Form::decode(b"settle_result=1&extra=a&settle_result=%32").unwrap_err();
-        assert_eq!(
-            err,
-            FormError::ConflictingValues { name: "settle_result".into(), offset: 38, first_offset: 14 }
-        );
+        assert_eq!(err, FormError::ConflictingValues { name: "settle_result".into(), offset: 38, first_offset: 14 });
         let err = Form::decode(b"extra=a&extra=b").unwrap_err();
         assert!(matches!(err, FormError::ConflictingValues { .. }), "{err:?}");
         assert!(Form::decode(b"extra=a&extra=%61").is_ok(), "the same decoded value may repeat");

@@ -119,11 +119,11 @@ pub mod generated;
 mod generated_tests;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
-pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
 pub use generated::{
-    ChangeDate, CvsCircleKSunkus, CvsFamilyMart, CvsLawson, CvsMinistop, CvsSeicomart, CvsSevenEleven, PaypayChangePrice,
-    PaypayNotification, PaypaySettle, PaypaySettleCancel, Regular, Regular3d, RegularDelete, RegularInfo, RegularUpdate,
-    SettlementNotification, ShipmentCancel, ShipmentEntry, TraderIp,
+    ChangeDate, CvsCircleKSunkus, CvsFamilyMart, CvsLawson, CvsMinistop, CvsSeicomart, CvsSevenEleven,
+    PaypayChangePrice, PaypayNotification, PaypaySettle, PaypaySettleCancel, Regular, Regular3d, RegularDelete,
+    RegularInfo, RegularUpdate, SettlementNotification, ShipmentCancel, ShipmentEntry, TraderIp,
 };
+pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
 pub use japay_core::outcome::OutcomeError;
 pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};

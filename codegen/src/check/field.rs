@@ -9,7 +9,7 @@ use marked_yaml::{Span, Spanned};
 use super::Known;
 pub(crate) use super::resolve::Resolved;
 use crate::diagnostics::Diagnostics;
-use crate::model::{AsciiKind, Check, CheckDigitCheck, Condition, ConditionTest, Field, Kind, Limit, Provenance};
+use crate::model::{AsciiKind, Check, CheckDigitRow, Condition, ConditionTest, Field, Kind, Limit, Provenance};
 use crate::syntax::{Text, WhenSyntax};
 
 /// Parses an ASCII set such as `A-Za-z0-9.-+/@` into a mask. A `-` first, last or right after a range is literal.
@@ -607,5 +607,5 @@ fn check_check_digit(
     }
     let (rule, digits) = (rule?, digits?);
     let expected = format!("{}{words}", rule.describe(digits));
-    Some(Check::CheckDigit(CheckDigitCheck { rule, digits, when, expected }))
+    Some(Check::DigitRule(CheckDigitRow { rule, digits, when, expected }))
 }

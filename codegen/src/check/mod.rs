@@ -161,7 +161,11 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
                 d.at(u.span(), format!("{p}.use"), "a shared parameter cannot use another");
             }
             if let Some(c) = &param.check_digit {
-                d.at(c.span(), format!("{p}.check_digit"), "depends on the operation's fields: give it in the operation");
+                d.at(
+                    c.span(),
+                    format!("{p}.check_digit"),
+                    "depends on the operation's fields: give it in the operation",
+                );
             }
             match &param.wire {
                 None => d.at(param.span(), format!("{p}.wire"), "missing"),

@@ -66,7 +66,7 @@ fn rule_words(f: &Field) -> String {
             Check::Format(f) => s.push_str(&format!("; a date written `{}`", f.pattern())),
             Check::Forbid(c) => s.push_str(&format!("; no `{}` characters", c.name())),
             Check::BitsRequired(_, words) | Check::BitsAllowed(_, words) => s.push_str(&format!("; {words}")),
-            Check::CheckDigit(c) => s.push_str(&format!("; {}", c.expected)),
+            Check::DigitRule(c) => s.push_str(&format!("; {}", c.expected)),
         }
     }
     if let Some(c) = &f.condition {
@@ -202,7 +202,7 @@ fn field_parts(e: &mut Emitter, f: &Field) -> FieldParts {
                 let mask = hex_mask(*mask);
                 quote!(spec::FieldCheck::BitsAllowed { mask: #mask, expected: #expected })
             }
-            Check::CheckDigit(c) => check_digit_tokens(e, c),
+            Check::DigitRule(c) => check_digit_tokens(e, c),
         });
         let checks: Vec<_> = checks.collect();
         quote!(.with_checks(&[#(#checks),*]))
@@ -639,8 +639,8 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
     }
 }
 
-/// A [`Check::CheckDigit`] as `spec::FieldCheck::CheckDigit(spec::CheckDigit::new(..).when_equals(..))`.
-fn check_digit_tokens(e: &mut Emitter, c: &crate::model::CheckDigitCheck) -> TokenStream {
+/// A [`Check::DigitRule`] as `spec::FieldCheck::CheckDigit(spec::CheckDigit::new(..).when_equals(..))`.
+fn check_digit_tokens(e: &mut Emitter, c: &crate::model::CheckDigitRow) -> TokenStream {
     let rule = e.ident(c.rule.variant());
     let (digits, expected) = (Literal::u8_unsuffixed(c.digits), &c.expected);
     let when = c.when.as_ref().map(|(field, value)| {
