@@ -51,8 +51,8 @@ pub enum FieldCheck {
         /// What the field accepts, in words (`a bitmap with no position but M set`).
         expected: &'static str,
     },
-    /// The value is a number with a check digit ([`CheckDigit`]), checked only while its condition holds (a slip
-    /// number of one carrier). Violation: `pattern`, with the check's `expected` as the description. It looks at
+    /// The value is a number with a check digit ([`CheckDigit`]), checked only while its condition holds (a
+    /// tracking number of one shipping company). Violation: `pattern`, with the check's `expected` as the description. It looks at
     /// another field, so the request walk runs it (`crate::rules::check_digit`), not the per-value checks.
     CheckDigit(CheckDigit),
 }
@@ -111,7 +111,7 @@ pub struct FieldEquals {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CheckDigitRule {
-    /// The number the other digits spell, modulo 7 (a digit 0-6): Yamato's "seven-check" of slip numbers.
+    /// The number the other digits spell, modulo 7 (a digit 0-6), the "seven-check" of some tracking numbers.
     Mod7,
 }
 
@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn the_mod7_check_digit_is_the_rest_of_the_others() {
-        let rule = CheckDigit::new(CheckDigitRule::Mod7, 12, "a slip");
+        let rule = CheckDigit::new(CheckDigitRule::Mod7, 12, "a tracking number");
         // 12345678901 mod 7 = 3; 99999999999 mod 7 = 4; 00000000007 mod 7 = 0
         for (value, ok) in [
             ("123456789013", true),
