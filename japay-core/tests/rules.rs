@@ -302,7 +302,10 @@ mod check_digit {
         FieldSpec::new("always", CODE).with_checks(&[FieldCheck::CheckDigit(RULE)]),
     ]);
 
-    fn rules(values: &[Option<&str>]) -> Vec<(String, ViolationKind)> {
+    /// (field, violation) pairs, in order.
+    type Found = Vec<(String, ViolationKind)>;
+
+    fn rules(values: &[Option<&str>]) -> Found {
         match validate(&SHIP, values, Options::default()) {
             Ok(()) => Vec::new(),
             Err(report) => report.violations().iter().map(|v| (v.field.to_string(), v.kind.clone())).collect(),
@@ -313,7 +316,7 @@ mod check_digit {
     fn applies_while_the_other_field_has_the_value() {
         let bad = ViolationKind::Pattern { expected: "a 12-digit number, last = rest mod 7", ch: None, char_index: 0 };
         // 12345678901 mod 7 = 3
-        let table: [(&[Option<&str>], Vec<(String, ViolationKind)>); 7] = [
+        let table: [(&[Option<&str>], Found); 7] = [
             (&[Some("123456789013"), Some("00")], vec![]),
             (&[Some("123456789010"), Some("00")], vec![("number".into(), bad.clone())]),
             (&[Some("ORDER1"), Some("00")], vec![("number".into(), bad.clone())]),
