@@ -182,7 +182,7 @@ pub(crate) const GOODS_NAME: spec::FieldSpec = spec::FieldSpec::new(
             "the counting rule is not documented (facts §2.1 [U], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed",
         ),
     );
-/// `new_price` (変更後金額).
+/// `new_price` (変更後決済金額).
 pub(crate) const NEW_PRICE: spec::FieldSpec = spec::FieldSpec::new(
         "new_price",
         spec::ValueKind::Ascii(
@@ -190,14 +190,16 @@ pub(crate) const NEW_PRICE: spec::FieldSpec = spec::FieldSpec::new(
         ),
     )
     .with_label(
-        "変更後金額",
-        "new amount in yen, an integer of at least 1 that differs from the current one",
+        "変更後決済金額",
+        "the new amount in yen, an integer of at least 1 that differs from the current one",
     )
     .with_marker(spec::Marker::Required)
     .with_checks(&[spec::FieldCheck::MinValue(1)])
     .with_source(
         "facts §2.1 (new_price; WOO-codes, TAR, W2, EC4); same amount → A074000001 (facts §4.4)",
-        None,
+        Some(
+            "no upper bound is documented for A07 (L03 allows 6 digits, facts §2.1), so no max_bytes is given",
+        ),
     );
 /// `option_service_div` (オプションサービス区分).
 pub(crate) const OPTION_SERVICE_DIV: spec::FieldSpec = spec::FieldSpec::new(

@@ -82,8 +82,8 @@ pub struct PaypayChangePrice<'a> {
     /// 受付番号 — order number of the paypay payment to change.
     /// Marker `○`; ASCII `0-9A-Z#*/<>:@-`, at most 23 bytes.
     pub order_no: &'a str,
-    /// 変更後金額 — new amount in yen, an integer of at least 1 that differs from the current one.
-    /// Marker `○`; digits, at most 6 bytes; a number of at least 1.
+    /// 変更後決済金額 — the new amount in yen, an integer of at least 1 that differs from the current one.
+    /// Marker `○`; digits, at most 6 bytes; a number of at least 1. Some facts are uncertain (see the spec).
     pub new_price: &'a str,
 }
 
