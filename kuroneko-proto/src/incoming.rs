@@ -244,7 +244,7 @@ impl From<FormError> for IncomingError {
 }
 
 /// The options an incoming body is checked with: UTF-8 (the limits count as the gateway's text policy says).
-pub fn options() -> Options {
+pub fn options() -> Options<'static> {
     Options::new(Charset::Utf8)
 }
 

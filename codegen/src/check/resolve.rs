@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use marked_yaml::{Span, Spanned};
 
 use crate::diagnostics::Diagnostics;
-use crate::syntax::{CheckDigitSyntax, FieldSyntax, Text, WhenSyntax};
+use crate::syntax::{CheckDigitSyntax, ComputedSyntax, FieldSyntax, Text, WhenSyntax};
 
 /// A field with `use:` resolved: each key from the operation's override or from the shared parameter.
 pub(crate) struct Resolved<'s> {
@@ -15,6 +15,7 @@ pub(crate) struct Resolved<'s> {
     pub(crate) unresolved: bool,
     pub(crate) wire: Option<&'s Text>,
     pub(crate) label_ja: Option<&'s Text>,
+    pub(crate) item: Option<&'s Spanned<u64>>,
     pub(crate) meaning: Option<&'s Text>,
     pub(crate) required: Option<&'s Text>,
     pub(crate) when: Option<&'s Spanned<WhenSyntax>>,
@@ -36,6 +37,7 @@ pub(crate) struct Resolved<'s> {
     /// Always the entry's own (an operation's): it depends on the operation's other fields.
     pub(crate) check_digit: Option<&'s Spanned<CheckDigitSyntax>>,
     pub(crate) fixed: Option<&'s Text>,
+    pub(crate) computed: Option<&'s Spanned<ComputedSyntax>>,
     pub(crate) allowed: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) secret: Option<&'s Spanned<bool>>,
     pub(crate) source: Option<&'s Text>,
@@ -66,7 +68,7 @@ pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
         &f.source,
         &f.uncertain,
     ];
-    let numbers = [&f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
+    let numbers = [&f.item, &f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
     let lists = [&f.forbid, &f.bits_required, &f.bits_allowed, &f.allowed];
     texts.iter().any(|t| t.is_some())
         || numbers.iter().any(|n| n.is_some())
@@ -76,6 +78,7 @@ pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
         || f.max_bytes_in.is_some()
         || f.secret.is_some()
         || f.check_digit.is_some()
+        || f.computed.is_some()
 }
 
 /// A shared parameter as written in `params.yaml`, without overrides.
@@ -85,6 +88,7 @@ pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         unresolved: false,
         wire: f.wire.as_ref(),
         label_ja: f.label_ja.as_ref(),
+        item: f.item.as_ref(),
         meaning: f.meaning.as_ref(),
         required: f.required.as_ref(),
         when: f.when.as_ref(),
@@ -105,6 +109,7 @@ pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         bits_allowed: f.bits_allowed.as_ref(),
         check_digit: f.check_digit.as_ref(),
         fixed: f.fixed.as_ref(),
+        computed: f.computed.as_ref(),
         allowed: f.allowed.as_ref(),
         secret: f.secret.as_ref(),
         source: f.source.as_ref(),
@@ -152,6 +157,7 @@ pub(crate) fn resolve<'s>(
         unresolved: false,
         wire: base.wire,
         label_ja: base.label_ja,
+        item: f.item.as_ref().or(base.item),
         meaning: f.meaning.as_ref().or(base.meaning),
         required: f.required.as_ref().or(base.required),
         when: f.when.as_ref().or(base.when),
@@ -172,6 +178,7 @@ pub(crate) fn resolve<'s>(
         bits_allowed: f.bits_allowed.as_ref().or(base.bits_allowed),
         check_digit: f.check_digit.as_ref(),
         fixed: f.fixed.as_ref().or(base.fixed),
+        computed: f.computed.as_ref().or(base.computed),
         allowed: f.allowed.as_ref().or(base.allowed),
         secret: f.secret.as_ref().or(base.secret),
         source: f.source.as_ref().or(base.source),

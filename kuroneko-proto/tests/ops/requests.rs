@@ -177,3 +177,84 @@ fn effects_and_lookups_follow_the_spec() {
         assert_eq!(lookup, expected, "{name}");
     }
 }
+
+/// L01's check_sum is computed by the encoder (facts §2.2): the lowercase hex SHA-256 of function_div, trader_code,
+/// order_no, settle_price, buyer_name_kanji, buyer_tel, buyer_email, return_url_success, return_url_res and the
+/// access key, concatenated. The expected digest below was computed outside this crate (Python's hashlib) over
+/// `L01888888888ORDER-00011500山田 太郎03-1234-5678taro@example.jphttps://shop.example.jp/okhttps://shop.example.jp/res1234567`.
+mod paypay_settle {
+    use japay_core::{Credentials, DynamicRequest, Options};
+    use kuroneko_proto::Charset;
+
+    use super::super::{op, rules};
+
+    const VALUES: &[(&str, &str)] = &[
+        ("trader_code", "888888888"),
+        ("order_no", "ORDER-0001"),
+        ("settle_price", "1500"),
+        ("buyer_name_kanji", "山田 太郎"),
+        ("buyer_tel", "03-1234-5678"),
+        ("buyer_email", "taro@example.jp"),
+        ("return_url_success", "https://shop.example.jp/ok"),
+        ("return_url_res", "https://shop.example.jp/res"),
+    ];
+
+    fn encode(
+        values: &[(&'static str, &'static str)],
+        access_key: Option<&str>,
+    ) -> Result<String, Vec<(String, &'static str)>> {
+        let mut request = DynamicRequest::new(op("paypay_settle"));
+        for (wire, value) in values {
+            assert!(request.set(wire, value), "no field {wire}");
+        }
+        let credentials = access_key.map_or(Credentials::new(), |k| Credentials::new().with("access_key", k));
+        let options = Options::new(Charset::Utf8).with_credentials(&credentials);
+        let mut body = Vec::new();
+        request.encode(options, &mut body).map_err(|r| rules(&r))?;
+        Ok(String::from_utf8(body).expect("ascii"))
+    }
+
+    #[test]
+    fn the_check_sum_is_computed_from_the_payment_and_the_access_key() {
+        let body = encode(VALUES, Some("1234567")).unwrap();
+        assert_eq!(
+            body,
+            "function_div=L01&trader_code=888888888&order_no=ORDER-0001&settle_price=1500\
+             &buyer_name_kanji=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&buyer_tel=03-1234-5678\
+             &buyer_email=taro%40example.jp&return_url_success=https%3A%2F%2Fshop.example.jp%2Fok\
+             &return_url_res=https%3A%2F%2Fshop.example.jp%2Fres\
+             &check_sum=1903ab7a7828919b04208ea6891f8c55a180913043d34a840dc3efdd35a73adf"
+        );
+        // another access key, another sum; the optional fields are not summed
+        let other = encode(VALUES, Some("7654321")).unwrap();
+        assert!(!other.contains("1903ab7a"), "{other}");
+        let with_goods: Vec<_> = VALUES.iter().copied().chain([("goods_name", "品")]).collect();
+        assert!(
+            encode(&with_goods, Some("1234567"))
+                .unwrap()
+                .ends_with("check_sum=1903ab7a7828919b04208ea6891f8c55a180913043d34a840dc3efdd35a73adf")
+        );
+    }
+
+    #[test]
+    fn the_access_key_is_required_and_the_caller_cannot_give_the_sum() {
+        assert_eq!(encode(VALUES, None), Err(vec![("access_key".to_owned(), "required")]));
+        let given: Vec<_> = VALUES.iter().copied().chain([("check_sum", "00")]).collect();
+        assert_eq!(encode(&given, Some("1234567")), Err(vec![("check_sum".to_owned(), "value")]));
+    }
+
+    #[test]
+    fn return_urls_are_https_and_at_most_200_bytes() {
+        let long: &'static str = Box::leak(format!("https://shop.example.jp/{}", "a".repeat(177)).into_boxed_str());
+        let cases: [(&str, &'static str, &str); 4] = [
+            ("return_url_success", "http://shop.example.jp/ok", "pattern"),
+            ("return_url_res", "http://127.0.0.1/res", "pattern"),
+            ("return_url_failure", "javascript:alert(1)", "pattern"),
+            ("return_url_success", long, "max_bytes"),
+        ];
+        for (field, value, rule) in cases {
+            let values: Vec<_> = VALUES.iter().copied().filter(|(f, _)| *f != field).chain([(field, value)]).collect();
+            assert_eq!(encode(&values, Some("1234567")), Err(vec![(field.to_owned(), rule)]), "{field}={value}");
+        }
+    }
+}
