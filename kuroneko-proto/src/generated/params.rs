@@ -5,6 +5,24 @@
 #[allow(unused_imports)]
 use ::japay_core::{outcome, spec};
 
+/// `authentication_key` (認証キー).
+pub(crate) const AUTHENTICATION_KEY: spec::FieldSpec = spec::FieldSpec::new(
+        "authentication_key",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x07fffffe07fffffe03ff000000000000, "alnum", "A-Za-z0-9"),
+        ),
+    )
+    .with_label(
+        "認証キー",
+        "the merchant's per-member key that, with member_id, identifies the stored cards",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(8))
+    .secret()
+    .with_source(
+        "facts §2.1 (authentication_key; WOO-codes, EC2, EC4, TAR), §2.2 (A03",
+        Some("label_ja is our rendering"),
+    );
 /// `buyer_email` (購入者E-mail).
 pub(crate) const BUYER_EMAIL: spec::FieldSpec = spec::FieldSpec::new(
         "buyer_email",
@@ -200,6 +218,25 @@ pub(crate) const GOODS_NAME: spec::FieldSpec = spec::FieldSpec::new(
         "facts §2.1 (goods_name; WOO-codes error text \"600 bytes or less (≤400 half-width, ≤200 full-width)\"), §2.4",
         Some(
             "the counting rule is not documented (facts §2.1 [U], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed",
+        ),
+    );
+/// `member_id` (カード保有者を特定するID).
+pub(crate) const MEMBER_ID: spec::FieldSpec = spec::FieldSpec::new(
+        "member_id",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x07fffffe07fffffe03ff000000000000, "alnum", "A-Za-z0-9"),
+        ),
+    )
+    .with_label(
+        "カード保有者を特定するID",
+        "the merchant's id of the card holder whose cards the gateway stores",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(64))
+    .with_source(
+        "facts §2.1 (member_id; WOO-codes; EC2/EC4 send the shop's customer id), §2.2 (A03",
+        Some(
+            "one source gives the limit and characters (WOO-codes, facts §2.1 [S]); label_ja is our rendering",
         ),
     );
 /// `new_price` (変更後決済金額).

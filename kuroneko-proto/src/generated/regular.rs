@@ -22,7 +22,7 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
     .with_source(
         "facts §1.3 (G01 regular; CSC, TAR URLs), §2.2 (G01, inferred from the W2 error list 1.4 and WOO-codes G06)",
         Some(
-            "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]). No item numbers beyond function_div and trader_code are given. Not modelled: the card data and stored-card fields (auth_div, card_no, security_code, card_owner, card_exp, member_id, authentication_key, card_key, last_credit_date, check_sum: defined with the A01 and stored-card operations, to be added when those shared parameters exist) and the result-receipt URL (https, ≤120), whose parameter name is unknown. The cycle fields' names come from STALL only",
+            "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]). No item numbers beyond function_div and trader_code are given. Not modelled: the card data and stored-card fields defined with the card operations (auth_div, card_no, security_code, card_owner, card_exp, card_key, last_credit_date: to be added when those shared parameters exist; member_id, authentication_key and check_sum are here) and the result-receipt URL (https, ≤120), whose parameter name is unknown. The cycle fields' names come from STALL only",
         ),
     )
     .with_fields(
@@ -125,6 +125,54 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
                 .with_uncertain(
                     Some(
                         "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U])",
+                    ),
+                ),
+            super::params::MEMBER_ID
+                .with_meaning("card-holder id of a stored card to charge")
+                .with_marker(spec::Marker::Optional)
+                .with_source_text("facts §2.2 (G01: member_id), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]); whether G01 charges a stored card with it (as A01 with option_service_div 01) is inferred",
+                    ),
+                ),
+            super::params::AUTHENTICATION_KEY
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[13]),
+                        "a stored card (member_id)",
+                    ),
+                )
+                .with_source_text("facts §2.2 (G01: authentication_key), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U])",
+                    ),
+                ),
+            super::params::CHECK_SUM
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[13]),
+                        "a stored card (member_id)",
+                    ),
+                )
+                .with_computed(
+                    spec::Computed::Sha256Hex(
+                        &[
+                            spec::ComputedInput::Field(13),
+                            spec::ComputedInput::Field(14),
+                            spec::ComputedInput::Credential("access_key"),
+                        ],
+                    ),
+                )
+                .with_source_text(
+                    "facts §2.2 (G01: check_sum), §2.1, §5.1 (the API checksum of member_id, authentication_key and the access key)",
+                )
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]); that G01's check_sum is the stored-card sum of A01 is inferred",
                     ),
                 ),
             spec::FieldSpec::new(
@@ -235,6 +283,8 @@ pub static REGULAR_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
 ///
 /// The encoder sends the fixed parameters `function_div=G01`.
 ///
+/// The encoder computes `check_sum`: the SHA-256 (lowercase hex) of `member_id` + `authentication_key` + the credential `access_key`; give the credentials with `Options::with_credentials`.
+///
 /// The facts and their sources: `spec/kuroneko/operations/regular.yaml`.
 ///
 /// With the `serde` feature: `Deserialize` (borrowing, unknown keys refused) and `Serialize` (card data in clear), keyed by wire name; see [the crate docs](crate#the-serde-feature).
@@ -282,6 +332,16 @@ pub struct Regular<'a> {
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub trader_ec_url: Option<&'a str>,
+    /// カード保有者を特定するID — card-holder id of a stored card to charge.
+    /// Marker `-`; alnum, at most 64 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub member_id: Option<&'a str>,
+    /// 認証キー — the merchant's per-member key that, with member_id, identifies the stored cards.
+    /// Marker `△`; alnum, at most 8 bytes; required for a stored card (member_id). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub authentication_key: Option<&'a str>,
     /// 出荷予定日 — date of the first charge, yyyyMMdd.
     /// Marker `○`; digits, exactly 8 bytes; a date written `yyyyMMdd`. Some facts are uncertain (see the spec).
     pub scheduled_shipping_date: &'a str,
@@ -298,7 +358,7 @@ pub struct Regular<'a> {
 
 impl ::japay_core::Operation for Regular<'_> {
     const SPEC: &'static spec::OperationSpec = &REGULAR;
-    type Values<'s> = [Option<&'s str>; 17] where Self: 's;
+    type Values<'s> = [Option<&'s str>; 20] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
             None,
@@ -314,6 +374,9 @@ impl ::japay_core::Operation for Regular<'_> {
             Some(self.goods_name),
             self.card_code_api,
             self.trader_ec_url,
+            self.member_id,
+            self.authentication_key,
+            None,
             Some(self.scheduled_shipping_date),
             Some(self.cycle_unit),
             Some(self.cycle_interval),

@@ -107,6 +107,8 @@ const INVALID: &[(&str, Values, Rules)] = &[
     ("paypay_change_price", &[TRADER, ORDER, ("new_price", "0")], &[("new_price", "min_value")]),
     ("paypay_settle_cancel", &[TRADER], &[("order_no", "required")]),
     ("regular_delete", &[TRADER, ("order_no", "REG-0000000000000001")], &[("order_no", "max_bytes")]),
+    // a stored card: authentication_key and the sum (so the access key) come with member_id
+    ("regular", &[TRADER, ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1"), KANJI, TEL, EMAIL, ("pay_way", "1"), ("option_service_div", "01"), ("goods_name", "g"), ("member_id", "M1"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1"), ("cycle_day", "1")], &[("authentication_key", "required"), ("access_key", "required")]),
     ("regular", &[TRADER, ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1"), KANJI, TEL, EMAIL, ("pay_way", "1"), ("option_service_div", "00"), ("goods_name", "g"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1000"), ("cycle_day", "1")], &[("option_service_div", "value"), ("cycle_interval", "max_bytes")]),
 ];
 
