@@ -93,6 +93,23 @@
 //! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
 //! ```
 //!
+//! # Notifications
+//!
+//! Yamato's server posts form bodies to the merchant: the settlement result notification (決済結果通知,
+//! [`SettlementNotification`]) and the PayPay notification ([`PaypayNotification`]). Their views decode the body
+//! strictly through [`incoming`] (UTF-8 once percent-decoded, never guessed; a name repeated with another value
+//! refused; unknown names kept) and check it against the spec (the status table refuses the clients' own markers 41
+//! and 50). A notification is not signed: refuse one for another merchant ([`incoming::check_trader`]) and read the
+//! order again with [`TradeInfo`] before trusting it.
+//!
+//! ```
+//! use kuroneko_proto::SettlementNotification;
+//!
+//! let body = b"trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000\
+//!     &settle_result=1&settle_detail=41&settle_method=21";
+//! assert!(SettlementNotification::parse(body).is_err(), "41 is not a Yamato status");
+//! ```
+//!
 //! # Features
 //!
 //! * `meta` (on by default): the spec's provenance strings (`source`, `uncertain`, `label_ja`) stay in the generated
