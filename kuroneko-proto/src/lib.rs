@@ -138,6 +138,7 @@ pub mod incoming;
 pub mod generated;
 #[cfg(test)]
 mod generated_tests;
+pub mod link;
 pub mod notify;
 
 pub mod three_d;

@@ -18,6 +18,8 @@ mod charsets;
 #[cfg(test)]
 mod corpus;
 #[cfg(test)]
+mod kuroneko_link;
+#[cfg(test)]
 mod layout;
 #[cfg(test)]
 mod lifecycle;
