@@ -34,10 +34,30 @@ also when it occurs once.
 Anything that cannot be decoded (an HTML error page, a truncated body, bytes that are not UTF-8, an element repeated \
 with another value): exit 1, message on stderr.";
 
+/// `notification`'s long help.
+const NOTIFICATION: &str = "\
+Decode the application/x-www-form-urlencoded body of a notification Yamato's server POSTs to the merchant's server, \
+read from FILE or, when FILE is absent or `-`, from stdin (one final line break is ignored), and check it against \
+its spec (`kuroneko spec show settlement_notification`).
+
+KIND: settlement (決済結果通知, operation settlement_notification) or paypay (the PayPay notification, \
+paypay_notification); the operation names are accepted too.
+
+Valid: exit 0 and one JSON object and a newline on stdout: parameter name -> decoded string, in body order, unknown \
+parameters included (a name repeated with the same value becomes an array). Breaks its spec (a settle_detail of 41 \
+or 50 is no Yamato status): exit 1 and one JSON object per violation and line on stderr, as `validate` prints them \
+({\"field\":…,\"rule\":…,\"message\":…}). Not decodable (bad percent escape, a value that is not UTF-8 once \
+decoded, a parameter repeated with another value) or, with --trader-code, for another merchant: exit 1, message on \
+stderr.
+
+A notification is not signed: confirm it with E04 (tradeInfo) before trusting it. The reply to send back is the body \
+0 when processed and 1 when not: the opposite of Epsilon's.";
+
 /// Kuroneko's help texts over the neutral ones.
 pub(crate) fn wording(cli: Command) -> Command {
     cli.mut_subcommand("decode", |c| c.about("Decode an XML answer body into a JSON object").long_about(DECODE))
         .mut_subcommand("answer", |c| {
             c.about("Decide the outcome of an XML answer body; print one JSON object").long_about(ANSWER)
         })
+        .mut_subcommand("notification", |c| c.long_about(NOTIFICATION))
 }

@@ -5,17 +5,25 @@
 
 use std::collections::HashMap;
 
+use clap::{Arg, ArgMatches};
 use japay_cli::output::{json_str, pairs_json};
-use japay_cli::{AnswerKeys, Description, Form, Gateway, SpecWords, Summarize};
+use japay_cli::{AnswerKeys, Description, Form, Gateway, Incoming, IncomingKind, Refusal, SpecWords, Summarize};
 use japay_core::Charset;
 use japay_core::spec::ResponseSpec;
 use kuroneko_proto::answer::{Answer, Block};
-use kuroneko_proto::generated::{GATEWAY, OPERATIONS, OUTCOMES};
+use kuroneko_proto::generated::{GATEWAY, OPERATIONS, OUTCOMES, paypay_notification, settlement_notification};
+use kuroneko_proto::incoming::{self, IncomingError};
 
 use crate::help;
 
 /// Yamato Kuroneko Web Collect, as the `kuroneko` binary.
 pub(crate) struct Kuroneko;
+
+/// The notifications, by short name.
+const INCOMING: &[IncomingKind] = &[
+    IncomingKind::new("settlement", &settlement_notification::SETTLEMENT_NOTIFICATION),
+    IncomingKind::new("paypay", &paypay_notification::PAYPAY_NOTIFICATION),
+];
 
 /// The keys of `answer`'s object: the raw `returnCode`, the typed `creditErrorCode` beside the `errorCode` of a
 /// failure, and the answer's elements.
@@ -31,6 +39,7 @@ impl Gateway for Kuroneko {
         )
         .answer_keys(ANSWER_KEYS)
         .cause_key("credit_error")
+        .incoming(Incoming::new(INCOMING, &[Charset::Utf8]).with_args(incoming_args))
         .spec_words(SpecWords::new("Endpoint", "endpoint", "Empty `<return>`"))
         .help(help::wording);
 
@@ -45,6 +54,24 @@ impl Gateway for Kuroneko {
         _response: Option<&'static ResponseSpec>,
     ) -> Result<Answer<'a>, String> {
         Answer::parse(input).map_err(|e| e.to_string())
+    }
+
+    /// A notification body decoded strictly and checked against its spec (`kuroneko_proto::incoming`), and with
+    /// `--trader-code` refused when it is for another merchant.
+    fn read_incoming(
+        kind: &IncomingKind,
+        body: &[u8],
+        _charset: Charset,
+        args: &ArgMatches,
+    ) -> Result<String, Refusal> {
+        let form = incoming::parse(body, kind.operation).map_err(|e| match e {
+            IncomingError::Invalid(report) => Refusal::Invalid(report),
+            other => Refusal::Malformed(other.to_string()),
+        })?;
+        if let Some(own) = args.get_one::<String>("trader-code") {
+            incoming::check_trader(&form, own).map_err(|e| Refusal::Refused(e.to_string()))?;
+        }
+        Ok(pairs_json(form.params().iter().map(|p| (p.name, &*p.value))))
     }
 
     /// The values of `<return>`, then those of each group occurrence, in document order.
@@ -84,6 +111,23 @@ impl Gateway for Kuroneko {
         text.push('}');
         text
     }
+}
+
+/// `notification`'s own option: `--trader-code CODE` refuses a notification for another merchant.
+fn incoming_args() -> Vec<Arg> {
+    vec![
+        Arg::new("trader-code")
+            .long("trader-code")
+            .value_name("CODE")
+            .help("The merchant's trader code: refuse a notification that carries another one (or none)")
+            .value_parser(|code: &str| {
+                if code.is_empty() {
+                    Err("expected the merchant's trader code, found an empty value".to_owned())
+                } else {
+                    Ok(code.to_owned())
+                }
+            }),
+    ]
 }
 
 /// A block's name/value pairs in document order.

@@ -198,6 +198,109 @@ fn cli_contract() {
     run_all(&cases, &[]);
 }
 
+/// A08 starting 3-D Secure.
+const THREE_D: &str = "<return><returnCode>0</returnCode><errorCode/><returnDate>20260401120000</returnDate>\
+    <threeDAuthHtml>&lt;form method=&quot;post&quot;&gt;&lt;/form&gt;</threeDAuthHtml>\
+    <threeDToken>0123456789abcdef0123456789abcdef</threeDToken></return>";
+
+/// A08 authorised.
+const AUTHORIZED: &str = "<return><returnCode>0</returnCode><errorCode/><returnDate>20260401120000</returnDate>\
+    <crdCResCd>100001</crdCResCd></return>";
+
+/// L01 forwarding the buyer to PayPay.
+const PAYPAY_REDIRECT: &str = "<return><returnCode>0</returnCode><errorCode/><returnDate>20260401120000</returnDate>\
+    <redirectHtml>&lt;form action=&quot;https://paypay.example/&quot;&gt;&lt;/form&gt;</redirectHtml></return>";
+
+/// L03 waiting for the buyer's approval.
+const PAYPAY_PENDING: &str =
+    "<return><returnCode>2</returnCode><errorCode/><returnDate>20260401120000</returnDate></return>";
+
+/// A08 with the stored-card fields: its check_sum needs the access key.
+const STORED_A03: &str = r#"{"trader_code": "888888888", "member_id": "M0001", "authentication_key": "KEY0001"}"#;
+/// Its body with the access key 1234567: check_sum = SHA-256 of M0001 ‖ KEY0001 ‖ 1234567, lower-case hex.
+const STORED_A03_BODY: &str = "function_div=A03&trader_code=888888888&member_id=M0001&authentication_key=KEY0001&\
+    check_sum=863d9e48acf02dfcaceb3a4ebc2ce8ddefc5fb9742db7cb3c9fca08cf221b2a8";
+const ACCESS_KEY_REQUIRED: &str = "{\"field\":\"access_key\",\"rule\":\"required\",\"message\":\"expected this \
+    credential (given with the encoder's options, never sent): the encoder needs it to compute check_sum\"}\n";
+
+/// The access key: from `--access-key` or `KURONEKO_ACCESS_KEY`, never from the request, never printed.
+#[test]
+fn the_access_key_feeds_the_checksums() {
+    #[rustfmt::skip]
+    let cases = [
+        case("no key: a required violation on access_key", &["encode", "credit_info_get"], STORED_A03, 1, EMPTY,
+            Is::Exact(ACCESS_KEY_REQUIRED)),
+        case("validate says it too", &["validate", "credit_info_get"], STORED_A03, 1, Is::Exact(ACCESS_KEY_REQUIRED), EMPTY),
+        case("--access-key", &["encode", "credit_info_get", "--access-key", "1234567"], STORED_A03, 0,
+            Is::Exact(STORED_A03_BODY), EMPTY),
+        case("a caller's check_sum is refused", &["validate", "credit_info_get", "--access-key", "1234567"],
+            r#"{"trader_code": "888888888", "member_id": "M0001", "authentication_key": "KEY0001", "check_sum": "0"}"#, 1,
+            Is::Contains(r#"{"field":"check_sum","rule":"value","#), EMPTY),
+        case("no checksum sent: no key needed", &["encode", "trade_info"], TRADE_INFO, 0, Is::Exact(TRADE_INFO_BODY), EMPTY),
+        case("the help names both", &["encode", "--help"], "", 0, Is::Contains("KURONEKO_ACCESS_KEY"), EMPTY),
+    ];
+    run_all(&cases, &[]);
+    let from_env =
+        [case("KURONEKO_ACCESS_KEY", &["encode", "credit_info_get"], STORED_A03, 0, Is::Exact(STORED_A03_BODY), EMPTY)];
+    run_all(&from_env, &[("KURONEKO_ACCESS_KEY", "1234567")]);
+    let option_wins = [case(
+        "--access-key over the environment",
+        &["encode", "credit_info_get", "--access-key", "1234567"],
+        STORED_A03,
+        0,
+        Is::Exact(STORED_A03_BODY),
+        EMPTY,
+    )];
+    run_all(&option_wins, &[("KURONEKO_ACCESS_KEY", "9999999")]);
+    // a wrong key is never echoed in a message
+    let out = kuroneko(&["encode", "credit_info_get", "--access-key", "SECRET-KEY-42"], b"{\"trader_code\": 1}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("SECRET-KEY-42"));
+}
+
+const SETTLEMENT: &str = "trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000\
+    &settle_result=1&settle_detail=2&settle_method=21";
+const SETTLEMENT_JSON: &str = "{\"trader_code\":\"888888888\",\"order_no\":\"ORDER-1\",\"settle_price\":\"1500\",\
+    \"settle_date\":\"20260401120000\",\"settle_result\":\"1\",\"settle_detail\":\"2\",\"settle_method\":\"21\"}\n";
+const SETTLEMENT_41: &str = "trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000\
+    &settle_result=1&settle_detail=41&settle_method=21";
+const SETTLEMENT_CONFLICT: &str = "trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000\
+    &settle_result=1&settle_detail=2&settle_method=21&settle_result=2";
+const SETTLEMENT_SJIS: &str = "trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000\
+    &settle_result=1&settle_detail=2&settle_method=21&memo=%82%A0";
+const PAYPAY: &str = "trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000\
+    &settle_result=1&settle_detail=4&settle_method=91&res_payinfo_key=KEY1";
+
+/// `notification settlement|paypay [--trader-code CODE]`: one JSON object, or exit 1 with the violations or the reason.
+#[test]
+fn notification_contract() {
+    #[rustfmt::skip]
+    let cases = [
+        case("settlement", &["notification", "settlement"], SETTLEMENT, 0, Is::Exact(SETTLEMENT_JSON), EMPTY),
+        case("by its operation name, a final line break ignored", &["notification", "settlement_notification"],
+            "trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000&settle_result=1&settle_detail=2&settle_method=21\n",
+            0, Is::Exact(SETTLEMENT_JSON), EMPTY),
+        case("the merchant's own", &["notification", "settlement", "--trader-code", "888888888"], SETTLEMENT, 0,
+            Is::Exact(SETTLEMENT_JSON), EMPTY),
+        case("another merchant's", &["notification", "settlement", "--trader-code", "999999999"], SETTLEMENT, 1, EMPTY,
+            Is::Exact("notification: expected the merchant's own trader_code, found another one\n")),
+        case("41 is no Yamato status", &["notification", "settlement"], SETTLEMENT_41, 1, EMPTY,
+            Is::Contains(r#"{"field":"settle_detail","rule":"value","#)),
+        case("a conflicting repetition", &["notification", "settlement"], SETTLEMENT_CONFLICT, 1, EMPTY,
+            Is::Contains("notification: ")),
+        case("not UTF-8 once decoded", &["notification", "settlement"], SETTLEMENT_SJIS, 1, EMPTY,
+            Is::Contains("notification: ")),
+        case("paypay", &["notification", "paypay", "--trader-code", "888888888"], PAYPAY, 0,
+            Is::Contains(r#""settle_method":"91","res_payinfo_key":"KEY1"}"#), EMPTY),
+        case("a settlement is no paypay notification", &["notification", "paypay"], SETTLEMENT, 1, EMPTY,
+            Is::Contains(r#"{"field":"res_payinfo_key","rule":"required","message":"required"}"#)),
+        case("an unknown kind", &["notification", "deposit"], SETTLEMENT, 2, EMPTY, Is::Contains("settlement, paypay")),
+        case("an empty trader code", &["notification", "settlement", "--trader-code", ""], SETTLEMENT, 2, EMPTY,
+            Is::Contains("expected the merchant's trader code")),
+        case("the help names the reply", &["notification", "--help"], "", 0, Is::Contains("body 0"), EMPTY),
+    ];
+    run_all(&cases, &[]);
+}
+
 /// The `answer` object of each kind: its keys in order, its outcome word, error and credit_error.
 #[test]
 fn answer_objects() {
@@ -207,6 +310,12 @@ fn answer_objects() {
             serde_json::json!("A082000010"), serde_json::json!("G12")),
         ("duplicate", "credit_token", DUPLICATE, "failure",
             serde_json::json!("A082000003"), serde_json::Value::Null),
+        ("3-D Secure", "credit_token", THREE_D, "3ds", serde_json::Value::Null, serde_json::Value::Null),
+        ("authorised", "credit_token", AUTHORIZED, "ok", serde_json::Value::Null, serde_json::Value::Null),
+        ("paypay redirect", "paypay_settle", PAYPAY_REDIRECT, "redirect", serde_json::Value::Null, serde_json::Value::Null),
+        ("paypay waiting for the buyer", "paypay_change_price", PAYPAY_PENDING, "pending",
+            serde_json::Value::Null, serde_json::Value::Null),
+        ("E04", "trade_info", TRADE_INFO_ANSWER, "ok", serde_json::Value::Null, serde_json::Value::Null),
     ];
     for (what, op, body, outcome, error, credit_error) in cases {
         let out = kuroneko(&["answer", op], body.as_bytes());
