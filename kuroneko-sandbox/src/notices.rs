@@ -1,0 +1,72 @@
+//! What the gateway sends the merchant besides its answers: the 決済結果通知 (facts §6.1) and the PayPay
+//! notification (facts §6.2), POSTed to `--notify-url` through the machinery's outbox.
+//!
+//! A notification is accepted when the merchant answers HTTP 200 with the body `0` (a trailing line break allowed);
+//! anything else (`1`, an error page, no answer) is sent again with the machinery's doubling backoff (facts §6.1:
+//! `0` processed, `1` not — the opposite of Epsilon). **Sandbox choices**: the body is a UTF-8 form (the gateway's
+//! charset is not documented, U), the retry schedule is the machinery's.
+
+use japay_sandbox::outbox::Message;
+
+use crate::store::Order;
+
+/// Whether the merchant's reply accepts a notification: HTTP 200 and the body `0`.
+pub(crate) fn accepts(status: u16, body: &[u8]) -> bool {
+    status == 200 && matches!(body, b"0" | b"0\n" | b"0\r\n")
+}
+
+/// The notification of `order`'s current status (`settle_detail`), `settle_result` 1 (normal) or 2 (abnormal).
+pub(crate) fn settlement(order: &Order, settle_result: &str) -> Message {
+    let price = order.settle_price.to_string();
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("trader_code", &order.trader_code),
+        ("order_no", &order.order_no),
+        ("settle_price", &price),
+        ("settle_date", &order.settle_date),
+        ("settle_result", settle_result),
+        ("settle_detail", &order.status),
+        ("settle_method", &order.settle_method),
+    ];
+    let kind = if order.kind == "paypay" {
+        pairs.push(("res_payinfo_key", &order.order_no));
+        "paypay"
+    } else {
+        "settlement"
+    };
+    Message {
+        kind,
+        reference: order.order_no.clone(),
+        body: Ok(japay_sandbox::form::encode(pairs.iter().copied())),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_and_the_merchants_reply() {
+        let order = Order {
+            trader_code: "888888888".into(),
+            order_no: "C-1".into(),
+            settle_price: 1200,
+            settle_date: "20260401120000".into(),
+            status: "3".into(),
+            settle_method: "21".into(),
+            ..Order::default()
+        };
+        let message = settlement(&order, "1");
+        assert_eq!(
+            message.body.unwrap(),
+            "trader_code=888888888&order_no=C-1&settle_price=1200&settle_date=20260401120000&settle_result=1&settle_detail=3&settle_method=21"
+        );
+        assert_eq!((message.kind, message.reference.as_str()), ("settlement", "C-1"));
+        // (status, body, accepted)
+        let replies: [(u16, &[u8], bool); 6] =
+            [(200, b"0", true), (200, b"0\r\n", true), (200, b"1", false), (500, b"0", false), (200, b"", false), (200, b"00", false)];
+        for (status, body, accepted) in replies {
+            assert_eq!(accepts(status, body), accepted, "{status} {body:?}");
+        }
+    }
+}
