@@ -50,7 +50,11 @@ pub(crate) fn check_type(kind: &ViolationKind, field: Option<&FieldSpec>) -> &'s
         ViolationKind::Required { .. } => "01",
         ViolationKind::OneOf { given: 0, .. } => "01",
         ViolationKind::MaxBytes { .. } | ViolationKind::ExactBytes { .. } | ViolationKind::MinBytes { .. } => {
-            if text { "03" } else { "02" }
+            if text {
+                "03"
+            } else {
+                "02"
+            }
         }
         ViolationKind::Charset { .. } | ViolationKind::Refused { .. } => "04",
         ViolationKind::Pattern { ch: Some(_), .. } => "04",
@@ -91,7 +95,11 @@ mod tests {
 
     #[test]
     fn violations_are_written_by_the_layout() {
-        let v = |field: &'static str, kind| Violation { field: field.into(), kind };
+        let v = |field: &'static str, kind| {
+            let mut report = japay_core::Report::new();
+            report.push(field, kind);
+            report.violations()[0].clone()
+        };
         let required = ViolationKind::Required { condition: None };
         let long = ViolationKind::MaxBytes { charset: Charset::Utf8, actual: 70, limit: 60 };
         let exact = ViolationKind::ExactBytes { charset: Charset::Utf8, actual: 15, expected: 16 };
@@ -117,8 +125,7 @@ mod tests {
 
     #[test]
     fn codes_by_shape() {
-        for (text, code) in [("A082000010", true), ("Z012000007", true), ("a082000010", false), ("A08200001", false)]
-        {
+        for (text, code) in [("A082000010", true), ("Z012000007", true), ("a082000010", false), ("A08200001", false)] {
             assert_eq!(looks_like_code(text), code, "{text}");
         }
     }

@@ -284,7 +284,8 @@ mod tests {
     #[test]
     fn start_dates() {
         // (text, accepted)
-        let cases = [("20260401", true), ("20261301", false), ("20260400", false), ("2026041", false), ("2026040a", false)];
+        let cases =
+            [("20260401", true), ("20261301", false), ("20260400", false), ("2026041", false), ("2026040a", false)];
         for (text, ok) in cases {
             assert_eq!(text.parse::<StartDate>().is_ok(), ok, "{text}");
         }

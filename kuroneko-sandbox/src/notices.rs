@@ -1,18 +1,20 @@
 //! What the gateway sends the merchant besides its answers: the 決済結果通知 (facts §6.1) and the PayPay
 //! notification (facts §6.2), POSTed to `--notify-url` through the machinery's outbox.
 //!
-//! A notification is accepted when the merchant answers HTTP 200 with the body `0` (a trailing line break allowed);
+//! A notification is accepted when the merchant answers HTTP 200 with exactly the body `0`;
 //! anything else (`1`, an error page, no answer) is sent again with the machinery's doubling backoff (facts §6.1:
 //! `0` processed, `1` not — the opposite of Epsilon). **Sandbox choices**: the body is a UTF-8 form (the gateway's
 //! charset is not documented, U), the retry schedule is the machinery's.
 
 use japay_sandbox::outbox::Message;
+use kuroneko_proto::notify::KuronekoReply;
 
 use crate::store::Order;
 
-/// Whether the merchant's reply accepts a notification: HTTP 200 and the body `0`.
+/// Whether the merchant's reply accepts a notification: HTTP 200 and exactly the body `0`
+/// ([`KuronekoReply::Processed`]).
 pub(crate) fn accepts(status: u16, body: &[u8]) -> bool {
-    status == 200 && matches!(body, b"0" | b"0\n" | b"0\r\n")
+    status == 200 && KuronekoReply::from_body(body) == Some(KuronekoReply::Processed)
 }
 
 /// The notification of `order`'s current status (`settle_detail`), `settle_result` 1 (normal) or 2 (abnormal).
@@ -33,11 +35,7 @@ pub(crate) fn settlement(order: &Order, settle_result: &str) -> Message {
     } else {
         "settlement"
     };
-    Message {
-        kind,
-        reference: order.order_no.clone(),
-        body: Ok(japay_sandbox::form::encode(pairs.iter().copied())),
-    }
+    Message { kind, reference: order.order_no.clone(), body: Ok(japay_sandbox::form::encode(pairs.iter().copied())) }
 }
 
 #[cfg(test)]
@@ -63,8 +61,14 @@ mod tests {
         );
         assert_eq!((message.kind, message.reference.as_str()), ("settlement", "C-1"));
         // (status, body, accepted)
-        let replies: [(u16, &[u8], bool); 6] =
-            [(200, b"0", true), (200, b"0\r\n", true), (200, b"1", false), (500, b"0", false), (200, b"", false), (200, b"00", false)];
+        let replies: [(u16, &[u8], bool); 6] = [
+            (200, b"0", true),
+            (200, b"0\r\n", false),
+            (200, b"1", false),
+            (500, b"0", false),
+            (200, b"", false),
+            (200, b"00", false),
+        ];
         for (status, body, accepted) in replies {
             assert_eq!(accepts(status, body), accepted, "{status} {body:?}");
         }

@@ -222,9 +222,8 @@ pub(crate) struct Slip {
 
 /// The slips of an order, oldest first.
 pub(crate) fn slips(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Slip>> {
-    let mut stmt = conn.prepare(
-        "SELECT slip_no, delivery_service_code, slip_date FROM slips WHERE order_id = ?1 ORDER BY rowid",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT slip_no, delivery_service_code, slip_date FROM slips WHERE order_id = ?1 ORDER BY rowid")?;
     let rows = stmt.query_map([order_id], |r| {
         Ok(Slip { slip_no: r.get(0)?, delivery_service_code: r.get(1)?, slip_date: r.get(2)? })
     })?;
@@ -388,7 +387,12 @@ pub(crate) fn put_card(conn: &Connection, c: &Card) -> rusqlite::Result<()> {
 }
 
 /// Deletes a stored card.
-pub(crate) fn delete_card(conn: &Connection, trader_code: &str, member_id: &str, card_key: i64) -> rusqlite::Result<()> {
+pub(crate) fn delete_card(
+    conn: &Connection,
+    trader_code: &str,
+    member_id: &str,
+    card_key: i64,
+) -> rusqlite::Result<()> {
     conn.execute(
         "DELETE FROM cards WHERE trader_code = ?1 AND member_id = ?2 AND card_key = ?3",
         params![trader_code, member_id, card_key],

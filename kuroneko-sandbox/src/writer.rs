@@ -129,7 +129,8 @@ mod tests {
         for (body, outcome, code) in cases {
             assert_eq!(classify("credit_token", &body), (outcome.to_owned(), code.to_owned()), "{body}");
         }
-        let answer = Answer::parse(tds.finish().as_bytes()).unwrap();
+        let body = tds.finish();
+        let answer = Answer::parse(body.as_bytes()).unwrap();
         assert_eq!(answer.get("threeDAuthHtml"), Some(html));
         assert_eq!(answer.get("errorCode"), Some(""));
     }

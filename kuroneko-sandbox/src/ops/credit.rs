@@ -122,13 +122,7 @@ fn three_d_auth_html(ctx: &Ctx<'_>, acs_key: &str) -> String {
 }
 
 /// The answer and the order's new state for a charge: authorized, declined, or 3-D Secure started.
-fn settle(
-    tx: &Tx<'_>,
-    ctx: &Ctx<'_>,
-    order: &mut Order,
-    charge: &Charge,
-    declined: &str,
-) -> rusqlite::Result<String> {
+fn settle(tx: &Tx<'_>, ctx: &Ctx<'_>, order: &mut Order, charge: &Charge, declined: &str) -> rusqlite::Result<String> {
     order.card_kind = charge.kind.clone();
     match charge.kind.as_str() {
         "decline" => {
@@ -210,9 +204,7 @@ pub(crate) fn credit_token(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Strin
     let stored = if token.card_key.is_empty() {
         None
     } else {
-        store::cards(tx, ctx.trader, &token.member_id)?
-            .into_iter()
-            .find(|c| c.card_key.to_string() == token.card_key)
+        store::cards(tx, ctx.trader, &token.member_id)?.into_iter().find(|c| c.card_key.to_string() == token.card_key)
     };
     let mut charge = Charge {
         kind: token.card_kind.clone(),

@@ -41,11 +41,8 @@ pub(crate) fn prompt_report(settle_method: &str) -> bool {
 /// B01–B06: a slip for the order.
 pub(crate) fn cvs(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
     let function = ctx.function();
-    let duplicate = if matches!(function, "B01" | "B02") {
-        format!("{function}3000001")
-    } else {
-        format!("{function}4000002")
-    };
+    let duplicate =
+        if matches!(function, "B01" | "B02") { format!("{function}3000001") } else { format!("{function}4000002") };
     let mut order = Order {
         trader_code: ctx.trader.to_owned(),
         order_no: ctx.get("order_no").to_owned(),

@@ -70,9 +70,11 @@ pub(crate) fn credit_info_update(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result
         return Ok(ctx.fail("A043000001"));
     }
     let before = (card.card_exp.clone(), card.card_owner.clone(), card.card_code_api.clone());
-    for (name, slot) in
-        [("card_exp", &mut card.card_exp), ("card_owner", &mut card.card_owner), ("card_code_api", &mut card.card_code_api)]
-    {
+    for (name, slot) in [
+        ("card_exp", &mut card.card_exp),
+        ("card_owner", &mut card.card_owner),
+        ("card_code_api", &mut card.card_code_api),
+    ] {
         if !ctx.get(name).is_empty() {
             ctx.get(name).clone_into(slot);
         }

@@ -19,7 +19,6 @@ use japay_sandbox::Tx;
 use japay_sandbox::clock::Now;
 use japay_sandbox::form::Form;
 use kuroneko_proto::generated::{credit_token::CREDIT_TOKEN, trade_info::TRADE_INFO};
-use sha2::{Digest, Sha256};
 
 use crate::clock;
 use crate::codes;
@@ -128,11 +127,7 @@ pub(crate) fn random_token(len: usize) -> String {
 
 /// The lowercase hex SHA-256 of the concatenation of `parts` (the gateway's `check_sum`s, facts §5.1).
 pub(crate) fn sha256_hex(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-    }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    kuroneko_proto::token::CheckSum::of(parts).as_str().to_owned()
 }
 
 /// Whether two strings are equal, compared in time independent of where they differ (check sums).

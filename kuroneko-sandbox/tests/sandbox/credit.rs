@@ -1,0 +1,108 @@
+//! A08 and its checks, tokens, 3-D Secure up to the ACS, E04.
+
+use japay_sandbox::buyer::Form;
+
+use crate::support::{Fields, Sandbox, classify, config, credit_token, element, status, with};
+
+/// (order_no, test card, changes to the fields, outcome, error code) against one sandbox, in order (later rows see
+/// earlier ones).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credit_token_answers_its_outcomes() {
+    let sb = Sandbox::start(config()).await;
+    sb.set_time("10:00").await;
+    let reused = sb.token("4111111111111111").await;
+    let expiring = sb.token("4111111111111111").await;
+    type Change = (&'static str, Option<&'static str>);
+    let cases: Vec<(&str, &str, Vec<Change>, &str, &str)> = vec![
+        ("T1", "4111111111111111", vec![], "authorized", ""),
+        ("T1", "4111111111111111", vec![], "failure", "A082000003"),
+        ("T2", "4000000000000002", vec![], "failure", "A082000010"),
+        ("T3", "4000000000003220", vec![("trader_ec_url", Some("https://shop.example/return"))], "three_d_secure", ""),
+        ("T4", "4000000000003220", vec![], "failure", "A081011301"),
+        ("T5", "5555555555554444", vec![], "authorized", ""),
+        ("T6", "4111111111111111", vec![("device_div", Some("3"))], "failure", "A081010306"),
+        ("T7", "4111111111111111", vec![("buyer_email", None)], "failure", "A081010801"),
+        ("T8", "4111111111111111", vec![("token", Some("short"))], "failure", "A081011202"),
+        ("T9", "4111111111111111", vec![("token", None)], "failure", "A081011201"),
+        ("T10", "4111111111111111", vec![("settle_price", Some("15x0"))], "failure", "A081010504"),
+        ("T11", "4111111111111111", vec![("reserve_1", Some("A082000007"))], "failure", "A082000007"),
+        ("T12", "4111111111111111", vec![("reserve_1", Some("A082000010"))], "failure", "A082000010"),
+        ("T13", "4111111111111111", vec![("reserve_1", Some("not a code"))], "authorized", ""),
+        ("T14", "4111111111111111", vec![("trader_code", Some("999999999"))], "failure", "Z012000007"),
+    ];
+    for (order_no, card, changes, outcome, code) in cases {
+        let token = sb.token(card).await;
+        let fields: Fields = with(credit_token(order_no, &token), &changes);
+        let body = sb.call("credit_token", &fields).await;
+        assert_eq!(classify("credit_token", &body), (outcome.to_owned(), code.to_owned()), "{order_no}: {body}");
+        if code == "A082000010" {
+            assert_eq!(element(&body, "creditErrorCode"), "G12", "{order_no}");
+        }
+    }
+    // a token is used once, and lives 30 minutes on the sandbox clock
+    let body = sb.call("credit_token", &credit_token("U1", &reused)).await;
+    assert_eq!(classify("credit_token", &body).0, "authorized");
+    let body = sb.call("credit_token", &credit_token("U2", &reused)).await;
+    assert_eq!(classify("credit_token", &body).1, "A082000004");
+    sb.set_time("10:31").await;
+    let body = sb.call("credit_token", &credit_token("U3", &expiring)).await;
+    assert_eq!(classify("credit_token", &body).1, "A082000004");
+    let body = sb.call("credit_token", &credit_token("U4", "0123456789abcdef")).await;
+    assert_eq!(classify("credit_token", &body).1, "A082000004", "an unknown token");
+    // E04 shows each order's status (facts §3.3)
+    // (order_no, statusInfo; "" = no row)
+    let statuses = [("T1", "4"), ("T2", "11"), ("T3", "21"), ("T5", "4"), ("T6", ""), ("U1", "4"), ("U3", "")];
+    for (order_no, expected) in statuses {
+        assert_eq!(status(&sb, order_no).await, expected, "{order_no}");
+    }
+    sb.running.shutdown().await;
+}
+
+/// The 3-D Secure test card: `threeDAuthHtml` posts itself to the sandbox ACS, which posts the upper-case fields to
+/// `trader_ec_url`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_d_secure_reaches_the_merchant_with_the_upper_case_fields() {
+    let sb = Sandbox::start(config()).await;
+    for (order_no, auth, res_code) in [("S1", "ok", "0000"), ("S2", "ng", "0002")] {
+        let token = sb.token("4000000000003220").await;
+        let fields = with(credit_token(order_no, &token), &[("trader_ec_url", Some("https://shop.example/3ds?k=1"))]);
+        let body = sb.call("credit_token", &fields).await;
+        assert_eq!(classify("credit_token", &body).0, "three_d_secure");
+        assert_eq!(element(&body, "threeDToken").len(), 32);
+        let html = element(&body, "threeDAuthHtml");
+        // the shop writes the html to the browser, which posts it to the ACS
+        let to_acs = Form::first(&html, &sb.running.url()).unwrap();
+        assert_eq!(to_acs.action, format!("{}/sandbox/acs", sb.running.url()));
+        let acs_page = sb.browser.submit(&to_acs, &[]).await.unwrap();
+        let to_merchant = sb.browser.submit(&acs_page.form().unwrap(), &[("auth", auth)]).await.unwrap();
+        let posted = to_merchant.form().unwrap();
+        assert_eq!(posted.action, "https://shop.example/3ds?k=1");
+        let names: Vec<&str> = posted.fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "COMP_CD",
+                "TOKEN",
+                "CARD_EXP",
+                "ITEM_PRICE",
+                "ITEM_TAX",
+                "CUST_CD",
+                "SHOP_ID",
+                "TERM_CD",
+                "CRD_RES_CD",
+                "RES_VE",
+                "RES_PA",
+                "RES_CODE",
+                "3D_INF",
+                "3D_TRAN_ID",
+                "SEND_DT",
+                "HASH_VALUE"
+            ]
+        );
+        assert_eq!((posted.value("RES_CODE"), posted.value("TOKEN")), (Some(res_code), Some(token.as_str())));
+        // the ACS session is used once
+        let again = sb.browser.submit(&acs_page.form().unwrap(), &[("auth", "ok")]).await.unwrap();
+        assert_eq!(again.status, 404);
+    }
+    sb.running.shutdown().await;
+}
