@@ -133,6 +133,37 @@ mod checks {
         }
     }
 
+    /// The local-sandbox switch: an `https://` prefix also takes `http://` to a loopback host, then a port, a path,
+    /// a query or the end; never anything a browser could read as another host, and never without the switch.
+    #[test]
+    fn the_local_sandbox_switch_takes_loopback_http_only() {
+        let sandbox = UTF8.local_sandbox(true);
+        #[rustfmt::skip]
+        let cases: [(&str, bool, bool); 16] = [
+            // (value, accepted without the switch, accepted with it)
+            ("https://shop.example/3ds", true, true),
+            ("http://127.0.0.1:8080/return", false, true),
+            ("http://127.0.0.1", false, true),
+            ("http://127.9.8.7/x", false, true),
+            ("http://localhost/3ds?x=1", false, true),
+            ("http://localhost:3000", false, true),
+            ("http://[::1]:8080/", false, true),
+            ("http://[::1]", false, true),
+            ("http://127.0.0.1.evil.com/", false, false),
+            ("http://localhost@evil/", false, false),
+            ("http://localhost:80@evil/", false, false),
+            ("http://[::1]x", false, false),
+            ("http://localhost.evil.example/", false, false),
+            ("http://128.0.0.1/", false, false),
+            ("http://shop.example/", false, false),
+            ("ftp://127.0.0.1/", false, false),
+        ];
+        for (value, plain, local) in cases {
+            assert_eq!(check(2, value, UTF8).is_empty(), plain, "{value} without the switch");
+            assert_eq!(check(2, value, sandbox).is_empty(), local, "{value} with the switch");
+        }
+    }
+
     #[test]
     fn messages_name_the_bound_and_charset() {
         let v = check(0, "0312345", UTF8);
@@ -280,4 +311,32 @@ fn one_of_needs_exactly_one_complete_alternative() {
     assert_eq!(rules(&partial), [("expire".to_owned(), "required")]);
     let card = [Some("10-0"), None, None, None, Some("4242424242424242"), Some("2912"), None];
     assert!(rules(&card).is_empty());
+}
+
+/// `equals_any`: a field required while another has one of several values (Kuroneko's `security_code` for
+/// `auth_div` 2 or 3).
+#[test]
+fn equals_any_holds_for_each_listed_value_only() {
+    static PAY: OperationSpec = OperationSpec::new("pay", &GATEWAY, "pay").with_fields(&[
+        FieldSpec::new("auth", ValueKind::Text),
+        FieldSpec::new("code", ValueKind::Text)
+            .with_marker(Marker::Conditional)
+            .with_condition(Condition::new(ConditionTest::EqualsAny { field: 0, values: &["2", "3"] }, "auth 2 or 3")),
+    ]);
+    for (auth, code, expected) in [
+        (Some("2"), None, &[("code", "required")][..]),
+        (Some("3"), None, &[("code", "required")]),
+        (Some("3"), Some("123"), &[]),
+        (Some("1"), None, &[]),
+        (Some("23"), None, &[]),
+        (Some(""), None, &[]),
+        (None, None, &[]),
+    ] {
+        let got: Vec<(String, &str)> = match validate(&PAY, &[auth, code], Options::default()) {
+            Ok(()) => Vec::new(),
+            Err(report) => report.violations().iter().map(|v| (v.field.to_string(), v.kind.rule())).collect(),
+        };
+        let expected: Vec<(String, &str)> = expected.iter().map(|(f, r)| ((*f).to_owned(), *r)).collect();
+        assert_eq!(got, expected, "auth {auth:?}, code {code:?}");
+    }
 }

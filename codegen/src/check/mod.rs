@@ -31,6 +31,8 @@ pub(crate) struct Known<'s> {
     pub(crate) bitmaps: BTreeMap<String, KnownBitmap>,
     /// Names whose values are secret everywhere.
     pub(crate) secrets: Vec<String>,
+    /// The gateway's credentials (`$name` in a computed field).
+    pub(crate) credentials: Vec<String>,
     /// The answer's result field.
     pub(crate) answer_result: String,
     /// The code table of the result field.
@@ -95,6 +97,7 @@ fn shared(
         let mut r = resolve::own(param);
         r.when = None;
         r.forbidden_when = None;
+        r.computed = None; // its inputs are fields of the operation: written by each operation
         if r.uncertain.is_none() {
             // a block's member without its own uncertainty takes the block's
             let block = known.blocks.values().find(|(members, _)| members.iter().any(|m| m == name));
@@ -133,6 +136,7 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     let bitmaps: Vec<_> = files.bitmaps.iter().map(|b| tables::check_bitmap(&mut d, b)).collect();
     let mut charsets = files.charsets.as_ref().map(|c| tables::check_charsets(&mut d, &c.value));
     let mut secrets = files.secrets.as_ref().map(|s| tables::check_secrets(&mut d, &s.value)).unwrap_or_default();
+    let mut credentials: Vec<crate::model::Credential> = Vec::new();
     if let Some(g) = &files.gateway {
         if let Some(text_tables) = tables::check_text_tables(&mut d, &g.value.text) {
             if charsets.is_some() {
@@ -141,11 +145,27 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             }
             charsets = Some(text_tables);
         }
+        let names = tables::check_credentials(&mut d, &g.value.credentials, &g.value.secrets);
+        for (name, row) in names.into_iter().zip(&g.value.credentials) {
+            credentials.push(crate::model::Credential {
+                name,
+                meaning: row.meaning.to_string(),
+                provenance: crate::model::Provenance {
+                    source: row.source.to_string(),
+                    uncertain: row.uncertain.as_ref().map(|u| u.to_string()),
+                },
+            });
+        }
         for name in tables::check_gateway_secrets(&mut d, &g.value.secrets) {
             if secrets.contains(&name) {
                 d.at(g.value.name.span(), "secrets", format!("{name:?} is also in secrets.yaml"));
             } else {
                 secrets.push(name);
+            }
+        }
+        for c in &credentials {
+            if !secrets.contains(&c.name) {
+                secrets.push(c.name.clone()); // a credential's value is never shown either
             }
         }
     }
@@ -186,8 +206,13 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
                     None => d.at(name.span(), q, format!("no parameter {:?} in params", name.as_str())),
                     Some(param) => {
                         // a block is shared as one table: nothing in it may depend on where it stands
-                        if param.when.is_some() || param.forbidden_when.is_some() || param.fixed.is_some() {
-                            d.at(name.span(), q, "a block's parameter has no `when`, `forbidden_when` or `fixed`");
+                        if param.when.is_some()
+                            || param.forbidden_when.is_some()
+                            || param.fixed.is_some()
+                            || param.computed.is_some()
+                        {
+                            let msg = "a block's parameter has no `when`, `forbidden_when`, `fixed` or `computed`";
+                            d.at(name.span(), q, msg);
                         }
                     }
                 }
@@ -207,18 +232,28 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     {
         d.at(t.span(), "answer.success.table", format!("no code table {table:?} in codes/"));
     }
+    if let (Some(loaded), Some((_, table))) =
+        (&files.gateway, gateway.as_ref().and_then(|g| g.answer.fields.failure.as_ref()?.cause.as_ref()))
+        && !tables.iter().any(|t| &t.name == table)
+        && let Some(t) = loaded.value.answer.fields.failure.as_ref().and_then(|f| f.cause_table.as_ref())
+    {
+        d.at(t.span(), "answer.fields.failure.cause_table", format!("no code table {table:?} in codes/"));
+    }
     let known = Known {
         params,
         blocks,
         tables: tables.iter().map(|t| (t.name.clone(), t.rows.iter().map(|r| r.code.clone()).collect())).collect(),
         bitmaps: bitmaps.iter().map(|b| (b.name.clone(), KnownBitmap::new(b))).collect(),
         secrets: secrets.clone(),
+        credentials: credentials.iter().map(|c| c.name.clone()).collect(),
         answer_result: gateway.as_ref().map(|g| g.answer.result_field.clone()).unwrap_or_default(),
         answer_table: gateway.as_ref().and_then(|g| g.answer.result_table.clone()),
         outcome_fields: gateway.as_ref().map(|g| g.answer.fields.clone()).unwrap_or_default(),
         element_answer: gateway.as_ref().is_some_and(|g| g.answer.shape == AnswerShape::ElementText),
     };
-    let operations: Vec<_> = files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();
+    let mut operations: Vec<_> =
+        files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();
+    share_row_types(&mut operations);
     let mut type_names = crate::names::Scope::default();
     for (o, loaded) in operations.iter().zip(&files.operations) {
         let upper = crate::names::upper(&o.name);
@@ -229,14 +264,22 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             upper.clone(),
             format!("{upper}_RESPONSE"),
         ];
-        // row views are re-exported next to the operation types
-        names.extend(o.response.iter().flat_map(|r| r.groups.iter().map(|g| g.type_name.clone())));
+        // row views are re-exported next to the operation types; a group that reuses an earlier operation's row
+        // view (the same group, see `share_row_types`) takes no name of its own
+        let rows = o.response.iter().flat_map(|r| r.groups.iter().filter(|g| g.defined_in.is_none()));
+        let rows: Vec<_> = rows.map(|g| g.type_name.clone()).collect();
+        names.extend(rows.iter().cloned());
         for taken in names {
             if let Some(other) = type_names.take(&taken, &o.name) {
+                let hint = if rows.contains(&taken) {
+                    " (a group of two operations shares one row view when its name, `repeated` and elements are the same)"
+                } else {
+                    ""
+                };
                 d.at(
                     loaded.value.name.span(),
                     "name",
-                    format!("{:?} and {other:?} both need the Rust type {taken}", o.name),
+                    format!("{:?} and {other:?} both need the Rust type {taken}{hint}", o.name),
                 );
             }
         }
@@ -257,5 +300,45 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
         // a missing gateway.yaml was reported by load, so `finish` returned the error above
         return Err(SpecErrors(Vec::new()));
     };
-    Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets, params, blocks })
+    Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets, credentials, params, blocks })
+}
+
+/// A group that an earlier operation's answer has too, with the same name, `repeated` and elements (name, meaning,
+/// table, secret; not provenance), reuses that operation's row view type instead of defining its own: two
+/// operations that answer the same rows (`cardData` of creditInfoGet and creditInfoDelete) read them through one
+/// type. A group that differs keeps its own type, and the type-name check reports the clash.
+fn share_row_types(operations: &mut [crate::model::Operation]) {
+    use crate::model::{Attribute, ResponseGroup};
+    fn same_row(a: &ResponseGroup, b: &ResponseGroup) -> bool {
+        let same = |x: &Attribute, y: &Attribute| {
+            x.name == y.name && x.meaning == y.meaning && x.table == y.table && x.secret == y.secret
+        };
+        a.name == b.name
+            && a.repeated == b.repeated
+            && a.elements.len() == b.elements.len()
+            && a.elements.iter().zip(&b.elements).all(|(x, y)| same(x, y))
+    }
+    // (later operation, its group, the earlier operation that defines the row view, that operation's group)
+    let mut links = Vec::new();
+    for (i, later) in operations.iter().enumerate() {
+        for (gi, g) in later.response.iter().flat_map(|r| r.groups.iter().enumerate()) {
+            let first = operations.iter().take(i).enumerate().find_map(|(j, earlier)| {
+                let groups = earlier.response.iter().flat_map(|r| r.groups.iter().enumerate());
+                groups.filter(|(_, e)| e.defined_in.is_none()).find(|(_, e)| same_row(e, g)).map(|(ej, _)| (j, ej))
+            });
+            if let Some((j, ej)) = first {
+                links.push((i, gi, j, ej));
+            }
+        }
+    }
+    for (i, gi, j, ej) in links {
+        let later_name = operations.get(i).map(|o| o.name.clone()).unwrap_or_default();
+        let earlier_name = operations.get(j).map(|o| o.name.clone()).unwrap_or_default();
+        if let Some(g) = operations.get_mut(i).and_then(|o| o.response.as_mut()).and_then(|r| r.groups.get_mut(gi)) {
+            g.defined_in = Some(earlier_name);
+        }
+        if let Some(g) = operations.get_mut(j).and_then(|o| o.response.as_mut()).and_then(|r| r.groups.get_mut(ej)) {
+            g.shared_with.push(later_name);
+        }
+    }
 }
