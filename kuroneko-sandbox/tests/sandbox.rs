@@ -11,6 +11,9 @@ mod setup;
 #[path = "sandbox/credit.rs"]
 mod credit;
 
+#[path = "sandbox/cards.rs"]
+mod cards;
+
 #[path = "sandbox/race.rs"]
 mod race;
 

@@ -1,21 +1,15 @@
 //! Stored cards (お預かりカード): A03 `creditInfoGet`, A04 `creditInfoUpdate`, A05 `creditInfoDelete`.
 //!
 //! Every call carries `check_sum` = lowercase hex SHA-256 of `member_id` ‖ `authentication_key` ‖ the access key
-//! (facts §2.1, §5.1): a wrong one is the layout code of `check_sum` with check 71 (A031010571, A041010571,
-//! A051010571). A04 and A05 carry the card's `last_credit_date` as an optimistic lock (A043000001, A053000001 when it
+//! (facts §2.1, §5.1), verified before the handler by the spec's `computed` rule ([`crate::api`]): a wrong one is
+//! the layout code of `check_sum` with check 71 (A031010571, A041010571, A051010571). A04 and A05 carry the card's `last_credit_date` as an optimistic lock (A043000001, A053000001 when it
 //! is not the stored one); an unknown `card_key` is its layout code with check 51. A member has at most 3 cards
 //! (`card_key` 1–3), stored by A08 (a token with `optServDiv` 01) or A01.
 
 use japay_sandbox::Tx;
 
-use super::{Ctx, same_secret, sha256_hex};
+use super::Ctx;
 use crate::store::{self, Card};
-
-/// Whether the request's `check_sum` is right; the answer to send when not.
-fn check_sum(ctx: &Ctx<'_>) -> Option<String> {
-    let expected = sha256_hex(&[ctx.get("member_id"), ctx.get("authentication_key"), &ctx.gateway.access_key]);
-    (!same_secret(ctx.get("check_sum"), &expected)).then(|| ctx.fail_field("check_sum", "71"))
-}
 
 /// `cardUnit` and the `cardData` rows of a member's cards.
 fn card_list(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
@@ -50,18 +44,12 @@ fn card(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<Result<Card, String>> {
 
 /// A03 `creditInfoGet`: the member's cards.
 pub(crate) fn credit_info_get(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
-    if let Some(answer) = check_sum(ctx) {
-        return Ok(answer);
-    }
     card_list(tx, ctx)
 }
 
 /// A04 `creditInfoUpdate`: the expiry, holder or card company of a card (names uncertain, facts §2.2); nothing to
 /// change is A043000002.
 pub(crate) fn credit_info_update(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
-    if let Some(answer) = check_sum(ctx) {
-        return Ok(answer);
-    }
     let mut card = match card(tx, ctx)? {
         Ok(card) => card,
         Err(answer) => return Ok(answer),
@@ -89,9 +77,6 @@ pub(crate) fn credit_info_update(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result
 
 /// A05 `creditInfoDelete`: the card is deleted; the answer lists the cards left.
 pub(crate) fn credit_info_delete(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
-    if let Some(answer) = check_sum(ctx) {
-        return Ok(answer);
-    }
     let card = match card(tx, ctx)? {
         Ok(card) => card,
         Err(answer) => return Ok(answer),

@@ -18,7 +18,11 @@ use japay_core::spec::OperationSpec;
 use japay_sandbox::Tx;
 use japay_sandbox::clock::Now;
 use japay_sandbox::form::Form;
-use kuroneko_proto::generated::{credit_token::CREDIT_TOKEN, trade_info::TRADE_INFO};
+use kuroneko_proto::generated::{
+    credit::CREDIT, credit_3d::CREDIT_3D, credit_cancel::CREDIT_CANCEL, credit_change_price::CREDIT_CHANGE_PRICE,
+    credit_info_delete::CREDIT_INFO_DELETE, credit_info_get::CREDIT_INFO_GET, credit_info_update::CREDIT_INFO_UPDATE,
+    credit_token::CREDIT_TOKEN, credit_token_3d::CREDIT_TOKEN_3D, re_auth::RE_AUTH, trade_info::TRADE_INFO,
+};
 
 use crate::clock;
 use crate::codes;
@@ -36,7 +40,16 @@ pub(crate) struct Served {
 
 /// Every operation the sandbox serves.
 pub(crate) static SERVED: &[Served] = &[
+    Served { op: &CREDIT, handler: credit::credit },
+    Served { op: &CREDIT_3D, handler: credit::credit_token_3d },
+    Served { op: &CREDIT_INFO_GET, handler: member::credit_info_get },
+    Served { op: &CREDIT_INFO_UPDATE, handler: member::credit_info_update },
+    Served { op: &CREDIT_INFO_DELETE, handler: member::credit_info_delete },
+    Served { op: &CREDIT_CANCEL, handler: credit::credit_cancel },
+    Served { op: &CREDIT_CHANGE_PRICE, handler: credit::credit_change_price },
     Served { op: &CREDIT_TOKEN, handler: credit::credit_token },
+    Served { op: &CREDIT_TOKEN_3D, handler: credit::credit_token_3d },
+    Served { op: &RE_AUTH, handler: credit::re_auth },
     Served { op: &TRADE_INFO, handler: shipment::trade_info },
 ];
 

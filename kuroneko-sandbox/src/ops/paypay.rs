@@ -1,9 +1,8 @@
 //! PayPay: L01 `paypaySettle` (the buyer approves on a sandbox page), L02 `paypaySettleCancel`, L03
 //! `paypayChangePrice`.
 //!
-//! L01 checks its `check_sum` (facts §2.2: SHA-256 of function_div, trader_code, order_no, settle_price,
-//! buyer_name_kanji, buyer_tel, buyer_email, return_url_success, return_url_res and the access key; a wrong one is
-//! the layout code of `check_sum` with check 71) and answers `redirectHtml`, which forwards the browser to the
+//! L01's `check_sum` (facts §2.2) is verified before the handler by the spec's `computed` rule ([`crate::api`]; a
+//! wrong one is the layout code of `check_sum` with check 71). L01 answers `redirectHtml`, which forwards the browser to the
 //! sandbox approval page (`/sandbox/paypay/{key}`). The buyer approves or declines there; the browser returns to
 //! `return_url_success` or `return_url_failure` (a POST of `return_code`, `error_code`, `return_date`, `order_no`,
 //! `res_payinfo_key`, facts §6.2) and the notification goes out. **Sandbox choices** (facts §6.2 is one source):
@@ -13,27 +12,11 @@
 
 use japay_sandbox::Tx;
 
-use super::{Ctx, random_token, same_secret, sha256_hex, yen};
+use super::{Ctx, random_token, yen};
 use crate::store::{self, Order};
 
 /// L01 `paypaySettle`.
 pub(crate) fn paypay_settle(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
-    let fields = [
-        "function_div",
-        "trader_code",
-        "order_no",
-        "settle_price",
-        "buyer_name_kanji",
-        "buyer_tel",
-        "buyer_email",
-        "return_url_success",
-        "return_url_res",
-    ];
-    let mut parts: Vec<&str> = fields.iter().map(|f| ctx.get(f)).collect();
-    parts.push(&ctx.gateway.access_key);
-    if !same_secret(ctx.get("check_sum"), &sha256_hex(&parts)) {
-        return Ok(ctx.fail_field("check_sum", "71"));
-    }
     let key = random_token(32);
     let mut order = Order {
         trader_code: ctx.trader.to_owned(),

@@ -106,3 +106,49 @@ async fn three_d_secure_reaches_the_merchant_with_the_upper_case_fields() {
     }
     sb.running.shutdown().await;
 }
+
+/// The ACS's fields relayed by A09: unmodified → authorized; altered → A092000003; declined → A092000004; an order
+/// already authorized → A092000001. `trader_ec_url` may be a loopback http URL (the local-sandbox switch).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credit_token_3d_completes_what_the_acs_posted() {
+    let sb = Sandbox::start(config()).await;
+    // (order_no, ACS answer, a field the shop alters, outcome, error code)
+    let cases = [
+        ("D1", "ok", None, "authorized", ""),
+        ("D2", "ok", Some("three_d_inf"), "failure", "A092000003"),
+        ("D3", "ng", None, "failure", "A092000004"),
+    ];
+    for (order_no, auth, altered, outcome, code) in cases {
+        let token = sb.token("4000000000003220").await;
+        let fields = with(credit_token(order_no, &token), &[("trader_ec_url", Some("http://127.0.0.1:9/3ds"))]);
+        let body = sb.call("credit_token", &fields).await;
+        assert_eq!(classify("credit_token", &body).0, "three_d_secure", "{order_no}: {body}");
+        let three_d_token = element(&body, "threeDToken");
+        let to_acs = Form::first(&element(&body, "threeDAuthHtml"), &sb.running.url()).unwrap();
+        let acs_page = sb.browser.submit(&to_acs, &[]).await.unwrap();
+        let posted = sb.browser.submit(&acs_page.form().unwrap(), &[("auth", auth)]).await.unwrap().form().unwrap();
+        // the shop relays the upper-case fields under their lower-case names
+        let mut a09: Fields =
+            vec![("trader_code", crate::support::TRADER.to_owned()), ("order_no", order_no.to_owned())];
+        for (upper, value) in &posted.fields {
+            let lower = upper.to_ascii_lowercase().replace("3d_", "three_d_");
+            let name: &'static str = Box::leak(lower.into_boxed_str());
+            let value = if altered == Some(name) { format!("{value}x") } else { value.clone() };
+            a09.push((name, value));
+        }
+        a09.push(("three_d_token", three_d_token));
+        let body = sb.call("credit_token_3d", &a09).await;
+        assert_eq!(classify("credit_token_3d", &body), (outcome.to_owned(), code.to_owned()), "{order_no}: {body}");
+        if outcome == "authorized" {
+            let again = sb.call("credit_token_3d", &a09).await;
+            assert_eq!(classify("credit_token_3d", &again).1, "A092000001", "{order_no}");
+            assert_eq!(status(&sb, order_no).await, "4");
+        }
+    }
+    // http to a host that is not loopback is refused (trader_ec_url must be https)
+    let token = sb.token("4000000000003220").await;
+    let fields = with(credit_token("D4", &token), &[("trader_ec_url", Some("http://shop.example/3ds"))]);
+    let body = sb.call("credit_token", &fields).await;
+    assert_eq!(classify("credit_token", &body), ("failure".to_owned(), "A081011305".to_owned()), "{body}");
+    sb.running.shutdown().await;
+}

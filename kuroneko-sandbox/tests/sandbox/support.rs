@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use japay_core::{Charset, DynamicRequest, Options};
+use japay_core::{Charset, Credentials, DynamicRequest, Options};
 use japay_sandbox::buyer::Browser;
 use kuroneko_proto::Answer;
 use kuroneko_proto::generated::{OPERATIONS, OUTCOMES};
@@ -95,8 +95,10 @@ impl Sandbox {
         for (name, value) in fields {
             request.set(name, value);
         }
+        let credentials = Credentials::new().with("access_key", DEFAULT_ACCESS_KEY);
+        let options = Options::new(Charset::Utf8).local_sandbox(true).with_credentials(&credentials);
         let mut body = Vec::new();
-        if request.encode(Options::new(Charset::Utf8), &mut body).is_err() {
+        if request.encode(options, &mut body).is_err() {
             let function = spec.fields.iter().find(|f| f.wire == "function_div").and_then(|f| f.fixed).unwrap();
             let mut pairs: Vec<(&str, &str)> = vec![("function_div", function)];
             pairs.extend(fields.iter().map(|(n, v)| (*n, v.as_str())));
