@@ -158,7 +158,7 @@ async fn call(sandbox: Sandbox, method: Method, peer: IpAddr, name: String, body
             if let Some(code) = check(op, &form, &gateway.access_key) {
                 return fail(&code);
             }
-            let ctx = Ctx { form: &form, op, trader, now, url: worker.url(), gateway, peer };
+            let ctx = Ctx { form: &form, op, trader, now, url: worker.url(), peer };
             (served.handler)(tx, &ctx).map(Reply::Xml)
         })
         .await;

@@ -79,6 +79,7 @@ pub(crate) fn ymd(now: Now) -> String {
 }
 
 /// `yyyyMMdd` of the day `days` after `now`.
+#[allow(dead_code)] // PENDING-OPS-SPECS: the convenience-store slips
 pub(crate) fn ymd_after(now: Now, days: i64) -> String {
     ymd(Now::at(now.unix().saturating_add(days.saturating_mul(DAY))))
 }
@@ -91,7 +92,7 @@ pub(crate) fn hour(now: Now) -> i64 {
 /// Whether A07 and A11 are closed: 23:00 to 01:00 JST (A070000000, A110000000; facts §2.2).
 pub(crate) fn night(now: Now) -> bool {
     let h = hour(now);
-    h >= 23 || h < 1
+    !(1..23).contains(&h)
 }
 
 #[cfg(test)]

@@ -423,6 +423,9 @@ pub(crate) fn re_auth(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
     Ok(w.finish())
 }
 
+/// Where a page sends the buyer's browser, and the fields it posts there.
+pub(crate) type Post = (String, Vec<(String, String)>);
+
 /// The ACS's answer for the order waiting on `acs_key`: the upper-case fields to post to `trader_ec_url`, stored for
 /// A09 to compare; `authenticated` says whether the buyer passed (RES_CODE 0000) or not (0002). `None` when no
 /// order waits on that key.
@@ -431,7 +434,7 @@ pub(crate) fn acs_post(
     now: japay_sandbox::clock::Now,
     acs_key: &str,
     authenticated: bool,
-) -> rusqlite::Result<Option<(String, Vec<(String, String)>)>> {
+) -> rusqlite::Result<Option<Post>> {
     let Some(mut order) = store::order_by_key(tx, store::Key::Acs, acs_key)? else { return Ok(None) };
     let token = store::token(tx, &order.token)?;
     let stamp = clock::stamp(now);

@@ -39,6 +39,8 @@ async fn a_restart_on_the_same_file_keeps_everything() {
 
     let sb = Sandbox::start(cfg).await;
     assert_eq!(status(&sb, "R1").await, "4");
+    let order = sb.get_json("/sandbox/orders/R1").await;
+    assert_eq!((order["status"].as_str(), order["kind"].as_str()), (Some("4"), Some("card")));
     let token = sb.token("4111111111111111").await;
     let body = sb.call("credit_token", &credit_token("R1", &token)).await;
     assert_eq!(classify("credit_token", &body).1, "A082000003", "the order number is still taken");
