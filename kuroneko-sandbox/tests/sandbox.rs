@@ -14,6 +14,12 @@ mod credit;
 #[path = "sandbox/cards.rs"]
 mod cards;
 
+#[path = "sandbox/shipments.rs"]
+mod shipments;
+
+#[path = "sandbox/stores.rs"]
+mod stores;
+
 #[path = "sandbox/race.rs"]
 mod race;
 

@@ -152,3 +152,40 @@ async fn credit_token_3d_completes_what_the_acs_posted() {
     assert_eq!(classify("credit_token", &body), ("failure".to_owned(), "A081011305".to_owned()), "{body}");
     sb.running.shutdown().await;
 }
+
+/// `POST /sandbox/token` refuses what `createToken` would: a foreign trader code, a wrong checkSum, a malformed card.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_endpoint_refuses_what_create_token_would() {
+    let sb = Sandbox::start(config()).await;
+    let info = kuroneko_proto::token::TokenInfo {
+        trader_code: crate::support::TRADER,
+        auth_div: "2",
+        opt_serv_div: "00",
+        ..Default::default()
+    };
+    let good: serde_json::Value =
+        serde_json::from_str(&info.to_json(kuroneko_sandbox::DEFAULT_ACCESS_KEY).unwrap()).unwrap();
+    let other_key: serde_json::Value = serde_json::from_str(&info.to_json("7654321").unwrap()).unwrap();
+    // (info, card number, expiry, status, a piece of the answer)
+    let cases = [
+        (good.clone(), "4111111111111111", "1230", 200, "token"),
+        (other_key, "4111111111111111", "1230", 400, "checkSum"),
+        (good.clone(), "4111-1111", "1230", 400, "cardNo"),
+        (good.clone(), "4111111111111111", "1330", 400, "cardExp"),
+        (serde_json::json!({ "traderCode": "999999999" }), "4111111111111111", "1230", 400, "traderCode"),
+        (serde_json::json!("not an object"), "", "", 400, "json object"),
+    ];
+    for (mut object, card, exp, status, piece) in cases {
+        if object.is_object() {
+            object["cardNo"] = card.into();
+            object["cardExp"] = exp.into();
+        }
+        let response =
+            sb.http.post(format!("{}/sandbox/token", sb.running.url())).body(object.to_string()).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{object}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains(piece), "{object}: {text}");
+        assert!(!text.contains(card) || card.is_empty() || status == 200, "the card number is never echoed");
+    }
+    sb.running.shutdown().await;
+}

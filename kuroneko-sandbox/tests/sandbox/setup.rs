@@ -109,3 +109,20 @@ async fn where_the_api_is() {
     }
     sb.running.shutdown().await;
 }
+
+/// H01 answers a caller outside `--allow-host` with the address to register, while every other function is
+/// Z012000009.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trader_ip_answers_whatever_the_allow_list_says() {
+    let sb = Sandbox::start(config_for(Setup::Foreign)).await;
+    let fields = vec![("trader_code", TRADER.to_owned())];
+    let body = sb.call("trader_ip", &fields).await;
+    assert_eq!(classify("trader_ip", &body).0, "address", "{body}");
+    assert_eq!(crate::support::element(&body, "ipAddress"), "127.0.0.1");
+    let body = sb.call("trade_info", &crate::support::trade_info("NONE")).await;
+    assert_eq!(classify("trade_info", &body).1, "Z012000009");
+    // the setup checks still hold for H01
+    let body = sb.call("trader_ip", &[("trader_code", "999999999".to_owned())]).await;
+    assert_eq!(classify("trader_ip", &body).1, "Z012000007");
+    sb.running.shutdown().await;
+}

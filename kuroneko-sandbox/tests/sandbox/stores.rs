@@ -1,0 +1,199 @@
+//! Convenience-store slips, their payment through `POST /sandbox/deposits`, expiry, and the 決済結果通知 with
+//! Kuroneko's reply rule (`0` accepted, anything else retried). PayPay: the approval page, the browser's return and
+//! the notification.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use japay_core::{Charset, DynamicRequest, Options};
+use japay_sandbox::buyer::Form;
+use kuroneko_proto::generated::OPERATIONS;
+use kuroneko_sandbox::Config;
+
+use crate::support::{Fields, Sandbox, TRADER, classify, config, element, status};
+
+/// A merchant endpoint answering the `replies` in turn (the last one from then on); its URL and a request count.
+pub(crate) async fn merchant(replies: &[&'static str]) -> (String, Arc<AtomicUsize>) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    let replies: Vec<&'static str> = replies.to_vec();
+    let app = axum::Router::new().route(
+        "/notify",
+        axum::routing::post(move || {
+            let n = seen.fetch_add(1, Ordering::SeqCst);
+            let reply = replies.get(n).or(replies.last()).copied().unwrap_or("0");
+            async move { reply }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/notify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, count)
+}
+
+/// The attempts of `/sandbox/notifications` once `n` of them are recorded.
+async fn attempts(sb: &Sandbox, n: usize) -> Vec<serde_json::Value> {
+    for _ in 0..2_000 {
+        let list = sb.get_json("/sandbox/notifications").await.as_array().unwrap().clone();
+        if list.len() >= n {
+            return list;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("fewer than {n} notification attempts recorded");
+}
+
+/// `name` of a notification body, which the notification's spec accepts.
+fn field(kind: &str, body: &str, name: &str) -> String {
+    let form = japay_sandbox::form::Form::parse(body.as_bytes()).unwrap();
+    let spec = if kind == "paypay" { "paypay_notification" } else { "settlement_notification" };
+    let spec = OPERATIONS.iter().find(|o| o.name == spec).unwrap();
+    let mut request = DynamicRequest::new(spec);
+    for (n, v) in form.pairs() {
+        request.set(n, v);
+    }
+    request.validate(Options::new(Charset::Utf8)).unwrap_or_else(|r| panic!("{body}: {r}"));
+    form.get(name).unwrap_or("").to_owned()
+}
+
+fn store_order(order_no: &str) -> Fields {
+    vec![
+        ("trader_code", TRADER.to_owned()),
+        ("device_div", "2".to_owned()),
+        ("order_no", order_no.to_owned()),
+        ("goods_name", "テスト商品".to_owned()),
+        ("settle_price", "1000".to_owned()),
+        ("buyer_name_kanji", "山田 太郎".to_owned()),
+        ("buyer_name_kana", "ヤマダタロウ".to_owned()),
+        ("buyer_tel", "03-1234-5678".to_owned()),
+        ("buyer_email", "taro@example.jp".to_owned()),
+    ]
+}
+
+/// The fields of `op` among the store fields (B01 has no phone, only B02 a kana name).
+fn for_op(op: &str, order_no: &str) -> Fields {
+    let spec = OPERATIONS.iter().find(|o| o.name == op).unwrap();
+    store_order(order_no).into_iter().filter(|(n, _)| spec.field_index(n).is_some()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slips_payments_expiry_and_notifications() {
+    let (url, count) = merchant(&["1", "0"]).await;
+    let sb = Sandbox::start(Config { notify_url: Some(url), ..config() }).await;
+    sb.set_time("12:00").await;
+    // (operation, order_no, the slip's elements, outcome, error code)
+    let cases: [(&str, &str, &[&str], &str, &str); 8] = [
+        ("cvs_seven_eleven", "V1", &["billingNo", "billingUrl", "expiredDate"], "registered", ""),
+        ("cvs_seven_eleven", "V1", &[], "failure", "B013000001"),
+        ("cvs_family_mart", "V2", &["companyCode", "orderNoF", "expiredDate"], "registered", ""),
+        ("cvs_lawson", "V3", &["econNo", "expiredDate"], "registered", ""),
+        ("cvs_lawson", "V3", &[], "failure", "B034000002"),
+        ("cvs_circle_k_sunkus", "V4", &["econNo", "expiredDate"], "registered", ""),
+        ("cvs_ministop", "V5", &["econNo", "expiredDate"], "registered", ""),
+        ("cvs_seicomart", "V6", &["econNo", "expiredDate"], "registered", ""),
+    ];
+    for (op, order_no, elements, outcome, code) in cases {
+        let body = sb.call(op, &for_op(op, order_no)).await;
+        assert_eq!(classify(op, &body), (outcome.to_owned(), code.to_owned()), "{op} {order_no}: {body}");
+        for name in elements {
+            assert!(!element(&body, name).is_empty(), "{op}: {name} in {body}");
+        }
+        if outcome == "registered" {
+            assert_eq!(status(&sb, order_no).await, "1");
+        }
+    }
+    // (deposit order_no, amount, HTTP status, E04 status afterwards)
+    let deposits =
+        [("V1", "999", 409, "1"), ("V1", "1000", 200, "3"), ("V1", "1000", 409, "3"), ("V3", "1000", 200, "3")];
+    for (order_no, amount, http, after) in deposits {
+        let response = sb.post_form("/sandbox/deposits", &[("order_no", order_no), ("amount", amount)]).await;
+        assert_eq!(response.status().as_u16(), http, "{order_no} {amount}");
+        assert_eq!(status(&sb, order_no).await, after, "{order_no}");
+    }
+    // V2 is not paid: its slip expires after 7 days, noticed at the next request
+    assert_eq!(sb.post_form("/sandbox/clock", &[("advance_days", "8")]).await.status(), 200);
+    assert_eq!(sb.get_json("/sandbox/orders/V2").await["status"], "11");
+    // V1: 2 then 3 (the first attempt of the first refused with 1, sent again); V3: 3; V2: 11 (abnormal)
+    let list = attempts(&sb, 5).await;
+    let seen: Vec<(String, String, String, bool)> = list
+        .iter()
+        .map(|a| {
+            let body = a["body"].as_str().unwrap();
+            (
+                a["order_no"].as_str().unwrap().to_owned(),
+                field("settlement", body, "settle_detail"),
+                field("settlement", body, "settle_result"),
+                a["accepted"] == true,
+            )
+        })
+        .collect();
+    let want = |o: &str, d: &str, r: &str, a: bool| (o.to_owned(), d.to_owned(), r.to_owned(), a);
+    let mut expected = vec![
+        want("V1", "2", "1", false),
+        want("V1", "2", "1", true),
+        want("V1", "3", "1", true),
+        want("V3", "3", "1", true),
+        want("V2", "11", "2", true),
+    ];
+    let mut got = seen.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected, "{seen:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 5);
+    sb.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paypay_approval_return_and_notification() {
+    let (url, _) = merchant(&["0"]).await;
+    let sb = Sandbox::start(Config { notify_url: Some(url), ..config() }).await;
+    let settle = |order_no: &str| -> Fields {
+        vec![
+            ("trader_code", TRADER.to_owned()),
+            ("order_no", order_no.to_owned()),
+            ("settle_price", "2000".to_owned()),
+            ("buyer_name_kanji", "山田 太郎".to_owned()),
+            ("buyer_tel", "03-1234-5678".to_owned()),
+            ("buyer_email", "taro@example.jp".to_owned()),
+            ("return_url_success", "http://127.0.0.1:9/paid".to_owned()),
+            ("return_url_failure", "http://127.0.0.1:9/failed".to_owned()),
+            ("return_url_res", "http://127.0.0.1:9/notify".to_owned()),
+        ]
+    };
+    // (order_no, the buyer's decision, where the browser returns, return_code, E04 status)
+    let cases =
+        [("P1", "ok", "http://127.0.0.1:9/paid", "0", "4"), ("P2", "ng", "http://127.0.0.1:9/failed", "1", "11")];
+    for (order_no, decision, back, return_code, after) in cases {
+        let body = sb.call("paypay_settle", &settle(order_no)).await;
+        assert_eq!(classify("paypay_settle", &body).0, "redirect", "{body}");
+        let to_paypay = Form::first(&element(&body, "redirectHtml"), &sb.running.url()).unwrap();
+        let page = sb.browser.submit(&to_paypay, &[]).await.unwrap();
+        let returned = sb.browser.submit(&page.form().unwrap(), &[("decision", decision)]).await.unwrap();
+        let posted = returned.form().unwrap();
+        assert_eq!((posted.action.as_str(), posted.value("return_code")), (back, Some(return_code)));
+        assert_eq!(posted.value("order_no"), Some(order_no));
+        assert_eq!(status(&sb, order_no).await, after);
+    }
+    let list = attempts(&sb, 2).await;
+    let details: Vec<String> =
+        list.iter().map(|a| field("paypay", a["body"].as_str().unwrap(), "settle_detail")).collect();
+    assert_eq!(details, ["4", "11"]);
+    let change = |order_no: &str, price: &str| -> Fields {
+        vec![("trader_code", TRADER.to_owned()), ("order_no", order_no.to_owned()), ("new_price", price.to_owned())]
+    };
+    let order = |order_no: &str| -> Fields { change(order_no, "")[..2].to_vec() };
+    // (operation, fields, outcome, error code)
+    let cases: Vec<(&str, Fields, &str, &str)> = vec![
+        ("paypay_change_price", change("P1", "1500"), "changed", ""),
+        ("paypay_settle_cancel", order("P1"), "cancelled", ""),
+        ("paypay_settle_cancel", order("P1"), "failure", "L022000003"),
+        ("paypay_settle_cancel", order("P2"), "failure", "L022000003"),
+        ("paypay_settle", settle("P1"), "failure", "L012000003"),
+    ];
+    for (op, fields, outcome, code) in cases {
+        let body = sb.call(op, &fields).await;
+        assert_eq!(classify(op, &body), (outcome.to_owned(), code.to_owned()), "{op}: {body}");
+    }
+    sb.running.shutdown().await;
+}
