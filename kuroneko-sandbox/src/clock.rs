@@ -79,7 +79,6 @@ pub(crate) fn ymd(now: Now) -> String {
 }
 
 /// `yyyyMMdd` of the day `days` after `now`.
-#[allow(dead_code)] // PENDING-OPS-SPECS: the convenience-store slips
 pub(crate) fn ymd_after(now: Now, days: i64) -> String {
     ymd(Now::at(now.unix().saturating_add(days.saturating_mul(DAY))))
 }

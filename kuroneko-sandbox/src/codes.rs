@@ -13,10 +13,11 @@
 //! | `charset`, `pattern` naming a character | `04` characters |
 //! | `pattern` without a character (a format), `min_value`, `forbidden`, `bits`, the others | `05` format |
 //! | `value` | `06` not an allowed value |
+//! | `pattern` of the field's check digit (E01's seven-check) | `51` (E011010451, facts §4.4) |
 //!
 //! A field without an item number in the spec (`ec_cart_code`, …) is written with item `99` (**sandbox choice**).
 
-use japay_core::spec::{FieldSpec, OperationSpec};
+use japay_core::spec::{FieldCheck, FieldSpec, OperationSpec};
 use japay_core::{Violation, ViolationKind};
 
 /// A request method other than `POST`.
@@ -58,9 +59,17 @@ pub(crate) fn check_type(kind: &ViolationKind, field: Option<&FieldSpec>) -> &'s
         }
         ViolationKind::Charset { .. } | ViolationKind::Refused { .. } => "04",
         ViolationKind::Pattern { ch: Some(_), .. } => "04",
+        ViolationKind::Pattern { expected, ch: None, .. } if is_check_digit(field, expected) => "51",
         ViolationKind::Value { .. } => "06",
         _ => "05",
     }
+}
+
+/// Whether a format violation is the field's check digit (E01's seven-check: E011010451, facts §4.4).
+fn is_check_digit(field: Option<&FieldSpec>, expected: &str) -> bool {
+    field.is_some_and(|f| {
+        f.checks.iter().any(|c| matches!(c, FieldCheck::CheckDigit(rule) if rule.expected == expected))
+    })
 }
 
 /// The layout code of `op`'s field `wire` with `check` (two digits): `A08` + `101` + item + check.

@@ -8,7 +8,6 @@
 //! noticed at the next request to the sandbox). **Sandbox choices**: a slip is valid for 7 days; the numbers are
 //! the sandbox's counter; the `billingUrl` is a sandbox URL that is not served; a used order number is B013000001 /
 //! B023000001 (double payment) or B0x4000002 (duplicated at application, B03–B06).
-#![allow(dead_code)] // PENDING-OPS-SPECS: served once spec/kuroneko has these functions (the ops work)
 
 use japay_sandbox::Tx;
 use japay_sandbox::outbox::Message;

@@ -19,9 +19,15 @@ use japay_sandbox::Tx;
 use japay_sandbox::clock::Now;
 use japay_sandbox::form::Form;
 use kuroneko_proto::generated::{
-    credit::CREDIT, credit_3d::CREDIT_3D, credit_cancel::CREDIT_CANCEL, credit_change_price::CREDIT_CHANGE_PRICE,
-    credit_info_delete::CREDIT_INFO_DELETE, credit_info_get::CREDIT_INFO_GET, credit_info_update::CREDIT_INFO_UPDATE,
-    credit_token::CREDIT_TOKEN, credit_token_3d::CREDIT_TOKEN_3D, re_auth::RE_AUTH, trade_info::TRADE_INFO,
+    change_date::CHANGE_DATE, credit::CREDIT, credit_3d::CREDIT_3D, credit_cancel::CREDIT_CANCEL,
+    credit_change_price::CREDIT_CHANGE_PRICE, credit_info_delete::CREDIT_INFO_DELETE, credit_info_get::CREDIT_INFO_GET,
+    credit_info_update::CREDIT_INFO_UPDATE, credit_token::CREDIT_TOKEN, credit_token_3d::CREDIT_TOKEN_3D,
+    cvs_circle_k_sunkus::CVS_CIRCLE_K_SUNKUS, cvs_family_mart::CVS_FAMILY_MART, cvs_lawson::CVS_LAWSON,
+    cvs_ministop::CVS_MINISTOP, cvs_seicomart::CVS_SEICOMART, cvs_seven_eleven::CVS_SEVEN_ELEVEN,
+    paypay_change_price::PAYPAY_CHANGE_PRICE, paypay_settle::PAYPAY_SETTLE, paypay_settle_cancel::PAYPAY_SETTLE_CANCEL,
+    re_auth::RE_AUTH, regular::REGULAR, regular_3d::REGULAR_3D, regular_delete::REGULAR_DELETE,
+    regular_info::REGULAR_INFO, regular_update::REGULAR_UPDATE, shipment_cancel::SHIPMENT_CANCEL,
+    shipment_entry::SHIPMENT_ENTRY, trade_info::TRADE_INFO, trader_ip::TRADER_IP,
 };
 
 use crate::clock;
@@ -49,12 +55,35 @@ pub(crate) static SERVED: &[Served] = &[
     Served { op: &CREDIT_TOKEN, handler: credit::credit_token },
     Served { op: &CREDIT_TOKEN_3D, handler: credit::credit_token_3d },
     Served { op: &RE_AUTH, handler: credit::re_auth },
+    Served { op: &CVS_SEVEN_ELEVEN, handler: cvs::cvs },
+    Served { op: &CVS_FAMILY_MART, handler: cvs::cvs },
+    Served { op: &CVS_LAWSON, handler: cvs::cvs },
+    Served { op: &CVS_CIRCLE_K_SUNKUS, handler: cvs::cvs },
+    Served { op: &CVS_MINISTOP, handler: cvs::cvs },
+    Served { op: &CVS_SEICOMART, handler: cvs::cvs },
+    Served { op: &SHIPMENT_ENTRY, handler: shipment::shipment_entry },
+    Served { op: &SHIPMENT_CANCEL, handler: shipment::shipment_cancel },
+    Served { op: &CHANGE_DATE, handler: shipment::change_date },
     Served { op: &TRADE_INFO, handler: shipment::trade_info },
+    Served { op: &TRADER_IP, handler: trader_ip },
+    Served { op: &PAYPAY_SETTLE, handler: paypay::paypay_settle },
+    Served { op: &PAYPAY_SETTLE_CANCEL, handler: paypay::paypay_settle_cancel },
+    Served { op: &PAYPAY_CHANGE_PRICE, handler: paypay::paypay_change_price },
 ];
 
 /// The merchant's operations the sandbox does not serve, and why: a request for one is answered 404 naming it,
 /// before any other check.
-pub(crate) static NOT_SERVED: &[(&OperationSpec, &str)] = &[];
+pub(crate) static NOT_SERVED: &[(&OperationSpec, &str)] = &[
+    (&REGULAR, REGULAR_WHY),
+    (&REGULAR_3D, REGULAR_WHY),
+    (&REGULAR_INFO, REGULAR_WHY),
+    (&REGULAR_UPDATE, REGULAR_WHY),
+    (&REGULAR_DELETE, REGULAR_WHY),
+];
+
+/// Why G01–G05 are not served.
+const REGULAR_WHY: &str = "continuous billing (G01-G05) is not simulated: its fields come from error tables only, \
+    every one uncertain (facts §2.2), and no client was seen calling it";
 
 /// The served operation `op`.
 pub(crate) fn served(op: &'static OperationSpec) -> Option<&'static Served> {
@@ -71,7 +100,6 @@ pub(crate) struct Ctx<'a> {
     /// The sandbox's base URL.
     pub(crate) url: &'a str,
     /// The caller's address (H01 answers it).
-    #[allow(dead_code)] // PENDING-OPS-SPECS: H01
     pub(crate) peer: IpAddr,
 }
 
@@ -109,7 +137,6 @@ impl Ctx<'_> {
 
 /// H01 `traderIp`: the address the sandbox sees the caller at (`ipAddress`), whatever `--allow-host` says (the
 /// gateway's behaviour for an unregistered caller is not documented: uncertain, facts §1.2).
-#[allow(dead_code)] // PENDING-OPS-SPECS: served once spec/kuroneko has H01
 pub(crate) fn trader_ip(_tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
     let mut w = ctx.ok();
     w.element("ipAddress", &ctx.peer.to_canonical().to_string());

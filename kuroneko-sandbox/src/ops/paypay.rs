@@ -9,7 +9,6 @@
 //! an approved payment is `4` (authorized) with `settle_detail` 4; a declined one `11`; the notification goes to the
 //! sandbox's `--notify-url` (the machinery delivers to one URL), not to `return_url_res`; an increase by L03 answers
 //! `returnCode` 2 (waiting for the buyer, status 23) and stays there; an used order number is L012000003.
-#![allow(dead_code)] // PENDING-OPS-SPECS: served once spec/kuroneko has these functions (the ops work)
 
 use japay_sandbox::Tx;
 

@@ -7,7 +7,6 @@
 //! (E012000002). The first slip of an authorized card order makes it `30` (waiting for settlement); the next day on
 //! the sandbox clock it is `31` (settled). **Sandbox choice**: the tracking URLs `slipUrlPc`/`slipUrlMobile` are
 //! empty elements (the gateway's are Yamato's tracking site).
-#![allow(dead_code)] // PENDING-OPS-SPECS: served once spec/kuroneko has these functions (the ops work)
 
 use japay_sandbox::Tx;
 

@@ -73,7 +73,7 @@ async fn setup_states_in_the_gateways_order() {
         let text = response.text().await.unwrap();
         let (outcome, got) = classify("trade_info", &text);
         assert_eq!(got, code, "{setup:?} {method} {name} {body}: {text}");
-        assert_eq!(outcome == "ok", code.is_empty(), "{setup:?} {body}: {text}");
+        assert_eq!(outcome == "found", code.is_empty(), "{setup:?} {body}: {text}");
         sb.running.shutdown().await;
     }
 }
@@ -90,6 +90,7 @@ async fn where_the_api_is() {
         ("/api/tradeInfo", 200),
         ("/tradeInfo", 200),
         ("/test_gateway/nothing.api", 404),
+        ("/test_gateway/regular.api", 404),
         ("/test_gateway/tradeInfo.api/more", 404),
     ];
     for (path, status) in cases {
@@ -102,9 +103,12 @@ async fn where_the_api_is() {
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), status, "{path}");
-        if status == 200 {
+        if path.contains("regular") {
             let text = response.text().await.unwrap();
-            assert_eq!(classify("trade_info", &text).0, "ok", "{path}: {text}");
+            assert!(text.starts_with("not served by the sandbox: regular (regular): continuous billing"), "{text}");
+        } else if status == 200 {
+            let text = response.text().await.unwrap();
+            assert_eq!(classify("trade_info", &text).0, "found", "{path}: {text}");
         }
     }
     sb.running.shutdown().await;

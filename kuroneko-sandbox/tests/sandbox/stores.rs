@@ -111,11 +111,11 @@ async fn slips_payments_expiry_and_notifications() {
         assert_eq!(response.status().as_u16(), http, "{order_no} {amount}");
         assert_eq!(status(&sb, order_no).await, after, "{order_no}");
     }
-    // V2 is not paid: its slip expires after 7 days, noticed at the next request
+    // V2 and V4-V6 are not paid: their slips expire after 7 days, noticed at the next request
     assert_eq!(sb.post_form("/sandbox/clock", &[("advance_days", "8")]).await.status(), 200);
     assert_eq!(sb.get_json("/sandbox/orders/V2").await["status"], "11");
-    // V1: 2 then 3 (the first attempt of the first refused with 1, sent again); V3: 3; V2: 11 (abnormal)
-    let list = attempts(&sb, 5).await;
+    // V1: 2 then 3 (the first attempt of the first refused with 1, sent again); V3: 3; V2, V4-V6: 11 (abnormal)
+    let list = attempts(&sb, 8).await;
     let seen: Vec<(String, String, String, bool)> = list
         .iter()
         .map(|a| {
@@ -135,12 +135,15 @@ async fn slips_payments_expiry_and_notifications() {
         want("V1", "3", "1", true),
         want("V3", "3", "1", true),
         want("V2", "11", "2", true),
+        want("V4", "11", "2", true),
+        want("V5", "11", "2", true),
+        want("V6", "11", "2", true),
     ];
     let mut got = seen.clone();
     got.sort();
     expected.sort();
     assert_eq!(got, expected, "{seen:?}");
-    assert_eq!(count.load(Ordering::SeqCst), 5);
+    assert_eq!(count.load(Ordering::SeqCst), 8);
     sb.running.shutdown().await;
 }
 
