@@ -141,6 +141,7 @@ async fn kill_9_under_load_loses_no_answered_order() {
     }
     let answered = answered.lock().unwrap().clone();
     assert!(answered.len() >= ORDERS / 2, "{} answered before the kill", answered.len());
+    assert!(answered.len() < ORDERS, "the sandbox was killed under load, not after it");
     let sb = Sandbox::start(Config { db: Some(db.clone()), ..config() }).await;
     for order_no in &answered {
         assert_eq!(status(&sb, order_no).await, "4", "{order_no}: answered, then lost");

@@ -165,8 +165,11 @@ async fn paypay_approval_return_and_notification() {
         ]
     };
     // (order_no, the buyer's decision, where the browser returns, return_code, E04 status)
-    let cases =
-        [("P1", "ok", "http://127.0.0.1:9/paid", "0", "4"), ("P2", "ng", "http://127.0.0.1:9/failed", "1", "11")];
+    let cases = [
+        ("P1", "ok", "http://127.0.0.1:9/paid", "0", "4"),
+        ("P2", "ng", "http://127.0.0.1:9/failed", "1", "11"),
+        ("P3", "ok", "http://127.0.0.1:9/paid", "0", "4"),
+    ];
     for (order_no, decision, back, return_code, after) in cases {
         let body = sb.call("paypay_settle", &settle(order_no)).await;
         assert_eq!(classify("paypay_settle", &body).0, "redirect", "{body}");
@@ -178,10 +181,16 @@ async fn paypay_approval_return_and_notification() {
         assert_eq!(posted.value("order_no"), Some(order_no));
         assert_eq!(status(&sb, order_no).await, after);
     }
-    let list = attempts(&sb, 2).await;
-    let details: Vec<String> =
-        list.iter().map(|a| field("paypay", a["body"].as_str().unwrap(), "settle_detail")).collect();
-    assert_eq!(details, ["4", "11"]);
+    let list = attempts(&sb, 3).await;
+    let mut details: Vec<(String, String)> = list
+        .iter()
+        .map(|a| {
+            (a["order_no"].as_str().unwrap().to_owned(), field("paypay", a["body"].as_str().unwrap(), "settle_detail"))
+        })
+        .collect();
+    details.sort();
+    let want = |o: &str, d: &str| (o.to_owned(), d.to_owned());
+    assert_eq!(details, [want("P1", "4"), want("P2", "11"), want("P3", "4")]);
     let change = |order_no: &str, price: &str| -> Fields {
         vec![("trader_code", TRADER.to_owned()), ("order_no", order_no.to_owned()), ("new_price", price.to_owned())]
     };
@@ -193,6 +202,7 @@ async fn paypay_approval_return_and_notification() {
         ("paypay_settle_cancel", order("P1"), "failure", "L022000003"),
         ("paypay_settle_cancel", order("P2"), "failure", "L022000003"),
         ("paypay_settle", settle("P1"), "failure", "L012000003"),
+        ("paypay_change_price", change("P3", "2500"), "awaiting_buyer", ""),
     ];
     for (op, fields, outcome, code) in cases {
         let body = sb.call(op, &fields).await;
