@@ -161,8 +161,9 @@ pub(crate) fn order(tx: &Tx<'_>, number: &str) -> rusqlite::Result<Result<Value,
 }
 
 /// `POST /sandbox/deposits` (form `order_no`, `amount`): the buyer pays a convenience-store slip at the store. The
-/// amount must be the order's and the slip unpaid and unexpired (else 409); the order becomes `2` then `3`
-/// (Seven-Eleven, FamilyMart) or `3`, each with a 決済結果通知. Answers `{"order_no", "status", "settle_date"}`.
+/// amount must be the order's and the slip unpaid and unexpired (else 409); the order becomes `2` (Seven-Eleven,
+/// FamilyMart: the final report `3` follows the next day on the sandbox clock) or `3`, with a 決済結果通知. Answers
+/// `{"order_no", "status", "settle_date"}`.
 pub(crate) fn deposit(tx: &Tx<'_>, form: &Form) -> rusqlite::Result<Result<Value, Refusal>> {
     let now = clock::now(tx)?;
     cvs::sweep(tx, now)?;

@@ -72,8 +72,8 @@
 //!   sandbox clock (A070000000, A110000000).
 //! * **E01**: the seven-check on Yamato slips (E011010451), at most 99 slips an order (E012000002).
 //! * **Convenience stores**: a slip per brand with its §3.2 fields; paid by `POST /sandbox/deposits`, then a
-//!   決済結果通知 to [`Config::notify_url`] (`settle_detail` 2 then 3 for Seven-Eleven and FamilyMart, 3 for the
-//!   others, 11 when the slip expires). A notification is accepted when the merchant answers `0`; anything else is
+//!   決済結果通知 to [`Config::notify_url`] (`settle_detail` 2 then 3 for Seven-Eleven and FamilyMart, the 3 on the
+//!   next day of the sandbox clock; 3 for the others; 11 when the slip expires). A notification is accepted when the merchant answers `0`; anything else is
 //!   retried (the machinery's outbox, doubling backoff).
 //! * **3-D Secure**: the test card 4000000000003220 gets a `threeDAuthHtml` that posts itself to the sandbox ACS;
 //!   the ACS posts the upper-case fields to `trader_ec_url`; A09 checks they are relayed unmodified (A092000003); a

@@ -3,9 +3,10 @@
 //!
 //! Each answers its brand's slip (facts §3.2): B01 `billingNo` (13 digits), `billingUrl`, `expiredDate`; B02
 //! `companyCode`, `orderNoF`, `expiredDate`; B03–B06 `econNo`, `expiredDate`. The order is `1` (payment application
-//! completed) until `POST /sandbox/deposits` pays it (`2` then `3` for Seven-Eleven and FamilyMart, `3` for the
-//! others, each with a 決済結果通知), or its `expiredDate` passes on the sandbox clock (`11`, with a notification;
-//! noticed at the next request to the sandbox). **Sandbox choices**: a slip is valid for 7 days; the numbers are
+//! completed) until `POST /sandbox/deposits` pays it, or its `expiredDate` passes on the sandbox clock (`11`). A
+//! payment at Seven-Eleven or FamilyMart is `2` (the prompt report, 速報) and `3` (the final report, 確報) from the
+//! next day on the sandbox clock; at the others it is `3` at once. Each change sends a 決済結果通知, so `2` is always
+//! sent before `3`; the changes the clock brings are noticed at the next request to the sandbox. **Sandbox choices**: a slip is valid for 7 days; the numbers are
 //! the sandbox's counter; the `billingUrl` is a sandbox URL that is not served; a used order number is B013000001 /
 //! B023000001 (double payment) or B0x4000002 (duplicated at application, B03–B06).
 
@@ -78,20 +79,18 @@ pub(crate) fn cvs(tx: &Tx<'_>, ctx: &Ctx<'_>) -> rusqlite::Result<String> {
     Ok(w.finish())
 }
 
-/// Pays a slip (`POST /sandbox/deposits`): `2` then `3`, or `3`, each reported by a notification.
+/// Pays a slip (`POST /sandbox/deposits`): `2` (the prompt report; the final one, `3`, follows the next day) or `3`,
+/// reported by a notification.
 pub(crate) fn pay(tx: &Tx<'_>, order: &mut Order, now: japay_sandbox::clock::Now) -> rusqlite::Result<()> {
     order.settle_date = clock::stamp(now);
-    if prompt_report(&order.settle_method) {
-        order.status = "2".to_owned();
-        tx.notify(notices::settlement(order, "1"))?;
-    }
-    order.status = "3".to_owned();
+    order.status = if prompt_report(&order.settle_method) { "2" } else { "3" }.to_owned();
     tx.notify(notices::settlement(order, "1"))?;
     store::update(tx, order)
 }
 
-/// Expires every unpaid slip whose `expiredDate` has passed (`11`, with a notification), and settles the card
-/// orders shipped before today (`30` → `31`). Runs at the start of every request.
+/// Expires every unpaid slip whose `expiredDate` has passed (`11`, with a notification), sends the final report
+/// (`3`) of the slips paid with a prompt report (`2`) before today, and settles the card orders shipped before today
+/// (`30` → `31`). Runs at the start of every request.
 pub(crate) fn sweep(tx: &Tx<'_>, now: japay_sandbox::clock::Now) -> rusqlite::Result<()> {
     let today = clock::ymd(now);
     for mut order in store::orders_with_status(tx, "1")? {
@@ -101,6 +100,13 @@ pub(crate) fn sweep(tx: &Tx<'_>, now: japay_sandbox::clock::Now) -> rusqlite::Re
             store::update(tx, &order)?;
             let message: Message = notices::settlement(&order, "2");
             tx.notify(message)?;
+        }
+    }
+    for mut order in store::orders_with_status(tx, "2")? {
+        if order.kind == "cvs" && order.settle_date.get(..8).is_some_and(|day| day < today.as_str()) {
+            order.status = "3".to_owned();
+            store::update(tx, &order)?;
+            tx.notify(notices::settlement(&order, "1"))?;
         }
     }
     tx.execute(
