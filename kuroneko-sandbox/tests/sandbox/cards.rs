@@ -173,3 +173,79 @@ fn raw(function: &str, fields: &Fields) -> Vec<u8> {
     let pairs = std::iter::once(("function_div", function)).chain(fields.iter().map(|(n, v)| (*n, v.as_str())));
     japay_sandbox::form::encode(pairs).into_bytes()
 }
+
+/// The legacy 3-D Secure flow: A01 with the 3-D Secure card and auth_div 1, the ACS posts `CARD_NO` instead of
+/// `TOKEN`, A02 relays it. An A02 before the ACS has answered is A022000003.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credit_3d_completes_the_legacy_flow() {
+    let sb = Sandbox::start(config()).await;
+    let fields: Fields = vec![
+        ("trader_code", TRADER.to_owned()),
+        ("device_div", "2".to_owned()),
+        ("order_no", "G1".to_owned()),
+        ("settle_price", "1500".to_owned()),
+        ("buyer_name_kanji", "山田 太郎".to_owned()),
+        ("buyer_tel", "03-1234-5678".to_owned()),
+        ("buyer_email", "taro@example.jp".to_owned()),
+        ("auth_div", "1".to_owned()),
+        ("pay_way", "1".to_owned()),
+        ("option_service_div", "00".to_owned()),
+        ("card_code_api", "9".to_owned()),
+        ("card_no", "4000000000003220".to_owned()),
+        ("card_owner", "TARO YAMADA".to_owned()),
+        ("card_exp", "1230".to_owned()),
+        ("trader_ec_url", "http://localhost:9/3ds".to_owned()),
+    ];
+    let body = sb.call("credit", &fields).await;
+    assert_eq!(classify("credit", &body).0, "three_d_secure", "{body}");
+    let three_d_token = element(&body, "threeDToken");
+    let base: Fields =
+        vec![("trader_code", TRADER.to_owned()), ("order_no", "G1".to_owned()), ("three_d_token", three_d_token)];
+    let dummy: Vec<(&'static str, Option<&str>)> = [
+        "comp_cd",
+        "card_no",
+        "card_exp",
+        "item_price",
+        "item_tax",
+        "cust_cd",
+        "shop_id",
+        "term_cd",
+        "crd_res_cd",
+        "res_ve",
+        "res_pa",
+        "res_code",
+        "three_d_inf",
+        "three_d_tran_id",
+        "send_dt",
+        "hash_value",
+    ]
+    .into_iter()
+    .map(|n| {
+        (
+            n,
+            Some(if n == "card_exp" {
+                "1230"
+            } else if n == "card_no" {
+                "4000000000003220"
+            } else {
+                "1"
+            }),
+        )
+    })
+    .collect();
+    let early = sb.call("credit_3d", &with(base.clone(), &dummy)).await;
+    assert_eq!(classify("credit_3d", &early).1, "A022000003", "{early}");
+    let to_acs = japay_sandbox::buyer::Form::first(&element(&body, "threeDAuthHtml"), &sb.running.url()).unwrap();
+    let acs_page = sb.browser.submit(&to_acs, &[]).await.unwrap();
+    let posted = sb.browser.submit(&acs_page.form().unwrap(), &[("auth", "ok")]).await.unwrap().form().unwrap();
+    assert_eq!((posted.value("CARD_NO"), posted.value("CARD_EXP")), (Some("4000000000003220"), Some("1230")));
+    let mut a02 = base;
+    for (upper, value) in &posted.fields {
+        let lower: &'static str = Box::leak(upper.to_ascii_lowercase().replace("3d_", "three_d_").into_boxed_str());
+        a02.push((lower, value.clone()));
+    }
+    let body = sb.call("credit_3d", &a02).await;
+    assert_eq!(classify("credit_3d", &body), ("authorized".to_owned(), String::new()), "{body}");
+    assert_eq!(status(&sb, "G1").await, "4");
+    sb.running.shutdown().await;
+}
