@@ -111,6 +111,9 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod answer;
+#[cfg(test)]
+mod codes_tests;
+pub mod error_layout;
 /// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen`.
 #[rustfmt::skip]
 pub mod generated;
@@ -118,6 +121,7 @@ pub mod generated;
 mod generated_tests;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
+pub use error_layout::{CodeKind, Explained, LayoutError, explain};
 pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
 pub use japay_core::outcome::OutcomeError;
 pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};
