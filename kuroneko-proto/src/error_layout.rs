@@ -12,9 +12,9 @@
 //! | `2…` to `7…` | business error (merchant not enabled, duplicate order, authorization refused, …) |
 //!
 //! [`explain`] reads a code by this layout: the function code names the operation (the one of
-//! [`OPERATIONS`](crate::generated::OPERATIONS) whose `function_div` is fixed to it), a validation's item number
+//! [`OPERATIONS`] whose `function_div` is fixed to it), a validation's item number
 //! names the field (the [`FieldSpec`] with that `item`), and the exact code's row of
-//! [`ERROR_CODE`](crate::generated::codes::ERROR_CODE), when the table lists it, adds its text and remediation.
+//! [`ERROR_CODE`], when the table lists it, adds its text and remediation.
 //! So a code no table lists still reads, e.g. `A081010306`:
 //!
 //! ```

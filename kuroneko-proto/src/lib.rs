@@ -89,6 +89,13 @@
 //! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
 //! ```
 //!
+//! # Error codes
+//!
+//! A failure's `errorCode` is typed against the `error_code` table (text and, where the merchant can act, a
+//! remediation), and [`explain`] reads any code by its layout (facts §4.2), listed or not: `A081010306` is
+//! "credit_token, item 03 `device_div`: value not in the allowed set" (see [`error_layout`]). `creditErrorCode`
+//! (the card network's reason for a refusal) has its own table, `credit_error_code`.
+//!
 //! # Features
 //!
 //! * `meta` (on by default): the spec's provenance strings (`source`, `uncertain`, `label_ja`) stay in the generated
