@@ -167,6 +167,8 @@ pub(crate) struct Field {
     /// The struct field / accessor identifier (`cardNumber` → `card_number`).
     pub(crate) rust_name: String,
     pub(crate) label_ja: String,
+    /// The item number in the function's table (1-99).
+    pub(crate) item: Option<u8>,
     pub(crate) meaning: String,
     pub(crate) marker: Marker,
     pub(crate) condition: Option<Condition>,

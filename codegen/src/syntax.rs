@@ -300,6 +300,9 @@ pub(crate) struct FieldSyntax {
     pub(crate) block: Option<Text>,
     #[serde(default)]
     pub(crate) label_ja: Option<Text>,
+    /// The item number in the function's table (1-99).
+    #[serde(default)]
+    pub(crate) item: Option<Spanned<u64>>,
     #[serde(default)]
     pub(crate) meaning: Option<Text>,
     #[serde(default)]

@@ -132,6 +132,7 @@ pub(crate) fn check_field(
             rust_name: crate::names::snake(&wire),
             wire,
             label_ja: String::new(),
+            item: None,
             meaning: String::new(),
             marker: Marker::Optional,
             condition: None,
@@ -260,11 +261,19 @@ pub(crate) fn check_field(
             }
         }
     }
+    let item = r.item.and_then(|n| match u8::try_from(**n) {
+        Ok(n) if (1..=99).contains(&n) => Some(n),
+        _ => {
+            d.at(n.span(), format!("{p}.item"), format!("expected an item number from 1 to 99, found {}", **n));
+            None
+        }
+    });
     let text = |d: &mut Diagnostics, v: Option<&Text>, key: &str| d.need(&v.cloned(), &r.span, &format!("{p}.{key}"));
     Field {
         rust_name: crate::names::snake(&wire),
         wire,
         label_ja: text(d, r.label_ja, "label_ja"),
+        item,
         meaning: text(d, r.meaning, "meaning"),
         marker,
         condition,

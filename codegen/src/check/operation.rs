@@ -82,6 +82,12 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             );
         }
         let mut field = check_field(d, &p, i, r, &resolved, known);
+        if let (Some(n), Some(item)) = (field.item, r.item)
+            && let Some(other) = fields.iter().find(|o: &&Field| o.item == Some(n))
+        {
+            let msg = format!("item {n} is already the item of {:?}", other.wire);
+            d.at(item.span(), format!("{p}.item"), msg);
+        }
         field.param = origins[i].1.clone();
         field.block = origins[i].2.clone();
         fields.push(field);

@@ -15,6 +15,7 @@ pub(crate) struct Resolved<'s> {
     pub(crate) unresolved: bool,
     pub(crate) wire: Option<&'s Text>,
     pub(crate) label_ja: Option<&'s Text>,
+    pub(crate) item: Option<&'s Spanned<u64>>,
     pub(crate) meaning: Option<&'s Text>,
     pub(crate) required: Option<&'s Text>,
     pub(crate) when: Option<&'s Spanned<WhenSyntax>>,
@@ -64,7 +65,7 @@ pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
         &f.source,
         &f.uncertain,
     ];
-    let numbers = [&f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
+    let numbers = [&f.item, &f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
     let lists = [&f.forbid, &f.bits_required, &f.bits_allowed, &f.allowed];
     texts.iter().any(|t| t.is_some())
         || numbers.iter().any(|n| n.is_some())
@@ -82,6 +83,7 @@ pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         unresolved: false,
         wire: f.wire.as_ref(),
         label_ja: f.label_ja.as_ref(),
+        item: f.item.as_ref(),
         meaning: f.meaning.as_ref(),
         required: f.required.as_ref(),
         when: f.when.as_ref(),
@@ -148,6 +150,7 @@ pub(crate) fn resolve<'s>(
         unresolved: false,
         wire: base.wire,
         label_ja: base.label_ja,
+        item: f.item.as_ref().or(base.item),
         meaning: f.meaning.as_ref().or(base.meaning),
         required: f.required.as_ref().or(base.required),
         when: f.when.as_ref().or(base.when),

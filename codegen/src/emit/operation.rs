@@ -129,6 +129,7 @@ fn hex_mask(mask: u64) -> TokenStream {
 /// The builder calls of each attribute of a field, by attribute, so that a use of a shared parameter writes only
 /// the ones that differ from the parameter.
 struct FieldParts {
+    item: TokenStream,
     meaning: TokenStream,
     marker: TokenStream,
     condition: TokenStream,
@@ -213,7 +214,12 @@ fn field_parts(e: &mut Emitter, f: &Field) -> FieldParts {
     };
     let source = meta_str(&f.provenance.source);
     let uncertain = meta_opt(&f.provenance.uncertain);
+    let item = f.item.map(|n| {
+        let n = Literal::u8_unsuffixed(n);
+        quote!(.with_item(#n))
+    });
     FieldParts {
+        item: quote!(#item),
         meaning: quote!(#meaning),
         marker,
         condition: quote!(#condition),
@@ -237,13 +243,13 @@ pub(crate) fn field_spec_with(e: &mut Emitter, f: &Field, shared_uncertain: Opti
     let wire = &f.wire;
     let label_ja = meta_str(&f.label_ja);
     let kind = kind_tokens(e, &f.kind);
-    let FieldParts { meaning, marker, condition, forbidden, limit, checks, values, secret, source, uncertain } =
+    let FieldParts { item, meaning, marker, condition, forbidden, limit, checks, values, secret, source, uncertain } =
         field_parts(e, f);
     let uncertain = shared_uncertain.unwrap_or(uncertain);
     quote! {
         spec::FieldSpec::new(#wire, #kind)
             .with_label(#label_ja, #meaning)
-            #marker #condition #forbidden #limit #checks #values #secret
+            #item #marker #condition #forbidden #limit #checks #values #secret
             .with_source(#source, #uncertain)
     }
 }
@@ -258,6 +264,10 @@ fn op_field_spec(e: &mut Emitter, f: &Field, params: &[Field]) -> TokenStream {
     let (mine, theirs) = (field_parts(e, f), field_parts(e, base));
     let differs = |a: &TokenStream, b: &TokenStream| a.to_string() != b.to_string();
     let mut out = quote!(super::params::#c);
+    if differs(&mine.item, &theirs.item) {
+        // an item is a number of the operation's own table: a shared parameter has one only where every use agrees
+        out.extend(if mine.item.is_empty() { quote!(.without_item()) } else { mine.item.clone() });
+    }
     if differs(&mine.meaning, &theirs.meaning) {
         let m = &mine.meaning;
         out.extend(quote!(.with_meaning(#m)));

@@ -38,6 +38,9 @@ pub struct FieldSpec {
     pub source: &'static str,
     /// What is not known about this field. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
+    /// The field's item number in its function's table (1-99), where the gateway numbers them: the number an error
+    /// code names a field by (a function code, the item, a reason). `None` when the spec does not know it.
+    pub item: Option<u8>,
     /// The encoder's sets for `kind`'s ASCII mask, built with the field (used while `kind` still has that mask).
     pub(crate) ascii: AsciiSets,
     /// `&` + `wire` + `=` padded for a fixed-size copy, built with the field (from `wire` as it was then).
@@ -62,6 +65,7 @@ impl FieldSpec {
             secret: false,
             source: "",
             uncertain: None,
+            item: None,
             ascii: AsciiSets::new(kind.ascii_mask()),
             padded: PaddedPrefix::new(wire),
         }
@@ -137,6 +141,20 @@ impl FieldSpec {
     pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> FieldSpec {
         self.source = crate::meta::text(source);
         self.uncertain = crate::meta::opt(uncertain);
+        self
+    }
+
+    /// The same field with its item number (1-99) in its function's table.
+    #[must_use]
+    pub const fn with_item(mut self, item: u8) -> FieldSpec {
+        self.item = Some(item);
+        self
+    }
+
+    /// The same field without an item number (an operation's use of a shared parameter that has one).
+    #[must_use]
+    pub const fn without_item(mut self) -> FieldSpec {
+        self.item = None;
         self
     }
 
