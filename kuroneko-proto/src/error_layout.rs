@@ -209,18 +209,21 @@ pub fn operation_for(function: &str) -> Option<&'static OperationSpec> {
         .find(|op| op.fields.iter().any(|f| f.wire == "function_div" && f.fixed == Some(function)))
 }
 
-/// The field of `op` whose item number is `item`.
+/// The field of `op` whose item number ([`FieldSpec::item`]) is `item`.
 pub fn field_for_item(op: &'static OperationSpec, item: u8) -> Option<&'static FieldSpec> {
-    op.fields.iter().enumerate().find(|(i, f)| item_shim::item(f, *i) == Some(item)).map(|(_, f)| f)
+    if op.fields.iter().all(|f| f.item.is_none()) {
+        return item_shim::by_position(op, item);
+    }
+    op.fields.iter().find(|f| f.item == Some(item))
 }
 
-/// Until `FieldSpec::item` arrives with the core step: the item number of a field by its position (function_div
-/// first, item 01). Replaced by `f.item` after the merge.
+/// Until the operation specs write `item:` (the credit and ops spec work): an operation without any item number
+/// reads its fields by position (function_div first, item 01). Deleted once every operation has them.
 mod item_shim {
-    use japay_core::spec::FieldSpec;
+    use japay_core::spec::{FieldSpec, OperationSpec};
 
-    pub(super) fn item(_field: &FieldSpec, index: usize) -> Option<u8> {
-        u8::try_from(index + 1).ok()
+    pub(super) fn by_position(op: &'static OperationSpec, item: u8) -> Option<&'static FieldSpec> {
+        op.fields.get(usize::from(item).checked_sub(1)?)
     }
 }
 
