@@ -39,7 +39,7 @@
 
 use core::fmt;
 
-use japay_core::spec::{CodeEntry, FieldSpec, OperationSpec};
+use japay_core::spec::{CodeEntry, Direction, FieldSpec, OperationSpec};
 
 use crate::generated::OPERATIONS;
 use crate::generated::codes::{ERROR_CODE, ErrorCheck};
@@ -201,12 +201,12 @@ pub fn explain(code: &str) -> Result<Explained<'_>, LayoutError> {
     Ok(Explained { code, function, operation, kind, entry: ERROR_CODE.lookup(code) })
 }
 
-/// The operation of the spec whose `function_div` is fixed to `function`.
+/// The operation of the spec (one the merchant sends) whose `function_div` is fixed to `function`.
 pub fn operation_for(function: &str) -> Option<&'static OperationSpec> {
-    OPERATIONS
-        .iter()
-        .copied()
-        .find(|op| op.fields.iter().any(|f| f.wire == "function_div" && f.fixed == Some(function)))
+    OPERATIONS.iter().copied().find(|op| {
+        op.direction == Direction::Outgoing
+            && op.fields.iter().any(|f| f.wire == "function_div" && f.fixed == Some(function))
+    })
 }
 
 /// The field of `op` whose item number ([`FieldSpec::item`]) is `item`.

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use japay_core::spec::OperationSpec;
+use japay_core::spec::{Direction, OperationSpec};
 use kuroneko_proto::error_layout::{CodeKind, LayoutError, explain, field_for_item};
 use kuroneko_proto::generated::OPERATIONS;
 use kuroneko_proto::generated::codes::{ERROR_CODE, ErrorCheck};
@@ -58,10 +58,10 @@ fn model(code: &str) -> Result<(Option<&'static OperationSpec>, Shape), LayoutEr
     let operation = if function == "Z01" {
         None
     } else {
-        let op = OPERATIONS
-            .iter()
-            .copied()
-            .find(|op| op.fields.iter().any(|f| f.wire == "function_div" && f.fixed.is_some_and(|v| v == function)));
+        let op = OPERATIONS.iter().copied().find(|op| {
+            op.direction == Direction::Outgoing
+                && op.fields.iter().any(|f| f.wire == "function_div" && f.fixed.is_some_and(|v| v == function))
+        });
         match op {
             Some(op) => Some(op),
             None => {
