@@ -246,6 +246,17 @@ pub(crate) enum Check {
     BitsRequired(u64, String),
     /// Positions that may be set (mask, expected in words).
     BitsAllowed(u64, String),
+    /// A check digit (`japay_core::spec::CheckDigit`).
+    DigitRule(CheckDigitRow),
+}
+
+/// A check digit: the rule, the digit count, the field index and value that turn it on, the words of a violation.
+#[derive(Clone)]
+pub(crate) struct CheckDigitRow {
+    pub(crate) rule: japay_core::spec::CheckDigitRule,
+    pub(crate) digits: u8,
+    pub(crate) when: Option<(usize, String)>,
+    pub(crate) expected: String,
 }
 
 /// When a △ field is required.
@@ -267,6 +278,10 @@ pub(crate) enum ConditionTest {
     Equals {
         field: usize,
         value: String,
+    },
+    EqualsAny {
+        field: usize,
+        values: Vec<String>,
     },
     /// On data outside the request: documented, never checked.
     External,
@@ -331,6 +346,11 @@ pub(crate) struct ResponseGroup {
     pub(crate) repeated: bool,
     pub(crate) provenance: Provenance,
     pub(crate) elements: Vec<Attribute>,
+    /// The operation whose module defines the row view type, when an earlier operation has the same group (same
+    /// name, `repeated` and elements): this one reuses that type (`cardData` of creditInfoGet and creditInfoDelete).
+    pub(crate) defined_in: Option<String>,
+    /// The later operations that reuse this group's row view type (named in its docs).
+    pub(crate) shared_with: Vec<String>,
 }
 
 /// One answer attribute.

@@ -9,7 +9,9 @@ use marked_yaml::{Span, Spanned};
 use super::Known;
 pub(crate) use super::resolve::Resolved;
 use crate::diagnostics::Diagnostics;
-use crate::model::{AsciiKind, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Provenance};
+use crate::model::{
+    AsciiKind, Check, CheckDigitRow, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Provenance,
+};
 use crate::syntax::{Text, WhenSyntax};
 
 /// Parses an ASCII set such as `A-Za-z0-9.-+/@` into a mask. A `-` first, last or right after a range is literal.
@@ -201,6 +203,7 @@ pub(crate) fn check_field(
     });
     let mut checks = check_checks(d, p, r, &kind, limit);
     checks.extend(check_bits(d, p, r, &kind, known));
+    checks.extend(check_check_digit(d, p, index, r, &kind, fields, known));
     let forbidden = r.forbidden_when.and_then(|w| {
         let path = format!("{p}.forbidden_when");
         if marker.always_required() || r.fixed.is_some() {
@@ -547,7 +550,11 @@ pub(crate) fn check_when(
     };
     let forms = [w.present_any.is_some(), w.absent_all.is_some(), w.field.is_some(), w.external.is_some()];
     if forms.iter().filter(|f| **f).count() != 1 {
-        d.at(w.span(), p, "give exactly one of present_any, absent_all, field (with bit or equals), external");
+        d.at(
+            w.span(),
+            p,
+            "give exactly one of present_any, absent_all, field (with bit, equals or equals_any), external",
+        );
         return None;
     }
     if let Some(external) = &w.external {
@@ -583,8 +590,8 @@ pub(crate) fn check_when(
     let name = w.field.as_ref()?;
     let field = index_of(d, name, format!("{p}.field"))?;
     let other = fields.get(field)?;
-    match (&w.bit, &w.equals) {
-        (Some(bit), None) => {
+    match (&w.bit, &w.equals, &w.equals_any) {
+        (Some(bit), None, None) => {
             let bitmap = other.bitmap.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::BITMAP));
             let Some(bitmap) = bitmap.and_then(|b| known.bitmaps.get(b.as_str())) else {
                 d.at(
@@ -604,35 +611,102 @@ pub(crate) fn check_when(
             };
             Some(Condition { test: ConditionTest::BitSet { field, position }, description })
         }
-        (None, Some(value)) => {
-            let table = other.table.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::CODE));
-            let codes = table.and_then(|t| known.tables.get(t.as_str()));
-            let allowed = other
-                .fixed
-                .map(|f| vec![f.to_string()])
-                .or_else(|| other.allowed.map(|l| l.iter().map(|v| v.to_string()).collect()));
-            if value.is_empty() {
-                d.at(value.span(), format!("{p}.equals"), "an empty value is no value; use absent_all");
-            } else if codes.is_some_and(|c| !c.iter().any(|c| c == value.as_str()))
-                || allowed.is_some_and(|a| !a.iter().any(|a| a == value.as_str()))
-            {
-                let msg = format!(
-                    "{:?} is never a value of {:?}, so the condition never holds",
-                    value.as_str(),
-                    name.as_str()
-                );
-                d.at(value.span(), format!("{p}.equals"), msg);
-            }
+        (None, Some(value), None) => {
+            check_condition_value(d, other, known, name, value, &format!("{p}.equals"));
             Some(Condition { test: ConditionTest::Equals { field, value: value.to_string() }, description })
         }
+        (None, None, Some(values)) => {
+            if values.len() < 2 {
+                d.at(w.span(), format!("{p}.equals_any"), "needs at least two values (one value is `equals`)");
+            }
+            let mut seen = BTreeSet::new();
+            for (j, value) in values.iter().enumerate() {
+                if !seen.insert(value.as_str()) {
+                    d.at(value.span(), format!("{p}.equals_any[{j}]"), format!("{:?} is listed twice", value.as_str()));
+                }
+                check_condition_value(d, other, known, name, value, &format!("{p}.equals_any[{j}]"));
+            }
+            let values = values.iter().map(|v| v.to_string()).collect();
+            Some(Condition { test: ConditionTest::EqualsAny { field, values }, description })
+        }
         _ => {
-            d.at(name.span(), p, "`field` needs exactly one of `bit`, `equals`");
+            d.at(name.span(), p, "`field` needs exactly one of `bit`, `equals`, `equals_any`");
             None
         }
+    }
+}
+
+/// A value a condition compares a field with must be one the field can take (its code table, fixed or allowed
+/// values), and not empty.
+fn check_condition_value(
+    d: &mut Diagnostics,
+    other: &Resolved<'_>,
+    known: &Known<'_>,
+    name: &Text,
+    value: &Text,
+    at: &str,
+) {
+    let table = other.table.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::CODE));
+    let codes = table.and_then(|t| known.tables.get(t.as_str()));
+    let allowed = other
+        .fixed
+        .map(|f| vec![f.to_string()])
+        .or_else(|| other.allowed.map(|l| l.iter().map(|v| v.to_string()).collect()));
+    if value.is_empty() {
+        d.at(value.span(), at.to_owned(), "an empty value is no value; use absent_all");
+    } else if codes.is_some_and(|c| !c.iter().any(|c| c == value.as_str()))
+        || allowed.is_some_and(|a| !a.iter().any(|a| a == value.as_str()))
+    {
+        let msg = format!("{:?} is never a value of {:?}, so the condition never holds", value.as_str(), name.as_str());
+        d.at(value.span(), at.to_owned(), msg);
     }
 }
 
 /// Where a marker error points when the field has no `required`.
 pub(crate) fn marker_span(r: &Resolved<'_>) -> Span {
     r.required.map_or(r.span, |m| *m.span())
+}
+
+/// `check_digit` (an operation's field of an ASCII kind that admits digits): the rule's word, the digit count
+/// (2-64) and an optional `when` in the `field` + `equals` form (the value another field must have).
+fn check_check_digit(
+    d: &mut Diagnostics,
+    p: &str,
+    index: usize,
+    r: &Resolved<'_>,
+    kind: &Kind,
+    fields: &[Resolved<'_>],
+    known: &Known<'_>,
+) -> Option<Check> {
+    let c = r.check_digit?;
+    let path = format!("{p}.check_digit");
+    let rule = japay_core::spec::CheckDigitRule::from_name(&c.rule);
+    if rule.is_none() {
+        let all: Vec<&str> = japay_core::spec::CheckDigitRule::ALL.iter().map(|r| r.name()).collect();
+        let msg = format!("expected one of {}, found {:?}", all.join(", "), c.rule.as_str());
+        d.at(c.rule.span(), format!("{path}.rule"), msg);
+    }
+    let digits = u8::try_from(*c.digits).ok().filter(|n| (2..=64).contains(n));
+    if digits.is_none() {
+        d.at(c.digits.span(), format!("{path}.digits"), "expected 2 to 64");
+    }
+    if !matches!(kind, Kind::Ascii(a) if a.mask & ascii_mask("0-9").unwrap_or(0) == ascii_mask("0-9").unwrap_or(0)) {
+        d.at(c.span(), &path, "goes with an ascii kind that admits the digits 0-9");
+    }
+    let mut when = None;
+    let mut words = String::new();
+    if let Some(w) = &c.when {
+        let wp = format!("{path}.when");
+        match check_when(d, &wp, Some(index), w, fields, known) {
+            Some(Condition { test: ConditionTest::Equals { field, value }, description }) => {
+                words = format!(", for {description}");
+                when = Some((field, value));
+            }
+            Some(_) => d.at(w.span(), &wp, "a check digit's condition is the `field` + `equals` form"),
+            None => {}
+        }
+    }
+    let (rule, digits) = (rule?, digits?);
+    let expected = format!("{}{words}", rule.describe(digits));
+    Some(Check::DigitRule(CheckDigitRow { rule, digits, when, expected }))
 }

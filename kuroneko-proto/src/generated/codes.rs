@@ -1755,7 +1755,7 @@ pub static RETURN_CODE: spec::CodeTable = spec::CodeTable::new(
                 .with_source(
                     "facts §3.1 (WOO-admin)",
                     Some(
-                        "one source only (WOO-admin) [S]; only for L03, which is not modelled yet",
+                        "one source only (WOO-admin) [S]; only for L03 (paypay_change_price), whose outcome `awaiting_buyer` (kind pending) reads it",
                     ),
                 ),
         ],
