@@ -211,20 +211,7 @@ pub fn operation_for(function: &str) -> Option<&'static OperationSpec> {
 
 /// The field of `op` whose item number ([`FieldSpec::item`]) is `item`.
 pub fn field_for_item(op: &'static OperationSpec, item: u8) -> Option<&'static FieldSpec> {
-    if op.fields.iter().all(|f| f.item.is_none()) {
-        return item_shim::by_position(op, item);
-    }
     op.fields.iter().find(|f| f.item == Some(item))
-}
-
-/// Until the operation specs write `item:` (the credit and ops spec work): an operation without any item number
-/// reads its fields by position (function_div first, item 01). Deleted once every operation has them.
-mod item_shim {
-    use japay_core::spec::{FieldSpec, OperationSpec};
-
-    pub(super) fn by_position(op: &'static OperationSpec, item: u8) -> Option<&'static FieldSpec> {
-        op.fields.get(usize::from(item).checked_sub(1)?)
-    }
 }
 
 /// The seven digits (all ASCII digits) as one of the layout's forms.
@@ -263,13 +250,14 @@ impl<'a> Explained<'a> {
         Ja(self)
     }
 
-    /// Whether the row of the exact code is worth adding to the layout's sentence: a check of the field's own or an
-    /// unknown check says little by itself.
+    /// Whether the row of the exact code is worth adding to the layout's sentence: a data or state check, a check
+    /// of the field's own or an unknown check says little by itself.
     fn adds_to_check(&self) -> bool {
         matches!(
             self.kind,
             CodeKind::Validation {
-                check: ErrorCheck::FieldCheck71
+                check: ErrorCheck::DataState
+                    | ErrorCheck::FieldCheck71
                     | ErrorCheck::FieldCheck72
                     | ErrorCheck::FieldCheck73
                     | ErrorCheck::FieldCheck74

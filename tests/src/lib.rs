@@ -3,8 +3,8 @@
 #![deny(unsafe_code)]
 
 pub mod fuzz;
-pub mod fuzz_kuroneko_notification;
 pub mod fuzz_error_layout;
+pub mod fuzz_kuroneko_notification;
 pub mod fuzz_lifecycle;
 pub mod fuzz_notification;
 pub mod fuzz_request_body;
