@@ -132,6 +132,29 @@ mod tests {
         assert_eq!(function_of(&CREDIT_TOKEN), "A08");
     }
 
+    /// The encoder and kuroneko-proto's decoder agree: every code written for a field of a served function reads
+    /// back as a validation code naming that field.
+    #[test]
+    fn every_layout_code_reads_back_naming_its_field() {
+        use kuroneko_proto::error_layout::{CodeKind, explain};
+        let mut checked = 0;
+        for served in crate::ops::SERVED {
+            for field in served.op.fields.iter().filter(|f| f.item.is_some()) {
+                for check in ["01", "02", "03", "04", "05", "06", "51", "71"] {
+                    let code = layout(served.op, field.wire, check);
+                    let explained = explain(&code).unwrap_or_else(|e| panic!("{code}: {e:?}"));
+                    let named = match explained.kind {
+                        CodeKind::Validation { field: Some(f), item, .. } => (f.wire, Some(item)),
+                        _ => ("", None),
+                    };
+                    assert_eq!(named, (field.wire, field.item), "{code} of {}", served.op.name);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
     #[test]
     fn codes_by_shape() {
         for (text, code) in [("A082000010", true), ("Z012000007", true), ("a082000010", false), ("A08200001", false)] {

@@ -30,7 +30,7 @@ async fn shipments_capture_and_settle() {
             ("scheduled_shipping_date", d.to_owned()),
         ]
     };
-    // 12345678901 mod 7 = 3: 123456789013 passes the seven-check. E02's slip_no has no item number in the spec: 99
+    // 12345678901 mod 7 = 3: 123456789013 passes the seven-check.
     let cases: Vec<(&str, Fields, &str, &str, &str)> = vec![
         ("shipment_entry", slip("E1", "123456789013", "00"), "registered", "", "30"),
         ("shipment_entry", slip("E1", "123456789013", "00"), "failure", "E012000001", "30"),
@@ -39,7 +39,7 @@ async fn shipments_capture_and_settle() {
         ("shipment_entry", slip("NONE", "123456789013", "00"), "failure", "E011010351", ""),
         ("shipment_entry", slip("E2", "123456789013", "00"), "registered", "", "30"),
         ("shipment_cancel", slip("E2", "123456789013", "00")[..3].to_vec(), "cancelled", "", "4"),
-        ("shipment_cancel", slip("E2", "123456789013", "00")[..3].to_vec(), "failure", "E021019951", "4"),
+        ("shipment_cancel", slip("E2", "123456789013", "00")[..3].to_vec(), "failure", "E021010451", "4"),
         ("change_date", date("E3", "20991231"), "changed", "", "4"),
         ("credit_cancel", slip("E2", "", "")[..2].to_vec(), "cancelled", "", "40"),
         ("shipment_entry", slip("E2", "123456789013", "00"), "failure", "E011010351", "40"),
