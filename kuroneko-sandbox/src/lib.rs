@@ -188,7 +188,8 @@ impl FromStr for StartDate {
 }
 
 /// How a sandbox runs. Build it with struct-update syntax: `Config { db: Some(path), ..Config::default() }`.
-#[derive(Clone, Debug)]
+/// `Debug` redacts the access key.
+#[derive(Clone)]
 pub struct Config {
     /// Known trader codes (加盟店コード); empty → [`DEFAULT_TRADER_CODE`]. Others get Z012000007.
     pub trader_codes: Vec<String>,
@@ -208,6 +209,22 @@ pub struct Config {
     pub notify_backoff: Duration,
     /// How many times a notification is sent at most (default 8).
     pub notify_max_attempts: u32,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("trader_codes", &self.trader_codes)
+            .field("access_key", &self.access_key.as_ref().map(|_| japay_core::secret::REDACTED))
+            .field("allow_hosts", &self.allow_hosts)
+            .field("start_date", &self.start_date)
+            .field("no_api_contract", &self.no_api_contract)
+            .field("notify_url", &self.notify_url)
+            .field("db", &self.db)
+            .field("notify_backoff", &self.notify_backoff)
+            .field("notify_max_attempts", &self.notify_max_attempts)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -290,5 +307,12 @@ mod tests {
             assert_eq!(text.parse::<StartDate>().is_ok(), ok, "{text}");
         }
         assert_eq!("20260401".parse::<StartDate>().unwrap().to_string(), "20260401");
+    }
+
+    #[test]
+    fn debug_never_shows_the_access_key() {
+        let config = Config { access_key: Some("9876543".to_owned()), ..Config::default() };
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("9876543") && debug.contains("access_key"), "{debug}");
     }
 }
