@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use japay_sandbox::control::json_error;
 use japay_sandbox::form::Form;
@@ -23,8 +23,12 @@ use crate::store::{self, Token};
 /// card's `memberId`, `authKey`, `cardKey`, `lastCreditDate`; `memberId` and `authKey` with card data and
 /// `optServDiv` 01 store the card at A08). Answers `{"token": …}` (16 characters, single use, 30 minutes), or 400
 /// `{"error": …}` naming the key that is wrong. `checkSum` must be SHA-256 of memberId ‖ authKey ‖ the access key ‖
-/// authDiv (facts §5.1). The card number is not stored: its test kind, mask and card company are.
-pub(crate) async fn token(State(sandbox): State<Sandbox>, body: Bytes) -> Response {
+/// authDiv (facts §5.1). The card number is not stored: its test kind, mask and card company are. A request from a
+/// page of another site (an `Origin` that is not the sandbox's) is refused (403).
+pub(crate) async fn token(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Response {
+    if !same_origin(&headers) {
+        return cross_site();
+    }
     let Ok(Value::Object(info)) = serde_json::from_slice::<Value>(&body) else {
         return json_error(StatusCode::BAD_REQUEST, "expected the createToken info as a json object");
     };
@@ -108,7 +112,10 @@ pub(crate) async fn token(State(sandbox): State<Sandbox>, body: Bytes) -> Respon
 
 /// `POST /sandbox/time` (form `time`, `HH:MM` or `HH:MM:SS`, JST): fixes the time of day of the sandbox clock; an
 /// empty `time` lets it follow the machine's clock again. Answers `{"time_of_day", "now"}`.
-pub(crate) async fn time(State(sandbox): State<Sandbox>, body: Bytes) -> Response {
+pub(crate) async fn time(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Response {
+    if !same_origin(&headers) {
+        return cross_site();
+    }
     let form = match Form::parse(&body) {
         Ok(form) => form,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, &e),
@@ -135,6 +142,18 @@ pub(crate) async fn time(State(sandbox): State<Sandbox>, body: Bytes) -> Respons
         }
         Err(_) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "database error"),
     }
+}
+
+/// Whether a write comes from the sandbox's own origin, or from no browser page at all (scripts and tests send no
+/// `Origin`): a page of another site may not take tokens or move the clock.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    origin.to_str().is_ok_and(|o| !host.is_empty() && o == format!("http://{host}"))
+}
+
+fn cross_site() -> Response {
+    json_error(StatusCode::FORBIDDEN, "expected a request of the sandbox's own origin, not from another site")
 }
 
 fn unknown_order() -> Refusal {

@@ -1,10 +1,11 @@
 //! The buyer's pages: the 3-D Secure ACS (`/sandbox/acs`) and the PayPay approval page (`/sandbox/paypay/{key}`).
 //! Plain HTML forms (every value escaped); the page that returns the buyer to the merchant posts itself with a line of
-//! script, as the gateway's pages do, and works without it (a submit button).
+//! script, as the gateway's pages do, and works without it (a submit button). Every page carries a
+//! `Content-Security-Policy` that allows that one script (by its hash) and nothing else to load or run.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use japay_sandbox::form::Form;
 use japay_sandbox::html::{self, escape, field, hidden, problem};
@@ -15,11 +16,25 @@ use crate::ops::credit;
 use crate::state::Sandbox;
 use crate::store::{self, Key};
 
+/// The one script a page runs: the form posts itself.
+const AUTO_SUBMIT: &str = "document.forms[0].submit();";
+
+/// The pages' policy: nothing loads, only [`AUTO_SUBMIT`] runs (its SHA-256, a test checks it); forms may post
+/// anywhere (the merchant's `trader_ec_url` and return URLs).
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'sha256-8lDeP0UDwCO6/RhblgeH/ctdBzjVpJxrXizsnIk3cEQ='; \
+    base-uri 'none'; frame-ancestors 'none'";
+
+/// `response` with the pages' `Content-Security-Policy` (a layer over the page routes).
+pub(crate) async fn secured(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    response
+}
+
 /// A page whose form posts `fields` to `action` by itself (the return to the merchant).
 fn auto_post(title: &str, action: &str, fields: &[(String, String)]) -> Response {
     let hidden_fields: String = fields.iter().map(|(n, v)| hidden(n, v)).collect();
     let body = format!(
-        "<form method=\"post\" action=\"{}\">\n{hidden_fields}<p><button type=\"submit\">戻る (continue)</button></p>\n</form>\n<script>document.forms[0].submit();</script>",
+        "<form method=\"post\" action=\"{}\">\n{hidden_fields}<p><button type=\"submit\">戻る (continue)</button></p>\n</form>\n<script>{AUTO_SUBMIT}</script>",
         escape(action)
     );
     html::page(title, &body)
@@ -116,5 +131,38 @@ pub(crate) async fn paypay_post(State(sandbox): State<Sandbox>, Path(key): Path<
         Ok(Some((url, fields))) => auto_post("PayPay (Kuroneko sandbox)", &url, &fields),
         Ok(None) => problem(StatusCode::NOT_FOUND, "PayPay", "no payment waits on this page"),
         Err(_) => database(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// Base64 (standard alphabet, padded).
+    fn base64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(char::from(ALPHABET[usize::try_from(n >> (18 - 6 * i) & 63).unwrap()]));
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    /// The policy allows exactly the script the pages run.
+    #[test]
+    fn the_policy_names_the_scripts_hash() {
+        let hex = kuroneko_proto::token::CheckSum::of(&[AUTO_SUBMIT]);
+        let bytes: Vec<u8> =
+            (0..32).map(|i| u8::from_str_radix(&hex.as_str()[2 * i..2 * i + 2], 16).unwrap()).collect();
+        assert!(CSP.contains(&format!("'sha256-{}'", base64(&bytes))), "{CSP}");
+        assert_eq!(base64(b"abcd"), "YWJjZA==");
     }
 }

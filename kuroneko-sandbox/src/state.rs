@@ -46,11 +46,11 @@ impl Gateway for Kuroneko {
         for path in api::TRADER_IP_PATHS {
             router = router.route(path, any(api::open));
         }
-        router
+        let buyer = Router::new()
             .route("/sandbox/acs", post(pages::acs))
             .route("/sandbox/paypay/{key}", get(pages::paypay_get).post(pages::paypay_post))
-            .route("/sandbox/token", post(control::token))
-            .route("/sandbox/time", post(control::time))
+            .layer(axum::middleware::map_response(pages::secured));
+        router.merge(buyer).route("/sandbox/token", post(control::token)).route("/sandbox/time", post(control::time))
     }
 
     fn refuse(&self, path: &str) -> Response {

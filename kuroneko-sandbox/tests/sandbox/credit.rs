@@ -74,6 +74,11 @@ async fn three_d_secure_reaches_the_merchant_with_the_upper_case_fields() {
         let to_acs = Form::first(&html, &sb.running.url()).unwrap();
         assert_eq!(to_acs.action, format!("{}/sandbox/acs", sb.running.url()));
         let acs_page = sb.browser.submit(&to_acs, &[]).await.unwrap();
+        // the ACS page runs no script but its own self-post, loads nothing
+        let head =
+            sb.http.post(&to_acs.action).form(&[("acs_key", to_acs.value("acs_key").unwrap())]).send().await.unwrap();
+        let csp = head.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.starts_with("default-src 'none'; script-src 'sha256-"), "{csp}");
         let to_merchant = sb.browser.submit(&acs_page.form().unwrap(), &[("auth", auth)]).await.unwrap();
         let posted = to_merchant.form().unwrap();
         assert_eq!(posted.action, "https://shop.example/3ds?k=1");
@@ -186,6 +191,18 @@ async fn the_token_endpoint_refuses_what_create_token_would() {
         let text = response.text().await.unwrap();
         assert!(text.contains(piece), "{object}: {text}");
         assert!(!text.contains(card) || card.is_empty() || status == 200, "the card number is never echoed");
+    }
+    // a page of another site may not take tokens (nor move the time of day)
+    for path in ["/sandbox/token", "/sandbox/time"] {
+        let response = sb
+            .http
+            .post(format!("{}{path}", sb.running.url()))
+            .header("origin", "https://evil.example")
+            .body(good.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{path}");
     }
     sb.running.shutdown().await;
 }
