@@ -96,6 +96,13 @@
 //! `POST /sandbox/token` maps the card to the token; the number itself is never stored (its test kind, a mask and
 //! the card company are).
 //!
+//! # HTTP
+//!
+//! The API, the buyer pages and Kuroneko's control endpoints answer only requests addressed to an IP address or
+//! `localhost` (421 otherwise: no DNS rebinding); the buyer pages carry a `Content-Security-Policy` that lets only
+//! their own self-post script run; `POST /sandbox/token` and `POST /sandbox/time` refuse another site's `Origin`
+//! (403). Bodies are limited to the machinery's 2 MiB; every value in a page or an answer is escaped.
+//!
 //! # Durability
 //!
 //! SQLite in WAL mode with `synchronous=FULL`; each request's work is one transaction, committed before its answer
@@ -116,6 +123,7 @@ mod api;
 mod clock;
 mod codes;
 mod control;
+mod host;
 mod notices;
 mod ops;
 mod pages;

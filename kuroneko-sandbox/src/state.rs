@@ -8,7 +8,7 @@ use japay_sandbox::form::Form;
 use japay_sandbox::{Gateway, Refusal, Tx};
 use serde_json::Value;
 
-use crate::{api, control, notices, pages, schema};
+use crate::{api, control, host, notices, pages, schema};
 
 /// The sandbox handle every handler gets.
 pub(crate) type Sandbox = japay_sandbox::Sandbox<Kuroneko>;
@@ -38,6 +38,7 @@ impl Gateway for Kuroneko {
             .route("/test_gateway/{name}", any(api::guarded))
             .route("/api/{name}", any(api::guarded))
             .route("/{name}", any(api::guarded))
+            .route_layer(axum::middleware::from_fn(host::check))
     }
 
     fn pages(&self) -> Router<Sandbox> {
@@ -50,7 +51,11 @@ impl Gateway for Kuroneko {
             .route("/sandbox/acs", post(pages::acs))
             .route("/sandbox/paypay/{key}", get(pages::paypay_get).post(pages::paypay_post))
             .layer(axum::middleware::map_response(pages::secured));
-        router.merge(buyer).route("/sandbox/token", post(control::token)).route("/sandbox/time", post(control::time))
+        router
+            .merge(buyer)
+            .route("/sandbox/token", post(control::token))
+            .route("/sandbox/time", post(control::time))
+            .route_layer(axum::middleware::from_fn(host::check))
     }
 
     fn refuse(&self, path: &str) -> Response {

@@ -111,6 +111,18 @@ async fn where_the_api_is() {
             assert_eq!(classify("trade_info", &text).0, "found", "{path}: {text}");
         }
     }
+    // a foreign Host (a name pointed at 127.0.0.1 by another site) is refused: API, pages and token endpoint
+    for path in ["/test_gateway/tradeInfo.api", "/traderIp", "/sandbox/token", "/sandbox/acs"] {
+        let response = sb
+            .http
+            .post(format!("{}{path}", sb.running.url()))
+            .header("host", "evil.example")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 421, "{path}");
+    }
     sb.running.shutdown().await;
 }
 
