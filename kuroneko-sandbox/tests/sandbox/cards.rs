@@ -165,6 +165,39 @@ async fn stored_cards() {
     }
     let body = sb.call("credit_info_get", &keys("AUTHKEY1")).await;
     assert_eq!(element(&body, "cardUnit"), "2");
+    // a stored card pays: by a token (cardKey + lastCreditDate) or by A01 with the member fields; each charge moves
+    // its lastCreditDate, so a delete with the date read before is stale (A053000001)
+    let last3 = last("3");
+    let info = TokenInfo { card_key: Some("3"), last_credit_date: Some(&last3), ..member("AUTHKEY1") };
+    sb.set_time("13:00").await;
+    let token = sb.token_with("", info).await;
+    let body = sb.call("credit_token", &credit_token("K6", &token)).await;
+    assert_eq!(classify("credit_token", &body).0, "authorized", "{body}");
+    let stale = sb.call("credit_info_delete", &with_card("3", &last3)).await;
+    assert_eq!(classify("credit_info_delete", &stale).1, "A053000001", "{stale}");
+    let body = sb.call("credit_info_get", &keys("AUTHKEY1")).await;
+    let answer = kuroneko_proto::Answer::parse(body.as_bytes()).unwrap();
+    let now3 = answer.groups_named("cardData").find(|c| c.get("cardKey") == Some("3")).unwrap().get("lastCreditDate");
+    let now3 = now3.unwrap().to_owned();
+    assert_ne!(now3, last3);
+    let a01: Fields = vec![
+        ("trader_code", TRADER.to_owned()),
+        ("device_div", "2".to_owned()),
+        ("order_no", "K7".to_owned()),
+        ("settle_price", "1500".to_owned()),
+        ("buyer_name_kanji", "山田 太郎".to_owned()),
+        ("buyer_tel", "03-1234-5678".to_owned()),
+        ("buyer_email", "taro@example.jp".to_owned()),
+        ("auth_div", "0".to_owned()),
+        ("pay_way", "1".to_owned()),
+        ("option_service_div", "01".to_owned()),
+        ("member_id", "MEMBER1".to_owned()),
+        ("authentication_key", "AUTHKEY1".to_owned()),
+        ("card_key", "3".to_owned()),
+        ("last_credit_date", now3),
+    ];
+    let body = sb.call("credit", &a01).await;
+    assert_eq!(classify("credit", &body), ("authorized".to_owned(), String::new()), "{body}");
     sb.running.shutdown().await;
 }
 
