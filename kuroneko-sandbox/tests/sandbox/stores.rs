@@ -103,6 +103,13 @@ async fn slips_payments_expiry_and_notifications() {
             assert_eq!(status(&sb, order_no).await, "1");
         }
     }
+    // B03-B06 share cvs3 and are told apart by function_div: each order is its brand's (settle_method, facts §4.6)
+    let brands =
+        [("V1", "B01", "21"), ("V2", "B02", "23"), ("V3", "B03", "22"), ("V4", "B04", "26"), ("V5", "B05", "25")];
+    for (order_no, function, method) in brands.into_iter().chain([("V6", "B06", "24")]) {
+        let order = sb.get_json(&format!("/sandbox/orders/{order_no}")).await;
+        assert_eq!((order["function_div"].as_str(), order["settle_method"].as_str()), (Some(function), Some(method)));
+    }
     // (deposit order_no, amount, HTTP status, E04 status afterwards)
     let deposits =
         [("V1", "999", 409, "1"), ("V1", "1000", 200, "2"), ("V1", "1000", 409, "2"), ("V3", "1000", 200, "3")];
