@@ -180,6 +180,14 @@ async fn paypay_approval_return_and_notification() {
             ("return_url_res", "http://127.0.0.1:9/notify".to_owned()),
         ]
     };
+    // L01's check_sum is verified with its own sum (facts §2.2): another value is its layout code with check 71
+    let sum = "0123456789abcdef".repeat(4);
+    let mut forged: Vec<(&str, &str)> = vec![("function_div", "L01"), ("check_sum", &sum)];
+    let fields = settle("P0");
+    forged.extend(fields.iter().map(|(n, v)| (*n, v.as_str())));
+    let (_, body) = sb.post_raw("paypaySettle.api", japay_sandbox::form::encode(forged).into_bytes()).await;
+    let code = classify("paypay_settle", &body).1;
+    assert!(code.starts_with("L01101") && code.ends_with("71"), "{body}");
     // (order_no, the buyer's decision, where the browser returns, return_code, E04 status)
     let cases = [
         ("P1", "ok", "http://127.0.0.1:9/paid", "0", "4"),
