@@ -93,6 +93,13 @@
 //! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
 //! ```
 //!
+//! # Error codes
+//!
+//! A failure's `errorCode` is typed against the `error_code` table (text and, where the merchant can act, a
+//! remediation), and [`explain`] reads any code by its layout (facts §4.2), listed or not: `A081010306` is
+//! "credit_token, item 03 `device_div`: value not in the allowed set" (see [`error_layout`]). `creditErrorCode`
+//! (the card network's reason for a refusal) has its own table, `credit_error_code`.
+//!
 //! # Notifications
 //!
 //! Yamato's server posts form bodies to the merchant: the settlement result notification (決済結果通知,
@@ -132,6 +139,9 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod answer;
+#[cfg(test)]
+mod codes_tests;
+pub mod error_layout;
 pub mod incoming;
 /// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen`.
 #[rustfmt::skip]
@@ -145,6 +155,7 @@ pub mod three_d;
 pub mod token;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
+pub use error_layout::{CodeKind, Explained, LayoutError, explain};
 pub use generated::{
     ChangeDate, CvsCircleKSunkus, CvsFamilyMart, CvsLawson, CvsMinistop, CvsSeicomart, CvsSevenEleven,
     PaypayChangePrice, PaypayNotification, PaypaySettle, PaypaySettleCancel, Regular, Regular3d, RegularDelete,

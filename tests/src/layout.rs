@@ -107,6 +107,7 @@ fn runtime_crates_never_depend_on_the_spec_compiler() {
         "japay-client",
         "epsilon-client",
         "epsilon-sandbox",
+        "kuroneko-sandbox",
         "japay-sandbox",
         "japay-cli",
     ] {

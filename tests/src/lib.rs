@@ -3,6 +3,7 @@
 #![deny(unsafe_code)]
 
 pub mod fuzz;
+pub mod fuzz_error_layout;
 pub mod fuzz_kuroneko_notification;
 pub mod fuzz_lifecycle;
 pub mod fuzz_notification;

@@ -22,7 +22,7 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
     .with_source(
         "facts §1.3 (G01 regular; CSC, TAR URLs), §2.2 (G01, inferred from the W2 error list 1.4 and WOO-codes G06)",
         Some(
-            "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]). No item numbers beyond function_div and trader_code are given. Not modelled: the card data and stored-card fields defined with the card operations (auth_div, card_no, security_code, card_owner, card_exp, card_key, last_credit_date: to be added when those shared parameters exist; member_id, authentication_key and check_sum are here) and the result-receipt URL (https, ≤120), whose parameter name is unknown. The cycle fields' names come from STALL only",
+            "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]). No item numbers beyond function_div and trader_code are given. The card data and stored-card fields are the card operations' shared parameters, all optional but auth_div: which of card data or a stored card G01 needs, and when, is not known. Not modelled: the result-receipt URL (https, ≤120), whose parameter name is unknown. The cycle fields' names come from STALL only",
         ),
     )
     .with_fields(
@@ -82,6 +82,13 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
                         "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U])",
                     ),
                 ),
+            super::params::AUTH_DIV
+                .with_source_text("facts §2.2 (G01: auth_div), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U])",
+                    ),
+                ),
             super::params::PAY_WAY
                 .with_source_text("facts §2.2 (G01), §2.1")
                 .with_uncertain(
@@ -114,6 +121,34 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
                         "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]); range 1-12 vs 1-13 (facts §9 #6)",
                     ),
                 ),
+            super::params::CARD_NO
+                .with_source_text("facts §2.2 (G01: card_no), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]); when card data is required (rather than a stored card) is not known, so it is optional",
+                    ),
+                ),
+            super::params::SECURITY_CODE
+                .with_source_text("facts §2.2 (G01: security_code), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]); whether auth_div 2 or 3 requires it as in A01 is not known, so it is optional",
+                    ),
+                ),
+            super::params::CARD_OWNER
+                .with_source_text("facts §2.2 (G01: card_owner), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U])",
+                    ),
+                ),
+            super::params::CARD_EXP
+                .with_source_text("facts §2.2 (G01: card_exp), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U])",
+                    ),
+                ),
             super::params::TRADER_EC_URL
                 .with_condition(
                     spec::Condition::new(
@@ -140,7 +175,7 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
                 .with_marker(spec::Marker::Conditional)
                 .with_condition(
                     spec::Condition::new(
-                        spec::ConditionTest::PresentAny(&[13]),
+                        spec::ConditionTest::PresentAny(&[18]),
                         "a stored card (member_id)",
                     ),
                 )
@@ -150,19 +185,35 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
                         "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U])",
                     ),
                 ),
+            super::params::CARD_KEY
+                .with_marker(spec::Marker::Optional)
+                .with_source_text("facts §2.2 (G01: card_key), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]); with a stored card (as A01)",
+                    ),
+                ),
+            super::params::LAST_CREDIT_DATE
+                .with_marker(spec::Marker::Optional)
+                .with_source_text("facts §2.2 (G01: last_credit_date), §2.1")
+                .with_uncertain(
+                    Some(
+                        "every field here is inferred from error tables only (facts §1.3: no client calls the G functions; §2.2 [U]); with a stored card (as A01)",
+                    ),
+                ),
             super::params::CHECK_SUM
                 .with_marker(spec::Marker::Conditional)
                 .with_condition(
                     spec::Condition::new(
-                        spec::ConditionTest::PresentAny(&[13]),
+                        spec::ConditionTest::PresentAny(&[18]),
                         "a stored card (member_id)",
                     ),
                 )
                 .with_computed(
                     spec::Computed::Sha256Hex(
                         &[
-                            spec::ComputedInput::Field(13),
-                            spec::ComputedInput::Field(14),
+                            spec::ComputedInput::Field(18),
+                            spec::ComputedInput::Field(19),
                             spec::ComputedInput::Credential("access_key"),
                         ],
                     ),
@@ -313,6 +364,9 @@ pub struct Regular<'a> {
     /// 購入者E-mail — buyer e-mail address with a local part and a domain.
     /// Marker `○`; ASCII `!-~`, at most 64 bytes. Some facts are uncertain (see the spec).
     pub buyer_email: &'a str,
+    /// 認証区分 — 0 no 3-D Secure and no security code, 1 3-D Secure, 2 security code, 3 both.
+    /// Marker `○`; digits, exactly 1 bytes; one of \["0", "1", "2", "3"\]. Some facts are uncertain (see the spec).
+    pub auth_div: &'a str,
     /// 支払回数 — number of installments; 1 lump sum, 0 revolving, others installments.
     /// Marker `○`; digits, at most 2 bytes. Some facts are uncertain (see the spec).
     pub pay_way: &'a str,
@@ -327,6 +381,26 @@ pub struct Regular<'a> {
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub card_code_api: Option<&'a str>,
+    /// カード番号 — card number (legacy api method only; the token method never sends it).
+    /// Marker `-`; digits, at most 16 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card_no: Option<&'a str>,
+    /// セキュリティコード — card security code (3 or 4 digits).
+    /// Marker `-`; digits, at most 4 bytes, at least 3 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub security_code: Option<&'a str>,
+    /// カード名義人 — card holder name in half-width letters, space, '-', '.' and ','.
+    /// Marker `-`; ASCII `A-Za-z .,-`, at most 20 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card_owner: Option<&'a str>,
+    /// カード有効期限 — card expiry as MMYY (october 2017 is 1017).
+    /// Marker `-`; digits, exactly 4 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card_exp: Option<&'a str>,
     /// 加盟店ECサイトURL — https url of the merchant that receives the 3-D Secure result post.
     /// Marker `△`; ASCII `!-~`, at most 128 bytes; starts with `https://`; required for 3-D Secure (a token issued with authDiv 1 or 3) (outside the request: not checked). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
@@ -342,6 +416,16 @@ pub struct Regular<'a> {
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub authentication_key: Option<&'a str>,
+    /// カード識別キー — slot of a stored card of the member, 1 to 3.
+    /// Marker `-`; digits, exactly 1 bytes; one of \["1", "2", "3"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub card_key: Option<&'a str>,
+    /// 最終利用日時 — last use of the stored card as creditInfoGet answers it, yyyyMMddHHmmss (an optimistic lock).
+    /// Marker `-`; digits, exactly 14 bytes; a date written `yyyyMMddHHmmss`. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub last_credit_date: Option<&'a str>,
     /// 出荷予定日 — date of the first charge, yyyyMMdd.
     /// Marker `○`; digits, exactly 8 bytes; a date written `yyyyMMdd`. Some facts are uncertain (see the spec).
     pub scheduled_shipping_date: &'a str,
@@ -358,7 +442,7 @@ pub struct Regular<'a> {
 
 impl ::japay_core::Operation for Regular<'_> {
     const SPEC: &'static spec::OperationSpec = &REGULAR;
-    type Values<'s> = [Option<&'s str>; 20] where Self: 's;
+    type Values<'s> = [Option<&'s str>; 27] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
             None,
@@ -369,13 +453,20 @@ impl ::japay_core::Operation for Regular<'_> {
             Some(self.buyer_name_kanji),
             Some(self.buyer_tel),
             Some(self.buyer_email),
+            Some(self.auth_div),
             Some(self.pay_way),
             Some(self.option_service_div),
             Some(self.goods_name),
             self.card_code_api,
+            self.card_no,
+            self.security_code,
+            self.card_owner,
+            self.card_exp,
             self.trader_ec_url,
             self.member_id,
             self.authentication_key,
+            self.card_key,
+            self.last_credit_date,
             None,
             Some(self.scheduled_shipping_date),
             Some(self.cycle_unit),

@@ -22,7 +22,7 @@ pub static SHIPMENT_CANCEL: spec::OperationSpec = spec::OperationSpec::new(
     .with_source(
         "facts §1.3 (E02 shipmentCancel), §2.2 (E02: trader_code, order_no, slip_no; W2, EC4; C)",
         Some(
-            "the item numbers of order_no and slip_no are not given by the facts (E01's are 03 and 04). A credit cancel (A06) removes the slips itself, and a later E02 then fails with E021010351 (facts §2.2 A06)",
+            "the item numbers of order_no (03) and slip_no (04) are read from the layout, not given by the facts: E021010351, the error of an E02 after a credit cancel removed the slips (facts §2.2 A06), is item 03 with a data check, which fits order_no; E01 has the same two items in the same places",
         ),
     )
     .with_fields(
@@ -37,10 +37,14 @@ pub static SHIPMENT_CANCEL: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (E02), §4.2 (trader_code is item 02), §2.1",
                 ),
             super::params::ORDER_NO
+                .with_item(3)
                 .with_meaning("order number of the transaction whose slip is cancelled")
                 .with_marker(spec::Marker::Required)
-                .with_source_text("facts §2.2 (E02), §2.1"),
+                .with_source_text(
+                    "facts §2.2 (E02), §2.1; item 03 from E021010351 (facts §2.2 A06) by the layout of §4.2",
+                ),
             super::params::SLIP_NO
+                .with_item(4)
                 .with_meaning("the registered delivery slip number to cancel")
                 .with_source_text(
                     "facts §2.2 (E02; TAR once sends ship_no, a TAR bug), §2.1. No carrier is sent with E02, so the Yamato seven-check of E01 cannot be applied; a Yamato slip (12 digits) is within the accepted characters",

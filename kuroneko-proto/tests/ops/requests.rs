@@ -56,7 +56,7 @@ const VALID: &[(&str, Values, &str)] = &[
     // regular_delete
     ("regular_delete", &[("trader_code", "888888888"), ("order_no", "REG-0001")], "function_div=G05&trader_code=888888888&order_no=REG-0001"),
     // regular
-    ("regular", &[("trader_code", "888888888"), ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1500"), ("buyer_name_kanji", "山田 太郎"), ("buyer_tel", "03-1234-5678"), ("buyer_email", "taro@example.jp"), ("pay_way", "1"), ("option_service_div", "01"), ("goods_name", "テスト商品"), ("trader_ec_url", "https://shop.example.jp/3ds"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1"), ("cycle_day", "15")], "function_div=G01&trader_code=888888888&device_div=2&order_no=REG-0001&settle_price=1500&buyer_name_kanji=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&buyer_tel=03-1234-5678&buyer_email=taro%40example.jp&pay_way=1&option_service_div=01&goods_name=%E3%83%86%E3%82%B9%E3%83%88%E5%95%86%E5%93%81&trader_ec_url=https%3A%2F%2Fshop.example.jp%2F3ds&scheduled_shipping_date=20270101&cycle_unit=1&cycle_interval=1&cycle_day=15"),
+    ("regular", &[("trader_code", "888888888"), ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1500"), ("buyer_name_kanji", "山田 太郎"), ("buyer_tel", "03-1234-5678"), ("buyer_email", "taro@example.jp"), ("auth_div", "1"), ("pay_way", "1"), ("option_service_div", "01"), ("goods_name", "テスト商品"), ("trader_ec_url", "https://shop.example.jp/3ds"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1"), ("cycle_day", "15")], "function_div=G01&trader_code=888888888&device_div=2&order_no=REG-0001&settle_price=1500&buyer_name_kanji=%E5%B1%B1%E7%94%B0+%E5%A4%AA%E9%83%8E&buyer_tel=03-1234-5678&buyer_email=taro%40example.jp&auth_div=1&pay_way=1&option_service_div=01&goods_name=%E3%83%86%E3%82%B9%E3%83%88%E5%95%86%E5%93%81&trader_ec_url=https%3A%2F%2Fshop.example.jp%2F3ds&scheduled_shipping_date=20270101&cycle_unit=1&cycle_interval=1&cycle_day=15"),
 ];
 
 #[test]
@@ -108,8 +108,8 @@ const INVALID: &[(&str, Values, Rules)] = &[
     ("paypay_settle_cancel", &[TRADER], &[("order_no", "required")]),
     ("regular_delete", &[TRADER, ("order_no", "REG-0000000000000001")], &[("order_no", "max_bytes")]),
     // a stored card: authentication_key and the sum (so the access key) come with member_id
-    ("regular", &[TRADER, ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1"), KANJI, TEL, EMAIL, ("pay_way", "1"), ("option_service_div", "01"), ("goods_name", "g"), ("member_id", "M1"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1"), ("cycle_day", "1")], &[("authentication_key", "required"), ("access_key", "required")]),
-    ("regular", &[TRADER, ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1"), KANJI, TEL, EMAIL, ("pay_way", "1"), ("option_service_div", "00"), ("goods_name", "g"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1000"), ("cycle_day", "1")], &[("option_service_div", "value"), ("cycle_interval", "max_bytes")]),
+    ("regular", &[TRADER, ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1"), KANJI, TEL, EMAIL, ("pay_way", "1"), ("option_service_div", "01"), ("goods_name", "g"), ("member_id", "M1"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1"), ("cycle_day", "1")], &[("auth_div", "required"), ("authentication_key", "required"), ("access_key", "required")]),
+    ("regular", &[TRADER, ("device_div", "2"), ("order_no", "REG-0001"), ("settle_price", "1"), KANJI, TEL, EMAIL, ("auth_div", "0"), ("pay_way", "1"), ("option_service_div", "00"), ("goods_name", "g"), ("scheduled_shipping_date", "20270101"), ("cycle_unit", "1"), ("cycle_interval", "1000"), ("cycle_day", "1")], &[("option_service_div", "value"), ("cycle_interval", "max_bytes")]),
 ];
 
 #[test]
