@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use clap::{Arg, ArgMatches};
 use japay_cli::output::{json_str, pairs_json};
-use japay_cli::{AnswerKeys, Description, Form, Gateway, Incoming, IncomingKind, Refusal, SpecWords, Summarize};
+use japay_cli::{AnswerKeys, Description, Extra, Form, Gateway, Incoming, IncomingKind, Refusal, SpecWords, Summarize};
 use japay_core::Charset;
 use japay_core::spec::ResponseSpec;
 use kuroneko_proto::answer::{Answer, Block};
@@ -25,6 +25,9 @@ const INCOMING: &[IncomingKind] = &[
     IncomingKind::new("paypay", &paypay_notification::PAYPAY_NOTIFICATION),
 ];
 
+/// Kuroneko's own commands: the sandbox.
+const EXTRAS: &[Extra] = &[japay_cli::sandbox::extra::<Kuroneko>()];
+
 /// The keys of `answer`'s object: the raw `returnCode`, the typed `creditErrorCode` beside the `errorCode` of a
 /// failure, and the answer's elements.
 const ANSWER_KEYS: AnswerKeys = AnswerKeys::new("return_code", "elements");
@@ -41,7 +44,8 @@ impl Gateway for Kuroneko {
         .cause_key("credit_error")
         .incoming(Incoming::new(INCOMING, &[Charset::Utf8]).with_args(incoming_args))
         .spec_words(SpecWords::new("Endpoint", "endpoint", "Empty `<return>`"))
-        .help(help::wording);
+        .help(help::wording)
+        .extras(EXTRAS);
 
     const OUTCOMES: &'static [(&'static str, Summarize<Self>)] = OUTCOMES;
 

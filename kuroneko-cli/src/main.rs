@@ -9,6 +9,7 @@
 
 mod help;
 mod kuroneko;
+mod sandbox;
 
 use std::process::ExitCode;
 
