@@ -116,6 +116,10 @@ pub mod answer;
 pub mod generated;
 #[cfg(test)]
 mod generated_tests;
+pub mod notify;
+
+pub mod three_d;
+pub mod token;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
 pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
