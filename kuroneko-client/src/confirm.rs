@@ -55,7 +55,8 @@ pub struct Confirmed {
     pub settle_method: Option<String>,
 }
 
-/// Why a notification is not confirmed. The shop must not act on it (and should answer it as not processed).
+/// Why a notification is not confirmed. The shop must not act on it, and replies
+/// [`KuronekoReply::NotProcessed`](kuroneko_proto::notify::KuronekoReply::NotProcessed) (Yamato sends it again).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfirmError {
@@ -135,7 +136,7 @@ impl Client {
     ///     Notified { trader_code: "888888888", order_no: "CVS-0001", settle_price: "1500", settle_detail: "2" };
     /// match client.confirm_settlement(&notified).await {
     ///     Ok(confirmed) => println!("paid: {} ({:?})", confirmed.order_no, confirmed.status_label),
-    ///     Err(why) => eprintln!("not trusted: {why}"), // answer the notification as not processed
+    ///     Err(why) => eprintln!("not trusted: {why}"), // reply KuronekoReply::NotProcessed
     /// }
     /// # }
     /// ```
