@@ -112,7 +112,7 @@ fn encode_naive(pairs: &[(&str, &str)], encoding: &'static Encoding, out: &mut S
 /// One benchmarked case: a charset, its request and the baseline's encoding.
 struct Case {
     label: &'static str,
-    options: Options,
+    options: Options<'static>,
     order: LinkOrder<'static>,
     pairs: Vec<(&'static str, &'static str)>,
     encoding: &'static Encoding,

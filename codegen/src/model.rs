@@ -13,6 +13,8 @@ pub(crate) struct Model {
     pub(crate) charsets: CharsetTables,
     /// Names from `secrets.yaml` and fields/attributes marked secret, sorted, without duplicates.
     pub(crate) secrets: Vec<String>,
+    /// The gateway's credentials (`gateway.yaml` `credentials`).
+    pub(crate) credentials: Vec<Credential>,
     /// The shared parameters some operation uses, as written (no override), by wire name.
     pub(crate) params: Vec<Field>,
     /// The blocks some operation takes.
@@ -33,6 +35,13 @@ pub(crate) struct Gateway {
     pub(crate) transports: Vec<Transport>,
     pub(crate) stored_in: Option<Charset>,
     pub(crate) answer: Answer,
+}
+
+/// A value the merchant holds that computed fields need; never sent.
+pub(crate) struct Credential {
+    pub(crate) name: String,
+    pub(crate) meaning: String,
+    pub(crate) provenance: Provenance,
 }
 
 /// One base URL.
@@ -81,6 +90,10 @@ pub(crate) struct OutcomeFields {
     pub(crate) tds1: Option<(String, String)>,
     pub(crate) tds2: Option<(String, String)>,
     pub(crate) failure: Option<FailureFields>,
+    /// `tds_html`: the HTML page and the token.
+    pub(crate) tds_html: Option<(String, String)>,
+    /// `redirect_html`: the HTML page.
+    pub(crate) redirect_html: Option<String>,
 }
 
 /// The fields of a failure.
@@ -89,6 +102,8 @@ pub(crate) struct FailureFields {
     pub(crate) code: String,
     /// The gateway's error text, when the gateway sends one.
     pub(crate) detail: Option<String>,
+    /// A second code a failure may carry and its code table (`cause`, `cause_table`).
+    pub(crate) cause: Option<(String, String)>,
 }
 
 /// The character tables of `charsets.yaml`.
@@ -167,6 +182,8 @@ pub(crate) struct Field {
     /// The struct field / accessor identifier (`cardNumber` → `card_number`).
     pub(crate) rust_name: String,
     pub(crate) label_ja: String,
+    /// The item number in the function's table (1-99).
+    pub(crate) item: Option<u8>,
     pub(crate) meaning: String,
     pub(crate) marker: Marker,
     pub(crate) condition: Option<Condition>,
@@ -177,6 +194,8 @@ pub(crate) struct Field {
     /// Extra checks, in the order they run.
     pub(crate) checks: Vec<Check>,
     pub(crate) fixed: Option<String>,
+    /// The inputs of a value the encoder computes (SHA-256, lowercase hex), in order.
+    pub(crate) computed: Option<Vec<ComputedInput>>,
     pub(crate) allowed: Vec<String>,
     pub(crate) secret: bool,
     pub(crate) provenance: Provenance,
@@ -184,6 +203,15 @@ pub(crate) struct Field {
     pub(crate) param: Option<String>,
     /// The block (`params.yaml` `blocks`) this field is part of.
     pub(crate) block: Option<String>,
+}
+
+/// One input of a computed value.
+#[derive(Clone)]
+pub(crate) enum ComputedInput {
+    /// A field of the operation, by index.
+    Field(usize),
+    /// A credential, by name (`$name` in the spec).
+    Credential(String),
 }
 
 /// A block of shared parameters taken whole by several operations.
@@ -344,11 +372,37 @@ pub(crate) enum ResultMatch {
 /// The data an outcome carries.
 pub(crate) enum OutcomeKind {
     Ok,
-    Redirect { url: String },
-    Tds1 { url: String, pareq: String, pareq_secret: bool },
-    Tds2 { url: String, pareq: String, pareq_secret: bool },
-    Failure { code: String, table: String, detail: Option<String> },
+    Redirect {
+        url: String,
+    },
+    Tds1 {
+        url: String,
+        pareq: String,
+        pareq_secret: bool,
+    },
+    Tds2 {
+        url: String,
+        pareq: String,
+        pareq_secret: bool,
+    },
+    /// `cause`: the field and its code table, when the gateway has one.
+    Failure {
+        code: String,
+        table: String,
+        detail: Option<String>,
+        cause: Option<(String, String)>,
+    },
     NotFound,
+    /// An HTML page that starts 3-D Secure and the token for the next step (both secret).
+    TdsHtml {
+        html: String,
+        token: String,
+    },
+    /// An HTML page that forwards the browser (secret).
+    RedirectHtml {
+        html: String,
+    },
+    Pending,
 }
 
 impl OutcomeKind {
@@ -362,6 +416,9 @@ impl OutcomeKind {
             OutcomeKind::Tds2 { .. } => kind_names::TDS2,
             OutcomeKind::Failure { .. } => kind_names::FAILURE,
             OutcomeKind::NotFound => kind_names::NOT_FOUND,
+            OutcomeKind::TdsHtml { .. } => kind_names::TDS_HTML,
+            OutcomeKind::RedirectHtml { .. } => kind_names::REDIRECT_HTML,
+            OutcomeKind::Pending => kind_names::PENDING,
         }
     }
 }

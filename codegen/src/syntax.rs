@@ -28,6 +28,9 @@ pub(crate) struct GatewayFile {
     /// Secret names written in the profile (instead of, or beside, `secrets.yaml`).
     #[serde(default)]
     pub(crate) secrets: Vec<GatewaySecretRow>,
+    /// Values the merchant holds that computed fields need, never sent (`{name, meaning, source, uncertain?}`).
+    #[serde(default)]
+    pub(crate) credentials: Vec<GatewaySecretRow>,
     /// Read by [`crate::pending`] before anything else; a folder that has it is not generated.
     #[serde(default)]
     #[allow(dead_code)]
@@ -177,6 +180,25 @@ pub(crate) struct OutcomeFieldsSyntax {
     pub(crate) tds2: Option<UrlFieldsSyntax>,
     #[serde(default)]
     pub(crate) failure: Option<FailureFieldsSyntax>,
+    #[serde(default)]
+    pub(crate) tds_html: Option<TdsHtmlFieldsSyntax>,
+    #[serde(default)]
+    pub(crate) redirect_html: Option<HtmlFieldsSyntax>,
+}
+
+/// `{html, token}`: an HTML page that starts 3-D Secure, and the token kept for the next step.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TdsHtmlFieldsSyntax {
+    pub(crate) html: Text,
+    pub(crate) token: Text,
+}
+
+/// `{html}`: an HTML page that forwards the browser.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HtmlFieldsSyntax {
+    pub(crate) html: Text,
 }
 
 /// `{url, pareq?}`.
@@ -188,13 +210,18 @@ pub(crate) struct UrlFieldsSyntax {
     pub(crate) pareq: Option<Text>,
 }
 
-/// `{code, detail?}`.
+/// `{code, detail?, cause?, cause_table?}`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FailureFieldsSyntax {
     pub(crate) code: Text,
     #[serde(default)]
     pub(crate) detail: Option<Text>,
+    /// A second code a failure may carry (a card network's code), typed through `cause_table`.
+    #[serde(default)]
+    pub(crate) cause: Option<Text>,
+    #[serde(default)]
+    pub(crate) cause_table: Option<Text>,
 }
 
 /// `params.yaml`: parameters shared by several operations.
@@ -300,6 +327,9 @@ pub(crate) struct FieldSyntax {
     pub(crate) block: Option<Text>,
     #[serde(default)]
     pub(crate) label_ja: Option<Text>,
+    /// The item number in the function's table (1-99).
+    #[serde(default)]
+    pub(crate) item: Option<Spanned<u64>>,
     #[serde(default)]
     pub(crate) meaning: Option<Text>,
     #[serde(default)]
@@ -338,6 +368,9 @@ pub(crate) struct FieldSyntax {
     pub(crate) bits_allowed: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
     pub(crate) fixed: Option<Text>,
+    /// A value the encoder computes (`{sha256_hex: [wire | $credential, …]}`).
+    #[serde(default)]
+    pub(crate) computed: Option<Spanned<ComputedSyntax>>,
     #[serde(default)]
     pub(crate) allowed: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
@@ -346,6 +379,13 @@ pub(crate) struct FieldSyntax {
     pub(crate) source: Option<Text>,
     #[serde(default)]
     pub(crate) uncertain: Option<Text>,
+}
+
+/// `computed: {sha256_hex: [member_id, authentication_key, $access_key]}`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ComputedSyntax {
+    pub(crate) sha256_hex: Vec<Text>,
 }
 
 /// A condition: exactly one of `present_any`, `absent_all`, `field` + `bit`, `field` + `equals`.

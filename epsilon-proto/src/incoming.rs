@@ -67,7 +67,7 @@ impl From<ParseError> for IncomingError {
 
 /// The options an incoming message of `version` is checked with: CP932 for [`Version::V1`], UTF-8 (limits still
 /// counted in CP932 by the gateway's text policy) for [`Version::V2`].
-pub fn options_for(version: Version) -> Options {
+pub fn options_for(version: Version) -> Options<'static> {
     Options::new(match version {
         Version::V1 => Charset::Cp932,
         Version::V2 => Charset::Utf8,

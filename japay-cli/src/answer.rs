@@ -19,17 +19,33 @@ use crate::{AnswerCharset, Form, Gateway, file_arg, input};
 pub(crate) fn command<G: Gateway>() -> Command {
     let cli = &G::CLI;
     let names: Vec<&'static str> = G::OUTCOMES.iter().map(|(name, _)| *name).collect();
-    let outcomes: Vec<&str> = kind_names::ALL.iter().map(|&kind| kind_names::display_word(kind)).collect();
+    let mut outcomes: Vec<&str> = Vec::new();
+    for word in kind_names::ALL.iter().map(|&kind| kind_names::display_word(kind)) {
+        if !outcomes.contains(&word) {
+            outcomes.push(word); // two kinds may print the same word (redirect, redirect_html)
+        }
+    }
+    let (cause_shape, cause_text) = match cli.cause_key {
+        Some(key) => (
+            format!(",\"{key}\":…"),
+            format!(
+                " {key}: for a failure, the cause the gateway sends beside the error code, the same object from its \
+                 own table, or null when there is none; null for every other outcome."
+            ),
+        ),
+        None => (String::new(), String::new()),
+    };
     let mut command = Command::new("answer")
         .about("Decide the outcome of an answer body; print one JSON object")
         .long_about(format!(
             "Decide what an answer body of operation OP means, read from FILE or, when FILE is absent or `-`, from \
              stdin, and print one JSON object and a newline:\n\n  \
-             {{\"operation\":OP,\"outcome\":…,\"result\":…,\"error\":…,\"attributes\":{{…}}}}\n\n\
+             {{\"operation\":OP,\"outcome\":…,\"result\":…,\"error\":…{cause_shape},\"attributes\":{{…}}}}\n\n\
              outcome: one of {} (the kind of the outcome the spec documents). result: the decoded result value, or \
              null when the answer has none. error: for a failure, {{\"code\",\"ja\",\"en\",\"remediation\"}} from \
              the error-code table (a code the table does not list keeps its code and has null texts; remediation is \
-             null when the table has none), otherwise null. attributes: exactly the object `{} decode` prints.\n\n\
+             null when the table has none), otherwise null.{cause_text} attributes: exactly the object `{} decode` \
+             prints.\n\n\
              Exit 1, message on stderr, nothing on stdout: an HTML error page, a truncated or undecodable body, a \
              field of the operation repeated with another value, or an answer that fits none of the documented \
              outcomes or more than one (fail closed: never a guess).",
@@ -83,8 +99,13 @@ pub(crate) fn run<G: Gateway>(m: &ArgMatches, stdin: &mut dyn Read, out: &mut Ou
         }
     };
     let error = summary.error.map_or_else(|| "null".to_owned(), |code| code_json(&code));
+    // a gateway that names a key for a failure's cause gets it after `error`, in every answer object
+    let cause = G::CLI.cause_key.map_or_else(String::new, |key| {
+        let cause = summary.cause().map_or_else(|| "null".to_owned(), |code| code_json(&code));
+        format!(",{}:{cause}", json_str(key))
+    });
     let text = format!(
-        "{{\"operation\":{},\"outcome\":{},\"result\":{},\"error\":{error},\"attributes\":{}}}\n",
+        "{{\"operation\":{},\"outcome\":{},\"result\":{},\"error\":{error}{cause},\"attributes\":{}}}\n",
         json_str(name),
         json_str(kind_names::display_word(summary.kind)),
         json_opt(summary.result),

@@ -214,6 +214,7 @@ pub struct Description {
     pub(crate) words: SpecWords,
     pub(crate) help: fn(Command) -> Command,
     pub(crate) extras: &'static [Extra],
+    pub(crate) cause_key: Option<&'static str>,
 }
 
 impl Description {
@@ -240,6 +241,7 @@ impl Description {
             words: SpecWords::DEFAULT,
             help: std::convert::identity,
             extras: &[],
+            cause_key: None,
         }
     }
 
@@ -291,6 +293,15 @@ impl Description {
     #[must_use]
     pub const fn extras(mut self, extras: &'static [Extra]) -> Description {
         self.extras = extras;
+        self
+    }
+
+    /// The key under which `answer` prints a failure's cause (the second code some gateways send beside the error
+    /// code, `OutcomeSummary::cause`), as an object like `error`'s, `null` when the failure has none and for every
+    /// other outcome. Without it (the default) no such key is printed.
+    #[must_use]
+    pub const fn cause_key(mut self, key: &'static str) -> Description {
+        self.cause_key = Some(key);
         self
     }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use japay_core::spec::OperationSpec;
-use japay_core::{Charset, DynamicRequest, Options, Violation, ViolationKind};
+use japay_core::{Charset, Credentials, DynamicRequest, Options, Violation, ViolationKind};
 
 use crate::output::{Output, REJECTED, USAGE, violation_lines};
 use crate::spec_show::op_arg;
@@ -37,13 +37,24 @@ or must not be set)";
 
 /// The `validate` or `encode` command.
 pub(crate) fn command(cli: &Description, mode: Mode) -> Command {
+    // a gateway with credentials (keys computed fields need) says where they come from; others say nothing new
+    let names: Vec<String> = cli.spec.credentials.iter().map(|c| credential_variable(cli.spec.name, c.name)).collect();
+    let input_help = if names.is_empty() {
+        INPUT_HELP.to_owned()
+    } else {
+        format!(
+            "{INPUT_HELP} Computed parameters (checksums) may not be given either: the encoder computes them, with the \
+             credentials read from the environment ({}), never from the request or the command line.",
+            names.join(", ")
+        )
+    };
     let command = match mode {
         Mode::Validate => Command::new("validate")
             .about("Check a JSON request; print one JSON line per violation on stdout")
             .long_about(format!(
                 "Check a JSON request against the operation's spec.\n\nValid: exit 0, nothing printed. Invalid: exit \
                  1 and one JSON object per violation and line on stdout: {{\"field\":…,\"rule\":…,\"message\":…}}, \
-                 {RULES_HELP}.\n\n{INPUT_HELP}"
+                 {RULES_HELP}.\n\n{input_help}"
             )),
         Mode::Encode => Command::new("encode")
             .about("Encode a JSON request as the form body to POST (raw bytes on stdout)")
@@ -52,7 +63,7 @@ pub(crate) fn command(cli: &Description, mode: Mode) -> Command {
                  no trailing newline): parameters in spec order, fixed ones filled in, the operation's UTF-8 marker \
                  parameters added for utf-8 (an operation without them is refused as utf-8, rule transport).\n\n\
                  Invalid: exit 1, nothing on stdout, the violations as JSON lines (as `validate` prints them) on \
-                 stderr.\n\n{INPUT_HELP}"
+                 stderr.\n\n{input_help}"
             )),
     };
     command.args(args(cli))
@@ -90,6 +101,12 @@ fn parse_charset(label: &str) -> Result<Charset, String> {
     })
 }
 
+/// The environment variable a credential is read from: the gateway's name and the credential's, upper case, joined
+/// by `_` (`access_key` of gateway `pay` → `PAY_ACCESS_KEY`).
+fn credential_variable(gateway: &str, name: &str) -> String {
+    format!("{gateway}_{name}").to_ascii_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+}
+
 /// Runs `validate` or `encode`; the exit status.
 pub(crate) fn run(m: &ArgMatches, mode: Mode, stdin: &mut dyn Read, out: &mut Output<'_>) -> u8 {
     let Some(&op) = m.get_one::<&'static OperationSpec>("op") else {
@@ -98,7 +115,15 @@ pub(crate) fn run(m: &ArgMatches, mode: Mode, stdin: &mut dyn Read, out: &mut Ou
     let Some(&charset) = m.get_one::<Charset>("charset") else {
         return USAGE;
     };
-    let options = Options::new(charset).normalize(m.get_flag("normalize"));
+    // the gateway's credentials, from the environment (`<GATEWAY>_<NAME>`, e.g. a key that checksums need)
+    let values: Vec<(&'static str, String)> = op
+        .gateway
+        .credentials
+        .iter()
+        .filter_map(|c| Some((c.name, std::env::var(credential_variable(op.gateway.name, c.name)).ok()?)))
+        .collect();
+    let credentials = values.iter().fold(Credentials::new(), |c, (name, value)| c.with(name, value));
+    let options = Options::new(charset).normalize(m.get_flag("normalize")).with_credentials(&credentials);
 
     let params = match input::read(m.get_one::<PathBuf>("file").map(PathBuf::as_path), stdin)
         .and_then(|(bytes, name)| input::parse_params(&bytes, &name).map_err(|errors| errors.join("\n")))

@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use japay_core::Charset;
-use japay_core::spec::{ByteLimit, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind};
+use japay_core::spec::{
+    ByteLimit, Computed, ComputedInput, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind,
+};
 use serde_json::{Map, Value, json};
 
 use crate::Description;
@@ -122,7 +124,24 @@ fn kind_text(kind: &ValueKind) -> String {
     }
 }
 
-fn values_text(f: &FieldSpec) -> String {
+/// A computed field's inputs in words (`SHA-256 of member_id + $access_key`), wire names from `op`.
+fn computed_text(op: &OperationSpec, f: &FieldSpec) -> Option<String> {
+    let Some(Computed::Sha256Hex(inputs)) = f.computed else { return None };
+    let parts: Vec<String> = inputs
+        .iter()
+        .map(|input| match *input {
+            ComputedInput::Field(i) => op.fields.get(i).map_or_else(|| format!("field {i}"), |f| f.wire.to_owned()),
+            ComputedInput::Credential(name) => format!("${name}"),
+            _ => "?".to_owned(),
+        })
+        .collect();
+    Some(format!("SHA-256 (lowercase hex) of {}", parts.join(" + ")))
+}
+
+fn values_text(op: &OperationSpec, f: &FieldSpec) -> String {
+    if let Some(computed) = computed_text(op, f) {
+        return format!("computed by the encoder: {computed}");
+    }
     if let Some(fixed) = f.fixed {
         return format!("fixed {}", code(fixed));
     }
@@ -157,7 +176,7 @@ pub(crate) fn markdown(cli: &Description, op: &OperationSpec) -> String {
             cell(&marker_text(f)),
             cell(&kind_text(&f.kind)),
             limit,
-            cell(&values_text(f)),
+            cell(&values_text(op, f)),
             cell(f.source),
             cell(f.uncertain.unwrap_or("")),
         );
@@ -232,7 +251,7 @@ fn rules_markdown(s: &mut String, op: &OperationSpec) {
     }
 }
 
-fn field_json(f: &FieldSpec) -> Value {
+fn field_json(op: &OperationSpec, f: &FieldSpec) -> Value {
     let (ascii, table) = match &f.kind {
         ValueKind::Ascii(set) => (Some(set.description()), None),
         ValueKind::Code(t) => (None, Some(t.name)),
@@ -243,7 +262,7 @@ fn field_json(f: &FieldSpec) -> Value {
         Some(ByteLimit::Exact(n)) => (None, Some(n)),
         _ => (None, None),
     };
-    json!({
+    let mut value = json!({
         "wire": f.wire,
         "label_ja": f.label_ja,
         "meaning": f.meaning,
@@ -261,7 +280,17 @@ fn field_json(f: &FieldSpec) -> Value {
         "secret": f.secret,
         "source": f.source,
         "uncertain": f.uncertain,
-    })
+    });
+    // keys a gateway without items or computed fields never has (its output stays as it was)
+    if let Some(object) = value.as_object_mut() {
+        if let Some(item) = f.item {
+            object.insert("item".to_owned(), json!(item));
+        }
+        if let Some(computed) = computed_text(op, f) {
+            object.insert("computed".to_owned(), json!(computed));
+        }
+    }
+    value
 }
 
 /// The JSON form (pretty-printed, with a final newline).
@@ -291,7 +320,7 @@ pub(crate) fn json(cli: &Description, op: &OperationSpec) -> String {
     value.insert("uncertain".to_owned(), json!(op.uncertain));
     value
         .insert("utf8_params".to_owned(), op.utf8_params.iter().map(|(n, v)| json!({"name": n, "value": v})).collect());
-    value.insert("fields".to_owned(), op.fields.iter().map(field_json).collect());
+    value.insert("fields".to_owned(), op.fields.iter().map(|f| field_json(op, f)).collect());
     value.insert("response".to_owned(), json!(response));
     value.insert(
         "one_of".to_owned(),

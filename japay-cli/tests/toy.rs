@@ -18,8 +18,8 @@ use japay_cli::{
 use japay_core::charset::TextPolicy;
 use japay_core::outcome::{OutcomeError, OutcomeSummary, kind_names};
 use japay_core::spec::{
-    AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Direction, FieldSpec, GatewaySpec, Marker,
-    OperationSpec, ResponseSpec, ValueKind,
+    AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Computed, ComputedInput, CredentialSpec, Direction,
+    FieldSpec, GatewaySpec, Marker, OperationSpec, ResponseSpec, ValueKind,
 };
 use japay_core::transport::Environment;
 use japay_core::{Charset, DynamicRequest, Options};
@@ -27,8 +27,9 @@ use japay_core::{Charset, DynamicRequest, Options};
 // ---------------------------------------------------------------------------------------------------------------
 // The toy gateway: its spec, its answer format (one `name=value` per line, or a query string), its outcome table.
 
-static TOY: GatewaySpec =
-    GatewaySpec::new("toy", "Toy Pay", TextPolicy::new()).with_transports(&[Charset::Cp932, Charset::Utf8]);
+static TOY: GatewaySpec = GatewaySpec::new("toy", "Toy Pay", TextPolicy::new())
+    .with_transports(&[Charset::Cp932, Charset::Utf8])
+    .with_credentials(&[CredentialSpec::new("key", "the toy's signing key")]);
 
 const DIGITS: AsciiSet = AsciiSet::new(0x03FF_0000_0000_0000, "digits", "0-9");
 
@@ -56,12 +57,14 @@ static GREET: OperationSpec = OperationSpec::new("greet", &TOY, "greet.do")
     ])
     .with_response(&GREET_RESPONSE);
 
-/// `lookup`: no UTF-8 marker, so never sent as UTF-8.
-static LOOKUP: OperationSpec = OperationSpec::new("lookup", &TOY, "lookup.do")
-    .with_titles("照会", "look up")
-    .with_fields(&[FieldSpec::new("shop", ValueKind::Ascii(DIGITS))
-        .with_marker(Marker::Supplied)
-        .with_limit(ByteLimit::Exact(4))]);
+/// `lookup`: no UTF-8 marker, so never sent as UTF-8; a checksum of the shop and the credential `key`.
+static LOOKUP: OperationSpec =
+    OperationSpec::new("lookup", &TOY, "lookup.do").with_titles("照会", "look up").with_fields(&[
+        FieldSpec::new("shop", ValueKind::Ascii(DIGITS)).with_marker(Marker::Supplied).with_limit(ByteLimit::Exact(4)),
+        FieldSpec::new("sum", ValueKind::Text)
+            .with_marker(Marker::Required)
+            .with_computed(Computed::Sha256Hex(&[ComputedInput::Field(0), ComputedInput::Credential("key")])),
+    ]);
 
 /// `ping`: a message the toy's server posts to the shop.
 static PING: OperationSpec = OperationSpec::new("ping_message", &TOY, "ping")
@@ -91,7 +94,9 @@ fn summarize_greet<'r>(answer: &'r ToyAnswer<'_>) -> Result<OutcomeSummary<'r>, 
         Some(status @ "ok") => Ok(OutcomeSummary::new("done", kind_names::OK, Some(status), None)),
         Some(status @ "ng") => {
             let code = answer.get("error").ok_or(OutcomeError::MissingField { outcome: "refused", field: "error" })?;
-            Ok(OutcomeSummary::new("refused", kind_names::FAILURE, Some(status), Some(Code::new(code, &ERRORS))))
+            let cause = answer.get("cause").filter(|c| !c.is_empty()).map(|c| Code::new(c, &ERRORS));
+            Ok(OutcomeSummary::new("refused", kind_names::FAILURE, Some(status), Some(Code::new(code, &ERRORS)))
+                .with_cause(cause))
         }
         Some(_) => Err(OutcomeError::UnknownResult { field: "status" }),
         None => Err(OutcomeError::MissingResult { field: "status" }),
@@ -131,6 +136,7 @@ impl Gateway for Toy {
             &[("utf-8", Charset::Utf8), ("ascii", Charset::Cp932)],
         )))
         .queries()
+        .cause_key("cause")
         .incoming(Incoming::new(KINDS, &[Charset::Utf8, Charset::Cp932]).with_args(shop_arg))
         .help(toy_help)
         .extras(&[
@@ -268,6 +274,9 @@ fn spec_lists_and_shows_the_gateways_operations() {
     // the UTF-8 note names the gateway's other transports
     let lookup = toy(&["spec", "show", "lookup", "--format", "markdown"], "");
     assert!(lookup.out.contains("(rule `transport`). Send it as CP932.\n"), "{}", lookup.out);
+    assert!(lookup.out.contains("computed by the encoder: SHA-256 (lowercase hex) of shop + $key"), "{}", lookup.out);
+    let lookup = toy(&["spec", "show", "lookup", "--format", "json"], "");
+    assert!(lookup.out.contains(r#""computed": "SHA-256 (lowercase hex) of shop + $key""#), "{}", lookup.out);
 
     let json = toy(&["spec", "show", "greet", "--format", "json"], "");
     let value: serde_json::Value = serde_json::from_str(&json.out).unwrap();
@@ -317,6 +326,20 @@ fn validate_and_encode_a_json_request() {
     let refused = toy(&["validate", "--charset", "utf8", "lookup"], r#"{"shop": "0042"}"#);
     assert_eq!((refused.code, refused.err.as_str()), (1, ""));
     assert!(refused.out.starts_with(r#"{"field":"charset","rule":"transport","#), "{}", refused.out);
+
+    // a computed parameter: never taken from the request; its credential comes from the environment (TOY_KEY,
+    // not set here), so the request is refused naming it
+    let lines = "{\"field\":\"key\",\"rule\":\"required\",\"message\":\"expected this credential (given with the \
+                 encoder's options, never sent): the encoder needs it to compute sum\"}\n";
+    assert_ran(&toy(&["encode", "lookup"], r#"{"shop": "0042"}"#), 1, "", lines);
+    let given = toy(&["validate", "lookup"], r#"{"shop": "0042", "sum": "0"}"#);
+    assert!(
+        given.out.starts_with(r#"{"field":"sum","rule":"value","message":"computed by the encoder; leave it out"}"#),
+        "{}",
+        given.out
+    );
+    let help = toy(&["encode", "--help"], "");
+    assert!(help.out.contains("read from the environment (TOY_KEY)"), "{}", help.out);
 
     assert_eq!(toy(&["validate", "--charset", "latin1", "greet"], VALID).code, 2);
     assert_eq!(toy(&["validate", "nope"], VALID).code, 2);
@@ -370,21 +393,30 @@ fn answer_decides_the_outcome_from_the_gateways_table() {
     assert_ran(
         &toy(&["answer", "greet"], "status=ok\nx=1"),
         0,
-        "{\"operation\":\"greet\",\"outcome\":\"ok\",\"result\":\"ok\",\"error\":null,\"attributes\":{\"status\":\"ok\",\"x\":\"1\"}}\n",
+        "{\"operation\":\"greet\",\"outcome\":\"ok\",\"result\":\"ok\",\"error\":null,\"cause\":null,\"attributes\":{\"status\":\"ok\",\"x\":\"1\"}}\n",
         "",
     );
     assert_ran(
         &toy(&["answer", "greet"], "status=ng\nerror=E1"),
         0,
         "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E1\",\"ja\":\"残高不足\",\
-         \"en\":\"insufficient funds\",\"remediation\":\"top up\"},\"attributes\":{\"status\":\"ng\",\"error\":\"E1\"}}\n",
+         \"en\":\"insufficient funds\",\"remediation\":\"top up\"},\"cause\":null,\"attributes\":{\"status\":\"ng\",\"error\":\"E1\"}}\n",
+        "",
+    );
+    // the gateway named a key for a failure's cause: printed like the error
+    assert_ran(
+        &toy(&["answer", "greet"], "status=ng\nerror=E9\ncause=E1"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E9\",\"ja\":null,\
+         \"en\":null,\"remediation\":null},\"cause\":{\"code\":\"E1\",\"ja\":\"残高不足\",\"en\":\"insufficient funds\",\
+         \"remediation\":\"top up\"},\"attributes\":{\"status\":\"ng\",\"error\":\"E9\",\"cause\":\"E1\"}}\n",
         "",
     );
     assert_ran(
         &toy(&["answer", "greet"], "status=ng\nerror=E9"),
         0,
         "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E9\",\"ja\":null,\
-         \"en\":null,\"remediation\":null},\"attributes\":{\"status\":\"ng\",\"error\":\"E9\"}}\n",
+         \"en\":null,\"remediation\":null},\"cause\":null,\"attributes\":{\"status\":\"ng\",\"error\":\"E9\"}}\n",
         "",
     );
     // fail closed, with the operation named
@@ -495,9 +527,17 @@ fn a_gateway_without_options_has_none() {
     assert_eq!(plain(&["decode", "--query"], "a=1").code, 2);
     assert_eq!(plain(&["decode", "--text", "utf-8"], "a=1").code, 2);
     assert_eq!(plain(&["notification", "ping"], "").code, 2);
+    // no cause key unless the gateway names one
+    assert_ran(
+        &plain(&["answer", "greet"], "status=ng\nerror=E9\ncause=E1"),
+        0,
+        "{\"operation\":\"greet\",\"outcome\":\"failure\",\"result\":\"ng\",\"error\":{\"code\":\"E9\",\"ja\":null,\
+         \"en\":null,\"remediation\":null},\"attributes\":{\"status\":\"ng\",\"error\":\"E9\",\"cause\":\"E1\"}}\n",
+        "",
+    );
     let help = plain(&["answer", "--help"], "");
     assert!(help.out.contains("Usage: plain answer <OP> [FILE]"), "{}", help.out);
-    assert!(help.out.contains("one of ok, redirect, 3ds1, 3ds2, failure, not_found"), "{}", help.out);
+    assert!(help.out.contains("one of ok, redirect, 3ds1, 3ds2, failure, not_found, 3ds, pending"), "{}", help.out);
     let help = plain(&["--help"], "");
     assert!(help.out.starts_with("Toy Pay: spec tables"), "{}", help.out);
 }

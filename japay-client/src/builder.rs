@@ -19,7 +19,9 @@ pub struct ClientBuilder<G: Gateway> {
     pub(crate) proxy: Option<String>,
     pub(crate) read_attempts: u32,
     pub(crate) backoff: Duration,
-    pub(crate) options: Options,
+    pub(crate) options: Options<'static>,
+    /// The credentials of computed fields, by name (never shown: `Debug` prints the names).
+    pub(crate) credentials: Vec<(&'static str, String)>,
     pub(crate) gateway: PhantomData<fn() -> G>,
 }
 
@@ -35,6 +37,7 @@ impl<G: Gateway> ClientBuilder<G> {
             read_attempts: 3,
             backoff: Duration::from_millis(250),
             options: Options::new(charset),
+            credentials: Vec::new(),
             gateway: PhantomData,
         }
     }
@@ -72,8 +75,22 @@ impl<G: Gateway> ClientBuilder<G> {
     }
 
     /// How requests are encoded (charset, normalization; default: the gateway's first transport, no normalization).
-    pub fn options(mut self, options: Options) -> ClientBuilder<G> {
+    pub fn options(mut self, options: Options<'static>) -> ClientBuilder<G> {
         self.options = options;
+        self
+    }
+
+    /// A credential the encoder needs for computed fields (a checksum over request values and a key, e.g. the
+    /// gateway's `access_key`): kept by the client, handed to the encoder with every request
+    /// ([`Options::with_credentials`](japay_core::Options::with_credentials)), never sent itself and never shown
+    /// (`Debug` prints its name only). At most [`japay_core::MAX_CREDENTIALS`] names; setting a name again
+    /// replaces its value.
+    pub fn credential(mut self, name: &'static str, value: impl Into<String>) -> ClientBuilder<G> {
+        let value = value.into();
+        match self.credentials.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.credentials.push((name, value)),
+        }
         self
     }
 
@@ -98,7 +115,12 @@ impl<G: Gateway> ClientBuilder<G> {
 
 impl<G: Gateway> Clone for ClientBuilder<G> {
     fn clone(&self) -> ClientBuilder<G> {
-        ClientBuilder { environment: self.environment.clone(), proxy: self.proxy.clone(), ..*self }
+        ClientBuilder {
+            environment: self.environment.clone(),
+            proxy: self.proxy.clone(),
+            credentials: self.credentials.clone(),
+            ..*self
+        }
     }
 }
 
@@ -112,6 +134,7 @@ impl<G: Gateway> fmt::Debug for ClientBuilder<G> {
             .field("read_attempts", &self.read_attempts)
             .field("backoff", &self.backoff)
             .field("options", &self.options)
+            .field("credentials", &self.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .finish()
     }
 }

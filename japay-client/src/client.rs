@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use japay_core::spec::OperationSpec;
 use japay_core::transport::{self, Environment};
-use japay_core::{Operation, Options};
+use japay_core::{Credentials, Operation, Options};
 use tracing::Instrument;
 
 use crate::builder::ClientBuilder;
@@ -22,7 +22,8 @@ pub struct Client<G: Gateway> {
     environment: Environment,
     read_attempts: u32,
     backoff: Duration,
-    options: Options,
+    options: Options<'static>,
+    credentials: Vec<(&'static str, String)>,
     gateway: PhantomData<fn() -> G>,
 }
 
@@ -44,6 +45,7 @@ impl<G: Gateway> Client<G> {
             read_attempts: builder.read_attempts,
             backoff: builder.backoff,
             options: builder.options,
+            credentials: builder.credentials,
             gateway: PhantomData,
         }
     }
@@ -53,9 +55,14 @@ impl<G: Gateway> Client<G> {
         &self.environment
     }
 
-    /// How requests are encoded.
-    pub fn options(&self) -> Options {
+    /// How requests are encoded (without the credentials: see [`ClientBuilder::credential`]).
+    pub fn options(&self) -> Options<'static> {
         self.options
+    }
+
+    /// The builder's credentials, borrowed for one request's encoder.
+    fn credentials(&self) -> Credentials<'_> {
+        self.credentials.iter().fold(Credentials::new(), |c, (name, value)| c.with(name, value))
     }
 
     /// Sends `request` and decodes its answer once; [`Exchange::view`] is its typed view.
@@ -85,7 +92,9 @@ impl<G: Gateway> Client<G> {
             span.record("key", key);
         }
         let result = async {
-            let http_request = transport::build_request(&self.environment, request, self.options)
+            let credentials = self.credentials();
+            let options = self.options.with_credentials(&credentials);
+            let http_request = transport::build_request(&self.environment, request, options)
                 .map_err(|report| ClientError::Invalid { operation: operation.name, report })?;
             match self.send(operation, &http_request).await {
                 Err(cause) if policy::reconciles(operation, &cause) => {
@@ -142,7 +151,9 @@ impl<G: Gateway> Client<G> {
             key,
             outcome = tracing::field::Empty,
         );
-        let http_request = match transport::build_dynamic_request(&self.environment, request, self.options) {
+        let credentials = self.credentials();
+        let options = self.options.with_credentials(&credentials);
+        let http_request = match transport::build_dynamic_request(&self.environment, request, options) {
             Ok(http_request) => http_request,
             Err(report) => return Reconciled::Unknown { reason: format!("the lookup is invalid: {report}") },
         };
@@ -227,7 +238,12 @@ impl<G: Gateway> Client<G> {
 
 impl<G: Gateway> Clone for Client<G> {
     fn clone(&self) -> Client<G> {
-        Client { http: self.http.clone(), environment: self.environment.clone(), ..*self }
+        Client {
+            http: self.http.clone(),
+            environment: self.environment.clone(),
+            credentials: self.credentials.clone(),
+            ..*self
+        }
     }
 }
 
@@ -239,6 +255,7 @@ impl<G: Gateway> fmt::Debug for Client<G> {
             .field("read_attempts", &self.read_attempts)
             .field("backoff", &self.backoff)
             .field("options", &self.options)
+            .field("credentials", &self.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .finish()
     }
 }

@@ -11,7 +11,9 @@ use std::time::Duration;
 use japay_client::{Client, ClientError, Environment, Gateway, Reconciled, TransactionId};
 use japay_core::charset::{Charset, TextPolicy};
 use japay_core::outcome::{OutcomeError, OutcomeSummary};
-use japay_core::spec::{Effect, FieldSpec, GatewaySpec, Lookup, Marker, OperationSpec, ValueKind};
+use japay_core::spec::{
+    Computed, ComputedInput, Effect, FieldSpec, GatewaySpec, Lookup, Marker, OperationSpec, ValueKind,
+};
 use japay_core::{Answered, Operation, Options};
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -33,6 +35,40 @@ static PLACE: OperationSpec = OperationSpec::new("place", &TOY, "place")
     .with_lookup(Lookup::new("find", "order_id", &["shop"]));
 static FIND: OperationSpec =
     OperationSpec::new("find", &TOY, "find").with_fields(FIND_FIELDS).with_effect(Effect::Reads);
+
+/// `sign`: a checksum the encoder computes from `shop` and the credential `key`.
+static SIGN: OperationSpec = OperationSpec::new("sign", &TOY, "sign")
+    .with_fields(&[
+        FieldSpec::new("shop", ValueKind::Text).with_marker(Marker::Required),
+        FieldSpec::new("sum", ValueKind::Text)
+            .with_marker(Marker::Required)
+            .with_computed(Computed::Sha256Hex(&[ComputedInput::Field(0), ComputedInput::Credential("key")]))
+            .secret(),
+    ])
+    .with_effect(Effect::Reads);
+
+struct Sign<'a> {
+    shop: &'a str,
+}
+
+impl Operation for Sign<'_> {
+    const SPEC: &'static OperationSpec = &SIGN;
+    type Values<'s>
+        = [Option<&'s str>; 2]
+    where
+        Self: 's;
+    fn values(&self) -> Self::Values<'_> {
+        [Some(self.shop), None]
+    }
+}
+
+impl Answered for Sign<'_> {
+    type Answer<'b> = Pairs;
+    type View<'b> = Pairs;
+    fn view<'b>(answer: Self::Answer<'b>) -> Self::View<'b> {
+        answer
+    }
+}
 
 struct Place<'a> {
     shop: &'a str,
@@ -108,7 +144,7 @@ struct Toy;
 
 impl Gateway for Toy {
     const SPEC: &'static GatewaySpec = &TOY;
-    const OPERATIONS: &'static [&'static OperationSpec] = &[&PLACE, &FIND];
+    const OPERATIONS: &'static [&'static OperationSpec] = &[&PLACE, &FIND, &SIGN];
     type Answer<'b> = Pairs;
     type OwnedAnswer = (Vec<u8>, Pairs);
     type ParseError = NotPairs;
@@ -328,4 +364,26 @@ async fn an_invalid_request_is_never_sent() {
     let ClientError::Invalid { operation: "place", report } = &error else { panic!("{error}") };
     assert_eq!(report.violations()[0].field, "shop");
     assert!(paths(&seen).is_empty());
+}
+
+/// The builder's credentials reach the encoder (SHA-256 of "ab" + "c" is SHA-256("abc")), are never shown, and a
+/// request whose credential is missing is never sent.
+#[tokio::test]
+async fn credentials_reach_the_encoder_and_nothing_else() {
+    let (base, seen) = serve(|_, _| Reply::Ok("state=paid"));
+    let signed = Client::<Toy>::builder()
+        .environment(Environment::Custom(base.clone()))
+        .credential("key", "wrong")
+        .credential("key", "c")
+        .build()
+        .unwrap();
+    signed.call(&Sign { shop: "ab" }).await.unwrap();
+    let bodies: Vec<String> = seen.lock().unwrap().iter().map(|(_, body)| body.clone()).collect();
+    assert_eq!(bodies, ["shop=ab&sum=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"]);
+    let debug = format!("{signed:?}");
+    assert!(debug.contains("credentials: [\"key\"]") && !debug.contains("wrong"), "{debug}");
+    let error = client(&base).call(&Sign { shop: "ab" }).await.unwrap_err();
+    let ClientError::Invalid { operation: "sign", report } = &error else { panic!("{error}") };
+    assert_eq!((report.violations()[0].field.as_ref(), report.violations()[0].kind.rule()), ("key", "required"));
+    assert_eq!(paths(&seen).len(), 1, "the request without its credential is not sent");
 }

@@ -102,7 +102,9 @@
 
 mod answered;
 pub mod charset;
+mod credentials;
 mod form;
+mod loopback;
 pub mod meta;
 mod normalize;
 mod operation;
@@ -118,5 +120,6 @@ pub mod wire;
 
 pub use answered::Answered;
 pub use charset::{Charset, TextPolicy};
+pub use credentials::{Credentials, MAX_CREDENTIALS};
 pub use operation::Operation;
 pub use request::{DynamicRequest, Options, Report, Violation, ViolationKind};

@@ -26,15 +26,25 @@ pub mod kind_names {
     pub const FAILURE: &str = "failure";
     /// The empty answer of a lookup that found nothing.
     pub const NOT_FOUND: &str = "not_found";
+    /// 3-D Secure started by an HTML page the merchant writes to the browser as it is (it posts itself to the
+    /// issuer), with a token to keep for the step that follows: `html` and `token`, both secret.
+    pub const TDS_HTML: &str = "tds_html";
+    /// An HTML page the merchant writes to the browser as it is, which forwards the browser (`html`, secret).
+    pub const REDIRECT_HTML: &str = "redirect_html";
+    /// Accepted, waiting for someone else (the buyer, a store, a bank): no data.
+    pub const PENDING: &str = "pending";
     /// Every kind.
-    pub const ALL: [&str; 6] = [OK, REDIRECT, TDS1, TDS2, FAILURE, NOT_FOUND];
+    pub const ALL: [&str; 9] = [OK, REDIRECT, TDS1, TDS2, FAILURE, NOT_FOUND, TDS_HTML, REDIRECT_HTML, PENDING];
 
-    /// The word tools print for a kind (a CLI's `outcome` key): `3ds1`/`3ds2` for the spec's `tds1`/`tds2`
-    /// (a spec word must be an identifier), every other kind as it is.
+    /// The word tools print for a kind (a CLI's `outcome` key): `3ds1`/`3ds2`/`3ds` for the spec's
+    /// `tds1`/`tds2`/`tds_html` (a spec word must be an identifier), `redirect` for `redirect_html` (what the browser
+    /// does, whatever carries it), every other kind as it is.
     pub fn display_word(kind: &str) -> &str {
         match kind {
             TDS1 => "3ds1",
             TDS2 => "3ds2",
+            TDS_HTML => "3ds",
+            REDIRECT_HTML => "redirect",
             other => other,
         }
     }
@@ -188,17 +198,34 @@ pub struct OutcomeSummary<'r> {
     pub result: Option<&'r str>,
     /// The typed error code of a `failure` outcome, `None` for every other kind.
     pub error: Option<Code<'r>>,
+    /// The typed cause of a `failure` outcome where the gateway sends one beside its error code (a card network's
+    /// code), `None` otherwise. Read it with [`OutcomeSummary::cause`].
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    cause: Option<Code<'r>>,
 }
 
 impl<'r> OutcomeSummary<'r> {
-    /// A summary.
+    /// A summary, without a cause.
     pub const fn new(
         name: &'static str,
         kind: &'static str,
         result: Option<&'r str>,
         error: Option<Code<'r>>,
     ) -> OutcomeSummary<'r> {
-        OutcomeSummary { name, kind, result, error }
+        OutcomeSummary { name, kind, result, error, cause: None }
+    }
+
+    /// The same summary with the failure's cause (`None`: the answer has none, or it is empty).
+    #[must_use]
+    pub const fn with_cause(mut self, cause: Option<Code<'r>>) -> OutcomeSummary<'r> {
+        self.cause = cause;
+        self
+    }
+
+    /// The typed cause of a failure (a second code the gateway sends beside its error code, looked up in its own
+    /// table), `None` for every other outcome and for a failure without one.
+    pub const fn cause(&self) -> Option<Code<'r>> {
+        self.cause
     }
 }
 
@@ -233,18 +260,11 @@ pub fn need_https<'r>(
 /// The scheme an outcome URL must have, but for a loopback host.
 const HTTPS: &str = "https://";
 
-/// `http://` to a loopback host (`127.0.0.1`, `localhost`, `[::1]`, with or without a port), then `/` or the end:
-/// browsers treat these as secure contexts, and a local test environment (a sandbox on a laptop or in CI) serves
+/// `http://` to a loopback host (`127.0.0.0/8`, `localhost`, `[::1]`, with or without a port), then `/`, `?` or the
+/// end: browsers treat these as secure contexts, and a local test environment (a sandbox on a laptop or in CI) serves
 /// plain HTTP there. No other `http://` URL is accepted.
 fn is_loopback_http(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else { return false };
-    ["127.0.0.1", "localhost", "[::1]"].iter().any(|host| {
-        rest.strip_prefix(host).is_some_and(|after| {
-            let after =
-                after.strip_prefix(':').map_or(after, |port| port.trim_start_matches(|c: char| c.is_ascii_digit()));
-            after.is_empty() || after.starts_with('/') || after.starts_with('?')
-        })
-    })
+    crate::loopback::is_loopback_http(url)
 }
 
 #[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point
@@ -274,6 +294,9 @@ mod tests {
             ("tds2", "3ds2"),
             ("failure", "failure"),
             ("not_found", "not_found"),
+            ("tds_html", "3ds"),
+            ("redirect_html", "redirect"),
+            ("pending", "pending"),
         ];
         assert_eq!(table.len(), kind_names::ALL.len(), "a new kind needs its word here");
         for (kind, word) in table {

@@ -129,6 +129,16 @@ pub enum ViolationKind {
         /// What the field accepts, in words (`methods with position 3 set`).
         expected: &'static str,
     },
+    /// A value given for a field the encoder computes ([`FieldSpec::computed`](crate::spec::FieldSpec::computed)):
+    /// rule `value`.
+    Computed,
+    /// A credential the encoder needs to compute a field was not given
+    /// ([`Options::with_credentials`](crate::Options::with_credentials)): rule `required`, reported under the
+    /// credential's name.
+    Credential {
+        /// The field that needs it.
+        field: &'static str,
+    },
     /// Not one of the allowed values (or not the fixed value).
     Value {
         /// The allowed values.
@@ -143,7 +153,7 @@ impl ViolationKind {
     /// `min_bytes`, `min_value`, `transport`, `duplicate`, `forbidden` or `bits`.
     pub fn rule(&self) -> &'static str {
         match self {
-            ViolationKind::Required { .. } => "required",
+            ViolationKind::Required { .. } | ViolationKind::Credential { .. } => "required",
             ViolationKind::Unknown => "unknown",
             ViolationKind::MaxBytes { .. } => "max_bytes",
             ViolationKind::ExactBytes { .. } => "exact_bytes",
@@ -154,7 +164,7 @@ impl ViolationKind {
             ViolationKind::MinValue { .. } => "min_value",
             ViolationKind::Transport { .. } | ViolationKind::Utf8Unmarked { .. } => "transport",
             ViolationKind::Duplicate => "duplicate",
-            ViolationKind::Value { .. } => "value",
+            ViolationKind::Value { .. } | ViolationKind::Computed => "value",
             ViolationKind::Forbidden { .. } => "forbidden",
             ViolationKind::Bits { .. } => "bits",
         }
@@ -243,6 +253,12 @@ impl fmt::Display for ViolationKind {
             }
             ViolationKind::Forbidden { condition } => write!(f, "not allowed for {condition}; leave it out"),
             ViolationKind::Bits { expected } => write!(f, "expected {expected}"),
+            ViolationKind::Computed => f.write_str("computed by the encoder; leave it out"),
+            ViolationKind::Credential { field } => write!(
+                f,
+                "expected this credential (given with the encoder's options, never sent): the encoder needs it to \
+                 compute {field}"
+            ),
             ViolationKind::Value { expected, fixed } => {
                 if *fixed {
                     f.write_str("fixed to ")?;

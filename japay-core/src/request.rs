@@ -8,17 +8,21 @@
 use std::fmt;
 
 use crate::charset::{Charset, Tables, TextPolicy};
+use crate::credentials::Credentials;
 use crate::form::{AsciiSets, Body, Count, Discard, Sink};
 use crate::normalize;
 pub use crate::report::{Report, Violation, ViolationKind};
 use crate::rules::{self, value_at};
-use crate::spec::{ByteLimit, FieldSpec, OperationSpec, ValueKind};
+use crate::spec::{ByteLimit, Computed, ComputedInput, FieldSpec, OperationSpec, ValueKind};
 use crate::text::{self, Fault};
 
-/// How a request is sent.
+/// How a request is sent, and what the encoder needs besides its values (the credentials of computed fields).
+///
+/// `Copy` and borrowed: [`Options::new`] gives `Options<'static>`; [`Options::with_credentials`] borrows the
+/// caller's [`Credentials`] for the calls that need them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Options {
+pub struct Options<'a> {
     /// The charset of the body. Default: CP932.
     pub charset: Charset,
     /// Normalize text values before checking and encoding them: first compose them to Unicode NFC (decomposed
@@ -29,17 +33,47 @@ pub struct Options {
     /// Positions in violations count the characters of the NFC form, which are the caller's own characters
     /// whenever NFC leaves the value as it is (every value already in NFC, e.g. text typed on Windows).
     pub normalize: bool,
+    /// The local-sandbox switch: a field that must start with `https://` (`starts_with: "https://"`) also takes
+    /// `http://` to a loopback host (`127.0.0.0/8` written as a dotted quad, `localhost`, `[::1]`), then `:`, `/`,
+    /// `?` or the end. Off by default. Only a client whose base URL is a loopback `http://` URL (a local sandbox)
+    /// and the sandbox itself turn it on; never for a gateway's own hosts.
+    pub local_sandbox: bool,
+    /// The credentials computed fields need ([`FieldSpec::computed`]); `None`: none given.
+    pub credentials: Option<&'a Credentials<'a>>,
 }
 
-impl Options {
-    /// Options for `charset`, without normalization.
-    pub const fn new(charset: Charset) -> Options {
-        Options { charset, normalize: false }
+impl<'a> Options<'a> {
+    /// Options for `charset`, without normalization, the local-sandbox switch off, no credentials.
+    pub const fn new(charset: Charset) -> Options<'static> {
+        Options { charset, normalize: false, local_sandbox: false, credentials: None }
     }
 
     /// The same options with normalization switched on or off.
-    pub const fn normalize(self, normalize: bool) -> Options {
+    pub const fn normalize(self, normalize: bool) -> Options<'a> {
         Options { normalize, ..self }
+    }
+
+    /// The same options with the local-sandbox switch on or off (see [`Options::local_sandbox`](Options#structfield.local_sandbox)).
+    pub const fn local_sandbox(self, local_sandbox: bool) -> Options<'a> {
+        Options { local_sandbox, ..self }
+    }
+
+    /// The same options with the credentials computed fields need (a checksum over request values and a key).
+    pub const fn with_credentials<'b>(self, credentials: &'b Credentials<'b>) -> Options<'b>
+    where
+        'a: 'b,
+    {
+        Options {
+            charset: self.charset,
+            normalize: self.normalize,
+            local_sandbox: self.local_sandbox,
+            credentials: Some(credentials),
+        }
+    }
+
+    /// The non-empty value of the credential `name`, if given.
+    pub fn credential(&self, name: &str) -> Option<&'a str> {
+        self.credentials.and_then(|c| c.get(name))
     }
 }
 
@@ -153,6 +187,30 @@ fn visit_field<S: Sink>(
 ) {
     {
         let given = value_at(values, i);
+        let hex;
+        if let Some(computed) = field.computed {
+            if given.is_some() {
+                report.push(field.wire, ViolationKind::Computed);
+                return;
+            }
+            if !is_required(spec, field, values) {
+                return; // a △ field whose condition does not hold is not sent
+            }
+            hex = match compute(spec, values, computed, options) {
+                Ok(hex) => hex,
+                Err(credential) => {
+                    report.push(credential, ViolationKind::Credential { field: field.wire });
+                    return;
+                }
+            };
+            sink.put_prefix(*first, field.wire, &field.padded);
+            *first = false;
+            // lowercase hex: every character unreserved, itself on the wire; still checked like any value
+            if let Err(kind) = put_value(field, hex_str(&hex), options, (policy, tables), sink) {
+                report.push(field.wire, kind);
+            }
+            return;
+        }
         let value = match (given, field.fixed) {
             (None, Some(fixed)) => fixed,
             (Some(value), _) if field.fixed.is_some() || !is_blank(value) => value,
@@ -179,6 +237,80 @@ fn visit_field<S: Sink>(
             report.push(field.wire, kind);
         }
     }
+}
+
+/// The value of a computed field, as lowercase hexadecimal bytes (on the stack: nothing allocated), or the name of
+/// the first credential it needs that was not given. The inputs are the values as given (a fixed field's fixed
+/// value; an absent or empty one is nothing), concatenated in order.
+fn compute(
+    spec: &OperationSpec,
+    values: &[Option<&str>],
+    computed: Computed,
+    options: Options<'_>,
+) -> Result<[u8; 64], &'static str> {
+    use sha2::Digest as _;
+    let Computed::Sha256Hex(inputs) = computed;
+    let mut hasher = sha2::Sha256::new();
+    for input in inputs {
+        match *input {
+            ComputedInput::Field(i) => {
+                let fixed = spec.fields.get(i).and_then(|f| f.fixed);
+                if let Some(v) = value_at(values, i).or(fixed) {
+                    hasher.update(v.as_bytes());
+                }
+            }
+            ComputedInput::Credential(name) => hasher.update(options.credential(name).ok_or(name)?.as_bytes()),
+        }
+    }
+    let digest = hasher.finalize();
+    let mut hex = [0u8; 64];
+    let digit = |n: u8| if n < 10 { b'0' + n } else { b'a' + (n - 10) };
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(digest.iter()) {
+        if let [high, low] = pair {
+            *high = digit(byte >> 4);
+            *low = digit(byte & 0x0f);
+        }
+    }
+    Ok(hex)
+}
+
+/// The value of a computed field as the encoder sends it (lowercase hex), for a receiver that checks a checksum it
+/// was sent (a sandbox): compare it with the value received. `Debug` never shows it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ComputedValue([u8; 64]);
+
+impl ComputedValue {
+    /// The value (64 lowercase hexadecimal characters).
+    pub fn as_str(&self) -> &str {
+        hex_str(&self.0)
+    }
+}
+
+impl fmt::Debug for ComputedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(crate::secret::REDACTED)
+    }
+}
+
+/// The value the encoder would send for the computed field at `index` of `spec` (see
+/// [`FieldSpec::computed`]), given the other values laid out as in [`validate`] and the credentials in `options`:
+/// what a receiver (a sandbox) compares a received checksum with. `None` when that field is not computed.
+///
+/// # Errors
+/// `Some(Err(name))`: the credential `name` the value needs is not in `options`.
+pub fn computed_value(
+    spec: &OperationSpec,
+    values: &[Option<&str>],
+    index: usize,
+    options: Options<'_>,
+) -> Option<Result<ComputedValue, &'static str>> {
+    let computed = spec.fields.get(index)?.computed?;
+    Some(compute(spec, values, computed, options).map(ComputedValue))
+}
+
+/// The text of [`compute`]'s hexadecimal bytes (always ASCII).
+fn hex_str(hex: &[u8; 64]) -> &str {
+    core::str::from_utf8(hex).unwrap_or_default()
 }
 
 /// Checks one value against its field's rules (allowed values, characters, format, charset, byte limit, in that
@@ -281,8 +413,15 @@ fn put_value<S: Sink>(
         _ if field.checks.is_empty() => Ok(()),
         // the per-field checks see the text as it is sent: the NFC form when normalize composed it (positions in their
         // violations count its characters, like every other check); an ASCII value is its own NFC form
-        _ => rules::check_field(field, composed.as_deref().unwrap_or(value), bytes, charset, options.normalize, policy)
-            .map_or(Ok(()), Err),
+        _ => rules::check_field(
+            field,
+            composed.as_deref().unwrap_or(value),
+            bytes,
+            charset,
+            (options.normalize, options.local_sandbox),
+            policy,
+        )
+        .map_or(Ok(()), Err),
     }
 }
 
@@ -356,7 +495,7 @@ pub fn debug_request(
 ) -> fmt::Result {
     let mut s = f.debug_struct(name);
     for (i, field) in spec.fields.iter().enumerate() {
-        if field.fixed.is_some() {
+        if field.fixed.is_some() || field.computed.is_some() {
             continue;
         }
         match values.get(i).copied().flatten() {
@@ -631,6 +770,126 @@ mod tests {
                 assert_eq!(kind.ascii_mask() >> b & 1 == 1, kind.allows(char::from(b)), "{} {b:#04x}", kind.name());
             }
         }
+    }
+
+    /// `computed: {sha256_hex: [member_id, authentication_key, $access_key]}`, built by hand: the encoder sends the
+    /// lowercase hex SHA-256 of the values and the credential (digests from `printf … | sha256sum`).
+    #[test]
+    fn computed_checksums_are_sent_never_taken_and_need_their_credential() {
+        use crate::spec::{Computed, ComputedInput, Condition, ConditionTest};
+        const DIGITS: u128 = 0x3ff << 48;
+        const ALNUM: ValueKind = ValueKind::Ascii(AsciiSet {
+            mask: DIGITS | (0x3ff_ffff << 65) | (0x3ff_ffff << 97),
+            kind: "alnum",
+            description: "A-Za-z0-9",
+        });
+        const HEX: ValueKind =
+            ValueKind::Ascii(AsciiSet { mask: DIGITS | (0x3f << 97), kind: "ascii", description: "0-9a-f" });
+        const INPUTS: &[ComputedInput] =
+            &[ComputedInput::Field(0), ComputedInput::Field(1), ComputedInput::Credential("access_key")];
+        static STORED: OperationSpec = OperationSpec::new("stored", &UTF8_ONLY, "stored").with_fields(&[
+            FieldSpec::new("member_id", ALNUM).with_marker(Marker::Required),
+            FieldSpec::new("authentication_key", ALNUM).secret(),
+            FieldSpec::new("check_sum", HEX)
+                .with_marker(Marker::Required)
+                .with_limit(ByteLimit::Exact(64))
+                .with_computed(Computed::Sha256Hex(INPUTS))
+                .secret(),
+        ]);
+        // △: sent only while a member is given
+        static MAYBE: OperationSpec = OperationSpec::new("maybe", &UTF8_ONLY, "maybe").with_fields(&[
+            FieldSpec::new("member_id", ALNUM),
+            FieldSpec::new("fixed", ALNUM).with_fixed("KEY", &["KEY"]),
+            FieldSpec::new("check_sum", HEX)
+                .with_marker(Marker::Conditional)
+                .with_condition(Condition::new(ConditionTest::PresentAny(&[0]), "a member"))
+                .with_computed(Computed::Sha256Hex(&[
+                    ComputedInput::Field(0),
+                    ComputedInput::Field(1),
+                    ComputedInput::Credential("access_key"),
+                ])),
+        ]);
+        let key = Credentials::new().with("access_key", "1234567");
+        let with_key = Options::new(Charset::Utf8).with_credentials(&key);
+        let no_key = Options::new(Charset::Utf8);
+        let encode_to = |spec: &OperationSpec, values: &[Option<&str>], options: Options<'_>| {
+            let mut out = Vec::new();
+            encode(spec, values, options, &mut out).map(|_| String::from_utf8(out).unwrap()).map_err(|r| {
+                r.violations().iter().map(|v| format!("{}:{}", v.field, v.kind.rule())).collect::<Vec<_>>()
+            })
+        };
+        // SHA-256("abc"), the FIPS 180-2 vector, through the encoder: member "a", key "b", access key "c"
+        let abc = Credentials::new().with("access_key", "c");
+        assert_eq!(
+            encode_to(&STORED, &[Some("a"), Some("b"), None], Options::new(Charset::Utf8).with_credentials(&abc)),
+            Ok("member_id=a&authentication_key=b&check_sum=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_owned())
+        );
+        #[rustfmt::skip]
+        type Case<'c> = (&'c OperationSpec, [Option<&'c str>; 3], Options<'c>, Result<&'c str, &'c [&'c str]>);
+        let cases: [Case<'_>; 8] = [
+            // printf 'M1KEY1234567' | sha256sum
+            (
+                &STORED,
+                [Some("M1"), Some("KEY"), None],
+                with_key,
+                Ok(
+                    "member_id=M1&authentication_key=KEY&check_sum=86b0f158235134a52fde0ae39126e674f235d4b506d0fd60c9db09d7dd38b438",
+                ),
+            ),
+            // an absent optional input counts as "": printf 'M11234567' | sha256sum
+            (
+                &STORED,
+                [Some("M1"), None, None],
+                with_key,
+                Ok("member_id=M1&check_sum=0dcde214b830ddb37b8f8fc6ea5d83c9ec8fc88eaf187a24246719ee501b569f"),
+            ),
+            // the credential missing: a required violation under its name, nothing sent
+            (&STORED, [Some("M1"), Some("KEY"), None], no_key, Err(&["access_key:required"])),
+            // a caller value is refused, whatever it is
+            (
+                &STORED,
+                [Some("M1"), Some("KEY"), Some("86b0f158235134a52fde0ae39126e674f235d4b506d0fd60c9db09d7dd38b438")],
+                with_key,
+                Err(&["check_sum:value"]),
+            ),
+            (&STORED, [None, Some("KEY"), None], with_key, Err(&["member_id:required"])),
+            // a fixed input counts with its fixed value: printf 'M1KEY1234567' | sha256sum
+            (
+                &MAYBE,
+                [Some("M1"), None, None],
+                with_key,
+                Ok("member_id=M1&fixed=KEY&check_sum=86b0f158235134a52fde0ae39126e674f235d4b506d0fd60c9db09d7dd38b438"),
+            ),
+            // the condition does not hold: not computed, no credential needed
+            (&MAYBE, [None, None, None], no_key, Ok("fixed=KEY")),
+            (&MAYBE, [Some("M1"), None, None], no_key, Err(&["access_key:required"])),
+        ];
+        for (spec, values, options, expected) in cases {
+            let expected =
+                expected.map(str::to_owned).map_err(|e| e.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+            assert_eq!(encode_to(spec, &values, options), expected, "{} {values:?}", spec.name);
+        }
+        // never the credential or the checksum in a violation, a report or a Debug output
+        let report = validate(&STORED, &[Some("M1"), Some("KEY"), None], no_key).unwrap_err();
+        assert_eq!(
+            report.to_string(),
+            "access_key: expected this credential (given with the encoder's options, never sent): the encoder needs it \
+             to compute check_sum"
+        );
+        let mut request = DynamicRequest::new(&STORED);
+        request.set("member_id", "M1");
+        request.set("check_sum", "caller-value");
+        // a receiver computes what it expects, whatever the caller's value was
+        let expected = computed_value(&STORED, request.values(), 2, with_key).unwrap().unwrap();
+        assert_eq!(expected.as_str(), "0dcde214b830ddb37b8f8fc6ea5d83c9ec8fc88eaf187a24246719ee501b569f");
+        assert_eq!(computed_value(&STORED, request.values(), 2, no_key).unwrap(), Err("access_key"));
+        assert!(computed_value(&STORED, request.values(), 0, with_key).is_none());
+        let text = format!("{request:?} {:?} {with_key:?} {expected:?}", request.validate(with_key).unwrap_err());
+        assert!(!text.contains("caller-value") && !text.contains("1234567") && !text.contains("86b0f1"), "{text}");
+        assert_eq!(
+            request.validate(with_key).unwrap_err().to_string(),
+            "check_sum: computed by the encoder; leave it out"
+        );
     }
 
     #[test]

@@ -55,15 +55,21 @@ pub(crate) fn holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option
 /// * [`FieldCheck::BitsRequired`], [`FieldCheck::BitsAllowed`]: `bits` when a position of the mask is not set, or
 ///   one outside the mask is (on a field whose kind is not a bitmap, or a value that is not one, they never fire:
 ///   the kind's own check decides).
+///
+/// With `local_sandbox` (the request's [`Options::local_sandbox`](crate::Options#structfield.local_sandbox)), a
+/// `StartsWith { prefix: "https://" }` also takes `http://` to a loopback host (see `crate::loopback`).
 pub(crate) fn check_field(
     field: &FieldSpec,
     value: &str,
     bytes: usize,
     limit_charset: Charset,
-    normalize: bool,
+    (normalize, local_sandbox): (bool, bool),
     policy: &TextPolicy,
 ) -> Option<ViolationKind> {
-    field.checks.iter().find_map(|check| violation(check, field, value, bytes, limit_charset, normalize, policy))
+    field
+        .checks
+        .iter()
+        .find_map(|check| violation(check, field, value, bytes, limit_charset, (normalize, local_sandbox), policy))
 }
 
 fn violation(
@@ -72,7 +78,7 @@ fn violation(
     value: &str,
     bytes: usize,
     limit_charset: Charset,
-    normalize: bool,
+    (normalize, local_sandbox): (bool, bool),
     policy: &TextPolicy,
 ) -> Option<ViolationKind> {
     let (secret, field_kind) = (field.secret, field.kind);
@@ -91,7 +97,12 @@ fn violation(
         }
         FieldCheck::MinValue(min) => (!at_least(value, min)).then_some(ViolationKind::MinValue { min }),
         FieldCheck::StartsWith { prefix, expected } => {
-            (!value.starts_with(prefix)).then_some(ViolationKind::Pattern { expected, ch: None, char_index: 0 })
+            let sandbox = local_sandbox && prefix == "https://" && crate::loopback::is_loopback_http(value);
+            (!value.starts_with(prefix) && !sandbox).then_some(ViolationKind::Pattern {
+                expected,
+                ch: None,
+                char_index: 0,
+            })
         }
         FieldCheck::Format(format) => (!format.matches(value)).then_some(ViolationKind::Pattern {
             expected: format.expected(),

@@ -133,6 +133,37 @@ mod checks {
         }
     }
 
+    /// The local-sandbox switch: an `https://` prefix also takes `http://` to a loopback host, then a port, a path,
+    /// a query or the end; never anything a browser could read as another host, and never without the switch.
+    #[test]
+    fn the_local_sandbox_switch_takes_loopback_http_only() {
+        let sandbox = UTF8.local_sandbox(true);
+        #[rustfmt::skip]
+        let cases: [(&str, bool, bool); 16] = [
+            // (value, accepted without the switch, accepted with it)
+            ("https://shop.example/3ds", true, true),
+            ("http://127.0.0.1:8080/return", false, true),
+            ("http://127.0.0.1", false, true),
+            ("http://127.9.8.7/x", false, true),
+            ("http://localhost/3ds?x=1", false, true),
+            ("http://localhost:3000", false, true),
+            ("http://[::1]:8080/", false, true),
+            ("http://[::1]", false, true),
+            ("http://127.0.0.1.evil.com/", false, false),
+            ("http://localhost@evil/", false, false),
+            ("http://localhost:80@evil/", false, false),
+            ("http://[::1]x", false, false),
+            ("http://localhost.evil.example/", false, false),
+            ("http://128.0.0.1/", false, false),
+            ("http://shop.example/", false, false),
+            ("ftp://127.0.0.1/", false, false),
+        ];
+        for (value, plain, local) in cases {
+            assert_eq!(check(2, value, UTF8).is_empty(), plain, "{value} without the switch");
+            assert_eq!(check(2, value, sandbox).is_empty(), local, "{value} with the switch");
+        }
+    }
+
     #[test]
     fn messages_name_the_bound_and_charset() {
         let v = check(0, "0312345", UTF8);

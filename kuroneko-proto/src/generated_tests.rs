@@ -8,7 +8,7 @@ use crate::{
 };
 
 /// Every request is sent UTF-8, the gateway's only transport.
-fn utf8() -> Options {
+fn utf8() -> Options<'static> {
     Options::new(Charset::Utf8)
 }
 
@@ -258,7 +258,12 @@ fn a08_outcomes_tell_authorized_from_three_d_secure_and_fail_closed() {
             true,
             Err(OutcomeError::ErrorCodeOnSuccess { outcome: "three_d_secure", field: "errorCode" }),
         ),
-        (&[("returnCode", "1"), ("errorCode", "A082000003"), ("creditErrorCode", "G12")], false, Ok("Failure")),
+        (&[("returnCode", "1"), ("errorCode", "A082000003"), ("creditErrorCode", "G12")], false, Ok("Failure G12")),
+        // an empty or absent creditErrorCode is no cause
+        (&[("returnCode", "1"), ("errorCode", "A082000003"), ("creditErrorCode", "")], false, Ok("Failure")),
+        (&[("returnCode", "1"), ("errorCode", "A082000003")], false, Ok("Failure")),
+        // a code the table does not list is still the cause, without a row
+        (&[("returnCode", "1"), ("errorCode", "A082000003"), ("creditErrorCode", "X99")], false, Ok("Failure X99?")),
         (
             &[("returnCode", "1"), NO_ERROR],
             false,
@@ -282,14 +287,39 @@ fn a08_outcomes_tell_authorized_from_three_d_secure_and_fail_closed() {
         assert_eq!(answer.is_success(), *accepted, "{elements:?}");
         let outcome = answer.outcome();
         let got = outcome.map(|o| match o {
-            CreditTokenOutcome::Authorized => "Authorized",
-            CreditTokenOutcome::ThreeDSecure => "ThreeDSecure",
-            CreditTokenOutcome::Failure { code } => {
+            CreditTokenOutcome::Authorized => "Authorized".to_owned(),
+            CreditTokenOutcome::ThreeDSecure { html, token } => {
+                // the page is handed over as decoded, not URL-checked; the token as sent
+                assert_eq!(html.expose(), "<form></form>");
+                assert_eq!(token.expose(), TOKEN.1);
+                "ThreeDSecure".to_owned()
+            }
+            CreditTokenOutcome::Failure { code, cause } => {
                 assert_eq!(code.value(), "A082000003");
-                "Failure"
+                match cause {
+                    Some(c) => format!("Failure {}{}", c.value(), if c.entry.is_some() { "" } else { "?" }),
+                    None => "Failure".to_owned(),
+                }
             }
         });
-        assert_eq!(&got, expected, "{elements:?}");
-        assert!(!format!("{outcome:?}").contains("0123456789abcdef"), "no secret in the outcome");
+        assert_eq!(got.as_deref().map_err(|e| *e), *expected, "{elements:?}");
+        let debug = format!("{outcome:?}");
+        assert!(!debug.contains("0123456789abcdef") && !debug.contains("form"), "no secret in the outcome: {debug}");
+        // the neutral summary carries the kind and the cause
+        let summary = crate::generated::credit_token::summarize(answer.answer());
+        match (&summary, expected) {
+            (Ok(s), Ok(word)) => {
+                let kind = match *word {
+                    "Authorized" => "ok",
+                    "ThreeDSecure" => "tds_html",
+                    _ => "failure",
+                };
+                assert_eq!(s.kind, kind, "{elements:?}");
+                let cause = word.strip_prefix("Failure ").map(|c| c.trim_end_matches('?'));
+                assert_eq!(s.cause().map(|c| c.value()), cause, "{elements:?}");
+            }
+            (Err(e), Err(x)) => assert_eq!(e, x),
+            _ => panic!("summary and outcome disagree for {elements:?}"),
+        }
     }
 }

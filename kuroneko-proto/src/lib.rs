@@ -69,7 +69,8 @@
 //! "`returnCode` is `0`": for A08 this includes an answer that only starts 3-D Secure (`threeDAuthHtml` and
 //! `threeDToken`, no `crdCResCd`); the authorization comes later, with A09. To know what an A08 answer means, use
 //! [`CreditTokenResponse::outcome`]: [`CreditTokenOutcome::Authorized`] (`crdCResCd`),
-//! [`CreditTokenOutcome::ThreeDSecure`] or [`CreditTokenOutcome::Failure`] (the typed `errorCode`). It fails closed:
+//! [`CreditTokenOutcome::ThreeDSecure`] (the page `html` and the `token`, both [`Secret`](japay_core::outcome::Secret))
+//! or [`CreditTokenOutcome::Failure`] (the typed `errorCode`, and the typed `creditErrorCode` as `cause`). It fails closed:
 //! an answer that fits both success cases, or neither, or has an unknown or missing `returnCode`, is an
 //! [`OutcomeError`], never a guess.
 //!
@@ -83,8 +84,11 @@
 //!     <threeDToken>0123456789abcdef0123456789abcdef</threeDToken></return>";
 //! let answer = CreditTokenResponse::parse(body.as_bytes())?;
 //! assert!(answer.is_success(), "accepted (returnCode 0) ...");
-//! assert_eq!(answer.outcome(), Ok(CreditTokenOutcome::ThreeDSecure), "... but not authorized yet");
-//! assert_eq!(answer.three_d_auth_html(), Some("<form method=\"post\"></form>"));
+//! let Ok(CreditTokenOutcome::ThreeDSecure { html, token }) = answer.outcome() else {
+//!     panic!("... but not authorized yet");
+//! };
+//! assert_eq!(html.expose(), "<form method=\"post\"></form>"); // write it to the browser as it is
+//! assert_eq!(token.expose().len(), 32); // keep it on the server for A09
 //! assert!(!format!("{answer:?}").contains("0123456789abcdef"));
 //! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
 //! ```

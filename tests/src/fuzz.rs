@@ -380,7 +380,7 @@ pub struct RequestInput {
     /// The operation.
     pub spec: &'static OperationSpec,
     /// The options.
-    pub options: Options,
+    pub options: Options<'static>,
     /// The values, one per field.
     pub values: Vec<Option<String>>,
 }

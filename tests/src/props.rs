@@ -185,7 +185,7 @@ fn one_of_member(spec: &OperationSpec, choices: &[usize], i: usize) -> Option<bo
 
 /// Requests for `spec`: half of them valid in every field (so `encode` runs; one alternative of each `one_of` rule
 /// given in full, the others left out), half mixing every kind of mistake.
-fn request(spec: &'static OperationSpec) -> impl Strategy<Value = (Vec<Option<String>>, Options)> {
+fn request(spec: &'static OperationSpec) -> impl Strategy<Value = (Vec<Option<String>>, Options<'static>)> {
     let choices = prop::collection::vec(any::<usize>(), spec.one_of.len());
     (select(Charset::ALL.to_vec()), any::<bool>(), any::<bool>(), choices).prop_flat_map(
         move |(charset, normalize, valid, choices)| {

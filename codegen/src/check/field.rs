@@ -9,7 +9,7 @@ use marked_yaml::{Span, Spanned};
 use super::Known;
 pub(crate) use super::resolve::Resolved;
 use crate::diagnostics::Diagnostics;
-use crate::model::{AsciiKind, Check, Condition, ConditionTest, Field, Kind, Limit, Provenance};
+use crate::model::{AsciiKind, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Provenance};
 use crate::syntax::{Text, WhenSyntax};
 
 /// Parses an ASCII set such as `A-Za-z0-9.-+/@` into a mask. A `-` first, last or right after a range is literal.
@@ -132,6 +132,7 @@ pub(crate) fn check_field(
             rust_name: crate::names::snake(&wire),
             wire,
             label_ja: String::new(),
+            item: None,
             meaning: String::new(),
             marker: Marker::Optional,
             condition: None,
@@ -140,6 +141,7 @@ pub(crate) fn check_field(
             limit: None,
             checks: Vec::new(),
             fixed: None,
+            computed: None,
             allowed: Vec::new(),
             secret: false,
             provenance: Provenance::default(),
@@ -260,11 +262,20 @@ pub(crate) fn check_field(
             }
         }
     }
+    let item = r.item.and_then(|n| match u8::try_from(**n) {
+        Ok(n) if (1..=99).contains(&n) => Some(n),
+        _ => {
+            d.at(n.span(), format!("{p}.item"), format!("expected an item number from 1 to 99, found {}", **n));
+            None
+        }
+    });
+    let computed = r.computed.map(|c| check_computed(d, p, index, c, r, (marker, &kind, limit), fields, known));
     let text = |d: &mut Diagnostics, v: Option<&Text>, key: &str| d.need(&v.cloned(), &r.span, &format!("{p}.{key}"));
     Field {
         rust_name: crate::names::snake(&wire),
         wire,
         label_ja: text(d, r.label_ja, "label_ja"),
+        item,
         meaning: text(d, r.meaning, "meaning"),
         marker,
         condition,
@@ -273,6 +284,7 @@ pub(crate) fn check_field(
         limit,
         checks,
         fixed,
+        computed,
         allowed,
         secret: r.secret.is_some_and(|s| **s),
         provenance: Provenance {
@@ -282,6 +294,66 @@ pub(crate) fn check_field(
         param: None,
         block: None,
     }
+}
+
+/// `computed: {sha256_hex: [...]}`: each input a field of the operation (by wire name, not the field itself) or
+/// `$name`, a credential of the gateway; the field has no `fixed` or `allowed`, its marker is ○ (always sent) or △
+/// (sent while its condition holds), and its kind and limit take a lowercase hex SHA-256 (64 characters).
+#[allow(clippy::too_many_arguments)] // the field's parts, checked together
+fn check_computed(
+    d: &mut Diagnostics,
+    p: &str,
+    index: usize,
+    c: &Spanned<crate::syntax::ComputedSyntax>,
+    r: &Resolved<'_>,
+    (marker, kind, limit): (Marker, &Kind, Option<Limit>),
+    fields: &[Resolved<'_>],
+    known: &Known<'_>,
+) -> Vec<ComputedInput> {
+    let path = format!("{p}.computed");
+    if c.sha256_hex.is_empty() {
+        d.at(c.span(), format!("{path}.sha256_hex"), "the list of inputs is empty");
+    }
+    if r.fixed.is_some() || r.allowed.is_some() {
+        d.at(c.span(), &path, "a computed field has no `fixed` or `allowed` (the encoder computes its value)");
+    }
+    if !matches!(marker, Marker::Required | Marker::Conditional) {
+        let msg = format!(
+            "a computed field has the {} marker (always sent) or {} with `when` (sent while it holds)",
+            Marker::Required.symbol(),
+            Marker::Conditional.symbol()
+        );
+        d.at(c.span(), &path, msg);
+    }
+    let sha_fits_limit = match limit {
+        Some(Limit::Exact(n)) => n == 64,
+        Some(Limit::Max(n)) => n >= 64,
+        None => true,
+    };
+    if !kind_allows_text(kind, "0123456789abcdef") || !sha_fits_limit {
+        d.at(c.span(), &path, "the field's kind and limit must take 64 lowercase hexadecimal characters");
+    }
+    let mut inputs = Vec::new();
+    for (j, name) in c.sha256_hex.iter().enumerate() {
+        let q = format!("{path}.sha256_hex[{j}]");
+        if let Some(credential) = name.strip_prefix('$') {
+            if known.credentials.iter().any(|k| k == credential) {
+                inputs.push(ComputedInput::Credential(credential.to_owned()));
+            } else {
+                d.at(name.span(), q, format!("no credential {credential:?} in gateway.yaml `credentials`"));
+            }
+            continue;
+        }
+        match fields.iter().position(|f| f.wire_name() == name.as_str()) {
+            Some(k) if k == index => d.at(name.span(), q, "a computed field cannot be its own input"),
+            Some(k) if fields.get(k).is_some_and(|f| f.computed.is_some()) => {
+                d.at(name.span(), q, format!("{:?} is computed itself; name its inputs instead", name.as_str()))
+            }
+            Some(k) => inputs.push(ComputedInput::Field(k)),
+            None => d.at(name.span(), q, format!("no field {:?} (write `$name` for a credential)", name.as_str())),
+        }
+    }
+    inputs
 }
 
 /// The extra checks of a field (`min_bytes`, `max_bytes_in`, `min_value`, `starts_with`, `format`, `forbid`), in

@@ -151,7 +151,36 @@ pub(crate) fn check_gateway(d: &mut Diagnostics, f: &GatewayFile, dir: &str) -> 
         failure: a.fields.failure.as_ref().map(|fl| FailureFields {
             code: field_name(d, &fl.code, "answer.fields.failure.code"),
             detail: fl.detail.as_ref().map(|x| field_name(d, x, "answer.fields.failure.detail")),
+            cause: match (&fl.cause, &fl.cause_table) {
+                (Some(c), Some(t)) => {
+                    if !is_snake(t) {
+                        d.at(t.span(), "answer.fields.failure.cause_table", "expected a code table name");
+                    }
+                    Some((field_name(d, c, "answer.fields.failure.cause"), t.to_string()))
+                }
+                (Some(c), None) => {
+                    let msg = "a cause needs `cause_table`, the code table it is read with";
+                    d.at(c.span(), "answer.fields.failure.cause_table", msg);
+                    None
+                }
+                (None, Some(t)) => {
+                    d.at(t.span(), "answer.fields.failure.cause_table", "goes with `cause` only");
+                    None
+                }
+                (None, None) => None,
+            },
         }),
+        tds_html: a.fields.tds_html.as_ref().map(|t| {
+            (
+                field_name(d, &t.html, "answer.fields.tds_html.html"),
+                field_name(d, &t.token, "answer.fields.tds_html.token"),
+            )
+        }),
+        redirect_html: a
+            .fields
+            .redirect_html
+            .as_ref()
+            .map(|r| field_name(d, &r.html, "answer.fields.redirect_html.html")),
     };
     d.opt(&a.uncertain, "answer.uncertain");
     Gateway {

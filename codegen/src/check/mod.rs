@@ -31,6 +31,8 @@ pub(crate) struct Known<'s> {
     pub(crate) bitmaps: BTreeMap<String, KnownBitmap>,
     /// Names whose values are secret everywhere.
     pub(crate) secrets: Vec<String>,
+    /// The gateway's credentials (`$name` in a computed field).
+    pub(crate) credentials: Vec<String>,
     /// The answer's result field.
     pub(crate) answer_result: String,
     /// The code table of the result field.
@@ -95,6 +97,7 @@ fn shared(
         let mut r = resolve::own(param);
         r.when = None;
         r.forbidden_when = None;
+        r.computed = None; // its inputs are fields of the operation: written by each operation
         if r.uncertain.is_none() {
             // a block's member without its own uncertainty takes the block's
             let block = known.blocks.values().find(|(members, _)| members.iter().any(|m| m == name));
@@ -133,6 +136,7 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     let bitmaps: Vec<_> = files.bitmaps.iter().map(|b| tables::check_bitmap(&mut d, b)).collect();
     let mut charsets = files.charsets.as_ref().map(|c| tables::check_charsets(&mut d, &c.value));
     let mut secrets = files.secrets.as_ref().map(|s| tables::check_secrets(&mut d, &s.value)).unwrap_or_default();
+    let mut credentials: Vec<crate::model::Credential> = Vec::new();
     if let Some(g) = &files.gateway {
         if let Some(text_tables) = tables::check_text_tables(&mut d, &g.value.text) {
             if charsets.is_some() {
@@ -141,11 +145,27 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             }
             charsets = Some(text_tables);
         }
+        let names = tables::check_credentials(&mut d, &g.value.credentials, &g.value.secrets);
+        for (name, row) in names.into_iter().zip(&g.value.credentials) {
+            credentials.push(crate::model::Credential {
+                name,
+                meaning: row.meaning.to_string(),
+                provenance: crate::model::Provenance {
+                    source: row.source.to_string(),
+                    uncertain: row.uncertain.as_ref().map(|u| u.to_string()),
+                },
+            });
+        }
         for name in tables::check_gateway_secrets(&mut d, &g.value.secrets) {
             if secrets.contains(&name) {
                 d.at(g.value.name.span(), "secrets", format!("{name:?} is also in secrets.yaml"));
             } else {
                 secrets.push(name);
+            }
+        }
+        for c in &credentials {
+            if !secrets.contains(&c.name) {
+                secrets.push(c.name.clone()); // a credential's value is never shown either
             }
         }
     }
@@ -186,8 +206,13 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
                     None => d.at(name.span(), q, format!("no parameter {:?} in params", name.as_str())),
                     Some(param) => {
                         // a block is shared as one table: nothing in it may depend on where it stands
-                        if param.when.is_some() || param.forbidden_when.is_some() || param.fixed.is_some() {
-                            d.at(name.span(), q, "a block's parameter has no `when`, `forbidden_when` or `fixed`");
+                        if param.when.is_some()
+                            || param.forbidden_when.is_some()
+                            || param.fixed.is_some()
+                            || param.computed.is_some()
+                        {
+                            let msg = "a block's parameter has no `when`, `forbidden_when`, `fixed` or `computed`";
+                            d.at(name.span(), q, msg);
                         }
                     }
                 }
@@ -207,12 +232,20 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
     {
         d.at(t.span(), "answer.success.table", format!("no code table {table:?} in codes/"));
     }
+    if let (Some(loaded), Some((_, table))) =
+        (&files.gateway, gateway.as_ref().and_then(|g| g.answer.fields.failure.as_ref()?.cause.as_ref()))
+        && !tables.iter().any(|t| &t.name == table)
+        && let Some(t) = loaded.value.answer.fields.failure.as_ref().and_then(|f| f.cause_table.as_ref())
+    {
+        d.at(t.span(), "answer.fields.failure.cause_table", format!("no code table {table:?} in codes/"));
+    }
     let known = Known {
         params,
         blocks,
         tables: tables.iter().map(|t| (t.name.clone(), t.rows.iter().map(|r| r.code.clone()).collect())).collect(),
         bitmaps: bitmaps.iter().map(|b| (b.name.clone(), KnownBitmap::new(b))).collect(),
         secrets: secrets.clone(),
+        credentials: credentials.iter().map(|c| c.name.clone()).collect(),
         answer_result: gateway.as_ref().map(|g| g.answer.result_field.clone()).unwrap_or_default(),
         answer_table: gateway.as_ref().and_then(|g| g.answer.result_table.clone()),
         outcome_fields: gateway.as_ref().map(|g| g.answer.fields.clone()).unwrap_or_default(),
@@ -257,5 +290,5 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
         // a missing gateway.yaml was reported by load, so `finish` returned the error above
         return Err(SpecErrors(Vec::new()));
     };
-    Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets, params, blocks })
+    Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets, credentials, params, blocks })
 }

@@ -82,6 +82,15 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
             );
         }
         let mut field = check_field(d, &p, i, r, &resolved, known);
+        if let (true, Some(c)) = (incoming, r.computed) {
+            d.at(c.span(), format!("{p}.computed"), "an incoming operation is not encoded; it has no computed field");
+        }
+        if let (Some(n), Some(item)) = (field.item, r.item)
+            && let Some(other) = fields.iter().find(|o: &&Field| o.item == Some(n))
+        {
+            let msg = format!("item {n} is already the item of {:?}", other.wire);
+            d.at(item.span(), format!("{p}.item"), msg);
+        }
         field.param = origins[i].1.clone();
         field.block = origins[i].2.clone();
         fields.push(field);
@@ -631,8 +640,19 @@ fn outcome_kind(
                 );
                 return None;
             };
-            Some(OutcomeKind::Failure { code, table, detail })
+            let cause = fields.failure.as_ref().and_then(|x| x.cause.clone());
+            Some(OutcomeKind::Failure { code, table, detail, cause })
         }
+        kind_names::TDS_HTML => {
+            let pair = fields.tds_html.as_ref();
+            let html = need(d, &pair.map(|x| x.0.clone()), kind_names::TDS_HTML)?;
+            let token = need(d, &pair.map(|x| x.1.clone()), kind_names::TDS_HTML)?;
+            Some(OutcomeKind::TdsHtml { html, token })
+        }
+        kind_names::REDIRECT_HTML => {
+            Some(OutcomeKind::RedirectHtml { html: need(d, &fields.redirect_html, kind_names::REDIRECT_HTML)? })
+        }
+        kind_names::PENDING => Some(OutcomeKind::Pending),
         other => {
             d.at(
                 o.kind.span(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use marked_yaml::{Span, Spanned};
 
 use crate::diagnostics::Diagnostics;
-use crate::syntax::{FieldSyntax, Text, WhenSyntax};
+use crate::syntax::{ComputedSyntax, FieldSyntax, Text, WhenSyntax};
 
 /// A field with `use:` resolved: each key from the operation's override or from the shared parameter.
 pub(crate) struct Resolved<'s> {
@@ -15,6 +15,7 @@ pub(crate) struct Resolved<'s> {
     pub(crate) unresolved: bool,
     pub(crate) wire: Option<&'s Text>,
     pub(crate) label_ja: Option<&'s Text>,
+    pub(crate) item: Option<&'s Spanned<u64>>,
     pub(crate) meaning: Option<&'s Text>,
     pub(crate) required: Option<&'s Text>,
     pub(crate) when: Option<&'s Spanned<WhenSyntax>>,
@@ -34,6 +35,7 @@ pub(crate) struct Resolved<'s> {
     pub(crate) bits_required: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) bits_allowed: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) fixed: Option<&'s Text>,
+    pub(crate) computed: Option<&'s Spanned<ComputedSyntax>>,
     pub(crate) allowed: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) secret: Option<&'s Spanned<bool>>,
     pub(crate) source: Option<&'s Text>,
@@ -64,7 +66,7 @@ pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
         &f.source,
         &f.uncertain,
     ];
-    let numbers = [&f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
+    let numbers = [&f.item, &f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
     let lists = [&f.forbid, &f.bits_required, &f.bits_allowed, &f.allowed];
     texts.iter().any(|t| t.is_some())
         || numbers.iter().any(|n| n.is_some())
@@ -73,6 +75,7 @@ pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
         || f.forbidden_when.is_some()
         || f.max_bytes_in.is_some()
         || f.secret.is_some()
+        || f.computed.is_some()
 }
 
 /// A shared parameter as written in `params.yaml`, without overrides.
@@ -82,6 +85,7 @@ pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         unresolved: false,
         wire: f.wire.as_ref(),
         label_ja: f.label_ja.as_ref(),
+        item: f.item.as_ref(),
         meaning: f.meaning.as_ref(),
         required: f.required.as_ref(),
         when: f.when.as_ref(),
@@ -101,6 +105,7 @@ pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         bits_required: f.bits_required.as_ref(),
         bits_allowed: f.bits_allowed.as_ref(),
         fixed: f.fixed.as_ref(),
+        computed: f.computed.as_ref(),
         allowed: f.allowed.as_ref(),
         secret: f.secret.as_ref(),
         source: f.source.as_ref(),
@@ -148,6 +153,7 @@ pub(crate) fn resolve<'s>(
         unresolved: false,
         wire: base.wire,
         label_ja: base.label_ja,
+        item: f.item.as_ref().or(base.item),
         meaning: f.meaning.as_ref().or(base.meaning),
         required: f.required.as_ref().or(base.required),
         when: f.when.as_ref().or(base.when),
@@ -167,6 +173,7 @@ pub(crate) fn resolve<'s>(
         bits_required: f.bits_required.as_ref().or(base.bits_required),
         bits_allowed: f.bits_allowed.as_ref().or(base.bits_allowed),
         fixed: f.fixed.as_ref().or(base.fixed),
+        computed: f.computed.as_ref().or(base.computed),
         allowed: f.allowed.as_ref().or(base.allowed),
         secret: f.secret.as_ref().or(base.secret),
         source: f.source.as_ref().or(base.source),

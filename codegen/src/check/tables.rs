@@ -268,6 +268,33 @@ pub(crate) fn check_gateway_secrets(d: &mut Diagnostics, rows: &[GatewaySecretRo
     secrets
 }
 
+/// Checks `gateway.yaml` `credentials`; returns the names (each also a secret name: the caller adds them). A name
+/// may not also be among the profile's `secrets` (it is one already).
+pub(crate) fn check_credentials(
+    d: &mut Diagnostics,
+    rows: &[GatewaySecretRow],
+    secrets: &[GatewaySecretRow],
+) -> Vec<String> {
+    let mut names = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let p = format!("credentials[{i}]");
+        let name = d.text(&r.name, &format!("{p}.name"));
+        if !crate::names::is_snake(&name) {
+            d.at(r.name.span(), format!("{p}.name"), "expected a snake_case name");
+        }
+        d.text(&r.meaning, &format!("{p}.meaning"));
+        d.text(&r.source, &format!("{p}.source"));
+        d.opt(&r.uncertain, &format!("{p}.uncertain"));
+        if names.contains(&name) {
+            d.at(r.name.span(), format!("{p}.name"), "listed twice");
+        } else if secrets.iter().any(|s| s.name.as_str() == name) {
+            d.at(r.name.span(), format!("{p}.name"), "is also in `secrets` (a credential is a secret name already)");
+        }
+        names.push(name);
+    }
+    names
+}
+
 /// Checks `secrets.yaml`; returns the names.
 pub(crate) fn check_secrets(d: &mut Diagnostics, f: &SecretsFile) -> Vec<String> {
     let mut secrets = Vec::new();

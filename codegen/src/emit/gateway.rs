@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Emitter, doc_lines, meta_str};
+use super::{Emitter, doc_lines, meta_opt, meta_str};
 use crate::model::Model;
 use crate::names::upper;
 
@@ -123,6 +123,20 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
     });
     let with_refused = (!model.charsets.refused.is_empty()).then(|| quote!(.with_cp932_refused(REFUSED)));
     let secrets = &model.secrets;
+    let credentials = (!model.credentials.is_empty()).then(|| {
+        let rows = model.credentials.iter().map(|c| {
+            let (name, meaning) = (&c.name, &c.meaning);
+            let (source, uncertain) = (meta_str(&c.provenance.source), meta_opt(&c.provenance.uncertain));
+            quote!(spec::CredentialSpec::new(#name, #meaning).with_source(#source, #uncertain))
+        });
+        quote! {
+            /// Values the merchant holds that the encoder needs for computed fields (`gateway.yaml` `credentials`),
+            /// never sent themselves; give them with [`Options::with_credentials`](japay_core::Options::with_credentials).
+            /// Their names are secret names too.
+            pub static CREDENTIALS: &[spec::CredentialSpec] = &[#(#rows),*];
+        }
+    });
+    let with_credentials = credentials.as_ref().map(|_| quote!(.with_credentials(CREDENTIALS)));
     let (name, title, source) = (&g.name, &g.title, &g.provenance.source);
     let (root, result, success) = (&g.answer.root, &g.answer.result_field, &g.answer.success);
     let meta_source = meta_str(source);
@@ -187,7 +201,9 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
         .with_secret_names(SECRET_NAMES)
         .with_source(#meta_source)
         .with_endpoints(ENDPOINTS)
-        .with_transports(&[#(#transports),*]);
+        .with_transports(&[#(#transports),*])
+        #with_credentials;
+        #credentials
         #(#endpoint_consts)*
         /// Every base URL, by name.
         pub static ENDPOINTS: &[spec::Endpoint] = &[#(#endpoints),*];

@@ -7,7 +7,7 @@ use quote::quote;
 use super::gateway::charset_tokens;
 use super::view::{emit_element_response, emit_incoming, emit_response};
 use super::{Emitter, doc_lines, meta_opt, meta_str, prose_lines, source_call};
-use crate::model::{Attribute, Check, Condition, ConditionTest, Field, Kind, Limit, Operation};
+use crate::model::{Attribute, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Operation};
 use crate::names::upper;
 use japay_core::spec::Marker;
 
@@ -47,6 +47,18 @@ fn kind_words(k: &Kind) -> String {
         Kind::Bitmap(b) => b.clone(),
         Kind::Code(t) => format!("code from `{t}`"),
     }
+}
+
+/// A computed value in words: `the SHA-256 (lowercase hex) of member_id + authentication_key + credential access_key`.
+fn computed_words(inputs: &[ComputedInput], fields: &[Field]) -> String {
+    let parts: Vec<String> = inputs
+        .iter()
+        .map(|i| match i {
+            ComputedInput::Field(k) => fields.get(*k).map_or_else(|| format!("field {k}"), |f| format!("`{}`", f.wire)),
+            ComputedInput::Credential(name) => format!("the credential `{name}`"),
+        })
+        .collect();
+    format!("the SHA-256 (lowercase hex) of {}", parts.join(" + "))
 }
 
 /// The rules of a field in words: marker, kind, limits, checks, condition, values. One line.
@@ -129,10 +141,12 @@ fn hex_mask(mask: u64) -> TokenStream {
 /// The builder calls of each attribute of a field, by attribute, so that a use of a shared parameter writes only
 /// the ones that differ from the parameter.
 struct FieldParts {
+    item: TokenStream,
     meaning: TokenStream,
     marker: TokenStream,
     condition: TokenStream,
     forbidden: TokenStream,
+    computed: TokenStream,
     limit: TokenStream,
     checks: TokenStream,
     values: TokenStream,
@@ -213,11 +227,27 @@ fn field_parts(e: &mut Emitter, f: &Field) -> FieldParts {
     };
     let source = meta_str(&f.provenance.source);
     let uncertain = meta_opt(&f.provenance.uncertain);
+    let computed = f.computed.as_ref().map(|inputs| {
+        let inputs = inputs.iter().map(|i| match i {
+            ComputedInput::Field(k) => {
+                let k = Literal::usize_unsuffixed(*k);
+                quote!(spec::ComputedInput::Field(#k))
+            }
+            ComputedInput::Credential(name) => quote!(spec::ComputedInput::Credential(#name)),
+        });
+        quote!(.with_computed(spec::Computed::Sha256Hex(&[#(#inputs),*])))
+    });
+    let item = f.item.map(|n| {
+        let n = Literal::u8_unsuffixed(n);
+        quote!(.with_item(#n))
+    });
     FieldParts {
+        item: quote!(#item),
         meaning: quote!(#meaning),
         marker,
         condition: quote!(#condition),
         forbidden: quote!(#forbidden),
+        computed: quote!(#computed),
         limit: quote!(#limit),
         checks: quote!(#checks),
         values,
@@ -237,13 +267,25 @@ pub(crate) fn field_spec_with(e: &mut Emitter, f: &Field, shared_uncertain: Opti
     let wire = &f.wire;
     let label_ja = meta_str(&f.label_ja);
     let kind = kind_tokens(e, &f.kind);
-    let FieldParts { meaning, marker, condition, forbidden, limit, checks, values, secret, source, uncertain } =
-        field_parts(e, f);
+    let FieldParts {
+        item,
+        meaning,
+        marker,
+        condition,
+        forbidden,
+        computed,
+        limit,
+        checks,
+        values,
+        secret,
+        source,
+        uncertain,
+    } = field_parts(e, f);
     let uncertain = shared_uncertain.unwrap_or(uncertain);
     quote! {
         spec::FieldSpec::new(#wire, #kind)
             .with_label(#label_ja, #meaning)
-            #marker #condition #forbidden #limit #checks #values #secret
+            #item #marker #condition #forbidden #computed #limit #checks #values #secret
             .with_source(#source, #uncertain)
     }
 }
@@ -258,6 +300,10 @@ fn op_field_spec(e: &mut Emitter, f: &Field, params: &[Field]) -> TokenStream {
     let (mine, theirs) = (field_parts(e, f), field_parts(e, base));
     let differs = |a: &TokenStream, b: &TokenStream| a.to_string() != b.to_string();
     let mut out = quote!(super::params::#c);
+    if differs(&mine.item, &theirs.item) {
+        // an item is a number of the operation's own table: a shared parameter has one only where every use agrees
+        out.extend(if mine.item.is_empty() { quote!(.without_item()) } else { mine.item.clone() });
+    }
     if differs(&mine.meaning, &theirs.meaning) {
         let m = &mine.meaning;
         out.extend(quote!(.with_meaning(#m)));
@@ -272,6 +318,8 @@ fn op_field_spec(e: &mut Emitter, f: &Field, params: &[Field]) -> TokenStream {
     // a shared parameter has no condition of its own: an operation's is always written
     out.extend(mine.condition.clone());
     out.extend(mine.forbidden.clone());
+    // nor a computed value (its inputs are the operation's fields)
+    out.extend(mine.computed.clone());
     if differs(&mine.limit, &theirs.limit) {
         out.extend(mine.limit.clone());
     }
@@ -496,7 +544,7 @@ pub(crate) fn struct_field(e: &mut Emitter, f: &Field) -> TokenStream {
 /// The value of a request field in `values()`: `None` for a fixed one (the encoder sends it).
 pub(crate) fn value_of(e: &mut Emitter, f: &Field, this: TokenStream) -> TokenStream {
     let id = e.ident(&f.rust_name);
-    if f.fixed.is_some() {
+    if f.fixed.is_some() || f.computed.is_some() {
         quote!(None)
     } else if f.marker.always_required() {
         quote!(Some(#this.#id))
@@ -511,7 +559,7 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
     let n = Literal::usize_unsuffixed(op.fields.len());
     let mut struct_fields = Vec::new();
     let mut seen_blocks: Vec<&str> = Vec::new();
-    for f in op.fields.iter().filter(|f| f.fixed.is_none()) {
+    for f in op.fields.iter().filter(|f| f.fixed.is_none() && f.computed.is_none()) {
         match &f.block {
             None => struct_fields.push(struct_field(e, f)),
             Some(block) if !seen_blocks.contains(&block.as_str()) => {
@@ -536,7 +584,7 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
         for (i, f) in op.fields.iter().enumerate() {
             let at = Literal::usize_unsuffixed(i);
             match &f.block {
-                None if f.fixed.is_some() => {}
+                None if f.fixed.is_some() || f.computed.is_some() => {}
                 None => {
                     let v = value_of(e, f, quote!(self));
                     puts.push(quote!(values[#at] = #v;));
@@ -560,6 +608,15 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
     let mut doc = format!("{}: {} (`{}`).", op.title_ja, op.title_en, op.path);
     if !fixed.is_empty() {
         doc.push_str(&format!("\n\nThe encoder sends the fixed parameters {}.", fixed.join(", ")));
+    }
+    for f in op.fields.iter().filter(|f| f.computed.is_some()) {
+        if let Some(inputs) = &f.computed {
+            doc.push_str(&format!(
+                "\n\nThe encoder computes `{}`: {}; give the credentials with `Options::with_credentials`.",
+                f.wire,
+                computed_words(inputs, &op.fields)
+            ));
+        }
     }
     if !op.utf8_params.is_empty() {
         let u: Vec<String> = op.utf8_params.iter().map(|(k, v)| format!("`{k}={v}`")).collect();

@@ -311,7 +311,16 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
     let need = |field: &str| quote!(outcome::need(raw.get(#field), #name, #field)?);
     let need_https = |field: &str| quote!(outcome::need_https(raw.get(#field), #name, #field)?);
     let build = match &o.kind {
-        OutcomeKind::Ok | OutcomeKind::NotFound => quote!(#enum_ty::#v),
+        OutcomeKind::Ok | OutcomeKind::NotFound | OutcomeKind::Pending => quote!(#enum_ty::#v),
+        OutcomeKind::TdsHtml { html, token } => {
+            // an HTML page is written to the browser as it is: not a URL, so not URL-checked
+            let (html, token) = (need(html), need(token));
+            quote!(#enum_ty::#v { html: outcome::Secret::new(#html), token: outcome::Secret::new(#token) })
+        }
+        OutcomeKind::RedirectHtml { html } => {
+            let html = need(html);
+            quote!(#enum_ty::#v { html: outcome::Secret::new(#html) })
+        }
         OutcomeKind::Redirect { url } => {
             let url = need_https(url);
             quote!(#enum_ty::#v { url: #url })
@@ -321,14 +330,19 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
             let pareq = if *pareq_secret { quote!(outcome::Secret::new(#p)) } else { p };
             quote!(#enum_ty::#v { url: #url, pareq: #pareq })
         }
-        OutcomeKind::Failure { code, table, detail } => {
+        OutcomeKind::Failure { code, table, detail, cause } => {
             let t = e.ident(&upper(table));
             let code = need(code);
-            match detail {
-                Some(detail) => {
-                    quote!(#enum_ty::#v { code: spec::Code::new(#code, &super::codes::#t), detail: raw.get(#detail) })
-                }
-                None => quote!(#enum_ty::#v { code: spec::Code::new(#code, &super::codes::#t) }),
+            let detail = detail.as_ref().map(|detail| quote!(detail: raw.get(#detail),));
+            let cause = cause.as_ref().map(|(field, table)| {
+                let t = e.ident(&upper(table));
+                // an empty element is no cause
+                quote!(cause: raw.get(#field).filter(|v| !v.is_empty()).map(|v| spec::Code::new(v, &super::codes::#t)),)
+            });
+            if detail.is_none() && cause.is_none() {
+                quote!(#enum_ty::#v { code: spec::Code::new(#code, &super::codes::#t) })
+            } else {
+                quote!(#enum_ty::#v { code: spec::Code::new(#code, &super::codes::#t), #detail #cause })
             }
         }
     };
@@ -345,7 +359,20 @@ fn variant_fields(o: &Outcome) -> TokenStream {
         if secret { quote!(outcome::Secret<'r>) } else { quote!(&'r str) }
     };
     match &o.kind {
-        OutcomeKind::Ok | OutcomeKind::NotFound => quote!(),
+        OutcomeKind::Ok | OutcomeKind::NotFound | OutcomeKind::Pending => quote!(),
+        OutcomeKind::TdsHtml { html, token } => {
+            let html_doc = format!(
+                " The page to write to the browser as it is (`{html}`): it posts itself to the card issuer to start \
+                 3-D Secure. Secret; an HTML page, not a URL."
+            );
+            let token_doc = format!(" The token to keep on the server for the step that follows (`{token}`). Secret.");
+            quote!({ #[doc = #html_doc] html: outcome::Secret<'r>, #[doc = #token_doc] token: outcome::Secret<'r> })
+        }
+        OutcomeKind::RedirectHtml { html } => {
+            let doc =
+                format!(" The page to write to the browser as it is (`{html}`): it forwards the browser. Secret.");
+            quote!({ #[doc = #doc] html: outcome::Secret<'r> })
+        }
         OutcomeKind::Redirect { url } => {
             let doc = format!(" Where to send the browser (`{url}`, decoded once).");
             quote!({ #[doc = #doc] url: &'r str })
@@ -356,14 +383,22 @@ fn variant_fields(o: &Outcome) -> TokenStream {
             let ty = secret_or_str(*pareq_secret);
             quote!({ #[doc = #url_doc] url: &'r str, #[doc = #pareq_doc] pareq: #ty })
         }
-        OutcomeKind::Failure { code, detail, .. } => {
+        OutcomeKind::Failure { code, detail, cause, .. } => {
             let code_doc = format!(" The error code (`{code}`) with its table row (Japanese, English, remediation).");
-            match detail {
-                Some(detail) => {
-                    let detail_doc = format!(" The gateway's error text (`{detail}`), when it sent one.");
-                    quote!({ #[doc = #code_doc] code: spec::Code<'r>, #[doc = #detail_doc] detail: Option<&'r str> })
-                }
-                None => quote!({ #[doc = #code_doc] code: spec::Code<'r> }),
+            let detail = detail.as_ref().map(|detail| {
+                let detail_doc = format!(" The gateway's error text (`{detail}`), when it sent one.");
+                quote!(#[doc = #detail_doc] detail: Option<&'r str>,)
+            });
+            let cause = cause.as_ref().map(|(field, table)| {
+                let cause_doc = format!(
+                    " The cause (`{field}`) with its row of the `{table}` table, when the answer has a non-empty one."
+                );
+                quote!(#[doc = #cause_doc] cause: Option<spec::Code<'r>>,)
+            });
+            if detail.is_none() && cause.is_none() {
+                quote!({ #[doc = #code_doc] code: spec::Code<'r> })
+            } else {
+                quote!({ #[doc = #code_doc] code: spec::Code<'r>, #detail #cause })
             }
         }
     }
@@ -482,7 +517,8 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     ));
     // an element-text answer always has its root; an empty one has no result field
     let empty_check = (!op.element_answer).then(|| quote!(if raw.is_empty() { #empty_arm }));
-    let borrows = op.outcomes.iter().any(|o| !matches!(o.kind, OutcomeKind::Ok | OutcomeKind::NotFound));
+    let borrows =
+        op.outcomes.iter().any(|o| !matches!(o.kind, OutcomeKind::Ok | OutcomeKind::NotFound | OutcomeKind::Pending));
     let use_lifetime = if borrows { quote!(<'_>) } else { quote!() };
     let raw_ty = quote!(crate::answer::Answer<'_>);
     let method = quote! {
@@ -535,6 +571,8 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
 fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident, raw_ty: &TokenStream) -> TokenStream {
     let mut seen: Vec<&str> = Vec::new();
     let mut arms = Vec::new();
+    // with a failure's cause the arms give it too (a gateway without one keeps the shorter form)
+    let causes = op.outcomes.iter().any(|o| matches!(o.kind, OutcomeKind::Failure { cause: Some(_), .. }));
     for o in &op.outcomes {
         if seen.contains(&o.variant.as_str()) {
             continue;
@@ -542,11 +580,16 @@ fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident,
         seen.push(&o.variant);
         let v = e.ident(&o.variant);
         let (name, kind) = (&o.name, o.kind.word());
-        arms.push(match o.kind {
-            OutcomeKind::Failure { .. } => {
-                quote!(#enum_ty::#v { code, .. } => (#name, #kind, Some(code)),)
+        arms.push(match (&o.kind, causes) {
+            (OutcomeKind::Failure { cause: Some(_), .. }, _) => {
+                quote!(#enum_ty::#v { code, cause, .. } => (#name, #kind, Some(code), cause),)
             }
-            _ => quote!(#enum_ty::#v { .. } => (#name, #kind, None),),
+            (OutcomeKind::Failure { .. }, true) => {
+                quote!(#enum_ty::#v { code, .. } => (#name, #kind, Some(code), None),)
+            }
+            (OutcomeKind::Failure { .. }, false) => quote!(#enum_ty::#v { code, .. } => (#name, #kind, Some(code)),),
+            (_, true) => quote!(#enum_ty::#v { .. } => (#name, #kind, None, None),),
+            (_, false) => quote!(#enum_ty::#v { .. } => (#name, #kind, None),),
         });
     }
     let result_field = op.result_field.as_str();
@@ -557,13 +600,25 @@ fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident,
          outcome.",
         op.name, op.type_name
     ));
-    quote! {
-        #(#[doc = #doc])*
-        pub fn summarize<'r>(raw: &'r #raw_ty) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
+    let body = if causes {
+        quote! {
+            let (name, kind, error, cause) = match decide(raw)? {
+                #(#arms)*
+            };
+            Ok(outcome::OutcomeSummary::new(name, kind, raw.get(#result_field), error).with_cause(cause))
+        }
+    } else {
+        quote! {
             let (name, kind, error) = match decide(raw)? {
                 #(#arms)*
             };
             Ok(outcome::OutcomeSummary::new(name, kind, raw.get(#result_field), error))
+        }
+    };
+    quote! {
+        #(#[doc = #doc])*
+        pub fn summarize<'r>(raw: &'r #raw_ty) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
+            #body
         }
     }
 }

@@ -38,6 +38,12 @@ pub struct FieldSpec {
     pub source: &'static str,
     /// What is not known about this field. `None` without the `meta` feature.
     pub uncertain: Option<&'static str>,
+    /// The field's item number in its function's table (1-99), where the gateway numbers them: the number an error
+    /// code names a field by (a function code, the item, a reason). `None` when the spec does not know it.
+    pub item: Option<u8>,
+    /// A value the encoder computes from other values and credentials (a checksum): the caller gives none (a
+    /// caller value is a `value` violation), and the field is sent when its marker or condition says so.
+    pub computed: Option<Computed>,
     /// The encoder's sets for `kind`'s ASCII mask, built with the field (used while `kind` still has that mask).
     pub(crate) ascii: AsciiSets,
     /// `&` + `wire` + `=` padded for a fixed-size copy, built with the field (from `wire` as it was then).
@@ -62,6 +68,8 @@ impl FieldSpec {
             secret: false,
             source: "",
             uncertain: None,
+            item: None,
+            computed: None,
             ascii: AsciiSets::new(kind.ascii_mask()),
             padded: PaddedPrefix::new(wire),
         }
@@ -140,6 +148,27 @@ impl FieldSpec {
         self
     }
 
+    /// The same field with its item number (1-99) in its function's table.
+    #[must_use]
+    pub const fn with_item(mut self, item: u8) -> FieldSpec {
+        self.item = Some(item);
+        self
+    }
+
+    /// The same field, computed by the encoder.
+    #[must_use]
+    pub const fn with_computed(mut self, computed: Computed) -> FieldSpec {
+        self.computed = Some(computed);
+        self
+    }
+
+    /// The same field without an item number (an operation's use of a shared parameter that has one).
+    #[must_use]
+    pub const fn without_item(mut self) -> FieldSpec {
+        self.item = None;
+        self
+    }
+
     /// The same field with another meaning (an operation's use of a shared parameter).
     #[must_use]
     pub const fn with_meaning(mut self, meaning: &'static str) -> FieldSpec {
@@ -175,6 +204,26 @@ impl FieldSpec {
     pub const fn matters_when_absent(&self) -> bool {
         self.fixed.is_some() || self.marker.always_required() || self.condition.is_some()
     }
+}
+
+/// How the encoder computes a field's value ([`FieldSpec::computed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Computed {
+    /// The lowercase hexadecimal SHA-256 (64 characters) of the concatenation of the inputs, in order.
+    Sha256Hex(&'static [ComputedInput]),
+}
+
+/// One input of a [`Computed`] value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ComputedInput {
+    /// The value of the operation's field at this index as the caller gave it (a fixed field: its fixed value; an
+    /// absent or empty one: nothing).
+    Field(usize),
+    /// The value of a credential the caller gave the encoder ([`crate::Credentials`]); missing, the field is not
+    /// computed: a `required` violation names the credential.
+    Credential(&'static str),
 }
 
 /// The fields of `parts`, one after the other, as one table of `N` fields: how an operation's table takes a shared

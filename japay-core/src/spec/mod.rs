@@ -17,7 +17,7 @@ pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, GroupSpec, ResponseS
 pub use bitmap::{BitmapPosition, BitmapSpec};
 pub use call::{Effect, Lookup, Route, route};
 pub use check::{CharClass, DateFormat, FieldCheck};
-pub use field::{Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf, join_fields};
+pub use field::{Computed, ComputedInput, Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf, join_fields};
 pub use kind::{AsciiSet, ByteLimit, ValueKind, kind_names};
 
 /// A gateway: what every operation of it shares (its text policy, its secret names).
@@ -38,6 +38,39 @@ pub struct GatewaySpec {
     pub endpoints: &'static [Endpoint],
     /// The charsets a request may be sent in; the first is the default.
     pub transports: &'static [crate::charset::Charset],
+    /// Values the merchant holds that the encoder needs for computed fields, never sent themselves (their names
+    /// are secret names too).
+    pub credentials: &'static [CredentialSpec],
+}
+
+/// A credential of a gateway: a value the merchant holds (a key on its registration certificate) that the encoder
+/// needs for computed fields and never sends. Its value travels in [`crate::Credentials`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CredentialSpec {
+    /// The name a caller gives it by (`access_key`).
+    pub name: &'static str,
+    /// What it is, in English.
+    pub meaning: &'static str,
+    /// Where the fact comes from. Empty without the `meta` feature.
+    pub source: &'static str,
+    /// What is not known about it. `None` without the `meta` feature.
+    pub uncertain: Option<&'static str>,
+}
+
+impl CredentialSpec {
+    /// A credential.
+    pub const fn new(name: &'static str, meaning: &'static str) -> CredentialSpec {
+        CredentialSpec { name, meaning, source: "", uncertain: None }
+    }
+
+    /// The same credential with its provenance.
+    #[must_use]
+    pub const fn with_source(mut self, source: &'static str, uncertain: Option<&'static str>) -> CredentialSpec {
+        self.source = crate::meta::text(source);
+        self.uncertain = crate::meta::opt(uncertain);
+        self
+    }
 }
 
 /// One base URL of a gateway. An operation's URL is `base` + its path + `suffix`.
@@ -74,7 +107,23 @@ impl Endpoint {
 impl GatewaySpec {
     /// A gateway with a text policy and no secret names.
     pub const fn new(name: &'static str, title: &'static str, text: TextPolicy) -> GatewaySpec {
-        GatewaySpec { name, title, text, secret_names: &[], source: "", endpoints: &[], transports: &[] }
+        GatewaySpec {
+            name,
+            title,
+            text,
+            secret_names: &[],
+            source: "",
+            endpoints: &[],
+            transports: &[],
+            credentials: &[],
+        }
+    }
+
+    /// The same gateway with its credentials (list their names among the secret names too).
+    #[must_use]
+    pub const fn with_credentials(mut self, credentials: &'static [CredentialSpec]) -> GatewaySpec {
+        self.credentials = credentials;
+        self
     }
 
     /// The same gateway with its base URLs.

@@ -51,6 +51,22 @@ pub static CARD_CODE_API: spec::CodeTable = spec::CodeTable::new(
             "WOO's error text gives the range 1-12 and EC4's 1-13 (facts §2.1, §9 #6); 99 (other) is a settle_method value only and is not listed",
         ),
     );
+/// `credit_error_code`: card network code of a refused authorization (spec/kuroneko/codes/credit_error_code.yaml).
+pub static CREDIT_ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
+        "credit_error_code",
+        "card network code of a refused authorization",
+        &[
+            spec::CodeEntry::new("G12", "カード使用不可", "card unusable")
+                .with_remediation(
+                    "ask the buyer to contact the card issuer or use another card",
+                )
+                .with_source_text("facts §4.5 (C)"),
+        ],
+    )
+    .with_source(
+        "facts §4.5 (WOO-codes $CGErrorCodes, W2 YamatoKwcCGMessage.xml; identical lists)",
+        None,
+    );
 /// `error_code`: error code of a failed api call (spec/kuroneko/codes/error_code.yaml).
 pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
         "error_code",
@@ -559,13 +575,30 @@ pub static STATUS_INFO: spec::CodeTable = spec::CodeTable::new(
             "the ja texts are short renderings of the English meanings in facts §3.3, except where the facts quote the Japanese term (与信完了, 速報, 確報, 精算確定待ち, 精算確定). 41 and 50 are client-side markers, not Yamato codes, and are not listed (facts §3.3)",
         ),
     );
+/// `three_d_code`: 3-D Secure result detail code (spec/kuroneko/codes/three_d_code.yaml).
+pub static THREE_D_CODE: spec::CodeTable = spec::CodeTable::new(
+        "three_d_code",
+        "3-D Secure result detail code",
+        &[
+            spec::CodeEntry::new("0000", "認証成功", "authenticated")
+                .with_source_text("facts §4.6 (WOO-codes)"),
+        ],
+    )
+    .with_source(
+        "facts §4.6 (WOO-codes $secure3DErrorCodes)",
+        Some(
+            "the field that carries these codes is not stated (probably RES_CODE / threeDCode) [U]",
+        ),
+    );
 /// Every code table.
 pub static TABLES: &[&spec::CodeTable] = &[
     &CARD_CODE_API,
+    &CREDIT_ERROR_CODE,
     &ERROR_CODE,
     &RETURN_CODE,
     &SETTLE_METHOD,
     &STATUS_INFO,
+    &THREE_D_CODE,
 ];
 
 /// Every bitmap.

@@ -317,14 +317,21 @@ pub enum CreditTokenOutcome<'r> {
     /// `authorized` (ok): `returnCode` is "0", with `crdCResCd` present.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
-    /// `three_d_secure` (ok): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
+    /// `three_d_secure` (tds_html): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
     #[cfg_attr(feature = "serde", serde(rename = "three_d_secure"))]
-    ThreeDSecure,
+    ThreeDSecure {
+        /// The page to write to the browser as it is (`threeDAuthHtml`): it posts itself to the card issuer to start 3-D Secure. Secret; an HTML page, not a URL.
+        html: outcome::Secret<'r>,
+        /// The token to keep on the server for the step that follows (`threeDToken`). Secret.
+        token: outcome::Secret<'r>,
+    },
     /// `failure` (failure): `returnCode` is "1".
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
         /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
         code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
     },
 }
 
@@ -360,7 +367,22 @@ fn decide<'r>(
                             "three_d_secure",
                             "errorCode",
                         )?;
-                        CreditTokenOutcome::ThreeDSecure
+                        CreditTokenOutcome::ThreeDSecure {
+                            html: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDAuthHtml"),
+                                    "three_d_secure",
+                                    "threeDAuthHtml",
+                                )?,
+                            ),
+                            token: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDToken"),
+                                    "three_d_secure",
+                                    "threeDToken",
+                                )?,
+                            ),
+                        }
                     })
                 }
                 [true, true] => {
@@ -377,6 +399,10 @@ fn decide<'r>(
                     outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
                     &super::codes::ERROR_CODE,
                 ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
             })
         }
         None => {
@@ -399,10 +425,17 @@ fn decide<'r>(
 pub fn summarize<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
-    let (name, kind, error) = match decide(raw)? {
-        CreditTokenOutcome::Authorized { .. } => ("authorized", "ok", None),
-        CreditTokenOutcome::ThreeDSecure { .. } => ("three_d_secure", "ok", None),
-        CreditTokenOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+    let (name, kind, error, cause) = match decide(raw)? {
+        CreditTokenOutcome::Authorized { .. } => ("authorized", "ok", None, None),
+        CreditTokenOutcome::ThreeDSecure { .. } => {
+            ("three_d_secure", "tds_html", None, None)
+        }
+        CreditTokenOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
     };
-    Ok(outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error))
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }

@@ -54,7 +54,22 @@ pub static GATEWAY: spec::GatewaySpec = spec::GatewaySpec::new(
         "../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code",
     )
     .with_endpoints(ENDPOINTS)
-    .with_transports(&[::japay_core::charset::Charset::Utf8]);
+    .with_transports(&[::japay_core::charset::Charset::Utf8])
+    .with_credentials(CREDENTIALS);
+/// Values the merchant holds that the encoder needs for computed fields (`gateway.yaml` `credentials`),
+/// never sent themselves; give them with [`Options::with_credentials`](japay_core::Options::with_credentials).
+/// Their names are secret names too.
+pub static CREDENTIALS: &[spec::CredentialSpec] = &[
+    spec::CredentialSpec::new(
+            "access_key",
+            "the digits of the access URL on the registration certificate (ショップアクセスキー); only ever sent inside checksums",
+        )
+        .with_source(
+            "facts §5.1, §7",
+            Some("the digit count (2-7 or 6-7) differs between sources (facts §5.1)"),
+        ),
+];
+
 /// The production base URL of Yamato Kuroneko Web Collect. Source: facts §1.2 (API functions; TAR, WOO-conn, W2, EC3, EC4, CSC).
 pub const ENDPOINT_PRODUCTION: &str = "https://api.kuronekoyamato.co.jp/api/";
 
@@ -110,6 +125,7 @@ pub static REFUSED: &[(u16, u16, &str)] = &[
 /// Names from `secrets.yaml` and fields/attributes marked `secret: true`: their values are never shown in
 /// `Debug` output or error messages.
 pub const SECRET_NAMES: &[&str] = &[
+    "access_key",
     "authentication_key",
     "card_exp",
     "card_no",
