@@ -18,17 +18,9 @@ use crate::reconcile::ERROR_CODE;
 
 pub(crate) use japay_client::Environment;
 
-/// The merchant's access key (アクセスキー, the digits of its access URL, facts §5.1, §7): it feeds the checksums the
-/// encoder computes and is never sent itself, shown, logged or put in an error.
-#[derive(Clone)]
+/// The merchant's access key (アクセスキー, the digits of its access URL, facts §5.1, §7) until the client is built:
+/// it feeds the checksums the encoder computes and is never sent itself, shown, logged or put in an error.
 struct AccessKey(String);
-
-impl AccessKey {
-    /// The key, for the encoder only.
-    fn expose(&self) -> &str {
-        &self.0
-    }
-}
 
 impl fmt::Debug for AccessKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -120,17 +112,21 @@ impl ClientBuilder {
     /// [`ClientError::Build`] when the proxy URL is invalid or the HTTP client cannot be built.
     pub fn build(self) -> Result<Client, ClientError> {
         let local_sandbox = is_local_sandbox(&self.environment);
-        let inner = self
+        let has_access_key = self.access_key.is_some();
+        let mut inner = self
             .inner
             .environment(self.environment)
-            .options(options(self.access_key.as_ref(), local_sandbox))
+            .options(Options::new(Charset::Utf8).local_sandbox(local_sandbox))
             .read_attempts(self.read_attempts)
-            .backoff(self.backoff)
-            .build()?;
+            .backoff(self.backoff);
+        // the one place the access key goes: japay-client keeps it and hands it to the encoder with every request
+        if let Some(AccessKey(key)) = self.access_key {
+            inner = inner.credential(ACCESS_KEY, key);
+        }
         Ok(Client {
-            inner,
+            inner: inner.build()?,
             trader_code: self.trader_code,
-            access_key: self.access_key,
+            has_access_key,
             local_sandbox,
             read_attempts: self.read_attempts,
             backoff: self.backoff,
@@ -138,17 +134,9 @@ impl ClientBuilder {
     }
 }
 
-/// The encoder's options: UTF-8, the gateway's one transport; the access key for the computed checksums; the
-/// local-sandbox switch.
-///
-/// The one place where the access key and the local-sandbox switch reach the encoder.
-fn options(access_key: Option<&AccessKey>, local_sandbox: bool) -> Options {
-    // TODO(core): pass the access key as the core's `access_key` credential, and turn the core's local-sandbox
-    // option on when `local_sandbox` holds, once japay-core has both (issue 13, signal `core-merged`). Until then
-    // a computed check_sum cannot be sent, and an http:// URL field is refused even for a local sandbox.
-    let _ = (access_key.map(AccessKey::expose), local_sandbox);
-    Options::new(Charset::Utf8)
-}
+/// The name of the access key among the gateway's credentials (`gateway.yaml` `credentials`, the generated
+/// [`CREDENTIALS`](kuroneko_proto::generated::CREDENTIALS)).
+const ACCESS_KEY: &str = "access_key";
 
 /// Whether `environment` is a local sandbox: a custom base URL that is `http://` followed by a loopback host
 /// (`127.0.0.0/8`, `localhost`, `[::1]`) and then `:`, `/`, `?` or the end. Only then may a request carry an
@@ -157,21 +145,34 @@ fn options(access_key: Option<&AccessKey>, local_sandbox: bool) -> Options {
 pub fn is_local_sandbox(environment: &Environment) -> bool {
     let Environment::Custom(base) = environment else { return false };
     let Some(rest) = base.strip_prefix("http://") else { return false };
-    if let Some(v6) = rest.strip_prefix("[::1]") {
-        return v6.is_empty() || v6.starts_with([':', '/', '?']);
+    let (host, after) = match rest.strip_prefix("[::1]") {
+        Some(after) => ("[::1]", after),
+        None => rest.split_at(rest.find([':', '/', '?']).unwrap_or(rest.len())),
+    };
+    if !(host == "localhost" || host == "[::1]" || is_loopback_v4(host)) {
+        return false;
     }
-    // the host ends at the first `:`, `/` or `?` (or the end): `127.0.0.1.example.com` and `user@…` are other hosts
-    let host = rest.split([':', '/', '?']).next().unwrap_or_default();
-    host.eq_ignore_ascii_case("localhost") || is_loopback_v4(host)
+    // an optional port, then the path, the query or the end: `localhost:80@evil/` is another host
+    let after = match after.strip_prefix(':') {
+        Some(port) => {
+            let digits = port.bytes().take_while(u8::is_ascii_digit).count();
+            if !(1..=5).contains(&digits) {
+                return false;
+            }
+            port.get(digits..).unwrap_or("")
+        }
+        None => after,
+    };
+    after.is_empty() || after.starts_with(['/', '?'])
 }
 
-/// Whether `host` is a dotted-quad IPv4 address in 127.0.0.0/8.
+/// Whether `host` is a dotted quad in 127.0.0.0/8 (each part 1 to 3 decimal digits, at most 255).
 fn is_loopback_v4(host: &str) -> bool {
-    let octets: Vec<_> = host.split('.').collect();
-    octets.len() == 4
-        && octets.first() == Some(&"127")
-        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()))
-        && octets.iter().all(|o| o.parse::<u16>().is_ok_and(|n| n <= 255))
+    let parts: Vec<_> = host.split('.').collect();
+    parts.len() == 4
+        && parts.first() == Some(&"127")
+        && parts.iter().all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.iter().all(|p| p.parse::<u16>().is_ok_and(|n| n <= 255))
 }
 
 /// An async Kuroneko Web Collect client (see the crate docs for the policy). Cheap to clone.
@@ -179,7 +180,7 @@ fn is_loopback_v4(host: &str) -> bool {
 pub struct Client {
     inner: japay_client::Client<Kuroneko>,
     trader_code: Option<String>,
-    access_key: Option<AccessKey>,
+    has_access_key: bool,
     local_sandbox: bool,
     read_attempts: u32,
     backoff: Duration,
@@ -204,7 +205,7 @@ impl Client {
 
     /// Whether the client was given an access key (never the key itself).
     pub fn has_access_key(&self) -> bool {
-        self.access_key.is_some()
+        self.has_access_key
     }
 
     /// Whether the client sends to a local sandbox ([`is_local_sandbox`]).
@@ -275,7 +276,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("environment", self.environment())
             .field("trader_code", &self.trader_code)
-            .field("access_key", &self.access_key)
+            .field("access_key", &self.has_access_key.then_some(REDACTED))
             .field("local_sandbox", &self.local_sandbox)
             .field("read_attempts", &self.read_attempts)
             .field("backoff", &self.backoff)
@@ -403,17 +404,24 @@ mod tests {
         #[rustfmt::skip]
         let cases = [
             ("http://127.0.0.1:8484/", true), ("http://127.0.0.1", true), ("http://127.1.2.3/test_gateway/", true),
-            ("http://localhost:8484/", true), ("http://LOCALHOST?x", true), ("http://[::1]:8484/", true),
+            ("http://localhost:8484/", true), ("http://localhost?x", true), ("http://[::1]:8484/", true),
             ("http://[::1]", true),
             ("https://127.0.0.1:8484/", false), ("http://127.0.0.1.example.com/", false),
             ("http://localhost.example.com/", false), ("http://128.0.0.1/", false), ("http://127.0.0.256/", false),
             ("http://[::2]/", false), ("http://[::1]x/", false), ("http://10.0.0.1/", false),
             ("http://user@127.0.0.1/", false), ("http://127.0.0.1@evil.example/", false), ("", false),
+            ("http://localhost:80@evil.example/", false), ("http://localhost:/", false),
+            ("http://127.0.0.1:123456/", false), ("http://LOCALHOST/", false),
         ];
         for (base, expected) in cases {
             assert_eq!(is_local_sandbox(&Environment::Custom(base.into())), expected, "{base}");
         }
         assert!(!is_local_sandbox(&Environment::Test) && !is_local_sandbox(&Environment::Production));
+    }
+
+    #[test]
+    fn the_access_key_is_a_credential_of_the_spec() {
+        assert!(kuroneko_proto::generated::CREDENTIALS.iter().any(|c| c.name == ACCESS_KEY));
     }
 
     #[test]
