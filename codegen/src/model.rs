@@ -268,6 +268,10 @@ pub(crate) enum ConditionTest {
         field: usize,
         value: String,
     },
+    EqualsAny {
+        field: usize,
+        values: Vec<String>,
+    },
     /// On data outside the request: documented, never checked.
     External,
 }
@@ -331,6 +335,11 @@ pub(crate) struct ResponseGroup {
     pub(crate) repeated: bool,
     pub(crate) provenance: Provenance,
     pub(crate) elements: Vec<Attribute>,
+    /// The operation whose module defines the row view type, when an earlier operation has the same group (same
+    /// name, `repeated` and elements): this one reuses that type (`cardData` of creditInfoGet and creditInfoDelete).
+    pub(crate) defined_in: Option<String>,
+    /// The later operations that reuse this group's row view type (named in its docs).
+    pub(crate) shared_with: Vec<String>,
 }
 
 /// One answer attribute.

@@ -388,7 +388,8 @@ pub(crate) struct ComputedSyntax {
     pub(crate) sha256_hex: Vec<Text>,
 }
 
-/// A condition: exactly one of `present_any`, `absent_all`, `field` + `bit`, `field` + `equals`.
+/// A condition: exactly one of `present_any`, `absent_all`, `field` + `bit`, `field` + `equals`,
+/// `field` + `equals_any`.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct WhenSyntax {
@@ -402,6 +403,8 @@ pub(crate) struct WhenSyntax {
     pub(crate) bit: Option<Text>,
     #[serde(default)]
     pub(crate) equals: Option<Text>,
+    #[serde(default)]
+    pub(crate) equals_any: Option<Vec<Text>>,
     /// `true`: the condition is on data outside the request (not checkable; documented only).
     #[serde(default)]
     pub(crate) external: Option<Spanned<bool>>,

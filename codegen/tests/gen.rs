@@ -171,6 +171,33 @@ fn element_answer_fixture() {
     insta::assert_snapshot!("element_answer_mod_rs", generated.file("mod.rs").unwrap().contents);
 }
 
+/// Two operations answering the same group (name, `repeated`, elements) share one row view: the first in file order
+/// defines and re-exports it, the other reads through it. A group that differs still clashes, with a hint.
+#[test]
+fn the_same_group_of_two_operations_shares_one_row_view() {
+    let dir = scratch_kuroneko("shared_group", &manifest().join("tests/fixtures/shared_group"));
+    let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let first = &generated.file("a_first.rs").unwrap().contents;
+    let second = &generated.file("b_second.rs").unwrap().contents;
+    let squeeze = |s: &str| s.replace(char::is_whitespace, "");
+    assert!(squeeze(first).contains("pubstructCardData<'r,'a>{pub(super)block:"), "{first}");
+    assert!(first.contains("answer to `a_first` and to `b_second`"), "{first}");
+    assert!(!second.contains("pub struct CardData"), "{second}");
+    assert!(squeeze(second).contains("super::a_first::CardData{block}"), "{second}");
+    let module = squeeze(&generated.file("mod.rs").unwrap().contents);
+    assert_eq!(module.matches("CardData").count(), 1, "re-exported once: {module}");
+
+    // the same name with other elements: two types would be needed, which is refused
+    let other = std::fs::read_to_string(dir.join("operations/b_second.yaml")).unwrap();
+    let other = other.replace("name: b_second", "name: c_third").replace("meaning: slot", "meaning: another slot");
+    std::fs::write(dir.join("operations/c_third.yaml"), other).unwrap();
+    let errors = codegen::generate(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        errors.contains("both need the Rust type CardData (a group of two operations shares one row view"),
+        "{errors}"
+    );
+}
+
 #[test]
 fn every_mistake_with_checks_and_element_answers_is_reported() {
     let dir = scratch_spec("bad_checks", Some(&manifest().join("tests/errors/bad_checks")), false);

@@ -35,6 +35,7 @@ pub(crate) fn holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option
             (1..=64).contains(&pos) && bits & (1u64 << (pos - 1)) != 0
         }
         ConditionTest::Equals { field, value } => value_at(values, field) == Some(value),
+        ConditionTest::EqualsAny { field, values: any } => value_at(values, field).is_some_and(|v| any.contains(&v)),
         // not checkable from the request: the field is optional, the description documents the condition
         ConditionTest::External => false,
     }

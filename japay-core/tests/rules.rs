@@ -312,3 +312,31 @@ fn one_of_needs_exactly_one_complete_alternative() {
     let card = [Some("10-0"), None, None, None, Some("4242424242424242"), Some("2912"), None];
     assert!(rules(&card).is_empty());
 }
+
+/// `equals_any`: a field required while another has one of several values (Kuroneko's `security_code` for
+/// `auth_div` 2 or 3).
+#[test]
+fn equals_any_holds_for_each_listed_value_only() {
+    static PAY: OperationSpec = OperationSpec::new("pay", &GATEWAY, "pay").with_fields(&[
+        FieldSpec::new("auth", ValueKind::Text),
+        FieldSpec::new("code", ValueKind::Text)
+            .with_marker(Marker::Conditional)
+            .with_condition(Condition::new(ConditionTest::EqualsAny { field: 0, values: &["2", "3"] }, "auth 2 or 3")),
+    ]);
+    for (auth, code, expected) in [
+        (Some("2"), None, &[("code", "required")][..]),
+        (Some("3"), None, &[("code", "required")]),
+        (Some("3"), Some("123"), &[]),
+        (Some("1"), None, &[]),
+        (Some("23"), None, &[]),
+        (Some(""), None, &[]),
+        (None, None, &[]),
+    ] {
+        let got: Vec<(String, &str)> = match validate(&PAY, &[auth, code], Options::default()) {
+            Ok(()) => Vec::new(),
+            Err(report) => report.violations().iter().map(|v| (v.field.to_string(), v.kind.rule())).collect(),
+        };
+        let expected: Vec<(String, &str)> = expected.iter().map(|(f, r)| ((*f).to_owned(), *r)).collect();
+        assert_eq!(got, expected, "auth {auth:?}, code {code:?}");
+    }
+}

@@ -127,5 +127,13 @@ pub mod token;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
 pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
+// the card operations (A01-A07, A09, A11) and the stored-card row view shared by A03 and A05
+pub use generated::{
+    CardData, Credit, Credit3d, Credit3dOutcome, Credit3dResponse, CreditCancel, CreditCancelOutcome,
+    CreditCancelResponse, CreditChangePrice, CreditChangePriceOutcome, CreditChangePriceResponse, CreditInfoDelete,
+    CreditInfoDeleteOutcome, CreditInfoDeleteResponse, CreditInfoGet, CreditInfoGetOutcome, CreditInfoGetResponse,
+    CreditInfoUpdate, CreditInfoUpdateOutcome, CreditInfoUpdateResponse, CreditOutcome, CreditResponse, CreditToken3d,
+    CreditToken3dOutcome, CreditToken3dResponse, ReAuth, ReAuthOutcome, ReAuthResponse,
+};
 pub use japay_core::outcome::OutcomeError;
 pub use japay_core::{Charset, Operation, Options, Report, Violation, ViolationKind};

@@ -295,6 +295,7 @@ pub fn model_holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option<
         ConditionTest::PresentAny(idx) => idx.iter().any(|&j| value(j).is_some()),
         ConditionTest::AbsentAll(idx) => idx.iter().all(|&j| value(j).is_none()),
         ConditionTest::Equals { field, value: expected } => value(field) == Some(expected),
+        ConditionTest::EqualsAny { field, values: any } => value(field).is_some_and(|v| any.contains(&v)),
         ConditionTest::BitSet { field, pos } => {
             let is_bitmap = spec.fields.get(field).is_some_and(|f| matches!(f.kind, ValueKind::Bitmap(_)));
             let Some(v) = value(field).filter(|v| is_bitmap && st_code_ok(v)) else { return false };

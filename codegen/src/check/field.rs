@@ -547,7 +547,11 @@ pub(crate) fn check_when(
     };
     let forms = [w.present_any.is_some(), w.absent_all.is_some(), w.field.is_some(), w.external.is_some()];
     if forms.iter().filter(|f| **f).count() != 1 {
-        d.at(w.span(), p, "give exactly one of present_any, absent_all, field (with bit or equals), external");
+        d.at(
+            w.span(),
+            p,
+            "give exactly one of present_any, absent_all, field (with bit, equals or equals_any), external",
+        );
         return None;
     }
     if let Some(external) = &w.external {
@@ -583,8 +587,8 @@ pub(crate) fn check_when(
     let name = w.field.as_ref()?;
     let field = index_of(d, name, format!("{p}.field"))?;
     let other = fields.get(field)?;
-    match (&w.bit, &w.equals) {
-        (Some(bit), None) => {
+    match (&w.bit, &w.equals, &w.equals_any) {
+        (Some(bit), None, None) => {
             let bitmap = other.bitmap.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::BITMAP));
             let Some(bitmap) = bitmap.and_then(|b| known.bitmaps.get(b.as_str())) else {
                 d.at(
@@ -604,31 +608,54 @@ pub(crate) fn check_when(
             };
             Some(Condition { test: ConditionTest::BitSet { field, position }, description })
         }
-        (None, Some(value)) => {
-            let table = other.table.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::CODE));
-            let codes = table.and_then(|t| known.tables.get(t.as_str()));
-            let allowed = other
-                .fixed
-                .map(|f| vec![f.to_string()])
-                .or_else(|| other.allowed.map(|l| l.iter().map(|v| v.to_string()).collect()));
-            if value.is_empty() {
-                d.at(value.span(), format!("{p}.equals"), "an empty value is no value; use absent_all");
-            } else if codes.is_some_and(|c| !c.iter().any(|c| c == value.as_str()))
-                || allowed.is_some_and(|a| !a.iter().any(|a| a == value.as_str()))
-            {
-                let msg = format!(
-                    "{:?} is never a value of {:?}, so the condition never holds",
-                    value.as_str(),
-                    name.as_str()
-                );
-                d.at(value.span(), format!("{p}.equals"), msg);
-            }
+        (None, Some(value), None) => {
+            check_condition_value(d, other, known, name, value, &format!("{p}.equals"));
             Some(Condition { test: ConditionTest::Equals { field, value: value.to_string() }, description })
         }
+        (None, None, Some(values)) => {
+            if values.len() < 2 {
+                d.at(w.span(), format!("{p}.equals_any"), "needs at least two values (one value is `equals`)");
+            }
+            let mut seen = BTreeSet::new();
+            for (j, value) in values.iter().enumerate() {
+                if !seen.insert(value.as_str()) {
+                    d.at(value.span(), format!("{p}.equals_any[{j}]"), format!("{:?} is listed twice", value.as_str()));
+                }
+                check_condition_value(d, other, known, name, value, &format!("{p}.equals_any[{j}]"));
+            }
+            let values = values.iter().map(|v| v.to_string()).collect();
+            Some(Condition { test: ConditionTest::EqualsAny { field, values }, description })
+        }
         _ => {
-            d.at(name.span(), p, "`field` needs exactly one of `bit`, `equals`");
+            d.at(name.span(), p, "`field` needs exactly one of `bit`, `equals`, `equals_any`");
             None
         }
+    }
+}
+
+/// A value a condition compares a field with must be one the field can take (its code table, fixed or allowed
+/// values), and not empty.
+fn check_condition_value(
+    d: &mut Diagnostics,
+    other: &Resolved<'_>,
+    known: &Known<'_>,
+    name: &Text,
+    value: &Text,
+    at: &str,
+) {
+    let table = other.table.filter(|_| other.kind.is_some_and(|k| k.as_str() == kind_names::CODE));
+    let codes = table.and_then(|t| known.tables.get(t.as_str()));
+    let allowed = other
+        .fixed
+        .map(|f| vec![f.to_string()])
+        .or_else(|| other.allowed.map(|l| l.iter().map(|v| v.to_string()).collect()));
+    if value.is_empty() {
+        d.at(value.span(), at.to_owned(), "an empty value is no value; use absent_all");
+    } else if codes.is_some_and(|c| !c.iter().any(|c| c == value.as_str()))
+        || allowed.is_some_and(|a| !a.iter().any(|a| a == value.as_str()))
+    {
+        let msg = format!("{:?} is never a value of {:?}, so the condition never holds", value.as_str(), name.as_str());
+        d.at(value.span(), at.to_owned(), msg);
     }
 }
 

@@ -251,7 +251,9 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
         outcome_fields: gateway.as_ref().map(|g| g.answer.fields.clone()).unwrap_or_default(),
         element_answer: gateway.as_ref().is_some_and(|g| g.answer.shape == AnswerShape::ElementText),
     };
-    let operations: Vec<_> = files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();
+    let mut operations: Vec<_> =
+        files.operations.iter().map(|o| operation::check_operation(&mut d, o, &known)).collect();
+    share_row_types(&mut operations);
     let mut type_names = crate::names::Scope::default();
     for (o, loaded) in operations.iter().zip(&files.operations) {
         let upper = crate::names::upper(&o.name);
@@ -262,14 +264,22 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             upper.clone(),
             format!("{upper}_RESPONSE"),
         ];
-        // row views are re-exported next to the operation types
-        names.extend(o.response.iter().flat_map(|r| r.groups.iter().map(|g| g.type_name.clone())));
+        // row views are re-exported next to the operation types; a group that reuses an earlier operation's row
+        // view (the same group, see `share_row_types`) takes no name of its own
+        let rows = o.response.iter().flat_map(|r| r.groups.iter().filter(|g| g.defined_in.is_none()));
+        let rows: Vec<_> = rows.map(|g| g.type_name.clone()).collect();
+        names.extend(rows.iter().cloned());
         for taken in names {
             if let Some(other) = type_names.take(&taken, &o.name) {
+                let hint = if rows.contains(&taken) {
+                    " (a group of two operations shares one row view when its name, `repeated` and elements are the same)"
+                } else {
+                    ""
+                };
                 d.at(
                     loaded.value.name.span(),
                     "name",
-                    format!("{:?} and {other:?} both need the Rust type {taken}", o.name),
+                    format!("{:?} and {other:?} both need the Rust type {taken}{hint}", o.name),
                 );
             }
         }
@@ -291,4 +301,44 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
         return Err(SpecErrors(Vec::new()));
     };
     Ok(Model { gateway, operations, tables, bitmaps, charsets, secrets, credentials, params, blocks })
+}
+
+/// A group that an earlier operation's answer has too, with the same name, `repeated` and elements (name, meaning,
+/// table, secret; not provenance), reuses that operation's row view type instead of defining its own: two
+/// operations that answer the same rows (`cardData` of creditInfoGet and creditInfoDelete) read them through one
+/// type. A group that differs keeps its own type, and the type-name check reports the clash.
+fn share_row_types(operations: &mut [crate::model::Operation]) {
+    use crate::model::{Attribute, ResponseGroup};
+    fn same_row(a: &ResponseGroup, b: &ResponseGroup) -> bool {
+        let same = |x: &Attribute, y: &Attribute| {
+            x.name == y.name && x.meaning == y.meaning && x.table == y.table && x.secret == y.secret
+        };
+        a.name == b.name
+            && a.repeated == b.repeated
+            && a.elements.len() == b.elements.len()
+            && a.elements.iter().zip(&b.elements).all(|(x, y)| same(x, y))
+    }
+    // (later operation, its group, the earlier operation that defines the row view, that operation's group)
+    let mut links = Vec::new();
+    for (i, later) in operations.iter().enumerate() {
+        for (gi, g) in later.response.iter().flat_map(|r| r.groups.iter().enumerate()) {
+            let first = operations.iter().take(i).enumerate().find_map(|(j, earlier)| {
+                let groups = earlier.response.iter().flat_map(|r| r.groups.iter().enumerate());
+                groups.filter(|(_, e)| e.defined_in.is_none()).find(|(_, e)| same_row(e, g)).map(|(ej, _)| (j, ej))
+            });
+            if let Some((j, ej)) = first {
+                links.push((i, gi, j, ej));
+            }
+        }
+    }
+    for (i, gi, j, ej) in links {
+        let later_name = operations.get(i).map(|o| o.name.clone()).unwrap_or_default();
+        let earlier_name = operations.get(j).map(|o| o.name.clone()).unwrap_or_default();
+        if let Some(g) = operations.get_mut(i).and_then(|o| o.response.as_mut()).and_then(|r| r.groups.get_mut(gi)) {
+            g.defined_in = Some(earlier_name);
+        }
+        if let Some(g) = operations.get_mut(j).and_then(|o| o.response.as_mut()).and_then(|r| r.groups.get_mut(ej)) {
+            g.shared_with.push(later_name);
+        }
+    }
 }

@@ -171,6 +171,8 @@ pub(crate) fn check_operation(d: &mut Diagnostics, loaded: &Loaded<OperationFile
                     uncertain: d.opt(&g.uncertain, &format!("{p}.uncertain")),
                 },
                 elements,
+                defined_in: None,
+                shared_with: Vec::new(),
             });
         }
         Response {
@@ -337,10 +339,10 @@ fn check_groups(
 }
 
 fn condition_names(c: &crate::model::Condition, k: usize) -> bool {
-    use crate::model::ConditionTest::{AbsentAll, BitSet, Equals, External, PresentAny};
+    use crate::model::ConditionTest::{AbsentAll, BitSet, Equals, EqualsAny, External, PresentAny};
     match &c.test {
         PresentAny(l) | AbsentAll(l) => l.contains(&k),
-        BitSet { field, .. } | Equals { field, .. } => *field == k,
+        BitSet { field, .. } | Equals { field, .. } | EqualsAny { field, .. } => *field == k,
         External => false,
     }
 }

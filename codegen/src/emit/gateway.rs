@@ -54,7 +54,12 @@ pub(crate) fn emit_mod(e: &mut Emitter, model: &Model) -> TokenStream {
             }
             if op.element_answer {
                 names.extend(
-                    op.response.iter().flat_map(|r| &r.groups).map(|g| e.ident(&g.type_name)).collect::<Vec<_>>(),
+                    op.response
+                        .iter()
+                        .flat_map(|r| &r.groups)
+                        .filter(|g| g.defined_in.is_none()) // a shared row view is re-exported once
+                        .map(|g| e.ident(&g.type_name))
+                        .collect::<Vec<_>>(),
                 );
             }
             quote!(pub use self::#m::{#(#names),*};)

@@ -127,6 +127,10 @@ fn condition_tokens(c: &Condition) -> TokenStream {
             let field = Literal::usize_unsuffixed(*field);
             quote!(spec::ConditionTest::Equals { field: #field, value: #value })
         }
+        ConditionTest::EqualsAny { field, values } => {
+            let field = Literal::usize_unsuffixed(*field);
+            quote!(spec::ConditionTest::EqualsAny { field: #field, values: &[#(#values),*] })
+        }
         ConditionTest::External => quote!(spec::ConditionTest::External),
     };
     let desc = &c.description;

@@ -212,7 +212,17 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
     let mut group_accessors = Vec::new();
     let mut rows = Vec::new();
     for g in &r.groups {
-        let row = e.ident(&g.type_name);
+        // a group shared with an earlier operation reads through that operation's row view (`super::m::Row`)
+        let row = match &g.defined_in {
+            Some(m) => {
+                let (m, ty) = (e.ident(m), e.ident(&g.type_name));
+                quote!(super::#m::#ty)
+            }
+            None => {
+                let ty = e.ident(&g.type_name);
+                quote!(#ty)
+            }
+        };
         let id = e.ident(&g.rust_name);
         let name = &g.name;
         if g.repeated {
@@ -232,17 +242,26 @@ pub(crate) fn emit_element_response(e: &mut Emitter, op: &Operation) -> Option<T
                 }
             });
         }
+        if g.defined_in.is_some() {
+            continue;
+        }
         let row_accessors = accessors(e, &of_attributes(&g.elements), "block");
-        let mut doc = format!("One `{name}` element of the answer to `{}`: {}.", op.name, g.meaning);
+        let mut doc = format!("One `{name}` element of the answer to `{}`", op.name);
+        for other in &g.shared_with {
+            doc.push_str(&format!(" and to `{other}`"));
+        }
+        doc.push_str(&format!(": {}.", g.meaning));
         if g.provenance.uncertain.is_some() {
             doc.push_str(" Some facts are uncertain (see the spec).");
         }
         let doc = doc_lines(&doc);
+        // the operations that reuse the row view build it from their own module
+        let vis = if g.shared_with.is_empty() { quote!() } else { quote!(pub(super)) };
         rows.push(quote! {
             #(#[doc = #doc])*
             #[derive(Clone, Copy, Debug)]
             pub struct #row<'r, 'a> {
-                block: &'r crate::answer::Block<'a>,
+                #vis block: &'r crate::answer::Block<'a>,
             }
 
             impl<'r, 'a> #row<'r, 'a> {

@@ -353,6 +353,13 @@ pub enum ConditionTest {
         /// The value.
         value: &'static str,
     },
+    /// Required when the field at `field` has one of these values (`auth_div` 2 or 3).
+    EqualsAny {
+        /// The index of the other field.
+        field: usize,
+        /// The values.
+        values: &'static [&'static str],
+    },
     /// Required when something outside the request holds (how the card token was issued, the merchant's
     /// contract): the request cannot show it, so validation treats the field as optional and only the
     /// condition's description documents it.

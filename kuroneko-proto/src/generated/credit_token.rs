@@ -22,30 +22,47 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
     .with_source(
         "facts §1.3 (A08), §2.2 (A08 creditToken; field order from the WOO-codes item numbers, C with WOO/EC4/CSC/W2)",
         Some(
-            "item #15, the \"card-info judgement division\" (カード情報判定区分, values 1 or 2), is not modelled: its parameter name is unknown (facts §2.2 [U], §9 #5). The EMV 3-D Secure 2.0 fields x3ds2_* (WOO only, facts §5.5) and the stored-card fields member_id, authentication_key and check_sum (sent by CSC and TAR only, facts §2.2 [U]) are not modelled either",
+            "item #15, the \"card-info judgement division\" (カード情報判定区分, values 1 or 2; 1 needs a token issued with optServDiv 01), is left out: its parameter name is unknown (facts §2.2 [U], §9 #5), so it cannot be sent. The stored-card fields member_id, authentication_key, check_sum and option_service_div are not in the item list: CSC and TAR send them when storing a card, WOO and EC4 do not (the token carries the member data) (facts §2.2 [U]). The EMV 3-D Secure 2.0 fields x3ds2_* come from one client (WOO 1.1.5+) and their meanings are inferred (facts §5.5 [S]); their label_ja are descriptive renderings, not labels of an official table",
         ),
     )
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("A08", &["A08"])
                 .with_source_text("facts §1.3 (A08), §2.2 (#01)"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (A08 #02), §2.1"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (A08 #02), §2.1"),
             super::params::DEVICE_DIV
+                .with_item(3)
                 .with_allowed(&["1", "2"])
                 .with_source_text(
                     "facts §2.2 (A08 #03, 1 or 2 only), §2.1 (A08 refuses 3: A081010306)",
                 ),
-            super::params::ORDER_NO.with_source_text("facts §2.2 (A08 #04), §2.1"),
-            super::params::SETTLE_PRICE.with_source_text("facts §2.2 (A08 #05), §2.1"),
+            super::params::ORDER_NO
+                .with_item(4)
+                .with_source_text("facts §2.2 (A08 #04), §2.1"),
+            super::params::SETTLE_PRICE
+                .with_item(5)
+                .with_source_text("facts §2.2 (A08 #05), §2.1"),
             super::params::BUYER_NAME_KANJI
+                .with_item(6)
                 .with_source_text("facts §2.2 (A08 #06), §2.1, §2.4 (A081010671)"),
-            super::params::BUYER_TEL.with_source_text("facts §2.2 (A08 #07), §2.1"),
-            super::params::BUYER_EMAIL.with_source_text("facts §2.2 (A08 #08), §2.1"),
-            super::params::PAY_WAY.with_source_text("facts §2.2 (A08 #09), §2.1"),
+            super::params::BUYER_TEL
+                .with_item(7)
+                .with_source_text("facts §2.2 (A08 #07), §2.1"),
+            super::params::BUYER_EMAIL
+                .with_item(8)
+                .with_source_text("facts §2.2 (A08 #08), §2.1"),
+            super::params::PAY_WAY
+                .with_item(9)
+                .with_source_text("facts §2.2 (A08 #09), §2.1"),
             super::params::GOODS_NAME
+                .with_item(10)
                 .with_source_text("facts §2.2 (A08 #10, optional), §2.1"),
             super::params::CARD_CODE_API
+                .with_item(11)
                 .with_source_text("facts §2.2 (A08 #11), §2.1, §4.6")
                 .with_uncertain(
                     Some(
@@ -53,8 +70,10 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
                     ),
                 ),
             super::params::TOKEN
+                .with_item(12)
                 .with_source_text("facts §2.2 (A08 #12, 16 chars), §2.1, §5.2"),
             super::params::TRADER_EC_URL
+                .with_item(13)
                 .with_condition(
                     spec::Condition::new(
                         spec::ConditionTest::External,
@@ -65,6 +84,7 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
                     "facts §2.2 (A08 #13, required when the token was issued with auth_div 1/3), §2.1",
                 ),
             super::params::SCHEDULED_SHIPPING_DATE
+                .with_item(14)
                 .with_condition(
                     spec::Condition::new(
                         spec::ConditionTest::External,
@@ -82,8 +102,407 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
                         "not in the A08 item list; CSC and TAR send it, WOO and EC4 do not because the token carries the member data (facts §2.2 [U]); optional here",
                     ),
                 ),
+            super::params::MEMBER_ID
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[16]),
+                        "authentication_key is given",
+                    ),
+                )
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 14,
+                            value: "00",
+                        },
+                        "option_service_div 00 (a normal order; stored cards need 01)",
+                    ),
+                )
+                .with_source_text(
+                    "facts §2.2 (A08: CSC and TAR send member_id, authentication_key, check_sum, option_service_div when storing a card), §2.1",
+                )
+                .with_uncertain(
+                    Some(
+                        "not in the A08 item list; CSC and TAR send it, WOO and EC4 do not (facts §2.2 [U])",
+                    ),
+                ),
+            super::params::AUTHENTICATION_KEY
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[15]),
+                        "member_id is given",
+                    ),
+                )
+                .with_forbidden(
+                    spec::Condition::new(
+                        spec::ConditionTest::Equals {
+                            field: 14,
+                            value: "00",
+                        },
+                        "option_service_div 00 (a normal order; stored cards need 01)",
+                    ),
+                )
+                .with_source_text("facts §2.2 (A08, CSC and TAR), §2.1")
+                .with_uncertain(
+                    Some(
+                        "not in the A08 item list; CSC and TAR send it, WOO and EC4 do not (facts §2.2 [U])",
+                    ),
+                ),
+            super::params::CHECK_SUM
+                .with_marker(spec::Marker::Conditional)
+                .with_condition(
+                    spec::Condition::new(
+                        spec::ConditionTest::PresentAny(&[15]),
+                        "member_id is given",
+                    ),
+                )
+                .with_computed(
+                    spec::Computed::Sha256Hex(
+                        &[
+                            spec::ComputedInput::Field(15),
+                            spec::ComputedInput::Field(16),
+                            spec::ComputedInput::Credential("access_key"),
+                        ],
+                    ),
+                )
+                .with_source_text("facts §2.2 (A08, CSC and TAR), §2.1, §5.1")
+                .with_uncertain(
+                    Some(
+                        "not in the A08 item list; CSC and TAR send it, WOO and EC4 do not (facts §2.2 [U])",
+                    ),
+                ),
             super::params::EC_CART_CODE
                 .with_source_text("facts §2.2 (A08, optional; WOO, EC4, CSC)"),
+            super::params::RESERVE_1
+                .with_source_text(
+                    "facts §2.1 (reserve_1; CSC, W2, EC2 send it with the credit calls)",
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_account_create_date",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "会員登録日",
+                    "date the buyer's account at the shop was created, yyyyMMdd",
+                )
+                .with_limit(spec::ByteLimit::Exact(8))
+                .with_checks(&[spec::FieldCheck::Format(spec::DateFormat::YyyyMmDd)])
+                .with_source(
+                    "facts §5.5 (x3ds2_account_create_date, yyyyMMdd; WOO-gw 1.1.5+ only)",
+                    Some("one source (WOO), meaning inferred (facts §5.5 [S])"),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_address_match",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "請求先・配送先一致",
+                    "01 the billing address is the shipping address, 02 it differs",
+                )
+                .with_limit(spec::ByteLimit::Exact(2))
+                .with_allowed(&["01", "02"])
+                .with_source(
+                    "facts §5.5 (x3ds2_address_match, 01 / 02; WOO-gw 1.1.5+ only)",
+                    Some("one source (WOO), meaning inferred (facts §5.5 [S])"),
+                ),
+            spec::FieldSpec::new("x3ds2_bill_address_city", spec::ValueKind::Text)
+                .with_label("請求先市区町村", "billing address: city")
+                .with_source(
+                    "facts §5.5 (x3ds2_bill_address_city; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); no length is documented (WOO converts to full-width and truncates to 50 characters), so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_bill_address_country",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "請求先国コード",
+                    "billing address: iso 3166 numeric country code (392 japan)",
+                )
+                .with_limit(spec::ByteLimit::Exact(3))
+                .with_source(
+                    "facts §5.5 (x3ds2_bill_address_country, 392 = Japan; WOO-gw 1.1.5+ only)",
+                    Some("one source (WOO), meaning inferred (facts §5.5 [S])"),
+                ),
+            spec::FieldSpec::new("x3ds2_bill_address_line1", spec::ValueKind::Text)
+                .with_label("請求先住所1", "billing address: line 1")
+                .with_source(
+                    "facts §5.5 (x3ds2_bill_address_line1; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); no length is documented (WOO converts to full-width and truncates to 50 characters), so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new("x3ds2_bill_address_line2", spec::ValueKind::Text)
+                .with_label("請求先住所2", "billing address: line 2")
+                .with_source(
+                    "facts §5.5 (x3ds2_bill_address_line2; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); no length is documented (WOO converts to full-width and truncates to 50 characters), so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_bill_address_post_code",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "請求先郵便番号",
+                    "billing address: postal code, digits without a hyphen",
+                )
+                .with_source(
+                    "facts §5.5 (x3ds2_bill_address_post_code, digits, no hyphen; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); its length is not documented, so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_bill_address_state",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "請求先都道府県コード",
+                    "billing address: 2-digit prefecture code",
+                )
+                .with_limit(spec::ByteLimit::Exact(2))
+                .with_source(
+                    "facts §5.5 (x3ds2_bill_address_state, 2-digit prefecture code; WOO-gw 1.1.5+ only)",
+                    Some("one source (WOO), meaning inferred (facts §5.5 [S])"),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_email_address",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x7ffffffffffffffffffffffe00000000,
+                            "ascii",
+                            "!-~",
+                        ),
+                    ),
+                )
+                .with_label("メールアドレス", "buyer e-mail address")
+                .with_source(
+                    "facts §5.5 (x3ds2_email_address; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); its length is not documented, so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_home_phone_cc",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "自宅電話国番号",
+                    "home phone: country calling code (81 japan)",
+                )
+                .with_limit(spec::ByteLimit::Max(3))
+                .with_source(
+                    "facts §5.5 (x3ds2_home_phone_cc, 81; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); EMV 3-D Secure country codes have 1 to 3 digits; 3 is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_home_phone_subscriber",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "自宅電話番号",
+                    "home phone: national number without the leading 0",
+                )
+                .with_source(
+                    "facts §5.5 (x3ds2_home_phone_subscriber, without the leading 0; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); its length is not documented, so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_mobile_phone_cc",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "携帯電話国番号",
+                    "mobile phone: country calling code (81 japan)",
+                )
+                .with_limit(spec::ByteLimit::Max(3))
+                .with_source(
+                    "facts §5.5 (x3ds2_mobile_phone_cc, 81; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); EMV 3-D Secure country codes have 1 to 3 digits; 3 is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_mobile_phone_subscriber",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "携帯電話番号",
+                    "mobile phone: national number without the leading 0",
+                )
+                .with_source(
+                    "facts §5.5 (x3ds2_mobile_phone_subscriber, without the leading 0; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); its length is not documented, so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new("x3ds2_ship_address_city", spec::ValueKind::Text)
+                .with_label("配送先市区町村", "shipping address: city")
+                .with_source(
+                    "facts §5.5 (x3ds2_ship_address_city; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); no length is documented (WOO converts to full-width and truncates to 50 characters), so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_ship_address_country",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "配送先国コード",
+                    "shipping address: iso 3166 numeric country code (392 japan)",
+                )
+                .with_limit(spec::ByteLimit::Exact(3))
+                .with_source(
+                    "facts §5.5 (x3ds2_ship_address_country, 392 = Japan; WOO-gw 1.1.5+ only)",
+                    Some("one source (WOO), meaning inferred (facts §5.5 [S])"),
+                ),
+            spec::FieldSpec::new("x3ds2_ship_address_line1", spec::ValueKind::Text)
+                .with_label("配送先住所1", "shipping address: line 1")
+                .with_source(
+                    "facts §5.5 (x3ds2_ship_address_line1; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); no length is documented (WOO converts to full-width and truncates to 50 characters), so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new("x3ds2_ship_address_line2", spec::ValueKind::Text)
+                .with_label("配送先住所2", "shipping address: line 2")
+                .with_source(
+                    "facts §5.5 (x3ds2_ship_address_line2; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); no length is documented (WOO converts to full-width and truncates to 50 characters), so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_ship_address_post_code",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "配送先郵便番号",
+                    "shipping address: postal code, digits without a hyphen",
+                )
+                .with_source(
+                    "facts §5.5 (x3ds2_ship_address_post_code, digits, no hyphen; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); its length is not documented, so none is enforced",
+                    ),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_ship_address_state",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "配送先都道府県コード",
+                    "shipping address: 2-digit prefecture code",
+                )
+                .with_limit(spec::ByteLimit::Exact(2))
+                .with_source(
+                    "facts §5.5 (x3ds2_ship_address_state, 2-digit prefecture code; WOO-gw 1.1.5+ only)",
+                    Some("one source (WOO), meaning inferred (facts §5.5 [S])"),
+                ),
+            spec::FieldSpec::new(
+                    "x3ds2_transaction_type",
+                    spec::ValueKind::Ascii(
+                        spec::AsciiSet::new(
+                            0x000000000000000003ff000000000000,
+                            "digits",
+                            "0-9",
+                        ),
+                    ),
+                )
+                .with_label(
+                    "取引種別",
+                    "emv 3-D Secure transaction type (01 goods or services)",
+                )
+                .with_limit(spec::ByteLimit::Exact(2))
+                .with_source(
+                    "facts §5.5 (x3ds2_transaction_type, 01; WOO-gw 1.1.5+ only)",
+                    Some(
+                        "one source (WOO), meaning inferred (facts §5.5 [S]); only 01 was seen; other values are not refused",
+                    ),
+                ),
         ],
     )
     .with_response(&CREDIT_TOKEN_RESPONSE);
@@ -142,6 +561,12 @@ pub static CREDIT_TOKEN_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
 /// クレジット決済登録(トークン方式): authorize a card payment with a one-time token; the answer is final or starts 3-D Secure (`creditToken`).
 ///
 /// The encoder sends the fixed parameters `function_div=A08`.
+///
+/// The encoder computes `check_sum`: the SHA-256 (lowercase hex) of `member_id` + `authentication_key` + the credential `access_key`; give the credentials with `Options::with_credentials`.
+///
+/// `member_id` must be absent for option_service_div 00 (a normal order; stored cards need 01).
+///
+/// `authentication_key` must be absent for option_service_div 00 (a normal order; stored cards need 01).
 ///
 /// The facts and their sources: `spec/kuroneko/operations/credit_token.yaml`.
 ///
@@ -202,16 +627,131 @@ pub struct CreditToken<'a> {
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub option_service_div: Option<&'a str>,
+    /// カード保有者を特定するID — the merchant's id of the card holder whose cards the gateway stores.
+    /// Marker `△`; alnum, at most 64 bytes; required for authentication_key is given; must be absent for option_service_div 00 (a normal order; stored cards need 01). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub member_id: Option<&'a str>,
+    /// 認証キー — the merchant's per-member key that, with member_id, identifies the stored cards.
+    /// Marker `△`; alnum, at most 8 bytes; required for member_id is given; must be absent for option_service_div 00 (a normal order; stored cards need 01). Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub authentication_key: Option<&'a str>,
     /// カートコード — identifier of the shopping cart software.
     /// Marker `-`; ASCII `!-~`. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub ec_cart_code: Option<&'a str>,
+    /// 予備1 — spare field; on the test gateway an error code here makes it answer with that error.
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub reserve_1: Option<&'a str>,
+    /// 会員登録日 — date the buyer's account at the shop was created, yyyyMMdd.
+    /// Marker `-`; digits, exactly 8 bytes; a date written `yyyyMMdd`. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_account_create_date: Option<&'a str>,
+    /// 請求先・配送先一致 — 01 the billing address is the shipping address, 02 it differs.
+    /// Marker `-`; digits, exactly 2 bytes; one of \["01", "02"\]. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_address_match: Option<&'a str>,
+    /// 請求先市区町村 — billing address: city.
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_bill_address_city: Option<&'a str>,
+    /// 請求先国コード — billing address: iso 3166 numeric country code (392 japan).
+    /// Marker `-`; digits, exactly 3 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_bill_address_country: Option<&'a str>,
+    /// 請求先住所1 — billing address: line 1.
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_bill_address_line1: Option<&'a str>,
+    /// 請求先住所2 — billing address: line 2.
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_bill_address_line2: Option<&'a str>,
+    /// 請求先郵便番号 — billing address: postal code, digits without a hyphen.
+    /// Marker `-`; digits. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_bill_address_post_code: Option<&'a str>,
+    /// 請求先都道府県コード — billing address: 2-digit prefecture code.
+    /// Marker `-`; digits, exactly 2 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_bill_address_state: Option<&'a str>,
+    /// メールアドレス — buyer e-mail address.
+    /// Marker `-`; ASCII `!-~`. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_email_address: Option<&'a str>,
+    /// 自宅電話国番号 — home phone: country calling code (81 japan).
+    /// Marker `-`; digits, at most 3 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_home_phone_cc: Option<&'a str>,
+    /// 自宅電話番号 — home phone: national number without the leading 0.
+    /// Marker `-`; digits. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_home_phone_subscriber: Option<&'a str>,
+    /// 携帯電話国番号 — mobile phone: country calling code (81 japan).
+    /// Marker `-`; digits, at most 3 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_mobile_phone_cc: Option<&'a str>,
+    /// 携帯電話番号 — mobile phone: national number without the leading 0.
+    /// Marker `-`; digits. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_mobile_phone_subscriber: Option<&'a str>,
+    /// 配送先市区町村 — shipping address: city.
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_ship_address_city: Option<&'a str>,
+    /// 配送先国コード — shipping address: iso 3166 numeric country code (392 japan).
+    /// Marker `-`; digits, exactly 3 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_ship_address_country: Option<&'a str>,
+    /// 配送先住所1 — shipping address: line 1.
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_ship_address_line1: Option<&'a str>,
+    /// 配送先住所2 — shipping address: line 2.
+    /// Marker `-`; text. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_ship_address_line2: Option<&'a str>,
+    /// 配送先郵便番号 — shipping address: postal code, digits without a hyphen.
+    /// Marker `-`; digits. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_ship_address_post_code: Option<&'a str>,
+    /// 配送先都道府県コード — shipping address: 2-digit prefecture code.
+    /// Marker `-`; digits, exactly 2 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_ship_address_state: Option<&'a str>,
+    /// 取引種別 — emv 3-D Secure transaction type (01 goods or services).
+    /// Marker `-`; digits, exactly 2 bytes. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(borrow, default))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub x3ds2_transaction_type: Option<&'a str>,
 }
 
 impl ::japay_core::Operation for CreditToken<'_> {
     const SPEC: &'static spec::OperationSpec = &CREDIT_TOKEN;
-    type Values<'s> = [Option<&'s str>; 16] where Self: 's;
+    type Values<'s> = [Option<&'s str>; 40] where Self: 's;
     fn values(&self) -> Self::Values<'_> {
         [
             None,
@@ -229,7 +769,31 @@ impl ::japay_core::Operation for CreditToken<'_> {
             self.trader_ec_url,
             self.scheduled_shipping_date,
             self.option_service_div,
+            self.member_id,
+            self.authentication_key,
+            None,
             self.ec_cart_code,
+            self.reserve_1,
+            self.x3ds2_account_create_date,
+            self.x3ds2_address_match,
+            self.x3ds2_bill_address_city,
+            self.x3ds2_bill_address_country,
+            self.x3ds2_bill_address_line1,
+            self.x3ds2_bill_address_line2,
+            self.x3ds2_bill_address_post_code,
+            self.x3ds2_bill_address_state,
+            self.x3ds2_email_address,
+            self.x3ds2_home_phone_cc,
+            self.x3ds2_home_phone_subscriber,
+            self.x3ds2_mobile_phone_cc,
+            self.x3ds2_mobile_phone_subscriber,
+            self.x3ds2_ship_address_city,
+            self.x3ds2_ship_address_country,
+            self.x3ds2_ship_address_line1,
+            self.x3ds2_ship_address_line2,
+            self.x3ds2_ship_address_post_code,
+            self.x3ds2_ship_address_state,
+            self.x3ds2_transaction_type,
         ]
     }
 }

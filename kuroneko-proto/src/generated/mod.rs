@@ -10,19 +10,83 @@ pub mod codes;
 /// The shared parameters of `spec/kuroneko/params.yaml`, each written once.
 pub mod params;
 
+/// クレジット決済登録(通常) (credit): authorize a card payment with card data or a stored card; the answer is final or starts 3-D Secure.
+pub mod credit;
+
+/// クレジット決済登録(3Dセキュア後) (credit3D): finish a 3-D Secure card payment started by credit (A01) with the result the issuer's ACS posted back.
+pub mod credit_3d;
+
+/// クレジット取消 (creditCancel): cancel a card transaction (void or refund as a whole); registered shipments go with it.
+pub mod credit_cancel;
+
+/// クレジット金額変更 (creditChangePrice): change the amount of a card transaction (re-authorizes the new amount, then cancels the old one).
+pub mod credit_change_price;
+
+/// お預かり情報削除 (creditInfoDelete): delete a stored card of a member; the answer lists the cards left.
+pub mod credit_info_delete;
+
+/// お預かり情報照会 (creditInfoGet): read the cards stored for a member.
+pub mod credit_info_get;
+
+/// お預かり情報変更 (creditInfoUpdate): change the expiry, holder name or card company of a stored card.
+pub mod credit_info_update;
+
 /// クレジット決済登録(トークン方式) (creditToken): authorize a card payment with a one-time token; the answer is final or starts 3-D Secure.
 pub mod credit_token;
+
+/// クレジット決済登録(トークン方式・3Dセキュア後) (creditToken3D): finish a 3-D Secure card payment started by credit_token (A08) with the result the issuer's ACS posted back.
+pub mod credit_token_3d;
+
+/// 再与信 (reAuth): authorize an existing card order again (authorised, waiting for settlement or cancelled orders only).
+pub mod re_auth;
 
 /// 取引状況照会 (tradeInfo): read the state of a transaction by order number.
 pub mod trade_info;
 
+pub use self::credit::{Credit, CreditResponse, CreditOutcome};
+
+pub use self::credit_3d::{Credit3d, Credit3dResponse, Credit3dOutcome};
+
+pub use self::credit_cancel::{CreditCancel, CreditCancelResponse, CreditCancelOutcome};
+
+pub use self::credit_change_price::{
+    CreditChangePrice, CreditChangePriceResponse, CreditChangePriceOutcome,
+};
+
+pub use self::credit_info_delete::{
+    CreditInfoDelete, CreditInfoDeleteResponse, CreditInfoDeleteOutcome, CardData,
+};
+
+pub use self::credit_info_get::{
+    CreditInfoGet, CreditInfoGetResponse, CreditInfoGetOutcome,
+};
+
+pub use self::credit_info_update::{
+    CreditInfoUpdate, CreditInfoUpdateResponse, CreditInfoUpdateOutcome,
+};
+
 pub use self::credit_token::{CreditToken, CreditTokenResponse, CreditTokenOutcome};
+
+pub use self::credit_token_3d::{
+    CreditToken3d, CreditToken3dResponse, CreditToken3dOutcome,
+};
+
+pub use self::re_auth::{ReAuth, ReAuthResponse, ReAuthOutcome};
 
 pub use self::trade_info::{TradeInfo, TradeInfoResponse, ResultData};
 
 /// Every operation of the spec, in file-name order.
 pub static OPERATIONS: &[&spec::OperationSpec] = &[
+    &credit::CREDIT,
+    &credit_3d::CREDIT_3D,
+    &credit_cancel::CREDIT_CANCEL,
+    &credit_change_price::CREDIT_CHANGE_PRICE,
+    &credit_info_delete::CREDIT_INFO_DELETE,
+    &credit_info_get::CREDIT_INFO_GET,
+    &credit_info_update::CREDIT_INFO_UPDATE,
     &credit_token::CREDIT_TOKEN,
+    &credit_token_3d::CREDIT_TOKEN_3D,
+    &re_auth::RE_AUTH,
     &trade_info::TRADE_INFO,
 ];
 
@@ -35,7 +99,16 @@ pub type Summarize = for<'r, 'a> fn(
 /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
 /// of an answer for an operation chosen at run time.
 pub static OUTCOMES: &[(&str, Summarize)] = &[
+    ("credit", credit::summarize as Summarize),
+    ("credit_3d", credit_3d::summarize as Summarize),
+    ("credit_cancel", credit_cancel::summarize as Summarize),
+    ("credit_change_price", credit_change_price::summarize as Summarize),
+    ("credit_info_delete", credit_info_delete::summarize as Summarize),
+    ("credit_info_get", credit_info_get::summarize as Summarize),
+    ("credit_info_update", credit_info_update::summarize as Summarize),
     ("credit_token", credit_token::summarize as Summarize),
+    ("credit_token_3d", credit_token_3d::summarize as Summarize),
+    ("re_auth", re_auth::summarize as Summarize),
 ];
 
 /// Yamato Kuroneko Web Collect (クロネコwebコレクト): text policy, secret names, endpoints and transports (`spec/kuroneko/gateway.yaml`). Source: ../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code.
@@ -135,6 +208,7 @@ pub const SECRET_NAMES: &[&str] = &[
     "security_code",
     "threeDAuthHtml",
     "threeDToken",
+    "three_d_inf",
     "three_d_token",
     "token",
 ];

@@ -5,6 +5,42 @@
 #[allow(unused_imports)]
 use ::japay_core::{outcome, spec};
 
+/// `auth_div` (認証区分).
+pub(crate) const AUTH_DIV: spec::FieldSpec = spec::FieldSpec::new(
+        "auth_div",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label(
+        "認証区分",
+        "0 no 3-D Secure and no security code, 1 3-D Secure, 2 security code, 3 both",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(1))
+    .with_allowed(&["0", "1", "2", "3"])
+    .with_source(
+        "facts §2.1 (auth_div; W2 PaymentYamatoKwcCheckSumCreater, EC4, WOO)",
+        Some("label_ja is our rendering"),
+    );
+/// `authentication_key` (認証キー).
+pub(crate) const AUTHENTICATION_KEY: spec::FieldSpec = spec::FieldSpec::new(
+        "authentication_key",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x07fffffe07fffffe03ff000000000000, "alnum", "A-Za-z0-9"),
+        ),
+    )
+    .with_label(
+        "認証キー",
+        "the merchant's per-member key that, with member_id, identifies the stored cards",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(8))
+    .secret()
+    .with_source(
+        "facts §2.1 (authentication_key; WOO-codes, EC2, EC4, TAR), §2.2 (A03",
+        Some("label_ja is our rendering"),
+    );
 /// `buyer_email` (購入者E-mail).
 pub(crate) const BUYER_EMAIL: spec::FieldSpec = spec::FieldSpec::new(
         "buyer_email",
@@ -68,6 +104,152 @@ pub(crate) const CARD_CODE_API: spec::FieldSpec = spec::FieldSpec::new(
         "facts §2.1 (card_code_api), §4.6",
         Some(
             "the range is 1-12 in WOO's error text and 1-13 in EC4's (facts §2.1, §9 #6)",
+        ),
+    );
+/// `card_exp` (カード有効期限).
+pub(crate) const CARD_EXP: spec::FieldSpec = spec::FieldSpec::new(
+        "card_exp",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label("カード有効期限", "card expiry as MMYY (october 2017 is 1017)")
+    .with_limit(spec::ByteLimit::Exact(4))
+    .secret()
+    .with_source(
+        "facts §2.1 (card_exp; WOO-codes A041010705, W2 mocks)",
+        Some(
+            "the month (01-12) and \"not expired\" are checked by the gateway only (A041010705); the encoder checks 4 digits; label_ja is our rendering",
+        ),
+    );
+/// `card_key` (カード識別キー).
+pub(crate) const CARD_KEY: spec::FieldSpec = spec::FieldSpec::new(
+        "card_key",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label("カード識別キー", "slot of a stored card of the member, 1 to 3")
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(1))
+    .with_allowed(&["1", "2", "3"])
+    .with_source(
+        "facts §2.1 (card_key; WOO-codes A041010606, A082000011)",
+        Some("label_ja is our rendering"),
+    );
+/// `card_no` (カード番号).
+pub(crate) const CARD_NO: spec::FieldSpec = spec::FieldSpec::new(
+        "card_no",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label(
+        "カード番号",
+        "card number (legacy api method only; the token method never sends it)",
+    )
+    .with_limit(spec::ByteLimit::Max(16))
+    .secret()
+    .with_source(
+        "facts §2.1 (card_no; W2, EC2, CSC)",
+        Some(
+            "the 16-digit limit is the EC2 input form's (facts §2.1); no minimum length is documented; label_ja is our rendering",
+        ),
+    );
+/// `card_owner` (カード名義人).
+pub(crate) const CARD_OWNER: spec::FieldSpec = spec::FieldSpec::new(
+        "card_owner",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(
+                0x07fffffe07fffffe0000700100000000,
+                "ascii",
+                "A-Za-z .,-",
+            ),
+        ),
+    )
+    .with_label(
+        "カード名義人",
+        "card holder name in half-width letters, space, '-', '.' and ','",
+    )
+    .with_limit(spec::ByteLimit::Max(20))
+    .with_source(
+        "facts §2.1 (card_owner; WOO-codes A04 rule \"half-width letters plus - . ,\"; EC2 limit 20)",
+        Some(
+            "the limit is 20 (EC2), 25 (EC4 form) or 30 (WOO form) (facts §2.1 [U], §9 #6); 20 is enforced, which every reading accepts. The space is not in the A04 error text but every client sends names with one; label_ja is our rendering",
+        ),
+    );
+/// `check_sum` (チェックサム).
+pub(crate) const CHECK_SUM: spec::FieldSpec = spec::FieldSpec::new(
+        "check_sum",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x0000007e0000000003ff000000000000, "ascii", "0-9a-f"),
+        ),
+    )
+    .with_label(
+        "チェックサム",
+        "lowercase hex sha-256 of member_id, authentication_key and the access key, computed by the encoder",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(64))
+    .secret()
+    .with_source(
+        "facts §2.1 (check_sum; WOO-codes A03/A04/A05 error text, TAR, W2, EC2, EC4, CSC), §5.1 (the API checksum; wrong → A031010571, facts §4.4)",
+        Some(
+            "label_ja is our rendering; L01 sums other fields (facts §2.2 L01) and overrides `computed`",
+        ),
+    );
+/// `comp_cd` (会社コード).
+pub(crate) const COMP_CD: spec::FieldSpec = spec::FieldSpec::new(
+        "comp_cd",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "会社コード",
+        "COMP_CD of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #04 comp_cd ← COMP_CD), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `crd_res_cd` (応答コード(3Dセキュア結果)).
+pub(crate) const CRD_RES_CD: spec::FieldSpec = spec::FieldSpec::new(
+        "crd_res_cd",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "応答コード(3Dセキュア結果)",
+        "CRD_RES_CD of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #12 crd_res_cd ← CRD_RES_CD), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `cust_cd` (顧客コード(3Dセキュア結果)).
+pub(crate) const CUST_CD: spec::FieldSpec = spec::FieldSpec::new(
+        "cust_cd",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "顧客コード(3Dセキュア結果)",
+        "CUST_CD of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #09 cust_cd ← CUST_CD), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `device_div` (端末区分).
@@ -139,6 +321,117 @@ pub(crate) const GOODS_NAME: spec::FieldSpec = spec::FieldSpec::new(
             "the counting rule is not documented (facts §2.1 [U], §9 #2): CSC limits it to 200 characters and EC2 truncates to 200 Shift_JIS bytes; the error text's own numbers are enforced (at most 600 UTF-8 and 400 CP932 bytes). The official modules also strip ASCII symbols from product names (facts §2.4); whether the gateway refuses them is unknown, so they are allowed",
         ),
     );
+/// `hash_value` (ハッシュ値(3Dセキュア結果)).
+pub(crate) const HASH_VALUE: spec::FieldSpec = spec::FieldSpec::new(
+        "hash_value",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "ハッシュ値(3Dセキュア結果)",
+        "HASH_VALUE of the 3-D Secure result post, relayed unmodified (it protects the other values)",
+    )
+    .with_marker(spec::Marker::Required)
+    .secret()
+    .with_source(
+        "facts §2.2 (A09 #19 hash_value ← HASH_VALUE), §5.4 step 4; altered values → A092000003",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `item_price` (決済金額(3Dセキュア結果)).
+pub(crate) const ITEM_PRICE: spec::FieldSpec = spec::FieldSpec::new(
+        "item_price",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "決済金額(3Dセキュア結果)",
+        "ITEM_PRICE of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #07 item_price ← ITEM_PRICE), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `item_tax` (税送料(3Dセキュア結果)).
+pub(crate) const ITEM_TAX: spec::FieldSpec = spec::FieldSpec::new(
+        "item_tax",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "税送料(3Dセキュア結果)",
+        "ITEM_TAX of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #08 item_tax ← ITEM_TAX), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `last_credit_date` (最終利用日時).
+pub(crate) const LAST_CREDIT_DATE: spec::FieldSpec = spec::FieldSpec::new(
+        "last_credit_date",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label(
+        "最終利用日時",
+        "last use of the stored card as creditInfoGet answers it, yyyyMMddHHmmss (an optimistic lock)",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(14))
+    .with_checks(&[spec::FieldCheck::Format(spec::DateFormat::YyyyMmDdHhMmSs)])
+    .with_source(
+        "facts §2.1 (last_credit_date; WOO-codes, W2, TAR); stale → A043000001 / A053000001 (facts §4.4)",
+        Some("label_ja is our rendering"),
+    );
+/// `member_id` (カード保有者を特定するID).
+pub(crate) const MEMBER_ID: spec::FieldSpec = spec::FieldSpec::new(
+        "member_id",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x07fffffe07fffffe03ff000000000000, "alnum", "A-Za-z0-9"),
+        ),
+    )
+    .with_label(
+        "カード保有者を特定するID",
+        "the merchant's id of the card holder whose cards the gateway stores",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(64))
+    .with_source(
+        "facts §2.1 (member_id; WOO-codes; EC2/EC4 send the shop's customer id), §2.2 (A03",
+        Some(
+            "one source gives the limit and characters (WOO-codes, facts §2.1 [S]); label_ja is our rendering",
+        ),
+    );
+/// `new_price` (変更後決済金額).
+pub(crate) const NEW_PRICE: spec::FieldSpec = spec::FieldSpec::new(
+        "new_price",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label(
+        "変更後決済金額",
+        "the new amount in yen, an integer of at least 1 that differs from the current one",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_checks(&[spec::FieldCheck::MinValue(1)])
+    .with_source(
+        "facts §2.1 (new_price; WOO-codes, TAR, W2, EC4); same amount → A074000001 (facts §4.4)",
+        Some(
+            "no upper bound is documented for A07 (L03 allows 6 digits, facts §2.1), so no max_bytes is given; label_ja is our rendering",
+        ),
+    );
 /// `option_service_div` (オプションサービス区分).
 pub(crate) const OPTION_SERVICE_DIV: spec::FieldSpec = spec::FieldSpec::new(
         "option_service_div",
@@ -194,6 +487,74 @@ pub(crate) const PAY_WAY: spec::FieldSpec = spec::FieldSpec::new(
             "zero padding (\"1\" or \"01\") and whether 0 (revolving) is accepted for A08 are unknown (facts §2.1 [U], §9 #3); the allowed counts depend on the merchant and the card, so no allowed list is given",
         ),
     );
+/// `res_code` (詳細コード(3Dセキュア結果)).
+pub(crate) const RES_CODE: spec::FieldSpec = spec::FieldSpec::new(
+        "res_code",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "詳細コード(3Dセキュア結果)",
+        "RES_CODE (the 3-D Secure detail code, facts §4.6) of the result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #15 res_code ← RES_CODE), §4.6 (detail codes 0000-9999), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `res_pa` (PARes(3Dセキュア結果)).
+pub(crate) const RES_PA: spec::FieldSpec = spec::FieldSpec::new(
+        "res_pa",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "PARes(3Dセキュア結果)",
+        "RES_PA (the PARes value) of the 3-D Secure result post, relayed unmodified; may be empty",
+    )
+    .secret()
+    .with_source(
+        "facts §2.2 (A09 #14 res_pa ← RES_PA; no \"missing\" error code, so it may be empty), §5.4 step 4",
+        Some(
+            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); the format and length are not documented: every printable ASCII character is accepted and relayed as given, control characters and non-ASCII text are refused; label_ja is our rendering",
+        ),
+    );
+/// `res_ve` (VERes(3Dセキュア結果)).
+pub(crate) const RES_VE: spec::FieldSpec = spec::FieldSpec::new(
+        "res_ve",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "VERes(3Dセキュア結果)",
+        "RES_VE (the VERes value) of the 3-D Secure result post, relayed unmodified; may be empty",
+    )
+    .with_source(
+        "facts §2.2 (A09 #13 res_ve ← RES_VE; no \"missing\" error code, so it may be empty), §5.4 step 4",
+        Some(
+            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); the format and length are not documented: every printable ASCII character is accepted and relayed as given, control characters and non-ASCII text are refused; label_ja is our rendering",
+        ),
+    );
+/// `reserve_1` (予備1).
+pub(crate) const RESERVE_1: spec::FieldSpec = spec::FieldSpec::new(
+        "reserve_1",
+        spec::ValueKind::Text,
+    )
+    .with_label(
+        "予備1",
+        "spare field; on the test gateway an error code here makes it answer with that error",
+    )
+    .with_source(
+        "facts §2.1 (reserve_1; CSC comments and W2 \"for test\": the test gateway returns the error code set here; EC2 sends EC-CUBE<version>)",
+        Some(
+            "the error injection is documented by two client comments only (facts §2.1 [S], §9 #10); its length and which functions take it are not documented, so no limit is given and every credit function accepts it; label_ja is our rendering",
+        ),
+    );
 /// `scheduled_shipping_date` (出荷予定日).
 pub(crate) const SCHEDULED_SHIPPING_DATE: spec::FieldSpec = spec::FieldSpec::new(
         "scheduled_shipping_date",
@@ -214,6 +575,39 @@ pub(crate) const SCHEDULED_SHIPPING_DATE: spec::FieldSpec = spec::FieldSpec::new
             "the upper bound (179 days in the G06 text; 90 or 180 days for E03) is not checked here (facts §2.1 [U])",
         ),
     );
+/// `security_code` (セキュリティコード).
+pub(crate) const SECURITY_CODE: spec::FieldSpec = spec::FieldSpec::new(
+        "security_code",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label("セキュリティコード", "card security code (3 or 4 digits)")
+    .with_limit(spec::ByteLimit::Max(4))
+    .with_checks(&[spec::FieldCheck::MinBytes(3)])
+    .secret()
+    .with_source(
+        "facts §2.1 (security_code; EC2, W2)",
+        Some("label_ja is our rendering"),
+    );
+/// `send_dt` (送信日時(3Dセキュア結果)).
+pub(crate) const SEND_DT: spec::FieldSpec = spec::FieldSpec::new(
+        "send_dt",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "送信日時(3Dセキュア結果)",
+        "SEND_DT of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #18 send_dt ← SEND_DT), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
 /// `settle_price` (決済金額).
 pub(crate) const SETTLE_PRICE: spec::FieldSpec = spec::FieldSpec::new(
         "settle_price",
@@ -228,6 +622,98 @@ pub(crate) const SETTLE_PRICE: spec::FieldSpec = spec::FieldSpec::new(
         "facts §2.1 (settle_price; WOO-codes)",
         Some(
             "the upper bound is set per contract (over-limit codes 0502/0572); EC2's ceilings (credit 300 000, …) are module settings, not Yamato limits (facts §2.1 [U]), so no max_bytes is given",
+        ),
+    );
+/// `shop_id` (ショップID(3Dセキュア結果)).
+pub(crate) const SHOP_ID: spec::FieldSpec = spec::FieldSpec::new(
+        "shop_id",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "ショップID(3Dセキュア結果)",
+        "SHOP_ID of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #10 shop_id ← SHOP_ID), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `term_cd` (端末コード(3Dセキュア結果)).
+pub(crate) const TERM_CD: spec::FieldSpec = spec::FieldSpec::new(
+        "term_cd",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "端末コード(3Dセキュア結果)",
+        "TERM_CD of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #11 term_cd ← TERM_CD), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `three_d_inf` (3Dセキュア情報).
+pub(crate) const THREE_D_INF: spec::FieldSpec = spec::FieldSpec::new(
+        "three_d_inf",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "3Dセキュア情報",
+        "3D_INF of the 3-D Secure result post, relayed byte for byte; may be empty",
+    )
+    .secret()
+    .with_source(
+        "facts §2.2 (A09 #16 three_d_inf ← 3D_INF, forwarded byte for byte: WOO deliberately skips sanitising it; no \"missing\" error code), §5.4 step 4",
+        Some(
+            "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); its contents are not documented (WOO leaves it unsanitised, so it may hold characters other fields do not): every printable ASCII character, '<', '%' and runs of spaces included, is relayed exactly; a control character (line break) or non-ASCII text is refused, never altered. Secret because it is an authentication payload of unknown content; label_ja is our rendering",
+        ),
+    );
+/// `three_d_token` (3Dセキュア用トークン).
+pub(crate) const THREE_D_TOKEN: spec::FieldSpec = spec::FieldSpec::new(
+        "three_d_token",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x07fffffe07fffffe03ff000000000000, "alnum", "A-Za-z0-9"),
+        ),
+    )
+    .with_label(
+        "3Dセキュア用トークン",
+        "the threeDToken of the answer that started 3-D Secure (A08 or A01), kept server-side",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(32))
+    .secret()
+    .with_source(
+        "facts §2.2 (A09 #20 three_d_token ← threeDToken, 32 chars), §3.2 (threeDToken), §5.4 step 3",
+        Some(
+            "the 32-character length is documented (facts §3.2); its characters are not, alphanumeric is assumed; label_ja is our rendering",
+        ),
+    );
+/// `three_d_tran_id` (3DトランザクションID).
+pub(crate) const THREE_D_TRAN_ID: spec::FieldSpec = spec::FieldSpec::new(
+        "three_d_tran_id",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7fffffffffffffffffffffff00000000, "ascii", " -~"),
+        ),
+    )
+    .with_label(
+        "3DトランザクションID",
+        "3D_TRAN_ID of the 3-D Secure result post, relayed unmodified",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §2.2 (A09 #17 three_d_tran_id ← 3D_TRAN_ID), §5.4 step 4",
+        Some(
+            "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
 /// `token` (認証トークン).
