@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fake::{ACCESS_KEY, Fake, Reply, answer, answer_with_rows, error};
 use kuroneko_client::{Client, ClientError, ConfirmError, Error, Notified, Reconciled, SendErrorKind};
-use kuroneko_proto::{CreditToken, CreditTokenOutcome, TradeInfo};
+use kuroneko_proto::{Credit, CreditInfoGet, CreditToken, CreditTokenOutcome, TradeInfo};
 
 fn credit_token() -> CreditToken<'static> {
     CreditToken {
@@ -216,4 +216,57 @@ async fn a_notification_is_trusted_only_when_e04_confirms_it() {
     }
     let no_code = Client::builder().build().unwrap().confirm_settlement(&notified).await;
     assert!(matches!(no_code, Err(ConfirmError::NoTraderCode)), "{no_code:?}");
+}
+
+/// The lowercase hex SHA-256 of `M0001` ‖ `AUTH1234` ‖ the fake's access key (computed outside the crate).
+const CHECK_SUM: &str = "fddaa16e7025418f7a068e142bbb04ca4c5defeeb7beab1f0b4c3ba8143dd2d0";
+
+#[tokio::test]
+async fn a03_sends_the_check_sum_of_the_access_key_given_once_and_is_retried_as_a_read() {
+    let card = Reply::Xml(answer(&[("returnCode", "0"), ("errorCode", ""), ("cardUnit", "0")]));
+    let fake = Fake::start(move |_, n| if n < 1 { Reply::Status(503) } else { card.clone() });
+    let request =
+        CreditInfoGet { trader_code: "888888888", member_id: "M0001", authentication_key: "AUTH1234", reserve_1: None };
+    let exchange = fake.client(Duration::from_secs(5)).call(&request).await.unwrap();
+    assert_eq!((exchange.attempts(), fake.endpoints()), (2, vec!["creditInfoGet".to_owned(); 2]));
+    let body = fake.body(1);
+    assert!(body.contains(&format!("check_sum={CHECK_SUM}")), "{body}");
+    assert!(!body.contains(ACCESS_KEY), "the access key itself is never sent: {body}");
+
+    // without the access key: a `required` violation on access_key, nothing sent
+    let fake = Fake::start(|_, _| Reply::Hang);
+    let client = Client::builder().base_url(fake.base.clone()).build().unwrap();
+    let error = client.call(&request).await.unwrap_err();
+    let Error::Client(ClientError::Invalid { report, .. }) = &error else { panic!("{error}") };
+    assert!(report.violations().iter().any(|v| v.field == "access_key"), "{report}");
+    assert!(fake.endpoints().is_empty());
+}
+
+#[tokio::test]
+async fn a01_is_never_retried_and_is_reconciled_with_e04() {
+    let fake = Fake::start(|endpoint, _| if endpoint == "tradeInfo" { found("4") } else { Reply::Hang });
+    let request = Credit {
+        trader_code: "888888888",
+        device_div: "2",
+        order_no: "ORDER-0001",
+        settle_price: "1500",
+        buyer_name_kanji: "山田 太郎",
+        buyer_tel: "03-1234-5678",
+        buyer_email: "taro@example.jp",
+        auth_div: "0",
+        pay_way: "1",
+        option_service_div: "01",
+        member_id: Some("M0001"),
+        authentication_key: Some("AUTH1234"),
+        card_key: Some("1"),
+        last_credit_date: Some("20260401120000"),
+        ..Default::default()
+    };
+    let error = fake.client(Duration::from_millis(300)).call(&request).await.unwrap_err();
+    let Error::Client(ClientError::Unconfirmed { reconciled: Reconciled::Found { state, .. }, .. }) = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(state, "4");
+    assert_eq!(fake.endpoints(), ["credit", "tradeInfo"], "one A01, never retried");
+    assert!(fake.body(0).contains(&format!("check_sum={CHECK_SUM}")), "{}", fake.body(0));
 }
