@@ -246,6 +246,17 @@ pub(crate) enum Check {
     BitsRequired(u64, String),
     /// Positions that may be set (mask, expected in words).
     BitsAllowed(u64, String),
+    /// A check digit (`japay_core::spec::CheckDigit`).
+    DigitRule(CheckDigitRow),
+}
+
+/// A check digit: the rule, the digit count, the field index and value that turn it on, the words of a violation.
+#[derive(Clone)]
+pub(crate) struct CheckDigitRow {
+    pub(crate) rule: japay_core::spec::CheckDigitRule,
+    pub(crate) digits: u8,
+    pub(crate) when: Option<(usize, String)>,
+    pub(crate) expected: String,
 }
 
 /// When a △ field is required.

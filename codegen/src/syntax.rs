@@ -366,6 +366,9 @@ pub(crate) struct FieldSyntax {
     pub(crate) bits_required: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
     pub(crate) bits_allowed: Option<Spanned<Vec<Text>>>,
+    /// A check digit, checked while its condition holds (an operation's field only).
+    #[serde(default)]
+    pub(crate) check_digit: Option<Spanned<CheckDigitSyntax>>,
     #[serde(default)]
     pub(crate) fixed: Option<Text>,
     /// A value the encoder computes (`{sha256_hex: [wire | $credential, …]}`).
@@ -379,6 +382,17 @@ pub(crate) struct FieldSyntax {
     pub(crate) source: Option<Text>,
     #[serde(default)]
     pub(crate) uncertain: Option<Text>,
+}
+
+/// `{rule, digits, when?}`: exactly `digits` digits whose last follows from the others by `rule` (`mod7`), while
+/// `when` (the `field` + `equals` form) holds.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckDigitSyntax {
+    pub(crate) rule: Text,
+    pub(crate) digits: Spanned<u64>,
+    #[serde(default)]
+    pub(crate) when: Option<Spanned<WhenSyntax>>,
 }
 
 /// `computed: {sha256_hex: [member_id, authentication_key, $access_key]}`.

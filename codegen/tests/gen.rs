@@ -273,3 +273,17 @@ fn ascii_sets_treat_a_dash_after_a_range_as_literal() {
     let errors = render_errors(&dir);
     assert!(errors.contains("fields[0].ascii: range .-+ is empty or not ASCII"), "{errors}");
 }
+
+#[test]
+fn element_incoming_and_check_digit_fixture() {
+    let dir = scratch_kuroneko("element_incoming", &manifest().join("tests/fixtures/element_incoming"));
+    let generated = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_snapshot!("element_incoming_rs", generated.file("element_incoming.rs").unwrap().contents);
+    insta::assert_snapshot!("check_digit_rs", generated.file("check_digit.rs").unwrap().contents);
+}
+
+#[test]
+fn every_check_digit_mistake_is_reported() {
+    let dir = scratch_kuroneko("bad_check_digit", &manifest().join("tests/errors/bad_check_digit"));
+    insta::assert_snapshot!("bad_check_digit_errors", render_errors(&dir));
+}

@@ -116,6 +116,17 @@ fn bits_text(f: &FieldSpec) -> Vec<&'static str> {
         .collect()
 }
 
+/// What the check-digit rules of `f` expect, in words (with the condition under which each applies).
+fn check_digit_text(f: &FieldSpec) -> Vec<&'static str> {
+    f.checks
+        .iter()
+        .filter_map(|c| match *c {
+            FieldCheck::CheckDigit(rule) => Some(rule.expected),
+            _ => None,
+        })
+        .collect()
+}
+
 fn kind_text(kind: &ValueKind) -> String {
     match kind {
         ValueKind::Ascii(set) => format!("{} {}", set.kind(), code(set.description())),
@@ -147,6 +158,7 @@ fn values_text(op: &OperationSpec, f: &FieldSpec) -> String {
     }
     let mut values: Vec<String> = f.allowed.iter().map(|v| code(v)).collect();
     values.extend(bits_text(f).into_iter().map(str::to_owned));
+    values.extend(check_digit_text(f).into_iter().map(str::to_owned));
     values.join(", ")
 }
 
@@ -285,6 +297,10 @@ fn field_json(op: &OperationSpec, f: &FieldSpec) -> Value {
     if let Some(object) = value.as_object_mut() {
         if let Some(item) = f.item {
             object.insert("item".to_owned(), json!(item));
+        }
+        let check_digit = check_digit_text(f);
+        if !check_digit.is_empty() {
+            object.insert("check_digit".to_owned(), json!(check_digit));
         }
         if let Some(computed) = computed_text(op, f) {
             object.insert("computed".to_owned(), json!(computed));

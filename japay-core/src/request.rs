@@ -235,8 +235,21 @@ fn visit_field<S: Sink>(
         *first = false;
         if let Err(kind) = put_value(field, value, options, (policy, tables), sink) {
             report.push(field.wire, kind);
+        } else if let Some(kind) = check_digit_of(spec, field, value, values) {
+            report.push(field.wire, kind);
         }
     }
+}
+
+/// The check-digit rule of a value that passed its other checks (it looks at another field, so the walk runs it).
+#[inline(always)]
+fn check_digit_of(
+    spec: &OperationSpec,
+    field: &FieldSpec,
+    value: &str,
+    values: &[Option<&str>],
+) -> Option<ViolationKind> {
+    if field.checks.is_empty() { None } else { rules::check_digit(spec, field, value, values) }
 }
 
 /// The value of a computed field, as lowercase hexadecimal bytes (on the stack: nothing allocated), or the name of

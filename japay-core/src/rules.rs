@@ -123,7 +123,36 @@ fn violation(
         FieldCheck::BitsAllowed { mask, expected } => {
             bits(field_kind, value).filter(|b| b & !mask != 0).map(|_| ViolationKind::Bits { expected })
         }
+        // it looks at another field: the walk runs it (`check_digit`)
+        FieldCheck::CheckDigit(_) => None,
     }
+}
+
+/// The first [`FieldCheck::CheckDigit`] of `field` whose condition holds (another field of the request laid out as
+/// `values[i]` ↔ `spec.fields[i]` has exactly its value) and that `value` breaks: a `pattern` violation with the
+/// rule's description, without a character. Called by the walk for a value that passed every other check.
+pub(crate) fn check_digit(
+    spec: &OperationSpec,
+    field: &FieldSpec,
+    value: &str,
+    values: &[Option<&str>],
+) -> Option<ViolationKind> {
+    field.checks.iter().find_map(|check| match check {
+        FieldCheck::CheckDigit(rule) => {
+            let applies = rule.when.is_none_or(|w| applied_value(spec, values, w.field) == Some(w.value));
+            (applies && !rule.matches(value)).then_some(ViolationKind::Pattern {
+                expected: rule.expected,
+                ch: None,
+                char_index: 0,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// The value field `i` is sent with: the caller's non-empty value, else its fixed value.
+fn applied_value<'v>(spec: &OperationSpec, values: &[Option<&'v str>], i: usize) -> Option<&'v str> {
+    value_at(values, i).or_else(|| spec.fields.get(i).and_then(|f| f.fixed))
 }
 
 /// The positions set in `value` when `kind` is a bitmap and `value` a valid one of it.

@@ -340,3 +340,52 @@ fn equals_any_holds_for_each_listed_value_only() {
         assert_eq!(got, expected, "auth {auth:?}, code {code:?}");
     }
 }
+
+/// A check digit that applies while another field has one value (a mod-7 tracking number of one shipping company),
+/// written before or after that field; with no condition it always applies.
+mod check_digit {
+    use japay_core::charset::TextPolicy;
+    use japay_core::request::{Options, ViolationKind, validate};
+    use japay_core::spec::{
+        AsciiSet, CheckDigit, CheckDigitRule, FieldCheck, FieldSpec, GatewaySpec, Marker, OperationSpec, ValueKind,
+    };
+
+    const CODE: ValueKind = ValueKind::Ascii(AsciiSet::new(0x3ff << 48 | 0x7ff_fffe << 64, "ascii", "0-9A-Z"));
+    static GATEWAY: GatewaySpec = GatewaySpec::new("unit", "unit test", TextPolicy::new());
+    const RULE: CheckDigit = CheckDigit::new(CheckDigitRule::Mod7, 12, "a 12-digit number, last = rest mod 7");
+    static SHIP: OperationSpec = OperationSpec::new("ship", &GATEWAY, "ship").with_fields(&[
+        FieldSpec::new("number", CODE)
+            .with_marker(Marker::Required)
+            .with_checks(&[FieldCheck::CheckDigit(RULE.when_equals(1, "00"))]),
+        FieldSpec::new("company", CODE).with_marker(Marker::Required),
+        FieldSpec::new("always", CODE).with_checks(&[FieldCheck::CheckDigit(RULE)]),
+    ]);
+
+    /// (field, violation) pairs, in order.
+    type Found = Vec<(String, ViolationKind)>;
+
+    fn rules(values: &[Option<&str>]) -> Found {
+        match validate(&SHIP, values, Options::default()) {
+            Ok(()) => Vec::new(),
+            Err(report) => report.violations().iter().map(|v| (v.field.to_string(), v.kind.clone())).collect(),
+        }
+    }
+
+    #[test]
+    fn applies_while_the_other_field_has_the_value() {
+        let bad = ViolationKind::Pattern { expected: "a 12-digit number, last = rest mod 7", ch: None, char_index: 0 };
+        // 12345678901 mod 7 = 3
+        let table: [(&[Option<&str>], Found); 7] = [
+            (&[Some("123456789013"), Some("00")], vec![]),
+            (&[Some("123456789010"), Some("00")], vec![("number".into(), bad.clone())]),
+            (&[Some("ORDER1"), Some("00")], vec![("number".into(), bad.clone())]),
+            (&[Some("123456789010"), Some("99")], vec![]),
+            (&[Some("ORDER1"), Some("99")], vec![]),
+            (&[Some("ORDER1"), None], vec![("company".into(), ViolationKind::Required { condition: None })]),
+            (&[Some("123456789013"), Some("99"), Some("1234567890")], vec![("always".into(), bad.clone())]),
+        ];
+        for (values, expected) in table {
+            assert_eq!(rules(values), expected, "{values:?}");
+        }
+    }
+}

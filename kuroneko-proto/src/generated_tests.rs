@@ -47,6 +47,10 @@ fn the_spec_is_the_gateway_of_the_crate() {
     assert_eq!(GATEWAY.transports, [Charset::Utf8]);
     let names: Vec<_> = OPERATIONS.iter().map(|o| o.name).collect();
     assert!(names.contains(&"credit_token") && names.contains(&"trade_info"), "{names:?}");
+    for name in ["credit_token", "trade_info", "shipment_entry", "settlement_notification"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
     let op = &credit_token::CREDIT_TOKEN;
     assert_eq!(op.path, "creditToken");
     // 14 numbered items, option_service_div, the stored-card fields, ec_cart_code, reserve_1, 20 x3ds2_* fields

@@ -93,6 +93,30 @@
 //! # Ok::<(), kuroneko_proto::answer::AnswerError>(())
 //! ```
 //!
+//! # Error codes
+//!
+//! A failure's `errorCode` is typed against the `error_code` table (text and, where the merchant can act, a
+//! remediation), and [`explain`] reads any code by its layout (facts §4.2), listed or not: `A081010306` is
+//! "credit_token, item 03 `device_div`: value not in the allowed set" (see [`error_layout`]). `creditErrorCode`
+//! (the card network's reason for a refusal) has its own table, `credit_error_code`.
+//!
+//! # Notifications
+//!
+//! Yamato's server posts form bodies to the merchant: the settlement result notification (決済結果通知,
+//! [`SettlementNotification`]) and the PayPay notification ([`PaypayNotification`]). Their views decode the body
+//! strictly through [`incoming`] (UTF-8 once percent-decoded, never guessed; a name repeated with another value
+//! refused; unknown names kept) and check it against the spec (the status table refuses the clients' own markers 41
+//! and 50). A notification is not signed: refuse one for another merchant ([`incoming::check_trader`]) and read the
+//! order again with [`TradeInfo`] before trusting it.
+//!
+//! ```
+//! use kuroneko_proto::SettlementNotification;
+//!
+//! let body = b"trader_code=888888888&order_no=ORDER-1&settle_price=1500&settle_date=20260401120000\
+//!     &settle_result=1&settle_detail=41&settle_method=21";
+//! assert!(SettlementNotification::parse(body).is_err(), "41 is not a Yamato status");
+//! ```
+//!
 //! # Features
 //!
 //! * `meta` (on by default): the spec's provenance strings (`source`, `uncertain`, `label_ja`) stay in the generated
@@ -115,17 +139,28 @@
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
 pub mod answer;
+#[cfg(test)]
+mod codes_tests;
+pub mod error_layout;
+pub mod incoming;
 /// The request types and answer views generated from `spec/kuroneko/` by `cargo codegen`.
 #[rustfmt::skip]
 pub mod generated;
 #[cfg(test)]
 mod generated_tests;
+pub mod link;
 pub mod notify;
 
 pub mod three_d;
 pub mod token;
 
 pub use answer::{Answer, AnswerError, Block, Element, Group};
+pub use error_layout::{CodeKind, Explained, LayoutError, explain};
+pub use generated::{
+    ChangeDate, CvsCircleKSunkus, CvsFamilyMart, CvsLawson, CvsMinistop, CvsSeicomart, CvsSevenEleven,
+    PaypayChangePrice, PaypayNotification, PaypaySettle, PaypaySettleCancel, Regular, Regular3d, RegularDelete,
+    RegularInfo, RegularUpdate, SettlementNotification, ShipmentCancel, ShipmentEntry, TraderIp,
+};
 pub use generated::{CreditToken, CreditTokenOutcome, CreditTokenResponse, ResultData, TradeInfo, TradeInfoResponse};
 // the card operations (A01-A07, A09, A11) and the stored-card row view shared by A03 and A05
 pub use generated::{

@@ -205,7 +205,10 @@ impl<'a> LinkForm<'a> {
                 || !nonce.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')))
         {
             let mut report = Report::new();
-            report.push("nonce", japay_core::ViolationKind::Pattern { expected: "a base64 nonce", ch: None, char_index: 0 });
+            report.push(
+                "nonce",
+                japay_core::ViolationKind::Pattern { expected: "a base64 nonce", ch: None, char_index: 0 },
+            );
             return Err(report);
         }
         let form = self.form(target, options)?;
@@ -280,7 +283,17 @@ mod tests {
         for (f, target, expected) in [
             (LinkForm { buyer_name_kanji: "ﾔﾏﾀﾞ", ..ok }, LinkTarget::Test, vec![("buyer_name_kanji", "pattern")]),
             (LinkForm { goods_name: "①", ..ok }, LinkTarget::Test, vec![("goods_name", "charset")]),
-            (LinkForm { success_url: "http://shop.example/", ..ok }, LinkTarget::Test, vec![("success_url", "pattern")]),
+            (
+                LinkForm { buyer_name_kana: Some("やまだ"), ..ok },
+                LinkTarget::Test,
+                vec![("buyer_name_kana", "pattern")],
+            ),
+            (LinkForm { buyer_name_kana: Some("ヤマダ タロウ"), ..ok }, LinkTarget::Test, vec![]),
+            (
+                LinkForm { success_url: "http://shop.example/", ..ok },
+                LinkTarget::Test,
+                vec![("success_url", "pattern")],
+            ),
             (LinkForm { order_no: "order-1", ..ok }, LinkTarget::Test, vec![("order_no", "pattern")]),
             (ok, LinkTarget::Url("http://evil.example/"), vec![("action", "pattern")]),
             (ok, LinkTarget::Url("https://other.example/gw"), vec![]),

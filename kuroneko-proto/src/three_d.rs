@@ -306,3 +306,45 @@ mod tests {
         assert!(!shown.contains("tok123") && !shown.contains("pares456") && shown.contains('7'), "{shown}");
     }
 }
+
+/// The module against the generated A09 and A02 tables: every relayed parameter is found under its posted name, and
+/// a realistic post becomes a request that validates and encodes with the values unchanged.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod with_the_spec {
+    use super::*;
+    use crate::generated::credit_3d::CREDIT_3D;
+    use crate::generated::credit_token_3d::CREDIT_TOKEN_3D;
+
+    const POST: &[u8] = b"COMP_CD=0&TOKEN=abcdEFGH12345678&CARD_EXP=1230&ITEM_PRICE=1500&ITEM_TAX=0\
+        &CUST_CD=C1&SHOP_ID=S1&TERM_CD=T1&CRD_RES_CD=00&RES_VE=Y&RES_PA=eJzLSM3JyQcABiwCFQ%3D%3D&RES_CODE=0000\
+        &3D_INF=a%2Bb%2Fc%3D&3D_TRAN_ID=TX1&SEND_DT=20260401120000&HASH_VALUE=f0e1";
+
+    #[test]
+    fn every_relayed_parameter_has_its_posted_name() {
+        for spec in [&CREDIT_TOKEN_3D, &CREDIT_3D] {
+            let relayed: Vec<&str> =
+                spec.fields.iter().map(|f| f.wire).filter(|w| !SHOP_SUPPLIED.contains(w)).collect();
+            assert!(relayed.len() >= 15, "{}: {relayed:?}", spec.name);
+            for wire in relayed {
+                let posted = wire
+                    .strip_prefix("three_d_")
+                    .map_or_else(|| wire.to_ascii_uppercase(), |rest| format!("3D_{}", rest.to_ascii_uppercase()));
+                assert!(posted_as(wire, &posted), "{}: {wire} posted as {posted}", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_post_becomes_an_a09_request_byte_for_byte() {
+        let acs = AcsReturn::parse(POST, &CREDIT_TOKEN_3D).unwrap();
+        assert!(acs.ignored().is_empty(), "{:?}", acs.ignored());
+        let request = acs.request("888888888", "ORDER-1", "0123456789abcdef0123456789abcdef");
+        let mut body = Vec::new();
+        request.encode(japay_core::Options::new(japay_core::Charset::Utf8), &mut body).unwrap();
+        let body = String::from_utf8(body).unwrap();
+        assert!(body.starts_with("function_div=A09&trader_code=888888888&order_no=ORDER-1&comp_cd=0&"), "{body}");
+        assert!(body.contains("&three_d_inf=a%2Bb%2Fc%3D&"), "{body}");
+        assert!(body.ends_with("&three_d_token=0123456789abcdef0123456789abcdef"), "{body}");
+    }
+}

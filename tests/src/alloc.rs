@@ -127,3 +127,27 @@ fn validating_and_encoding_a_valid_request_allocates_nothing() {
     let (ok, count) = allocations(|| decomposed.validate(Options::default().normalize(true)));
     assert!(ok.is_ok() && count > 0, "{ok:?}, {count} allocations");
 }
+
+/// Reading an `errorCode` by its layout, and writing its sentences into a pre-sized buffer, allocate nothing.
+#[test]
+fn explaining_an_error_code_allocates_nothing() {
+    use std::fmt::Write as _;
+
+    let mut out = String::with_capacity(4096);
+    let codes =
+        ["A081010306", "A081011373", "A082000003", "Z010000000", "Z019999999", "E041010304", "X991010306", "A08"];
+    let ((), n) = allocations(|| {
+        for code in codes {
+            match kuroneko_proto::explain(code) {
+                Ok(e) => {
+                    let _ = write!(out, "{e} {} {e:?}", e.ja());
+                }
+                Err(err) => {
+                    let _ = write!(out, "{err} {err:?}");
+                }
+            }
+        }
+    });
+    assert_eq!(n, 0);
+    assert!(out.contains("credit_token, item 03 `device_div`: value not in the allowed set"), "{out}");
+}

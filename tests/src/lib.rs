@@ -3,6 +3,8 @@
 #![deny(unsafe_code)]
 
 pub mod fuzz;
+pub mod fuzz_error_layout;
+pub mod fuzz_kuroneko_notification;
 pub mod fuzz_lifecycle;
 pub mod fuzz_notification;
 pub mod fuzz_request_body;
@@ -16,6 +18,8 @@ mod card_ops;
 mod charsets;
 #[cfg(test)]
 mod corpus;
+#[cfg(test)]
+mod kuroneko_link;
 #[cfg(test)]
 mod layout;
 #[cfg(test)]

@@ -9,7 +9,9 @@ use marked_yaml::{Span, Spanned};
 use super::Known;
 pub(crate) use super::resolve::Resolved;
 use crate::diagnostics::Diagnostics;
-use crate::model::{AsciiKind, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Provenance};
+use crate::model::{
+    AsciiKind, Check, CheckDigitRow, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Provenance,
+};
 use crate::syntax::{Text, WhenSyntax};
 
 /// Parses an ASCII set such as `A-Za-z0-9.-+/@` into a mask. A `-` first, last or right after a range is literal.
@@ -201,6 +203,7 @@ pub(crate) fn check_field(
     });
     let mut checks = check_checks(d, p, r, &kind, limit);
     checks.extend(check_bits(d, p, r, &kind, known));
+    checks.extend(check_check_digit(d, p, index, r, &kind, fields, known));
     let forbidden = r.forbidden_when.and_then(|w| {
         let path = format!("{p}.forbidden_when");
         if marker.always_required() || r.fixed.is_some() {
@@ -662,4 +665,48 @@ fn check_condition_value(
 /// Where a marker error points when the field has no `required`.
 pub(crate) fn marker_span(r: &Resolved<'_>) -> Span {
     r.required.map_or(r.span, |m| *m.span())
+}
+
+/// `check_digit` (an operation's field of an ASCII kind that admits digits): the rule's word, the digit count
+/// (2-64) and an optional `when` in the `field` + `equals` form (the value another field must have).
+fn check_check_digit(
+    d: &mut Diagnostics,
+    p: &str,
+    index: usize,
+    r: &Resolved<'_>,
+    kind: &Kind,
+    fields: &[Resolved<'_>],
+    known: &Known<'_>,
+) -> Option<Check> {
+    let c = r.check_digit?;
+    let path = format!("{p}.check_digit");
+    let rule = japay_core::spec::CheckDigitRule::from_name(&c.rule);
+    if rule.is_none() {
+        let all: Vec<&str> = japay_core::spec::CheckDigitRule::ALL.iter().map(|r| r.name()).collect();
+        let msg = format!("expected one of {}, found {:?}", all.join(", "), c.rule.as_str());
+        d.at(c.rule.span(), format!("{path}.rule"), msg);
+    }
+    let digits = u8::try_from(*c.digits).ok().filter(|n| (2..=64).contains(n));
+    if digits.is_none() {
+        d.at(c.digits.span(), format!("{path}.digits"), "expected 2 to 64");
+    }
+    if !matches!(kind, Kind::Ascii(a) if a.mask & ascii_mask("0-9").unwrap_or(0) == ascii_mask("0-9").unwrap_or(0)) {
+        d.at(c.span(), &path, "goes with an ascii kind that admits the digits 0-9");
+    }
+    let mut when = None;
+    let mut words = String::new();
+    if let Some(w) = &c.when {
+        let wp = format!("{path}.when");
+        match check_when(d, &wp, Some(index), w, fields, known) {
+            Some(Condition { test: ConditionTest::Equals { field, value }, description }) => {
+                words = format!(", for {description}");
+                when = Some((field, value));
+            }
+            Some(_) => d.at(w.span(), &wp, "a check digit's condition is the `field` + `equals` form"),
+            None => {}
+        }
+    }
+    let (rule, digits) = (rule?, digits?);
+    let expected = format!("{}{words}", rule.describe(digits));
+    Some(Check::DigitRule(CheckDigitRow { rule, digits, when, expected }))
 }

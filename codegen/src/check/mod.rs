@@ -95,6 +95,7 @@ fn shared(
     for name in &used {
         let Some(param) = known.params.get(*name) else { continue };
         let mut r = resolve::own(param);
+        r.check_digit = None; // an operation's key, refused in params.yaml
         r.when = None;
         r.forbidden_when = None;
         r.computed = None; // its inputs are fields of the operation: written by each operation
@@ -178,6 +179,13 @@ pub(crate) fn check(files: &SpecFiles, mut d: Diagnostics) -> Result<Model, Spec
             let p = format!("params[{i}]");
             if let Some(u) = &param.uses {
                 d.at(u.span(), format!("{p}.use"), "a shared parameter cannot use another");
+            }
+            if let Some(c) = &param.check_digit {
+                d.at(
+                    c.span(),
+                    format!("{p}.check_digit"),
+                    "depends on the operation's fields: give it in the operation",
+                );
             }
             match &param.wire {
                 None => d.at(param.span(), format!("{p}.wire"), "missing"),

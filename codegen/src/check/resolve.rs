@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use marked_yaml::{Span, Spanned};
 
 use crate::diagnostics::Diagnostics;
-use crate::syntax::{ComputedSyntax, FieldSyntax, Text, WhenSyntax};
+use crate::syntax::{CheckDigitSyntax, ComputedSyntax, FieldSyntax, Text, WhenSyntax};
 
 /// A field with `use:` resolved: each key from the operation's override or from the shared parameter.
 pub(crate) struct Resolved<'s> {
@@ -34,6 +34,8 @@ pub(crate) struct Resolved<'s> {
     pub(crate) forbidden_when: Option<&'s Spanned<WhenSyntax>>,
     pub(crate) bits_required: Option<&'s Spanned<Vec<Text>>>,
     pub(crate) bits_allowed: Option<&'s Spanned<Vec<Text>>>,
+    /// Always the entry's own (an operation's): it depends on the operation's other fields.
+    pub(crate) check_digit: Option<&'s Spanned<CheckDigitSyntax>>,
     pub(crate) fixed: Option<&'s Text>,
     pub(crate) computed: Option<&'s Spanned<ComputedSyntax>>,
     pub(crate) allowed: Option<&'s Spanned<Vec<Text>>>,
@@ -75,6 +77,7 @@ pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
         || f.forbidden_when.is_some()
         || f.max_bytes_in.is_some()
         || f.secret.is_some()
+        || f.check_digit.is_some()
         || f.computed.is_some()
 }
 
@@ -104,6 +107,7 @@ pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         forbidden_when: f.forbidden_when.as_ref(),
         bits_required: f.bits_required.as_ref(),
         bits_allowed: f.bits_allowed.as_ref(),
+        check_digit: f.check_digit.as_ref(),
         fixed: f.fixed.as_ref(),
         computed: f.computed.as_ref(),
         allowed: f.allowed.as_ref(),
@@ -172,6 +176,7 @@ pub(crate) fn resolve<'s>(
         forbidden_when: f.forbidden_when.as_ref().or(base.forbidden_when),
         bits_required: f.bits_required.as_ref().or(base.bits_required),
         bits_allowed: f.bits_allowed.as_ref().or(base.bits_allowed),
+        check_digit: f.check_digit.as_ref(),
         fixed: f.fixed.as_ref().or(base.fixed),
         computed: f.computed.as_ref().or(base.computed),
         allowed: f.allowed.as_ref().or(base.allowed),

@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::gateway::charset_tokens;
-use super::view::{emit_element_response, emit_incoming, emit_response};
+use super::view::{emit_element_response, emit_incoming, emit_incoming_form, emit_response};
 use super::{Emitter, doc_lines, meta_opt, meta_str, prose_lines, source_call};
 use crate::model::{Attribute, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Operation};
 use crate::names::upper;
@@ -78,6 +78,7 @@ fn rule_words(f: &Field) -> String {
             Check::Format(f) => s.push_str(&format!("; a date written `{}`", f.pattern())),
             Check::Forbid(c) => s.push_str(&format!("; no `{}` characters", c.name())),
             Check::BitsRequired(_, words) | Check::BitsAllowed(_, words) => s.push_str(&format!("; {words}")),
+            Check::DigitRule(c) => s.push_str(&format!("; {}", c.expected)),
         }
     }
     if let Some(c) = &f.condition {
@@ -219,6 +220,7 @@ fn field_parts(e: &mut Emitter, f: &Field) -> FieldParts {
                 let mask = hex_mask(*mask);
                 quote!(spec::FieldCheck::BitsAllowed { mask: #mask, expected: #expected })
             }
+            Check::DigitRule(c) => check_digit_tokens(e, c),
         });
         let checks: Vec<_> = checks.collect();
         quote!(.with_checks(&[#(#checks),*]))
@@ -516,7 +518,11 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation, params: &[Field]) 
     module_doc.push('.');
     let _ = source;
     let module_doc = doc_lines(&module_doc);
-    let body = if op.incoming { emit_incoming(e, op) } else { emit_request(e, op) };
+    let body = match (op.incoming, op.element_answer) {
+        (true, true) => emit_incoming_form(e, op),
+        (true, false) => emit_incoming(e, op),
+        (false, _) => emit_request(e, op),
+    };
     quote! {
         #(#![doc = #module_doc])*
         #spec
@@ -692,4 +698,15 @@ fn emit_request(e: &mut Emitter, op: &Operation) -> TokenStream {
 
         #response
     }
+}
+
+/// A [`Check::DigitRule`] as `spec::FieldCheck::CheckDigit(spec::CheckDigit::new(..).when_equals(..))`.
+fn check_digit_tokens(e: &mut Emitter, c: &crate::model::CheckDigitRow) -> TokenStream {
+    let rule = e.ident(c.rule.variant());
+    let (digits, expected) = (Literal::u8_unsuffixed(c.digits), &c.expected);
+    let when = c.when.as_ref().map(|(field, value)| {
+        let field = Literal::usize_unsuffixed(*field);
+        quote!(.when_equals(#field, #value))
+    });
+    quote!(spec::FieldCheck::CheckDigit(spec::CheckDigit::new(spec::CheckDigitRule::#rule, #digits, #expected) #when))
 }

@@ -104,6 +104,61 @@ pub(crate) fn emit_incoming(e: &mut Emitter, op: &Operation) -> TokenStream {
     }
 }
 
+/// The view of an incoming form body for a gateway whose answers are XML element text (Kuroneko): no answer
+/// version selects a charset (the body is UTF-8 or pure ASCII, never guessed), so `parse` takes the body alone and
+/// the view wraps the gateway's `crate::incoming::Form` (its decoded parameters) instead of an answer.
+pub(crate) fn emit_incoming_form(e: &mut Emitter, op: &Operation) -> TokenStream {
+    let ty = e.ident(&op.type_name);
+    let c = e.ident(&upper(&op.name));
+    let list: Vec<Accessor<'_>> = op
+        .fields
+        .iter()
+        .map(|f| Accessor {
+            name: &f.wire,
+            rust_name: &f.rust_name,
+            meaning: &f.meaning,
+            table: match &f.kind {
+                Kind::Code(t) => Some(t.as_str()),
+                _ => None,
+            },
+        })
+        .collect();
+    let accessors = accessors(e, &list, "form");
+    let serialize = serialize_incoming(e, op);
+    let doc = doc_lines(&format!("The decoded form body of `{}`: {}.", op.name, op.title_en));
+    quote! {
+        #(#[doc = #doc])*
+        #[derive(Debug)]
+        pub struct #ty<'a> {
+            form: crate::incoming::Form<'a>,
+        }
+
+        impl<'a> #ty<'a> {
+            /// Every parameter, in order (unknown ones included).
+            pub fn form(&self) -> &crate::incoming::Form<'a> {
+                &self.form
+            }
+
+            /// Decodes `body` (an `application/x-www-form-urlencoded` body, UTF-8 once percent-decoded) and checks
+            /// it against the spec: required parameters, kinds, allowed values and byte limits; a parameter,
+            /// listed or not, repeated with another value is an error; unknown parameters are kept.
+            ///
+            /// # Errors
+            /// [`IncomingError::Parse`] for a body that does not decode (malformed percent-encoding, bytes that are
+            /// not UTF-8, conflicting repeats); [`IncomingError::Invalid`] with every violation of the spec.
+            ///
+            /// [`IncomingError::Parse`]: crate::incoming::IncomingError::Parse
+            /// [`IncomingError::Invalid`]: crate::incoming::IncomingError::Invalid
+            pub fn parse(body: &'a [u8]) -> Result<Self, crate::incoming::IncomingError> {
+                crate::incoming::parse(body, &#c).map(|form| Self { form })
+            }
+            #(#accessors)*
+        }
+
+        #serialize
+    }
+}
+
 /// With the `serde` feature an incoming view serializes as one object: every parameter of its spec, in spec order,
 /// by wire name, `null` when absent; a code as its table row (see `japay_core::spec::Code`); a secret parameter
 /// (marked `secret` or named in the gateway's secret names: the checker marks the latter, the name test here is the

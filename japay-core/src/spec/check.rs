@@ -51,6 +51,113 @@ pub enum FieldCheck {
         /// What the field accepts, in words (`a bitmap with no position but M set`).
         expected: &'static str,
     },
+    /// The value is a number with a check digit ([`CheckDigit`]), checked only while its condition holds (a
+    /// tracking number of one shipping company). Violation: `pattern`, with the check's `expected` as the description. It looks at
+    /// another field, so the request walk runs it (`crate::rules::check_digit`), not the per-value checks.
+    CheckDigit(CheckDigit),
+}
+
+/// A check-digit rule on a field's value: exactly `digits` ASCII digits whose last digit follows from the others
+/// by `rule`, required while `when` holds (always without it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckDigit {
+    /// How the last digit follows from the others.
+    pub rule: CheckDigitRule,
+    /// The exact number of digits, the check digit included.
+    pub digits: u8,
+    /// When the rule applies: another field of the operation has exactly this value. `None`: always.
+    pub when: Option<FieldEquals>,
+    /// What the field accepts then, in words (the violation's description).
+    pub expected: &'static str,
+}
+
+impl CheckDigit {
+    /// A rule that applies always.
+    pub const fn new(rule: CheckDigitRule, digits: u8, expected: &'static str) -> CheckDigit {
+        CheckDigit { rule, digits, when: None, expected }
+    }
+
+    /// The same rule, applied only while field `field` (an index in the operation's fields) equals `value`.
+    #[must_use]
+    pub const fn when_equals(mut self, field: usize, value: &'static str) -> CheckDigit {
+        self.when = Some(FieldEquals { field, value });
+        self
+    }
+
+    /// Whether `value` is exactly [`CheckDigit::digits`] ASCII digits and its last digit follows from the others.
+    /// Linear in the value, and false (never a panic) for any other input.
+    pub fn matches(&self, value: &str) -> bool {
+        let bytes = value.as_bytes();
+        if bytes.len() != usize::from(self.digits) || !bytes.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        let Some((&last, body)) = bytes.split_last() else { return false };
+        self.rule.check_digit(body) == Some(last - b'0')
+    }
+}
+
+/// "Field `field` has exactly `value`": the condition of a [`CheckDigit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldEquals {
+    /// The index of the field in the operation's fields.
+    pub field: usize,
+    /// The value.
+    pub value: &'static str,
+}
+
+/// How a check digit follows from the other digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckDigitRule {
+    /// The number the other digits spell, modulo 7 (a digit 0-6), the "seven-check" of some tracking numbers.
+    Mod7,
+}
+
+impl CheckDigitRule {
+    /// Every rule.
+    pub const ALL: [CheckDigitRule; 1] = [CheckDigitRule::Mod7];
+
+    /// The rule as the spec writes it (`mod7`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            CheckDigitRule::Mod7 => "mod7",
+        }
+    }
+
+    /// The Rust variant name (for generated code).
+    pub const fn variant(self) -> &'static str {
+        match self {
+            CheckDigitRule::Mod7 => "Mod7",
+        }
+    }
+
+    /// What a value of `digits` digits under this rule is, in words: `a 12-digit number whose last digit is the
+    /// first 11 digits modulo 7`.
+    pub fn describe(self, digits: u8) -> String {
+        match self {
+            CheckDigitRule::Mod7 => format!(
+                "a {digits}-digit number whose last digit is the first {} digits modulo 7",
+                digits.saturating_sub(1)
+            ),
+        }
+    }
+
+    /// The rule the spec word `name` stands for.
+    pub fn from_name(name: &str) -> Option<CheckDigitRule> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+
+    /// The check digit of `body` (ASCII digits), or `None` when `body` holds anything else or is empty.
+    pub fn check_digit(self, body: &[u8]) -> Option<u8> {
+        if body.is_empty() || !body.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        match self {
+            CheckDigitRule::Mod7 => Some(body.iter().fold(0u8, |r, &b| (r * 10 + (b - b'0')) % 7)),
+        }
+    }
 }
 
 /// A date or date-time layout of a digits field.
@@ -235,5 +342,29 @@ mod tests {
         for (c, inside) in cases {
             assert_eq!(CharClass::HalfwidthKana.contains(c), inside, "{c}");
         }
+    }
+
+    #[test]
+    fn the_mod7_check_digit_is_the_rest_of_the_others() {
+        let rule = CheckDigit::new(CheckDigitRule::Mod7, 12, "a tracking number");
+        // 12345678901 mod 7 = 3; 99999999999 mod 7 = 4; 00000000007 mod 7 = 0
+        for (value, ok) in [
+            ("123456789013", true),
+            ("123456789010", false),
+            ("123456789017", false), // 3 + 7: the check digit is 0-6, not "congruent mod 7"
+            ("999999999994", true),
+            ("999999999993", false),
+            ("000000000070", true),
+            ("12345678901", false),
+            ("1234567890100", false),
+            ("12345678901a", false),
+            ("１２３４５６７８９０１０", false),
+            ("", false),
+        ] {
+            assert_eq!(rule.matches(value), ok, "{value}");
+        }
+        assert_eq!(CheckDigitRule::from_name("mod7"), Some(CheckDigitRule::Mod7));
+        assert_eq!(CheckDigitRule::from_name("mod11"), None);
+        assert_eq!(CheckDigitRule::Mod7.check_digit(b""), None);
     }
 }

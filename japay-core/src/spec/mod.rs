@@ -16,7 +16,7 @@ mod kind;
 pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, GroupSpec, ResponseSpec};
 pub use bitmap::{BitmapPosition, BitmapSpec};
 pub use call::{Effect, Lookup, Route, route};
-pub use check::{CharClass, DateFormat, FieldCheck};
+pub use check::{CharClass, CheckDigit, CheckDigitRule, DateFormat, FieldCheck, FieldEquals};
 pub use field::{Computed, ComputedInput, Condition, ConditionTest, FieldGroup, FieldSpec, Marker, OneOf, join_fields};
 pub use kind::{AsciiSet, ByteLimit, ValueKind, kind_names};
 

@@ -56,17 +56,646 @@ pub static CREDIT_ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
         "credit_error_code",
         "card network code of a refused authorization",
         &[
+            spec::CodeEntry::new(
+                    "C01",
+                    "被仕向会社コードエラー",
+                    "destination (issuer) company code error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C03",
+                    "最大電文長エラー",
+                    "maximum message length error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C12",
+                    "被仕向センター繁忙",
+                    "issuer center busy",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C13",
+                    "被仕向センター障害",
+                    "issuer center down",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C14",
+                    "被仕向センター本日終了",
+                    "issuer center closed for the day",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("C15", "CAFISセンター終了", "CAFIS closed")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("C17", "エンコード不正", "invalid encoding")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("C33", "CAFIS輻輳", "CAFIS congested")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C34",
+                    "加盟店ショッピングデータ形式不正",
+                    "merchant shopping data format invalid",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C35",
+                    "アドバイス電文受信済み",
+                    "advice message already received",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("C50", "タイムアウト", "timeout")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("C51", "経路重複", "route duplicated")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C53",
+                    "仕向会社コードエラー",
+                    "sender company code error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("C54", "電文種別エラー", "message type error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("C55", "経路範囲外", "route out of range")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C56",
+                    "電文対応エラー",
+                    "message correspondence error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C57",
+                    "当該会社のサービスなし",
+                    "service not offered by the company",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C58",
+                    "数値チェックエラー",
+                    "numeric check error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "C60",
+                    "受信不可状態での電文受信",
+                    "message received while unable to receive",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G02",
+                    "カードローン残高不足",
+                    "card-loan balance insufficient",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G03",
+                    "カードローン限度額超過",
+                    "card-loan limit exceeded",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G04",
+                    "キャッシング残高不足",
+                    "cash-advance balance insufficient",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G05",
+                    "キャッシング限度額超過",
+                    "cash-advance limit exceeded",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
             spec::CodeEntry::new("G12", "カード使用不可", "card unusable")
                 .with_remediation(
-                    "ask the buyer to contact the card issuer or use another card",
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
                 )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G22", "永久支払禁止", "permanently prohibited")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G30",
+                    "取引判定保留(有人判定)",
+                    "decision held (manual review)",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G42", "暗証番号エラー", "PIN error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G44",
+                    "セキュリティコード誤り",
+                    "security code wrong",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G45",
+                    "セキュリティコード未入力",
+                    "security code not entered",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G46",
+                    "JIS2面情報エラー",
+                    "JIS-II magnetic data error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G54",
+                    "1口座利用回数・金額超過",
+                    "per-account usage count or amount exceeded",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G55",
+                    "1日利用限度額超過",
+                    "daily limit exceeded",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G56", "カード回収対象", "card to be retained")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G60",
+                    "事故カード",
+                    "accident (lost or stolen) card",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G61", "無効カード", "invalid card")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G65", "カード番号エラー", "card number error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G67", "商品コードエラー", "product code error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G68", "金額エラー", "amount error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G69",
+                    "税・送料エラー",
+                    "tax-and-shipping error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G70",
+                    "ボーナス回数エラー",
+                    "bonus count error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G71", "ボーナス月エラー", "bonus month error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G72",
+                    "ボーナス金額エラー",
+                    "bonus amount error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G73",
+                    "支払開始月エラー",
+                    "payment start month error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G74",
+                    "分割回数エラー",
+                    "installment count error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G75",
+                    "分割金額エラー",
+                    "installment amount error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G76",
+                    "初回金額エラー",
+                    "first-payment amount error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G77", "業務区分エラー", "business class error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G78", "支払区分エラー", "payment class error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G79", "照会区分エラー", "inquiry class error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G80", "取消区分エラー", "cancel class error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G81", "取扱区分エラー", "handling class error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G83", "有効期限エラー", "expiry date error")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G85",
+                    "サービス対象外カード",
+                    "card not eligible for the service",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G95",
+                    "カード会社オンライン業務終了",
+                    "issuer online service ended",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G96",
+                    "事故カードデータエラー",
+                    "accident-card data error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G97", "要求拒否", "request rejected")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "G98",
+                    "自社対象業務エラー",
+                    "own-company service error",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("G99", "接続要求拒否", "connection refused")
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer (or pay with another card)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "999",
+                    "CAFIS応答タイムアウト",
+                    "CAFIS response timeout",
+                )
+                .with_remediation(
+                    "retry later; if the error persists, ask the buyer to contact the card issuer",
+                )
+                .with_source(
+                    "facts §4.5 (C)",
+                    Some("remediation is ours (not in the facts)"),
+                ),
+            spec::CodeEntry::new(
+                    "0200001",
+                    "カード情報入力エラー(チェックデジット)",
+                    "card input error (check digit)",
+                )
+                .with_remediation("ask the buyer to check the card number")
+                .with_source(
+                    "facts §4.5 (C)",
+                    Some("remediation is ours (not in the facts)"),
+                ),
+            spec::CodeEntry::new(
+                    "0200002",
+                    "通信エラー(CAFISから不正な電文)",
+                    "communication error (invalid message from CAFIS)",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "0200003",
+                    "カード情報入力エラー(カード会社指定)",
+                    "card input error (card company specified)",
+                )
+                .with_remediation(
+                    "ask the buyer to check the card data and card company",
+                )
+                .with_source(
+                    "facts §4.5 (C)",
+                    Some("remediation is ours (not in the facts)"),
+                ),
+            spec::CodeEntry::new(
+                    "0400001",
+                    "DBアクセスエラー",
+                    "database access error",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "0500001",
+                    "CAFIS通信エラー",
+                    "CAFIS communication error",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "0500002",
+                    "クレジット決済ゲートウェイ通信エラー",
+                    "credit gateway communication error",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "0600001",
+                    "パラメータ指定漏れ",
+                    "parameter missing",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "0600002",
+                    "パラメータ形式エラー",
+                    "parameter format error",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new(
+                    "0700001",
+                    "対象レコードなし",
+                    "target record does not exist",
+                )
+                .with_source_text("facts §4.5 (C)"),
+            spec::CodeEntry::new("9900001", "システムエラー", "system error")
                 .with_source_text("facts §4.5 (C)"),
         ],
     )
     .with_source(
         "facts §4.5 (WOO-codes $CGErrorCodes, W2 YamatoKwcCGMessage.xml; identical lists)",
-        None,
+        Some(
+            "the en texts are the facts' paraphrases and every ja text is our Japanese rendering of them, not the wording of the lists the facts read. The remediation of the C and G codes is Yamato's instruction as the facts report it (facts §4.5); the other codes (999 and the seven-digit ones) carry no instruction in the facts, and a remediation given there is ours",
+        ),
     );
+/// `error_check`: check type of a parameter-validation error code (its last two digits) (spec/kuroneko/codes/error_check.yaml).
+pub static ERROR_CHECK: spec::CodeTable = spec::CodeTable::new(
+        "error_check",
+        "check type of a parameter-validation error code (its last two digits)",
+        &[
+            spec::CodeEntry::new("01", "未設定", "value missing")
+                .with_source_text("facts §4.2 (01 missing)"),
+            spec::CodeEntry::new("02", "桁数不正", "wrong length")
+                .with_source_text("facts §4.2 (02 length)"),
+            spec::CodeEntry::new("03", "バイト数不正", "wrong byte length")
+                .with_source_text("facts §4.2 (03 byte length)"),
+            spec::CodeEntry::new("04", "文字種不正", "characters not allowed")
+                .with_source_text("facts §4.2 (04 character class)"),
+            spec::CodeEntry::new("05", "形式不正", "wrong format")
+                .with_source_text("facts §4.2 (05 format)"),
+            spec::CodeEntry::new("06", "許容値以外", "value not in the allowed set")
+                .with_source_text("facts §4.2 (06 value not in allowed set)"),
+            spec::CodeEntry::new(
+                    "51",
+                    "データ・状態チェックエラー",
+                    "data or state check failed",
+                )
+                .with_source_text("facts §4.2 (51 data/state check)"),
+            spec::CodeEntry::new(
+                    "71",
+                    "項目固有チェックエラー(71)",
+                    "field-specific check 71 failed",
+                )
+                .with_source_text("facts §4.2 (71-74 field-specific checks)"),
+            spec::CodeEntry::new(
+                    "72",
+                    "項目固有チェックエラー(72)",
+                    "field-specific check 72 failed",
+                )
+                .with_source_text("facts §4.2 (71-74 field-specific checks)"),
+            spec::CodeEntry::new(
+                    "73",
+                    "項目固有チェックエラー(73)",
+                    "field-specific check 73 failed",
+                )
+                .with_source_text("facts §4.2 (71-74 field-specific checks)"),
+            spec::CodeEntry::new(
+                    "74",
+                    "項目固有チェックエラー(74)",
+                    "field-specific check 74 failed",
+                )
+                .with_source_text("facts §4.2 (71-74 field-specific checks)"),
+        ],
+    )
+    .with_source(
+        "facts §4.2 (error-code layout; TAR splits codes as prefix/genre/rest, the item numbers match W2's field order)",
+        Some(
+            "the layout is inferred from about 400 codes of the clients' tables, not documented (facts §4.2 [U]); the ja texts are our renderings. 71-74 are checks of their own per field (A081010671 is buyer_name_kanji's unsupported characters, A081011373 trader_ec_url's https, L011011871 L01's check_sum): read the code's row in error_code for what a given one means",
+        ),
+    );
+/// The codes of `error_check` as an enum: one variant per code the spec lists, \[`ErrorCheck::Unknown`\] for any other value. Converts from the wire string; \[`ErrorCheck::as_str`\] gives it back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCheck<'a> {
+    /// `"01"`: value missing.
+    Missing,
+    /// `"02"`: wrong length.
+    Length,
+    /// `"03"`: wrong byte length.
+    ByteLength,
+    /// `"04"`: characters not allowed.
+    CharacterClass,
+    /// `"05"`: wrong format.
+    Format,
+    /// `"06"`: value not in the allowed set.
+    NotAllowed,
+    /// `"51"`: data or state check failed.
+    DataState,
+    /// `"71"`: field-specific check 71 failed.
+    FieldCheck71,
+    /// `"72"`: field-specific check 72 failed.
+    FieldCheck72,
+    /// `"73"`: field-specific check 73 failed.
+    FieldCheck73,
+    /// `"74"`: field-specific check 74 failed.
+    FieldCheck74,
+    /// A value the table does not list.
+    Unknown(&'a str),
+}
+
+impl<'a> ::core::convert::From<&'a str> for ErrorCheck<'a> {
+    fn from(value: &'a str) -> Self {
+        match value {
+            "01" => ErrorCheck::Missing,
+            "02" => ErrorCheck::Length,
+            "03" => ErrorCheck::ByteLength,
+            "04" => ErrorCheck::CharacterClass,
+            "05" => ErrorCheck::Format,
+            "06" => ErrorCheck::NotAllowed,
+            "51" => ErrorCheck::DataState,
+            "71" => ErrorCheck::FieldCheck71,
+            "72" => ErrorCheck::FieldCheck72,
+            "73" => ErrorCheck::FieldCheck73,
+            "74" => ErrorCheck::FieldCheck74,
+            other => ErrorCheck::Unknown(other),
+        }
+    }
+}
+
+impl<'a> ErrorCheck<'a> {
+    /// The value as on the wire.
+    pub fn as_str(&self) -> &'a str {
+        match *self {
+            ErrorCheck::Missing => "01",
+            ErrorCheck::Length => "02",
+            ErrorCheck::ByteLength => "03",
+            ErrorCheck::CharacterClass => "04",
+            ErrorCheck::Format => "05",
+            ErrorCheck::NotAllowed => "06",
+            ErrorCheck::DataState => "51",
+            ErrorCheck::FieldCheck71 => "71",
+            ErrorCheck::FieldCheck72 => "72",
+            ErrorCheck::FieldCheck73 => "73",
+            ErrorCheck::FieldCheck74 => "74",
+            ErrorCheck::Unknown(other) => other,
+        }
+    }
+    /// The table row (Japanese and English text, remediation), `None` for an unknown value.
+    pub fn entry(&self) -> Option<&'static spec::CodeEntry> {
+        ERROR_CHECK.lookup(self.as_str())
+    }
+}
+
 /// `error_code`: error code of a failed api call (spec/kuroneko/codes/error_code.yaml).
 pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
         "error_code",
@@ -79,25 +708,37 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                 )
                 .with_source_text("facts §3.1 (W2 mocks, all)"),
             spec::CodeEntry::new("Z010000000", "メンテナンス中", "maintenance")
-                .with_source_text("facts §4.3 (C)"),
+                .with_remediation("retry after the maintenance has ended")
+                .with_source_text(
+                    "facts §4.3 (C), §4.2 (0000000: unavailable in a time window)",
+                ),
             spec::CodeEntry::new(
                     "Z012000001",
                     "POST以外のリクエスト",
                     "request method other than POST",
                 )
-                .with_source_text("facts §4.3 (WOO-codes, W2, EC4)"),
+                .with_remediation(
+                    "send every call as an HTTPS POST with a form body (application/x-www-form-urlencoded)",
+                )
+                .with_source_text("facts §4.3 (WOO-codes, W2, EC4), §1.4"),
             spec::CodeEntry::new(
                     "Z012000002",
                     "機能区分未設定",
                     "function_div missing",
                 )
-                .with_source_text("facts §4.3 (C)"),
+                .with_remediation(
+                    "send function_div, the function code of the endpoint called (A08 for creditToken, …)",
+                )
+                .with_source_text("facts §4.3 (C), §1.4"),
             spec::CodeEntry::new(
                     "Z012000003",
                     "機能区分不正",
                     "function_div unknown",
                 )
-                .with_source_text("facts §4.3 (C)"),
+                .with_remediation(
+                    "send the function code of the endpoint called (facts §1.3)",
+                )
+                .with_source_text("facts §4.3 (C), §1.3"),
             spec::CodeEntry::new(
                     "Z012000004",
                     "同一受付番号処理中",
@@ -107,7 +748,7 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                 .with_source_text("facts §4.3 (C)"),
             spec::CodeEntry::new(
                     "Z012000005",
-                    "タイムアウト",
+                    "タイムアウト(API受付時)",
                     "request timed out at the api (load)",
                 )
                 .with_remediation("retry later")
@@ -117,50 +758,69 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "同時取引数超過",
                     "too many concurrent transactions",
                 )
+                .with_remediation("send fewer requests at once, then retry")
                 .with_source_text("facts §4.3 (C)"),
             spec::CodeEntry::new(
                     "Z012000007",
                     "加盟店コード不正または利用開始日前",
-                    "merchant code wrong, or the service start date set in the admin screen is not reached yet (W2/EC4 say merchant trading suspended)",
+                    "merchant code wrong, or the 利用開始日 (service start date) set in the admin screen is not reached yet (W2/EC4 say merchant trading suspended)",
+                )
+                .with_remediation(
+                    "check trader_code against the 加盟店コード of the 登録完了書; if it is right, the 利用開始日 set in the 加盟店管理画面 (動作環境設定) has not come yet: set it there and call again on or after that date",
                 )
                 .with_source(
-                    "facts §4.3 (WOO-codes, W2, EC4), §7",
-                    Some("the start-date cause is given by WOO only (facts §4.3)"),
+                    "facts §4.3 (WOO-codes, W2, EC4), §7; seed ../shared/seeds/004_0e1d9f27b5e8de3c.txt (step 9 動作環境設定: ご利用開始日)",
+                    Some(
+                        "the start-date cause is given by WOO only (facts §4.3); that the admin screen's 動作環境設定 is where the date is set is the seed's, that this date is the one the code checks is WOO's",
+                    ),
                 ),
             spec::CodeEntry::new(
                     "Z012000008",
                     "API方式未申込",
                     "api method not applied for",
                 )
-                .with_remediation("apply via 加盟店情報設定 → API方式情報")
-                .with_source_text("facts §4.3 (C), §1.1, §7"),
+                .with_remediation(
+                    "apply for the API method in the 加盟店管理画面: 加盟店情報設定 → API方式情報",
+                )
+                .with_source_text(
+                    "facts §4.3 (C), §1.1, §7; seed ../shared/seeds/004_0e1d9f27b5e8de3c.txt (「加盟店情報設定」を押下して頂き「API方式情報」)",
+                ),
             spec::CodeEntry::new(
                     "Z012000009",
                     "接続元IP不一致",
                     "the registered global ip differs from the connecting ip",
                 )
                 .with_remediation(
-                    "register the server's global ip (H01 traderIp shows the ip the gateway sees)",
+                    "register this server's global IP (the one H01 traderIp reports as ipAddress) in the 加盟店管理画面 under 加盟店情報設定 → API方式情報",
                 )
-                .with_source_text("facts §4.3 (C), §1.3 (H01)"),
+                .with_source(
+                    "facts §4.3 (C), §1.1, §1.3 (H01), §3.2 (H01 ipAddress); seed ../shared/seeds/004_0e1d9f27b5e8de3c.txt (加盟店情報設定 → API方式情報)",
+                    Some(
+                        "the seed names 加盟店情報設定 → API方式情報 as where the API method is applied for; that the IP address is registered on that screen is our inference",
+                    ),
+                ),
             spec::CodeEntry::new(
                     "Z012000010",
                     "認証パスワードエラー",
                     "authentication password error (the F01 password is valid for 30 minutes)",
                 )
+                .with_remediation(
+                    "issue a new authentication password with F01 and send it unchanged within 30 minutes",
+                )
                 .with_source("facts §4.3 (WOO-codes)", Some("one source only [S]")),
             spec::CodeEntry::new(
                     "Z012000011",
-                    "トークン発行タイムアウト",
+                    "タイムアウト(トークン発行時)",
                     "request timed out at token issue",
                 )
+                .with_remediation("retry later")
                 .with_source("facts §4.3 (WOO-codes)", Some("one source only [S]")),
             spec::CodeEntry::new(
                     "Z019999999",
                     "システムエラー",
                     "internal system error",
                 )
-                .with_source_text("facts §4.3 (C)"),
+                .with_source_text("facts §4.3 (C), §4.2 (9999999: system exception)"),
             spec::CodeEntry::new(
                     "A012000001",
                     "利用不可の端末区分",
@@ -190,14 +850,19 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "3Dセキュア対象外カード",
                     "card not subject to 3-D Secure",
                 )
-                .with_remediation("the official modules retry without 3-D Secure")
-                .with_source_text("facts §4.4 (EC2, EC3, EC4)"),
+                .with_remediation(
+                    "the official modules retry without 3-D Secure (auth_div 2)",
+                )
+                .with_source_text("facts §4.4 (EC2, EC3, EC4), §5.4"),
             spec::CodeEntry::new(
                     "A012060001",
                     "与信NG",
                     "authorization refused; see creditErrorCode",
                 )
-                .with_source_text("facts §4.4 (W2 mocks, CSC)"),
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer",
+                )
+                .with_source_text("facts §4.4 (W2 mocks, CSC), §4.5"),
             spec::CodeEntry::new(
                     "A012070001",
                     "カード預かり失敗",
@@ -205,58 +870,292 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                 )
                 .with_source_text("facts §4.4 (C)"),
             spec::CodeEntry::new(
+                    "A031010571",
+                    "チェックサム不正",
+                    "check_sum wrong",
+                )
+                .with_remediation(
+                    "check_sum is the lowercase hex SHA-256 of member_id + authentication_key + access_key, concatenated without separator",
+                )
+                .with_source_text(
+                    "facts §4.4 (C), §2.1 (check_sum), §2.2 (A03 #05), §5.1",
+                ),
+            spec::CodeEntry::new(
+                    "A032000001",
+                    "お預かりサービス未契約",
+                    "the merchant has no card-storage (option) service",
+                )
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "A041010571",
+                    "チェックサム不正",
+                    "check_sum wrong",
+                )
+                .with_remediation(
+                    "check_sum is the lowercase hex SHA-256 of member_id + authentication_key + access_key, concatenated without separator",
+                )
+                .with_source_text(
+                    "facts §4.4 (C), §2.1 (check_sum), §2.2 (A04 #05), §5.1",
+                ),
+            spec::CodeEntry::new(
+                    "A041010606",
+                    "カード識別キー不正",
+                    "card_key not 1, 2 or 3",
+                )
+                .with_remediation(
+                    "send the card_key (1-3) of a stored card as A03 reports it",
+                )
+                .with_source_text("facts §2.1 (card_key; WOO-codes), §2.2 (A04 #06)"),
+            spec::CodeEntry::new(
+                    "A041010705",
+                    "有効期限形式不正",
+                    "card_exp not in MMYY form",
+                )
+                .with_remediation("send the expiry as MMYY (October 2017 is 1017)")
+                .with_source_text("facts §2.1 (card_exp; WOO-codes), §2.2 (A04 #07)"),
+            spec::CodeEntry::new(
+                    "A043000001",
+                    "最終利用日時不一致",
+                    "last_credit_date does not match (stale)",
+                )
+                .with_remediation(
+                    "read the stored card again with A03 and send its current last_credit_date",
+                )
+                .with_source_text("facts §4.4 (C), §2.1 (last_credit_date)"),
+            spec::CodeEntry::new(
+                    "A043000002",
+                    "カード情報変更なし",
+                    "nothing to change: expiry, owner and card company are the stored ones",
+                )
+                .with_source_text("facts §2.2 (A04; WOO-codes, W2)"),
+            spec::CodeEntry::new(
+                    "A051010571",
+                    "チェックサム不正",
+                    "check_sum wrong",
+                )
+                .with_remediation(
+                    "check_sum is the lowercase hex SHA-256 of member_id + authentication_key + access_key, concatenated without separator",
+                )
+                .with_source_text(
+                    "facts §4.4 (C), §2.1 (check_sum), §2.2 (A05 #05), §5.1",
+                ),
+            spec::CodeEntry::new(
+                    "A052000001",
+                    "お預かりサービス未契約",
+                    "the merchant has no card-storage (option) service",
+                )
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "A053000001",
+                    "最終利用日時不一致",
+                    "last_credit_date does not match (stale)",
+                )
+                .with_remediation(
+                    "read the stored card again with A03 and send its current last_credit_date",
+                )
+                .with_source_text("facts §4.4 (C), §2.1 (last_credit_date)"),
+            spec::CodeEntry::new("A062010001", "取引なし", "cancel: no such order")
+                .with_remediation("check order_no (the order_no of the authorization)")
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "A062010002",
+                    "取消対象外(API方式クレジット以外)",
+                    "cancel: not an api-method credit card order",
+                )
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "A062010003",
+                    "取消不可の状態",
+                    "cancel: the order is invalid, already cancelled, in security-NG or in a not-cancellable state",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (A06)"),
+            spec::CodeEntry::new(
+                    "A062010004",
+                    "カード会社に取引記録なし(精算済み)",
+                    "cancel: the card company has no record of it (already settled)",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (A06)"),
+            spec::CodeEntry::new(
+                    "A062010005",
+                    "システムエラー(取消)",
+                    "cancel: system error",
+                )
+                .with_source(
+                    "facts §4.4 (C)",
+                    Some(
+                        "the facts list 0005 and 0007 together as the system errors of A06",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "A062010007",
+                    "システムエラー(取消)",
+                    "cancel: system error",
+                )
+                .with_source(
+                    "facts §4.4 (C)",
+                    Some(
+                        "the facts list 0005 and 0007 together as the system errors of A06",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "A070000000",
+                    "夜間処理中(金額変更不可)",
+                    "amount change unavailable 23:00-01:00 JST",
+                )
+                .with_remediation("call again after 01:00 JST")
+                .with_source_text("facts §4.4 (C), §2.2 (A07), §4.2 (0000000)"),
+            spec::CodeEntry::new(
+                    "A073000001",
+                    "金額変更対象外",
+                    "amount change not possible: no such order, not a credit order, or cancelled",
+                )
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "A073000002",
+                    "金額変更対象外(同梱)",
+                    "amount change not possible on a bundled order",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (A07)"),
+            spec::CodeEntry::new(
+                    "A074000001",
+                    "金額変更なし",
+                    "the new amount equals the current one",
+                )
+                .with_remediation(
+                    "send a new_price that differs from the current amount",
+                )
+                .with_source_text("facts §4.4 (W2, EC4), §2.1 (new_price)"),
+            spec::CodeEntry::new(
+                    "A074000002",
+                    "増額不可",
+                    "amount increase not allowed for this merchant",
+                )
+                .with_source_text("facts §4.4 (W2, EC4), §2.2 (A07)"),
+            spec::CodeEntry::new(
+                    "A076000001",
+                    "変更後金額の与信NG",
+                    "authorization of the new amount refused; see creditErrorCode",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (A07), §4.5"),
+            spec::CodeEntry::new(
+                    "A077000001",
+                    "変更前金額の取消NG",
+                    "cancel of the old amount failed; see creditErrorCode",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (A07)"),
+            spec::CodeEntry::new(
                     "A081010306",
                     "端末区分不正",
                     "device_div not allowed for A08 (1 or 2 only)",
                 )
-                .with_source_text("facts §2.1 (device_div; WOO-codes)"),
+                .with_remediation("send device_div 1 (smartphone) or 2 (PC)")
+                .with_source_text(
+                    "facts §2.1 (device_div; WOO-codes), §2.2 (A08 #03)",
+                ),
+            spec::CodeEntry::new(
+                    "A081010502",
+                    "決済金額超過",
+                    "settle_price over the limit",
+                )
+                .with_source(
+                    "facts §2.1 (settle_price: amount over limit 0502/0572; WOO-codes), §2.2 (A08 #05)",
+                    Some(
+                        "the facts give the suffixes 0502 and 0572 only; the A08 code is our expansion (settle_price is item 05 of A08)",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "A081010572",
+                    "決済上限金額超過",
+                    "settle_price over the merchant's upper limit",
+                )
+                .with_source(
+                    "facts §2.1 (settle_price: amount over limit 0502/0572; WOO-codes), §2.2 (A08 #05)",
+                    Some(
+                        "the facts give the suffixes 0502 and 0572 only; the A08 code is our expansion (settle_price is item 05 of A08)",
+                    ),
+                ),
             spec::CodeEntry::new(
                     "A081010671",
                     "購入者名に半角カナ",
-                    "half-width katakana in buyer_name_kanji",
+                    "half-width katakana (or another unsupported character) in buyer_name_kanji",
                 )
-                .with_source("facts §2.4 (WOO-codes)", Some("one source only [S]")),
+                .with_remediation(
+                    "convert half-width katakana to full-width and remove machine-dependent characters",
+                )
+                .with_source(
+                    "facts §2.4 (WOO-codes), §2.2 (A08 #06)",
+                    Some("one source only [S]"),
+                ),
             spec::CodeEntry::new(
                     "A081011171",
                     "カード会社コード未設定",
                     "card_code_api missing (EC4 table only)",
                 )
+                .with_remediation(
+                    "send card_code_api (EC4 sends 9 for every token payment)",
+                )
                 .with_source(
-                    "facts §2.2 (A08 #11)",
+                    "facts §2.2 (A08 #11), §4.6",
                     Some("only in EC4's table; WOO's has no such code [U]"),
                 ),
             spec::CodeEntry::new("A081011201", "トークン未設定", "token missing")
-                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+                .with_remediation(
+                    "send the token the browser got from the token library",
+                )
+                .with_source(
+                    "facts §4.4 (WOO-codes), §2.2 (A08 #12)",
+                    Some("one source only [S]"),
+                ),
             spec::CodeEntry::new(
                     "A081011202",
                     "トークン桁数不正",
                     "token is not 16 characters",
                 )
-                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+                .with_remediation(
+                    "send the token exactly as the token library returned it (16 characters)",
+                )
+                .with_source(
+                    "facts §4.4 (WOO-codes), §2.2 (A08 #12)",
+                    Some("one source only [S]"),
+                ),
             spec::CodeEntry::new(
                     "A081011204",
                     "トークン文字種不正",
                     "token has invalid characters",
                 )
-                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+                .with_remediation(
+                    "send the token exactly as the token library returned it",
+                )
+                .with_source(
+                    "facts §4.4 (WOO-codes), §2.2 (A08 #12)",
+                    Some("one source only [S]"),
+                ),
             spec::CodeEntry::new(
                     "A081011371",
                     "加盟店ECサイトURL未設定",
                     "trader_ec_url missing",
                 )
-                .with_source_text("facts §4.4 (WOO-codes, EC4)"),
+                .with_remediation(
+                    "send trader_ec_url (the https URL that receives the 3-D Secure result) when the token was issued with auth_div 1 or 3",
+                )
+                .with_source_text("facts §4.4 (WOO-codes, EC4), §2.2 (A08 #13)"),
             spec::CodeEntry::new(
                     "A081011372",
                     "加盟店ECサイトURL桁数超過",
                     "trader_ec_url longer than 128",
                 )
-                .with_source_text("facts §4.4 (WOO-codes, EC4)"),
+                .with_remediation("use a trader_ec_url of at most 128 characters")
+                .with_source_text("facts §4.4 (WOO-codes, EC4), §2.2 (A08 #13)"),
             spec::CodeEntry::new(
                     "A081011373",
                     "加盟店ECサイトURLがhttpsでない",
                     "trader_ec_url is not https",
                 )
-                .with_source_text("facts §4.4 (WOO-codes, EC4)"),
+                .with_remediation("serve trader_ec_url over https")
+                .with_source_text("facts §4.4 (WOO-codes, EC4), §2.2 (A08 #13)"),
             spec::CodeEntry::new(
                     "A082000001",
                     "加盟店利用不可",
@@ -268,7 +1167,12 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "クレジット利用開始日前",
                     "credit start date not reached",
                 )
-                .with_source_text("facts §4.4 (C), §7"),
+                .with_remediation(
+                    "check the 利用開始日 set in the 加盟店管理画面 (動作環境設定) and call again on or after it",
+                )
+                .with_source_text(
+                    "facts §4.4 (C), §7; seed ../shared/seeds/004_0e1d9f27b5e8de3c.txt (step 9 動作環境設定)",
+                ),
             spec::CodeEntry::new(
                     "A082000003",
                     "受付番号登録済み",
@@ -282,7 +1186,10 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "token expired (30 minutes) or already used",
                 )
                 .with_remediation("get a new token in the browser")
-                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+                .with_source(
+                    "facts §4.4 (WOO-codes), §5.2",
+                    Some("one source only [S]"),
+                ),
             spec::CodeEntry::new(
                     "A082000005",
                     "オプションサービス未契約",
@@ -297,11 +1204,17 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "支払回数不可",
                     "installment count not allowed",
                 )
-                .with_source_text("facts §4.4 (C)"),
+                .with_remediation(
+                    "offer only the pay_way values the merchant's contract and the card allow (1 = lump sum always)",
+                )
+                .with_source_text("facts §4.4 (C), §2.1 (pay_way)"),
             spec::CodeEntry::new(
                     "A082000008",
                     "カード情報不正",
                     "card data wrong or stored card expired",
+                )
+                .with_remediation(
+                    "ask the buyer to check the card data (number, expiry) or update the stored card",
                 )
                 .with_source_text("facts §4.4 (C)"),
             spec::CodeEntry::new(
@@ -309,11 +1222,17 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "与信NG",
                     "authorization refused; see creditErrorCode",
                 )
-                .with_source_text("facts §4.4 (C)"),
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer",
+                )
+                .with_source_text("facts §4.4 (C), §4.5"),
             spec::CodeEntry::new(
                     "A082000011",
                     "カード預かり不可",
                     "storage refused (member already has 3 cards, or the card is already stored)",
+                )
+                .with_remediation(
+                    "delete an unused stored card (A05), or use the stored card's data from A03",
                 )
                 .with_source_text("facts §4.4 (C)"),
             spec::CodeEntry::new(
@@ -327,7 +1246,10 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "3Dセキュア応答電文不正",
                     "3-D Secure response altered or invalid",
                 )
-                .with_source_text("facts §4.4 (C)"),
+                .with_remediation(
+                    "relay the fields the ACS posted to trader_ec_url unmodified, byte for byte",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (A09)"),
             spec::CodeEntry::new(
                     "A092000004",
                     "3Dセキュア購入者キャンセル",
@@ -339,13 +1261,477 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "与信NG",
                     "authorization refused; see creditErrorCode",
                 )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer",
+                )
+                .with_source_text("facts §4.4 (C), §4.5"),
+            spec::CodeEntry::new(
+                    "A110000000",
+                    "夜間処理中(再与信不可)",
+                    "re-authorization unavailable 23:00-01:00 JST",
+                )
+                .with_remediation("call again after 01:00 JST")
+                .with_source_text("facts §4.4 (C), §2.2 (A11), §4.2 (0000000)"),
+            spec::CodeEntry::new(
+                    "A112000002",
+                    "再与信対象外",
+                    "re-authorization not applicable (the order must be authorized, waiting for settlement with a Yamato slip, or cancelled)",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (A11)"),
+            spec::CodeEntry::new(
+                    "A112000004",
+                    "再与信NG",
+                    "re-authorization refused; see creditErrorCode",
+                )
+                .with_remediation(
+                    "tell the buyer that a card-network (C/G) code occurred and that they should contact their card issuer",
+                )
+                .with_source_text("facts §4.4 (C), §4.5"),
+            spec::CodeEntry::new(
+                    "B012000002",
+                    "店舗ブランド利用不可(セブン-イレブン)",
+                    "merchant not enabled for Seven-Eleven",
+                )
+                .with_source(
+                    "facts §4.4 (B0x2000002; W2, EC4), §1.3 (B01)",
+                    Some(
+                        "the facts give the pattern B0x2000002 for B01-B06; this row for B01 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B013000001",
+                    "二重決済(セブン-イレブン)",
+                    "double payment for the order (Seven-Eleven)",
+                )
+                .with_source(
+                    "facts §4.4 (B0x3000001; W2, EC4), §1.3 (B01)",
+                    Some(
+                        "the facts give the pattern B0x3000001 for B01-B06; this row for B01 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B014000001",
+                    "決済申込失敗(セブン-イレブン)",
+                    "payment application at Seven-Eleven failed",
+                )
+                .with_source(
+                    "facts §4.4 (B0x4000001; W2, EC4), §1.3 (B01)",
+                    Some(
+                        "the facts give the pattern B0x4000001 for B01-B06; this row for B01 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B022000002",
+                    "店舗ブランド利用不可(ファミリーマート)",
+                    "merchant not enabled for FamilyMart",
+                )
+                .with_source(
+                    "facts §4.4 (B0x2000002; W2, EC4), §1.3 (B02)",
+                    Some(
+                        "the facts give the pattern B0x2000002 for B01-B06; this row for B02 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B023000001",
+                    "二重決済(ファミリーマート)",
+                    "double payment for the order (FamilyMart)",
+                )
+                .with_source(
+                    "facts §4.4 (B0x3000001; W2, EC4), §1.3 (B02)",
+                    Some(
+                        "the facts give the pattern B0x3000001 for B01-B06; this row for B02 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B024000001",
+                    "決済申込失敗(ファミリーマート)",
+                    "payment application at FamilyMart failed",
+                )
+                .with_source(
+                    "facts §4.4 (B0x4000001; W2, EC4), §1.3 (B02)",
+                    Some(
+                        "the facts give the pattern B0x4000001 for B01-B06; this row for B02 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B032000002",
+                    "店舗ブランド利用不可(ローソン)",
+                    "merchant not enabled for Lawson",
+                )
+                .with_source(
+                    "facts §4.4 (B0x2000002; W2, EC4), §1.3 (B03)",
+                    Some(
+                        "the facts give the pattern B0x2000002 for B01-B06; this row for B03 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B033000001",
+                    "二重決済(ローソン)",
+                    "double payment for the order (Lawson)",
+                )
+                .with_source(
+                    "facts §4.4 (B0x3000001; W2, EC4), §1.3 (B03)",
+                    Some(
+                        "the facts give the pattern B0x3000001 for B01-B06; this row for B03 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B034000001",
+                    "決済申込失敗(ローソン)",
+                    "payment application at Lawson failed",
+                )
+                .with_source(
+                    "facts §4.4 (B0x4000001; W2, EC4), §1.3 (B03)",
+                    Some(
+                        "the facts give the pattern B0x4000001 for B01-B06; this row for B03 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B034000002",
+                    "サイト受注番号重複(ローソン)",
+                    "site order number duplicated at application time (Lawson)",
+                )
+                .with_remediation("send a new order_no")
+                .with_source_text("facts §4.4 (B034000002; C)"),
+            spec::CodeEntry::new(
+                    "B042000002",
+                    "店舗ブランド利用不可(サークルKサンクス)",
+                    "merchant not enabled for Circle K Sunkus",
+                )
+                .with_source(
+                    "facts §4.4 (B0x2000002; W2, EC4), §1.3 (B04)",
+                    Some(
+                        "the facts give the pattern B0x2000002 for B01-B06; this row for B04 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B043000001",
+                    "二重決済(サークルKサンクス)",
+                    "double payment for the order (Circle K Sunkus)",
+                )
+                .with_source(
+                    "facts §4.4 (B0x3000001; W2, EC4), §1.3 (B04)",
+                    Some(
+                        "the facts give the pattern B0x3000001 for B01-B06; this row for B04 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B044000001",
+                    "決済申込失敗(サークルKサンクス)",
+                    "payment application at Circle K Sunkus failed",
+                )
+                .with_source(
+                    "facts §4.4 (B0x4000001; W2, EC4), §1.3 (B04)",
+                    Some(
+                        "the facts give the pattern B0x4000001 for B01-B06; this row for B04 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B044000002",
+                    "サイト受注番号重複(サークルKサンクス)",
+                    "site order number duplicated at application time (Circle K Sunkus)",
+                )
+                .with_remediation("send a new order_no")
+                .with_source_text("facts §4.4 (B034000002 (and B04/B05/B06); C)"),
+            spec::CodeEntry::new(
+                    "B052000002",
+                    "店舗ブランド利用不可(ミニストップ)",
+                    "merchant not enabled for Ministop",
+                )
+                .with_source(
+                    "facts §4.4 (B0x2000002; W2, EC4), §1.3 (B05)",
+                    Some(
+                        "the facts give the pattern B0x2000002 for B01-B06; this row for B05 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B053000001",
+                    "二重決済(ミニストップ)",
+                    "double payment for the order (Ministop)",
+                )
+                .with_source(
+                    "facts §4.4 (B0x3000001; W2, EC4), §1.3 (B05)",
+                    Some(
+                        "the facts give the pattern B0x3000001 for B01-B06; this row for B05 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B054000001",
+                    "決済申込失敗(ミニストップ)",
+                    "payment application at Ministop failed",
+                )
+                .with_source(
+                    "facts §4.4 (B0x4000001; W2, EC4), §1.3 (B05)",
+                    Some(
+                        "the facts give the pattern B0x4000001 for B01-B06; this row for B05 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B054000002",
+                    "サイト受注番号重複(ミニストップ)",
+                    "site order number duplicated at application time (Ministop)",
+                )
+                .with_remediation("send a new order_no")
+                .with_source_text("facts §4.4 (B034000002 (and B04/B05/B06); C)"),
+            spec::CodeEntry::new(
+                    "B062000002",
+                    "店舗ブランド利用不可(セイコーマート)",
+                    "merchant not enabled for Seicomart",
+                )
+                .with_source(
+                    "facts §4.4 (B0x2000002; W2, EC4), §1.3 (B06)",
+                    Some(
+                        "the facts give the pattern B0x2000002 for B01-B06; this row for B06 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B063000001",
+                    "二重決済(セイコーマート)",
+                    "double payment for the order (Seicomart)",
+                )
+                .with_source(
+                    "facts §4.4 (B0x3000001; W2, EC4), §1.3 (B06)",
+                    Some(
+                        "the facts give the pattern B0x3000001 for B01-B06; this row for B06 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B064000001",
+                    "決済申込失敗(セイコーマート)",
+                    "payment application at Seicomart failed",
+                )
+                .with_source(
+                    "facts §4.4 (B0x4000001; W2, EC4), §1.3 (B06)",
+                    Some(
+                        "the facts give the pattern B0x4000001 for B01-B06; this row for B06 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "B064000002",
+                    "サイト受注番号重複(セイコーマート)",
+                    "site order number duplicated at application time (Seicomart)",
+                )
+                .with_remediation("send a new order_no")
+                .with_source_text("facts §4.4 (B034000002 (and B04/B05/B06); C)"),
+            spec::CodeEntry::new(
+                    "E011010251",
+                    "出荷登録不可の加盟店",
+                    "the merchant cannot register shipments",
+                )
                 .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "E011010351",
+                    "出荷登録できない取引状態",
+                    "the order is not in a shippable state (already shipped, …)",
+                )
+                .with_remediation("read the order's state with E04 first")
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "E011010402",
+                    "送り状番号桁数不正",
+                    "slip_no has the wrong length",
+                )
+                .with_remediation("a Yamato slip number is exactly 12 digits")
+                .with_source(
+                    "facts §2.1 (slip_no; WOO-codes E011010402)",
+                    Some(
+                        "the facts name the code for slip_no without its text; 'wrong length' is read from the layout (check type 02)",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "E011010451",
+                    "送り状番号不正",
+                    "slip_no invalid (seven check, validity, mail-service eligibility)",
+                )
+                .with_remediation(
+                    "for a Yamato slip, the first 11 digits mod 7 must equal the last digit; for another carrier send delivery_service_code 99",
+                )
+                .with_source_text("facts §4.4 (C), §2.1 (slip_no)"),
+            spec::CodeEntry::new(
+                    "E012000001",
+                    "送り状番号登録済み",
+                    "slip number already registered",
+                )
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "E012000002",
+                    "送り状番号数超過",
+                    "more than 99 slips for the order",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (E01)"),
+            spec::CodeEntry::new(
+                    "E012000003",
+                    "同梱合計金額超過",
+                    "bundle total over 300 000 JPY",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (E01)"),
+            spec::CodeEntry::new(
+                    "E012000004",
+                    "同梱受注数超過",
+                    "more than 3 orders bundled on one slip",
+                )
+                .with_source_text("facts §4.4 (C), §2.2 (E01)"),
+            spec::CodeEntry::new(
+                    "E012000005",
+                    "同梱受注変更不可",
+                    "a bundled order cannot be modified",
+                )
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "E012000006",
+                    "送り状番号同梱済み",
+                    "slip already bundled",
+                )
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "E013000001",
+                    "排他エラー",
+                    "exclusive-control error (concurrent update)",
+                )
+                .with_remediation("retry once the other update has finished")
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "E021010351",
+                    "出荷取消できない取引状態",
+                    "shipment cancel not possible in the order's state (e.g. the card payment was cancelled, which removed its shipments)",
+                )
+                .with_source(
+                    "facts §2.2 (A06: a later E02 fails with E021010351; CSC)",
+                    Some(
+                        "the facts give this code for E02 after an A06 only; the general meaning (order state, check type 51 on order_no) is read from the layout",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "E023000001",
+                    "排他エラー",
+                    "exclusive-control error (concurrent update)",
+                )
+                .with_remediation("retry once the other update has finished")
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "E031010472",
+                    "出荷予定日が上限超過",
+                    "scheduled shipping date beyond the limit (90 days from authorization per WOO and W2, 180 days per EC4)",
+                )
+                .with_source(
+                    "facts §4.4, §2.1 (scheduled_shipping_date)",
+                    Some("90 vs 180 days (facts §4.4 [U], §9 #6)"),
+                ),
+            spec::CodeEntry::new(
+                    "E033000001",
+                    "排他エラー",
+                    "exclusive-control error (concurrent update)",
+                )
+                .with_remediation("retry once the other update has finished")
+                .with_source_text("facts §4.4 (C)"),
+            spec::CodeEntry::new(
+                    "L011011871",
+                    "チェックサム不正",
+                    "check_sum wrong",
+                )
+                .with_remediation(
+                    "check_sum is the lowercase hex SHA-256 of function_div + trader_code + order_no + settle_price + buyer_name_kanji + buyer_tel + buyer_email + return_url_success + return_url_res + access_key, concatenated without separator",
+                )
+                .with_source(
+                    "facts §2.2 (L01; WOO-pp code and the L011011871 error text agree)",
+                    Some("one source (WOO) [S]"),
+                ),
+            spec::CodeEntry::new(
+                    "L012000002",
+                    "PayPay利用開始日前",
+                    "PayPay start date not reached",
+                )
+                .with_source("facts §4.4 (WOO-codes)", Some("one source only [S]")),
+            spec::CodeEntry::new(
+                    "L012000005",
+                    "システムエラー(再実行可)",
+                    "system error, retryable",
+                )
+                .with_remediation("retry later")
+                .with_source(
+                    "facts §4.4 (L0x2000005; WOO)",
+                    Some(
+                        "one source only [S]; the facts give the pattern L0x2000005 for L01-L03, this row for L01 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "L012000006",
+                    "システムエラー(再実行不可)",
+                    "system error, not retryable",
+                )
+                .with_remediation("do not retry the same request")
+                .with_source(
+                    "facts §4.4 (L0x2000006; WOO)",
+                    Some(
+                        "one source only [S]; the facts give the pattern L0x2000006 for L01-L03, this row for L01 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "L022000003",
+                    "PayPay取消不可",
+                    "PayPay cancel not possible (invalid, cancelled, not cancellable, more than 90 days after the sale, …)",
+                )
+                .with_source("facts §4.4 (WOO)", Some("one source only [S]")),
+            spec::CodeEntry::new(
+                    "L022000005",
+                    "システムエラー(再実行可)",
+                    "system error, retryable",
+                )
+                .with_remediation("retry later")
+                .with_source(
+                    "facts §4.4 (L0x2000005; WOO)",
+                    Some(
+                        "one source only [S]; the facts give the pattern L0x2000005 for L01-L03, this row for L02 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "L022000006",
+                    "システムエラー(再実行不可)",
+                    "system error, not retryable",
+                )
+                .with_remediation("do not retry the same request")
+                .with_source(
+                    "facts §4.4 (L0x2000006; WOO)",
+                    Some(
+                        "one source only [S]; the facts give the pattern L0x2000006 for L01-L03, this row for L02 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "L032000003",
+                    "請求後の増額不可",
+                    "the amount cannot be increased after billing",
+                )
+                .with_source("facts §4.4 (WOO)", Some("one source only [S]")),
+            spec::CodeEntry::new(
+                    "L032000005",
+                    "システムエラー(再実行可)",
+                    "system error, retryable",
+                )
+                .with_remediation("retry later")
+                .with_source(
+                    "facts §4.4 (L0x2000005; WOO)",
+                    Some(
+                        "one source only [S]; the facts give the pattern L0x2000005 for L01-L03, this row for L03 is our expansion",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "L032000006",
+                    "システムエラー(再実行不可)",
+                    "system error, not retryable",
+                )
+                .with_remediation("do not retry the same request")
+                .with_source(
+                    "facts §4.4 (L0x2000006; WOO)",
+                    Some(
+                        "one source only [S]; the facts give the pattern L0x2000006 for L01-L03, this row for L03 is our expansion",
+                    ),
+                ),
         ],
     )
     .with_source(
-        "facts §4.2 (layout), §4.3 (common errors), §4.4 (function-specific codes)",
+        "facts §4.2 (layout), §4.3 (common errors), §4.4 (function-specific codes), §2.1-§2.2 (parameter errors)",
         Some(
-            "the official error list was not available; meanings are the facts' paraphrases of the error tables shipped by WOO, W2 and EC4, and every ja text is our Japanese rendering of that paraphrase, not Yamato's wording. The layout (function code + 101 + item number + check type for parameter errors) is inferred (facts §4.2 [U]); parameter errors not named in the facts are not listed, so an unlisted code is not necessarily unknown to the gateway",
+            "the official error list was not available; meanings are the facts' paraphrases of the error tables shipped by WOO, W2 and EC4. Every ja and en text and every remediation is our rendering of those paraphrases, not Yamato's wording, except the quoted admin-screen terms of the seed (加盟店管理画面, 動作環境設定, 利用開始日, 加盟店情報設定, API方式情報, 登録完了書, 加盟店コード). The layout (function code + 101 + item number + check type for parameter errors) is inferred (facts §4.2 [U]); parameter errors not named in the facts are not listed, so an unlisted code is not necessarily unknown to the gateway",
         ),
     );
 /// `return_code`: outcome of an api call (spec/kuroneko/codes/return_code.yaml).
@@ -369,7 +1755,7 @@ pub static RETURN_CODE: spec::CodeTable = spec::CodeTable::new(
                 .with_source(
                     "facts §3.1 (WOO-admin)",
                     Some(
-                        "one source only (WOO-admin) [S]; only for L03, which is not modelled yet",
+                        "one source only (WOO-admin) [S]; only for L03 (paypay_change_price), whose outcome `awaiting_buyer` (kind pending) reads it",
                     ),
                 ),
         ],
@@ -582,18 +1968,148 @@ pub static THREE_D_CODE: spec::CodeTable = spec::CodeTable::new(
         &[
             spec::CodeEntry::new("0000", "認証成功", "authenticated")
                 .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new("0001", "認証成功", "authenticated")
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0002",
+                    "認証失敗",
+                    "authentication failed (wrong password, or the buyer pressed cancel)",
+                )
+                .with_remediation(
+                    "ask the buyer to authenticate again or pay with another method",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0003",
+                    "認証成功(アテンプト)",
+                    "attempt: treated as authenticated although the holder is not enrolled",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0004",
+                    "認証成功(アテンプト)",
+                    "attempt: treated as authenticated although the holder is not enrolled",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0005",
+                    "3Dセキュア対象外ブランド",
+                    "brand outside 3-D Secure (e.g. American Express)",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0006",
+                    "未参加",
+                    "issuer or holder not enrolled, or the ACS is down: Yamato bypasses 3-D Secure and authorizes",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0007",
+                    "認証実行不能(ACS障害)",
+                    "authentication could not run (ACS failure)",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0008",
+                    "認証実行不能(ACSの不正な値)",
+                    "authentication could not run (invalid values from the ACS)",
+                )
+                .with_source(
+                    "facts §4.6 (WOO-codes)",
+                    Some(
+                        "the facts give 0007-0010 as one group (ACS failure, invalid ACS/DS values, session issues); the split between the four codes is our reading",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "0009",
+                    "認証実行不能(DS接続・不正な値)",
+                    "authentication could not run (directory server unreachable or invalid values)",
+                )
+                .with_source(
+                    "facts §4.6 (WOO-codes)",
+                    Some(
+                        "the facts give 0007-0010 as one group (ACS failure, invalid ACS/DS values, session issues); the split between the four codes is our reading",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "0010",
+                    "認証実行不能(セッション不正)",
+                    "authentication could not run (invalid ACS values or session issues)",
+                )
+                .with_source(
+                    "facts §4.6 (WOO-codes)",
+                    Some(
+                        "the facts give 0007-0010 as one group (ACS failure, invalid ACS/DS values, session issues); the split between the four codes is our reading",
+                    ),
+                ),
+            spec::CodeEntry::new(
+                    "0011",
+                    "PARes署名検証失敗",
+                    "PARes signature verification failed",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0012",
+                    "PARes署名検証失敗",
+                    "PARes signature verification failed",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "0998",
+                    "3Dセキュア対象外カード",
+                    "card outside 3-D Secure (e.g. Diners)",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new("0999", "その他", "other")
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "8001",
+                    "トークン処理内部エラー",
+                    "internal error in token processing",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "8002",
+                    "トークンのカード情報なし",
+                    "card data for the token not found",
+                )
+                .with_remediation("get a new token in the browser")
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "8003",
+                    "決済ゲートウェイDBアクセスエラー",
+                    "payment-gateway database access error",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new("8999", "システムエラー", "system error")
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "9001",
+                    "パラメータ誤り",
+                    "parameter error (POST check, check digit)",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new(
+                    "9003",
+                    "ゲートウェイDBアクセスエラー",
+                    "gateway database access error",
+                )
+                .with_source_text("facts §4.6 (WOO-codes)"),
+            spec::CodeEntry::new("9999", "システムエラー", "system error")
+                .with_source_text("facts §4.6 (WOO-codes)"),
         ],
     )
     .with_source(
         "facts §4.6 (WOO-codes $secure3DErrorCodes)",
         Some(
-            "the field that carries these codes is not stated (probably RES_CODE / threeDCode) [U]",
+            "the field that carries these codes is not stated (probably RES_CODE of the ACS post / threeDCode of E04) [U]; one source (WOO-codes) [S]. The en texts are the facts' paraphrases and every ja text is our Japanese rendering of them",
         ),
     );
 /// Every code table.
 pub static TABLES: &[&spec::CodeTable] = &[
     &CARD_CODE_API,
     &CREDIT_ERROR_CODE,
+    &ERROR_CHECK,
     &ERROR_CODE,
     &RETURN_CODE,
     &SETTLE_METHOD,

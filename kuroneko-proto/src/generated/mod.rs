@@ -10,6 +10,9 @@ pub mod codes;
 /// The shared parameters of `spec/kuroneko/params.yaml`, each written once.
 pub mod params;
 
+/// 出荷予定日変更 (changeDate): change the scheduled shipping date of a reservation sale.
+pub mod change_date;
+
 /// クレジット決済登録(通常) (credit): authorize a card payment with card data or a stored card; the answer is final or starts 3-D Secure.
 pub mod credit;
 
@@ -37,11 +40,70 @@ pub mod credit_token;
 /// クレジット決済登録(トークン方式・3Dセキュア後) (creditToken3D): finish a 3-D Secure card payment started by credit_token (A08) with the result the issuer's ACS posted back.
 pub mod credit_token_3d;
 
+/// コンビニ決済登録(サークルKサンクス) (cvs3): register a convenience-store payment at Circle K Sunkus; the answer carries the receipt number to pay with.
+pub mod cvs_circle_k_sunkus;
+
+/// コンビニ決済登録(ファミリーマート) (cvs2): register a convenience-store payment at FamilyMart; the answer carries the company code and order number to pay with.
+pub mod cvs_family_mart;
+
+/// コンビニ決済登録(ローソン) (cvs3): register a convenience-store payment at Lawson; the answer carries the receipt number to pay with.
+pub mod cvs_lawson;
+
+/// コンビニ決済登録(ミニストップ) (cvs3): register a convenience-store payment at Ministop; the answer carries the receipt number to pay with.
+pub mod cvs_ministop;
+
+/// コンビニ決済登録(セイコーマート) (cvs3): register a convenience-store payment at Seicomart; the answer carries the receipt number to pay with.
+pub mod cvs_seicomart;
+
+/// コンビニ決済登録(セブン-イレブン) (cvs1): register a convenience-store payment at Seven-Eleven; the answer carries the payment slip.
+pub mod cvs_seven_eleven;
+
+/// PayPay金額変更 (paypayChangePrice): change the amount of a paypay payment; an increase may wait for the buyer's approval.
+pub mod paypay_change_price;
+
+/// PayPay決済結果通知 ((merchant URL: return_url_res of paypay_settle)): form yamato's server posts to return_url_res with the result of a paypay payment.
+pub mod paypay_notification;
+
+/// PayPay決済登録 (paypaySettle): register a paypay payment; the answer is an html page that forwards the buyer's browser to paypay.
+pub mod paypay_settle;
+
+/// PayPay決済取消 (paypaySettleCancel): cancel a paypay payment.
+pub mod paypay_settle_cancel;
+
 /// 再与信 (reAuth): authorize an existing card order again (authorised, waiting for settlement or cancelled orders only).
 pub mod re_auth;
 
+/// 継続課金登録 (regular): register a continuous billing (subscription) charged to a card.
+pub mod regular;
+
+/// 継続課金登録(3Dセキュア結果) (regular3D): register a continuous billing after 3-D Secure (the follow-up of G01).
+pub mod regular_3d;
+
+/// 継続課金解約 (regularDelete): end (delete) a continuous billing.
+pub mod regular_delete;
+
+/// 継続課金照会 (regularInfo): read a continuous billing.
+pub mod regular_info;
+
+/// 継続課金変更 (regularUpdate): change a continuous billing.
+pub mod regular_update;
+
+/// 決済結果通知 ((merchant URL)): form yamato's server posts to the merchant's server with the result of a payment.
+pub mod settlement_notification;
+
+/// 出荷情報取消 (shipmentCancel): cancel the registered delivery slip of an order's shipment.
+pub mod shipment_cancel;
+
+/// 出荷情報登録 (shipmentEntry): register the delivery slip of an order's shipment (for card payments, the capture).
+pub mod shipment_entry;
+
 /// 取引状況照会 (tradeInfo): read the state of a transaction by order number.
 pub mod trade_info;
+
+/// 加盟店グローバルIPアドレス照会 (traderIp): read the global ip address the gateway sees for the calling server.
+pub mod trader_ip;
+
+pub use self::change_date::{ChangeDate, ChangeDateResponse, ChangeDateOutcome};
 
 pub use self::credit::{Credit, CreditResponse, CreditOutcome};
 
@@ -71,12 +133,69 @@ pub use self::credit_token_3d::{
     CreditToken3d, CreditToken3dResponse, CreditToken3dOutcome,
 };
 
+pub use self::cvs_circle_k_sunkus::{
+    CvsCircleKSunkus, CvsCircleKSunkusResponse, CvsCircleKSunkusOutcome,
+};
+
+pub use self::cvs_family_mart::{
+    CvsFamilyMart, CvsFamilyMartResponse, CvsFamilyMartOutcome,
+};
+
+pub use self::cvs_lawson::{CvsLawson, CvsLawsonResponse, CvsLawsonOutcome};
+
+pub use self::cvs_ministop::{CvsMinistop, CvsMinistopResponse, CvsMinistopOutcome};
+
+pub use self::cvs_seicomart::{CvsSeicomart, CvsSeicomartResponse, CvsSeicomartOutcome};
+
+pub use self::cvs_seven_eleven::{
+    CvsSevenEleven, CvsSevenElevenResponse, CvsSevenElevenOutcome,
+};
+
+pub use self::paypay_change_price::{
+    PaypayChangePrice, PaypayChangePriceResponse, PaypayChangePriceOutcome,
+};
+
+pub use self::paypay_notification::PaypayNotification;
+
+pub use self::paypay_settle::{PaypaySettle, PaypaySettleResponse, PaypaySettleOutcome};
+
+pub use self::paypay_settle_cancel::{
+    PaypaySettleCancel, PaypaySettleCancelResponse, PaypaySettleCancelOutcome,
+};
+
 pub use self::re_auth::{ReAuth, ReAuthResponse, ReAuthOutcome};
 
-pub use self::trade_info::{TradeInfo, TradeInfoResponse, ResultData};
+pub use self::regular::{Regular, RegularResponse, RegularOutcome};
+
+pub use self::regular_3d::{Regular3d, Regular3dResponse, Regular3dOutcome};
+
+pub use self::regular_delete::{
+    RegularDelete, RegularDeleteResponse, RegularDeleteOutcome,
+};
+
+pub use self::regular_info::{RegularInfo, RegularInfoResponse, RegularInfoOutcome};
+
+pub use self::regular_update::{
+    RegularUpdate, RegularUpdateResponse, RegularUpdateOutcome,
+};
+
+pub use self::settlement_notification::SettlementNotification;
+
+pub use self::shipment_cancel::{
+    ShipmentCancel, ShipmentCancelResponse, ShipmentCancelOutcome,
+};
+
+pub use self::shipment_entry::{
+    ShipmentEntry, ShipmentEntryResponse, ShipmentEntryOutcome,
+};
+
+pub use self::trade_info::{TradeInfo, TradeInfoResponse, TradeInfoOutcome, ResultData};
+
+pub use self::trader_ip::{TraderIp, TraderIpResponse, TraderIpOutcome};
 
 /// Every operation of the spec, in file-name order.
 pub static OPERATIONS: &[&spec::OperationSpec] = &[
+    &change_date::CHANGE_DATE,
     &credit::CREDIT,
     &credit_3d::CREDIT_3D,
     &credit_cancel::CREDIT_CANCEL,
@@ -86,8 +205,27 @@ pub static OPERATIONS: &[&spec::OperationSpec] = &[
     &credit_info_update::CREDIT_INFO_UPDATE,
     &credit_token::CREDIT_TOKEN,
     &credit_token_3d::CREDIT_TOKEN_3D,
+    &cvs_circle_k_sunkus::CVS_CIRCLE_K_SUNKUS,
+    &cvs_family_mart::CVS_FAMILY_MART,
+    &cvs_lawson::CVS_LAWSON,
+    &cvs_ministop::CVS_MINISTOP,
+    &cvs_seicomart::CVS_SEICOMART,
+    &cvs_seven_eleven::CVS_SEVEN_ELEVEN,
+    &paypay_change_price::PAYPAY_CHANGE_PRICE,
+    &paypay_notification::PAYPAY_NOTIFICATION,
+    &paypay_settle::PAYPAY_SETTLE,
+    &paypay_settle_cancel::PAYPAY_SETTLE_CANCEL,
     &re_auth::RE_AUTH,
+    &regular::REGULAR,
+    &regular_3d::REGULAR_3D,
+    &regular_delete::REGULAR_DELETE,
+    &regular_info::REGULAR_INFO,
+    &regular_update::REGULAR_UPDATE,
+    &settlement_notification::SETTLEMENT_NOTIFICATION,
+    &shipment_cancel::SHIPMENT_CANCEL,
+    &shipment_entry::SHIPMENT_ENTRY,
     &trade_info::TRADE_INFO,
+    &trader_ip::TRADER_IP,
 ];
 
 /// An operation's `summarize`: decides the outcome of a decoded answer (failing closed, as its view's
@@ -99,6 +237,7 @@ pub type Summarize = for<'r, 'a> fn(
 /// Every operation whose spec lists outcomes, by name, with its `summarize`, in file-name order: the outcome
 /// of an answer for an operation chosen at run time.
 pub static OUTCOMES: &[(&str, Summarize)] = &[
+    ("change_date", change_date::summarize as Summarize),
     ("credit", credit::summarize as Summarize),
     ("credit_3d", credit_3d::summarize as Summarize),
     ("credit_cancel", credit_cancel::summarize as Summarize),
@@ -108,7 +247,25 @@ pub static OUTCOMES: &[(&str, Summarize)] = &[
     ("credit_info_update", credit_info_update::summarize as Summarize),
     ("credit_token", credit_token::summarize as Summarize),
     ("credit_token_3d", credit_token_3d::summarize as Summarize),
+    ("cvs_circle_k_sunkus", cvs_circle_k_sunkus::summarize as Summarize),
+    ("cvs_family_mart", cvs_family_mart::summarize as Summarize),
+    ("cvs_lawson", cvs_lawson::summarize as Summarize),
+    ("cvs_ministop", cvs_ministop::summarize as Summarize),
+    ("cvs_seicomart", cvs_seicomart::summarize as Summarize),
+    ("cvs_seven_eleven", cvs_seven_eleven::summarize as Summarize),
+    ("paypay_change_price", paypay_change_price::summarize as Summarize),
+    ("paypay_settle", paypay_settle::summarize as Summarize),
+    ("paypay_settle_cancel", paypay_settle_cancel::summarize as Summarize),
     ("re_auth", re_auth::summarize as Summarize),
+    ("regular", regular::summarize as Summarize),
+    ("regular_3d", regular_3d::summarize as Summarize),
+    ("regular_delete", regular_delete::summarize as Summarize),
+    ("regular_info", regular_info::summarize as Summarize),
+    ("regular_update", regular_update::summarize as Summarize),
+    ("shipment_cancel", shipment_cancel::summarize as Summarize),
+    ("shipment_entry", shipment_entry::summarize as Summarize),
+    ("trade_info", trade_info::summarize as Summarize),
+    ("trader_ip", trader_ip::summarize as Summarize),
 ];
 
 /// Yamato Kuroneko Web Collect (クロネコwebコレクト): text policy, secret names, endpoints and transports (`spec/kuroneko/gateway.yaml`). Source: ../shared/research/kuroneko-facts.md (facts §0-§4), reconstructed from public client code.

@@ -57,6 +57,31 @@ pub(crate) const BUYER_EMAIL: spec::FieldSpec = spec::FieldSpec::new(
             "one source only (facts §2.1 [S]); the allowed characters beyond \"ASCII\" are not documented, so any printable ASCII is accepted and the local-part/domain rule is left to the gateway",
         ),
     );
+/// `buyer_name_kana` (購入者名(カナ)).
+pub(crate) const BUYER_NAME_KANA: spec::FieldSpec = spec::FieldSpec::new(
+        "buyer_name_kana",
+        spec::ValueKind::FullwidthKana,
+    )
+    .with_label(
+        "購入者名(カナ)",
+        "reading of the buyer name in full-width katakana, at most 15 characters",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(45))
+    .with_checks(
+        &[
+            spec::FieldCheck::MaxBytesIn {
+                charset: ::japay_core::charset::Charset::Cp932,
+                limit: 30,
+            },
+        ],
+    )
+    .with_source(
+        "facts §2.1 (buyer_name_kana; TAR, CSC truncate to 15 characters, TAR validates katakana only; W2)",
+        Some(
+            "the limit is \"15 characters\" (TAR, CSC truncate there); no byte rule is documented. Enforced as bytes: at most 30 CP932 bytes (a full-width character counts 2, a half-width space 1) and at most 45 UTF-8 bytes (3 per full-width character), so 15 full-width characters pass and 16 do not; a value with half-width spaces may hold more than 15 characters within 30 CP932 bytes and is left to the gateway",
+        ),
+    );
 /// `buyer_name_kanji` (購入者名(漢字)).
 pub(crate) const BUYER_NAME_KANJI: spec::FieldSpec = spec::FieldSpec::new(
         "buyer_name_kanji",
@@ -251,6 +276,24 @@ pub(crate) const CUST_CD: spec::FieldSpec = spec::FieldSpec::new(
         Some(
             "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
+    );
+/// `delivery_service_code` (配送サービスコード).
+pub(crate) const DELIVERY_SERVICE_CODE: spec::FieldSpec = spec::FieldSpec::new(
+        "delivery_service_code",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label(
+        "配送サービスコード",
+        "carrier of the slip; 00 yamato, 99 another carrier",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(2))
+    .with_allowed(&["00", "99"])
+    .with_source(
+        "facts §2.1 (delivery_service_code; W2 PaymentYamatoKwcDeliveryServiceCode, EC4, WOO, TAR)",
+        None,
     );
 /// `device_div` (端末区分).
 pub(crate) const DEVICE_DIV: spec::FieldSpec = spec::FieldSpec::new(
@@ -523,6 +566,21 @@ pub(crate) const RES_PA: spec::FieldSpec = spec::FieldSpec::new(
             "optional because the error table has no \"missing\" code for this item (facts §2.2 [U]); the format and length are not documented: every printable ASCII character is accepted and relayed as given, control characters and non-ASCII text are refused; label_ja is our rendering",
         ),
     );
+/// `res_payinfo_key` (決済情報キー).
+pub(crate) const RES_PAYINFO_KEY: spec::FieldSpec = spec::FieldSpec::new(
+        "res_payinfo_key",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7ffffffffffffffffffffffe00000000, "ascii", "!-~"),
+        ),
+    )
+    .with_label("決済情報キー", "paypay payment key of the transaction")
+    .with_marker(spec::Marker::Required)
+    .with_source(
+        "facts §6.2 (WOO-pp reads res_payinfo_key from the browser return and the notification), §3.2 (idcodeResPayinfoKey in E04)",
+        Some(
+            "one source (WOO-pp, facts §6.2 [S]); its characters and length are not documented, so any printable ASCII is accepted and no max_bytes is given",
+        ),
+    );
 /// `res_ve` (VERes(3Dセキュア結果)).
 pub(crate) const RES_VE: spec::FieldSpec = spec::FieldSpec::new(
         "res_ve",
@@ -553,6 +611,86 @@ pub(crate) const RESERVE_1: spec::FieldSpec = spec::FieldSpec::new(
         "facts §2.1 (reserve_1; CSC comments and W2 \"for test\": the test gateway returns the error code set here; EC2 sends EC-CUBE<version>)",
         Some(
             "the error injection is documented by two client comments only (facts §2.1 [S], §9 #10); its length and which functions take it are not documented, so no limit is given and every credit function accepts it; label_ja is our rendering",
+        ),
+    );
+/// `return_url_failure` (決済失敗時戻りURL).
+pub(crate) const RETURN_URL_FAILURE: spec::FieldSpec = spec::FieldSpec::new(
+        "return_url_failure",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7ffffffffffffffffffffffe00000000, "ascii", "!-~"),
+        ),
+    )
+    .with_label(
+        "決済失敗時戻りURL",
+        "https url the buyer's browser returns to after a failed or cancelled paypay payment",
+    )
+    .with_limit(spec::ByteLimit::Max(200))
+    .with_checks(
+        &[
+            spec::FieldCheck::StartsWith {
+                prefix: "https://",
+                expected: "a value starting with https://",
+            },
+        ],
+    )
+    .with_source(
+        "facts §2.2 (L01 return_url_failure, optional, https, ≤200; WOO-pp), §6.2",
+        Some(
+            "one source (WOO-pp, facts §2.2 [S]); the allowed characters are not documented, printable ASCII is accepted",
+        ),
+    );
+/// `return_url_res` (決済結果通知URL).
+pub(crate) const RETURN_URL_RES: spec::FieldSpec = spec::FieldSpec::new(
+        "return_url_res",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7ffffffffffffffffffffffe00000000, "ascii", "!-~"),
+        ),
+    )
+    .with_label(
+        "決済結果通知URL",
+        "https url of the merchant's server that receives the paypay result notification",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(200))
+    .with_checks(
+        &[
+            spec::FieldCheck::StartsWith {
+                prefix: "https://",
+                expected: "a value starting with https://",
+            },
+        ],
+    )
+    .with_source(
+        "facts §2.2 (L01 return_url_res, the result-notification URL, required, https, ≤200; WOO-pp), §6.2",
+        Some(
+            "one source (WOO-pp, facts §2.2 [S]); the allowed characters are not documented, printable ASCII is accepted",
+        ),
+    );
+/// `return_url_success` (決済完了時戻りURL).
+pub(crate) const RETURN_URL_SUCCESS: spec::FieldSpec = spec::FieldSpec::new(
+        "return_url_success",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x7ffffffffffffffffffffffe00000000, "ascii", "!-~"),
+        ),
+    )
+    .with_label(
+        "決済完了時戻りURL",
+        "https url the buyer's browser returns to after a completed paypay payment",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(200))
+    .with_checks(
+        &[
+            spec::FieldCheck::StartsWith {
+                prefix: "https://",
+                expected: "a value starting with https://",
+            },
+        ],
+    )
+    .with_source(
+        "facts §2.2 (L01 return_url_success, required, https, ≤200; WOO-pp), §6.2",
+        Some(
+            "one source (WOO-pp, facts §2.2 [S]); the allowed characters are not documented, printable ASCII is accepted",
         ),
     );
 /// `scheduled_shipping_date` (出荷予定日).
@@ -608,6 +746,110 @@ pub(crate) const SEND_DT: spec::FieldSpec = spec::FieldSpec::new(
             "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
         ),
     );
+/// `settle_date` (決済日時).
+pub(crate) const SETTLE_DATE: spec::FieldSpec = spec::FieldSpec::new(
+        "settle_date",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label("決済日時", "time of the settlement, yyyyMMddHHmmss")
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(14))
+    .with_checks(&[spec::FieldCheck::Format(spec::DateFormat::YyyyMmDdHhMmSs)])
+    .with_source(
+        "facts §6.1 (settle_date, yyyyMMddHHmmss, ≤14; EC2 recv page, EC4 PaymentRecvType, W2, TAR, CSC)",
+        Some(
+            "the receivers give \"at most 14\"; a shorter value was never seen, so exactly 14 digits and a real date-time are required",
+        ),
+    );
+/// `settle_detail` (決済結果詳細).
+pub(crate) const SETTLE_DETAIL: spec::FieldSpec = spec::FieldSpec::new(
+        "settle_detail",
+        spec::ValueKind::Code(&super::codes::STATUS_INFO),
+    )
+    .with_label(
+        "決済結果詳細",
+        "transaction status (the statusInfo table); 2 and 3 paid, 4 authorized, 11-15 errors",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(2))
+    .with_allowed(
+        &[
+            "0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "11",
+            "12",
+            "13",
+            "14",
+            "15",
+            "16",
+            "17",
+            "18",
+            "20",
+            "21",
+            "22",
+            "23",
+            "30",
+            "31",
+            "40",
+        ],
+    )
+    .with_source(
+        "facts §6.1 (settle_detail = the status code of §3.3, ≤2 digits; CVS and reservation-sale semantics), §3.3",
+        Some(
+            "which statuses a notification can carry is documented only for convenience stores (2, 3, 11, 13, 14) and reservation sales (4, 11-15) (facts §6.1); values outside the table (the clients' own markers 41 and 50) are refused",
+        ),
+    );
+/// `settle_method` (決済手段).
+pub(crate) const SETTLE_METHOD: spec::FieldSpec = spec::FieldSpec::new(
+        "settle_method",
+        spec::ValueKind::Code(&super::codes::SETTLE_METHOD),
+    )
+    .with_label(
+        "決済手段",
+        "payment method (card company, store, bank, e-money or paypay code)",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(2))
+    .with_allowed(
+        &[
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            "10",
+            "11",
+            "12",
+            "13",
+            "99",
+            "21",
+            "22",
+            "23",
+            "24",
+            "25",
+            "26",
+            "41",
+            "61",
+            "62",
+            "63",
+            "64",
+            "65",
+            "66",
+            "91",
+        ],
+    )
+    .with_source("facts §6.1 (settle_method, ≤2 digits), §4.6", None);
 /// `settle_price` (決済金額).
 pub(crate) const SETTLE_PRICE: spec::FieldSpec = spec::FieldSpec::new(
         "settle_price",
@@ -623,6 +865,21 @@ pub(crate) const SETTLE_PRICE: spec::FieldSpec = spec::FieldSpec::new(
         Some(
             "the upper bound is set per contract (over-limit codes 0502/0572); EC2's ceilings (credit 300 000, …) are module settings, not Yamato limits (facts §2.1 [U]), so no max_bytes is given",
         ),
+    );
+/// `settle_result` (決済結果).
+pub(crate) const SETTLE_RESULT: spec::FieldSpec = spec::FieldSpec::new(
+        "settle_result",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(0x000000000000000003ff000000000000, "digits", "0-9"),
+        ),
+    )
+    .with_label("決済結果", "1 normal, 2 abnormal")
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Exact(1))
+    .with_allowed(&["1", "2"])
+    .with_source(
+        "facts §6.1 (settle_result 1 = normal, 2 = abnormal; EC2, EC4, W2, TAR, CSC)",
+        None,
     );
 /// `shop_id` (ショップID(3Dセキュア結果)).
 pub(crate) const SHOP_ID: spec::FieldSpec = spec::FieldSpec::new(
@@ -640,6 +897,29 @@ pub(crate) const SHOP_ID: spec::FieldSpec = spec::FieldSpec::new(
         "facts §2.2 (A09 #10 shop_id ← SHOP_ID), §5.4 step 4",
         Some(
             "the format and length of the values of the 3-D Secure result post are not documented (facts §2.2, §5.4); every printable ASCII character is accepted and relayed as given; control characters and non-ASCII text are refused (no client was seen to receive them); label_ja is our rendering",
+        ),
+    );
+/// `slip_no` (送り状番号).
+pub(crate) const SLIP_NO: spec::FieldSpec = spec::FieldSpec::new(
+        "slip_no",
+        spec::ValueKind::Ascii(
+            spec::AsciiSet::new(
+                0x0000000007ffffff57ffa40800000000,
+                "ascii",
+                "0-9A-Z#*/<>:@-",
+            ),
+        ),
+    )
+    .with_label(
+        "送り状番号",
+        "delivery slip (tracking) number; a Yamato slip is 12 digits with a mod-7 check digit",
+    )
+    .with_marker(spec::Marker::Required)
+    .with_limit(spec::ByteLimit::Max(23))
+    .with_source(
+        "facts §2.1 (slip_no; Yamato slips 12 digits with the seven-check: WOO-codes E011010402 / E011010451, EC2 checkDelivSlip; other carriers: TAR is_tracking_no_valid 1-23 characters of [-A-Z0-9#*/<>:@], WOO and EC4 send the order number)",
+        Some(
+            "for other carriers the characters and the 23-byte limit are TAR's check (the order_no charset), not a documented gateway rule (facts §2.1)",
         ),
     );
 /// `term_cd` (端末コード(3Dセキュア結果)).

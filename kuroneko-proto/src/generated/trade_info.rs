@@ -22,10 +22,14 @@ pub static TRADE_INFO: spec::OperationSpec = spec::OperationSpec::new(
     .with_fields(
         &[
             super::params::FUNCTION_DIV
+                .with_item(1)
                 .with_fixed("E04", &["E04"])
-                .with_source_text("facts §1.3 (E04), §2.2"),
-            super::params::TRADER_CODE.with_source_text("facts §2.2 (E04 #02), §2.1"),
+                .with_source_text("facts §1.3 (E04), §4.2 (function_div is item 01)"),
+            super::params::TRADER_CODE
+                .with_item(2)
+                .with_source_text("facts §2.2 (E04 #02), §2.1"),
             super::params::ORDER_NO
+                .with_item(3)
                 .with_meaning("order number of the transaction to read")
                 .with_marker(spec::Marker::Required)
                 .with_source_text("facts §2.2 (E04 #03), §2.1"),
@@ -259,9 +263,16 @@ impl<'a> TradeInfoResponse<'a> {
         crate::answer::Answer::parse_with_secrets(body, super::SECRET_NAMES)
             .map(|answer| Self { answer })
     }
-    /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure).
+    /// Whether `returnCode` is present and equals [`super::RESULT_SUCCESS`]: the gateway accepted the request. Anything else is not success. Accepted is not necessarily done: an answer that only starts a further step is accepted too (for A08, an answer that starts 3-D Secure). [`Self::outcome`] tells the documented outcomes apart and fails closed.
     pub fn is_success(&self) -> bool {
         self.answer.get(super::RESULT_FIELD) == Some(super::RESULT_SUCCESS)
+    }
+    /// The one documented outcome the answer fits, decided from `returnCode` and the fields present.
+    ///
+    /// # Errors
+    /// [`OutcomeError`](outcome::OutcomeError) when it fits none or several: an unknown or missing `returnCode`, fields that fit none of its outcomes (`Undecided`) or more than one (`Ambiguous`), a field the outcome needs that is missing or empty, or an error code (`errorCode`) in an outcome that is not a failure (`ErrorCodeOnSuccess`).
+    pub fn outcome(&self) -> Result<TradeInfoOutcome<'_>, outcome::OutcomeError> {
+        decide(&self.answer)
     }
     /// `returnCode`: 0 success, 1 error (first occurrence, looked up in its code table).
     pub fn return_code(&self) -> Option<spec::Code<'_>> {
@@ -289,6 +300,93 @@ impl<'a> TradeInfoResponse<'a> {
     ) -> impl ::core::iter::Iterator<Item = ResultData<'_, 'a>> + '_ {
         self.answer.groups_named("resultData").map(|block| ResultData { block })
     }
+}
+
+/// What the answer to `trade_info` means: one variant per outcome the spec documents. [`TradeInfoResponse::outcome`] decides it and fails closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "outcome"))]
+#[non_exhaustive]
+pub enum TradeInfoOutcome<'r> {
+    /// `found` (ok): `returnCode` is "0", with `resultCount` present.
+    #[cfg_attr(feature = "serde", serde(rename = "found"))]
+    Found,
+    /// `failure` (failure): `returnCode` is "1".
+    #[cfg_attr(feature = "serde", serde(rename = "failure"))]
+    Failure {
+        /// The error code (`errorCode`) with its table row (Japanese, English, remediation).
+        code: spec::Code<'r>,
+        /// The cause (`creditErrorCode`) with its row of the `credit_error_code` table, when the answer has a non-empty one.
+        cause: Option<spec::Code<'r>>,
+    },
+}
+
+/// The body of [`TradeInfoResponse::outcome`].
+fn decide<'r>(
+    raw: &'r crate::answer::Answer<'_>,
+) -> Result<TradeInfoOutcome<'r>, outcome::OutcomeError> {
+    let result = raw.get("returnCode");
+    let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
+    match result {
+        Some("0") => {
+            if has("resultCount") {
+                Ok({
+                    outcome::refuse_error_code(
+                        raw.get("errorCode"),
+                        "found",
+                        "errorCode",
+                    )?;
+                    TradeInfoOutcome::Found
+                })
+            } else {
+                Err(outcome::OutcomeError::Undecided {
+                    field: "returnCode",
+                    expected: &["resultCount"],
+                })
+            }
+        }
+        Some("1") => {
+            Ok(TradeInfoOutcome::Failure {
+                code: spec::Code::new(
+                    outcome::need(raw.get("errorCode"), "failure", "errorCode")?,
+                    &super::codes::ERROR_CODE,
+                ),
+                cause: raw
+                    .get("creditErrorCode")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| spec::Code::new(v, &super::codes::CREDIT_ERROR_CODE)),
+            })
+        }
+        None => {
+            Err(outcome::OutcomeError::MissingResult {
+                field: "returnCode",
+            })
+        }
+        Some(_) => {
+            Err(outcome::OutcomeError::UnknownResult {
+                field: "returnCode",
+            })
+        }
+    }
+}
+
+/// The outcome of an answer to `trade_info` as a gateway-neutral summary: the outcome's spec name and kind, the `returnCode` value and the typed error code of a failure. The entry of this operation in [`super::OUTCOMES`].
+///
+/// # Errors
+/// As [`TradeInfoResponse::outcome`]: the answer is not exactly one documented outcome.
+pub fn summarize<'r>(
+    raw: &'r crate::answer::Answer<'_>,
+) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
+    let (name, kind, error, cause) = match decide(raw)? {
+        TradeInfoOutcome::Found { .. } => ("found", "ok", None, None),
+        TradeInfoOutcome::Failure { code, cause, .. } => {
+            ("failure", "failure", Some(code), cause)
+        }
+    };
+    Ok(
+        outcome::OutcomeSummary::new(name, kind, raw.get("returnCode"), error)
+            .with_cause(cause),
+    )
 }
 
 /// One `resultData` element of the answer to `trade_info`: one transaction row.

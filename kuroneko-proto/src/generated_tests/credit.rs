@@ -983,6 +983,8 @@ fn card_data_and_relay_secrets_never_show() {
 
 /// Characters of a valid `text` value: ASCII (form-encoding specials included) and 2-byte CP932 kanji and kana.
 const TEXT_POOL: &[char] = &['a', 'Z', '0', ' ', '-', '+', '%', '&', '=', '.', '山', '田', 'ア', 'ー', 'か', '、'];
+/// Characters a full-width katakana value may hold (`buyer_name_kana`).
+const KANA_POOL: &[char] = &['ア', 'ヤ', 'マ', 'ダ', 'ヴ', 'ー', '・', '\u{3000}'];
 
 fn ascii_chars(mask: u128) -> Vec<char> {
     (0u8..128).filter(|b| mask >> b & 1 == 1).map(char::from).collect()
@@ -1009,15 +1011,35 @@ fn values_of(field: &'static FieldSpec) -> BoxedStrategy<String> {
                 return select(vec!["20240229235959", "20260101000000"]).prop_map(str::to_owned).boxed();
             }
             FieldCheck::Format(_) => return Just("202604".to_owned()).boxed(),
-            FieldCheck::MinValue(n) => return (n.max(1)..n.max(1) + 10_000_000).prop_map(|v| v.to_string()).boxed(),
+            FieldCheck::MinValue(n) => {
+                // below the byte limit when there is one (`new_price` of L03: 6 digits)
+                let top = max_utf8.map_or(10_000_000, |digits| 10u64.saturating_pow(digits.min(18) as u32));
+                let low = n.max(1);
+                return (low..top.max(low + 1)).prop_map(|v| v.to_string()).boxed();
+            }
             FieldCheck::MinBytes(n) => min = n,
             FieldCheck::MaxBytesIn { limit, .. } => max_cp932 = Some(limit),
             FieldCheck::StartsWith { prefix: p, .. } => prefix = p,
+            // a number that passes the check digit (it also fits the field's kind when the rule does not apply)
+            FieldCheck::CheckDigit(rule) => {
+                let body = usize::from(rule.digits.saturating_sub(1));
+                return proptest::collection::vec(0u64..10, body..=body)
+                    .prop_map(|digits| {
+                        let n = digits.iter().fold(0u64, |n, d| (n * 10 + d) % 7);
+                        let mut v: String = digits.iter().map(|d| char::from(b'0' + *d as u8)).collect();
+                        v.push(char::from(b'0' + n as u8));
+                        v
+                    })
+                    .boxed();
+            }
             _ => {}
         }
     }
     let (chars, max) = match field.kind {
         ValueKind::Ascii(set) => (ascii_chars(set.mask()), max_utf8.unwrap_or(40)),
+        ValueKind::FullwidthKana => {
+            (KANA_POOL.to_vec(), max_utf8.map_or(20, |n| n / 3).min(max_cp932.map_or(usize::MAX, |n| n / 2)))
+        }
         // at most 3 UTF-8 and 2 CP932 bytes a character
         _ => (TEXT_POOL.to_vec(), max_utf8.map_or(20, |n| n / 3).min(max_cp932.map_or(usize::MAX, |n| n / 2))),
     };
