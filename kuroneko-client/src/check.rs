@@ -120,26 +120,27 @@ impl Problem {
         }
     }
 
-    /// What to do, in English. `ip` is the IP H01 reported, when known.
+    /// What to do, in English: the `error_code` table's remediation (our own words when the table has none), and
+    /// for [`Problem::IpNotRegistered`] the IP to register. `ip` is the IP H01 reported, when known.
     pub fn remediation_en(self, ip: Option<&str>) -> String {
-        match self {
-            Problem::MerchantCodeOrStartDate => "Fix: check that trader_code is the merchant code (2) on the registration \
-                certificate (登録完了書). If it is, check that the service start date (ご利用開始日) set under 動作環境設定 \
-                in the admin screen has been reached: the API refuses calls before it."
+        let table = ERROR_CODE.lookup(self.code()).and_then(|entry| entry.remediation);
+        let mut text = match (table, self) {
+            (Some(fix), _) => format!("Fix: {fix}."),
+            (None, Problem::MerchantCodeOrStartDate) => "Fix: check that trader_code is the merchant code on the \
+                registration certificate (登録完了書); if it is, the service start date (ご利用開始日) set under \
+                動作環境設定 in the admin screen has not been reached."
                 .to_owned(),
-            Problem::ApiNotApplied => "Fix: apply for the API method: log in to the admin screen and register under \
-                加盟店情報設定 → API方式情報."
-                .to_owned(),
-            Problem::IpNotRegistered => match ip {
-                Some(ip) => format!(
-                    "Fix: register this server's global IP address {ip} (the address Yamato sees) under 加盟店情報設定 → \
-                     API方式情報 in the admin screen."
-                ),
-                None => "Fix: register this server's global IP address (the one H01 traderIp answers) under \
-                    加盟店情報設定 → API方式情報 in the admin screen."
-                    .to_owned(),
-            },
+            (None, Problem::ApiNotApplied) => {
+                "Fix: apply for the API method in the admin screen under 加盟店情報設定 → API方式情報.".to_owned()
+            }
+            (None, Problem::IpNotRegistered) => {
+                "Fix: register this server's global IP address under 加盟店情報設定 → API方式情報.".to_owned()
+            }
+        };
+        if let (Problem::IpNotRegistered, Some(ip)) = (self, ip) {
+            text.push_str(&format!(" The address Yamato sees for this server, to register: {ip}."));
         }
+        text
     }
 }
 
@@ -349,7 +350,6 @@ pub async fn run(client: &Client, trader_code: &str) -> Report {
             report.diagnosis = Diagnosis::Failed(failed);
             return report;
         }
-        Asked::Unavailable => {}
     }
     // 2. E04 for an order that cannot exist
     report.diagnosis = match client.call(&lookup).await {
@@ -363,14 +363,11 @@ pub async fn run(client: &Client, trader_code: &str) -> Report {
 }
 
 /// What a call of the check came to.
-#[allow(dead_code)] // TODO(specs-merged): H01 answers once `trader_ip` is in the spec
 pub(crate) enum Asked<T> {
     /// The gateway answered: what it said, or its refusal.
     Answered { elapsed: Duration, answer: Result<T, Refusal> },
     /// No gateway answer.
     Failed(Failed),
-    /// The spec has no such operation.
-    Unavailable,
 }
 
 /// The diagnosis of E04's answer.

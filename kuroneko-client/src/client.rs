@@ -424,6 +424,37 @@ mod tests {
         assert!(kuroneko_proto::generated::CREDENTIALS.iter().any(|c| c.name == ACCESS_KEY));
     }
 
+    /// The list of what is never retried and what is read, against the generated specs: the policy is the
+    /// spec's (`effect`, `reconcile`), and every call that creates or changes something about an order is looked up
+    /// with E04 by `order_no`.
+    #[test]
+    fn the_policy_comes_from_the_spec() {
+        use japay_core::spec::Effect;
+        #[rustfmt::skip]
+        let named = [
+            ("credit", false), ("credit_token", false), ("credit_token_3d", false), ("cvs_seven_eleven", false),
+            ("cvs_family_mart", false), ("cvs_lawson", false), ("cvs_circle_k_sunkus", false), ("cvs_ministop", false),
+            ("cvs_seicomart", false), ("paypay_settle", false), ("regular", false),
+            ("trade_info", true), ("credit_info_get", true), ("trader_ip", true),
+        ];
+        for (name, read) in named {
+            let op =
+                OPERATIONS.iter().find(|op| op.name == name).unwrap_or_else(|| panic!("{name} is not in the spec"));
+            assert_eq!(op.effect.retryable(), read, "{name}");
+            assert_eq!(op.effect == Effect::Creates, !read, "{name}");
+        }
+        let outgoing = |op: &&&OperationSpec| op.direction == japay_core::spec::Direction::Outgoing;
+        for op in OPERATIONS.iter().filter(|op| outgoing(op) && !op.effect.retryable()) {
+            if op.field_index("order_no").is_some() {
+                let lookup = op.lookup.unwrap_or_else(|| panic!("{} has no lookup", op.name));
+                assert_eq!(
+                    (lookup.operation, lookup.key, lookup.copy),
+                    ("trade_info", "order_no", &["trader_code"][..])
+                );
+            }
+        }
+    }
+
     #[test]
     fn backoff_doubles() {
         let waits: Vec<_> = (1..=3).map(|n| backoff(Duration::from_millis(10), n).as_millis()).collect();

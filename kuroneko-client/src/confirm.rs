@@ -11,6 +11,8 @@ use std::fmt;
 use japay_core::spec::Code;
 use kuroneko_proto::generated::codes::STATUS_INFO;
 use kuroneko_proto::generated::{RESULT_FIELD, RESULT_SUCCESS};
+use kuroneko_proto::incoming::Form;
+use kuroneko_proto::{PaypayNotification, SettlementNotification};
 
 use crate::client::{Client, Error};
 use crate::reconcile::{ERROR_CODE, ROW, STATUS};
@@ -37,6 +39,33 @@ pub struct Notified<'a> {
     pub settle_price: &'a str,
     /// `settle_detail`: the transaction's status (the `status_info` table, facts §3.3).
     pub settle_detail: &'a str,
+}
+
+impl<'a> Notified<'a> {
+    /// The fields of a decoded notification form, by name; a missing field is empty (and is then not confirmed).
+    pub fn from_form(form: &'a Form<'_>) -> Notified<'a> {
+        let field = |name| form.get(name).unwrap_or("");
+        Notified {
+            trader_code: field("trader_code"),
+            order_no: field("order_no"),
+            settle_price: field("settle_price"),
+            settle_detail: field("settle_detail"),
+        }
+    }
+}
+
+/// The 決済結果通知's fields (facts §6.1).
+impl<'a> From<&'a SettlementNotification<'_>> for Notified<'a> {
+    fn from(notification: &'a SettlementNotification<'_>) -> Notified<'a> {
+        Notified::from_form(notification.form())
+    }
+}
+
+/// The PayPay notification's fields (facts §6.2).
+impl<'a> From<&'a PaypayNotification<'_>> for Notified<'a> {
+    fn from(notification: &'a PaypayNotification<'_>) -> Notified<'a> {
+        Notified::from_form(notification.form())
+    }
 }
 
 /// A notification E04 confirmed: what E04 says about its order.
@@ -129,12 +158,12 @@ impl Client {
     /// (2) is also confirmed by the final report (3) that superseded it). Only then does the shop act on it.
     ///
     /// ```no_run
-    /// # async fn demo(client: kuroneko_client::Client) {
+    /// # async fn demo(client: kuroneko_client::Client, body: &[u8]) {
     /// use kuroneko_client::Notified;
-    /// // the fields of the 決済結果通知 the shop received
-    /// let notified =
-    ///     Notified { trader_code: "888888888", order_no: "CVS-0001", settle_price: "1500", settle_detail: "2" };
-    /// match client.confirm_settlement(&notified).await {
+    /// use kuroneko_proto::SettlementNotification;
+    /// // the 決済結果通知 the shop received, decoded and checked against its spec
+    /// let Ok(notification) = SettlementNotification::parse(body) else { return };
+    /// match client.confirm_settlement(&Notified::from(&notification)).await {
     ///     Ok(confirmed) => println!("paid: {} ({:?})", confirmed.order_no, confirmed.status_label),
     ///     Err(why) => eprintln!("not trusted: {why}"), // reply KuronekoReply::NotProcessed
     /// }

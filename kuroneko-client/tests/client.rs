@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use fake::{ACCESS_KEY, Fake, Reply, answer, answer_with_rows, error};
 use kuroneko_client::{Client, ClientError, ConfirmError, Error, Notified, Reconciled, SendErrorKind};
-use kuroneko_proto::{Credit, CreditInfoGet, CreditToken, CreditTokenOutcome, TradeInfo};
+use kuroneko_proto::{
+    Credit, CreditInfoGet, CreditToken, CreditTokenOutcome, CvsSevenEleven, SettlementNotification, TradeInfo,
+};
 
 fn credit_token() -> CreditToken<'static> {
     CreditToken {
@@ -269,4 +271,36 @@ async fn a01_is_never_retried_and_is_reconciled_with_e04() {
     assert_eq!(state, "4");
     assert_eq!(fake.endpoints(), ["credit", "tradeInfo"], "one A01, never retried");
     assert!(fake.body(0).contains(&format!("check_sum={CHECK_SUM}")), "{}", fake.body(0));
+}
+
+#[tokio::test]
+async fn a_decoded_settlement_notification_is_confirmed_with_e04() {
+    let body = b"trader_code=888888888&order_no=ORDER-0001&settle_price=1500&settle_date=20260401120000\
+        &settle_result=1&settle_detail=2&settle_method=21";
+    let notification = SettlementNotification::parse(body).unwrap();
+    let fake = Fake::start(|_, _| found("3"));
+    let confirmed = fake.client(Duration::from_secs(5)).confirm_settlement(&Notified::from(&notification)).await;
+    let confirmed = confirmed.unwrap();
+    assert_eq!((confirmed.status.as_str(), confirmed.settle_method.as_deref()), ("3", Some("1")));
+    assert_eq!(fake.body(0), "function_div=E04&trader_code=888888888&order_no=ORDER-0001");
+}
+
+#[tokio::test]
+async fn b01_is_never_retried_and_is_reconciled_with_e04() {
+    let fake = Fake::start(|endpoint, _| if endpoint == "tradeInfo" { not_found() } else { Reply::Status(502) });
+    let request = CvsSevenEleven {
+        trader_code: "888888888",
+        device_div: "2",
+        order_no: "ORDER-0001",
+        settle_price: "1500",
+        buyer_name_kanji: "山田 太郎",
+        buyer_email: "taro@example.jp",
+        ..Default::default()
+    };
+    let error = fake.client(Duration::from_secs(5)).call(&request).await.unwrap_err();
+    let Error::Client(ClientError::Unconfirmed { operation, reconciled: Reconciled::NotFound, .. }) = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(*operation, "cvs_seven_eleven");
+    assert_eq!(fake.endpoints(), ["cvs1", "tradeInfo"], "one B01, never retried");
 }
