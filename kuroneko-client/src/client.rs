@@ -396,6 +396,7 @@ fn key_field(operation: &OperationSpec) -> Option<&'static str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic)]
 mod tests {
     use super::*;
 
