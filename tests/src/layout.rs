@@ -108,6 +108,7 @@ fn runtime_crates_never_depend_on_the_spec_compiler() {
         "epsilon-client",
         "kuroneko-client",
         "epsilon-sandbox",
+        "kuroneko-sandbox",
         "japay-sandbox",
         "japay-cli",
     ] {

@@ -1,0 +1,164 @@
+//! Error codes the sandbox answers with: the common `Z01` codes, and the validation codes written by their layout
+//! (facts §4.2): the function code, `101`, the field's item number (2 digits) and the check type (2 digits). This is
+//! the encoder direction of `kuroneko_proto::error_layout`'s decoder.
+//!
+//! Check types, from a violation of kuroneko-proto's own rules (**sandbox choice** where a rule has no check type of
+//! its own, uncertain as the layout itself):
+//!
+//! | rule | check type |
+//! |---|---|
+//! | `required` (and `one_of` with nothing given) | `01` missing |
+//! | `max_bytes`, `exact_bytes`, `min_bytes` of a field of ASCII characters | `02` length |
+//! | the same of a text field (multi-byte characters) | `03` byte length |
+//! | `charset`, `pattern` naming a character | `04` characters |
+//! | `pattern` without a character (a format), `min_value`, `forbidden`, `bits`, the others | `05` format |
+//! | `value` | `06` not an allowed value |
+//! | `pattern` of the field's check digit (E01's seven-check) | `51` (E011010451, facts §4.4) |
+//!
+//! A field without an item number in the spec (`ec_cart_code`, …) is written with item `99` (**sandbox choice**).
+
+use japay_core::spec::{FieldCheck, FieldSpec, OperationSpec};
+use japay_core::{Violation, ViolationKind};
+
+/// A request method other than `POST`.
+pub(crate) const METHOD: &str = "Z012000001";
+/// `function_div` missing.
+pub(crate) const FUNCTION_MISSING: &str = "Z012000002";
+/// `function_div` not a function of this URL.
+pub(crate) const FUNCTION_UNKNOWN: &str = "Z012000003";
+/// Unknown trader code, or the start date (利用開始日) not reached.
+pub(crate) const TRADER: &str = "Z012000007";
+/// The API method not applied for.
+pub(crate) const NO_API_CONTRACT: &str = "Z012000008";
+/// The caller's address is not the registered one.
+pub(crate) const SOURCE: &str = "Z012000009";
+
+/// The function code of an operation: its fixed `function_div` (`A08`), `Z01` when it has none.
+pub(crate) fn function_of(op: &OperationSpec) -> &'static str {
+    op.fields.iter().find(|f| f.wire == "function_div").and_then(|f| f.fixed).unwrap_or("Z01")
+}
+
+/// The item number of `field` in its function's layout (facts §4.2), when the spec gives one.
+pub(crate) fn item(op: &OperationSpec, field: &FieldSpec) -> Option<u8> {
+    let _ = op;
+    field.item
+}
+
+/// The check type of a violation of `field` (see the module table).
+pub(crate) fn check_type(kind: &ViolationKind, field: Option<&FieldSpec>) -> &'static str {
+    let text = field.is_some_and(|f| f.kind.is_text());
+    match kind {
+        ViolationKind::Required { .. } => "01",
+        ViolationKind::OneOf { given: 0, .. } => "01",
+        ViolationKind::MaxBytes { .. } | ViolationKind::ExactBytes { .. } | ViolationKind::MinBytes { .. } => {
+            if text {
+                "03"
+            } else {
+                "02"
+            }
+        }
+        ViolationKind::Charset { .. } | ViolationKind::Refused { .. } => "04",
+        ViolationKind::Pattern { ch: Some(_), .. } => "04",
+        ViolationKind::Pattern { expected, ch: None, .. } if is_check_digit(field, expected) => "51",
+        ViolationKind::Value { .. } => "06",
+        _ => "05",
+    }
+}
+
+/// Whether a format violation is the field's check digit (E01's seven-check: E011010451, facts §4.4).
+fn is_check_digit(field: Option<&FieldSpec>, expected: &str) -> bool {
+    field.is_some_and(|f| {
+        f.checks.iter().any(|c| matches!(c, FieldCheck::CheckDigit(rule) if rule.expected == expected))
+    })
+}
+
+/// The layout code of `op`'s field `wire` with `check` (two digits): `A08` + `101` + item + check.
+pub(crate) fn layout(op: &OperationSpec, wire: &str, check: &str) -> String {
+    let field = op.field_index(wire).and_then(|i| op.fields.get(i));
+    let item = field.and_then(|f| item(op, f)).unwrap_or(99);
+    format!("{}101{item:02}{check}", function_of(op))
+}
+
+/// The validation code of a violation of a request to `op`.
+pub(crate) fn for_violation(op: &OperationSpec, violation: &Violation) -> String {
+    let field = op.field_index(&violation.field).and_then(|i| op.fields.get(i));
+    layout(op, &violation.field, check_type(&violation.kind, field))
+}
+
+/// Whether `text` has the shape of an error code (facts §4.2): a letter, two digits or `Z01`-like, then seven
+/// digits, ten characters in all. Used by the `reserve_1` injection.
+pub(crate) fn looks_like_code(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.get(1..).is_some_and(|rest| rest.iter().all(u8::is_ascii_digit))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+mod tests {
+    use japay_core::charset::Charset;
+    use kuroneko_proto::generated::credit_token::CREDIT_TOKEN;
+
+    use super::*;
+
+    #[test]
+    fn violations_are_written_by_the_layout() {
+        let v = |field: &'static str, kind| {
+            let mut report = japay_core::Report::new();
+            report.push(field, kind);
+            report.violations()[0].clone()
+        };
+        let required = ViolationKind::Required { condition: None };
+        let long = ViolationKind::MaxBytes { charset: Charset::Utf8, actual: 70, limit: 60 };
+        let exact = ViolationKind::ExactBytes { charset: Charset::Utf8, actual: 15, expected: 16 };
+        let value = ViolationKind::Value { expected: &["1", "2"], fixed: false };
+        let chars = ViolationKind::Pattern { expected: "digits", ch: Some('x'), char_index: 0 };
+        let format = ViolationKind::Pattern { expected: "yyyyMMdd", ch: None, char_index: 0 };
+        // (violation, code)
+        let cases = [
+            (v("trader_code", required.clone()), "A081010201"),
+            (v("device_div", value), "A081010306"),
+            (v("buyer_name_kanji", long.clone()), "A081010603"),
+            (v("token", exact), "A081011202"),
+            (v("token", chars), "A081011204"),
+            (v("token", required), "A081011201"),
+            (v("scheduled_shipping_date", format), "A081011405"),
+            (v("trader_ec_url", long), "A081011302"),
+        ];
+        for (violation, code) in cases {
+            assert_eq!(for_violation(&CREDIT_TOKEN, &violation), code, "{violation:?}");
+        }
+        assert_eq!(function_of(&CREDIT_TOKEN), "A08");
+    }
+
+    /// The encoder and kuroneko-proto's decoder agree: every code written for a field of a served function reads
+    /// back as a validation code naming that field.
+    #[test]
+    fn every_layout_code_reads_back_naming_its_field() {
+        use kuroneko_proto::error_layout::{CodeKind, explain};
+        let mut checked = 0;
+        for served in crate::ops::SERVED {
+            for field in served.op.fields.iter().filter(|f| f.item.is_some()) {
+                for check in ["01", "02", "03", "04", "05", "06", "51", "71"] {
+                    let code = layout(served.op, field.wire, check);
+                    let explained = explain(&code).unwrap_or_else(|e| panic!("{code}: {e:?}"));
+                    let named = match explained.kind {
+                        CodeKind::Validation { field: Some(f), item, .. } => (f.wire, Some(item)),
+                        _ => ("", None),
+                    };
+                    assert_eq!(named, (field.wire, field.item), "{code} of {}", served.op.name);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
+    fn codes_by_shape() {
+        for (text, code) in [("A082000010", true), ("Z012000007", true), ("a082000010", false), ("A08200001", false)] {
+            assert_eq!(looks_like_code(text), code, "{text}");
+        }
+    }
+}
