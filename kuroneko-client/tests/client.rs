@@ -1,8 +1,10 @@
 //! The client against a canned HTTP server standing in for Yamato's gateway (module `fake`): no retry of an
 //! order-creating call and its reconciliation with E04, Z012000004 in progress, reads retried with backoff, the
-//! access key kept out of `Debug`, notifications confirmed with E04, and the connection check (module `check`).
+//! access key kept out of `Debug`, notifications confirmed with E04, the connection check (module `check`), and end
+//! to end against the sandbox (module `e2e`).
 
 mod check;
+mod e2e;
 mod fake;
 
 use std::time::Duration;
@@ -13,7 +15,7 @@ use kuroneko_proto::{
     Credit, CreditInfoGet, CreditToken, CreditTokenOutcome, CvsSevenEleven, SettlementNotification, TradeInfo,
 };
 
-fn credit_token() -> CreditToken<'static> {
+pub(crate) fn credit_token() -> CreditToken<'static> {
     CreditToken {
         trader_code: "888888888",
         device_div: "2",

@@ -17,6 +17,9 @@ pub enum Reply {
     Status(u16),
     /// Holds the connection open without answering (the client times out).
     Hang,
+    /// Forwards the request to a real server (the sandbox) at this address; relays its answer when `relay`, else
+    /// holds the connection without answering: the request took effect, its answer is lost.
+    Forward { to: String, relay: bool },
 }
 
 /// A request the fake gateway received: the endpoint and the body.
@@ -36,7 +39,7 @@ impl Fake {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let Some((endpoint, body)) = read_request(&mut stream) else { continue };
+                let Some((endpoint, body, raw)) = read_request(&mut stream) else { continue };
                 let n = {
                     let mut log = log.lock().unwrap();
                     let n = log.iter().filter(|(seen, _)| *seen == endpoint).count();
@@ -47,10 +50,16 @@ impl Fake {
                     Reply::Xml(body) => (200, "text/xml; charset=UTF-8", body),
                     Reply::Status(status) => (status, "text/html", "<html><body>busy</body></html>".to_owned()),
                     Reply::Hang => {
-                        std::thread::spawn(move || {
-                            std::thread::sleep(Duration::from_secs(5));
-                            drop(stream);
-                        });
+                        hang(stream);
+                        continue;
+                    }
+                    Reply::Forward { to, relay } => {
+                        match forward(&to, &raw) {
+                            Some(answer) if relay => {
+                                let _ = stream.write_all(&answer);
+                            }
+                            _ => hang(stream),
+                        }
                         continue;
                     }
                 };
@@ -90,8 +99,37 @@ impl Fake {
 /// The access key the fake's clients are built with.
 pub const ACCESS_KEY: &str = "7654321";
 
-/// Reads one request: the last path segment of its target and its body (Content-Length).
-fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+/// Holds `stream` open for a while without answering, then drops it.
+fn hang(stream: TcpStream) {
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(5));
+        drop(stream);
+    });
+}
+
+/// Sends `raw` to `to` and returns its answer with `Connection: close` added.
+fn forward(to: &str, raw: &[u8]) -> Option<Vec<u8>> {
+    let mut upstream = TcpStream::connect(to).ok()?;
+    upstream.write_all(raw).ok()?;
+    let (head, body) = read_message(&mut upstream)?;
+    let (status_line, headers) = head.split_once("\r\n")?;
+    let mut answer = format!("{status_line}\r\nConnection: close\r\n{headers}").into_bytes();
+    answer.extend_from_slice(&body);
+    Some(answer)
+}
+
+/// Reads one request: the last path segment of its target, its body and the raw request.
+fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>, Vec<u8>)> {
+    let (head, body) = read_message(stream)?;
+    let target = head.split_whitespace().nth(1)?.to_owned();
+    let endpoint = target.rsplit('/').next()?.to_owned();
+    let mut raw = head.into_bytes();
+    raw.extend_from_slice(&body);
+    Some((endpoint, body, raw))
+}
+
+/// Reads one HTTP/1.1 message: its head and its body (Content-Length).
+fn read_message(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     let head_end = loop {
@@ -119,9 +157,7 @@ fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         }
         data.extend_from_slice(&buf[..n]);
     }
-    let target = head.split_whitespace().nth(1)?.to_owned();
-    let endpoint = target.rsplit('/').next()?.to_owned();
-    Some((endpoint, data[head_end..head_end + length].to_vec()))
+    Some((head, data[head_end..head_end + length].to_vec()))
 }
 
 /// A `<return>` answer with these value elements.
