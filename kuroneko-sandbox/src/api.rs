@@ -129,14 +129,9 @@ async fn call(sandbox: Sandbox, method: Method, peer: IpAddr, name: String, body
             if method != Method::POST {
                 return fail(codes::METHOD);
             }
-            let Ok(form) = Form::parse(&body) else { return fail(codes::FUNCTION_MISSING) };
-            let function = form.get("function_div").unwrap_or("");
-            if function.is_empty() {
-                return fail(codes::FUNCTION_MISSING);
-            }
-            let routed = japay_core::spec::route(OPERATIONS, &path, |n| form.get(n));
-            let Some(op) = routed.filter(|op| codes::function_of(op) == function) else {
-                return fail(codes::FUNCTION_UNKNOWN);
+            let (form, op) = match route_request(&path, &body) {
+                Ok(routed) => routed,
+                Err(code) => return fail(code),
             };
             let Some(served) = ops::served(op) else { return Ok(Reply::NotServed) };
             let gateway = worker.gateway();
@@ -176,13 +171,29 @@ async fn call(sandbox: Sandbox, method: Method, peer: IpAddr, name: String, body
     }
 }
 
+/// The form of a POST body and the operation it is for: the body read as a form (else Z012000002, as a body without
+/// `function_div`), `function_div` present (Z012000002) and the function of this URL (Z012000003, also for a
+/// function code another URL serves). Pure: no state, no clock.
+pub(crate) fn route_request(path: &str, body: &[u8]) -> Result<(Form, &'static OperationSpec), &'static str> {
+    let Ok(form) = Form::parse(body) else { return Err(codes::FUNCTION_MISSING) };
+    let function = form.get("function_div").unwrap_or("");
+    if function.is_empty() {
+        return Err(codes::FUNCTION_MISSING);
+    }
+    let routed = japay_core::spec::route(OPERATIONS, path, |n| form.get(n));
+    let Some(op) = routed.filter(|op| codes::function_of(op) == function) else {
+        return Err(codes::FUNCTION_UNKNOWN);
+    };
+    Ok((form, op))
+}
+
 /// Checks a request with the operation's own rules, as a client checks it before sending; the error code to answer
 /// when it breaks one. The sandbox's requests come over loopback http, so the local-sandbox switch is on
 /// (`trader_ec_url` and the return URLs may be `http://` URLs of a loopback host). Parameters the function does not
 /// have are left out (tolerated). A computed field (`check_sum`) is compared with what the encoder sends for the
 /// other values and the sandbox's access key (facts §5.1): missing where it must be sent is its layout code with
 /// check 01, another value check 71 (A031010571).
-fn check(op: &'static OperationSpec, form: &Form, access_key: &str) -> Option<String> {
+pub(crate) fn check(op: &'static OperationSpec, form: &Form, access_key: &str) -> Option<String> {
     let credentials = Credentials::new().with("access_key", access_key);
     let options = Options::new(Charset::Utf8).local_sandbox(true).with_credentials(&credentials);
     let mut request = DynamicRequest::new(op);

@@ -132,6 +132,26 @@ mod state;
 mod store;
 pub mod writer;
 
+/// The sandbox's request front, for the fuzz target `kuroneko_sandbox_request` (`epsilon-tests`): not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use japay_core::spec::OperationSpec;
+
+    /// What the sandbox makes of a POST body to the function `name` before it looks at its state: the operation,
+    /// or the error code it answers (Z012000002/3 for a body it cannot route, a layout-encoded validation code, a
+    /// check_sum code). `access_key` is the sandbox's.
+    ///
+    /// # Errors
+    /// The error code the sandbox answers with.
+    pub fn request(name: &str, body: &[u8], access_key: &str) -> Result<&'static OperationSpec, String> {
+        let (form, op) = crate::api::route_request(name, body).map_err(str::to_owned)?;
+        match crate::api::check(op, &form, access_key) {
+            Some(code) => Err(code),
+            None => Ok(op),
+        }
+    }
+}
+
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;

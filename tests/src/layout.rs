@@ -106,6 +106,7 @@ fn runtime_crates_never_depend_on_the_spec_compiler() {
         "kuroneko-proto",
         "japay-client",
         "epsilon-client",
+        "kuroneko-client",
         "epsilon-sandbox",
         "kuroneko-sandbox",
         "japay-sandbox",

@@ -5,6 +5,7 @@
 pub mod fuzz;
 pub mod fuzz_error_layout;
 pub mod fuzz_kuroneko_notification;
+pub mod fuzz_kuroneko_request;
 pub mod fuzz_lifecycle;
 pub mod fuzz_notification;
 pub mod fuzz_request_body;

@@ -1,0 +1,66 @@
+//! What E04 `trade_info` (the lookup every Kuroneko operation that creates or changes a transaction names in its
+//! spec: `reconcile: {via: trade_info, key: order_no, copy: [trader_code]}`) says about a call whose answer was
+//! lost: the row's `statusInfo` and `crdCResCd`.
+//!
+//! E04 is read from its elements, not from an outcome table, so that the reading does not depend on which outcomes
+//! its spec lists:
+//!
+//! | E04 answer | [`Reconciled`] |
+//! |---|---|
+//! | `returnCode` 0, one `resultData` row | `Found`: its `statusInfo` (label from the `status_info` table), its `crdCResCd` when not empty |
+//! | `returnCode` 0, no row | `NotFound` (at the time of the lookup) |
+//! | `returnCode` 0, several rows | `Unknown`: more than one transaction for one order number is not documented (facts §3.2) |
+//! | `returnCode` 1 | `Unknown`, naming the `errorCode`: what E04 answers for an unknown order number is not documented, so an error is never read as "not found" |
+//! | anything else | `Unknown` |
+
+use japay_client::{Reconciled, TransactionId};
+use japay_core::spec::{Code, OperationSpec};
+use kuroneko_proto::generated::codes::STATUS_INFO;
+use kuroneko_proto::generated::trade_info::TRADE_INFO;
+use kuroneko_proto::generated::{RESULT_FIELD, RESULT_SUCCESS};
+
+use crate::gateway::Decoded;
+
+/// The element of E04's row that carries the transaction's state (facts §3.2, §3.3).
+pub(crate) const STATUS: &str = "statusInfo";
+/// The element of E04's row that carries the authorization approval number (facts §3.2).
+const APPROVAL: &str = "crdCResCd";
+/// E04's repeated row (facts §3.2).
+pub(crate) const ROW: &str = "resultData";
+/// The element every answer carries its error code in (`gateway.yaml` `answer.fields.failure.code`, facts §3.1).
+pub(crate) const ERROR_CODE: &str = "errorCode";
+
+/// The reading of `answer`, the answer of the lookup operation `lookup`.
+pub(crate) fn reconciled(lookup: &'static OperationSpec, answer: &Decoded<'_>) -> Reconciled {
+    if lookup.name != TRADE_INFO.name {
+        return Reconciled::Unknown { reason: format!("{} is not a lookup this client can read", lookup.name) };
+    }
+    match answer.get(RESULT_FIELD) {
+        Some(RESULT_SUCCESS) => {}
+        Some(code) => {
+            let error = answer.get(ERROR_CODE).unwrap_or("");
+            return Reconciled::Unknown {
+                reason: format!("trade_info answered returnCode {code}, errorCode {error:?}"),
+            };
+        }
+        None => return Reconciled::Unknown { reason: format!("trade_info answered no {RESULT_FIELD}") },
+    }
+    let mut rows = answer.groups_named(ROW);
+    match (rows.next(), rows.next()) {
+        (None, _) => Reconciled::NotFound,
+        (Some(row), None) => {
+            let state = row.get(STATUS).unwrap_or("");
+            Reconciled::Found {
+                state: state.to_owned(),
+                state_label: Code::new(state, &STATUS_INFO).entry.map(|entry| entry.en),
+                transaction: row
+                    .get(APPROVAL)
+                    .filter(|value| !value.is_empty())
+                    .map(|value| TransactionId::new(APPROVAL, value)),
+            }
+        }
+        (Some(_), Some(_)) => Reconciled::Unknown {
+            reason: format!("trade_info answered {} rows for one order number", 2 + rows.count()),
+        },
+    }
+}
