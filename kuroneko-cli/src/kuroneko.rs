@@ -25,8 +25,12 @@ const INCOMING: &[IncomingKind] = &[
     IncomingKind::new("paypay", &paypay_notification::PAYPAY_NOTIFICATION),
 ];
 
-/// Kuroneko's own commands: the sandbox.
-const EXTRAS: &[Extra] = &[japay_cli::sandbox::extra::<Kuroneko>()];
+/// Kuroneko's own commands: the connection check (listed after `answer`), the demo and the sandbox.
+const EXTRAS: &[Extra] = &[
+    japay_cli::check::extra::<Kuroneko>().after("answer"),
+    japay_cli::demo::extra::<Kuroneko>(),
+    japay_cli::sandbox::extra::<Kuroneko>(),
+];
 
 /// The keys of `answer`'s object: the raw `returnCode`, the typed `creditErrorCode` beside the `errorCode` of a
 /// failure, and the answer's elements.

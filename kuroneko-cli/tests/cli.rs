@@ -4,6 +4,8 @@
 //! are tested once, on a toy gateway, in `japay-cli/tests/toy.rs`; here is what is Kuroneko's: its operations, its
 //! answers and their outcome object, its notifications.
 
+mod check;
+mod sandbox_demo;
 mod spec_show;
 
 use std::io::Write;
