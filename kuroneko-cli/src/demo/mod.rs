@@ -71,7 +71,7 @@ impl Demo for Kuroneko {
         sandbox.shutdown().await;
         result?;
         check::run().await?;
-        say("\ndone: every step answered as the gateway would.");
+        say("done: every step answered as the gateway would.");
         Ok(())
     }
 }

@@ -36,7 +36,7 @@ fn demo_walks_every_flow_against_the_sandbox() {
         "A082000003",
         "7. kuroneko check",
         "error Z012000009",
-        "register this ip: 127.0.0.1",
+        "register this server's ip 127.0.0.1",
         "done: every step answered as the gateway would.",
     ];
     let mut from = 0;
