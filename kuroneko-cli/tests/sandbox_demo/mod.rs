@@ -75,3 +75,54 @@ fn the_sandbox_listen_url_is_what_check_takes() {
     assert_eq!(refused.status.code(), Some(1), "--trader-code reaches the sandbox: {stdout}");
     assert!(stdout.contains("error Z012000007"), "{stdout}");
 }
+
+/// Runs `kuroneko sandbox ARGS --listen 127.0.0.1:0`, then `kuroneko check --trader-code TRADER --base-url URL`
+/// against the URL it printed first; the check's exit status and stdout.
+fn check_against(sandbox_args: &[&str], trader: &str) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kuroneko"))
+        .arg("sandbox")
+        .args(sandbox_args)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn kuroneko sandbox");
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut url).expect("the listen url");
+    let checked = kuroneko(&["check", "--trader-code", trader, "--base-url", url.trim_end()], b"");
+    child.kill().expect("stop the sandbox");
+    let _ = child.wait();
+    (checked.status.code(), String::from_utf8_lossy(&checked.stdout).into_owned())
+}
+
+/// Each setup option of `kuroneko sandbox` reaches the gateway's rules, as `kuroneko check` sees them.
+#[test]
+fn sandbox_options_reach_the_setup_states() {
+    #[rustfmt::skip]
+    let cases: &[(&[&str], &str, i32, &str)] = &[
+        (&[], "888888888", 0, "connected: http://127.0.0.1:"),
+        (&["--trader-code", "123456789", "--trader-code", "223456789"], "223456789", 0, "connected: "),
+        (&["--start-date", "20991231"], "888888888", 1, "error Z012000007"),
+        (&["--no-api-contract"], "888888888", 1, "error Z012000008"),
+        (&["--allow-host", "192.0.2.1"], "888888888", 1, "register this server's ip 127.0.0.1"),
+        (&["--allow-host", "127.0.0.1"], "888888888", 0, "Yamato sees this server as 127.0.0.1"),
+    ];
+    for (args, trader, code, needle) in cases {
+        let (status, stdout) = check_against(args, trader);
+        assert_eq!(status, Some(*code), "{args:?}: {stdout}");
+        assert!(stdout.contains(needle), "{args:?}: {needle:?} missing from\n{stdout}");
+    }
+}
+
+#[test]
+fn sandbox_usage_errors_exit_2() {
+    for args in [
+        &["sandbox", "--start-date", "2026"][..],
+        &["sandbox", "--allow-host", "localhost"],
+        &["sandbox", "--listen", "x"],
+    ] {
+        let output = kuroneko(args, b"");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+}
