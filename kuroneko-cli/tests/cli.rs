@@ -5,6 +5,7 @@
 //! answers and their outcome object, its notifications.
 
 mod check;
+mod linear;
 mod sandbox_demo;
 mod spec_show;
 
