@@ -7,9 +7,12 @@
 //! - `spec list`, `spec show OP [--format markdown|json]`: the operations and one operation's tables, from the
 //!   generated [`OperationSpec`](japay_core::spec::OperationSpec)s;
 //! - `validate OP`, `encode OP` (`--charset`, `--normalize`, FILE or stdin): a JSON request checked and encoded by
-//!   [`DynamicRequest`](japay_core::DynamicRequest), violations as `{"field","rule","message"}` JSON lines;
-//! - `decode [--query]`: an answer body (or a redirect query string) as one name/value JSON object;
-//! - `answer OP`: the outcome of an answer body, failing closed;
+//!   [`DynamicRequest`](japay_core::DynamicRequest), violations as `{"field","rule","message"}` JSON lines; the
+//!   gateway's credentials (keys its computed fields need) by their options (`--NAME`) or environment variables
+//!   (`<GATEWAY>_<NAME>`);
+//! - `decode [--query]`: an answer body (or a redirect query string) as one JSON object ([`Gateway::answer_json`]);
+//! - `answer OP`: the outcome of an answer body, failing closed, under the gateway's keys ([`AnswerKeys`],
+//!   [`Description::cause_key`]);
 //! - `notification KIND`: an incoming message decoded and checked against its spec (when the gateway has any);
 //!
 //! plus the commands a gateway opts into with a trait of its own: [`check`] (the layered connection check,
