@@ -72,10 +72,17 @@ fn is_check_digit(field: Option<&FieldSpec>, expected: &str) -> bool {
     })
 }
 
-/// The layout code of `op`'s field `wire` with `check` (two digits): `A08` + `101` + item + check.
+/// The item a field without a known item number is answered under (the A08 stored-card and `x3ds2_*` fields,
+/// `ec_cart_code`, `reserve_1`): what the gateway answers for them is not documented, so the sandbox writes an item no
+/// operation has (the highest is in the twenties), which `kuroneko_proto::explain` reads as "no field of this
+/// function", never as another field's.
+pub(crate) const NO_ITEM: u8 = 99;
+
+/// The layout code of `op`'s field `wire` with `check` (two digits): `A08` + `101` + item + check; the item is
+/// [`NO_ITEM`] when the spec gives the field none.
 pub(crate) fn layout(op: &OperationSpec, wire: &str, check: &str) -> String {
     let field = op.field_index(wire).and_then(|i| op.fields.get(i));
-    let item = field.and_then(|f| item(op, f)).unwrap_or(99);
+    let item = field.and_then(|f| item(op, f)).unwrap_or(NO_ITEM);
     format!("{}101{item:02}{check}", function_of(op))
 }
 

@@ -7,7 +7,8 @@
 //! rest is the body. Nothing may panic, and:
 //!
 //! * a refusal is a 10-character error code that `kuroneko_proto::explain` reads: Z012000002 or Z012000003, or a
-//!   code of an operation on that URL; a validation code names a field of that operation;
+//!   code of an operation on that URL; a validation code names a field of that operation, or item 99, the sandbox's
+//!   item for a field the spec numbers not (regression `a08_violation_on_a_field_without_an_item`);
 //! * an accepted request names an operation on that URL, and the same parameters encoded again by the client's
 //!   encoder (with the sandbox's access key) are accepted as the same operation.
 #![allow(clippy::panic)]
@@ -52,8 +53,10 @@ pub fn kuroneko_sandbox_request(data: &[u8]) {
             }
             let op = explained.operation.unwrap_or_else(|| panic!("{name}: {code} names no operation"));
             assert!(on_path().any(|o| std::ptr::eq(*o, op)), "{name}: {code} is {}'s", op.name);
-            if let CodeKind::Validation { field, .. } = explained.kind {
-                assert!(field.is_some(), "{name}: {code} names no field of {}", op.name);
+            if let CodeKind::Validation { field, item, .. } = explained.kind {
+                // item 99: a field the spec gives no item number (the sandbox's NO_ITEM); no operation has 99 items
+                assert!(field.is_some() || item == 99, "{name}: {code} names no field of {}", op.name);
+                assert!(op.fields.iter().all(|f| f.item != Some(99)), "{}: an item 99", op.name);
             }
         }
         Ok(op) => {
