@@ -39,11 +39,15 @@ pub fn pairs(query: &[u8]) -> Result<Vec<Pair<'_>>, QueryError> {
         if pair.is_empty() {
             continue;
         }
-        let (name, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        // a pair without `=` has an empty value at the end of its name (never past the end of the query)
+        let (name, raw, equals) = match pair.split_once('=') {
+            Some((name, raw)) => (name, raw, 1),
+            None => (pair, "", 0),
+        };
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')) {
             return Err(QueryError::InvalidName { offset: pair_offset });
         }
-        out.push(Pair { name, raw, offset: pair_offset.saturating_add(name.len()).saturating_add(1) });
+        out.push(Pair { name, raw, offset: pair_offset.saturating_add(name.len()).saturating_add(equals) });
     }
     Ok(out)
 }
@@ -111,8 +115,12 @@ mod tests {
     fn pairs_keep_order_offsets_and_duplicates() {
         let got = pairs(b"a=1&&b&c=x=y&a=2&").unwrap();
         let names: Vec<_> = got.iter().map(|p| (p.name, p.raw, p.offset)).collect();
-        assert_eq!(names, [("a", "1", 2), ("b", "", 7), ("c", "x=y", 9), ("a", "2", 15)]);
+        assert_eq!(names, [("a", "1", 2), ("b", "", 6), ("c", "x=y", 9), ("a", "2", 15)]);
         assert!(pairs(b"").unwrap().is_empty());
+        // a pair without `=` at the end: its empty value is at the end of the query, not past it (fuzz regression
+        // parse_kuroneko_notification/pair_without_equals_at_the_end)
+        let tail: Vec<_> = pairs(b"tt").unwrap().iter().map(|p| (p.name, p.raw, p.offset)).collect();
+        assert_eq!(tail, [("tt", "", 2)]);
     }
 
     #[test]
