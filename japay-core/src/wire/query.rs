@@ -117,8 +117,8 @@ mod tests {
         let names: Vec<_> = got.iter().map(|p| (p.name, p.raw, p.offset)).collect();
         assert_eq!(names, [("a", "1", 2), ("b", "", 6), ("c", "x=y", 9), ("a", "2", 15)]);
         assert!(pairs(b"").unwrap().is_empty());
-        // a pair without `=` at the end: its empty value is at the end of the query, not past it (fuzz regression
-        // parse_kuroneko_notification/pair_without_equals_at_the_end)
+        // a pair without `=` at the end: its empty value is at the end of the query, not past it (a fuzz regression
+        // of a notification decoder: pair_without_equals_at_the_end)
         let tail: Vec<_> = pairs(b"tt").unwrap().iter().map(|p| (p.name, p.raw, p.offset)).collect();
         assert_eq!(tail, [("tt", "", 2)]);
     }
