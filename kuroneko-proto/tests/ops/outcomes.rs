@@ -48,6 +48,11 @@ fn answers_decide_their_outcomes() {
     let econ = "<econNo>1234567</econNo><expiredDate>20260410</expiredDate>";
     #[rustfmt::skip]
     let table: Vec<(&str, String, Decided)> = vec![
+        // a 3-D Secure page beside an approval number is not an authorization; a page without its token is not a start
+        ("credit_token", format!("{OK}<crdCResCd>123456</crdCResCd>"), ok("authorized")),
+        ("credit_token", format!("{OK}<crdCResCd>123456</crdCResCd><threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml>"), refused("Ambiguous")),
+        ("credit_token", format!("{OK}<threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml>"), refused("MissingField")),
+        ("credit", format!("{OK}<crdCResCd>123456</crdCResCd><threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml><threeDToken/>"), refused("Ambiguous")),
         ("cvs_seven_eleven", format!("{OK}{slip}"), ok("registered")),
         ("cvs_seven_eleven", format!("{OK}<billingNo>1</billingNo><expiredDate>20260410</expiredDate>"), refused("Undecided")),
         ("cvs_seven_eleven", format!("{OK}{slip}").replace("<errorCode/>", "<errorCode>B012000002</errorCode>"), refused("ErrorCodeOnSuccess")),
