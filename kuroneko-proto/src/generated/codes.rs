@@ -1200,8 +1200,12 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "受付番号登録済み",
                     "order_no already registered",
                 )
-                .with_remediation("send a new order_no for every attempt")
-                .with_source_text("facts §4.4 (C), §2.1"),
+                .with_remediation(
+                    "if this resends a call whose answer was lost, the first call used this order_no: look it up with trade_info (E04), it may be authorized; use a new order_no only for a new payment attempt",
+                )
+                .with_source_text(
+                    "facts §4.4 (C), §2.1 (order_no unique per payment attempt)",
+                ),
             spec::CodeEntry::new(
                     "A082000004",
                     "トークン有効期限切れまたは使用済み",
