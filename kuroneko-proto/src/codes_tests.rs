@@ -114,7 +114,7 @@ fn error_check_enum() {
 /// that then completes is a second charge (the client reports Z012000004 as in progress for that reason).
 #[test]
 fn codes_of_an_unknown_state_send_the_merchant_to_trade_info() {
-    for code in ["Z012000004", "Z012000005", "A077000001", "A082000003"] {
+    for code in ["Z012000004", "Z012000005", "A077000001", "A082000003", "A092000001"] {
         let fix =
             ERROR_CODE.lookup(code).and_then(|e| e.remediation).unwrap_or_else(|| panic!("{code}: no remediation"));
         assert!(fix.contains("trade_info"), "{code}: {fix:?}");

@@ -1266,6 +1266,9 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "受付番号登録済み",
                     "order_no already registered (WOO treats it on A09 as already completed)",
                 )
+                .with_remediation(
+                    "the payment may already be authorized (a second A09 for the order): look it up with trade_info (E04) before asking the buyer to pay again",
+                )
                 .with_source("facts §4.4 (WOO-3ds)", Some("one source only [S]")),
             spec::CodeEntry::new(
                     "A092000003",
