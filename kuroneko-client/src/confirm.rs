@@ -160,9 +160,10 @@ impl Client {
     /// Confirms a settlement notification with E04 before the shop trusts it (facts §6.1).
     ///
     /// The notification's `trader_code` must be the client's; then E04 `trade_info` is asked for its `order_no`
-    /// (a read: retried on a lost answer), and its one row must show the same order number, the same amount
-    /// (`settlePrice`, compared as a number) and the same status (`statusInfo` = `settle_detail`; a prompt report
-    /// (2) is also confirmed by the final report (3) that superseded it). Only then does the shop act on it.
+    /// (a read: retried on a lost answer), its `resultCount` must count its rows, and its one row must show the
+    /// same order number, the same amount (`settlePrice`, compared as a number) and the same status (`statusInfo` =
+    /// `settle_detail`; a prompt report (2) is also confirmed by the final report (3) that superseded it). Only then
+    /// does the shop act on it.
     ///
     /// ```no_run
     /// # async fn demo(client: kuroneko_client::Client, body: &[u8]) {
