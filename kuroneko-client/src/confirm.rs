@@ -15,7 +15,7 @@ use kuroneko_proto::incoming::Form;
 use kuroneko_proto::{PaypayNotification, SettlementNotification};
 
 use crate::client::{Client, Error};
-use crate::reconcile::{ERROR_CODE, ROW, STATUS};
+use crate::reconcile::{ERROR_CODE, STATUS, rows};
 
 /// The E04 row elements compared with a notification (facts §3.2).
 const ORDER_NO: &str = "orderNo";
@@ -110,6 +110,12 @@ pub enum ConfirmError {
         /// How many rows E04 answered.
         rows: usize,
     },
+    /// E04's answer does not agree with itself: its `resultCount` is absent or another number than the rows it
+    /// holds (never read as "not found" or as the one row).
+    Inconsistent {
+        /// What disagrees.
+        reason: String,
+    },
     /// E04 shows another value than the notification.
     Mismatch {
         /// The notification's field (`order_no`, `settle_price`, `settle_detail`).
@@ -133,6 +139,7 @@ impl fmt::Display for ConfirmError {
             ConfirmError::Refused { code } => write!(f, "trade_info answered error {code}"),
             ConfirmError::NotFound => f.write_str("trade_info knows no transaction with this order_no"),
             ConfirmError::Ambiguous { rows } => write!(f, "trade_info answered {rows} transactions, expected one"),
+            ConfirmError::Inconsistent { reason } => f.write_str(reason),
             ConfirmError::Mismatch { field, notified, current } => {
                 write!(f, "{field} is {notified:?} in the notification but {current:?} in trade_info")
             }
@@ -153,9 +160,10 @@ impl Client {
     /// Confirms a settlement notification with E04 before the shop trusts it (facts §6.1).
     ///
     /// The notification's `trader_code` must be the client's; then E04 `trade_info` is asked for its `order_no`
-    /// (a read: retried on a lost answer), and its one row must show the same order number, the same amount
-    /// (`settlePrice`, compared as a number) and the same status (`statusInfo` = `settle_detail`; a prompt report
-    /// (2) is also confirmed by the final report (3) that superseded it). Only then does the shop act on it.
+    /// (a read: retried on a lost answer), its `resultCount` must count its rows, and its one row must show the
+    /// same order number, the same amount (`settlePrice`, compared as a number) and the same status (`statusInfo` =
+    /// `settle_detail`; a prompt report (2) is also confirmed by the final report (3) that superseded it). Only then
+    /// does the shop act on it.
     ///
     /// ```no_run
     /// # async fn demo(client: kuroneko_client::Client, body: &[u8]) {
@@ -182,7 +190,7 @@ impl Client {
         if answer.get(RESULT_FIELD) != Some(RESULT_SUCCESS) {
             return Err(ConfirmError::Refused { code: answer.get(ERROR_CODE).unwrap_or("").to_owned() });
         }
-        let rows: Vec<_> = answer.groups_named(ROW).collect();
+        let rows = rows(answer).map_err(|reason| ConfirmError::Inconsistent { reason })?;
         let row = match rows.as_slice() {
             [] => return Err(ConfirmError::NotFound),
             [row] => row,

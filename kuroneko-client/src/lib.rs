@@ -38,8 +38,9 @@
 //!   charge under a new order number at worst. After a lost answer the client asks E04 for the request's
 //!   `order_no` (the spec's `reconcile: {via: trade_info, key: order_no, copy: [trader_code]}`) and fails with
 //!   [`ClientError::Unconfirmed`]: the transaction's `statusInfo` and `crdCResCd` ([`Reconciled::Found`]),
-//!   [`Reconciled::NotFound`] (E04 answered no row at the time of the lookup), or [`Reconciled::Unknown`] (the
-//!   lookup failed, answered an error code, or several rows).
+//!   [`Reconciled::NotFound`] (E04 answered `resultCount` 0 and no row at the time of the lookup), or
+//!   [`Reconciled::Unknown`] (the lookup failed, answered an error code, several rows, a `resultCount` that does not
+//!   count its rows, or a row without `statusInfo`).
 //! * **Z012000004** (the same order_no is being processed, facts §4.3) is [`Error::InProgress`]: not a failure, and
 //!   never sent again with the same order number. Look the order up later with E04.
 //!

@@ -7,14 +7,16 @@
 //!
 //! | E04 answer | [`Reconciled`] |
 //! |---|---|
-//! | `returnCode` 0, one `resultData` row | `Found`: its `statusInfo` (label from the `status_info` table), its `crdCResCd` when not empty |
-//! | `returnCode` 0, no row | `NotFound` (at the time of the lookup) |
+//! | `returnCode` 0, `resultCount` 1, one `resultData` row with a `statusInfo` | `Found`: its `statusInfo` (label from the `status_info` table), its `crdCResCd` when not empty |
+//! | `returnCode` 0, `resultCount` 0, no row | `NotFound` (at the time of the lookup) |
 //! | `returnCode` 0, several rows | `Unknown`: more than one transaction for one order number is not documented (facts §3.2) |
+//! | `returnCode` 0, `resultCount` absent or another number than the rows, or a row without `statusInfo` | `Unknown`: the answer disagrees with itself, so it is never read as "not found" |
 //! | `returnCode` 1 | `Unknown`, naming the `errorCode`: what E04 answers for an unknown order number is not documented, so an error is never read as "not found" |
 //! | anything else | `Unknown` |
 
 use japay_client::{Reconciled, TransactionId};
 use japay_core::spec::{Code, OperationSpec};
+use kuroneko_proto::Block;
 use kuroneko_proto::generated::codes::STATUS_INFO;
 use kuroneko_proto::generated::trade_info::TRADE_INFO;
 use kuroneko_proto::generated::{RESULT_FIELD, RESULT_SUCCESS};
@@ -27,6 +29,8 @@ pub(crate) const STATUS: &str = "statusInfo";
 const APPROVAL: &str = "crdCResCd";
 /// E04's repeated row (facts §3.2).
 pub(crate) const ROW: &str = "resultData";
+/// The element of E04's answer that counts its rows (facts §3.2).
+pub(crate) const COUNT: &str = "resultCount";
 /// The element every answer carries its error code in (`gateway.yaml` `answer.fields.failure.code`, facts §3.1).
 pub(crate) const ERROR_CODE: &str = "errorCode";
 
@@ -45,11 +49,17 @@ pub(crate) fn reconciled(lookup: &'static OperationSpec, answer: &Decoded<'_>) -
         }
         None => return Reconciled::Unknown { reason: format!("trade_info answered no {RESULT_FIELD}") },
     }
-    let mut rows = answer.groups_named(ROW);
-    match (rows.next(), rows.next()) {
-        (None, _) => Reconciled::NotFound,
-        (Some(row), None) => {
+    let rows = match rows(answer) {
+        Ok(rows) => rows,
+        Err(reason) => return Reconciled::Unknown { reason },
+    };
+    match rows.as_slice() {
+        [] => Reconciled::NotFound,
+        [row] => {
             let state = row.get(STATUS).unwrap_or("");
+            if state.is_empty() {
+                return Reconciled::Unknown { reason: format!("trade_info answered a row without {STATUS}") };
+            }
             Reconciled::Found {
                 state: state.to_owned(),
                 state_label: Code::new(state, &STATUS_INFO).entry.map(|entry| entry.en),
@@ -59,8 +69,20 @@ pub(crate) fn reconciled(lookup: &'static OperationSpec, answer: &Decoded<'_>) -
                     .map(|value| TransactionId::new(APPROVAL, value)),
             }
         }
-        (Some(_), Some(_)) => Reconciled::Unknown {
-            reason: format!("trade_info answered {} rows for one order number", 2 + rows.count()),
-        },
+        more => Reconciled::Unknown { reason: format!("trade_info answered {} rows for one order number", more.len()) },
+    }
+}
+
+/// The `resultData` rows of E04's successful answer, when its `resultCount` (digits) is exactly their number;
+/// otherwise why the answer cannot be read (an absent count, or a count the rows do not match: a row that was not
+/// read as a row, such as an empty `<resultData/>`, must not pass for "no transaction").
+pub(crate) fn rows<'r, 'b>(answer: &'r Decoded<'b>) -> Result<Vec<&'r Block<'b>>, String> {
+    let rows: Vec<_> = answer.groups_named(ROW).collect();
+    let count = answer.get(COUNT).ok_or_else(|| format!("trade_info answered no {COUNT}"))?;
+    let counted = count.bytes().all(|b| b.is_ascii_digit()) && count.parse::<usize>().ok() == Some(rows.len());
+    if counted {
+        Ok(rows)
+    } else {
+        Err(format!("trade_info answered {} {ROW} rows and a {COUNT} that is not that number", rows.len()))
     }
 }

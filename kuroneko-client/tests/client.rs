@@ -51,6 +51,11 @@ fn found(status: &str) -> Reply {
     Reply::Xml(answer_with_rows(&[("returnCode", "0"), ("errorCode", ""), ("resultCount", "1")], &[row]))
 }
 
+/// E04's answer with `resultCount` `count` and these rows, whether they agree or not.
+fn counted(count: &str, rows: &[&[(&str, &str)]]) -> Reply {
+    Reply::Xml(answer_with_rows(&[("returnCode", "0"), ("errorCode", ""), ("resultCount", count)], rows))
+}
+
 fn not_found() -> Reply {
     Reply::Xml(answer(&[("returnCode", "0"), ("errorCode", ""), ("resultCount", "0")]))
 }
@@ -70,6 +75,11 @@ async fn a08_is_never_retried_after_a_lost_answer_and_is_reconciled_with_e04() {
         ("timeout, authorised", Reply::Hang, found("4"), SendErrorKind::Timeout, Lookup::Found("4".into(), Some("123456".into()))),
         ("timeout, no such order", Reply::Hang, not_found(), SendErrorKind::Timeout, Lookup::NotFound),
         ("timeout, e04 answers an error code", Reply::Hang, error("E041010301"), SendErrorKind::Timeout, Lookup::Unknown),
+        // an answer whose resultCount and rows disagree, or a row without a status, says neither: never "not found"
+        ("timeout, e04 counts a row it does not send", Reply::Hang, counted("1", &[]), SendErrorKind::Timeout, Lookup::Unknown),
+        ("timeout, e04 without resultCount", Reply::Hang, Reply::Xml(answer(&[("returnCode", "0"), ("errorCode", "")])), SendErrorKind::Timeout, Lookup::Unknown),
+        ("timeout, e04 sends a row it does not count", Reply::Hang, counted("0", &[&[("orderNo", "ORDER-0001"), ("statusInfo", "4")]]), SendErrorKind::Timeout, Lookup::Unknown),
+        ("timeout, e04's row has no status", Reply::Hang, counted("1", &[&[("orderNo", "ORDER-0001"), ("statusInfo", "")]]), SendErrorKind::Timeout, Lookup::Unknown),
     ];
     for (what, order, lookup, kind, expected) in cases {
         let fake = Fake::start(move |endpoint, _| if endpoint == "tradeInfo" { lookup.clone() } else { order.clone() });
@@ -198,6 +208,8 @@ async fn a_notification_is_trusted_only_when_e04_confirms_it() {
         ("no such order", notified, not_found(), Err("not found")),
         ("e04 refuses", notified, error("Z012000009"), Err("refused")),
         ("another merchant", Notified { trader_code: "999999999", ..notified }, found("2"), Err("other trader")),
+        ("e04 counts two rows and sends one", notified, counted("2", &[&[("orderNo", "ORDER-0001"), ("settlePrice", "1500"), ("statusInfo", "2")]]), Err("inconsistent")),
+        ("e04 counts a row it does not send", notified, counted("1", &[]), Err("inconsistent")),
     ];
     for (what, notified, reply, expected) in cases {
         let fake = Fake::start(move |_, _| reply.clone());
@@ -208,6 +220,7 @@ async fn a_notification_is_trusted_only_when_e04_confirms_it() {
             Err(ConfirmError::NotFound) => Err("not found"),
             Err(ConfirmError::Refused { .. }) => Err("refused"),
             Err(ConfirmError::OtherTrader { .. }) => Err("other trader"),
+            Err(ConfirmError::Inconsistent { .. }) => Err("inconsistent"),
             Err(other) => panic!("{what}: {other}"),
         };
         assert_eq!(got, expected, "{what}");

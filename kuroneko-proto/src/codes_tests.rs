@@ -108,3 +108,16 @@ fn error_check_enum() {
     assert_eq!(ErrorCheck::from("07"), ErrorCheck::Unknown("07"));
     assert_eq!(ErrorCheck::DataState.entry().map(|e| e.en), Some("data or state check failed"));
 }
+
+/// The codes after which the order's state is unknown (still being processed, a timeout under load, an amount change
+/// half done, an order number already registered: perhaps by the call whose answer was lost) send the merchant to trade_info (E04), never to a new order number: a new order number for an order
+/// that then completes is a second charge (the client reports Z012000004 as in progress for that reason).
+#[test]
+fn codes_of_an_unknown_state_send_the_merchant_to_trade_info() {
+    for code in ["Z012000004", "Z012000005", "A077000001", "A082000003", "A092000001"] {
+        let fix =
+            ERROR_CODE.lookup(code).and_then(|e| e.remediation).unwrap_or_else(|| panic!("{code}: no remediation"));
+        assert!(fix.contains("trade_info"), "{code}: {fix:?}");
+        assert!(!fix.contains("retry with a new order_no"), "{code}: {fix:?}");
+    }
+}

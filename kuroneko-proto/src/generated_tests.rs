@@ -238,8 +238,8 @@ fn a08_outcomes_tell_authorized_from_three_d_secure_and_fail_closed() {
     const TOKEN: (&str, &str) = ("threeDToken", "0123456789abcdef0123456789abcdef");
     const OK: (&str, &str) = ("returnCode", "0");
     const NO_ERROR: (&str, &str) = ("errorCode", "");
-    let undecided =
-        OutcomeError::Undecided { field: "returnCode", expected: &["crdCResCd", "threeDAuthHtml", "threeDToken"] };
+    let undecided = OutcomeError::Undecided { field: "returnCode", expected: &["crdCResCd", "threeDAuthHtml"] };
+    let no_token = OutcomeError::MissingField { outcome: "three_d_secure", field: "threeDToken" };
     let cases: &[A08Case<'_>] = &[
         (&[OK, NO_ERROR, ("crdCResCd", "123456")], true, Ok("Authorized")),
         (&[OK, NO_ERROR, HTML, TOKEN], true, Ok("ThreeDSecure")),
@@ -249,7 +249,13 @@ fn a08_outcomes_tell_authorized_from_three_d_secure_and_fail_closed() {
             true,
             Err(OutcomeError::Ambiguous { field: "returnCode", outcomes: &["authorized", "three_d_secure"] }),
         ),
-        (&[OK, NO_ERROR, HTML], true, Err(undecided)),
+        // the page decides; without its token it is refused, and beside an approval number it is ambiguous
+        (&[OK, NO_ERROR, HTML], true, Err(no_token)),
+        (
+            &[OK, NO_ERROR, ("crdCResCd", "123456"), HTML],
+            true,
+            Err(OutcomeError::Ambiguous { field: "returnCode", outcomes: &["authorized", "three_d_secure"] }),
+        ),
         (&[OK, NO_ERROR, TOKEN], true, Err(undecided)),
         (&[OK, NO_ERROR, ("threeDAuthHtml", ""), TOKEN], true, Err(undecided)),
         (&[OK, NO_ERROR], true, Err(undecided)),

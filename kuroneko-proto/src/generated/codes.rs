@@ -744,15 +744,29 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "同一受付番号処理中",
                     "the same order_no is being processed now",
                 )
-                .with_remediation("retry with a new order_no")
-                .with_source_text("facts §4.3 (C)"),
+                .with_remediation(
+                    "not a failure: the first request with this order_no is still being processed; do not send it again under a new order_no (that can charge twice), look the order up later with trade_info (E04) and act on its status",
+                )
+                .with_source(
+                    "facts §4.3 (C; NODE treats it specially)",
+                    Some(
+                        "the clients' tables say to retry with a new order_no; that is safe only once trade_info shows the first request did not take effect, so the remediation sends the merchant there first",
+                    ),
+                ),
             spec::CodeEntry::new(
                     "Z012000005",
                     "タイムアウト(API受付時)",
                     "request timed out at the api (load)",
                 )
-                .with_remediation("retry later")
-                .with_source_text("facts §4.3 (C)"),
+                .with_remediation(
+                    "retry a read later; for a call that creates or changes an order, look the order up with trade_info (E04) before sending it again, since the timed-out request may still have taken effect",
+                )
+                .with_source(
+                    "facts §4.3 (C)",
+                    Some(
+                        "whether a request the api timed out on can still take effect is not documented (facts §4.3 says only to retry later)",
+                    ),
+                ),
             spec::CodeEntry::new(
                     "Z012000006",
                     "同時取引数超過",
@@ -1045,7 +1059,15 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "変更前金額の取消NG",
                     "cancel of the old amount failed; see creditErrorCode",
                 )
-                .with_source_text("facts §4.4 (C), §2.2 (A07)"),
+                .with_remediation(
+                    "the new amount may be authorized while the old authorization stands: look the order up with trade_info (E04) before changing the amount again",
+                )
+                .with_source(
+                    "facts §4.4 (C), §2.2 (A07 is a re-authorization of the new amount and a cancel of the old one)",
+                    Some(
+                        "the state after A077000001 is inferred from how A07 works (facts §2.2); not documented",
+                    ),
+                ),
             spec::CodeEntry::new(
                     "A081010306",
                     "端末区分不正",
@@ -1178,8 +1200,12 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "受付番号登録済み",
                     "order_no already registered",
                 )
-                .with_remediation("send a new order_no for every attempt")
-                .with_source_text("facts §4.4 (C), §2.1"),
+                .with_remediation(
+                    "if this resends a call whose answer was lost, the first call used this order_no: look it up with trade_info (E04), it may be authorized; use a new order_no only for a new payment attempt",
+                )
+                .with_source_text(
+                    "facts §4.4 (C), §2.1 (order_no unique per payment attempt)",
+                ),
             spec::CodeEntry::new(
                     "A082000004",
                     "トークン有効期限切れまたは使用済み",
@@ -1239,6 +1265,9 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                     "A092000001",
                     "受付番号登録済み",
                     "order_no already registered (WOO treats it on A09 as already completed)",
+                )
+                .with_remediation(
+                    "the payment may already be authorized (a second A09 for the order): look it up with trade_info (E04) before asking the buyer to pay again",
                 )
                 .with_source("facts §4.4 (WOO-3ds)", Some("one source only [S]")),
             spec::CodeEntry::new(

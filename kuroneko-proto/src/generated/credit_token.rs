@@ -881,7 +881,7 @@ pub enum CreditTokenOutcome<'r> {
     /// `authorized` (ok): `returnCode` is "0", with `crdCResCd` present.
     #[cfg_attr(feature = "serde", serde(rename = "authorized"))]
     Authorized,
-    /// `three_d_secure` (tds_html): `returnCode` is "0", with `threeDAuthHtml`, `threeDToken` present.
+    /// `three_d_secure` (tds_html): `returnCode` is "0", with `threeDAuthHtml` present.
     #[cfg_attr(feature = "serde", serde(rename = "three_d_secure"))]
     ThreeDSecure {
         /// The page to write to the browser as it is (`threeDAuthHtml`): it posts itself to the card issuer to start 3-D Secure. Secret; an HTML page, not a URL.
@@ -907,11 +907,11 @@ fn decide<'r>(
     let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
     match result {
         Some("0") => {
-            match [has("crdCResCd"), has("threeDAuthHtml") && has("threeDToken")] {
+            match [has("crdCResCd"), has("threeDAuthHtml")] {
                 [false, false] => {
                     Err(outcome::OutcomeError::Undecided {
                         field: "returnCode",
-                        expected: &["crdCResCd", "threeDAuthHtml", "threeDToken"],
+                        expected: &["crdCResCd", "threeDAuthHtml"],
                     })
                 }
                 [true, false] => {

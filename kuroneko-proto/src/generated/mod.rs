@@ -361,6 +361,7 @@ pub const SECRET_NAMES: &[&str] = &[
     "card_no",
     "check_sum",
     "hash_value",
+    "redirectHtml",
     "res_pa",
     "security_code",
     "threeDAuthHtml",

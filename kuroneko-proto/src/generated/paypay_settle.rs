@@ -115,7 +115,13 @@ pub static PAYPAY_SETTLE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
                     "redirectHtml",
                     "html to write to the browser verbatim; it forwards the buyer to paypay",
                 )
-                .with_source_text("facts §3.2 (L01; WOO-pp)"),
+                .secret()
+                .with_source(
+                    "facts §3.2 (L01; WOO-pp)",
+                    Some(
+                        "its contents are not documented; secret (as threeDAuthHtml) because it carries the buyer's payment session and the redirect_html outcome hands it over as a Secret",
+                    ),
+                ),
         ],
     )
     .with_uncertain("one source (WOO-pp, facts §3.2 [S])");

@@ -48,6 +48,11 @@ fn answers_decide_their_outcomes() {
     let econ = "<econNo>1234567</econNo><expiredDate>20260410</expiredDate>";
     #[rustfmt::skip]
     let table: Vec<(&str, String, Decided)> = vec![
+        // a 3-D Secure page beside an approval number is not an authorization; a page without its token is not a start
+        ("credit_token", format!("{OK}<crdCResCd>123456</crdCResCd>"), ok("authorized")),
+        ("credit_token", format!("{OK}<crdCResCd>123456</crdCResCd><threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml>"), refused("Ambiguous")),
+        ("credit_token", format!("{OK}<threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml>"), refused("MissingField")),
+        ("credit", format!("{OK}<crdCResCd>123456</crdCResCd><threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml><threeDToken/>"), refused("Ambiguous")),
         ("cvs_seven_eleven", format!("{OK}{slip}"), ok("registered")),
         ("cvs_seven_eleven", format!("{OK}<billingNo>1</billingNo><expiredDate>20260410</expiredDate>"), refused("Undecided")),
         ("cvs_seven_eleven", format!("{OK}{slip}").replace("<errorCode/>", "<errorCode>B012000002</errorCode>"), refused("ErrorCodeOnSuccess")),
@@ -96,5 +101,24 @@ fn answers_decide_their_outcomes() {
     ];
     for (operation, children, expected) in &table {
         assert_eq!(&decide(operation, children), expected, "{operation}: {children}");
+    }
+}
+
+/// The pages an outcome hands over as `Secret` (A08's `threeDAuthHtml`, L01's `redirectHtml`) are secret in the
+/// answer's `Debug` too: the answer view must not show what its outcome hides.
+#[test]
+fn the_pages_outcomes_keep_secret_are_redacted_in_the_answers_debug() {
+    use kuroneko_proto::generated::{CreditTokenResponse, PaypaySettleResponse};
+    let page = "&lt;form action=&quot;https://pay.example/s/SESSION-0123&quot;&gt;&lt;/form&gt;";
+    let body = |children: String| format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><return>{children}</return>");
+    let a08 = body(format!("{OK}<threeDAuthHtml>{page}</threeDAuthHtml><threeDToken>{}</threeDToken>", "t".repeat(32)));
+    let l01 = body(format!("{OK}<redirectHtml>{page}</redirectHtml>"));
+    let a08 = CreditTokenResponse::parse(a08.as_bytes()).expect("an A08 answer");
+    let l01 = PaypaySettleResponse::parse(l01.as_bytes()).expect("an L01 answer");
+    for (operation, shown) in [
+        ("credit_token", format!("{a08:?} {:?}", a08.outcome())),
+        ("paypay_settle", format!("{l01:?} {:?}", l01.outcome())),
+    ] {
+        assert!(!shown.contains("SESSION-0123"), "{operation}: {shown}");
     }
 }
