@@ -327,9 +327,45 @@ pub static REGULAR_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
                     "time the answer was sent, yyyyMMddHHmmss",
                 )
                 .with_source_text("facts §3.1 (W2 base class, EC2)"),
+            spec::AttributeSpec::new(
+                    "crdCResCd",
+                    "authorization approval number of the first charge (by analogy with A01)",
+                )
+                .with_source(
+                    "facts §3.2 (A01)",
+                    Some("no G01 answer was seen; assumed as A01's"),
+                ),
+            spec::AttributeSpec::new(
+                    "creditErrorCode",
+                    "card network (CAFIS) code of a refused authorization (by analogy with A01)",
+                )
+                .with_source(
+                    "facts §3.2, §4.5",
+                    Some("no G01 answer was seen; assumed as A01's"),
+                ),
+            spec::AttributeSpec::new(
+                    "threeDAuthHtml",
+                    "html to write to the browser verbatim to start 3-D Secure, continued by G02 (by analogy with A01)",
+                )
+                .secret()
+                .with_source(
+                    "facts §3.2 (A01), §1.3 (G02 is the 3-D Secure result of G01)",
+                    Some("no G01 answer was seen; assumed as A01's"),
+                ),
+            spec::AttributeSpec::new(
+                    "threeDToken",
+                    "token to keep server-side for G02 (by analogy with A01)",
+                )
+                .secret()
+                .with_source(
+                    "facts §3.2 (A01), §1.3 (G02)",
+                    Some("no G01 answer was seen; assumed as A01's"),
+                ),
         ],
     )
-    .with_uncertain("no G01 answer was ever seen; only the common elements are listed");
+    .with_uncertain(
+        "no G01 answer was ever seen; the A01 elements (crdCResCd, creditErrorCode, threeDAuthHtml, threeDToken) are listed by analogy with A01, whose card fields G01 takes, so that an answer is decided by what it carries",
+    );
 /// 継続課金登録: register a continuous billing (subscription) charged to a card (`regular`).
 ///
 /// The encoder sends the fixed parameters `function_div=G01`.
@@ -532,6 +568,22 @@ impl<'a> RegularResponse<'a> {
     pub fn return_date(&self) -> Option<&str> {
         self.answer.get("returnDate")
     }
+    /// `crdCResCd`: authorization approval number of the first charge (by analogy with A01) (first occurrence, decoded).
+    pub fn crd_c_res_cd(&self) -> Option<&str> {
+        self.answer.get("crdCResCd")
+    }
+    /// `creditErrorCode`: card network (CAFIS) code of a refused authorization (by analogy with A01) (first occurrence, decoded).
+    pub fn credit_error_code(&self) -> Option<&str> {
+        self.answer.get("creditErrorCode")
+    }
+    /// `threeDAuthHtml`: html to write to the browser verbatim to start 3-D Secure, continued by G02 (by analogy with A01) (first occurrence, decoded).
+    pub fn three_d_auth_html(&self) -> Option<&str> {
+        self.answer.get("threeDAuthHtml")
+    }
+    /// `threeDToken`: token to keep server-side for G02 (by analogy with A01) (first occurrence, decoded).
+    pub fn three_d_token(&self) -> Option<&str> {
+        self.answer.get("threeDToken")
+    }
 }
 
 /// What the answer to `regular` means: one variant per outcome the spec documents. [`RegularResponse::outcome`] decides it and fails closed.
@@ -540,9 +592,17 @@ impl<'a> RegularResponse<'a> {
 #[cfg_attr(feature = "serde", serde(tag = "outcome"))]
 #[non_exhaustive]
 pub enum RegularOutcome<'r> {
-    /// `registered` (ok): `returnCode` is "0". Some facts are uncertain (see the spec).
+    /// `registered` (ok): `returnCode` is "0", with `crdCResCd` present. Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(rename = "registered"))]
     Registered,
+    /// `three_d_secure` (tds_html): `returnCode` is "0", with `threeDAuthHtml` present. Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(rename = "three_d_secure"))]
+    ThreeDSecure {
+        /// The page to write to the browser as it is (`threeDAuthHtml`): it posts itself to the card issuer to start 3-D Secure. Secret; an HTML page, not a URL.
+        html: outcome::Secret<'r>,
+        /// The token to keep on the server for the step that follows (`threeDToken`). Secret.
+        token: outcome::Secret<'r>,
+    },
     /// `failure` (failure): `returnCode` is "1".
     #[cfg_attr(feature = "serde", serde(rename = "failure"))]
     Failure {
@@ -558,16 +618,58 @@ fn decide<'r>(
     raw: &'r crate::answer::Answer<'_>,
 ) -> Result<RegularOutcome<'r>, outcome::OutcomeError> {
     let result = raw.get("returnCode");
+    let has = |name: &str| raw.get(name).is_some_and(|v| !v.is_empty());
     match result {
         Some("0") => {
-            Ok({
-                outcome::refuse_error_code(
-                    raw.get("errorCode"),
-                    "registered",
-                    "errorCode",
-                )?;
-                RegularOutcome::Registered
-            })
+            match [has("crdCResCd"), has("threeDAuthHtml")] {
+                [false, false] => {
+                    Err(outcome::OutcomeError::Undecided {
+                        field: "returnCode",
+                        expected: &["crdCResCd", "threeDAuthHtml"],
+                    })
+                }
+                [true, false] => {
+                    Ok({
+                        outcome::refuse_error_code(
+                            raw.get("errorCode"),
+                            "registered",
+                            "errorCode",
+                        )?;
+                        RegularOutcome::Registered
+                    })
+                }
+                [false, true] => {
+                    Ok({
+                        outcome::refuse_error_code(
+                            raw.get("errorCode"),
+                            "three_d_secure",
+                            "errorCode",
+                        )?;
+                        RegularOutcome::ThreeDSecure {
+                            html: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDAuthHtml"),
+                                    "three_d_secure",
+                                    "threeDAuthHtml",
+                                )?,
+                            ),
+                            token: outcome::Secret::new(
+                                outcome::need(
+                                    raw.get("threeDToken"),
+                                    "three_d_secure",
+                                    "threeDToken",
+                                )?,
+                            ),
+                        }
+                    })
+                }
+                [true, true] => {
+                    Err(outcome::OutcomeError::Ambiguous {
+                        field: "returnCode",
+                        outcomes: &["registered", "three_d_secure"],
+                    })
+                }
+            }
         }
         Some("1") => {
             Ok(RegularOutcome::Failure {
@@ -603,6 +705,7 @@ pub fn summarize<'r>(
 ) -> Result<outcome::OutcomeSummary<'r>, outcome::OutcomeError> {
     let (name, kind, error, cause) = match decide(raw)? {
         RegularOutcome::Registered { .. } => ("registered", "ok", None, None),
+        RegularOutcome::ThreeDSecure { .. } => ("three_d_secure", "tds_html", None, None),
         RegularOutcome::Failure { code, cause, .. } => {
             ("failure", "failure", Some(code), cause)
         }

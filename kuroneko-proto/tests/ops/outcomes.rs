@@ -89,7 +89,11 @@ fn answers_decide_their_outcomes() {
         ("paypay_change_price", "<returnCode>2</returnCode><errorCode>L032000003</errorCode>".to_owned(), refused("ErrorCodeOnSuccess")),
         ("trade_info", "<returnCode>2</returnCode><errorCode/>".to_owned(), refused("UnknownResult")),
         ("paypay_change_price", failure("L032000003"), failed("L032000003")),
-        ("regular", OK.to_owned(), ok("registered")),
+        // G01 (no answer ever seen): registered only with an approval number, 3-D Secure only with its page
+        ("regular", format!("{OK}<crdCResCd>123456</crdCResCd>"), ok("registered")),
+        ("regular", OK.to_owned(), refused("Undecided")),
+        ("regular", format!("{OK}<threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml><threeDToken>t</threeDToken>"), Ok(("three_d_secure", "tds_html", None))),
+        ("regular", format!("{OK}<crdCResCd>1</crdCResCd><threeDAuthHtml>&lt;form/&gt;</threeDAuthHtml><threeDToken>t</threeDToken>"), refused("Ambiguous")),
         ("regular_3d", OK.to_owned(), ok("accepted")),
         ("regular_info", OK.to_owned(), ok("accepted")),
         ("regular_update", failure("Z019999999"), failed("Z019999999")),
