@@ -376,6 +376,8 @@ pub(crate) struct Outcome {
     /// For a kind other than `failure`: the gateway's failure code field (`answer.fields.failure.code`), which the
     /// answer must leave absent or empty (an error code on a success is refused, `ErrorCodeOnSuccess`).
     pub(crate) error_code_empty: Option<String>,
+    /// `count`: a value element that must equal the number of rows of a repeated group.
+    pub(crate) count: Option<(String, String)>,
     pub(crate) provenance: Provenance,
 }
 

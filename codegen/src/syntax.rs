@@ -509,9 +509,20 @@ pub(crate) struct OutcomeSyntax {
     pub(crate) result_absent: Option<Spanned<bool>>,
     #[serde(default)]
     pub(crate) present: Vec<Text>,
+    /// `{field: resultCount, group: resultData}`: the count must equal the group's rows (shape `element_text`).
+    #[serde(default)]
+    pub(crate) count: Option<CountSyntax>,
     pub(crate) source: Text,
     #[serde(default)]
     pub(crate) uncertain: Option<Text>,
+}
+
+/// An outcome's `count`: a value element that counts the rows of a repeated group.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CountSyntax {
+    pub(crate) field: Text,
+    pub(crate) group: Text,
 }
 
 /// `codes/<table>.yaml`.

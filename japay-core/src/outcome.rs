@@ -105,6 +105,16 @@ pub enum OutcomeError {
         /// The URL field.
         field: &'static str,
     },
+    /// The answer's count of a repeated group (`resultCount`) is not a decimal number equal to the rows it carries:
+    /// the answer contradicts itself, so neither the count nor the rows are believed.
+    CountMismatch {
+        /// The outcome (its spec name).
+        outcome: &'static str,
+        /// The count field.
+        field: &'static str,
+        /// The repeated group.
+        group: &'static str,
+    },
 }
 
 impl fmt::Display for OutcomeError {
@@ -135,6 +145,10 @@ impl fmt::Display for OutcomeError {
                 f,
                 "outcome {outcome} expects an https:// url (or http:// to a loopback host) in the field {field} (no spaces or control characters); \
                  the answer's value is not one"
+            ),
+            OutcomeError::CountMismatch { outcome, field, group } => write!(
+                f,
+                "outcome {outcome} expects {field} to be the number of {group} rows the answer carries; it is not"
             ),
         }
     }
@@ -280,10 +294,54 @@ pub fn refuse_error_code(value: Option<&str>, outcome: &'static str, field: &'st
     }
 }
 
+#[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point
+/// Checks that a count field (`resultCount`) is a decimal number equal to the rows of its group the answer
+/// carries, or [`OutcomeError::CountMismatch`] (a missing or empty count too).
+///
+/// # Errors
+/// When the count is missing, not decimal digits, or another number than `rows`.
+pub fn check_count(
+    value: Option<&str>,
+    rows: usize,
+    outcome: &'static str,
+    (field, group): (&'static str, &'static str),
+) -> Result<(), OutcomeError> {
+    let count = value.filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()));
+    // leading zeros are the same number; a count too long for usize is no row count
+    match count.map(|v| v.trim_start_matches('0')).map(|v| if v.is_empty() { Ok(0) } else { v.parse::<usize>() }) {
+        Some(Ok(n)) if n == rows => Ok(()),
+        _ => Err(OutcomeError::CountMismatch { outcome, field, group }),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_must_be_the_rows_it_counts() {
+        let names = ("count", "rows");
+        for (value, rows, ok) in [
+            (Some("1"), 1, true),
+            (Some("0"), 0, true),
+            (Some("001"), 1, true),
+            (Some("000"), 0, true),
+            (Some("1"), 0, false),
+            (Some("2"), 1, false),
+            (Some(""), 0, false),
+            (None, 0, false),
+            (Some("-1"), 0, false),
+            (Some("1 "), 1, false),
+            (Some("99999999999999999999999999"), 1, false),
+        ] {
+            let got = check_count(value, rows, "found", names);
+            assert_eq!(got.is_ok(), ok, "{value:?} for {rows} rows");
+        }
+        let e = check_count(Some("2"), 1, "found", names).unwrap_err();
+        assert_eq!(e, OutcomeError::CountMismatch { outcome: "found", field: "count", group: "rows" });
+        assert!(e.to_string().starts_with("outcome found expects count to be the number of rows rows"));
+    }
 
     #[test]
     fn every_kind_has_its_display_word() {

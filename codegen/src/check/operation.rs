@@ -514,6 +514,23 @@ fn check_outcomes(
             }
             present.push(name.to_string());
         }
+        let count = o.count.as_ref().map(|c| {
+            if response.attributes.iter().all(|a| a.name != c.field.as_str()) {
+                d.at(c.field.span(), format!("{p}.count.field"), format!("no response element {:?}", c.field.as_str()));
+            }
+            match response.groups.iter().find(|g| g.name == c.group.as_str()) {
+                None => d.at(
+                    c.group.span(),
+                    format!("{p}.count.group"),
+                    format!("no response group {:?}", c.group.as_str()),
+                ),
+                Some(g) if !g.repeated => {
+                    d.at(c.group.span(), format!("{p}.count.group"), "a count goes with a repeated group")
+                }
+                Some(_) => {}
+            }
+            (c.field.to_string(), c.group.to_string())
+        });
         spec_index.push(i);
         // every outcome but a failure refuses an answer that carries an error code (fail closed)
         let error_code_empty = match kind {
@@ -527,6 +544,7 @@ fn check_outcomes(
             matches,
             present,
             error_code_empty,
+            count,
             provenance: Provenance {
                 source: d.text(&o.source, &format!("{p}.source")),
                 uncertain: d.opt(&o.uncertain, &format!("{p}.uncertain")),

@@ -420,6 +420,13 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
             }
         }
     };
+    let build = match &o.count {
+        Some((field, group)) => quote!({
+            outcome::check_count(raw.get(#field), raw.groups_named(#group).count(), #name, (#field, #group))?;
+            #build
+        }),
+        None => build,
+    };
     match &o.error_code_empty {
         Some(field) => {
             quote!({ outcome::refuse_error_code(raw.get(#field), #name, #field)?; #build })

@@ -284,7 +284,15 @@ fn decide<'r>(
                         "cards",
                         "errorCode",
                     )?;
-                    CreditInfoGetOutcome::Cards
+                    {
+                        outcome::check_count(
+                            raw.get("cardUnit"),
+                            raw.groups_named("cardData").count(),
+                            "cards",
+                            ("cardUnit", "cardData"),
+                        )?;
+                        CreditInfoGetOutcome::Cards
+                    }
                 })
             } else {
                 Err(outcome::OutcomeError::Undecided {

@@ -336,7 +336,15 @@ fn decide<'r>(
                         "found",
                         "errorCode",
                     )?;
-                    TradeInfoOutcome::Found
+                    {
+                        outcome::check_count(
+                            raw.get("resultCount"),
+                            raw.groups_named("resultData").count(),
+                            "found",
+                            ("resultCount", "resultData"),
+                        )?;
+                        TradeInfoOutcome::Found
+                    }
                 })
             } else {
                 Err(outcome::OutcomeError::Undecided {

@@ -89,6 +89,13 @@ fn answers_decide_their_outcomes() {
         ("paypay_change_price", "<returnCode>2</returnCode><errorCode>L032000003</errorCode>".to_owned(), refused("ErrorCodeOnSuccess")),
         ("trade_info", "<returnCode>2</returnCode><errorCode/>".to_owned(), refused("UnknownResult")),
         ("paypay_change_price", failure("L032000003"), failed("L032000003")),
+        // a count that is not the rows the answer carries: the answer contradicts itself and is refused
+        ("trade_info", format!("{OK}<resultCount>1</resultCount>"), refused("CountMismatch")),
+        ("trade_info", format!("{OK}<resultCount>x</resultCount><resultData><orderNo>A</orderNo></resultData>"), refused("CountMismatch")),
+        ("trade_info", format!("{OK}<resultCount>01</resultCount><resultData><orderNo>A</orderNo></resultData>"), ok("found")),
+        ("trade_info", format!("{OK}<resultCount>0</resultCount>"), ok("found")),
+        ("credit_info_get", format!("{OK}<cardUnit>2</cardUnit><cardData><cardKey>1</cardKey></cardData>"), refused("CountMismatch")),
+        ("credit_info_get", format!("{OK}<cardUnit>1</cardUnit><cardData><cardKey>1</cardKey></cardData>"), ok("cards")),
         // G01 (no answer ever seen): registered only with an approval number, 3-D Secure only with its page
         ("regular", format!("{OK}<crdCResCd>123456</crdCResCd>"), ok("registered")),
         ("regular", OK.to_owned(), refused("Undecided")),
