@@ -237,6 +237,7 @@ pub(crate) enum Limit {
 #[derive(Clone)]
 pub(crate) enum Check {
     MinBytes(u64),
+    MaxChars(u64),
     MaxBytesIn(Charset, u64),
     MinValue(u64),
     StartsWith(String),

@@ -351,6 +351,8 @@ pub(crate) struct FieldSyntax {
     #[serde(default)]
     pub(crate) min_bytes: Option<Spanned<u64>>,
     #[serde(default)]
+    pub(crate) max_chars: Option<Spanned<u64>>,
+    #[serde(default)]
     pub(crate) max_bytes_in: Option<Spanned<BTreeMap<String, u64>>>,
     #[serde(default)]
     pub(crate) min_value: Option<Spanned<u64>>,

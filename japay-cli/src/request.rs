@@ -31,7 +31,7 @@ Fixed parameters may be left out; the encoder sends them.";
 
 /// The rules a violation line may name.
 const RULES_HELP: &str = "\
-rule being one of required, unknown, max_bytes, exact_bytes, charset, pattern, one_of, value, min_bytes, min_value, \
+rule being one of required, unknown, max_bytes, exact_bytes, charset, pattern, one_of, value, min_bytes, max_chars, min_value, \
 transport, duplicate, forbidden (a field that must be absent in the case at hand), bits (a bitmap position that must \
 or must not be set)";
 

@@ -95,6 +95,13 @@ pub enum ViolationKind {
         /// The lower bound.
         limit: usize,
     },
+    /// More characters than the field's character limit ([`FieldCheck::MaxChars`](crate::spec::FieldCheck::MaxChars)).
+    MaxChars {
+        /// The value's length in characters.
+        actual: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A number below the field's smallest value ([`FieldCheck::MinValue`](crate::spec::FieldCheck::MinValue)).
     MinValue {
         /// The smallest value allowed.
@@ -161,6 +168,7 @@ impl ViolationKind {
             ViolationKind::Pattern { .. } => "pattern",
             ViolationKind::OneOf { .. } => "one_of",
             ViolationKind::MinBytes { .. } => "min_bytes",
+            ViolationKind::MaxChars { .. } => "max_chars",
             ViolationKind::MinValue { .. } => "min_value",
             ViolationKind::Transport { .. } | ViolationKind::Utf8Unmarked { .. } => "transport",
             ViolationKind::Duplicate => "duplicate",
@@ -247,6 +255,7 @@ impl fmt::Display for ViolationKind {
             ViolationKind::MinBytes { charset, actual, limit } => {
                 write!(f, "{actual} bytes in {charset}, at least {limit} required")
             }
+            ViolationKind::MaxChars { actual, limit } => write!(f, "{actual} characters, limit {limit}"),
             ViolationKind::MinValue { min } => write!(f, "expected a number of at least {min}"),
             ViolationKind::OneOf { description, given } => {
                 write!(f, "expected exactly one of {description}, found {given}")

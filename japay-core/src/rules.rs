@@ -46,6 +46,7 @@ pub(crate) fn holds(test: &ConditionTest, spec: &OperationSpec, values: &[Option
 /// `bytes` is the value's length in `limit_charset` (the charset its byte limit counts), as the caller measured it.
 ///
 /// * [`FieldCheck::MinBytes`]: `min_bytes` when `bytes` is below the bound;
+/// * [`FieldCheck::MaxChars`]: `max_chars` when the value has more characters;
 /// * [`FieldCheck::MaxBytesIn`]: `max_bytes` (naming that charset) when the value, with the policy's look-alikes
 ///   mapped when `normalize` (the request's normalize option), is longer there. A character that charset cannot encode counts nothing here: whether it
 ///   may be sent at all is the charset rule's business (the gateway's storage charset, `charset` violations);
@@ -95,6 +96,10 @@ fn violation(
                 .map(|b| b.len())
                 .sum();
             (actual > limit).then_some(ViolationKind::MaxBytes { charset, actual, limit })
+        }
+        FieldCheck::MaxChars(limit) => {
+            let actual = value.chars().count();
+            (actual > limit).then_some(ViolationKind::MaxChars { actual, limit })
         }
         FieldCheck::MinValue(min) => (!at_least(value, min)).then_some(ViolationKind::MinValue { min }),
         FieldCheck::StartsWith { prefix, expected } => {

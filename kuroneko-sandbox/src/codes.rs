@@ -50,6 +50,7 @@ pub(crate) fn check_type(kind: &ViolationKind, field: Option<&FieldSpec>) -> &'s
     match kind {
         ViolationKind::Required { .. } => "01",
         ViolationKind::OneOf { given: 0, .. } => "01",
+        ViolationKind::MaxChars { .. } => "02",
         ViolationKind::MaxBytes { .. } | ViolationKind::ExactBytes { .. } | ViolationKind::MinBytes { .. } => {
             if text {
                 "03"

@@ -359,7 +359,7 @@ fn check_computed(
     inputs
 }
 
-/// The extra checks of a field (`min_bytes`, `max_bytes_in`, `min_value`, `starts_with`, `format`, `forbid`), in
+/// The extra checks of a field (`min_bytes`, `max_chars`, `max_bytes_in`, `min_value`, `starts_with`, `format`, `forbid`), in
 /// the order they run, each checked against the field's kind and limit.
 fn check_checks(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, kind: &Kind, limit: Option<Limit>) -> Vec<Check> {
     let mut checks = Vec::new();
@@ -372,6 +372,13 @@ fn check_checks(d: &mut Diagnostics, p: &str, r: &Resolved<'_>, kind: &Kind, lim
                 d.at(n.span(), format!("{p}.min_bytes"), format!("larger than the field's max_bytes {max}"))
             }
             _ => checks.push(Check::MinBytes(**n)),
+        }
+    }
+    if let Some(n) = r.max_chars {
+        if **n == 0 {
+            d.at(n.span(), format!("{p}.max_chars"), "must be at least 1");
+        } else {
+            checks.push(Check::MaxChars(**n));
         }
     }
     if let Some(map) = r.max_bytes_in {

@@ -26,6 +26,7 @@ pub(crate) struct Resolved<'s> {
     pub(crate) max_bytes: Option<&'s Spanned<u64>>,
     pub(crate) exact_bytes: Option<&'s Spanned<u64>>,
     pub(crate) min_bytes: Option<&'s Spanned<u64>>,
+    pub(crate) max_chars: Option<&'s Spanned<u64>>,
     pub(crate) max_bytes_in: Option<&'s Spanned<BTreeMap<String, u64>>>,
     pub(crate) min_value: Option<&'s Spanned<u64>>,
     pub(crate) starts_with: Option<&'s Text>,
@@ -68,7 +69,7 @@ pub(crate) fn has_keys_besides_block(f: &FieldSyntax) -> bool {
         &f.source,
         &f.uncertain,
     ];
-    let numbers = [&f.item, &f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.min_value];
+    let numbers = [&f.item, &f.max_bytes, &f.exact_bytes, &f.min_bytes, &f.max_chars, &f.min_value];
     let lists = [&f.forbid, &f.bits_required, &f.bits_allowed, &f.allowed];
     texts.iter().any(|t| t.is_some())
         || numbers.iter().any(|n| n.is_some())
@@ -99,6 +100,7 @@ pub(crate) fn own(f: &Spanned<FieldSyntax>) -> Resolved<'_> {
         max_bytes: f.max_bytes.as_ref(),
         exact_bytes: f.exact_bytes.as_ref(),
         min_bytes: f.min_bytes.as_ref(),
+        max_chars: f.max_chars.as_ref(),
         max_bytes_in: f.max_bytes_in.as_ref(),
         min_value: f.min_value.as_ref(),
         starts_with: f.starts_with.as_ref(),
@@ -168,6 +170,7 @@ pub(crate) fn resolve<'s>(
         max_bytes: if limit_overridden { f.max_bytes.as_ref() } else { base.max_bytes },
         exact_bytes: if limit_overridden { f.exact_bytes.as_ref() } else { base.exact_bytes },
         min_bytes: f.min_bytes.as_ref().or(base.min_bytes),
+        max_chars: f.max_chars.as_ref().or(base.max_chars),
         max_bytes_in: f.max_bytes_in.as_ref().or(base.max_bytes_in),
         min_value: f.min_value.as_ref().or(base.min_value),
         starts_with: f.starts_with.as_ref().or(base.starts_with),

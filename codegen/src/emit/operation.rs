@@ -72,6 +72,7 @@ fn rule_words(f: &Field) -> String {
     for check in &f.checks {
         match check {
             Check::MinBytes(n) => s.push_str(&format!(", at least {n} bytes")),
+            Check::MaxChars(n) => s.push_str(&format!(", at most {n} characters")),
             Check::MaxBytesIn(c, n) => s.push_str(&format!(", at most {n} bytes in {}", c.name())),
             Check::MinValue(n) => s.push_str(&format!("; a number of at least {n}")),
             Check::StartsWith(p) => s.push_str(&format!("; starts with `{p}`")),
@@ -191,6 +192,10 @@ fn field_parts(e: &mut Emitter, f: &Field) -> FieldParts {
             Check::MinBytes(n) => {
                 let n = Literal::u64_unsuffixed(*n);
                 quote!(spec::FieldCheck::MinBytes(#n))
+            }
+            Check::MaxChars(n) => {
+                let n = Literal::u64_unsuffixed(*n);
+                quote!(spec::FieldCheck::MaxChars(#n))
             }
             Check::MaxBytesIn(charset, n) => {
                 let (charset, n) = (charset_tokens(*charset), Literal::u64_unsuffixed(*n));

@@ -15,6 +15,9 @@ pub enum FieldCheck {
     /// At least this many bytes, counted like the field's byte limit (in the limit charset of the transport).
     /// Violation: `min_bytes`.
     MinBytes(usize),
+    /// At most this many characters (Unicode scalar values), whatever their bytes: a limit the gateway gives in
+    /// characters ("15 characters"). Violation: `max_chars`.
+    MaxChars(usize),
     /// The value (a digits field) read as a decimal integer is at least this. Violation: `min_value`.
     MinValue(u64),
     /// The value starts with `prefix`. Violation: `pattern`, with `expected` as the description.

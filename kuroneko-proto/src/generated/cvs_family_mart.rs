@@ -124,7 +124,7 @@ pub struct CvsFamilyMart<'a> {
     /// Marker `○`; text, at most 60 bytes, at most 40 bytes in CP932; no `halfwidth_kana` characters. Some facts are uncertain (see the spec).
     pub buyer_name_kanji: &'a str,
     /// 購入者名(カナ) — reading of the buyer name in full-width katakana, at most 15 characters.
-    /// Marker `○`; full-width kana, at most 45 bytes, at most 30 bytes in CP932. Some facts are uncertain (see the spec).
+    /// Marker `○`; full-width kana, at most 15 characters. Some facts are uncertain (see the spec).
     pub buyer_name_kana: &'a str,
     /// 購入者電話番号 — buyer phone number, digits and '-'.
     /// Marker `○`; ASCII `0-9-`, at most 13 bytes, at least 8 bytes.

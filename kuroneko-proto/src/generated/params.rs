@@ -67,19 +67,11 @@ pub(crate) const BUYER_NAME_KANA: spec::FieldSpec = spec::FieldSpec::new(
         "reading of the buyer name in full-width katakana, at most 15 characters",
     )
     .with_marker(spec::Marker::Required)
-    .with_limit(spec::ByteLimit::Max(45))
-    .with_checks(
-        &[
-            spec::FieldCheck::MaxBytesIn {
-                charset: ::japay_core::charset::Charset::Cp932,
-                limit: 30,
-            },
-        ],
-    )
+    .with_checks(&[spec::FieldCheck::MaxChars(15)])
     .with_source(
         "facts §2.1 (buyer_name_kana; TAR, CSC truncate to 15 characters, TAR validates katakana only; W2)",
         Some(
-            "the limit is \"15 characters\" (TAR, CSC truncate there); no byte rule is documented. Enforced as bytes: at most 30 CP932 bytes (a full-width character counts 2, a half-width space 1) and at most 45 UTF-8 bytes (3 per full-width character), so 15 full-width characters pass and 16 do not; a value with half-width spaces may hold more than 15 characters within 30 CP932 bytes and is left to the gateway",
+            "the limit is \"15 characters\" (TAR, CSC truncate there), enforced as 15 characters whatever their bytes (a half-width space counts one); no byte rule is documented",
         ),
     );
 /// `buyer_name_kanji` (購入者名(漢字)).

@@ -998,6 +998,7 @@ fn values_of(field: &'static FieldSpec) -> BoxedStrategy<String> {
         return select(field.allowed.to_vec()).prop_map(str::to_owned).boxed();
     }
     let (mut min, mut max_utf8, mut max_cp932, mut prefix) = (1usize, None, None, "");
+    let mut max_chars = usize::MAX;
     match field.limit {
         Some(ByteLimit::Max(n)) => max_utf8 = Some(n),
         Some(ByteLimit::Exact(n)) => (min, max_utf8) = (n, Some(n)),
@@ -1019,6 +1020,7 @@ fn values_of(field: &'static FieldSpec) -> BoxedStrategy<String> {
                 return (low..top.max(low + 1)).prop_map(|v| v.to_string()).boxed();
             }
             FieldCheck::MinBytes(n) => min = n,
+            FieldCheck::MaxChars(n) => max_chars = n,
             FieldCheck::MaxBytesIn { limit, .. } => max_cp932 = Some(limit),
             FieldCheck::StartsWith { prefix: p, .. } => prefix = p,
             // a number that passes the check digit (it also fits the field's kind when the rule does not apply)
@@ -1044,7 +1046,7 @@ fn values_of(field: &'static FieldSpec) -> BoxedStrategy<String> {
         // at most 3 UTF-8 and 2 CP932 bytes a character
         _ => (TEXT_POOL.to_vec(), max_utf8.map_or(20, |n| n / 3).min(max_cp932.map_or(usize::MAX, |n| n / 2))),
     };
-    let max = if matches!(field.limit, Some(ByteLimit::Exact(_))) { max } else { max.min(48) };
+    let max = if matches!(field.limit, Some(ByteLimit::Exact(_))) { max } else { max.min(48) }.min(max_chars);
     let max = max.saturating_sub(prefix.len());
     let min = min.saturating_sub(prefix.len()).clamp(1, max.max(1));
     // a value of white space only is "missing" for a required field (an optional one is sent as given, see

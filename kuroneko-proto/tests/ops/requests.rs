@@ -81,11 +81,12 @@ const INVALID: &[(&str, Values, Rules)] = &[
     ("cvs_ministop", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, EMAIL], &[("goods_name", "required"), ("buyer_tel", "required")]),
     ("cvs_seven_eleven", &[TRADER, ("device_div", "4"), ORDER, ("settle_price", "0"), KANJI, EMAIL], &[("device_div", "value"), ("settle_price", "min_value")]),
     ("cvs_seven_eleven", &[TRADER, ("device_div", "2"), ("order_no", "order-1"), ("settle_price", "1"), ("buyer_name_kanji", "ﾔﾏﾀﾞ"), EMAIL], &[("order_no", "pattern"), ("buyer_name_kanji", "pattern")]),
-    // buyer_name_kana: full-width katakana only, at most 15 characters (30 CP932 bytes)
+    // buyer_name_kana: full-width katakana only, at most 15 characters whatever their bytes
     ("cvs_family_mart", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, ("buyer_name_kana", "やまだ"), TEL, EMAIL], &[("buyer_name_kana", "pattern")]),
     ("cvs_family_mart", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, ("buyer_name_kana", "ﾔﾏﾀﾞ"), TEL, EMAIL], &[("buyer_name_kana", "pattern")]),
     ("cvs_family_mart", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, ("buyer_name_kana", "アイウエオカキクケコサシスセソ"), TEL, EMAIL], &[]),
-    ("cvs_family_mart", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, ("buyer_name_kana", "アイウエオカキクケコサシスセソタ"), TEL, EMAIL], &[("buyer_name_kana", "max_bytes")]),
+    ("cvs_family_mart", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, ("buyer_name_kana", "アイウエオカキクケコサシスセソタ"), TEL, EMAIL], &[("buyer_name_kana", "max_chars")]),
+    ("cvs_family_mart", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, ("buyer_name_kana", "アイウエオカキクケコサシスセ  "), TEL, EMAIL], &[("buyer_name_kana", "max_chars")]),
     ("cvs_family_mart", &[TRADER, ("device_div", "2"), ORDER, ("settle_price", "1"), KANJI, TEL, EMAIL], &[("buyer_name_kana", "required")]),
     // E01: a yamato slip (00) is 12 digits whose last is the first 11 modulo 7
     ("shipment_entry", &[TRADER, ORDER, ("slip_no", "123456789010"), ("delivery_service_code", "00")], &[("slip_no", "pattern")]),
