@@ -4,8 +4,8 @@
 //! sandbox's own (403, so a page of another site cannot move the clock or pay an order). A request without those
 //! headers (a script, `curl`) is answered.
 //!
-//! * `POST /sandbox/clock` (form `advance_days`): moves the sandbox clock forward (never back); answers
-//!   `{"offset_days", "today"}`.
+//! * `POST /sandbox/clock` (form `advance_days`): moves the sandbox clock forward (never back, and never past the
+//!   year 9999: dates are stamped with four-digit years); answers `{"offset_days", "today"}`.
 //! * `GET /sandbox/notifications`: every notification attempt, oldest first: `{"kind", REFERENCE, "url",
 //!   "attempt", "body", "status", "answer", "accepted", "at"}` (`REFERENCE` is [`Gateway::REFERENCE`]; `answer` is
 //!   the merchant's reply).
@@ -96,6 +96,9 @@ fn answer(done: Result<Result<Value, Refusal>, crate::StoreError>) -> Response {
     }
 }
 
+/// The last year the sandbox clock may reach: the gateways stamp dates with four-digit years (`yyyyMMdd…`).
+const LAST_YEAR: i64 = 9999;
+
 async fn advance_clock<G: Gateway>(State(sandbox): State<Sandbox<G>>, body: Bytes) -> Response {
     let form = match Form::parse(&body) {
         Ok(form) => form,
@@ -106,6 +109,14 @@ async fn advance_clock<G: Gateway>(State(sandbox): State<Sandbox<G>>, body: Byte
     };
     let done = sandbox
         .write(move |tx| {
+            // the clock never goes back: a move past the four-digit years would break every date stamp for good
+            let ahead = clock::offset_days(tx)?.saturating_add(i64::from(days));
+            if clock::Now::read(ahead).date().year > LAST_YEAR {
+                return Ok(Err(Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "advance_days: expected a move that keeps the sandbox clock before the year 10000",
+                )));
+            }
             let offset = clock::advance(tx, days)?;
             Ok(Ok(json!({ "offset_days": offset, "today": clock::Now::read(offset).date().to_string() })))
         })

@@ -268,6 +268,9 @@ async fn the_allow_list_guards_the_api_only_and_bodies_are_limited() {
         ("GET /page/H1", String::new(), 200, "<form"),
         ("POST /sandbox/clock", "advance_days=1".to_owned(), 200, "offset_days"),
         ("POST /sandbox/clock", "advance_days=-1".to_owned(), 400, "advance_days: expected a whole number"),
+        // the clock never goes back: a move past the year 9999 (18-digit date stamps for good) is refused
+        ("POST /sandbox/clock", "advance_days=4294967295".to_owned(), 400, "before the year 10000"),
+        ("POST /sandbox/clock", "advance_days=0".to_owned(), 200, "\"offset_days\":1,"),
         ("POST /sandbox/deposits", format!("ref={}", "x".repeat(2048)), 413, ""),
         ("GET /nothing", String::new(), 404, "not found"),
     ];
