@@ -365,3 +365,22 @@ fn an_unlisted_error_code_reads_by_its_layout() {
         assert_eq!(error["ja"].is_string(), en.is_string(), "{code}: ja with en: {error}");
     }
 }
+
+/// A `KURONEKO_ACCESS_KEY` that is set but not UTF-8 is a usage error naming the variable, never read as absent
+/// (which said "expected this credential" of a key the user did set), and its bytes are never echoed.
+#[cfg(unix)]
+#[test]
+fn an_access_key_variable_that_is_not_utf8_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kuroneko"));
+    command.args(["encode", "credit_info_get"]).env("KURONEKO_ACCESS_KEY", std::ffi::OsStr::from_bytes(b"12345\xff"));
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn kuroneko");
+    child.stdin.take().expect("stdin").write_all(STORED_A03.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait for kuroneko");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("KURONEKO_ACCESS_KEY: expected utf-8 text"), "{stderr}");
+    assert!(!stderr.contains("12345"), "the value is never echoed: {stderr}");
+}
