@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use japay_core::outcome::kind_names;
+use japay_core::spec::Code;
 
 use crate::decode::{answer_charset, charset_arg};
 use crate::output::{Output, REJECTED, USAGE, code_json, json_opt, json_str};
@@ -44,8 +45,9 @@ pub(crate) fn command<G: Gateway>() -> Command {
              {{\"operation\":OP,\"outcome\":…,\"{result}\":…,\"error\":…{cause_shape},\"{attributes}\":{{…}}}}\n\n\
              outcome: one of {} (the kind of the outcome the spec documents). result: the decoded result value, or \
              null when the answer has none. error: for a failure, {{\"code\",\"ja\",\"en\",\"remediation\"}} from \
-             the error-code table (a code the table does not list keeps its code and has null texts; remediation is \
-             null when the table has none), otherwise null.{cause_text} {attributes}: exactly the object `{} decode` \
+             the error-code table (a code the table does not list keeps its code, with the texts the gateway reads \
+             from the code itself when its codes have a layout, else null texts; remediation is null when the table \
+             has none), otherwise null.{cause_text} {attributes}: exactly the object `{} decode` \
              prints.\n\n\
              Exit 1, message on stderr, nothing on stdout: an HTML error page, a truncated or undecodable body, a \
              field of the operation repeated with another value, or an answer that fits none of the documented \
@@ -102,7 +104,7 @@ pub(crate) fn run<G: Gateway>(m: &ArgMatches, stdin: &mut dyn Read, out: &mut Ou
         }
     };
     let keys = G::CLI.answer_keys;
-    let error = summary.error.map_or_else(|| "null".to_owned(), |code| code_json(&code));
+    let error = summary.error.map_or_else(|| "null".to_owned(), |code| error_json::<G>(&code));
     // a gateway that names a key for a failure's cause gets it after `error`, in every answer object
     let cause = G::CLI.cause_key.map_or_else(String::new, |key| {
         let cause = summary.cause().map_or_else(|| "null".to_owned(), |code| code_json(&code));
@@ -118,4 +120,18 @@ pub(crate) fn run<G: Gateway>(m: &ArgMatches, stdin: &mut dyn Read, out: &mut Ou
         G::answer_json(&answer),
     );
     out.emit(text.as_bytes())
+}
+
+/// The error's object: the table's texts, or for a code the table does not list what the gateway reads from the code
+/// itself ([`Gateway::explain_code`]), or null texts.
+fn error_json<G: Gateway>(code: &Code<'_>) -> String {
+    match (code.entry, G::explain_code(code.value())) {
+        (None, Some((ja, en))) => format!(
+            "{{\"code\":{},\"ja\":{},\"en\":{},\"remediation\":null}}",
+            json_str(code.value()),
+            json_str(&ja),
+            json_str(&en)
+        ),
+        _ => code_json(code),
+    }
 }

@@ -48,6 +48,14 @@ pub trait Gateway: 'static {
         crate::output::pairs_json(Self::pairs(answer))
     }
 
+    /// What an answer's error code says when its code table does not list it: `(ja, en)` read from the code itself,
+    /// for a gateway whose codes have a layout (the field and the check of a validation code, …); `None` otherwise.
+    /// `answer` prints them as the error's `ja` and `en` (its `remediation` stays null). The default knows nothing.
+    fn explain_code(code: &str) -> Option<(String, String)> {
+        let _ = code;
+        None
+    }
+
     /// Reads and checks an incoming message of `kind` (one of [`Description::incoming`]'s) whose text is in
     /// `charset`, with the checks the gateway's own `notification` options ask for (`args`, holding the options it
     /// declared with [`Incoming::with_args`]). Returns the message as one JSON object, normally

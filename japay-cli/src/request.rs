@@ -127,15 +127,23 @@ pub(crate) fn run(m: &ArgMatches, mode: Mode, stdin: &mut dyn Read, out: &mut Ou
     };
     // the gateway's credentials, from their options or the environment (`<GATEWAY>_<NAME>`, e.g. a key that checksums
     // need)
-    let values: Vec<(&'static str, String)> = op
-        .gateway
-        .credentials
-        .iter()
-        .filter_map(|c| {
-            let given = m.try_get_one::<String>(c.name).ok().flatten().cloned();
-            Some((c.name, given.or_else(|| std::env::var(credential_variable(op.gateway.name, c.name)).ok())?))
-        })
-        .collect();
+    let mut values: Vec<(&'static str, String)> = Vec::new();
+    for c in op.gateway.credentials {
+        if let Some(given) = m.try_get_one::<String>(c.name).ok().flatten() {
+            values.push((c.name, given.clone()));
+            continue;
+        }
+        let variable = credential_variable(op.gateway.name, c.name);
+        match std::env::var(&variable) {
+            Ok(value) => values.push((c.name, value)),
+            Err(std::env::VarError::NotPresent) => {}
+            // set but unreadable: not the same as absent (its value is a secret: never echoed)
+            Err(std::env::VarError::NotUnicode(_)) => {
+                out.error(format_args!("error: {variable}: expected utf-8 text, found bytes that are not utf-8"));
+                return USAGE;
+            }
+        }
+    }
     let credentials = values.iter().fold(Credentials::new(), |c, (name, value)| c.with(name, value));
     let options = Options::new(charset).normalize(m.get_flag("normalize")).with_credentials(&credentials);
 

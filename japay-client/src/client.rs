@@ -10,7 +10,7 @@ use japay_core::{Credentials, Operation, Options};
 use tracing::Instrument;
 
 use crate::builder::ClientBuilder;
-use crate::error::{ClientError, SendError};
+use crate::error::{ClientError, MAX_ANSWER_BYTES, SendError};
 use crate::exchange::Exchange;
 use crate::gateway::Gateway;
 use crate::policy;
@@ -225,10 +225,21 @@ impl<G: Gateway> Client<G> {
         *copy.uri_mut() = request.uri().clone();
         *copy.headers_mut() = request.headers().clone();
         let request = reqwest::Request::try_from(copy).map_err(SendError::new)?;
-        let response = self.http.execute(request).await.map_err(SendError::new)?;
+        let mut response = self.http.execute(request).await.map_err(SendError::new)?;
         let (status, version, headers) = (response.status(), response.version(), response.headers().clone());
-        let body = response.bytes().await.map_err(SendError::new)?;
-        let mut answer = http::Response::new(body.to_vec());
+        // read at most MAX_ANSWER_BYTES: a larger body is never held in memory
+        let declared = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+        if declared > MAX_ANSWER_BYTES {
+            return Err(SendError::too_large());
+        }
+        let mut body = Vec::with_capacity(declared);
+        while let Some(chunk) = response.chunk().await.map_err(SendError::new)? {
+            if chunk.len() > MAX_ANSWER_BYTES - body.len() {
+                return Err(SendError::too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let mut answer = http::Response::new(body);
         *answer.status_mut() = status;
         *answer.version_mut() = version;
         *answer.headers_mut() = headers;

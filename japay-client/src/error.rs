@@ -24,8 +24,20 @@ pub enum SendErrorKind {
 #[derive(Debug)]
 pub struct SendError {
     kind: SendErrorKind,
-    source: reqwest::Error,
+    source: Source,
 }
+
+/// What went wrong: the HTTP stack's error, or an answer body over [`MAX_ANSWER_BYTES`].
+#[derive(Debug)]
+enum Source {
+    Http(reqwest::Error),
+    TooLarge,
+}
+
+/// The largest answer body the client reads (16 MiB): a gateway answer is a few kilobytes, and a larger body (a
+/// broken proxy, a wrong host) is not read into memory. A larger one is a [`SendError`] of kind
+/// [`SendErrorKind::Other`]: the answer is lost, as when the connection breaks.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 impl SendError {
     /// The failure of `source`, classified.
@@ -38,7 +50,12 @@ impl SendError {
             SendErrorKind::Other
         };
         // the URL holds no secret (the body does), but keep errors free of it anyway
-        SendError { kind, source: source.without_url() }
+        SendError { kind, source: Source::Http(source.without_url()) }
+    }
+
+    /// An answer body over [`MAX_ANSWER_BYTES`].
+    pub(crate) fn too_large() -> SendError {
+        SendError { kind: SendErrorKind::Other, source: Source::TooLarge }
     }
 
     /// The kind of failure.
@@ -54,9 +71,15 @@ impl fmt::Display for SendError {
             SendErrorKind::Connect => "connection failed",
             SendErrorKind::Other => "request failed",
         };
-        write!(f, "{kind}: {}", self.source)?;
+        let source = match &self.source {
+            Source::Http(source) => source,
+            Source::TooLarge => {
+                return write!(f, "{kind}: expected an answer of at most {MAX_ANSWER_BYTES} bytes, got a larger one");
+            }
+        };
+        write!(f, "{kind}: {source}")?;
         // reqwest's own message is generic ("error sending request"); the causes say what happened
-        let mut cause = std::error::Error::source(&self.source);
+        let mut cause = std::error::Error::source(source);
         while let Some(error) = cause {
             write!(f, ": {error}")?;
             cause = error.source();
@@ -67,7 +90,10 @@ impl fmt::Display for SendError {
 
 impl std::error::Error for SendError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        match &self.source {
+            Source::Http(source) => Some(source),
+            Source::TooLarge => None,
+        }
     }
 }
 

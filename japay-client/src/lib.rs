@@ -62,7 +62,7 @@ mod reconcile;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use error::{ClientError, SendError, SendErrorKind};
+pub use error::{ClientError, MAX_ANSWER_BYTES, SendError, SendErrorKind};
 pub use exchange::Exchange;
 pub use gateway::Gateway;
 pub use japay_core::transport::Environment;

@@ -8,7 +8,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use japay_client::{Client, ClientError, Environment, Gateway, Reconciled, TransactionId};
+use japay_client::{Client, ClientError, Environment, Gateway, Reconciled, SendErrorKind, TransactionId};
 use japay_core::charset::{Charset, TextPolicy};
 use japay_core::outcome::{OutcomeError, OutcomeSummary};
 use japay_core::spec::{
@@ -198,6 +198,9 @@ enum Reply {
     Status(u16),
     /// Holds the connection without answering.
     Hang,
+    /// 200 with a body one byte over the client's limit: declared by `Content-Length` (true), or streamed until the
+    /// connection closes (false).
+    Huge(bool),
 }
 
 /// The reply to the `n`th request to a path.
@@ -229,6 +232,15 @@ fn serve(route: Route) -> (String, Seen) {
                     std::thread::spawn(move || {
                         std::thread::sleep(Duration::from_secs(3));
                         drop(stream);
+                    });
+                    continue;
+                }
+                Reply::Huge(declared) => {
+                    std::thread::spawn(move || {
+                        let size = japay_client::MAX_ANSWER_BYTES + 1;
+                        let length = if declared { format!("Content-Length: {size}\r\n") } else { String::new() };
+                        let head = format!("HTTP/1.1 200 X\r\n{length}Connection: close\r\n\r\n");
+                        let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&vec![b'a'; size]));
                     });
                     continue;
                 }
@@ -355,6 +367,22 @@ async fn a_failed_read_gives_up_after_its_attempts_and_a_404_is_not_retried() {
     let error = client(&base).call(&Place { shop: "S1", order_id: "A7", amount: "1" }).await.unwrap_err();
     assert!(matches!(error, ClientError::Transport { attempts: 1, .. }), "a 404 is an answer, not a lost one: {error}");
     assert_eq!(paths(&seen), ["place"]);
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_limit_is_never_read_into_memory() {
+    // (what, reply)
+    let cases: [(&str, Route); 2] =
+        [("declared by content-length", |_, _| Reply::Huge(true)), ("streamed", |_, _| Reply::Huge(false))];
+    for (what, route) in cases {
+        let (base, _) = serve(route);
+        let client: Client<Toy> =
+            Client::builder().environment(Environment::Custom(base)).timeout(Duration::from_secs(20)).build().unwrap();
+        let error = client.call(&Find { shop: "S1", order_id: "A7" }).await.unwrap_err();
+        let ClientError::Send { error: send, .. } = &error else { panic!("{what}: {error}") };
+        assert_eq!(send.kind(), SendErrorKind::Other, "{what}: {error}");
+        assert!(error.to_string().contains("expected an answer of at most 16777216 bytes"), "{what}: {error}");
+    }
 }
 
 #[tokio::test]

@@ -268,6 +268,9 @@ async fn the_allow_list_guards_the_api_only_and_bodies_are_limited() {
         ("GET /page/H1", String::new(), 200, "<form"),
         ("POST /sandbox/clock", "advance_days=1".to_owned(), 200, "offset_days"),
         ("POST /sandbox/clock", "advance_days=-1".to_owned(), 400, "advance_days: expected a whole number"),
+        // the clock never goes back: a move past the year 9999 (18-digit date stamps for good) is refused
+        ("POST /sandbox/clock", "advance_days=4294967295".to_owned(), 400, "before the year 10000"),
+        ("POST /sandbox/clock", "advance_days=0".to_owned(), 200, "\"offset_days\":1,"),
         ("POST /sandbox/deposits", format!("ref={}", "x".repeat(2048)), 413, ""),
         ("GET /nothing", String::new(), 404, "not found"),
     ];
@@ -285,6 +288,50 @@ async fn the_allow_list_guards_the_api_only_and_bodies_are_limited() {
         assert_eq!(got, status, "{what}: {text}");
         assert!(text.contains(piece), "{what}: {text}");
     }
+    sandbox.shutdown().await;
+}
+
+/// The control endpoints answer scripts (no `Origin`) and the sandbox's own pages, never a page of another site nor
+/// a request addressed to another name (DNS rebinding): a cross-site page must not move the clock or pay an order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_endpoints_refuse_other_sites_and_foreign_hosts() {
+    let sandbox = start(settings()).await;
+    let url = sandbox.url();
+    let own = url.clone();
+    // (method and path, Host (None: reqwest's own), Origin, status)
+    let cases: &[(&str, Option<&str>, Option<&str>, u16)] = &[
+        ("POST /sandbox/clock", None, None, 200),
+        ("POST /sandbox/clock", None, Some(own.as_str()), 200),
+        ("POST /sandbox/clock", None, Some("https://evil.example"), 403),
+        ("POST /sandbox/clock", None, Some("null"), 403),
+        ("POST /sandbox/clock", Some("evil.example"), None, 421),
+        ("POST /sandbox/clock", Some("localhost.evil.example:80"), None, 421),
+        ("POST /sandbox/deposits", None, Some("https://evil.example"), 403),
+        ("POST /sandbox/deposits", Some("evil.example"), None, 421),
+        ("GET /sandbox/notifications", Some("evil.example"), None, 421),
+        ("GET /sandbox/orders/X", Some("evil.example"), None, 421),
+        ("GET /sandbox/notifications", Some("localhost"), None, 200),
+    ];
+    let http = reqwest::Client::new();
+    for (what, host, origin, status) in cases {
+        let (method, path) = what.split_once(' ').unwrap();
+        let mut request = if method == "GET" {
+            http.get(format!("{url}{path}"))
+        } else {
+            http.post(format!("{url}{path}")).body("advance_days=1&ref=X")
+        };
+        if let Some(host) = host {
+            request = request.header(header::HOST, *host);
+        }
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, *origin);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), *status, "{what} host {host:?} origin {origin:?}");
+    }
+    // the refused requests changed nothing: two accepted clock moves of one day each
+    let (_, clock) = post_form(&format!("{url}/sandbox/clock"), "advance_days=0").await;
+    assert_eq!(serde_json::from_str::<Value>(&clock).unwrap()["offset_days"], 2);
     sandbox.shutdown().await;
 }
 

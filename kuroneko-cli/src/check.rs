@@ -94,9 +94,10 @@ fn probed(report: Report) -> Probed {
         Diagnosis::Failed(failed) => Probed::Failed(match failed.layer {
             Layer::Timeout => Failure::Timeout,
             Layer::Connection | Layer::Tls => Failure::Connect(failed.message),
-            Layer::HttpStatus => match failed.status {
-                Some(status) => Failure::Status { status, head: failed.message },
-                None => Failure::Http(failed.message),
+            // the message ends with the body's first bytes ("…; body starts \"…\""): the machinery tells them once
+            Layer::HttpStatus => match (failed.status, failed.message.split_once("; body starts ")) {
+                (Some(status), Some((_, head))) => Failure::Status { status, head: head.to_owned() },
+                _ => Failure::Http(failed.message),
             },
             Layer::InvalidAnswer => Failure::InvalidAnswer(failed.message),
             _ => Failure::Other(format!("{}: {}", failed.step, failed.message)),

@@ -15,7 +15,9 @@ outcome: ok, 3ds (3-D Secure started: threeDAuthHtml to write to the browser, th
 call), redirect (an HTML page that forwards the browser), pending (accepted, waiting for the buyer) or failure. \
 return_code: the raw returnCode string, or null when the answer has none. error: for a failure, \
 {\"code\",\"ja\",\"en\",\"remediation\"} of its errorCode from the error-code table (a code the table does not list \
-keeps its code and has null texts), otherwise null. credit_error: the same for the creditErrorCode a refused \
+keeps its code, and its ja and en say what its layout says: the operation, and for a validation code the item, the \
+field and the check, e.g. A081010307 \"credit_token, item 03 `device_div`: …\"; null texts when the code fits no \
+layout), otherwise null. credit_error: the same for the creditErrorCode a refused \
 authorization carries beside it, otherwise null. elements: exactly the object `kuroneko decode` prints.
 
 Exit 1, message on stderr, nothing on stdout: an HTML error page, a truncated or undecodable body, an element \

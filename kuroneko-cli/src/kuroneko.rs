@@ -64,6 +64,13 @@ impl Gateway for Kuroneko {
         Answer::parse(input).map_err(|e| e.to_string())
     }
 
+    /// A code the error-code table does not list, read by its layout (facts §4.2): `A081010307` is "credit_token,
+    /// item 03 `device_div`: …" whatever the tables say.
+    fn explain_code(code: &str) -> Option<(String, String)> {
+        let explained = kuroneko_proto::error_layout::explain(code).ok()?;
+        Some((explained.ja().to_string(), explained.to_string()))
+    }
+
     /// A notification body decoded strictly and checked against its spec (`kuroneko_proto::incoming`), and with
     /// `--trader-code` refused when it is for another merchant.
     fn read_incoming(

@@ -30,11 +30,16 @@ impl Serve for Kuroneko {
 
     fn args() -> Vec<Arg> {
         vec![
-            Arg::new("trader-code").long("trader-code").value_name("CODE").action(ArgAction::Append).help(format!(
-                "A known trader code (加盟店コード, repeatable; default {}); others get Z012000007",
-                kuroneko_sandbox::DEFAULT_TRADER_CODE
-            )),
-            Arg::new("access-key").long("access-key").value_name("KEY").help(format!(
+            Arg::new("trader-code")
+                .long("trader-code")
+                .value_name("CODE")
+                .action(ArgAction::Append)
+                .value_parser(trader_code)
+                .help(format!(
+                    "A known trader code (加盟店コード, repeatable; default {}); others get Z012000007",
+                    kuroneko_sandbox::DEFAULT_TRADER_CODE
+                )),
+            Arg::new("access-key").long("access-key").value_name("KEY").value_parser(access_key).help(format!(
                 "The access key the sandbox verifies check_sum with (default {})",
                 kuroneko_sandbox::DEFAULT_ACCESS_KEY
             )),
@@ -58,6 +63,7 @@ impl Serve for Kuroneko {
             Arg::new("notify-url")
                 .long("notify-url")
                 .value_name("URL")
+                .value_parser(notify_url)
                 .help("Where settlement (決済結果通知) and PayPay notifications are POSTed; the reply 0 accepts one"),
         ]
     }
@@ -80,6 +86,31 @@ impl Serve for Kuroneko {
 
     async fn shutdown(running: kuroneko_sandbox::Running) {
         running.shutdown().await;
+    }
+}
+
+/// `--trader-code`: what a request's `trader_code` can hold (1 to 20 ASCII letters and digits), else no request
+/// could ever name this merchant.
+fn trader_code(code: &str) -> Result<String, String> {
+    if (1..=20).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(code.to_owned())
+    } else {
+        Err("expected a trader code of 1 to 20 ascii letters and digits".to_owned())
+    }
+}
+
+/// `--access-key`: not empty (the encoder refuses an empty one, so no check_sum could match).
+fn access_key(key: &str) -> Result<String, String> {
+    if key.is_empty() { Err("expected the access key, found an empty value".to_owned()) } else { Ok(key.to_owned()) }
+}
+
+/// `--notify-url`: an http or https URL (the notifications are POSTed to it).
+fn notify_url(url: &str) -> Result<String, String> {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).unwrap_or("");
+    if rest.is_empty() || rest.starts_with('/') {
+        Err("expected an http:// or https:// url with a host".to_owned())
+    } else {
+        Ok(url.to_owned())
     }
 }
 

@@ -339,3 +339,48 @@ fn answer_objects() {
         }
     }
 }
+
+/// An errorCode the table does not list still says what it is about: `answer` reads it by its layout (facts §4.2),
+/// as the issue asks ("any such code names the field and the check, even when it is absent from the tables").
+#[test]
+fn an_unlisted_error_code_reads_by_its_layout() {
+    #[rustfmt::skip]
+    let cases: &[(&str, serde_json::Value, serde_json::Value)] = &[
+        // listed: the table's texts and remediation
+        ("A081010306", serde_json::json!("device_div not allowed for A08 (1 or 2 only)"), serde_json::json!("send device_div 1 (smartphone) or 2 (PC)")),
+        // not listed: the layout's sentence, no remediation
+        ("A081010307", serde_json::json!("credit_token, item 03 `device_div`: check type 07 (not in the layout)"), serde_json::Value::Null),
+        ("B011010301", serde_json::json!("cvs_seven_eleven, item 03 `device_div`: value missing"), serde_json::Value::Null),
+        ("A089999999", serde_json::json!("credit_token: system exception"), serde_json::Value::Null),
+        // no layout fits: null texts
+        ("Q999999999", serde_json::Value::Null, serde_json::Value::Null),
+    ];
+    for (code, en, remediation) in cases {
+        let body = format!("<return><returnCode>1</returnCode><errorCode>{code}</errorCode></return>");
+        let out = kuroneko(&["answer", "credit_token"], body.as_bytes());
+        assert_eq!(out.status.code(), Some(0), "{code}: {}", String::from_utf8_lossy(&out.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let error = &value["error"];
+        assert_eq!((&error["code"], &error["en"], &error["remediation"]), (&serde_json::json!(code), en, remediation));
+        assert_eq!(error["ja"].is_string(), en.is_string(), "{code}: ja with en: {error}");
+    }
+}
+
+/// A `KURONEKO_ACCESS_KEY` that is set but not UTF-8 is a usage error naming the variable, never read as absent
+/// (which said "expected this credential" of a key the user did set), and its bytes are never echoed.
+#[cfg(unix)]
+#[test]
+fn an_access_key_variable_that_is_not_utf8_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kuroneko"));
+    command.args(["encode", "credit_info_get"]).env("KURONEKO_ACCESS_KEY", std::ffi::OsStr::from_bytes(b"12345\xff"));
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn kuroneko");
+    child.stdin.take().expect("stdin").write_all(STORED_A03.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait for kuroneko");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("KURONEKO_ACCESS_KEY: expected utf-8 text"), "{stderr}");
+    assert!(!stderr.contains("12345"), "the value is never echoed: {stderr}");
+}

@@ -101,7 +101,8 @@ const APACHE_500: &[u8] = b"<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">
 fn check_names_the_layer_that_failed() {
     #[rustfmt::skip]
     let cases: Vec<(&str, String, &[&str])> = vec![
-        ("the apache 500 page", canned(500, "text/html; charset=iso-8859-1", APACHE_500), &["http status: "]),
+        ("the apache 500 page", canned(500, "text/html; charset=iso-8859-1", APACHE_500),
+            &["http status: 127.0.0.1 answered HTTP 500 instead of 200; body starts \"<!DOCTYPE HTML"]),
         ("not an answer", canned(200, XML, b"<html>maintenance</html>"), &[": "]),
         ("connection refused", refused(), &["connection: cannot connect to 127.0.0.1"]),
         ("dns", "http://no-such-host.invalid/test_gateway/".to_owned(), &["dns: cannot resolve no-such-host.invalid"]),
@@ -113,6 +114,7 @@ fn check_names_the_layer_that_failed() {
         for needle in needles {
             assert!(stdout.contains(needle), "{what}: {needle:?} missing from\n{stdout}");
         }
+        assert!(stdout.matches("body starts").count() <= 1, "{what}: the body is told once\n{stdout}");
     }
 }
 

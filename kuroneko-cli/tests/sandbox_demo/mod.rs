@@ -120,6 +120,13 @@ fn sandbox_usage_errors_exit_2() {
         &["sandbox", "--start-date", "2026"][..],
         &["sandbox", "--allow-host", "localhost"],
         &["sandbox", "--listen", "x"],
+        // an address this machine does not have: were the option accepted, the sandbox would stop at once (exit 1)
+        &["sandbox", "--listen", "192.0.2.1:1", "--trader-code", ""],
+        &["sandbox", "--listen", "192.0.2.1:1", "--trader-code", "8888 8888"],
+        &["sandbox", "--listen", "192.0.2.1:1", "--trader-code", "123456789012345678901"],
+        &["sandbox", "--listen", "192.0.2.1:1", "--access-key", ""],
+        &["sandbox", "--listen", "192.0.2.1:1", "--notify-url", "javascript:alert(1)"],
+        &["sandbox", "--listen", "192.0.2.1:1", "--notify-url", "http://"],
     ] {
         let output = kuroneko(args, b"");
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
