@@ -306,7 +306,7 @@ impl Report {
 /// Runs the check against `environment` for the merchant `trader_code`, each call waiting at most `timeout` and
 /// sent once (a check reports, it does not insist).
 pub async fn check(environment: Environment, trader_code: &str, timeout: Duration) -> Report {
-    let base = environment.base(&kuroneko_proto::generated::GATEWAY).unwrap_or_default().to_owned();
+    let base = shown(environment.base(&kuroneko_proto::generated::GATEWAY).unwrap_or_default());
     match Client::builder().environment(environment).timeout(timeout).read_attempts(1).build() {
         Ok(client) => run(&client, trader_code).await,
         Err(error) => Report {
@@ -325,7 +325,7 @@ pub async fn check(environment: Environment, trader_code: &str, timeout: Duratio
 
 /// Runs the check with `client` (its environment, timeout and read attempts) for the merchant `trader_code`.
 pub async fn run(client: &Client, trader_code: &str) -> Report {
-    let base = client.environment().base(&kuroneko_proto::generated::GATEWAY).unwrap_or_default().to_owned();
+    let base = shown(client.environment().base(&kuroneko_proto::generated::GATEWAY).unwrap_or_default());
     let mut report = Report { base, ip: None, elapsed: None, diagnosis: Diagnosis::NotSent { reason: String::new() } };
     let lookup = TradeInfo { trader_code, order_no: NO_SUCH_ORDER };
     if let Err(violations) = lookup.validate(client.inner().options()) {
@@ -480,6 +480,35 @@ mod tests {
         ];
         for (code, expected) in cases {
             assert_eq!(is_setup_error(code), expected, "{code}");
+        }
+    }
+}
+
+/// The base URL as the report shows it: a user name and password in it (`http://user:pass@host/`) are never
+/// printed back.
+fn shown(base: &str) -> String {
+    let Some((scheme, rest)) = base.split_once("://") else { return base.to_owned() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest.get(..authority_end).and_then(|authority| authority.rfind('@')) {
+        Some(at) => format!("{scheme}://<redacted>@{}", rest.get(at + 1..).unwrap_or_default()),
+        None => base.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    #[test]
+    fn credentials_in_a_base_url_are_never_shown() {
+        for (base, expected) in [
+            ("http://user:pass@127.0.0.1:8484/", "http://<redacted>@127.0.0.1:8484/"),
+            ("https://api.kuronekoyamato.co.jp/api/", "https://api.kuronekoyamato.co.jp/api/"),
+            ("http://127.0.0.1:8484/a@b", "http://127.0.0.1:8484/a@b"),
+            ("http://u@h", "http://<redacted>@h"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(shown(base), expected);
         }
     }
 }

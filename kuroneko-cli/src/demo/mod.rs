@@ -71,7 +71,9 @@ impl Demo for Kuroneko {
         sandbox.shutdown().await;
         result?;
         check::run().await?;
-        say("done: every step answered as the gateway would.");
+        say(
+            "done: every step answered as the sandbox models the gateway (facts reconstructed from public clients; confirm on Yamato's test gateway).",
+        );
         Ok(())
     }
 }

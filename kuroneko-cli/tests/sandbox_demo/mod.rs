@@ -37,7 +37,7 @@ fn demo_walks_every_flow_against_the_sandbox() {
         "7. kuroneko check",
         "error Z012000009",
         "register this server's ip 127.0.0.1",
-        "done: every step answered as the gateway would.",
+        "done: every step answered as the sandbox models the gateway (facts reconstructed from public clients; confirm on Yamato's test gateway).",
     ];
     let mut from = 0;
     for step in steps {

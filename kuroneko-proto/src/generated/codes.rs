@@ -777,7 +777,7 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
             spec::CodeEntry::new(
                     "Z012000007",
                     "加盟店コード不正または利用開始日前",
-                    "merchant code wrong, or the 利用開始日 (service start date) set in the admin screen is not reached yet (W2/EC4 say merchant trading suspended)",
+                    "merchant code wrong, or the 利用開始日 (service start date) set in the admin screen is not reached yet",
                 )
                 .with_remediation(
                     "check trader_code against the 加盟店コード of the 登録完了書; if it is right, the 利用開始日 set in the 加盟店管理画面 (動作環境設定) has not come yet: set it there and call again on or after that date",
@@ -785,7 +785,7 @@ pub static ERROR_CODE: spec::CodeTable = spec::CodeTable::new(
                 .with_source(
                     "facts §4.3 (WOO-codes, W2, EC4), §7; seed ../shared/seeds/004_0e1d9f27b5e8de3c.txt (step 9 動作環境設定: ご利用開始日)",
                     Some(
-                        "the start-date cause is given by WOO only (facts §4.3); that the admin screen's 動作環境設定 is where the date is set is the seed's, that this date is the one the code checks is WOO's",
+                        "the start-date cause is given by WOO only (facts §4.3; W2 and EC4 label the code \"merchant trading suspended\"); that the admin screen's 動作環境設定 is where the date is set is the seed's, that this date is the one the code checks is WOO's",
                     ),
                 ),
             spec::CodeEntry::new(
