@@ -16,6 +16,10 @@
 //! | `pattern` of the field's check digit (E01's seven-check) | `51` (E011010451, facts §4.4) |
 //!
 //! A field without an item number in the spec (`ec_cart_code`, …) is written with item `99` (**sandbox choice**).
+//!
+//! Where the error table lists a field-specific code for a rule ([`SPECIFIC`]: A08's `trader_ec_url` missing /
+//! too long / not https are A081011371 / 1372 / 1373, half-width kana in `buyer_name_kanji` is A081010671), that code
+//! is answered instead of the generic check type, as the gateway does according to those tables (facts §4.4).
 
 use japay_core::spec::{FieldCheck, FieldSpec, OperationSpec};
 use japay_core::{Violation, ViolationKind};
@@ -79,6 +83,17 @@ fn is_check_digit(field: Option<&FieldSpec>, expected: &str) -> bool {
 /// function", never as another field's.
 pub(crate) const NO_ITEM: u8 = 99;
 
+/// Field-specific codes the error table lists (facts §4.4; WOO-codes, EC4): (function, field, rule, check type).
+/// `pattern` is split in two: `pattern:format` (no character named: a prefix or a format) and `pattern:char`.
+/// Each code is in the generated `ERROR_CODE` table (tested), so a test fails if the table loses one.
+pub(crate) const SPECIFIC: &[(&str, &str, &str, &str)] = &[
+    ("A08", "trader_ec_url", "required", "71"),
+    ("A08", "trader_ec_url", "max_bytes", "72"),
+    ("A08", "trader_ec_url", "pattern:format", "73"),
+    ("A08", "buyer_name_kanji", "pattern:char", "71"),
+    ("A08", "card_code_api", "required", "71"),
+];
+
 /// The layout code of `op`'s field `wire` with `check` (two digits): `A08` + `101` + item + check; the item is
 /// [`NO_ITEM`] when the spec gives the field none.
 pub(crate) fn layout(op: &OperationSpec, wire: &str, check: &str) -> String {
@@ -90,7 +105,15 @@ pub(crate) fn layout(op: &OperationSpec, wire: &str, check: &str) -> String {
 /// The validation code of a violation of a request to `op`.
 pub(crate) fn for_violation(op: &OperationSpec, violation: &Violation) -> String {
     let field = op.field_index(&violation.field).and_then(|i| op.fields.get(i));
-    layout(op, &violation.field, check_type(&violation.kind, field))
+    let function = function_of(op);
+    let rule = match violation.kind {
+        ViolationKind::Pattern { ch: Some(_), .. } => "pattern:char",
+        ViolationKind::Pattern { ch: None, .. } => "pattern:format",
+        ref kind => kind.rule(),
+    };
+    let specific = SPECIFIC.iter().find(|(f, w, r, _)| *f == function && *w == violation.field && *r == rule);
+    let check = specific.map_or_else(|| check_type(&violation.kind, field), |(_, _, _, cc)| *cc);
+    layout(op, &violation.field, check)
 }
 
 /// Whether `text` has the shape of an error code (facts §4.2): a letter, two digits or `Z01`-like, then seven
@@ -132,12 +155,36 @@ mod tests {
             (v("token", chars), "A081011204"),
             (v("token", required), "A081011201"),
             (v("scheduled_shipping_date", format), "A081011405"),
-            (v("trader_ec_url", long), "A081011302"),
+            (v("trader_ec_url", long), "A081011372"),
+            (
+                v("trader_ec_url", ViolationKind::Pattern { expected: "https://", ch: None, char_index: 0 }),
+                "A081011373",
+            ),
+            (
+                v("buyer_name_kanji", ViolationKind::Pattern { expected: "no kana", ch: Some('ｱ'), char_index: 0 }),
+                "A081010671",
+            ),
+            (
+                v("trader_ec_url", ViolationKind::Pattern { expected: "ascii", ch: Some(' '), char_index: 8 }),
+                "A081011304",
+            ),
         ];
         for (violation, code) in cases {
             assert_eq!(for_violation(&CREDIT_TOKEN, &violation), code, "{violation:?}");
         }
         assert_eq!(function_of(&CREDIT_TOKEN), "A08");
+    }
+
+    /// Every field-specific code the sandbox answers is a row of the generated error table, naming that field.
+    #[test]
+    fn every_specific_code_is_listed_and_names_its_field() {
+        use kuroneko_proto::generated::{OPERATIONS, codes::ERROR_CODE};
+        for (function, wire, _, cc) in SPECIFIC {
+            let op = OPERATIONS.iter().find(|op| function_of(op) == *function).expect("an operation");
+            let code = layout(op, wire, cc);
+            assert!(ERROR_CODE.entries.iter().any(|e| e.code == code), "{code} is not in the error table");
+            assert!(op.field(wire).is_some_and(|f| f.item.is_some()), "{wire} has an item in {}", op.name);
+        }
     }
 
     /// The encoder and kuroneko-proto's decoder agree: every code written for a field of a served function reads

@@ -150,11 +150,11 @@ async fn credit_token_3d_completes_what_the_acs_posted() {
             assert_eq!(status(&sb, order_no).await, "4");
         }
     }
-    // http to a host that is not loopback is refused (trader_ec_url must be https)
+    // http to a host that is not loopback is refused: A081011373, the code the tables list for a trader_ec_url that is not https
     let token = sb.token("4000000000003220").await;
     let fields = with(credit_token("D4", &token), &[("trader_ec_url", Some("http://shop.example/3ds"))]);
     let body = sb.call("credit_token", &fields).await;
-    assert_eq!(classify("credit_token", &body), ("failure".to_owned(), "A081011305".to_owned()), "{body}");
+    assert_eq!(classify("credit_token", &body), ("failure".to_owned(), "A081011373".to_owned()), "{body}");
     sb.running.shutdown().await;
 }
 
