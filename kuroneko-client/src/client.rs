@@ -227,7 +227,8 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::InProgress`] when the gateway answers Z012000004 (the order number is being processed: not a
-    /// failure; look it up later), [`Error::Client`] when no answer came (see [`ClientError`]). A gateway error
+    /// failure; look it up later) or, to a call that creates or changes, Z012000005 (the API timed out: whether it
+    /// took effect is unknown; look it up), [`Error::Client`] when no answer came (see [`ClientError`]). A gateway error
     /// code is not an error: the exchange holds the failure outcome.
     pub async fn call<O: Operation>(&self, request: &O) -> Result<Exchange<O>, Error> {
         let operation = O::SPEC;
@@ -238,9 +239,15 @@ impl Client {
                 Some((code, Treatment::InProgress)) => {
                     return Err(Error::InProgress(InProgress::new(operation, request, code)));
                 }
-                Some((_, Treatment::Load)) if operation.effect.retryable() && attempt < self.read_attempts => {
+                Some((_, Treatment::Load | Treatment::TimedOut))
+                    if operation.effect.retryable() && attempt < self.read_attempts =>
+                {
                     tokio::time::sleep(backoff(self.backoff, attempt)).await;
                     attempt += 1;
+                }
+                // a timeout inside the API: whether a create or change took effect is unknown, so it is no failure
+                Some((code, Treatment::TimedOut)) if !operation.effect.retryable() => {
+                    return Err(Error::InProgress(InProgress::new(operation, request, code)));
                 }
                 _ => return Ok(exchange),
             }
@@ -374,9 +381,14 @@ impl InProgress {
 impl fmt::Display for InProgress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: in progress ({}): ", self.operation, self.code)?;
+        let what = if self.code == "Z012000004" {
+            "is being processed at the gateway"
+        } else {
+            "may or may not have been processed (the gateway timed out)"
+        };
         match (self.key, &self.value) {
-            (Some(key), Some(value)) => write!(f, "{key} {value} is being processed at the gateway")?,
-            _ => f.write_str("the same order is being processed at the gateway")?,
+            (Some(key), Some(value)) => write!(f, "{key} {value} {what}")?,
+            _ => write!(f, "the order {what}")?,
         }
         f.write_str("; not a failure and not sent again: look it up later")?;
         if let Some(lookup) = self.lookup {

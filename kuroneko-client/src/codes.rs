@@ -13,16 +13,21 @@ pub enum Treatment {
     /// in progress at the gateway. Not a failure, and never retried with the same order number: the call returns
     /// [`Error::InProgress`](crate::Error::InProgress); look the order up later (E04) and act on what it says.
     InProgress,
-    /// The gateway is under load (Z012000005 timeout at the API, Z012000006 too many concurrent transactions, facts
-    /// §4.3). A read is sent again with the read backoff, up to the read attempts; a call that creates or changes is
-    /// never sent again: its answer is returned as it came (a failure outcome). Z012000005 on such a call does not
-    /// prove that nothing happened: look the order up (E04) before trying again with a new order number.
+    /// The gateway is under load (Z012000006, too many concurrent transactions, facts §4.3). A read is sent again
+    /// with the read backoff, up to the read attempts; a call that creates or changes is never sent again: its
+    /// answer is returned as it came (a failure outcome).
     Load,
+    /// The API timed out under load (Z012000005, facts §4.3): the request may or may not have taken effect. A read
+    /// is sent again as for [`Treatment::Load`]; a call that creates or changes is never sent again and is not a
+    /// failure either (a shop that took it for one could charge twice under a new order number): it returns
+    /// [`Error::InProgress`](crate::Error::InProgress) with the code; look the order up (E04) and act on what it
+    /// says.
+    TimedOut,
 }
 
 /// The treated codes, each a code of the generated `ERROR_CODE` table.
 pub static TREATED: &[(&str, Treatment)] =
-    &[("Z012000004", Treatment::InProgress), ("Z012000005", Treatment::Load), ("Z012000006", Treatment::Load)];
+    &[("Z012000004", Treatment::InProgress), ("Z012000005", Treatment::TimedOut), ("Z012000006", Treatment::Load)];
 
 /// How the client treats the error code `code`; `None` for every code the answer simply reports.
 pub fn treatment(code: &str) -> Option<Treatment> {
@@ -45,7 +50,7 @@ mod tests {
     fn treatments() {
         #[rustfmt::skip]
         let cases = [
-            ("Z012000004", Some(Treatment::InProgress)), ("Z012000005", Some(Treatment::Load)),
+            ("Z012000004", Some(Treatment::InProgress)), ("Z012000005", Some(Treatment::TimedOut)),
             ("Z012000006", Some(Treatment::Load)), ("Z012000009", None), ("A082000003", None), ("", None),
         ];
         for (code, expected) in cases {

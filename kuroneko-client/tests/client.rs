@@ -164,11 +164,17 @@ async fn e04_is_retried_with_backoff_and_a08_never_is() {
     let lost = fake.client(Duration::from_secs(5)).call(&credit_token()).await.unwrap_err();
     assert!(matches!(lost, Error::Client(ClientError::Unconfirmed { reconciled: Reconciled::NotFound, .. })), "{lost}");
     assert_eq!(fake.endpoints(), ["creditToken", "tradeInfo"]);
+    // Z012000005 (the API timed out): whether A08 took effect is unknown, so it is "look it up", never a failure
     let fake = Fake::start(|_, _| error("Z012000005"));
+    let unknown = fake.client(Duration::from_secs(5)).call(&credit_token()).await.unwrap_err();
+    assert!(unknown.is_in_progress(), "{unknown}");
+    assert_eq!(fake.endpoints(), ["creditToken"], "a timeout on A08 is never sent again");
+    // Z012000006 (too many transactions): refused, the answer as it came, never sent again
+    let fake = Fake::start(|_, _| error("Z012000006"));
     let exchange = fake.client(Duration::from_secs(5)).call(&credit_token()).await.unwrap();
     let view = exchange.view();
     let Ok(CreditTokenOutcome::Failure { code, .. }) = view.outcome() else { panic!("{exchange:?}") };
-    assert_eq!((code.value(), exchange.attempts()), ("Z012000005", 1));
+    assert_eq!((code.value(), exchange.attempts()), ("Z012000006", 1));
     assert_eq!(fake.endpoints(), ["creditToken"], "a load error on A08 is never sent again");
 }
 
