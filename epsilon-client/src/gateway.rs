@@ -59,7 +59,7 @@ impl Gateway for Epsilon {
         Some(summarize(answer))
     }
 
-    fn reconciled(lookup: &'static OperationSpec, answer: &Decoded<'_>) -> Reconciled {
+    fn reconciled(lookup: &'static OperationSpec, _key: &str, answer: &Decoded<'_>) -> Reconciled {
         crate::reconcile::reconciled(lookup, answer)
     }
 }

@@ -164,7 +164,7 @@ impl<G: Gateway> Client<G> {
         };
         span.record("outcome", outcome.as_str());
         match sent {
-            Ok((owned, ..)) => G::reconciled(via, G::answer(&owned)),
+            Ok((owned, ..)) => G::reconciled(via, key, G::answer(&owned)),
             Err(error) => Reconciled::Unknown { reason: error.to_string() },
         }
     }

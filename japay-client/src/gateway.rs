@@ -55,6 +55,9 @@ pub trait Gateway: Send + Sync + 'static {
     ) -> Option<Result<OutcomeSummary<'a>, OutcomeError>>;
 
     /// What `answer`, the answer of the read operation `lookup` asked after a lost answer, says about the call it
-    /// looked up.
-    fn reconciled(lookup: &'static OperationSpec, answer: &Self::Answer<'_>) -> Reconciled;
+    /// looked up; `key` is the value the lookup was keyed by (the call's own, [`Lookup::key`]), so a gateway can
+    /// refuse an answer about another record instead of reading it as this one's.
+    ///
+    /// [`Lookup::key`]: japay_core::spec::Lookup::key
+    fn reconciled(lookup: &'static OperationSpec, key: &str, answer: &Self::Answer<'_>) -> Reconciled;
 }

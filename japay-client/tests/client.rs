@@ -174,7 +174,7 @@ impl Gateway for Toy {
         }))
     }
 
-    fn reconciled(_: &'static OperationSpec, answer: &Pairs) -> Reconciled {
+    fn reconciled(_: &'static OperationSpec, _: &str, answer: &Pairs) -> Reconciled {
         let get = |wanted: &str| answer.iter().find(|(name, _)| name == wanted).map(|(_, value)| value.clone());
         match get("state") {
             Some(state) => Reconciled::Found {

@@ -56,7 +56,7 @@ impl Gateway for Kuroneko {
         Some(summarize(answer))
     }
 
-    fn reconciled(lookup: &'static OperationSpec, answer: &Decoded<'_>) -> Reconciled {
-        crate::reconcile::reconciled(lookup, answer)
+    fn reconciled(lookup: &'static OperationSpec, key: &str, answer: &Decoded<'_>) -> Reconciled {
+        crate::reconcile::reconciled(lookup, key, answer)
     }
 }

@@ -27,6 +27,8 @@ use crate::gateway::Decoded;
 pub(crate) const STATUS: &str = "statusInfo";
 /// The element of E04's row that carries the authorization approval number (facts §3.2).
 const APPROVAL: &str = "crdCResCd";
+/// The order number of an E04 row (facts §3.2).
+pub(crate) const ORDER_NO: &str = "orderNo";
 /// E04's repeated row (facts §3.2).
 pub(crate) const ROW: &str = "resultData";
 /// The element of E04's answer that counts its rows (facts §3.2).
@@ -35,7 +37,8 @@ pub(crate) const COUNT: &str = "resultCount";
 pub(crate) const ERROR_CODE: &str = "errorCode";
 
 /// The reading of `answer`, the answer of the lookup operation `lookup`.
-pub(crate) fn reconciled(lookup: &'static OperationSpec, answer: &Decoded<'_>) -> Reconciled {
+/// `order_no` is the number looked up: a row about another order is not this one's state.
+pub(crate) fn reconciled(lookup: &'static OperationSpec, order_no: &str, answer: &Decoded<'_>) -> Reconciled {
     if lookup.name != TRADE_INFO.name {
         return Reconciled::Unknown { reason: format!("{} is not a lookup this client can read", lookup.name) };
     }
@@ -56,6 +59,12 @@ pub(crate) fn reconciled(lookup: &'static OperationSpec, answer: &Decoded<'_>) -
     match rows.as_slice() {
         [] => Reconciled::NotFound,
         [row] => {
+            // the row must say which order it is about, and be about this one (fail closed)
+            if row.get(ORDER_NO) != Some(order_no) {
+                return Reconciled::Unknown {
+                    reason: format!("trade_info answered a row whose {ORDER_NO} is not the order looked up"),
+                };
+            }
             let state = row.get(STATUS).unwrap_or("");
             if state.is_empty() {
                 return Reconciled::Unknown { reason: format!("trade_info answered a row without {STATUS}") };

@@ -80,6 +80,9 @@ async fn a08_is_never_retried_after_a_lost_answer_and_is_reconciled_with_e04() {
         ("timeout, e04 without resultCount", Reply::Hang, Reply::Xml(answer(&[("returnCode", "0"), ("errorCode", "")])), SendErrorKind::Timeout, Lookup::Unknown),
         ("timeout, e04 sends a row it does not count", Reply::Hang, counted("0", &[&[("orderNo", "ORDER-0001"), ("statusInfo", "4")]]), SendErrorKind::Timeout, Lookup::Unknown),
         ("timeout, e04's row has no status", Reply::Hang, counted("1", &[&[("orderNo", "ORDER-0001"), ("statusInfo", "")]]), SendErrorKind::Timeout, Lookup::Unknown),
+        // a row about another order (or about none) is not this order's state
+        ("timeout, e04's row is another order", Reply::Hang, counted("1", &[&[("orderNo", "ORDER-0002"), ("statusInfo", "4")]]), SendErrorKind::Timeout, Lookup::Unknown),
+        ("timeout, e04's row names no order", Reply::Hang, counted("1", &[&[("statusInfo", "4")]]), SendErrorKind::Timeout, Lookup::Unknown),
     ];
     for (what, order, lookup, kind, expected) in cases {
         let fake = Fake::start(move |endpoint, _| if endpoint == "tradeInfo" { lookup.clone() } else { order.clone() });
