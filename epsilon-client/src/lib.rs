@@ -43,6 +43,21 @@
 //! outcome; the gateway's Apache 500 page or any other HTML or non-200 answer is a [`ClientError::Transport`],
 //! never read as XML.
 //!
+//! # Trusting a notification
+//!
+//! **Epsilon's notifications are unsigned.** The 決済完了通知, the コンビニ・ペイジー入金通知 and the GMO後払い
+//! status change are plain form POSTs that anyone who knows the shop's URL can send; a deposit notification carries
+//! no `contract_code`, so the contract check passes it whoever sent it. Decode it with
+//! [`epsilon_proto::notification`], then [`confirm`] it: getsales2, asked by the shop, must show the same contract,
+//! order number, transaction code, amount and state, or the notification is not trusted
+//! ([`ConfirmError::Mismatch`] names every field that differs). A [`SourceAllowList`] of Epsilon's sending
+//! addresses is optional defence in depth, not proof.
+//!
+//! # Verifying a card
+//!
+//! [`verify_card`] authorises ¥1 ([`VERIFY_AMOUNT`]) and voids it; a lost answer on either call is reconciled with
+//! getsales2, and [`VerifyError::Outstanding`] is the only outcome in which the ¥1 may still be authorised.
+//!
 //! # Logging
 //!
 //! Each call is a `tracing` span `japay` with `gateway="epsilon"`, `operation`, `effect`, `key` (the request's
@@ -53,11 +68,17 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![warn(clippy::missing_errors_doc, clippy::missing_panics_doc)]
 
+mod confirm;
 mod gateway;
 mod reconcile;
+mod source;
+mod verify;
 
+pub use confirm::{ConfirmError, Confirmed, Difference, confirm};
 pub use gateway::{Decoded, Epsilon, OwnedAnswer};
 pub use japay_client::{ClientError, Environment, Gateway, Reconciled, SendError, SendErrorKind, TransactionId};
+pub use source::{SourceAllowList, SourceRefused};
+pub use verify::{VERIFY_AMOUNT, Verified, VerifyError, verify_card};
 
 /// An async Epsilon client: `Client::builder()…build()?`, then [`call`](japay_client::Client::call) with any request.
 pub type Client = japay_client::Client<Epsilon>;

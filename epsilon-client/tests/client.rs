@@ -444,6 +444,9 @@ async fn tracing_shows_the_operation_and_order_number_never_card_data() {
     }
 }
 
+#[path = "client/trust.rs"]
+mod trust;
+
 // ---------------------------------------------------------------------------------------------------------------
 // End to end: the client against the sandbox (ephemeral port, in-memory database).
 
