@@ -23,7 +23,7 @@
 //!
 //! Notifications are not signed: restrict the source address (a later third-party build allow-lists
 //! `210.254.37.214` and `210.254.37.215`, facts §5.2 [?]) and confirm the order with `getsales2`
-//! ([`crate::OrderInfo`]) before shipping.
+//! ([`crate::OrderInfo`]; `epsilon_client::confirm` compares every field) before shipping.
 //!
 //! ```
 //! use epsilon_proto::notification::{Kind, Reply, receive};
