@@ -41,10 +41,10 @@ pub enum VerifyError {
     /// The card needs 3-D Secure (the authorisation answered an ACS page): nothing is authorised until its second
     /// leg, which this helper does not run.
     NeedsThreeDSecure,
-    /// The authorisation failed without an answer (or was invalid and never sent), and getsales2 shows no
-    /// authorised order: nothing is authorised.
+    /// The authorisation was not sent (an invalid request, or no HTTP client): nothing is authorised.
     Authorize(ClientError),
-    /// The authorisation's answer fits no documented outcome, and getsales2 shows nothing held.
+    /// The authorisation's answer was lost or unusable (an HTML page, a body that fits no documented outcome), and
+    /// getsales2 shows nothing held: nothing is authorised, and whether the card is good is not known.
     Unreadable {
         /// What was wrong with the answer.
         reason: String,
@@ -118,7 +118,8 @@ impl std::error::Error for VerifyError {
 ///
 /// # Errors
 /// [`VerifyError::Declined`] or [`VerifyError::NeedsThreeDSecure`] (nothing authorised),
-/// [`VerifyError::Authorize`] when the authorisation failed and getsales2 shows nothing held,
+/// [`VerifyError::Authorize`] (not sent) or [`VerifyError::Unreadable`] (no usable answer, and getsales2 shows
+/// nothing held),
 /// [`VerifyError::Outstanding`] when the ¥1 may still be authorised.
 pub async fn verify_card(client: &Client, card: &CardPayment<'_>) -> Result<Verified, VerifyError> {
     let request = CardPayment {
@@ -146,36 +147,61 @@ pub async fn verify_card(client: &Client, card: &CardPayment<'_>) -> Result<Veri
                 Err(error) => {
                     // an answer that fits no outcome is never guessed: getsales2 says whether the ¥1 is held
                     let reason = format!("the authorisation's answer fits no documented outcome ({error})");
-                    return match state_of(client, &request).await {
-                        Ok(Some(state)) if HELD.contains(&state.as_str()) => {
-                            void(client, &request, Some(state), None).await
-                        }
-                        Ok(_) => Err(VerifyError::Unreadable { reason }),
-                        Err(lookup) => Err(VerifyError::Outstanding {
-                            order_number,
-                            state: None,
-                            reason: format!("{reason}; getsales2 failed: {lookup}"),
-                        }),
-                    };
+                    return after_unusable(client, &request, reason).await;
                 }
             }
         }
-        Err(ClientError::Unconfirmed { reconciled: Reconciled::Found { state, transaction, .. }, .. })
-            if HELD.contains(&state.as_str()) =>
-        {
+        Err(ClientError::Unconfirmed { reconciled, .. }) => match reconciled {
             // authorised although its answer was lost: the card is good, and the ¥1 must go
-            transaction.map(|id| id.value)
+            Reconciled::Found { state, transaction, .. } if HELD.contains(&state.as_str()) => {
+                transaction.map(|id| id.value)
+            }
+            Reconciled::Found { state, .. } => {
+                return Err(VerifyError::Unreadable {
+                    reason: format!("the authorisation's answer was lost; getsales2 shows state {state}, nothing held"),
+                });
+            }
+            Reconciled::NotFound => {
+                return Err(VerifyError::Unreadable {
+                    reason: "the authorisation's answer was lost; getsales2 knows no such order".to_owned(),
+                });
+            }
+            Reconciled::Unknown { reason } => {
+                return Err(VerifyError::Outstanding {
+                    order_number,
+                    state: None,
+                    reason: format!("the authorisation's answer was lost and getsales2 did not say: {reason}"),
+                });
+            }
+            _ => {
+                return Err(VerifyError::Outstanding {
+                    order_number,
+                    state: None,
+                    reason: "the authorisation's answer was lost and its lookup is not understood".to_owned(),
+                });
+            }
+        },
+        // nothing was sent
+        Err(error @ (ClientError::Invalid { .. } | ClientError::Build(_))) => {
+            return Err(VerifyError::Authorize(error));
         }
-        Err(error @ ClientError::Unconfirmed { reconciled: Reconciled::Unknown { .. }, .. }) => {
-            return Err(VerifyError::Outstanding {
-                order_number,
-                state: None,
-                reason: format!("the authorisation's answer was lost and getsales2 did not say: {error}"),
-            });
-        }
-        Err(error) => return Err(VerifyError::Authorize(error)),
+        // sent, and answered with something that is not an answer (an HTML page, a body that does not parse)
+        Err(error) => return after_unusable(client, &request, format!("the authorisation failed: {error}")).await,
     };
     void(client, &request, Some("5".to_owned()), trans_code).await
+}
+
+/// After an authorisation whose answer cannot be read: voids it when getsales2 shows it held, else says why not.
+async fn after_unusable(client: &Client, request: &CardPayment<'_>, reason: String) -> Result<Verified, VerifyError> {
+    match state_of(client, request).await {
+        Ok(Some(state)) if HELD.contains(&state.as_str()) => void(client, request, Some(state), None).await,
+        Ok(_) => Err(VerifyError::Unreadable { reason: format!("{reason}; getsales2 shows nothing held") }),
+        Err(lookup) => Err(VerifyError::Outstanding {
+            order_number: request.order_number.to_owned(),
+            state: None,
+            reason: format!("{reason}; {lookup}"),
+        }),
+    }
 }
 
 /// Voids the authorisation of `request` until getsales2 shows it cancelled; `state` is the last state known.
@@ -199,23 +225,29 @@ async fn void(
             }
             _ => return Err(outstanding(state, reason)),
         }
-        state = match client.call(&void).await {
+        let lookup = match client.call(&void).await {
             Ok(exchange) => {
                 if matches!(exchange.view().outcome(), Ok(VoidOutcome::Voided)) {
                     return Ok(verified(trans_code));
                 }
-                reason = format!("the void answered {}", exchange.outcome_name());
-                match state_of(client, request).await {
-                    Ok(state) => state,
-                    Err(error) => return Err(outstanding(state, format!("{reason}; getsales2 failed: {error}"))),
-                }
+                format!("the void answered {}", exchange.outcome_name())
             }
-            Err(ClientError::Unconfirmed { reconciled: Reconciled::Found { state, .. }, .. }) => {
+            Err(ClientError::Unconfirmed { reconciled: Reconciled::Found { state: now, .. }, .. }) => {
                 reason = "the void's answer was lost".to_owned();
-                Some(state)
+                state = Some(now);
+                continue;
             }
-            Err(error) => return Err(outstanding(state, format!("the void failed: {error}"))),
+            Err(error @ (ClientError::Invalid { .. } | ClientError::Build(_))) => {
+                return Err(outstanding(state, format!("the void was not sent: {error}")));
+            }
+            Err(error) => format!("the void failed: {error}"),
         };
+        // a refusal, or an answer or a lookup that did not say: getsales2 says whether the void took effect
+        state = match state_of(client, request).await {
+            Ok(now) => now,
+            Err(error) => return Err(outstanding(state, format!("{lookup}; {error}"))),
+        };
+        reason = lookup;
     }
     match state.as_deref() {
         Some(CANCELLED) => Ok(verified(trans_code)),
@@ -223,14 +255,15 @@ async fn void(
     }
 }
 
-/// The state getsales2 shows for `request`'s order: `None` when it knows no such order.
-async fn state_of(client: &Client, request: &CardPayment<'_>) -> Result<Option<String>, ClientError> {
+/// The state getsales2 shows for `request`'s order (`None` when it knows no such order), or why it did not say.
+async fn state_of(client: &Client, request: &CardPayment<'_>) -> Result<Option<String>, String> {
     let lookup =
         OrderInfo { contract_code: request.contract_code, order_number: Some(request.order_number), trans_code: None };
-    let exchange = client.call(&lookup).await?;
+    let exchange = client.call(&lookup).await.map_err(|error| format!("getsales2 failed: {error}"))?;
     let view = exchange.view();
-    Ok(match view.outcome() {
-        Ok(OrderInfoOutcome::Found) => view.state().map(|s| s.value().to_owned()),
-        _ => None,
-    })
+    match view.outcome() {
+        Ok(OrderInfoOutcome::Found) => Ok(Some(view.state().map(|s| s.value().to_owned()).unwrap_or_default())),
+        Ok(OrderInfoOutcome::NotFound) => Ok(None),
+        _ => Err(format!("getsales2 answered {}", exchange.outcome_name())),
+    }
 }

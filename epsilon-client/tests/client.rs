@@ -24,6 +24,9 @@ enum Reply {
     /// Forwards the request to a real server (the sandbox) at this address; relays its answer when `relay`,
     /// else holds the connection without answering: the request took effect, its answer is lost.
     Forward { to: String, relay: bool },
+    /// Forwards the request to a real server at this address (it takes effect), then answers this canned reply
+    /// instead of the server's answer.
+    ForwardThen { to: String, reply: Box<Reply> },
 }
 
 /// A request the fake gateway received: the CGI file name and the body.
@@ -51,7 +54,13 @@ impl Fake {
                     log.push((cgi.clone(), body));
                     n
                 };
-                match route(&cgi, n) {
+                let mut reply = route(&cgi, n);
+                if let Reply::ForwardThen { to, reply: then } = reply {
+                    let _ = forward(&to, &raw);
+                    reply = *then;
+                }
+                match reply {
+                    Reply::ForwardThen { .. } => drop(stream),
                     Reply::Canned(status, content_type, body) => {
                         let head = format!(
                             "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",

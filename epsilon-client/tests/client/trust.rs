@@ -114,14 +114,17 @@ async fn verifying_a_card_leaves_nothing_authorised_even_when_an_answer_is_lost(
         ("the void's answer is lost", "W0002", "4242424242424242", |cgi, _| (cgi == "cancel_payment.cgi").then_some(Reply::Hang), Ok(()), "9", 1),
         ("the void never arrives, once", "W0003", "4242424242424242", |cgi, n| (cgi == "cancel_payment.cgi" && n == 0).then_some(Reply::Close), Ok(()), "9", 2),
         ("the authorisation's answer is lost", "W0004", "4242424242424242", |cgi, _| (cgi == "direct_card_payment.cgi").then_some(Reply::Hang), Ok(()), "9", 1),
+        ("the authorisation is answered by an html page", "W0007", "4242424242424242", |cgi, _| (cgi == "direct_card_payment.cgi").then_some(Reply::Canned(200, "text/html", super::APACHE_500)), Ok(()), "9", 1),
         ("a declined card", "W0005", "0000000000000000", |_, _| None, Err("declined"), "0", 0),
         ("the void never arrives at all", "W0006", "4242424242424242", |cgi, _| (cgi == "cancel_payment.cgi").then_some(Reply::Close), Err("outstanding"), "5", 2),
     ];
     for (what, order_number, number, route, expected, state, voids) in cases {
         let forward = to.clone();
         // Hang stands for "forwarded, answer lost": the request takes effect, its answer never comes back
+        // Canned stands for "forwarded, then answered with this instead"
         let fake = Fake::start(move |cgi, n| match route(cgi, n) {
             Some(Reply::Hang) => lost(&forward),
+            Some(canned @ Reply::Canned(..)) => Reply::ForwardThen { to: forward.clone(), reply: Box::new(canned) },
             Some(reply) => reply,
             None => Reply::Forward { to: forward.clone(), relay: true },
         });
@@ -156,4 +159,28 @@ async fn verifying_a_card_leaves_nothing_authorised_even_when_an_answer_is_lost(
         assert_eq!(calls, (1, voids), "{what}: one authorisation, and the voids");
     }
     running.shutdown().await;
+}
+
+#[test]
+fn the_source_allow_list_compares_canonical_addresses() {
+    use epsilon_client::SourceAllowList;
+    use std::net::IpAddr;
+
+    let own: IpAddr = "192.0.2.10".parse().unwrap();
+    #[rustfmt::skip]
+    let cases: [(SourceAllowList, &str, bool); 7] = [
+        (SourceAllowList::observed(), "210.254.37.214", true),
+        (SourceAllowList::observed(), "210.254.37.215", true),
+        (SourceAllowList::observed(), "::ffff:210.254.37.214", true),
+        (SourceAllowList::observed(), "210.254.37.216", false),
+        (SourceAllowList::observed(), "127.0.0.1", false),
+        (SourceAllowList::new([own]), "::ffff:192.0.2.10", true),
+        (SourceAllowList::new([]), "210.254.37.214", false),
+    ];
+    for (list, peer, allowed) in cases {
+        let peer: IpAddr = peer.parse().unwrap();
+        assert_eq!((list.allows(peer), list.check(peer).is_ok()), (allowed, allowed), "{peer}");
+    }
+    let refused = SourceAllowList::observed().check("203.0.113.9".parse().unwrap()).unwrap_err();
+    assert_eq!(refused.to_string(), "expected a notification from an allow-listed address, found one from 203.0.113.9");
 }
