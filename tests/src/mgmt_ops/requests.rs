@@ -253,3 +253,24 @@ fn bodies_decode_back_to_the_values() {
         }
     }
 }
+
+/// The retry policy the client reads from the spec: the 定期課金 calls change state (never sent twice) and have no
+/// lookup (no read call reports a subscription); the multi-currency charge creates an order, looked up by order_number.
+#[test]
+fn new_operations_have_their_effect_and_lookup() {
+    use epsilon_proto::generated::card_multi_currency::CARD_MULTI_CURRENCY;
+    use japay_core::spec::Effect;
+    type Row = (&'static OperationSpec, &'static str, Effect, Option<(&'static str, &'static str)>);
+    let rows: [Row; 4] = [
+        (&REGULAR_CANCEL, "regularly_cancel.cgi", Effect::Changes, None),
+        (&REGULAR_AMOUNT_CHANGE, "regularly_amount_change.cgi", Effect::Changes, None),
+        (&STOP_MONTHLY_BILLING, "receive_order3.cgi", Effect::Changes, None),
+        (&CARD_MULTI_CURRENCY, "direct_card_multi.cgi", Effect::Creates, Some(("order_info", "order_number"))),
+    ];
+    for (spec, path, effect, lookup) in rows {
+        assert_eq!(spec.path, path, "{}", spec.name);
+        assert_eq!(spec.effect, effect, "{}", spec.name);
+        assert_eq!(spec.lookup.map(|l| (l.operation, l.key)), lookup, "{}", spec.name);
+        assert!(spec.uncertain.is_some() || spec.name == "stop_monthly_billing", "{}: uncertain as a whole", spec.name);
+    }
+}
