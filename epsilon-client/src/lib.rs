@@ -27,17 +27,18 @@
 //!
 //! * **Reads** (`order_info`: getsales2.cgi, `user_info`: get_user_info.cgi) are sent again after a timeout, a
 //!   connection error or an HTTP 5xx, with exponential backoff.
-//! * **Calls that create an order** (`link_order`, `registered_link_order`, `card_payment`, `card_3ds_result`,
-//!   `virtual_account`, `gmo_id_payment`) and **calls that change one** (capture, void, change_amount, ship_request,
-//!   the user calls, stopping a monthly charge) are **never retried**: a retry of an order whose answer was lost
+//! * **Calls that create an order** (`link_order`, `registered_link_order`, `card_payment`, `card_multi_currency`,
+//!   `card_3ds_result`, `virtual_account`, `gmo_id_payment`) and **calls that change one** (capture, void,
+//!   change_amount, ship_request, the user calls, stopping a monthly charge, the 定期課金 calls `regular_cancel` and
+//!   `regular_amount_change`) are **never retried**: a retry of an order whose answer was lost
 //!   gets error 604 (order_number already used) at best, and a second charge under a new order number at worst.
 //!   After a lost answer the client asks getsales2 for the request's `order_number` (the spec's
 //!   `reconcile: {via: order_info, key: order_number, copy: [contract_code]}`) and fails with
 //!   [`ClientError::Unconfirmed`]: the order's real `state` and `trans_code` ([`Reconciled::Found`]),
 //!   [`Reconciled::NotFound`] (getsales2 knew no such order at the time of the lookup; it answers the same empty
 //!   root for a wrong contract code), or [`Reconciled::Unknown`] when the lookup failed too. A call without a
-//!   lookup (the user calls) or without an `order_number` (change_amount without one) fails with its transport
-//!   error.
+//!   lookup (the user calls, the 定期課金 calls) or without an `order_number` (change_amount without one) fails with
+//!   its transport error.
 //!
 //! A gateway error code (result 0/9 with err_code) is a successful call whose [`Exchange`] holds the failure
 //! outcome; the gateway's Apache 500 page or any other HTML or non-200 answer is a [`ClientError::Transport`],

@@ -183,6 +183,13 @@ pub use generated::{
     GmoIdPayment, GmoIdPaymentOutcome, GmoIdPaymentResponse, RegisteredLinkOrder, RegisteredLinkOrderOutcome,
     RegisteredLinkOrderResponse, TdsTermReturn,
 };
+// multi-currency card payments (direct_card_multi.cgi; every fact uncertain)
+pub use generated::{CardMultiCurrency, CardMultiCurrencyOutcome, CardMultiCurrencyResponse};
+// 定期課金 subscriptions (regularly_cancel.cgi, regularly_amount_change.cgi; every fact uncertain)
+pub use generated::{
+    RegularAmountChange, RegularAmountChangeOutcome, RegularAmountChangeResponse, RegularCancel, RegularCancelOutcome,
+    RegularCancelResponse,
+};
 // managing payments and users
 pub use generated::{
     Capture, CaptureOutcome, CaptureResponse, ChangeAmount, ChangeAmountOutcome, ChangeAmountResponse, ShipRequest,

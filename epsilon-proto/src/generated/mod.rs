@@ -16,6 +16,9 @@ pub mod capture;
 /// 3Dセキュア認証結果送信 (direct_card_payment.cgi): send the ACS's PaRes for the order that answered result 5 or 6; the answer says authorized or failed.
 pub mod card_3ds_result;
 
+/// 多通貨クレジットカード決済 (direct_card_multi.cgi): charge a card in a foreign currency (currency_id); the answer says authorized, 3-D Secure 1.0 needed, or failed.
+pub mod card_multi_currency;
+
 /// カード決済 (直接決済API・初回課金 / 登録済み課金) (direct_card_payment.cgi): charge a card given as card data or a one-time token, or the card registered for user_id; the answer says authorized, 3-D Secure needed, or failed.
 pub mod card_payment;
 
@@ -45,6 +48,12 @@ pub mod payment_notification;
 
 /// 登録済みカード課金 (リンク方式) (receive_order3.cgi): charge the card registered for user_id; the gateway answers with a redirect to card3.cgi.
 pub mod registered_link_order;
+
+/// 定期課金金額変更 (regularly_amount_change.cgi): change the amount of a 定期課金 subscription (mission_code 21–32) of one product (user_id + item_code).
+pub mod regular_amount_change;
+
+/// 定期課金解除 (regularly_cancel.cgi): stop a 定期課金 subscription (mission_code 21–32) of one product (user_id + item_code).
+pub mod regular_cancel;
 
 /// 出荷登録 (GMO後払い) (ship_request.cgi): register the shipment of a GMO後払い order (carrier and tracking number); the order moves from 仮売上 to 出荷登録中.
 pub mod ship_request;
@@ -82,6 +91,10 @@ pub use self::card_3ds_result::{
     Card3dsResult, Card3dsResultResponse, Card3dsResultOutcome,
 };
 
+pub use self::card_multi_currency::{
+    CardMultiCurrency, CardMultiCurrencyResponse, CardMultiCurrencyOutcome,
+};
+
 pub use self::card_payment::{CardPayment, CardPaymentResponse, CardPaymentOutcome};
 
 pub use self::change_amount::{ChangeAmount, ChangeAmountResponse, ChangeAmountOutcome};
@@ -102,6 +115,14 @@ pub use self::payment_notification::PaymentNotification;
 
 pub use self::registered_link_order::{
     RegisteredLinkOrder, RegisteredLinkOrderResponse, RegisteredLinkOrderOutcome,
+};
+
+pub use self::regular_amount_change::{
+    RegularAmountChange, RegularAmountChangeResponse, RegularAmountChangeOutcome,
+};
+
+pub use self::regular_cancel::{
+    RegularCancel, RegularCancelResponse, RegularCancelOutcome,
 };
 
 pub use self::ship_request::{ShipRequest, ShipRequestResponse, ShipRequestOutcome};
@@ -134,6 +155,7 @@ pub use self::params::Tds2Risk;
 pub static OPERATIONS: &[&spec::OperationSpec] = &[
     &capture::CAPTURE,
     &card_3ds_result::CARD_3DS_RESULT,
+    &card_multi_currency::CARD_MULTI_CURRENCY,
     &card_payment::CARD_PAYMENT,
     &change_amount::CHANGE_AMOUNT,
     &completion_redirect::COMPLETION_REDIRECT,
@@ -144,6 +166,8 @@ pub static OPERATIONS: &[&spec::OperationSpec] = &[
     &order_info::ORDER_INFO,
     &payment_notification::PAYMENT_NOTIFICATION,
     &registered_link_order::REGISTERED_LINK_ORDER,
+    &regular_amount_change::REGULAR_AMOUNT_CHANGE,
+    &regular_cancel::REGULAR_CANCEL,
     &ship_request::SHIP_REQUEST,
     &stop_monthly_billing::STOP_MONTHLY_BILLING,
     &tds_term_return::TDS_TERM_RETURN,
@@ -167,12 +191,15 @@ pub type Summarize = for<'r, 'a> fn(
 pub static OUTCOMES: &[(&str, Summarize)] = &[
     ("capture", capture::summarize as Summarize),
     ("card_3ds_result", card_3ds_result::summarize as Summarize),
+    ("card_multi_currency", card_multi_currency::summarize as Summarize),
     ("card_payment", card_payment::summarize as Summarize),
     ("change_amount", change_amount::summarize as Summarize),
     ("gmo_id_payment", gmo_id_payment::summarize as Summarize),
     ("link_order", link_order::summarize as Summarize),
     ("order_info", order_info::summarize as Summarize),
     ("registered_link_order", registered_link_order::summarize as Summarize),
+    ("regular_amount_change", regular_amount_change::summarize as Summarize),
+    ("regular_cancel", regular_cancel::summarize as Summarize),
     ("ship_request", ship_request::summarize as Summarize),
     ("stop_monthly_billing", stop_monthly_billing::summarize as Summarize),
     ("user_change", user_change::summarize as Summarize),

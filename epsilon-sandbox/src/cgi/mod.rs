@@ -15,12 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use epsilon_proto::Version;
 use epsilon_proto::generated::{
-    capture::CAPTURE, card_3ds_result::CARD_3DS_RESULT, card_payment::CARD_PAYMENT, change_amount::CHANGE_AMOUNT,
-    gmo_id_payment::GMO_ID_PAYMENT, link_order::LINK_ORDER, order_info::ORDER_INFO,
-    registered_link_order::REGISTERED_LINK_ORDER, ship_request::SHIP_REQUEST,
-    stop_monthly_billing::STOP_MONTHLY_BILLING, user_change::USER_CHANGE, user_info::USER_INFO,
-    user_register::USER_REGISTER, user_restore::USER_RESTORE, user_withdraw::USER_WITHDRAW,
-    virtual_account::VIRTUAL_ACCOUNT, void::VOID,
+    capture::CAPTURE, card_3ds_result::CARD_3DS_RESULT, card_multi_currency::CARD_MULTI_CURRENCY,
+    card_payment::CARD_PAYMENT, change_amount::CHANGE_AMOUNT, gmo_id_payment::GMO_ID_PAYMENT, link_order::LINK_ORDER,
+    order_info::ORDER_INFO, registered_link_order::REGISTERED_LINK_ORDER, regular_amount_change::REGULAR_AMOUNT_CHANGE,
+    regular_cancel::REGULAR_CANCEL, ship_request::SHIP_REQUEST, stop_monthly_billing::STOP_MONTHLY_BILLING,
+    user_change::USER_CHANGE, user_info::USER_INFO, user_register::USER_REGISTER, user_restore::USER_RESTORE,
+    user_withdraw::USER_WITHDRAW, virtual_account::VIRTUAL_ACCOUNT, void::VOID,
 };
 use epsilon_proto::request_body::FormRequest;
 use japay_core::spec::OperationSpec;
@@ -65,6 +65,9 @@ pub(crate) static SERVED: &[Served] = &[
 pub(crate) static NOT_SERVED: &[(&OperationSpec, &str)] = &[
     (&GMO_ID_PAYMENT, "GMO後払い (deferred payment) is not simulated"),
     (&SHIP_REQUEST, "GMO後払い shipping reports are not simulated"),
+    (&REGULAR_CANCEL, "定期課金 subscriptions (mission_code 21–32) are not simulated yet"),
+    (&REGULAR_AMOUNT_CHANGE, "定期課金 subscriptions (mission_code 21–32) are not simulated yet"),
+    (&CARD_MULTI_CURRENCY, "multi-currency card payments are not simulated yet"),
 ];
 
 /// The served operation `op`.

@@ -1,10 +1,11 @@
 //! Answers: every outcome of every operation on hand-written answers, and the errors of answers that fit none.
 
 use epsilon_proto::generated::{
-    CaptureOutcome, CaptureResponse, ChangeAmountOutcome, ChangeAmountResponse, ShipRequestOutcome,
-    ShipRequestResponse, StopMonthlyBillingOutcome, StopMonthlyBillingResponse, UserInfoOutcome, UserInfoResponse,
-    UserRestoreOutcome, UserRestoreResponse, UserWithdrawOutcome, UserWithdrawResponse, VirtualAccountOutcome,
-    VirtualAccountResponse, VoidOutcome, VoidResponse,
+    CaptureOutcome, CaptureResponse, ChangeAmountOutcome, ChangeAmountResponse, RegularAmountChangeOutcome,
+    RegularAmountChangeResponse, RegularCancelOutcome, RegularCancelResponse, ShipRequestOutcome, ShipRequestResponse,
+    StopMonthlyBillingOutcome, StopMonthlyBillingResponse, UserInfoOutcome, UserInfoResponse, UserRestoreOutcome,
+    UserRestoreResponse, UserWithdrawOutcome, UserWithdrawResponse, VirtualAccountOutcome, VirtualAccountResponse,
+    VoidOutcome, VoidResponse,
 };
 use epsilon_proto::{Answer, Version};
 
@@ -33,6 +34,47 @@ fn common_errors() -> [(&'static [(&'static str, &'static str)], &'static str); 
         (&[("result", "0")], "error: MissingField { outcome: \"failure\", field: \"err_code\" }"),
         (&[], "error: Empty"),
     ]
+}
+
+/// The 定期課金 calls (regularly_cancel.cgi, regularly_amount_change.cgi): 1 done, 0 or 9 a failure with its code,
+/// and the echoed subscription (user_id, item_code, item_price, mission_code 21–32) readable on the answer.
+#[test]
+fn regular_cancel_and_amount_change_outcomes() {
+    let shared = common_errors();
+    let ok = [
+        ("err_code", ""),
+        ("err_detail", ""),
+        ("item_code", "SUB001"),
+        ("item_price", "1980"),
+        ("mission_code", "21"),
+        ("result", "1"),
+        ("user_id", "U1413355547"),
+    ];
+    let failed = [("err_code", "810"), NO_SUCH, ("result", "9")];
+    let declined = [("err_code", "810"), NO_SUCH, ("result", "0")];
+    let line = format!("failure 810 {NO_SUCH_TEXT}");
+    let mut rows: Vec<(&[(&str, &str)], &str)> = vec![(&ok, "Stopped"), (&failed, &line), (&declined, &line)];
+    rows.extend(shared.iter().map(|(a, e)| (*a, *e)));
+    outcome_table!(RegularCancelResponse, RegularCancelOutcome, &rows);
+    rows[0].1 = "Changed";
+    outcome_table!(RegularAmountChangeResponse, RegularAmountChangeOutcome, &rows);
+    // result 5 and 6 (3-D Secure) are not answers of these CGIs
+    for result in ["5", "6"] {
+        let b = body(&[("result", result)]);
+        assert_eq!(
+            outcome_line!(RegularCancelResponse, RegularCancelOutcome, &b),
+            "error: UnknownResult { field: \"result\" }"
+        );
+    }
+    let b = body(&ok);
+    let answer = RegularAmountChangeResponse::parse(&b, Version::V1).unwrap();
+    assert_eq!(answer.outcome().unwrap(), RegularAmountChangeOutcome::Changed);
+    let subscription = (answer.user_id(), answer.item_code(), answer.item_price());
+    assert_eq!(subscription, (Some("U1413355547"), Some("SUB001"), Some("1980")));
+    let mission = answer.mission_code().unwrap();
+    assert_eq!((mission.value(), mission.entry.map(|e| e.code)), ("21", Some("21")));
+    let answer = RegularCancelResponse::parse(&b, Version::V1).unwrap();
+    assert_eq!(answer.item_price(), Some("1980"));
 }
 
 #[test]

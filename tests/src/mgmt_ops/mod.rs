@@ -1,5 +1,5 @@
 //! The management and account operations (capture, void, change_amount, user_info, virtual_account, ship_request,
-//! user_restore, stop_monthly_billing, user_withdraw): what a valid request encodes to, which rule each mistake
+//! user_restore, stop_monthly_billing, user_withdraw, and the 定期課金 calls regular_cancel and regular_amount_change): what a valid request encodes to, which rule each mistake
 //! breaks, that the body decodes back to the values, and what every answer means — hand-written ones and the real
 //! recorded ones (`../shared/fixtures/epsilon-recorded/`, read at run time; when the folder is absent, ignored
 //! outside CI and failed under CI).
@@ -9,6 +9,8 @@
 
 use epsilon_proto::generated::capture::CAPTURE;
 use epsilon_proto::generated::change_amount::CHANGE_AMOUNT;
+use epsilon_proto::generated::regular_amount_change::REGULAR_AMOUNT_CHANGE;
+use epsilon_proto::generated::regular_cancel::REGULAR_CANCEL;
 use epsilon_proto::generated::ship_request::SHIP_REQUEST;
 use epsilon_proto::generated::stop_monthly_billing::STOP_MONTHLY_BILLING;
 use epsilon_proto::generated::user_info::USER_INFO;
@@ -56,11 +58,18 @@ fn valid(spec: &OperationSpec) -> &'static [(&'static str, &'static str)] {
         "stop_monthly_billing" => {
             &[("contract_code", "12345678"), ("user_id", "U1413355547"), ("item_code", "ITEM001")]
         }
+        "regular_cancel" => &[("contract_code", "12345678"), ("user_id", "U1413355547"), ("item_code", "SUB001")],
+        "regular_amount_change" => &[
+            ("contract_code", "12345678"),
+            ("user_id", "U1413355547"),
+            ("item_code", "SUB001"),
+            ("item_price", "1980"),
+        ],
         other => panic!("no valid request for {other}"),
     }
 }
 
-const SPECS: [&OperationSpec; 9] = [
+const SPECS: [&OperationSpec; 11] = [
     &CAPTURE,
     &VOID,
     &CHANGE_AMOUNT,
@@ -70,6 +79,8 @@ const SPECS: [&OperationSpec; 9] = [
     &USER_RESTORE,
     &STOP_MONTHLY_BILLING,
     &USER_WITHDRAW,
+    &REGULAR_CANCEL,
+    &REGULAR_AMOUNT_CHANGE,
 ];
 
 /// The request `valid(spec)` with `changes` applied (a pair replaces the value of its name, or is added).

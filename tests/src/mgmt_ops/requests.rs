@@ -2,6 +2,8 @@
 
 use epsilon_proto::generated::capture::CAPTURE;
 use epsilon_proto::generated::change_amount::CHANGE_AMOUNT;
+use epsilon_proto::generated::regular_amount_change::REGULAR_AMOUNT_CHANGE;
+use epsilon_proto::generated::regular_cancel::REGULAR_CANCEL;
 use epsilon_proto::generated::ship_request::SHIP_REQUEST;
 use epsilon_proto::generated::stop_monthly_billing::STOP_MONTHLY_BILLING;
 use epsilon_proto::generated::user_info::USER_INFO;
@@ -10,7 +12,8 @@ use epsilon_proto::generated::user_withdraw::USER_WITHDRAW;
 use epsilon_proto::generated::virtual_account::VIRTUAL_ACCOUNT;
 use epsilon_proto::generated::void::VOID;
 use epsilon_proto::generated::{
-    Capture, ChangeAmount, ShipRequest, StopMonthlyBilling, UserInfo, UserRestore, UserWithdraw, VirtualAccount, Void,
+    Capture, ChangeAmount, RegularAmountChange, RegularCancel, ShipRequest, StopMonthlyBilling, UserInfo, UserRestore,
+    UserWithdraw, VirtualAccount, Void,
 };
 use epsilon_proto::{Charset, Options};
 use japay_core::spec::OperationSpec;
@@ -19,7 +22,7 @@ use super::{CP932, SPECS, decode_body, encoded, request, rules, valid};
 
 #[test]
 fn valid_requests_encode_to_the_expected_bodies() {
-    let cases: [(&OperationSpec, &str); 9] = [
+    let cases: [(&OperationSpec, &str); 11] = [
         (&CAPTURE, "contract_code=12345678&order_number=O14289569"),
         (&VOID, "contract_code=12345678&order_number=O14289569"),
         (
@@ -38,6 +41,8 @@ fn valid_requests_encode_to_the_expected_bodies() {
         (&USER_RESTORE, "contract_code=12345678&user_id=U1416470209&xml=1&process_code=7"),
         (&STOP_MONTHLY_BILLING, "contract_code=12345678&user_id=U1413355547&item_code=ITEM001&xml=1&process_code=8"),
         (&USER_WITHDRAW, "contract_code=12345678&user_id=U1416470209&xml=1&process_code=9"),
+        (&REGULAR_CANCEL, "contract_code=12345678&user_id=U1413355547&item_code=SUB001"),
+        (&REGULAR_AMOUNT_CHANGE, "contract_code=12345678&user_id=U1413355547&item_code=SUB001&item_price=1980"),
     ];
     for (spec, expected) in cases {
         assert_eq!(encoded(&request(spec, &[]), CP932), expected, "{}", spec.name);
@@ -48,7 +53,7 @@ fn valid_requests_encode_to_the_expected_bodies() {
 #[test]
 fn typed_requests_send_their_fixed_parameters() {
     let mut out = Vec::new();
-    let typed: [(&OperationSpec, Result<usize, epsilon_proto::Report>); 9] = [
+    let typed: [(&OperationSpec, Result<usize, epsilon_proto::Report>); 11] = [
         (&CAPTURE, Capture { contract_code: "12345678", order_number: "O14289569" }.encode(CP932, &mut Vec::new())),
         (&VOID, Void { contract_code: "12345678", order_number: "O14289569" }.encode(CP932, &mut Vec::new())),
         (
@@ -105,6 +110,21 @@ fn typed_requests_send_their_fixed_parameters() {
         (
             &USER_WITHDRAW,
             UserWithdraw { contract_code: "12345678", user_id: "U1416470209" }.encode(CP932, &mut Vec::new()),
+        ),
+        (
+            &REGULAR_CANCEL,
+            RegularCancel { contract_code: "12345678", user_id: "U1413355547", item_code: "SUB001" }
+                .encode(CP932, &mut Vec::new()),
+        ),
+        (
+            &REGULAR_AMOUNT_CHANGE,
+            RegularAmountChange {
+                contract_code: "12345678",
+                user_id: "U1413355547",
+                item_code: "SUB001",
+                item_price: "1980",
+            }
+            .encode(CP932, &mut Vec::new()),
         ),
     ];
     for (spec, result) in typed {
@@ -174,6 +194,19 @@ fn each_broken_rule_is_reported() {
         (&STOP_MONTHLY_BILLING, &[("process_code", "9")], &["process_code:value"]),
         (&USER_WITHDRAW, &[("process_code", "8")], &["process_code:value"]),
         (&USER_WITHDRAW, &[("user_id", "")], &["user_id:required"]),
+        // the 定期課金 calls: user_id + item_code (+ item_price), nothing else
+        (&REGULAR_CANCEL, &[("user_id", "")], &["user_id:required"]),
+        (&REGULAR_CANCEL, &[("item_code", "")], &["item_code:required"]),
+        (&REGULAR_CANCEL, &[("item_code", "SUB 001")], &["item_code:pattern"]),
+        (&REGULAR_CANCEL, &[("item_code", long_item.as_str())], &["item_code:max_bytes"]),
+        (&REGULAR_CANCEL, &[("contract_code", "1234567")], &["contract_code:exact_bytes"]),
+        (&REGULAR_CANCEL, &[("process_code", "8")], &["process_code:unknown"]),
+        (&REGULAR_CANCEL, &[("mission_code", "21")], &["mission_code:unknown"]),
+        (&REGULAR_AMOUNT_CHANGE, &[("item_price", "")], &["item_price:required"]),
+        (&REGULAR_AMOUNT_CHANGE, &[("item_price", "1,980")], &["item_price:pattern"]),
+        (&REGULAR_AMOUNT_CHANGE, &[("new_item_price", "1980")], &["new_item_price:unknown"]),
+        (&REGULAR_AMOUNT_CHANGE, &[("item_code", "")], &["item_code:required"]),
+        (&REGULAR_AMOUNT_CHANGE, &[("user_id", "U 1")], &["user_id:pattern"]),
     ];
     for (spec, changes, expected) in rows {
         assert_eq!(rules(&request(spec, changes), CP932), *expected, "{} {changes:?}", spec.name);
@@ -218,5 +251,26 @@ fn bodies_decode_back_to_the_values() {
             }
             assert_eq!(decoded, expected, "{} sent as {charset:?}", spec.name);
         }
+    }
+}
+
+/// The retry policy the client reads from the spec: the 定期課金 calls change state (never sent twice) and have no
+/// lookup (no read call reports a subscription); the multi-currency charge creates an order, looked up by order_number.
+#[test]
+fn new_operations_have_their_effect_and_lookup() {
+    use epsilon_proto::generated::card_multi_currency::CARD_MULTI_CURRENCY;
+    use japay_core::spec::Effect;
+    type Row = (&'static OperationSpec, &'static str, Effect, Option<(&'static str, &'static str)>);
+    let rows: [Row; 4] = [
+        (&REGULAR_CANCEL, "regularly_cancel.cgi", Effect::Changes, None),
+        (&REGULAR_AMOUNT_CHANGE, "regularly_amount_change.cgi", Effect::Changes, None),
+        (&STOP_MONTHLY_BILLING, "receive_order3.cgi", Effect::Changes, None),
+        (&CARD_MULTI_CURRENCY, "direct_card_multi.cgi", Effect::Creates, Some(("order_info", "order_number"))),
+    ];
+    for (spec, path, effect, lookup) in rows {
+        assert_eq!(spec.path, path, "{}", spec.name);
+        assert_eq!(spec.effect, effect, "{}", spec.name);
+        assert_eq!(spec.lookup.map(|l| (l.operation, l.key)), lookup, "{}", spec.name);
+        assert!(spec.uncertain.is_some() || spec.name == "stop_monthly_billing", "{}: uncertain as a whole", spec.name);
     }
 }
