@@ -260,7 +260,9 @@ fn outcomes_markdown(s: &mut String, op: &OperationSpec) {
     if op.outcomes.is_empty() {
         return;
     }
-    s.push_str("\n## Outcomes\n\n");
+    s.push_str(
+        "\n## Outcomes\n\nEach answer is one of these cases; an answer that fits none is refused, never guessed.\n\n",
+    );
     s.push_str("| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n");
     for case in op.outcomes {
         let present: Vec<String> = case.present.iter().map(|f| code(f)).collect();

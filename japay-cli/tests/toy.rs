@@ -310,7 +310,7 @@ fn spec_lists_and_shows_the_gateways_operations() {
         "## Response attributes",
         "| `error` | why | `toy_error` |",
         "Sent as UTF-8, the encoder adds `enc=utf8`.",
-        "## Outcomes\n\n| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n",
+        "## Outcomes\n\nEach answer is one of these cases; an answer that fits none is refused, never guessed.\n\n| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n",
         "| `done` | ok | `ok` | — | — |\n| `refused` | failure | `ng` | `error` | — |\n",
     ] {
         assert!(markdown.out.contains(needle), "{needle:?} not in\n{}", markdown.out);
