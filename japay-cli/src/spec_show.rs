@@ -247,7 +247,10 @@ fn case_kind_text(case: &OutcomeCase) -> String {
 /// The answers a case covers, in words: its result values, "result absent" or "empty answer".
 fn case_results_text(case: &OutcomeCase) -> String {
     match case.matches {
-        CaseMatch::Values(values) => values.iter().map(|v| code(v)).collect::<Vec<_>>().join(", "),
+        // an empty result value shows as `""`, never as an empty cell
+        CaseMatch::Values(values) => {
+            values.iter().map(|v| code(if v.is_empty() { "\"\"" } else { v })).collect::<Vec<_>>().join(", ")
+        }
         CaseMatch::ResultAbsent => "result absent".to_owned(),
         CaseMatch::EmptyAnswer => "empty answer (no field at all)".to_owned(),
         _ => "?".to_owned(),

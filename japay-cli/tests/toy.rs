@@ -75,7 +75,7 @@ static LOOKUP: OperationSpec = OperationSpec::new("lookup", &TOY, "lookup.do")
     .with_outcomes(&[
         OutcomeCase::absent("listed", kind_names::OK).with_present(&["total"]).with_count("total", "row"),
         OutcomeCase::empty("missing", kind_names::NOT_FOUND),
-        OutcomeCase::new("challenge", kind_names::TDS_HTML, &["3d"]),
+        OutcomeCase::new("challenge", kind_names::TDS_HTML, &["3d", ""]),
     ]);
 
 /// `ping`: a message the toy's server posts to the shop.
@@ -326,7 +326,7 @@ fn spec_lists_and_shows_the_gateways_operations() {
     for needle in [
         "| `listed` | ok | result absent | `total` | `total` = number of `row` rows |\n",
         "| `missing` | not_found | empty answer (no field at all) | — | — |\n",
-        "| `challenge` | 3ds (tds_html) | `3d` | — | — |\n",
+        "| `challenge` | 3ds (tds_html) | `3d`, `\"\"` | — | — |\n",
     ] {
         assert!(lookup.out.contains(needle), "{needle:?} not in\n{}", lookup.out);
     }
@@ -345,7 +345,7 @@ fn spec_lists_and_shows_the_gateways_operations() {
         serde_json::json!([
             listed,
             case("missing", "not_found", "not_found", &[], false, true),
-            case("challenge", "tds_html", "3ds", &["3d"], false, false),
+            case("challenge", "tds_html", "3ds", &["3d", ""], false, false),
         ])
     );
 
