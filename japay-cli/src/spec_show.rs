@@ -238,10 +238,12 @@ pub(crate) fn markdown(cli: &Description, op: &OperationSpec) -> String {
     s
 }
 
-/// A kind as tools print it: the CLI's display word, with the spec word after it when they differ (`3ds1 (tds1)`).
+/// A kind as tools print it: the CLI's display word, with the spec word after it when they differ (`3ds1 (tds1)`),
+/// and "without error code" for a failure whose answers carry none.
 fn case_kind_text(case: &OutcomeCase) -> String {
     let word = kind_names::display_word(case.kind);
-    if word == case.kind { word.to_owned() } else { format!("{word} ({})", case.kind) }
+    let kind = if word == case.kind { word.to_owned() } else { format!("{word} ({})", case.kind) };
+    if case.without_code { format!("{kind}, without error code") } else { kind }
 }
 
 /// The answers a case covers, in words: its result values, "result absent" or "empty answer".
@@ -264,7 +266,7 @@ fn outcomes_markdown(s: &mut String, op: &OperationSpec) {
         return;
     }
     s.push_str(
-        "\n## Outcomes\n\nEach answer is one of these cases; an answer that fits none is refused, never guessed.\n\n",
+        "\n## Outcomes\n\nEach answer is exactly one of these cases; an answer that fits none, or more than one, is refused, never guessed.\n\n",
     );
     s.push_str("| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n");
     for case in op.outcomes {
@@ -299,6 +301,7 @@ fn outcome_json(case: &OutcomeCase) -> Value {
         "empty_answer": case.matches == CaseMatch::EmptyAnswer,
         "present": case.present,
         "count": case.count.map(|(field, group)| json!({"field": field, "group": group})),
+        "without_code": case.without_code,
     })
 }
 

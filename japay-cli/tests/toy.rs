@@ -76,6 +76,7 @@ static LOOKUP: OperationSpec = OperationSpec::new("lookup", &TOY, "lookup.do")
         OutcomeCase::absent("listed", kind_names::OK).with_present(&["total"]).with_count("total", "row"),
         OutcomeCase::empty("missing", kind_names::NOT_FOUND),
         OutcomeCase::new("challenge", kind_names::TDS_HTML, &["3d", ""]),
+        OutcomeCase::new("dropped", kind_names::FAILURE, &["x"]).without_code(),
     ]);
 
 /// `ping`: a message the toy's server posts to the shop.
@@ -310,7 +311,7 @@ fn spec_lists_and_shows_the_gateways_operations() {
         "## Response attributes",
         "| `error` | why | `toy_error` |",
         "Sent as UTF-8, the encoder adds `enc=utf8`.",
-        "## Outcomes\n\nEach answer is one of these cases; an answer that fits none is refused, never guessed.\n\n| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n",
+        "## Outcomes\n\nEach answer is exactly one of these cases; an answer that fits none, or more than one, is refused, never guessed.\n\n| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n",
         "| `done` | ok | `ok` | — | — |\n| `refused` | failure | `ng` | `error` | — |\n",
     ] {
         assert!(markdown.out.contains(needle), "{needle:?} not in\n{}", markdown.out);
@@ -327,6 +328,7 @@ fn spec_lists_and_shows_the_gateways_operations() {
         "| `listed` | ok | result absent | `total` | `total` = number of `row` rows |\n",
         "| `missing` | not_found | empty answer (no field at all) | — | — |\n",
         "| `challenge` | 3ds (tds_html) | `3d`, `\"\"` | — | — |\n",
+        "| `dropped` | failure, without error code | `x` | — | — |\n",
     ] {
         assert!(lookup.out.contains(needle), "{needle:?} not in\n{}", lookup.out);
     }
@@ -335,17 +337,20 @@ fn spec_lists_and_shows_the_gateways_operations() {
     let value: serde_json::Value = serde_json::from_str(&lookup.out).unwrap();
     let case = |name: &str, kind: &str, display: &str, results: &[&str], absent: bool, empty: bool| {
         serde_json::json!({"name": name, "kind": kind, "display": display, "results": results,
-            "result_absent": absent, "empty_answer": empty, "present": [], "count": null})
+            "result_absent": absent, "empty_answer": empty, "present": [], "count": null, "without_code": false})
     };
     let mut listed = case("listed", "ok", "ok", &[], true, false);
     listed["present"] = serde_json::json!(["total"]);
     listed["count"] = serde_json::json!({"field": "total", "group": "row"});
+    let mut dropped = case("dropped", "failure", "failure", &["x"], false, false);
+    dropped["without_code"] = serde_json::json!(true);
     assert_eq!(
         value["outcomes"],
         serde_json::json!([
             listed,
             case("missing", "not_found", "not_found", &[], false, true),
             case("challenge", "tds_html", "3ds", &["3d", ""], false, false),
+            dropped,
         ])
     );
 

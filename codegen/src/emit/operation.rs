@@ -8,7 +8,7 @@ use super::gateway::charset_tokens;
 use super::view::{emit_element_response, emit_incoming, emit_incoming_form, emit_response};
 use super::{Emitter, doc_lines, meta_opt, meta_str, prose_lines, source_call};
 use crate::model::{
-    Attribute, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Operation, ResultMatch,
+    Attribute, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Operation, OutcomeKind, ResultMatch,
 };
 use crate::names::upper;
 use japay_core::spec::Marker;
@@ -488,7 +488,10 @@ fn outcomes_tokens(op: &Operation) -> Option<TokenStream> {
         let present = &o.present;
         let present = (!present.is_empty()).then(|| quote!(.with_present(&[#(#present),*])));
         let count = o.count.as_ref().map(|(field, group)| quote!(.with_count(#field, #group)));
-        quote!(#case #present #count)
+        // a failure that must leave the error code empty is a failure without one
+        let uncoded = matches!(o.kind, OutcomeKind::Failure { .. }) && o.error_code_empty.is_some();
+        let uncoded = uncoded.then(|| quote!(.without_code()));
+        quote!(#case #present #count #uncoded)
     });
     Some(quote!(.with_outcomes(&[#(#cases),*])))
 }

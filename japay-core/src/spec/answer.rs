@@ -28,28 +28,37 @@ pub struct OutcomeCase {
     pub present: &'static [&'static str],
     /// A value element that must equal the number of rows of a repeated group: `(element, group)`.
     pub count: Option<(&'static str, &'static str)>,
+    /// A failure whose answers carry no error code: the gateway's error code field must be absent or empty.
+    pub without_code: bool,
 }
 
 impl OutcomeCase {
     /// The case `name` of kind `kind` for the answers whose result field has one of `results`.
     pub const fn new(name: &'static str, kind: &'static str, results: &'static [&'static str]) -> OutcomeCase {
-        OutcomeCase { name, kind, matches: CaseMatch::Values(results), present: &[], count: None }
+        OutcomeCase { name, kind, matches: CaseMatch::Values(results), present: &[], count: None, without_code: false }
     }
 
     /// The case `name` of kind `kind` for the answers that have fields but no result field.
     pub const fn absent(name: &'static str, kind: &'static str) -> OutcomeCase {
-        OutcomeCase { name, kind, matches: CaseMatch::ResultAbsent, present: &[], count: None }
+        OutcomeCase { name, kind, matches: CaseMatch::ResultAbsent, present: &[], count: None, without_code: false }
     }
 
     /// The case `name` of kind `kind` for the answer without any field.
     pub const fn empty(name: &'static str, kind: &'static str) -> OutcomeCase {
-        OutcomeCase { name, kind, matches: CaseMatch::EmptyAnswer, present: &[], count: None }
+        OutcomeCase { name, kind, matches: CaseMatch::EmptyAnswer, present: &[], count: None, without_code: false }
     }
 
     /// The same case, picked only when these answer fields are present and non-empty.
     #[must_use]
     pub const fn with_present(mut self, present: &'static [&'static str]) -> OutcomeCase {
         self.present = present;
+        self
+    }
+
+    /// The same failure case, for answers without an error code (the error code field absent or empty).
+    #[must_use]
+    pub const fn without_code(mut self) -> OutcomeCase {
+        self.without_code = true;
         self
     }
 
