@@ -5,8 +5,10 @@ use std::fmt::Write as _;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgMatches, Command};
 use japay_core::Charset;
+use japay_core::outcome::kind_names;
 use japay_core::spec::{
-    ByteLimit, Computed, ComputedInput, Direction, FieldCheck, FieldSpec, Marker, OperationSpec, ValueKind,
+    ByteLimit, CaseMatch, Computed, ComputedInput, Direction, FieldCheck, FieldSpec, Marker, OperationSpec,
+    OutcomeCase, ValueKind,
 };
 use serde_json::{Map, Value, json};
 
@@ -216,6 +218,7 @@ pub(crate) fn markdown(cli: &Description, op: &OperationSpec) -> String {
         }
     }
     rules_markdown(&mut s, op);
+    outcomes_markdown(&mut s, op);
     s.push_str("\n## UTF-8 transport\n\n");
     if !op.takes(Charset::Utf8) {
         let others: Vec<&str> =
@@ -233,6 +236,73 @@ pub(crate) fn markdown(cli: &Description, op: &OperationSpec) -> String {
         let _ = writeln!(s, "Sent as UTF-8, the encoder adds {}.", params.join(", "));
     }
     s
+}
+
+/// A kind as tools print it: the CLI's display word, with the spec word after it when they differ (`3ds1 (tds1)`),
+/// and "without error code" for a failure whose answers carry none.
+fn case_kind_text(case: &OutcomeCase) -> String {
+    let word = kind_names::display_word(case.kind);
+    let kind = if word == case.kind { word.to_owned() } else { format!("{word} ({})", case.kind) };
+    if case.without_code { format!("{kind}, without error code") } else { kind }
+}
+
+/// The answers a case covers, in words: its result values, "result absent" or "empty answer".
+fn case_results_text(case: &OutcomeCase) -> String {
+    match case.matches {
+        // an empty result value shows as `""`, never as an empty cell
+        CaseMatch::Values(values) => {
+            values.iter().map(|v| code(if v.is_empty() { "\"\"" } else { v })).collect::<Vec<_>>().join(", ")
+        }
+        CaseMatch::ResultAbsent => "result absent".to_owned(),
+        CaseMatch::EmptyAnswer => "empty answer (no field at all)".to_owned(),
+        _ => "?".to_owned(),
+    }
+}
+
+/// The `## Outcomes` section: the documented outcomes of the answer, in the spec's order. Left out when the
+/// operation lists none.
+fn outcomes_markdown(s: &mut String, op: &OperationSpec) {
+    if op.outcomes.is_empty() {
+        return;
+    }
+    s.push_str(
+        "\n## Outcomes\n\nEach answer is exactly one of these cases; an answer that fits none, or more than one, is refused, never guessed.\n\n",
+    );
+    s.push_str("| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n");
+    for case in op.outcomes {
+        let present: Vec<String> = case.present.iter().map(|f| code(f)).collect();
+        let count = case.count.map_or_else(
+            || NONE.to_owned(),
+            |(field, group)| format!("{} = number of {} rows", code(field), code(group)),
+        );
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            code(case.name),
+            cell(&case_kind_text(case)),
+            cell(&case_results_text(case)),
+            cell(&present.join(", ")),
+            cell(&count),
+        );
+    }
+}
+
+fn outcome_json(case: &OutcomeCase) -> Value {
+    let results: &[&str] = match case.matches {
+        CaseMatch::Values(values) => values,
+        _ => &[],
+    };
+    json!({
+        "name": case.name,
+        "kind": case.kind,
+        "display": kind_names::display_word(case.kind),
+        "results": results,
+        "result_absent": case.matches == CaseMatch::ResultAbsent,
+        "empty_answer": case.matches == CaseMatch::EmptyAnswer,
+        "present": case.present,
+        "count": case.count.map(|(field, group)| json!({"field": field, "group": group})),
+        "without_code": case.without_code,
+    })
 }
 
 /// The wire names of the fields at `indices`, in the given order.
@@ -364,6 +434,7 @@ pub(crate) fn json(cli: &Description, op: &OperationSpec) -> String {
             })
             .collect(),
     );
+    value.insert("outcomes".to_owned(), op.outcomes.iter().map(outcome_json).collect());
     let value = Value::Object(value);
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
     text.push('\n');

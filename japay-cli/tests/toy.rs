@@ -20,7 +20,7 @@ use japay_core::charset::TextPolicy;
 use japay_core::outcome::{OutcomeError, OutcomeSummary, kind_names};
 use japay_core::spec::{
     AsciiSet, AttributeSpec, ByteLimit, Code, CodeEntry, CodeTable, Computed, ComputedInput, CredentialSpec, Direction,
-    FieldSpec, GatewaySpec, Marker, OperationSpec, ResponseSpec, ValueKind,
+    FieldSpec, GatewaySpec, Marker, OperationSpec, OutcomeCase, ResponseSpec, ValueKind,
 };
 use japay_core::transport::Environment;
 use japay_core::{Charset, DynamicRequest, Options};
@@ -56,15 +56,27 @@ static GREET: OperationSpec = OperationSpec::new("greet", &TOY, "greet.do")
         FieldSpec::new("note", ValueKind::Text).with_marker(Marker::Optional),
         FieldSpec::new("mode", ValueKind::Ascii(DIGITS)).with_marker(Marker::Required).with_fixed("1", &["1"]),
     ])
-    .with_response(&GREET_RESPONSE);
+    .with_response(&GREET_RESPONSE)
+    .with_outcomes(&[
+        OutcomeCase::new("done", kind_names::OK, &["ok"]),
+        OutcomeCase::new("refused", kind_names::FAILURE, &["ng"]).with_present(&["error"]),
+    ]);
 
-/// `lookup`: no UTF-8 marker, so never sent as UTF-8; a checksum of the shop and the credential `key`.
-static LOOKUP: OperationSpec =
-    OperationSpec::new("lookup", &TOY, "lookup.do").with_titles("照会", "look up").with_fields(&[
+/// `lookup`: no UTF-8 marker, so never sent as UTF-8; a checksum of the shop and the credential `key`. Its outcome
+/// table (every way a case can match) is only shown by `spec show`.
+static LOOKUP: OperationSpec = OperationSpec::new("lookup", &TOY, "lookup.do")
+    .with_titles("照会", "look up")
+    .with_fields(&[
         FieldSpec::new("shop", ValueKind::Ascii(DIGITS)).with_marker(Marker::Supplied).with_limit(ByteLimit::Exact(4)),
         FieldSpec::new("sum", ValueKind::Text)
             .with_marker(Marker::Required)
             .with_computed(Computed::Sha256Hex(&[ComputedInput::Field(0), ComputedInput::Credential("key")])),
+    ])
+    .with_outcomes(&[
+        OutcomeCase::absent("listed", kind_names::OK).with_present(&["total"]).with_count("total", "row"),
+        OutcomeCase::empty("missing", kind_names::NOT_FOUND),
+        OutcomeCase::new("challenge", kind_names::TDS_HTML, &["3d", ""]),
+        OutcomeCase::new("dropped", kind_names::FAILURE, &["x"]).without_code(),
     ]);
 
 /// `ping`: a message the toy's server posts to the shop.
@@ -299,15 +311,48 @@ fn spec_lists_and_shows_the_gateways_operations() {
         "## Response attributes",
         "| `error` | why | `toy_error` |",
         "Sent as UTF-8, the encoder adds `enc=utf8`.",
+        "## Outcomes\n\nEach answer is exactly one of these cases; an answer that fits none, or more than one, is refused, never guessed.\n\n| outcome | kind | result values | fields present | count |\n|---|---|---|---|---|\n",
+        "| `done` | ok | `ok` | — | — |\n| `refused` | failure | `ng` | `error` | — |\n",
     ] {
         assert!(markdown.out.contains(needle), "{needle:?} not in\n{}", markdown.out);
     }
+    // an operation without outcomes has no such section
+    let ping = toy(&["spec", "show", "ping_message"], "");
+    assert!(!ping.out.contains("## Outcomes"), "{}", ping.out);
     // the UTF-8 note names the gateway's other transports
     let lookup = toy(&["spec", "show", "lookup", "--format", "markdown"], "");
     assert!(lookup.out.contains("(rule `transport`). Send it as CP932.\n"), "{}", lookup.out);
     assert!(lookup.out.contains("computed by the encoder: SHA-256 (lowercase hex) of shop + $key"), "{}", lookup.out);
+    // every way a case matches, with the CLI's display word of a kind
+    for needle in [
+        "| `listed` | ok | result absent | `total` | `total` = number of `row` rows |\n",
+        "| `missing` | not_found | empty answer (no field at all) | — | — |\n",
+        "| `challenge` | 3ds (tds_html) | `3d`, `\"\"` | — | — |\n",
+        "| `dropped` | failure, without error code | `x` | — | — |\n",
+    ] {
+        assert!(lookup.out.contains(needle), "{needle:?} not in\n{}", lookup.out);
+    }
     let lookup = toy(&["spec", "show", "lookup", "--format", "json"], "");
     assert!(lookup.out.contains(r#""computed": "SHA-256 (lowercase hex) of shop + $key""#), "{}", lookup.out);
+    let value: serde_json::Value = serde_json::from_str(&lookup.out).unwrap();
+    let case = |name: &str, kind: &str, display: &str, results: &[&str], absent: bool, empty: bool| {
+        serde_json::json!({"name": name, "kind": kind, "display": display, "results": results,
+            "result_absent": absent, "empty_answer": empty, "present": [], "count": null, "without_code": false})
+    };
+    let mut listed = case("listed", "ok", "ok", &[], true, false);
+    listed["present"] = serde_json::json!(["total"]);
+    listed["count"] = serde_json::json!({"field": "total", "group": "row"});
+    let mut dropped = case("dropped", "failure", "failure", &["x"], false, false);
+    dropped["without_code"] = serde_json::json!(true);
+    assert_eq!(
+        value["outcomes"],
+        serde_json::json!([
+            listed,
+            case("missing", "not_found", "not_found", &[], false, true),
+            case("challenge", "tds_html", "3ds", &["3d", ""], false, false),
+            dropped,
+        ])
+    );
 
     let json = toy(&["spec", "show", "greet", "--format", "json"], "");
     let value: serde_json::Value = serde_json::from_str(&json.out).unwrap();
@@ -316,6 +361,11 @@ fn spec_lists_and_shows_the_gateways_operations() {
     assert_eq!(value["utf8_params"], serde_json::json!([{"name": "enc", "value": "utf8"}]));
     assert_eq!(value["fields"][0]["exact_bytes"], 4);
     assert_eq!(value["response"]["attributes"][1]["table"], "toy_error");
+    assert_eq!(value["outcomes"][1]["present"], serde_json::json!(["error"]));
+    assert_eq!(value["outcomes"][1]["results"], serde_json::json!(["ng"]));
+    let ping = toy(&["spec", "show", "ping_message", "--format", "json"], "");
+    let value: serde_json::Value = serde_json::from_str(&ping.out).unwrap();
+    assert_eq!(value["outcomes"], serde_json::json!([]), "an operation without outcomes lists none");
 
     assert_ran(
         &toy(&["spec", "show", "nope"], ""),

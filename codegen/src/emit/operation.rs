@@ -7,7 +7,9 @@ use quote::quote;
 use super::gateway::charset_tokens;
 use super::view::{emit_element_response, emit_incoming, emit_incoming_form, emit_response};
 use super::{Emitter, doc_lines, meta_opt, meta_str, prose_lines, source_call};
-use crate::model::{Attribute, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Operation};
+use crate::model::{
+    Attribute, Check, ComputedInput, Condition, ConditionTest, Field, Kind, Limit, Operation, OutcomeKind, ResultMatch,
+};
 use crate::names::upper;
 use japay_core::spec::Marker;
 
@@ -471,6 +473,29 @@ fn response_spec(e: &mut Emitter, op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// `.with_outcomes(&[…])`: the outcome cases as data, one short constructor each; nothing when the spec lists none.
+fn outcomes_tokens(op: &Operation) -> Option<TokenStream> {
+    if op.outcomes.is_empty() {
+        return None;
+    }
+    let cases = op.outcomes.iter().map(|o| {
+        let (name, kind) = (&o.name, o.kind.word());
+        let case = match &o.matches {
+            ResultMatch::Values(values) => quote!(spec::OutcomeCase::new(#name, #kind, &[#(#values),*])),
+            ResultMatch::Absent => quote!(spec::OutcomeCase::absent(#name, #kind)),
+            ResultMatch::EmptyAnswer => quote!(spec::OutcomeCase::empty(#name, #kind)),
+        };
+        let present = &o.present;
+        let present = (!present.is_empty()).then(|| quote!(.with_present(&[#(#present),*])));
+        let count = o.count.as_ref().map(|(field, group)| quote!(.with_count(#field, #group)));
+        // a failure that must leave the error code empty is a failure without one
+        let uncoded = matches!(o.kind, OutcomeKind::Failure { .. }) && o.error_code_empty.is_some();
+        let uncoded = uncoded.then(|| quote!(.without_code()));
+        quote!(#case #present #count #uncoded)
+    });
+    Some(quote!(.with_outcomes(&[#(#cases),*])))
+}
+
 pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation, params: &[Field]) -> TokenStream {
     let c = e.ident(&upper(&op.name));
     let (name, cgi, title_ja, title_en, source) =
@@ -499,6 +524,7 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation, params: &[Field]) 
         quote!(.with_lookup(spec::Lookup::new(#via, #key, &[#(#copy),*])))
     });
     let route = op.route.as_ref().map(|(field, equals)| quote!(.with_route(spec::Route::new(#field, #equals))));
+    let outcomes = outcomes_tokens(op);
     let spec_doc = doc_lines(&format!("The spec of `{name}` ({}).", op.file));
     let spec = quote! {
         #(#[doc = #spec_doc])*
@@ -510,7 +536,8 @@ pub(crate) fn emit_operation(e: &mut Emitter, op: &Operation, params: &[Field]) 
             #utf8
             .with_fields(#fields)
             #rules
-            #response;
+            #response
+            #outcomes;
         #response_static
         #fields_static
     };

@@ -29,3 +29,27 @@ fn spec_list_lists_every_operation() {
     let expected: String = OPERATIONS.iter().map(|op| format!("{}\n", op.name)).collect();
     assert_eq!(epsilon(&["spec", "list"]), expected);
 }
+
+/// The outcome table `spec show` prints is the one the generated `outcome()` decides between: an operation lists
+/// outcome cases exactly when it has a `summarize`, and the JSON form lists them by name and kind, in spec order.
+#[test]
+fn spec_show_lists_the_outcomes_each_summarize_decides() {
+    use epsilon_proto::generated::OUTCOMES;
+    for op in OPERATIONS {
+        let summarized = OUTCOMES.iter().any(|(name, _)| *name == op.name);
+        assert_eq!(!op.outcomes.is_empty(), summarized, "{}: outcome cases iff a summarize", op.name);
+        let json: serde_json::Value =
+            serde_json::from_str(&epsilon(&["spec", "show", op.name, "--format", "json"])).expect("JSON");
+        let listed: Vec<(String, String)> = json["outcomes"]
+            .as_array()
+            .expect("an outcomes list")
+            .iter()
+            .map(|case| {
+                (case["name"].as_str().unwrap_or("").to_owned(), case["kind"].as_str().unwrap_or("").to_owned())
+            })
+            .collect();
+        let spec: Vec<(String, String)> =
+            op.outcomes.iter().map(|case| (case.name.to_owned(), case.kind.to_owned())).collect();
+        assert_eq!(listed, spec, "{}", op.name);
+    }
+}

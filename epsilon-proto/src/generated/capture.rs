@@ -41,7 +41,13 @@ pub static CAPTURE: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CAPTURE_RESPONSE);
+    .with_response(&CAPTURE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("captured", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `capture`: its known attributes (spec/epsilon/operations/capture.yaml).
 pub static CAPTURE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (cancel_payment / sales_payment / change_amount_payment: err_code, err_detail, result); CAS:capture_success, CAS:capture_failure",

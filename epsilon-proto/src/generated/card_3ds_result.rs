@@ -59,7 +59,13 @@ pub static CARD_3DS_RESULT: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CARD_3DS_RESULT_RESPONSE);
+    .with_response(&CARD_3DS_RESULT_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("authorized", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `card_3ds_result`: its known attributes (spec/epsilon/operations/card_3ds_result.yaml).
 pub static CARD_3DS_RESULT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (direct_card_payment — approved, incl. 3DS 2nd leg; declined / system error)",

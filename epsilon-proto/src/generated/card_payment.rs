@@ -45,7 +45,15 @@ pub static CARD_PAYMENT: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CARD_PAYMENT_RESPONSE);
+    .with_response(&CARD_PAYMENT_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("authorized", "ok", &["1"]),
+            spec::OutcomeCase::new("three_d_secure1", "tds1", &["5"]),
+            spec::OutcomeCase::new("three_d_secure2", "tds2", &["6"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `card_payment`: its known attributes (spec/epsilon/operations/card_payment.yaml).
 pub static CARD_PAYMENT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (direct_card_payment — approved; declined / system error / 3DS1 pending; 3DS2 pending)",

@@ -134,7 +134,13 @@ pub static CHANGE_AMOUNT: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CHANGE_AMOUNT_RESPONSE);
+    .with_response(&CHANGE_AMOUNT_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("changed", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `change_amount`: its known attributes (spec/epsilon/operations/change_amount.yaml).
 pub static CHANGE_AMOUNT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (cancel_payment / sales_payment / change_amount_payment: err_code, err_detail, result); CAS:change_recurring_amount_*",

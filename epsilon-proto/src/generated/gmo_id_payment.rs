@@ -83,7 +83,13 @@ pub static GMO_ID_PAYMENT: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&GMO_ID_PAYMENT_RESPONSE);
+    .with_response(&GMO_ID_PAYMENT_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("charged", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `gmo_id_payment`: its known attributes (spec/epsilon/operations/gmo_id_payment.yaml).
 pub static GMO_ID_PAYMENT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (receive_order_gmo2: trans_code, result, err_code, err_detail); CAS:gmo_id_*",

@@ -43,7 +43,16 @@ pub static LINK_ORDER: spec::OperationSpec = spec::OperationSpec::new(
             ),
         ],
     )
-    .with_response(&LINK_ORDER_RESPONSE);
+    .with_response(&LINK_ORDER_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("redirect", "redirect", &["1"])
+                .with_present(&["redirect"]),
+            spec::OutcomeCase::new("convenience_slip", "ok", &["1"])
+                .with_present(&["receipt_no"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `link_order`: its known attributes (spec/epsilon/operations/link_order.yaml).
 pub static LINK_ORDER_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (receive_order3 — link order accepted; any error; direct convenience-store order), CAS:convenience_store_purchase_successful, SMO fixture",

@@ -72,7 +72,15 @@ pub static ORDER_INFO: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&ORDER_INFO_RESPONSE);
+    .with_response(&ORDER_INFO_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::absent("found", "ok")
+                .with_present(&["trans_code", "state"]),
+            spec::OutcomeCase::empty("not_found", "not_found"),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `order_info`: its known attributes (spec/epsilon/operations/order_info.yaml).
 pub static ORDER_INFO_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §4.2 (getsales2 — found (card); found (conveni / netbank); virtual account; not found), CAS:find_order_success, SMO fixture. getsales2 never sends a `result` attribute (facts §3.9, AM-PR#96), so none is listed: a found order is recognised by its attributes, a missing one by the empty root",

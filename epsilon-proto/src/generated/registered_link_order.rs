@@ -28,7 +28,13 @@ pub static REGISTERED_LINK_ORDER: spec::OperationSpec = spec::OperationSpec::new
     )
     .with_utf8_params(&[("version", "2"), ("character_code", "UTF8")])
     .with_fields(&REGISTERED_LINK_ORDER_FIELDS)
-    .with_response(&REGISTERED_LINK_ORDER_RESPONSE);
+    .with_response(&REGISTERED_LINK_ORDER_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("redirect", "redirect", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `registered_link_order`: its known attributes (spec/epsilon/operations/registered_link_order.yaml).
 pub static REGISTERED_LINK_ORDER_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (receive_order3 — link order accepted; any error), §5.3",

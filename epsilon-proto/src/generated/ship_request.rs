@@ -64,7 +64,13 @@ pub static SHIP_REQUEST: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&SHIP_REQUEST_RESPONSE);
+    .with_response(&SHIP_REQUEST_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("registered", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `ship_request`: its known attributes (spec/epsilon/operations/ship_request.yaml).
 pub static SHIP_REQUEST_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §1 (ship_request.cgi answer: result, err_code, err_detail) [code]",

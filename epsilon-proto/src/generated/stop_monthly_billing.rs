@@ -72,7 +72,13 @@ pub static STOP_MONTHLY_BILLING: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&STOP_MONTHLY_BILLING_RESPONSE);
+    .with_response(&STOP_MONTHLY_BILLING_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("stopped", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `stop_monthly_billing`: its known attributes (spec/epsilon/operations/stop_monthly_billing.yaml).
 pub static STOP_MONTHLY_BILLING_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (receive_order3 — process 8 ok; any error), §4.4 (a); CAS:cancel_recurring_*",

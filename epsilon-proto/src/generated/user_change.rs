@@ -67,7 +67,15 @@ pub static USER_CHANGE: spec::OperationSpec = spec::OperationSpec::new(
             super::params::XML.with_source_text("seed 003 (ユーザ内容変更) row 9"),
         ],
     )
-    .with_response(&USER_CHANGE_RESPONSE);
+    .with_response(&USER_CHANGE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("redirect", "redirect", &["1"])
+                .with_present(&["redirect"]),
+            spec::OutcomeCase::new("changed", "ok", &["1"]).with_present(&["user_id"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `user_change`: its known attributes (spec/epsilon/operations/user_change.yaml).
 pub static USER_CHANGE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "seed 003 (受信パラメータ一覧, with and without card change); facts §4.2 (receive_order3 — process 4, any error). With card change the answer is result + redirect; without it, result and the echoed user fields",

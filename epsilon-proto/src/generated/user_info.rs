@@ -37,7 +37,13 @@ pub static USER_INFO: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&USER_INFO_RESPONSE);
+    .with_response(&USER_INFO_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("found", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "2", "9"]),
+        ],
+    );
 /// The answer of `user_info`: its known attributes (spec/epsilon/operations/user_info.yaml).
 pub static USER_INFO_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (get_user_info: card_brand, card_number_mask, err_code, err_detail, result, + card_expire); CAS:find_user_*",

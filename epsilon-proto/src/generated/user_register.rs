@@ -49,7 +49,13 @@ pub static USER_REGISTER: spec::OperationSpec = spec::OperationSpec::new(
             super::params::XML,
         ],
     )
-    .with_response(&USER_REGISTER_RESPONSE);
+    .with_response(&USER_REGISTER_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("redirect", "redirect", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `user_register`: its known attributes (spec/epsilon/operations/user_register.yaml).
 pub static USER_REGISTER_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "seed 003 (受信パラメータ); facts §4.2",

@@ -39,7 +39,13 @@ pub static USER_RESTORE: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §3.3 (7 退会取消)"),
         ],
     )
-    .with_response(&USER_RESTORE_RESPONSE);
+    .with_response(&USER_RESTORE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("restored", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `user_restore`: its known attributes (spec/epsilon/operations/user_restore.yaml).
 pub static USER_RESTORE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (receive_order3 — any error; process 9 ok, by analogy) [?]",

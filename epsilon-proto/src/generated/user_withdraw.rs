@@ -48,7 +48,13 @@ pub static USER_WITHDRAW: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&USER_WITHDRAW_RESPONSE);
+    .with_response(&USER_WITHDRAW_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("withdrawn", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `user_withdraw`: its known attributes (spec/epsilon/operations/user_withdraw.yaml).
 pub static USER_WITHDRAW_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (receive_order3 — process 9 ok; any error), §4.4 (b); CAS:terminate_recurring_successful",

@@ -179,7 +179,13 @@ pub static VIRTUAL_ACCOUNT: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&VIRTUAL_ACCOUNT_RESPONSE);
+    .with_response(&VIRTUAL_ACCOUNT_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("issued", "ok", &["1"]).with_present(&["account_no"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `virtual_account`: its known attributes (spec/epsilon/operations/virtual_account.yaml).
 pub static VIRTUAL_ACCOUNT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (direct_virtual_account — ok; error), §4.4 (g), Q16; CAS:virtual_account_purchase_*",

@@ -36,7 +36,13 @@ pub static VOID: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&VOID_RESPONSE);
+    .with_response(&VOID_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("voided", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `void`: its known attributes (spec/epsilon/operations/void.yaml).
 pub static VOID_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §4.2 (cancel_payment / sales_payment / change_amount_payment: err_code, err_detail, result); CAS:void_*, CAS:gmo_id_void_*",

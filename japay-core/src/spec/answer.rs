@@ -1,4 +1,74 @@
-//! Answers and code tables: [`ResponseSpec`], [`AttributeSpec`], [`CodeTable`], [`CodeEntry`] and [`Code`].
+//! Answers and code tables: [`ResponseSpec`], [`AttributeSpec`], [`CodeTable`], [`CodeEntry`] and [`Code`]; the
+//! documented outcomes of an answer as data: [`OutcomeCase`] and [`CaseMatch`].
+
+/// Which answers an [`OutcomeCase`] covers, by the gateway's result field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CaseMatch {
+    /// The result field has one of these values.
+    Values(&'static [&'static str]),
+    /// The answer has fields but no result field.
+    ResultAbsent,
+    /// The answer has no field at all (the empty answer of a lookup that found nothing).
+    EmptyAnswer,
+}
+
+/// One documented outcome of an operation's answer, as the spec lists it: what tools show (`spec show`). The
+/// generated `outcome()` of the operation's answer view decides between them; this is the same table as data.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OutcomeCase {
+    /// The spec name (`authorized`).
+    pub name: &'static str,
+    /// The kind, one of [`crate::outcome::kind_names::ALL`] (`ok`, `failure`, …).
+    pub kind: &'static str,
+    /// Which answers it covers.
+    pub matches: CaseMatch,
+    /// Answer fields that must be present (non-empty) to pick it.
+    pub present: &'static [&'static str],
+    /// A value element that must equal the number of rows of a repeated group: `(element, group)`.
+    pub count: Option<(&'static str, &'static str)>,
+    /// A failure whose answers carry no error code: the gateway's error code field must be absent or empty.
+    pub without_code: bool,
+}
+
+impl OutcomeCase {
+    /// The case `name` of kind `kind` for the answers whose result field has one of `results`.
+    pub const fn new(name: &'static str, kind: &'static str, results: &'static [&'static str]) -> OutcomeCase {
+        OutcomeCase { name, kind, matches: CaseMatch::Values(results), present: &[], count: None, without_code: false }
+    }
+
+    /// The case `name` of kind `kind` for the answers that have fields but no result field.
+    pub const fn absent(name: &'static str, kind: &'static str) -> OutcomeCase {
+        OutcomeCase { name, kind, matches: CaseMatch::ResultAbsent, present: &[], count: None, without_code: false }
+    }
+
+    /// The case `name` of kind `kind` for the answer without any field.
+    pub const fn empty(name: &'static str, kind: &'static str) -> OutcomeCase {
+        OutcomeCase { name, kind, matches: CaseMatch::EmptyAnswer, present: &[], count: None, without_code: false }
+    }
+
+    /// The same case, picked only when these answer fields are present and non-empty.
+    #[must_use]
+    pub const fn with_present(mut self, present: &'static [&'static str]) -> OutcomeCase {
+        self.present = present;
+        self
+    }
+
+    /// The same failure case, for answers without an error code (the error code field absent or empty).
+    #[must_use]
+    pub const fn without_code(mut self) -> OutcomeCase {
+        self.without_code = true;
+        self
+    }
+
+    /// The same case, where the value element `field` must equal the number of rows of the repeated `group`.
+    #[must_use]
+    pub const fn with_count(mut self, field: &'static str, group: &'static str) -> OutcomeCase {
+        self.count = Some((field, group));
+        self
+    }
+}
 
 /// The attributes (or elements) of an operation's answer.
 #[derive(Debug)]

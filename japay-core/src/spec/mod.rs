@@ -13,7 +13,7 @@ mod check;
 mod field;
 mod kind;
 
-pub use answer::{AttributeSpec, Code, CodeEntry, CodeTable, GroupSpec, ResponseSpec};
+pub use answer::{AttributeSpec, CaseMatch, Code, CodeEntry, CodeTable, GroupSpec, OutcomeCase, ResponseSpec};
 pub use bitmap::{BitmapPosition, BitmapSpec};
 pub use call::{Effect, Lookup, Route, route};
 pub use check::{CharClass, CheckDigit, CheckDigitRule, DateFormat, FieldCheck, FieldEquals};
@@ -193,6 +193,8 @@ pub struct OperationSpec {
     pub fields: &'static [FieldSpec],
     /// The answer, when the operation has one.
     pub response: Option<&'static ResponseSpec>,
+    /// The documented outcomes of the answer, in the order the spec lists them (empty when it lists none).
+    pub outcomes: &'static [OutcomeCase],
     /// Named blocks of fields required together under one condition (each member also carries the condition).
     pub groups: &'static [FieldGroup],
     /// Sets of alternatives of which exactly one must be given.
@@ -262,6 +264,7 @@ impl OperationSpec {
             utf8_params: &[],
             fields: &[],
             response: None,
+            outcomes: &[],
             groups: &[],
             one_of: &[],
             effect: Effect::Changes,
@@ -348,6 +351,13 @@ impl OperationSpec {
     #[must_use]
     pub const fn with_response(mut self, response: &'static ResponseSpec) -> OperationSpec {
         self.response = Some(response);
+        self
+    }
+
+    /// The same operation with the documented outcomes of its answer.
+    #[must_use]
+    pub const fn with_outcomes(mut self, outcomes: &'static [OutcomeCase]) -> OperationSpec {
+        self.outcomes = outcomes;
         self
     }
 

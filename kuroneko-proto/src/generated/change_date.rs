@@ -69,7 +69,13 @@ pub static CHANGE_DATE: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CHANGE_DATE_RESPONSE);
+    .with_response(&CHANGE_DATE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("changed", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `change_date`: its known attributes (spec/kuroneko/operations/change_date.yaml).
 pub static CHANGE_DATE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements); no E03-specific element is documented",

@@ -238,7 +238,16 @@ pub static CREDIT: spec::OperationSpec = spec::OperationSpec::new(
             ),
         ],
     )
-    .with_response(&CREDIT_RESPONSE);
+    .with_response(&CREDIT_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("authorized", "ok", &["0"])
+                .with_present(&["crdCResCd"]),
+            spec::OutcomeCase::new("three_d_secure", "tds_html", &["0"])
+                .with_present(&["threeDAuthHtml"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit`: its known attributes (spec/kuroneko/operations/credit.yaml).
 pub static CREDIT_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (A01, A02, A08, A09)",

@@ -41,7 +41,13 @@ pub static CREDIT_CANCEL: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
         ],
     )
-    .with_response(&CREDIT_CANCEL_RESPONSE);
+    .with_response(&CREDIT_CANCEL_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("cancelled", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit_cancel`: its known attributes (spec/kuroneko/operations/credit_cancel.yaml).
 pub static CREDIT_CANCEL_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (A06: none extra, W2 mock)",

@@ -46,7 +46,13 @@ pub static CREDIT_CHANGE_PRICE: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
         ],
     )
-    .with_response(&CREDIT_CHANGE_PRICE_RESPONSE);
+    .with_response(&CREDIT_CHANGE_PRICE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("changed", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit_change_price`: its known attributes (spec/kuroneko/operations/credit_change_price.yaml).
 pub static CREDIT_CHANGE_PRICE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (A07: creditErrorCode, W2 mock)",

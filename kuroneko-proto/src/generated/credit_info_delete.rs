@@ -63,7 +63,13 @@ pub static CREDIT_INFO_DELETE: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
         ],
     )
-    .with_response(&CREDIT_INFO_DELETE_RESPONSE);
+    .with_response(&CREDIT_INFO_DELETE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("deleted", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit_info_delete`: its known attributes (spec/kuroneko/operations/credit_info_delete.yaml).
 pub static CREDIT_INFO_DELETE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements), §3.2 (A03, A05: cardUnit and cardData)",

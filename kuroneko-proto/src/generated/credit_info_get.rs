@@ -50,7 +50,15 @@ pub static CREDIT_INFO_GET: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
         ],
     )
-    .with_response(&CREDIT_INFO_GET_RESPONSE);
+    .with_response(&CREDIT_INFO_GET_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("cards", "ok", &["0"])
+                .with_present(&["cardUnit"])
+                .with_count("cardUnit", "cardData"),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit_info_get`: its known attributes (spec/kuroneko/operations/credit_info_get.yaml).
 pub static CREDIT_INFO_GET_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements), §3.2 (A03, A05)",

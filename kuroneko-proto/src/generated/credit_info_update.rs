@@ -94,7 +94,13 @@ pub static CREDIT_INFO_UPDATE: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
         ],
     )
-    .with_response(&CREDIT_INFO_UPDATE_RESPONSE);
+    .with_response(&CREDIT_INFO_UPDATE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("updated", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit_info_update`: its known attributes (spec/kuroneko/operations/credit_info_update.yaml).
 pub static CREDIT_INFO_UPDATE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements; §3.2 lists no A04 elements)",

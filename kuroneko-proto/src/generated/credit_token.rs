@@ -505,7 +505,16 @@ pub static CREDIT_TOKEN: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CREDIT_TOKEN_RESPONSE);
+    .with_response(&CREDIT_TOKEN_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("authorized", "ok", &["0"])
+                .with_present(&["crdCResCd"]),
+            spec::OutcomeCase::new("three_d_secure", "tds_html", &["0"])
+                .with_present(&["threeDAuthHtml"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit_token`: its known attributes (spec/kuroneko/operations/credit_token.yaml).
 pub static CREDIT_TOKEN_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (A01, A02, A08, A09)",

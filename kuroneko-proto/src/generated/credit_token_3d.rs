@@ -128,7 +128,14 @@ pub static CREDIT_TOKEN_3D: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CREDIT_TOKEN_3D_RESPONSE);
+    .with_response(&CREDIT_TOKEN_3D_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("authorized", "ok", &["0"])
+                .with_present(&["crdCResCd"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `credit_token_3d`: its known attributes (spec/kuroneko/operations/credit_token_3d.yaml).
 pub static CREDIT_TOKEN_3D_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (A01, A02, A08, A09)",

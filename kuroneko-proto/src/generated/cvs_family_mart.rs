@@ -58,7 +58,14 @@ pub static CVS_FAMILY_MART: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.2 (B02 #10), §2.1"),
         ],
     )
-    .with_response(&CVS_FAMILY_MART_RESPONSE);
+    .with_response(&CVS_FAMILY_MART_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("registered", "ok", &["0"])
+                .with_present(&["companyCode", "orderNoF", "expiredDate"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `cvs_family_mart`: its known attributes (spec/kuroneko/operations/cvs_family_mart.yaml).
 pub static CVS_FAMILY_MART_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (B02; TAR, W2, EC4)",

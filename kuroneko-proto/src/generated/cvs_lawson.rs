@@ -63,7 +63,14 @@ pub static CVS_LAWSON: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.2 (B03-B06 #09), §2.1"),
         ],
     )
-    .with_response(&CVS_LAWSON_RESPONSE);
+    .with_response(&CVS_LAWSON_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("registered", "ok", &["0"])
+                .with_present(&["econNo", "expiredDate"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `cvs_lawson`: its known attributes (spec/kuroneko/operations/cvs_lawson.yaml).
 pub static CVS_LAWSON_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (B03-B06; TAR, W2, EC4)",

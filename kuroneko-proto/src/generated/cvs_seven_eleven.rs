@@ -52,7 +52,14 @@ pub static CVS_SEVEN_ELEVEN: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.2 (B01 #08; no phone for B01), §2.1"),
         ],
     )
-    .with_response(&CVS_SEVEN_ELEVEN_RESPONSE);
+    .with_response(&CVS_SEVEN_ELEVEN_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("registered", "ok", &["0"])
+                .with_present(&["billingNo", "billingUrl", "expiredDate"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `cvs_seven_eleven`: its known attributes (spec/kuroneko/operations/cvs_seven_eleven.yaml).
 pub static CVS_SEVEN_ELEVEN_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (B01; TAR, W2, EC2, EC4)",

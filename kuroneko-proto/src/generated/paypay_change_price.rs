@@ -45,7 +45,14 @@ pub static PAYPAY_CHANGE_PRICE: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.2 (L03 new_price, ≤6 digits), §2.1"),
         ],
     )
-    .with_response(&PAYPAY_CHANGE_PRICE_RESPONSE);
+    .with_response(&PAYPAY_CHANGE_PRICE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("changed", "ok", &["0"]),
+            spec::OutcomeCase::new("awaiting_buyer", "pending", &["2"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `paypay_change_price`: its known attributes (spec/kuroneko/operations/paypay_change_price.yaml).
 pub static PAYPAY_CHANGE_PRICE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements); no L03-specific element is documented",

@@ -92,7 +92,14 @@ pub static PAYPAY_SETTLE: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.2 (L01 ec_cart_code; WOO-pp)"),
         ],
     )
-    .with_response(&PAYPAY_SETTLE_RESPONSE);
+    .with_response(&PAYPAY_SETTLE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("redirect", "redirect_html", &["0"])
+                .with_present(&["redirectHtml"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `paypay_settle`: its known attributes (spec/kuroneko/operations/paypay_settle.yaml).
 pub static PAYPAY_SETTLE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements), §3.2 (L01 redirectHtml; WOO-pp)",

@@ -39,7 +39,13 @@ pub static PAYPAY_SETTLE_CANCEL: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.2 (L02), §2.1"),
         ],
     )
-    .with_response(&PAYPAY_SETTLE_CANCEL_RESPONSE);
+    .with_response(&PAYPAY_SETTLE_CANCEL_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("cancelled", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `paypay_settle_cancel`: its known attributes (spec/kuroneko/operations/paypay_settle_cancel.yaml).
 pub static PAYPAY_SETTLE_CANCEL_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements); no L02-specific element is documented",

@@ -43,7 +43,13 @@ pub static RE_AUTH: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.1 (reserve_1; CSC, W2, EC2 send it)"),
         ],
     )
-    .with_response(&RE_AUTH_RESPONSE);
+    .with_response(&RE_AUTH_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("reauthorized", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `re_auth`: its known attributes (spec/kuroneko/operations/re_auth.yaml).
 pub static RE_AUTH_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements); §3.2 lists no A11 elements",

@@ -308,7 +308,16 @@ pub static REGULAR: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&REGULAR_RESPONSE);
+    .with_response(&REGULAR_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("registered", "ok", &["0"])
+                .with_present(&["crdCResCd"]),
+            spec::OutcomeCase::new("three_d_secure", "tds_html", &["0"])
+                .with_present(&["threeDAuthHtml"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `regular`: its known attributes (spec/kuroneko/operations/regular.yaml).
 pub static REGULAR_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements); by analogy with A01 (facts §3.2) a 3-D Secure start may carry threeDAuthHtml and threeDToken",

@@ -50,7 +50,13 @@ pub static REGULAR_3D: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&REGULAR_3D_RESPONSE);
+    .with_response(&REGULAR_3D_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("accepted", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `regular_3d`: its known attributes (spec/kuroneko/operations/regular_3d.yaml).
 pub static REGULAR_3D_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements)",

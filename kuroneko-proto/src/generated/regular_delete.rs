@@ -47,7 +47,13 @@ pub static REGULAR_DELETE: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&REGULAR_DELETE_RESPONSE);
+    .with_response(&REGULAR_DELETE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("accepted", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `regular_delete`: its known attributes (spec/kuroneko/operations/regular_delete.yaml).
 pub static REGULAR_DELETE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements)",

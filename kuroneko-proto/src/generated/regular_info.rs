@@ -46,7 +46,13 @@ pub static REGULAR_INFO: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&REGULAR_INFO_RESPONSE);
+    .with_response(&REGULAR_INFO_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("accepted", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `regular_info`: its known attributes (spec/kuroneko/operations/regular_info.yaml).
 pub static REGULAR_INFO_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements)",

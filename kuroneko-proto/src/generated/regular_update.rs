@@ -47,7 +47,13 @@ pub static REGULAR_UPDATE: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&REGULAR_UPDATE_RESPONSE);
+    .with_response(&REGULAR_UPDATE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("accepted", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `regular_update`: its known attributes (spec/kuroneko/operations/regular_update.yaml).
 pub static REGULAR_UPDATE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements)",

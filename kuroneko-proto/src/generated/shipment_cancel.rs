@@ -51,7 +51,13 @@ pub static SHIPMENT_CANCEL: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&SHIPMENT_CANCEL_RESPONSE);
+    .with_response(&SHIPMENT_CANCEL_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("cancelled", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `shipment_cancel`: its known attributes (spec/kuroneko/operations/shipment_cancel.yaml).
 pub static SHIPMENT_CANCEL_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements); no E02-specific element is documented",

@@ -62,7 +62,13 @@ pub static SHIPMENT_ENTRY: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&SHIPMENT_ENTRY_RESPONSE);
+    .with_response(&SHIPMENT_ENTRY_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("registered", "ok", &["0"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `shipment_entry`: its known attributes (spec/kuroneko/operations/shipment_entry.yaml).
 pub static SHIPMENT_ENTRY_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (E01; TAR, W2 mock)",

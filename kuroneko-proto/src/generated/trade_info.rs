@@ -35,7 +35,15 @@ pub static TRADE_INFO: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text("facts §2.2 (E04 #03), §2.1"),
         ],
     )
-    .with_response(&TRADE_INFO_RESPONSE);
+    .with_response(&TRADE_INFO_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("found", "ok", &["0"])
+                .with_present(&["resultCount"])
+                .with_count("resultCount", "resultData"),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `trade_info`: its known attributes (spec/kuroneko/operations/trade_info.yaml).
 pub static TRADE_INFO_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §3.1 (common elements), §3.2 (E04; W2 PaymentYamatoKwcTradeInfoResponseData field list)",

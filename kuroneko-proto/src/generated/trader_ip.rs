@@ -37,7 +37,13 @@ pub static TRADER_IP: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&TRADER_IP_RESPONSE);
+    .with_response(&TRADER_IP_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("address", "ok", &["0"]).with_present(&["ipAddress"]),
+            spec::OutcomeCase::new("failure", "failure", &["1"]),
+        ],
+    );
 /// The answer of `trader_ip`: its known attributes (spec/kuroneko/operations/trader_ip.yaml).
 pub static TRADER_IP_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
     "facts §3.1 (common elements), §3.2 (H01; TAR, EC4)",
