@@ -230,7 +230,14 @@ pub static CARD_MULTI_CURRENCY: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&CARD_MULTI_CURRENCY_RESPONSE);
+    .with_response(&CARD_MULTI_CURRENCY_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("authorized", "ok", &["1"]),
+            spec::OutcomeCase::new("three_d_secure1", "tds1", &["5"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `card_multi_currency`: its known attributes (spec/epsilon/operations/card_multi_currency.yaml).
 pub static CARD_MULTI_CURRENCY_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §1 (direct_card_multi.cgi answer: XML like direct_card_payment — WOO-MC reads result, acsurl, pareq, err_code, err_detail, trans_code, kari_flag [code][?]), §4.2",

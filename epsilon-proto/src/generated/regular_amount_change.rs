@@ -74,7 +74,13 @@ pub static REGULAR_AMOUNT_CHANGE: spec::OperationSpec = spec::OperationSpec::new
                 ),
         ],
     )
-    .with_response(&REGULAR_AMOUNT_CHANGE_RESPONSE);
+    .with_response(&REGULAR_AMOUNT_CHANGE_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("changed", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `regular_amount_change`: its known attributes (spec/epsilon/operations/regular_amount_change.yaml).
 pub static REGULAR_AMOUNT_CHANGE_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §1 (regularly_amount_change.cgi answer: result, err_code, err_detail, user_id, item_code, item_price, mission_code [code][?])",

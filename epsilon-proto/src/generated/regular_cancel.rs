@@ -62,7 +62,13 @@ pub static REGULAR_CANCEL: spec::OperationSpec = spec::OperationSpec::new(
                 ),
         ],
     )
-    .with_response(&REGULAR_CANCEL_RESPONSE);
+    .with_response(&REGULAR_CANCEL_RESPONSE)
+    .with_outcomes(
+        &[
+            spec::OutcomeCase::new("stopped", "ok", &["1"]),
+            spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+        ],
+    );
 /// The answer of `regular_cancel`: its known attributes (spec/epsilon/operations/regular_cancel.yaml).
 pub static REGULAR_CANCEL_RESPONSE: spec::ResponseSpec = spec::ResponseSpec::new(
         "facts §1 (regularly_cancel.cgi answer: result, err_code, err_detail, user_id, item_code, item_price, mission_code [code][?])",
