@@ -761,7 +761,7 @@ mod tests {
     #[test]
     fn bitmap_is_valid_agrees_with_parse() {
         use crate::spec::BitmapSpec;
-        static BITMAP: BitmapSpec = BitmapSpec::new("b", "nn-nnn or nn", &[2, 3], &[]).with_legacy_groups(&[2]);
+        static BITMAP: BitmapSpec = BitmapSpec::new("b", "nn-nnn or nn", &[2, 3], &[]).with_legacy_groups(&[&[2]]);
         let alphabet = [b'0', b'1', b'-', b'2'];
         for len in 0..=7u32 {
             for mut n in 0..4usize.pow(len) {
