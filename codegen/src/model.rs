@@ -408,12 +408,14 @@ pub(crate) enum OutcomeKind {
         pareq: String,
         pareq_secret: bool,
     },
-    /// `cause`: the field and its code table, when the gateway has one.
+    /// `cause`: the field and its code table, when the gateway has one. `uncoded`: the case's answers carry no
+    /// error code (`without_code: true`): the variant has no `code`, and a non-empty code field is refused.
     Failure {
         code: String,
         table: String,
         detail: Option<String>,
         cause: Option<(String, String)>,
+        uncoded: bool,
     },
     NotFound,
     /// An HTML page that starts 3-D Secure and the token for the next step (both secret).
@@ -475,7 +477,8 @@ pub(crate) struct Bitmap {
     pub(crate) meaning: String,
     pub(crate) provenance: Provenance,
     pub(crate) groups: Vec<u8>,
-    pub(crate) legacy_groups: Vec<u8>,
+    /// Each legacy layout (its group lengths).
+    pub(crate) legacy_groups: Vec<Vec<u8>>,
     pub(crate) positions: Vec<BitmapPosition>,
 }
 

@@ -509,6 +509,9 @@ pub(crate) struct OutcomeSyntax {
     pub(crate) result: Option<Spanned<Vec<Text>>>,
     #[serde(default)]
     pub(crate) result_absent: Option<Spanned<bool>>,
+    /// `true` on a `failure` case: the gateway answers it without an error code (the code field absent or empty).
+    #[serde(default)]
+    pub(crate) without_code: Option<Spanned<bool>>,
     #[serde(default)]
     pub(crate) present: Vec<Text>,
     /// `{field: resultCount, group: resultData}`: the count must equal the group's rows (shape `element_text`).
@@ -567,8 +570,9 @@ pub(crate) struct BitmapFile {
     #[serde(default)]
     pub(crate) uncertain: Option<Text>,
     pub(crate) groups: Spanned<Vec<u8>>,
+    /// Each legacy layout: `[[5, 4, 5], [5, 4, 4]]`.
     #[serde(default)]
-    pub(crate) legacy_groups: Option<Spanned<Vec<u8>>>,
+    pub(crate) legacy_groups: Option<Spanned<Vec<Vec<u8>>>>,
     pub(crate) positions: Vec<PositionRow>,
 }
 

@@ -761,7 +761,20 @@ mod tests {
     #[test]
     fn bitmap_is_valid_agrees_with_parse() {
         use crate::spec::BitmapSpec;
-        static BITMAP: BitmapSpec = BitmapSpec::new("b", "nn-nnn or nn", &[2, 3], &[]).with_legacy_groups(&[2]);
+        // two legacy layouts, as st_code's 5-4-5 and 5-4-4: the first group, and the first two with a shorter second
+        static BITMAP: BitmapSpec =
+            BitmapSpec::new("b", "nn-nnn or nn or nn-nn", &[2, 3], &[]).with_legacy_groups(&[&[2], &[2, 2]]);
+        let table = [
+            ("10-011", Some((0b11001, false))),
+            ("01", Some((0b10, true))),
+            ("11-01", Some((0b1011, true))),
+            ("11-0", None),
+            ("11-0110", None),
+            ("1", None),
+        ];
+        for (value, parsed) in table {
+            assert_eq!(BITMAP.parse(value), parsed, "{value}");
+        }
         let alphabet = [b'0', b'1', b'-', b'2'];
         for len in 0..=7u32 {
             for mut n in 0..4usize.pow(len) {

@@ -389,7 +389,9 @@ fn model_bits(field: &FieldSpec, value: &str) -> Option<ViolationKind> {
 fn st_code_ok(v: &str) -> bool {
     let groups: Vec<&str> = v.split('-').collect();
     let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
-    (lens == [5, 4, 5, 5, 5, 5, 5] || lens == [5, 4, 5]) && v.bytes().all(|b| matches!(b, b'0' | b'1' | b'-'))
+    // the current form, the documented legacy 5-4-5 and the 5-4-4 form the recordings show accepted (facts B6)
+    (lens == [5, 4, 5, 5, 5, 5, 5] || lens == [5, 4, 5] || lens == [5, 4, 4])
+        && v.bytes().all(|b| matches!(b, b'0' | b'1' | b'-'))
 }
 
 fn kind_allows(kind: &ValueKind, c: char) -> bool {

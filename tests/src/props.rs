@@ -61,9 +61,13 @@ const VALID_ST_CODES: &[&str] = &[
     "00100-0000-00000-00000-00000-00000-00000",
     "11100-0000-00000-00010-00100-10000-00000",
     "00100-0000-00000",
+    // the 5-4-4 form the gateway accepted in the recordings (facts §3.1, B6)
+    "10000-0000-0000",
+    "00100-0000-0000",
 ];
 const BAD_ST_CODES: &[&str] = &[
-    "10000-0000-0000",
+    "10000-0000-000",
+    "10000-0000-00000-0000",
     "10000-0000-00000-00000-00000-00000-0000",
     "20000-0000-00000-00000-00000-00000-00000",
     "10000_0000_00000",
@@ -317,13 +321,14 @@ fn bit_conditions_agree_with_the_oracle() {
         FieldSpec::new("card", ValueKind::Text).with_marker(Marker::Conditional).with_condition(CARD_BIT),
     ]);
     #[rustfmt::skip]
-    let cases: [(&str, &[&str]); 7] = [
+    let cases: [(&str, &[&str]); 8] = [
         ("00000-0000-00000-00010-00000-00000-00000", &["deferred"]),
         ("10000-0000-00000-00010-00000-00000-00000", &["deferred", "card"]),
         ("10000-0000-00000-00000-00000-00000-00000", &["card"]),
         ("10000-0000-00000", &["card"]), // legacy: no position I
         ("00000-0000-00000-00001-00000-00000-00000", &[]),
-        ("10000-0000-0000", &["st_code"]), // malformed: no bit holds
+        ("10000-0000-0000", &["card"]), // legacy 5-4-4 (recorded accepted, facts B6)
+        ("10000-0000-000", &["st_code"]), // malformed: no bit holds
         ("", &["st_code"]),
     ];
     for (st_code, required) in cases {

@@ -47,7 +47,7 @@ pub(crate) struct Known<'s> {
 pub(crate) struct KnownBitmap {
     pub(crate) name: String,
     groups: Vec<u8>,
-    legacy_groups: Vec<u8>,
+    legacy_groups: Vec<Vec<u8>>,
     labels: Vec<(String, u8)>,
 }
 
@@ -74,7 +74,7 @@ impl KnownBitmap {
                 parts.next().is_some_and(|p| p.len() == usize::from(len) && p.bytes().all(|b| b == b'0' || b == b'1'))
             }) && parts.next().is_none()
         };
-        fits(&self.groups) || (!self.legacy_groups.is_empty() && fits(&self.legacy_groups))
+        fits(&self.groups) || self.legacy_groups.iter().any(|groups| fits(groups))
     }
 }
 

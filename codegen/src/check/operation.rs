@@ -430,11 +430,30 @@ fn check_outcomes(
     for (i, o) in f.outcomes.iter().enumerate() {
         let p = format!("outcomes[{i}]");
         let Some(kind) = outcome_kind(d, &p, o, response, known) else { continue };
+        if let Some(flag) = &o.without_code
+            && **flag
+            && !matches!(kind, OutcomeKind::Failure { .. })
+        {
+            d.at(flag.span(), format!("{p}.without_code"), "only a failure case can be without an error code");
+        }
         if !is_snake(&o.name) {
             d.at(o.name.span(), format!("{p}.name"), "expected a snake_case id");
         }
         let variant = camel(&o.name);
         let same = outcomes.iter().find(|x| x.variant == variant);
+        let uncoded = |k: &OutcomeKind| matches!(k, OutcomeKind::Failure { uncoded: true, .. });
+        if let Some(other) = same.filter(|x| uncoded(&x.kind) != uncoded(&kind)) {
+            d.at(
+                o.name.span(),
+                format!("{p}.name"),
+                format!(
+                    "variant {variant} is already outcome {:?}, with{} an error code: a failure without_code needs \
+                     a name of its own",
+                    other.name,
+                    if uncoded(&other.kind) { "out" } else { "" }
+                ),
+            );
+        }
         if let Some(other) = same.filter(|x| x.kind.word() != kind.word() || x.name != o.name.as_str()) {
             d.at(
                 o.name.span(),
@@ -534,7 +553,8 @@ fn check_outcomes(
         spec_index.push(i);
         // every outcome but a failure refuses an answer that carries an error code (fail closed)
         let error_code_empty = match kind {
-            OutcomeKind::Failure { .. } => None,
+            OutcomeKind::Failure { uncoded: false, .. } => None,
+            // a failure without an error code refuses one too: an answer with a code is a coded failure's
             _ => known.outcome_fields.failure.as_ref().map(|f| f.code.clone()),
         };
         outcomes.push(Outcome {
@@ -661,7 +681,8 @@ fn outcome_kind(
                 return None;
             };
             let cause = fields.failure.as_ref().and_then(|x| x.cause.clone());
-            Some(OutcomeKind::Failure { code, table, detail, cause })
+            let uncoded = o.without_code.as_ref().is_some_and(|b| **b);
+            Some(OutcomeKind::Failure { code, table, detail, cause, uncoded })
         }
         kind_names::TDS_HTML => {
             let pair = fields.tds_html.as_ref();

@@ -79,7 +79,17 @@ pub(crate) fn check_table(d: &mut Diagnostics, loaded: &Loaded<CodeFile>) -> Tab
     }
 }
 
-/// Checks a bitmap: group layout, the legacy layout (a prefix), one position per digit in order, unique labels.
+/// Whether `layout` covers the first positions of a bitmap laid out in `groups`, in order: as many groups or fewer,
+/// each as long as the current one except the last, which may be shorter (but not empty).
+fn covers_first_positions(layout: &[u8], groups: &[u8]) -> bool {
+    let Some((last, init)) = layout.split_last() else { return false };
+    layout.len() <= groups.len()
+        && init.iter().zip(groups).all(|(a, b)| a == b)
+        && groups.get(init.len()).is_some_and(|g| *last >= 1 && last <= g)
+}
+
+/// Checks a bitmap: group layout, the legacy layouts (each covers the first positions in order), one position per
+/// digit in order, unique labels.
 pub(crate) fn check_bitmap(d: &mut Diagnostics, loaded: &Loaded<BitmapFile>) -> Bitmap {
     let f = &loaded.value;
     if f.name.as_str() != loaded.stem {
@@ -94,10 +104,23 @@ pub(crate) fn check_bitmap(d: &mut Diagnostics, loaded: &Loaded<BitmapFile>) -> 
         );
     }
     let legacy = f.legacy_groups.as_ref().map(|l| l.to_vec()).unwrap_or_default();
-    if let Some(l) = &f.legacy_groups
-        && (l.len() > f.groups.len() || l.iter().zip(f.groups.iter()).any(|(a, b)| a != b) || l.is_empty())
-    {
-        d.at(l.span(), "legacy_groups", "must be a prefix of groups");
+    if let Some(l) = &f.legacy_groups {
+        if l.is_empty() {
+            d.at(l.span(), "legacy_groups", "must list at least one layout (or be left out)");
+        }
+        for (i, layout) in l.iter().enumerate() {
+            if !covers_first_positions(layout, &f.groups) {
+                d.at(
+                    l.span(),
+                    format!("legacy_groups[{i}]"),
+                    "must cover the first positions in order: the groups of `groups`, fewer of them, the last one \
+                     possibly shorter (none empty)",
+                );
+            }
+            if layout == &f.groups[..] || l.iter().take(i).any(|other| other == layout) {
+                d.at(l.span(), format!("legacy_groups[{i}]"), "repeats the current layout or another legacy one");
+            }
+        }
     }
     let mut positions = Vec::new();
     let mut labels = Scope::default();

@@ -112,7 +112,10 @@ fn emit_bitmap(e: &mut Emitter, b: &Bitmap) -> TokenStream {
         e.ident(&format!("{base}_UNCERTAIN")),
     );
     let groups = b.groups.iter().map(|g| Literal::u8_unsuffixed(*g));
-    let legacy = b.legacy_groups.iter().map(|g| Literal::u8_unsuffixed(*g));
+    let legacy = b.legacy_groups.iter().map(|layout| {
+        let groups = layout.iter().map(|g| Literal::u8_unsuffixed(*g));
+        quote!(&[#(#groups),*])
+    });
     let n = b.positions.len();
     let positions = b.positions.iter().map(|p| {
         let pos = Literal::u8_unsuffixed(p.pos);
@@ -125,13 +128,13 @@ fn emit_bitmap(e: &mut Emitter, b: &Bitmap) -> TokenStream {
     let doc = doc_lines(&format!("`{name}`: {} Source: {}.", b.meaning, b.provenance.source));
     let uncertain = meta_const(&b.provenance.uncertain);
     let mut description = describe_groups(&b.groups);
-    if !b.legacy_groups.is_empty() {
-        description.push_str(&format!(" or {}", describe_groups(&b.legacy_groups)));
+    for layout in &b.legacy_groups {
+        description.push_str(&format!(" or {}", describe_groups(layout)));
     }
     description.push_str(" with n = 0 or 1");
     let (meaning, source) = (&b.meaning, meta_str(&b.provenance.source));
     let groups_doc = format!(" Group lengths of the {}-group `{name}` form.", b.groups.len());
-    let legacy_doc = format!(" Group lengths of the legacy `{name}` form (empty: none).");
+    let legacy_doc = format!(" Group lengths of each legacy `{name}` form (empty: none).");
     let uncertain_doc = format!(" What is not known about the `{name}` bitmap as a whole ({}).", b.file);
     let spec_doc = format!(" The `{name}` bitmap as a value kind.");
     // the parts of the bitmap: reachable through the `BitmapSpec`, public for tests and the crate's own code
@@ -141,7 +144,7 @@ fn emit_bitmap(e: &mut Emitter, b: &Bitmap) -> TokenStream {
         pub const #groups_c: &[u8] = &[#(#groups),*];
         #[doc = #legacy_doc]
         #[doc(hidden)]
-        pub const #legacy_c: &[u8] = &[#(#legacy),*];
+        pub const #legacy_c: &[&[u8]] = &[#(#legacy),*];
         #(#[doc = #doc])*
         #[doc(hidden)]
         pub static #positions_c: [spec::BitmapPosition; #n] = [#(#positions),*];

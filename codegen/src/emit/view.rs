@@ -404,7 +404,20 @@ fn construct(e: &mut Emitter, enum_ty: &proc_macro2::Ident, o: &Outcome) -> Toke
             let pareq = if *pareq_secret { quote!(outcome::Secret::new(#p)) } else { p };
             quote!(#enum_ty::#v { url: #url, pareq: #pareq })
         }
-        OutcomeKind::Failure { code, table, detail, cause } => {
+        OutcomeKind::Failure { detail, cause, uncoded: true, .. } => {
+            // no error code: the code field was refused non-empty above (`error_code_empty`)
+            let detail = detail.as_ref().map(|detail| quote!(detail: raw.get(#detail),));
+            let cause = cause.as_ref().map(|(field, table)| {
+                let t = e.ident(&upper(table));
+                quote!(cause: raw.get(#field).filter(|v| !v.is_empty()).map(|v| spec::Code::new(v, &super::codes::#t)),)
+            });
+            if detail.is_none() && cause.is_none() {
+                quote!(#enum_ty::#v)
+            } else {
+                quote!(#enum_ty::#v { #detail #cause })
+            }
+        }
+        OutcomeKind::Failure { code, table, detail, cause, uncoded: false } => {
             let t = e.ident(&upper(table));
             let code = need(code);
             let detail = detail.as_ref().map(|detail| quote!(detail: raw.get(#detail),));
@@ -464,8 +477,22 @@ fn variant_fields(o: &Outcome) -> TokenStream {
             let ty = secret_or_str(*pareq_secret);
             quote!({ #[doc = #url_doc] url: &'r str, #[doc = #pareq_doc] pareq: #ty })
         }
-        OutcomeKind::Failure { code, detail, cause, .. } => {
+        OutcomeKind::Failure { code, detail, cause, uncoded, .. } => {
             let code_doc = format!(" The error code (`{code}`) with its table row (Japanese, English, remediation).");
+            if *uncoded {
+                // the gateway sent no error code: the variant carries what else it sent
+                let detail = detail.as_ref().map(|detail| {
+                    let detail_doc = format!(" The gateway's error text (`{detail}`), when it sent one.");
+                    quote!(#[doc = #detail_doc] detail: Option<&'r str>,)
+                });
+                let cause = cause.as_ref().map(|(field, table)| {
+                    let cause_doc = format!(
+                        " The cause (`{field}`) with its row of the `{table}` table, when the answer has a non-empty one."
+                    );
+                    quote!(#[doc = #cause_doc] cause: Option<spec::Code<'r>>,)
+                });
+                return if detail.is_none() && cause.is_none() { quote!() } else { quote!({ #detail #cause }) };
+            }
             let detail = detail.as_ref().map(|detail| {
                 let detail_doc = format!(" The gateway's error text (`{detail}`), when it sent one.");
                 quote!(#[doc = #detail_doc] detail: Option<&'r str>,)
@@ -598,8 +625,15 @@ fn emit_outcome(e: &mut Emitter, op: &Operation) -> (TokenStream, TokenStream) {
     ));
     // an element-text answer always has its root; an empty one has no result field
     let empty_check = (!op.element_answer).then(|| quote!(if raw.is_empty() { #empty_arm }));
-    let borrows =
-        op.outcomes.iter().any(|o| !matches!(o.kind, OutcomeKind::Ok | OutcomeKind::NotFound | OutcomeKind::Pending));
+    let borrows = op.outcomes.iter().any(|o| {
+        !matches!(
+            o.kind,
+            OutcomeKind::Ok
+                | OutcomeKind::NotFound
+                | OutcomeKind::Pending
+                | OutcomeKind::Failure { uncoded: true, detail: None, cause: None, .. }
+        )
+    });
     let use_lifetime = if borrows { quote!(<'_>) } else { quote!() };
     let raw_ty = quote!(crate::answer::Answer<'_>);
     let method = quote! {
@@ -662,6 +696,13 @@ fn emit_summarize(e: &mut Emitter, op: &Operation, enum_ty: &proc_macro2::Ident,
         let v = e.ident(&o.variant);
         let (name, kind) = (&o.name, o.kind.word());
         arms.push(match (&o.kind, causes) {
+            (OutcomeKind::Failure { uncoded: true, cause: Some(_), .. }, _) => {
+                quote!(#enum_ty::#v { cause, .. } => (#name, #kind, None, cause),)
+            }
+            (OutcomeKind::Failure { uncoded: true, .. }, true) => {
+                quote!(#enum_ty::#v { .. } => (#name, #kind, None, None),)
+            }
+            (OutcomeKind::Failure { uncoded: true, .. }, false) => quote!(#enum_ty::#v { .. } => (#name, #kind, None),),
             (OutcomeKind::Failure { cause: Some(_), .. }, _) => {
                 quote!(#enum_ty::#v { code, cause, .. } => (#name, #kind, Some(code), cause),)
             }

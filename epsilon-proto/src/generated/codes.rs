@@ -889,11 +889,11 @@ pub static TABLES: &[&spec::CodeTable] = &[
 #[doc(hidden)]
 pub const ST_CODE_GROUPS: &[u8] = &[5, 4, 5, 5, 5, 5, 5];
 
-/// Group lengths of the legacy `st_code` form (empty: none).
+/// Group lengths of each legacy `st_code` form (empty: none).
 #[doc(hidden)]
-pub const ST_CODE_LEGACY_GROUPS: &[u8] = &[5, 4, 5];
+pub const ST_CODE_LEGACY_GROUPS: &[&[u8]] = &[&[5, 4, 5], &[5, 4, 4]];
 
-/// `st_code`: payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page Source: facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt.
+/// `st_code`: payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page Source: facts §3.1 (EPS-WEB:transmission; the 5-4-4 form \[obs\] in CAS:purchase_* and CAS:convenience_store_*); seed 003_be47caecafc0b1bf.txt.
 #[doc(hidden)]
 pub static ST_CODE_POSITIONS: [spec::BitmapPosition; 34usize] = [
     spec::BitmapPosition::new(1, "1", "card", "クレジットカード", "card")
@@ -1101,24 +1101,24 @@ pub static ST_CODE_POSITIONS: [spec::BitmapPosition; 34usize] = [
 #[doc(hidden)]
 pub const ST_CODE_UNCERTAIN: Option<&str> = ::japay_core::meta::opt(
     Some(
-        "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
+        "the 5-4-4 legacy form (10000-0000-0000, 00100-0000-0000: a 4-digit third group, so position E is absent and 0) is accepted because the gateway accepted it in the recordings (facts §3.1 [obs]: 28 direct_card_payment requests 2014-2022 and 2 receive_order3 direct convenience-store orders; CAS:purchase_successful, CAS:convenience_store_purchase_successful, and getsales2 echoes it as the 7-group form, CAS:find_order_success); whether it is officially valid or merely tolerated is unknown (facts B6), and no other CGI is recorded with it. Positions K, L, N, O and Q-Y are not named by any source",
     ),
 );
 
 /// The `st_code` bitmap as a value kind.
 pub static ST_CODE: spec::BitmapSpec = spec::BitmapSpec::new(
         "st_code",
-        "nnnnn-nnnn-nnnnn-nnnnn-nnnnn-nnnnn-nnnnn or nnnnn-nnnn-nnnnn with n = 0 or 1",
+        "nnnnn-nnnn-nnnnn-nnnnn-nnnnn-nnnnn-nnnnn or nnnnn-nnnn-nnnnn or nnnnn-nnnn-nnnn with n = 0 or 1",
         ST_CODE_GROUPS,
         &ST_CODE_POSITIONS,
     )
     .with_legacy_groups(ST_CODE_LEGACY_GROUPS)
     .with_source(
         "payment-method bitmap; each position is 0 or 1, several 1s offer several methods on Epsilon's selection page",
-        "facts §3.1 (EPS-WEB:transmission); seed 003_be47caecafc0b1bf.txt",
+        "facts §3.1 (EPS-WEB:transmission; the 5-4-4 form [obs] in CAS:purchase_* and CAS:convenience_store_*); seed 003_be47caecafc0b1bf.txt",
         ::japay_core::meta::opt(
             Some(
-                "the legacy 3-group form was also accepted with a 4-digit third group (10000-0000-0000) in recordings; whether that is officially valid is unknown (facts B6). Positions K, L, N, O and Q-Y are not named by any source",
+                "the 5-4-4 legacy form (10000-0000-0000, 00100-0000-0000: a 4-digit third group, so position E is absent and 0) is accepted because the gateway accepted it in the recordings (facts §3.1 [obs]: 28 direct_card_payment requests 2014-2022 and 2 receive_order3 direct convenience-store orders; CAS:purchase_successful, CAS:convenience_store_purchase_successful, and getsales2 echoes it as the 7-group form, CAS:find_order_success); whether it is officially valid or merely tolerated is unknown (facts B6), and no other CGI is recorded with it. Positions K, L, N, O and Q-Y are not named by any source",
             ),
         ),
     );

@@ -235,10 +235,11 @@ static LINK_ORDER_FIELDS: [spec::FieldSpec; 75] = spec::join_fields(
                         "a direct convenience-store order (conveni_code, user_tel or user_name_kana given)",
                     ),
                 )
+                .with_limit(spec::ByteLimit::Max(11))
                 .with_source(
-                    "facts §2.2 (user_tel); seed 003 legend (△)",
+                    "facts §2.2 (user_tel: digits only, 13 digits rejected); CAS:convenience_store_purchase_fail (13 digits → 601 「電話番号を正しく入力してください」); CAS:convenience_store_purchase_successful, CAS:gmo_after_* (10 digits accepted)",
                     Some(
-                        "length limit unknown (facts §2.2 [?]): a 13-digit value was rejected with 601 (CAS:convenience_store_purchase_fail), a third-party client checks 10-11 digits (SMO [code]); SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order",
+                        "the gateway's exact limit is not documented (facts B1): it accepted 10 digits and refused 13 with 601; 11 is the longest Japanese phone number (mobile, 050) and what a third-party client checks (SMO [code]: 10-11 digits); whether the gateway accepts 12 is untested. SMO also says FamilyMart does not need it, yet it is treated as required for every direct convenience-store order",
                     ),
                 ),
             spec::FieldSpec::new("user_name_kana", spec::ValueKind::FullwidthKana)
@@ -453,7 +454,7 @@ pub struct LinkOrder<'a> {
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub conveni_code: Option<&'a str>,
     /// 電話番号 — buyer phone number, digits only without hyphens.
-    /// Marker `△`; digits; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
+    /// Marker `△`; digits, at most 11 bytes; required for a direct convenience-store order (conveni_code, user_tel or user_name_kana given). Some facts are uncertain (see the spec).
     #[cfg_attr(feature = "serde", serde(borrow, default))]
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub user_tel: Option<&'a str>,

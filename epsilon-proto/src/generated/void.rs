@@ -176,6 +176,12 @@ pub enum VoidOutcome<'r> {
         /// The gateway's error text (`err_detail`), when it sent one.
         detail: Option<&'r str>,
     },
+    /// `failure_without_code` (failure): `result` is "". Some facts are uncertain (see the spec).
+    #[cfg_attr(feature = "serde", serde(rename = "failure_without_code"))]
+    FailureWithoutCode {
+        /// The gateway's error text (`err_detail`), when it sent one.
+        detail: Option<&'r str>,
+    },
 }
 
 /// The body of [`VoidResponse::outcome`].
@@ -202,6 +208,18 @@ fn decide<'r>(
                 detail: raw.get("err_detail"),
             })
         }
+        Some("") => {
+            Ok({
+                outcome::refuse_error_code(
+                    raw.get("err_code"),
+                    "failure_without_code",
+                    "err_code",
+                )?;
+                VoidOutcome::FailureWithoutCode {
+                    detail: raw.get("err_detail"),
+                }
+            })
+        }
         None => {
             Err(outcome::OutcomeError::MissingResult {
                 field: "result",
@@ -225,6 +243,9 @@ pub fn summarize<'r>(
     let (name, kind, error) = match decide(raw)? {
         VoidOutcome::Voided { .. } => ("voided", "ok", None),
         VoidOutcome::Failure { code, .. } => ("failure", "failure", Some(code)),
+        VoidOutcome::FailureWithoutCode { .. } => {
+            ("failure_without_code", "failure", None)
+        }
     };
     Ok(outcome::OutcomeSummary::new(name, kind, raw.get("result"), error))
 }

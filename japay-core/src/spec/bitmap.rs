@@ -12,8 +12,9 @@ pub struct BitmapSpec {
     pub description: &'static str,
     /// Group lengths of the current form.
     pub groups: &'static [u8],
-    /// Group lengths of an older, shorter form whose missing positions are 0 (empty: none).
-    pub legacy_groups: &'static [u8],
+    /// Group lengths of each older, shorter form whose missing positions are 0 (empty: none). Each covers the first
+    /// positions in order (every group but its last as long as the current one, the last at most as long).
+    pub legacy_groups: &'static [&'static [u8]],
     /// The positions.
     pub positions: &'static [BitmapPosition],
     /// Where it comes from. Empty without the `meta` feature.
@@ -42,9 +43,9 @@ impl BitmapSpec {
         }
     }
 
-    /// The same bitmap with a legacy group layout.
+    /// The same bitmap with its legacy group layouts.
     #[must_use]
-    pub const fn with_legacy_groups(mut self, groups: &'static [u8]) -> BitmapSpec {
+    pub const fn with_legacy_groups(mut self, groups: &'static [&'static [u8]]) -> BitmapSpec {
         self.legacy_groups = groups;
         self
     }
@@ -63,22 +64,20 @@ impl BitmapSpec {
         self
     }
 
-    /// Parses a wire value into its set bits (bit `i` = 1-based position `i + 1`) and whether it was written in the
-    /// legacy form; `None` when it matches neither layout (or has more than 64 positions).
+    /// Parses a wire value into its set bits (bit `i` = 1-based position `i + 1`) and whether it was written in a
+    /// legacy form; `None` when it matches no layout (or has more than 64 positions).
     pub fn parse(&self, s: &str) -> Option<(u64, bool)> {
         if let Some(bits) = parse_groups(s.as_bytes(), self.groups) {
             return Some((bits, false));
         }
-        if self.legacy_groups.is_empty() {
-            return None;
-        }
-        parse_groups(s.as_bytes(), self.legacy_groups).map(|bits| (bits, true))
+        // at most a few layouts, each tried once: linear in the value
+        self.legacy_groups.iter().find_map(|groups| parse_groups(s.as_bytes(), groups)).map(|bits| (bits, true))
     }
 
     /// Whether `s` is a valid value: the same answer as `self.parse(s).is_some()`, without computing the bits.
     pub fn is_valid(&self, s: &str) -> bool {
         matches_groups(s.as_bytes(), self.groups)
-            || (!self.legacy_groups.is_empty() && matches_groups(s.as_bytes(), self.legacy_groups))
+            || self.legacy_groups.iter().any(|groups| matches_groups(s.as_bytes(), groups))
     }
 
     /// The position with this 1-based number.

@@ -87,7 +87,17 @@ fn capture_void_and_change_amount_outcomes() {
     rows.extend(shared.iter().map(|(a, e)| (*a, *e)));
     outcome_table!(CaptureResponse, CaptureOutcome, &rows);
     rows[0].1 = "Voided";
-    outcome_table!(VoidResponse, VoidOutcome, &rows);
+    // cancel_payment's empty result (CAS:gmo_id_void_faiure) is a failure without an error code; with a code it is
+    // refused (an error code belongs to a coded failure)
+    let empty = rows.iter().position(|(a, _)| *a == [("result", "")]).expect("the empty-result row");
+    let mut void_rows = rows.clone();
+    void_rows[empty].1 = "FailureWithoutCode { detail: None }";
+    let coded: &[(&str, &str)] = &[("result", ""), ("err_code", "810")];
+    let refused = "error: ErrorCodeOnSuccess { outcome: \"failure_without_code\", field: \"err_code\" }";
+    void_rows.push((coded, refused));
+    let uncoded: &[(&str, &str)] = &[("result", ""), ("err_code", ""), ("err_detail", "x")];
+    void_rows.push((uncoded, "FailureWithoutCode { detail: Some(\"x\") }"));
+    outcome_table!(VoidResponse, VoidOutcome, &void_rows);
     rows[0].1 = "Changed";
     outcome_table!(ChangeAmountResponse, ChangeAmountOutcome, &rows);
     // 607 (bad contract code) and an unknown code: a typed failure either way, the entry only for the known one
