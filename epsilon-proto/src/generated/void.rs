@@ -41,6 +41,8 @@ pub static VOID: spec::OperationSpec = spec::OperationSpec::new(
         &[
             spec::OutcomeCase::new("voided", "ok", &["1"]),
             spec::OutcomeCase::new("failure", "failure", &["0", "9"]),
+            spec::OutcomeCase::new("failure_without_code", "failure", &[""])
+                .without_code(),
         ],
     );
 /// The answer of `void`: its known attributes (spec/epsilon/operations/void.yaml).
