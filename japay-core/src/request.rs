@@ -761,7 +761,7 @@ mod tests {
     #[test]
     fn bitmap_is_valid_agrees_with_parse() {
         use crate::spec::BitmapSpec;
-        // two legacy layouts, as st_code's 5-4-5 and 5-4-4: the first group, and the first two with a shorter second
+        // two legacy layouts (as a gateway's 5-4-5 and 5-4-4): the first group, and the first two with a shorter second
         static BITMAP: BitmapSpec =
             BitmapSpec::new("b", "nn-nnn or nn or nn-nn", &[2, 3], &[]).with_legacy_groups(&[&[2], &[2, 2]]);
         let table = [
