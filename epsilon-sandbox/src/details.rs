@@ -17,6 +17,8 @@ pub(crate) const ST_CODE: &str = "決済コードの指定が異常です";
 pub(crate) const USER_ID: &str = "ユーザーIDの形式が異常です";
 /// 601 for a bad phone number (recorded, facts §4.4 (c)).
 pub(crate) const TEL: &str = "電話番号を正しく入力してください";
+/// 601 for a bad gmo_card_id (recorded, facts §4.4 (j), §2.2).
+pub(crate) const GMO_CARD_ID: &str = "会員クレジットカードシーケンス番号が不正です";
 /// 601 for a user that is already registered (process 3). Invented.
 pub(crate) const USER_EXISTS: &str = "ユーザーIDは既に登録されています";
 /// 601 for an unknown or withdrawn user (process 4, 7): the recorded user_id text, chosen.

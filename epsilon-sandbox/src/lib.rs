@@ -39,8 +39,8 @@
 //! * The contract: malformed → 607, unknown or inactive → 907 (getsales2 answers an empty root instead, as the
 //!   gateway does for a wrong contract code).
 //! * The operation: chosen by the spec's routes (the CGI and, on `receive_order3.cgi`, `process_code`); an unknown
-//!   `process_code` is 601. An operation the sandbox does not serve (`receive_order_gmo2.cgi`, `ship_request.cgi`)
-//!   is a 404 naming it, before any other check.
+//!   `process_code` is 601. An operation the sandbox does not serve (the
+//!   subscription and multi-currency CGIs) is a 404 naming it, before any other check.
 //! * The parameters, with epsilon-proto's own rules ([`epsilon_proto::request_body`]): 601 with the gateway's detail
 //!   texts, 909 for a bad `mission_code`. Error texts are the spec's `err_code` table's.
 //! * An order_number is accepted once per contract, atomically: the `UNIQUE` constraint of the orders table decides,
@@ -74,7 +74,12 @@
 //! * A notification attempt in flight at a crash may be sent again after the restart (at-least-once delivery).
 //! * Monthly billing is not simulated beyond stopping it (process 8 finds a card order with a monthly mission_code
 //!   by user_id + item_code); change_amount works on one order (order_number), not on a monthly billing.
-//! * `receive_order_gmo2.cgi` and `ship_request.cgi` are not served (404, naming the operation).
+//! * A GMO ID charge (`receive_order_gmo2.cgi`) approves any `gmo_id` and a `gmo_card_id` of digits (601
+//!   otherwise). A GMO後払い order (link page, `method=gmo_after`) passes screening at once (state 5) and
+//!   `ship_request.cgi` moves it to 出荷登録中 (state 6); the screening states and the GMO後払い status notification
+//!   are not simulated.
+//! * The subscription CGIs (`regularly_cancel.cgi`, `regularly_amount_change.cgi`) and `direct_card_multi.cgi` are
+//!   not served (404, naming the operation).
 //! * Buyer forms post to root-relative paths (`/cgi-bin/order/…`): resolve them against the page's URL.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub)]

@@ -7,7 +7,9 @@
 //! result and order_number (and state, payment_code for payments, facts §5.2), and a payment sends a 決済完了通知.
 //! **Sandbox choice**: the order number of a user registration (the gateway generates one, facts §5.2) is
 //! `R` + the transaction code; a link order paid by convenience store gets convenience store 11 and state 0 until
-//! `POST /sandbox/deposits` pays it; a 3-D Secure test card is approved on the payment page (its own 3-D Secure step
+//! `POST /sandbox/deposits` pays it; a link order paid by GMO後払い (`method=gmo_after`) passes screening at once
+//! and is 仮売上 (state 5, payment_code 18) until `ship_request.cgi` (screening states 4 and 11 are not simulated);
+//! a 3-D Secure test card is approved on the payment page (its own 3-D Secure step
 //! is not simulated).
 
 use axum::body::Bytes;
@@ -94,7 +96,7 @@ pub(crate) async fn method_select_get(State(sandbox): State<Sandbox>, RawQuery(q
         order.item_price,
         escape(&order.order_number),
         hidden("trans_code", &token),
-        field("支払方法 method (card / conveni)", "method", "card"),
+        field("支払方法 method (card / conveni / gmo_after)", "method", "card"),
         field("カード番号 card_number", "card_number", ""),
         field("有効期限 expire (YYYYMM)", "expire", ""),
         field("セキュリティコード security_code", "security_code", ""),
@@ -116,8 +118,8 @@ pub(crate) async fn method_select_post(State(sandbox): State<Sandbox>, body: Byt
     if method == "card" && !card_number_ok(&number) {
         return problem(StatusCode::BAD_REQUEST, "カード番号を正しく入力してください (card_number: 14-16 digits)");
     }
-    if method != "card" && method != "conveni" {
-        return problem(StatusCode::BAD_REQUEST, "method: expected card or conveni");
+    if !["card", "conveni", "gmo_after"].contains(&method.as_str()) {
+        return problem(StatusCode::BAD_REQUEST, "method: expected card, conveni or gmo_after");
     }
     let done = sandbox
         .write(move |tx| {
@@ -128,6 +130,10 @@ pub(crate) async fn method_select_post(State(sandbox): State<Sandbox>, body: Byt
             if method == "conveni" {
                 fill_conveni_slip(&mut order, "11", now);
                 order.state = "0".to_owned();
+            } else if method == "gmo_after" {
+                // GMO後払い: screening passes at once, 仮売上 until ship_request (facts §3.6, §3.7)
+                order.state = "5".to_owned();
+                order.payment_code = "18".to_owned();
             } else if card_kind(&number) == "decline" {
                 order.declined = true;
             } else {

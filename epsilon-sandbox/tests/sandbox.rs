@@ -13,3 +13,6 @@ mod flows;
 
 #[path = "sandbox/durability.rs"]
 mod durability;
+
+#[path = "sandbox/gmo.rs"]
+mod gmo;

@@ -6,6 +6,7 @@
 
 pub(crate) mod card;
 pub(crate) mod getsales;
+pub(crate) mod gmo;
 pub(crate) mod manage;
 pub(crate) mod order3;
 pub(crate) mod va;
@@ -58,13 +59,13 @@ pub(crate) static SERVED: &[Served] = &[
     Served { op: &CAPTURE, errors: Errors::Management, handler: manage::capture },
     Served { op: &VOID, errors: Errors::Management, handler: manage::void },
     Served { op: &CHANGE_AMOUNT, errors: Errors::Management, handler: manage::change_amount },
+    Served { op: &GMO_ID_PAYMENT, errors: Errors::Gmo2, handler: gmo::gmo_id_payment },
+    Served { op: &SHIP_REQUEST, errors: Errors::Management, handler: gmo::ship_request },
 ];
 
 /// The merchant's operations the sandbox does not serve, and why: a request for one is answered 404 with the
 /// operation's name, before any other check.
 pub(crate) static NOT_SERVED: &[(&OperationSpec, &str)] = &[
-    (&GMO_ID_PAYMENT, "GMO後払い (deferred payment) is not simulated"),
-    (&SHIP_REQUEST, "GMO後払い shipping reports are not simulated"),
     (&REGULAR_CANCEL, "定期課金 subscriptions (mission_code 21–32) are not simulated yet"),
     (&REGULAR_AMOUNT_CHANGE, "定期課金 subscriptions (mission_code 21–32) are not simulated yet"),
     (&CARD_MULTI_CURRENCY, "multi-currency card payments are not simulated yet"),
@@ -101,8 +102,12 @@ pub(crate) enum Errors {
     EmptyRoot,
     /// `get_user_info.cgi`.
     UserInfo,
-    /// `sales_payment.cgi`, `cancel_payment.cgi`, `change_amount_payment.cgi`.
+    /// `sales_payment.cgi`, `cancel_payment.cgi`, `change_amount_payment.cgi`; also `ship_request.cgi`, whose
+    /// answer was never recorded (**sandbox choice**, uncertain).
     Management,
+    /// `receive_order_gmo2.cgi` (facts §4.4 (j)): a transaction code, empty when the request was refused before one
+    /// was given (**sandbox choice**).
+    Gmo2,
 }
 
 impl Errors {
@@ -158,6 +163,11 @@ pub(crate) fn error(errors: Errors, version: Version, code: &str, detail: &str, 
                 ("err_detail", detail),
                 ("result", result),
             ],
+        ),
+        Errors::Gmo2 => xml(
+            Style::Gmo2,
+            version,
+            &[("trans_code", ""), ("result", result), ("err_code", code), ("err_detail", detail)],
         ),
         Errors::Management => {
             xml(Style::Management, version, &[("err_code", code), ("err_detail", detail), ("result", result)])
@@ -258,7 +268,8 @@ mod tests {
             ("getsales2.cgi", Some(Errors::EmptyRoot), None),
             ("get_user_info.cgi", Some(Errors::UserInfo), None),
             ("sales_payment.cgi", Some(Errors::Management), None),
-            ("receive_order_gmo2.cgi", None, None),
+            ("receive_order_gmo2.cgi", Some(Errors::Gmo2), None),
+            ("ship_request.cgi", Some(Errors::Management), None),
             ("nothing.cgi", None, None),
         ];
         for (path, errors, field) in cases {

@@ -332,8 +332,8 @@ async fn operations_the_sandbox_does_not_serve_are_an_explicit_answer() {
         let sb = Sandbox::start(Config { allow_hosts, ..config() }).await;
         // (path, status, a piece of the body)
         let cases = [
-            ("receive_order_gmo2.cgi", 404, "not served by the sandbox: gmo_id_payment (receive_order_gmo2.cgi)"),
-            ("ship_request.cgi", 404, "not served by the sandbox: ship_request (ship_request.cgi)"),
+            ("regularly_cancel.cgi", 404, "not served by the sandbox: regular_cancel (regularly_cancel.cgi)"),
+            ("direct_card_multi.cgi", 404, "not served by the sandbox: card_multi_currency (direct_card_multi.cgi)"),
             ("nothing.cgi", 404, "not found"),
         ];
         for (path, status, piece) in cases {
