@@ -126,6 +126,10 @@ async fn a_shipping_registration_moves_a_gmo_after_order_on() {
         assert_eq!((got.0.as_str(), got.1.as_str()), (want, code), "{fields:?}: {text}");
         assert_eq!(state(&sb, &fields[1].1).await, after, "{fields:?}");
     }
+    // getsales2 (the operation's reconcile) shows the GMO後払い order registered for shipping
+    let (_, body) = sb.call("order_info", &[("contract_code", CONTRACT), ("order_number", "D1")], Charset::Cp932).await;
+    let found = ["payment_code", "state"].map(|name| attr(&body, Version::V1, name));
+    assert_eq!(found, ["18", "6"], "{}", String::from_utf8_lossy(&body));
     let (_, body) = sb.call("ship_request", &pairs(&ship_request("NONE")), Charset::Cp932).await;
     assert_eq!(summarize("ship_request", &body, Version::V1), ("failure".to_owned(), "810".to_owned()));
     sb.running.shutdown().await;
