@@ -104,7 +104,7 @@ mod answered;
 pub mod charset;
 mod credentials;
 mod form;
-mod loopback;
+pub mod loopback;
 pub mod meta;
 mod normalize;
 mod operation;

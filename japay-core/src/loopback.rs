@@ -6,7 +6,7 @@
 /// `localhost`, `[::1]`), then an optional `:` and port digits, then `/`, `?` or the end. Nothing that a browser
 /// could read as another host: `http://127.0.0.1.evil.example/`, `http://localhost@evil/`,
 /// `http://localhost:80@evil/` and `http://[::1]x` are refused.
-pub(crate) fn is_loopback_http(url: &str) -> bool {
+pub fn is_loopback_http(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("http://") else { return false };
     let (host, after) = match rest.strip_prefix("[::1]") {
         Some(after) => ("[::1]", after),

@@ -267,19 +267,12 @@ pub fn need_https<'r>(
 ) -> Result<&'r str, OutcomeError> {
     let url = need(value, outcome, field)?;
     let clean = !url.chars().any(|c| c == ' ' || c.is_control());
-    let secure = url.strip_prefix(HTTPS).is_some_and(|rest| !rest.is_empty()) || is_loopback_http(url);
+    let secure = url.strip_prefix(HTTPS).is_some_and(|rest| !rest.is_empty()) || crate::loopback::is_loopback_http(url);
     if clean && secure { Ok(url) } else { Err(OutcomeError::InsecureUrl { outcome, field }) }
 }
 
 /// The scheme an outcome URL must have, but for a loopback host.
 const HTTPS: &str = "https://";
-
-/// `http://` to a loopback host (`127.0.0.0/8`, `localhost`, `[::1]`, with or without a port), then `/`, `?` or the
-/// end: browsers treat these as secure contexts, and a local test environment (a sandbox on a laptop or in CI) serves
-/// plain HTTP there. No other `http://` URL is accepted.
-fn is_loopback_http(url: &str) -> bool {
-    crate::loopback::is_loopback_http(url)
-}
 
 #[doc(hidden)] // called by generated `outcome()` methods; not a stable entry point
 /// Refuses an error code in an outcome that is not a failure: the gateway's failure code field must be absent or

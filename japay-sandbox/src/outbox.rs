@@ -195,7 +195,9 @@ async fn send<G: Gateway>(sandbox: &Sandbox<G>, url: &str, body: &str) -> (Optio
             let status = response.status().as_u16();
             let bytes = response.bytes().await.unwrap_or_default();
             let accepted = sandbox.gateway().accepts(status, &bytes);
-            (Some(status), String::from_utf8_lossy(&bytes).chars().take(200).collect(), accepted)
+            // the merchant's reply as it was: its text when UTF-8, else its bytes escaped (never U+FFFD)
+            let reply = std::str::from_utf8(&bytes).map_or_else(|_| bytes.escape_ascii().to_string(), str::to_owned);
+            (Some(status), reply.chars().take(200).collect(), accepted)
         }
         Err(e) => (None, format!("transport error: {e}"), false),
     }

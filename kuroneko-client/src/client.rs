@@ -143,36 +143,7 @@ const ACCESS_KEY: &str = "access_key";
 /// `http://` URL to a loopback host (the merchant URLs are `https://` only for Yamato's gateways); Yamato's test and
 /// production endpoints, and any other base, never turn it on.
 pub fn is_local_sandbox(environment: &Environment) -> bool {
-    let Environment::Custom(base) = environment else { return false };
-    let Some(rest) = base.strip_prefix("http://") else { return false };
-    let (host, after) = match rest.strip_prefix("[::1]") {
-        Some(after) => ("[::1]", after),
-        None => rest.split_at(rest.find([':', '/', '?']).unwrap_or(rest.len())),
-    };
-    if !(host == "localhost" || host == "[::1]" || is_loopback_v4(host)) {
-        return false;
-    }
-    // an optional port, then the path, the query or the end: `localhost:80@evil/` is another host
-    let after = match after.strip_prefix(':') {
-        Some(port) => {
-            let digits = port.bytes().take_while(u8::is_ascii_digit).count();
-            if !(1..=5).contains(&digits) {
-                return false;
-            }
-            port.get(digits..).unwrap_or("")
-        }
-        None => after,
-    };
-    after.is_empty() || after.starts_with(['/', '?'])
-}
-
-/// Whether `host` is a dotted quad in 127.0.0.0/8 (each part 1 to 3 decimal digits, at most 255).
-fn is_loopback_v4(host: &str) -> bool {
-    let parts: Vec<_> = host.split('.').collect();
-    parts.len() == 4
-        && parts.first() == Some(&"127")
-        && parts.iter().all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts.iter().all(|p| p.parse::<u16>().is_ok_and(|n| n <= 255))
+    matches!(environment, Environment::Custom(base) if japay_core::loopback::is_loopback_http(base))
 }
 
 /// An async Kuroneko Web Collect client (see the crate docs for the policy). Cheap to clone.
