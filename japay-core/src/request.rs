@@ -275,7 +275,11 @@ fn compute(
             ComputedInput::Credential(name) => hasher.update(options.credential(name).ok_or(name)?.as_bytes()),
         }
     }
-    let digest = hasher.finalize();
+    Ok(lower_hex(&hasher.finalize().into()))
+}
+
+/// The 64 lowercase hexadecimal digits of a SHA-256 digest (on the stack).
+fn lower_hex(digest: &[u8; 32]) -> [u8; 64] {
     let mut hex = [0u8; 64];
     let digit = |n: u8| if n < 10 { b'0' + n } else { b'a' + (n - 10) };
     for (pair, byte) in hex.chunks_exact_mut(2).zip(digest.iter()) {
@@ -284,7 +288,7 @@ fn compute(
             *low = digit(byte & 0x0f);
         }
     }
-    Ok(hex)
+    hex
 }
 
 /// The value of a computed field as the encoder sends it (lowercase hex), for a receiver that checks a checksum it
@@ -293,6 +297,17 @@ fn compute(
 pub struct ComputedValue([u8; 64]);
 
 impl ComputedValue {
+    /// The lowercase hex SHA-256 of the concatenation of `parts`: the rule of [`Computed::Sha256Hex`], for a checksum
+    /// a gateway wants outside a request (a token library's `checkSum`).
+    pub fn sha256_hex(parts: &[&str]) -> ComputedValue {
+        use sha2::Digest as _;
+        let mut hasher = sha2::Sha256::new();
+        for part in parts {
+            hasher.update(part.as_bytes());
+        }
+        ComputedValue(lower_hex(&hasher.finalize().into()))
+    }
+
     /// The value (64 lowercase hexadecimal characters).
     pub fn as_str(&self) -> &str {
         hex_str(&self.0)

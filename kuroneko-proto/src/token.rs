@@ -25,8 +25,6 @@
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
-
 /// What the shop knows before the buyer types the card: the `info` of `createToken` without the card fields.
 ///
 /// `Debug` redacts `auth_key`.
@@ -62,45 +60,9 @@ impl fmt::Debug for TokenInfo<'_> {
     }
 }
 
-/// A computed checksum: 64 lowercase hex digits. `Debug` redacts it (it is derived from the access key).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct CheckSum([u8; 64]);
-
-impl CheckSum {
-    /// The lowercase hex SHA-256 of the concatenation of `parts`.
-    pub fn of(parts: &[&str]) -> CheckSum {
-        let mut hasher = Sha256::new();
-        for part in parts {
-            hasher.update(part.as_bytes());
-        }
-        let digest = hasher.finalize();
-        let mut hex = [0u8; 64];
-        for (pair, byte) in hex.chunks_exact_mut(2).zip(digest.iter()) {
-            if let [high, low] = pair {
-                *high = hex_digit(byte >> 4);
-                *low = hex_digit(byte & 0x0f);
-            }
-        }
-        CheckSum(hex)
-    }
-
-    /// The 64 hex digits.
-    pub fn as_str(&self) -> &str {
-        // Only ASCII hex digits are ever written into the array.
-        std::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl fmt::Debug for CheckSum {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(japay_core::secret::REDACTED)
-    }
-}
-
-/// The lowercase hex digit of a nibble (0-15).
-const fn hex_digit(nibble: u8) -> u8 {
-    if nibble < 10 { b'0' + nibble } else { b'a' + (nibble - 10) }
-}
+/// A computed checksum: 64 lowercase hex digits, `Debug` redacted (it is derived from the access key). The core's
+/// [`ComputedValue`](japay_core::request::ComputedValue), the value of every computed request field.
+pub type CheckSum = japay_core::request::ComputedValue;
 
 /// Why a token `info` could not be written. Never holds a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -221,7 +183,7 @@ impl TokenInfo<'_> {
     /// The `checkSum`: lowercase hex SHA-256 of `member_id ‖ auth_key ‖ access_key ‖ auth_div` (absent keys as
     /// empty strings, facts §5.1).
     pub fn check_sum(&self, access_key: &str) -> CheckSum {
-        CheckSum::of(&[self.member_id.unwrap_or(""), self.auth_key.unwrap_or(""), access_key, self.auth_div])
+        CheckSum::sha256_hex(&[self.member_id.unwrap_or(""), self.auth_key.unwrap_or(""), access_key, self.auth_div])
     }
 
     /// The `info` object for `createToken`, as JSON: `traderCode`, `authDiv`, `optServDiv`, `checkSum`, then
@@ -280,7 +242,10 @@ mod tests {
         ] {
             assert_eq!(info.check_sum(access_key).as_str(), expected);
         }
-        assert_eq!(CheckSum::of(&["abc"]).as_str(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            CheckSum::sha256_hex(&["abc"]).as_str(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

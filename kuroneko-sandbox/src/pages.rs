@@ -159,7 +159,7 @@ mod tests {
     /// The policy allows exactly the script the pages run.
     #[test]
     fn the_policy_names_the_scripts_hash() {
-        let hex = kuroneko_proto::token::CheckSum::of(&[AUTO_SUBMIT]);
+        let hex = kuroneko_proto::token::CheckSum::sha256_hex(&[AUTO_SUBMIT]);
         let bytes: Vec<u8> =
             (0..32).map(|i| u8::from_str_radix(&hex.as_str()[2 * i..2 * i + 2], 16).unwrap()).collect();
         assert!(CSP.contains(&format!("'sha256-{}'", base64(&bytes))), "{CSP}");

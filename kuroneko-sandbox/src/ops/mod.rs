@@ -167,7 +167,7 @@ pub(crate) fn random_token(len: usize) -> String {
 
 /// The lowercase hex SHA-256 of the concatenation of `parts` (the gateway's `check_sum`s, facts §5.1).
 pub(crate) fn sha256_hex(parts: &[&str]) -> String {
-    kuroneko_proto::token::CheckSum::of(parts).as_str().to_owned()
+    kuroneko_proto::token::CheckSum::sha256_hex(parts).as_str().to_owned()
 }
 
 /// Whether two strings are equal, compared in time independent of where they differ (check sums).
