@@ -43,11 +43,7 @@ pub static CREDIT_3D: spec::OperationSpec = spec::OperationSpec::new(
                 .with_source_text(
                     "facts §2.2 (A02, as A09 #03: the same order_no as the A01 call), §2.1",
                 ),
-            super::params::COMP_CD
-                .with_item(4)
-                .with_source_text(
-                    "facts §2.2 (A09 #04; A02 the same list with card_no for token), §5.4 step 4",
-                ),
+            super::params::COMP_CD,
             super::params::CARD_NO
                 .with_item(5)
                 .with_meaning(
@@ -68,58 +64,20 @@ pub static CREDIT_3D: spec::OperationSpec = spec::OperationSpec::new(
                         "the posted CARD_EXP is assumed to be MMYY like the card_exp of A01 (4 digits); its format is not documented",
                     ),
                 ),
-            super::params::ITEM_PRICE
-                .with_item(7)
-                .with_source_text("facts §2.2 (A09 #07), §5.4 step 4"),
-            super::params::ITEM_TAX
-                .with_item(8)
-                .with_source_text("facts §2.2 (A09 #08), §5.4 step 4"),
-            super::params::CUST_CD
-                .with_item(9)
-                .with_source_text("facts §2.2 (A09 #09), §5.4 step 4"),
-            super::params::SHOP_ID
-                .with_item(10)
-                .with_source_text("facts §2.2 (A09 #10), §5.4 step 4"),
-            super::params::TERM_CD
-                .with_item(11)
-                .with_source_text("facts §2.2 (A09 #11), §5.4 step 4"),
-            super::params::CRD_RES_CD
-                .with_item(12)
-                .with_source_text("facts §2.2 (A09 #12), §5.4 step 4"),
-            super::params::RES_VE
-                .with_item(13)
-                .with_source_text(
-                    "facts §2.2 (A09 #13, no missing code), §5.4 step 4",
-                ),
-            super::params::RES_PA
-                .with_item(14)
-                .with_source_text(
-                    "facts §2.2 (A09 #14, no missing code), §5.4 step 4",
-                ),
-            super::params::RES_CODE
-                .with_item(15)
-                .with_source_text("facts §2.2 (A09 #15), §4.6, §5.4 step 4"),
-            super::params::THREE_D_INF
-                .with_item(16)
-                .with_source_text(
-                    "facts §2.2 (A09 #16 ← 3D_INF, byte for byte; no missing code), §5.4 step 4",
-                ),
-            super::params::THREE_D_TRAN_ID
-                .with_item(17)
-                .with_source_text("facts §2.2 (A09 #17), §5.4 step 4"),
-            super::params::SEND_DT
-                .with_item(18)
-                .with_source_text("facts §2.2 (A09 #18), §5.4 step 4"),
-            super::params::HASH_VALUE
-                .with_item(19)
-                .with_source_text(
-                    "facts §2.2 (A09 #19), §5.4 step 4; altered → A092000003",
-                ),
-            super::params::THREE_D_TOKEN
-                .with_item(20)
-                .with_source_text(
-                    "facts §2.2 (A09 #20: the threeDToken of the answer that started 3-D Secure), §3.2, §5.4 step 5",
-                ),
+            super::params::ITEM_PRICE,
+            super::params::ITEM_TAX,
+            super::params::CUST_CD,
+            super::params::SHOP_ID,
+            super::params::TERM_CD,
+            super::params::CRD_RES_CD,
+            super::params::RES_VE,
+            super::params::RES_PA,
+            super::params::RES_CODE,
+            super::params::THREE_D_INF,
+            super::params::THREE_D_TRAN_ID,
+            super::params::SEND_DT,
+            super::params::HASH_VALUE,
+            super::params::THREE_D_TOKEN,
             super::params::RESERVE_1
                 .with_source_text(
                     "facts §2.1 (reserve_1; CSC, W2, EC2 send it with the credit calls)",

@@ -226,6 +226,7 @@ pub(crate) const COMP_CD: spec::FieldSpec = spec::FieldSpec::new(
         "会社コード",
         "COMP_CD of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(4)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #04 comp_cd ← COMP_CD), §5.4 step 4",
@@ -244,6 +245,7 @@ pub(crate) const CRD_RES_CD: spec::FieldSpec = spec::FieldSpec::new(
         "応答コード(3Dセキュア結果)",
         "CRD_RES_CD of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(12)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #12 crd_res_cd ← CRD_RES_CD), §5.4 step 4",
@@ -262,6 +264,7 @@ pub(crate) const CUST_CD: spec::FieldSpec = spec::FieldSpec::new(
         "顧客コード(3Dセキュア結果)",
         "CUST_CD of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(9)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #09 cust_cd ← CUST_CD), §5.4 step 4",
@@ -367,6 +370,7 @@ pub(crate) const HASH_VALUE: spec::FieldSpec = spec::FieldSpec::new(
         "ハッシュ値(3Dセキュア結果)",
         "HASH_VALUE of the 3-D Secure result post, relayed unmodified (it protects the other values)",
     )
+    .with_item(19)
     .with_marker(spec::Marker::Required)
     .secret()
     .with_source(
@@ -386,6 +390,7 @@ pub(crate) const ITEM_PRICE: spec::FieldSpec = spec::FieldSpec::new(
         "決済金額(3Dセキュア結果)",
         "ITEM_PRICE of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(7)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #07 item_price ← ITEM_PRICE), §5.4 step 4",
@@ -404,6 +409,7 @@ pub(crate) const ITEM_TAX: spec::FieldSpec = spec::FieldSpec::new(
         "税送料(3Dセキュア結果)",
         "ITEM_TAX of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(8)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #08 item_tax ← ITEM_TAX), §5.4 step 4",
@@ -533,6 +539,7 @@ pub(crate) const RES_CODE: spec::FieldSpec = spec::FieldSpec::new(
         "詳細コード(3Dセキュア結果)",
         "RES_CODE (the 3-D Secure detail code, facts §4.6) of the result post, relayed unmodified",
     )
+    .with_item(15)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #15 res_code ← RES_CODE), §4.6 (detail codes 0000-9999), §5.4 step 4",
@@ -551,6 +558,7 @@ pub(crate) const RES_PA: spec::FieldSpec = spec::FieldSpec::new(
         "PARes(3Dセキュア結果)",
         "RES_PA (the PARes value) of the 3-D Secure result post, relayed unmodified; may be empty",
     )
+    .with_item(14)
     .secret()
     .with_source(
         "facts §2.2 (A09 #14 res_pa ← RES_PA; no \"missing\" error code, so it may be empty), §5.4 step 4",
@@ -584,6 +592,7 @@ pub(crate) const RES_VE: spec::FieldSpec = spec::FieldSpec::new(
         "VERes(3Dセキュア結果)",
         "RES_VE (the VERes value) of the 3-D Secure result post, relayed unmodified; may be empty",
     )
+    .with_item(13)
     .with_source(
         "facts §2.2 (A09 #13 res_ve ← RES_VE; no \"missing\" error code, so it may be empty), §5.4 step 4",
         Some(
@@ -731,6 +740,7 @@ pub(crate) const SEND_DT: spec::FieldSpec = spec::FieldSpec::new(
         "送信日時(3Dセキュア結果)",
         "SEND_DT of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(18)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #18 send_dt ← SEND_DT), §5.4 step 4",
@@ -884,6 +894,7 @@ pub(crate) const SHOP_ID: spec::FieldSpec = spec::FieldSpec::new(
         "ショップID(3Dセキュア結果)",
         "SHOP_ID of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(10)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #10 shop_id ← SHOP_ID), §5.4 step 4",
@@ -925,6 +936,7 @@ pub(crate) const TERM_CD: spec::FieldSpec = spec::FieldSpec::new(
         "端末コード(3Dセキュア結果)",
         "TERM_CD of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(11)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #11 term_cd ← TERM_CD), §5.4 step 4",
@@ -943,6 +955,7 @@ pub(crate) const THREE_D_INF: spec::FieldSpec = spec::FieldSpec::new(
         "3Dセキュア情報",
         "3D_INF of the 3-D Secure result post, relayed byte for byte; may be empty",
     )
+    .with_item(16)
     .secret()
     .with_source(
         "facts §2.2 (A09 #16 three_d_inf ← 3D_INF, forwarded byte for byte: WOO deliberately skips sanitising it; no \"missing\" error code), §5.4 step 4",
@@ -961,6 +974,7 @@ pub(crate) const THREE_D_TOKEN: spec::FieldSpec = spec::FieldSpec::new(
         "3Dセキュア用トークン",
         "the threeDToken of the answer that started 3-D Secure (A08 or A01), kept server-side",
     )
+    .with_item(20)
     .with_marker(spec::Marker::Required)
     .with_limit(spec::ByteLimit::Exact(32))
     .secret()
@@ -981,6 +995,7 @@ pub(crate) const THREE_D_TRAN_ID: spec::FieldSpec = spec::FieldSpec::new(
         "3DトランザクションID",
         "3D_TRAN_ID of the 3-D Secure result post, relayed unmodified",
     )
+    .with_item(17)
     .with_marker(spec::Marker::Required)
     .with_source(
         "facts §2.2 (A09 #17 three_d_tran_id ← 3D_TRAN_ID), §5.4 step 4",
