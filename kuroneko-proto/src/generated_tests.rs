@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod credit;
+mod round_trip;
 
 use crate::generated::{GATEWAY, OPERATIONS, SECRET_NAMES, credit_token, trade_info};
 use crate::{
